@@ -1,0 +1,115 @@
+/*
+ * collector.h — the ABI between pejld and its collector modules.
+ *
+ * A collector is a pure adapter: given its `source { … }` block it says which
+ * requests it needs, and given the bytes of each response it produces
+ * observations. It never opens a file, a socket or a process: pejld owns all
+ * I/O (timeouts, retries, size caps, TLS). That keeps every collector testable
+ * on recorded bytes and lets a third party write one against this header only.
+ *
+ * A module is a shared object in the collectors directory, named NAME.so, that
+ * exports one symbol, `pejl_collector`, of type `const struct pejl_collector`.
+ * pejld refuses a module whose `abi_version` differs from PEJL_COLLECTOR_ABI.
+ * Bump PEJL_COLLECTOR_ABI on any change to a struct or function type here.
+ *
+ * The source block is handed over as a libconfig setting (libconfig is part of
+ * the design card), so a collector reports errors with the file and line.
+ */
+#ifndef PEJL_COLLECTOR_H
+#define PEJL_COLLECTOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <libconfig.h>
+
+#define PEJL_COLLECTOR_ABI 1
+
+/* Calendar period kinds; an indicator's frequency is one of these. */
+enum pejl_period_kind {
+    PEJL_PERIOD_NONE = 0,
+    PEJL_PERIOD_YEAR = 1,
+    PEJL_PERIOD_QUARTER = 2,
+    PEJL_PERIOD_MONTH = 3,
+    PEJL_PERIOD_WEEK = 4, /* ISO 8601 week, belongs to its ISO year */
+    PEJL_PERIOD_DAY = 5,
+};
+
+/* A calendar period: 2023, 2023-Q1, 2023-01, 2023-W05, 2023-01-31. */
+struct pejl_period {
+    int16_t year;  /* 1000..9999 */
+    uint8_t kind;  /* enum pejl_period_kind */
+    uint8_t index; /* quarter 1-4, month 1-12, week 1-53; 0 for a year */
+    uint8_t day;   /* day of month for PEJL_PERIOD_DAY, else 0 */
+};
+
+/* Status flags of an observation (Eurostat's letters). */
+enum pejl_status {
+    PEJL_STATUS_PROVISIONAL = 1u << 0, /* p */
+    PEJL_STATUS_ESTIMATED = 1u << 1,   /* e */
+    PEJL_STATUS_BREAK = 1u << 2,       /* b: break in series */
+    PEJL_STATUS_DEFINITION = 1u << 3,  /* d: definition differs */
+    PEJL_STATUS_UNRELIABLE = 1u << 4,  /* u: low reliability */
+    PEJL_STATUS_CONFIDENTIAL = 1u << 5 /* c */
+};
+
+/* One figure as a source publishes it. A missing value is NAN. */
+struct pejl_observation {
+    struct pejl_period period;
+    double value;
+    uint32_t status; /* enum pejl_status bits */
+};
+
+/* What a collector asks pejld to fetch. Strings are owned by the collector. */
+struct pejl_request {
+    const char *url;          /* http(s)://, file:///abs or file:relative (to the config) */
+    const char *method;       /* NULL means GET */
+    const char *body;         /* request body, or NULL */
+    const char *content_type; /* of the body, or NULL */
+};
+
+enum pejl_log_level { PEJL_LOG_ERROR = 0, PEJL_LOG_WARNING, PEJL_LOG_INFO, PEJL_LOG_DEBUG };
+
+struct pejl_diag; /* pejld's list of configuration problems */
+
+/* Services pejld offers a collector. */
+struct pejl_host {
+    uint32_t abi_version;
+    /* Parses a period in any accepted form; returns 0, or -1 if `text` is none. */
+    int (*period_parse)(const char *text, size_t len, struct pejl_period *out);
+    /* Writes the canonical form (2023-Q1); returns its length. */
+    size_t (*period_format)(const struct pejl_period *p, char *buf, size_t size);
+    /* Parses status letters (p e b d u c); returns 0, or -1 on an unknown letter. */
+    int (*status_parse)(const char *text, size_t len, uint32_t *out);
+    /* Records a configuration problem at `where` (its file and line are added). */
+    void (*config_error)(struct pejl_diag *diag, const config_setting_t *where, const char *fmt,
+                         ...) __attribute__((format(printf, 3, 4)));
+    void (*log)(enum pejl_log_level level, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+};
+
+/* Called by decode for every observation; returns 0, or -1 to stop decoding. */
+typedef int (*pejl_emit_fn)(void *sink, const struct pejl_observation *obs);
+
+struct pejl_collector {
+    uint32_t abi_version; /* PEJL_COLLECTOR_ABI */
+    const char *name;     /* equals the file name without .so */
+
+    /* Validates `source` (the whole block, `collector` key included) and
+     * returns the collector's private state, or NULL after reporting every
+     * problem with host->config_error. Must accept only keys it knows, and
+     * copy what it keeps: `source` is freed when configuration ends. */
+    void *(*configure)(const struct pejl_host *host, const config_setting_t *source,
+                       struct pejl_diag *diag);
+
+    /* The requests one collection needs; *requests points into `state`. */
+    size_t (*plan)(void *state, const struct pejl_request **requests);
+
+    /* Decodes the response to request number `index`. Returns 0, or -1 with a
+     * one-line reason in `err` (which names what is wrong and where). */
+    int (*decode)(void *state, size_t index, const char *body, size_t len, pejl_emit_fn emit,
+                  void *sink, char *err, size_t errlen);
+
+    void (*release)(void *state);
+};
+
+#endif

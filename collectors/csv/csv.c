@@ -1,0 +1,148 @@
+/*
+ * csv.c — the `csv` collector: observations from one CSV file at a URL.
+ *
+ *     source { collector = "csv"; url = "file:demo-data/employment.csv"; }
+ *
+ * It asks pejld for that one URL and decodes the body with csv_parse.c,
+ * emitting the observations sorted by period. Like every collector it never
+ * does I/O itself and keeps no global state: everything lives in the state
+ * that configure returns.
+ */
+#include "csv_parse.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct csv_source {
+    const struct pejl_host *host;
+    struct csv_callbacks callbacks;
+    char *url;
+    struct pejl_request request; /* points at url */
+};
+
+static int check_string(const struct pejl_host *host, const config_setting_t *key,
+                        struct pejl_diag *diag)
+{
+    if (config_setting_type(key) == CONFIG_TYPE_STRING)
+        return 0;
+    host->config_error(diag, key, "%s must be a string in csv source", config_setting_name(key));
+    return -1;
+}
+
+/* Reports every key that is unknown or of the wrong type; returns how many. */
+static int check_keys(const struct pejl_host *host, const config_setting_t *source,
+                      struct pejl_diag *diag)
+{
+    int problems = 0;
+    int n = config_setting_length(source);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *key = config_setting_get_elem(source, (unsigned)i);
+        const char *name = config_setting_name(key);
+        if (name && (strcmp(name, "collector") == 0 || strcmp(name, "url") == 0)) {
+            problems += check_string(host, key, diag) < 0;
+            continue;
+        }
+        host->config_error(diag, key, "unknown key \"%s\" in csv source; allowed: collector, url",
+                           name ? name : "");
+        problems++;
+    }
+    return problems;
+}
+
+/* The url, or NULL after reporting why there is none. */
+static const char *find_url(const struct pejl_host *host, const config_setting_t *source,
+                            struct pejl_diag *diag)
+{
+    const config_setting_t *key = config_setting_get_member(source, "url");
+    if (!key) {
+        host->config_error(diag, source, "csv source needs url = \"...\"");
+        return NULL;
+    }
+    const char *url = config_setting_get_string(key);
+    if (url && url[0] == '\0') {
+        host->config_error(diag, key, "url is empty in csv source");
+        return NULL;
+    }
+    return url; /* NULL if not a string: check_keys reported it */
+}
+
+static struct csv_source *source_new(const struct pejl_host *host, const char *url)
+{
+    struct csv_source *src = calloc(1, sizeof *src);
+    if (!src || !(src->url = strdup(url))) {
+        free(src);
+        return NULL;
+    }
+    src->host = host;
+    src->callbacks =
+        (struct csv_callbacks){host->period_parse, host->period_format, host->status_parse};
+    src->request = (struct pejl_request){.url = src->url};
+    return src;
+}
+
+static void *csv_configure(const struct pejl_host *host, const config_setting_t *source,
+                           struct pejl_diag *diag)
+{
+    int problems = check_keys(host, source, diag);
+    const char *url = find_url(host, source, diag);
+    if (problems || !url)
+        return NULL;
+    struct csv_source *src = source_new(host, url);
+    if (!src)
+        host->config_error(diag, source, "out of memory");
+    return src;
+}
+
+static size_t csv_plan(void *state, const struct pejl_request **requests)
+{
+    struct csv_source *src = state;
+    *requests = &src->request;
+    return 1;
+}
+
+static int emit_rows(const struct csv_table *table, pejl_emit_fn emit, void *sink, char *err,
+                     size_t errlen)
+{
+    for (size_t i = 0; i < table->n; i++) {
+        if (emit(sink, &table->rows[i].obs) < 0) {
+            snprintf(err, errlen, "line %zu: observation not accepted", table->rows[i].line);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int csv_decode(void *state, size_t index, const char *body, size_t len, pejl_emit_fn emit,
+                      void *sink, char *err, size_t errlen)
+{
+    struct csv_source *src = state;
+    struct csv_table table;
+    if (index != 0) {
+        snprintf(err, errlen, "no request %zu: the csv collector makes one", index);
+        return -1;
+    }
+    if (csv_parse(body, len, &src->callbacks, &table, err, errlen) < 0)
+        return -1;
+    int rc = emit_rows(&table, emit, sink, err, errlen);
+    csv_table_free(&table);
+    return rc;
+}
+
+static void csv_release(void *state)
+{
+    struct csv_source *src = state;
+    if (!src)
+        return;
+    free(src->url);
+    free(src);
+}
+
+__attribute__((visibility("default"))) const struct pejl_collector pejl_collector = {
+    .abi_version = PEJL_COLLECTOR_ABI,
+    .name = "csv",
+    .configure = csv_configure,
+    .plan = csv_plan,
+    .decode = csv_decode,
+    .release = csv_release,
+};

@@ -1,0 +1,432 @@
+/*
+ * config.c — reading and validating pejld.conf (see config.h).
+ *
+ * Every check reports through the diag list and carries on, so one run of
+ * `pejld --check-config` shows every problem in the file at once.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "period.h"
+
+#define DEFAULT_STATE_DIR "/var/lib/pejl"
+#define DEFAULT_INTERVAL_S (6 * 3600)
+
+static const char *const global_keys[] = {"state_dir", "rrd_dir",   "graph_dir",  "collector_dir",
+                                          "log_level", "rrdcached", "indicators", NULL};
+static const char *const indicator_keys[] = {"id",       "title",       "unit",   "frequency",
+                                             "interval", "pejlemaerke", "source", NULL};
+
+struct loader {
+    struct config *config;
+    struct pejl_diag *diag;
+};
+
+bool indicator_id_valid(const char *id)
+{
+    size_t n = strlen(id);
+    if (n == 0 || n > INDICATOR_ID_MAX)
+        return false;
+    for (const char *c = id; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
+            return false;
+    return true;
+}
+
+int64_t parse_duration(const char *text)
+{
+    int64_t total = 0;
+    const char *s = text;
+    if (!*s)
+        return -1;
+    while (*s) {
+        if (!isdigit((unsigned char)*s))
+            return -1;
+        errno = 0;
+        char *end;
+        long long n = strtoll(s, &end, 10);
+        if (errno || n > INT32_MAX)
+            return -1;
+        int64_t unit = 1;
+        switch (*end) {
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
+        case 'w': unit = 7 * 86400; break;
+        case '\0':
+            if (s != text)
+                return -1; /* "1h30" is ambiguous */
+            return n;
+        default: return -1;
+        }
+        total += n * unit;
+        s = end + 1;
+    }
+    return total;
+}
+
+static const char *type_name(int type)
+{
+    switch (type) {
+    case CONFIG_TYPE_GROUP: return "a group { }";
+    case CONFIG_TYPE_INT: case CONFIG_TYPE_INT64: return "an integer";
+    case CONFIG_TYPE_FLOAT: return "a number";
+    case CONFIG_TYPE_STRING: return "a string";
+    case CONFIG_TYPE_BOOL: return "a boolean";
+    case CONFIG_TYPE_ARRAY: return "an array [ ]";
+    case CONFIG_TYPE_LIST: return "a list ( )";
+    default: return "something else";
+    }
+}
+
+static bool key_allowed(const char *name, const char *const *allowed)
+{
+    for (; *allowed; allowed++)
+        if (strcmp(name, *allowed) == 0)
+            return true;
+    return false;
+}
+
+static void check_keys(struct loader *l, const config_setting_t *group, const char *what,
+                       const char *const *allowed)
+{
+    for (int i = 0; i < config_setting_length(group); i++) {
+        const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+        const char *name = config_setting_name(s);
+        if (name && !key_allowed(name, allowed)) {
+            char list[512] = "";
+            for (const char *const *a = allowed; *a; a++)
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                         a == allowed ? "" : ", ", *a);
+            diag_config_error(l->diag, s, "unknown key \"%s\" in %s; allowed: %s", name, what,
+                              list);
+        }
+    }
+}
+
+/* A string member: NULL when absent (and `required` reports it) or of another type. */
+static const char *get_string(struct loader *l, const config_setting_t *group, const char *key,
+                              bool required, const char *what)
+{
+    const config_setting_t *s = config_setting_get_member(group, key);
+    if (!s) {
+        if (required)
+            diag_config_error(l->diag, group, "%s: \"%s\" is missing", what, key);
+        return NULL;
+    }
+    if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+        diag_config_error(l->diag, s, "%s: \"%s\" must be a string, not %s", what, key,
+                          type_name(config_setting_type(s)));
+        return NULL;
+    }
+    return config_setting_get_string(s);
+}
+
+static char *resolve_path(struct loader *l, const config_setting_t *where, const char *path)
+{
+    char *out = NULL;
+    if (!*path || strchr(path, '\n')) {
+        diag_config_error(l->diag, where, "\"%s\" is not a usable path", path);
+        return NULL;
+    }
+    if (path[0] == '/')
+        out = strdup(path);
+    else if (asprintf(&out, "%s/%s", l->config->dir, path) < 0)
+        out = NULL;
+    return out;
+}
+
+static char *dir_setting(struct loader *l, const config_setting_t *root, const char *key)
+{
+    const char *value = get_string(l, root, key, false, "settings");
+    return value ? resolve_path(l, config_setting_get_member(root, key), value) : NULL;
+}
+
+static bool address_valid(const char *addr)
+{
+    if (!*addr || strlen(addr) > 256)
+        return false;
+    for (const char *c = addr; *c; c++)
+        if (!isgraph((unsigned char)*c))
+            return false;
+    return true;
+}
+
+static void load_globals(struct loader *l, const config_setting_t *root,
+                         const struct config_overrides *ov)
+{
+    struct config *c = l->config;
+    check_keys(l, root, "the settings", global_keys);
+    char *state = dir_setting(l, root, "state_dir");
+    if (ov && ov->state_dir) {
+        free(state);
+        state = realpath(ov->state_dir, NULL);
+        if (!state)
+            state = strdup(ov->state_dir);
+    } else if (!state) {
+        const char *env = getenv("STATE_DIRECTORY"); /* systemd's StateDirectory= */
+        state = strdup(env && *env == '/' ? env : DEFAULT_STATE_DIR);
+    }
+    c->state_dir = state;
+    c->rrd_dir = dir_setting(l, root, "rrd_dir");
+    c->graph_dir = dir_setting(l, root, "graph_dir");
+    c->collector_dir = dir_setting(l, root, "collector_dir");
+    if (!c->rrd_dir && asprintf(&c->rrd_dir, "%s/rrd", state) < 0)
+        c->rrd_dir = NULL;
+    if (!c->graph_dir && asprintf(&c->graph_dir, "%s/graphs", state) < 0)
+        c->graph_dir = NULL;
+    if (!c->collector_dir)
+        c->collector_dir = plugins_default_dir();
+
+    const char *level = get_string(l, root, "log_level", false, "settings");
+    c->log_level = PEJL_LOG_INFO;
+    if (level && log_level_from_name(level) < 0)
+        diag_config_error(l->diag, config_setting_get_member(root, "log_level"),
+                          "log_level \"%s\" unknown; write error, warning, info or debug", level);
+    else if (level)
+        c->log_level = (enum pejl_log_level)log_level_from_name(level);
+
+    const char *rrdcached = get_string(l, root, "rrdcached", false, "settings");
+    if (rrdcached && !address_valid(rrdcached))
+        diag_config_error(l->diag, config_setting_get_member(root, "rrdcached"),
+                          "rrdcached \"%s\" is not an address; write unix:/path or host:port",
+                          rrdcached);
+    else if (rrdcached)
+        c->rrdcached = strdup(rrdcached);
+}
+
+static void load_interval(struct loader *l, const config_setting_t *group, struct indicator *ind)
+{
+    const config_setting_t *s = config_setting_get_member(group, "interval");
+    ind->interval_s = DEFAULT_INTERVAL_S;
+    if (!s)
+        return;
+    int type = config_setting_type(s);
+    if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)
+        ind->interval_s = config_setting_get_int64(s);
+    else if (type == CONFIG_TYPE_STRING)
+        ind->interval_s = parse_duration(config_setting_get_string(s));
+    else
+        ind->interval_s = -1;
+    if (ind->interval_s < 1)
+        diag_config_error(l->diag, s,
+                          "%s: interval must be a duration such as \"30m\", \"6h\" or \"1d\" "
+                          "(or seconds), at least 1s",
+                          ind->id ? ind->id : "indicator");
+}
+
+static void load_pejlemaerke(struct loader *l, const config_setting_t *group,
+                             struct indicator *ind)
+{
+    const config_setting_t *s = config_setting_get_member(group, "pejlemaerke");
+    if (!s)
+        return;
+    int type = config_setting_type(s);
+    if (type != CONFIG_TYPE_INT || config_setting_get_int(s) < 0 || config_setting_get_int(s) > 6)
+        diag_config_error(l->diag, s, "%s: pejlemaerke must be an integer 1..6 (0: context series)",
+                          ind->id ? ind->id : "indicator");
+    else
+        ind->pejlemaerke = config_setting_get_int(s);
+}
+
+static void load_source(struct loader *l, const config_setting_t *group, struct indicator *ind)
+{
+    const char *who = ind->id ? ind->id : "indicator";
+    const config_setting_t *src = config_setting_get_member(group, "source");
+    if (!src) {
+        diag_config_error(l->diag, group, "%s: \"source\" is missing", who);
+        return;
+    }
+    if (config_setting_type(src) != CONFIG_TYPE_GROUP) {
+        diag_config_error(l->diag, src, "%s: source must be a group { collector = \"…\"; … }", who);
+        return;
+    }
+    const char *name = get_string(l, src, "collector", true, who);
+    if (!name || !l->config->plugins)
+        return;
+    char err[512];
+    ind->collector = plugins_get(l->config->plugins, name, err, sizeof err);
+    if (!ind->collector) {
+        diag_config_error(l->diag, config_setting_get_member(src, "collector"), "%s: %s", who, err);
+        return;
+    }
+    size_t before = l->diag->n;
+    ind->source = ind->collector->api->configure(plugin_host(), src, l->diag);
+    if (!ind->source && l->diag->n == before)
+        diag_config_error(l->diag, src, "%s: collector %s refused this source", who, name);
+}
+
+static void load_indicator(struct loader *l, const config_setting_t *group, struct indicator *ind)
+{
+    ind->line = (int)config_setting_source_line(group);
+    if (config_setting_type(group) != CONFIG_TYPE_GROUP) {
+        diag_config_error(l->diag, group, "each indicator must be a group { id = \"…\"; … }");
+        return;
+    }
+    check_keys(l, group, "an indicator", indicator_keys);
+    const char *id = get_string(l, group, "id", true, "indicator");
+    if (id && !indicator_id_valid(id))
+        diag_config_error(l->diag, config_setting_get_member(group, "id"),
+                          "indicator id \"%s\" must be 1-%d characters of a-z, 0-9, _ and -", id,
+                          INDICATOR_ID_MAX);
+    else if (id)
+        ind->id = strdup(id);
+    const char *who = ind->id ? ind->id : "indicator";
+    const char *title = get_string(l, group, "title", true, who);
+    const char *unit = get_string(l, group, "unit", false, who);
+    ind->title = strdup(title ? title : "");
+    ind->unit = strdup(unit ? unit : "");
+    const char *freq = get_string(l, group, "frequency", true, who);
+    if (freq && !(ind->frequency = period_kind_from_name(freq)))
+        diag_config_error(l->diag, config_setting_get_member(group, "frequency"),
+                          "%s: frequency \"%s\" unknown; write annual, quarterly, monthly, weekly "
+                          "or daily",
+                          who, freq);
+    load_interval(l, group, ind);
+    load_pejlemaerke(l, group, ind);
+    load_source(l, group, ind);
+}
+
+static void check_duplicates(struct loader *l)
+{
+    const struct config *c = l->config;
+    for (size_t i = 0; i < c->n_indicators; i++)
+        for (size_t j = 0; j < i; j++)
+            if (c->indicators[i].id && c->indicators[j].id &&
+                strcmp(c->indicators[i].id, c->indicators[j].id) == 0)
+                diag_add(l->diag, c->path, c->indicators[i].line,
+                         "indicator id \"%s\" is already used on line %d", c->indicators[i].id,
+                         c->indicators[j].line);
+}
+
+static void load_indicators(struct loader *l, const config_setting_t *root)
+{
+    const config_setting_t *list = config_setting_get_member(root, "indicators");
+    if (!list) {
+        diag_add(l->diag, l->config->path, 0, "no indicators = ( … ); nothing to follow");
+        return;
+    }
+    if (config_setting_type(list) != CONFIG_TYPE_LIST) {
+        diag_config_error(l->diag, list, "indicators must be a list ( { … }, { … } )");
+        return;
+    }
+    size_t n = (size_t)config_setting_length(list);
+    l->config->indicators = calloc(n ? n : 1, sizeof *l->config->indicators);
+    if (!l->config->indicators)
+        return;
+    l->config->n_indicators = n;
+    for (size_t i = 0; i < n; i++)
+        load_indicator(l, config_setting_get_elem(list, (unsigned)i), &l->config->indicators[i]);
+    check_duplicates(l);
+}
+
+static int locate(struct config *c, const char *path)
+{
+    c->path = realpath(path, NULL);
+    if (!c->path)
+        return -1;
+    c->dir = strdup(c->path);
+    if (!c->dir)
+        return -1;
+    char *slash = strrchr(c->dir, '/');
+    if (slash == c->dir)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    return 0;
+}
+
+static int parse_file(config_t *cf, struct config *c, const char *path, struct pejl_diag *diag)
+{
+    config_init(cf);
+    config_set_include_dir(cf, c->dir);
+    if (config_read_file(cf, c->path) == CONFIG_TRUE)
+        return 0;
+    const char *file = config_error_file(cf);
+    if (config_error_type(cf) == CONFIG_ERR_FILE_IO)
+        diag_add(diag, file ? file : path, 0, "cannot read: %s", config_error_text(cf));
+    else
+        diag_add(diag, file ? file : path, config_error_line(cf), "%s", config_error_text(cf));
+    return -1;
+}
+
+struct config *config_load(const char *path, const struct config_overrides *overrides,
+                           struct pejl_diag *diag)
+{
+    struct config *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->refs = 1;
+    size_t before = diag->n;
+    if (locate(c, path) < 0) {
+        diag_add(diag, path, 0, "cannot open: %s", strerror(errno));
+        config_unref(c);
+        return NULL;
+    }
+    diag->default_file = c->path;
+    config_t cf;
+    if (parse_file(&cf, c, path, diag) == 0) {
+        struct loader l = {.config = c, .diag = diag};
+        const config_setting_t *root = config_root_setting(&cf);
+        load_globals(&l, root, overrides);
+        c->plugins = c->collector_dir ? plugins_new(c->collector_dir) : NULL;
+        load_indicators(&l, root);
+    }
+    config_destroy(&cf);
+    diag->default_file = NULL;
+    if (diag->n != before) {
+        config_unref(c);
+        return NULL;
+    }
+    return c;
+}
+
+struct config *config_ref(struct config *config)
+{
+    config->refs++;
+    return config;
+}
+
+static void free_indicator(struct indicator *ind)
+{
+    if (ind->source && ind->collector)
+        ind->collector->api->release(ind->source);
+    free(ind->id);
+    free(ind->title);
+    free(ind->unit);
+}
+
+void config_unref(struct config *c)
+{
+    if (!c || --c->refs > 0)
+        return;
+    for (size_t i = 0; i < c->n_indicators; i++)
+        free_indicator(&c->indicators[i]);
+    free(c->indicators);
+    plugins_free(c->plugins); /* after the collectors' release() */
+    free(c->path);
+    free(c->dir);
+    free(c->state_dir);
+    free(c->rrd_dir);
+    free(c->graph_dir);
+    free(c->collector_dir);
+    free(c->rrdcached);
+    free(c);
+}
+
+const struct indicator *config_find(const struct config *c, const char *id)
+{
+    for (size_t i = 0; i < c->n_indicators; i++)
+        if (c->indicators[i].id && strcmp(c->indicators[i].id, id) == 0)
+            return &c->indicators[i];
+    return NULL;
+}

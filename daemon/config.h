@@ -1,0 +1,60 @@
+/*
+ * config.h — pejld's configuration (libconfig): global settings and the
+ * indicator catalogue, validated completely before anything uses it.
+ *
+ * A loaded config is immutable and reference-counted: a reload builds a new
+ * one beside the old, and work in flight keeps the config it started with.
+ */
+#ifndef PEJL_CONFIG_H
+#define PEJL_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "plugin.h"
+
+#define INDICATOR_ID_MAX 64
+#define EX_CONFIG_ERROR 78 /* sysexits.h EX_CONFIG */
+
+struct indicator {
+    char *id;          /* [a-z0-9_-]+, used in file names */
+    char *title;       /* UTF-8 */
+    char *unit;        /* UTF-8, e.g. "mia. kr." */
+    int pejlemaerke;   /* 1..6, or 0 for a context series */
+    enum pejl_period_kind frequency;
+    int64_t interval_s;
+    const struct collector_module *collector;
+    void *source; /* the collector's state from configure() */
+    int line;
+};
+
+struct config {
+    int refs;
+    char *path; /* absolute path of the file */
+    char *dir;  /* its directory: relative paths resolve against it */
+    char *state_dir, *rrd_dir, *graph_dir, *collector_dir;
+    enum pejl_log_level log_level;
+    char *rrdcached; /* librrd daemon address, or NULL */
+    struct indicator *indicators;
+    size_t n_indicators;
+    struct plugins *plugins;
+};
+
+/* Command-line settings that win over the file. */
+struct config_overrides {
+    const char *state_dir;
+};
+
+/* Loads and validates `path`; NULL when `diag` holds any problem. */
+struct config *config_load(const char *path, const struct config_overrides *overrides,
+                           struct pejl_diag *diag);
+struct config *config_ref(struct config *config);
+void config_unref(struct config *config);
+const struct indicator *config_find(const struct config *config, const char *id);
+
+/* "90s", "15m", "6h", "1d", "1w", "1d12h" or plain seconds; -1 when malformed. */
+int64_t parse_duration(const char *text);
+bool indicator_id_valid(const char *id);
+
+#endif

@@ -1,0 +1,252 @@
+/*
+ * daemon.c — pejld at run time: collections started by the scheduler (or
+ * all at once with --once), their observations staged and group-committed
+ * before every wait of the loop, graphs redrawn for what changed, and the
+ * signals: TERM/INT stop, HUP reload, USR1 flush.
+ */
+#include "pejld.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifdef HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+
+#include "../rrd/rrdview.h"
+#include "collect.h"
+#include "log.h"
+
+#define FIRST_RUN_SPREAD_MS 5000
+
+struct job {
+    struct pejld *d;
+    char id[INDICATOR_ID_MAX + 1];
+};
+
+static void notify(const char *state)
+{
+#ifdef HAVE_SYSTEMD
+    sd_notify(0, state);
+#else
+    (void)state;
+#endif
+}
+
+static void job_finished(struct job *job)
+{
+    struct pejld *d = job->d;
+    d->collections_running--;
+    if (d->mode == MODE_DAEMON) {
+        scheduler_finished(d->scheduler, job->id);
+    } else if (d->collections_running == 0) {
+        /* --once: everything collected; draw every graph, then stop. */
+        for (size_t i = 0; i < d->config->n_indicators; i++)
+            grapher_request(d->grapher, d->config->indicators[i].id);
+        if (!grapher_busy(d->grapher))
+            loop_stop(d->loop);
+    }
+    free(job);
+}
+
+static void on_stored(void *arg, bool stored, const struct ingest_summary *sum, const char *error)
+{
+    struct job *job = arg;
+    if (!stored) {
+        job->d->collections_failed++;
+        log_err("%s: observations not stored: %s", job->id, error);
+    } else {
+        log_info("%s: %zu observations: %zu new, %zu revised, %zu unchanged", job->id,
+                 sum->received, sum->added, sum->revised, sum->unchanged);
+        if (sum->added + sum->revised > 0 && job->d->mode == MODE_DAEMON)
+            grapher_request(job->d->grapher, job->id);
+    }
+    job_finished(job);
+}
+
+static void on_collected(struct collection *c, void *arg)
+{
+    struct job *job = arg;
+    struct pejld *d = job->d;
+    if (c->failed) {
+        d->collections_failed++;
+        log_err("%s: collection failed: %s; its stored data is kept", job->id, c->error);
+        collect_free(c);
+        job_finished(job);
+        return;
+    }
+    int rc = store_stage(d->store, c->indicator, c->obs, c->n, (int64_t)time(NULL), on_stored, job);
+    collect_free(c);
+    if (rc < 0) {
+        d->collections_failed++;
+        job_finished(job);
+    }
+}
+
+static int start_collection(void *arg, const char *id)
+{
+    struct pejld *d = arg;
+    const struct indicator *ind = config_find(d->config, id);
+    struct job *job = calloc(1, sizeof *job);
+    if (!ind || !job) {
+        free(job);
+        return -1;
+    }
+    job->d = d;
+    snprintf(job->id, sizeof job->id, "%s", id);
+    log_debug("%s: collecting with %s", id, ind->collector->name);
+    if (!collect_start(d->loop, d->config, ind, on_collected, job)) {
+        log_err("%s: cannot start a collection", id);
+        d->collections_failed++;
+        free(job);
+        return -1;
+    }
+    d->collections_running++;
+    return 0;
+}
+
+static void commit_before_sleep(struct loop *loop, void *arg)
+{
+    (void)loop;
+    struct pejld *d = arg;
+    store_commit(d->store);
+}
+
+static void reload(struct pejld *d)
+{
+    struct pejl_diag diag = {0};
+    notify("RELOADING=1");
+    struct config *next = config_load(d->config_path, &d->overrides, &diag);
+    if (!next) {
+        log_err("reload: %s has %zu problem(s); still running on the previous config",
+                d->config_path, diag.n);
+        diag_log(&diag);
+    } else if (strcmp(next->state_dir, d->config->state_dir) != 0) {
+        log_err("reload: state_dir changed from %s to %s; restart pejld to move its state; "
+                "still running on the previous config",
+                d->config->state_dir, next->state_dir);
+        config_unref(next);
+    } else {
+        config_unref(d->config);
+        d->config = next;
+        log_set_level(next->log_level);
+        store_use_config(d->store, next);
+        scheduler_sync(d->scheduler, next, FIRST_RUN_SPREAD_MS);
+        log_info("reloaded %s: %zu indicators", next->path, next->n_indicators);
+    }
+    diag_free(&diag);
+    notify("READY=1");
+}
+
+/* Makes everything durable: the journal commit, and rrdcached's queues. */
+static int flush_all(struct pejld *d)
+{
+    int failed = 0;
+    store_commit(d->store);
+    for (size_t i = 0; i < d->config->n_indicators; i++)
+        failed += rrdview_flush(store_rrdview(d->store), d->config->indicators[i].id) < 0;
+    return failed;
+}
+
+static void flush(struct pejld *d)
+{
+    int failed = flush_all(d);
+    log_info("flushed%s", failed ? " (rrdcached did not take every file)" : "");
+}
+
+static void on_signal(struct loop *loop, int signo, void *arg)
+{
+    struct pejld *d = arg;
+    switch (signo) {
+    case SIGHUP:
+        reload(d);
+        break;
+    case SIGUSR1:
+        flush(d);
+        break;
+    default:
+        log_info("%s received; stopping", strsignal(signo));
+        d->stopping = true;
+        notify("STOPPING=1");
+        loop_stop(loop);
+    }
+}
+
+static void on_graphs_idle(void *arg)
+{
+    struct pejld *d = arg;
+    if (d->mode == MODE_ONCE && d->collections_running == 0)
+        loop_stop(d->loop);
+}
+
+static int setup(struct pejld *d)
+{
+    char err[512];
+    static const int signals[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
+    signal(SIGPIPE, SIG_IGN);
+    if (!(d->loop = loop_new()))
+        return -1;
+    for (size_t i = 0; i < sizeof signals / sizeof *signals; i++)
+        if (loop_on_signal(d->loop, signals[i], on_signal, d) < 0)
+            return -1;
+    if (!(d->store = store_open(d->config, err, sizeof err))) {
+        log_err("%s", err);
+        return -1;
+    }
+    if (store_use_config(d->store, d->config) < 0 ||
+        !(d->grapher = grapher_new(d->loop, &d->config, d->store, on_graphs_idle, d)) ||
+        loop_before_sleep(d->loop, commit_before_sleep, d) < 0)
+        return -1;
+    if (d->mode == MODE_DAEMON &&
+        (!(d->scheduler = scheduler_new(d->loop, start_collection, d)) ||
+         scheduler_sync(d->scheduler, d->config, FIRST_RUN_SPREAD_MS) < 0))
+        return -1;
+    return 0;
+}
+
+static void teardown(struct pejld *d)
+{
+    if (d->store)
+        flush_all(d); /* finish what this pass staged */
+    scheduler_free(d->scheduler);
+    grapher_free(d->grapher);
+    store_close(d->store);
+    loop_free(d->loop);
+}
+
+static int run_once(struct pejld *d)
+{
+    for (size_t i = 0; i < d->config->n_indicators; i++)
+        start_collection(d, d->config->indicators[i].id);
+    if (d->collections_running == 0)
+        return 1;
+    if (loop_run(d->loop) < 0)
+        return 1;
+    if (d->stopping)
+        return 1;
+    unsigned graph_failures = grapher_failures(d->grapher);
+    printf("pejld: %zu indicators, %u failed; RRD files in %s, graphs in %s\n",
+           d->config->n_indicators, d->collections_failed, d->config->rrd_dir,
+           d->config->graph_dir);
+    return d->collections_failed == 0 && graph_failures == 0 ? 0 : 1;
+}
+
+int pejld_run(struct pejld *d)
+{
+    int status = 1;
+    if (setup(d) < 0) {
+        log_err("cannot start; see the messages above");
+    } else if (d->mode == MODE_ONCE) {
+        status = run_once(d);
+    } else {
+        log_info("pejld %s running: %zu indicators, state in %s", PEJL_VERSION,
+                 d->config->n_indicators, d->config->state_dir);
+        notify("READY=1");
+        status = loop_run(d->loop) < 0 ? 1 : 0;
+    }
+    teardown(d);
+    return status;
+}

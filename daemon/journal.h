@@ -1,0 +1,64 @@
+/*
+ * journal.h — the observation journal: one append-only file in the state
+ * directory that is the truth about every figure pejld has seen.
+ *
+ * Records are text lines, one observation each, with a CRC-32:
+ *
+ *     ls_exports 2023 174 p 1763846400 9a0c31f2
+ *     (indicator, period, value or nan, status letters or -, vintage, crc)
+ *
+ * A record counts as stored only after journal_commit() has written it and
+ * fdatasync() has returned: records staged by every collection that finished
+ * in one pass of the event loop share one fsync (group commit). Start-up
+ * drops a torn last record (kill -9 mid-write) and says so; damage followed
+ * by intact records is refused, never silently cut away.
+ *
+ * The journal never interprets records: which value is current is the
+ * series module's business (series.h).
+ */
+#ifndef PEJL_JOURNAL_H
+#define PEJL_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../collectors/collector.h"
+
+#define JOURNAL_FILE "journal"
+
+struct journal;
+
+struct journal_record {
+    const char *indicator;
+    struct pejl_observation obs;
+    int64_t vintage; /* unix time the value was first seen */
+};
+
+typedef int (*journal_replay_fn)(void *arg, const struct journal_record *record);
+
+/* Opens (creating) STATE_DIR/journal, locks it against a second pejld,
+ * replays every record through `fn`, and drops a torn tail. NULL with a
+ * reason in `err` when the file cannot be used. */
+struct journal *journal_open(const char *state_dir, journal_replay_fn fn, void *arg, char *err,
+                             size_t errlen);
+void journal_close(struct journal *journal);
+
+/* Adds a record to the next commit. Returns 0, or -1 when out of memory. */
+int journal_stage(struct journal *journal, const struct journal_record *record);
+size_t journal_staged(const struct journal *journal);
+/* Writes and syncs everything staged. On failure nothing staged counts:
+ * the file is cut back to where it was, and -1 is returned with `err`. */
+int journal_commit(struct journal *journal, char *err, size_t errlen);
+/* A point in the staged records to roll back to. */
+struct journal_mark {
+    size_t len, count;
+};
+struct journal_mark journal_mark(const struct journal *journal);
+void journal_rollback(struct journal *journal, struct journal_mark mark);
+/* Forgets staged records (their commit will not happen). */
+void journal_discard(struct journal *journal);
+
+const char *journal_path(const struct journal *journal);
+uint64_t journal_records(const struct journal *journal);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * loop.h — the daemon's one event loop: file descriptors (epoll), timers,
+ * signals (signalfd) and child processes, on one thread.
+ *
+ * Everything pejld does happens in a callback from here. A callback must
+ * never block: no sleeping, no waiting for a child, no network I/O outside
+ * what the loop watches. librrd is not safe to use from two threads, and a
+ * single loop removes that class of bug entirely.
+ */
+#ifndef PEJL_LOOP_H
+#define PEJL_LOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct loop;
+
+typedef void (*loop_fd_fn)(struct loop *loop, int fd, uint32_t events, void *arg);
+typedef void (*loop_timer_fn)(struct loop *loop, void *arg);
+typedef void (*loop_signal_fn)(struct loop *loop, int signo, void *arg);
+typedef void (*loop_child_fn)(struct loop *loop, pid_t pid, int status, void *arg);
+typedef void (*loop_hook_fn)(struct loop *loop, void *arg);
+
+struct loop *loop_new(void);
+void loop_free(struct loop *loop);
+
+/* Runs until loop_stop(); returns 0, or -1 when epoll itself fails. */
+int loop_run(struct loop *loop);
+void loop_stop(struct loop *loop);
+
+/* Monotonic milliseconds. */
+int64_t loop_now_ms(void);
+
+/* Watches `fd` for `events` (EPOLLIN/EPOLLOUT); one watch per fd. */
+int loop_add_fd(struct loop *loop, int fd, uint32_t events, loop_fd_fn fn, void *arg);
+int loop_modify_fd(struct loop *loop, int fd, uint32_t events);
+void loop_remove_fd(struct loop *loop, int fd);
+
+/* Calls `fn` once after `delay_ms`. Returns a timer id (never 0). */
+uint64_t loop_add_timer(struct loop *loop, int64_t delay_ms, loop_timer_fn fn, void *arg);
+void loop_cancel_timer(struct loop *loop, uint64_t id);
+
+/* Delivers `signo` through signalfd; the signal is blocked for the process. */
+int loop_on_signal(struct loop *loop, int signo, loop_signal_fn fn, void *arg);
+
+/* Calls `fn` when child `pid` has exited (reaped by the loop). */
+int loop_watch_child(struct loop *loop, pid_t pid, loop_child_fn fn, void *arg);
+size_t loop_children(const struct loop *loop);
+
+/* Runs `fn` before every wait: the place to commit what a pass produced. */
+int loop_before_sleep(struct loop *loop, loop_hook_fn fn, void *arg);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * main.c — pejld's command line: options, then one of --check-config,
+ * --probe, --once or the daemon.
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "pejld.h"
+
+#define DEFAULT_CONFIG "/etc/pejl/pejld.conf"
+
+struct options {
+    const char *config;
+    const char *probe;
+    const char *state_dir;
+    bool foreground, once, check, verbose;
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: pejld [-c FILE] [-f] [-v] [--state-dir DIR] [--once | --check-config | "
+            "--probe ID]\n"
+            "  -c, --config FILE   configuration (default " DEFAULT_CONFIG ")\n"
+            "  -f, --foreground    stay in the foreground, log to stderr\n"
+            "      --once          collect, store and graph every indicator once, then exit\n"
+            "                      (0: all collected; 1: any failed)\n"
+            "      --check-config  validate the configuration, print FILE:LINE: problems\n"
+            "                      (exit 0, or 78 when there are problems)\n"
+            "      --probe ID      collect one indicator, store nothing, print it as CSV\n"
+            "      --state-dir DIR use DIR for the journal (and default RRD/graph dirs)\n"
+            "  -v, --verbose       log debug messages\n"
+            "      --version       print the version\n"
+            "  -h, --help          this text\n");
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    enum { OPT_ONCE = 256, OPT_CHECK, OPT_PROBE, OPT_STATE, OPT_VERSION };
+    static const struct option longopts[] = {
+        {"config", required_argument, NULL, 'c'}, {"foreground", no_argument, NULL, 'f'},
+        {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
+        {"once", no_argument, NULL, OPT_ONCE},    {"check-config", no_argument, NULL, OPT_CHECK},
+        {"probe", required_argument, NULL, OPT_PROBE},
+        {"state-dir", required_argument, NULL, OPT_STATE},
+        {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "c:fvh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c': o->config = optarg; break;
+        case 'f': o->foreground = true; break;
+        case 'v': o->verbose = true; break;
+        case 'h': usage(stdout); exit(0);
+        case OPT_ONCE: o->once = true; break;
+        case OPT_CHECK: o->check = true; break;
+        case OPT_PROBE: o->probe = optarg; break;
+        case OPT_STATE: o->state_dir = optarg; break;
+        case OPT_VERSION: printf("pejld %s\n", PEJL_VERSION); exit(0);
+        default: usage(stderr); return -1;
+        }
+    }
+    if (optind < argc || (o->once + o->check + (o->probe != NULL)) > 1) {
+        usage(stderr);
+        return -1;
+    }
+    return 0;
+}
+
+/* Detaches from the terminal; from here on logs go to syslog. */
+static int daemonize(void)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid > 0)
+        _exit(0);
+    if (setsid() < 0 || chdir("/") < 0)
+        return -1;
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0)
+        return -1;
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(null, 2);
+    close(null);
+    log_init(log_level(), LOG_TO_SYSLOG);
+    return 0;
+}
+
+static struct config *load(const struct options *o, const struct config_overrides *ov)
+{
+    struct pejl_diag diag = {0};
+    struct config *config = config_load(o->config, ov, &diag);
+    if (o->check || !config)
+        diag_print(&diag, stderr);
+    if (!config && !o->check)
+        fprintf(stderr, "pejld: %zu problem(s) in %s; nothing started\n", diag.n, o->config);
+    diag_free(&diag);
+    return config;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o = {.config = DEFAULT_CONFIG};
+    if (parse_options(argc, argv, &o) < 0)
+        return 64; /* EX_USAGE */
+    log_init(o.verbose ? PEJL_LOG_DEBUG : PEJL_LOG_INFO, log_detect_sink());
+    struct config_overrides ov = {.state_dir = o.state_dir};
+    struct config *config = load(&o, &ov);
+    if (!config)
+        return EX_CONFIG_ERROR;
+    if (!o.verbose)
+        log_set_level(config->log_level);
+    int status;
+    if (o.check) {
+        printf("%s: OK, %zu indicators\n", config->path, config->n_indicators);
+        status = 0;
+    } else if (o.probe) {
+        status = pejld_probe(config, o.probe);
+    } else {
+        bool detach = !o.once && !o.foreground && log_detect_sink() == LOG_TO_STDERR;
+        if (detach && daemonize() < 0) {
+            log_err("cannot detach: %m");
+            config_unref(config);
+            return 1;
+        }
+        struct pejld d = {.mode = o.once ? MODE_ONCE : MODE_DAEMON, .config_path = o.config,
+                          .overrides = ov, .config = config};
+        status = pejld_run(&d);
+        config = d.config; /* a reload may have replaced it */
+    }
+    config_unref(config);
+    return status;
+}

@@ -1,0 +1,40 @@
+/*
+ * pejld.h — the daemon's one context: everything pejld holds at run time
+ * hangs off this struct, and there is no other mutable global state
+ * (logging's level and sink aside).
+ */
+#ifndef PEJL_PEJLD_H
+#define PEJL_PEJLD_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "grapher.h"
+#include "loop.h"
+#include "scheduler.h"
+#include "store.h"
+
+enum pejld_mode { MODE_DAEMON, MODE_ONCE };
+
+struct pejld {
+    enum pejld_mode mode;
+    const char *config_path;
+    struct config_overrides overrides;
+    struct config *config; /* current; collections hold their own reference */
+    struct loop *loop;
+    struct store *store;
+    struct scheduler *scheduler;
+    struct grapher *grapher;
+    unsigned collections_running;
+    unsigned collections_failed;
+    bool stopping;
+};
+
+/* Opens the store and runs until stopped (daemon) or done (--once).
+ * Returns the process exit status. */
+int pejld_run(struct pejld *d);
+
+/* --probe ID: collect one indicator, print period,value,status; exit status. */
+int pejld_probe(struct config *config, const char *id);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * plugin.h — finds, loads and checks collector modules (collectors/collector.h).
+ *
+ * A collector name from the config becomes a file name only after it has
+ * been checked against [a-z0-9_]+; modules load from one directory only.
+ */
+#ifndef PEJL_PLUGIN_H
+#define PEJL_PLUGIN_H
+
+#include <stddef.h>
+
+#include "../collectors/collector.h"
+
+struct collector_module {
+    char *name;
+    char *path;
+    void *dl;
+    const struct pejl_collector *api;
+};
+
+struct plugins;
+
+/* The services every collector gets. */
+const struct pejl_host *plugin_host(void);
+
+struct plugins *plugins_new(const char *dir);
+/* Loads `name` once; NULL with a reason naming the file when it cannot. */
+const struct collector_module *plugins_get(struct plugins *plugins, const char *name, char *err,
+                                           size_t errlen);
+void plugins_free(struct plugins *plugins);
+
+/* The directory pejld looks in when the config names none:
+ * <directory of the executable>/../lib/pejl/collectors. */
+char *plugins_default_dir(void);
+
+#endif

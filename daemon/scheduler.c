@@ -1,0 +1,148 @@
+/*
+ * scheduler.c — collection timing (see scheduler.h).
+ */
+#include "scheduler.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+struct entry {
+    char id[INDICATOR_ID_MAX + 1];
+    int64_t interval_s;
+    uint64_t timer;
+    bool running;
+    bool present; /* seen in the latest sync */
+    struct scheduler *owner;
+};
+
+struct scheduler {
+    struct loop *loop;
+    scheduler_start_fn start;
+    void *arg;
+    struct entry **entries;
+    size_t n, cap;
+};
+
+int64_t scheduler_jitter_ms(int64_t interval_s)
+{
+    int64_t base = interval_s * 1000, spread = base / 5; /* ±10 % */
+    if (spread <= 0)
+        return base;
+    uint32_t bound = spread > UINT32_MAX ? UINT32_MAX : (uint32_t)spread;
+    return base - spread / 2 + (int64_t)arc4random_uniform(bound);
+}
+
+struct scheduler *scheduler_new(struct loop *loop, scheduler_start_fn start, void *arg)
+{
+    struct scheduler *s = calloc(1, sizeof *s);
+    if (s)
+        *s = (struct scheduler){.loop = loop, .start = start, .arg = arg};
+    return s;
+}
+
+static void drop(struct scheduler *s, size_t i)
+{
+    loop_cancel_timer(s->loop, s->entries[i]->timer);
+    free(s->entries[i]);
+    s->entries[i] = s->entries[--s->n];
+}
+
+void scheduler_free(struct scheduler *s)
+{
+    if (!s)
+        return;
+    while (s->n)
+        drop(s, 0);
+    free(s->entries);
+    free(s);
+}
+
+static struct entry *find(const struct scheduler *s, const char *id)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->entries[i]->id, id) == 0)
+            return s->entries[i];
+    return NULL;
+}
+
+static size_t find_index(const struct scheduler *s, const struct entry *e)
+{
+    size_t i = 0;
+    while (i < s->n && s->entries[i] != e)
+        i++;
+    return i;
+}
+
+static void on_due(struct loop *loop, void *arg)
+{
+    struct entry *e = arg;
+    struct scheduler *s = e->owner;
+    e->timer = loop_add_timer(loop, scheduler_jitter_ms(e->interval_s), on_due, e);
+    if (e->running) {
+        log_warn("%s: previous collection still running; skipping this one", e->id);
+        return;
+    }
+    e->running = true;
+    if (s->start(s->arg, e->id) < 0)
+        e->running = false;
+}
+
+static struct entry *add(struct scheduler *s, const struct indicator *ind, int64_t first_ms)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 16;
+        struct entry **grown = realloc(s->entries, cap * sizeof *grown);
+        if (!grown)
+            return NULL;
+        s->entries = grown;
+        s->cap = cap;
+    }
+    struct entry *e = calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    strcpy(e->id, ind->id);
+    e->owner = s;
+    int64_t delay = first_ms > 0 ? (int64_t)arc4random_uniform((uint32_t)first_ms) : 0;
+    e->timer = loop_add_timer(s->loop, delay, on_due, e);
+    s->entries[s->n++] = e;
+    return e;
+}
+
+int scheduler_sync(struct scheduler *s, const struct config *config, int64_t first_within_ms)
+{
+    for (size_t i = 0; i < s->n; i++)
+        s->entries[i]->present = false;
+    for (size_t i = 0; i < config->n_indicators; i++) {
+        const struct indicator *ind = &config->indicators[i];
+        struct entry *e = find(s, ind->id);
+        if (!e && !(e = add(s, ind, first_within_ms)))
+            return -1;
+        e->interval_s = ind->interval_s;
+        e->present = true;
+    }
+    for (size_t i = 0; i < s->n;) {
+        if (s->entries[i]->present || s->entries[i]->running)
+            i++;
+        else
+            drop(s, i);
+    }
+    return 0;
+}
+
+void scheduler_finished(struct scheduler *s, const char *id)
+{
+    struct entry *e = find(s, id);
+    if (!e)
+        return;
+    e->running = false;
+    if (!e->present) /* removed by a reload while it ran */
+        drop(s, find_index(s, e));
+}
+
+bool scheduler_running(const struct scheduler *s, const char *id)
+{
+    const struct entry *e = find(s, id);
+    return e && e->running;
+}

@@ -1,0 +1,37 @@
+/*
+ * scheduler.h — when each indicator is collected.
+ *
+ * Each indicator runs every `interval`, spread by ±10 % jitter so that many
+ * indicators of one source do not hit it at the same second. An indicator
+ * whose previous collection is still running is skipped, never run twice
+ * at once. The scheduler knows ids and intervals only; what a run does is
+ * the start callback's business.
+ */
+#ifndef PEJL_SCHEDULER_H
+#define PEJL_SCHEDULER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "loop.h"
+
+struct scheduler;
+
+/* Starts a collection of `id`; returns 0, or -1 when it could not start. */
+typedef int (*scheduler_start_fn)(void *arg, const char *id);
+
+struct scheduler *scheduler_new(struct loop *loop, scheduler_start_fn start, void *arg);
+void scheduler_free(struct scheduler *s);
+
+/* Follows `config`: new indicators are scheduled to start within
+ * `first_within_ms`, removed ones are dropped, changed intervals apply from
+ * the next run. */
+int scheduler_sync(struct scheduler *s, const struct config *config, int64_t first_within_ms);
+/* Marks `id`'s collection as finished. */
+void scheduler_finished(struct scheduler *s, const char *id);
+bool scheduler_running(const struct scheduler *s, const char *id);
+/* Jittered delay for `interval_s`, in milliseconds. */
+int64_t scheduler_jitter_ms(int64_t interval_s);
+
+#endif

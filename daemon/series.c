@@ -1,0 +1,166 @@
+/*
+ * series.c — in-memory series (see series.h). The set is an open-addressing
+ * hash table keyed by indicator id; series are appended to in period order
+ * almost always, so insertion is a binary search and usually no move.
+ */
+#include "series.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "period.h"
+
+struct series_set {
+    struct series **slots;
+    size_t cap, n;
+};
+
+static uint64_t hash_id(const char *id)
+{
+    uint64_t h = 14695981039346656037ull; /* FNV-1a */
+    for (; *id; id++)
+        h = (h ^ (unsigned char)*id) * 1099511628211ull;
+    return h;
+}
+
+struct series_set *series_set_new(void)
+{
+    struct series_set *set = calloc(1, sizeof *set);
+    if (!set)
+        return NULL;
+    set->cap = 64;
+    set->slots = calloc(set->cap, sizeof *set->slots);
+    if (!set->slots) {
+        free(set);
+        return NULL;
+    }
+    return set;
+}
+
+void series_set_free(struct series_set *set)
+{
+    if (!set)
+        return;
+    for (size_t i = 0; i < set->cap; i++) {
+        if (set->slots[i]) {
+            free(set->slots[i]->items);
+            free(set->slots[i]);
+        }
+    }
+    free(set->slots);
+    free(set);
+}
+
+static size_t slot_of(struct series **slots, size_t cap, const char *id)
+{
+    size_t i = hash_id(id) & (cap - 1);
+    while (slots[i] && strcmp(slots[i]->id, id) != 0)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+struct series *series_get(const struct series_set *set, const char *id)
+{
+    return set->slots[slot_of(set->slots, set->cap, id)];
+}
+
+static int grow(struct series_set *set)
+{
+    size_t cap = set->cap * 2;
+    struct series **slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < set->cap; i++)
+        if (set->slots[i])
+            slots[slot_of(slots, cap, set->slots[i]->id)] = set->slots[i];
+    free(set->slots);
+    set->slots = slots;
+    set->cap = cap;
+    return 0;
+}
+
+struct series *series_get_or_add(struct series_set *set, const char *id)
+{
+    if (strlen(id) > INDICATOR_ID_MAX)
+        return NULL;
+    struct series *s = series_get(set, id);
+    if (s)
+        return s;
+    if ((set->n + 1) * 10 > set->cap * 7 && grow(set) < 0)
+        return NULL;
+    s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    strcpy(s->id, id);
+    set->slots[slot_of(set->slots, set->cap, id)] = s;
+    set->n++;
+    return s;
+}
+
+size_t series_count(const struct series_set *set)
+{
+    return set->n;
+}
+
+/* Index of the first item not before `p`. */
+static size_t lower_bound(const struct series *s, const struct pejl_period *p)
+{
+    size_t lo = 0, hi = s->n;
+    if (hi > 0 && period_compare(&s->items[hi - 1].obs.period, p) < 0)
+        return hi; /* the usual case: appending */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (period_compare(&s->items[mid].obs.period, p) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+const struct stored_observation *series_find(const struct series *s, const struct pejl_period *p)
+{
+    size_t i = lower_bound(s, p);
+    return i < s->n && period_equal(&s->items[i].obs.period, p) ? &s->items[i] : NULL;
+}
+
+static bool same_value(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || a == b;
+}
+
+enum series_change series_classify(const struct series *s, const struct pejl_observation *obs,
+                                   const struct stored_observation **previous)
+{
+    const struct stored_observation *old = s ? series_find(s, &obs->period) : NULL;
+    *previous = old;
+    if (!old)
+        return SERIES_NEW;
+    return same_value(old->obs.value, obs->value) && old->obs.status == obs->status
+               ? SERIES_SAME
+               : SERIES_REVISED;
+}
+
+long series_put(struct series *s, const struct pejl_observation *obs, int64_t vintage)
+{
+    size_t i = lower_bound(s, &obs->period);
+    struct stored_observation item = {.obs = *obs, .vintage = vintage};
+    if (i < s->n && period_equal(&s->items[i].obs.period, &obs->period)) {
+        s->items[i] = item;
+        return (long)i;
+    }
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 16;
+        struct stored_observation *items = realloc(s->items, cap * sizeof *items);
+        if (!items)
+            return -1;
+        s->items = items;
+        s->cap = cap;
+    }
+    memmove(&s->items[i + 1], &s->items[i], (s->n - i) * sizeof *s->items);
+    s->items[i] = item;
+    s->n++;
+    return (long)i;
+}

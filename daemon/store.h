@@ -1,0 +1,55 @@
+/*
+ * store.h — where collected observations become stored ones: the journal
+ * (truth), the in-memory series (current values) and the RRD view.
+ *
+ * A collection's observations are first staged: each is classified as new,
+ * revised or unchanged, and the changes are written into the journal's next
+ * group commit. store_commit() — called once per pass of the event loop —
+ * makes them durable with one fsync, then applies them to the series,
+ * brings the RRD files up to date and tells each collection its outcome.
+ * Nothing counts as stored before the fsync has returned.
+ */
+#ifndef PEJL_STORE_H
+#define PEJL_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "series.h"
+
+struct store;
+struct rrdview;
+
+struct ingest_summary {
+    size_t received, added, revised, unchanged;
+};
+
+/* Told once per staged collection, after its commit succeeded or failed. */
+typedef void (*store_done_fn)(void *arg, bool stored, const struct ingest_summary *summary,
+                              const char *error);
+
+/* Creates the state, RRD and graph directories and replays the journal. */
+struct store *store_open(const struct config *config, char *err, size_t errlen);
+void store_close(struct store *store);
+
+/* Points the RRD view at the config's rrd_dir/rrdcached and checks every
+ * indicator's file against its series, rebuilding what disagrees. */
+int store_use_config(struct store *store, const struct config *config);
+
+int store_stage(struct store *store, const struct indicator *indicator,
+                const struct pejl_observation *obs, size_t n, int64_t vintage, store_done_fn done,
+                void *arg);
+/* Commits everything staged; returns the number of collections told. */
+size_t store_commit(struct store *store);
+bool store_has_staged(const struct store *store);
+
+const struct series *store_series(const struct store *store, const char *id);
+struct rrdview *store_rrdview(struct store *store);
+const char *store_journal_path(const struct store *store);
+
+/* Creates `path` and its parents with mode 0750 when missing. */
+int make_directories(const char *path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * rrdview.h — the RRD files: a view of the journal for fetching and graphing.
+ *
+ * One file per indicator, RRD_DIR/ID.rrd, with a 1-day step. Each value is
+ * written at its period's end (00:00 UTC after the period's last day), so the
+ * LAST archive's row for that day holds exactly the published value. The
+ * heartbeat is a little longer than the longest period of the indicator's
+ * frequency: a missing period shows as unknown rather than being bridged.
+ *
+ * An RRD cannot rewrite its past. New periods after the last one are
+ * appended with one update; anything else (a revision, an older period
+ * arriving late, a file that is missing, damaged or disagrees with the
+ * journal) rebuilds the file from the series into a temp file that is
+ * renamed over the old one. With rrdcached configured every access goes
+ * through the daemon instead (rebuild: FORGET, CREATE, UPDATE).
+ *
+ * This module never decides what is true; it writes what the series says.
+ */
+#ifndef PEJL_RRDVIEW_H
+#define PEJL_RRDVIEW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../daemon/series.h"
+
+#define RRD_STEP 86400
+#define RRD_LAST_ROWS 14612 /* 40 years of days */
+#define RRD_AVERAGE_STEPS 30
+#define RRD_AVERAGE_ROWS 488 /* 40 years of 30-day averages */
+
+struct rrdview;
+
+struct rrd_sample {
+    int64_t t; /* end of the row's day */
+    double value;
+};
+
+/* `daemon` is a librrd daemon address (unix:/path, host:port) or NULL. */
+struct rrdview *rrdview_new(const char *dir, const char *daemon);
+void rrdview_free(struct rrdview *view);
+const char *rrdview_daemon(const struct rrdview *view);
+
+/* The file of an indicator (id already validated). Caller frees. */
+char *rrdview_path(const struct rrdview *view, const char *id);
+
+/* Writes items[from..n) of `kind`; appends when they all follow the file's
+ * last update, rebuilds otherwise. `from` = 0 with an unknown file state
+ * rebuilds. Returns 0, or -1 with `err`. */
+int rrdview_write(struct rrdview *view, const char *id, enum pejl_period_kind kind,
+                  const struct stored_observation *items, size_t n, size_t from, char *err,
+                  size_t errlen);
+int rrdview_rebuild(struct rrdview *view, const char *id, enum pejl_period_kind kind,
+                    const struct stored_observation *items, size_t n, char *err, size_t errlen);
+/* 0 when the file exists and its last update and value agree with items[n-1]. */
+int rrdview_check(struct rrdview *view, const char *id, enum pejl_period_kind kind,
+                  const struct stored_observation *items, size_t n, char *err, size_t errlen);
+
+/* Rows of the LAST archive ending in (start, end]. Caller frees *samples. */
+int rrdview_fetch(struct rrdview *view, const char *id, int64_t start, int64_t end,
+                  struct rrd_sample **samples, size_t *count, char *err, size_t errlen);
+
+/* Asks rrdcached to write what it holds for `id` (no-op without a daemon). */
+int rrdview_flush(struct rrdview *view, const char *id);
+
+#endif
