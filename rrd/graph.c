@@ -46,8 +46,8 @@ int graph_draw(const struct graph_spec *spec, char *err, size_t errlen)
                             "--title", spec->title, "--vertical-label", spec->unit,
                             "--width", "900", "--height", "360", "--font", "DEFAULT:11:DejaVu Sans",
                             "--font", "TITLE:14:DejaVu Sans", "--color", "BACK#FFFFFF",
-                            "--color", "CANVAS#FFFFFF", def, "LINE3:v#1F5FA8:observed"};
-    int argc = 26;
+                            "--color", "CANVAS#FFFFFF", "--disable-rrdtool-tag", def, "LINE3:v#1F5FA8:observed"};
+    int argc = 27;
     if (spec->daemon) {
         argv[argc++] = "--daemon";
         argv[argc++] = spec->daemon;
