@@ -260,7 +260,9 @@ static void load_source(struct loader *l, const config_setting_t *group, struct 
         return;
     }
     size_t before = l->diag->n;
+    l->diag->context = ind->id; /* the collector's messages name the indicator */
     ind->source = ind->collector->api->configure(plugin_host(), src, l->diag);
+    l->diag->context = NULL;
     if (!ind->source && l->diag->n == before)
         diag_config_error(l->diag, src, "%s: collector %s refused this source", who, name);
 }

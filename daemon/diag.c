@@ -16,7 +16,8 @@ static void diag_vadd(struct pejl_diag *diag, const char *file, int line, const 
                       va_list ap)
 {
     char message[1024], *text;
-    vsnprintf(message, sizeof message, fmt, ap);
+    int prefix = diag->context ? snprintf(message, sizeof message, "%s: ", diag->context) : 0;
+    vsnprintf(message + prefix, sizeof message - (size_t)prefix, fmt, ap);
     if (line > 0) {
         if (asprintf(&text, "%s:%d: %s", file, line, message) < 0)
             return;

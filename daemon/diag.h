@@ -16,6 +16,7 @@ struct pejl_diag {
     char **lines;
     size_t n, cap;
     const char *default_file; /* for settings that carry no file of their own */
+    const char *context;      /* prefixed to problems, e.g. the indicator id */
 };
 
 void diag_add(struct pejl_diag *diag, const char *file, int line, const char *fmt, ...)

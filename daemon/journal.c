@@ -49,15 +49,18 @@ static int format_record(const struct journal_record *r, char *buf, size_t size)
     return n;
 }
 
-static int split_fields(char *line, char *fields[6])
+/* A record without its CRC: indicator, period, value, status, vintage. */
+#define RECORD_FIELDS 5
+
+static int split_fields(char *line, char *fields[RECORD_FIELDS])
 {
     int n = 0;
     for (char *save = NULL, *tok = strtok_r(line, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-        if (n < 6)
+        if (n < RECORD_FIELDS)
             fields[n++] = tok;
         else
             return -1;
-    return n == 6 ? 0 : -1;
+    return n == RECORD_FIELDS ? 0 : -1;
 }
 
 static int parse_value(const char *text, double *out)
@@ -75,7 +78,7 @@ static int parse_value(const char *text, double *out)
 /* Parses one line without its newline; -1 when it is not a valid record. */
 static int parse_record(const char *line, size_t len, struct journal_record *r, char *id_buf)
 {
-    char copy[RECORD_MAX], *f[6];
+    char copy[RECORD_MAX], *f[RECORD_FIELDS];
     if (len < 12 || len >= sizeof copy)
         return -1;
     unsigned crc;

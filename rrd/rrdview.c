@@ -30,6 +30,13 @@ struct update_args {
     int64_t first_t;
 };
 
+bool rrd_value_equal(double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return isnan(a) && isnan(b);
+    return fabs(a - b) <= 1e-12 * fmax(fabs(a), fabs(b));
+}
+
 struct rrdview *rrdview_new(const char *dir, const char *daemon)
 {
     struct rrdview *v = calloc(1, sizeof *v);
@@ -246,13 +253,17 @@ int rrdview_check(struct rrdview *v, const char *id, enum pejl_period_kind kind,
     size_t count = 0;
     if (rrdview_fetch(v, id, t - RRD_STEP, t, &samples, &count, err, errlen) < 0)
         return -1;
+    /* librrd rounds the end up: look for the row of the period end itself. */
+    const struct rrd_sample *row = NULL;
+    for (size_t i = 0; i < count; i++)
+        if (samples[i].t == t)
+            row = &samples[i];
     int rc = -1;
-    if (count == 0 || samples[count - 1].t != t)
+    if (!row)
         snprintf(err, errlen, "%s.rrd has no row for the last period", id);
-    else if (!(isnan(last->obs.value) ? isnan(samples[count - 1].value)
-                                      : samples[count - 1].value == last->obs.value))
+    else if (!rrd_value_equal(row->value, last->obs.value))
         snprintf(err, errlen, "%s.rrd holds %g for the last period, the journal %g", id,
-                 samples[count - 1].value, last->obs.value);
+                 row->value, last->obs.value);
     else
         rc = 0;
     free(samples);

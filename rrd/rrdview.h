@@ -19,6 +19,7 @@
 #ifndef PEJL_RRDVIEW_H
 #define PEJL_RRDVIEW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,13 @@
 #define RRD_AVERAGE_ROWS 488 /* 40 years of 30-day averages */
 
 struct rrdview;
+
+/* librrd turns a GAUGE value into a rate times seconds and back, which can
+ * move it by an ulp or two: 100.33333333333333 comes back as
+ * 100.33333333333331. The RRD is a view for graphs and fetches; exact values
+ * come from the journal. Two values agree when both are unknown or they
+ * differ by at most 1e-12 relative. */
+bool rrd_value_equal(double a, double b);
 
 struct rrd_sample {
     int64_t t; /* end of the row's day */

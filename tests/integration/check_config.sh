@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# check_config.sh — pejld --check-config: exit 0 on the demo, 78 with every
+# problem as FILE:LINE: message on a broken file; --probe prints CSV and
+# stores nothing; usage errors exit 64.
+. "$(dirname "$0")/lib.sh"
+
+out=$("$PEJLD" --check-config -c "$SRC/config/demo.conf" 2>&1) || fail "demo.conf rejected: $out"
+echo "$out" | grep -q "demo.conf: OK, 9 indicators" || fail "unexpected: $out"
+pass "demo.conf is valid"
+
+cat >"$T/bad.conf" <<'CONF'
+log_level = "chatty";
+indicators = (
+  { id = "ls_exports"; title = "Eksport"; frequency = "annual";
+    source = { collector = "csv"; url = "file:x.csv"; }; },
+  { id = "ls_exports"; title = "Eksport igen"; frequency = "annualy";
+    source = { collector = "csv"; }; }
+);
+CONF
+set +e
+out=$("$PEJLD" --check-config -c "$T/bad.conf" 2>&1)
+rc=$?
+set -e
+[ $rc -eq 78 ] || fail "--check-config on a broken file exited $rc, not 78"
+for expect in "$T/bad.conf:1: log_level \"chatty\" unknown" \
+              "$T/bad.conf:5: ls_exports: frequency \"annualy\" unknown" \
+              "$T/bad.conf:6: ls_exports: csv source needs url" \
+              "$T/bad.conf:5: indicator id \"ls_exports\" is already used on line 3"; do
+    echo "$out" | grep -qF "$expect" || fail "missing \"$expect\" in: $out"
+done
+pass "every problem reported as FILE:LINE, exit 78"
+
+set +e
+"$PEJLD" --once -c "$T/bad.conf" --state-dir "$T/state" 2>/dev/null
+rc=$?
+set -e
+[ $rc -eq 78 ] || fail "--once with a broken config exited $rc"
+[ ! -e "$T/state" ] || fail "a broken config still created the state dir"
+pass "a broken config starts nothing"
+
+out=$("$PEJLD" --probe ls_exports -c "$SRC/config/demo.conf" --state-dir "$T/probe-state" 2>"$T/log") \
+    || fail "--probe failed: $(cat "$T/log")"
+[ "$(echo "$out" | head -1)" = "period,value,status" ] || fail "no CSV header: $out"
+echo "$out" | grep -qx "2023,174," || fail "2023 missing: $out"
+echo "$out" | grep -qx "2024,189,p" || fail "provisional 2024 missing: $out"
+[ "$(echo "$out" | wc -l)" -eq 16 ] || fail "expected 15 rows: $out"
+[ ! -e "$T/probe-state" ] || fail "--probe created state"
+set +e
+"$PEJLD" --probe nosuch -c "$SRC/config/demo.conf" >/dev/null 2>&1
+rc=$?
+"$PEJLD" --once --probe x >/dev/null 2>&1
+rc2=$?
+set -e
+[ $rc -eq 1 ] || fail "--probe of an unknown id exited $rc"
+[ $rc2 -eq 64 ] || fail "conflicting options exited $rc2, not 64"
+pass "--probe prints CSV and stores nothing"
+
+"$PEJLD" --version | grep -q "^pejld [0-9]" || fail "--version"
+"$PEJLD" --help | grep -q -- "--check-config" || fail "--help"
+pass "--version and --help"

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# daemon_signals.sh — pejld as a daemon: collects on its schedule, refuses a
+# second instance on the same state, survives a HUP with a broken config on
+# the old one, picks up a good config on HUP, flushes on USR1, stops cleanly
+# (exit 0) on TERM. Also: journald-style <N> prefixes under JOURNAL_STREAM.
+. "$(dirname "$0")/lib.sh"
+
+demo_copy "$T/conf"
+conf="$T/conf/demo.conf"
+cp "$conf" "$T/conf/good.conf"
+state="$T/state"
+
+"$PEJLD" -f -c "$conf" --state-dir "$state" 2>"$T/log" &
+pid=$!
+PIDS="$pid"
+pngs() { [ "$(ls "$state/graphs" 2>/dev/null | grep -c '\.png$')" -eq 9 ]; }
+wait_for 20 pngs || fail "the daemon did not collect and graph every indicator: $(cat "$T/log")"
+grep -q "running: 9 indicators" "$T/log" || fail "no start-up line"
+pass "daemon collected all 9 indicators and drew their graphs"
+
+set +e
+"$PEJLD" --once -c "$conf" --state-dir "$state" 2>"$T/log2"
+rc=$?
+set -e
+[ $rc -ne 0 ] || fail "a second pejld on the same state dir ran"
+grep -q "locked (is another pejld using $state?)" "$T/log2" || fail "no lock message: $(cat "$T/log2")"
+pass "a second instance on the same state is refused"
+
+printf 'indicators = ( { id = "x"; title = 1; } );\n' >"$conf"
+kill -HUP "$pid"
+wait_for 5 grep -q "still running on the previous config" "$T/log" || fail "broken reload not reported: $(cat "$T/log")"
+grep -q "$conf:1: x: \"title\" must be a string" "$T/log" || fail "reload problem not logged with FILE:LINE"
+kill -0 "$pid" || fail "the daemon died on a broken reload"
+pass "HUP with a broken config: problems logged, old config kept"
+
+sed 's/^);$/, { id = "exports_again"; frequency = "annual"; title = "Eksport igen"; unit = "mia. kr.";\n    source = { collector = "csv"; url = "file:demo-data\/ls_exports.csv"; }; }\n);/' \
+    "$T/conf/good.conf" >"$conf"
+"$PEJLD" --check-config -c "$conf" >/dev/null || fail "test config for the reload is invalid"
+kill -HUP "$pid"
+wait_for 5 grep -q "reloaded $conf: 10 indicators" "$T/log" || fail "good reload not applied: $(tail -5 "$T/log")"
+wait_for 10 grep -q "exports_again: 15 observations: 15 new" "$T/log" || fail "new indicator not collected"
+pass "HUP with a good config: new indicator scheduled and collected"
+
+kill -USR1 "$pid"
+wait_for 5 grep -q "flushed" "$T/log" || fail "USR1 did not flush"
+pass "USR1 flushes"
+
+kill -TERM "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+PIDS=""
+[ $rc -eq 0 ] || fail "TERM: exit status $rc"
+grep -q "Terminated received; stopping" "$T/log" || fail "no stop line"
+pass "TERM stops cleanly with exit 0"
+
+: >"$T/journal-log"
+stream=$(stat -c '%d:%i' "$T/journal-log")
+JOURNAL_STREAM=$stream "$PEJLD" --once -c "$T/conf/good.conf" --state-dir "$state" >/dev/null 2>>"$T/journal-log" \
+    || fail "--once under JOURNAL_STREAM failed"
+grep -q '^<6>ls_exports: 15 observations' "$T/journal-log" || fail "no <6> prefix: $(head -3 "$T/journal-log")"
+pass "journald priority prefixes when JOURNAL_STREAM names stderr"

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# demo_once.sh — pejld --once on the bundled demo: an RRD file and a PNG per
+# indicator; a second run stores nothing new; a revised figure is logged and
+# rebuilds the RRD; a deleted RRD comes back; a broken source fails alone.
+. "$(dirname "$0")/lib.sh"
+
+demo_copy "$T/conf"
+conf="$T/conf/demo.conf"
+state="$T/state"
+
+"$PEJLD" --once -c "$conf" --state-dir "$state" >"$T/out" 2>"$T/log" || fail "first run exited $?: $(cat "$T/log")"
+grep -q "RRD files in $state/rrd, graphs in $state/graphs" "$T/out" || fail "no summary line: $(cat "$T/out")"
+for id in $DEMO_IDS; do
+    [ -s "$state/rrd/$id.rrd" ] || fail "no RRD for $id"
+    png="$state/graphs/$id.png"
+    [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "$id.png is not a PNG"
+    [ "$(stat -c %s "$png")" -gt 5000 ] || fail "$id.png is suspiciously small"
+done
+grep -q "ls_exports: 15 observations: 15 new, 0 revised, 0 unchanged" "$T/log" || fail "ls_exports not stored"
+pass "first run: 9 RRD files and 9 PNGs"
+
+journal_size=$(stat -c %s "$state/journal")
+"$PEJLD" --once -c "$conf" --state-dir "$state" >"$T/out" 2>"$T/log" || fail "second run exited $?"
+[ "$(grep -c ': 0 new, 0 revised' "$T/log")" -eq 9 ] || fail "second run changed something: $(cat "$T/log")"
+[ "$(stat -c %s "$state/journal")" -eq "$journal_size" ] || fail "an unchanged value grew the journal"
+pass "second run: nothing new, journal unchanged"
+
+sed -i 's/^2023,174,$/2023,176.2,/' "$T/conf/demo-data/ls_exports.csv"
+"$PEJLD" --once -c "$conf" --state-dir "$state" >"$T/out" 2>"$T/log" || fail "revision run exited $?"
+grep -q "ls_exports: 2023 revised from 174 to 176.2" "$T/log" || fail "revision not logged: $(cat "$T/log")"
+value=$(rrdtool fetch "$state/rrd/ls_exports.rrd" LAST -s $((1704067200 - 86400)) -e 1704067200 | awk '$1 == "1704067200:" {print $2}')
+[ "$value" = "1.7620000000e+02" ] || fail "RRD holds $value for 2023 after the revision"
+pass "revision logged and written to the RRD"
+
+rm "$state/rrd/population.rrd"
+truncate -s 1000 "$state/rrd/days_to_availability.rrd"
+"$PEJLD" --once -c "$conf" --state-dir "$state" >"$T/out" 2>"$T/log" || fail "rebuild run exited $?"
+grep -q "population: RRD file does not match the journal" "$T/log" || fail "missing RRD not noticed"
+grep -q "days_to_availability: RRD file does not match the journal" "$T/log" || fail "truncated RRD not noticed"
+rrdtool last "$state/rrd/population.rrd" >/dev/null || fail "population.rrd not rebuilt"
+rrdtool last "$state/rrd/days_to_availability.rrd" >/dev/null || fail "days_to_availability.rrd not rebuilt"
+pass "deleted and truncated RRD files rebuilt from the journal"
+
+journal_size=$(stat -c %s "$state/journal")
+printf '2024,not a number,\n' >>"$T/conf/demo-data/ls_exports.csv"
+set +e
+"$PEJLD" --once -c "$conf" --state-dir "$state" >"$T/out" 2>"$T/log"
+rc=$?
+set -e
+[ $rc -eq 1 ] || fail "a failed collection should exit 1, not $rc"
+grep -q 'ls_exports: collection failed: line 26: "not a number" is not a number; its stored data is kept' "$T/log" \
+    || fail "failure not named: $(grep ls_exports "$T/log")"
+[ "$(grep -c ': 0 new, 0 revised' "$T/log")" -eq 8 ] || fail "the other indicators were not processed"
+[ "$(stat -c %s "$state/journal")" -eq "$journal_size" ] || fail "a failed collection changed the journal"
+[ -s "$state/graphs/ls_exports.png" ] || fail "the failed indicator lost its graph"
+pass "a broken source fails alone, exit 1, stored data kept"

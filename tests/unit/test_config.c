@@ -1,0 +1,301 @@
+/*
+ * test_config.c — every class of configuration error is reported with the
+ * file, the line and a message that says what to write, and several
+ * problems are reported in one go. Also: durations, path resolution, and
+ * collector modules that are not what they claim to be.
+ *
+ * Each case writes a config file into a temp dir; the collectors come from
+ * the build tree (PEJL_BUILD_DIR/lib/pejl/collectors).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "daemon/config.h"
+
+static char tmpdir[256];
+static char conf_path[300];
+
+#define COLLECTORS "collector_dir = \"" PEJL_BUILD_DIR "/lib/pejl/collectors\";\n"
+#define CSV_SOURCE "source = { collector = \"csv\"; url = \"file:x.csv\"; };"
+
+static void write_config(const char *text)
+{
+    FILE *f = fopen(conf_path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Loads `text`; asserts it fails and that some problem reads "FILE:LINE: …needle…". */
+static struct pejl_diag load_failing(const char *text)
+{
+    struct pejl_diag diag = {0};
+    write_config(text);
+    struct config *c = config_load(conf_path, NULL, &diag);
+    assert_null(c);
+    assert_true(diag.n > 0);
+    return diag;
+}
+
+static void expect_problem(const char *text, int line, const char *needle)
+{
+    struct pejl_diag diag = load_failing(text);
+    char prefix[400];
+    if (line > 0)
+        snprintf(prefix, sizeof prefix, "%s:%d: ", conf_path, line);
+    else
+        snprintf(prefix, sizeof prefix, "%s: ", conf_path);
+    bool found = false;
+    for (size_t i = 0; i < diag.n; i++)
+        found |= strncmp(diag.lines[i], prefix, strlen(prefix)) == 0 &&
+                 strstr(diag.lines[i], needle) != NULL;
+    if (!found) {
+        for (size_t i = 0; i < diag.n; i++)
+            fprintf(stderr, "  got: %s\n", diag.lines[i]);
+        fail_msg("expected \"%s…%s\"", prefix, needle);
+    }
+    diag_free(&diag);
+}
+
+static void test_valid_config_loads_and_resolves_paths(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    write_config(COLLECTORS "state_dir = \"state\";\nlog_level = \"debug\";\n"
+                            "indicators = ( { id = \"ls_exports\"; title = \"Life science-eksport\";\n"
+                            "  unit = \"mia. kr.\"; frequency = \"annual\"; interval = \"1d12h\";\n"
+                            "  pejlemaerke = 5; " CSV_SOURCE " } );\n");
+    struct config *c = config_load(conf_path, NULL, &diag);
+    diag_print(&diag, stderr);
+    assert_non_null(c);
+    char expect[400];
+    snprintf(expect, sizeof expect, "%s/state", tmpdir);
+    assert_string_equal(c->state_dir, expect);
+    snprintf(expect, sizeof expect, "%s/state/rrd", tmpdir);
+    assert_string_equal(c->rrd_dir, expect);
+    assert_int_equal(c->log_level, PEJL_LOG_DEBUG);
+    assert_int_equal(c->n_indicators, 1);
+    const struct indicator *ind = config_find(c, "ls_exports");
+    assert_non_null(ind);
+    assert_string_equal(ind->unit, "mia. kr.");
+    assert_int_equal(ind->frequency, PEJL_PERIOD_YEAR);
+    assert_int_equal(ind->interval_s, 36 * 3600);
+    assert_int_equal(ind->pejlemaerke, 5);
+    assert_string_equal(ind->collector->name, "csv");
+    config_unref(c);
+    diag_free(&diag);
+}
+
+static void test_state_dir_override_wins(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct config_overrides ov = {.state_dir = "/var/tmp/pejl-override"};
+    write_config(COLLECTORS "state_dir = \"state\";\nindicators = ( { id = \"a\"; title = \"A\";"
+                            " frequency = \"monthly\"; " CSV_SOURCE " } );\n");
+    struct config *c = config_load(conf_path, &ov, &diag);
+    assert_non_null(c);
+    assert_string_equal(c->state_dir, "/var/tmp/pejl-override");
+    assert_string_equal(c->graph_dir, "/var/tmp/pejl-override/graphs");
+    config_unref(c);
+}
+
+static void test_syntax_error_names_line(void **state)
+{
+    (void)state;
+    expect_problem(COLLECTORS "log_level = \"info\";\nindicators = ( { id = = \"a\"; } );\n", 3, "syntax error");
+}
+
+static void test_missing_file(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    assert_null(config_load("/nonexistent/pejld.conf", NULL, &diag));
+    assert_int_equal(diag.n, 1);
+    assert_non_null(strstr(diag.lines[0], "/nonexistent/pejld.conf: cannot open"));
+    diag_free(&diag);
+}
+
+static void test_unknown_keys(void **state)
+{
+    (void)state;
+    expect_problem(COLLECTORS "stat_dir = \"x\";\nindicators = ();\n", 2,
+                   "unknown key \"stat_dir\" in the settings; allowed: state_dir,");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              "  colour = \"red\"; " CSV_SOURCE " } );\n",
+                   3, "unknown key \"colour\" in an indicator");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              "  source = { collector = \"csv\"; url = \"file:x.csv\";\n"
+                              "    sheet = 2; }; } );\n",
+                   4, "unknown key \"sheet\" in csv source");
+}
+
+static void test_wrong_types(void **state)
+{
+    (void)state;
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = 5; frequency = \"annual\";\n"
+                              "  " CSV_SOURCE " } );\n",
+                   2, "a: \"title\" must be a string, not an integer");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              "  interval = true; " CSV_SOURCE " } );\n",
+                   3, "interval must be a duration");
+    expect_problem(COLLECTORS "indicators = { id = \"a\"; };\n", 2, "indicators must be a list");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              "  pejlemaerke = 7; " CSV_SOURCE " } );\n",
+                   3, "pejlemaerke must be an integer 1..6");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              "  source = \"csv\"; } );\n",
+                   3, "source must be a group");
+}
+
+static void test_bad_values(void **state)
+{
+    (void)state;
+    expect_problem(COLLECTORS "indicators = ( { id = \"LS exports\"; title = \"A\";\n"
+                              " frequency = \"annual\"; " CSV_SOURCE " } );\n",
+                   2, "indicator id \"LS exports\" must be 1-64 characters of a-z, 0-9, _ and -");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\";\n"
+                              " frequency = \"yearly\"; " CSV_SOURCE " } );\n",
+                   3, "frequency \"yearly\" unknown; write annual, quarterly, monthly");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " interval = \"5x\"; " CSV_SOURCE " } );\n",
+                   3, "a: interval must be a duration");
+    expect_problem(COLLECTORS "log_level = \"loud\";\nindicators = ();\n", 2,
+                   "log_level \"loud\" unknown");
+    expect_problem(COLLECTORS "rrdcached = \"unix:/run/rrd cached.sock\";\nindicators = ();\n", 2,
+                   "is not an address");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " source = { collector = \"csv\"; }; } );\n",
+                   3, "csv source needs url");
+}
+
+static void test_missing_keys(void **state)
+{
+    (void)state;
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; frequency = \"annual\";\n"
+                              " " CSV_SOURCE " } );\n",
+                   2, "a: \"title\" is missing");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\"; } );\n",
+                   2, "a: \"source\" is missing");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " source = { url = \"file:x.csv\"; }; } );\n",
+                   3, "a: \"collector\" is missing");
+    expect_problem(COLLECTORS "log_level = \"info\";\n", 0, "no indicators");
+}
+
+static void test_duplicate_ids_name_both_lines(void **state)
+{
+    (void)state;
+    expect_problem(COLLECTORS "indicators = (\n"
+                              " { id = \"a\"; title = \"A\"; frequency = \"annual\"; " CSV_SOURCE " },\n"
+                              " { id = \"a\"; title = \"B\"; frequency = \"annual\"; " CSV_SOURCE " } );\n",
+                   4, "indicator id \"a\" is already used on line 3");
+}
+
+static void test_unknown_collector(void **state)
+{
+    (void)state;
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " source = { collector = \"sdmx\"; }; } );\n",
+                   3, "a: no collector \"sdmx\": " PEJL_BUILD_DIR "/lib/pejl/collectors/sdmx.so not found");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " source = { collector = \"../../bin/sh\"; }; } );\n",
+                   3, "collector name \"../../bin/sh\" is not [a-z0-9_]+");
+}
+
+static void test_modules_that_are_not_collectors(void **state)
+{
+    (void)state;
+    /* Both modules are built by tests/unit/CMakeLists.txt into PEJL_BAD_COLLECTORS. */
+    char text[1024];
+    snprintf(text, sizeof text,
+             "collector_dir = \"%s\";\n"
+             "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+             " source = { collector = \"abi_mismatch\"; }; },\n"
+             " { id = \"b\"; title = \"B\"; frequency = \"annual\";\n"
+             " source = { collector = \"no_symbol\"; }; } );\n",
+             PEJL_BAD_COLLECTORS);
+    expect_problem(text, 3,
+                   "abi_mismatch.so: collector ABI version 999, pejld speaks 1; rebuild it");
+    expect_problem(text, 5, "no_symbol.so: not a pejl collector (no symbol pejl_collector)");
+}
+
+static void test_every_problem_reported_at_once(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = load_failing(COLLECTORS "log_level = \"loud\";\nbogus = 1;\n"
+                                                    "indicators = ( { id = \"A\"; frequency = \"x\";\n"
+                                                    " interval = \"0s\"; " CSV_SOURCE " } );\n");
+    /* log_level, bogus, id, title, frequency, interval */
+    assert_int_equal(diag.n, 6);
+    diag_free(&diag);
+}
+
+static void test_parse_duration(void **state)
+{
+    (void)state;
+    assert_int_equal(parse_duration("90"), 90);
+    assert_int_equal(parse_duration("90s"), 90);
+    assert_int_equal(parse_duration("15m"), 900);
+    assert_int_equal(parse_duration("6h"), 21600);
+    assert_int_equal(parse_duration("1d12h"), 129600);
+    assert_int_equal(parse_duration("2w"), 1209600);
+    assert_int_equal(parse_duration(""), -1);
+    assert_int_equal(parse_duration("h"), -1);
+    assert_int_equal(parse_duration("1h30"), -1);
+    assert_int_equal(parse_duration("-5m"), -1);
+    assert_int_equal(parse_duration("5 m"), -1);
+    assert_int_equal(parse_duration("99999999999s"), -1);
+}
+
+static void test_indicator_id_valid(void **state)
+{
+    (void)state;
+    assert_true(indicator_id_valid("ls_exports-2030"));
+    assert_false(indicator_id_valid(""));
+    assert_false(indicator_id_valid("../etc"));
+    assert_false(indicator_id_valid("a/b"));
+    assert_false(indicator_id_valid("Exports"));
+    char long_id[66];
+    memset(long_id, 'a', 65);
+    long_id[65] = '\0';
+    assert_false(indicator_id_valid(long_id));
+    long_id[64] = '\0';
+    assert_true(indicator_id_valid(long_id));
+}
+
+int main(void)
+{
+    const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    snprintf(tmpdir, sizeof tmpdir, "%s/test_config.XXXXXX", base);
+    if (!mkdtemp(tmpdir))
+        return 1;
+    snprintf(conf_path, sizeof conf_path, "%s/pejld.conf", tmpdir);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_config_loads_and_resolves_paths),
+        cmocka_unit_test(test_state_dir_override_wins),
+        cmocka_unit_test(test_syntax_error_names_line),
+        cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_unknown_keys),
+        cmocka_unit_test(test_wrong_types),
+        cmocka_unit_test(test_bad_values),
+        cmocka_unit_test(test_missing_keys),
+        cmocka_unit_test(test_duplicate_ids_name_both_lines),
+        cmocka_unit_test(test_unknown_collector),
+        cmocka_unit_test(test_modules_that_are_not_collectors),
+        cmocka_unit_test(test_every_problem_reported_at_once),
+        cmocka_unit_test(test_parse_duration),
+        cmocka_unit_test(test_indicator_id_valid),
+    };
+    int failed = cmocka_run_group_tests_name("config", tests, NULL, NULL);
+    unlink(conf_path);
+    rmdir(tmpdir);
+    return failed;
+}
