@@ -1,0 +1,190 @@
+/*
+ * test_loop.c — the event loop: timers in order, cancelled timers silent,
+ * timers added by a callback wait for the next pass, fd watches (including
+ * one removed by another callback in the same batch), signals through
+ * signalfd, children reaped with their status, before-sleep hooks.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "daemon/loop.h"
+
+struct record {
+    struct loop *loop;
+    char order[32];
+    size_t n;
+    int child_status;
+    int signo;
+    int hooks;
+    int fds[2][2];
+};
+
+static void note(struct record *r, char c)
+{
+    if (r->n < sizeof r->order - 1)
+        r->order[r->n++] = c;
+}
+
+static void on_timer_a(struct loop *loop, void *arg)
+{
+    (void)loop;
+    note(arg, 'a');
+}
+
+static void on_timer_b(struct loop *loop, void *arg)
+{
+    (void)loop;
+    note(arg, 'b');
+}
+
+static void on_stop(struct loop *loop, void *arg)
+{
+    (void)arg;
+    loop_stop(loop);
+}
+
+static void test_timers_fire_in_order_and_cancel(void **state)
+{
+    (void)state;
+    struct record r = {0};
+    struct loop *loop = loop_new();
+    assert_non_null(loop);
+    loop_add_timer(loop, 30, on_timer_b, &r);
+    loop_add_timer(loop, 10, on_timer_a, &r);
+    uint64_t cancelled = loop_add_timer(loop, 20, on_timer_a, &r);
+    loop_cancel_timer(loop, cancelled);
+    loop_add_timer(loop, 60, on_stop, NULL);
+    int64_t before = loop_now_ms();
+    assert_int_equal(loop_run(loop), 0);
+    assert_string_equal(r.order, "ab");
+    assert_true(loop_now_ms() - before >= 60);
+    loop_free(loop);
+}
+
+static void on_timer_rearm(struct loop *loop, void *arg)
+{
+    struct record *r = arg;
+    note(r, 'r');
+    if (r->n < 3)
+        loop_add_timer(loop, 0, on_timer_rearm, r); /* must wait for the next pass */
+    else
+        loop_stop(loop);
+}
+
+static void count_hook(struct loop *loop, void *arg)
+{
+    (void)loop;
+    ((struct record *)arg)->hooks++;
+}
+
+static void test_timer_added_by_callback_runs_next_pass(void **state)
+{
+    (void)state;
+    struct record r = {0};
+    struct loop *loop = loop_new();
+    loop_before_sleep(loop, count_hook, &r);
+    loop_add_timer(loop, 0, on_timer_rearm, &r);
+    loop_run(loop);
+    assert_string_equal(r.order, "rrr");
+    assert_int_equal(r.hooks, 3); /* one pass per timer: the hook ran before each wait */
+    loop_free(loop);
+}
+
+static void on_readable(struct loop *loop, int fd, uint32_t events, void *arg)
+{
+    struct record *r = arg;
+    char c;
+    assert_true(events & EPOLLIN);
+    assert_int_equal(read(fd, &c, 1), 1);
+    note(r, c);
+    /* Remove the other pipe's watch although its event may be in this batch. */
+    loop_remove_fd(loop, fd == r->fds[0][0] ? r->fds[1][0] : r->fds[0][0]);
+    loop_remove_fd(loop, fd);
+    loop_add_timer(loop, 20, on_stop, NULL);
+}
+
+static void test_fd_watch_and_removal_in_batch(void **state)
+{
+    (void)state;
+    struct record r = {0};
+    struct loop *loop = loop_new();
+    assert_int_equal(pipe(r.fds[0]), 0);
+    assert_int_equal(pipe(r.fds[1]), 0);
+    assert_int_equal(loop_add_fd(loop, r.fds[0][0], EPOLLIN, on_readable, &r), 0);
+    assert_int_equal(loop_add_fd(loop, r.fds[1][0], EPOLLIN, on_readable, &r), 0);
+    assert_int_equal(write(r.fds[0][1], "x", 1), 1);
+    assert_int_equal(write(r.fds[1][1], "y", 1), 1);
+    loop_run(loop);
+    assert_int_equal(r.n, 1); /* exactly one callback: the other watch was removed */
+    for (int i = 0; i < 2; i++) {
+        close(r.fds[i][0]);
+        close(r.fds[i][1]);
+    }
+    loop_free(loop);
+}
+
+static void on_signal(struct loop *loop, int signo, void *arg)
+{
+    ((struct record *)arg)->signo = signo;
+    loop_stop(loop);
+}
+
+static void test_signal_through_signalfd(void **state)
+{
+    (void)state;
+    struct record r = {0};
+    struct loop *loop = loop_new();
+    assert_int_equal(loop_on_signal(loop, SIGUSR2, on_signal, &r), 0);
+    kill(getpid(), SIGUSR2); /* blocked: delivered to the signalfd, not a handler */
+    loop_run(loop);
+    assert_int_equal(r.signo, SIGUSR2);
+    loop_free(loop);
+}
+
+static void on_child(struct loop *loop, pid_t pid, int status, void *arg)
+{
+    (void)pid;
+    struct record *r = arg;
+    r->child_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    loop_stop(loop);
+}
+
+static void test_child_reaped_with_status(void **state)
+{
+    (void)state;
+    struct record r = {.child_status = -2};
+    struct loop *loop = loop_new();
+    pid_t pid = fork();
+    if (pid == 0) {
+        usleep(20000);
+        _exit(3);
+    }
+    assert_int_equal(loop_watch_child(loop, pid, on_child, &r), 0);
+    assert_int_equal(loop_children(loop), 1);
+    loop_run(loop);
+    assert_int_equal(r.child_status, 3);
+    assert_int_equal(loop_children(loop), 0);
+    loop_free(loop);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_timers_fire_in_order_and_cancel),
+        cmocka_unit_test(test_timer_added_by_callback_runs_next_pass),
+        cmocka_unit_test(test_fd_watch_and_removal_in_batch),
+        cmocka_unit_test(test_signal_through_signalfd),
+        cmocka_unit_test(test_child_reaped_with_status),
+    };
+    return cmocka_run_group_tests_name("loop", tests, NULL, NULL);
+}
