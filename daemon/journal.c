@@ -72,7 +72,7 @@ static int parse_value(const char *text, double *out)
     char *end;
     errno = 0;
     *out = strtod(text, &end);
-    return errno || *end || !isfinite(*out) ? -1 : 0;
+    return end == text || *end || !isfinite(*out) ? -1 : 0;
 }
 
 /* Parses one line without its newline; -1 when it is not a valid record. */
@@ -124,6 +124,7 @@ static int replay_line(struct replay *rp, const char *line, size_t len)
             rp->good_end = (off_t)len + 1;
             return 0;
         }
+        return -2; /* a complete first line that is not our header */
     } else if (parse_record(line, len, &r, id) == 0) {
         if (rp->bad_at >= 0)
             return -1; /* damage with intact records after it */
@@ -140,16 +141,22 @@ static int replay_file(struct replay *rp, FILE *f, char *err, size_t errlen)
 {
     char line[RECORD_MAX + 2];
     bool long_line = false;
+    int rc;
     while (fgets(line, sizeof line, f)) {
-        size_t len = strlen(line);
+        size_t len = (size_t)(ftello(f) - rp->offset);
         bool complete = len > 0 && line[len - 1] == '\n';
         if (long_line || !complete || memchr(line, '\0', len)) {
             /* An over-long or unterminated line is not a record. */
             if (rp->bad_at < 0)
                 rp->bad_at = rp->offset;
             long_line = !complete;
-        } else if (replay_line(rp, line, len - 1) < 0) {
-            if (rp->bad_at >= 0)
+        } else if ((rc = replay_line(rp, line, len - 1)) < 0) {
+            if (rc == -2)
+                snprintf(err, errlen,
+                         "%s: not a pejl journal (its first line is not \"pejl-journal 1\"); "
+                         "move it away or point state_dir elsewhere",
+                         rp->journal->path);
+            else if (rp->bad_at >= 0)
                 snprintf(err, errlen,
                          "%s: damaged record at byte %lld is followed by intact records; "
                          "pejld will not guess. Keep a copy, then cut the file at byte %lld "
@@ -166,12 +173,28 @@ static int replay_file(struct replay *rp, FILE *f, char *err, size_t errlen)
     return 0;
 }
 
+/* True when every byte from `from` to the end of the file is NUL: what a
+ * file system can leave when a crash lands after the size was extended but
+ * before the data reached the disk. Such a tail held nothing acknowledged. */
+static bool tail_is_nul(int fd, off_t from)
+{
+    char buf[4096];
+    ssize_t n;
+    while ((n = pread(fd, buf, sizeof buf, from)) > 0) {
+        for (ssize_t i = 0; i < n; i++)
+            if (buf[i] != '\0')
+                return false;
+        from += n;
+    }
+    return n == 0;
+}
+
 static int drop_torn_tail(struct journal *j, const struct replay *rp, off_t file_size, char *err,
                           size_t errlen)
 {
     if (rp->good_end == file_size)
         return 0;
-    if (file_size - rp->good_end > RECORD_MAX + 1) {
+    if (file_size - rp->good_end > RECORD_MAX + 1 && !tail_is_nul(j->fd, rp->good_end)) {
         snprintf(err, errlen,
                  "%s: %lld bytes after the last intact record (byte %lld) are not records; "
                  "a torn write leaves at most one. Is this a pejl journal? Keep a copy and "
@@ -265,8 +288,12 @@ struct journal *journal_open(const char *state_dir, journal_replay_fn fn, void *
     if (!j)
         return NULL;
     j->fd = -1;
-    if (open_locked(j, state_dir, err, errlen) < 0 || replay(j, fn, arg, err, errlen) < 0 ||
-        lseek(j->fd, 0, SEEK_END) != j->size) {
+    if (open_locked(j, state_dir, err, errlen) < 0 || replay(j, fn, arg, err, errlen) < 0) {
+        journal_close(j);
+        return NULL;
+    }
+    if (lseek(j->fd, 0, SEEK_END) != j->size) {
+        snprintf(err, errlen, "%s: its size does not match what was read", j->path);
         journal_close(j);
         return NULL;
     }
@@ -288,6 +315,8 @@ void journal_close(struct journal *j)
 
 int journal_stage(struct journal *j, const struct journal_record *r)
 {
+    if (isinf(r->obs.value) || !period_valid(&r->obs.period))
+        return -1; /* replay would refuse it: never write it */
     if (j->staged_cap - j->staged_len < RECORD_MAX) {
         size_t cap = j->staged_cap ? j->staged_cap * 2 : 64 * 1024;
         char *grown = realloc(j->staged, cap);

@@ -10,6 +10,7 @@
 #ifndef PEJL_UNIT_FILES_H
 #define PEJL_UNIT_FILES_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -19,12 +20,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A new empty directory "$TMPDIR/<prefix>.XXXXXX". Caller frees. */
-static inline char *unit_temp_dir(const char *prefix)
+static inline const char *unit_tmpdir(void)
 {
     const char *tmp = getenv("TMPDIR");
+    return tmp && *tmp ? tmp : "/tmp";
+}
+
+/* A new empty directory "$TMPDIR/<prefix>-<pid>.XXXXXX". Caller frees. */
+static inline char *unit_temp_dir(const char *prefix)
+{
     char *path;
-    if (asprintf(&path, "%s/%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", prefix) < 0)
+    if (asprintf(&path, "%s/%s-%ld.XXXXXX", unit_tmpdir(), prefix, (long)getpid()) < 0)
         fail_msg("asprintf failed");
     if (!mkdtemp(path))
         fail_msg("mkdtemp(%s): %s", path, strerror(errno));
@@ -46,6 +52,27 @@ static inline void unit_remove_tree(char *path)
     if (path && nftw(path, unit_remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
         fail_msg("cannot remove %s: %s", path, strerror(errno));
     free(path);
+}
+
+/* Removes what unit_temp_dir(prefix) made in this process and a failed test
+ * left behind; for a cmocka group teardown. */
+static inline int unit_remove_temp_dirs(const char *prefix)
+{
+    char mine[128];
+    snprintf(mine, sizeof mine, "%s-%ld.", prefix, (long)getpid());
+    DIR *dir = opendir(unit_tmpdir());
+    if (!dir)
+        return -1;
+    for (struct dirent *e; (e = readdir(dir));) {
+        char *path;
+        if (strncmp(e->d_name, mine, strlen(mine)) != 0 ||
+            asprintf(&path, "%s/%s", unit_tmpdir(), e->d_name) < 0)
+            continue;
+        nftw(path, unit_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        free(path);
+    }
+    closedir(dir);
+    return 0;
 }
 
 static inline char *unit_path(const char *dir, const char *name)

@@ -1,0 +1,939 @@
+/*
+ * test_journal.c — unit tests of daemon/journal.c on real files: the header
+ * of a new journal, the exact record text, replay of committed records
+ * (NAN, -0, values that need 17 digits, every status bit, vintages past
+ * 2038), empty commits, discard and rollback to a mark, torn tails (partial
+ * record, bad CRC, torn header) that start-up cuts away, damage followed by
+ * intact records and trailing garbage that start-up refuses without touching
+ * the file, the lock against a second opener, kill -9 in the middle of a
+ * large ingest (every acknowledged record survives, the rest is a valid
+ * prefix), and a commit that fails (EFBIG) being cut back.
+ * Also the cases these tests found broken: subnormal values, NUL tails.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <float.h>
+#include <math.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/crc32.h"
+#include "daemon/journal.h"
+#include "daemon/period.h"
+#include "tests/unit/unit_files.h"
+
+#define HEADER "pejl-journal 1\n"
+#define HEADER_LEN ((long long)sizeof HEADER - 1)
+
+/* ---- fixtures ---- */
+
+static struct pejl_period period_of(const char *text)
+{
+    struct pejl_period p = {0};
+    if (period_parse(text, strlen(text), &p) != 0)
+        fail_msg("period_parse(\"%s\") failed", text);
+    return p;
+}
+
+static struct journal_record record(const char *id, const char *period, double value,
+                                    uint32_t status, int64_t vintage)
+{
+    return (struct journal_record){
+        .indicator = id,
+        .obs = {.period = period_of(period), .value = value, .status = status},
+        .vintage = vintage,
+    };
+}
+
+/* The line journal.h documents for `r`, written independently of journal.c. */
+static size_t record_line(const struct journal_record *r, char *buf, size_t size)
+{
+    char period[PERIOD_TEXT_MAX], status[8], value[32];
+    period_format(&r->obs.period, period, sizeof period);
+    if (status_format(r->obs.status, status, sizeof status) == 0)
+        strcpy(status, "-");
+    if (isnan(r->obs.value))
+        strcpy(value, "nan");
+    else
+        snprintf(value, sizeof value, "%.17g", r->obs.value);
+    int n = snprintf(buf, size, "%s %s %s %s %lld", r->indicator, period, value, status,
+                     (long long)r->vintage);
+    n += snprintf(buf + n, size - (size_t)n, " %08x\n", crc32_update(0, buf, (size_t)n));
+    return (size_t)n;
+}
+
+static long long line_length(const struct journal_record *r)
+{
+    char line[512];
+    return (long long)record_line(r, line, sizeof line);
+}
+
+/* What a replay delivered, copied out of journal.c's buffers. */
+struct replayed {
+    char id[72];
+    struct pejl_observation obs;
+    int64_t vintage;
+};
+
+struct replay_log {
+    struct replayed *items;
+    size_t n, cap;
+};
+
+static int log_record(void *arg, const struct journal_record *r)
+{
+    struct replay_log *log = arg;
+    if (log->n == log->cap) {
+        log->cap = log->cap ? log->cap * 2 : 16;
+        log->items = realloc(log->items, log->cap * sizeof *log->items);
+        assert_non_null(log->items);
+    }
+    struct replayed *item = &log->items[log->n++];
+    assert_true(strlen(r->indicator) < sizeof item->id);
+    strcpy(item->id, r->indicator);
+    item->obs = r->obs;
+    item->vintage = r->vintage;
+    return 0;
+}
+
+static void log_free(struct replay_log *log)
+{
+    free(log->items);
+    *log = (struct replay_log){0};
+}
+
+/* Exactly the same value: NAN matches NAN, -0 does not match +0. */
+static bool same_bits(double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return isnan(a) && isnan(b);
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+static void assert_replayed(const struct replayed *got, const struct journal_record *want)
+{
+    char gp[PERIOD_TEXT_MAX], wp[PERIOD_TEXT_MAX];
+    period_format(&got->obs.period, gp, sizeof gp);
+    period_format(&want->obs.period, wp, sizeof wp);
+    assert_string_equal(got->id, want->indicator);
+    if (!period_equal(&got->obs.period, &want->obs.period))
+        fail_msg("%s: period %s, expected %s", want->indicator, gp, wp);
+    if (!same_bits(got->obs.value, want->obs.value))
+        fail_msg("%s %s: value %.17g, expected %.17g", want->indicator, wp, got->obs.value,
+                 want->obs.value);
+    assert_int_equal(got->obs.status, want->obs.status);
+    assert_int_equal(got->vintage, want->vintage);
+}
+
+static void assert_log(const struct replay_log *log, const struct journal_record *want, size_t n)
+{
+    assert_int_equal(log->n, n);
+    for (size_t i = 0; i < n; i++)
+        assert_replayed(&log->items[i], &want[i]);
+}
+
+static struct journal *open_ok(const char *dir, struct replay_log *log)
+{
+    char err[1024] = "";
+    struct journal *j = journal_open(dir, log_record, log, err, sizeof err);
+    if (!j)
+        fail_msg("journal_open(%s): %s", dir, err);
+    return j;
+}
+
+static void commit_ok(struct journal *j)
+{
+    char err[1024] = "";
+    if (journal_commit(j, err, sizeof err) != 0)
+        fail_msg("journal_commit: %s", err);
+}
+
+/* Creates the journal in `dir` holding exactly `r[0..n)`. */
+static void write_journal(const char *dir, const struct journal_record *r, size_t n)
+{
+    struct replay_log log = {0};
+    struct journal *j = open_ok(dir, &log);
+    assert_int_equal(log.n, 0);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(journal_stage(j, &r[i]), 0);
+    commit_ok(j);
+    journal_close(j);
+    log_free(&log);
+}
+
+/* Reopens `dir` and asserts it replays exactly `r[0..n)`. */
+static void assert_journal_holds(const char *dir, const struct journal_record *r, size_t n)
+{
+    struct replay_log log = {0};
+    struct journal *j = open_ok(dir, &log);
+    assert_log(&log, r, n);
+    assert_int_equal(journal_records(j), n);
+    journal_close(j);
+    log_free(&log);
+}
+
+/* Asserts journal_open refuses `dir` and leaves the file byte for byte as it was;
+ * the reason goes to `err`. */
+static void assert_refused_untouched(const char *dir, char *err, size_t errlen)
+{
+    char *path = unit_path(dir, JOURNAL_FILE);
+    size_t before_len, after_len;
+    char *before = unit_read_file(path, &before_len);
+    struct replay_log log = {0};
+    err[0] = '\0';
+    struct journal *j = journal_open(dir, log_record, &log, err, errlen);
+    if (j) {
+        journal_close(j);
+        fail_msg("journal_open accepted a damaged journal (%zu records replayed)", log.n);
+    }
+    char *after = unit_read_file(path, &after_len);
+    assert_int_equal(after_len, before_len);
+    assert_memory_equal(after, before, before_len);
+    free(before);
+    free(after);
+    free(path);
+    log_free(&log);
+}
+
+static void assert_contains(const char *text, const char *part)
+{
+    if (!strstr(text, part))
+        fail_msg("\"%s\" does not contain \"%s\"", text, part);
+}
+
+/* Five ordinary records. */
+static void five_records(struct journal_record r[5])
+{
+    r[0] = record("rec_one", "2019", 1.25, 0, 1600000001);
+    r[1] = record("rec_two", "2020", 2.5, PEJL_STATUS_PROVISIONAL, 1600000002);
+    r[2] = record("rec_three", "2021", NAN, PEJL_STATUS_CONFIDENTIAL, 1600000003);
+    r[3] = record("rec_four", "2022", -7.75, PEJL_STATUS_ESTIMATED, 1600000004);
+    r[4] = record("rec_five", "2023", 1e6, 0, 1600000005);
+}
+
+/* ---- open, stage, commit, replay ---- */
+
+static void test_open_creates_header(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct replay_log log = {0};
+    struct journal *j = open_ok(dir, &log);
+    assert_int_equal(log.n, 0);
+    assert_int_equal(journal_records(j), 0);
+    assert_int_equal(journal_staged(j), 0);
+    assert_string_equal(journal_path(j), path);
+    size_t len;
+    char *text = unit_read_file(path, &len);
+    assert_int_equal(len, HEADER_LEN);
+    assert_string_equal(text, HEADER);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    free(text);
+    journal_close(j);
+    free(path);
+    unit_remove_tree(dir);
+}
+
+static void test_record_text(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct journal_record r =
+        record("ls_exports", "2023", 174, PEJL_STATUS_PROVISIONAL, 1763846400);
+    write_journal(dir, &r, 1);
+    char expected[128];
+    const char *body = "ls_exports 2023 174 p 1763846400";
+    snprintf(expected, sizeof expected, "%s%s %08x\n", HEADER, body,
+             crc32_update(0, body, strlen(body)));
+    size_t len;
+    char *text = unit_read_file(path, &len);
+    assert_string_equal(text, expected);
+    assert_int_equal(len, strlen(expected));
+    free(text);
+    free(path);
+    unit_remove_tree(dir);
+}
+
+static void test_commit_and_replay(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    const uint32_t all = PEJL_STATUS_PROVISIONAL | PEJL_STATUS_ESTIMATED | PEJL_STATUS_BREAK |
+                         PEJL_STATUS_DEFINITION | PEJL_STATUS_UNRELIABLE | PEJL_STATUS_CONFIDENTIAL;
+    const struct journal_record r[] = {
+        record("ls_exports", "2023", 174, PEJL_STATUS_PROVISIONAL, 1763846400),
+        record("ls_exports", "2023-Q1", 0.1 + 0.2, 0, 1700000000),
+        record("ls_jobs", "2022-12", NAN, PEJL_STATUS_CONFIDENTIAL, 1),
+        record("ls_jobs", "2024-W05", -0.0, all, 0),
+        record("a-b_9", "2023-01-31", 1.0 / 3.0, PEJL_STATUS_ESTIMATED | PEJL_STATUS_BREAK,
+               4102444800), /* 2100: past 2038 */
+        record("ls_big", "9999", DBL_MAX, PEJL_STATUS_DEFINITION, 1700000001),
+        record("ls_small", "1000", -DBL_MIN, PEJL_STATUS_UNRELIABLE, 1700000002),
+        record("ls_exports", "2023", 174.00000000000003, 0, 1700000003), /* next double */
+    };
+    const size_t n = sizeof r / sizeof r[0];
+    assert_true(0.1 + 0.2 != 0.3); /* the value really needs 17 digits */
+
+    struct replay_log log = {0};
+    struct journal *j = open_ok(dir, &log);
+    long long expected_size = HEADER_LEN;
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(journal_stage(j, &r[i]), 0);
+        expected_size += line_length(&r[i]);
+    }
+    assert_int_equal(journal_staged(j), n);
+    assert_int_equal(unit_file_size(path), HEADER_LEN); /* nothing written before commit */
+    commit_ok(j);
+    assert_int_equal(journal_staged(j), 0);
+    assert_int_equal(journal_records(j), n);
+    assert_int_equal(unit_file_size(path), expected_size);
+    journal_close(j);
+
+    assert_journal_holds(dir, r, n);
+    assert_int_equal(unit_file_size(path), expected_size); /* replay writes nothing */
+    log_free(&log);
+    free(path);
+    unit_remove_tree(dir);
+}
+
+static void test_commits_append(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    struct journal_record r[5];
+    five_records(r);
+    struct replay_log log = {0};
+    struct journal *j = open_ok(dir, &log);
+    for (size_t i = 0; i < 5; i++) {
+        assert_int_equal(journal_stage(j, &r[i]), 0);
+        commit_ok(j); /* one commit per record */
+        assert_int_equal(journal_records(j), i + 1);
+    }
+    journal_close(j);
+    assert_journal_holds(dir, r, 5);
+    log_free(&log);
+    unit_remove_tree(dir);
+}
+
+static void test_empty_commit_is_noop(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct journal_record r[5];
+    five_records(r);
+    struct replay_log log = {0};
+    struct journal *j = open_ok(dir, &log);
+    char err[256] = "untouched";
+
+    assert_int_equal(journal_commit(j, err, sizeof err), 0);
+    assert_int_equal(unit_file_size(path), HEADER_LEN);
+    assert_string_equal(err, "untouched");
+
+    assert_int_equal(journal_stage(j, &r[0]), 0);
+    commit_ok(j);
+    long long size = unit_file_size(path);
+    assert_int_equal(size, HEADER_LEN + line_length(&r[0]));
+    assert_int_equal(journal_commit(j, err, sizeof err), 0);
+    assert_int_equal(unit_file_size(path), size);
+
+    /* Discarded records are not committed either. */
+    assert_int_equal(journal_stage(j, &r[1]), 0);
+    assert_int_equal(journal_stage(j, &r[2]), 0);
+    journal_discard(j);
+    assert_int_equal(journal_staged(j), 0);
+    assert_int_equal(journal_commit(j, err, sizeof err), 0);
+    assert_int_equal(unit_file_size(path), size);
+    assert_int_equal(journal_records(j), 1);
+    journal_close(j);
+
+    assert_journal_holds(dir, r, 1);
+    log_free(&log);
+    free(path);
+    unit_remove_tree(dir);
+}
+
+static void test_rollback_to_mark(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    struct journal_record r[5];
+    five_records(r);
+    struct replay_log log = {0};
+    struct journal *j = open_ok(dir, &log);
+
+    struct journal_mark empty = journal_mark(j);
+    assert_int_equal(journal_stage(j, &r[0]), 0);
+    struct journal_mark mark = journal_mark(j);
+    assert_int_equal(journal_stage(j, &r[1]), 0);
+    assert_int_equal(journal_stage(j, &r[2]), 0);
+    assert_int_equal(journal_staged(j), 3);
+    journal_rollback(j, mark);
+    assert_int_equal(journal_staged(j), 1);
+    assert_int_equal(journal_stage(j, &r[3]), 0);
+    commit_ok(j);
+    assert_int_equal(journal_records(j), 2);
+
+    /* A mark taken with nothing staged rolls back to nothing. */
+    empty = journal_mark(j);
+    assert_int_equal(journal_stage(j, &r[4]), 0);
+    journal_rollback(j, empty);
+    assert_int_equal(journal_staged(j), 0);
+    commit_ok(j);
+    journal_close(j);
+
+    const struct journal_record want[] = {r[0], r[3]};
+    assert_journal_holds(dir, want, 2);
+    log_free(&log);
+    unit_remove_tree(dir);
+}
+
+/* ---- torn tails ---- */
+
+/* Three good records, then `tail` appended: reopening drops the tail, and a
+ * record committed afterwards is replayed on its own (not glued to it). */
+static void check_torn_tail(const char *tail, size_t tail_len)
+{
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct journal_record r[5];
+    five_records(r);
+    write_journal(dir, r, 3);
+    long long good = unit_file_size(path);
+    unit_append(path, tail, tail_len);
+    assert_int_equal(unit_file_size(path), good + (long long)tail_len);
+
+    struct replay_log log = {0};
+    struct journal *j = open_ok(dir, &log);
+    assert_log(&log, r, 3);
+    assert_int_equal(journal_records(j), 3);
+    assert_int_equal(unit_file_size(path), good);
+    assert_int_equal(journal_stage(j, &r[3]), 0);
+    commit_ok(j);
+    journal_close(j);
+    assert_int_equal(unit_file_size(path), good + line_length(&r[3]));
+
+    assert_journal_holds(dir, r, 4);
+    log_free(&log);
+    free(path);
+    unit_remove_tree(dir);
+}
+
+static void test_torn_partial_record(void **state)
+{
+    (void)state;
+    char line[512];
+    struct journal_record torn = record("rec_torn", "2024", 99.5, 0, 1700000000);
+    size_t len = record_line(&torn, line, sizeof line);
+    assert_true(len > 10);
+    check_torn_tail(line, 10);
+}
+
+static void test_torn_bad_crc(void **state)
+{
+    (void)state;
+    char line[512];
+    struct journal_record torn = record("rec_torn", "2024", 99.5, 0, 1700000000);
+    size_t len = record_line(&torn, line, sizeof line);
+    /* Complete line, last CRC digit wrong. */
+    line[len - 2] = line[len - 2] == '0' ? '1' : '0';
+    check_torn_tail(line, len);
+}
+
+static void test_torn_record_without_newline(void **state)
+{
+    (void)state;
+    char line[512];
+    struct journal_record torn = record("rec_torn", "2024", 99.5, 0, 1700000000);
+    size_t len = record_line(&torn, line, sizeof line);
+    /* Everything but the newline: the record never finished. */
+    check_torn_tail(line, len - 1);
+}
+
+static void test_torn_header(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    unit_write_file(path, "pejl-jo", 7, O_TRUNC);
+
+    struct replay_log log = {0};
+    struct journal *j = open_ok(dir, &log);
+    assert_int_equal(log.n, 0);
+    size_t len;
+    char *text = unit_read_file(path, &len);
+    assert_int_equal(len, HEADER_LEN);
+    assert_string_equal(text, HEADER);
+    free(text);
+
+    struct journal_record r[5];
+    five_records(r);
+    assert_int_equal(journal_stage(j, &r[0]), 0);
+    commit_ok(j);
+    journal_close(j);
+    assert_journal_holds(dir, r, 1);
+    assert_int_equal(unit_file_size(path), HEADER_LEN + line_length(&r[0]));
+    log_free(&log);
+    free(path);
+    unit_remove_tree(dir);
+}
+
+/* ---- damage that must be refused ---- */
+
+static void test_damage_in_middle_refused(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct journal_record r[5];
+    five_records(r);
+    write_journal(dir, r, 5);
+
+    /* Flip one bit in the first byte of record 2 of 5. */
+    long long at = HEADER_LEN + line_length(&r[0]);
+    size_t len;
+    char *text = unit_read_file(path, &len);
+    assert_int_equal(text[at], 'r');
+    text[at] ^= 1;
+    unit_write_file(path, text, len, O_TRUNC);
+    free(text);
+
+    char err[1024];
+    assert_refused_untouched(dir, err, sizeof err);
+    char expect[96];
+    snprintf(expect, sizeof expect, "damaged record at byte %lld", at);
+    assert_contains(err, expect);
+    snprintf(expect, sizeof expect, "truncate -s %lld", at);
+    assert_contains(err, expect);
+    assert_contains(err, "restore a backup");
+    assert_contains(err, path);
+
+    /* Refused every time, not only the first. */
+    assert_refused_untouched(dir, err, sizeof err);
+    free(path);
+    unit_remove_tree(dir);
+}
+
+/* Deterministic bytes in 1..255 (NUL-free; NULs have their own test). */
+static void garbage(unsigned char *buf, size_t len, uint32_t seed)
+{
+    for (size_t i = 0; i < len; i++) {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        buf[i] = (unsigned char)(1 + seed % 255);
+    }
+}
+
+static void test_trailing_garbage_refused(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct journal_record r[5];
+    five_records(r);
+    write_journal(dir, r, 3);
+    long long good = unit_file_size(path);
+    unsigned char junk[4096];
+    garbage(junk, sizeof junk, 0x9e3779b9u);
+    unit_append(path, junk, sizeof junk);
+
+    char err[1024];
+    assert_refused_untouched(dir, err, sizeof err);
+    char expect[96];
+    snprintf(expect, sizeof expect, "4096 bytes after the last intact record (byte %lld)", good);
+    assert_contains(err, expect);
+    snprintf(expect, sizeof expect, "truncate -s %lld", good);
+    assert_contains(err, expect);
+    free(path);
+    unit_remove_tree(dir);
+}
+
+static void test_second_open_locked(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    struct replay_log log = {0};
+    struct journal *first = open_ok(dir, &log);
+    char err[1024] = "";
+    struct journal *second = journal_open(dir, log_record, &log, err, sizeof err);
+    assert_null(second);
+    assert_contains(err, "locked");
+    assert_contains(err, dir);
+    journal_close(first);
+
+    /* The lock goes with the first journal. */
+    struct journal *third = open_ok(dir, &log);
+    journal_close(third);
+    assert_int_equal(log.n, 0);
+    unit_remove_tree(dir);
+}
+
+/* ---- kill -9 during a large ingest ---- */
+
+#define KILL_BATCH 500   /* records per commit: a kill mid-write is likely */
+#define KILL_MIN_ACKS 20 /* commits acknowledged before each kill */
+#define KILL_ROUNDS 10
+
+/* Record number k of the ingest, computable from k alone. */
+static struct journal_record kill_record(uint64_t k, char id[24])
+{
+    char period[8];
+    snprintf(id, 24, "kill_%llu", (unsigned long long)(k / 8000));
+    snprintf(period, sizeof period, "%llu", 1000 + (unsigned long long)(k % 8000));
+    double value = k % 97 == 0 ? NAN : (double)k / 7.0 - 1000.0;
+    return record(id, period, value, (uint32_t)(k % 64), 1600000000 + (int64_t)k);
+}
+
+struct kill_check {
+    uint64_t n;   /* records replayed so far */
+    uint64_t bad; /* index + 1 of the first record that is not kill_record(index) */
+};
+
+static int check_kill_record(void *arg, const struct journal_record *r)
+{
+    struct kill_check *c = arg;
+    char id[24];
+    struct journal_record want = kill_record(c->n, id);
+    if (!c->bad && (strcmp(r->indicator, want.indicator) != 0 ||
+                    !period_equal(&r->obs.period, &want.obs.period) ||
+                    !same_bits(r->obs.value, want.obs.value) || r->obs.status != want.obs.status ||
+                    r->vintage != want.vintage))
+        c->bad = c->n + 1;
+    c->n++;
+    return 0;
+}
+
+/* The child: resumes after what the journal holds and commits batches for
+ * ever, acknowledging each commit's record count on `ack_fd`. */
+static void kill_child(const char *dir, int ack_fd)
+{
+    char err[1024];
+    struct kill_check check = {0};
+    struct journal *j = journal_open(dir, check_kill_record, &check, err, sizeof err);
+    if (!j)
+        _exit(2);
+    if (check.bad)
+        _exit(3);
+    for (uint64_t k = check.n;;) {
+        for (uint64_t i = 0; i < KILL_BATCH; i++) {
+            char id[24];
+            struct journal_record r = kill_record(k + i, id);
+            if (journal_stage(j, &r) < 0)
+                _exit(4);
+        }
+        if (journal_commit(j, err, sizeof err) < 0)
+            _exit(5);
+        k += KILL_BATCH;
+        if (write(ack_fd, &k, sizeof k) != (ssize_t)sizeof k)
+            _exit(6);
+    }
+}
+
+/* Reads one acknowledgement; false at end of file. */
+static bool read_ack(int fd, uint64_t *ack)
+{
+    size_t got = 0;
+    while (got < sizeof *ack) {
+        ssize_t n = read(fd, (char *)ack + got, sizeof *ack - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (got != 0)
+                fail_msg("torn acknowledgement (%zu bytes)", got);
+            return false;
+        }
+        got += (size_t)n;
+    }
+    return true;
+}
+
+/* Waits until the journal grows past its size now: the child has begun
+ * writing its next commit (a kill then likely tears it). */
+static void wait_for_growth(const char *dir)
+{
+    char *path = unit_path(dir, JOURNAL_FILE);
+    long long size = unit_file_size(path);
+    for (long spins = 0; unit_file_size(path) == size && spins < 10000000; spins++)
+        ;
+    free(path);
+}
+
+/* One round: start the child, let it commit, kill it at an arbitrary moment
+ * (after a random delay, or as soon as the next write begins when
+ * `at_write`); returns the last acknowledged record count. */
+static uint64_t kill_round(const char *dir, uint64_t acked, unsigned *seed, bool at_write)
+{
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        kill_child(dir, fds[1]);
+        _exit(1);
+    }
+    close(fds[1]);
+    uint64_t ack;
+    for (int acks = 0; acks < KILL_MIN_ACKS; acks++) {
+        if (!read_ack(fds[0], &ack)) {
+            int status;
+            waitpid(pid, &status, 0);
+            fail_msg("the ingest child died early (wait status 0x%x)", (unsigned)status);
+        }
+        if (ack != acked + KILL_BATCH)
+            fail_msg("acknowledged %llu after %llu", (unsigned long long)ack,
+                     (unsigned long long)acked);
+        acked = ack;
+    }
+    if (at_write)
+        wait_for_growth(dir);
+    else
+        usleep((useconds_t)(rand_r(seed) % 5000)); /* somewhere in the next commits */
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+        fail_msg("the ingest child ended on its own (wait status 0x%x)", (unsigned)status);
+    while (read_ack(fds[0], &ack)) /* acknowledgements still in the pipe */
+        acked = ack;
+    close(fds[0]);
+    return acked;
+}
+
+static void test_kill9_during_ingest(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+    print_message("kill -9 seed %u\n", seed);
+    uint64_t acked = 0;
+    int torn_rounds = 0;
+    for (int round = 0; round < KILL_ROUNDS; round++) {
+        acked = kill_round(dir, acked, &seed, round % 2 == 1);
+        long long size_at_kill = unit_file_size(path);
+        char err[1024] = "";
+        struct kill_check check = {0};
+        struct journal *j = journal_open(dir, check_kill_record, &check, err, sizeof err);
+        if (!j)
+            fail_msg("round %d: journal_open after kill -9: %s", round, err);
+        if (check.bad)
+            fail_msg("round %d: record %llu is not the one written", round,
+                     (unsigned long long)(check.bad - 1));
+        /* Every acknowledged record, then at most the commit in flight. */
+        if (check.n < acked || check.n > acked + KILL_BATCH)
+            fail_msg("round %d: %llu records replayed, %llu acknowledged", round,
+                     (unsigned long long)check.n, (unsigned long long)acked);
+        assert_int_equal(journal_records(j), check.n);
+        if (unit_file_size(path) < size_at_kill)
+            torn_rounds++;
+        journal_close(j);
+        acked = check.n; /* the next child resumes after them */
+    }
+    print_message("kill -9: %llu records after %d rounds, %d with a torn tail cut\n",
+                  (unsigned long long)acked, KILL_ROUNDS, torn_rounds);
+    free(path);
+    unit_remove_tree(dir);
+}
+
+/* ---- a commit that fails ---- */
+
+/* In a child (the file size limit must not reach the test process): a commit
+ * that cannot be written returns -1 and leaves the file as it was; the next
+ * commit works. Returns the child's exit code, 0 when all held. */
+static int failed_commit_child(const char *dir, long long good_size,
+                               const struct journal_record *late)
+{
+    char err[1024] = "";
+    struct replay_log log = {0};
+    struct journal *j = journal_open(dir, log_record, &log, err, sizeof err);
+    if (!j || log.n != 3)
+        return 10;
+    for (uint64_t k = 0; k < 400; k++) { /* about 20 KB */
+        char id[24];
+        struct journal_record r = kill_record(k, id);
+        if (journal_stage(j, &r) < 0)
+            return 11;
+    }
+    struct rlimit old, small;
+    if (getrlimit(RLIMIT_FSIZE, &old) < 0)
+        return 12;
+    small = old;
+    small.rlim_cur = (rlim_t)good_size + 2000; /* part of the commit gets written */
+    signal(SIGXFSZ, SIG_IGN);
+    if (setrlimit(RLIMIT_FSIZE, &small) < 0)
+        return 13;
+    if (journal_commit(j, err, sizeof err) != -1)
+        return 14;
+    if (!strstr(err, "cannot write 400 records") || !strstr(err, strerror(EFBIG)))
+        return 15;
+    if (journal_staged(j) != 0 || journal_records(j) != 3)
+        return 16;
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct stat st;
+    if (stat(path, &st) < 0 || st.st_size != good_size)
+        return 17;
+    free(path);
+    if (setrlimit(RLIMIT_FSIZE, &old) < 0)
+        return 18;
+    if (journal_stage(j, late) < 0 || journal_commit(j, err, sizeof err) != 0)
+        return 19;
+    journal_close(j);
+    free(log.items);
+    return 0;
+}
+
+static void test_failed_commit_cut_back(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct journal_record r[5];
+    five_records(r);
+    write_journal(dir, r, 3);
+    long long good = unit_file_size(path);
+
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(failed_commit_child(dir, good, &r[3]));
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+
+    /* The three from before and the one committed after the failure. */
+    assert_journal_holds(dir, r, 4);
+    assert_int_equal(unit_file_size(path), good + line_length(&r[3]));
+    free(path);
+    unit_remove_tree(dir);
+}
+
+/* ---- found by these tests, fixed in journal.c ---- */
+
+/* A subnormal value (1e-310) makes strtod set ERANGE; replay once refused
+ * such a record, cutting an acknowledged observation away as "torn". */
+static void test_subnormal_value_round_trips(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    const struct journal_record r[] = {
+        record("ls_tiny", "2020", 1.0, 0, 1700000000),
+        record("ls_tiny", "2021", 1e-310, 0, 1700000001),
+        record("ls_tiny", "2022", -4.9406564584124654e-324, 0, 1700000002),
+        record("ls_tiny", "2023", 2.0, 0, 1700000003),
+    };
+    assert_true(fpclassify(r[1].obs.value) == FP_SUBNORMAL);
+    /* Subnormal as the last record: it must not be dropped as torn. */
+    write_journal(dir, r, 2);
+    assert_journal_holds(dir, r, 2);
+    unit_remove_tree(dir);
+
+    /* Followed by other records: the journal must still open. */
+    dir = unit_temp_dir("journal");
+    write_journal(dir, r, 4);
+    assert_journal_holds(dir, r, 4);
+    unit_remove_tree(dir);
+}
+
+/* A torn tail of NULs (what a file system leaves when a crash lands after
+ * the size grew but before the data reached the disk) is dropped; replay
+ * once measured lines with strlen() and never saw the NULs. */
+static void test_torn_tail_of_nuls_dropped(void **state)
+{
+    (void)state;
+    char zeros[100] = {0};
+    check_torn_tail(zeros, sizeof zeros);
+}
+
+/* A large group commit cut short by a power failure can leave many
+ * kilobytes of NULs; they held nothing acknowledged and are dropped too. */
+static void test_long_tail_of_nuls_dropped(void **state)
+{
+    (void)state;
+    static char zeros[64 * 1024];
+    check_torn_tail(zeros, sizeof zeros);
+}
+
+/* A file whose first line is not the header is not ours: refused, untouched. */
+static void test_not_a_journal_refused(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    const char text[] = "ls_exports,2023,174\n";
+    unit_append(path, text, sizeof text - 1);
+    char err[1024];
+    assert_refused_untouched(dir, err, sizeof err);
+    assert_contains(err, "not a pejl journal");
+    free(path);
+    unit_remove_tree(dir);
+}
+
+/* Staging what replay would refuse (an infinite value) is refused at once. */
+static void test_infinite_value_not_staged(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    struct replay_log log = {0};
+    struct journal *j = open_ok(dir, &log);
+    struct journal_record r = record("ls_inf", "2020", INFINITY, 0, 1700000000);
+    assert_int_equal(journal_stage(j, &r), -1);
+    assert_int_equal(journal_staged(j), 0);
+    journal_close(j);
+    log_free(&log);
+    unit_remove_tree(dir);
+}
+
+/* What a failed test left behind. */
+static int remove_temp_dirs(void **state)
+{
+    (void)state;
+    return unit_remove_temp_dirs("journal");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_open_creates_header),
+        cmocka_unit_test(test_record_text),
+        cmocka_unit_test(test_commit_and_replay),
+        cmocka_unit_test(test_commits_append),
+        cmocka_unit_test(test_empty_commit_is_noop),
+        cmocka_unit_test(test_rollback_to_mark),
+        cmocka_unit_test(test_torn_partial_record),
+        cmocka_unit_test(test_torn_bad_crc),
+        cmocka_unit_test(test_torn_record_without_newline),
+        cmocka_unit_test(test_torn_header),
+        cmocka_unit_test(test_damage_in_middle_refused),
+        cmocka_unit_test(test_trailing_garbage_refused),
+        cmocka_unit_test(test_second_open_locked),
+        cmocka_unit_test(test_kill9_during_ingest),
+        cmocka_unit_test(test_failed_commit_cut_back),
+        cmocka_unit_test(test_subnormal_value_round_trips),
+        cmocka_unit_test(test_torn_tail_of_nuls_dropped),
+        cmocka_unit_test(test_long_tail_of_nuls_dropped),
+        cmocka_unit_test(test_not_a_journal_refused),
+        cmocka_unit_test(test_infinite_value_not_staged),
+    };
+    return cmocka_run_group_tests(tests, NULL, remove_temp_dirs);
+}

@@ -1,0 +1,361 @@
+/*
+ * test_store.c — unit tests of daemon/store.c on a real state directory
+ * (config built by hand, no rrdcached): staging a collection changes nothing
+ * until store_commit, which tells the collection its outcome exactly once
+ * (added/revised/unchanged); an unchanged collection writes nothing to the
+ * journal; a revision writes exactly one record; a reopened store holds the
+ * revised value with its new vintage; a commit that cannot be written (EFBIG,
+ * in a child) reports stored=false and leaves series and journal as they were.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "daemon/crc32.h"
+#include "daemon/journal.h"
+#include "daemon/period.h"
+#include "daemon/store.h"
+#include "tests/unit/unit_files.h"
+
+#define HEADER_LEN 15 /* "pejl-journal 1\n" */
+#define ID "ls_test"
+#define V1 1700000000
+#define V2 1700086400
+#define V3 1700172800
+
+/* A state dir with its own config and one annual indicator. */
+struct fixture {
+    char *base;
+    struct config config;
+    struct indicator indicator;
+    char *journal;
+};
+
+static void fixture_init(struct fixture *f)
+{
+    *f = (struct fixture){0};
+    f->base = unit_temp_dir("store");
+    f->config.refs = 1;
+    f->config.state_dir = unit_path(f->base, "state");
+    f->config.rrd_dir = unit_path(f->base, "rrd");
+    f->config.graph_dir = unit_path(f->base, "graph");
+    f->config.rrdcached = NULL;
+    f->indicator.id = ID;
+    f->indicator.frequency = PEJL_PERIOD_YEAR;
+    f->indicator.collector = NULL; /* store never uses it */
+    f->config.indicators = &f->indicator;
+    f->config.n_indicators = 1;
+    f->journal = unit_path(f->config.state_dir, JOURNAL_FILE);
+}
+
+static void fixture_free(struct fixture *f)
+{
+    free(f->config.state_dir);
+    free(f->config.rrd_dir);
+    free(f->config.graph_dir);
+    free(f->journal);
+    unit_remove_tree(f->base);
+}
+
+static struct store *open_store(const struct fixture *f)
+{
+    char err[1024] = "";
+    struct store *store = store_open(&f->config, err, sizeof err);
+    if (!store)
+        fail_msg("store_open: %s", err);
+    assert_int_equal(store_use_config(store, &f->config), 0);
+    return store;
+}
+
+/* What the done callback was told. */
+struct outcome {
+    int calls;
+    bool stored;
+    struct ingest_summary summary;
+    char error[512];
+};
+
+static void record_outcome(void *arg, bool stored, const struct ingest_summary *summary,
+                           const char *error)
+{
+    struct outcome *o = arg;
+    o->calls++;
+    o->stored = stored;
+    o->summary = *summary;
+    snprintf(o->error, sizeof o->error, "%s", error ? error : "(null)");
+}
+
+static void assert_summary(const struct outcome *o, size_t received, size_t added, size_t revised,
+                           size_t unchanged)
+{
+    assert_int_equal(o->summary.received, received);
+    assert_int_equal(o->summary.added, added);
+    assert_int_equal(o->summary.revised, revised);
+    assert_int_equal(o->summary.unchanged, unchanged);
+}
+
+static struct pejl_observation year_obs(int year, double value, uint32_t status)
+{
+    struct pejl_period p = {.year = (int16_t)year, .kind = PEJL_PERIOD_YEAR};
+    return (struct pejl_observation){.period = p, .value = value, .status = status};
+}
+
+/* Length of the journal line for one observation of `id` (journal.h's format). */
+static long long id_line_length(const char *id, const struct pejl_observation *o, int64_t vintage)
+{
+    char period[PERIOD_TEXT_MAX], status[8], value[32], line[256];
+    period_format(&o->period, period, sizeof period);
+    if (status_format(o->status, status, sizeof status) == 0)
+        strcpy(status, "-");
+    if (isnan(o->value))
+        strcpy(value, "nan");
+    else
+        snprintf(value, sizeof value, "%.17g", o->value);
+    int n = snprintf(line, sizeof line, "%s %s %s %s %lld", id, period, value, status,
+                     (long long)vintage);
+    n += snprintf(line + n, sizeof line - (size_t)n, " %08x\n", crc32_update(0, line, (size_t)n));
+    return n;
+}
+
+static long long line_length(const struct pejl_observation *o, int64_t vintage)
+{
+    return id_line_length(ID, o, vintage);
+}
+
+static void assert_item(const struct series *s, size_t i, int year, double value, uint32_t status,
+                        int64_t vintage)
+{
+    assert_true(i < s->n);
+    const struct stored_observation *it = &s->items[i];
+    assert_int_equal(it->obs.period.year, year);
+    assert_int_equal(it->obs.period.kind, PEJL_PERIOD_YEAR);
+    if (isnan(value)) {
+        if (!isnan(it->obs.value))
+            fail_msg("%d: %.17g, expected nan", year, it->obs.value);
+    } else if (it->obs.value != value) {
+        fail_msg("%d: %.17g, expected %.17g", year, it->obs.value, value);
+    }
+    assert_int_equal(it->obs.status, status);
+    assert_int_equal(it->vintage, vintage);
+}
+
+static void test_stage_commit_revise_reopen(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_init(&f);
+    struct store *store = open_store(&f);
+    assert_string_equal(store_journal_path(store), f.journal);
+    assert_int_equal(unit_file_size(f.journal), HEADER_LEN);
+    assert_false(store_has_staged(store));
+    assert_int_equal(store_commit(store), 0);
+
+    /* Three new observations: nothing happens before the commit. */
+    struct pejl_observation obs[3] = {
+        year_obs(2020, 1.5, 0),
+        year_obs(2021, 0.1 + 0.2, PEJL_STATUS_PROVISIONAL),
+        year_obs(2022, NAN, PEJL_STATUS_CONFIDENTIAL),
+    };
+    struct outcome out = {0};
+    assert_int_equal(store_stage(store, &f.indicator, obs, 3, V1, record_outcome, &out), 0);
+    assert_true(store_has_staged(store));
+    assert_int_equal(out.calls, 0);
+    assert_null(store_series(store, ID));
+    assert_int_equal(unit_file_size(f.journal), HEADER_LEN);
+
+    assert_int_equal(store_commit(store), 1);
+    assert_int_equal(out.calls, 1);
+    assert_true(out.stored);
+    assert_string_equal(out.error, "(null)");
+    assert_summary(&out, 3, 3, 0, 0);
+    assert_false(store_has_staged(store));
+    long long size =
+        HEADER_LEN + line_length(&obs[0], V1) + line_length(&obs[1], V1) + line_length(&obs[2], V1);
+    assert_int_equal(unit_file_size(f.journal), size);
+    const struct series *s = store_series(store, ID);
+    assert_non_null(s);
+    assert_int_equal(s->n, 3);
+    assert_item(s, 0, 2020, 1.5, 0, V1);
+    assert_item(s, 1, 2021, 0.1 + 0.2, PEJL_STATUS_PROVISIONAL, V1);
+    assert_item(s, 2, 2022, NAN, PEJL_STATUS_CONFIDENTIAL, V1);
+    char *rrd = unit_path(f.config.rrd_dir, ID ".rrd");
+    assert_true(unit_file_size(rrd) > 0); /* the RRD view was written */
+    free(rrd);
+    assert_int_equal(store_commit(store), 0); /* told once only */
+    assert_int_equal(out.calls, 1);
+
+    /* The same three again: unchanged, and the journal does not grow. */
+    out = (struct outcome){0};
+    assert_int_equal(store_stage(store, &f.indicator, obs, 3, V2, record_outcome, &out), 0);
+    assert_int_equal(store_commit(store), 1);
+    assert_int_equal(out.calls, 1);
+    assert_true(out.stored);
+    assert_summary(&out, 3, 0, 0, 3);
+    assert_int_equal(unit_file_size(f.journal), size);
+    s = store_series(store, ID);
+    assert_item(s, 1, 2021, 0.1 + 0.2, PEJL_STATUS_PROVISIONAL, V1); /* vintage kept */
+
+    /* One revision: exactly one record more. */
+    obs[1].value = 0.5;
+    out = (struct outcome){0};
+    assert_int_equal(store_stage(store, &f.indicator, obs, 3, V3, record_outcome, &out), 0);
+    assert_int_equal(store_commit(store), 1);
+    assert_int_equal(out.calls, 1);
+    assert_true(out.stored);
+    assert_summary(&out, 3, 0, 1, 2);
+    size += line_length(&obs[1], V3);
+    assert_int_equal(unit_file_size(f.journal), size);
+    s = store_series(store, ID);
+    assert_int_equal(s->n, 3);
+    assert_item(s, 1, 2021, 0.5, PEJL_STATUS_PROVISIONAL, V3);
+
+    /* A new status alone is a revision too. */
+    obs[0].status = PEJL_STATUS_ESTIMATED;
+    out = (struct outcome){0};
+    assert_int_equal(store_stage(store, &f.indicator, obs, 1, V3, record_outcome, &out), 0);
+    assert_int_equal(store_commit(store), 1);
+    assert_summary(&out, 1, 0, 1, 0);
+    size += line_length(&obs[0], V3);
+    assert_int_equal(unit_file_size(f.journal), size);
+    store_close(store);
+
+    /* Reopened: the journal's last word per period, with its vintage. */
+    store = open_store(&f);
+    s = store_series(store, ID);
+    assert_non_null(s);
+    assert_int_equal(s->n, 3);
+    assert_item(s, 0, 2020, 1.5, PEJL_STATUS_ESTIMATED, V3);
+    assert_item(s, 1, 2021, 0.5, PEJL_STATUS_PROVISIONAL, V3);
+    assert_item(s, 2, 2022, NAN, PEJL_STATUS_CONFIDENTIAL, V1);
+    assert_null(store_series(store, "ls_other"));
+    assert_int_equal(unit_file_size(f.journal), size);
+    store_close(store);
+    fixture_free(&f);
+}
+
+static void test_two_collections_one_commit(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_init(&f);
+    struct indicator other = {.id = "ls_other", .frequency = PEJL_PERIOD_YEAR};
+    struct store *store = open_store(&f);
+    struct pejl_observation a[2] = {year_obs(2020, 1, 0), year_obs(2021, 2, 0)};
+    struct pejl_observation b[1] = {year_obs(2019, 9, 0)};
+    struct outcome out_a = {0}, out_b = {0};
+    assert_int_equal(store_stage(store, &f.indicator, a, 2, V1, record_outcome, &out_a), 0);
+    assert_int_equal(store_stage(store, &other, b, 1, V2, record_outcome, &out_b), 0);
+    assert_int_equal(store_commit(store), 2);
+    assert_int_equal(out_a.calls, 1);
+    assert_int_equal(out_b.calls, 1);
+    assert_summary(&out_a, 2, 2, 0, 0);
+    assert_summary(&out_b, 1, 1, 0, 0);
+    assert_int_equal(unit_file_size(f.journal), HEADER_LEN + line_length(&a[0], V1) +
+                                                    line_length(&a[1], V1) +
+                                                    id_line_length("ls_other", &b[0], V2));
+    assert_int_equal(store_series(store, ID)->n, 2);
+    assert_int_equal(store_series(store, "ls_other")->n, 1);
+    assert_item(store_series(store, "ls_other"), 0, 2019, 9, 0, V2);
+    store_close(store);
+    fixture_free(&f);
+}
+
+/* In a child (the size limit must not reach the test process): the commit
+ * fails, the collection hears stored=false, and nothing was applied. */
+static int failed_commit_child(const struct fixture *f, long long good_size)
+{
+    char err[1024];
+    struct store *store = store_open(&f->config, err, sizeof err);
+    if (!store || store_use_config(store, &f->config) < 0)
+        return 10;
+    struct pejl_observation obs[400];
+    for (int i = 0; i < 400; i++)
+        obs[i] = year_obs(3000 + i, i * 1.25, 0);
+    struct outcome out = {0};
+    if (store_stage(store, &f->indicator, obs, 400, V2, record_outcome, &out) < 0)
+        return 11;
+    struct rlimit small;
+    if (getrlimit(RLIMIT_FSIZE, &small) < 0)
+        return 12;
+    small.rlim_cur = (rlim_t)good_size + 1000;
+    signal(SIGXFSZ, SIG_IGN);
+    if (setrlimit(RLIMIT_FSIZE, &small) < 0)
+        return 13;
+    if (store_commit(store) != 1 || out.calls != 1)
+        return 14;
+    if (out.stored || !strstr(out.error, "cannot write") || out.summary.added != 400)
+        return 15;
+    const struct series *s = store_series(store, ID);
+    if (!s || s->n != 1 || s->items[0].obs.period.year != 2020)
+        return 16;
+    struct stat st;
+    if (stat(f->journal, &st) < 0 || st.st_size != good_size)
+        return 17;
+    if (store_has_staged(store))
+        return 18;
+    store_close(store);
+    return 0;
+}
+
+static void test_failed_commit(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_init(&f);
+    struct store *store = open_store(&f);
+    struct pejl_observation first = year_obs(2020, 7, 0);
+    struct outcome out = {0};
+    assert_int_equal(store_stage(store, &f.indicator, &first, 1, V1, record_outcome, &out), 0);
+    assert_int_equal(store_commit(store), 1);
+    assert_true(out.stored);
+    store_close(store);
+    long long good = unit_file_size(f.journal);
+
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(failed_commit_child(&f, good));
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+
+    store = open_store(&f);
+    const struct series *s = store_series(store, ID);
+    assert_int_equal(s->n, 1);
+    assert_item(s, 0, 2020, 7, 0, V1);
+    assert_int_equal(unit_file_size(f.journal), good);
+    store_close(store);
+    fixture_free(&f);
+}
+
+/* What a failed test left behind. */
+static int remove_temp_dirs(void **state)
+{
+    (void)state;
+    return unit_remove_temp_dirs("store");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stage_commit_revise_reopen),
+        cmocka_unit_test(test_two_collections_one_commit),
+        cmocka_unit_test(test_failed_commit),
+    };
+    return cmocka_run_group_tests(tests, NULL, remove_temp_dirs);
+}
