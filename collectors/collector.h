@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <libconfig.h>
 
-#define PEJL_COLLECTOR_ABI 1
+#define PEJL_COLLECTOR_ABI 2
 
 /* Calendar period kinds; an indicator's frequency is one of these. */
 enum pejl_period_kind {
@@ -52,19 +52,42 @@ enum pejl_status {
     PEJL_STATUS_CONFIDENTIAL = 1u << 5 /* c */
 };
 
+/* Longest panel member key ("DK", "EU27_2020"): [A-Za-z0-9_]{1,15}. */
+#define PEJL_MEMBER_MAX 15
+
 /* One figure as a source publishes it. A missing value is NAN. */
 struct pejl_observation {
     struct pejl_period period;
     double value;
     uint32_t status; /* enum pejl_status bits */
+    /* NULL for the indicator's own series; for a panel (the same measure for
+     * several countries) the member it belongs to, e.g. "DK". */
+    const char *member;
 };
 
-/* What a collector asks pejld to fetch. Strings are owned by the collector. */
+/* What a collector asks pejld to fetch. Strings are owned by the collector
+ * (pejld copies a request before plan's or follow's caller returns). */
 struct pejl_request {
-    const char *url;          /* http(s)://, file:///abs or file:relative (to the config) */
+    const char *url;          /* http(s)://, file:///abs, file:relative (to the config), or
+                                 exec: (run argv, read its stdout) */
     const char *method;       /* NULL means GET */
     const char *body;         /* request body, or NULL */
     const char *content_type; /* of the body, or NULL */
+    const char *const *argv;  /* exec: program (absolute path) and arguments, NULL-terminated */
+    int64_t timeout_ms;       /* 0: pejld's configured timeout */
+    uintptr_t tag;            /* the collector's own; handed back with the response */
+};
+
+/* What came back. For file: and exec: the status is 200. Responses with
+ * status 429 or 5xx never reach a collector: pejld retries them. Other
+ * non-2xx responses do, so that a collector can report the API's own error. */
+struct pejl_response {
+    long status;
+    const char *body; /* NUL-terminated; `len` excludes the NUL */
+    size_t len;
+    /* A response header by name (case-insensitive), or NULL. */
+    const char *(*header)(const struct pejl_response *response, const char *name);
+    const void *core; /* pejld's; do not touch */
 };
 
 enum pejl_log_level { PEJL_LOG_ERROR = 0, PEJL_LOG_WARNING, PEJL_LOG_INFO, PEJL_LOG_DEBUG };
@@ -87,8 +110,15 @@ struct pejl_host {
         __attribute__((format(printf, 2, 3)));
 };
 
-/* Called by decode for every observation; returns 0, or -1 to stop decoding. */
-typedef int (*pejl_emit_fn)(void *sink, const struct pejl_observation *obs);
+/* Where decode puts its results. */
+struct pejl_sink {
+    /* Takes one observation; returns 0, or -1 to stop decoding. */
+    int (*emit)(const struct pejl_sink *sink, const struct pejl_observation *obs);
+    /* Asks for one more request in this collection (the next page);
+     * returns 0, or -1 when pejld will not (too many requests). */
+    int (*follow)(const struct pejl_sink *sink, const struct pejl_request *request);
+    void *core; /* pejld's; do not touch */
+};
 
 struct pejl_collector {
     uint32_t abi_version; /* PEJL_COLLECTOR_ABI */
@@ -101,13 +131,15 @@ struct pejl_collector {
     void *(*configure)(const struct pejl_host *host, const config_setting_t *source,
                        struct pejl_diag *diag);
 
-    /* The requests one collection needs; *requests points into `state`. */
+    /* The requests one collection starts with; *requests points into `state`. */
     size_t (*plan)(void *state, const struct pejl_request **requests);
 
-    /* Decodes the response to request number `index`. Returns 0, or -1 with a
-     * one-line reason in `err` (which names what is wrong and where). */
-    int (*decode)(void *state, size_t index, const char *body, size_t len, pejl_emit_fn emit,
-                  void *sink, char *err, size_t errlen);
+    /* Decodes the response to `request` (one of plan's or follow's, as
+     * pejld's copy). Returns 0, or -1 with a one-line reason in `err` that
+     * names what is wrong and where. Must not keep `response` or `request`. */
+    int (*decode)(void *state, const struct pejl_request *request,
+                  const struct pejl_response *response, const struct pejl_sink *sink, char *err,
+                  size_t errlen);
 
     void (*release)(void *state);
 };

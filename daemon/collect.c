@@ -7,49 +7,142 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include "fetch.h"
 #include "log.h"
 #include "period.h"
 
+/* pejld's own copy of a request, strings and all. */
+struct collection_request {
+    struct pejl_request request;
+    char *strings[5]; /* url, method, body, content_type, and the argv block */
+};
+
 static void fetch_next(struct collection *c);
+
+bool member_key_valid(const char *member)
+{
+    size_t n = strlen(member);
+    if (n == 0 || n > PEJL_MEMBER_MAX)
+        return false;
+    for (const char *ch = member; *ch; ch++)
+        if (!((*ch >= 'a' && *ch <= 'z') || (*ch >= 'A' && *ch <= 'Z') ||
+              (*ch >= '0' && *ch <= '9') || *ch == '_'))
+            return false;
+    return true;
+}
 
 static int compare_obs(const void *a, const void *b)
 {
     const struct pejl_observation *x = a, *y = b;
-    return period_compare(&x->period, &y->period);
+    int m = strcmp(x->member ? x->member : "", y->member ? y->member : "");
+    return m ? m : period_compare(&x->period, &y->period);
+}
+
+static int check_one(const struct indicator *ind, const struct pejl_observation *o, char *err,
+                     size_t errlen)
+{
+    char period[PERIOD_TEXT_MAX];
+    period_format(&o->period, period, sizeof period);
+    if (o->period.kind != ind->frequency) {
+        snprintf(err, errlen, "%s is %s, but the indicator's frequency is %s", period,
+                 period_kind_name(o->period.kind), period_kind_name(ind->frequency));
+        return -1;
+    }
+    if (isinf(o->value)) {
+        snprintf(err, errlen, "%s: the value is not a finite number", period);
+        return -1;
+    }
+    return 0;
 }
 
 int collect_check(const struct indicator *ind, struct pejl_observation *obs, size_t n, char *err,
                   size_t errlen)
 {
-    char period[PERIOD_TEXT_MAX];
-    for (size_t i = 0; i < n; i++) {
-        period_format(&obs[i].period, period, sizeof period);
-        if (obs[i].period.kind != ind->frequency) {
-            snprintf(err, errlen, "%s is %s, but the indicator's frequency is %s", period,
-                     period_kind_name(obs[i].period.kind), period_kind_name(ind->frequency));
+    for (size_t i = 0; i < n; i++)
+        if (check_one(ind, &obs[i], err, errlen) < 0)
             return -1;
-        }
-        if (isinf(obs[i].value)) {
-            snprintf(err, errlen, "%s: the value is not a finite number", period);
-            return -1;
-        }
-    }
     qsort(obs, n, sizeof *obs, compare_obs);
     for (size_t i = 1; i < n; i++) {
-        if (period_equal(&obs[i].period, &obs[i - 1].period)) {
+        if (compare_obs(&obs[i], &obs[i - 1]) == 0) {
+            char period[PERIOD_TEXT_MAX];
             period_format(&obs[i].period, period, sizeof period);
-            snprintf(err, errlen, "period %s appears twice in the response", period);
+            snprintf(err, errlen, "period %s%s%s appears twice in the response", period,
+                     obs[i].member ? " of " : "", obs[i].member ? obs[i].member : "");
             return -1;
         }
     }
     return 0;
 }
 
-static int emit(void *sink, const struct pejl_observation *obs)
+/* ---- requests ---- */
+
+static char *dup_or_null(const char *s)
 {
-    struct collection *c = sink;
+    return s ? strdup(s) : NULL;
+}
+
+/* Copies argv into one block: the pointer array followed by the strings. */
+static char *copy_argv(const char *const *argv)
+{
+    size_t n = 0, bytes = 0;
+    for (; argv && argv[n]; n++)
+        bytes += strlen(argv[n]) + 1;
+    if (!argv)
+        return NULL;
+    char *block = malloc((n + 1) * sizeof(char *) + bytes);
+    if (!block)
+        return NULL;
+    char **ptrs = (char **)(void *)block, *text = block + (n + 1) * sizeof(char *);
+    for (size_t i = 0; i < n; i++) {
+        ptrs[i] = strcpy(text, argv[i]);
+        text += strlen(argv[i]) + 1;
+    }
+    ptrs[n] = NULL;
+    return block;
+}
+
+static int add_request(struct collection *c, const struct pejl_request *r)
+{
+    if (c->n_requests == COLLECT_MAX_REQUESTS || !r->url)
+        return -1;
+    if (c->n_requests == c->cap_requests) {
+        size_t cap = c->cap_requests ? c->cap_requests * 2 : 8;
+        struct collection_request *grown = realloc(c->requests, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        c->requests = grown;
+        c->cap_requests = cap;
+    }
+    struct collection_request *copy = &c->requests[c->n_requests];
+    *copy = (struct collection_request){
+        .strings = {strdup(r->url), dup_or_null(r->method), dup_or_null(r->body),
+                    dup_or_null(r->content_type), copy_argv(r->argv)}};
+    copy->request = (struct pejl_request){
+        .url = copy->strings[0], .method = copy->strings[1], .body = copy->strings[2],
+        .content_type = copy->strings[3], .argv = (const char *const *)(void *)copy->strings[4],
+        .timeout_ms = r->timeout_ms, .tag = r->tag};
+    c->n_requests++;
+    return 0;
+}
+
+/* ---- the sink a collector decodes into ---- */
+
+static const char *intern_member(struct collection *c, const char *member)
+{
+    for (size_t i = 0; i < c->n_members; i++)
+        if (strcmp(c->members[i], member) == 0)
+            return c->members[i];
+    char **grown = realloc(c->members, (c->n_members + 1) * sizeof *grown);
+    if (!grown)
+        return NULL;
+    c->members = grown;
+    return (c->members[c->n_members] = strdup(member)) ? c->members[c->n_members++] : NULL;
+}
+
+static int emit(const struct pejl_sink *sink, const struct pejl_observation *obs)
+{
+    struct collection *c = sink->core;
     if (c->n == COLLECT_MAX_OBSERVATIONS)
         return -1;
     if (c->n == c->cap) {
@@ -60,14 +153,29 @@ static int emit(void *sink, const struct pejl_observation *obs)
         c->obs = grown;
         c->cap = cap;
     }
-    c->obs[c->n++] = *obs;
+    struct pejl_observation copy = *obs;
+    if (obs->member && (!member_key_valid(obs->member) || !(copy.member = intern_member(c, obs->member))))
+        return -1;
+    c->obs[c->n++] = copy;
     return 0;
 }
 
+static int follow(const struct pejl_sink *sink, const struct pejl_request *request)
+{
+    return add_request(sink->core, request);
+}
+
+static const char *response_header(const struct pejl_response *response, const char *name)
+{
+    const struct http_result *http = response->core;
+    return http ? http_result_header(http, name) : NULL;
+}
+
+/* ---- the run ---- */
+
 static void finish(struct collection *c)
 {
-    if (!c->failed &&
-        collect_check(c->indicator, c->obs, c->n, c->error, sizeof c->error) < 0)
+    if (!c->failed && collect_check(c->indicator, c->obs, c->n, c->error, sizeof c->error) < 0)
         c->failed = true;
     c->done(c, c->arg);
 }
@@ -83,15 +191,20 @@ static void on_fetched(void *arg, const struct fetch_result *result)
 {
     struct collection *c = arg;
     const struct pejl_collector *api = c->indicator->collector->api;
-    char err[512] = "";
+    const struct pejl_request *request = &c->requests[c->next_request].request;
+    char err[768] = "";
     c->fetch = NULL;
     if (!result->body) {
         fail(c, result->error);
         return;
     }
+    c->not_modified += result->not_modified;
+    struct pejl_response response = {.status = result->status, .body = result->body,
+                                     .len = result->len, .header = response_header,
+                                     .core = result->http};
+    struct pejl_sink sink = {.emit = emit, .follow = follow, .core = c};
     size_t before = c->n;
-    if (api->decode(c->indicator->source, c->next_request, result->body, result->len, emit, c, err,
-                    sizeof err) < 0) {
+    if (api->decode(c->indicator->source, request, &response, &sink, err, sizeof err) < 0) {
         fail(c, err[0] ? err : "the collector could not decode the response");
         return;
     }
@@ -111,12 +224,13 @@ static void fetch_next(struct collection *c)
         finish(c);
         return;
     }
-    c->fetch = fetch_start(c->loop, &c->requests[c->next_request], c->config->dir, on_fetched, c);
+    c->fetch = fetch_start(c->fetcher, &c->requests[c->next_request].request, c->config->dir,
+                           on_fetched, c);
     if (!c->fetch)
-        fail(c, "out of memory starting a fetch");
+        fail(c, "cannot start a fetch (out of memory, or a URL that is not one)");
 }
 
-struct collection *collect_start(struct loop *loop, struct config *config,
+struct collection *collect_start(struct fetcher *fetcher, struct config *config,
                                  const struct indicator *ind, collect_done_fn done, void *arg)
 {
     struct collection *c = calloc(1, sizeof *c);
@@ -124,11 +238,18 @@ struct collection *collect_start(struct loop *loop, struct config *config,
         return NULL;
     c->config = config_ref(config);
     c->indicator = ind;
-    c->loop = loop;
+    c->fetcher = fetcher;
     c->done = done;
     c->arg = arg;
-    c->n_requests = ind->collector->api->plan(ind->source, &c->requests);
-    c->fetch = c->n_requests ? fetch_start(loop, &c->requests[0], config->dir, on_fetched, c) : NULL;
+    const struct pejl_request *planned;
+    size_t n = ind->collector->api->plan(ind->source, &planned);
+    for (size_t i = 0; i < n; i++) {
+        if (add_request(c, &planned[i]) < 0) {
+            collect_free(c);
+            return NULL;
+        }
+    }
+    c->fetch = n ? fetch_start(fetcher, &c->requests[0].request, config->dir, on_fetched, c) : NULL;
     if (!c->fetch) {
         collect_free(c);
         return NULL;
@@ -141,7 +262,14 @@ void collect_free(struct collection *c)
     if (!c)
         return;
     if (c->fetch)
-        fetch_cancel(c->loop, c->fetch);
+        fetch_cancel(c->fetch);
+    for (size_t i = 0; i < c->n_requests; i++)
+        for (size_t k = 0; k < 5; k++)
+            free(c->requests[i].strings[k]);
+    free(c->requests);
+    for (size_t i = 0; i < c->n_members; i++)
+        free(c->members[i]);
+    free(c->members);
     config_unref(c->config);
     free(c->obs);
     free(c);

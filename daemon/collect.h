@@ -1,7 +1,8 @@
 /*
  * collect.h — one collection of one indicator: ask its collector for the
- * requests, fetch each, let the collector decode the bytes, and check the
- * observations it produced before anyone stores them.
+ * requests, fetch each (and any the collector follows up with, such as the
+ * next page), let the collector decode the bytes, and check the
+ * observations before anyone stores them.
  *
  * A collection holds a reference to the config it started under, so a
  * reload in the middle cannot pull the indicator out from under it. It
@@ -14,21 +15,27 @@
 #include <stddef.h>
 
 #include "config.h"
-#include "loop.h"
+#include "fetch.h"
 
 #define COLLECT_MAX_OBSERVATIONS (10u * 1000 * 1000)
+#define COLLECT_MAX_REQUESTS 1000
+
+struct collection_request;
 
 struct collection {
     struct config *config; /* referenced */
     const struct indicator *indicator;
-    struct pejl_observation *obs; /* sorted by period when done */
+    struct pejl_observation *obs; /* sorted by member, then period, when done */
     size_t n, cap;
-    char error[512]; /* set when the collection failed */
+    char error[1024]; /* set when the collection failed */
     bool failed;
+    size_t not_modified; /* responses that were 304s answered from the kept body */
     /* private */
-    struct loop *loop;
-    size_t next_request, n_requests;
-    const struct pejl_request *requests;
+    struct fetcher *fetcher;
+    struct collection_request *requests;
+    size_t n_requests, cap_requests, next_request;
+    char **members; /* interned member keys the observations point at */
+    size_t n_members;
     struct fetch *fetch;
     void (*done)(struct collection *c, void *arg);
     void *arg;
@@ -37,15 +44,16 @@ struct collection {
 typedef void (*collect_done_fn)(struct collection *c, void *arg);
 
 /* Starts collecting; `done` is called from the loop exactly once, after which
- * the caller frees the collection. NULL when out of memory. */
-struct collection *collect_start(struct loop *loop, struct config *config,
+ * the caller frees the collection. NULL when it could not start. */
+struct collection *collect_start(struct fetcher *fetcher, struct config *config,
                                  const struct indicator *indicator, collect_done_fn done,
                                  void *arg);
 void collect_free(struct collection *c);
 
 /* Sorts and checks decoded observations: right frequency, finite values,
- * one per period. Returns 0, or -1 with the reason in `err`. */
+ * one per member and period, valid member keys. 0, or -1 with `err`. */
 int collect_check(const struct indicator *indicator, struct pejl_observation *obs, size_t n,
                   char *err, size_t errlen);
+bool member_key_valid(const char *member);
 
 #endif

@@ -20,8 +20,13 @@
 #define DEFAULT_STATE_DIR "/var/lib/pejl"
 #define DEFAULT_INTERVAL_S (6 * 3600)
 
-static const char *const global_keys[] = {"state_dir", "rrd_dir",   "graph_dir",  "collector_dir",
-                                          "log_level", "rrdcached", "indicators", NULL};
+static const char *const global_keys[] = {"state_dir", "rrd_dir",   "graph_dir", "collector_dir",
+                                          "log_level", "rrdcached", "http",      "indicators",
+                                          NULL};
+static const char *const http_keys[] = {"timeout",     "connect_timeout", "max_bytes", "tries",
+                                        "backoff",     "max_backoff",     "ca_file",   "concurrency",
+                                        "hosts",       NULL};
+static const char *const host_keys[] = {"host", "concurrency", "spacing", NULL};
 static const char *const indicator_keys[] = {"id",       "title",       "unit",   "frequency",
                                              "interval", "pejlemaerke", "source", NULL};
 
@@ -41,7 +46,7 @@ bool indicator_id_valid(const char *id)
     return true;
 }
 
-int64_t parse_duration(const char *text)
+int64_t parse_duration_ms(const char *text)
 {
     int64_t total = 0;
     const char *s = text;
@@ -55,23 +60,30 @@ int64_t parse_duration(const char *text)
         long long n = strtoll(s, &end, 10);
         if (errno || n > INT32_MAX)
             return -1;
-        int64_t unit = 1;
+        int64_t unit;
+        size_t width = 1;
         switch (*end) {
-        case 's': unit = 1; break;
-        case 'm': unit = 60; break;
-        case 'h': unit = 3600; break;
-        case 'd': unit = 86400; break;
-        case 'w': unit = 7 * 86400; break;
+        case 's': unit = 1000; break;
+        case 'm': unit = end[1] == 's' ? 1 : 60000; width = end[1] == 's' ? 2 : 1; break;
+        case 'h': unit = 3600000; break;
+        case 'd': unit = 86400000; break;
+        case 'w': unit = 7 * 86400000ll; break;
         case '\0':
             if (s != text)
                 return -1; /* "1h30" is ambiguous */
-            return n;
+            return n * 1000;
         default: return -1;
         }
         total += n * unit;
-        s = end + 1;
+        s = end + width;
     }
     return total;
+}
+
+int64_t parse_duration(const char *text)
+{
+    int64_t ms = parse_duration_ms(text);
+    return ms < 0 || ms % 1000 ? -1 : ms / 1000;
 }
 
 static const char *type_name(int type)
@@ -202,6 +214,92 @@ static void load_globals(struct loader *l, const config_setting_t *root,
                           rrdcached);
     else if (rrdcached)
         c->rrdcached = strdup(rrdcached);
+}
+
+/* A duration setting in milliseconds; keeps *out when absent. */
+static void duration_ms(struct loader *l, const config_setting_t *group, const char *key,
+                        int64_t min_ms, int64_t *out)
+{
+    const config_setting_t *s = config_setting_get_member(group, key);
+    if (!s)
+        return;
+    int64_t ms = config_setting_type(s) == CONFIG_TYPE_STRING
+                     ? parse_duration_ms(config_setting_get_string(s))
+                     : -1;
+    if (ms < min_ms)
+        diag_config_error(l->diag, s, "%s must be a duration such as \"500ms\", \"30s\" or \"2m\"%s",
+                          key, min_ms > 0 ? ", above zero" : "");
+    else
+        *out = ms;
+}
+
+/* An integer setting in [min, max]; keeps *out when absent. */
+static void integer(struct loader *l, const config_setting_t *group, const char *key, long long min,
+                    long long max, long long *out)
+{
+    const config_setting_t *s = config_setting_get_member(group, key);
+    if (!s)
+        return;
+    int type = config_setting_type(s);
+    long long v = type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64 ? config_setting_get_int64(s)
+                                                                       : min - 1;
+    if (v < min || v > max)
+        diag_config_error(l->diag, s, "%s must be an integer from %lld to %lld", key, min, max);
+    else
+        *out = v;
+}
+
+static void load_host_limit(struct loader *l, const config_setting_t *group,
+                            struct http_host_limit *limit)
+{
+    if (config_setting_type(group) != CONFIG_TYPE_GROUP) {
+        diag_config_error(l->diag, group, "each of http.hosts must be a group { host = \"…\"; … }");
+        return;
+    }
+    check_keys(l, group, "an http host", host_keys);
+    const char *host = get_string(l, group, "host", true, "http host");
+    long long concurrency = l->config->http.default_concurrency;
+    integer(l, group, "concurrency", 1, 64, &concurrency);
+    limit->host = strdup(host ? host : "");
+    limit->concurrency = (int)concurrency;
+    duration_ms(l, group, "spacing", 0, &limit->spacing_ms);
+}
+
+static void load_http(struct loader *l, const config_setting_t *root)
+{
+    struct http_settings *h = &l->config->http;
+    http_settings_default(h);
+    const config_setting_t *group = config_setting_get_member(root, "http");
+    if (!group)
+        return;
+    if (config_setting_type(group) != CONFIG_TYPE_GROUP) {
+        diag_config_error(l->diag, group, "http must be a group { timeout = \"60s\"; … }");
+        return;
+    }
+    check_keys(l, group, "http", http_keys);
+    long long tries = h->tries, concurrency = h->default_concurrency, max_bytes = (long long)h->max_bytes;
+    duration_ms(l, group, "timeout", 1, &h->timeout_ms);
+    duration_ms(l, group, "connect_timeout", 1, &h->connect_timeout_ms);
+    duration_ms(l, group, "backoff", 1, &h->backoff_ms);
+    duration_ms(l, group, "max_backoff", 1, &h->max_backoff_ms);
+    integer(l, group, "tries", 1, 100, &tries);
+    integer(l, group, "concurrency", 1, 64, &concurrency);
+    integer(l, group, "max_bytes", 1024, (long long)1 << 34, &max_bytes);
+    h->tries = (int)tries;
+    h->default_concurrency = (int)concurrency;
+    h->max_bytes = (size_t)max_bytes;
+    const char *ca = get_string(l, group, "ca_file", false, "http");
+    if (ca)
+        h->ca_file = resolve_path(l, config_setting_get_member(group, "ca_file"), ca);
+    const config_setting_t *hosts = config_setting_get_member(group, "hosts");
+    if (hosts && config_setting_type(hosts) != CONFIG_TYPE_LIST) {
+        diag_config_error(l->diag, hosts, "http.hosts must be a list ( { host = \"…\"; … } )");
+    } else if (hosts && config_setting_length(hosts) > 0) {
+        h->n_hosts = (size_t)config_setting_length(hosts);
+        h->hosts = calloc(h->n_hosts, sizeof *h->hosts);
+        for (size_t i = 0; h->hosts && i < h->n_hosts; i++)
+            load_host_limit(l, config_setting_get_elem(hosts, (unsigned)i), &h->hosts[i]);
+    }
 }
 
 static void load_interval(struct loader *l, const config_setting_t *group, struct indicator *ind)
@@ -380,6 +478,7 @@ struct config *config_load(const char *path, const struct config_overrides *over
         struct loader l = {.config = c, .diag = diag};
         const config_setting_t *root = config_root_setting(&cf);
         load_globals(&l, root, overrides);
+        load_http(&l, root);
         c->plugins = c->collector_dir ? plugins_new(c->collector_dir) : NULL;
         load_indicators(&l, root);
     }
@@ -422,6 +521,7 @@ void config_unref(struct config *c)
     free(c->graph_dir);
     free(c->collector_dir);
     free(c->rrdcached);
+    http_settings_free(&c->http);
     free(c);
 }
 

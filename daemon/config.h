@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "http.h"
 #include "plugin.h"
 
 #define INDICATOR_ID_MAX 64
@@ -36,6 +37,7 @@ struct config {
     char *state_dir, *rrd_dir, *graph_dir, *collector_dir;
     enum pejl_log_level log_level;
     char *rrdcached; /* librrd daemon address, or NULL */
+    struct http_settings http; /* cache_dir is set by the daemon, not the file */
     struct indicator *indicators;
     size_t n_indicators;
     struct plugins *plugins;
@@ -55,6 +57,8 @@ const struct indicator *config_find(const struct config *config, const char *id)
 
 /* "90s", "15m", "6h", "1d", "1w", "1d12h" or plain seconds; -1 when malformed. */
 int64_t parse_duration(const char *text);
+/* The same, also "250ms"; in milliseconds. */
+int64_t parse_duration_ms(const char *text);
 bool indicator_id_valid(const char *id);
 
 #endif

@@ -98,7 +98,7 @@ static int start_collection(void *arg, const char *id)
     job->d = d;
     snprintf(job->id, sizeof job->id, "%s", id);
     log_debug("%s: collecting with %s", id, ind->collector->name);
-    if (!collect_start(d->loop, d->config, ind, on_collected, job)) {
+    if (!collect_start(&d->fetcher, d->config, ind, on_collected, job)) {
         log_err("%s: cannot start a collection", id);
         d->collections_failed++;
         free(job);
@@ -113,6 +113,27 @@ static void commit_before_sleep(struct loop *loop, void *arg)
     (void)loop;
     struct pejld *d = arg;
     store_commit(d->store);
+}
+
+/* Points the HTTP engine at the current config, with its cache in the state dir. */
+static int configure_fetcher(struct pejld *d)
+{
+    struct http_settings settings = d->config->http;
+    char *cache_dir = NULL, err[512];
+    if (asprintf(&cache_dir, "%s/http-cache", d->config->state_dir) < 0 ||
+        make_directories(cache_dir, err, sizeof err) < 0) {
+        log_warn("http: no conditional requests: %s", cache_dir ? err : "out of memory");
+        free(cache_dir);
+        cache_dir = NULL;
+    }
+    settings.cache_dir = cache_dir;
+    int rc = d->fetcher.http ? http_configure(d->fetcher.http, &settings)
+                             : ((d->fetcher.http = http_new(d->loop, &settings)) ? 0 : -1);
+    free(cache_dir);
+    d->fetcher.loop = d->loop;
+    d->fetcher.exec_timeout_ms = settings.timeout_ms;
+    d->fetcher.max_bytes = settings.max_bytes;
+    return rc;
 }
 
 static void reload(struct pejld *d)
@@ -133,6 +154,7 @@ static void reload(struct pejld *d)
         config_unref(d->config);
         d->config = next;
         log_set_level(next->log_level);
+        configure_fetcher(d);
         store_use_config(d->store, next);
         scheduler_sync(d->scheduler, next, FIRST_RUN_SPREAD_MS);
         log_info("reloaded %s: %zu indicators", next->path, next->n_indicators);
@@ -196,7 +218,7 @@ static int setup(struct pejld *d)
         log_err("%s", err);
         return -1;
     }
-    if (store_use_config(d->store, d->config) < 0 ||
+    if (configure_fetcher(d) < 0 || store_use_config(d->store, d->config) < 0 ||
         !(d->grapher = grapher_new(d->loop, &d->config, d->store, on_graphs_idle, d)) ||
         loop_before_sleep(d->loop, commit_before_sleep, d) < 0)
         return -1;
@@ -212,6 +234,7 @@ static void teardown(struct pejld *d)
     if (d->store)
         flush_all(d); /* finish what this pass staged */
     scheduler_free(d->scheduler);
+    http_free(d->fetcher.http);
     grapher_free(d->grapher);
     store_close(d->store);
     loop_free(d->loop);

@@ -3,144 +3,112 @@
  */
 #include "fetch.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include "spawn.h"
 
 struct fetch {
-    char *url;
-    char *base_dir;
-    uint64_t timer;
+    struct fetcher *fetcher;
+    struct http_transfer *transfer;
+    struct spawn *spawn;
     fetch_done_fn done;
     void *arg;
 };
 
-static int percent_decode(char *s)
+static bool unreserved(unsigned char c)
 {
-    char *out = s;
-    for (; *s; s++) {
-        if (*s != '%') {
-            *out++ = *s;
-            continue;
-        }
-        unsigned v;
-        if (sscanf(s + 1, "%2x", &v) != 1 || v == 0 || !s[1] || !s[2])
-            return -1;
-        *out++ = (char)v;
-        s += 2;
-    }
-    *out = '\0';
-    return 0;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           strchr("-._~/", c);
 }
 
-char *fetch_file_path(const char *url, const char *base_dir, char *err, size_t errlen)
+static char *file_url(const char *path)
 {
-    char *path = NULL;
-    if (strncmp(url, "file://", 7) == 0) {
-        if (url[7] != '/') {
-            snprintf(err, errlen, "%s: write file:///absolute/path or file:relative/path", url);
-            return NULL;
-        }
-        path = strdup(url + 7);
-    } else if (strncmp(url, "file:", 5) == 0 && url[5]) {
-        if (url[5] == '/')
-            path = strdup(url + 5);
-        else if (asprintf(&path, "%s/%s", base_dir, url + 5) < 0)
-            path = NULL;
-    } else {
-        snprintf(err, errlen, "%s: only file: URLs are read by this version of pejld", url);
+    size_t n = strlen(path);
+    char *url = malloc(7 + n * 3 + 1), *o = url;
+    if (!url)
         return NULL;
-    }
-    if (path && percent_decode(path) < 0) {
-        snprintf(err, errlen, "%s: bad %%-escape", url);
-        free(path);
-        return NULL;
-    }
-    return path;
+    o += sprintf(o, "file://");
+    for (const unsigned char *c = (const unsigned char *)path; *c; c++)
+        o += unreserved(*c) ? sprintf(o, "%c", *c) : sprintf(o, "%%%02X", *c);
+    return url;
 }
 
-/* Reads a regular file of at most `max` bytes. */
-static char *read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen)
+char *fetch_resolve_url(const char *url, const char *base_dir, char *err, size_t errlen)
 {
-    struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s: %s", path, fd < 0 ? strerror(errno) : "not a regular file");
-        if (fd >= 0)
-            close(fd);
+    if (strncmp(url, "file:", 5) != 0 || strncmp(url, "file://", 7) == 0)
+        return strdup(url);
+    const char *path = url + 5;
+    if (!*path) {
+        snprintf(err, errlen, "%s: no path", url);
         return NULL;
     }
-    if ((size_t)st.st_size > max) {
-        snprintf(err, errlen, "%s: %lld bytes, over the %zu-byte limit", path,
-                 (long long)st.st_size, max);
-        close(fd);
+    if (*path == '/')
+        return file_url(path);
+    char *joined, *result;
+    if (asprintf(&joined, "%s/%s", base_dir, path) < 0)
         return NULL;
-    }
-    char *body = malloc((size_t)st.st_size + 1);
-    size_t got = 0;
-    while (body && got < (size_t)st.st_size) {
-        ssize_t n = read(fd, body + got, (size_t)st.st_size - got);
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    close(fd);
-    if (!body || got != (size_t)st.st_size) {
-        snprintf(err, errlen, "%s: short read", path);
-        free(body);
-        return NULL;
-    }
-    body[got] = '\0';
-    *len = got;
-    return body;
+    result = file_url(joined);
+    free(joined);
+    return result;
 }
 
-static void fetch_free(struct fetch *f)
+static void on_http_done(void *arg, const struct http_result *r)
 {
-    free(f->url);
-    free(f->base_dir);
+    struct fetch *f = arg;
+    struct fetch_result result = {.status = r->status, .body = r->body, .len = r->len,
+                                  .http = r, .not_modified = r->not_modified};
+    if (r->error[0]) {
+        result = (struct fetch_result){.error = r->error, .http = r};
+    }
+    f->transfer = NULL;
+    f->done(f->arg, &result);
     free(f);
 }
 
-static void run_file_fetch(struct loop *loop, void *arg)
+static void on_spawn_done(void *arg, const struct spawn_result *r)
 {
-    (void)loop;
     struct fetch *f = arg;
-    char err[512] = "";
-    struct fetch_result result = {0};
-    char *path = fetch_file_path(f->url, f->base_dir, err, sizeof err);
-    char *body = path ? read_file(path, FETCH_DEFAULT_MAX_BYTES, &result.len, err, sizeof err) : NULL;
-    result.body = body;
-    result.error = body ? NULL : err;
+    struct fetch_result result = {.status = 200, .body = r->out, .len = r->len};
+    if (!r->out)
+        result = (struct fetch_result){.error = r->error};
+    f->spawn = NULL;
     f->done(f->arg, &result);
-    free(body);
-    free(path);
-    fetch_free(f);
+    free(f);
 }
 
-struct fetch *fetch_start(struct loop *loop, const struct pejl_request *request,
+struct fetch *fetch_start(struct fetcher *fetcher, const struct pejl_request *request,
                           const char *base_dir, fetch_done_fn done, void *arg)
 {
     struct fetch *f = calloc(1, sizeof *f);
     if (!f)
         return NULL;
-    f->url = strdup(request->url);
-    f->base_dir = strdup(base_dir);
-    f->done = done;
-    f->arg = arg;
-    if (!f->url || !f->base_dir || !(f->timer = loop_add_timer(loop, 0, run_file_fetch, f))) {
-        fetch_free(f);
+    *f = (struct fetch){.fetcher = fetcher, .done = done, .arg = arg};
+    if (strcmp(request->url, "exec:") == 0) {
+        int64_t timeout = request->timeout_ms > 0 ? request->timeout_ms : fetcher->exec_timeout_ms;
+        f->spawn = spawn_start(fetcher->loop, request->argv, timeout, fetcher->max_bytes,
+                               on_spawn_done, f);
+    } else {
+        char err[256];
+        struct pejl_request resolved = *request;
+        char *url = fetch_resolve_url(request->url, base_dir, err, sizeof err);
+        resolved.url = url;
+        f->transfer = url ? http_fetch(fetcher->http, &resolved, on_http_done, f) : NULL;
+        free(url);
+    }
+    if (!f->spawn && !f->transfer) {
+        free(f);
         return NULL;
     }
     return f;
 }
 
-void fetch_cancel(struct loop *loop, struct fetch *f)
+void fetch_cancel(struct fetch *f)
 {
-    loop_cancel_timer(loop, f->timer);
-    fetch_free(f);
+    if (f->transfer)
+        http_cancel(f->fetcher->http, f->transfer);
+    if (f->spawn)
+        spawn_cancel(f->spawn);
+    free(f);
 }

@@ -1,10 +1,10 @@
 /*
- * fetch.h — the core's way of getting the bytes a collector asked for.
+ * fetch.h — the core's way of getting the bytes a collector asked for:
+ * http(s):// and file:// through the HTTP engine, exec: through spawn.
  *
  * Completion is always reported from the event loop, never from inside
- * fetch_start(), so callers behave the same for local files and (later)
- * network transfers. This version reads file: URLs: file:///absolute/path,
- * or file:relative/path resolved against the config file's directory.
+ * fetch_start(). file:relative/path is resolved against the config file's
+ * directory first.
  */
 #ifndef PEJL_FETCH_H
 #define PEJL_FETCH_H
@@ -12,27 +12,36 @@
 #include <stddef.h>
 
 #include "../collectors/collector.h"
+#include "http.h"
 #include "loop.h"
 
-#define FETCH_DEFAULT_MAX_BYTES (64u << 20)
+struct fetcher {
+    struct loop *loop;
+    struct http_engine *http;
+    int64_t exec_timeout_ms;
+    size_t max_bytes;
+};
 
 struct fetch_result {
-    const char *body; /* NULL on failure */
+    long status;       /* 0 on failure */
+    const char *body;  /* NUL-terminated; NULL on failure */
     size_t len;
     const char *error; /* one line, on failure */
+    const struct http_result *http; /* headers; NULL for exec: */
+    bool not_modified;
 };
 
 typedef void (*fetch_done_fn)(void *arg, const struct fetch_result *result);
 
 struct fetch;
 
-/* Starts fetching `request`; `base_dir` resolves relative file: URLs. */
-struct fetch *fetch_start(struct loop *loop, const struct pejl_request *request,
+struct fetch *fetch_start(struct fetcher *fetcher, const struct pejl_request *request,
                           const char *base_dir, fetch_done_fn done, void *arg);
 /* Stops a fetch whose callback has not run yet; the callback never runs. */
-void fetch_cancel(struct loop *loop, struct fetch *fetch);
+void fetch_cancel(struct fetch *fetch);
 
-/* Resolves a file: URL to a path; NULL with `err` when it is not one we read. */
-char *fetch_file_path(const char *url, const char *base_dir, char *err, size_t errlen);
+/* file:relative → file:///abs (percent-encoded); other URLs unchanged.
+ * NULL with `err` for a file: URL that names no path. Caller frees. */
+char *fetch_resolve_url(const char *url, const char *base_dir, char *err, size_t errlen);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "fetch.h"
 #include "grapher.h"
 #include "loop.h"
 #include "scheduler.h"
@@ -22,6 +23,7 @@ struct pejld {
     struct config_overrides overrides;
     struct config *config; /* current; collections hold their own reference */
     struct loop *loop;
+    struct fetcher fetcher; /* the HTTP engine and the exec runner */
     struct store *store;
     struct scheduler *scheduler;
     struct grapher *grapher;

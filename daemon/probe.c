@@ -52,12 +52,16 @@ int pejld_probe(struct config *config, const char *id)
         return 1;
     }
     struct probe p = {.loop = loop_new(), .status = 1};
-    if (!p.loop || !collect_start(p.loop, config, ind, on_probed, &p)) {
+    /* No cache directory: a probe sends no conditional requests and keeps nothing. */
+    struct fetcher fetcher = {.loop = p.loop, .exec_timeout_ms = config->http.timeout_ms,
+                              .max_bytes = config->http.max_bytes};
+    fetcher.http = p.loop ? http_new(p.loop, &config->http) : NULL;
+    if (!fetcher.http || !collect_start(&fetcher, config, ind, on_probed, &p)) {
         log_err("%s: cannot start a collection", id);
-        loop_free(p.loop);
-        return 1;
+    } else {
+        loop_run(p.loop);
     }
-    loop_run(p.loop);
+    http_free(fetcher.http);
     loop_free(p.loop);
     return p.status;
 }

@@ -101,11 +101,11 @@ static size_t csv_plan(void *state, const struct pejl_request **requests)
     return 1;
 }
 
-static int emit_rows(const struct csv_table *table, pejl_emit_fn emit, void *sink, char *err,
+static int emit_rows(const struct csv_table *table, const struct pejl_sink *sink, char *err,
                      size_t errlen)
 {
     for (size_t i = 0; i < table->n; i++) {
-        if (emit(sink, &table->rows[i].obs) < 0) {
+        if (sink->emit(sink, &table->rows[i].obs) < 0) {
             snprintf(err, errlen, "line %zu: observation not accepted", table->rows[i].line);
             return -1;
         }
@@ -113,18 +113,20 @@ static int emit_rows(const struct csv_table *table, pejl_emit_fn emit, void *sin
     return 0;
 }
 
-static int csv_decode(void *state, size_t index, const char *body, size_t len, pejl_emit_fn emit,
-                      void *sink, char *err, size_t errlen)
+static int csv_decode(void *state, const struct pejl_request *request,
+                      const struct pejl_response *response, const struct pejl_sink *sink, char *err,
+                      size_t errlen)
 {
     struct csv_source *src = state;
     struct csv_table table;
-    if (index != 0) {
-        snprintf(err, errlen, "no request %zu: the csv collector makes one", index);
+    (void)request;
+    if (response->status < 200 || response->status > 299) {
+        snprintf(err, errlen, "%s answered HTTP %ld", src->url, response->status);
         return -1;
     }
-    if (csv_parse(body, len, &src->callbacks, &table, err, errlen) < 0)
+    if (csv_parse(response->body, response->len, &src->callbacks, &table, err, errlen) < 0)
         return -1;
-    int rc = emit_rows(&table, emit, sink, err, errlen);
+    int rc = emit_rows(&table, sink, err, errlen);
     csv_table_free(&table);
     return rc;
 }

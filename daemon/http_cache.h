@@ -1,0 +1,31 @@
+/*
+ * http_cache.h — what conditional requests need to remember: per request,
+ * the validators (ETag, Last-Modified) of the last 200 and its body, so that
+ * a 304 Not Modified can be decoded like the response it stands for.
+ *
+ * One file per request in the cache directory, named by a 128-bit hash of
+ * method, URL and body; written to a temp file and renamed into place. The
+ * cache is only an optimisation: a missing or damaged entry means an
+ * unconditional request, never an error.
+ */
+#ifndef PEJL_HTTP_CACHE_H
+#define PEJL_HTTP_CACHE_H
+
+#include <stddef.h>
+
+#include "../collectors/collector.h"
+
+struct http_validators {
+    char *etag, *last_modified;
+};
+
+/* The entry's name for `request` (32 hex digits). Caller frees. */
+char *http_cache_key(const struct pejl_request *request);
+int http_cache_validators(const char *dir, const char *key, struct http_validators *out);
+void http_validators_free(struct http_validators *v);
+/* The kept body, NUL-terminated, or NULL. Caller frees. */
+char *http_cache_body(const char *dir, const char *key, size_t *len);
+int http_cache_store(const char *dir, const char *key, const char *etag,
+                     const char *last_modified, const char *body, size_t len);
+
+#endif
