@@ -565,7 +565,11 @@ static void finish(struct http_transfer *t)
         answer_from_cache(t);
     else if (!t->result.error[0])
         keep_for_next_time(t);
-    if (!t->result.body) {
+    if (t->result.error[0]) { /* a failure carries no body, partial or not */
+        free(t->result.body);
+        t->result.body = NULL;
+        t->result.len = 0;
+    } else if (!t->result.body) {
         t->result.body = calloc(1, 1);
         t->result.len = 0;
     }
