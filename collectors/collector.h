@@ -103,6 +103,8 @@ struct pejl_host {
     size_t (*period_format)(const struct pejl_period *p, char *buf, size_t size);
     /* Parses status letters (p e b d u c); returns 0, or -1 on an unknown letter. */
     int (*status_parse)(const char *text, size_t len, uint32_t *out);
+    /* Parses "250ms", "30s", "5m", "1d12h"; milliseconds, or -1 when malformed. */
+    int64_t (*duration_ms)(const char *text);
     /* Records a configuration problem at `where` (its file and line are added). */
     void (*config_error)(struct pejl_diag *diag, const config_setting_t *where, const char *fmt,
                          ...) __attribute__((format(printf, 3, 4)));

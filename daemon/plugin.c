@@ -12,11 +12,12 @@
 
 #include "diag.h"
 #include "log.h"
+#include "config.h"
 #include "period.h"
 
 struct plugins {
     char *dir;
-    struct collector_module *modules;
+    struct collector_module **modules; /* indicators point at these: never moved */
     size_t n;
 };
 
@@ -25,6 +26,7 @@ static const struct pejl_host host = {
     .period_parse = period_parse,
     .period_format = period_format,
     .status_parse = status_parse,
+    .duration_ms = parse_duration_ms,
     .config_error = diag_config_error,
     .log = log_message,
 };
@@ -118,30 +120,31 @@ const struct collector_module *plugins_get(struct plugins *p, const char *name, 
         return NULL;
     }
     for (size_t i = 0; i < p->n; i++)
-        if (strcmp(p->modules[i].name, name) == 0)
-            return &p->modules[i];
-    struct collector_module m = {0};
+        if (strcmp(p->modules[i]->name, name) == 0)
+            return p->modules[i];
+    struct collector_module *m = calloc(1, sizeof *m);
+    struct collector_module **grown = realloc(p->modules, (p->n + 1) * sizeof *grown);
     snprintf(err, errlen, "%s: out of memory", name);
-    if (load(p, name, &m, err, errlen) < 0) {
-        unload(&m);
+    if (grown)
+        p->modules = grown;
+    if (!m || !grown || load(p, name, m, err, errlen) < 0) {
+        if (m)
+            unload(m);
+        free(m);
         return NULL;
     }
-    struct collector_module *grown = realloc(p->modules, (p->n + 1) * sizeof *grown);
-    if (!grown) {
-        unload(&m);
-        return NULL;
-    }
-    p->modules = grown;
     p->modules[p->n] = m;
-    return &p->modules[p->n++];
+    return p->modules[p->n++];
 }
 
 void plugins_free(struct plugins *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i < p->n; i++)
-        unload(&p->modules[i]);
+    for (size_t i = 0; i < p->n; i++) {
+        unload(p->modules[i]);
+        free(p->modules[i]);
+    }
     free(p->modules);
     free(p->dir);
     free(p);

@@ -8,7 +8,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/pejl-it.XXXXXX")
 PIDS=""
 cleanup() {
     for pid in $PIDS; do kill -9 "$pid" 2>/dev/null || true; done
-    rm -rf "$T"
+    if [ -n "${KEEP_TMP:-}" ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
 

@@ -93,6 +93,25 @@ static void test_valid_config_loads_and_resolves_paths(void **state)
     diag_free(&diag);
 }
 
+/* Regression: loading a second module moved the first one's record in memory. */
+static void test_several_collectors_stay_valid(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    write_config(COLLECTORS "indicators = (\n"
+                            " { id = \"a\"; title = \"A\"; frequency = \"annual\"; " CSV_SOURCE " },\n"
+                            " { id = \"b\"; title = \"B\"; frequency = \"annual\";\n"
+                            "   source = { collector = \"exec\"; program = \"/bin/true\"; }; },\n"
+                            " { id = \"c\"; title = \"C\"; frequency = \"annual\"; " CSV_SOURCE " } );\n");
+    struct config *c = config_load(conf_path, NULL, &diag);
+    diag_print(&diag, stderr);
+    assert_non_null(c);
+    assert_string_equal(config_find(c, "a")->collector->api->name, "csv");
+    assert_string_equal(config_find(c, "b")->collector->api->name, "exec");
+    assert_ptr_equal(config_find(c, "a")->collector, config_find(c, "c")->collector);
+    config_unref(c);
+}
+
 static void test_state_dir_override_wins(void **state)
 {
     (void)state;
@@ -281,6 +300,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_config_loads_and_resolves_paths),
         cmocka_unit_test(test_state_dir_override_wins),
+        cmocka_unit_test(test_several_collectors_stay_valid),
         cmocka_unit_test(test_syntax_error_names_line),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_unknown_keys),

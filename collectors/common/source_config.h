@@ -1,0 +1,45 @@
+/*
+ * source_config.h — reading a collector's `source { … }` block: the checks
+ * every collector makes (only known keys, each of the right type, required
+ * ones present) with messages in one style. Compiled into each module that
+ * uses it; it reports through the host table and keeps no state.
+ */
+#ifndef PEJL_SOURCE_CONFIG_H
+#define PEJL_SOURCE_CONFIG_H
+
+#include <stdbool.h>
+
+#include "../collector.h"
+
+enum source_key_type { KEY_STRING, KEY_INT, KEY_STRING_ARRAY, KEY_GROUP, KEY_DURATION };
+
+struct source_key {
+    const char *name;
+    enum source_key_type type;
+    bool required;
+};
+
+struct source_reader {
+    const struct pejl_host *host;
+    const config_setting_t *source;
+    struct pejl_diag *diag;
+    const char *collector; /* for messages: "… in eurostat source" */
+    int problems;
+};
+
+/* Checks every key against `keys` (a list ending with {NULL}); `collector`
+ * itself is always allowed. Returns the number of problems reported. */
+int source_check(struct source_reader *r, const struct source_key *keys);
+
+/* Accessors for keys that source_check accepted; absent → fallback/NULL. */
+const char *source_string(const struct source_reader *r, const char *name);
+long long source_int(const struct source_reader *r, const char *name, long long fallback);
+int64_t source_duration_ms(struct source_reader *r, const char *name, int64_t fallback);
+/* A NULL-terminated copy of a string array; NULL when absent. Free with
+ * source_free_strings. */
+char **source_strings(const struct source_reader *r, const char *name, size_t *count);
+void source_free_strings(char **strings);
+void source_error(struct source_reader *r, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

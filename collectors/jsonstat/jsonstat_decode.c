@@ -1,0 +1,709 @@
+/*
+ * jsonstat_decode.c — the JSON-stat decoder (see jsonstat_decode.h).
+ *
+ * Three steps: js_validate checks the whole document; the top level is
+ * walked to find the dataset (or to recognise an error body, a collection or
+ * a bundle); then the dataset's members are read. `dimension`, `id`, `size`
+ * and `role` are small and go through jansson; `value` and `status` can be
+ * millions of cells and are read by jsonstat_cells.c straight into arrays.
+ * Members are found wherever they are: Eurostat puts `value` before the
+ * sizes that give it meaning, so nothing is read before everything is found.
+ */
+#include "jsonstat_decode.h"
+#include "jsonstat_internal.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Status strings and labels quoted in a message are cut after this many bytes. */
+#define QUOTE_CUT 300
+/* Names listed in a message about a bundle. */
+#define NAMES_SHOWN 20
+
+int jsonstat_fail(struct jsonstat_decoder *d, const char *fmt, ...)
+{
+    if (d->errlen == 0)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->err, d->errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+const char *jsonstat_shown(const char *text, size_t cut, char *shown, size_t size)
+{
+    size_t n = strlen(text);
+    if (n > cut)
+        n = cut;
+    if (n + sizeof "..." > size)
+        n = size - sizeof "...";
+    while (n > 0 && n < strlen(text) && ((unsigned char)text[n] & 0xC0) == 0x80)
+        n--;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        shown[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+    }
+    strcpy(shown + n, text[n] ? "..." : "");
+    return shown;
+}
+
+/* --- the members of an object that the decoder reads --- */
+
+struct members {
+    struct js_span class_, version, label, source, updated, id, size, role, dimension, value,
+        status, error, warning, error_type, message;
+};
+
+static const struct member_name {
+    const char *name;
+    size_t offset;
+} member_names[] = {
+    {"class", offsetof(struct members, class_)},
+    {"version", offsetof(struct members, version)},
+    {"label", offsetof(struct members, label)},
+    {"source", offsetof(struct members, source)},
+    {"updated", offsetof(struct members, updated)},
+    {"id", offsetof(struct members, id)},
+    {"size", offsetof(struct members, size)},
+    {"role", offsetof(struct members, role)},
+    {"dimension", offsetof(struct members, dimension)},
+    {"value", offsetof(struct members, value)},
+    {"status", offsetof(struct members, status)},
+    {"error", offsetof(struct members, error)},
+    {"warning", offsetof(struct members, warning)},
+    {"errorTypeCode", offsetof(struct members, error_type)},
+    {"message", offsetof(struct members, message)},
+};
+
+static bool present(struct js_span s)
+{
+    return s.start != NULL;
+}
+
+static int find_members(struct jsonstat_decoder *d, struct js_span object, struct members *m)
+{
+    struct js_cursor cursor;
+    struct js_span key, value;
+    *m = (struct members){0};
+    js_enter(&cursor, object);
+    while (js_next_member(&cursor, &key, &value)) {
+        for (size_t i = 0; i < sizeof member_names / sizeof *member_names; i++) {
+            if (!js_string_is(key, member_names[i].name))
+                continue;
+            struct js_span *slot = (struct js_span *)((char *)m + member_names[i].offset);
+            if (present(*slot))
+                return jsonstat_fail(d, "member \"%s\" appears twice", member_names[i].name);
+            *slot = value;
+        }
+    }
+    return 0;
+}
+
+/* The member, parsed by jansson; NULL after reporting why not. */
+static json_t *load_member(struct jsonstat_decoder *d, struct js_span span, const char *what)
+{
+    json_error_t error;
+    json_t *json = json_loadb(span.start, (size_t)(span.end - span.start),
+                              JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &error);
+    if (!json)
+        jsonstat_fail(d, "\"%s\": %s", what, error.text);
+    return json;
+}
+
+/* A string member's text, NULL if absent or not a string; -1 when out of memory. */
+static int dup_string(struct jsonstat_decoder *d, struct js_span span, char **out)
+{
+    if (!present(span) || js_type_of(span) != JS_STRING)
+        return 0;
+    *out = js_string_dup(js_string_contents(span));
+    return *out ? 0 : jsonstat_fail(d, "out of memory");
+}
+
+/* --- what the top level is --- */
+
+/* Appends ": status N: "label"" for each entry of an error or warning. */
+static void describe_entries(json_t *entries, char *buf, size_t size)
+{
+    size_t n = 0, i;
+    json_t *entry;
+    char shown[QUOTE_CUT + sizeof "..."];
+    buf[0] = '\0';
+    json_array_foreach(entries, i, entry)
+    {
+        json_t *status = json_object_get(entry, "status");
+        json_t *label = json_object_get(entry, "label");
+        if (!label)
+            label = json_object_get(entry, "message");
+        int w = snprintf(buf + n, size - n, "%s", i ? "; " : ": ");
+        if (json_is_integer(status))
+            w += snprintf(buf + n + (size_t)w, size - n - (size_t)w, "status %lld, ",
+                          (long long)json_integer_value(status));
+        if (n + (size_t)w < size)
+            snprintf(buf + n + (size_t)w, size - n - (size_t)w, "\"%s\"",
+                     json_is_string(label) ? jsonstat_shown(json_string_value(label), QUOTE_CUT,
+                                                            shown, sizeof shown)
+                                           : "(no label)");
+        n = strlen(buf);
+        if (n + 1 >= size)
+            break;
+    }
+}
+
+/* Eurostat's {"error":[{status,id,label}]} and {"warning":{status,label}}. */
+static int refuse_report(struct jsonstat_decoder *d, struct js_span span, const char *kind)
+{
+    json_t *json = load_member(d, span, kind);
+    if (!json)
+        return -1;
+    json_t *entries = json;
+    if (json_is_object(json)) {
+        entries = json_array();
+        json_array_append(entries, json);
+    }
+    char text[1024] = "";
+    if (json_is_array(entries))
+        describe_entries(entries, text, sizeof text);
+    jsonstat_fail(d, "the server answered with %s instead of data%s",
+                  strcmp(kind, "error") == 0 ? "an error" : "a warning",
+                  text[0] ? text : ": (no details)");
+    if (entries != json)
+        json_decref(entries);
+    json_decref(json);
+    return -1;
+}
+
+/* Statistics Denmark's {"errorTypeCode":"…","message":"…"}. */
+static int refuse_statbank_error(struct jsonstat_decoder *d, const struct members *m)
+{
+    char code[QUOTE_CUT + sizeof "..."] = "?", message[QUOTE_CUT + sizeof "..."] = "";
+    char *text = NULL;
+    if (dup_string(d, m->error_type, &text) < 0)
+        return -1;
+    if (text)
+        jsonstat_shown(text, QUOTE_CUT, code, sizeof code);
+    free(text);
+    text = NULL;
+    if (dup_string(d, m->message, &text) < 0)
+        return -1;
+    if (text)
+        jsonstat_shown(text, QUOTE_CUT, message, sizeof message);
+    free(text);
+    return jsonstat_fail(d, "the server answered with an error instead of data: %s: \"%s\"", code,
+                         message);
+}
+
+static bool is_empty_container(struct js_span span)
+{
+    struct js_cursor cursor;
+    struct js_span element;
+    js_enter(&cursor, span);
+    return !js_next_element(&cursor, &element);
+}
+
+/* Error bodies: -1 after saying what the server said, else 0. */
+static int refuse_error_body(struct jsonstat_decoder *d, const struct members *m)
+{
+    enum js_type error_type = js_type_of(m->error);
+    if (present(m->error) && (error_type == JS_ARRAY || error_type == JS_OBJECT) &&
+        !is_empty_container(m->error))
+        return refuse_report(d, m->error, "error");
+    if (present(m->error_type))
+        return refuse_statbank_error(d, m);
+    if (present(m->warning) && !present(m->value) && js_type_of(m->warning) == JS_OBJECT)
+        return refuse_report(d, m->warning, "warning");
+    return 0;
+}
+
+/* 1 if `class` says this is a dataset, 0 for a bundle, -1 if it is neither. */
+static int check_class(struct jsonstat_decoder *d, struct js_span span)
+{
+    char shown[64];
+    if (js_type_of(span) != JS_STRING)
+        return jsonstat_fail(d, "\"class\" is %s, not a string", js_type_name(js_type_of(span)));
+    struct js_span class_ = js_string_contents(span);
+    if (js_string_is(class_, "dataset"))
+        return 1;
+    if (js_string_is(class_, "bundle"))
+        return 0;
+    if (js_string_is(class_, "collection"))
+        return jsonstat_fail(d, "a JSON-stat collection (a list of links), not a dataset; "
+                                "point the source at one of its datasets");
+    if (js_string_is(class_, "dimension"))
+        return jsonstat_fail(d, "a JSON-stat dimension, not a dataset");
+    char *text = js_string_dup(class_);
+    if (!text)
+        return jsonstat_fail(d, "out of memory");
+    jsonstat_fail(d, "JSON-stat class \"%s\" is not a dataset",
+                  jsonstat_shown(text, 40, shown, sizeof shown));
+    free(text);
+    return -1;
+}
+
+/* The names of the bundle's datasets, for a message. */
+static void list_datasets(struct js_span top, char *buf, size_t size, size_t *count)
+{
+    struct js_cursor cursor;
+    struct js_span key, value;
+    size_t n = 0;
+    char shown[64];
+    *count = 0;
+    buf[0] = '\0';
+    js_enter(&cursor, top);
+    while (js_next_member(&cursor, &key, &value)) {
+        if (js_type_of(value) != JS_OBJECT)
+            continue;
+        if (++*count > NAMES_SHOWN) {
+            if (*count == NAMES_SHOWN + 1)
+                snprintf(buf + n, size - n, ", …");
+            continue;
+        }
+        char *name = js_string_dup(key);
+        snprintf(buf + n, size - n, "%s%s", *count > 1 ? ", " : "",
+                 name ? jsonstat_shown(name, 40, shown, sizeof shown) : "?");
+        free(name);
+        n = strlen(buf);
+    }
+}
+
+/* A 1.x bundle: the dataset called `dataset_name`, or its only dataset. */
+static int choose_from_bundle(struct jsonstat_decoder *d, struct js_span top,
+                              struct js_span *dataset)
+{
+    struct js_cursor cursor;
+    struct js_span key, value;
+    char names[512], shown[64];
+    size_t count;
+    list_datasets(top, names, sizeof names, &count);
+    if (count == 0)
+        return jsonstat_fail(d, "not JSON-stat: no \"value\" or \"dimension\" member, "
+                                "and no dataset inside");
+    js_enter(&cursor, top);
+    while (js_next_member(&cursor, &key, &value)) {
+        if (js_type_of(value) != JS_OBJECT)
+            continue;
+        if (d->dataset_name ? js_string_is(key, d->dataset_name) : count == 1) {
+            *dataset = value;
+            return 0;
+        }
+    }
+    if (d->dataset_name)
+        return jsonstat_fail(d, "no dataset \"%s\" in this JSON-stat bundle; it has: %s",
+                             jsonstat_shown(d->dataset_name, 40, shown, sizeof shown), names);
+    return jsonstat_fail(d, "a JSON-stat bundle of %zu datasets (%s); name the one to read", count,
+                         names);
+}
+
+/* Finds the dataset object of the document and its members, or says what
+ * the document is instead. */
+static int find_dataset(struct jsonstat_decoder *d, struct js_span top, struct members *m)
+{
+    struct js_span dataset;
+    if (js_type_of(top) != JS_OBJECT)
+        return jsonstat_fail(d, "not JSON-stat: the document is %s, not an object",
+                             js_type_name(js_type_of(top)));
+    if (find_members(d, top, m) < 0 || refuse_error_body(d, m) < 0)
+        return -1;
+    int is_dataset =
+        present(m->class_) ? check_class(d, m->class_) : present(m->value) || present(m->dimension);
+    if (is_dataset < 0)
+        return -1;
+    if (is_dataset)
+        return 0;
+    if (choose_from_bundle(d, top, &dataset) < 0 || find_members(d, dataset, m) < 0 ||
+        refuse_error_body(d, m) < 0)
+        return -1;
+    int inner = present(m->class_) ? check_class(d, m->class_) : 1;
+    return inner < 0 ? -1 : inner ? 0 : jsonstat_fail(d, "a bundle inside a bundle, not a dataset");
+}
+
+/* --- dimensions --- */
+
+static int dimension_fail(struct jsonstat_decoder *d, const char *id, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int dimension_fail(struct jsonstat_decoder *d, const char *id, const char *fmt, ...)
+{
+    char shown[64], what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return jsonstat_fail(d, "dimension \"%s\": %s", jsonstat_shown(id, 40, shown, sizeof shown),
+                         what);
+}
+
+static int set_code(struct jsonstat_decoder *d, struct jsonstat_category *category,
+                    const char *code)
+{
+    category->code = strdup(code);
+    return category->code ? 0 : jsonstat_fail(d, "out of memory");
+}
+
+/* category.index as an array of codes. */
+static int codes_from_array(struct jsonstat_decoder *d, struct jsonstat_dimension *dim,
+                            json_t *index)
+{
+    char shown[64];
+    size_t i;
+    json_t *code;
+    json_t *seen = json_object();
+    if (!seen)
+        return jsonstat_fail(d, "out of memory");
+    int rc = 0;
+    json_array_foreach(index, i, code)
+    {
+        if (!json_is_string(code)) {
+            rc = dimension_fail(d, dim->id, "category.index entry %zu is not a string", i);
+            break;
+        }
+        const char *text = json_string_value(code);
+        if (json_object_get(seen, text)) {
+            rc = dimension_fail(d, dim->id, "category \"%s\" is listed twice in category.index",
+                                jsonstat_shown(text, 40, shown, sizeof shown));
+            break;
+        }
+        if (json_object_set(seen, text, json_true()) < 0 ||
+            set_code(d, &dim->categories[i], text) < 0) {
+            rc = jsonstat_fail(d, "out of memory");
+            break;
+        }
+    }
+    json_decref(seen);
+    return rc;
+}
+
+/* category.index as an object code → position. */
+static int codes_from_object(struct jsonstat_decoder *d, struct jsonstat_dimension *dim,
+                             json_t *index)
+{
+    char shown[64], other[64];
+    const char *code;
+    json_t *position;
+    json_object_foreach(index, code, position)
+    {
+        json_int_t at = json_is_integer(position) ? json_integer_value(position) : -1;
+        if (at < 0 || (uint64_t)at >= dim->size)
+            return dimension_fail(d, dim->id,
+                                  "category \"%s\" has position %s; positions are 0 to %zu",
+                                  jsonstat_shown(code, 40, shown, sizeof shown),
+                                  json_is_integer(position) ? "out of range" : "not a whole number",
+                                  dim->size - 1);
+        struct jsonstat_category *category = &dim->categories[at];
+        if (category->code)
+            return dimension_fail(
+                d, dim->id, "categories \"%s\" and \"%s\" both have position %lld",
+                jsonstat_shown(category->code, 40, other, sizeof other),
+                jsonstat_shown(code, 40, shown, sizeof shown), (long long)at);
+        if (set_code(d, category, code) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* No category.index: allowed for a dimension of one category, named by its label. */
+static int code_from_label(struct jsonstat_decoder *d, struct jsonstat_dimension *dim,
+                           json_t *labels)
+{
+    if (dim->size == 0)
+        return 0;
+    if (dim->size > 1 || json_object_size(labels) != 1)
+        return dimension_fail(d, dim->id,
+                              "no category.index (needed unless there is one category, "
+                              "given by category.label)");
+    return set_code(d, &dim->categories[0], json_object_iter_key(json_object_iter(labels)));
+}
+
+static size_t index_count(json_t *index)
+{
+    return json_is_array(index) ? json_array_size(index) : json_object_size(index);
+}
+
+static int read_codes(struct jsonstat_decoder *d, struct jsonstat_dimension *dim,
+                      json_t *category)
+{
+    json_t *index = json_object_get(category, "index");
+    json_t *labels = json_object_get(category, "label");
+    if (labels && !json_is_object(labels))
+        return dimension_fail(d, dim->id, "category.label is not an object");
+    if (!index)
+        return code_from_label(d, dim, labels);
+    if (!json_is_array(index) && !json_is_object(index))
+        return dimension_fail(d, dim->id, "category.index is neither an object nor an array");
+    if (index_count(index) != dim->size)
+        return dimension_fail(d, dim->id, "%zu categories in category.index but size %zu",
+                              index_count(index), dim->size);
+    return json_is_array(index) ? codes_from_array(d, dim, index)
+                                : codes_from_object(d, dim, index);
+}
+
+static int read_labels(struct jsonstat_decoder *d, struct jsonstat_dimension *dim,
+                       json_t *category)
+{
+    json_t *labels = json_object_get(category, "label");
+    for (size_t i = 0; labels && i < dim->size; i++) {
+        json_t *label = json_object_get(labels, dim->categories[i].code);
+        if (json_is_string(label) && !(dim->categories[i].label = strdup(json_string_value(label))))
+            return jsonstat_fail(d, "out of memory");
+    }
+    return 0;
+}
+
+static int read_dimension(struct jsonstat_decoder *d, struct jsonstat_dimension *dim,
+                          json_t *definition)
+{
+    if (!definition)
+        return dimension_fail(d, dim->id, "listed in \"id\" but not in \"dimension\"");
+    if (!json_is_object(definition))
+        return dimension_fail(d, dim->id, "not an object");
+    json_t *label = json_object_get(definition, "label");
+    if (json_is_string(label) && !(dim->label = strdup(json_string_value(label))))
+        return jsonstat_fail(d, "out of memory");
+    json_t *category = json_object_get(definition, "category");
+    if (!json_is_object(category))
+        return dimension_fail(d, dim->id, "no \"category\" object");
+    dim->categories = calloc(dim->size ? dim->size : 1, sizeof *dim->categories);
+    if (!dim->categories)
+        return jsonstat_fail(d, "out of memory");
+    if (read_codes(d, dim, category) < 0)
+        return -1;
+    return read_labels(d, dim, category);
+}
+
+/* The dimension ids and sizes, and the number of cells they make. */
+static int read_shape(struct jsonstat_decoder *d, json_t *ids, json_t *sizes)
+{
+    struct jsonstat_dataset *ds = d->out;
+    char shown[64];
+    if (!json_is_array(ids) || !json_is_array(sizes))
+        return jsonstat_fail(d, "\"%s\" %s; it must be an array (at the top, or in \"dimension\")",
+                             json_is_array(ids) ? "size" : "id",
+                             (json_is_array(ids) ? sizes : ids) ? "is not an array" : "is missing");
+    size_t n = json_array_size(ids);
+    if (json_array_size(sizes) != n)
+        return jsonstat_fail(d, "\"size\" has %zu entries but \"id\" has %zu",
+                             json_array_size(sizes), n);
+    if (n == 0 || n > JSONSTAT_MAX_DIMS)
+        return jsonstat_fail(d, "%zu dimensions; a dataset has 1 to %d", n, JSONSTAT_MAX_DIMS);
+    if (!(ds->dims = calloc(n, sizeof *ds->dims)))
+        return jsonstat_fail(d, "out of memory");
+    ds->n_dims = n;
+    ds->n_cells = 1;
+    for (size_t i = 0; i < n; i++) {
+        json_t *id = json_array_get(ids, i), *size = json_array_get(sizes, i);
+        if (!json_is_string(id) || json_string_length(id) == 0)
+            return jsonstat_fail(d, "\"id\" entry %zu is not a dimension id", i);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(ds->dims[j].id, json_string_value(id)) == 0)
+                return jsonstat_fail(d, "dimension \"%s\" is listed twice in \"id\"",
+                                     jsonstat_shown(ds->dims[j].id, 40, shown, sizeof shown));
+        if (!(ds->dims[i].id = strdup(json_string_value(id))))
+            return jsonstat_fail(d, "out of memory");
+        json_int_t k = json_is_integer(size) ? json_integer_value(size) : -1;
+        if (k < 0 || (uint64_t)k > JSONSTAT_MAX_CELLS)
+            return dimension_fail(d, ds->dims[i].id, "size %s",
+                                  json_is_integer(size) ? "out of range" : "is not a whole number");
+        ds->dims[i].size = (size_t)k;
+        if (k && ds->n_cells > JSONSTAT_MAX_CELLS / (size_t)k)
+            return jsonstat_fail(d, "the sizes make more than %u cells", JSONSTAT_MAX_CELLS);
+        ds->n_cells *= (size_t)k;
+    }
+    return 0;
+}
+
+static void mark_roles(struct jsonstat_dataset *ds, json_t *role)
+{
+    static const char *const kinds[] = {"time", "geo", "metric"};
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        json_t *ids = json_object_get(role, kinds[k]), *id;
+        size_t i;
+        json_array_foreach(ids, i, id)
+        {
+            int at = json_is_string(id) ? jsonstat_find_dimension(ds, json_string_value(id)) : -1;
+            if (at < 0)
+                continue; /* a role for a dimension that is not there changes nothing */
+            struct jsonstat_dimension *dim = &ds->dims[at];
+            *(k == 0 ? &dim->is_time : k == 1 ? &dim->is_geo : &dim->is_metric) = true;
+        }
+    }
+}
+
+/* The members of a dataset that 2.0 has at the top and 1.x inside "dimension". */
+struct shape {
+    json_t *dimension, *id, *size, *role;
+};
+
+static void shape_free(struct shape *s)
+{
+    json_decref(s->dimension);
+    json_decref(s->id);
+    json_decref(s->size);
+    json_decref(s->role);
+}
+
+static int load_shape(struct jsonstat_decoder *d, const struct members *m, struct shape *s)
+{
+    if (!(s->dimension = load_member(d, m->dimension, "dimension")))
+        return -1;
+    if (!json_is_object(s->dimension))
+        return jsonstat_fail(d, "\"dimension\" is not an object");
+    const struct {
+        struct js_span span;
+        const char *name;
+        json_t **slot;
+    } parts[] = {{m->id, "id", &s->id}, {m->size, "size", &s->size}, {m->role, "role", &s->role}};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        if (present(parts[i].span))
+            *parts[i].slot = load_member(d, parts[i].span, parts[i].name);
+        else
+            *parts[i].slot = json_incref(json_object_get(s->dimension, parts[i].name));
+        if (present(parts[i].span) && !*parts[i].slot)
+            return -1;
+    }
+    return 0;
+}
+
+static int read_dimensions(struct jsonstat_decoder *d, const struct members *m)
+{
+    struct shape s = {0};
+    int rc = load_shape(d, m, &s);
+    if (rc == 0)
+        rc = read_shape(d, s.id, s.size);
+    for (size_t i = 0; rc == 0 && i < d->out->n_dims; i++) {
+        struct jsonstat_dimension *dim = &d->out->dims[i];
+        rc = read_dimension(d, dim, json_object_get(s.dimension, dim->id));
+    }
+    if (rc == 0)
+        mark_roles(d->out, s.role);
+    shape_free(&s);
+    return rc;
+}
+
+/* --- the dataset --- */
+
+static int decode_dataset(struct jsonstat_decoder *d, const struct members *m)
+{
+    struct jsonstat_dataset *ds = d->out;
+    if (!present(m->dimension) || !present(m->value))
+        return jsonstat_fail(d, "the dataset has no \"%s\" member",
+                             present(m->dimension) ? "value" : "dimension");
+    if (dup_string(d, m->label, &ds->label) < 0 || dup_string(d, m->source, &ds->source) < 0 ||
+        dup_string(d, m->updated, &ds->updated) < 0 || read_dimensions(d, m) < 0 ||
+        jsonstat_read_values(d, m->value) < 0)
+        return -1;
+    return present(m->status) ? jsonstat_read_status(d, m->status) : 0;
+}
+
+static const char *skip_bom_and_space(const char *p, const char *end)
+{
+    if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+        p++;
+    return p;
+}
+
+int jsonstat_decode(const char *buf, size_t len, const char *dataset_name,
+                    struct jsonstat_dataset *out, char *err, size_t errlen)
+{
+    char fallback[1];
+    struct jsonstat_decoder d = {.dataset_name = dataset_name,
+                                 .out = out,
+                                 .err = errlen ? err : fallback,
+                                 .errlen = errlen ? errlen : sizeof fallback};
+    struct js_span top;
+    struct members m;
+    *out = (struct jsonstat_dataset){0};
+    d.err[0] = '\0';
+    const char *end = buf + len, *first = skip_bom_and_space(buf, end);
+    int rc;
+    if (first == end)
+        rc = jsonstat_fail(&d, "an empty document, not JSON");
+    else if (*first == '<')
+        rc = jsonstat_fail(&d, "an HTML page, not JSON (the server may be overloaded)");
+    else if (js_validate(first, (size_t)(end - first), &top, d.err, d.errlen) < 0)
+        rc = -1;
+    else
+        rc = find_dataset(&d, top, &m) < 0 ? -1 : decode_dataset(&d, &m);
+    jsonstat_cells_done(&d, rc);
+    if (rc < 0)
+        jsonstat_free(out);
+    return rc;
+}
+
+void jsonstat_free(struct jsonstat_dataset *ds)
+{
+    for (size_t i = 0; ds->dims && i < ds->n_dims; i++) {
+        struct jsonstat_dimension *dim = &ds->dims[i];
+        for (size_t j = 0; dim->categories && j < dim->size; j++) {
+            free(dim->categories[j].code);
+            free(dim->categories[j].label);
+        }
+        free(dim->categories);
+        free(dim->id);
+        free(dim->label);
+    }
+    free(ds->dims);
+    for (size_t i = 0; ds->statuses && i < ds->n_statuses; i++)
+        free(ds->statuses[i]);
+    free(ds->statuses);
+    free(ds->status_index);
+    free(ds->values);
+    free(ds->label);
+    free(ds->source);
+    free(ds->updated);
+    *ds = (struct jsonstat_dataset){0};
+}
+
+/* --- looking things up --- */
+
+const char *jsonstat_status(const struct jsonstat_dataset *ds, size_t cell)
+{
+    if (!ds->status_index || cell >= ds->n_cells)
+        return NULL;
+    return ds->statuses[ds->status_index[cell]];
+}
+
+size_t jsonstat_flat_index(const struct jsonstat_dataset *ds, const size_t *positions)
+{
+    size_t flat = 0;
+    for (size_t i = 0; i < ds->n_dims; i++)
+        flat = flat * ds->dims[i].size + positions[i];
+    return flat;
+}
+
+int jsonstat_find_dimension(const struct jsonstat_dataset *ds, const char *id)
+{
+    for (size_t i = 0; i < ds->n_dims; i++)
+        if (strcmp(ds->dims[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+int jsonstat_find_category(const struct jsonstat_dimension *dim, const char *code)
+{
+    for (size_t i = 0; i < dim->size; i++)
+        if (dim->categories[i].code && strcmp(dim->categories[i].code, code) == 0)
+            return i <= INT32_MAX ? (int)i : -1;
+    return -1;
+}
+
+int jsonstat_time_dimension(const struct jsonstat_dataset *ds, const char *explicit_id)
+{
+    static const char *const time_names[] = {"time", "tid", "year", "time_period"};
+    if (explicit_id)
+        return jsonstat_find_dimension(ds, explicit_id);
+    for (size_t i = 0; i < ds->n_dims; i++)
+        if (ds->dims[i].is_time)
+            return (int)i;
+    for (size_t i = 0; i < ds->n_dims; i++)
+        for (size_t k = 0; k < sizeof time_names / sizeof *time_names; k++)
+            if (strcasecmp(ds->dims[i].id, time_names[k]) == 0)
+                return (int)i;
+    return -1;
+}

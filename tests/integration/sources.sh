@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# sources.sh — pejld --once against a loopback HTTP server that injects
+# faults, and against programs run by the exec collector. Each failure is
+# logged with the indicator id, fails that indicator only (exit 1), and
+# leaves its stored data untouched; a 304 stores nothing new.
+. "$(dirname "$0")/lib.sh"
+
+/usr/bin/python3 "$SRC/tests/integration/faultserver.py" --root "$SRC/tests/data/http" \
+    --port-file "$T/port" &
+PIDS="$!"
+wait_for 10 test -s "$T/port" || fail "fault server did not start"
+base="http://127.0.0.1:$(cat "$T/port")"
+
+cat >"$T/print.sh" <<'SH'
+#!/bin/sh
+printf 'period,value\n2023,%s\n2024,%s\n' "$1" "$2"
+SH
+cat >"$T/fail.sh" <<'SH'
+#!/bin/sh
+echo "boom: the source is down" >&2
+exit 3
+SH
+printf '#!/bin/sh\nsleep 10\n' >"$T/slow.sh"
+printf '#!/bin/sh\nhead -c 3000000 /dev/zero | tr "\\\\0" "1"\n' >"$T/huge.sh"
+printf '#!/bin/sh\necho "period,value"\necho "2023,lots"\n' >"$T/bad.sh"
+chmod +x "$T"/*.sh
+
+write_config() { # $1: url of the indicator "down"
+    cat >"$T/pejld.conf" <<CONF
+http = { tries = 3; backoff = "50ms"; max_backoff = "200ms"; timeout = "3s"; max_bytes = 1000000; };
+indicators = (
+  { id = "exports_http"; title = "t"; frequency = "annual"; source = { collector = "csv"; url = "$base/body/ls_exports.csv"; }; },
+  { id = "flaky"; title = "t"; frequency = "annual"; source = { collector = "csv"; url = "$base/fail/flaky/2/500/ls_exports.csv"; }; },
+  { id = "down"; title = "t"; frequency = "annual"; source = { collector = "csv"; url = "$1"; }; },
+  { id = "html"; title = "t"; frequency = "annual"; source = { collector = "csv"; url = "$base/html"; }; },
+  { id = "exec_ok"; title = "t"; frequency = "annual"; source = { collector = "exec"; program = "$T/print.sh"; args = [ "174", "189.5" ]; }; },
+  { id = "exec_fail"; title = "t"; frequency = "annual"; source = { collector = "exec"; program = "$T/fail.sh"; }; },
+  { id = "exec_slow"; title = "t"; frequency = "annual"; source = { collector = "exec"; program = "$T/slow.sh"; timeout = "1s"; }; },
+  { id = "exec_huge"; title = "t"; frequency = "annual"; source = { collector = "exec"; program = "$T/huge.sh"; }; },
+  { id = "exec_bad"; title = "t"; frequency = "annual"; source = { collector = "exec"; program = "$T/bad.sh"; }; },
+  { id = "exec_missing"; title = "t"; frequency = "annual"; source = { collector = "exec"; program = "$T/no-such-program"; }; }
+);
+CONF
+}
+
+run_once() {
+    set +e
+    ${PEJL_WRAP:-} "$PEJLD" --once -c "$T/pejld.conf" --state-dir "$T/state" >"$T/out" 2>"$T/log"
+    rc=$?
+    set -e
+}
+
+write_config "$base/body/ls_exports.csv"
+run_once
+[ $rc -eq 1 ] || fail "expected exit 1 (some sources fail), got $rc"
+expect() { grep -qF "$1" "$T/log" || fail "log lacks: $1"$'\n'"$(cat "$T/log")"; }
+expect "exports_http: 15 observations: 15 new"
+expect "flaky: 15 observations: 15 new"
+expect "down: 15 observations: 15 new"
+expect "exec_ok: 2 observations: 2 new"
+expect "html: collection failed: line 1:"
+expect "exec_fail: collection failed: $T/fail.sh: exit status 3; stderr: boom: the source is down"
+expect "exec_slow: collection failed: $T/slow.sh: killed after its timeout"
+expect "exec_huge: collection failed: $T/huge.sh: wrote more than 1000000 bytes; killed"
+expect "exec_bad: collection failed: $T/bad.sh wrote malformed CSV: line 2: \"lots\" is not a number"
+expect "exec_missing: collection failed: $T/no-such-program: exit status 127; stderr: cannot run $T/no-such-program: No such file or directory"
+pass "faults fail their own indicator with the cause; the rest is stored"
+
+journal=$(stat -c %s "$T/state/journal")
+write_config "$base/status/503"
+run_once
+expect "down: collection failed: $base/status/503: HTTP 503 (gave up after every try)"
+expect "exports_http: 15 observations: 0 new, 0 revised, 15 unchanged"
+[ "$(stat -c %s "$T/state/journal")" -eq "$journal" ] || fail "a failed source changed the journal"
+[ "$(grep -c "^down " "$T/state/journal")" -eq 15 ] || fail "down lost its stored data"
+pass "a source that went down keeps its stored data"
+
+curl -s "$base/log" | grep "/body/ls_exports.csv" | tail -1 | grep -q '"' \
+    || fail "the second request for an unchanged body was not conditional"
+pass "the second collection sent If-None-Match and was answered 304"
