@@ -90,7 +90,7 @@ static int parse_record(const char *line, size_t len, struct journal_record *r, 
         return -1;
     memcpy(copy, line, len - 9);
     copy[len - 9] = '\0';
-    if (split_fields(copy, f) < 0 || strlen(f[0]) > 64)
+    if (split_fields(copy, f) < 0 || strlen(f[0]) > JOURNAL_KEY_MAX)
         return -1;
     if (period_parse(f[1], strlen(f[1]), &r->obs.period) < 0 ||
         parse_value(f[2], &r->obs.value) < 0 || status_parse(f[3], strlen(f[3]), &r->obs.status) < 0)
@@ -118,7 +118,7 @@ struct replay {
 static int replay_line(struct replay *rp, const char *line, size_t len)
 {
     struct journal_record r;
-    char id[72];
+    char id[JOURNAL_KEY_MAX + 1];
     if (rp->offset == 0) {
         if (len + 1 == sizeof JOURNAL_HEADER - 1 && memcmp(line, JOURNAL_HEADER, len) == 0) {
             rp->good_end = (off_t)len + 1;

@@ -25,6 +25,7 @@
 #include "../collectors/collector.h"
 
 #define JOURNAL_FILE "journal"
+#define JOURNAL_KEY_MAX 80 /* series key: indicator id, '.', member */
 
 struct journal;
 

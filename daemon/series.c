@@ -83,7 +83,7 @@ static int grow(struct series_set *set)
 
 struct series *series_get_or_add(struct series_set *set, const char *id)
 {
-    if (strlen(id) > INDICATOR_ID_MAX)
+    if (strlen(id) > SERIES_KEY_MAX)
         return NULL;
     struct series *s = series_get(set, id);
     if (s)
@@ -102,6 +102,24 @@ struct series *series_get_or_add(struct series_set *set, const char *id)
 size_t series_count(const struct series_set *set)
 {
     return set->n;
+}
+
+int series_key(char *buf, size_t size, const char *indicator, const char *member)
+{
+    int n = member ? snprintf(buf, size, "%s.%s", indicator, member)
+                   : snprintf(buf, size, "%s", indicator);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+void series_each_member(const struct series_set *set, const char *indicator,
+                        void (*fn)(const struct series *s, void *arg), void *arg)
+{
+    size_t len = strlen(indicator);
+    for (size_t i = 0; i < set->cap; i++) {
+        const struct series *s = set->slots[i];
+        if (s && strncmp(s->id, indicator, len) == 0 && s->id[len] == '.')
+            fn(s, arg);
+    }
 }
 
 /* Index of the first item not before `p`. */

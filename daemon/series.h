@@ -16,13 +16,17 @@
 #include "../collectors/collector.h"
 #include "config.h"
 
+/* A series is an indicator's own ("ls_exports") or one member of its panel
+ * ("clinical_trials.DK"): the id, a dot, the member key. */
+#define SERIES_KEY_MAX (INDICATOR_ID_MAX + 1 + PEJL_MEMBER_MAX)
+
 struct stored_observation {
     struct pejl_observation obs;
     int64_t vintage;
 };
 
 struct series {
-    char id[INDICATOR_ID_MAX + 1];
+    char id[SERIES_KEY_MAX + 1];
     struct stored_observation *items; /* sorted by period end */
     size_t n, cap;
 };
@@ -36,6 +40,11 @@ void series_set_free(struct series_set *set);
 struct series *series_get(const struct series_set *set, const char *id);
 struct series *series_get_or_add(struct series_set *set, const char *id);
 size_t series_count(const struct series_set *set);
+/* The series key of an indicator's own series (member NULL) or a member's. */
+int series_key(char *buf, size_t size, const char *indicator, const char *member);
+/* Calls fn for every member series of `indicator` (keys "indicator.*"). */
+void series_each_member(const struct series_set *set, const char *indicator,
+                        void (*fn)(const struct series *s, void *arg), void *arg);
 
 /* What storing `obs` would be; `*previous` points at the stored one, if any. */
 enum series_change series_classify(const struct series *s, const struct pejl_observation *obs,

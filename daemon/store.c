@@ -16,15 +16,20 @@
 #include "log.h"
 #include "period.h"
 
-/* One observation that changes the store when its commit succeeds. */
+/* One observation that changes the store when its commit succeeds. Its
+ * obs.member is not used: `member` indexes the batch's member keys
+ * (0: the indicator's own series). */
 struct pending_change {
     struct pejl_observation obs;
     int64_t vintage;
+    uint32_t member;
 };
 
 /* One staged collection. */
 struct pending_batch {
     char id[INDICATOR_ID_MAX + 1];
+    char **members; /* copies of the member keys; [0] is NULL, the own series */
+    size_t n_members;
     enum pejl_period_kind kind;
     struct ingest_summary summary;
     size_t change_begin, change_end; /* its range in store->changes */
@@ -101,17 +106,30 @@ void store_close(struct store *store)
     free(store);
 }
 
+struct view_check {
+    struct store *store;
+    enum pejl_period_kind kind;
+};
+
+static void check_one_view(const struct series *s, void *arg)
+{
+    const struct view_check *vc = arg;
+    char err[512];
+    if (s->n == 0 ||
+        rrdview_check(vc->store->rrd, s->id, vc->kind, s->items, s->n, err, sizeof err) == 0)
+        return;
+    log_warn("%s: RRD file does not match the journal (%s); rebuilding it", s->id, err);
+    if (rrdview_rebuild(vc->store->rrd, s->id, vc->kind, s->items, s->n, err, sizeof err) < 0)
+        log_err("%s: cannot rebuild its RRD file: %s", s->id, err);
+}
+
 static void check_view(struct store *store, const struct indicator *ind)
 {
-    char err[512];
+    struct view_check vc = {store, ind->frequency};
     const struct series *s = series_get(store->series, ind->id);
-    if (!s || s->n == 0)
-        return;
-    if (rrdview_check(store->rrd, ind->id, ind->frequency, s->items, s->n, err, sizeof err) == 0)
-        return;
-    log_warn("%s: RRD file does not match the journal (%s); rebuilding it", ind->id, err);
-    if (rrdview_rebuild(store->rrd, ind->id, ind->frequency, s->items, s->n, err, sizeof err) < 0)
-        log_err("%s: cannot rebuild its RRD file: %s", ind->id, err);
+    if (s)
+        check_one_view(s, &vc);
+    series_each_member(store->series, ind->id, check_one_view, &vc);
 }
 
 int store_use_config(struct store *store, const struct config *config)
@@ -139,8 +157,34 @@ static int grow_array(void **items, size_t *cap, size_t n, size_t size)
     return 0;
 }
 
+/* Index of `member` in the batch's keys, adding it; 0 for NULL. */
+static long member_index(struct pending_batch *batch, const char *member)
+{
+    if (!member)
+        return 0;
+    for (size_t i = batch->n_members; i-- > 1;) /* observations come sorted: the last one first */
+        if (strcmp(batch->members[i], member) == 0)
+            return (long)i;
+    char **grown = realloc(batch->members, (batch->n_members + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    batch->members = grown;
+    if (!(grown[batch->n_members] = strdup(member)))
+        return -1;
+    return (long)batch->n_members++;
+}
+
+static void free_members(struct pending_batch *batch)
+{
+    for (size_t i = 0; i < batch->n_members; i++)
+        free(batch->members[i]);
+    free(batch->members);
+    batch->members = NULL;
+    batch->n_members = 0;
+}
+
 static int stage_one(struct store *store, const struct series *s, const struct pejl_observation *obs,
-                     int64_t vintage, struct pending_batch *batch)
+                     int64_t vintage, struct pending_batch *batch, const char *key, uint32_t member)
 {
     const struct stored_observation *previous;
     enum series_change change = series_classify(s, obs, &previous);
@@ -153,12 +197,37 @@ static int stage_one(struct store *store, const struct series *s, const struct p
         batch->summary.added++;
     else
         batch->summary.revised++;
-    struct journal_record record = {.indicator = batch->id, .obs = *obs, .vintage = vintage};
+    struct journal_record record = {.indicator = key, .obs = *obs, .vintage = vintage};
+    record.obs.member = NULL;
     if (grow_array((void **)&store->changes, &store->cap_changes, store->n_changes,
                    sizeof *store->changes) < 0 ||
         journal_stage(store->journal, &record) < 0)
         return -1;
-    store->changes[store->n_changes++] = (struct pending_change){.obs = *obs, .vintage = vintage};
+    store->changes[store->n_changes++] =
+        (struct pending_change){.obs = record.obs, .vintage = vintage, .member = member};
+    return 0;
+}
+
+/* Stages every observation; the current series is looked up once per member. */
+static int stage_all(struct store *store, struct pending_batch *batch,
+                     const struct pejl_observation *obs, size_t n, int64_t vintage)
+{
+    char key[SERIES_KEY_MAX + 1];
+    long member = -1;
+    const struct series *s = NULL;
+    for (size_t i = 0; i < n; i++) {
+        long m = member_index(batch, obs[i].member);
+        if (m < 0)
+            return -1;
+        if (m != member) {
+            member = m;
+            if (series_key(key, sizeof key, batch->id, batch->members[m]) < 0)
+                return -1;
+            s = series_get(store->series, key);
+        }
+        if (stage_one(store, s, &obs[i], vintage, batch, key, (uint32_t)m) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -173,14 +242,14 @@ int store_stage(struct store *store, const struct indicator *ind, const struct p
     snprintf(batch->id, sizeof batch->id, "%s", ind->id);
     batch->change_begin = store->n_changes;
     struct journal_mark mark = journal_mark(store->journal);
-    const struct series *s = series_get(store->series, ind->id);
-    for (size_t i = 0; i < n; i++) {
-        if (stage_one(store, s, &obs[i], vintage, batch) < 0) {
-            log_err("%s: out of memory while staging observations", ind->id);
-            journal_rollback(store->journal, mark);
-            store->n_changes = batch->change_begin;
-            return -1;
-        }
+    batch->members = calloc(1, sizeof *batch->members); /* [0]: the own series */
+    batch->n_members = batch->members ? 1 : 0;
+    if (!batch->members || stage_all(store, batch, obs, n, vintage) < 0) {
+        log_err("%s: out of memory while staging observations", ind->id);
+        journal_rollback(store->journal, mark);
+        store->n_changes = batch->change_begin;
+        free_members(batch);
+        return -1;
     }
     batch->change_end = store->n_changes;
     store->n_batches++;
@@ -205,39 +274,52 @@ static void log_revision(const char *id, const struct stored_observation *old,
              old->obs.value, obs->value, seen);
 }
 
-/* Applies batch `b`'s changes to its series; returns the first changed index. */
-static size_t apply_batch(struct store *store, size_t b, bool *revised)
+static void update_view(struct store *store, const struct series *s, enum pejl_period_kind kind,
+                        size_t first, bool revised)
 {
-    struct pending_batch *batch = &store->batches[b];
-    struct series *s = series_get_or_add(store->series, batch->id);
+    char err[512];
+    int rc = revised ? rrdview_rebuild(store->rrd, s->id, kind, s->items, s->n, err, sizeof err)
+                     : rrdview_write(store->rrd, s->id, kind, s->items, s->n, first, err,
+                                     sizeof err);
+    if (rc < 0) /* the journal has it; the next start-up check rebuilds the file */
+        log_err("%s: RRD file not updated: %s", s->id, err);
+}
+
+/* Applies changes [begin, end) of one series, then brings its RRD file up to date. */
+static void apply_run(struct store *store, const struct pending_batch *batch, size_t begin,
+                      size_t end)
+{
+    char key[SERIES_KEY_MAX + 1];
+    bool revised = false;
     size_t first = SIZE_MAX;
-    for (size_t i = batch->change_begin; s && i < batch->change_end; i++) {
+    series_key(key, sizeof key, batch->id, batch->members[store->changes[begin].member]);
+    struct series *s = series_get_or_add(store->series, key);
+    for (size_t i = begin; s && i < end; i++) {
         struct pending_change *c = &store->changes[i];
         const struct stored_observation *old = series_find(s, &c->obs.period);
         if (old) {
-            *revised = true;
-            log_revision(batch->id, old, &c->obs);
+            revised = true;
+            log_revision(key, old, &c->obs);
         }
         long at = series_put(s, &c->obs, c->vintage);
         if (at >= 0 && (size_t)at < first)
             first = (size_t)at;
     }
-    return first;
+    if (s && first != SIZE_MAX)
+        update_view(store, s, batch->kind, first, revised);
 }
 
-static void update_view(struct store *store, const struct pending_batch *batch, size_t first,
-                        bool revised)
+/* Changes come grouped by member (collections sort them): one run per series. */
+static void apply_batch(struct store *store, const struct pending_batch *batch)
 {
-    char err[512];
-    const struct series *s = series_get(store->series, batch->id);
-    if (!s || first == SIZE_MAX)
-        return;
-    int rc = revised ? rrdview_rebuild(store->rrd, batch->id, batch->kind, s->items, s->n, err,
-                                       sizeof err)
-                     : rrdview_write(store->rrd, batch->id, batch->kind, s->items, s->n, first,
-                                     err, sizeof err);
-    if (rc < 0) /* the journal has it; the next start-up check rebuilds the file */
-        log_err("%s: RRD file not updated: %s", batch->id, err);
+    for (size_t begin = batch->change_begin; begin < batch->change_end;) {
+        size_t end = begin + 1;
+        while (end < batch->change_end &&
+               store->changes[end].member == store->changes[begin].member)
+            end++;
+        apply_run(store, batch, begin, end);
+        begin = end;
+    }
 }
 
 static void finish(struct store *store, bool stored, const char *error)
@@ -249,6 +331,7 @@ static void finish(struct store *store, bool stored, const char *error)
         struct pending_batch *batch = &store->batches[b];
         if (batch->done)
             batch->done(batch->arg, stored, &batch->summary, error);
+        free_members(batch);
     }
 }
 
@@ -263,11 +346,8 @@ size_t store_commit(struct store *store)
         finish(store, false, err);
         return n;
     }
-    for (size_t b = 0; b < n; b++) {
-        bool revised = false;
-        size_t first = apply_batch(store, b, &revised);
-        update_view(store, &store->batches[b], first, revised);
-    }
+    for (size_t b = 0; b < n; b++)
+        apply_batch(store, &store->batches[b]);
     finish(store, true, NULL);
     return n;
 }

@@ -115,14 +115,16 @@ static void test_set_id_length(void **state)
 {
     (void)state;
     struct series_set *set = series_set_new();
-    char id[INDICATOR_ID_MAX + 2];
-    memset(id, 'a', INDICATOR_ID_MAX);
-    id[INDICATOR_ID_MAX] = '\0';
+    /* A series key: a 64-character id, a dot and a 15-character member. */
+    char id[SERIES_KEY_MAX + 2];
+    memset(id, 'a', SERIES_KEY_MAX);
+    id[INDICATOR_ID_MAX] = '.';
+    id[SERIES_KEY_MAX] = '\0';
     struct series *s = series_get_or_add(set, id);
     assert_non_null(s);
     assert_string_equal(s->id, id);
-    id[INDICATOR_ID_MAX] = 'a';
-    id[INDICATOR_ID_MAX + 1] = '\0';
+    id[SERIES_KEY_MAX] = 'a';
+    id[SERIES_KEY_MAX + 1] = '\0';
     assert_null(series_get_or_add(set, id));
     assert_int_equal(series_count(set), 1);
     series_set_free(set);

@@ -276,6 +276,47 @@ static void test_two_collections_one_commit(void **state)
 
 /* In a child (the size limit must not reach the test process): the commit
  * fails, the collection hears stored=false, and nothing was applied. */
+/* A panel: each member is its own series ("ID.DK"), journal key and RRD file;
+ * after a restart a deleted member RRD is rebuilt from the journal. */
+static void test_panel_members(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_init(&f);
+    struct store *store = open_store(&f);
+    struct pejl_observation obs[5] = {year_obs(2022, 70.3, 0), year_obs(2023, 74.0, 0),
+                                      year_obs(2022, 101.5, 0), year_obs(2023, 98.0, 0),
+                                      year_obs(2023, 3.0, 0)};
+    obs[0].member = obs[1].member = "DK";
+    obs[2].member = obs[3].member = "SE";
+    struct outcome out = {0};
+    assert_int_equal(store_stage(store, &f.indicator, obs, 5, V1, record_outcome, &out), 0);
+    assert_int_equal(store_commit(store), 1);
+    assert_summary(&out, 5, 5, 0, 0);
+    char key[SERIES_KEY_MAX + 1];
+    snprintf(key, sizeof key, "%s.DK", ID);
+    assert_int_equal(store_series(store, key)->n, 2);
+    assert_item(store_series(store, key), 1, 2023, 74.0, 0, V1);
+    snprintf(key, sizeof key, "%s.SE", ID);
+    assert_item(store_series(store, key), 0, 2022, 101.5, 0, V1);
+    assert_int_equal(store_series(store, ID)->n, 1); /* the own series: 2023 = 3 */
+    char *rrd = unit_path(f.config.rrd_dir, ID ".SE.rrd");
+    assert_int_equal(access(rrd, F_OK), 0);
+    size_t len;
+    char *text = unit_read_file(f.journal, &len);
+    assert_non_null(strstr(text, ID ".DK 2023 74 - "));
+    free(text);
+
+    store_close(store);
+    assert_int_equal(unlink(rrd), 0);
+    store = open_store(&f); /* the start-up check rebuilds what is missing */
+    assert_int_equal(access(rrd, F_OK), 0);
+    assert_int_equal(store_series(store, key)->n, 2);
+    free(rrd);
+    store_close(store);
+    fixture_free(&f);
+}
+
 static int failed_commit_child(const struct fixture *f, long long good_size)
 {
     char err[1024];
@@ -353,6 +394,7 @@ static int remove_temp_dirs(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_panel_members),
         cmocka_unit_test(test_stage_commit_revise_reopen),
         cmocka_unit_test(test_two_collections_one_commit),
         cmocka_unit_test(test_failed_commit),
