@@ -1,0 +1,306 @@
+/*
+ * test_collectors.c — collector modules as pejld loads them (dlopen from the
+ * build tree, pejld's host table), fed recorded responses with no network:
+ * their requests, the observations they decode (checked at known positions
+ * against the numbers in the files), their errors for the API's own error
+ * bodies, HTML and wrong shapes, follow-up pages, and config problems.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "daemon/config.h"
+#include "daemon/period.h"
+#include "daemon/plugin.h"
+#include "tests/unit/unit_files.h"
+
+static struct plugins *plugins;
+
+struct decoded {
+    struct pejl_observation obs[512];
+    char members[512][PEJL_MEMBER_MAX + 1];
+    size_t n;
+    char follow[4][1024];
+    size_t n_follow;
+};
+
+static int emit(const struct pejl_sink *sink, const struct pejl_observation *obs)
+{
+    struct decoded *d = sink->core;
+    assert_true(d->n < 512);
+    d->obs[d->n] = *obs;
+    if (obs->member) {
+        snprintf(d->members[d->n], sizeof d->members[d->n], "%s", obs->member);
+        d->obs[d->n].member = d->members[d->n];
+    }
+    d->n++;
+    return 0;
+}
+
+static int follow(const struct pejl_sink *sink, const struct pejl_request *request)
+{
+    struct decoded *d = sink->core;
+    snprintf(d->follow[d->n_follow++], sizeof d->follow[0], "%s", request->url);
+    return 0;
+}
+
+static const char *no_header(const struct pejl_response *r, const char *name)
+{
+    (void)r;
+    (void)name;
+    return NULL;
+}
+
+struct source {
+    const struct collector_module *module;
+    void *state;
+    config_t cf;
+};
+
+/* Configures `collector` with the body of a source block; NULL state when
+ * the collector refused it, with the problems in `diag`. */
+static struct source configure(const char *collector, const char *block, struct pejl_diag *diag)
+{
+    struct source s = {0};
+    char text[4096], err[512];
+    snprintf(text, sizeof text, "source = { collector = \"%s\"; %s };\n", collector, block);
+    config_init(&s.cf);
+    if (config_read_string(&s.cf, text) != CONFIG_TRUE)
+        fail_msg("test config does not parse: %s", config_error_text(&s.cf));
+    s.module = plugins_get(plugins, collector, err, sizeof err);
+    if (!s.module)
+        fail_msg("%s", err);
+    diag->default_file = "test.conf";
+    s.state = s.module->api->configure(plugin_host(), config_lookup(&s.cf, "source"), diag);
+    return s;
+}
+
+static void release(struct source *s)
+{
+    if (s->state)
+        s->module->api->release(s->state);
+    config_destroy(&s->cf);
+}
+
+/* Decodes `file` (from tests/data) as the response to planned request `index`. */
+static int decode_file(struct source *s, size_t index, const char *file, long status,
+                       struct decoded *d, char *err, size_t errlen)
+{
+    const struct pejl_request *requests;
+    size_t n = s->module->api->plan(s->state, &requests);
+    assert_true(index < n);
+    char *path = unit_path(PEJL_TEST_DATA, file);
+    size_t len;
+    char *body = unit_read_file(path, &len);
+    struct pejl_response response = {.status = status, .body = body, .len = len, .header = no_header};
+    struct pejl_sink sink = {.emit = emit, .follow = follow, .core = d};
+    err[0] = '\0';
+    int rc = s->module->api->decode(s->state, &requests[index], &response, &sink, err, errlen);
+    free(body);
+    free(path);
+    return rc;
+}
+
+static const struct pejl_observation *find(const struct decoded *d, const char *member,
+                                           const char *period)
+{
+    struct pejl_period p;
+    assert_int_equal(period_parse(period, strlen(period), &p), 0);
+    for (size_t i = 0; i < d->n; i++)
+        if (period_equal(&d->obs[i].period, &p) &&
+            strcmp(d->obs[i].member ? d->obs[i].member : "", member ? member : "") == 0)
+            return &d->obs[i];
+    fail_msg("no observation %s %s", member ? member : "", period);
+    return NULL;
+}
+
+static void expect_problem(const struct pejl_diag *diag, const char *needle)
+{
+    for (size_t i = 0; i < diag->n; i++)
+        if (strstr(diag->lines[i], needle))
+            return;
+    for (size_t i = 0; i < diag->n; i++)
+        fprintf(stderr, "  got: %s\n", diag->lines[i]);
+    fail_msg("no problem mentions \"%s\"", needle);
+}
+
+/* ---- ctgov ---- */
+
+static void test_ctgov_requests(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s = configure("ctgov",
+                                "countries = { DK = \"Denmark\"; CH = \"Switzerland\"; };"
+                                " from = 2022; to = 2023; terms = [ \"AREA[Phase]PHASE3\" ];",
+                                &diag);
+    assert_non_null(s.state);
+    const struct pejl_request *r;
+    assert_int_equal(s.module->api->plan(s.state, &r), 4);
+    assert_string_equal(
+        r[1].url, "https://clinicaltrials.gov/api/v2/studies?format=json&countTotal=true&pageSize=0"
+                  "&filter.advanced=AREA%5BLocationCountry%5D%22Denmark%22%20AND%20AREA%5BStartDate"
+                  "%5DRANGE%5B2023-01-01%2C2023-12-31%5D%20AND%20AREA%5BStudyType%5DINTERVENTIONAL"
+                  "%20AND%20AREA%5BPhase%5DPHASE3");
+    release(&s);
+}
+
+static void test_ctgov_decodes_total_count(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s = configure("ctgov", "countries = { DK = \"Denmark\"; }; from = 2011; to = 2012;", &diag);
+    struct decoded d = {0};
+    char err[512];
+    assert_int_equal(decode_file(&s, 1, "ctgov/search_age_count_20260811.json", 200, &d, err, sizeof err), 0);
+    assert_int_equal(d.n, 1);
+    const struct pejl_observation *o = find(&d, "DK", "2012");
+    assert_true(o->value == 598101.0);
+    assert_int_equal(o->status, 0);
+    release(&s);
+}
+
+static void test_ctgov_errors(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s = configure("ctgov", "countries = { DK = \"Denmark\"; }; from = 2020; to = 2020;", &diag);
+    struct decoded d = {0};
+    char err[512];
+    assert_int_equal(decode_file(&s, 0, "http/html", 200, &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "DK 2020: not JSON"));
+    assert_int_equal(decode_file(&s, 0, "worldbank/error_invalid_country.json", 200, &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "no totalCount"));
+    assert_int_equal(decode_file(&s, 0, "ctgov/search_age_count_20260811.json", 400, &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "answered HTTP 400"));
+    release(&s);
+}
+
+static void test_ctgov_config_problems(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s = configure("ctgov", "countries = { DK = 1; }; from = 1980; pages = 2;", &diag);
+    assert_null(s.state);
+    expect_problem(&diag, "unknown key \"pages\" in ctgov source; allowed: collector, countries, from");
+    release(&s);
+    diag_free(&diag);
+    s = configure("ctgov", "from = 2020;", &diag);
+    expect_problem(&diag, "ctgov source needs countries = a group");
+    release(&s);
+    diag_free(&diag);
+    s = configure("ctgov", "countries = { DK = 1; }; from = 1980;", &diag);
+    expect_problem(&diag, "from = 1980");
+    expect_problem(&diag, "countries: DK must be a country name");
+    release(&s);
+    diag_free(&diag);
+}
+
+/* ---- worldbank ---- */
+
+static void test_worldbank_decodes_panel(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s = configure("worldbank", "indicator = \"SP.POP.TOTL\"; countries = [ \"AT\", \"IN\", \"RU\", \"US\" ];", &diag);
+    assert_non_null(s.state);
+    const struct pejl_request *r;
+    assert_int_equal(s.module->api->plan(s.state, &r), 1);
+    assert_string_equal(r[0].url, "https://api.worldbank.org/v2/country/AT;IN;RU;US/indicator/"
+                                  "SP.POP.TOTL?format=json&per_page=1000&page=1");
+    struct decoded d = {0};
+    char err[512];
+    assert_int_equal(decode_file(&s, 0, "worldbank/SP.POP.TOTL_AT_IN_RU_US_2011-2025.json", 200, &d, err, sizeof err), 0);
+    assert_int_equal(d.n, 60);
+    assert_true(find(&d, "AT", "2025")->value == 9208163.0);
+    assert_true(find(&d, "IN", "2011")->value == 1261224954.0);
+    assert_true(find(&d, "US", "2024")->value == 340003797.0);
+    assert_int_equal(d.n_follow, 0); /* page 1 of 1 */
+    release(&s);
+}
+
+static void test_worldbank_error_body(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s = configure("worldbank", "indicator = \"SP.POP.TOTL\"; countries = [ \"XX\" ];", &diag);
+    struct decoded d = {0};
+    char err[512];
+    assert_int_equal(decode_file(&s, 0, "worldbank/error_invalid_country.json", 200, &d, err, sizeof err), -1);
+    assert_string_equal(err, "World Bank API error 120: Invalid value: The provided parameter value is not valid");
+    assert_int_equal(decode_file(&s, 0, "http/html", 200, &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "an HTML page"));
+    release(&s);
+    s = configure("worldbank", "indicator = \"SP POP\"; countries = [ \"Denmark\" ];", &diag);
+    assert_null(s.state);
+    expect_problem(&diag, "indicator \"SP POP\" is not a World Bank indicator code");
+    expect_problem(&diag, "country \"Denmark\" is not an ISO code");
+    release(&s);
+    diag_free(&diag);
+}
+
+static void test_worldbank_follows_pages(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s = configure("worldbank", "indicator = \"SP.POP.TOTL\"; countries = [ \"DK\" ]; url = \"http://127.0.0.1:9\";", &diag);
+    struct decoded d = {0};
+    char err[512];
+    assert_int_equal(decode_file(&s, 0, "worldbank/page1of2.json", 200, &d, err, sizeof err), 0);
+    assert_int_equal(d.n, 2);
+    assert_true(isnan(find(&d, "DK", "2025")->value)); /* null: not published yet */
+    assert_int_equal(d.n_follow, 1);
+    assert_string_equal(d.follow[0], "http://127.0.0.1:9/country/DK/indicator/SP.POP.TOTL?format=json&per_page=1000&page=2");
+    release(&s);
+}
+
+/* ---- exec ---- */
+
+static void test_exec_config(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s = configure("exec", "program = \"wait-days\"; args = [ 1 ];", &diag);
+    assert_null(s.state);
+    expect_problem(&diag, "args must be an array of strings");
+    release(&s);
+    diag_free(&diag);
+    s = configure("exec", "program = \"wait-days\";", &diag);
+    expect_problem(&diag, "program \"wait-days\" must be an absolute path");
+    release(&s);
+    diag_free(&diag);
+    s = configure("exec", "program = \"/usr/bin/x\"; args = [ \"--a\", \"b c\" ]; timeout = \"2s\";", &diag);
+    assert_non_null(s.state);
+    const struct pejl_request *r;
+    assert_int_equal(s.module->api->plan(s.state, &r), 1);
+    assert_string_equal(r[0].url, "exec:");
+    assert_string_equal(r[0].argv[0], "/usr/bin/x");
+    assert_string_equal(r[0].argv[2], "b c");
+    assert_null(r[0].argv[3]);
+    assert_int_equal(r[0].timeout_ms, 2000);
+    release(&s);
+}
+
+int main(void)
+{
+    plugins = plugins_new(PEJL_BUILD_DIR "/lib/pejl/collectors");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ctgov_requests),
+        cmocka_unit_test(test_ctgov_decodes_total_count),
+        cmocka_unit_test(test_ctgov_errors),
+        cmocka_unit_test(test_ctgov_config_problems),
+        cmocka_unit_test(test_worldbank_decodes_panel),
+        cmocka_unit_test(test_worldbank_error_body),
+        cmocka_unit_test(test_worldbank_follows_pages),
+        cmocka_unit_test(test_exec_config),
+    };
+    int failed = cmocka_run_group_tests_name("collectors", tests, NULL, NULL);
+    plugins_free(plugins);
+    return failed;
+}
