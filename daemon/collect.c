@@ -44,7 +44,8 @@ static int check_one(const struct indicator *ind, const struct pejl_observation 
 {
     char period[PERIOD_TEXT_MAX];
     period_format(&o->period, period, sizeof period);
-    if (o->period.kind != ind->frequency) {
+    /* annual = "sum" takes months or quarters; derive checks what it makes of them */
+    if (o->period.kind != ind->frequency && ind->derive.temporal != TEMPORAL_ANNUAL_SUM) {
         snprintf(err, errlen, "%s is %s, but the indicator's frequency is %s", period,
                  period_kind_name(o->period.kind), period_kind_name(ind->frequency));
         return -1;

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,12 +29,24 @@ static const char *const http_keys[] = {"timeout",     "connect_timeout", "max_b
                                         "hosts",       NULL};
 static const char *const host_keys[] = {"host", "concurrency", "spacing", NULL};
 static const char *const indicator_keys[] = {"id",       "title",       "unit",   "frequency",
-                                             "interval", "pejlemaerke", "source", NULL};
+                                             "interval", "pejlemaerke", "source", "derive",
+                                             NULL};
+static const char *const derive_keys[] = {"scale", "annual", "rolling", "per_million",
+                                          "combine", "rank", NULL};
 
 struct loader {
     struct config *config;
     struct pejl_diag *diag;
 };
+
+static bool member_key_ok(const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *c = key; *c; c++)
+        if (!isalnum((unsigned char)*c) && *c != '_')
+            return false;
+    return n > 0 && n <= PEJL_MEMBER_MAX;
+}
 
 bool indicator_id_valid(const char *id)
 {
@@ -365,6 +378,102 @@ static void load_source(struct loader *l, const config_setting_t *group, struct 
         diag_config_error(l->diag, src, "%s: collector %s refused this source", who, name);
 }
 
+static void load_scale(struct loader *l, const config_setting_t *group, struct derive_spec *d,
+                       const char *who)
+{
+    const config_setting_t *s = config_setting_get_member(group, "scale");
+    d->scale = 1;
+    if (!s)
+        return;
+    int type = config_setting_type(s);
+    double v = type == CONFIG_TYPE_FLOAT ? config_setting_get_float(s)
+               : type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64 ? (double)config_setting_get_int64(s)
+                                                                      : NAN;
+    if (!isfinite(v) || v == 0)
+        diag_config_error(l->diag, s, "%s: scale must be a non-zero number such as 0.000001", who);
+    else
+        d->scale = v;
+}
+
+static void load_temporal(struct loader *l, const config_setting_t *group, struct indicator *ind,
+                          const char *who)
+{
+    struct derive_spec *d = &ind->derive;
+    const char *annual = get_string(l, group, "annual", false, who);
+    long long rolling = 0;
+    integer(l, group, "rolling", 2, 120, &rolling);
+    if (annual && strcmp(annual, "sum") != 0)
+        diag_config_error(l->diag, config_setting_get_member(group, "annual"),
+                          "%s: annual = \"%s\" unknown; write annual = \"sum\"", who, annual);
+    else if (annual && rolling)
+        diag_config_error(l->diag, group, "%s: annual and rolling exclude each other", who);
+    else if (annual && ind->frequency != PEJL_PERIOD_YEAR)
+        diag_config_error(l->diag, config_setting_get_member(group, "annual"),
+                          "%s: annual = \"sum\" makes yearly values; set frequency = \"annual\"", who);
+    else if (annual)
+        d->temporal = TEMPORAL_ANNUAL_SUM;
+    else if (rolling) {
+        d->temporal = TEMPORAL_ROLLING_SUM;
+        d->rolling = (int)rolling;
+    }
+}
+
+static void load_combine(struct loader *l, const config_setting_t *group, struct derive_spec *d,
+                         const char *who)
+{
+    const char *combine = get_string(l, group, "combine", false, who);
+    const char *rank = get_string(l, group, "rank", false, who);
+    const char *per_million = get_string(l, group, "per_million", false, who);
+    if (combine && rank)
+        diag_config_error(l->diag, group, "%s: combine and rank exclude each other", who);
+    else if (combine && strcmp(combine, "sum") != 0)
+        diag_config_error(l->diag, config_setting_get_member(group, "combine"),
+                          "%s: combine = \"%s\" unknown; write combine = \"sum\"", who, combine);
+    else if (combine)
+        d->combine = COMBINE_SUM;
+    else if (rank && !member_key_ok(rank))
+        diag_config_error(l->diag, config_setting_get_member(group, "rank"),
+                          "%s: rank = \"%s\" is not a member key (like \"DK\")", who, rank);
+    else if (rank) {
+        d->combine = COMBINE_RANK;
+        snprintf(d->rank_member, sizeof d->rank_member, "%s", rank);
+    }
+    if (per_million)
+        d->per_million = strdup(per_million); /* checked against the catalogue later */
+}
+
+static void load_derive(struct loader *l, const config_setting_t *group, struct indicator *ind)
+{
+    const char *who = ind->id ? ind->id : "indicator";
+    const config_setting_t *d = config_setting_get_member(group, "derive");
+    ind->derive.scale = 1;
+    if (!d)
+        return;
+    if (config_setting_type(d) != CONFIG_TYPE_GROUP) {
+        diag_config_error(l->diag, d, "%s: derive must be a group { combine = \"sum\"; … }", who);
+        return;
+    }
+    check_keys(l, d, "derive", derive_keys);
+    ind->derive.active = true;
+    load_scale(l, d, &ind->derive, who);
+    load_temporal(l, d, ind, who);
+    load_combine(l, d, &ind->derive, who);
+}
+
+/* per_million names another indicator: it must exist and not be this one. */
+static void check_references(struct loader *l)
+{
+    const struct config *c = l->config;
+    for (size_t i = 0; i < c->n_indicators; i++) {
+        const struct indicator *ind = &c->indicators[i];
+        const char *ref = ind->derive.per_million;
+        if (ref && (!config_find(c, ref) || (ind->id && strcmp(ref, ind->id) == 0)))
+            diag_add(l->diag, c->path, ind->line,
+                     "%s: per_million = \"%s\" names no other indicator of this file",
+                     ind->id ? ind->id : "indicator", ref);
+    }
+}
+
 static void load_indicator(struct loader *l, const config_setting_t *group, struct indicator *ind)
 {
     ind->line = (int)config_setting_source_line(group);
@@ -394,6 +503,7 @@ static void load_indicator(struct loader *l, const config_setting_t *group, stru
     load_interval(l, group, ind);
     load_pejlemaerke(l, group, ind);
     load_source(l, group, ind);
+    load_derive(l, group, ind);
 }
 
 static void check_duplicates(struct loader *l)
@@ -427,6 +537,7 @@ static void load_indicators(struct loader *l, const config_setting_t *root)
     for (size_t i = 0; i < n; i++)
         load_indicator(l, config_setting_get_elem(list, (unsigned)i), &l->config->indicators[i]);
     check_duplicates(l);
+    check_references(l);
 }
 
 static int locate(struct config *c, const char *path)
@@ -501,6 +612,7 @@ static void free_indicator(struct indicator *ind)
 {
     if (ind->source && ind->collector)
         ind->collector->api->release(ind->source);
+    derive_spec_free(&ind->derive);
     free(ind->id);
     free(ind->title);
     free(ind->unit);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "derive.h"
 #include "diag.h"
 #include "http.h"
 #include "plugin.h"
@@ -27,6 +28,7 @@ struct indicator {
     int64_t interval_s;
     const struct collector_module *collector;
     void *source; /* the collector's state from configure() */
+    struct derive_spec derive;
     int line;
 };
 

@@ -78,7 +78,23 @@ static void on_collected(struct collection *c, void *arg)
         job_finished(job);
         return;
     }
-    int rc = store_stage(d->store, c->indicator, c->obs, c->n, (int64_t)time(NULL), on_stored, job);
+    struct pejl_observation *derived = NULL;
+    size_t n = c->n;
+    char err[512];
+    if (c->indicator->derive.active) {
+        struct derive_input in = {.spec = &c->indicator->derive, .frequency = c->indicator->frequency,
+                                  .lookup = store_value_at, .lookup_arg = d->store};
+        if (derive_apply(&in, c->obs, c->n, &derived, &n, err, sizeof err) < 0) {
+            d->collections_failed++;
+            log_err("%s: %s; its stored data is kept", job->id, err);
+            collect_free(c);
+            job_finished(job);
+            return;
+        }
+    }
+    int rc = store_stage(d->store, c->indicator, derived ? derived : c->obs, n,
+                         (int64_t)time(NULL), on_stored, job);
+    free(derived);
     collect_free(c);
     if (rc < 0) {
         d->collections_failed++;

@@ -357,6 +357,26 @@ const struct series *store_series(const struct store *store, const char *id)
     return series_get(store->series, id);
 }
 
+bool store_value_at(void *arg, const char *indicator, const char *member, int64_t end,
+                    double *value, uint32_t *status, bool *exact)
+{
+    struct store *store = arg;
+    char key[SERIES_KEY_MAX + 1];
+    if (series_key(key, sizeof key, indicator, member) < 0)
+        return false;
+    const struct series *s = series_get(store->series, key);
+    for (size_t i = s ? s->n : 0; i-- > 0;) {
+        int64_t e = period_end(&s->items[i].obs.period);
+        if (e <= end && !isnan(s->items[i].obs.value)) {
+            *value = s->items[i].obs.value;
+            *status = s->items[i].obs.status;
+            *exact = e == end;
+            return true;
+        }
+    }
+    return false;
+}
+
 struct rrdview *store_rrdview(struct store *store)
 {
     return store->rrd;

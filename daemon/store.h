@@ -46,6 +46,10 @@ size_t store_commit(struct store *store);
 bool store_has_staged(const struct store *store);
 
 const struct series *store_series(const struct store *store, const char *id);
+/* The stored value of a series (indicator, member or NULL) at the latest
+ * period ending no later than `end`: the lookup derive needs. */
+bool store_value_at(void *store, const char *indicator, const char *member, int64_t end,
+                    double *value, uint32_t *status, bool *exact);
 struct rrdview *store_rrdview(struct store *store);
 const char *store_journal_path(const struct store *store);
 

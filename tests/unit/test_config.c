@@ -246,6 +246,29 @@ static void test_modules_that_are_not_collectors(void **state)
     expect_problem(text, 5, "no_symbol.so: not a pejl collector (no symbol pejl_collector)");
 }
 
+static void test_derive_problems(void **state)
+{
+    (void)state;
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"monthly\";\n"
+                              " " CSV_SOURCE "\n derive = { annual = \"sum\"; }; } );\n",
+                   4, "a: annual = \"sum\" makes yearly values; set frequency = \"annual\"");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " " CSV_SOURCE "\n derive = { combine = \"sum\"; rank = \"DK\"; }; } );\n",
+                   4, "a: combine and rank exclude each other");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " " CSV_SOURCE "\n derive = { per_million = \"pop\"; scale = 0; mean = 1; }; } );\n",
+                   2, "a: per_million = \"pop\" names no other indicator of this file");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " " CSV_SOURCE "\n derive = { scale = 0; }; } );\n",
+                   4, "a: scale must be a non-zero number");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " " CSV_SOURCE "\n derive = { mean = 1; rolling = 1; }; } );\n",
+                   4, "unknown key \"mean\" in derive; allowed: scale, annual, rolling");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " " CSV_SOURCE "\n derive = { rolling = 1; }; } );\n",
+                   4, "rolling must be an integer from 2 to 120");
+}
+
 static void test_every_problem_reported_at_once(void **state)
 {
     (void)state;
@@ -310,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_duplicate_ids_name_both_lines),
         cmocka_unit_test(test_unknown_collector),
         cmocka_unit_test(test_modules_that_are_not_collectors),
+        cmocka_unit_test(test_derive_problems),
         cmocka_unit_test(test_every_problem_reported_at_once),
         cmocka_unit_test(test_parse_duration),
         cmocka_unit_test(test_indicator_id_valid),
