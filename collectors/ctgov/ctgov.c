@@ -11,6 +11,10 @@
  * Each response is {"totalCount": N, …} (countTotal=true&pageSize=0); N
  * becomes the observation of that year for that country. The running year
  * is marked provisional. Pace requests with http.hosts (about 1 a second).
+ *
+ * A url with {country} and {year} in it is a template instead: each request
+ * is that url with the member key and the year filled in, and no query is
+ * added (recorded responses in files, or a mirror).
  */
 #include <jansson.h>
 #include <math.h>
@@ -51,8 +55,32 @@ static int this_year(void)
     return tm.tm_year + 1900;
 }
 
-static char *build_url(const char *base, const char *country, int year, char **terms)
+/* url with {country} and {year} replaced; NULL when out of memory. */
+static char *fill_template(const char *url, const char *member, int year)
 {
+    char *out = malloc(strlen(url) * 2 + 16), *o = out; /* {country} (9) becomes at most 15 */
+    if (!out)
+        return NULL;
+    for (const char *c = url; *c;) {
+        if (strncmp(c, "{country}", 9) == 0) {
+            o += sprintf(o, "%s", member);
+            c += 9;
+        } else if (strncmp(c, "{year}", 6) == 0) {
+            o += sprintf(o, "%d", year);
+            c += 6;
+        } else {
+            *o++ = *c++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static char *build_url(const char *base, const char *member, const char *country, int year,
+                       char **terms)
+{
+    if (strstr(base, "{country}") && strstr(base, "{year}"))
+        return fill_template(base, member, year);
     char filter[2048];
     int n = snprintf(filter, sizeof filter,
                      "AREA[LocationCountry]\"%s\" AND AREA[StartDate]RANGE[%d-01-01,%d-12-31] AND "
@@ -113,7 +141,8 @@ static int fill(struct ctgov_source *src, const config_setting_t *countries, int
             snprintf(src->cells[k].member, sizeof src->cells[k].member, "%s",
                      config_setting_name(country));
             src->cells[k].year = year;
-            src->urls[k] = build_url(base, config_setting_get_string(country), year, terms);
+            src->urls[k] = build_url(base, config_setting_name(country),
+                                     config_setting_get_string(country), year, terms);
             if (!src->urls[k])
                 return -1;
             src->requests[k] = (struct pejl_request){.url = src->urls[k], .tag = k};
