@@ -36,20 +36,44 @@ static void notify(const char *state)
 #endif
 }
 
+static int start_collection(void *arg, const char *id);
+
+/* --once in two rounds: indicators derived from another (per_million) start
+ * after every other one has been collected and stored. */
+static void start_once(struct pejld *d, bool dependents)
+{
+    for (size_t i = 0; i < d->config->n_indicators; i++) {
+        const struct indicator *ind = &d->config->indicators[i];
+        if ((ind->derive.per_million != NULL) == dependents)
+            start_collection(d, ind->id);
+    }
+}
+
+/* --once: after the last collection, draw every graph, then stop. */
+static void once_collected(struct pejld *d)
+{
+    for (size_t i = 0; i < d->config->n_indicators; i++)
+        grapher_request(d->grapher, d->config->indicators[i].id);
+    if (!grapher_busy(d->grapher))
+        loop_stop(d->loop);
+}
+
 static void job_finished(struct job *job)
 {
     struct pejld *d = job->d;
     d->collections_running--;
-    if (d->mode == MODE_DAEMON) {
+    if (d->mode == MODE_DAEMON)
         scheduler_finished(d->scheduler, job->id);
-    } else if (d->collections_running == 0) {
-        /* --once: everything collected; draw every graph, then stop. */
-        for (size_t i = 0; i < d->config->n_indicators; i++)
-            grapher_request(d->grapher, d->config->indicators[i].id);
-        if (!grapher_busy(d->grapher))
-            loop_stop(d->loop);
-    }
     free(job);
+    if (d->mode == MODE_DAEMON || d->collections_running > 0)
+        return;
+    if (!d->dependents_started) {
+        /* now the indicators derived from others, with those stored */
+        d->dependents_started = true;
+        start_once(d, true);
+    }
+    if (d->collections_running == 0)
+        once_collected(d);
 }
 
 static void on_stored(void *arg, bool stored, const struct ingest_summary *sum, const char *error)
@@ -258,8 +282,11 @@ static void teardown(struct pejld *d)
 
 static int run_once(struct pejld *d)
 {
-    for (size_t i = 0; i < d->config->n_indicators; i++)
-        start_collection(d, d->config->indicators[i].id);
+    start_once(d, false);
+    if (d->collections_running == 0) {
+        d->dependents_started = true;
+        start_once(d, true);
+    }
     if (d->collections_running == 0)
         return 1;
     if (loop_run(d->loop) < 0)

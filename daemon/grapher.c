@@ -84,36 +84,66 @@ unsigned grapher_failures(const struct grapher *g)
     return g->failures;
 }
 
+/* What one graph shows: the own series, or else every member of a panel. */
+struct graph_plan {
+    const struct indicator *indicator;
+    struct rrdview *view;
+    struct graph_spec spec;
+    char *paths[GRAPH_MAX_LINES];
+    int64_t first, last; /* range of the data */
+};
+
+static void plan_line(const struct series *s, void *arg)
+{
+    struct graph_plan *p = arg;
+    const struct stored_observation *first = NULL, *last = NULL;
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->items[i].obs.period.kind != p->indicator->frequency)
+            continue;
+        first = first ? first : &s->items[i];
+        last = &s->items[i];
+    }
+    if (!first || p->spec.n_lines == GRAPH_MAX_LINES)
+        return;
+    size_t k = p->spec.n_lines++;
+    p->paths[k] = rrdview_path(p->view, s->id);
+    const char *dot = strchr(s->id, '.');
+    p->spec.lines[k] = (struct graph_line){.rrd_path = p->paths[k],
+                                           .label = dot ? dot + 1 : "observed"};
+    int64_t a = period_start(&first->obs.period), b = period_end(&last->obs.period);
+    p->first = p->first && p->first < a ? p->first : a;
+    p->last = p->last > b ? p->last : b;
+}
+
 int grapher_draw_one(const struct config *config, struct store *store, const char *id)
 {
-    const struct indicator *ind = config_find(config, id);
-    const struct series *s = store_series(store, id);
-    struct rrdview *view = store_rrdview(store);
-    size_t first = 0, last = 0, n_kind = 0;
-    for (size_t i = 0; s && i < s->n; i++) {
-        if (s->items[i].obs.period.kind != (ind ? ind->frequency : 0))
-            continue;
-        if (n_kind++ == 0)
-            first = i;
-        last = i;
-    }
-    if (!ind || n_kind == 0)
+    struct graph_plan p = {.indicator = config_find(config, id), .view = store_rrdview(store)};
+    if (!p.indicator)
+        return 0;
+    const struct series *own = store_series(store, id);
+    if (own)
+        plan_line(own, &p);
+    if (p.spec.n_lines == 0)
+        series_each_member(store_series_set(store), id, plan_line, &p);
+    if (p.spec.n_lines == 0)
         return 0; /* nothing stored yet: no graph */
-    char err[512], *rrd = rrdview_path(view, id), *png = NULL;
-    int64_t margin = (int64_t)period_kind_max_days(ind->frequency) * 86400;
-    int64_t end = period_end(&s->items[last].obs.period) + margin, now = (int64_t)time(NULL);
-    struct graph_spec spec = {.rrd_path = rrd, .title = ind->title, .unit = ind->unit,
-                              .daemon = rrdview_daemon(view),
-                              .start = period_start(&s->items[first].obs.period) - margin,
-                              .end = end > now ? end : now};
+    char err[512], *png = NULL;
+    int64_t margin = (int64_t)period_kind_max_days(p.indicator->frequency) * 86400;
+    int64_t now = (int64_t)time(NULL);
+    p.spec.title = p.indicator->title;
+    p.spec.unit = p.indicator->unit;
+    p.spec.daemon = rrdview_daemon(p.view);
+    p.spec.start = p.first - margin;
+    p.spec.end = p.last + margin > now ? p.last + margin : now;
     int rc = -1;
-    if (rrd && asprintf(&png, "%s/%s.png", config->graph_dir, id) >= 0) {
-        spec.image_path = png;
-        rc = graph_draw(&spec, err, sizeof err);
+    if (asprintf(&png, "%s/%s.png", config->graph_dir, id) >= 0) {
+        p.spec.image_path = png;
+        rc = graph_draw(&p.spec, err, sizeof err);
         if (rc < 0)
             log_err("%s: graph not drawn: %s", id, err);
     }
-    free(rrd);
+    for (size_t i = 0; i < p.spec.n_lines; i++)
+        free(p.paths[i]);
     free(png);
     return rc;
 }

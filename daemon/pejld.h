@@ -30,6 +30,7 @@ struct pejld {
     unsigned collections_running;
     unsigned collections_failed;
     bool stopping;
+    bool dependents_started; /* --once: the second round has begun */
 };
 
 /* Opens the store and runs until stopped (daemon) or done (--once).

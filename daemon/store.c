@@ -377,6 +377,11 @@ bool store_value_at(void *arg, const char *indicator, const char *member, int64_
     return false;
 }
 
+const struct series_set *store_series_set(const struct store *store)
+{
+    return store->series;
+}
+
 struct rrdview *store_rrdview(struct store *store)
 {
     return store->rrd;

@@ -51,6 +51,7 @@ const struct series *store_series(const struct store *store, const char *id);
 bool store_value_at(void *store, const char *indicator, const char *member, int64_t end,
                     double *value, uint32_t *status, bool *exact);
 struct rrdview *store_rrdview(struct store *store);
+const struct series_set *store_series_set(const struct store *store);
 const char *store_journal_path(const struct store *store);
 
 /* Creates `path` and its parents with mode 0750 when missing. */

@@ -12,8 +12,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct graph_spec {
+#define GRAPH_MAX_LINES 24
+
+struct graph_line {
     const char *rrd_path;
+    const char *label; /* legend */
+};
+
+struct graph_spec {
+    struct graph_line lines[GRAPH_MAX_LINES];
+    size_t n_lines;
     const char *image_path;
     const char *title; /* UTF-8 */
     const char *unit;  /* UTF-8, on the vertical axis */

@@ -10,6 +10,9 @@
  * The response is [ {page, pages, …}, [ {country:{id}, date, value}, … ] ];
  * further pages are followed. A null value is missing (not yet published).
  * An error comes as [ {"message":[{"id","key","value"}]} ] with status 200.
+ *
+ * A url with {page} in it is a template for every page instead (recorded
+ * responses in files, or a mirror): nothing else is added to it.
  */
 #include <ctype.h>
 #include <jansson.h>
@@ -58,6 +61,25 @@ static char *join_countries(char **countries)
     return joined;
 }
 
+/* The url of page `page`: the template filled in, or base + page number. */
+static char *page_url(const struct worldbank_source *src, long long page)
+{
+    char *url;
+    const char *slot = strstr(src->base, "{page}");
+    int n = slot ? asprintf(&url, "%.*s%lld%s", (int)(slot - src->base), src->base, page, slot + 6)
+                 : asprintf(&url, "%s%lld", src->base, page);
+    return n < 0 ? NULL : url;
+}
+
+static int build_base(struct worldbank_source *src, const char *url, const char *countries,
+                      const char *indicator)
+{
+    if (url && strstr(url, "{page}"))
+        return (src->base = strdup(url)) ? 0 : -1;
+    return asprintf(&src->base, "%s/country/%s/indicator/%s?format=json&per_page=%d&page=",
+                    url ? url : WORLDBANK_URL, countries, indicator, WORLDBANK_PAGE);
+}
+
 static void worldbank_release(void *state)
 {
     struct worldbank_source *src = state;
@@ -93,10 +115,8 @@ static void *worldbank_configure(const struct pejl_host *host, const config_sett
     struct worldbank_source *src = NULL;
     if (check_codes(&r, indicator, countries) == 0 && (src = calloc(1, sizeof *src))) {
         char *joined = join_countries(countries);
-        if (!joined ||
-            asprintf(&src->base, "%s/country/%s/indicator/%s?format=json&per_page=%d&page=",
-                     url ? url : WORLDBANK_URL, joined, indicator, WORLDBANK_PAGE) < 0 ||
-            asprintf(&src->first_url, "%s1", src->base) < 0) {
+        if (!joined || build_base(src, url, joined, indicator) < 0 ||
+            !(src->first_url = page_url(src, 1))) {
             source_error(&r, NULL, "out of memory");
             worldbank_release(src);
             src = NULL;
@@ -162,8 +182,8 @@ static int follow_page(const struct worldbank_source *src, json_t *meta, const s
     json_int_t pages = json_integer_value(json_object_get(meta, "pages"));
     if (page >= pages)
         return 0;
-    char *url;
-    if (asprintf(&url, "%s%lld", src->base, (long long)page + 1) < 0)
+    char *url = page_url(src, (long long)page + 1);
+    if (!url)
         return -1;
     struct pejl_request next = {.url = url};
     int rc = sink->follow(sink, &next);

@@ -13,10 +13,10 @@ state="$T/state"
 "$PEJLD" -f -c "$conf" --state-dir "$state" 2>"$T/log" &
 pid=$!
 PIDS="$pid"
-pngs() { [ "$(ls "$state/graphs" 2>/dev/null | grep -c '\.png$')" -eq 9 ]; }
+pngs() { [ "$(ls "$state/graphs" 2>/dev/null | grep -c '\.png$')" -eq 10 ]; }
 wait_for 20 pngs || fail "the daemon did not collect and graph every indicator: $(cat "$T/log")"
-grep -q "running: 9 indicators" "$T/log" || fail "no start-up line"
-pass "daemon collected all 9 indicators and drew their graphs"
+grep -q "running: 10 indicators" "$T/log" || fail "no start-up line"
+pass "daemon collected all 10 indicators and drew their graphs"
 
 set +e
 "$PEJLD" --once -c "$conf" --state-dir "$state" 2>"$T/log2"
@@ -37,7 +37,7 @@ sed 's/^);$/, { id = "exports_again"; frequency = "annual"; title = "Eksport ige
     "$T/conf/good.conf" >"$conf"
 "$PEJLD" --check-config -c "$conf" >/dev/null || fail "test config for the reload is invalid"
 kill -HUP "$pid"
-wait_for 5 grep -q "reloaded $conf: 10 indicators" "$T/log" || fail "good reload not applied: $(tail -5 "$T/log")"
+wait_for 5 grep -q "reloaded $conf: 11 indicators" "$T/log" || fail "good reload not applied: $(tail -5 "$T/log")"
 wait_for 10 grep -q "exports_again: 15 observations: 15 new" "$T/log" || fail "new indicator not collected"
 pass "HUP with a good config: new indicator scheduled and collected"
 

@@ -11,17 +11,22 @@ state="$T/state"
 "$PEJLD" --once -c "$conf" --state-dir "$state" >"$T/out" 2>"$T/log" || fail "first run exited $?: $(cat "$T/log")"
 grep -q "RRD files in $state/rrd, graphs in $state/graphs" "$T/out" || fail "no summary line: $(cat "$T/out")"
 for id in $DEMO_IDS; do
-    [ -s "$state/rrd/$id.rrd" ] || fail "no RRD for $id"
+    # an indicator's own series, or for a panel its members (population_panel.DK.rrd)
+    [ -s "$state/rrd/$id.rrd" ] || ls "$state/rrd/$id".*.rrd >/dev/null 2>&1 || fail "no RRD for $id"
     png="$state/graphs/$id.png"
     [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "$id.png is not a PNG"
     [ "$(stat -c %s "$png")" -gt 5000 ] || fail "$id.png is suspiciously small"
 done
 grep -q "ls_exports: 15 observations: 15 new, 0 revised, 0 unchanged" "$T/log" || fail "ls_exports not stored"
-pass "first run: 9 RRD files and 9 PNGs"
+[ -s "$state/rrd/clinical_trials.DK.rrd" ] && [ -s "$state/rrd/clinical_trials.rrd" ] || fail "panel RRDs missing"
+grep -q "clinical_trials: 68 observations: 68 new" "$T/log" || fail "clinical trials: 64 members + 4 ranks expected"
+rank=$(rrdtool fetch "$state/rrd/clinical_trials.rrd" LAST -s $((1704067200 - 86400)) -e 1704067200 | awk '$1 == "1704067200:" {print $2}')
+[ "$rank" = "3.0000000000e+00" ] || fail "Denmark's 2023 rank is $rank, not 3 (BE 82, CH 79 per million ahead)"
+pass "first run: an RRD file and a PNG for each of the 10 indicators"
 
 journal_size=$(stat -c %s "$state/journal")
 "$PEJLD" --once -c "$conf" --state-dir "$state" >"$T/out" 2>"$T/log" || fail "second run exited $?"
-[ "$(grep -c ': 0 new, 0 revised' "$T/log")" -eq 9 ] || fail "second run changed something: $(cat "$T/log")"
+[ "$(grep -c ': 0 new, 0 revised' "$T/log")" -eq 10 ] || fail "second run changed something: $(cat "$T/log")"
 [ "$(stat -c %s "$state/journal")" -eq "$journal_size" ] || fail "an unchanged value grew the journal"
 pass "second run: nothing new, journal unchanged"
 
@@ -50,7 +55,7 @@ set -e
 [ $rc -eq 1 ] || fail "a failed collection should exit 1, not $rc"
 grep -q 'ls_exports: collection failed: line 26: "not a number" is not a number; its stored data is kept' "$T/log" \
     || fail "failure not named: $(grep ls_exports "$T/log")"
-[ "$(grep -c ': 0 new, 0 revised' "$T/log")" -eq 8 ] || fail "the other indicators were not processed"
+[ "$(grep -c ': 0 new, 0 revised' "$T/log")" -eq 9 ] || fail "the other indicators were not processed"
 [ "$(stat -c %s "$state/journal")" -eq "$journal_size" ] || fail "a failed collection changed the journal"
 [ -s "$state/graphs/ls_exports.png" ] || fail "the failed indicator lost its graph"
 pass "a broken source fails alone, exit 1, stored data kept"
