@@ -16,6 +16,7 @@ static const char *type_name(enum source_key_type type)
     case KEY_INT: return "an integer";
     case KEY_STRING_ARRAY: return "an array of strings [ \"…\", … ]";
     case KEY_GROUP: return "a group { … }";
+    case KEY_LIST: return "a list ( … )";
     case KEY_DURATION: return "a duration such as \"30s\"";
     }
     return "?";
@@ -28,6 +29,7 @@ static bool type_matches(const config_setting_t *s, enum source_key_type type)
     case KEY_STRING: case KEY_DURATION: return t == CONFIG_TYPE_STRING;
     case KEY_INT: return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
     case KEY_GROUP: return t == CONFIG_TYPE_GROUP;
+    case KEY_LIST: return t == CONFIG_TYPE_LIST;
     case KEY_STRING_ARRAY:
         if (t != CONFIG_TYPE_ARRAY)
             return false;

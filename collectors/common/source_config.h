@@ -11,7 +11,7 @@
 
 #include "../collector.h"
 
-enum source_key_type { KEY_STRING, KEY_INT, KEY_STRING_ARRAY, KEY_GROUP, KEY_DURATION };
+enum source_key_type { KEY_STRING, KEY_INT, KEY_STRING_ARRAY, KEY_GROUP, KEY_LIST, KEY_DURATION };
 
 struct source_key {
     const char *name;

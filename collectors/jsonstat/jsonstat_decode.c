@@ -109,10 +109,12 @@ static int find_members(struct jsonstat_decoder *d, struct js_span object, struc
 static json_t *load_member(struct jsonstat_decoder *d, struct js_span span, const char *what)
 {
     json_error_t error;
+    char shown[sizeof error.text + sizeof "..."];
     json_t *json = json_loadb(span.start, (size_t)(span.end - span.start),
                               JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &error);
     if (!json)
-        jsonstat_fail(d, "\"%s\": %s", what, error.text);
+        jsonstat_fail(d, "\"%s\": %s", what,
+                      jsonstat_shown(error.text, sizeof error.text, shown, sizeof shown));
     return json;
 }
 
@@ -127,31 +129,28 @@ static int dup_string(struct jsonstat_decoder *d, struct js_span span, char **ou
 
 /* --- what the top level is --- */
 
-/* Appends ": status N: "label"" for each entry of an error or warning. */
+/* Writes ": status N, "label"" for each entry of an error or warning. */
 static void describe_entries(json_t *entries, char *buf, size_t size)
 {
-    size_t n = 0, i;
+    size_t i;
     json_t *entry;
-    char shown[QUOTE_CUT + sizeof "..."];
+    char shown[QUOTE_CUT + sizeof "..."], status[32];
     buf[0] = '\0';
     json_array_foreach(entries, i, entry)
     {
-        json_t *status = json_object_get(entry, "status");
+        json_t *code = json_object_get(entry, "status");
         json_t *label = json_object_get(entry, "label");
         if (!label)
             label = json_object_get(entry, "message");
-        int w = snprintf(buf + n, size - n, "%s", i ? "; " : ": ");
-        if (json_is_integer(status))
-            w += snprintf(buf + n + (size_t)w, size - n - (size_t)w, "status %lld, ",
-                          (long long)json_integer_value(status));
-        if (n + (size_t)w < size)
-            snprintf(buf + n + (size_t)w, size - n - (size_t)w, "\"%s\"",
-                     json_is_string(label) ? jsonstat_shown(json_string_value(label), QUOTE_CUT,
-                                                            shown, sizeof shown)
-                                           : "(no label)");
-        n = strlen(buf);
-        if (n + 1 >= size)
-            break;
+        status[0] = '\0';
+        if (json_is_integer(code))
+            snprintf(status, sizeof status, "status %lld, ", (long long)json_integer_value(code));
+        size_t n = strlen(buf); /* < size: snprintf always leaves room for the NUL */
+        if (json_is_string(label))
+            snprintf(buf + n, size - n, "%s%s\"%s\"", i ? "; " : ": ", status,
+                     jsonstat_shown(json_string_value(label), QUOTE_CUT, shown, sizeof shown));
+        else
+            snprintf(buf + n, size - n, "%s%s(no label)", i ? "; " : ": ", status);
     }
 }
 
@@ -245,30 +244,34 @@ static int check_class(struct jsonstat_decoder *d, struct js_span span)
     return -1;
 }
 
-/* The names of the bundle's datasets, for a message. */
-static void list_datasets(struct js_span top, char *buf, size_t size, size_t *count)
+/* A member of a bundle is a dataset if it has "dimension" or "value". */
+static bool looks_like_dataset(struct js_span value)
 {
     struct js_cursor cursor;
-    struct js_span key, value;
-    size_t n = 0;
+    struct js_span key, member;
+    if (js_type_of(value) != JS_OBJECT)
+        return false;
+    js_enter(&cursor, value);
+    while (js_next_member(&cursor, &key, &member))
+        if (js_string_is(key, "dimension") || js_string_is(key, "value"))
+            return true;
+    return false;
+}
+
+/* Adds a dataset's name to the list a message shows. */
+static void list_name(struct js_span key, size_t count, char *names, size_t size)
+{
     char shown[64];
-    *count = 0;
-    buf[0] = '\0';
-    js_enter(&cursor, top);
-    while (js_next_member(&cursor, &key, &value)) {
-        if (js_type_of(value) != JS_OBJECT)
-            continue;
-        if (++*count > NAMES_SHOWN) {
-            if (*count == NAMES_SHOWN + 1)
-                snprintf(buf + n, size - n, ", …");
-            continue;
-        }
-        char *name = js_string_dup(key);
-        snprintf(buf + n, size - n, "%s%s", *count > 1 ? ", " : "",
-                 name ? jsonstat_shown(name, 40, shown, sizeof shown) : "?");
-        free(name);
-        n = strlen(buf);
+    size_t n = strlen(names);
+    if (count > NAMES_SHOWN) {
+        if (count == NAMES_SHOWN + 1)
+            snprintf(names + n, size - n, ", …");
+        return;
     }
+    char *name = js_string_dup(key);
+    snprintf(names + n, size - n, "%s%s", count > 1 ? ", " : "",
+             name ? jsonstat_shown(name, 40, shown, sizeof shown) : "?");
+    free(name);
 }
 
 /* A 1.x bundle: the dataset called `dataset_name`, or its only dataset. */
@@ -277,26 +280,29 @@ static int choose_from_bundle(struct jsonstat_decoder *d, struct js_span top,
 {
     struct js_cursor cursor;
     struct js_span key, value;
-    char names[512], shown[64];
-    size_t count;
-    list_datasets(top, names, sizeof names, &count);
-    if (count == 0)
-        return jsonstat_fail(d, "not JSON-stat: no \"value\" or \"dimension\" member, "
-                                "and no dataset inside");
+    char names[512] = "", shown[64];
+    size_t count = 0;
+    bool found = false;
     js_enter(&cursor, top);
     while (js_next_member(&cursor, &key, &value)) {
-        if (js_type_of(value) != JS_OBJECT)
+        if (!looks_like_dataset(value))
             continue;
-        if (d->dataset_name ? js_string_is(key, d->dataset_name) : count == 1) {
+        list_name(key, ++count, names, sizeof names);
+        if (!found && (!d->dataset_name || js_string_is(key, d->dataset_name))) {
             *dataset = value;
-            return 0;
+            found = true;
         }
     }
-    if (d->dataset_name)
+    if (count == 0)
+        return jsonstat_fail(d, "not JSON-stat: no \"value\" or \"dimension\", "
+                                "and no dataset inside that has them");
+    if (d->dataset_name && !found)
         return jsonstat_fail(d, "no dataset \"%s\" in this JSON-stat bundle; it has: %s",
                              jsonstat_shown(d->dataset_name, 40, shown, sizeof shown), names);
-    return jsonstat_fail(d, "a JSON-stat bundle of %zu datasets (%s); name the one to read", count,
-                         names);
+    if (!d->dataset_name && count > 1)
+        return jsonstat_fail(d, "a JSON-stat bundle of %zu datasets (%s); name the one to read",
+                             count, names);
+    return 0;
 }
 
 /* Finds the dataset object of the document and its members, or says what
@@ -387,36 +393,26 @@ static int codes_from_object(struct jsonstat_decoder *d, struct jsonstat_dimensi
     json_t *position;
     json_object_foreach(index, code, position)
     {
-        json_int_t at = json_is_integer(position) ? json_integer_value(position) : -1;
-        if (at < 0 || (uint64_t)at >= dim->size)
+        if (!json_is_integer(position))
             return dimension_fail(d, dim->id,
-                                  "category \"%s\" has position %s; positions are 0 to %zu",
-                                  jsonstat_shown(code, 40, shown, sizeof shown),
-                                  json_is_integer(position) ? "out of range" : "not a whole number",
+                                  "category \"%s\" has a position that is not a "
+                                  "whole number",
+                                  jsonstat_shown(code, 40, shown, sizeof shown));
+        json_int_t at = json_integer_value(position);
+        if (at < 0 || (uint64_t)at >= dim->size)
+            return dimension_fail(d, dim->id, "category \"%s\" has position %lld, outside 0 to %zu",
+                                  jsonstat_shown(code, 40, shown, sizeof shown), (long long)at,
                                   dim->size - 1);
         struct jsonstat_category *category = &dim->categories[at];
         if (category->code)
-            return dimension_fail(
-                d, dim->id, "categories \"%s\" and \"%s\" both have position %lld",
-                jsonstat_shown(category->code, 40, other, sizeof other),
-                jsonstat_shown(code, 40, shown, sizeof shown), (long long)at);
+            return dimension_fail(d, dim->id,
+                                  "categories \"%s\" and \"%s\" both have position %lld",
+                                  jsonstat_shown(category->code, 40, other, sizeof other),
+                                  jsonstat_shown(code, 40, shown, sizeof shown), (long long)at);
         if (set_code(d, category, code) < 0)
             return -1;
     }
     return 0;
-}
-
-/* No category.index: allowed for a dimension of one category, named by its label. */
-static int code_from_label(struct jsonstat_decoder *d, struct jsonstat_dimension *dim,
-                           json_t *labels)
-{
-    if (dim->size == 0)
-        return 0;
-    if (dim->size > 1 || json_object_size(labels) != 1)
-        return dimension_fail(d, dim->id,
-                              "no category.index (needed unless there is one category, "
-                              "given by category.label)");
-    return set_code(d, &dim->categories[0], json_object_iter_key(json_object_iter(labels)));
 }
 
 static size_t index_count(json_t *index)
@@ -424,26 +420,36 @@ static size_t index_count(json_t *index)
     return json_is_array(index) ? json_array_size(index) : json_object_size(index);
 }
 
-static int read_codes(struct jsonstat_decoder *d, struct jsonstat_dimension *dim,
-                      json_t *category)
+/* The codes, in index order. Counts are checked before anything is allocated:
+ * a size alone, however large, costs nothing. */
+static int read_codes(struct jsonstat_decoder *d, struct jsonstat_dimension *dim, json_t *category)
 {
     json_t *index = json_object_get(category, "index");
     json_t *labels = json_object_get(category, "label");
     if (labels && !json_is_object(labels))
         return dimension_fail(d, dim->id, "category.label is not an object");
-    if (!index)
-        return code_from_label(d, dim, labels);
-    if (!json_is_array(index) && !json_is_object(index))
+    if (index && !json_is_array(index) && !json_is_object(index))
         return dimension_fail(d, dim->id, "category.index is neither an object nor an array");
-    if (index_count(index) != dim->size)
-        return dimension_fail(d, dim->id, "%zu categories in category.index but size %zu",
-                              index_count(index), dim->size);
+    if (index && index_count(index) != dim->size)
+        return dimension_fail(d, dim->id, "%zu %s in category.index but size %zu",
+                              index_count(index),
+                              index_count(index) == 1 ? "category" : "categories", dim->size);
+    /* Without an index there may be one category, named by its only label. */
+    if (!index && dim->size > 0 && (dim->size > 1 || json_object_size(labels) != 1))
+        return dimension_fail(d, dim->id,
+                              "no category.index (needed unless there is one category, "
+                              "given by category.label)");
+    if (!(dim->categories = calloc(dim->size ? dim->size : 1, sizeof *dim->categories)))
+        return jsonstat_fail(d, "out of memory");
+    if (!index)
+        return dim->size == 0 ? 0
+                              : set_code(d, &dim->categories[0],
+                                         json_object_iter_key(json_object_iter(labels)));
     return json_is_array(index) ? codes_from_array(d, dim, index)
                                 : codes_from_object(d, dim, index);
 }
 
-static int read_labels(struct jsonstat_decoder *d, struct jsonstat_dimension *dim,
-                       json_t *category)
+static int read_labels(struct jsonstat_decoder *d, struct jsonstat_dimension *dim, json_t *category)
 {
     json_t *labels = json_object_get(category, "label");
     for (size_t i = 0; labels && i < dim->size; i++) {
@@ -467,9 +473,6 @@ static int read_dimension(struct jsonstat_decoder *d, struct jsonstat_dimension 
     json_t *category = json_object_get(definition, "category");
     if (!json_is_object(category))
         return dimension_fail(d, dim->id, "no \"category\" object");
-    dim->categories = calloc(dim->size ? dim->size : 1, sizeof *dim->categories);
-    if (!dim->categories)
-        return jsonstat_fail(d, "out of memory");
     if (read_codes(d, dim, category) < 0)
         return -1;
     return read_labels(d, dim, category);
@@ -630,7 +633,7 @@ int jsonstat_decode(const char *buf, size_t len, const char *dataset_name,
         rc = -1;
     else
         rc = find_dataset(&d, top, &m) < 0 ? -1 : decode_dataset(&d, &m);
-    jsonstat_cells_done(&d, rc);
+    jsonstat_cells_done(&d);
     if (rc < 0)
         jsonstat_free(out);
     return rc;

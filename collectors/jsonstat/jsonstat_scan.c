@@ -252,8 +252,9 @@ static bool check_key(struct validator *v)
         return false;
     v->p = skip_space(v->p, v->end);
     if (v->p == v->end || *v->p != ':')
-        return fail_at(v, v->p, v->p == v->end ? "the document ends inside an object (truncated?)"
-                                               : "a member name without ':' after it");
+        return fail_at(v, v->p,
+                       v->p == v->end ? "the document ends inside an object (truncated?)"
+                                      : "a member name without ':' after it");
     v->p++;
     return true;
 }
@@ -411,10 +412,22 @@ static const char *skip_string(const char *p, const char *end)
     }
 }
 
+/* Bytes a skip must stop at: in a container, quotes and brackets; after a
+ * number or literal, what may follow it. Tables, because these loops run
+ * over every byte of the biggest members. */
+static const bool structural[256] = {
+    ['"'] = true, ['['] = true, [']'] = true, ['{'] = true, ['}'] = true};
+static const bool scalar_end[256] = {[','] = true,  [']'] = true,  ['}'] = true,  [' '] = true,
+                                     ['\n'] = true, ['\r'] = true, ['\t'] = true, [':'] = true};
+
 static const char *skip_container(const char *p, const char *end)
 {
     size_t depth = 0;
     while (p < end) {
+        while (p < end && !structural[(unsigned char)*p])
+            p++;
+        if (p == end)
+            break;
         char c = *p;
         if (c == '"') {
             p = skip_string(p, end);
@@ -422,7 +435,7 @@ static const char *skip_container(const char *p, const char *end)
         }
         if (c == '{' || c == '[')
             depth++;
-        else if ((c == '}' || c == ']') && --depth == 0)
+        else if (--depth == 0)
             return p + 1;
         p++;
     }
@@ -436,7 +449,7 @@ static const char *skip_value(const char *p, const char *end)
         return skip_string(p, end);
     if (*p == '{' || *p == '[')
         return skip_container(p, end);
-    while (p < end && *p != ',' && *p != ']' && *p != '}' && !is_space(*p))
+    while (p < end && !scalar_end[(unsigned char)*p])
         p++;
     return p;
 }

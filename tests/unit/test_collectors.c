@@ -260,6 +260,87 @@ static void test_worldbank_follows_pages(void **state)
     release(&s);
 }
 
+/* ---- statbank, eurostat, jsonstat ---- */
+
+static void test_statbank_request_and_decode(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s = configure("statbank",
+                                "table = \"STRAF42\"; variables = ( { code = \"OVERTRÆD\"; values = [ \"TOT\" ]; },"
+                                " { code = \"Tid\"; values = [ \"*\" ]; } );", &diag);
+    diag_print(&diag, stderr);
+    assert_non_null(s.state);
+    const struct pejl_request *r;
+    assert_int_equal(s.module->api->plan(s.state, &r), 1);
+    assert_string_equal(r[0].url, "https://api.statbank.dk/v1/data");
+    assert_string_equal(r[0].method, "POST");
+    assert_string_equal(r[0].body, "{\"table\":\"STRAF42\",\"format\":\"JSONSTAT\",\"lang\":\"en\","
+                                   "\"variables\":[{\"code\":\"OVERTRÆD\",\"values\":[\"TOT\"]},"
+                                   "{\"code\":\"Tid\",\"values\":[\"*\"]}]}");
+    struct decoded d = {0};
+    char err[512];
+    assert_int_equal(decode_file(&s, 0, "jsonstat/recorded/dst/STRAF42_data_jsonstat.json", 200, &d, err, sizeof err), 0);
+    assert_int_equal(d.n, 1);
+    assert_true(find(&d, NULL, "2023")->value == 233454.0);
+    assert_int_equal(decode_file(&s, 0, "statbank/error-extract-notfound.json", 400, &d, err, sizeof err), -1);
+    assert_string_equal(err, "Statistics Denmark table STRAF42: EXTRACT-NOTFOUND: Tabel findes ikke: "
+                             "INVALIDTABLE999 (HTTP 400)");
+    release(&s);
+    s = configure("statbank", "table = \"X\"; variables = ( { code = \"Tid\"; } );", &diag);
+    assert_null(s.state);
+    expect_problem(&diag, "each of variables must be { code = \"Tid\"; values = [ \"*\" ]; }");
+    release(&s);
+    diag_free(&diag);
+}
+
+static void test_eurostat_panel_with_status(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s = configure("eurostat",
+                                "dataset = \"demo_pjan\"; filters = { sex = [ \"T\" ]; age = [ \"TOTAL\" ];"
+                                " geo = [ \"BE\", \"FR\" ]; }; since = \"2018\"; panel = \"geo\";", &diag);
+    diag_print(&diag, stderr);
+    assert_non_null(s.state);
+    const struct pejl_request *r;
+    s.module->api->plan(s.state, &r);
+    assert_string_equal(r[0].url, "https://ec.europa.eu/eurostat/api/dissemination/statistics/1.0/data/"
+                                  "demo_pjan?format=JSON&lang=EN&sex=T&age=TOTAL&geo=BE&geo=FR"
+                                  "&sinceTimePeriod=2018");
+    struct decoded d = {0};
+    char err[512];
+    assert_int_equal(decode_file(&s, 0, "jsonstat/recorded/eurostat/demo_pjan_9geo_4years.json", 200, &d, err, sizeof err), 0);
+    assert_int_equal(d.n, 36); /* 9 countries x 4 years */
+    assert_true(find(&d, "BE", "2018")->value == 11398589.0);
+    assert_true(find(&d, "FR", "2018")->value == 67026224.0);
+    assert_int_equal(find(&d, "FR", "2018")->status, PEJL_STATUS_PROVISIONAL);
+    assert_true(find(&d, "UK", "2018")->value == 66273576.0);
+    assert_true(isnan(find(&d, "UK", "2025")->value)); /* absent from the sparse value */
+    assert_int_equal(decode_file(&s, 0, "jsonstat/eurostat-asynchronous-warning.json", 200, &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "Eurostat dataset demo_pjan: "));
+    assert_int_equal(decode_file(&s, 0, "jsonstat/html-server-overloaded.html", 200, &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "HTML"));
+    release(&s);
+}
+
+static void test_jsonstat_select_errors(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s = configure("jsonstat", "url = \"file:x.json\"; select = { geo = \"DK\"; };", &diag);
+    struct decoded d = {0};
+    char err[1024];
+    assert_int_equal(decode_file(&s, 0, "jsonstat/recorded/eurostat/demo_pjan_9geo_4years.json", 200, &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "DK"));
+    release(&s);
+    s = configure("jsonstat", "url = \"file:x.json\"; select = { geo = 4; };", &diag);
+    assert_null(s.state);
+    expect_problem(&diag, "select: geo must be one category code");
+    release(&s);
+    diag_free(&diag);
+}
+
 /* ---- exec ---- */
 
 static void test_exec_config(void **state)
@@ -298,6 +379,9 @@ int main(void)
         cmocka_unit_test(test_worldbank_decodes_panel),
         cmocka_unit_test(test_worldbank_error_body),
         cmocka_unit_test(test_worldbank_follows_pages),
+        cmocka_unit_test(test_statbank_request_and_decode),
+        cmocka_unit_test(test_eurostat_panel_with_status),
+        cmocka_unit_test(test_jsonstat_select_errors),
         cmocka_unit_test(test_exec_config),
     };
     int failed = cmocka_run_group_tests_name("collectors", tests, NULL, NULL);

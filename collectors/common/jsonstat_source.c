@@ -1,0 +1,122 @@
+/*
+ * jsonstat_source.c — from a JSON-stat response to observations (see
+ * jsonstat_source.h).
+ */
+#include "jsonstat_source.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int jsonstat_choice_pick(struct jsonstat_choice *c, const char *dimension, const char *code)
+{
+    struct jsonstat_pick *grown = realloc(c->picks, (c->n_picks + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    c->picks = grown;
+    grown[c->n_picks].dimension = strdup(dimension);
+    grown[c->n_picks].code = strdup(code);
+    c->n_picks++;
+    return grown[c->n_picks - 1].dimension && grown[c->n_picks - 1].code ? 0 : -1;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+int jsonstat_choice_read(struct source_reader *r, struct jsonstat_choice *c)
+{
+    *c = (struct jsonstat_choice){0};
+    const config_setting_t *select = config_setting_get_member(r->source, "select");
+    for (int i = 0; select && i < config_setting_length(select); i++) {
+        const config_setting_t *s = config_setting_get_elem(select, (unsigned)i);
+        if (config_setting_type(s) != CONFIG_TYPE_STRING)
+            source_error(r, "select", "select: %s must be one category code (a string)",
+                         config_setting_name(s));
+        else if (jsonstat_choice_pick(c, config_setting_name(s), config_setting_get_string(s)) < 0)
+            source_error(r, NULL, "out of memory");
+    }
+    c->time = dup_or_null(source_string(r, "time"));
+    c->panel = dup_or_null(source_string(r, "panel"));
+    c->dataset = dup_or_null(source_string(r, "dataset"));
+    return r->problems;
+}
+
+void jsonstat_choice_free(struct jsonstat_choice *c)
+{
+    for (size_t i = 0; i < c->n_picks; i++) {
+        free((char *)c->picks[i].dimension);
+        free((char *)c->picks[i].code);
+    }
+    free(c->picks);
+    free(c->time);
+    free(c->panel);
+    free(c->dataset);
+    *c = (struct jsonstat_choice){0};
+}
+
+/* Keeps the letters pejl knows (p e b d u c) of a status like "p", "ep" or ":C". */
+static uint32_t status_bits(const struct pejl_host *host, const char *status)
+{
+    uint32_t bits = 0, one;
+    for (const char *c = status; c && *c; c++)
+        if (host->status_parse(c, 1, &one) == 0)
+            bits |= one;
+    return bits;
+}
+
+static int emit_series(const struct pejl_host *host, const struct jsonstat_series *series,
+                       const struct pejl_sink *sink, char *err, size_t errlen)
+{
+    const char *member = series->category ? series->category->code : NULL;
+    if (member && strlen(member) > PEJL_MEMBER_MAX) {
+        snprintf(err, errlen, "panel member \"%s\" is longer than %d characters", member,
+                 PEJL_MEMBER_MAX);
+        return -1;
+    }
+    for (size_t i = 0; i < series->n; i++) {
+        const struct jsonstat_cell *cell = &series->cells[i];
+        struct pejl_observation obs = {.value = cell->value,
+                                       .status = status_bits(host, cell->status),
+                                       .member = member};
+        if (host->period_parse(cell->period, strlen(cell->period), &obs.period) < 0) {
+            snprintf(err, errlen,
+                     "time category \"%s\" is not a period (pejl reads 2023, 2023Q1, 2023K1, "
+                     "2023M01, 2023-01, 2023U05, 2023-01-31)",
+                     cell->period);
+            return -1;
+        }
+        if (sink->emit(sink, &obs) < 0) {
+            snprintf(err, errlen, "observation %s not accepted", cell->period);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int jsonstat_emit(const struct pejl_host *host, const struct jsonstat_choice *choice,
+                  const struct pejl_response *response, const struct pejl_sink *sink,
+                  const char *what, char *err, size_t errlen)
+{
+    struct jsonstat_dataset ds;
+    struct jsonstat_panel panel;
+    char why[768];
+    if (jsonstat_decode(response->body, response->len, choice->dataset, &ds, why, sizeof why) < 0) {
+        snprintf(err, errlen, "%s: %s%s", what, why,
+                 response->status >= 300 ? " (an error response)" : "");
+        return -1;
+    }
+    struct jsonstat_query query = {.time_dimension = choice->time, .free_dimension = choice->panel,
+                                   .picks = choice->picks, .n_picks = choice->n_picks};
+    int rc = jsonstat_select(&ds, &query, &panel, why, sizeof why);
+    if (rc < 0)
+        snprintf(err, errlen, "%s: %s", what, why);
+    for (size_t i = 0; rc == 0 && i < panel.n_series; i++)
+        rc = emit_series(host, &panel.series[i], sink, err, errlen);
+    if (rc == 0)
+        jsonstat_panel_free(&panel);
+    jsonstat_free(&ds);
+    return rc;
+}

@@ -1,0 +1,168 @@
+/*
+ * statbank.c — the `statbank` collector: Statistics Denmark and Danmarks
+ * Nationalbank tables through api.statbank.dk/v1.
+ *
+ *     source = { collector = "statbank"; table = "IPOP2021";
+ *                variables = ( { code = "BRANCHE07"; values = [ "CF" ]; },
+ *                              { code = "SÆSON"; values = [ "SÆSON" ]; },
+ *                              { code = "Tid"; values = [ "*" ]; } );
+ *                panel = "SITC";        # optional: a variable with several values
+ *                select = { … };        # optional, as for jsonstat
+ *                lang = "en";           # default en
+ *                url = "https://api.statbank.dk/v1"; };
+ *
+ * It POSTs {"table":…,"format":"JSONSTAT","lang":…,"variables":[…]} to
+ * URL/data and decodes the JSON-stat 1.x answer (the {"dataset":…}
+ * wrapper, an extra ContentsCode dimension). The API's error bodies
+ * ({"errorTypeCode","message"}) become the error, with the
+ * StatbankAPI-Request-Id of the response in the log.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/jsonstat_source.h"
+
+#define STATBANK_URL "https://api.statbank.dk/v1"
+
+struct statbank_source {
+    const struct pejl_host *host;
+    struct jsonstat_choice choice;
+    char *table, *url, *body, *what;
+    struct pejl_request request;
+};
+
+
+static const struct source_key keys[] = {
+    {"table", KEY_STRING, true},  {"variables", KEY_LIST, false}, {"lang", KEY_STRING, false},
+    {"url", KEY_STRING, false},   {"select", KEY_GROUP, false},   {"panel", KEY_STRING, false},
+    {"time", KEY_STRING, false},  {NULL, 0, false},
+};
+
+static void statbank_release(void *state)
+{
+    struct statbank_source *src = state;
+    if (!src)
+        return;
+    jsonstat_choice_free(&src->choice);
+    free(src->table);
+    free(src->url);
+    free(src->body);
+    free(src->what);
+    free(src);
+}
+
+/* {"code": …, "values": [ … ]} from one { code = …; values = [ … ]; } group. */
+static json_t *variable_json(struct source_reader *r, const config_setting_t *v)
+{
+    const char *code = NULL;
+    const config_setting_t *values = config_setting_get_member(v, "values");
+    if (config_setting_type(v) != CONFIG_TYPE_GROUP || !config_setting_lookup_string(v, "code", &code) ||
+        !values || config_setting_type(values) != CONFIG_TYPE_ARRAY || config_setting_length(values) == 0 ||
+        config_setting_length(v) != 2) {
+        source_error(r, "variables", "each of variables must be { code = \"Tid\"; values = [ \"*\" ]; }");
+        return NULL;
+    }
+    json_t *list = json_array();
+    for (int i = 0; i < config_setting_length(values); i++) {
+        const char *value = config_setting_get_string_elem(values, i);
+        if (!value) {
+            source_error(r, "variables", "variable %s: values must be strings", code);
+            json_decref(list);
+            return NULL;
+        }
+        json_array_append_new(list, json_string(value));
+    }
+    return json_pack("{s:s, s:o}", "code", code, "values", list);
+}
+
+static char *request_body(struct source_reader *r, const char *table, const char *lang)
+{
+    json_t *vars = json_array();
+    const config_setting_t *list = config_setting_get_member(r->source, "variables");
+    if (list && config_setting_type(list) != CONFIG_TYPE_LIST)
+        source_error(r, "variables", "variables must be a list ( { code = …; values = [ … ]; }, … )");
+    for (int i = 0; list && config_setting_type(list) == CONFIG_TYPE_LIST &&
+                    i < config_setting_length(list); i++) {
+        json_t *v = variable_json(r, config_setting_get_elem(list, (unsigned)i));
+        if (v)
+            json_array_append_new(vars, v);
+    }
+    json_t *body = json_pack("{s:s, s:s, s:s, s:o}", "table", table, "format", "JSONSTAT", "lang",
+                             lang, "variables", vars);
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    return text;
+}
+
+static void *statbank_configure(const struct pejl_host *host, const config_setting_t *source,
+                                struct pejl_diag *diag)
+{
+    struct source_reader r = {.host = host, .source = source, .diag = diag, .collector = "statbank"};
+    struct statbank_source *src = calloc(1, sizeof *src);
+    if (!src || source_check(&r, keys) > 0 || jsonstat_choice_read(&r, &src->choice) > 0) {
+        statbank_release(src);
+        return NULL;
+    }
+    const char *table = source_string(&r, "table"), *lang = source_string(&r, "lang");
+    const char *url = source_string(&r, "url");
+    src->host = host;
+    src->table = strdup(table);
+    src->body = request_body(&r, table, lang ? lang : "en");
+    if (r.problems || !src->table || !src->body ||
+        asprintf(&src->url, "%s/data", url ? url : STATBANK_URL) < 0 ||
+        asprintf(&src->what, "Statistics Denmark table %s", table) < 0) {
+        statbank_release(src);
+        return NULL;
+    }
+    src->request = (struct pejl_request){.url = src->url, .method = "POST", .body = src->body,
+                                         .content_type = "application/json"};
+    return src;
+}
+
+static size_t statbank_plan(void *state, const struct pejl_request **requests)
+{
+    struct statbank_source *src = state;
+    *requests = &src->request;
+    return 1;
+}
+
+/* The API's own error body, when that is what came back. */
+static int api_error(const struct statbank_source *src, const struct pejl_response *response,
+                     char *err, size_t errlen)
+{
+    json_t *root = json_loadb(response->body, response->len, 0, NULL);
+    const char *type = json_string_value(json_object_get(root, "errorTypeCode"));
+    const char *message = json_string_value(json_object_get(root, "message"));
+    int rc = 0;
+    if (type || response->status >= 300) {
+        const char *id = response->header(response, "StatbankAPI-Request-Id");
+        snprintf(err, errlen, "%s: %s%s%s (HTTP %ld%s%s)", src->what, type ? type : "error",
+                 message ? ": " : "", message ? message : "", response->status,
+                 id ? ", StatbankAPI-Request-Id " : "", id ? id : "");
+        rc = -1;
+    }
+    json_decref(root);
+    return rc;
+}
+
+static int statbank_decode(void *state, const struct pejl_request *request,
+                           const struct pejl_response *response, const struct pejl_sink *sink,
+                           char *err, size_t errlen)
+{
+    struct statbank_source *src = state;
+    (void)request;
+    if (api_error(src, response, err, errlen) < 0)
+        return -1;
+    return jsonstat_emit(src->host, &src->choice, response, sink, src->what, err, errlen);
+}
+
+__attribute__((visibility("default"))) const struct pejl_collector pejl_collector = {
+    .abi_version = PEJL_COLLECTOR_ABI,
+    .name = "statbank",
+    .configure = statbank_configure,
+    .plan = statbank_plan,
+    .decode = statbank_decode,
+    .release = statbank_release,
+};
