@@ -219,6 +219,22 @@ static int combine(const struct derive_spec *spec, struct obs_list *l)
     return rc;
 }
 
+/* ---- 5. scale ---- */
+
+/* Last, because sums of whole numbers are exact and a scale of 0.001 is not
+ * a double: dividing by 1000 gives 70.4 where multiplying gives
+ * 70.400000000000006. A rank is not scaled. */
+static void scale(const struct derive_spec *spec, struct obs_list *l)
+{
+    double inverse = 1 / spec->scale, whole = round(inverse);
+    bool divide = whole >= 1 && fabs(inverse - whole) <= 1e-9 * whole;
+    for (size_t i = 0; i < l->n; i++) {
+        if (!l->items[i].member && spec->combine == COMBINE_RANK)
+            continue;
+        l->items[i].value = divide ? l->items[i].value / whole : l->items[i].value * spec->scale;
+    }
+}
+
 /* ---- the whole ---- */
 
 static int check_kinds(const struct obs_list *l, enum pejl_period_kind frequency, char *err,
@@ -241,11 +257,8 @@ int derive_apply(const struct derive_input *in, const struct pejl_observation *o
     struct obs_list a = {0}, b = {0};
     int rc = 0;
     err[0] = '\0';
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        struct pejl_observation o = obs[i];
-        o.value *= spec->scale;
-        rc = push(&a, &o);
-    }
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = push(&a, &obs[i]);
     if (rc == 0 && spec->temporal != TEMPORAL_NONE) {
         rc = temporal(spec, &a, &b, err, errlen);
         free(a.items);
@@ -257,6 +270,8 @@ int derive_apply(const struct derive_input *in, const struct pejl_observation *o
         per_million(in, &a);
     if (rc == 0 && spec->combine != COMBINE_NONE)
         rc = combine(spec, &a);
+    if (rc == 0 && spec->scale != 1)
+        scale(spec, &a);
     if (rc < 0) {
         if (!err[0])
             snprintf(err, errlen, "out of memory deriving values");

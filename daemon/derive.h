@@ -6,19 +6,21 @@
  * Configured per indicator (all optional), applied in this order:
  *
  *   derive = {
- *     scale = 0.000001;          # 1. every value × scale (DKK 1,000 → bn DKK)
- *     annual = "sum";            # 2. months/quarters → calendar-year sums (complete years only)
+ *     annual = "sum";            # 1. months/quarters → calendar-year sums (complete years only)
  *     rolling = 12;              #    or: sums over the last n periods (all n present)
- *     per_million = "population";# 3. ÷ that indicator's value for the same member and
+ *     per_million = "population";# 2. ÷ that indicator's value for the same member and
  *                                #    period × 1e6; the nearest earlier period when the same
  *                                #    one is missing (the value is then marked estimated)
- *     combine = "sum";           # 4. the indicator's own series = the sum of its members
+ *     combine = "sum";           # 3. the indicator's own series = the sum of its members
  *     rank = "DK";               #    or: the rank of member DK among the members (1 = most)
+ *     scale = 0.000001;          # 4. every value × scale (DKK 1,000 → bn DKK), ranks excepted
  *   };
  *
- * Steps 1–3 apply to every series, members and own; step 4 writes the own
- * series. A derived value is provisional when any input was; a sum or rank
- * is only made for periods where every member has a value.
+ * Steps 1–2 apply to every series, members and own; step 3 writes the own
+ * series; scaling comes last, where it costs the least precision (it
+ * commutes with every other step). A derived value is provisional when any
+ * input was; a sum or rank is only made for periods where every member has
+ * a value.
  */
 #ifndef PEJL_DERIVE_H
 #define PEJL_DERIVE_H

@@ -17,6 +17,7 @@
 #include "crc32.h"
 #include "log.h"
 #include "period.h"
+#include "value.h"
 
 #define JOURNAL_HEADER "pejl-journal 1\n"
 #define RECORD_MAX 256 /* id (64) + period + %.17g + status + vintage + crc, with room */
@@ -38,11 +39,10 @@ static int format_record(const struct journal_record *r, char *buf, size_t size)
     period_format(&r->obs.period, period, sizeof period);
     if (status_format(r->obs.status, status, sizeof status) == 0)
         strcpy(status, "-");
-    int n = isnan(r->obs.value)
-                ? snprintf(buf, size, "%s %s nan %s %lld", r->indicator, period, status,
-                           (long long)r->vintage)
-                : snprintf(buf, size, "%s %s %.17g %s %lld", r->indicator, period, r->obs.value,
-                           status, (long long)r->vintage);
+    char value[32];
+    value_format(r->obs.value, value, sizeof value); /* reads back as the same double */
+    int n = snprintf(buf, size, "%s %s %s %s %lld", r->indicator, period, value, status,
+                     (long long)r->vintage);
     if (n < 0 || (size_t)n + 10 >= size)
         return -1;
     n += snprintf(buf + n, size - (size_t)n, " %08x\n", crc32_update(0, buf, (size_t)n));

@@ -5,10 +5,12 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "collect.h"
 #include "log.h"
 #include "period.h"
+#include "value.h"
 #include "pejld.h"
 
 struct probe {
@@ -16,18 +18,51 @@ struct probe {
     int status;
 };
 
-static void print_observations(const struct collection *c)
+/* A probe stores nothing and so reads nothing stored: per_million finds no
+ * population and leaves those values missing. */
+static bool nothing_stored(void *arg, const char *indicator, const char *member, int64_t end,
+                           double *value, uint32_t *status, bool *exact)
 {
-    printf("period,value,status\n");
-    for (size_t i = 0; i < c->n; i++) {
-        char period[PERIOD_TEXT_MAX], status[8];
-        period_format(&c->obs[i].period, period, sizeof period);
-        status_format(c->obs[i].status, status, sizeof status);
-        if (isnan(c->obs[i].value))
-            printf("%s,,%s\n", period, status);
-        else
-            printf("%s,%.17g,%s\n", period, c->obs[i].value, status);
+    (void)arg, (void)indicator, (void)member, (void)end, (void)value, (void)status, (void)exact;
+    return false;
+}
+
+/* The indicator's own series as period,value,status; panel members as
+ * member,period,value,status when there are any. */
+static void print_observations(const struct pejl_observation *obs, size_t n)
+{
+    bool panel = false;
+    for (size_t i = 0; i < n; i++)
+        panel |= obs[i].member != NULL;
+    printf(panel ? "member,period,value,status\n" : "period,value,status\n");
+    for (size_t i = 0; i < n; i++) {
+        char period[PERIOD_TEXT_MAX], status[8], value[32] = "";
+        period_format(&obs[i].period, period, sizeof period);
+        status_format(obs[i].status, status, sizeof status);
+        if (!isnan(obs[i].value))
+            value_format(obs[i].value, value, sizeof value);
+        if (panel)
+            printf("%s,", obs[i].member ? obs[i].member : "");
+        printf("%s,%s,%s\n", period, value, status);
     }
+}
+
+static int derive_and_print(const struct collection *c)
+{
+    struct pejl_observation *derived = NULL;
+    size_t n = c->n;
+    char err[512];
+    if (c->indicator->derive.active) {
+        struct derive_input in = {.spec = &c->indicator->derive, .frequency = c->indicator->frequency,
+                                  .lookup = nothing_stored};
+        if (derive_apply(&in, c->obs, c->n, &derived, &n, err, sizeof err) < 0) {
+            log_err("%s: %s", c->indicator->id, err);
+            return 1;
+        }
+    }
+    print_observations(derived ? derived : c->obs, n);
+    free(derived);
+    return 0;
 }
 
 static void on_probed(struct collection *c, void *arg)
@@ -37,8 +72,7 @@ static void on_probed(struct collection *c, void *arg)
         log_err("%s: collection failed: %s", c->indicator->id, c->error);
         p->status = 1;
     } else {
-        print_observations(c);
-        p->status = 0;
+        p->status = derive_and_print(c);
     }
     collect_free(c);
     loop_stop(p->loop);

@@ -14,6 +14,9 @@
  * asynchronous extraction), and HTML under load are errors that say so; an
  * empty result is no observations; cells in positions-with-no-data are
  * simply missing.
+ *
+ * A url with {dataset} in it is a template for the whole request URL
+ * (recorded responses in files, or a mirror): nothing is added to it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +89,11 @@ static char *build_url(struct source_reader *r, const char *dataset)
     char *text = NULL;
     size_t len = 0;
     const char *base = source_string(r, "url"), *since = source_string(r, "since");
+    if (base && strstr(base, "{dataset}")) {
+        const char *slot = strstr(base, "{dataset}");
+        return asprintf(&text, "%.*s%s%s", (int)(slot - base), base, dataset, slot + 9) < 0 ? NULL
+                                                                                          : text;
+    }
     FILE *url = open_memstream(&text, &len);
     if (!url)
         return NULL;

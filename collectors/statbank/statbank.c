@@ -16,6 +16,9 @@
  * wrapper, an extra ContentsCode dimension). The API's error bodies
  * ({"errorTypeCode","message"}) become the error, with the
  * StatbankAPI-Request-Id of the response in the log.
+ *
+ * A url with {table} in it is a template for the whole request URL (recorded
+ * responses in files, or a mirror); otherwise /data is appended.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -96,6 +99,15 @@ static char *request_body(struct source_reader *r, const char *table, const char
     return text;
 }
 
+static char *data_url(const char *url, const char *table)
+{
+    char *out;
+    const char *slot = url ? strstr(url, "{table}") : NULL;
+    int n = slot ? asprintf(&out, "%.*s%s%s", (int)(slot - url), url, table, slot + 7)
+                 : asprintf(&out, "%s/data", url ? url : STATBANK_URL);
+    return n < 0 ? NULL : out;
+}
+
 static void *statbank_configure(const struct pejl_host *host, const config_setting_t *source,
                                 struct pejl_diag *diag)
 {
@@ -111,7 +123,7 @@ static void *statbank_configure(const struct pejl_host *host, const config_setti
     src->table = strdup(table);
     src->body = request_body(&r, table, lang ? lang : "en");
     if (r.problems || !src->table || !src->body ||
-        asprintf(&src->url, "%s/data", url ? url : STATBANK_URL) < 0 ||
+        !(src->url = data_url(url, table)) ||
         asprintf(&src->what, "Statistics Denmark table %s", table) < 0) {
         statbank_release(src);
         return NULL;

@@ -38,12 +38,15 @@ set -e
 [ ! -e "$T/state" ] || fail "a broken config still created the state dir"
 pass "a broken config starts nothing"
 
-out=$("$PEJLD" --probe ls_exports -c "$SRC/config/demo.conf" --state-dir "$T/probe-state" 2>"$T/log") \
+out=$("$PEJLD" --probe days_to_availability -c "$SRC/config/demo.conf" --state-dir "$T/probe-state" 2>"$T/log") \
     || fail "--probe failed: $(cat "$T/log")"
 [ "$(echo "$out" | head -1)" = "period,value,status" ] || fail "no CSV header: $out"
-echo "$out" | grep -qx "2023,174," || fail "2023 missing: $out"
-echo "$out" | grep -qx "2024,189,p" || fail "provisional 2024 missing: $out"
-[ "$(echo "$out" | wc -l)" -eq 16 ] || fail "expected 15 rows: $out"
+echo "$out" | grep -qx "2023,169," || fail "2023 missing: $out"
+[ "$(echo "$out" | wc -l)" -eq 7 ] || fail "expected 6 rows: $out"
+out=$("$PEJLD" --probe ls_exports -c "$SRC/config/demo.conf" 2>"$T/log") || fail "--probe ls_exports failed"
+[ "$(echo "$out" | head -1)" = "member,period,value,status" ] || fail "no panel header: $out"
+echo "$out" | grep -qx ",2023,174," || fail "the basket's 2023 sum is not 174: $out"
+echo "$out" | grep -qx "54,2023,149.64," || fail "SITC 54 in 2023 missing: $out"
 [ ! -e "$T/probe-state" ] || fail "--probe created state"
 set +e
 "$PEJLD" --probe nosuch -c "$SRC/config/demo.conf" >/dev/null 2>&1

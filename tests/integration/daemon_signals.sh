@@ -33,12 +33,12 @@ grep -q "$conf:1: x: \"title\" must be a string" "$T/log" || fail "reload proble
 kill -0 "$pid" || fail "the daemon died on a broken reload"
 pass "HUP with a broken config: problems logged, old config kept"
 
-sed 's/^);$/, { id = "exports_again"; frequency = "annual"; title = "Eksport igen"; unit = "mia. kr.";\n    source = { collector = "csv"; url = "file:demo-data\/ls_exports.csv"; }; }\n);/' \
+sed 's/^);$/, { id = "exports_again"; frequency = "annual"; title = "Eksport igen"; unit = "mia. kr.";\n    source = { collector = "csv"; url = "file:demo-data\/days_to_availability.csv"; }; }\n);/' \
     "$T/conf/good.conf" >"$conf"
 "$PEJLD" --check-config -c "$conf" >/dev/null || fail "test config for the reload is invalid"
 kill -HUP "$pid"
 wait_for 5 grep -q "reloaded $conf: 11 indicators" "$T/log" || fail "good reload not applied: $(tail -5 "$T/log")"
-wait_for 10 grep -q "exports_again: 15 observations: 15 new" "$T/log" || fail "new indicator not collected"
+wait_for 10 grep -q "exports_again: 6 observations: 6 new" "$T/log" || fail "new indicator not collected"
 pass "HUP with a good config: new indicator scheduled and collected"
 
 kill -USR1 "$pid"
@@ -59,5 +59,5 @@ pass "TERM stops cleanly with exit 0"
 stream=$(stat -c '%d:%i' "$T/journal-log")
 JOURNAL_STREAM=$stream "$PEJLD" --once -c "$T/conf/good.conf" --state-dir "$state" >/dev/null 2>>"$T/journal-log" \
     || fail "--once under JOURNAL_STREAM failed"
-grep -q '^<6>ls_exports: 15 observations' "$T/journal-log" || fail "no <6> prefix: $(head -3 "$T/journal-log")"
+grep -q '^<6>ls_exports: 24 observations' "$T/journal-log" || fail "no <6> prefix: $(head -3 "$T/journal-log")"
 pass "journald priority prefixes when JOURNAL_STREAM names stderr"

@@ -17,7 +17,7 @@ for id in $DEMO_IDS; do
     [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "$id.png is not a PNG"
     [ "$(stat -c %s "$png")" -gt 5000 ] || fail "$id.png is suspiciously small"
 done
-grep -q "ls_exports: 15 observations: 15 new, 0 revised, 0 unchanged" "$T/log" || fail "ls_exports not stored"
+grep -q "ls_exports: 24 observations: 24 new, 0 revised, 0 unchanged" "$T/log" || fail "ls_exports not stored (3 SITC groups and their sum, 2019-2024)"
 [ -s "$state/rrd/clinical_trials.DK.rrd" ] && [ -s "$state/rrd/clinical_trials.rrd" ] || fail "panel RRDs missing"
 grep -q "clinical_trials: 68 observations: 68 new" "$T/log" || fail "clinical trials: 64 members + 4 ranks expected"
 rank=$(rrdtool fetch "$state/rrd/clinical_trials.rrd" LAST -s $((1704067200 - 86400)) -e 1704067200 | awk '$1 == "1704067200:" {print $2}')
@@ -30,11 +30,14 @@ journal_size=$(stat -c %s "$state/journal")
 [ "$(stat -c %s "$state/journal")" -eq "$journal_size" ] || fail "an unchanged value grew the journal"
 pass "second run: nothing new, journal unchanged"
 
-sed -i 's/^2023,174,$/2023,176.2,/' "$T/conf/demo-data/ls_exports.csv"
-"$PEJLD" --once -c "$conf" --state-dir "$state" >"$T/out" 2>"$T/log" || fail "revision run exited $?"
-grep -q "ls_exports: 2023 revised from 174 to 176.2" "$T/log" || fail "revision not logged: $(cat "$T/log")"
 value=$(rrdtool fetch "$state/rrd/ls_exports.rrd" LAST -s $((1704067200 - 86400)) -e 1704067200 | awk '$1 == "1704067200:" {print $2}')
-[ "$value" = "1.7620000000e+02" ] || fail "RRD holds $value for 2023 after the revision"
+[ "$value" = "1.7400000000e+02" ] || fail "2023 exports are $value, not the published 174 bn DKK"
+
+sed -i 's/^2023,169,$/2023,171.5,/' "$T/conf/demo-data/days_to_availability.csv"
+"$PEJLD" --once -c "$conf" --state-dir "$state" >"$T/out" 2>"$T/log" || fail "revision run exited $?"
+grep -q "days_to_availability: 2023 revised from 169 to 171.5" "$T/log" || fail "revision not logged: $(cat "$T/log")"
+value=$(rrdtool fetch "$state/rrd/days_to_availability.rrd" LAST -s $((1704067200 - 86400)) -e 1704067200 | awk '$1 == "1704067200:" {print $2}')
+[ "$value" = "1.7150000000e+02" ] || fail "RRD holds $value for 2023 after the revision"
 pass "revision logged and written to the RRD"
 
 rm "$state/rrd/population.rrd"
@@ -47,15 +50,17 @@ rrdtool last "$state/rrd/days_to_availability.rrd" >/dev/null || fail "days_to_a
 pass "deleted and truncated RRD files rebuilt from the journal"
 
 journal_size=$(stat -c %s "$state/journal")
-printf '2024,not a number,\n' >>"$T/conf/demo-data/ls_exports.csv"
+csv="$T/conf/demo-data/days_to_availability.csv"
+bad_line=$(( $(wc -l <"$csv") + 1 ))
+printf '2024,not a number,\n' >>"$csv"
 set +e
 "$PEJLD" --once -c "$conf" --state-dir "$state" >"$T/out" 2>"$T/log"
 rc=$?
 set -e
 [ $rc -eq 1 ] || fail "a failed collection should exit 1, not $rc"
-grep -q 'ls_exports: collection failed: line 26: "not a number" is not a number; its stored data is kept' "$T/log" \
-    || fail "failure not named: $(grep ls_exports "$T/log")"
+grep -q "days_to_availability: collection failed: line $bad_line: \"not a number\" is not a number; its stored data is kept" "$T/log" \
+    || fail "failure not named: $(grep days_to "$T/log")"
 [ "$(grep -c ': 0 new, 0 revised' "$T/log")" -eq 9 ] || fail "the other indicators were not processed"
 [ "$(stat -c %s "$state/journal")" -eq "$journal_size" ] || fail "a failed collection changed the journal"
-[ -s "$state/graphs/ls_exports.png" ] || fail "the failed indicator lost its graph"
+[ -s "$state/graphs/days_to_availability.png" ] || fail "the failed indicator lost its graph"
 pass "a broken source fails alone, exit 1, stored data kept"

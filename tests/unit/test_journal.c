@@ -59,6 +59,16 @@ static struct journal_record record(const char *id, const char *period, double v
 }
 
 /* The line journal.h documents for `r`, written independently of journal.c. */
+/* The journal writes the shortest decimal that reads back as the same double. */
+static void shortest(double v, char *buf, size_t size)
+{
+    for (int precision = 15; precision <= 17; precision++) {
+        snprintf(buf, size, "%.*g", precision, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
 static size_t record_line(const struct journal_record *r, char *buf, size_t size)
 {
     char period[PERIOD_TEXT_MAX], status[8], value[32];
@@ -68,7 +78,7 @@ static size_t record_line(const struct journal_record *r, char *buf, size_t size
     if (isnan(r->obs.value))
         strcpy(value, "nan");
     else
-        snprintf(value, sizeof value, "%.17g", r->obs.value);
+        shortest(r->obs.value, value, sizeof value);
     int n = snprintf(buf, size, "%s %s %s %s %lld", r->indicator, period, value, status,
                      (long long)r->vintage);
     n += snprintf(buf + n, size - (size_t)n, " %08x\n", crc32_update(0, buf, (size_t)n));

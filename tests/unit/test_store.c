@@ -115,6 +115,16 @@ static struct pejl_observation year_obs(int year, double value, uint32_t status)
 }
 
 /* Length of the journal line for one observation of `id` (journal.h's format). */
+/* The journal writes the shortest decimal that reads back as the same double. */
+static void shortest(double v, char *buf, size_t size)
+{
+    for (int precision = 15; precision <= 17; precision++) {
+        snprintf(buf, size, "%.*g", precision, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
 static long long id_line_length(const char *id, const struct pejl_observation *o, int64_t vintage)
 {
     char period[PERIOD_TEXT_MAX], status[8], value[32], line[256];
@@ -124,7 +134,7 @@ static long long id_line_length(const char *id, const struct pejl_observation *o
     if (isnan(o->value))
         strcpy(value, "nan");
     else
-        snprintf(value, sizeof value, "%.17g", o->value);
+        shortest(o->value, value, sizeof value);
     int n = snprintf(line, sizeof line, "%s %s %s %s %lld", id, period, value, status,
                      (long long)vintage);
     n += snprintf(line + n, sizeof line - (size_t)n, " %08x\n", crc32_update(0, line, (size_t)n));

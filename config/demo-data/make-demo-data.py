@@ -1,0 +1,118 @@
+#!/usr/bin/python3
+"""make-demo-data.py - writes the JSON-stat demo files of config/demo.conf.
+
+ILLUSTRATIVE DEMO DATA: the numbers made here are invented to look
+plausible, except where a comment names a published figure. Each file
+says so in its JSON-stat "note". Run from this directory; the output is
+committed, so the demo needs neither this script nor the network.
+"""
+import json
+import math
+
+NOTE = ["ILLUSTRATIVE DEMO DATA - NOT OFFICIAL STATISTICS.",
+        "Bundled with pejl so that config/demo.conf runs offline, in the format the API sends.",
+        "The numbers are made up to look plausible unless listed as published below."]
+
+
+def dst(path, table, label, dims, values, published=()):
+    """JSON-stat 1.x as Statistics Denmark's API sends it: a {"dataset": ...}
+    wrapper, id/size/role inside dimension, a ContentsCode dimension, dense values."""
+    dimension = {}
+    for did, codes in dims:
+        dimension[did] = {"label": did, "category": {
+            "index": {c: i for i, c in enumerate(codes)},
+            "label": {c: c for c in codes}}}
+    dimension["id"] = [d for d, _ in dims]
+    dimension["size"] = [len(c) for _, c in dims]
+    dimension["role"] = {"metric": ["ContentsCode"], "time": ["Tid"]}
+    ds = {"dimension": dimension, "label": label, "source": "Statistics Denmark",
+          "updated": "2025-10-01T06:00:00Z", "note": NOTE + list(published), "value": values}
+    with open(path, "w") as f:
+        json.dump({"dataset": ds}, f, ensure_ascii=False)
+        f.write("\n")
+
+
+def eurostat(path, label, dims, values, status, published=()):
+    """JSON-stat 2.0 as Eurostat's dissemination API sends it: sparse value
+    and status objects keyed by the flat index."""
+    dimension = {did: {"label": did, "category": {
+        "index": {c: i for i, c in enumerate(codes)}, "label": {c: c for c in codes}}}
+        for did, codes in dims}
+    doc = {"version": "2.0", "class": "dataset", "label": label, "source": "ESTAT",
+           "updated": "2025-10-01T11:00:00+0200", "note": NOTE + list(published),
+           "id": [d for d, _ in dims], "size": [len(c) for _, c in dims],
+           "dimension": dimension, "role": {"time": ["time"], "geo": ["geo"]},
+           "value": {str(k): v for k, v in values.items()},
+           "status": {str(k): v for k, v in status.items()}}
+    with open(path, "w") as f:
+        json.dump(doc, f)
+        f.write("\n")
+
+
+def months(first_year, last_year, last_month):
+    return [f"{y}M{m:02d}" for y in range(first_year, last_year + 1) for m in range(1, 13)
+            if y < last_year or m <= last_month]
+
+
+# Pejlemaerke 5: exports by SITC group, monthly, DKK 1,000 (table SITC2R4 shape).
+# Annual sums are 131 (2019) ... 189 (2024) bn DKK; 2023 = 174 bn is published (003 L311-314).
+annual = {2019: 131, 2020: 140, 2021: 151, 2022: 163, 2023: 174, 2024: 189, 2025: 200}
+shares = {"54": 0.86, "774": 0.09, "872": 0.05}
+tid = months(2019, 2025, 8)
+values = []
+for code, share in shares.items():
+    for t in tid:
+        y, m = int(t[:4]), int(t[5:])
+        season = 1 + 0.06 * math.sin((m - 1) / 12 * 2 * math.pi)
+        values.append(round(annual[y] * 1e6 * share / 12 * season))
+# make every complete year sum exactly to its annual total
+for ci, (code, share) in enumerate(shares.items()):
+    for y in range(2019, 2025):
+        idx = [ci * len(tid) + i for i, t in enumerate(tid) if int(t[:4]) == y]
+        values[idx[-1]] += round(annual[y] * 1e6 * share) - sum(values[i] for i in idx)
+dst("statbank-SITC2R4.json", "SITC2R4", "Exports by SITC, Indhold and time",
+    [("SITC", list(shares)), ("INDUD", ["2"]), ("LAND", ["W1"]), ("ContentsCode", ["SITC2R4"]), ("Tid", tid)],
+    values, ["Published: 2023 = 174 bn DKK for the basket (003 L311-314)."])
+
+# Pejlemaerke 4b: FDI stock in Danish life science, DKK million (table DNFDIINI shape).
+# 2023 = 70.4 bn DKK is published (003 L2444).
+fdi = {2015: 41200, 2016: 44000, 2017: 47500, 2018: 50100, 2019: 53800, 2020: 57000,
+       2021: 61900, 2022: 66300, 2023: 70400, 2024: 72000}
+dst("statbank-DNFDIINI.json", "DNFDIINI", "FDI in Denmark by industry",
+    [("BRANCHE", ["21"]), ("ContentsCode", ["DNFDIINI"]), ("Tid", [str(y) for y in fdi])],
+    list(fdi.values()), ["Published: 2023 = 70.4 bn DKK (003 L2444)."])
+
+# Context: life-science employment, full-time equivalents (table NABB69 shape).
+# 2021 = 63,000 is published ("over 63,000", 003 L330-335); 2010 = 63,000 / 1.43 (+43 %).
+emp = {2010: 44056, 2012: 46900, 2014: 49800, 2016: 53400, 2017: 55100, 2018: 57000,
+       2019: 59200, 2020: 61000, 2021: 63000}
+dst("statbank-NABB69.json", "NABB69", "Employment by industry",
+    [("BRANCHE", ["21000"]), ("ContentsCode", ["NABB69"]), ("Tid", [str(y) for y in emp])],
+    list(emp.values()), ["Published: 2021 = 63,000 FTE (003 L330-335); 2010 derived from +43 %."])
+
+# Context: population of Denmark, quarterly (table FOLK1A shape, 2015K1 ...).
+tid = [f"{y}K{q}" for y in range(2015, 2026) for q in range(1, 5) if (y, q) <= (2025, 3)]
+dst("statbank-FOLK1A.json", "FOLK1A", "Population on the first day of the quarter",
+    [("OMR\u00c5DE", ["000"]), ("ContentsCode", ["FOLK1A"]), ("Tid", tid)],
+    [round(5700000 * 1.0014 ** i) for i in range(len(tid))])
+
+# Pejlemaerke 4a: production index, pharmaceuticals, 2021=100, seasonally adjusted
+# (Eurostat sts_inpr_m shape: freq x indic_bt x nace_r2 x s_adj x unit x geo x time).
+tid = [t.replace("M", "-") for t in months(2021, 2025, 9)]
+vals, stat = {}, {}
+for i, t in enumerate(tid):
+    if i < len(tid) - 1:      # the newest month is in positions-with-no-data
+        vals[i] = round(100 * math.exp(0.0085 * i) + 3.0 * math.sin(i / 2.7), 1)
+    if i >= len(tid) - 3:
+        stat[i] = "p"
+eurostat("eurostat-sts_inpr_m.json", "Production in industry - monthly data",
+         [("freq", ["M"]), ("indic_bt", ["PRD"]), ("nace_r2", ["C21"]), ("s_adj", ["SCA"]),
+          ("unit", ["I21"]), ("geo", ["DK"]), ("time", tid)], vals, stat)
+
+# Pejlemaerke 1: new viable life-science companies per million inhabitants
+# (a Eurostat business-demography-shaped table for Denmark).
+comp = {2015: 4.1, 2016: 4.5, 2017: 4.9, 2018: 5.2, 2019: 5.0, 2020: 5.6, 2021: 6.3, 2022: 6.0, 2023: 6.4}
+eurostat("eurostat-bd_new_ls.json", "New viable life-science enterprises per million inhabitants",
+         [("freq", ["A"]), ("nace_r2", ["C21_M7211"]), ("unit", ["P_MHAB"]), ("geo", ["DK"]),
+          ("time", [str(y) for y in comp])],
+         {i: v for i, v in enumerate(comp.values())}, {8: "p"})
