@@ -6,7 +6,9 @@
 
 out=$("$PEJLD" --check-config -c "$SRC/config/demo.conf" 2>&1) || fail "demo.conf rejected: $out"
 echo "$out" | grep -q "demo.conf: OK, 10 indicators" || fail "unexpected: $out"
-pass "demo.conf is valid"
+out=$("$PEJLD" --check-config -c "$SRC/config/pejld.conf" 2>&1) || fail "pejld.conf rejected: $out"
+echo "$out" | grep -q "pejld.conf: OK, 12 indicators" || fail "unexpected: $out"
+pass "demo.conf and the live catalogue pejld.conf are valid"
 
 cat >"$T/bad.conf" <<'CONF'
 log_level = "chatty";
