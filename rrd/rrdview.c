@@ -191,7 +191,7 @@ static int rebuild_local(struct rrdview *v, const char *path, enum pejl_period_k
 int rrdview_rebuild(struct rrdview *v, const char *id, enum pejl_period_kind kind,
                     const struct stored_observation *items, size_t n, char *err, size_t errlen)
 {
-    struct update_args u;
+    struct update_args u = {0};
     char *path = rrdview_path(v, id);
     int rc = -1;
     snprintf(err, errlen, "%s: out of memory", id);
@@ -217,7 +217,7 @@ int rrdview_write(struct rrdview *v, const char *id, enum pejl_period_kind kind,
     if (from == 0 || (v->daemon && connect_daemon(v, err, errlen) < 0))
         return rrdview_rebuild(v, id, kind, items, n, err, errlen);
     char *path = rrdview_path(v, id);
-    struct update_args u;
+    struct update_args u = {0};
     int rc = -1;
     if (path && build_update_args(&u, kind, items + from, n - from) == 0) {
         int64_t last = last_update(v, path);
