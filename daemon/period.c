@@ -157,29 +157,51 @@ int period_parse(const char *text, size_t len, struct pejl_period *out)
     return 0;
 }
 
+/* Writes `v` as exactly `width` digits. */
+static char *put_digits(char *o, unsigned v, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        o[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return o + width;
+}
+
+/* Called for every journal record and RRD point: no printf. */
 size_t period_format(const struct pejl_period *p, char *buf, size_t size)
 {
-    int n;
+    char text[PERIOD_TEXT_MAX], *o = put_digits(text, (unsigned)p->year, 4);
     switch (p->kind) {
     case PEJL_PERIOD_YEAR:
-        n = snprintf(buf, size, "%04d", p->year);
         break;
     case PEJL_PERIOD_QUARTER:
-        n = snprintf(buf, size, "%04d-Q%d", p->year, p->index);
+        *o++ = '-', *o++ = 'Q';
+        o = put_digits(o, p->index, 1);
         break;
     case PEJL_PERIOD_MONTH:
-        n = snprintf(buf, size, "%04d-%02d", p->year, p->index);
+        *o++ = '-';
+        o = put_digits(o, p->index, 2);
         break;
     case PEJL_PERIOD_WEEK:
-        n = snprintf(buf, size, "%04d-W%02d", p->year, p->index);
+        *o++ = '-', *o++ = 'W';
+        o = put_digits(o, p->index, 2);
         break;
     case PEJL_PERIOD_DAY:
-        n = snprintf(buf, size, "%04d-%02d-%02d", p->year, p->index, p->day);
+        *o++ = '-';
+        o = put_digits(o, p->index, 2);
+        *o++ = '-';
+        o = put_digits(o, p->day, 2);
         break;
     default:
-        n = snprintf(buf, size, "?");
+        o = text, *o++ = '?';
     }
-    return n < 0 ? 0 : (size_t)n;
+    size_t n = (size_t)(o - text);
+    if (size == 0)
+        return n;
+    size_t copy = n < size ? n : size - 1;
+    memcpy(buf, text, copy);
+    buf[copy] = '\0';
+    return n;
 }
 
 static int64_t start_day(const struct pejl_period *p)

@@ -16,6 +16,7 @@
 #include <rrd_client.h>
 
 #include "../daemon/period.h"
+#include "../daemon/value.h"
 
 struct rrdview {
     char *dir;
@@ -92,6 +93,18 @@ static void free_update_args(struct update_args *u)
     free(u->text);
 }
 
+/* Decimal digits of a timestamp (positive); returns how many. */
+static size_t put_time(char *o, int64_t t)
+{
+    char tmp[24], *d = tmp + sizeof tmp;
+    do
+        *--d = (char)('0' + t % 10);
+    while (t /= 10);
+    size_t n = (size_t)(tmp + sizeof tmp - d);
+    memcpy(o, d, n);
+    return n;
+}
+
 static int build_update_args(struct update_args *u, enum pejl_period_kind kind,
                              const struct stored_observation *items, size_t n)
 {
@@ -106,11 +119,13 @@ static int build_update_args(struct update_args *u, enum pejl_period_kind kind,
             continue; /* records of an earlier frequency stay in the journal only */
         char *slot = u->text + (size_t)u->argc * width;
         int64_t t = period_end(&items[i].obs.period);
-        double value = items[i].obs.value;
-        if (isnan(value))
-            snprintf(slot, width, "%lld:U", (long long)t);
+        /* "T:V" without printf: this runs for every point of every rebuild */
+        size_t at = put_time(slot, t);
+        slot[at++] = ':';
+        if (isnan(items[i].obs.value))
+            strcpy(slot + at, "U");
         else
-            snprintf(slot, width, "%lld:%.17g", (long long)t, value);
+            value_format(items[i].obs.value, slot + at, width - at);
         if (u->argc == 0)
             u->first_t = t;
         u->argv[u->argc++] = slot;
@@ -172,6 +187,13 @@ static int rebuild_via_daemon(struct rrdview *v, const char *path, enum pejl_per
 static int rebuild_local(struct rrdview *v, const char *path, enum pejl_period_kind kind,
                          const struct update_args *u, char *err, size_t errlen)
 {
+    /* A new file is written in place: a reader finds it whole or not at all
+     * matching, and the start-up check rebuilds a half-written one. An
+     * existing file is replaced by rename, so readers never see it half done. */
+    if (access(path, F_OK) < 0) {
+        int rc = create_file(v, path, kind, u->first_t, err, errlen);
+        return rc == 0 ? update_file(v, path, u, err, errlen) : rc;
+    }
     char *tmp;
     if (asprintf(&tmp, "%s.tmp", path) < 0)
         return -1;

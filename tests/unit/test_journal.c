@@ -914,6 +914,49 @@ static void test_infinite_value_not_staged(void **state)
     unit_remove_tree(dir);
 }
 
+/* ---- large group commits ---- */
+
+/* Stages `n` distinct daily records of one series. */
+static void stage_days(struct journal *j, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char period[16];
+        snprintf(period, sizeof period, "%d-%02d-%02d", 1900 + i / 336, i % 336 / 28 + 1, i % 28 + 1);
+        struct journal_record r = record("ls_big_batch_with_a_long_name", period, i * 0.5, 0, 1700000000);
+        assert_int_equal(journal_stage(j, &r), 0);
+    }
+}
+
+/* A batch over a megabyte is written before its commit (so it does not sit
+ * in memory); it still counts only after the commit, and a rollback past
+ * the early write cuts the file back. */
+static void test_large_batch_written_early(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct replay_log log = {0};
+    struct journal *j = open_ok(dir, &log);
+    struct journal_mark empty = journal_mark(j);
+    stage_days(j, 30000); /* about 2 MB of text */
+    assert_true(unit_file_size(path) > HEADER_LEN + (1 << 20)); /* written early */
+    journal_rollback(j, empty);
+    assert_int_equal(unit_file_size(path), HEADER_LEN);
+    assert_int_equal(journal_staged(j), 0);
+    stage_days(j, 30000);
+    commit_ok(j);
+    assert_int_equal(journal_records(j), 30000);
+    journal_close(j);
+    log_free(&log);
+    j = open_ok(dir, &log);
+    assert_int_equal(log.n, 30000);
+    assert_float_equal(log.items[29999].obs.value, 14999.5, 0);
+    journal_close(j);
+    log_free(&log);
+    free(path);
+    unit_remove_tree(dir);
+}
+
 /* What a failed test left behind. */
 static int remove_temp_dirs(void **state)
 {
@@ -939,6 +982,7 @@ int main(void)
         cmocka_unit_test(test_second_open_locked),
         cmocka_unit_test(test_kill9_during_ingest),
         cmocka_unit_test(test_failed_commit_cut_back),
+        cmocka_unit_test(test_large_batch_written_early),
         cmocka_unit_test(test_subnormal_value_round_trips),
         cmocka_unit_test(test_torn_tail_of_nuls_dropped),
         cmocka_unit_test(test_long_tail_of_nuls_dropped),
