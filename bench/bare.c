@@ -11,7 +11,7 @@
 
 #include "../rrd/rrdview.h"
 
-static int write_series(const struct bench_params *p, const struct rrd_definition *def,
+static int write_series(const struct bench_params *p, struct rrd_definition *def,
                         struct update_text *u, size_t series, struct variant_result *r)
 {
     char path[PATH_MAX];

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -32,15 +33,17 @@ struct bench_params {
 /* What a run measured; filled in the child, completed by the harness. */
 struct variant_result {
     bool ok;
-    char error[512];
-    double wall_s;         /* the work, timed inside the child */
-    double cpu_s;          /* user + system, the child and its children */
-    long peak_rss_kb;      /* ru_maxrss of the child (or of its children, below) */
-    long children_rss_kb;  /* set when the work ran in child processes (rrdtool) */
-    uint64_t files_hash;   /* of every RRD file's bytes, in series order */
+    char error[PATH_MAX + 512];
+    double wall_s;        /* the work, timed inside the child */
+    double cpu_s;         /* user + system, the child and its children */
+    long peak_rss_kb;     /* ru_maxrss of the child (or of its children, below) */
+    long children_rss_kb; /* set when the work ran in child processes (rrdtool) */
+    uint64_t files_bytes; /* size of all RRD files together */
     /* pejl only: where the time went */
     double stage_s, commit_s, journal_write_s, fsync_s;
     unsigned long fsyncs;
+    /* over the repetitions (ingest.c): wall_s is their median */
+    double wall_min_s, wall_max_s;
 };
 
 /* ---- synth.c: the series and the RRD definition (rrdview.c's) ---- */
@@ -72,15 +75,42 @@ void update_text_free(struct update_text *u);
 
 /* ---- the variants: 0, or -1 with result->error ---- */
 
-int run_bare(const struct bench_params *p, struct variant_result *r);    /* bare.c */
+int run_bare(const struct bench_params *p, struct variant_result *r);       /* bare.c */
 int run_pejl_group(const struct bench_params *p, struct variant_result *r); /* pejl.c */
 int run_pejl_each(const struct bench_params *p, struct variant_result *r);
 int run_rrdtool(const struct bench_params *p, struct variant_result *r); /* rrdtool.c */
 extern const char rrdtool_mode[];
 
+/* The variants in the order they run; bare first, as the others' yardstick. */
+enum variant_key { V_BARE, V_PEJL, V_PEJL_EACH, V_RRDTOOL, V_COUNT };
+
+struct variant {
+    const char *key;  /* for -V */
+    const char *name; /* as printed */
+    int (*run)(const struct bench_params *p, struct variant_result *r);
+    bool journal; /* writes DIR/state/journal */
+};
+extern const struct variant variants[V_COUNT];
+
+#define BENCH_SIZES_MAX 16
+#define BENCH_REPEATS_MAX 9
+
+struct bench_options {
+    size_t sizes[BENCH_SIZES_MAX], n_sizes, months, repeats;
+    bool enabled[V_COUNT];
+};
+
+/* ---- report.c: the tables; results[i][v] for sizes[i] and variant v ---- */
+
+void report_header(const struct bench_options *o, const char *top);
+void report_columns(void);
+void report_row(const struct bench_options *o, size_t i, enum variant_key v,
+                const struct variant_result (*results)[V_COUNT]);
+void report_summary(const struct bench_options *o, const struct variant_result (*results)[V_COUNT]);
+
 /* ---- verify.c: checks run after the timed work ---- */
 
-/* Every file exists (hashing them all), and sampled files hold every value. */
+/* Every file exists (sizes summed), and sampled files hold every value. */
 int verify_rrd_files(const struct bench_params *p, struct variant_result *r);
 /* DIR/state/journal has a header line and N*M records. */
 int verify_journal(const struct bench_params *p, struct variant_result *r);
@@ -94,7 +124,7 @@ int bench_mkdir(const char *dir, const char *sub, char *err, size_t errlen);
 typedef int (*bench_body_fn)(void *ctx, struct variant_result *r);
 int harness_run(bench_body_fn body, void *ctx, struct variant_result *r);
 
-/* A fresh directory under $TMPDIR or /var/tmp; removed with everything in it. */
+/* The run's directory under $TMPDIR or /var/tmp; removed with everything in it. */
 const char *harness_temp_base(void);
 int harness_temp_create(char *buf, size_t size);
 void harness_temp_remove(const char *dir);

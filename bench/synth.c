@@ -44,8 +44,8 @@ double synth_value(size_t series, size_t month)
 void synth_observations(size_t series, size_t months, struct pejl_observation *obs)
 {
     for (size_t j = 0; j < months; j++)
-        obs[j] = (struct pejl_observation){.period = synth_period(j),
-                                           .value = synth_value(series, j)};
+        obs[j] =
+            (struct pejl_observation){.period = synth_period(j), .value = synth_value(series, j)};
 }
 
 void synth_rrd_path(const char *dir, size_t series, char *buf, size_t size)
@@ -81,8 +81,7 @@ void update_text_fill(struct update_text *u, size_t series)
 {
     for (size_t j = 0; j < u->months; j++) {
         char *slot = u->text + j * POINT_WIDTH;
-        snprintf(slot, POINT_WIDTH, "%lld:%.17g", (long long)synth_time(j),
-                 synth_value(series, j));
+        snprintf(slot, POINT_WIDTH, "%lld:%.17g", (long long)synth_time(j), synth_value(series, j));
         u->argv[j] = slot;
     }
 }
