@@ -38,7 +38,13 @@ indicators = (
   { id = "exec_slow"; title = "t"; frequency = "annual"; source = { collector = "exec"; program = "$T/slow.sh"; timeout = "1s"; }; },
   { id = "exec_huge"; title = "t"; frequency = "annual"; source = { collector = "exec"; program = "$T/huge.sh"; }; },
   { id = "exec_bad"; title = "t"; frequency = "annual"; source = { collector = "exec"; program = "$T/bad.sh"; }; },
-  { id = "exec_missing"; title = "t"; frequency = "annual"; source = { collector = "exec"; program = "$T/no-such-program"; }; }
+  { id = "exec_missing"; title = "t"; frequency = "annual"; source = { collector = "exec"; program = "$T/no-such-program"; }; },
+  { id = "reset"; title = "t"; frequency = "annual"; source = { collector = "csv"; url = "$base/reset"; }; },
+  { id = "stalled"; title = "t"; frequency = "annual"; source = { collector = "csv"; url = "$base/stall"; }; },
+  { id = "truncated"; title = "t"; frequency = "annual"; source = { collector = "csv"; url = "$base/truncated/ls_exports.csv"; }; },
+  { id = "oversize"; title = "t"; frequency = "annual"; source = { collector = "csv"; url = "$base/big/5000000"; }; },
+  { id = "gzipped"; title = "t"; frequency = "annual"; source = { collector = "csv"; url = "$base/gzip/ls_exports.csv"; }; },
+  { id = "bad_utf8"; title = "t"; frequency = "annual"; source = { collector = "jsonstat"; url = "$base/body/invalid-utf8.json"; }; }
 );
 CONF
 }
@@ -64,6 +70,13 @@ expect "exec_slow: collection failed: $T/slow.sh: killed after its timeout"
 expect "exec_huge: collection failed: $T/huge.sh: wrote more than 1000000 bytes; killed"
 expect "exec_bad: collection failed: $T/bad.sh wrote malformed CSV: line 2: \"lots\" is not a number"
 expect "exec_missing: collection failed: $T/no-such-program: exit status 127; stderr: cannot run $T/no-such-program: No such file or directory"
+expect "gzipped: 15 observations: 15 new"
+expect "reset: collection failed: $base/reset: "
+expect "stalled: collection failed: $base/stall: Operation timed out after 3"
+expect "truncated: collection failed: $base/truncated/ls_exports.csv: transfer closed with 100 bytes remaining to read (gave up after every try)"
+expect "oversize: collection failed: $base/big/5000000: response larger than the 1000000-byte limit (http max_bytes)"
+expect "bad_utf8: collection failed: $base/body/invalid-utf8.json: "
+grep "bad_utf8: collection failed" "$T/log" | grep -qi "utf-8" || fail "invalid UTF-8 not named: $(grep bad_utf8 "$T/log")"
 pass "faults fail their own indicator with the cause; the rest is stored"
 
 journal=$(stat -c %s "$T/state/journal")

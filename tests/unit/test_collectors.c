@@ -166,6 +166,36 @@ static void test_ctgov_decodes_total_count(void **state)
     release(&s);
 }
 
+/* The recorded pages of a study listing: the first carries totalCount, the
+ * page it leads to (a pageToken request) does not, which a count refuses. */
+static void test_ctgov_listing_pages(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s = configure("ctgov", "countries = { DK = \"Denmark\"; }; from = 2024; to = 2024;", &diag);
+    struct decoded d = {0};
+    char err[512];
+    assert_int_equal(decode_file(&s, 0, "ctgov/search_phelan_limit5_20260811.json", 200, &d, err, sizeof err), 0);
+    assert_true(find(&d, "DK", "2024")->value == 21.0);
+    assert_int_equal(decode_file(&s, 0, "ctgov/search_phelan_next_20260811.json", 200, &d, err, sizeof err), -1);
+    assert_string_equal(err, "DK 2024: no totalCount in the response (was countTotal=true sent?)");
+    release(&s);
+}
+
+/* Statistics Denmark's own CSV (BOM, ';', CRLF, its own columns) is not the
+ * period,value[,status] the csv collector reads: refused, naming the column. */
+static void test_csv_refuses_dst_csv(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s = configure("csv", "url = \"file:x.csv\";", &diag);
+    struct decoded d = {0};
+    char err[512];
+    assert_int_equal(decode_file(&s, 0, "dst/STRAF42_data_csv.csv", 200, &d, err, sizeof err), -1);
+    assert_string_equal(err, "line 1: \"HERKOMST1\" is not a period (write 2023, 2023-Q1, 2023-01, 2023-W05 or 2023-01-31)");
+    release(&s);
+}
+
 static void test_ctgov_errors(void **state)
 {
     (void)state;
@@ -375,6 +405,8 @@ int main(void)
         cmocka_unit_test(test_ctgov_requests),
         cmocka_unit_test(test_ctgov_decodes_total_count),
         cmocka_unit_test(test_ctgov_errors),
+        cmocka_unit_test(test_ctgov_listing_pages),
+        cmocka_unit_test(test_csv_refuses_dst_csv),
         cmocka_unit_test(test_ctgov_config_problems),
         cmocka_unit_test(test_worldbank_decodes_panel),
         cmocka_unit_test(test_worldbank_error_body),
