@@ -1,0 +1,58 @@
+/*
+ * pejlctl.c — the command table and main(): `pejlctl COMMAND [ARGS]`.
+ * Each subcommand parses its own options; this file only finds it.
+ */
+#include "pejlctl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct pejlctl_command commands[] = {
+    {"inspect", "decode a JSON-stat file or URL: its dimensions, or every cell as CSV",
+     inspect_main},
+};
+
+#define N_COMMANDS (sizeof commands / sizeof *commands)
+
+static void usage(FILE *to)
+{
+    fprintf(to, "usage: pejlctl COMMAND [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(to, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(to, "\n`pejlctl COMMAND --help` describes a command; `pejlctl --version`.\n");
+}
+
+static const struct pejlctl_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return PEJLCTL_EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        const struct pejlctl_command *command = argc > 2 ? find_command(argv[2]) : NULL;
+        if (command)
+            return command->run(2, (char *[]){argv[2], "--help", NULL});
+        usage(stdout);
+        return PEJLCTL_EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0) {
+        printf("pejlctl %s\n", PEJL_VERSION);
+        return PEJLCTL_EXIT_OK;
+    }
+    const struct pejlctl_command *command = find_command(name);
+    if (!command) {
+        fprintf(stderr, "pejlctl: unknown command \"%s\"\n", name);
+        usage(stderr);
+        return PEJLCTL_EXIT_USAGE;
+    }
+    return command->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,40 @@
+/*
+ * pejlctl.h — pejlctl's subcommands and what they share. pejlctl is the
+ * command-line tool next to pejld; `inspect` works without a daemon, on a
+ * file or a URL. A subcommand is a main() of its own, listed in pejlctl.c.
+ *
+ * Exit codes, for every subcommand: 0 done, 1 the work failed (a message on
+ * stderr names what), 64 a usage error (EX_USAGE).
+ */
+#ifndef PEJLCTL_H
+#define PEJLCTL_H
+
+#include <stddef.h>
+
+#define PEJLCTL_EXIT_OK 0
+#define PEJLCTL_EXIT_FAILURE 1
+#define PEJLCTL_EXIT_USAGE 64
+
+/* Largest body pejlctl reads, as pejld (FETCH_DEFAULT_MAX_BYTES). */
+#define PEJLCTL_MAX_BODY (64u << 20)
+
+struct pejlctl_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv); /* argv[0] is the subcommand's name */
+};
+
+int inspect_main(int argc, char **argv);
+
+/* fetch.c: the bytes of a local path, `-` (stdin), a file: URL or an
+ * http(s) URL (TLS verified, redirects to http(s) only, PEJLCTL_MAX_BODY). */
+struct pejlctl_body {
+    char *bytes; /* NUL-terminated; the body may hold NULs itself */
+    size_t len;
+    long http_status; /* 0 unless fetched over HTTP */
+};
+
+int pejlctl_fetch(const char *where, struct pejlctl_body *out, char *err, size_t errlen);
+void pejlctl_body_free(struct pejlctl_body *body);
+
+#endif
