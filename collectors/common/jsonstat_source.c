@@ -4,6 +4,7 @@
  */
 #include "jsonstat_source.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,13 +58,16 @@ void jsonstat_choice_free(struct jsonstat_choice *c)
     *c = (struct jsonstat_choice){0};
 }
 
-/* Keeps the letters pejl knows (p e b d u c) of a status like "p", "ep" or ":C". */
+/* Keeps the letters pejl knows (p e b d u c, in either case) of a status
+ * like "p", "ep" or Eurostat's ":C" (confidential). */
 static uint32_t status_bits(const struct pejl_host *host, const char *status)
 {
     uint32_t bits = 0, one;
-    for (const char *c = status; c && *c; c++)
-        if (host->status_parse(c, 1, &one) == 0)
+    for (const char *c = status; c && *c; c++) {
+        char lower = (char)tolower((unsigned char)*c);
+        if (lower != '-' && host->status_parse(&lower, 1, &one) == 0)
             bits |= one;
+    }
     return bits;
 }
 
@@ -110,13 +114,15 @@ int jsonstat_emit(const struct pejl_host *host, const struct jsonstat_choice *ch
     }
     struct jsonstat_query query = {.time_dimension = choice->time, .free_dimension = choice->panel,
                                    .picks = choice->picks, .n_picks = choice->n_picks};
-    int rc = jsonstat_select(&ds, &query, &panel, why, sizeof why);
-    if (rc < 0)
+    if (jsonstat_select(&ds, &query, &panel, why, sizeof why) < 0) {
         snprintf(err, errlen, "%s: %s", what, why);
+        jsonstat_free(&ds);
+        return -1;
+    }
+    int rc = 0;
     for (size_t i = 0; rc == 0 && i < panel.n_series; i++)
         rc = emit_series(host, &panel.series[i], sink, err, errlen);
-    if (rc == 0)
-        jsonstat_panel_free(&panel);
+    jsonstat_panel_free(&panel);
     jsonstat_free(&ds);
     return rc;
 }

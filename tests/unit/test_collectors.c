@@ -354,6 +354,28 @@ static void test_eurostat_panel_with_status(void **state)
     release(&s);
 }
 
+/* String values are missing with their text as status; explicit statuses win;
+ * pejl keeps the letters it knows. */
+static void test_jsonstat_statuses(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s = configure("jsonstat", "url = \"file:x.json\"; panel = \"geo\";", &diag);
+    struct decoded d = {0};
+    char err[512];
+    assert_int_equal(decode_file(&s, 0, "jsonstat/sparse-string-values-and-status-object.json", 200, &d, err, sizeof err), 0);
+    assert_int_equal(d.n, 9);
+    assert_true(isnan(find(&d, "DK", "2022")->value));
+    assert_int_equal(find(&d, "DK", "2022")->status, PEJL_STATUS_CONFIDENTIAL);
+    assert_true(find(&d, "DK", "2023")->value == 3.0);
+    assert_int_equal(find(&d, "DK", "2023")->status, PEJL_STATUS_PROVISIONAL);
+    assert_true(isnan(find(&d, "SE", "2022")->value)); /* ".." */
+    assert_int_equal(find(&d, "SE", "2022")->status, 0);
+    assert_true(find(&d, "NO", "2023")->value == -25e-4);
+    assert_int_equal(find(&d, "NO", "2023")->status, PEJL_STATUS_ESTIMATED | PEJL_STATUS_PROVISIONAL);
+    release(&s);
+}
+
 static void test_jsonstat_select_errors(void **state)
 {
     (void)state;
@@ -413,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_worldbank_follows_pages),
         cmocka_unit_test(test_statbank_request_and_decode),
         cmocka_unit_test(test_eurostat_panel_with_status),
+        cmocka_unit_test(test_jsonstat_statuses),
         cmocka_unit_test(test_jsonstat_select_errors),
         cmocka_unit_test(test_exec_config),
     };
