@@ -7,9 +7,10 @@
  *
  * It never reads outside the bytes it is given, allocates only for a copy
  * (js_string_dup) or a number longer than JS_NUMBER_MAX bytes, keeps no
- * state between calls and lets no document nest deeper than JS_DEPTH_MAX. The walking functions (js_enter and
- * after) are only for spans inside a document js_validate accepted; on any
- * other bytes they stay in bounds but their answers mean nothing.
+ * state between calls and lets no document nest deeper than JS_DEPTH_MAX.
+ * The walking functions (js_enter and after) are only for spans inside a
+ * document js_validate accepted; on any other bytes they stay in bounds but
+ * their answers mean nothing.
  */
 #ifndef PEJL_JSONSTAT_SCAN_H
 #define PEJL_JSONSTAT_SCAN_H
