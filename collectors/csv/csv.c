@@ -8,6 +8,7 @@
  * does I/O itself and keeps no global state: everything lives in the state
  * that configure returns.
  */
+#include "../common/source_config.h"
 #include "csv_parse.h"
 
 #include <stdio.h>
@@ -21,51 +22,10 @@ struct csv_source {
     struct pejl_request request; /* points at url */
 };
 
-static int check_string(const struct pejl_host *host, const config_setting_t *key,
-                        struct pejl_diag *diag)
-{
-    if (config_setting_type(key) == CONFIG_TYPE_STRING)
-        return 0;
-    host->config_error(diag, key, "%s must be a string in csv source", config_setting_name(key));
-    return -1;
-}
-
-/* Reports every key that is unknown or of the wrong type; returns how many. */
-static int check_keys(const struct pejl_host *host, const config_setting_t *source,
-                      struct pejl_diag *diag)
-{
-    int problems = 0;
-    int n = config_setting_length(source);
-    for (int i = 0; i < n; i++) {
-        const config_setting_t *key = config_setting_get_elem(source, (unsigned)i);
-        const char *name = config_setting_name(key);
-        if (name && (strcmp(name, "collector") == 0 || strcmp(name, "url") == 0)) {
-            problems += check_string(host, key, diag) < 0;
-            continue;
-        }
-        host->config_error(diag, key, "unknown key \"%s\" in csv source; allowed: collector, url",
-                           name ? name : "");
-        problems++;
-    }
-    return problems;
-}
-
-/* The url, or NULL after reporting why there is none. */
-static const char *find_url(const struct pejl_host *host, const config_setting_t *source,
-                            struct pejl_diag *diag)
-{
-    const config_setting_t *key = config_setting_get_member(source, "url");
-    if (!key) {
-        host->config_error(diag, source, "csv source needs url = \"...\"");
-        return NULL;
-    }
-    const char *url = config_setting_get_string(key);
-    if (url && url[0] == '\0') {
-        host->config_error(diag, key, "url is empty in csv source");
-        return NULL;
-    }
-    return url; /* NULL if not a string: check_keys reported it */
-}
+static const struct source_key keys[] = {
+    {"url", KEY_STRING, true},
+    {NULL, 0, false},
+};
 
 static struct csv_source *source_new(const struct pejl_host *host, const char *url)
 {
@@ -84,13 +44,17 @@ static struct csv_source *source_new(const struct pejl_host *host, const char *u
 static void *csv_configure(const struct pejl_host *host, const config_setting_t *source,
                            struct pejl_diag *diag)
 {
-    int problems = check_keys(host, source, diag);
-    const char *url = find_url(host, source, diag);
-    if (problems || !url)
+    struct source_reader r = {.host = host, .source = source, .diag = diag, .collector = "csv"};
+    if (source_check(&r, keys) > 0)
         return NULL;
+    const char *url = source_string(&r, "url");
+    if (url[0] == '\0') {
+        source_error(&r, "url", "url is empty in csv source");
+        return NULL;
+    }
     struct csv_source *src = source_new(host, url);
     if (!src)
-        host->config_error(diag, source, "out of memory");
+        source_error(&r, NULL, "out of memory");
     return src;
 }
 
