@@ -1,0 +1,256 @@
+/*
+ * evaluate.c — progress against a target (see evaluate.h).
+ */
+#include "evaluate.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "period.h"
+
+#define SECONDS_PER_YEAR 31556952.0 /* the Gregorian mean */
+
+void target_defaults(struct target *t)
+{
+    *t = (struct target){.kind = TARGET_PATH, .path = PATH_CAGR, .baseline_value = NAN,
+                         .top = 5, .direction = 1, .window_years = 5, .significant = 0.95,
+                         .moderate = 0.60};
+}
+
+double year_of(int64_t t)
+{
+    /* exact at every 1 January: whole years from 1970, then the fraction of this one */
+    int64_t days = t / 86400, year = 1970 + days / 366;
+    while (days_from_civil(year + 1, 1, 1) <= days)
+        year++;
+    int64_t start = days_from_civil(year, 1, 1) * 86400, end = days_from_civil(year + 1, 1, 1) * 86400;
+    return (double)year + (double)(t - start) / (double)(end - start);
+}
+
+static double target_time(const struct target *t)
+{
+    return (double)t->year + 1; /* the end of the target year */
+}
+
+static double baseline_time(const struct target *t)
+{
+    return year_of(period_end(&t->baseline));
+}
+
+double path_at(const struct target *t, double b, double when)
+{
+    double span = target_time(t) - baseline_time(t), x = (when - baseline_time(t)) / span;
+    if (t->path == PATH_CAGR && b > 0 && t->value > 0)
+        return b * pow(t->value / b, x);
+    return b + (t->value - b) * x;
+}
+
+double path_reaches(const struct target *t, double b, double value)
+{
+    double span = target_time(t) - baseline_time(t);
+    if (t->path == PATH_CAGR && b > 0 && t->value > 0 && value > 0) {
+        double whole = log(t->value / b);
+        return whole == 0 ? NAN : baseline_time(t) + span * log(value / b) / whole;
+    }
+    return t->value == b ? NAN : baseline_time(t) + span * (value - b) / (t->value - b);
+}
+
+double compound_growth(double t0, double v0, double t1, double v1)
+{
+    if (!(v0 > 0) || !(v1 > 0) || !(t1 > t0))
+        return NAN; /* log growth is undefined for values that are not positive */
+    return pow(v1 / v0, 1 / (t1 - t0)) - 1;
+}
+
+double projection_at(const double *years, const double *values, size_t n, double when,
+                     bool *linear)
+{
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    *linear = false;
+    for (size_t i = 0; i < n; i++)
+        *linear |= !(values[i] > 0);
+    if (n < 2)
+        return NAN;
+    for (size_t i = 0; i < n; i++) {
+        double y = *linear ? values[i] : log(values[i]);
+        sx += years[i], sy += y, sxx += years[i] * years[i], sxy += years[i] * y;
+    }
+    double d = (double)n * sxx - sx * sx;
+    if (d == 0)
+        return NAN;
+    double slope = ((double)n * sxy - sx * sy) / d, intercept = (sy - slope * sx) / (double)n;
+    double fitted = intercept + slope * when;
+    return *linear ? fitted : exp(fitted);
+}
+
+/* ---- reading the series ---- */
+
+static const struct stored_observation *latest_value(const struct stored_observation *items,
+                                                     size_t n)
+{
+    for (size_t i = n; i-- > 0;)
+        if (!isnan(items[i].obs.value))
+            return &items[i];
+    return NULL;
+}
+
+/* The value nearest to fractional year `when`, within half a year. */
+static const struct stored_observation *value_near(const struct stored_observation *items,
+                                                   size_t n, double when)
+{
+    const struct stored_observation *best = NULL;
+    double distance = 0.5;
+    for (size_t i = 0; i < n; i++) {
+        double d = fabs(year_of(period_end(&items[i].obs.period)) - when);
+        if (!isnan(items[i].obs.value) && d < distance - 1e-9) {
+            best = &items[i];
+            distance = d;
+        }
+    }
+    return best;
+}
+
+static double baseline_of(const struct target *t, const struct stored_observation *items, size_t n)
+{
+    if (!isnan(t->baseline_value))
+        return t->baseline_value;
+    for (size_t i = 0; i < n; i++)
+        if (period_equal(&items[i].obs.period, &t->baseline))
+            return items[i].obs.value;
+    return NAN;
+}
+
+/* ---- per kind ---- */
+
+static enum progress classify_ratio(const struct target *t, double actual, double required,
+                                    double *ratio)
+{
+    if (isnan(actual) || isnan(required))
+        return PROGRESS_UNKNOWN;
+    if (required <= 0)
+        return PROGRESS_SIGNIFICANT; /* already at or past the target */
+    *ratio = actual / required;
+    if (actual < 0)
+        return PROGRESS_MOVING_AWAY;
+    return *ratio >= t->significant ? PROGRESS_SIGNIFICANT
+           : *ratio >= t->moderate  ? PROGRESS_MODERATE
+                                    : PROGRESS_INSUFFICIENT;
+}
+
+static void window(const struct target *t, const struct stored_observation *items, size_t n,
+                   double now_t, struct evaluation *e, double *t0, const struct stored_observation **first)
+{
+    *t0 = now_t - t->window_years;
+    *first = value_near(items, n, *t0);
+    if (!*first)
+        return;
+    *t0 = year_of(period_end(&(*first)->obs.period));
+    double years[512], values[512];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < 512; i++) {
+        double when = year_of(period_end(&items[i].obs.period));
+        if (!isnan(items[i].obs.value) && when >= *t0 - 1e-9 && when <= now_t + 1e-9)
+            years[k] = when, values[k++] = items[i].obs.value;
+    }
+    bool linear;
+    e->projection = projection_at(years, values, k, target_time(t), &linear);
+    if (linear)
+        e->why = "values that are not positive: linear trend instead of log-linear";
+}
+
+static void evaluate_path(const struct target *t, const struct stored_observation *items, size_t n,
+                          double now_t, struct evaluation *e)
+{
+    double b = e->baseline_value, t0;
+    const struct stored_observation *first;
+    if (isnan(b)) {
+        e->why = "the baseline period has no value (yet)";
+        return;
+    }
+    e->path_value = path_at(t, b, now_t);
+    e->gap_pct = (e->latest_value / e->path_value - 1) * 100;
+    e->time_distance_years = path_reaches(t, b, e->latest_value) - now_t;
+    e->still_required_growth = compound_growth(now_t, e->latest_value, target_time(t), t->value);
+    window(t, items, n, now_t, e, &t0, &first);
+    if (!first || t0 >= now_t) {
+        e->why = "too few observations for the assessment window";
+        return;
+    }
+    e->actual_growth = compound_growth(t0, first->obs.value, now_t, e->latest_value);
+    e->required_growth = compound_growth(t0, first->obs.value, target_time(t), t->value);
+    e->shortfall_pct = (e->projection / t->value - 1) * 100;
+    e->progress = classify_ratio(t, e->actual_growth, e->required_growth, &e->ratio);
+    if (e->progress == PROGRESS_UNKNOWN)
+        e->why = "growth is undefined for values that are not positive";
+}
+
+static void evaluate_trend(const struct target *t, const struct stored_observation *items, size_t n,
+                           double now_t, struct evaluation *e)
+{
+    double t0;
+    const struct stored_observation *first;
+    window(t, items, n, now_t, e, &t0, &first);
+    if (!first || t0 >= now_t) {
+        e->why = "too few observations for the assessment window";
+        return;
+    }
+    double g = compound_growth(t0, first->obs.value, now_t, e->latest_value) * t->direction;
+    e->actual_growth = g * t->direction;
+    e->progress = isnan(g)      ? PROGRESS_UNKNOWN
+                  : g > 0.01    ? PROGRESS_SIGNIFICANT
+                  : g >= -0.01  ? PROGRESS_MODERATE
+                                : PROGRESS_MOVING_AWAY;
+}
+
+static void evaluate_level(const struct target *t, struct evaluation *e)
+{
+    if (isnan(e->baseline_value)) {
+        e->why = "the baseline period has no value (yet)";
+        return;
+    }
+    e->ratio = e->latest_value / e->baseline_value;
+    e->gap_pct = (e->ratio - 1) * 100;
+    e->progress = e->ratio >= 1 ? PROGRESS_SIGNIFICANT
+                  : e->ratio >= 1 - (1 - t->significant) * 0.4 ? PROGRESS_MODERATE
+                                                               : PROGRESS_INSUFFICIENT;
+}
+
+static void evaluate_rank(const struct target *t, struct evaluation *e)
+{
+    e->progress = e->latest_value <= t->top       ? PROGRESS_SIGNIFICANT
+                  : e->latest_value <= t->top + 2 ? PROGRESS_MODERATE
+                                                  : PROGRESS_INSUFFICIENT;
+}
+
+void evaluate(const struct target *t, const struct stored_observation *items, size_t n,
+              int64_t now, struct evaluation *e)
+{
+    *e = (struct evaluation){.progress = PROGRESS_UNKNOWN, .latest_value = NAN,
+                             .baseline_value = NAN, .path_value = NAN, .gap_pct = NAN,
+                             .actual_growth = NAN, .required_growth = NAN,
+                             .still_required_growth = NAN, .ratio = NAN,
+                             .time_distance_years = NAN, .projection = NAN, .shortfall_pct = NAN};
+    const struct stored_observation *latest = latest_value(items, n);
+    if (!latest) {
+        e->why = "no data";
+        return;
+    }
+    e->latest = latest->obs.period;
+    e->latest_value = latest->obs.value;
+    e->baseline_value = baseline_of(t, items, n);
+    double now_t = year_of(period_end(&latest->obs.period));
+    e->final = year_of(now) >= target_time(t) && t->kind != TARGET_TREND;
+    switch (t->kind) {
+    case TARGET_PATH: evaluate_path(t, items, n, now_t, e); break;
+    case TARGET_TREND: evaluate_trend(t, items, n, now_t, e); break;
+    case TARGET_ABOVE_BASELINE: evaluate_level(t, e); break;
+    case TARGET_RANK: evaluate_rank(t, e); break;
+    }
+}
+
+const char *progress_name(enum progress p)
+{
+    static const char *const names[] = {"unknown", "on track", "at risk", "off track",
+                                        "moving away"};
+    return names[p];
+}

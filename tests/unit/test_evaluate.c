@@ -1,0 +1,177 @@
+/*
+ * test_evaluate.c — the arithmetic of progress against a target, checked
+ * against cases computed by hand: 174 -> 350 over 2023-2030 needs 10.50 %/yr;
+ * a value on the path is 0 years from it; the path's 2022 value reached in
+ * 2023 is 1.0 year behind; 131 (2020) ... 205 (2025) against 350 in 2030:
+ * actual 9.37 %/yr, required 10.33 %/yr, ratio 0.907, moderate; the path
+ * gives 212.5 in 2025, a gap of -3.5 % and 0.36 years behind. Also: no data
+ * is unknown (never a missed target), non-positive values fall back to a
+ * linear trend, a single observation, level against a baseline, rank, trend.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "daemon/evaluate.h"
+#include "daemon/period.h"
+
+static struct target exports_target(void)
+{
+    struct target t;
+    target_defaults(&t);
+    t.year = 2030;
+    t.value = 350;
+    t.baseline = (struct pejl_period){.year = 2023, .kind = PEJL_PERIOD_YEAR};
+    t.baseline_value = 174;
+    return t;
+}
+
+static size_t annual(struct stored_observation *items, int first_year, const double *values, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        items[i] = (struct stored_observation){
+            .obs = {.period = {.year = (int16_t)(first_year + (int)i), .kind = PEJL_PERIOD_YEAR},
+                    .value = values[i]}};
+    return n;
+}
+
+static void test_required_growth_and_path(void **state)
+{
+    (void)state;
+    struct target t = exports_target();
+    assert_float_equal(compound_growth(2024.0, 174, 2031.0, 350), 0.1050, 0.00005); /* 10.50 %/yr */
+    assert_float_equal(path_at(&t, 174, 2026.0), 212.46, 0.01); /* the 2025 value of the path: 212.5 */
+    assert_float_equal(path_at(&t, 174, 2031.0), 350, 1e-9);
+    assert_float_equal(path_at(&t, 174, 2024.0), 174, 1e-9);
+    assert_float_equal(year_of(period_end(&t.baseline)), 2024.0, 1e-12);
+}
+
+static void test_time_distance(void **state)
+{
+    (void)state;
+    struct target t = exports_target();
+    struct stored_observation items[3];
+    struct evaluation e;
+    /* on the path in 2025: 0 years */
+    double on_path[] = {174, 192.3, path_at(&t, 174, 2026.0)};
+    evaluate(&t, items, annual(items, 2023, on_path, 3), 0, &e);
+    assert_float_equal(e.time_distance_years, 0, 1e-9);
+    assert_float_equal(e.gap_pct, 0, 1e-9);
+    /* in 2023 the value the path has in 2022: one year behind */
+    struct target t2 = exports_target();
+    t2.baseline.year = 2021;
+    t2.baseline_value = 150;
+    double one_behind[] = {150, path_at(&t2, 150, 2023.0), path_at(&t2, 150, 2023.0)};
+    evaluate(&t2, items, annual(items, 2021, one_behind, 3), 0, &e);
+    assert_float_equal(e.time_distance_years, -1.0, 1e-9);
+}
+
+static void test_exports_2020_to_2025(void **state)
+{
+    (void)state;
+    struct target t = exports_target();
+    struct stored_observation items[6];
+    double values[] = {131, 145, 160, 174, 190, 205};
+    struct evaluation e;
+    evaluate(&t, items, annual(items, 2020, values, 6), 0, &e);
+    assert_float_equal(e.actual_growth, 0.0937, 0.0001);
+    assert_float_equal(e.required_growth, 0.1033, 0.0001);
+    assert_float_equal(e.ratio, 0.907, 0.001);
+    assert_int_equal(e.progress, PROGRESS_MODERATE);
+    assert_float_equal(e.path_value, 212.5, 0.05);
+    assert_float_equal(e.gap_pct, -3.5, 0.05);
+    assert_float_equal(e.time_distance_years, -0.36, 0.005);
+    assert_float_equal(e.still_required_growth, compound_growth(2026.0, 205, 2031.0, 350), 1e-12);
+    assert_true(e.projection > 300 && e.projection < 350); /* trend ~9.4 %/yr from 205 */
+    assert_true(e.shortfall_pct < 0);
+    assert_false(e.final);
+}
+
+static void test_no_data_is_unknown_not_missed(void **state)
+{
+    (void)state;
+    struct target t = exports_target();
+    struct stored_observation items[2];
+    double missing[] = {NAN, NAN};
+    struct evaluation e;
+    evaluate(&t, items, 0, 0, &e);
+    assert_int_equal(e.progress, PROGRESS_UNKNOWN);
+    evaluate(&t, items, annual(items, 2024, missing, 2), 0, &e);
+    assert_int_equal(e.progress, PROGRESS_UNKNOWN);
+    assert_string_equal(e.why, "no data");
+    double one[] = {180};
+    evaluate(&t, items, annual(items, 2024, one, 1), 0, &e);
+    assert_int_equal(e.progress, PROGRESS_UNKNOWN); /* a single observation: no growth */
+    assert_false(isnan(e.gap_pct));                 /* but the gap to the path is known */
+}
+
+static void test_non_positive_values(void **state)
+{
+    (void)state;
+    double years[] = {2020, 2021, 2022}, values[] = {-1, 0, 1};
+    bool linear;
+    assert_float_equal(projection_at(years, values, 3, 2023, &linear), 2, 1e-9);
+    assert_true(linear);
+    assert_true(isnan(compound_growth(2020, 0, 2021, 1)));
+}
+
+static void test_target_year_passed_is_final(void **state)
+{
+    (void)state;
+    struct target t = exports_target();
+    struct stored_observation items[6];
+    double values[] = {131, 145, 160, 174, 190, 205};
+    struct evaluation e;
+    struct pejl_period y2032 = {.year = 2032, .kind = PEJL_PERIOD_YEAR};
+    evaluate(&t, items, annual(items, 2020, values, 6), period_end(&y2032), &e);
+    assert_true(e.final);
+}
+
+static void test_level_rank_trend(void **state)
+{
+    (void)state;
+    struct stored_observation items[3];
+    struct evaluation e;
+    struct target level;
+    target_defaults(&level);
+    level.kind = TARGET_ABOVE_BASELINE;
+    level.year = 2030;
+    level.baseline = (struct pejl_period){.year = 2024, .kind = PEJL_PERIOD_YEAR};
+    double fdi[] = {70.4, 72.0, 71.0};
+    evaluate(&level, items, annual(items, 2023, fdi, 3), 0, &e);
+    assert_float_equal(e.baseline_value, 72.0, 0);
+    assert_int_equal(e.progress, PROGRESS_MODERATE); /* 1.4 % below the 2024 level */
+    struct target rank;
+    target_defaults(&rank);
+    rank.kind = TARGET_RANK;
+    rank.year = 2030;
+    double ranks[] = {2, 3, 7};
+    evaluate(&rank, items, annual(items, 2021, ranks, 3), 0, &e);
+    assert_int_equal(e.progress, PROGRESS_MODERATE); /* 7th: outside the top 5, close */
+    struct target trend;
+    target_defaults(&trend);
+    trend.kind = TARGET_TREND;
+    trend.window_years = 2;
+    double ratio[] = {45.0, 44.1, 42.7};
+    evaluate(&trend, items, annual(items, 2020, ratio, 3), 0, &e);
+    assert_int_equal(e.progress, PROGRESS_MOVING_AWAY); /* -2.6 %/yr while it should rise */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_required_growth_and_path),
+        cmocka_unit_test(test_time_distance),
+        cmocka_unit_test(test_exports_2020_to_2025),
+        cmocka_unit_test(test_no_data_is_unknown_not_missed),
+        cmocka_unit_test(test_non_positive_values),
+        cmocka_unit_test(test_target_year_passed_is_final),
+        cmocka_unit_test(test_level_rank_trend),
+    };
+    return cmocka_run_group_tests_name("evaluate", tests, NULL, NULL);
+}
