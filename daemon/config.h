@@ -13,10 +13,10 @@
 
 #include "derive.h"
 #include "diag.h"
+#include "evaluate.h"
 #include "http.h"
 #include "plugin.h"
 
-#define INDICATOR_ID_MAX 64
 #define EX_CONFIG_ERROR 78 /* sysexits.h EX_CONFIG */
 
 struct indicator {
@@ -29,6 +29,8 @@ struct indicator {
     const struct collector_module *collector;
     void *source; /* the collector's state from configure() */
     struct derive_spec derive;
+    struct target *targets; /* target = { … } or targets = ( … ) */
+    size_t n_targets;
     int line;
 };
 

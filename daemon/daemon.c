@@ -19,6 +19,7 @@
 #include "../rrd/rrdview.h"
 #include "collect.h"
 #include "log.h"
+#include "status.h"
 
 #define FIRST_RUN_SPREAD_MS 5000
 
@@ -294,6 +295,7 @@ static int run_once(struct pejld *d)
     if (d->stopping)
         return 1;
     unsigned graph_failures = grapher_failures(d->grapher);
+    status_print(stdout, d->config, d->store, (int64_t)time(NULL));
     printf("pejld: %zu indicators, %u failed; RRD files in %s, graphs in %s\n",
            d->config->n_indicators, d->collections_failed, d->config->rrd_dir,
            d->config->graph_dir);

@@ -110,14 +110,27 @@ static const struct stored_observation *value_near(const struct stored_observati
     return best;
 }
 
+/* Mean of the values whose periods end in (from, to]; NAN when there are none. */
+static double mean_between(const struct stored_observation *items, size_t n, int64_t from,
+                           int64_t to)
+{
+    double sum = 0;
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t end = period_end(&items[i].obs.period);
+        if (end > from && end <= to && !isnan(items[i].obs.value))
+            sum += items[i].obs.value, count++;
+    }
+    return count ? sum / (double)count : NAN;
+}
+
+/* The baseline: as configured, else the stored value of that period, or
+ * for a monthly series and a baseline year the mean of its months. */
 static double baseline_of(const struct target *t, const struct stored_observation *items, size_t n)
 {
     if (!isnan(t->baseline_value))
         return t->baseline_value;
-    for (size_t i = 0; i < n; i++)
-        if (period_equal(&items[i].obs.period, &t->baseline))
-            return items[i].obs.value;
-    return NAN;
+    return mean_between(items, n, period_start(&t->baseline), period_end(&t->baseline));
 }
 
 /* ---- per kind ---- */
@@ -153,6 +166,8 @@ static void window(const struct target *t, const struct stored_observation *item
             years[k] = when, values[k++] = items[i].obs.value;
     }
     bool linear;
+    if (t->year == 0)
+        return; /* a trend without a target year: nothing to project to */
     e->projection = projection_at(years, values, k, target_time(t), &linear);
     if (linear)
         e->why = "values that are not positive: linear trend instead of log-linear";
@@ -202,11 +217,18 @@ static void evaluate_trend(const struct target *t, const struct stored_observati
                                 : PROGRESS_MOVING_AWAY;
 }
 
-static void evaluate_level(const struct target *t, struct evaluation *e)
+/* Level against the baseline: a finer series compares its last 12 months'
+ * mean (a year's worth) with the baseline year's. */
+static void evaluate_level(const struct target *t, const struct stored_observation *items,
+                           size_t n, struct evaluation *e)
 {
     if (isnan(e->baseline_value)) {
         e->why = "the baseline period has no value (yet)";
         return;
+    }
+    if (e->latest.kind != PEJL_PERIOD_YEAR && t->baseline.kind == PEJL_PERIOD_YEAR) {
+        int64_t end = period_end(&e->latest);
+        e->latest_value = mean_between(items, n, end - 365 * 86400, end);
     }
     e->ratio = e->latest_value / e->baseline_value;
     e->gap_pct = (e->ratio - 1) * 100;
@@ -243,7 +265,7 @@ void evaluate(const struct target *t, const struct stored_observation *items, si
     switch (t->kind) {
     case TARGET_PATH: evaluate_path(t, items, n, now_t, e); break;
     case TARGET_TREND: evaluate_trend(t, items, n, now_t, e); break;
-    case TARGET_ABOVE_BASELINE: evaluate_level(t, e); break;
+    case TARGET_ABOVE_BASELINE: evaluate_level(t, items, n, e); break;
     case TARGET_RANK: evaluate_rank(t, e); break;
     }
 }

@@ -14,7 +14,11 @@
 #include <stdint.h>
 
 #include "../collectors/collector.h"
-#include "config.h"
+
+/* Indicator ids name files: [a-z0-9_-]{1,64} (checked by config.c). */
+#ifndef INDICATOR_ID_MAX
+#define INDICATOR_ID_MAX 64
+#endif
 
 /* A series is an indicator's own ("ls_exports") or one member of its panel
  * ("clinical_trials.DK"): the id, a dot, the member key. */

@@ -22,7 +22,13 @@ grep -q "ls_exports: 24 observations: 24 new, 0 revised, 0 unchanged" "$T/log" |
 grep -q "clinical_trials: 68 observations: 68 new" "$T/log" || fail "clinical trials: 64 members + 4 ranks expected"
 rank=$(rrdtool fetch "$state/rrd/clinical_trials.rrd" LAST -s $((1704067200 - 86400)) -e 1704067200 | awk '$1 == "1704067200:" {print $2}')
 [ "$rank" = "3.0000000000e+00" ] || fail "Denmark's 2023 rank is $rank, not 3 (BE 82, CH 79 per million ahead)"
-pass "first run: an RRD file and a PNG for each of the 10 indicators"
+row() { grep -E "^$1 " "$T/out" | grep -F "$2" || fail "status table: no $1 row with \"$2\": $(cat "$T/out")"; }
+row ls_exports "350 in 2030"
+row ls_exports "at risk"
+row clinical_trials "on track"
+row eu_us_rd_ratio "moving away"
+row pharma_production "> 2024 level, 2030"
+pass "first run: an RRD file and a PNG for each of the 10 indicators, and the status table"
 
 journal_size=$(stat -c %s "$state/journal")
 "$PEJLD" --once -c "$conf" --state-dir "$state" >"$T/out" 2>"$T/log" || fail "second run exited $?"

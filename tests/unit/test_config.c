@@ -269,6 +269,23 @@ static void test_derive_problems(void **state)
                    4, "rolling must be an integer from 2 to 120");
 }
 
+static void test_target_problems(void **state)
+{
+    (void)state;
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " " CSV_SOURCE "\n target = { year = 2030; }; } );\n",
+                   4, "a: a path target needs value = 350.0;");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " " CSV_SOURCE "\n target = { kind = \"best\"; year = 2030; }; } );\n",
+                   4, "a: target kind \"best\" unknown; write path, above_baseline, rank or trend");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " " CSV_SOURCE "\n target = { value = 1; year = 2030; baseline = { period = \"2023M13\"; }; }; } );\n",
+                   4, "a: baseline period \"2023M13\" is not a period");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " " CSV_SOURCE "\n target = { kind = \"trend\"; direction = \"sideways\"; }; targets = (); } );\n",
+                   4, "a: write target = { … } or targets = ( … ), not both");
+}
+
 static void test_every_problem_reported_at_once(void **state)
 {
     (void)state;
@@ -334,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_unknown_collector),
         cmocka_unit_test(test_modules_that_are_not_collectors),
         cmocka_unit_test(test_derive_problems),
+        cmocka_unit_test(test_target_problems),
         cmocka_unit_test(test_every_problem_reported_at_once),
         cmocka_unit_test(test_parse_duration),
         cmocka_unit_test(test_indicator_id_valid),

@@ -1,0 +1,18 @@
+/*
+ * status.h — the status table: every indicator with a target, its latest
+ * period and value, the target, the path value, the gap, the progress
+ * category, the time distance and the projection, evaluated from what is
+ * stored. Printed at the end of pejld --once.
+ */
+#ifndef PEJL_STATUS_H
+#define PEJL_STATUS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "store.h"
+
+void status_print(FILE *out, const struct config *config, const struct store *store, int64_t now);
+
+#endif
