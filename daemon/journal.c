@@ -302,6 +302,20 @@ static int replay(struct journal *j, journal_replay_fn fn, void *arg, char *err,
     return ensure_header(j, err, errlen);
 }
 
+static int replay_readonly(struct journal *j, journal_replay_fn fn, void *arg, char *err,
+                           size_t errlen)
+{
+    FILE *f = fdopen(dup(j->fd), "r");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", j->path, strerror(errno));
+        return -1;
+    }
+    struct replay rp = {.journal = j, .fn = fn, .arg = arg, .bad_at = -1};
+    int rc = replay_file(&rp, f, err, errlen);
+    fclose(f);
+    return rc;
+}
+
 static int open_locked(struct journal *j, const char *state_dir, char *err, size_t errlen)
 {
     if (asprintf(&j->path, "%s/%s", state_dir, JOURNAL_FILE) < 0) {
@@ -339,6 +353,25 @@ struct journal *journal_open(const char *state_dir, journal_replay_fn fn, void *
         return NULL;
     }
     return j;
+}
+
+/* Replays without locking or repairing anything: what pejld --status reads
+ * while the daemon may be writing. A torn tail is simply not read. */
+int journal_read(const char *state_dir, journal_replay_fn fn, void *arg, char *err, size_t errlen)
+{
+    struct journal j = {.fd = -1};
+    if (asprintf(&j.path, "%s/%s", state_dir, JOURNAL_FILE) < 0)
+        return -1;
+    j.fd = open(j.path, O_RDONLY | O_CLOEXEC);
+    int rc = -1;
+    if (j.fd < 0)
+        snprintf(err, errlen, "%s: %s", j.path, strerror(errno));
+    else
+        rc = replay_readonly(&j, fn, arg, err, errlen);
+    if (j.fd >= 0)
+        close(j.fd);
+    free(j.path);
+    return rc;
 }
 
 void journal_close(struct journal *j)

@@ -43,6 +43,9 @@ typedef int (*journal_replay_fn)(void *arg, const struct journal_record *record)
 struct journal *journal_open(const char *state_dir, journal_replay_fn fn, void *arg, char *err,
                              size_t errlen);
 void journal_close(struct journal *journal);
+/* Replays STATE_DIR/journal read-only, without the lock: for readers beside
+ * a running pejld. A torn tail is left alone (and not read). */
+int journal_read(const char *state_dir, journal_replay_fn fn, void *arg, char *err, size_t errlen);
 
 /* Adds a record to the next commit. Returns 0, or -1 when out of memory. */
 int journal_stage(struct journal *journal, const struct journal_record *record);

@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "pejld.h"
+#include "status.h"
 
 #define DEFAULT_CONFIG "/etc/pejl/pejld.conf"
 
@@ -18,7 +20,7 @@ struct options {
     const char *config;
     const char *probe;
     const char *state_dir;
-    bool foreground, once, check, verbose;
+    bool foreground, once, check, verbose, status, json;
 };
 
 static void usage(FILE *out)
@@ -33,6 +35,8 @@ static void usage(FILE *out)
             "      --check-config  validate the configuration, print FILE:LINE: problems\n"
             "                      (exit 0, or 78 when there are problems)\n"
             "      --probe ID      collect one indicator, store nothing, print it as CSV\n"
+            "      --status        print the status table from the state directory\n"
+            "                      (works beside a running pejld; --json for machines)\n"
             "      --state-dir DIR use DIR for the journal (and default RRD/graph dirs)\n"
             "  -v, --verbose       log debug messages\n"
             "      --version       print the version\n"
@@ -41,14 +45,15 @@ static void usage(FILE *out)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-    enum { OPT_ONCE = 256, OPT_CHECK, OPT_PROBE, OPT_STATE, OPT_VERSION };
+    enum { OPT_ONCE = 256, OPT_CHECK, OPT_PROBE, OPT_STATE, OPT_VERSION, OPT_STATUS, OPT_JSON };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'}, {"foreground", no_argument, NULL, 'f'},
         {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
         {"once", no_argument, NULL, OPT_ONCE},    {"check-config", no_argument, NULL, OPT_CHECK},
         {"probe", required_argument, NULL, OPT_PROBE},
         {"state-dir", required_argument, NULL, OPT_STATE},
-        {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
+        {"version", no_argument, NULL, OPT_VERSION}, {"status", no_argument, NULL, OPT_STATUS},
+        {"json", no_argument, NULL, OPT_JSON},       {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "c:fvh", longopts, NULL)) != -1) {
         switch (c) {
@@ -61,10 +66,13 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_PROBE: o->probe = optarg; break;
         case OPT_STATE: o->state_dir = optarg; break;
         case OPT_VERSION: printf("pejld %s\n", PEJL_VERSION); exit(0);
+        case OPT_STATUS: o->status = true; break;
+        case OPT_JSON: o->json = true; break;
         default: usage(stderr); return -1;
         }
     }
-    if (optind < argc || (o->once + o->check + (o->probe != NULL)) > 1) {
+    if (optind < argc || (o->once + o->check + o->status + (o->probe != NULL)) > 1 ||
+        (o->json && !o->status)) {
         usage(stderr);
         return -1;
     }
@@ -104,6 +112,22 @@ static struct config *load(const struct options *o, const struct config_override
     return config;
 }
 
+/* --status: the table from what the journal holds, without the daemon. */
+static int print_status(const struct config *config, bool json)
+{
+    char err[512];
+    struct store *store = store_read(config, err, sizeof err);
+    if (!store) {
+        log_err("--status: %s", err);
+        return 1;
+    }
+    int64_t now = (int64_t)time(NULL);
+    int rc = json ? status_print_json(stdout, config, store, now)
+                  : (status_print(stdout, config, store, now), 0);
+    store_close(store);
+    return rc < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     struct options o = {.config = DEFAULT_CONFIG};
@@ -122,6 +146,8 @@ int main(int argc, char **argv)
         status = 0;
     } else if (o.probe) {
         status = pejld_probe(config, o.probe);
+    } else if (o.status) {
+        status = print_status(config, o.json);
     } else {
         bool detach = !o.once && !o.foreground && log_detect_sink() == LOG_TO_STDERR;
         if (detach && daemonize() < 0) {

@@ -4,6 +4,7 @@
  */
 #include "status.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <string.h>
 
@@ -67,4 +68,60 @@ void status_print(FILE *out, const struct config *config, const struct store *st
             print_row(out, ind, &ind->targets[k], &e);
         }
     }
+}
+
+static json_t *number_or_null(double v)
+{
+    return isnan(v) || isinf(v) ? json_null() : json_real(v);
+}
+
+static json_t *row_json(const struct indicator *ind, const struct target *t,
+                        const struct evaluation *e)
+{
+    char latest[PERIOD_TEXT_MAX] = "", target[40];
+    if (!isnan(e->latest_value))
+        period_format(&e->latest, latest, sizeof latest);
+    target_text(t, target, sizeof target);
+    json_t *row = json_object();
+    json_object_set_new(row, "indicator", json_string(ind->id));
+    json_object_set_new(row, "pejlemaerke", json_integer(ind->pejlemaerke));
+    json_object_set_new(row, "title", json_string(ind->title));
+    json_object_set_new(row, "unit", json_string(ind->unit));
+    json_object_set_new(row, "latest_period", latest[0] ? json_string(latest) : json_null());
+    json_object_set_new(row, "latest_value", number_or_null(e->latest_value));
+    json_object_set_new(row, "target", json_string(target));
+    json_object_set_new(row, "target_year", t->year ? json_integer(t->year) : json_null());
+    json_object_set_new(row, "target_value", number_or_null(t->kind == TARGET_PATH ? t->value : NAN));
+    json_object_set_new(row, "baseline_value", number_or_null(e->baseline_value));
+    json_object_set_new(row, "path_value", number_or_null(e->path_value));
+    json_object_set_new(row, "gap_pct", number_or_null(e->gap_pct));
+    json_object_set_new(row, "actual_growth", number_or_null(e->actual_growth));
+    json_object_set_new(row, "required_growth", number_or_null(e->required_growth));
+    json_object_set_new(row, "still_required_growth", number_or_null(e->still_required_growth));
+    json_object_set_new(row, "ratio", number_or_null(e->ratio));
+    json_object_set_new(row, "progress", json_string(progress_name(e->progress)));
+    json_object_set_new(row, "time_distance_years", number_or_null(e->time_distance_years));
+    json_object_set_new(row, "projection", number_or_null(e->projection));
+    json_object_set_new(row, "shortfall_pct", number_or_null(e->shortfall_pct));
+    json_object_set_new(row, "final", json_boolean(e->final));
+    json_object_set_new(row, "note", e->why ? json_string(e->why) : json_null());
+    return row;
+}
+
+int status_print_json(FILE *out, const struct config *config, const struct store *store,
+                      int64_t now)
+{
+    json_t *rows = json_array();
+    for (size_t i = 0; i < config->n_indicators; i++) {
+        const struct indicator *ind = &config->indicators[i];
+        const struct series *s = store_series(store, ind->id);
+        for (size_t k = 0; k < ind->n_targets; k++) {
+            struct evaluation e;
+            evaluate(&ind->targets[k], s ? s->items : NULL, s ? s->n : 0, now, &e);
+            json_array_append_new(rows, row_json(ind, &ind->targets[k], &e));
+        }
+    }
+    int rc = json_dumpf(rows, out, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) == 0 && fputc('\n', out) != EOF ? 0 : -1;
+    json_decref(rows);
+    return rc;
 }

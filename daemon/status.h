@@ -14,5 +14,8 @@
 #include "store.h"
 
 void status_print(FILE *out, const struct config *config, const struct store *store, int64_t now);
+/* The same as a JSON array, one object per indicator and target. */
+int status_print_json(FILE *out, const struct config *config, const struct store *store,
+                      int64_t now);
 
 #endif

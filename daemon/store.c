@@ -94,6 +94,17 @@ struct store *store_open(const struct config *config, char *err, size_t errlen)
     return store;
 }
 
+struct store *store_read(const struct config *config, char *err, size_t errlen)
+{
+    struct store *store = calloc(1, sizeof *store);
+    if (!store || !(store->series = series_set_new()) ||
+        journal_read(config->state_dir, replay_record, store, err, errlen) < 0) {
+        store_close(store);
+        return NULL;
+    }
+    return store;
+}
+
 void store_close(struct store *store)
 {
     if (!store)

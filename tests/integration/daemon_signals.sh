@@ -18,6 +18,18 @@ wait_for 20 pngs || fail "the daemon did not collect and graph every indicator: 
 grep -q "running: 10 indicators" "$T/log" || fail "no start-up line"
 pass "daemon collected all 10 indicators and drew their graphs"
 
+"$PEJLD" --status -c "$conf" --state-dir "$state" >"$T/status" 2>&1 || fail "--status beside the daemon: $(cat "$T/status")"
+grep -E "^ls_exports .*350 in 2030" "$T/status" | grep -q "at risk" || fail "--status: $(cat "$T/status")"
+"$PEJLD" --status --json -c "$conf" --state-dir "$state" >"$T/status.json" || fail "--status --json failed"
+/usr/bin/python3 -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))
+exports = [r for r in rows if r["indicator"] == "ls_exports" and r["target_year"] == 2030][0]
+assert exports["latest_value"] == 189 and exports["progress"] == "at risk", exports
+assert abs(exports["required_growth"] - 0.0935) < 0.0005, exports  # 131 (2019) to 350 (2030)
+' "$T/status.json" || fail "--status --json: unexpected figures"
+pass "--status and --status --json read the state beside the running daemon"
+
 set +e
 "$PEJLD" --once -c "$conf" --state-dir "$state" 2>"$T/log2"
 rc=$?
