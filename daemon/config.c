@@ -30,7 +30,8 @@ static const char *const http_keys[] = {"timeout",     "connect_timeout", "max_b
 static const char *const host_keys[] = {"host", "concurrency", "spacing", NULL};
 static const char *const indicator_keys[] = {"id",       "title",       "unit",   "frequency",
                                              "interval", "pejlemaerke", "source", "derive",
-                                             "target",   "targets",     NULL};
+                                             "target",   "targets",     "stale_after",
+                                             NULL};
 static const char *const target_keys[] = {"kind",   "year",        "value",    "baseline",
                                           "path",   "top",         "among",    "direction",
                                           "window", "significant", "moderate", NULL};
@@ -626,6 +627,10 @@ static void load_indicator(struct loader *l, const config_setting_t *group, stru
     load_source(l, group, ind);
     load_derive(l, group, ind);
     load_targets(l, group, ind);
+    ind->stale_after_s = stale_after_default(ind->frequency);
+    int64_t stale_ms = ind->stale_after_s * 1000;
+    duration_ms(l, group, "stale_after", 86400000, &stale_ms);
+    ind->stale_after_s = stale_ms / 1000;
 }
 
 static void check_duplicates(struct loader *l)

@@ -26,6 +26,7 @@ struct indicator {
     int pejlemaerke;   /* 1..6, or 0 for a context series */
     enum pejl_period_kind frequency;
     int64_t interval_s;
+    int64_t stale_after_s; /* after a period's end; default by frequency */
     const struct collector_module *collector;
     void *source; /* the collector's state from configure() */
     struct derive_spec derive;

@@ -270,6 +270,23 @@ void evaluate(const struct target *t, const struct stored_observation *items, si
     }
 }
 
+int64_t stale_after_default(enum pejl_period_kind kind)
+{
+    static const int days[] = {0, 400, 120, 75, 30, 10};
+    return kind >= PEJL_PERIOD_YEAR && kind <= PEJL_PERIOD_DAY ? (int64_t)days[kind] * 86400 : 0;
+}
+
+void evaluate_staleness(struct evaluation *e, int64_t now, int64_t stale_after)
+{
+    if (isnan(e->latest_value)) {
+        e->stale = false; /* no data is unknown, not stale */
+        return;
+    }
+    int64_t age = now - period_end(&e->latest);
+    e->days_since_period_end = (double)age / 86400;
+    e->stale = age > stale_after;
+}
+
 const char *progress_name(enum progress p)
 {
     static const char *const names[] = {"unknown", "on track", "at risk", "off track",

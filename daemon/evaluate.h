@@ -62,7 +62,16 @@ struct evaluation {
     double projection;               /* at the target year from the recent trend */
     double shortfall_pct;            /* projection against the target, % (negative: short) */
     bool final;                      /* the target year has passed */
+    bool stale;                      /* no new period within the publication lag */
+    double days_since_period_end;    /* of the latest period, at `now` */
 };
+
+/* How long after a period's end its figure is expected at the latest
+ * (publication lag plus a margin): annual 400 days, quarterly 120, monthly
+ * 75, weekly 30, daily 10. */
+int64_t stale_after_default(enum pejl_period_kind kind);
+/* Staleness of the latest period at `now`, with `stale_after` seconds. */
+void evaluate_staleness(struct evaluation *e, int64_t now, int64_t stale_after);
 
 void target_defaults(struct target *t);
 

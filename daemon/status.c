@@ -48,23 +48,25 @@ static void print_row(FILE *out, const struct indicator *ind, const struct targe
     if (!isnan(e->latest_value))
         period_format(&e->latest, latest, sizeof latest);
     target_text(t, target, sizeof target);
-    fprintf(out, "%-24s %2d  %-10s %10s  %-22s %10s %7s  %-11s %7s %11s\n", ind->id,
+    fprintf(out, "%-24s %2d  %-10s %10s  %-22s %10s %7s  %-11s %7s %11s  %s\n", ind->id,
             ind->pejlemaerke, latest, figure(e->latest_value, a, sizeof a), target,
             figure(e->path_value, b, sizeof b), figure(e->gap_pct, c, sizeof c),
             progress_name(e->progress), figure(e->time_distance_years, d, sizeof d),
-            figure(e->projection, f, sizeof f));
+            figure(e->projection, f, sizeof f), e->stale ? "stale" : "");
 }
 
 void status_print(FILE *out, const struct config *config, const struct store *store, int64_t now)
 {
-    fprintf(out, "%-24s %2s  %-10s %10s  %-22s %10s %7s  %-11s %7s %11s\n", "indicator", "pm",
-            "latest", "value", "target", "path", "gap %", "progress", "years", "projection");
+    fprintf(out, "%-24s %2s  %-10s %10s  %-22s %10s %7s  %-11s %7s %11s  %s\n", "indicator",
+            "pm", "latest", "value", "target", "path", "gap %", "progress", "years",
+            "projection", "data");
     for (size_t i = 0; i < config->n_indicators; i++) {
         const struct indicator *ind = &config->indicators[i];
         const struct series *s = store_series(store, ind->id);
         for (size_t k = 0; k < ind->n_targets; k++) {
             struct evaluation e;
             evaluate(&ind->targets[k], s ? s->items : NULL, s ? s->n : 0, now, &e);
+            evaluate_staleness(&e, now, ind->stale_after_s);
             print_row(out, ind, &ind->targets[k], &e);
         }
     }
@@ -104,6 +106,8 @@ static json_t *row_json(const struct indicator *ind, const struct target *t,
     json_object_set_new(row, "projection", number_or_null(e->projection));
     json_object_set_new(row, "shortfall_pct", number_or_null(e->shortfall_pct));
     json_object_set_new(row, "final", json_boolean(e->final));
+    json_object_set_new(row, "stale", json_boolean(e->stale));
+    json_object_set_new(row, "days_since_period_end", number_or_null(e->days_since_period_end));
     json_object_set_new(row, "note", e->why ? json_string(e->why) : json_null());
     return row;
 }
@@ -118,6 +122,7 @@ int status_print_json(FILE *out, const struct config *config, const struct store
         for (size_t k = 0; k < ind->n_targets; k++) {
             struct evaluation e;
             evaluate(&ind->targets[k], s ? s->items : NULL, s ? s->n : 0, now, &e);
+            evaluate_staleness(&e, now, ind->stale_after_s);
             json_array_append_new(rows, row_json(ind, &ind->targets[k], &e));
         }
     }

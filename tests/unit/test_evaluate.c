@@ -162,6 +162,25 @@ static void test_level_rank_trend(void **state)
     assert_int_equal(e.progress, PROGRESS_MOVING_AWAY); /* -2.6 %/yr while it should rise */
 }
 
+static void test_staleness(void **state)
+{
+    (void)state;
+    struct evaluation e = {.latest = {.year = 2025, .kind = PEJL_PERIOD_MONTH, .index = 8},
+                           .latest_value = 151.8};
+    int64_t end = period_end(&e.latest), lag = stale_after_default(PEJL_PERIOD_MONTH);
+    assert_int_equal(lag, 75 * 86400);
+    evaluate_staleness(&e, end + 74 * 86400, lag);
+    assert_false(e.stale);
+    assert_float_equal(e.days_since_period_end, 74, 1e-9);
+    evaluate_staleness(&e, end + 76 * 86400, lag);
+    assert_true(e.stale);
+    e.latest_value = NAN; /* no data: unknown, not stale */
+    evaluate_staleness(&e, end + 1000 * 86400, lag);
+    assert_false(e.stale);
+    assert_int_equal(stale_after_default(PEJL_PERIOD_YEAR), 400 * 86400);
+    assert_int_equal(stale_after_default(PEJL_PERIOD_QUARTER), 120 * 86400);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +191,7 @@ int main(void)
         cmocka_unit_test(test_non_positive_values),
         cmocka_unit_test(test_target_year_passed_is_final),
         cmocka_unit_test(test_level_rank_trend),
+        cmocka_unit_test(test_staleness),
     };
     return cmocka_run_group_tests_name("evaluate", tests, NULL, NULL);
 }
