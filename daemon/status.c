@@ -55,11 +55,13 @@ static void print_row(FILE *out, const struct indicator *ind, const struct targe
             figure(e->projection, f, sizeof f), e->stale ? "stale" : "");
 }
 
-void status_print(FILE *out, const struct config *config, const struct store *store, int64_t now)
+typedef void (*row_fn)(void *arg, const struct indicator *ind, const struct target *t,
+                       const struct evaluation *e);
+
+/* Evaluates every target of every indicator once and hands each row on. */
+static void each_row(const struct config *config, const struct store *store, int64_t now,
+                     row_fn fn, void *arg)
 {
-    fprintf(out, "%-24s %2s  %-10s %10s  %-22s %10s %7s  %-11s %7s %11s  %s\n", "indicator",
-            "pm", "latest", "value", "target", "path", "gap %", "progress", "years",
-            "projection", "data");
     for (size_t i = 0; i < config->n_indicators; i++) {
         const struct indicator *ind = &config->indicators[i];
         const struct series *s = store_series(store, ind->id);
@@ -67,9 +69,23 @@ void status_print(FILE *out, const struct config *config, const struct store *st
             struct evaluation e;
             evaluate(&ind->targets[k], s ? s->items : NULL, s ? s->n : 0, now, &e);
             evaluate_staleness(&e, now, ind->stale_after_s);
-            print_row(out, ind, &ind->targets[k], &e);
+            fn(arg, ind, &ind->targets[k], &e);
         }
     }
+}
+
+static void print_row_to(void *arg, const struct indicator *ind, const struct target *t,
+                         const struct evaluation *e)
+{
+    print_row(arg, ind, t, e);
+}
+
+void status_print(FILE *out, const struct config *config, const struct store *store, int64_t now)
+{
+    fprintf(out, "%-24s %2s  %-10s %10s  %-22s %10s %7s  %-11s %7s %11s  %s\n", "indicator",
+            "pm", "latest", "value", "target", "path", "gap %", "progress", "years",
+            "projection", "data");
+    each_row(config, store, now, print_row_to, out);
 }
 
 static json_t *number_or_null(double v)
@@ -112,20 +128,17 @@ static json_t *row_json(const struct indicator *ind, const struct target *t,
     return row;
 }
 
+static void append_row(void *arg, const struct indicator *ind, const struct target *t,
+                       const struct evaluation *e)
+{
+    json_array_append_new(arg, row_json(ind, t, e));
+}
+
 int status_print_json(FILE *out, const struct config *config, const struct store *store,
                       int64_t now)
 {
     json_t *rows = json_array();
-    for (size_t i = 0; i < config->n_indicators; i++) {
-        const struct indicator *ind = &config->indicators[i];
-        const struct series *s = store_series(store, ind->id);
-        for (size_t k = 0; k < ind->n_targets; k++) {
-            struct evaluation e;
-            evaluate(&ind->targets[k], s ? s->items : NULL, s ? s->n : 0, now, &e);
-            evaluate_staleness(&e, now, ind->stale_after_s);
-            json_array_append_new(rows, row_json(ind, &ind->targets[k], &e));
-        }
-    }
+    each_row(config, store, now, append_row, rows);
     int rc = json_dumpf(rows, out, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) == 0 && fputc('\n', out) != EOF ? 0 : -1;
     json_decref(rows);
     return rc;
