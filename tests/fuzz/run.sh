@@ -20,6 +20,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/pejl-fuzz.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 failed=0
+passed=0
+crashed=0
 for target in jsonstat csv period; do
     bin=$build/tests/fuzz/fuzz_$target
     if [ ! -x "$bin" ]; then
@@ -45,8 +47,11 @@ for target in jsonstat csv period; do
         cp "$work/log" "$work/artifacts/"* "$keep/" 2>/dev/null || true
         echo "fuzz_$target: CRASHED (exit $rc) after ${execs:-?} execs; reproducer and log in $keep"
         failed=1
+        crashed=$((crashed + 1))
     else
         echo "fuzz_$target: ${execs:-?} execs in ${seconds} s (${rate:-?}/s), no crash; corpus $seeds -> $corpus inputs"
+        passed=$((passed + 1))
     fi
 done
+echo "fuzz: $passed passed, $crashed failed"
 exit $failed
