@@ -27,6 +27,7 @@ for target in jsonstat csv period; do
     if [ ! -x "$bin" ]; then
         echo "fuzz_$target: not built (configure with -DCMAKE_C_COMPILER=clang -DPEJL_FUZZ=ON)"
         failed=1
+        crashed=$((crashed + 1))
         continue
     fi
     work=$tmp/$target
