@@ -21,6 +21,7 @@
 
 #include "collectors/csv/csv_parse.h"
 #include "daemon/period.h"
+#include "unit_files.h"
 
 #define PERIOD_HINT "(write 2023, 2023-Q1, 2023-01, 2023-W05 or 2023-01-31)"
 #define BOM "\xEF\xBB\xBF"
@@ -38,18 +39,11 @@ struct outcome {
 /* Parses `len` bytes placed right before a PROT_NONE page. */
 static struct outcome parse_bytes(const char *bytes, size_t len)
 {
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    size_t readable = (len + page - 1) / page * page;
-    char *map =
-        mmap(NULL, readable + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    assert_true(map != MAP_FAILED);
-    assert_int_equal(mprotect(map + readable, page, PROT_NONE), 0);
-    char *copy = map + readable - len;
-    if (len)
-        memcpy(copy, bytes, len);
+    struct unit_guarded g = unit_guarded_copy(bytes, len);
+    const char *copy = g.bytes;
     struct outcome out;
     out.rc = csv_parse(copy, len, &callbacks, &out.table, out.err, sizeof out.err);
-    munmap(map, readable + page);
+    unit_guarded_free(&g);
     return out;
 }
 

@@ -38,18 +38,11 @@ struct outcome {
 /* Decodes `len` bytes placed right before a PROT_NONE page. */
 static struct outcome decode_bytes(const char *bytes, size_t len, const char *name)
 {
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    size_t readable = (len + page - 1) / page * page;
-    char *map =
-        mmap(NULL, readable + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    assert_true(map != MAP_FAILED);
-    assert_int_equal(mprotect(map + readable, page, PROT_NONE), 0);
-    char *copy = map + readable - len;
-    if (len)
-        memcpy(copy, bytes, len);
+    struct unit_guarded g = unit_guarded_copy(bytes, len);
+    const char *copy = g.bytes;
     struct outcome out;
     out.rc = jsonstat_decode(copy, len, name, &out.ds, out.err, sizeof out.err);
-    munmap(map, readable + page);
+    unit_guarded_free(&g);
     return out;
 }
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -126,6 +127,33 @@ static inline void unit_write_file(const char *path, const void *data, size_t le
 static inline void unit_append(const char *path, const void *data, size_t len)
 {
     unit_write_file(path, data, len, O_APPEND);
+}
+
+/* A copy of `len` bytes placed right before a PROT_NONE page, so a parser
+ * that reads past its input crashes even without ASan. */
+struct unit_guarded {
+    char *map;
+    size_t size;
+    char *bytes;
+};
+
+static inline struct unit_guarded unit_guarded_copy(const char *bytes, size_t len)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t readable = (len + page - 1) / page * page;
+    struct unit_guarded g = {.size = readable + page};
+    g.map = mmap(NULL, g.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (g.map == MAP_FAILED || mprotect(g.map + readable, page, PROT_NONE) != 0)
+        fail_msg("cannot map a guarded buffer: %s", strerror(errno));
+    g.bytes = g.map + readable - len;
+    if (len)
+        memcpy(g.bytes, bytes, len);
+    return g;
+}
+
+static inline void unit_guarded_free(struct unit_guarded *g)
+{
+    munmap(g->map, g->size);
 }
 
 #endif
