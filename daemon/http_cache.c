@@ -19,14 +19,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#define CACHE_MAGIC "pejl-http-cache 1\n"
+#include "atomic_file.h"
+#include "fnv.h"
 
-static uint64_t fnv1a(uint64_t h, const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
+#define CACHE_MAGIC "pejl-http-cache 1\n"
 
 static uint64_t hash_request(uint64_t seed, const struct pejl_request *r)
 {
@@ -40,7 +36,7 @@ static uint64_t hash_request(uint64_t seed, const struct pejl_request *r)
 char *http_cache_key(const struct pejl_request *r)
 {
     char *key;
-    if (asprintf(&key, "%016llx%016llx", (unsigned long long)hash_request(14695981039346656037ull, r),
+    if (asprintf(&key, "%016llx%016llx", (unsigned long long)hash_request(FNV64_OFFSET, r),
                  (unsigned long long)hash_request(0x9e3779b97f4a7c15ull, r)) < 0)
         return NULL;
     return key;
@@ -130,20 +126,6 @@ char *http_cache_body(const char *dir, const char *key, size_t *len)
     }
     free(text);
     return copy;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
 }
 
 static bool one_line(const char *value)

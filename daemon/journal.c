@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "crc32.h"
 #include "log.h"
 #include "period.h"
@@ -250,20 +251,6 @@ static int drop_torn_tail(struct journal *j, const struct replay *rp, off_t file
     if (ftruncate(j->fd, rp->good_end) < 0 || fdatasync(j->fd) < 0) {
         snprintf(err, errlen, "%s: cannot cut the torn record: %s", j->path, strerror(errno));
         return -1;
-    }
-    return 0;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        buf += n;
-        len -= (size_t)n;
     }
     return 0;
 }

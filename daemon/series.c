@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fnv.h"
 #include "period.h"
 
 struct series_set {
@@ -19,10 +20,7 @@ struct series_set {
 
 static uint64_t hash_id(const char *id)
 {
-    uint64_t h = 14695981039346656037ull; /* FNV-1a */
-    for (; *id; id++)
-        h = (h ^ (unsigned char)*id) * 1099511628211ull;
-    return h;
+    return fnv1a(FNV64_OFFSET, id, strlen(id));
 }
 
 struct series_set *series_set_new(void)
