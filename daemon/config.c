@@ -537,6 +537,31 @@ static void load_target_words(struct loader *l, const config_setting_t *g, struc
                           among);
 }
 
+/* significant/moderate: the category thresholds, in the unit the kind
+ * classifies by (see evaluate.h). */
+static void load_thresholds(struct loader *l, const config_setting_t *g, struct target *t,
+                            const char *who)
+{
+    static const char *const keys[] = {"significant", "moderate"};
+    double *slots[] = {&t->significant, &t->moderate};
+    for (int i = 0; i < 2; i++) {
+        const config_setting_t *v = config_setting_get_member(g, keys[i]);
+        bool ok;
+        double x = number(v, &ok);
+        if (v && !ok)
+            diag_config_error(l->diag, v, "%s: %s must be a number, e.g. %s", who, keys[i],
+                              i == 0 ? "0.95" : "0.60");
+        else if (v)
+            *slots[i] = x;
+    }
+    if (t->kind == TARGET_RANK && (!isnan(t->significant) || !isnan(t->moderate)))
+        diag_config_error(l->diag, g, "%s: a rank target is classified by top = N; drop "
+                          "significant/moderate", who);
+    if (t->significant < t->moderate)
+        diag_config_error(l->diag, g, "%s: significant (%g) must not be below moderate (%g)", who,
+                          t->significant, t->moderate);
+}
+
 static void load_target(struct loader *l, const config_setting_t *g, struct target *t, const char *who)
 {
     target_defaults(t);
@@ -559,6 +584,7 @@ static void load_target(struct loader *l, const config_setting_t *g, struct targ
         diag_config_error(l->diag, g, "%s: a path target needs value = 350.0;", who);
     load_target_words(l, g, t, who);
     load_baseline(l, g, t, who);
+    load_thresholds(l, g, t, who);
 }
 
 static void load_targets(struct loader *l, const config_setting_t *group, struct indicator *ind)
@@ -578,8 +604,15 @@ static void load_targets(struct loader *l, const config_setting_t *group, struct
     if (n == 0 || !(ind->targets = calloc(n, sizeof *ind->targets)))
         return;
     ind->n_targets = n;
-    for (size_t i = 0; i < n; i++)
-        load_target(l, one ? one : config_setting_get_elem(many, (unsigned)i), &ind->targets[i], who);
+    for (size_t i = 0; i < n; i++) {
+        const config_setting_t *g = one ? one : config_setting_get_elem(many, (unsigned)i);
+        load_target(l, g, &ind->targets[i], who);
+        for (size_t j = 0; j < i; j++)
+            if (ind->targets[j].year == ind->targets[i].year) /* the year names its alerts */
+                diag_config_error(l->diag, g, ind->targets[i].year ? "%s: two targets for %d; keep one"
+                                                                   : "%s: two trend targets; keep one",
+                                  who, ind->targets[i].year);
+    }
 }
 
 /* per_million names another indicator: it must exist and not be this one. */

@@ -13,8 +13,8 @@
 void target_defaults(struct target *t)
 {
     *t = (struct target){.kind = TARGET_PATH, .path = PATH_CAGR, .baseline_value = NAN,
-                         .top = 5, .direction = 1, .window_years = 5, .significant = 0.95,
-                         .moderate = 0.60};
+                         .top = 5, .direction = 1, .window_years = 5, .significant = NAN,
+                         .moderate = NAN};
 }
 
 double year_of(int64_t t)
@@ -135,19 +135,77 @@ static double baseline_of(const struct target *t, const struct stored_observatio
 
 /* ---- per kind ---- */
 
-static enum progress classify_ratio(const struct target *t, double actual, double required,
-                                    double *ratio)
+/* The category thresholds of a target: ratios for a path or a level,
+ * growth per year for a trend; configured, or the kind's defaults. */
+static void thresholds(const struct target *t, double *significant, double *moderate)
 {
-    if (isnan(actual) || isnan(required))
+    static const double defaults[][2] = {
+        [TARGET_PATH] = {0.95, 0.60},
+        [TARGET_ABOVE_BASELINE] = {1.0, 0.98},
+        [TARGET_RANK] = {0, 0},
+        [TARGET_TREND] = {0.01, -0.01},
+    };
+    *significant = isnan(t->significant) ? defaults[t->kind][0] : t->significant;
+    *moderate = isnan(t->moderate) ? defaults[t->kind][1] : t->moderate;
+}
+
+static enum progress classify_path(const struct target *t, const struct evaluation *e,
+                                   double margin)
+{
+    double significant, moderate;
+    thresholds(t, &significant, &moderate);
+    if (isnan(e->actual_growth) || isnan(e->required_growth))
         return PROGRESS_UNKNOWN;
-    if (required <= 0)
+    if (e->required_growth <= 0)
         return PROGRESS_SIGNIFICANT; /* already at or past the target */
-    *ratio = actual / required;
-    if (actual < 0)
+    if (e->actual_growth < 0)
         return PROGRESS_MOVING_AWAY;
-    return *ratio >= t->significant ? PROGRESS_SIGNIFICANT
-           : *ratio >= t->moderate  ? PROGRESS_MODERATE
-                                    : PROGRESS_INSUFFICIENT;
+    return e->ratio >= significant + margin ? PROGRESS_SIGNIFICANT
+           : e->ratio >= moderate + margin  ? PROGRESS_MODERATE
+                                            : PROGRESS_INSUFFICIENT;
+}
+
+static enum progress classify_trend(const struct target *t, const struct evaluation *e,
+                                    double margin)
+{
+    double significant, moderate, g = e->actual_growth * t->direction;
+    thresholds(t, &significant, &moderate);
+    return isnan(g)                      ? PROGRESS_UNKNOWN
+           : g > significant + margin    ? PROGRESS_SIGNIFICANT
+           : g >= moderate + margin      ? PROGRESS_MODERATE
+                                         : PROGRESS_MOVING_AWAY;
+}
+
+static enum progress classify_level(const struct target *t, const struct evaluation *e,
+                                    double margin)
+{
+    double significant, moderate;
+    thresholds(t, &significant, &moderate);
+    return isnan(e->ratio)                    ? PROGRESS_UNKNOWN
+           : e->ratio >= significant + margin ? PROGRESS_SIGNIFICANT
+           : e->ratio >= moderate + margin    ? PROGRESS_MODERATE
+                                              : PROGRESS_INSUFFICIENT;
+}
+
+static enum progress classify_rank(const struct target *t, const struct evaluation *e,
+                                   double margin)
+{
+    double rank = e->latest_value;
+    return isnan(rank)                     ? PROGRESS_UNKNOWN
+           : rank <= t->top - margin       ? PROGRESS_SIGNIFICANT
+           : rank <= t->top + 2 - margin   ? PROGRESS_MODERATE
+                                           : PROGRESS_INSUFFICIENT;
+}
+
+enum progress progress_classify(const struct target *t, const struct evaluation *e, double margin)
+{
+    switch (t->kind) {
+    case TARGET_PATH: return classify_path(t, e, margin);
+    case TARGET_TREND: return classify_trend(t, e, margin);
+    case TARGET_ABOVE_BASELINE: return classify_level(t, e, margin);
+    case TARGET_RANK: return classify_rank(t, e, margin);
+    }
+    return PROGRESS_UNKNOWN;
 }
 
 static void window(const struct target *t, const struct stored_observation *items, size_t n,
@@ -194,7 +252,9 @@ static void evaluate_path(const struct target *t, const struct stored_observatio
     e->actual_growth = compound_growth(t0, first->obs.value, now_t, e->latest_value);
     e->required_growth = compound_growth(t0, first->obs.value, target_time(t), t->value);
     e->shortfall_pct = (e->projection / t->value - 1) * 100;
-    e->progress = classify_ratio(t, e->actual_growth, e->required_growth, &e->ratio);
+    if (!isnan(e->actual_growth) && e->required_growth > 0)
+        e->ratio = e->actual_growth / e->required_growth;
+    e->progress = classify_path(t, e, 0);
     if (e->progress == PROGRESS_UNKNOWN)
         e->why = "growth is undefined for values that are not positive";
 }
@@ -209,12 +269,8 @@ static void evaluate_trend(const struct target *t, const struct stored_observati
         e->why = "too few observations for the assessment window";
         return;
     }
-    double g = compound_growth(t0, first->obs.value, now_t, e->latest_value) * t->direction;
-    e->actual_growth = g * t->direction;
-    e->progress = isnan(g)      ? PROGRESS_UNKNOWN
-                  : g > 0.01    ? PROGRESS_SIGNIFICANT
-                  : g >= -0.01  ? PROGRESS_MODERATE
-                                : PROGRESS_MOVING_AWAY;
+    e->actual_growth = compound_growth(t0, first->obs.value, now_t, e->latest_value);
+    e->progress = classify_trend(t, e, 0);
 }
 
 /* Level against the baseline: a finer series compares its last 12 months'
@@ -232,16 +288,12 @@ static void evaluate_level(const struct target *t, const struct stored_observati
     }
     e->ratio = e->latest_value / e->baseline_value;
     e->gap_pct = (e->ratio - 1) * 100;
-    e->progress = e->ratio >= 1 ? PROGRESS_SIGNIFICANT
-                  : e->ratio >= 1 - (1 - t->significant) * 0.4 ? PROGRESS_MODERATE
-                                                               : PROGRESS_INSUFFICIENT;
+    e->progress = classify_level(t, e, 0);
 }
 
 static void evaluate_rank(const struct target *t, struct evaluation *e)
 {
-    e->progress = e->latest_value <= t->top       ? PROGRESS_SIGNIFICANT
-                  : e->latest_value <= t->top + 2 ? PROGRESS_MODERATE
-                                                  : PROGRESS_INSUFFICIENT;
+    e->progress = classify_rank(t, e, 0);
 }
 
 void evaluate(const struct target *t, const struct stored_observation *items, size_t n,
@@ -251,7 +303,8 @@ void evaluate(const struct target *t, const struct stored_observation *items, si
                              .baseline_value = NAN, .path_value = NAN, .gap_pct = NAN,
                              .actual_growth = NAN, .required_growth = NAN,
                              .still_required_growth = NAN, .ratio = NAN,
-                             .time_distance_years = NAN, .projection = NAN, .shortfall_pct = NAN};
+                             .time_distance_years = NAN, .projection = NAN, .shortfall_pct = NAN,
+                             .previous_value = NAN, .days_since_period_end = NAN};
     const struct stored_observation *latest = latest_value(items, n);
     if (!latest) {
         e->why = "no data";
@@ -259,6 +312,12 @@ void evaluate(const struct target *t, const struct stored_observation *items, si
     }
     e->latest = latest->obs.period;
     e->latest_value = latest->obs.value;
+    for (const struct stored_observation *p = latest; p-- > items;)
+        if (!isnan(p->obs.value)) {
+            e->previous = p->obs.period;
+            e->previous_value = p->obs.value;
+            break;
+        }
     e->baseline_value = baseline_of(t, items, n);
     double now_t = year_of(period_end(&latest->obs.period));
     e->final = year_of(now) >= target_time(t) && t->kind != TARGET_TREND;

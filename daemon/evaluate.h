@@ -43,7 +43,9 @@ struct target {
     int top;                        /* TARGET_RANK: top N */
     int direction;                  /* TARGET_TREND: +1 up, -1 down */
     int window_years;               /* assessment window k, default 5 */
-    double significant, moderate;   /* ratio thresholds, default 0.95 and 0.60 */
+    double significant, moderate;   /* category thresholds; NAN: the kind's defaults
+                                     * (path 0.95/0.60 of the required growth, level
+                                     * 1.0/0.98 of the baseline, trend +1 %/-1 % a year) */
 };
 
 struct evaluation {
@@ -51,6 +53,8 @@ struct evaluation {
     const char *why;                 /* when UNKNOWN, or a note (e.g. linear fallback) */
     struct pejl_period latest;       /* newest period with a value */
     double latest_value;
+    struct pejl_period previous;     /* the period with a value before the latest */
+    double previous_value;           /* NAN when there is none (a rank's change) */
     double baseline_value;
     double path_value;               /* on the path at the latest period */
     double gap_pct;                  /* latest against path, % */
@@ -91,6 +95,11 @@ double projection_at(const double *years, const double *values, size_t n, double
 /* Evaluates `target` on the series items[0..n) of one frequency at time `now`. */
 void evaluate(const struct target *target, const struct stored_observation *items, size_t n,
               int64_t now, struct evaluation *out);
+
+/* The category from the figures in `e`, with every threshold raised by
+ * `margin` (in the figure's unit: a ratio, growth per year, rank places):
+ * a category is left for a better one only past the margin (hysteresis). */
+enum progress progress_classify(const struct target *t, const struct evaluation *e, double margin);
 
 const char *progress_name(enum progress p);
 

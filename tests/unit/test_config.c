@@ -284,6 +284,21 @@ static void test_target_problems(void **state)
     expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
                               " " CSV_SOURCE "\n target = { kind = \"trend\"; direction = \"sideways\"; }; targets = (); } );\n",
                    4, "a: write target = { … } or targets = ( … ), not both");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " " CSV_SOURCE "\n target = { value = 1; year = 2030; baseline = { period = \"2023\"; };\n"
+                              " significant = \"high\"; }; } );\n",
+                   5, "a: significant must be a number, e.g. 0.95");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " " CSV_SOURCE "\n target = { value = 1; year = 2030; baseline = { period = \"2023\"; };\n"
+                              " significant = 0.5; moderate = 0.7; }; } );\n",
+                   4, "a: significant (0.5) must not be below moderate (0.7)");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " " CSV_SOURCE "\n target = { kind = \"rank\"; top = 5; year = 2030; moderate = 7; }; } );\n",
+                   4, "a: a rank target is classified by top = N; drop significant/moderate");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " " CSV_SOURCE "\n targets = ( { kind = \"trend\"; },\n"
+                              "   { kind = \"trend\"; direction = \"down\"; } ); } );\n",
+                   5, "a: two trend targets; keep one");
 }
 
 static void test_every_problem_reported_at_once(void **state)

@@ -162,6 +162,58 @@ static void test_level_rank_trend(void **state)
     assert_int_equal(e.progress, PROGRESS_MOVING_AWAY); /* -2.6 %/yr while it should rise */
 }
 
+/* Hysteresis: with a margin, a category is left for a better one only when
+ * the figure is past the threshold by the margin. */
+static void test_classify_with_margin(void **state)
+{
+    (void)state;
+    struct target t = exports_target();
+    struct evaluation e = {.actual_growth = 0.0980, .required_growth = 0.1, .ratio = 0.98};
+    assert_int_equal(progress_classify(&t, &e, 0), PROGRESS_SIGNIFICANT);
+    assert_int_equal(progress_classify(&t, &e, 0.05), PROGRESS_MODERATE);
+    t.significant = 0.99; /* configured thresholds win over the defaults */
+    assert_int_equal(progress_classify(&t, &e, 0), PROGRESS_MODERATE);
+
+    struct target trend;
+    target_defaults(&trend);
+    trend.kind = TARGET_TREND;
+    struct evaluation g = {.actual_growth = 0.012, .ratio = NAN};
+    assert_int_equal(progress_classify(&trend, &g, 0), PROGRESS_SIGNIFICANT);
+    assert_int_equal(progress_classify(&trend, &g, 0.005), PROGRESS_MODERATE);
+    trend.direction = -1; /* growing is moving away from a "down" trend */
+    assert_int_equal(progress_classify(&trend, &g, 0), PROGRESS_MOVING_AWAY);
+
+    struct target rank;
+    target_defaults(&rank);
+    rank.kind = TARGET_RANK;
+    rank.top = 5;
+    struct evaluation r = {.latest_value = 5};
+    assert_int_equal(progress_classify(&rank, &r, 0), PROGRESS_SIGNIFICANT);
+    assert_int_equal(progress_classify(&rank, &r, 1), PROGRESS_MODERATE);
+    r.latest_value = NAN;
+    assert_int_equal(progress_classify(&rank, &r, 0), PROGRESS_UNKNOWN);
+}
+
+/* The value before the latest: what a rank change is measured against. */
+static void test_previous_value(void **state)
+{
+    (void)state;
+    struct target t;
+    target_defaults(&t);
+    t.kind = TARGET_RANK;
+    t.year = 2030;
+    struct stored_observation items[3];
+    double ranks[] = {3, NAN, 6};
+    struct evaluation e;
+    evaluate(&t, items, annual(items, 2022, ranks, 3), 0, &e);
+    assert_float_equal(e.latest_value, 6, 0);
+    assert_float_equal(e.previous_value, 3, 0);
+    assert_int_equal(e.previous.year, 2022);
+    assert_int_equal(e.progress, PROGRESS_MODERATE);
+    evaluate(&t, items, annual(items, 2024, ranks + 2, 1), 0, &e);
+    assert_true(isnan(e.previous_value));
+}
+
 static void test_staleness(void **state)
 {
     (void)state;
@@ -191,6 +243,8 @@ int main(void)
         cmocka_unit_test(test_non_positive_values),
         cmocka_unit_test(test_target_year_passed_is_final),
         cmocka_unit_test(test_level_rank_trend),
+        cmocka_unit_test(test_classify_with_margin),
+        cmocka_unit_test(test_previous_value),
         cmocka_unit_test(test_staleness),
     };
     return cmocka_run_group_tests_name("evaluate", tests, NULL, NULL);
