@@ -15,15 +15,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config_loader.h"
 #include "log.h"
 #include "period.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/pejl"
 #define DEFAULT_INTERVAL_S (6 * 3600)
+#define DEFAULT_EVALUATION_S 3600 /* staleness moves by days; an hour is plenty */
 
 static const char *const global_keys[] = {"state_dir", "rrd_dir",   "graph_dir", "collector_dir",
                                           "log_level", "rrdcached", "http",      "indicators",
-                                          NULL};
+                                          "evaluation_interval",    NULL};
 static const char *const http_keys[] = {"timeout",     "connect_timeout", "max_bytes", "tries",
                                         "backoff",     "max_backoff",     "ca_file",   "concurrency",
                                         "hosts",       NULL};
@@ -31,18 +33,9 @@ static const char *const host_keys[] = {"host", "concurrency", "spacing", NULL};
 static const char *const indicator_keys[] = {"id",       "title",       "unit",   "frequency",
                                              "interval", "pejlemaerke", "source", "derive",
                                              "target",   "targets",     "stale_after",
-                                             NULL};
-static const char *const target_keys[] = {"kind",   "year",        "value",    "baseline",
-                                          "path",   "top",         "among",    "direction",
-                                          "window", "significant", "moderate", NULL};
-static const char *const baseline_keys[] = {"period", "value", NULL};
+                                             "alerts",   NULL};
 static const char *const derive_keys[] = {"scale", "annual", "rolling", "per_million",
                                           "combine", "rank", NULL};
-
-struct loader {
-    struct config *config;
-    struct pejl_diag *diag;
-};
 
 static bool member_key_ok(const char *key)
 {
@@ -126,7 +119,7 @@ static bool key_allowed(const char *name, const char *const *allowed)
     return false;
 }
 
-static void check_keys(struct loader *l, const config_setting_t *group, const char *what,
+void check_keys(struct loader *l, const config_setting_t *group, const char *what,
                        const char *const *allowed)
 {
     for (int i = 0; i < config_setting_length(group); i++) {
@@ -144,7 +137,7 @@ static void check_keys(struct loader *l, const config_setting_t *group, const ch
 }
 
 /* A string member: NULL when absent (and `required` reports it) or of another type. */
-static const char *get_string(struct loader *l, const config_setting_t *group, const char *key,
+const char *get_string(struct loader *l, const config_setting_t *group, const char *key,
                               bool required, const char *what)
 {
     const config_setting_t *s = config_setting_get_member(group, key);
@@ -232,10 +225,13 @@ static void load_globals(struct loader *l, const config_setting_t *root,
                           rrdcached);
     else if (rrdcached)
         c->rrdcached = strdup(rrdcached);
+    int64_t every_ms = DEFAULT_EVALUATION_S * 1000;
+    duration_ms(l, root, "evaluation_interval", 60000, &every_ms);
+    c->evaluation_interval_s = every_ms / 1000;
 }
 
 /* A duration setting in milliseconds; keeps *out when absent. */
-static void duration_ms(struct loader *l, const config_setting_t *group, const char *key,
+void duration_ms(struct loader *l, const config_setting_t *group, const char *key,
                         int64_t min_ms, int64_t *out)
 {
     const config_setting_t *s = config_setting_get_member(group, key);
@@ -252,7 +248,7 @@ static void duration_ms(struct loader *l, const config_setting_t *group, const c
 }
 
 /* An integer setting in [min, max]; keeps *out when absent. */
-static void integer(struct loader *l, const config_setting_t *group, const char *key, long long min,
+void integer(struct loader *l, const config_setting_t *group, const char *key, long long min,
                     long long max, long long *out)
 {
     const config_setting_t *s = config_setting_get_member(group, key);
@@ -465,156 +461,6 @@ static void load_derive(struct loader *l, const config_setting_t *group, struct 
     load_combine(l, d, &ind->derive, who);
 }
 
-static double number(const config_setting_t *s, bool *ok)
-{
-    int type = s ? config_setting_type(s) : CONFIG_TYPE_NONE;
-    *ok = type == CONFIG_TYPE_FLOAT || type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64;
-    return type == CONFIG_TYPE_FLOAT ? config_setting_get_float(s)
-           : *ok                     ? (double)config_setting_get_int64(s)
-                                     : NAN;
-}
-
-static enum target_kind target_kind_of(struct loader *l, const config_setting_t *g, const char *who)
-{
-    const char *kind = get_string(l, g, "kind", false, who);
-    static const char *const names[] = {"path", "above_baseline", "rank", "trend"};
-    for (int k = 0; kind && k < 4; k++)
-        if (strcmp(kind, names[k]) == 0)
-            return (enum target_kind)k;
-    if (kind)
-        diag_config_error(l->diag, config_setting_get_member(g, "kind"),
-                          "%s: target kind \"%s\" unknown; write path, above_baseline, rank or trend",
-                          who, kind);
-    return TARGET_PATH;
-}
-
-static void load_baseline(struct loader *l, const config_setting_t *g, struct target *t,
-                          const char *who)
-{
-    const config_setting_t *b = config_setting_get_member(g, "baseline");
-    if (!b) {
-        if (t->kind == TARGET_PATH || t->kind == TARGET_ABOVE_BASELINE)
-            diag_config_error(l->diag, g, "%s: the target needs baseline = { period = \"2023\"; }", who);
-        return;
-    }
-    if (config_setting_type(b) != CONFIG_TYPE_GROUP) {
-        diag_config_error(l->diag, b, "%s: baseline must be { period = \"2023\"; value = 174.0; }", who);
-        return;
-    }
-    check_keys(l, b, "a baseline", baseline_keys);
-    const char *period = get_string(l, b, "period", true, who);
-    if (period && period_parse(period, strlen(period), &t->baseline) < 0)
-        diag_config_error(l->diag, config_setting_get_member(b, "period"),
-                          "%s: baseline period \"%s\" is not a period", who, period);
-    bool ok;
-    const config_setting_t *v = config_setting_get_member(b, "value");
-    double value = number(v, &ok);
-    if (v && !ok)
-        diag_config_error(l->diag, v, "%s: baseline value must be a number", who);
-    else if (v)
-        t->baseline_value = value; /* absent: the stored value of that period */
-}
-
-static void load_target_words(struct loader *l, const config_setting_t *g, struct target *t,
-                              const char *who)
-{
-    const char *path = get_string(l, g, "path", false, who);
-    if (path && strcmp(path, "linear") == 0)
-        t->path = PATH_LINEAR;
-    else if (path && strcmp(path, "cagr") != 0)
-        diag_config_error(l->diag, config_setting_get_member(g, "path"),
-                          "%s: path \"%s\" unknown; write \"cagr\" or \"linear\"", who, path);
-    const char *direction = get_string(l, g, "direction", false, who);
-    if (direction && strcmp(direction, "down") == 0)
-        t->direction = -1;
-    else if (direction && strcmp(direction, "up") != 0)
-        diag_config_error(l->diag, config_setting_get_member(g, "direction"),
-                          "%s: direction \"%s\" unknown; write \"up\" or \"down\"", who, direction);
-    const char *among = get_string(l, g, "among", false, who);
-    if (among && strcmp(among, "panel") != 0)
-        diag_config_error(l->diag, config_setting_get_member(g, "among"),
-                          "%s: among \"%s\" unknown; the rank is among the panel (\"panel\")", who,
-                          among);
-}
-
-/* significant/moderate: the category thresholds, in the unit the kind
- * classifies by (see evaluate.h). */
-static void load_thresholds(struct loader *l, const config_setting_t *g, struct target *t,
-                            const char *who)
-{
-    static const char *const keys[] = {"significant", "moderate"};
-    double *slots[] = {&t->significant, &t->moderate};
-    for (int i = 0; i < 2; i++) {
-        const config_setting_t *v = config_setting_get_member(g, keys[i]);
-        bool ok;
-        double x = number(v, &ok);
-        if (v && !ok)
-            diag_config_error(l->diag, v, "%s: %s must be a number, e.g. %s", who, keys[i],
-                              i == 0 ? "0.95" : "0.60");
-        else if (v)
-            *slots[i] = x;
-    }
-    if (t->kind == TARGET_RANK && (!isnan(t->significant) || !isnan(t->moderate)))
-        diag_config_error(l->diag, g, "%s: a rank target is classified by top = N; drop "
-                          "significant/moderate", who);
-    if (t->significant < t->moderate)
-        diag_config_error(l->diag, g, "%s: significant (%g) must not be below moderate (%g)", who,
-                          t->significant, t->moderate);
-}
-
-static void load_target(struct loader *l, const config_setting_t *g, struct target *t, const char *who)
-{
-    target_defaults(t);
-    if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
-        diag_config_error(l->diag, g, "%s: a target must be a group { year = 2030; … }", who);
-        return;
-    }
-    check_keys(l, g, "a target", target_keys);
-    t->kind = target_kind_of(l, g, who);
-    long long year = 0, top = t->top, window = t->window_years;
-    integer(l, g, "year", 1900, 2200, &year);
-    integer(l, g, "top", 1, 100, &top);
-    integer(l, g, "window", 1, 50, &window);
-    t->year = (int)year, t->top = (int)top, t->window_years = (int)window;
-    if (!year && t->kind != TARGET_TREND)
-        diag_config_error(l->diag, g, "%s: the target needs year = 2030;", who);
-    bool ok;
-    t->value = number(config_setting_get_member(g, "value"), &ok);
-    if (t->kind == TARGET_PATH && !ok)
-        diag_config_error(l->diag, g, "%s: a path target needs value = 350.0;", who);
-    load_target_words(l, g, t, who);
-    load_baseline(l, g, t, who);
-    load_thresholds(l, g, t, who);
-}
-
-static void load_targets(struct loader *l, const config_setting_t *group, struct indicator *ind)
-{
-    const char *who = ind->id ? ind->id : "indicator";
-    const config_setting_t *one = config_setting_get_member(group, "target");
-    const config_setting_t *many = config_setting_get_member(group, "targets");
-    if (one && many) {
-        diag_config_error(l->diag, many, "%s: write target = { … } or targets = ( … ), not both", who);
-        return;
-    }
-    if (many && config_setting_type(many) != CONFIG_TYPE_LIST) {
-        diag_config_error(l->diag, many, "%s: targets must be a list ( { … }, { … } )", who);
-        return;
-    }
-    size_t n = one ? 1 : many ? (size_t)config_setting_length(many) : 0;
-    if (n == 0 || !(ind->targets = calloc(n, sizeof *ind->targets)))
-        return;
-    ind->n_targets = n;
-    for (size_t i = 0; i < n; i++) {
-        const config_setting_t *g = one ? one : config_setting_get_elem(many, (unsigned)i);
-        load_target(l, g, &ind->targets[i], who);
-        for (size_t j = 0; j < i; j++)
-            if (ind->targets[j].year == ind->targets[i].year) /* the year names its alerts */
-                diag_config_error(l->diag, g, ind->targets[i].year ? "%s: two targets for %d; keep one"
-                                                                   : "%s: two trend targets; keep one",
-                                  who, ind->targets[i].year);
-    }
-}
-
 /* per_million names another indicator: it must exist and not be this one. */
 static void check_references(struct loader *l)
 {
@@ -664,6 +510,7 @@ static void load_indicator(struct loader *l, const config_setting_t *group, stru
     int64_t stale_ms = ind->stale_after_s * 1000;
     duration_ms(l, group, "stale_after", 86400000, &stale_ms);
     ind->stale_after_s = stale_ms / 1000;
+    load_alert_rules(l, group, ind);
 }
 
 static void check_duplicates(struct loader *l)
@@ -774,6 +621,7 @@ static void free_indicator(struct indicator *ind)
         ind->collector->api->release(ind->source);
     derive_spec_free(&ind->derive);
     free(ind->targets);
+    free_alert_rules(ind);
     free(ind->id);
     free(ind->title);
     free(ind->unit);

@@ -16,6 +16,7 @@
 #include "evaluate.h"
 #include "http.h"
 #include "plugin.h"
+#include "rule.h"
 
 #define EX_CONFIG_ERROR 78 /* sysexits.h EX_CONFIG */
 
@@ -32,6 +33,8 @@ struct indicator {
     struct derive_spec derive;
     struct target *targets; /* target = { … } or targets = ( … ) */
     size_t n_targets;
+    struct alert_rule *rules; /* alerts = ( … ), or the defaults */
+    size_t n_rules;
     int line;
 };
 
@@ -42,6 +45,7 @@ struct config {
     char *state_dir, *rrd_dir, *graph_dir, *collector_dir;
     enum pejl_log_level log_level;
     char *rrdcached; /* librrd daemon address, or NULL */
+    int64_t evaluation_interval_s; /* alerts between collections (staleness) */
     struct http_settings http; /* cache_dir is set by the daemon, not the file */
     struct indicator *indicators;
     size_t n_indicators;

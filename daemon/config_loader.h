@@ -1,0 +1,42 @@
+/*
+ * config_loader.h — what the parts of the config reader share (config.c,
+ * config_targets.c, config_alerts.c): the loader state and the checked
+ * getters. Every getter reports a problem through the diag list and
+ * carries on, so one run shows every problem in the file. Internal to
+ * the config reader; the rest of pejld uses config.h.
+ */
+#ifndef PEJL_CONFIG_LOADER_H
+#define PEJL_CONFIG_LOADER_H
+
+#include <libconfig.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+
+struct loader {
+    struct config *config;
+    struct pejl_diag *diag;
+};
+
+/* Reports every key of `group` that is not in the NULL-ended `allowed`. */
+void check_keys(struct loader *l, const config_setting_t *group, const char *what,
+                const char *const *allowed);
+/* A string member: NULL when absent (and `required` reports it) or of another type. */
+const char *get_string(struct loader *l, const config_setting_t *group, const char *key,
+                       bool required, const char *what);
+/* A duration setting in milliseconds; keeps *out when absent. */
+void duration_ms(struct loader *l, const config_setting_t *group, const char *key, int64_t min_ms,
+                 int64_t *out);
+/* An integer setting in [min, max]; keeps *out when absent. */
+void integer(struct loader *l, const config_setting_t *group, const char *key, long long min,
+             long long max, long long *out);
+/* A number (integer or float); *ok false and NAN when absent or not a number. */
+double config_number(const config_setting_t *s, bool *ok);
+
+void load_targets(struct loader *l, const config_setting_t *group, struct indicator *ind);
+/* alerts = ( … ), or the default rules when absent; after the targets. */
+void load_alert_rules(struct loader *l, const config_setting_t *group, struct indicator *ind);
+void free_alert_rules(struct indicator *ind);
+
+#endif
