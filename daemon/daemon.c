@@ -1,7 +1,8 @@
 /*
  * daemon.c — pejld at run time: collections started by the scheduler (or
  * all at once with --once), their observations staged and group-committed
- * before every wait of the loop, graphs redrawn for what changed, and the
+ * before every wait of the loop, alerts checked after each collection and
+ * every evaluation_interval, graphs redrawn for what changed, and the
  * signals: TERM/INT stop, HUP reload, USR1 flush.
  */
 #include "pejld.h"
@@ -38,6 +39,22 @@ static void notify(const char *state)
 }
 
 static int start_collection(void *arg, const char *id);
+
+int64_t pejld_now(const struct pejld *d)
+{
+    return d->now_override ? d->now_override : (int64_t)time(NULL);
+}
+
+/* A collection ended: its record, then its alerts. */
+static void collection_ended(struct pejld *d, const char *id, bool ok, const char *error,
+                             const struct ingest_summary *sum)
+{
+    if (!ok)
+        d->collections_failed++;
+    /* when it happened is the clock's; --now only moves the evaluation */
+    alerting_collected(d->alerting, id, ok, error, sum, (int64_t)time(NULL));
+    alerting_evaluate(d->alerting, d->config, d->store, id, pejld_now(d));
+}
 
 /* --once in two rounds: indicators derived from another (per_million) start
  * after every other one has been collected and stored. */
@@ -80,8 +97,8 @@ static void job_finished(struct job *job)
 static void on_stored(void *arg, bool stored, const struct ingest_summary *sum, const char *error)
 {
     struct job *job = arg;
+    collection_ended(job->d, job->id, stored, error, sum);
     if (!stored) {
-        job->d->collections_failed++;
         log_err("%s: observations not stored: %s", job->id, error);
     } else {
         log_info("%s: %zu observations: %zu new, %zu revised, %zu unchanged", job->id,
@@ -97,7 +114,7 @@ static void on_collected(struct collection *c, void *arg)
     struct job *job = arg;
     struct pejld *d = job->d;
     if (c->failed) {
-        d->collections_failed++;
+        collection_ended(d, job->id, false, c->error, NULL);
         log_err("%s: collection failed: %s; its stored data is kept", job->id, c->error);
         collect_free(c);
         job_finished(job);
@@ -110,7 +127,7 @@ static void on_collected(struct collection *c, void *arg)
         struct derive_input in = {.spec = &c->indicator->derive, .frequency = c->indicator->frequency,
                                   .lookup = store_value_at, .lookup_arg = d->store};
         if (derive_apply(&in, c->obs, c->n, &derived, &n, err, sizeof err) < 0) {
-            d->collections_failed++;
+            collection_ended(d, job->id, false, err, NULL);
             log_err("%s: %s; its stored data is kept", job->id, err);
             collect_free(c);
             job_finished(job);
@@ -122,7 +139,7 @@ static void on_collected(struct collection *c, void *arg)
     free(derived);
     collect_free(c);
     if (rc < 0) {
-        d->collections_failed++;
+        collection_ended(d, job->id, false, "out of memory while staging", NULL);
         job_finished(job);
     }
 }
@@ -141,7 +158,7 @@ static int start_collection(void *arg, const char *id)
     log_debug("%s: collecting with %s", id, ind->collector->name);
     if (!collect_start(&d->fetcher, d->config, ind, on_collected, job)) {
         log_err("%s: cannot start a collection", id);
-        d->collections_failed++;
+        collection_ended(d, id, false, "cannot start a collection", NULL);
         free(job);
         return -1;
     }
@@ -154,6 +171,16 @@ static void commit_before_sleep(struct loop *loop, void *arg)
     (void)loop;
     struct pejld *d = arg;
     store_commit(d->store);
+    alerting_save(d->alerting, pejld_now(d));
+}
+
+/* Time alone changes some alerts (stale): check them all now and then. */
+static void evaluate_all(struct loop *loop, void *arg)
+{
+    struct pejld *d = arg;
+    alerting_evaluate(d->alerting, d->config, d->store, NULL, pejld_now(d));
+    if (d->mode == MODE_DAEMON)
+        loop_add_timer(loop, d->config->evaluation_interval_s * 1000, evaluate_all, d);
 }
 
 /* Points the HTTP engine at the current config, with its cache in the state dir. */
@@ -198,6 +225,8 @@ static void reload(struct pejld *d)
         configure_fetcher(d);
         store_use_config(d->store, next);
         scheduler_sync(d->scheduler, next, FIRST_RUN_SPREAD_MS);
+        alerting_use_config(d->alerting, next, pejld_now(d));
+        alerting_evaluate(d->alerting, next, d->store, NULL, pejld_now(d));
         log_info("reloaded %s: %zu indicators", next->path, next->n_indicators);
     }
     diag_free(&diag);
@@ -255,7 +284,8 @@ static int setup(struct pejld *d)
     for (size_t i = 0; i < sizeof signals / sizeof *signals; i++)
         if (loop_on_signal(d->loop, signals[i], on_signal, d) < 0)
             return -1;
-    if (!(d->store = store_open(d->config, err, sizeof err))) {
+    if (!(d->store = store_open(d->config, err, sizeof err)) ||
+        !(d->alerting = alerting_open(d->config->state_dir, err, sizeof err))) {
         log_err("%s", err);
         return -1;
     }
@@ -263,6 +293,8 @@ static int setup(struct pejld *d)
         !(d->grapher = grapher_new(d->loop, &d->config, d->store, on_graphs_idle, d)) ||
         loop_before_sleep(d->loop, commit_before_sleep, d) < 0)
         return -1;
+    alerting_use_config(d->alerting, d->config, pejld_now(d));
+    evaluate_all(d->loop, d); /* the state as restored, checked against what is stored */
     if (d->mode == MODE_DAEMON &&
         (!(d->scheduler = scheduler_new(d->loop, start_collection, d)) ||
          scheduler_sync(d->scheduler, d->config, FIRST_RUN_SPREAD_MS) < 0))
@@ -274,6 +306,9 @@ static void teardown(struct pejld *d)
 {
     if (d->store)
         flush_all(d); /* finish what this pass staged */
+    if (d->alerting)
+        alerting_save(d->alerting, pejld_now(d));
+    alerting_free(d->alerting);
     scheduler_free(d->scheduler);
     http_free(d->fetcher.http);
     grapher_free(d->grapher);
@@ -295,7 +330,9 @@ static int run_once(struct pejld *d)
     if (d->stopping)
         return 1;
     unsigned graph_failures = grapher_failures(d->grapher);
-    status_print(stdout, d->config, d->store, (int64_t)time(NULL));
+    alerting_evaluate(d->alerting, d->config, d->store, NULL, pejld_now(d));
+    alerting_save(d->alerting, pejld_now(d));
+    status_print(stdout, d->config, d->store, d->alerting, pejld_now(d));
     printf("pejld: %zu indicators, %u failed; RRD files in %s, graphs in %s\n",
            d->config->n_indicators, d->collections_failed, d->config->rrd_dir,
            d->config->graph_dir);

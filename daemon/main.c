@@ -13,6 +13,7 @@
 #include "log.h"
 #include "pejld.h"
 #include "status.h"
+#include "timestamp.h"
 
 #define DEFAULT_CONFIG "/etc/pejl/pejld.conf"
 
@@ -21,6 +22,7 @@ struct options {
     const char *probe;
     const char *state_dir;
     bool foreground, once, check, verbose, status, json;
+    int64_t now; /* --now; 0: the clock */
 };
 
 static void usage(FILE *out)
@@ -38,6 +40,8 @@ static void usage(FILE *out)
             "      --status        print the status table from the state directory\n"
             "                      (works beside a running pejld; --json for machines)\n"
             "      --state-dir DIR use DIR for the journal (and default RRD/graph dirs)\n"
+            "      --now TIME      with --once or --status: evaluate targets and alerts as at\n"
+            "                      TIME (2025-10-01 or 2025-10-01T06:00:00Z), not now\n"
             "  -v, --verbose       log debug messages\n"
             "      --version       print the version\n"
             "  -h, --help          this text\n");
@@ -45,7 +49,8 @@ static void usage(FILE *out)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-    enum { OPT_ONCE = 256, OPT_CHECK, OPT_PROBE, OPT_STATE, OPT_VERSION, OPT_STATUS, OPT_JSON };
+    enum { OPT_ONCE = 256, OPT_CHECK, OPT_PROBE, OPT_STATE, OPT_VERSION, OPT_STATUS, OPT_JSON,
+           OPT_NOW };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'}, {"foreground", no_argument, NULL, 'f'},
         {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
@@ -53,7 +58,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"probe", required_argument, NULL, OPT_PROBE},
         {"state-dir", required_argument, NULL, OPT_STATE},
         {"version", no_argument, NULL, OPT_VERSION}, {"status", no_argument, NULL, OPT_STATUS},
-        {"json", no_argument, NULL, OPT_JSON},       {NULL, 0, NULL, 0}};
+        {"json", no_argument, NULL, OPT_JSON},       {"now", required_argument, NULL, OPT_NOW},
+        {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "c:fvh", longopts, NULL)) != -1) {
         switch (c) {
@@ -68,11 +74,18 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_VERSION: printf("pejld %s\n", PEJL_VERSION); exit(0);
         case OPT_STATUS: o->status = true; break;
         case OPT_JSON: o->json = true; break;
+        case OPT_NOW:
+            if (timestamp_parse(optarg, &o->now) < 0 || o->now <= 0) {
+                fprintf(stderr, "pejld: --now %s: write a date (2025-10-01) or an RFC 3339 time "
+                                "(2025-10-01T06:00:00Z)\n", optarg);
+                return -1;
+            }
+            break;
         default: usage(stderr); return -1;
         }
     }
     if (optind < argc || (o->once + o->check + o->status + (o->probe != NULL)) > 1 ||
-        (o->json && !o->status)) {
+        (o->json && !o->status) || (o->now && !o->once && !o->status)) {
         usage(stderr);
         return -1;
     }
@@ -113,17 +126,21 @@ static struct config *load(const struct options *o, const struct config_override
 }
 
 /* --status: the table from what the journal holds, without the daemon. */
-static int print_status(const struct config *config, bool json)
+static int print_status(const struct config *config, bool json, int64_t now)
 {
     char err[512];
     struct store *store = store_read(config, err, sizeof err);
-    if (!store) {
+    struct alerting *alerting = store ? alerting_open(config->state_dir, err, sizeof err) : NULL;
+    if (!alerting) {
         log_err("--status: %s", err);
+        store_close(store);
         return 1;
     }
-    int64_t now = (int64_t)time(NULL);
-    int rc = json ? status_print_json(stdout, config, store, now)
-                  : (status_print(stdout, config, store, now), 0);
+    /* the alerts as the daemon last saved them; the figures as at `now` */
+    alerting_use_config(alerting, config, now);
+    int rc = json ? status_print_json(stdout, config, store, alerting, now)
+                  : (status_print(stdout, config, store, alerting, now), 0);
+    alerting_free(alerting);
     store_close(store);
     return rc < 0 ? 1 : 0;
 }
@@ -147,7 +164,7 @@ int main(int argc, char **argv)
     } else if (o.probe) {
         status = pejld_probe(config, o.probe);
     } else if (o.status) {
-        status = print_status(config, o.json);
+        status = print_status(config, o.json, o.now ? o.now : (int64_t)time(NULL));
     } else {
         bool detach = !o.once && !o.foreground && log_detect_sink() == LOG_TO_STDERR;
         if (detach && daemonize() < 0) {
@@ -156,7 +173,7 @@ int main(int argc, char **argv)
             return 1;
         }
         struct pejld d = {.mode = o.once ? MODE_ONCE : MODE_DAEMON, .config_path = o.config,
-                          .overrides = ov, .config = config};
+                          .overrides = ov, .config = config, .now_override = o.now};
         status = pejld_run(&d);
         config = d.config; /* a reload may have replaced it */
     }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "alerting.h"
 #include "config.h"
 #include "fetch.h"
 #include "grapher.h"
@@ -27,11 +28,16 @@ struct pejld {
     struct store *store;
     struct scheduler *scheduler;
     struct grapher *grapher;
+    struct alerting *alerting;
+    int64_t now_override; /* --now: evaluate at this moment instead of the clock's */
     unsigned collections_running;
     unsigned collections_failed;
     bool stopping;
     bool dependents_started; /* --once: the second round has begun */
 };
+
+/* The moment alerts are evaluated at: --now, or the clock. */
+int64_t pejld_now(const struct pejld *d);
 
 /* Opens the store and runs until stopped (daemon) or done (--once).
  * Returns the process exit status. */

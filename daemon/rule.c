@@ -152,9 +152,11 @@ static void say_latest(struct text *t, const struct rule_input *in)
         say(t, " No figure has been stored yet.");
         return;
     }
+    const char *unit = in->indicator->unit;
+    size_t n = strlen(unit);
     period_format(&in->latest->obs.period, period, sizeof period);
-    say(t, " Latest: %s = %s %s.", period, num(in->latest->obs.value, v, sizeof v),
-        in->indicator->unit);
+    say(t, " Latest: %s = %s%s%s%s", period, num(in->latest->obs.value, v, sizeof v), n ? " " : "",
+        unit, n && unit[n - 1] == '.' ? "" : "."); /* "mia. kr." ends the sentence itself */
 }
 
 static void say_target(struct text *t, const struct indicator *ind, const struct target *tg)
@@ -236,14 +238,29 @@ static void say_thresholds(struct text *t, const struct alert_rule *r)
 
 /* ---- the rules ---- */
 
+/* ", was 3 in 2023" or ", unchanged since 2023"; "" without an earlier value. */
+static void rank_change(const struct evaluation *e, char *buf, size_t size)
+{
+    char p[PERIOD_TEXT_MAX], v[32];
+    if (isnan(e->previous_value) || isnan(e->latest_value)) {
+        snprintf(buf, size, "%s", "");
+        return;
+    }
+    period_format(&e->previous, p, sizeof p);
+    if (e->previous_value == e->latest_value)
+        snprintf(buf, size, ", unchanged since %s", p);
+    else
+        snprintf(buf, size, ", was %s in %s", num(e->previous_value, v, sizeof v), p);
+}
+
 static void say_progress_figures(struct text *d, const struct target *tg, const struct evaluation *e)
 {
     char a[32], b[32];
     if (tg->kind == TARGET_PATH) {
         say(d, " Growth over the last %d years: %.1f %%/yr; required for the target: %.1f %%/yr"
-               " (ratio %s: %s). Still required from the latest value: %.1f %%/yr.",
-            tg->window_years, e->actual_growth * 100, e->required_growth * 100,
-            num(e->ratio, a, sizeof a), progress_name(e->progress), e->still_required_growth * 100);
+               " (ratio %.2f: %s). Still required from the latest value: %.1f %%/yr.",
+            tg->window_years, e->actual_growth * 100, e->required_growth * 100, e->ratio,
+            progress_name(e->progress), e->still_required_growth * 100);
         say(d, " Path value %s (gap %+.1f %%), %.1f years %s the path. Projection for %d: %s"
                " (%+.1f %% against the target).",
             num(e->path_value, a, sizeof a), e->gap_pct, fabs(e->time_distance_years),
@@ -256,13 +273,11 @@ static void say_progress_figures(struct text *d, const struct target *tg, const 
         say(d, " Level %s against the baseline %s: %+.1f %% (%s).", num(e->latest_value, a, sizeof a),
             num(e->baseline_value, b, sizeof b), e->gap_pct, progress_name(e->progress));
     } else {
-        say(d, " Rank %s", num(e->latest_value, a, sizeof a));
-        if (!isnan(e->previous_value)) {
-            char p[PERIOD_TEXT_MAX];
-            period_format(&e->previous, p, sizeof p);
-            say(d, ", %s in %s", num(e->previous_value, b, sizeof b), p);
-        }
-        say(d, " (%s).", progress_name(e->progress));
+        char change[64], p[PERIOD_TEXT_MAX];
+        rank_change(e, change, sizeof change);
+        period_format(&e->latest, p, sizeof p);
+        say(d, " Rank %s in %s%s (%s).", num(e->latest_value, a, sizeof a), p, change,
+            progress_name(e->progress));
     }
     if (e->final)
         say(d, " The target year has passed: this is the final assessment.");
@@ -273,7 +288,7 @@ static void say_progress_figures(struct text *d, const struct target *tg, const 
 static void summarize_progress(struct text *s, const struct indicator *ind, const struct target *tg,
                                const struct evaluation *e)
 {
-    char a[32], b[32];
+    char a[32];
     const char *cat = progress_name(e->progress);
     if (e->progress == PROGRESS_UNKNOWN)
         say(s, "%s: progress unknown: %s", ind->id, e->why ? e->why : "no usable data");
@@ -291,10 +306,12 @@ static void summarize_progress(struct text *s, const struct indicator *ind, cons
     else if (tg->kind == TARGET_ABOVE_BASELINE)
         say(s, "%s %s: %+.1f %% against the baseline level (above it in %d)", ind->id, cat,
             e->gap_pct, tg->year);
-    else
-        say(s, "%s %s: rank %s%s%s (top %d in %d)", ind->id, cat, num(e->latest_value, a, sizeof a),
-            isnan(e->previous_value) ? "" : ", was ",
-            isnan(e->previous_value) ? "" : num(e->previous_value, b, sizeof b), tg->top, tg->year);
+    else {
+        char change[64];
+        rank_change(e, change, sizeof change);
+        say(s, "%s %s: rank %s%s (target top %d in %d)", ind->id, cat,
+            num(e->latest_value, a, sizeof a), change, tg->top, tg->year);
+    }
 }
 
 static double progress_figure(const struct target *tg, const struct evaluation *e)
@@ -347,10 +364,12 @@ static void check_figure(const struct alert_rule *r, const struct rule_input *in
     else if (r->kind == RULE_BASELINE)
         say(s, "%s: %.1f %% %s the baseline level", ind->id, fabs(out->value),
             out->value < 0 ? "below" : "above");
-    else
-        say(s, "%s: rank %s%s%s, target top %d in %d", ind->id, num(out->value, a, sizeof a),
-            isnan(e->previous_value) ? "" : ", was ",
-            isnan(e->previous_value) ? "" : num(e->previous_value, b, sizeof b), tg->top, tg->year);
+    else {
+        char change[64];
+        rank_change(e, change, sizeof change);
+        say(s, "%s: rank %s%s (target top %d in %d)", ind->id, num(out->value, a, sizeof a),
+            change, tg->top, tg->year);
+    }
     if (!isnan(out->value))
         say_progress_figures(d, tg, e);
     say_target(d, ind, tg);
@@ -390,8 +409,9 @@ static void check_stale(const struct alert_rule *r, const struct rule_input *in,
     period_format(&in->latest->obs.period, p, sizeof p);
     say(s, "%s: newest figure is for %s, %.0f days after the period ended (expected within %lld)",
         in->indicator->id, p, out->value, (long long)(in->indicator->stale_after_s / 86400));
-    say(d, " A newer period should have been published by now: check the source and the "
-           "collector's log.");
+    if (out->state == ALERT_WARNING || out->state == ALERT_CRITICAL)
+        say(d, " A newer period should have been published by now: check the source and the "
+               "collector's log.");
     say_thresholds(d, r);
 }
 
@@ -408,7 +428,8 @@ static void check_collect(const struct alert_rule *r, const struct rule_input *i
     else
         say(s, "%s: %u collection%s in a row failed: %s", in->indicator->id, failures,
             failures == 1 ? "" : "s", c->last_error);
-    say(d, " Stored data are kept while collections fail.");
+    if (failures > 0)
+        say(d, " Stored data are kept while collections fail.");
     say_thresholds(d, r);
 }
 

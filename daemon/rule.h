@@ -65,7 +65,7 @@ struct collection_record {
     char last_error[ALERT_ERROR_MAX];
     /* the largest revision of the last successful collection */
     double revision_pct; /* NAN: none */
-    char revised_series[96];
+    char revised_series[SERIES_KEY_MAX + 1];
     struct pejl_period revised_period;
     double revised_from, revised_to;
 };

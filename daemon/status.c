@@ -1,20 +1,27 @@
 /*
- * status.c — the status table (see status.h). Figures come from evaluate();
- * this file only lays them out.
+ * status.c — the status table (see status.h). Figures come from assess()
+ * and the alerts from alerting; this file only lays them out.
  */
 #include "status.h"
 
 #include <jansson.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "assess.h"
 #include "evaluate.h"
 #include "period.h"
+#include "timestamp.h"
 #include "value.h"
 
 static void target_text(const struct target *t, char *buf, size_t size)
 {
     char value[32];
+    if (!t) {
+        snprintf(buf, size, "-");
+        return;
+    }
     switch (t->kind) {
     case TARGET_PATH:
         value_format(t->value, value, sizeof value);
@@ -41,51 +48,99 @@ static const char *figure(double v, char *buf, size_t size)
     return buf;
 }
 
-static void print_row(FILE *out, const struct indicator *ind, const struct target *t,
-                      const struct evaluation *e)
+/* "OK", or the worst alert's state and rule: "CRITICAL stale", "-" without alerts. */
+static void alert_text(const struct alert *a, bool silenced, char *buf, size_t size)
 {
-    char latest[PERIOD_TEXT_MAX] = "-", target[40], a[24], b[24], c[24], d[24], f[24];
-    if (!isnan(e->latest_value))
-        period_format(&e->latest, latest, sizeof latest);
-    target_text(t, target, sizeof target);
-    fprintf(out, "%-24s %2d  %-10s %10s  %-22s %10s %7s  %-11s %7s %11s  %s\n", ind->id,
-            ind->pejlemaerke, latest, figure(e->latest_value, a, sizeof a), target,
-            figure(e->path_value, b, sizeof b), figure(e->gap_pct, c, sizeof c),
-            progress_name(e->progress), figure(e->time_distance_years, d, sizeof d),
-            figure(e->projection, f, sizeof f), e->stale ? "stale" : "");
+    if (!a)
+        snprintf(buf, size, "-");
+    else if (a->state == ALERT_OK)
+        snprintf(buf, size, "OK");
+    else
+        snprintf(buf, size, "%s %s%s", alert_state_name(a->state), a->rule,
+                 silenced ? " (silenced)" : "");
 }
 
-typedef void (*row_fn)(void *arg, const struct indicator *ind, const struct target *t,
-                       const struct evaluation *e);
+static void print_row(FILE *out, const struct indicator *ind, const struct target *t,
+                      const struct evaluation *e, const struct alert *a, bool silenced)
+{
+    char latest[PERIOD_TEXT_MAX] = "-", target[40], v[24], p[24], g[24], y[24], f[24], alert[64];
+    if (!isnan(e->days_since_period_end))
+        period_format(&e->latest, latest, sizeof latest);
+    target_text(t, target, sizeof target);
+    alert_text(a, silenced, alert, sizeof alert);
+    fprintf(out, "%-24s %2d  %-10s %10s  %-22s %10s %7s  %-11s %7s %11s  %-5s  %s\n", ind->id,
+            ind->pejlemaerke, latest, figure(e->latest_value, v, sizeof v), target,
+            figure(e->path_value, p, sizeof p), figure(e->gap_pct, g, sizeof g),
+            t ? progress_name(e->progress) : "-", figure(e->time_distance_years, y, sizeof y),
+            figure(e->projection, f, sizeof f), e->stale ? "stale" : "", alert);
+}
 
-/* Evaluates every target of every indicator once and hands each row on. */
-static void each_row(const struct config *config, const struct store *store, int64_t now,
-                     row_fn fn, void *arg)
+struct row {
+    const struct indicator *ind;
+    const struct target *target; /* NULL: an indicator without targets */
+    const struct evaluation *e;
+    const struct alert *alert;   /* the worst of the row; NULL without alerts */
+    bool silenced;
+};
+
+typedef void (*row_fn)(void *arg, const struct row *row);
+
+/* An indicator without targets: only its latest value and its age (a
+ * panel kept as members shows its newest period, but no one value). */
+static void plain_evaluation(const struct series *own, const struct stored_observation *latest,
+                             int64_t now, int64_t stale_after, struct evaluation *e)
+{
+    *e = (struct evaluation){.progress = PROGRESS_UNKNOWN, .latest_value = NAN,
+                             .path_value = NAN, .gap_pct = NAN, .time_distance_years = NAN,
+                             .projection = NAN, .shortfall_pct = NAN, .ratio = NAN,
+                             .actual_growth = NAN, .required_growth = NAN,
+                             .still_required_growth = NAN, .baseline_value = NAN,
+                             .previous_value = NAN, .days_since_period_end = NAN};
+    if (latest) {
+        e->latest = latest->obs.period;
+        e->latest_value = latest->obs.value;
+    }
+    evaluate_staleness(e, now, stale_after);
+    if (latest && !(own && latest >= own->items && latest < own->items + own->n))
+        e->latest_value = NAN;
+}
+
+/* Every indicator, each of its targets evaluated once, handed on as rows. */
+static void each_row(const struct config *config, const struct store *store,
+                     const struct alerting *alerting, int64_t now, row_fn fn, void *arg)
 {
     for (size_t i = 0; i < config->n_indicators; i++) {
         const struct indicator *ind = &config->indicators[i];
-        const struct series *s = store_series(store, ind->id);
-        for (size_t k = 0; k < ind->n_targets; k++) {
-            struct evaluation e;
-            evaluate(&ind->targets[k], s ? s->items : NULL, s ? s->n : 0, now, &e);
-            evaluate_staleness(&e, now, ind->stale_after_s);
-            fn(arg, ind, &ind->targets[k], &e);
+        size_t rows = ind->n_targets ? ind->n_targets : 1;
+        struct evaluation *evals = calloc(rows, sizeof *evals);
+        if (!evals)
+            continue;
+        const struct stored_observation *latest = assess(ind, store, now, evals);
+        if (!ind->n_targets)
+            plain_evaluation(store_series(store, ind->id), latest, now, ind->stale_after_s, evals);
+        for (size_t k = 0; k < rows; k++) {
+            struct row row = {.ind = ind, .target = ind->n_targets ? &ind->targets[k] : NULL,
+                              .e = &evals[k]};
+            row.alert = alerting ? alerting_worst(alerting, ind, (int)k) : NULL;
+            row.silenced = row.alert && alerting_silenced(alerting, row.alert, now);
+            fn(arg, &row);
         }
+        free(evals);
     }
 }
 
-static void print_row_to(void *arg, const struct indicator *ind, const struct target *t,
-                         const struct evaluation *e)
+static void print_row_to(void *arg, const struct row *r)
 {
-    print_row(arg, ind, t, e);
+    print_row(arg, r->ind, r->target, r->e, r->alert, r->silenced);
 }
 
-void status_print(FILE *out, const struct config *config, const struct store *store, int64_t now)
+void status_print(FILE *out, const struct config *config, const struct store *store,
+                  const struct alerting *alerting, int64_t now)
 {
-    fprintf(out, "%-24s %2s  %-10s %10s  %-22s %10s %7s  %-11s %7s %11s  %s\n", "indicator",
+    fprintf(out, "%-24s %2s  %-10s %10s  %-22s %10s %7s  %-11s %7s %11s  %-5s  %s\n", "indicator",
             "pm", "latest", "value", "target", "path", "gap %", "progress", "years",
-            "projection", "data");
-    each_row(config, store, now, print_row_to, out);
+            "projection", "data", "alert");
+    each_row(config, store, alerting, now, print_row_to, out);
 }
 
 static json_t *number_or_null(double v)
@@ -93,11 +148,35 @@ static json_t *number_or_null(double v)
     return isnan(v) || isinf(v) ? json_null() : json_real(v);
 }
 
-static json_t *row_json(const struct indicator *ind, const struct target *t,
-                        const struct evaluation *e)
+static json_t *moment_or_null(int64_t t)
 {
+    char text[TIMESTAMP_TEXT_MAX];
+    timestamp_format(t, text, sizeof text);
+    return t ? json_string(text) : json_null();
+}
+
+static json_t *alert_json(const struct alert *a, bool silenced)
+{
+    if (!a)
+        return json_null();
+    json_t *o = json_object();
+    json_object_set_new(o, "state", json_string(alert_state_name(a->state)));
+    json_object_set_new(o, "rule", json_string(a->rule));
+    json_object_set_new(o, "fingerprint", json_string(a->fingerprint));
+    json_object_set_new(o, "since", moment_or_null(a->since));
+    json_object_set_new(o, "starts_at", moment_or_null(a->starts_at));
+    json_object_set_new(o, "silenced", json_boolean(silenced));
+    json_object_set_new(o, "summary", json_string(a->summary));
+    return o;
+}
+
+static json_t *row_json(const struct row *r)
+{
+    const struct indicator *ind = r->ind;
+    const struct target *t = r->target;
+    const struct evaluation *e = r->e;
     char latest[PERIOD_TEXT_MAX] = "", target[40];
-    if (!isnan(e->latest_value))
+    if (!isnan(e->days_since_period_end))
         period_format(&e->latest, latest, sizeof latest);
     target_text(t, target, sizeof target);
     json_t *row = json_object();
@@ -108,8 +187,8 @@ static json_t *row_json(const struct indicator *ind, const struct target *t,
     json_object_set_new(row, "latest_period", latest[0] ? json_string(latest) : json_null());
     json_object_set_new(row, "latest_value", number_or_null(e->latest_value));
     json_object_set_new(row, "target", json_string(target));
-    json_object_set_new(row, "target_year", t->year ? json_integer(t->year) : json_null());
-    json_object_set_new(row, "target_value", number_or_null(t->kind == TARGET_PATH ? t->value : NAN));
+    json_object_set_new(row, "target_year", t && t->year ? json_integer(t->year) : json_null());
+    json_object_set_new(row, "target_value", number_or_null(t && t->kind == TARGET_PATH ? t->value : NAN));
     json_object_set_new(row, "baseline_value", number_or_null(e->baseline_value));
     json_object_set_new(row, "path_value", number_or_null(e->path_value));
     json_object_set_new(row, "gap_pct", number_or_null(e->gap_pct));
@@ -117,7 +196,7 @@ static json_t *row_json(const struct indicator *ind, const struct target *t,
     json_object_set_new(row, "required_growth", number_or_null(e->required_growth));
     json_object_set_new(row, "still_required_growth", number_or_null(e->still_required_growth));
     json_object_set_new(row, "ratio", number_or_null(e->ratio));
-    json_object_set_new(row, "progress", json_string(progress_name(e->progress)));
+    json_object_set_new(row, "progress", t ? json_string(progress_name(e->progress)) : json_null());
     json_object_set_new(row, "time_distance_years", number_or_null(e->time_distance_years));
     json_object_set_new(row, "projection", number_or_null(e->projection));
     json_object_set_new(row, "shortfall_pct", number_or_null(e->shortfall_pct));
@@ -125,20 +204,20 @@ static json_t *row_json(const struct indicator *ind, const struct target *t,
     json_object_set_new(row, "stale", json_boolean(e->stale));
     json_object_set_new(row, "days_since_period_end", number_or_null(e->days_since_period_end));
     json_object_set_new(row, "note", e->why ? json_string(e->why) : json_null());
+    json_object_set_new(row, "alert", alert_json(r->alert, r->silenced));
     return row;
 }
 
-static void append_row(void *arg, const struct indicator *ind, const struct target *t,
-                       const struct evaluation *e)
+static void append_row(void *arg, const struct row *r)
 {
-    json_array_append_new(arg, row_json(ind, t, e));
+    json_array_append_new(arg, row_json(r));
 }
 
 int status_print_json(FILE *out, const struct config *config, const struct store *store,
-                      int64_t now)
+                      const struct alerting *alerting, int64_t now)
 {
     json_t *rows = json_array();
-    each_row(config, store, now, append_row, rows);
+    each_row(config, store, alerting, now, append_row, rows);
     int rc = json_dumpf(rows, out, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) == 0 && fputc('\n', out) != EOF ? 0 : -1;
     json_decref(rows);
     return rc;

@@ -2,7 +2,9 @@
  * status.h — the status table: every indicator with a target, its latest
  * period and value, the target, the path value, the gap, the progress
  * category, the time distance and the projection, evaluated from what is
- * stored. Printed at the end of pejld --once.
+ * stored, and the worst alert of the row. Indicators without a target get
+ * one row with their latest value, its age and their alerts. Printed at
+ * the end of pejld --once and by pejld --status.
  */
 #ifndef PEJL_STATUS_H
 #define PEJL_STATUS_H
@@ -10,12 +12,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "alerting.h"
 #include "config.h"
 #include "store.h"
 
-void status_print(FILE *out, const struct config *config, const struct store *store, int64_t now);
+/* `alerting` may be NULL (no alert column then). */
+void status_print(FILE *out, const struct config *config, const struct store *store,
+                  const struct alerting *alerting, int64_t now);
 /* The same as a JSON array, one object per indicator and target. */
 int status_print_json(FILE *out, const struct config *config, const struct store *store,
-                      int64_t now);
+                      const struct alerting *alerting, int64_t now);
 
 #endif

@@ -194,6 +194,21 @@ static void free_members(struct pending_batch *batch)
     batch->n_members = 0;
 }
 
+/* Counts a revision and keeps the largest, for the revision alert. */
+static void note_revision(struct ingest_summary *sum, const char *key,
+                          const struct stored_observation *previous, const struct pejl_observation *obs)
+{
+    sum->revised++;
+    double from = previous->obs.value, pct = fabs(obs->value / from - 1) * 100;
+    if (isnan(from) || isnan(obs->value) || from == 0 || !(pct > sum->revision_pct))
+        return; /* a status change, or nothing to measure a change against */
+    sum->revision_pct = pct;
+    snprintf(sum->revised_series, sizeof sum->revised_series, "%s", key);
+    sum->revised_period = obs->period;
+    sum->revised_from = from;
+    sum->revised_to = obs->value;
+}
+
 static int stage_one(struct store *store, const struct series *s, const struct pejl_observation *obs,
                      int64_t vintage, struct pending_batch *batch, const char *key, uint32_t member)
 {
@@ -207,7 +222,7 @@ static int stage_one(struct store *store, const struct series *s, const struct p
     if (change == SERIES_NEW)
         batch->summary.added++;
     else
-        batch->summary.revised++;
+        note_revision(&batch->summary, key, previous, obs);
     struct journal_record record = {.indicator = key, .obs = *obs, .vintage = vintage};
     record.obs.member = NULL;
     if (grow_array((void **)&store->changes, &store->cap_changes, store->n_changes,

@@ -24,6 +24,11 @@ struct rrdview;
 
 struct ingest_summary {
     size_t received, added, revised, unchanged;
+    /* the largest revision, in % of the value it replaced (0: none) */
+    double revision_pct;
+    char revised_series[SERIES_KEY_MAX + 1];
+    struct pejl_period revised_period;
+    double revised_from, revised_to;
 };
 
 /* Told once per staged collection, after its commit succeeded or failed. */

@@ -1,0 +1,56 @@
+/*
+ * alert_ledger.h — what alerting remembers across restarts, in one JSON
+ * file in the state directory (STATE/alerts.json): every alert with its
+ * state, pending change, startsAt/endsAt, last notification and recent
+ * transitions; each indicator's collection record; the silences.
+ *
+ * Saved by write-temp, fsync, rename (atomic_file.h), so a crash leaves
+ * the previous or the new file. A file that does not parse is refused
+ * with its path and what is wrong in it, never silently replaced.
+ */
+#ifndef PEJL_ALERT_LEDGER_H
+#define PEJL_ALERT_LEDGER_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alert.h"
+#include "silence.h"
+
+#define ALERT_LEDGER_FORMAT "pejl-alerts 1"
+
+struct collection_entry {
+    char indicator[INDICATOR_ID_MAX + 1];
+    struct collection_record record;
+};
+
+struct alert_ledger {
+    struct alert *alerts;
+    size_t n_alerts, cap_alerts;
+    struct collection_entry *collections;
+    size_t n_collections, cap_collections;
+    struct silence *silences;
+    size_t n_silences, cap_silences;
+};
+
+/* Reads `path` into an empty ledger; a missing file is an empty ledger. */
+int ledger_load(struct alert_ledger *l, const char *path, char *err, size_t errlen);
+int ledger_save(const struct alert_ledger *l, const char *path, int64_t now, char *err,
+                size_t errlen);
+void ledger_free(struct alert_ledger *l);
+
+struct alert *ledger_find(const struct alert_ledger *l, const char *fingerprint);
+/* Appends an alert (pointers into the ledger may move); NULL without memory. */
+struct alert *ledger_add(struct alert_ledger *l, const struct alert *a);
+/* The collection record of an indicator, created empty when `create`. */
+struct collection_record *ledger_collection(struct alert_ledger *l, const char *indicator,
+                                            bool create);
+int ledger_add_silence(struct alert_ledger *l, const struct silence *s);
+/* Drops silences that ended; returns how many. */
+size_t ledger_expire_silences(struct alert_ledger *l, int64_t now);
+
+json_t *alert_to_json(const struct alert *a);
+json_t *silence_to_json(const struct silence *s);
+
+#endif

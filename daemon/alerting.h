@@ -1,0 +1,49 @@
+/*
+ * alerting.h — the alerts of pejld: after every collection, at start-up
+ * and every evaluation_interval, each indicator's rules are checked and
+ * its alerts stepped; the collection records (failures in a row, the last
+ * revision) are kept for the collect and revision rules; everything is
+ * remembered in STATE/alerts.json (alert_ledger.h), saved once per loop
+ * pass when something changed.
+ *
+ * A restart restores the alerts as they were: an unchanged condition
+ * neither loses its alert nor raises a new one (same fingerprint, same
+ * startsAt). Alerts whose rule left the config are resolved and kept for
+ * a week, so the notifiers (step 4) can tell the receivers.
+ */
+#ifndef PEJL_ALERTING_H
+#define PEJL_ALERTING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alert_ledger.h"
+#include "config.h"
+#include "store.h"
+
+struct alerting;
+
+/* Reads STATE/alerts.json (none yet is fine); NULL with err when unreadable. */
+struct alerting *alerting_open(const char *state_dir, char *err, size_t errlen);
+void alerting_free(struct alerting *al);
+
+/* Creates alerts for new rules; resolves and marks those whose rule went away. */
+void alerting_use_config(struct alerting *al, const struct config *config, int64_t now);
+/* A collection of `indicator` ended: stored (with its summary) or failed. */
+void alerting_collected(struct alerting *al, const char *indicator, bool ok, const char *error,
+                        const struct ingest_summary *summary, int64_t now);
+/* Checks the rules of one indicator (NULL: all); returns how many alerts changed state. */
+size_t alerting_evaluate(struct alerting *al, const struct config *config,
+                         const struct store *store, const char *indicator, int64_t now);
+/* Writes the file when something changed since the last save. */
+int alerting_save(struct alerting *al, int64_t now);
+
+const struct alert_ledger *alerting_ledger(const struct alerting *al);
+bool alerting_silenced(const struct alerting *al, const struct alert *a, int64_t now);
+int alerting_add_silence(struct alerting *al, const struct silence *s);
+/* The worst alert of `ind` that concerns its target `target` or no target. */
+const struct alert *alerting_worst(const struct alerting *al, const struct indicator *ind,
+                                   int target);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * assess.h — every target of one indicator evaluated against what is
+ * stored, at one moment: the single place where the status table, the
+ * alerts, and later the graphs and reports get their figures from.
+ */
+#ifndef PEJL_ASSESS_H
+#define PEJL_ASSESS_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "store.h"
+
+/* Fills out[0..ind->n_targets) and returns the newest stored observation
+ * of the indicator's own series, or of its members for a panel kept only
+ * as members (NULL when none). */
+const struct stored_observation *assess(const struct indicator *ind, const struct store *store,
+                                        int64_t now, struct evaluation *out);
+
+#endif
