@@ -3,6 +3,7 @@
  */
 #include "alert.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,7 +112,7 @@ static void transition(struct alert *a, enum alert_state to, int64_t now)
 }
 
 bool alert_step(struct alert *a, const struct indicator *ind, const struct alert_rule *rule,
-                const struct rule_result *r, int64_t now)
+                const struct rule_result *r, int64_t now, bool collected)
 {
     a->evaluated_at = now;
     a->value = r->value;
@@ -128,7 +129,8 @@ bool alert_step(struct alert *a, const struct indicator *ind, const struct alert
             a->pending_count = 0;
             a->pending_since = now;
         }
-        a->pending_count++;
+        if ((collected || a->pending_count == 0) && a->pending_count < UINT_MAX)
+            a->pending_count++;
         if (a->pending_count >= rule->for_count && now - a->pending_since >= rule->for_s) {
             transition(a, r->state, now);
             a->pending = a->state;

@@ -69,9 +69,15 @@ void alert_labels(const struct indicator *indicator, const struct alert_rule *ru
 void alert_fingerprint(const struct label_set *labels, char out[17]);
 /* A fresh alert for a rule: OK, never evaluated. */
 void alert_init(struct alert *a, const struct indicator *indicator, const struct alert_rule *rule);
-/* Feeds one evaluation's result; true when the state changed. */
+/* Feeds one evaluation's result; true when the state changed.
+ *
+ * `for = N` counts collections: a new state must be seen after N
+ * collections in a row (its first sighting counts, whatever caused the
+ * evaluation). Evaluations by the clock (`collected` false: start-up,
+ * evaluation_interval) can complete a `for` duration but add nothing to the
+ * count, so a restart does not hurry an alert along. */
 bool alert_step(struct alert *a, const struct indicator *indicator, const struct alert_rule *rule,
-                const struct rule_result *result, int64_t now);
+                const struct rule_result *result, int64_t now, bool collected);
 /* Away from OK: firing (WARNING, CRITICAL) or without usable data (UNKNOWN). */
 bool alert_active(const struct alert *a);
 const char *label_get(const struct label_set *labels, const char *name);

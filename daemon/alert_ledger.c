@@ -4,6 +4,7 @@
 #include "alert_ledger.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -300,7 +301,7 @@ static enum alert_state read_state(struct reader *r, json_t *o, const char *key)
 static unsigned read_count(struct reader *r, json_t *o, const char *key)
 {
     json_t *v = json_object_get(o, key);
-    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1000000)
+    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > UINT_MAX)
         refuse(r, "\"%s\" must be a count", key);
     return json_is_integer(v) ? (unsigned)json_integer_value(v) : 0;
 }
@@ -366,7 +367,10 @@ static void read_alert(struct reader *r, json_t *o, struct alert *a)
     a->value = read_figure(r, o, "value");
     read_text(r, o, "summary", a->summary, sizeof a->summary);
     read_text(r, o, "description", a->description, sizeof a->description);
-    a->orphan = json_is_true(json_object_get(o, "orphan"));
+    json_t *orphan = json_object_get(o, "orphan");
+    if (!json_is_boolean(orphan))
+        refuse(r, "\"orphan\" must be true or false");
+    a->orphan = json_is_true(orphan);
     read_history(r, o, a);
 }
 
@@ -408,6 +412,8 @@ static void read_silence(struct reader *r, json_t *o, struct silence *s)
     read_text(r, o, "created_by", s->created_by, sizeof s->created_by);
     if (!r->failed && s->rule[0] && rule_kind_from_name(s->rule) < 0)
         refuse(r, "rule \"%s\" unknown", s->rule);
+    if (!r->failed && s->indicator[0] && !indicator_id_valid(s->indicator))
+        refuse(r, "\"%s\" is not an indicator id", s->indicator);
 }
 
 static void read_alerts(struct reader *r, json_t *alerts, struct alert_ledger *l)
@@ -420,6 +426,10 @@ static void read_alerts(struct reader *r, json_t *alerts, struct alert_ledger *l
         read_alert(r, item, &a);
         if (r->failed)
             return;
+        if (ledger_find(l, a.fingerprint)) {
+            refuse(r, "fingerprint %s is there twice", a.fingerprint);
+            return;
+        }
         if (!ledger_add(l, &a)) {
             refuse(r, "out of memory");
             return;

@@ -4,6 +4,7 @@
  */
 #include "alerting.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,7 +122,8 @@ void alerting_collected(struct alerting *al, const char *indicator, bool ok, con
         return;
     c->last_attempt = now;
     if (!ok) {
-        c->consecutive_failures++;
+        if (c->consecutive_failures < UINT_MAX)
+            c->consecutive_failures++;
         snprintf(c->last_error, sizeof c->last_error, "%s", error ? error : "failed");
     } else {
         c->consecutive_failures = 0;
@@ -147,7 +149,7 @@ static void log_transition(const struct alert *a, enum alert_state from)
 }
 
 static size_t evaluate_one(struct alerting *al, const struct indicator *ind,
-                           const struct store *store, int64_t now)
+                           const struct store *store, int64_t now, bool collected)
 {
     struct evaluation *evals = calloc(ind->n_targets + 1, sizeof *evals);
     size_t changes = 0;
@@ -171,7 +173,7 @@ static size_t evaluate_one(struct alerting *al, const struct indicator *ind,
         enum alert_state from = a->state, pending = a->pending;
         rule_check(rule, &in, a->state, &result);
         bool same_words = strcmp(a->summary, result.summary) == 0;
-        if (alert_step(a, ind, rule, &result, now)) {
+        if (alert_step(a, ind, rule, &result, now, collected)) {
             log_transition(a, from);
             changes++;
         }
@@ -182,12 +184,13 @@ static size_t evaluate_one(struct alerting *al, const struct indicator *ind,
 }
 
 size_t alerting_evaluate(struct alerting *al, const struct config *config,
-                         const struct store *store, const char *indicator, int64_t now)
+                         const struct store *store, const char *indicator, int64_t now,
+                         bool collected)
 {
     size_t changes = 0;
     for (size_t i = 0; i < config->n_indicators; i++)
         if (!indicator || strcmp(config->indicators[i].id, indicator) == 0)
-            changes += evaluate_one(al, &config->indicators[i], store, now);
+            changes += evaluate_one(al, &config->indicators[i], store, now, collected);
     if (ledger_expire_silences(&al->ledger, now) > 0)
         al->changed = true;
     return changes;

@@ -33,9 +33,11 @@ void alerting_use_config(struct alerting *al, const struct config *config, int64
 /* A collection of `indicator` ended: stored (with its summary) or failed. */
 void alerting_collected(struct alerting *al, const char *indicator, bool ok, const char *error,
                         const struct ingest_summary *summary, int64_t now);
-/* Checks the rules of one indicator (NULL: all); returns how many alerts changed state. */
+/* Checks the rules of one indicator (NULL: all) after a collection of its
+ * data (`collected`) or by the clock; returns how many alerts changed state. */
 size_t alerting_evaluate(struct alerting *al, const struct config *config,
-                         const struct store *store, const char *indicator, int64_t now);
+                         const struct store *store, const char *indicator, int64_t now,
+                         bool collected);
 /* Writes the file when something changed since the last save. */
 int alerting_save(struct alerting *al, int64_t now);
 

@@ -50,7 +50,8 @@ int atomic_file_write(const char *path, const void *data, size_t len, mode_t mod
         snprintf(err, errlen, "%s: out of memory", path);
         return -1;
     }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    unlink(tmp); /* left by a crash, perhaps with another mode: start afresh */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     const char *step = "create";
     if (fd >= 0) {
         step = write_all(fd, data, len) < 0 ? "write" : fsync(fd) < 0 ? "fsync" : NULL;

@@ -53,7 +53,7 @@ static void collection_ended(struct pejld *d, const char *id, bool ok, const cha
         d->collections_failed++;
     /* when it happened is the clock's; --now only moves the evaluation */
     alerting_collected(d->alerting, id, ok, error, sum, (int64_t)time(NULL));
-    alerting_evaluate(d->alerting, d->config, d->store, id, pejld_now(d));
+    alerting_evaluate(d->alerting, d->config, d->store, id, pejld_now(d), true);
 }
 
 /* --once in two rounds: indicators derived from another (per_million) start
@@ -94,6 +94,19 @@ static void job_finished(struct job *job)
         once_collected(d);
 }
 
+/* Indicators derived from `id` (per_million) are out of date once it changed:
+ * collect them again now rather than at their next interval. */
+static void refresh_dependents(struct pejld *d, const char *id)
+{
+    for (size_t i = 0; i < d->config->n_indicators; i++) {
+        const struct indicator *ind = &d->config->indicators[i];
+        if (ind->derive.per_million && strcmp(ind->derive.per_million, id) == 0) {
+            log_info("%s: collecting again, as %s changed", ind->id, id);
+            scheduler_run_now(d->scheduler, ind->id);
+        }
+    }
+}
+
 static void on_stored(void *arg, bool stored, const struct ingest_summary *sum, const char *error)
 {
     struct job *job = arg;
@@ -103,8 +116,10 @@ static void on_stored(void *arg, bool stored, const struct ingest_summary *sum, 
     } else {
         log_info("%s: %zu observations: %zu new, %zu revised, %zu unchanged", job->id,
                  sum->received, sum->added, sum->revised, sum->unchanged);
-        if (sum->added + sum->revised > 0 && job->d->mode == MODE_DAEMON)
+        if (sum->added + sum->revised > 0 && job->d->mode == MODE_DAEMON) {
             grapher_request(job->d->grapher, job->id);
+            refresh_dependents(job->d, job->id);
+        }
     }
     job_finished(job);
 }
@@ -178,7 +193,7 @@ static void commit_before_sleep(struct loop *loop, void *arg)
 static void evaluate_all(struct loop *loop, void *arg)
 {
     struct pejld *d = arg;
-    alerting_evaluate(d->alerting, d->config, d->store, NULL, pejld_now(d));
+    alerting_evaluate(d->alerting, d->config, d->store, NULL, pejld_now(d), false);
     if (d->mode == MODE_DAEMON)
         loop_add_timer(loop, d->config->evaluation_interval_s * 1000, evaluate_all, d);
 }
@@ -226,7 +241,7 @@ static void reload(struct pejld *d)
         store_use_config(d->store, next);
         scheduler_sync(d->scheduler, next, FIRST_RUN_SPREAD_MS);
         alerting_use_config(d->alerting, next, pejld_now(d));
-        alerting_evaluate(d->alerting, next, d->store, NULL, pejld_now(d));
+        alerting_evaluate(d->alerting, next, d->store, NULL, pejld_now(d), false);
         log_info("reloaded %s: %zu indicators", next->path, next->n_indicators);
     }
     diag_free(&diag);
@@ -238,8 +253,9 @@ static int flush_all(struct pejld *d)
 {
     int failed = 0;
     store_commit(d->store);
-    for (size_t i = 0; i < d->config->n_indicators; i++)
-        failed += rrdview_flush(store_rrdview(d->store), d->config->indicators[i].id) < 0;
+    struct rrdview *view = store_rrdview(d->store);
+    for (size_t i = 0; view && i < d->config->n_indicators; i++)
+        failed += rrdview_flush(view, d->config->indicators[i].id) < 0;
     return failed;
 }
 
@@ -284,8 +300,9 @@ static int setup(struct pejld *d)
     for (size_t i = 0; i < sizeof signals / sizeof *signals; i++)
         if (loop_on_signal(d->loop, signals[i], on_signal, d) < 0)
             return -1;
-    if (!(d->store = store_open(d->config, err, sizeof err)) ||
-        !(d->alerting = alerting_open(d->config->state_dir, err, sizeof err))) {
+    /* the alert state first: a damaged file stops us before the journal replay */
+    if (!(d->alerting = alerting_open(d->config->state_dir, err, sizeof err)) ||
+        !(d->store = store_open(d->config, err, sizeof err))) {
         log_err("%s", err);
         return -1;
     }
@@ -330,7 +347,6 @@ static int run_once(struct pejld *d)
     if (d->stopping)
         return 1;
     unsigned graph_failures = grapher_failures(d->grapher);
-    alerting_evaluate(d->alerting, d->config, d->store, NULL, pejld_now(d));
     alerting_save(d->alerting, pejld_now(d));
     status_print(stdout, d->config, d->store, d->alerting, pejld_now(d));
     printf("pejld: %zu indicators, %u failed; RRD files in %s, graphs in %s\n",

@@ -253,19 +253,34 @@ static void rank_change(const struct evaluation *e, char *buf, size_t size)
         snprintf(buf, size, ", was %s in %s", num(e->previous_value, v, sizeof v), p);
 }
 
+/* A path target's figures, each only when it is known (a young series
+ * has a gap to the path long before it has five years of growth). */
+static void say_path_figures(struct text *d, const struct target *tg, const struct evaluation *e)
+{
+    char a[32], b[32];
+    if (!isnan(e->actual_growth) && !isnan(e->required_growth))
+        say(d, " Growth over the last %d years: %.1f %%/yr; required for the target: %.1f %%/yr"
+               " (ratio %s: %s).",
+            tg->window_years, e->actual_growth * 100, e->required_growth * 100,
+            isnan(e->ratio) ? "-" : (snprintf(a, sizeof a, "%.2f", e->ratio), a),
+            progress_name(e->progress));
+    if (!isnan(e->still_required_growth))
+        say(d, " Still required from the latest value: %.1f %%/yr.", e->still_required_growth * 100);
+    if (!isnan(e->path_value))
+        say(d, " Path value %s (gap %+.1f %%).", num(e->path_value, a, sizeof a), e->gap_pct);
+    if (!isnan(e->time_distance_years))
+        say(d, " Time distance: %.1f years %s the path.", fabs(e->time_distance_years),
+            e->time_distance_years >= 0 ? "ahead of" : "behind");
+    if (!isnan(e->projection))
+        say(d, " Projection for %d: %s (%+.1f %% against the target).", tg->year,
+            num(e->projection, b, sizeof b), e->shortfall_pct);
+}
+
 static void say_progress_figures(struct text *d, const struct target *tg, const struct evaluation *e)
 {
     char a[32], b[32];
     if (tg->kind == TARGET_PATH) {
-        say(d, " Growth over the last %d years: %.1f %%/yr; required for the target: %.1f %%/yr"
-               " (ratio %.2f: %s). Still required from the latest value: %.1f %%/yr.",
-            tg->window_years, e->actual_growth * 100, e->required_growth * 100, e->ratio,
-            progress_name(e->progress), e->still_required_growth * 100);
-        say(d, " Path value %s (gap %+.1f %%), %.1f years %s the path. Projection for %d: %s"
-               " (%+.1f %% against the target).",
-            num(e->path_value, a, sizeof a), e->gap_pct, fabs(e->time_distance_years),
-            e->time_distance_years >= 0 ? "ahead of" : "behind", tg->year,
-            num(e->projection, b, sizeof b), e->shortfall_pct);
+        say_path_figures(d, tg, e);
     } else if (tg->kind == TARGET_TREND) {
         say(d, " Growth over the last %d years: %+.1f %%/yr (%s).", tg->window_years,
             e->actual_growth * 100, progress_name(e->progress));

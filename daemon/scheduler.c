@@ -13,6 +13,7 @@ struct entry {
     int64_t interval_s;
     uint64_t timer;
     bool running;
+    bool again;   /* asked to run now while running: run once more after */
     bool present; /* seen in the latest sync */
     struct scheduler *owner;
 };
@@ -131,14 +132,37 @@ int scheduler_sync(struct scheduler *s, const struct config *config, int64_t fir
     return 0;
 }
 
+/* Due at once; on_due puts the regular interval back after it. */
+static void due_now(struct scheduler *s, struct entry *e)
+{
+    loop_cancel_timer(s->loop, e->timer);
+    e->timer = loop_add_timer(s->loop, 0, on_due, e);
+}
+
 void scheduler_finished(struct scheduler *s, const char *id)
 {
     struct entry *e = find(s, id);
     if (!e)
         return;
     e->running = false;
-    if (!e->present) /* removed by a reload while it ran */
+    if (!e->present) { /* removed by a reload while it ran */
         drop(s, find_index(s, e));
+    } else if (e->again) {
+        e->again = false;
+        due_now(s, e);
+    }
+}
+
+int scheduler_run_now(struct scheduler *s, const char *id)
+{
+    struct entry *e = find(s, id);
+    if (!e || !e->present)
+        return -1;
+    if (e->running)
+        e->again = true;
+    else
+        due_now(s, e);
+    return 0;
 }
 
 bool scheduler_running(const struct scheduler *s, const char *id)

@@ -28,6 +28,9 @@ void scheduler_free(struct scheduler *s);
  * `first_within_ms`, removed ones are dropped, changed intervals apply from
  * the next run. */
 int scheduler_sync(struct scheduler *s, const struct config *config, int64_t first_within_ms);
+/* Collects `id` as soon as possible (once more after the current run if
+ * one is running); its regular interval follows from then. -1: unknown id. */
+int scheduler_run_now(struct scheduler *s, const char *id);
 /* Marks `id`'s collection as finished. */
 void scheduler_finished(struct scheduler *s, const char *id);
 bool scheduler_running(const struct scheduler *s, const char *id);

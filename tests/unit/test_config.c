@@ -301,6 +301,85 @@ static void test_target_problems(void **state)
                    5, "a: two trend targets; keep one");
 }
 
+#define ALERTING_INDICATOR(alerts)                                                           \
+    COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"        \
+               " " CSV_SOURCE "\n target = { value = 1; year = 2030; baseline = { period = \"2023\"; }; };\n" \
+               alerts "\n} );\n"
+
+static void test_alert_rule_problems(void **state)
+{
+    (void)state;
+    expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"loud\"; } );"), 5,
+                   "a: rule \"loud\" unknown; write progress, path_gap");
+    expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"range\"; warning = \"30x\"; } );"), 5,
+                   "a: warning: range \"30x\" is not a threshold; write e.g.");
+    expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"range\"; } );"), 5,
+                   "a: a range rule needs warning = \"300:\" and/or critical = \"250:\"");
+    expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"progress\"; critical = \"1:\"; } );"), 5,
+                   "a: progress follows the target's categories");
+    expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"rank\"; } );"), 5,
+                   "a: rule rank needs a target it can read (kind = \"rank\")");
+    expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"stale\"; target = 2030; } );"), 5,
+                   "a: rule stale reads no target; drop target");
+    expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"path_gap\"; target = 2031; } );"), 5,
+                   "a: target = 2031 names none of its targets");
+    expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"stale\"; for = 0; } );"), 5,
+                   "for must be an integer from 1 to 1000");
+    expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"stale\"; for = \"soon\"; } );"), 5,
+                   "for must be a duration such as");
+    expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"stale\"; hysteresis = -1; } );"), 5,
+                   "a: hysteresis must be a number of 0 or more");
+    expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"stale\"; labels = { severity = \"x\"; }; } );"), 5,
+                   "a: label \"severity\" must be [A-Za-z_][A-Za-z0-9_]* and not one pejl sets");
+    expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"stale\"; labels = { team = 1; }; } );"), 5,
+                   "a: label team must be a one-line string");
+    expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"stale\"; silence = 1; } );"), 5,
+                   "unknown key \"silence\" in an alert rule");
+    expect_problem(ALERTING_INDICATOR(" alerts = { rule = \"stale\"; };"), 5,
+                   "a: alerts must be a list");
+    expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"stale\"; },\n { rule = \"stale\"; } );"), 6,
+                   "a: this stale rule repeats the one on line 5; give one of them labels");
+    expect_problem(COLLECTORS "evaluation_interval = \"5s\";\n", 2,
+                   "evaluation_interval must be a duration such as");
+}
+
+/* Without alerts: progress on each target, stale, collect, revision; a
+ * target rule without target = applies to every target it can read. */
+static void test_alert_rules_defaults(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    write_config(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                            " " CSV_SOURCE "\n targets = ( { value = 1; year = 2030; baseline = { period = \"2023\"; }; },\n"
+                            " { value = 1; year = 2025; baseline = { period = \"2016\"; }; } ); },\n"
+                            " { id = \"b\"; title = \"B\"; frequency = \"annual\"; " CSV_SOURCE "\n"
+                            " targets = ( { value = 1; year = 2030; baseline = { period = \"2023\"; }; },\n"
+                            " { kind = \"trend\"; } );\n"
+                            " alerts = ( { rule = \"path_gap\"; for = \"2d\"; }, { rule = \"progress\"; target = \"trend\"; } ); },\n"
+                            " { id = \"c\"; title = \"C\"; frequency = \"annual\"; " CSV_SOURCE " alerts = (); } );\n");
+    struct config *c = config_load(conf_path, NULL, &diag);
+    diag_print(&diag, stderr);
+    assert_non_null(c);
+    const struct indicator *a = config_find(c, "a"), *b = config_find(c, "b"), *none = config_find(c, "c");
+    assert_int_equal(a->n_rules, 5);
+    assert_int_equal(a->rules[0].kind, RULE_PROGRESS);
+    assert_int_equal(a->rules[1].target, 1);
+    assert_int_equal(a->rules[2].kind, RULE_STALE);
+    assert_int_equal(a->rules[4].kind, RULE_REVISION);
+    assert_string_not_equal(a->rules[0].fingerprint, a->rules[1].fingerprint);
+    assert_int_equal(b->n_rules, 2);
+    assert_int_equal(b->rules[0].kind, RULE_PATH_GAP);
+    assert_int_equal(b->rules[0].target, 0); /* the only path target */
+    assert_int_equal(b->rules[0].for_s, 2 * 86400);
+    assert_int_equal(b->rules[0].for_count, 1);
+    assert_true(b->rules[0].warning.set);
+    assert_int_equal(b->rules[1].target, 1);
+    assert_int_equal(none->n_rules, 0);
+    assert_int_equal(c->evaluation_interval_s, 3600);
+    config_unref(c);
+    diag_free(&diag);
+}
+
 static void test_every_problem_reported_at_once(void **state)
 {
     (void)state;
@@ -367,6 +446,8 @@ int main(void)
         cmocka_unit_test(test_modules_that_are_not_collectors),
         cmocka_unit_test(test_derive_problems),
         cmocka_unit_test(test_target_problems),
+        cmocka_unit_test(test_alert_rule_problems),
+        cmocka_unit_test(test_alert_rules_defaults),
         cmocka_unit_test(test_every_problem_reported_at_once),
         cmocka_unit_test(test_parse_duration),
         cmocka_unit_test(test_indicator_id_valid),
