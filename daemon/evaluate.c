@@ -149,17 +149,25 @@ static void thresholds(const struct target *t, double *significant, double *mode
     *moderate = isnan(t->moderate) ? defaults[t->kind][1] : t->moderate;
 }
 
+/* +1 for a target above the baseline, -1 for one below it (fewer days, less CO2). */
+static double target_direction(const struct target *t, const struct evaluation *e)
+{
+    return !(t->value < e->baseline_value) ? 1 : -1;
+}
+
 static enum progress classify_path(const struct target *t, const struct evaluation *e,
                                    double margin)
 {
     double significant, moderate;
     thresholds(t, &significant, &moderate);
+    if (e->final)
+        return e->progress; /* met or missed: settled by the target year's figure */
     if (isnan(e->actual_growth) || isnan(e->required_growth))
         return PROGRESS_UNKNOWN;
-    if (e->required_growth <= 0)
-        return PROGRESS_SIGNIFICANT; /* already at or past the target */
-    if (e->actual_growth < 0)
-        return PROGRESS_MOVING_AWAY;
+    if (e->required_growth * target_direction(t, e) <= 0)
+        return PROGRESS_SIGNIFICANT; /* already at or past the target at t0 */
+    if (e->ratio < 0)
+        return PROGRESS_MOVING_AWAY; /* growing the wrong way */
     return e->ratio >= significant + margin ? PROGRESS_SIGNIFICANT
            : e->ratio >= moderate + margin  ? PROGRESS_MODERATE
                                             : PROGRESS_INSUFFICIENT;
@@ -181,6 +189,8 @@ static enum progress classify_level(const struct target *t, const struct evaluat
 {
     double significant, moderate;
     thresholds(t, &significant, &moderate);
+    if (e->final)
+        return e->progress;
     return isnan(e->ratio)                    ? PROGRESS_UNKNOWN
            : e->ratio >= significant + margin ? PROGRESS_SIGNIFICANT
            : e->ratio >= moderate + margin    ? PROGRESS_MODERATE
@@ -191,6 +201,8 @@ static enum progress classify_rank(const struct target *t, const struct evaluati
                                    double margin)
 {
     double rank = e->latest_value;
+    if (e->final)
+        return e->progress;
     return isnan(rank)                     ? PROGRESS_UNKNOWN
            : rank <= t->top - margin       ? PROGRESS_SIGNIFICANT
            : rank <= t->top + 2 - margin   ? PROGRESS_MODERATE
@@ -240,6 +252,10 @@ static void evaluate_path(const struct target *t, const struct stored_observatio
         e->why = "the baseline period has no value (yet)";
         return;
     }
+    if (now_t < baseline_time(t) - 1e-9) {
+        e->why = "the baseline period is after the latest figure: the path starts later";
+        return;
+    }
     e->path_value = path_at(t, b, now_t);
     e->gap_pct = (e->latest_value / e->path_value - 1) * 100;
     e->time_distance_years = path_reaches(t, b, e->latest_value) - now_t;
@@ -252,7 +268,7 @@ static void evaluate_path(const struct target *t, const struct stored_observatio
     e->actual_growth = compound_growth(t0, first->obs.value, now_t, e->latest_value);
     e->required_growth = compound_growth(t0, first->obs.value, target_time(t), t->value);
     e->shortfall_pct = (e->projection / t->value - 1) * 100;
-    if (!isnan(e->actual_growth) && e->required_growth > 0)
+    if (!isnan(e->actual_growth) && e->required_growth != 0)
         e->ratio = e->actual_growth / e->required_growth;
     e->progress = classify_path(t, e, 0);
     if (e->progress == PROGRESS_UNKNOWN)
@@ -296,6 +312,28 @@ static void evaluate_rank(const struct target *t, struct evaluation *e)
     e->progress = classify_rank(t, e, 0);
 }
 
+/* The target year's figure is in: the target is met or missed, for good. */
+static void settle(const struct target *t, const struct stored_observation *items, size_t n,
+                   struct evaluation *e)
+{
+    struct pejl_period year = {.year = (int16_t)t->year, .kind = PEJL_PERIOD_YEAR};
+    const struct stored_observation *at = value_near(items, n, target_time(t));
+    double level = mean_between(items, n, period_start(&year), period_end(&year));
+    bool met;
+    if (t->kind == TARGET_ABOVE_BASELINE && !isnan(level) && !isnan(e->baseline_value))
+        met = level > e->baseline_value; /* "above the 2024 level" */
+    else if (t->kind == TARGET_RANK && at)
+        met = at->obs.value <= t->top;
+    else if (t->kind == TARGET_PATH && at)
+        met = target_direction(t, e) > 0 ? at->obs.value >= t->value : at->obs.value <= t->value;
+    else
+        return; /* no figure for the target year: keep assessing */
+    e->final = true;
+    e->progress = met ? PROGRESS_SIGNIFICANT : PROGRESS_INSUFFICIENT;
+    e->why = met ? "final: the target year's figure meets the target"
+                 : "final: the target year's figure misses the target";
+}
+
 void evaluate(const struct target *t, const struct stored_observation *items, size_t n,
               int64_t now, struct evaluation *e)
 {
@@ -320,13 +358,15 @@ void evaluate(const struct target *t, const struct stored_observation *items, si
         }
     e->baseline_value = baseline_of(t, items, n);
     double now_t = year_of(period_end(&latest->obs.period));
-    e->final = year_of(now) >= target_time(t) && t->kind != TARGET_TREND;
+    (void)now; /* figures are measured at the latest period; staleness uses `now` */
     switch (t->kind) {
     case TARGET_PATH: evaluate_path(t, items, n, now_t, e); break;
     case TARGET_TREND: evaluate_trend(t, items, n, now_t, e); break;
     case TARGET_ABOVE_BASELINE: evaluate_level(t, items, n, e); break;
     case TARGET_RANK: evaluate_rank(t, e); break;
     }
+    if (t->kind != TARGET_TREND && now_t >= target_time(t) - 1e-9)
+        settle(t, items, n, e);
 }
 
 int64_t stale_after_default(enum pejl_period_kind kind)

@@ -65,7 +65,7 @@ struct evaluation {
     double time_distance_years;      /* + ahead of, - behind the path */
     double projection;               /* at the target year from the recent trend */
     double shortfall_pct;            /* projection against the target, % (negative: short) */
-    bool final;                      /* the target year has passed */
+    bool final;                      /* the target year's figure is in: met or missed */
     bool stale;                      /* no new period within the publication lag */
     double days_since_period_end;    /* of the latest period, at `now` */
 };
@@ -92,7 +92,11 @@ double path_reaches(const struct target *t, double baseline_value, double value)
 double projection_at(const double *years, const double *values, size_t n, double when,
                      bool *linear);
 
-/* Evaluates `target` on the series items[0..n) of one frequency at time `now`. */
+/* Evaluates `target` on the series items[0..n) of one frequency. Figures
+ * are measured at the latest period; once the target year's figure is in,
+ * the target is met or missed for good (final). A baseline after the
+ * latest figure, or values that are not positive, leave the category
+ * unknown with the reason in `why`. */
 void evaluate(const struct target *target, const struct stored_observation *items, size_t n,
               int64_t now, struct evaluation *out);
 

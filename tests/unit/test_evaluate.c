@@ -120,16 +120,78 @@ static void test_non_positive_values(void **state)
     assert_true(isnan(compound_growth(2020, 0, 2021, 1)));
 }
 
+/* The target year passed: met or missed for good once its figure is in;
+ * until then (the figure is published a year later) still assessed. */
 static void test_target_year_passed_is_final(void **state)
 {
     (void)state;
     struct target t = exports_target();
-    struct stored_observation items[6];
-    double values[] = {131, 145, 160, 174, 190, 205};
+    struct stored_observation items[12];
+    double values[] = {131, 145, 160, 174, 190, 205, 230, 255, 280, 310, 360};
     struct evaluation e;
     struct pejl_period y2032 = {.year = 2032, .kind = PEJL_PERIOD_YEAR};
     evaluate(&t, items, annual(items, 2020, values, 6), period_end(&y2032), &e);
+    assert_false(e.final); /* 2030 not published yet */
+    assert_int_equal(e.progress, PROGRESS_MODERATE);
+    evaluate(&t, items, annual(items, 2020, values, 11), period_end(&y2032), &e);
     assert_true(e.final);
+    assert_int_equal(e.progress, PROGRESS_SIGNIFICANT);
+    assert_string_equal(e.why, "final: the target year's figure meets the target");
+    values[10] = 340;
+    evaluate(&t, items, annual(items, 2020, values, 11), period_end(&y2032), &e);
+    assert_true(e.final);
+    assert_int_equal(e.progress, PROGRESS_INSUFFICIENT);
+    assert_int_equal(progress_classify(&t, &e, 0.5), PROGRESS_INSUFFICIENT); /* settled */
+
+    struct target rank;
+    target_defaults(&rank);
+    rank.kind = TARGET_RANK;
+    rank.year = 2030;
+    double ranks[] = {7, 6, 4};
+    evaluate(&rank, items, annual(items, 2028, ranks, 3), 0, &e);
+    assert_true(e.final);
+    assert_int_equal(e.progress, PROGRESS_SIGNIFICANT);
+}
+
+/* A target below the baseline (fewer days): growth must be negative. */
+static void test_decreasing_target(void **state)
+{
+    (void)state;
+    struct target t = exports_target();
+    t.value = 150;
+    t.baseline_value = 200; /* 200 days in 2023 -> 150 in 2030 */
+    struct stored_observation items[6];
+    double falling[] = {215, 210, 205, 200, 190, 185};
+    struct evaluation e;
+    evaluate(&t, items, annual(items, 2020, falling, 6), 0, &e);
+    /* t0 = end of 2020, target at the end of 2030: ten years.
+     * actual (185/215)^(1/5)-1 = -2.96 %/yr; required (150/215)^(1/10)-1 = -3.54 %/yr */
+    assert_float_equal(e.actual_growth, -0.0296, 0.0001);
+    assert_float_equal(e.required_growth, -0.0354, 0.0001);
+    assert_float_equal(e.ratio, 0.837, 0.001);
+    assert_int_equal(e.progress, PROGRESS_MODERATE);
+    double rising[] = {190, 195, 200, 200, 205, 210};
+    evaluate(&t, items, annual(items, 2020, rising, 6), 0, &e);
+    assert_int_equal(e.progress, PROGRESS_MOVING_AWAY);
+    double below[] = {140, 140, 140, 140, 140, 140};
+    evaluate(&t, items, annual(items, 2020, below, 6), 0, &e);
+    assert_int_equal(e.progress, PROGRESS_SIGNIFICANT); /* already past the target */
+}
+
+/* A baseline after the latest figure: no path yet, so no category. */
+static void test_baseline_in_the_future(void **state)
+{
+    (void)state;
+    struct target t = exports_target();
+    t.baseline.year = 2027;
+    t.baseline_value = 250;
+    struct stored_observation items[6];
+    double values[] = {131, 145, 160, 174, 190, 205};
+    struct evaluation e;
+    evaluate(&t, items, annual(items, 2020, values, 6), 0, &e);
+    assert_int_equal(e.progress, PROGRESS_UNKNOWN);
+    assert_true(isnan(e.gap_pct));
+    assert_non_null(strstr(e.why, "the baseline period is after the latest figure"));
 }
 
 static void test_level_rank_trend(void **state)
@@ -242,6 +304,8 @@ int main(void)
         cmocka_unit_test(test_no_data_is_unknown_not_missed),
         cmocka_unit_test(test_non_positive_values),
         cmocka_unit_test(test_target_year_passed_is_final),
+        cmocka_unit_test(test_decreasing_target),
+        cmocka_unit_test(test_baseline_in_the_future),
         cmocka_unit_test(test_level_rank_trend),
         cmocka_unit_test(test_classify_with_margin),
         cmocka_unit_test(test_previous_value),
