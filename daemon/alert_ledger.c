@@ -489,6 +489,28 @@ static void read_all(struct reader *r, json_t *doc, struct alert_ledger *l)
         read_silences(r, silences, l);
 }
 
+static int parsed(struct alert_ledger *l, struct reader *r, json_t *doc, const json_error_t *jerr)
+{
+    if (!doc) {
+        snprintf(r->where, sizeof r->where, "line %d", jerr->line);
+        refuse(r, "%s", jerr->text);
+    } else {
+        read_all(r, doc, l);
+        json_decref(doc);
+    }
+    if (r->failed)
+        ledger_free(l);
+    return r->failed ? -1 : 0;
+}
+
+int ledger_parse(struct alert_ledger *l, const char *name, const char *text, size_t len, char *err,
+                 size_t errlen)
+{
+    json_error_t jerr;
+    struct reader r = {.path = name, .err = err, .errlen = errlen};
+    return parsed(l, &r, json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr), &jerr);
+}
+
 int ledger_load(struct alert_ledger *l, const char *path, char *err, size_t errlen)
 {
     json_error_t jerr;
@@ -502,14 +524,5 @@ int ledger_load(struct alert_ledger *l, const char *path, char *err, size_t errl
     }
     json_t *doc = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
     fclose(f);
-    if (!doc) {
-        snprintf(r.where, sizeof r.where, "line %d", jerr.line);
-        refuse(&r, "%s", jerr.text);
-    } else {
-        read_all(&r, doc, l);
-        json_decref(doc);
-    }
-    if (r.failed)
-        ledger_free(l);
-    return r.failed ? -1 : 0;
+    return parsed(l, &r, doc, &jerr);
 }

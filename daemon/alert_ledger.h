@@ -36,6 +36,9 @@ struct alert_ledger {
 
 /* Reads `path` into an empty ledger; a missing file is an empty ledger. */
 int ledger_load(struct alert_ledger *l, const char *path, char *err, size_t errlen);
+/* The same from text; `name` stands for the file in messages. */
+int ledger_parse(struct alert_ledger *l, const char *name, const char *text, size_t len, char *err,
+                 size_t errlen);
 int ledger_save(const struct alert_ledger *l, const char *path, int64_t now, char *err,
                 size_t errlen);
 void ledger_free(struct alert_ledger *l);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "value.h"
+
 #define SYNTAX "write e.g. \"10\", \"10:\", \"~:10\", \"10:20\" or \"@10:20\""
 
 /* One finite number filling [text, stop); false otherwise. */
@@ -49,8 +51,9 @@ int range_parse(const char *text, struct range *r, char *err, size_t errlen)
         return -1;
     }
     return 0;
-bad:
-    snprintf(err, errlen, "range \"%s\" is not a threshold; %s", text ? text : "", SYNTAX);
+bad: /* quote at most RANGE_TEXT_MAX bytes, so the advice always fits */
+    snprintf(err, errlen, "range \"%.*s%s\" is not a threshold; %s", RANGE_TEXT_MAX, text ? text : "",
+             text && strlen(text) > RANGE_TEXT_MAX ? "…" : "", SYNTAX);
     r->set = false;
     return -1;
 }
@@ -63,9 +66,10 @@ bool range_alerts(const struct range *r, double value)
     return r->inside ? within : !within;
 }
 
+/* The shortest text that reads back as the same double: "300", "0.1". */
 static void bound(double v, char *buf, size_t size)
 {
-    snprintf(buf, size, "%.15g", v);
+    value_format(v, buf, size);
 }
 
 void range_format(const struct range *r, char *buf, size_t size)

@@ -1,0 +1,60 @@
+/*
+ * fuzz_alert_ledger.c — the alert state file reader (daemon/alert_ledger.c)
+ * on arbitrary bytes. A document it accepts must save and parse back to
+ * the same ledger (compared by its saved text), and a refused one must
+ * leave the ledger empty with a message that names the file.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon/alert_ledger.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define CHECK(condition)                                                                           \
+    do {                                                                                           \
+        if (!(condition))                                                                          \
+            abort();                                                                               \
+    } while (0)
+
+/* The ledger as pejld would save it, for comparing two ledgers. */
+static char *saved_text(const struct alert_ledger *l)
+{
+    char dir[] = "/tmp/pejl-fuzz-ledger.XXXXXX", path[64], err[512];
+    CHECK(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/alerts.json", dir);
+    CHECK(ledger_save(l, path, 1, err, sizeof err) == 0);
+    FILE *f = fopen(path, "r");
+    CHECK(f);
+    char *text = calloc(1, 1 << 22);
+    CHECK(text);
+    size_t n = fread(text, 1, (1 << 22) - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    unlink(path);
+    rmdir(dir);
+    return text;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct alert_ledger l = {0}, again = {0};
+    char err[512] = "";
+    if (ledger_parse(&l, "alerts.json", (const char *)data, size, err, sizeof err) < 0) {
+        CHECK(l.n_alerts == 0 && l.n_collections == 0 && l.n_silences == 0);
+        CHECK(strncmp(err, "alerts.json: ", 13) == 0);
+        return 0;
+    }
+    char *first = saved_text(&l);
+    CHECK(ledger_parse(&again, "alerts.json", first, strlen(first), err, sizeof err) == 0);
+    char *second = saved_text(&again);
+    CHECK(strcmp(first, second) == 0);
+    free(first);
+    free(second);
+    ledger_free(&l);
+    ledger_free(&again);
+    return 0;
+}
