@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "fnv.h"
+#include "utf8.h"
 
 static void add(struct label_set *set, const char *name, const char *value)
 {
@@ -118,6 +119,8 @@ bool alert_step(struct alert *a, const struct indicator *ind, const struct alert
     a->value = r->value;
     snprintf(a->summary, sizeof a->summary, "%s", r->summary);
     snprintf(a->description, sizeof a->description, "%s", r->description);
+    utf8_scrub(a->summary); /* cut at the buffer's end, perhaps inside a character */
+    utf8_scrub(a->description);
     a->orphan = false;
     bool changed = false;
     if (r->state == a->state) {

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "period.h"
 #include "timestamp.h"
+#include "utf8.h"
 
 static int grow(void **items, size_t *cap, size_t n, size_t size)
 {
@@ -79,8 +80,25 @@ size_t ledger_expire_silences(struct alert_ledger *l, int64_t now)
     return n - kept;
 }
 
+struct notify_mark *ledger_mark(struct alert_ledger *l, const char *fingerprint,
+                                const char *receiver, bool create)
+{
+    for (size_t i = 0; i < l->n_marks; i++)
+        if (strcmp(l->marks[i].fingerprint, fingerprint) == 0 &&
+            strcmp(l->marks[i].receiver, receiver) == 0)
+            return &l->marks[i];
+    if (!create || grow((void **)&l->marks, &l->cap_marks, l->n_marks, sizeof *l->marks) < 0)
+        return NULL;
+    struct notify_mark *m = &l->marks[l->n_marks++];
+    *m = (struct notify_mark){.state = ALERT_OK};
+    snprintf(m->fingerprint, sizeof m->fingerprint, "%s", fingerprint);
+    snprintf(m->receiver, sizeof m->receiver, "%s", receiver);
+    return m;
+}
+
 void ledger_free(struct alert_ledger *l)
 {
+    free(l->marks);
     free(l->alerts);
     free(l->collections);
     free(l->silences);
@@ -102,28 +120,10 @@ static json_t *moment(int64_t t)
  * sequence, and a config string need not be UTF-8; invalid bytes become '?'. */
 static json_t *text(const char *s)
 {
-    size_t n = strlen(s);
-    char *copy = malloc(n + 1);
+    char *copy = strdup(s);
     if (!copy)
         return NULL;
-    memcpy(copy, s, n + 1);
-    for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)copy[i];
-        size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        bool ok = len > 0 && i + len <= n;
-        for (size_t k = 1; ok && k < len; k++)
-            ok = ((unsigned char)copy[i + k] >> 6) == 2;
-        if (ok && len > 1) { /* jansson also refuses overlong forms and surrogates */
-            json_t *probe = json_stringn(copy + i, len);
-            ok = probe != NULL;
-            json_decref(probe);
-        }
-        if (!ok) {
-            copy[i++] = '?';
-            continue;
-        }
-        i += len;
-    }
+    utf8_scrub(copy);
     json_t *j = json_string(copy);
     free(copy);
     return j;
@@ -203,9 +203,21 @@ static json_t *collection_json(const struct collection_record *c)
     return o;
 }
 
+static json_t *mark_json(const struct notify_mark *m)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s}", "fingerprint", m->fingerprint, "receiver",
+                          m->receiver, "state", alert_state_name(m->state));
+    json_object_set_new(o, "at", moment(m->at));
+    json_object_set_new(o, "starts_at", moment(m->starts_at));
+    return o;
+}
+
 static json_t *ledger_json(const struct alert_ledger *l, int64_t now)
 {
     json_t *alerts = json_array(), *collections = json_object(), *silences = json_array();
+    json_t *marks = json_array();
+    for (size_t i = 0; i < l->n_marks; i++)
+        json_array_append_new(marks, mark_json(&l->marks[i]));
     for (size_t i = 0; i < l->n_alerts; i++)
         json_array_append_new(alerts, alert_to_json(&l->alerts[i]));
     for (size_t i = 0; i < l->n_collections; i++)
@@ -213,9 +225,9 @@ static json_t *ledger_json(const struct alert_ledger *l, int64_t now)
                             collection_json(&l->collections[i].record));
     for (size_t i = 0; i < l->n_silences; i++)
         json_array_append_new(silences, silence_to_json(&l->silences[i]));
-    return json_pack("{s:s, s:o, s:o, s:o, s:o}", "format", ALERT_LEDGER_FORMAT, "saved_at",
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "format", ALERT_LEDGER_FORMAT, "saved_at",
                      moment(now), "alerts", alerts, "collections", collections, "silences",
-                     silences);
+                     silences, "notified", marks);
 }
 
 int ledger_save(const struct alert_ledger *l, const char *path, int64_t now, char *err,
@@ -470,6 +482,38 @@ static void read_silences(struct reader *r, json_t *silences, struct alert_ledge
     }
 }
 
+/* "notified" came with notifications; a file from before has none. */
+static void read_marks(struct reader *r, json_t *marks, struct alert_ledger *l)
+{
+    json_t *item;
+    size_t i;
+    if (marks && !json_is_array(marks)) {
+        refuse(r, "\"notified\" must be a list");
+        return;
+    }
+    json_array_foreach(marks, i, item) {
+        struct notify_mark m = {0};
+        snprintf(r->where, sizeof r->where, "notified[%zu]", i);
+        if (!json_is_object(item)) {
+            refuse(r, "a mark must be an object");
+            return;
+        }
+        read_text(r, item, "fingerprint", m.fingerprint, sizeof m.fingerprint);
+        read_text(r, item, "receiver", m.receiver, sizeof m.receiver);
+        m.state = read_state(r, item, "state");
+        m.at = read_moment(r, item, "at");
+        m.starts_at = read_moment(r, item, "starts_at");
+        if (r->failed)
+            return;
+        struct notify_mark *slot = ledger_mark(l, m.fingerprint, m.receiver, true);
+        if (!slot) {
+            refuse(r, "out of memory");
+            return;
+        }
+        *slot = m;
+    }
+}
+
 static void read_all(struct reader *r, json_t *doc, struct alert_ledger *l)
 {
     json_t *format = json_object_get(doc, "format"), *alerts = json_object_get(doc, "alerts");
@@ -487,6 +531,8 @@ static void read_all(struct reader *r, json_t *doc, struct alert_ledger *l)
         read_collections(r, collections, l);
     if (!r->failed)
         read_silences(r, silences, l);
+    if (!r->failed)
+        read_marks(r, json_object_get(doc, "notified"), l);
 }
 
 static int parsed(struct alert_ledger *l, struct reader *r, json_t *doc, const json_error_t *jerr)

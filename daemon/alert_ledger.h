@@ -25,6 +25,15 @@ struct collection_entry {
     struct collection_record record;
 };
 
+/* What a receiver was last told about an alert. */
+struct notify_mark {
+    char fingerprint[17];
+    char receiver[65];
+    enum alert_state state;  /* OK: told it was resolved (or never told it fired) */
+    int64_t at;              /* when it was queued for the receiver */
+    int64_t starts_at;       /* of the episode it was told about */
+};
+
 struct alert_ledger {
     struct alert *alerts;
     size_t n_alerts, cap_alerts;
@@ -32,6 +41,8 @@ struct alert_ledger {
     size_t n_collections, cap_collections;
     struct silence *silences;
     size_t n_silences, cap_silences;
+    struct notify_mark *marks;
+    size_t n_marks, cap_marks;
 };
 
 /* Reads `path` into an empty ledger; a missing file is an empty ledger. */
@@ -50,6 +61,9 @@ struct alert *ledger_add(struct alert_ledger *l, const struct alert *a);
 struct collection_record *ledger_collection(struct alert_ledger *l, const char *indicator,
                                             bool create);
 int ledger_add_silence(struct alert_ledger *l, const struct silence *s);
+/* The mark of (fingerprint, receiver), created (state OK, never) when `create`. */
+struct notify_mark *ledger_mark(struct alert_ledger *l, const char *fingerprint,
+                                const char *receiver, bool create);
 /* Drops silences that ended; returns how many. */
 size_t ledger_expire_silences(struct alert_ledger *l, int64_t now);
 

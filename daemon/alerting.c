@@ -50,6 +50,12 @@ const struct alert_ledger *alerting_ledger(const struct alerting *al)
     return &al->ledger;
 }
 
+struct alert_ledger *alerting_ledger_for_update(struct alerting *al)
+{
+    al->changed = true;
+    return &al->ledger;
+}
+
 static const struct alert_rule *rule_of(const struct config *config, const struct alert *a,
                                         const struct indicator **ind)
 {

@@ -42,6 +42,8 @@ size_t alerting_evaluate(struct alerting *al, const struct config *config,
 int alerting_save(struct alerting *al, int64_t now);
 
 const struct alert_ledger *alerting_ledger(const struct alerting *al);
+/* For the notifier, which keeps its marks there; saved at the next alerting_save. */
+struct alert_ledger *alerting_ledger_for_update(struct alerting *al);
 bool alerting_silenced(const struct alerting *al, const struct alert *a, int64_t now);
 int alerting_add_silence(struct alerting *al, const struct silence *s);
 /* The worst alert of `ind` that concerns its target `target` or no target. */

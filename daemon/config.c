@@ -25,7 +25,8 @@
 
 static const char *const global_keys[] = {"state_dir", "rrd_dir",   "graph_dir", "collector_dir",
                                           "log_level", "rrdcached", "http",      "indicators",
-                                          "evaluation_interval",    NULL};
+                                          "evaluation_interval", "receivers", "routes", "outbox",
+                                          "external_url", NULL};
 static const char *const http_keys[] = {"timeout",     "connect_timeout", "max_bytes", "tries",
                                         "backoff",     "max_backoff",     "ca_file",   "concurrency",
                                         "hosts",       NULL};
@@ -154,7 +155,7 @@ const char *get_string(struct loader *l, const config_setting_t *group, const ch
     return config_setting_get_string(s);
 }
 
-static char *resolve_path(struct loader *l, const config_setting_t *where, const char *path)
+char *resolve_path(struct loader *l, const config_setting_t *where, const char *path)
 {
     char *out = NULL;
     if (!*path || strchr(path, '\n')) {
@@ -599,6 +600,7 @@ struct config *config_load(const char *path, const struct config_overrides *over
         load_http(&l, root);
         c->plugins = c->collector_dir ? plugins_new(c->collector_dir) : NULL;
         load_indicators(&l, root);
+        load_notifications(&l, root);
     }
     config_destroy(&cf);
     diag->default_file = NULL;
@@ -643,6 +645,7 @@ void config_unref(struct config *c)
     free(c->collector_dir);
     free(c->rrdcached);
     http_settings_free(&c->http);
+    free_notifications(c);
     free(c);
 }
 

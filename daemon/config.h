@@ -16,6 +16,7 @@
 #include "evaluate.h"
 #include "http.h"
 #include "plugin.h"
+#include "receiver.h"
 #include "rule.h"
 
 #define EX_CONFIG_ERROR 78 /* sysexits.h EX_CONFIG */
@@ -49,6 +50,12 @@ struct config {
     struct http_settings http; /* cache_dir is set by the daemon, not the file */
     struct indicator *indicators;
     size_t n_indicators;
+    char *external_url; /* where people reach pejl's graphs and reports; NULL: nowhere */
+    struct receiver *receivers;
+    size_t n_receivers;
+    struct route *routes;
+    size_t n_routes;
+    struct outbox_settings outbox;
     struct plugins *plugins;
 };
 

@@ -31,6 +31,8 @@ void duration_ms(struct loader *l, const config_setting_t *group, const char *ke
 /* An integer setting in [min, max]; keeps *out when absent. */
 void integer(struct loader *l, const config_setting_t *group, const char *key, long long min,
              long long max, long long *out);
+/* `path` made absolute against the config file's directory. */
+char *resolve_path(struct loader *l, const config_setting_t *where, const char *path);
 /* A number (integer or float); *ok false and NAN when absent or not a number. */
 double config_number(const config_setting_t *s, bool *ok);
 
@@ -38,5 +40,8 @@ void load_targets(struct loader *l, const config_setting_t *group, struct indica
 /* alerts = ( … ), or the default rules when absent; after the targets. */
 void load_alert_rules(struct loader *l, const config_setting_t *group, struct indicator *ind);
 void free_alert_rules(struct indicator *ind);
+/* receivers = ( … ), routes = ( … ), outbox = { … }, external_url. */
+void load_notifications(struct loader *l, const config_setting_t *root);
+void free_notifications(struct config *config);
 
 #endif

@@ -20,6 +20,7 @@
 #include "../rrd/rrdview.h"
 #include "collect.h"
 #include "log.h"
+#include "notifier.h"
 #include "status.h"
 
 #define FIRST_RUN_SPREAD_MS 5000
@@ -29,7 +30,7 @@ struct job {
     char id[INDICATOR_ID_MAX + 1];
 };
 
-static void notify(const char *state)
+static void sd_state(const char *state)
 {
 #ifdef HAVE_SYSTEMD
     sd_notify(0, state);
@@ -45,6 +46,30 @@ int64_t pejld_now(const struct pejld *d)
     return d->now_override ? d->now_override : (int64_t)time(NULL);
 }
 
+static void notify_due(struct loop *loop, void *arg);
+
+/* Tells the receivers what is due, and wakes up when the next thing is. */
+static void notify_receivers(struct pejld *d)
+{
+    int64_t now = pejld_now(d), next;
+    if (!d->outbox || (d->mode == MODE_ONCE && !d->once_collected))
+        return; /* --once tells the receivers once, at the end */
+    next = notifier_run(d->alerting, d->config, d->store, d->outbox, now, d->mode == MODE_ONCE);
+    if (d->notify_timer)
+        loop_cancel_timer(d->loop, d->notify_timer);
+    d->notify_timer = next && d->mode == MODE_DAEMON
+                          ? loop_add_timer(d->loop, (next - now) * 1000, notify_due, d)
+                          : 0;
+}
+
+static void notify_due(struct loop *loop, void *arg)
+{
+    (void)loop;
+    struct pejld *d = arg;
+    d->notify_timer = 0;
+    notify_receivers(d);
+}
+
 /* A collection ended: its record, then its alerts. */
 static void collection_ended(struct pejld *d, const char *id, bool ok, const char *error,
                              const struct ingest_summary *sum)
@@ -54,6 +79,7 @@ static void collection_ended(struct pejld *d, const char *id, bool ok, const cha
     /* when it happened is the clock's; --now only moves the evaluation */
     alerting_collected(d->alerting, id, ok, error, sum, (int64_t)time(NULL));
     alerting_evaluate(d->alerting, d->config, d->store, id, pejld_now(d), true);
+    notify_receivers(d);
 }
 
 /* --once in two rounds: indicators derived from another (per_million) start
@@ -67,13 +93,28 @@ static void start_once(struct pejld *d, bool dependents)
     }
 }
 
+/* --once ends when every collection is stored, every graph drawn, and
+ * every notification tried once (the rest waits in the outbox). */
+static void once_maybe_done(struct pejld *d)
+{
+    if (d->mode == MODE_ONCE && d->collections_running == 0 && d->dependents_started &&
+        !grapher_busy(d->grapher) && (!d->outbox || outbox_settled(d->outbox)))
+        loop_stop(d->loop);
+}
+
+static void on_outbox_settled(void *arg)
+{
+    once_maybe_done(arg);
+}
+
 /* --once: after the last collection, draw every graph, then stop. */
 static void once_collected(struct pejld *d)
 {
     for (size_t i = 0; i < d->config->n_indicators; i++)
         grapher_request(d->grapher, d->config->indicators[i].id);
-    if (!grapher_busy(d->grapher))
-        loop_stop(d->loop);
+    d->once_collected = true;
+    notify_receivers(d);
+    once_maybe_done(d);
 }
 
 static void job_finished(struct job *job)
@@ -194,6 +235,7 @@ static void evaluate_all(struct loop *loop, void *arg)
 {
     struct pejld *d = arg;
     alerting_evaluate(d->alerting, d->config, d->store, NULL, pejld_now(d), false);
+    notify_receivers(d);
     if (d->mode == MODE_DAEMON)
         loop_add_timer(loop, d->config->evaluation_interval_s * 1000, evaluate_all, d);
 }
@@ -222,7 +264,7 @@ static int configure_fetcher(struct pejld *d)
 static void reload(struct pejld *d)
 {
     struct pejl_diag diag = {0};
-    notify("RELOADING=1");
+    sd_state("RELOADING=1");
     struct config *next = config_load(d->config_path, &d->overrides, &diag);
     if (!next) {
         log_err("reload: %s has %zu problem(s); still running on the previous config",
@@ -241,11 +283,13 @@ static void reload(struct pejld *d)
         store_use_config(d->store, next);
         scheduler_sync(d->scheduler, next, FIRST_RUN_SPREAD_MS);
         alerting_use_config(d->alerting, next, pejld_now(d));
+        outbox_use_config(d->outbox, next);
         alerting_evaluate(d->alerting, next, d->store, NULL, pejld_now(d), false);
+        notify_receivers(d);
         log_info("reloaded %s: %zu indicators", next->path, next->n_indicators);
     }
     diag_free(&diag);
-    notify("READY=1");
+    sd_state("READY=1");
 }
 
 /* Makes everything durable: the journal commit, and rrdcached's queues. */
@@ -278,16 +322,14 @@ static void on_signal(struct loop *loop, int signo, void *arg)
     default:
         log_info("%s received; stopping", strsignal(signo));
         d->stopping = true;
-        notify("STOPPING=1");
+        sd_state("STOPPING=1");
         loop_stop(loop);
     }
 }
 
 static void on_graphs_idle(void *arg)
 {
-    struct pejld *d = arg;
-    if (d->mode == MODE_ONCE && d->collections_running == 0)
-        loop_stop(d->loop);
+    once_maybe_done(arg);
 }
 
 static int setup(struct pejld *d)
@@ -310,6 +352,12 @@ static int setup(struct pejld *d)
         !(d->grapher = grapher_new(d->loop, &d->config, d->store, on_graphs_idle, d)) ||
         loop_before_sleep(d->loop, commit_before_sleep, d) < 0)
         return -1;
+    if (!(d->outbox = outbox_open(d->config->state_dir, d->loop, d->fetcher.http, err, sizeof err))) {
+        log_err("%s", err);
+        return -1;
+    }
+    outbox_on_settled(d->outbox, on_outbox_settled, d);
+    outbox_use_config(d->outbox, d->config);
     alerting_use_config(d->alerting, d->config, pejld_now(d));
     evaluate_all(d->loop, d); /* the state as restored, checked against what is stored */
     if (d->mode == MODE_DAEMON &&
@@ -327,6 +375,9 @@ static void teardown(struct pejld *d)
         alerting_save(d->alerting, pejld_now(d));
     alerting_free(d->alerting);
     scheduler_free(d->scheduler);
+    outbox_free(d->outbox); /* before the engine its deliveries run on */
+    if (d->notify_timer)
+        loop_cancel_timer(d->loop, d->notify_timer);
     http_free(d->fetcher.http);
     grapher_free(d->grapher);
     store_close(d->store);
@@ -365,7 +416,7 @@ int pejld_run(struct pejld *d)
     } else {
         log_info("pejld %s running: %zu indicators, state in %s", PEJL_VERSION,
                  d->config->n_indicators, d->config->state_dir);
-        notify("READY=1");
+        sd_state("READY=1");
         status = loop_run(d->loop) < 0 ? 1 : 0;
     }
     teardown(d);

@@ -41,6 +41,12 @@ struct http_transfer {
     struct http_transfer *next;                 /* in the host queue */
     struct http_transfer *all_prev, *all_next;  /* every transfer of the engine */
     char *url, *method, *body, *content_type, *cache_key;
+    /* a delivery (http_deliver) rather than a fetch */
+    bool delivery, require_tls;
+    size_t body_len, sent;
+    char *mail_from, *username, *password;
+    struct curl_slist *rcpt, *extra_headers;
+    int64_t timeout_ms;
     CURL *easy;
     struct curl_slist *request_headers;
     struct http_result result;
@@ -353,6 +359,13 @@ static void transfer_free(struct http_transfer *t)
         curl_easy_cleanup(t->easy);
     }
     curl_slist_free_all(t->request_headers);
+    curl_slist_free_all(t->rcpt);
+    curl_slist_free_all(t->extra_headers);
+    free(t->mail_from);
+    free(t->username);
+    if (t->password)
+        memset(t->password, 0, strlen(t->password));
+    free(t->password);
     clear_headers(&t->result);
     free(t->result.body);
     free(t->url);
@@ -381,9 +394,13 @@ static void add_conditional_headers(struct http_transfer *t)
     http_validators_free(&v);
 }
 
+static int setup_delivery(struct http_transfer *t);
+
 static int setup_easy(struct http_transfer *t)
 {
     const struct http_settings *s = &t->engine->settings;
+    if (t->delivery)
+        return setup_delivery(t);
     CURL *c = t->easy = curl_easy_init();
     if (!c)
         return -1;
@@ -421,6 +438,65 @@ static int setup_easy(struct http_transfer *t)
     }
     add_conditional_headers(t);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->request_headers);
+    return 0;
+}
+
+/* SMTP reads the message through this. */
+static size_t on_upload(char *buffer, size_t size, size_t n, void *arg)
+{
+    struct http_transfer *t = arg;
+    size_t room = size * n, left = t->body_len - t->sent, len = left < room ? left : room;
+    memcpy(buffer, t->body + t->sent, len);
+    t->sent += len;
+    return len;
+}
+
+static void setup_smtp(struct http_transfer *t, CURL *c)
+{
+    curl_easy_setopt(c, CURLOPT_MAIL_FROM, t->mail_from);
+    curl_easy_setopt(c, CURLOPT_MAIL_RCPT, t->rcpt);
+    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, on_upload);
+    curl_easy_setopt(c, CURLOPT_READDATA, t);
+    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)t->body_len);
+    curl_easy_setopt(c, CURLOPT_USE_SSL, t->require_tls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
+    if (t->username) {
+        curl_easy_setopt(c, CURLOPT_USERNAME, t->username);
+        curl_easy_setopt(c, CURLOPT_PASSWORD, t->password);
+    }
+}
+
+static int setup_delivery(struct http_transfer *t)
+{
+    const struct http_settings *s = &t->engine->settings;
+    CURL *c = t->easy = curl_easy_init();
+    if (!c)
+        return -1;
+    t->sent = 0;
+    curl_easy_setopt(c, CURLOPT_URL, t->url);
+    curl_easy_setopt(c, CURLOPT_PRIVATE, t);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,smtp,smtps");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* a receiver that moved says so */
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "pejl/" PEJL_VERSION);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)s->connect_timeout_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(t->timeout_ms ? t->timeout_ms : s->timeout_ms));
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L); /* never switched off */
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (s->ca_file)
+        curl_easy_setopt(c, CURLOPT_CAINFO, s->ca_file);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, t->curl_error);
+    if (t->mail_from) {
+        setup_smtp(t, c);
+        return 0;
+    }
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, t->body);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)t->body_len);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->extra_headers);
     return 0;
 }
 
@@ -528,6 +604,8 @@ static void judge(struct http_transfer *t, CURLcode rc, bool *retry, char *why, 
         snprintf(why, len, "%s", t->curl_error[0] ? t->curl_error : curl_easy_strerror(rc));
     else if (status == 429 || status >= 500)
         snprintf(why, len, "HTTP %ld", status);
+    else if (t->delivery && !t->mail_from && (status < 200 || status >= 300))
+        snprintf(why, len, "HTTP %ld", status); /* a receiver takes a notification with 2xx */
     *retry = why[0] && !t->too_big && rc != CURLE_FILESIZE_EXCEEDED &&
              (rc == CURLE_OK || retryable_curl_error(rc));
 }
@@ -561,9 +639,9 @@ static void keep_for_next_time(struct http_transfer *t)
 
 static void finish(struct http_transfer *t)
 {
-    if (!t->result.error[0] && t->result.status == 304)
+    if (!t->delivery && !t->result.error[0] && t->result.status == 304)
         answer_from_cache(t);
-    else if (!t->result.error[0])
+    else if (!t->delivery && !t->result.error[0]) /* nothing of a delivery is cached */
         keep_for_next_time(t);
     if (t->result.error[0]) { /* a failure carries no body, partial or not */
         free(t->result.body);
@@ -586,7 +664,7 @@ static void completed(struct http_engine *e, struct http_transfer *t, CURLcode r
         t->result.status = 200;
     t->host->active--;
     judge(t, rc, &retry, why, sizeof why);
-    if (why[0] && retry && t->result.tries < e->settings.tries) {
+    if (why[0] && retry && !t->delivery && t->result.tries < e->settings.tries) {
         int64_t after = http_parse_retry_after(http_result_header(&t->result, "Retry-After"),
                                                (int64_t)time(NULL));
         int64_t delay = http_retry_delay_ms(&e->settings, t->result.tries + 1, after);
@@ -597,7 +675,7 @@ static void completed(struct http_engine *e, struct http_transfer *t, CURLcode r
     } else {
         if (why[0])
             snprintf(t->result.error, sizeof t->result.error, "%s: %s%s", t->url, why,
-                     retry ? " (gave up after every try)" : "");
+                     retry && !t->delivery ? " (gave up after every try)" : "");
         finish(t); /* frees t */
     }
 }
@@ -650,6 +728,16 @@ int http_configure(struct http_engine *e, const struct http_settings *settings)
     return 0;
 }
 
+static void track(struct http_engine *e, struct http_transfer *t)
+{
+    t->all_next = e->all;
+    if (e->all)
+        e->all->all_prev = t;
+    e->all = t;
+    enqueue(t->host, t);
+    pump(e, t->host);
+}
+
 static char *dup_or_null(const char *s)
 {
     return s ? strdup(s) : NULL;
@@ -672,12 +760,57 @@ struct http_transfer *http_fetch(struct http_engine *e, const struct pejl_reques
         transfer_free(t);
         return NULL;
     }
-    t->all_next = e->all;
-    if (e->all)
-        e->all->all_prev = t;
-    e->all = t;
-    enqueue(t->host, t);
-    pump(e, t->host);
+    track(e, t);
+    return t;
+}
+
+static struct curl_slist *slist_of(const char *const *lines, bool *ok)
+{
+    struct curl_slist *list = NULL;
+    for (size_t i = 0; lines && lines[i]; i++) {
+        struct curl_slist *grown = curl_slist_append(list, lines[i]);
+        if (!grown) {
+            *ok = false;
+            return list;
+        }
+        list = grown;
+    }
+    return list;
+}
+
+struct http_transfer *http_deliver(struct http_engine *e, const struct http_delivery *d,
+                                   http_done_fn done, void *arg)
+{
+    struct http_transfer *t = calloc(1, sizeof *t);
+    bool ok = true;
+    char type[256];
+    if (!t)
+        return NULL;
+    *t = (struct http_transfer){.engine = e, .done = done, .arg = arg, .delivery = true,
+                                .require_tls = d->require_tls, .body_len = d->len,
+                                .timeout_ms = d->timeout_ms};
+    t->url = strdup(d->url);
+    t->body = malloc(d->len + 1);
+    t->mail_from = dup_or_null(d->mail_from);
+    t->username = dup_or_null(d->username);
+    t->password = dup_or_null(d->password);
+    t->rcpt = slist_of(d->rcpt, &ok);
+    t->extra_headers = slist_of(d->headers, &ok);
+    if (d->content_type && !d->mail_from) {
+        snprintf(type, sizeof type, "Content-Type: %s", d->content_type);
+        struct curl_slist *grown = curl_slist_append(t->extra_headers, type);
+        ok = ok && grown;
+        t->extra_headers = grown ? grown : t->extra_headers;
+    }
+    t->host = t->url ? host_get(e, t->url) : NULL;
+    if (!ok || !t->url || !t->body || !t->host || (d->mail_from && !t->mail_from) ||
+        (d->username && (!t->username || !t->password))) {
+        transfer_free(t);
+        return NULL;
+    }
+    memcpy(t->body, d->body, d->len);
+    t->body[d->len] = '\0';
+    track(e, t);
     return t;
 }
 

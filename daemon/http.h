@@ -72,6 +72,25 @@ struct http_transfer *http_fetch(struct http_engine *engine, const struct pejl_r
                                  http_done_fn done, void *arg);
 void http_cancel(struct http_engine *engine, struct http_transfer *transfer);
 
+/* A notification to send: an HTTP POST, or an e-mail over SMTP. A delivery
+ * is tried once (the outbox retries, and remembers across restarts),
+ * follows no redirect, uses no cache; its result has an error unless the
+ * receiver took it (HTTP 2xx, or the SMTP server accepted the message). */
+struct http_delivery {
+    const char *url;                 /* http(s):// or smtp(s):// */
+    const char *body;                /* the POST body, or the whole RFC 5322 message */
+    size_t len;
+    const char *content_type;        /* HTTP */
+    const char *const *headers;      /* HTTP: more "Name: value" lines, NULL-ended */
+    const char *mail_from;           /* SMTP */
+    const char *const *rcpt;         /* SMTP, NULL-ended */
+    const char *username, *password; /* SMTP AUTH; NULL: none */
+    bool require_tls;                /* smtp://: STARTTLS, or fail */
+    int64_t timeout_ms;              /* 0: the engine's */
+};
+struct http_transfer *http_deliver(struct http_engine *engine, const struct http_delivery *delivery,
+                                   http_done_fn done, void *arg);
+
 const char *http_result_header(const struct http_result *result, const char *name);
 
 /* Settings owned by the caller (config) are copied; this frees a copy. */

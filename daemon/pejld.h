@@ -13,6 +13,7 @@
 #include "fetch.h"
 #include "grapher.h"
 #include "loop.h"
+#include "outbox.h"
 #include "scheduler.h"
 #include "store.h"
 
@@ -29,11 +30,14 @@ struct pejld {
     struct scheduler *scheduler;
     struct grapher *grapher;
     struct alerting *alerting;
+    struct outbox *outbox;
+    uint64_t notify_timer;
     int64_t now_override; /* --now: evaluate at this moment instead of the clock's */
     unsigned collections_running;
     unsigned collections_failed;
     bool stopping;
     bool dependents_started; /* --once: the second round has begun */
+    bool once_collected;     /* --once: every collection is done */
 };
 
 /* The moment alerts are evaluated at: --now, or the clock. */

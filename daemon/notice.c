@@ -1,0 +1,376 @@
+/*
+ * notice.c — rendering notifications (see notice.h).
+ */
+#include "notice.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base64.h"
+#include "timestamp.h"
+
+#define WRAP 76
+
+/* A growing text; on allocation failure it stays failed and says so at the end. */
+struct buffer {
+    char *text;
+    size_t len, cap;
+    bool failed;
+};
+
+static void put(struct buffer *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *grown = realloc(b->text, cap);
+        if (!grown) {
+            b->failed = true;
+            return;
+        }
+        b->text = grown, b->cap = cap;
+    }
+    memcpy(b->text + b->len, s, n);
+    b->len += n;
+    b->text[b->len] = '\0';
+}
+
+static void puts_(struct buffer *b, const char *s)
+{
+    put(b, s, strlen(s));
+}
+
+__attribute__((format(printf, 2, 3))) static void putf(struct buffer *b, const char *fmt, ...)
+{
+    char line[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        put(b, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+static char *finished(struct buffer *b, size_t *len)
+{
+    if (b->failed) {
+        free(b->text);
+        return NULL;
+    }
+    *len = b->len;
+    return b->text ? b->text : calloc(1, 1);
+}
+
+/* ---- e-mail ---- */
+
+static const char *state_word(const struct notice *n)
+{
+    return n->resolved ? "RESOLVED" : alert_state_name(n->state);
+}
+
+void notice_subject(const struct notice *n, char *buf, size_t size)
+{
+    snprintf(buf, size, "[pejl] %s %s", state_word(n), n->alert->summary);
+}
+
+static bool ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80 || *s == '\r' || *s == '\n')
+            return false;
+    return true;
+}
+
+/* RFC 2047 encoded words of at most 45 bytes each, cut between characters. */
+static void put_encoded_subject(struct buffer *b, const char *subject)
+{
+    size_t len = strlen(subject);
+    puts_(b, "Subject:");
+    for (size_t at = 0; at < len;) {
+        size_t n = len - at < 45 ? len - at : 45;
+        while (at + n < len && ((unsigned char)subject[at + n] & 0xc0) == 0x80)
+            n--; /* do not split a UTF-8 sequence */
+        char *word = base64_mime(subject + at, n, NULL);
+        if (!word) {
+            b->failed = true;
+            return;
+        }
+        word[strcspn(word, "\r\n")] = '\0';
+        putf(b, " =?UTF-8?B?%s?=\r\n", word);
+        free(word);
+        at += n;
+    }
+}
+
+static void put_wrapped(struct buffer *b, const char *text)
+{
+    size_t col = 0;
+    for (const char *p = text; *p;) {
+        size_t word = strcspn(p, " \n");
+        if (col > 0 && col + 1 + word > WRAP) {
+            puts_(b, "\r\n");
+            col = 0;
+        } else if (col > 0) {
+            puts_(b, " ");
+            col++;
+        }
+        put(b, p, word);
+        col += word;
+        p += word;
+        if (*p == '\n')
+            puts_(b, "\r\n"), col = 0;
+        if (*p)
+            p++;
+    }
+    puts_(b, "\r\n");
+}
+
+static void put_date(struct buffer *b, const char *name, int64_t t)
+{
+    char text[64];
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+    putf(b, "%s: %s\r\n", name, text);
+}
+
+static void put_headers(struct buffer *b, const struct receiver *r, const struct notice *n,
+                        int64_t now, const char *host)
+{
+    char subject[ALERT_SUMMARY_MAX + 32];
+    put_date(b, "Date", now);
+    putf(b, "From: %s\r\n", r->from);
+    puts_(b, "To: ");
+    for (size_t i = 0; i < r->n_to; i++)
+        putf(b, "%s%s", i ? ",\r\n " : "", r->to[i]);
+    puts_(b, "\r\n");
+    notice_subject(n, subject, sizeof subject);
+    if (ascii(subject) && strlen(subject) < 900)
+        putf(b, "Subject: %s\r\n", subject);
+    else
+        put_encoded_subject(b, subject);
+    putf(b, "Message-ID: <pejl.%s.%lld.%s.%lld@%s>\r\n", n->alert->fingerprint,
+         (long long)n->starts_at, state_word(n), (long long)now, host);
+    putf(b, "X-Pejl-Fingerprint: %s\r\nMIME-Version: 1.0\r\n", n->alert->fingerprint);
+}
+
+static void put_fact(struct buffer *b, const char *name, const char *value)
+{
+    if (value && *value)
+        putf(b, "%-12s %s\r\n", name, value);
+}
+
+static void put_body(struct buffer *b, const struct notice *n)
+{
+    char since[TIMESTAMP_TEXT_MAX], starts[TIMESTAMP_TEXT_MAX], line[256];
+    const struct alert *a = n->alert;
+    timestamp_format(a->since, since, sizeof since);
+    timestamp_format(n->starts_at, starts, sizeof starts);
+    put_wrapped(b, a->summary);
+    puts_(b, "\r\n");
+    snprintf(line, sizeof line, "%s (%s)", n->title, a->indicator);
+    put_fact(b, "Indicator:", line);
+    put_fact(b, "Pejlemærke:", label_get(&n->labels, "pejlemaerke"));
+    snprintf(line, sizeof line, "%s%s%s", a->rule, label_get(&n->labels, "target") ? ", target " : "",
+             label_get(&n->labels, "target") ? label_get(&n->labels, "target") : "");
+    put_fact(b, "Rule:", line);
+    snprintf(line, sizeof line, "%s since %s%s%s", n->resolved ? "resolved" : alert_state_name(n->state),
+             since, n->resolved ? "" : ", firing since ", n->resolved ? "" : starts);
+    put_fact(b, "State:", line);
+    put_fact(b, "Latest:", n->latest);
+    put_fact(b, "Target:", n->target);
+    put_fact(b, "Source:", n->source);
+    put_fact(b, "Graph:", n->graph_path[0] ? "attached" : n->graph_url);
+    puts_(b, "\r\n");
+    put_wrapped(b, a->description);
+    puts_(b, "\r\n");
+    putf(b, "Fingerprint %s.\r\n", a->fingerprint);
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *data = NULL;
+    long size;
+    if (f && fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 && size < (16 << 20) &&
+        fseek(f, 0, SEEK_SET) == 0 && (data = malloc((size_t)size)))
+        *len = fread(data, 1, (size_t)size, f);
+    if (f)
+        fclose(f);
+    return data;
+}
+
+/* The graph as a base64 part; false when there is no graph to attach. */
+static bool put_graph(struct buffer *b, const struct notice *n, const char *boundary)
+{
+    size_t len = 0, coded_len;
+    char *png = n->graph_path[0] ? read_file(n->graph_path, &len) : NULL;
+    char *coded = png ? base64_mime(png, len, &coded_len) : NULL;
+    free(png);
+    if (!coded)
+        return false;
+    putf(b, "\r\n--%s\r\nContent-Type: image/png; name=\"%s.png\"\r\n"
+            "Content-Disposition: attachment; filename=\"%s.png\"\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\n",
+         boundary, n->alert->indicator, n->alert->indicator);
+    put(b, coded, coded_len);
+    free(coded);
+    return true;
+}
+
+char *notice_email(const struct receiver *r, const struct notice *n, int64_t now, const char *host,
+                   size_t *len)
+{
+    struct buffer b = {0}, body = {0};
+    char boundary[64];
+    snprintf(boundary, sizeof boundary, "pejl-%s-%lld", n->alert->fingerprint, (long long)now);
+    put_headers(&b, r, n, now, host);
+    put_body(&body, n);
+    struct buffer graph = {0};
+    bool attached = r->attach_graph && put_graph(&graph, n, boundary);
+    const char *text_type = "Content-Type: text/plain; charset=UTF-8\r\n"
+                            "Content-Transfer-Encoding: 8bit\r\n";
+    if (attached)
+        putf(&b, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n--%s\r\n%s\r\n", boundary,
+             boundary, text_type);
+    else
+        putf(&b, "%s\r\n", text_type);
+    put(&b, body.text ? body.text : "", body.len);
+    if (attached) {
+        put(&b, graph.text, graph.len);
+        putf(&b, "\r\n--%s--\r\n", boundary);
+    }
+    b.failed |= body.failed || graph.failed;
+    free(body.text);
+    free(graph.text);
+    return finished(&b, len);
+}
+
+/* ---- JSON ---- */
+
+static json_t *labels_json(const struct label_set *set)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < set->n; i++)
+        json_object_set_new(o, set->items[i].name, json_string(set->items[i].value));
+    return o;
+}
+
+static void annotate(json_t *o, const char *key, const char *value)
+{
+    json_t *s = value && *value ? json_string(value) : NULL;
+    if (s)
+        json_object_set_new(o, key, s);
+}
+
+static json_t *annotations_json(const struct notice *n)
+{
+    json_t *o = json_object();
+    annotate(o, "summary", n->alert->summary);
+    annotate(o, "description", n->alert->description);
+    annotate(o, "title", n->title);
+    annotate(o, "target", n->target);
+    annotate(o, "latest", n->latest);
+    annotate(o, "source", n->source);
+    annotate(o, "graph", n->graph_url);
+    return o;
+}
+
+static json_t *moment(int64_t t)
+{
+    char text[TIMESTAMP_TEXT_MAX];
+    timestamp_format(t, text, sizeof text);
+    return json_string(text);
+}
+
+static json_t *webhook_alert(const struct notice *n)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "status", json_string(n->resolved ? "resolved" : "firing"));
+    json_object_set_new(o, "labels", labels_json(&n->labels));
+    json_object_set_new(o, "annotations", annotations_json(n));
+    json_object_set_new(o, "startsAt", moment(n->starts_at));
+    json_object_set_new(o, "endsAt", n->resolved ? moment(n->ends_at)
+                                                 : json_string("0001-01-01T00:00:00Z"));
+    json_object_set_new(o, "generatorURL", json_string(n->generator_url));
+    json_object_set_new(o, "fingerprint", json_string(n->alert->fingerprint));
+    return o;
+}
+
+/* What every alert of the group has in common (labels or annotations). */
+static json_t *common(json_t *alerts, const char *member)
+{
+    json_t *first = json_object_get(json_array_get(alerts, 0), member), *value, *alert;
+    json_t *shared = json_object();
+    const char *key;
+    size_t i;
+    json_object_foreach(first, key, value) {
+        bool everywhere = true;
+        json_array_foreach(alerts, i, alert)
+            everywhere &= json_equal(json_object_get(json_object_get(alert, member), key), value);
+        if (everywhere)
+            json_object_set(shared, key, value);
+    }
+    return shared;
+}
+
+static char *dumped(json_t *doc, size_t *len)
+{
+    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    if (text)
+        *len = strlen(text);
+    return text;
+}
+
+char *notice_webhook(const struct receiver *r, const struct route *route, const struct notice *n,
+                     size_t count, const char *external_url, size_t *len)
+{
+    json_t *alerts = json_array(), *doc = json_object();
+    bool firing = false;
+    struct buffer key = {0};
+    for (size_t i = 0; i < count; i++) {
+        json_array_append_new(alerts, webhook_alert(&n[i]));
+        firing |= !n[i].resolved;
+    }
+    puts_(&key, "{}/{");
+    for (size_t i = 0; route && i < route->n_match; i++)
+        putf(&key, "%s%s=\"%s\"", i ? "," : "", route->match[i].label, route->match[i].value);
+    putf(&key, "}:{receiver=\"%s\"}", r->name);
+    json_object_set_new(doc, "version", json_string("4"));
+    json_object_set_new(doc, "groupKey", json_string(key.text ? key.text : ""));
+    json_object_set_new(doc, "truncatedAlerts", json_integer(0));
+    json_object_set_new(doc, "status", json_string(firing ? "firing" : "resolved"));
+    json_object_set_new(doc, "receiver", json_string(r->name));
+    json_object_set_new(doc, "groupLabels", json_object());
+    json_object_set_new(doc, "commonLabels", common(alerts, "labels"));
+    json_object_set_new(doc, "commonAnnotations", common(alerts, "annotations"));
+    json_object_set_new(doc, "externalURL", json_string(external_url ? external_url : ""));
+    json_object_set_new(doc, "alerts", alerts);
+    free(key.text);
+    return dumped(doc, len);
+}
+
+char *notice_alertmanager(const struct notice *n, size_t count, int64_t ends_by, size_t *len)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < count; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "labels", labels_json(&n[i].labels));
+        json_object_set_new(o, "annotations", annotations_json(&n[i]));
+        json_object_set_new(o, "startsAt", moment(n[i].starts_at));
+        json_object_set_new(o, "endsAt", moment(n[i].resolved ? n[i].ends_at : ends_by));
+        if (n[i].generator_url[0])
+            json_object_set_new(o, "generatorURL", json_string(n[i].generator_url));
+        json_array_append_new(list, o);
+    }
+    return dumped(list, len);
+}

@@ -1,0 +1,50 @@
+/*
+ * notice.h — one alert as it goes out in a notification, and the three
+ * shapes it goes out in: an e-mail (RFC 5322, UTF-8 plain text, the
+ * indicator's PNG graph attached on request), the Prometheus Alertmanager
+ * webhook JSON (version "4") and Alertmanager's API v2 alert list.
+ *
+ * Pure functions: the caller gathers the facts (notifier.c) and sends the
+ * text (outbox.c). The same notice always renders to the same bytes, given
+ * the same `now`, so a re-sent notification is recognisably the same.
+ */
+#ifndef PEJL_NOTICE_H
+#define PEJL_NOTICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alert.h"
+#include "receiver.h"
+
+struct notice {
+    const struct alert *alert;
+    struct label_set labels; /* as sent: a resolved notice keeps the severity it fired with */
+    enum alert_state state;  /* the state notified (OK: resolved) */
+    bool resolved;
+    int64_t starts_at, ends_at;
+    /* annotations beyond summary and description */
+    char title[160];         /* the indicator's title */
+    char target[160];        /* "350 mia. kr. in 2030" */
+    char latest[96];         /* "2024: 189 mia. kr." */
+    char source[160];        /* "statbank SITC2R4" */
+    char graph_path[512];    /* the PNG to attach; "" when none */
+    char graph_url[512];     /* where people see it; "" when pejl has no external_url */
+    char generator_url[512];
+};
+
+/* The e-mail: headers, and a text body or a multipart one with the graph.
+ * NULL when out of memory. `host` goes into the Message-ID. */
+char *notice_email(const struct receiver *r, const struct notice *n, int64_t now, const char *host,
+                   size_t *len);
+/* The e-mail's subject line, unencoded (for logs and tests). */
+void notice_subject(const struct notice *n, char *buf, size_t size);
+/* Alertmanager's webhook JSON for a group of notices to receiver `r` by `route`. */
+char *notice_webhook(const struct receiver *r, const struct route *route, const struct notice *n,
+                     size_t count, const char *external_url, size_t *len);
+/* Alertmanager's POST /api/v2/alerts body; a firing alert is pushed with
+ * endsAt `ends_by` (Alertmanager resolves it then unless pushed again). */
+char *notice_alertmanager(const struct notice *n, size_t count, int64_t ends_by, size_t *len);
+
+#endif

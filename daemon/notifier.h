@@ -1,0 +1,31 @@
+/*
+ * notifier.h — which receiver hears about which alert, and when: after
+ * every evaluation pass (and when a wait runs out) each alert is matched
+ * against the routes; a receiver is told when an alert starts firing
+ * (after the route's group_wait, so alerts that start together go
+ * together), when its state changes, again every repeat_interval while it
+ * fires, and when it is resolved (send_resolved). Silenced alerts keep
+ * their state and are not told. What each receiver was last told is kept
+ * in the alert state (notify marks), so a restart repeats nothing.
+ *
+ * Notifications are rendered here (notice.h) and queued in the outbox;
+ * an alert whose notification the full outbox refuses stays due.
+ */
+#ifndef PEJL_NOTIFIER_H
+#define PEJL_NOTIFIER_H
+
+#include <stdint.h>
+
+#include "alerting.h"
+#include "config.h"
+#include "outbox.h"
+#include "store.h"
+
+/* Queues what is due at `now`; returns when something next falls due
+ * (a group_wait or repeat_interval running out), 0 when nothing will.
+ * `no_wait`: group_wait is over already (pejld --once notifies once, at
+ * the end, with every alert of the run). */
+int64_t notifier_run(struct alerting *alerting, const struct config *config,
+                     const struct store *store, struct outbox *outbox, int64_t now, bool no_wait);
+
+#endif

@@ -1,0 +1,520 @@
+/*
+ * outbox.c — the durable outbox (see outbox.h).
+ */
+#include "outbox.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "atomic_file.h"
+#include "log.h"
+#include "sha256.h"
+#include "store.h"
+#include "timestamp.h"
+
+#define OUTBOX_FORMAT "pejl-outbox 1"
+
+struct entry {
+    struct outbox *outbox;
+    char id[48]; /* the file name stem; ids sort in the order they were queued */
+    char receiver[RECEIVER_NAME_MAX + 1];
+    char *summary, *fingerprints, *payload;
+    size_t len;
+    int64_t created_at;
+    unsigned attempts;          /* by this process */
+    int64_t next_attempt_ms;    /* loop clock */
+    struct http_transfer *transfer;
+    bool receiver_missing;      /* logged once */
+};
+
+struct outbox {
+    char *dir, *log_path;
+    struct loop *loop;
+    struct http_engine *http;
+    const struct config *config;
+    struct entry **entries;
+    size_t n, cap;
+    unsigned seq;
+    uint64_t timer;
+    bool full_logged;
+    void (*settled)(void *arg);
+    void *settled_arg;
+};
+
+static void pump(struct outbox *ob);
+
+/* ---- entries and their files ---- */
+
+static void entry_free(struct entry *e)
+{
+    if (!e)
+        return;
+    free(e->summary);
+    free(e->fingerprints);
+    free(e->payload);
+    free(e);
+}
+
+static char *entry_path(const struct outbox *ob, const char *id, const char *sub)
+{
+    char *path;
+    return asprintf(&path, "%s/%s%s%s.json", ob->dir, sub, *sub ? "/" : "", id) < 0 ? NULL : path;
+}
+
+static int remember(struct outbox *ob, struct entry *e)
+{
+    if (ob->n == ob->cap) {
+        size_t cap = ob->cap ? ob->cap * 2 : 64;
+        struct entry **grown = realloc(ob->entries, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        ob->entries = grown, ob->cap = cap;
+    }
+    ob->entries[ob->n++] = e;
+    return 0;
+}
+
+static void forget(struct outbox *ob, struct entry *e)
+{
+    for (size_t i = 0; i < ob->n; i++)
+        if (ob->entries[i] == e) {
+            memmove(ob->entries + i, ob->entries + i + 1, (ob->n - i - 1) * sizeof *ob->entries);
+            ob->n--;
+            break;
+        }
+    entry_free(e);
+}
+
+static char *entry_text(const struct entry *e)
+{
+    char created[TIMESTAMP_TEXT_MAX];
+    timestamp_format(e->created_at, created, sizeof created);
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s%}", "format", OUTBOX_FORMAT, "id",
+                            e->id, "receiver", e->receiver, "created_at", created, "summary",
+                            e->summary, "fingerprints", e->fingerprints, "payload", e->payload,
+                            e->len);
+    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    return text;
+}
+
+static struct entry *entry_new(struct outbox *ob, const struct outbox_item *item)
+{
+    struct entry *e = calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    e->outbox = ob;
+    e->created_at = (int64_t)time(NULL);
+    snprintf(e->id, sizeof e->id, "%lld-%06u-%d", (long long)e->created_at, ob->seq++ % 1000000,
+             (int)getpid());
+    snprintf(e->receiver, sizeof e->receiver, "%s", item->receiver);
+    e->summary = strdup(item->summary ? item->summary : "");
+    e->fingerprints = strdup(item->fingerprints ? item->fingerprints : "");
+    e->payload = malloc(item->len + 1);
+    if (!e->summary || !e->fingerprints || !e->payload) {
+        entry_free(e);
+        return NULL;
+    }
+    memcpy(e->payload, item->payload, item->len);
+    e->payload[item->len] = '\0';
+    e->len = item->len;
+    return e;
+}
+
+bool outbox_full(const struct outbox *ob)
+{
+    return ob->config && ob->n >= ob->config->outbox.max_entries;
+}
+
+int outbox_add(struct outbox *ob, const struct outbox_item *item, bool urgent)
+{
+    char err[512];
+    if (outbox_full(ob) && !urgent) {
+        if (!ob->full_logged)
+            log_err("outbox: full (%zu undelivered, outbox.max); new notifications wait in the "
+                    "alert state until there is room: check the receivers", ob->n);
+        ob->full_logged = true;
+        return -1;
+    }
+    struct entry *e = entry_new(ob, item);
+    char *text = e ? entry_text(e) : NULL, *path = e ? entry_path(ob, e->id, "") : NULL;
+    int rc = text && path ? atomic_file_write(path, text, strlen(text), 0600, err, sizeof err)
+                          : (snprintf(err, sizeof err, "out of memory"), -1);
+    if (rc == 0 && remember(ob, e) < 0) {
+        unlink(path); /* not remembered: not queued */
+        rc = -1, snprintf(err, sizeof err, "out of memory");
+    }
+    if (rc < 0) {
+        log_err("outbox: notification for %s not queued: %s", item->receiver, err);
+        entry_free(e);
+    }
+    free(text);
+    free(path);
+    if (rc == 0)
+        pump(ob);
+    return rc;
+}
+
+size_t outbox_size(const struct outbox *ob)
+{
+    return ob->n;
+}
+
+/* ---- the notification log ---- */
+
+/* One line per outcome; what was sent to whom, when. */
+static void log_outcome(struct outbox *ob, const struct entry *e, const char *outcome,
+                        const struct http_result *r)
+{
+    char now[TIMESTAMP_TEXT_MAX], *line = NULL;
+    timestamp_format((int64_t)time(NULL), now, sizeof now);
+    int fd = open(ob->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 ||
+        asprintf(&line, "%s %s id=%s receiver=%s tries=%u status=%ld alerts=%s summary=\"%s\"%s%s\n",
+                 now, outcome, e->id, e->receiver, e->attempts, r->status, e->fingerprints,
+                 e->summary, r->error[0] ? " error=" : "", r->error) < 0 ||
+        write_all(fd, line, strlen(line)) < 0 || fdatasync(fd) < 0)
+        log_err("outbox: cannot write %s: %s", ob->log_path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    free(line);
+}
+
+/* ---- delivery ---- */
+
+static const struct receiver *receiver_of(const struct outbox *ob, const char *name)
+{
+    for (size_t i = 0; ob->config && i < ob->config->n_receivers; i++)
+        if (strcmp(ob->config->receivers[i].name, name) == 0)
+            return &ob->config->receivers[i];
+    return NULL;
+}
+
+/* 4xx other than 408 and 429: the receiver will never take this one. */
+static bool refused_for_good(const struct http_result *r, const struct receiver *rc)
+{
+    return rc->type != RECEIVER_EMAIL && r->status >= 400 && r->status < 500 && r->status != 408 &&
+           r->status != 429;
+}
+
+static int64_t retry_delay_ms(const struct outbox_settings *s, unsigned attempts)
+{
+    int64_t delay = s->backoff_ms;
+    for (unsigned i = 1; i < attempts && delay < s->max_backoff_ms; i++)
+        delay *= 2;
+    if (delay > s->max_backoff_ms)
+        delay = s->max_backoff_ms;
+    return delay / 2 + (int64_t)arc4random_uniform((uint32_t)(delay / 2 + 1)); /* jitter */
+}
+
+static void move_to_failed(struct outbox *ob, const struct entry *e)
+{
+    char *from = entry_path(ob, e->id, ""), *to = entry_path(ob, e->id, "failed"), *dir = NULL;
+    char err[256];
+    if (from && to && asprintf(&dir, "%s/failed", ob->dir) >= 0 &&
+        make_directories(dir, err, sizeof err) == 0 && rename(from, to) == 0)
+        log_err("outbox: %s refused notification %s for good; kept as %s", e->receiver, e->id, to);
+    else
+        log_err("outbox: %s refused notification %s for good, and it could not be moved to "
+                "failed/; it stays and will be tried again", e->receiver, e->id);
+    free(from);
+    free(to);
+    free(dir);
+}
+
+static void on_delivered(void *arg, const struct http_result *r)
+{
+    struct entry *e = arg;
+    struct outbox *ob = e->outbox;
+    const struct receiver *rc = receiver_of(ob, e->receiver);
+    e->transfer = NULL;
+    if (!r->error[0]) {
+        log_outcome(ob, e, "delivered", r);
+        char *path = entry_path(ob, e->id, "");
+        if (path && unlink(path) < 0)
+            log_err("outbox: delivered %s but cannot remove %s: %s; it may be sent again", e->id,
+                    path, strerror(errno));
+        free(path);
+        log_info("outbox: %s delivered to %s (%u %s)", e->id, e->receiver, e->attempts,
+                 e->attempts == 1 ? "try" : "tries");
+        forget(ob, e);
+    } else if (rc && refused_for_good(r, rc)) {
+        log_outcome(ob, e, "refused", r);
+        move_to_failed(ob, e);
+        forget(ob, e);
+    } else {
+        int64_t delay = retry_delay_ms(&ob->config->outbox, e->attempts);
+        e->next_attempt_ms = loop_now_ms() + delay;
+        log_warn("outbox: %s to %s failed (try %u): %s; next try in %.1f s", e->id, e->receiver,
+                 e->attempts, r->error, (double)delay / 1000);
+    }
+    pump(ob);
+}
+
+/* The signature header of a webhook body; "" without a secret. */
+static void signature(const struct receiver *rc, const struct entry *e, char *line, size_t size)
+{
+    unsigned char mac[SHA256_DIGEST_SIZE];
+    char hex[2 * SHA256_DIGEST_SIZE + 1];
+    line[0] = '\0';
+    if (!rc->secret)
+        return;
+    hmac_sha256(rc->secret, rc->secret_len, e->payload, e->len, mac);
+    hex_encode(mac, sizeof mac, hex);
+    snprintf(line, size, "X-Pejl-Signature: sha256=%s", hex);
+}
+
+static struct http_transfer *send_http(struct outbox *ob, const struct receiver *rc, struct entry *e)
+{
+    char sig[128], *url = NULL, *lines[34] = {0};
+    size_t n = 0;
+    signature(rc, e, sig, sizeof sig);
+    if (sig[0])
+        lines[n++] = sig;
+    for (size_t i = 0; i < rc->n_headers && n < 32; i++)
+        if (asprintf(&lines[n], "%s: %s", rc->headers[i].name, rc->headers[i].value) >= 0)
+            n++;
+    size_t ulen = strlen(rc->url);
+    bool am = rc->type == RECEIVER_ALERTMANAGER;
+    if (asprintf(&url, "%.*s%s", (int)(ulen && rc->url[ulen - 1] == '/' ? ulen - 1 : ulen), rc->url,
+                 am ? "/api/v2/alerts" : "") < 0)
+        url = NULL;
+    struct http_delivery d = {.url = url, .body = e->payload, .len = e->len,
+                              .content_type = "application/json",
+                              .headers = (const char *const *)lines,
+                              .timeout_ms = ob->config->outbox.timeout_ms};
+    struct http_transfer *t = url ? http_deliver(ob->http, &d, on_delivered, e) : NULL;
+    for (size_t i = sig[0] ? 1 : 0; i < n; i++)
+        free(lines[i]);
+    free(url);
+    return t;
+}
+
+static struct http_transfer *send_email(struct outbox *ob, const struct receiver *rc, struct entry *e)
+{
+    struct http_delivery d = {.url = rc->url, .body = e->payload, .len = e->len,
+                              .mail_from = rc->from, .rcpt = (const char *const *)rc->to,
+                              .username = rc->username, .password = rc->password,
+                              .require_tls = rc->starttls,
+                              .timeout_ms = ob->config->outbox.timeout_ms};
+    char **rcpt = calloc(rc->n_to + 1, sizeof *rcpt); /* NULL-ended */
+    if (!rcpt)
+        return NULL;
+    memcpy(rcpt, rc->to, rc->n_to * sizeof *rcpt);
+    d.rcpt = (const char *const *)rcpt;
+    struct http_transfer *t = http_deliver(ob->http, &d, on_delivered, e);
+    free(rcpt);
+    return t;
+}
+
+static void start(struct outbox *ob, struct entry *e)
+{
+    const struct receiver *rc = receiver_of(ob, e->receiver);
+    if (!rc) {
+        if (!e->receiver_missing)
+            log_warn("outbox: %s is for receiver %s, which the config no longer has; it waits "
+                     "for that receiver to come back", e->id, e->receiver);
+        e->receiver_missing = true;
+        return;
+    }
+    e->receiver_missing = false;
+    e->attempts++;
+    e->transfer = rc->type == RECEIVER_EMAIL ? send_email(ob, rc, e) : send_http(ob, rc, e);
+    if (!e->transfer) {
+        e->next_attempt_ms = loop_now_ms() + retry_delay_ms(&ob->config->outbox, e->attempts);
+        log_err("outbox: cannot start delivering %s to %s (out of memory?)", e->id, e->receiver);
+    }
+}
+
+static bool receiver_busy(const struct outbox *ob, const char *receiver)
+{
+    for (size_t i = 0; i < ob->n; i++)
+        if (ob->entries[i]->transfer && strcmp(ob->entries[i]->receiver, receiver) == 0)
+            return true;
+    return false;
+}
+
+static void on_timer(struct loop *loop, void *arg)
+{
+    (void)loop;
+    struct outbox *ob = arg;
+    ob->timer = 0;
+    pump(ob);
+}
+
+/* Starts what is due, one delivery per receiver at a time, oldest first. */
+static void pump(struct outbox *ob)
+{
+    int64_t now = loop_now_ms(), next = INT64_MAX;
+    if (!ob->config)
+        return;
+    for (size_t i = 0; i < ob->n; i++) {
+        struct entry *e = ob->entries[i];
+        if (e->transfer || receiver_busy(ob, e->receiver))
+            continue;
+        if (e->next_attempt_ms <= now)
+            start(ob, e);
+        else if (e->next_attempt_ms < next)
+            next = e->next_attempt_ms;
+    }
+    if (ob->n < ob->config->outbox.max_entries)
+        ob->full_logged = false;
+    if (ob->timer)
+        loop_cancel_timer(ob->loop, ob->timer);
+    ob->timer = next == INT64_MAX ? 0 : loop_add_timer(ob->loop, next - now, on_timer, ob);
+    if (ob->settled && outbox_settled(ob))
+        ob->settled(ob->settled_arg);
+}
+
+bool outbox_settled(const struct outbox *ob)
+{
+    for (size_t i = 0; i < ob->n; i++)
+        if (ob->entries[i]->transfer || (!ob->entries[i]->attempts && !ob->entries[i]->receiver_missing))
+            return false;
+    return true;
+}
+
+void outbox_on_settled(struct outbox *ob, void (*fn)(void *arg), void *arg)
+{
+    ob->settled = fn;
+    ob->settled_arg = arg;
+}
+
+void outbox_use_config(struct outbox *ob, const struct config *config)
+{
+    ob->config = config;
+    pump(ob);
+}
+
+/* ---- start-up ---- */
+
+static int by_id(const void *a, const void *b)
+{
+    return strcmp((*(struct entry *const *)a)->id, (*(struct entry *const *)b)->id);
+}
+
+static char *string_copy(json_t *doc, const char *key, size_t *len)
+{
+    json_t *v = json_object_get(doc, key);
+    if (!json_is_string(v))
+        return NULL;
+    char *copy = malloc(json_string_length(v) + 1);
+    if (copy) {
+        memcpy(copy, json_string_value(v), json_string_length(v) + 1);
+        if (len)
+            *len = json_string_length(v);
+    }
+    return copy;
+}
+
+/* One queued notification from its file; NULL (and logged) when damaged. */
+static struct entry *load_entry(struct outbox *ob, const char *path)
+{
+    json_error_t jerr;
+    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr), *v;
+    struct entry *e = calloc(1, sizeof *e);
+    int64_t created = 0;
+    bool ok = e && doc && json_is_string(v = json_object_get(doc, "format")) &&
+              strcmp(json_string_value(v), OUTBOX_FORMAT) == 0 &&
+              json_is_string(v = json_object_get(doc, "id")) && json_string_length(v) < sizeof e->id &&
+              json_is_string(v = json_object_get(doc, "receiver")) &&
+              json_string_length(v) < sizeof e->receiver &&
+              json_is_string(v = json_object_get(doc, "created_at")) &&
+              timestamp_parse(json_string_value(v), &created) == 0;
+    if (ok) {
+        e->outbox = ob;
+        e->created_at = created;
+        snprintf(e->id, sizeof e->id, "%s", json_string_value(json_object_get(doc, "id")));
+        snprintf(e->receiver, sizeof e->receiver, "%s", json_string_value(json_object_get(doc, "receiver")));
+        e->summary = string_copy(doc, "summary", NULL);
+        e->fingerprints = string_copy(doc, "fingerprints", NULL);
+        e->payload = string_copy(doc, "payload", &e->len);
+        ok = e->summary && e->fingerprints && e->payload;
+    }
+    if (!ok) {
+        log_err("outbox: %s is damaged (%s); it is left where it is and not sent: look at it, "
+                "then remove it", path, doc ? "a member is missing or wrong" : jerr.text);
+        entry_free(e);
+        e = NULL;
+    }
+    json_decref(doc);
+    return e;
+}
+
+static bool queued_name(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 5 && strcmp(name + n - 5, ".json") == 0 && name[0] != '.';
+}
+
+static int load_entries(struct outbox *ob, char *err, size_t errlen)
+{
+    DIR *d = opendir(ob->dir);
+    struct dirent *de;
+    if (!d) {
+        snprintf(err, errlen, "%s: %s", ob->dir, strerror(errno));
+        return -1;
+    }
+    while ((de = readdir(d))) {
+        char *path = NULL;
+        if (!queued_name(de->d_name) || asprintf(&path, "%s/%s", ob->dir, de->d_name) < 0) {
+            if (strstr(de->d_name, ".json.tmp")) /* a write a crash interrupted: never queued */
+                unlinkat(dirfd(d), de->d_name, 0);
+            continue;
+        }
+        struct entry *e = load_entry(ob, path);
+        if (e && remember(ob, e) < 0)
+            entry_free(e);
+        free(path);
+    }
+    closedir(d);
+    qsort(ob->entries, ob->n, sizeof *ob->entries, by_id);
+    if (ob->n)
+        log_info("outbox: %zu undelivered notification%s from before; sending", ob->n,
+                 ob->n == 1 ? "" : "s");
+    return 0;
+}
+
+struct outbox *outbox_open(const char *state_dir, struct loop *loop, struct http_engine *http,
+                           char *err, size_t errlen)
+{
+    struct outbox *ob = calloc(1, sizeof *ob);
+    if (!ob || asprintf(&ob->dir, "%s/outbox", state_dir) < 0 ||
+        asprintf(&ob->log_path, "%s/notifications.log", state_dir) < 0) {
+        snprintf(err, errlen, "out of memory");
+        outbox_free(ob);
+        return NULL;
+    }
+    ob->loop = loop;
+    ob->http = http;
+    if (make_directories(ob->dir, err, errlen) < 0 || load_entries(ob, err, errlen) < 0) {
+        outbox_free(ob);
+        return NULL;
+    }
+    return ob;
+}
+
+void outbox_free(struct outbox *ob)
+{
+    if (!ob)
+        return;
+    for (size_t i = 0; i < ob->n; i++) {
+        if (ob->entries[i]->transfer)
+            http_cancel(ob->http, ob->entries[i]->transfer);
+        entry_free(ob->entries[i]);
+    }
+    if (ob->timer)
+        loop_cancel_timer(ob->loop, ob->timer);
+    free(ob->entries);
+    free(ob->dir);
+    free(ob->log_path);
+    free(ob);
+}

@@ -1,0 +1,54 @@
+/*
+ * outbox.h — notifications on their way out, durable and at least once.
+ *
+ * Every notification is written to STATE/outbox/ID.json (write-temp,
+ * fsync, rename) before anything is sent, then delivered from the event
+ * loop without blocking it (http_deliver). A delivery that fails is tried
+ * again with exponential backoff and jitter, for as long as it takes; one
+ * a receiver refuses for good (HTTP 4xx) is moved to STATE/outbox/failed/
+ * with a loud log line. A delivered one is recorded in
+ * STATE/notifications.log (what, to whom, when), then its file is removed:
+ * a crash in between sends it once more, with the same content, so the
+ * receiver can tell. After a restart whatever is in the outbox is sent.
+ *
+ * The outbox is bounded (outbox.max): when full, outbox_add refuses and
+ * the caller keeps the notification due — nothing is dropped.
+ */
+#ifndef PEJL_OUTBOX_H
+#define PEJL_OUTBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "http.h"
+#include "loop.h"
+
+struct outbox;
+
+struct outbox_item {
+    const char *receiver;
+    const char *summary;      /* one line, for the log */
+    const char *fingerprints; /* "fp1,fp2", for the log */
+    const char *payload;      /* the message or body, as sent */
+    size_t len;
+};
+
+struct outbox *outbox_open(const char *state_dir, struct loop *loop, struct http_engine *http,
+                           char *err, size_t errlen);
+void outbox_free(struct outbox *ob);
+/* The receivers and settings deliveries use from now on (borrowed). */
+void outbox_use_config(struct outbox *ob, const struct config *config);
+/* Queues one notification; -1 when the outbox is full (`urgent` may pass
+ * the bound: the notice that it is full) or it could not be written. */
+int outbox_add(struct outbox *ob, const struct outbox_item *item, bool urgent);
+size_t outbox_size(const struct outbox *ob);
+bool outbox_full(const struct outbox *ob);
+/* True when nothing is in flight and every entry has been tried at least
+ * once by this process (pejld --once waits for that). */
+bool outbox_settled(const struct outbox *ob);
+/* Called when the outbox becomes settled (for --once). */
+void outbox_on_settled(struct outbox *ob, void (*fn)(void *arg), void *arg);
+
+#endif
