@@ -354,8 +354,8 @@ static void on_timer(struct loop *loop, void *arg)
 static void pump(struct outbox *ob)
 {
     int64_t now = loop_now_ms(), next = INT64_MAX;
-    if (!ob->config)
-        return;
+    if (!ob->config || !ob->http)
+        return; /* not configured yet, or a test that only queues */
     for (size_t i = 0; i < ob->n; i++) {
         struct entry *e = ob->entries[i];
         if (e->transfer || receiver_busy(ob, e->receiver))
