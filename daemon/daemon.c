@@ -52,7 +52,7 @@ static void notify_due(struct loop *loop, void *arg);
 static void notify_receivers(struct pejld *d)
 {
     int64_t now = pejld_now(d), next;
-    if (!d->outbox || (d->mode == MODE_ONCE && !d->once_collected))
+    if (!d->outbox || (d->mode == MODE_ONCE && !d->once_notified))
         return; /* --once tells the receivers once, at the end */
     next = notifier_run(d->alerting, d->config, d->store, d->outbox, now, d->mode == MODE_ONCE);
     if (d->notify_timer)
@@ -95,10 +95,17 @@ static void start_once(struct pejld *d, bool dependents)
 
 /* --once ends when every collection is stored, every graph drawn, and
  * every notification tried once (the rest waits in the outbox). */
+static void notify_receivers(struct pejld *d);
+
 static void once_maybe_done(struct pejld *d)
 {
-    if (d->mode == MODE_ONCE && d->collections_running == 0 && d->dependents_started &&
-        !grapher_busy(d->grapher) && (!d->outbox || outbox_settled(d->outbox)))
+    if (d->mode != MODE_ONCE || !d->once_collected || grapher_busy(d->grapher))
+        return;
+    if (!d->once_notified) { /* the graphs are drawn: e-mail can attach them */
+        d->once_notified = true;
+        notify_receivers(d);
+    }
+    if (!d->outbox || outbox_settled(d->outbox))
         loop_stop(d->loop);
 }
 
@@ -113,7 +120,6 @@ static void once_collected(struct pejld *d)
     for (size_t i = 0; i < d->config->n_indicators; i++)
         grapher_request(d->grapher, d->config->indicators[i].id);
     d->once_collected = true;
-    notify_receivers(d);
     once_maybe_done(d);
 }
 

@@ -38,6 +38,7 @@ struct pejld {
     bool stopping;
     bool dependents_started; /* --once: the second round has begun */
     bool once_collected;     /* --once: every collection is done */
+    bool once_notified;      /* --once: and the graphs drawn, the receivers told */
 };
 
 /* The moment alerts are evaluated at: --now, or the clock. */
