@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fnv.h"
@@ -22,7 +23,8 @@ struct pass {
     const struct config *config;
     const struct store *store;
     struct outbox *outbox;
-    int64_t now, next_due;
+    int64_t now, next_due; /* evaluation time: alerts' times are in it (--now moves it) */
+    int64_t clock;         /* the real time: e-mail dates, Alertmanager's endsAt */
     bool no_wait;
     char host[256];
 };
@@ -129,9 +131,11 @@ static struct notice *add_notice(struct batch *b, const struct pass *p, const st
         b->notices = grown, b->cap = cap;
     }
     struct notice *n = &b->notices[b->n++];
+    int64_t ends = a->ends_at ? a->ends_at : p->now;
+    if (ends < a->starts_at) /* --now moved back in time: an end never comes before its start */
+        ends = a->starts_at;
     *n = (struct notice){.alert = a, .labels = *labels, .resolved = resolved, .state = state,
-                         .starts_at = a->starts_at,
-                         .ends_at = resolved ? (a->ends_at ? a->ends_at : p->now) : 0};
+                         .starts_at = a->starts_at, .ends_at = resolved ? ends : 0};
     describe(p, n);
     return n;
 }
@@ -229,7 +233,7 @@ static bool send_batch(struct pass *p, const struct route *r, const struct recei
     if (rc->type == RECEIVER_EMAIL) {
         for (size_t i = 0; i < b->n; i++) {
             notice_subject(&b->notices[i], subject, sizeof subject);
-            char *mail = notice_email(rc, &b->notices[i], p->now, p->host, &len);
+            char *mail = notice_email(rc, &b->notices[i], p->clock, p->host, &len);
             if (queue(p, rc, subject, b->notices[i].alert->fingerprint, mail, len, false) == 0)
                 mark_told(p, rc, &b->notices[i]);
             else
@@ -239,7 +243,7 @@ static bool send_batch(struct pass *p, const struct route *r, const struct recei
     }
     char *body = rc->type == RECEIVER_WEBHOOK
                      ? notice_webhook(rc, r, b->notices, b->n, p->config->external_url, &len)
-                     : notice_alertmanager(b->notices, b->n, p->now + 4 * rc->resend_s, &len);
+                     : notice_alertmanager(b->notices, b->n, p->clock + 4 * rc->resend_s, &len);
     fingerprints(b->notices, b->n, fps, sizeof fps);
     notice_subject(&b->notices[0], subject, sizeof subject);
     if (b->n > 1)
@@ -280,10 +284,10 @@ static void tell_full(struct pass *p, const struct receiver *rc)
     char subject[ALERT_SUMMARY_MAX + 32];
     size_t len = 0;
     notice_subject(&n, subject, sizeof subject);
-    char *payload = rc->type == RECEIVER_EMAIL ? notice_email(rc, &n, p->now, p->host, &len)
+    char *payload = rc->type == RECEIVER_EMAIL ? notice_email(rc, &n, p->clock, p->host, &len)
                     : rc->type == RECEIVER_WEBHOOK
                         ? notice_webhook(rc, NULL, &n, 1, p->config->external_url, &len)
-                        : notice_alertmanager(&n, 1, p->now + 4 * rc->resend_s, &len);
+                        : notice_alertmanager(&n, 1, p->clock + 4 * rc->resend_s, &len);
     if (queue(p, rc, subject, full.fingerprint, payload, len, true) == 0)
         m->state = ALERT_CRITICAL, m->at = p->now, m->starts_at = p->now;
 }
@@ -336,7 +340,7 @@ int64_t notifier_run(struct alerting *alerting, const struct config *config,
 {
     struct pass p = {.alerting = alerting, .ledger = alerting_ledger_for_update(alerting),
                      .config = config, .store = store, .outbox = outbox, .now = now,
-                     .no_wait = no_wait};
+                     .no_wait = no_wait, .clock = (int64_t)time(NULL)};
     if (gethostname(p.host, sizeof p.host - 1) < 0 || !p.host[0])
         snprintf(p.host, sizeof p.host, "localhost");
     for (size_t ri = 0; ri < config->n_receivers; ri++) {

@@ -376,9 +376,12 @@ static void pump(struct outbox *ob)
 
 bool outbox_settled(const struct outbox *ob)
 {
-    for (size_t i = 0; i < ob->n; i++)
-        if (ob->entries[i]->transfer || (!ob->entries[i]->attempts && !ob->entries[i]->receiver_missing))
+    unsigned tries = ob->config && ob->config->http.tries > 0 ? (unsigned)ob->config->http.tries : 1;
+    for (size_t i = 0; i < ob->n; i++) {
+        const struct entry *e = ob->entries[i];
+        if (e->transfer || (e->attempts < tries && !e->receiver_missing))
             return false;
+    }
     return true;
 }
 

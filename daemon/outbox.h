@@ -45,8 +45,9 @@ void outbox_use_config(struct outbox *ob, const struct config *config);
 int outbox_add(struct outbox *ob, const struct outbox_item *item, bool urgent);
 size_t outbox_size(const struct outbox *ob);
 bool outbox_full(const struct outbox *ob);
-/* True when nothing is in flight and every entry has been tried at least
- * once by this process (pejld --once waits for that). */
+/* True when nothing is in flight and every entry left has been tried
+ * http.tries times by this process (pejld --once waits for that, and
+ * leaves the rest to the daemon). */
 bool outbox_settled(const struct outbox *ob);
 /* Called when the outbox becomes settled (for --once). */
 void outbox_on_settled(struct outbox *ob, void (*fn)(void *arg), void *arg);
