@@ -120,13 +120,7 @@ static json_t *moment(int64_t t)
  * sequence, and a config string need not be UTF-8; invalid bytes become '?'. */
 static json_t *text(const char *s)
 {
-    char *copy = strdup(s);
-    if (!copy)
-        return NULL;
-    utf8_scrub(copy);
-    json_t *j = json_string(copy);
-    free(copy);
-    return j;
+    return json_utf8(s);
 }
 
 static json_t *figure(double v)

@@ -16,6 +16,7 @@
  * http:// is for loopback. Secret files must be readable by their owner
  * only.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
@@ -65,13 +66,31 @@ static int url_parts(const char *url, char **scheme, char **host)
     return rc;
 }
 
+/* localhost, an address in 127.0.0.0/8 (not a name that starts "127."), or ::1. */
+static bool loopback_host(const char *host)
+{
+    struct in_addr v4;
+    struct in6_addr v6;
+    char bare[64];
+    size_t n = strlen(host);
+    if (strcmp(host, "localhost") == 0)
+        return true;
+    if (inet_pton(AF_INET, host, &v4) == 1)
+        return (ntohl(v4.s_addr) >> 24) == 127;
+    if (n > 2 && n < sizeof bare && host[0] == '[' && host[n - 1] == ']') {
+        memcpy(bare, host + 1, n - 2);
+        bare[n - 2] = '\0';
+        host = bare;
+    }
+    return inet_pton(AF_INET6, host, &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
 bool url_host_is_loopback(const char *url)
 {
     char *scheme, *host;
     bool loopback = false;
     if (url_parts(url, &scheme, &host) == 0)
-        loopback = strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
-                   strcmp(host, "[::1]") == 0 || strcmp(host, "::1") == 0;
+        loopback = loopback_host(host);
     curl_free(scheme);
     curl_free(host);
     return loopback;

@@ -12,6 +12,7 @@
 
 #include "base64.h"
 #include "timestamp.h"
+#include "utf8.h"
 
 #define WRAP 76
 
@@ -88,14 +89,18 @@ static bool ascii(const char *s)
     return true;
 }
 
-/* RFC 2047 encoded words of at most 45 bytes each, cut between characters. */
-static void put_encoded_subject(struct buffer *b, const char *subject)
+/* RFC 2047 encoded words of at most 39 bytes each (a line of 73
+ * characters with "Subject: "), cut between characters. */
+static void put_encoded_subject(struct buffer *b, const char *text)
 {
+    char subject[ALERT_SUMMARY_MAX + 64];
+    snprintf(subject, sizeof subject, "%s", text);
+    utf8_scrub(subject); /* so that every cut below finds a character boundary */
     size_t len = strlen(subject);
     puts_(b, "Subject:");
     for (size_t at = 0; at < len;) {
-        size_t n = len - at < 45 ? len - at : 45;
-        while (at + n < len && ((unsigned char)subject[at + n] & 0xc0) == 0x80)
+        size_t n = len - at < 39 ? len - at : 39;
+        while (n > 1 && at + n < len && ((unsigned char)subject[at + n] & 0xc0) == 0x80)
             n--; /* do not split a UTF-8 sequence */
         char *word = base64_mime(subject + at, n, NULL);
         if (!word) {
@@ -114,6 +119,16 @@ static void put_wrapped(struct buffer *b, const char *text)
     size_t col = 0;
     for (const char *p = text; *p;) {
         size_t word = strcspn(p, " \n");
+        while (word > 900) { /* a line may not pass 998 bytes: cut a giant word */
+            size_t cut = 900;
+            while (cut > 1 && ((unsigned char)p[cut] & 0xc0) == 0x80)
+                cut--;
+            if (col > 0)
+                puts_(b, "\r\n");
+            put(b, p, cut);
+            puts_(b, "\r\n");
+            p += cut, word -= cut, col = 0;
+        }
         if (col > 0 && col + 1 + word > WRAP) {
             puts_(b, "\r\n");
             col = 0;
@@ -168,7 +183,7 @@ static void put_fact(struct buffer *b, const char *name, const char *value)
         putf(b, "%-12s %s\r\n", name, value);
 }
 
-static void put_body(struct buffer *b, const struct notice *n)
+static void put_body(struct buffer *b, const struct notice *n, bool attached)
 {
     char since[TIMESTAMP_TEXT_MAX], starts[TIMESTAMP_TEXT_MAX], line[256];
     const struct alert *a = n->alert;
@@ -188,7 +203,7 @@ static void put_body(struct buffer *b, const struct notice *n)
     put_fact(b, "Latest:", n->latest);
     put_fact(b, "Target:", n->target);
     put_fact(b, "Source:", n->source);
-    put_fact(b, "Graph:", n->graph_path[0] ? "attached" : n->graph_url);
+    put_fact(b, "Graph:", attached ? "attached" : n->graph_url);
     puts_(b, "\r\n");
     put_wrapped(b, a->description);
     puts_(b, "\r\n");
@@ -233,9 +248,9 @@ char *notice_email(const struct receiver *r, const struct notice *n, int64_t now
     char boundary[64];
     snprintf(boundary, sizeof boundary, "pejl-%s-%lld", n->alert->fingerprint, (long long)now);
     put_headers(&b, r, n, now, host);
-    put_body(&body, n);
     struct buffer graph = {0};
     bool attached = r->attach_graph && put_graph(&graph, n, boundary);
+    put_body(&body, n, attached);
     const char *text_type = "Content-Type: text/plain; charset=UTF-8\r\n"
                             "Content-Transfer-Encoding: 8bit\r\n";
     if (attached)
@@ -260,13 +275,13 @@ static json_t *labels_json(const struct label_set *set)
 {
     json_t *o = json_object();
     for (size_t i = 0; i < set->n; i++)
-        json_object_set_new(o, set->items[i].name, json_string(set->items[i].value));
+        json_object_set_new(o, set->items[i].name, json_utf8(set->items[i].value));
     return o;
 }
 
 static void annotate(json_t *o, const char *key, const char *value)
 {
-    json_t *s = value && *value ? json_string(value) : NULL;
+    json_t *s = value && *value ? json_utf8(value) : NULL;
     if (s)
         json_object_set_new(o, key, s);
 }

@@ -3,6 +3,7 @@
  */
 #include "utf8.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 size_t utf8_sequence(const unsigned char *s, size_t left)
@@ -42,4 +43,15 @@ bool utf8_valid(const char *s)
         if (!(len = utf8_sequence((const unsigned char *)s + i, n - i)))
             return false;
     return true;
+}
+
+json_t *json_utf8(const char *s)
+{
+    char *copy = strdup(s);
+    if (!copy)
+        return NULL;
+    utf8_scrub(copy);
+    json_t *j = json_string(copy);
+    free(copy);
+    return j;
 }

@@ -6,6 +6,7 @@
 #ifndef PEJL_UTF8_H
 #define PEJL_UTF8_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -15,5 +16,8 @@ size_t utf8_sequence(const unsigned char *s, size_t left);
 /* Replaces every byte that is not part of a valid sequence with '?'. */
 void utf8_scrub(char *s);
 bool utf8_valid(const char *s);
+/* A JSON string of `s` scrubbed (jansson refuses invalid UTF-8); NULL only
+ * without memory. */
+json_t *json_utf8(const char *s);
 
 #endif
