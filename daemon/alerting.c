@@ -84,6 +84,18 @@ static void orphan(struct alerting *al, struct alert *a, int64_t now)
     al->changed = true;
 }
 
+/* Marks of alerts that are gone; the outbox-full notice (indicator-less) stays. */
+static void drop_stray_marks(struct alerting *al)
+{
+    struct alert_ledger *l = &al->ledger;
+    size_t kept = 0;
+    for (size_t i = 0; i < l->n_marks; i++)
+        if (ledger_find(l, l->marks[i].fingerprint) || l->marks[i].state != ALERT_OK)
+            l->marks[kept++] = l->marks[i];
+    al->changed |= kept != l->n_marks;
+    l->n_marks = kept;
+}
+
 static void drop_old_orphans(struct alerting *al, int64_t now)
 {
     size_t kept = 0;
@@ -95,6 +107,7 @@ static void drop_old_orphans(struct alerting *al, int64_t now)
             al->ledger.alerts[kept++] = *a;
     }
     al->ledger.n_alerts = kept;
+    drop_stray_marks(al);
 }
 
 void alerting_use_config(struct alerting *al, const struct config *config, int64_t now)

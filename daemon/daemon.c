@@ -246,6 +246,19 @@ static void evaluate_all(struct loop *loop, void *arg)
         loop_add_timer(loop, d->config->evaluation_interval_s * 1000, evaluate_all, d);
 }
 
+/* Plain text beyond this machine is allowed only when asked for, and said at every start. */
+static void warn_insecure(const struct config *config)
+{
+    for (size_t i = 0; i < config->n_receivers; i++) {
+        const struct receiver *r = &config->receivers[i];
+        bool plain = strncmp(r->url, "http://", 7) == 0 ||
+                     (strncmp(r->url, "smtp://", 7) == 0 && !r->starttls);
+        if (r->insecure_plaintext && plain && !url_host_is_loopback(r->url))
+            log_warn("receiver %s: notifications to %s go in plain text (insecure_plaintext = true)",
+                     r->name, r->url);
+    }
+}
+
 /* Points the HTTP engine at the current config, with its cache in the state dir. */
 static int configure_fetcher(struct pejld *d)
 {
@@ -290,6 +303,7 @@ static void reload(struct pejld *d)
         scheduler_sync(d->scheduler, next, FIRST_RUN_SPREAD_MS);
         alerting_use_config(d->alerting, next, pejld_now(d));
         outbox_use_config(d->outbox, next);
+        warn_insecure(next);
         alerting_evaluate(d->alerting, next, d->store, NULL, pejld_now(d), false);
         notify_receivers(d);
         log_info("reloaded %s: %zu indicators", next->path, next->n_indicators);
@@ -364,6 +378,7 @@ static int setup(struct pejld *d)
     }
     outbox_on_settled(d->outbox, on_outbox_settled, d);
     outbox_use_config(d->outbox, d->config);
+    warn_insecure(d->config);
     alerting_use_config(d->alerting, d->config, pejld_now(d));
     evaluate_all(d->loop, d); /* the state as restored, checked against what is stored */
     if (d->mode == MODE_DAEMON &&

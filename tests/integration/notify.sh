@@ -156,10 +156,11 @@ PIDS="$PIDS $daemon"
 queued() { ls "$state/outbox" 2>/dev/null | grep -q json; }
 wait_for 30 queued || fail "nothing queued for the webhook: $(tail "$T/daemon.log")"
 sleep 0.5 # the delivery is in flight, the sink holds it
-cat "$state"/outbox/*.json | /usr/bin/python3 -c '
-import json, sys
-for line in sys.stdin:
-    print("\n".join(json.loads(line)["fingerprints"].split(",")))' >"$T/in-flight"
+/usr/bin/python3 -c '
+import glob, json, sys
+for path in glob.glob(sys.argv[1] + "/*.json"):
+    print("\n".join(json.load(open(path))["fingerprints"].split(",")))' "$state/outbox" >"$T/in-flight" \
+    || fail "cannot read the outbox: $(ls "$state/outbox")"
 kill -9 "$daemon"
 wait "$daemon" 2>/dev/null || true
 "$PEJLD" -f -c "$conf" --state-dir "$state" 2>"$T/daemon2.log" &
@@ -200,3 +201,10 @@ printf 'receivers = ( { name = "x"; type = "webhook"; url = "http://hooks.exampl
 bad "x: http to hooks.example.org would leave this machine in plain text"
 bad 'route: receiver "y" is not defined in receivers'
 pass "bad receiver configs are refused with FILE:LINE and what to do"
+
+cp "$T/demo.base" "$conf"
+printf 'receivers = ( { name = "x"; type = "webhook"; url = "http://hooks.example.org/pejl"; insecure_plaintext = true; } );\nroutes = ( { receivers = [ "x" ]; match = { indicator = "none"; }; } );\n' >>"$conf"
+once || fail "insecure_plaintext run: $(cat "$T/log")"
+grep -q "warning: receiver x: notifications to http://hooks.example.org/pejl go in plain text (insecure_plaintext = true)" "$T/log" \
+    || fail "no warning for insecure_plaintext: $(head "$T/log")"
+pass "insecure_plaintext is accepted, and said at start"
