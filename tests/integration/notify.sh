@@ -186,6 +186,19 @@ for fp, starts in seen.items():
 PY
 pass "kill -9 during a delivery: delivered after the restart, at most one identical duplicate"
 
+# A webhook that does not answer in time: the try times out and is retried.
+stop "$HOOK_PID"
+: >"$T/hook.log"
+sink HOOK "$T/hook.port" webhooksink.py --log "$T/hook.log" --secret-file "$T/conf/hook.secret" \
+    --hang-first 1 --hang-seconds 5
+cp "$T/demo.base" "$conf"
+receivers "$SMTP" | sed 's/timeout = "3s"/timeout = "1s"/' >>"$conf"
+rm -rf "$state"
+once || fail "timeout run: $(cat "$T/log")"
+grep -q "to chat failed (try 1): .*[Tt]ime" "$T/log" || fail "no timed-out try: $(grep chat "$T/log")"
+grep -q "delivered to chat (2 tries)" "$T/log" || fail "not delivered on the second try: $(grep chat "$T/log")"
+pass "a webhook that does not answer in time is retried"
+
 bad() { # bad NEEDLE: the config is refused with that message
     "$PEJLD" --check-config -c "$T/bad.conf" >"$T/check" 2>&1 && fail "accepted: $1"
     grep -q "$1" "$T/check" || fail "no \"$1\": $(cat "$T/check")"
