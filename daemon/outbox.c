@@ -479,7 +479,8 @@ static int load_entries(struct outbox *ob, char *err, size_t errlen)
         free(path);
     }
     closedir(d);
-    qsort(ob->entries, ob->n, sizeof *ob->entries, by_id);
+    if (ob->n > 1) /* qsort must not see the NULL of an empty outbox */
+        qsort(ob->entries, ob->n, sizeof *ob->entries, by_id);
     if (ob->n)
         log_info("outbox: %zu undelivered notification%s from before; sending", ob->n,
                  ob->n == 1 ? "" : "s");
