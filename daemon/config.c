@@ -26,7 +26,7 @@
 static const char *const global_keys[] = {"state_dir", "rrd_dir",   "graph_dir", "collector_dir",
                                           "log_level", "rrdcached", "http",      "indicators",
                                           "evaluation_interval", "receivers", "routes", "outbox",
-                                          "external_url", NULL};
+                                          "external_url", "language", NULL};
 static const char *const http_keys[] = {"timeout",     "connect_timeout", "max_bytes", "tries",
                                         "backoff",     "max_backoff",     "ca_file",   "concurrency",
                                         "hosts",       NULL};
@@ -226,6 +226,12 @@ static void load_globals(struct loader *l, const config_setting_t *root,
                           rrdcached);
     else if (rrdcached)
         c->rrdcached = strdup(rrdcached);
+    const char *language = get_string(l, root, "language", false, "settings");
+    if (language && strcmp(language, "en") == 0)
+        c->language = LANGUAGE_EN;
+    else if (language && strcmp(language, "da") != 0)
+        diag_config_error(l->diag, config_setting_get_member(root, "language"),
+                          "language \"%s\" unknown; write \"da\" or \"en\"", language);
     int64_t every_ms = DEFAULT_EVALUATION_S * 1000;
     duration_ms(l, root, "evaluation_interval", 60000, &every_ms);
     c->evaluation_interval_s = every_ms / 1000;

@@ -18,6 +18,7 @@
 #include "plugin.h"
 #include "receiver.h"
 #include "rule.h"
+#include "words.h"
 
 #define EX_CONFIG_ERROR 78 /* sysexits.h EX_CONFIG */
 
@@ -51,6 +52,7 @@ struct config {
     struct indicator *indicators;
     size_t n_indicators;
     char *external_url; /* where people reach pejl's graphs and reports; NULL: nowhere */
+    enum language language; /* of graphs and reports */
     struct receiver *receivers;
     size_t n_receivers;
     struct route *routes;

@@ -372,6 +372,7 @@ static int setup(struct pejld *d)
         !(d->grapher = grapher_new(d->loop, &d->config, d->store, on_graphs_idle, d)) ||
         loop_before_sleep(d->loop, commit_before_sleep, d) < 0)
         return -1;
+    grapher_set_now(d->grapher, d->now_override);
     if (!(d->outbox = outbox_open(d->config->state_dir, d->loop, d->fetcher.http, err, sizeof err))) {
         log_err("%s", err);
         return -1;

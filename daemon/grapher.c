@@ -14,7 +14,7 @@
 #include <rrd.h>
 #include <rrd_client.h>
 
-#include "../rrd/graph.h"
+#include "graph_plan.h"
 #include "../rrd/rrdview.h"
 #include "log.h"
 #include "period.h"
@@ -29,6 +29,7 @@ struct grapher {
     size_t n, cap;
     pid_t child;
     unsigned failures;
+    int64_t now; /* --now: graphs evaluated as at then; 0: the clock */
 };
 
 static void kick(struct grapher *g);
@@ -74,6 +75,11 @@ void grapher_request(struct grapher *g, const char *id)
     kick(g);
 }
 
+void grapher_set_now(struct grapher *g, int64_t now)
+{
+    g->now = now;
+}
+
 bool grapher_busy(const struct grapher *g)
 {
     return g->child > 0 || g->n > 0;
@@ -84,66 +90,12 @@ unsigned grapher_failures(const struct grapher *g)
     return g->failures;
 }
 
-/* What one graph shows: the own series, or else every member of a panel. */
-struct graph_plan {
-    const struct indicator *indicator;
-    struct rrdview *view;
-    struct graph_spec spec;
-    char *paths[GRAPH_MAX_LINES];
-    int64_t first, last; /* range of the data */
-};
-
-static void plan_line(const struct series *s, void *arg)
+int grapher_draw_one(const struct config *config, struct store *store, const char *id, int64_t now)
 {
-    struct graph_plan *p = arg;
-    const struct stored_observation *first = NULL, *last = NULL;
-    for (size_t i = 0; i < s->n; i++) {
-        if (s->items[i].obs.period.kind != p->indicator->frequency)
-            continue;
-        first = first ? first : &s->items[i];
-        last = &s->items[i];
-    }
-    if (!first || p->spec.n_lines == GRAPH_MAX_LINES)
-        return;
-    size_t k = p->spec.n_lines++;
-    p->paths[k] = rrdview_path(p->view, s->id);
-    const char *dot = strchr(s->id, '.');
-    p->spec.lines[k] = (struct graph_line){.rrd_path = p->paths[k],
-                                           .label = dot ? dot + 1 : "observed"};
-    int64_t a = period_start(&first->obs.period), b = period_end(&last->obs.period);
-    p->first = p->first && p->first < a ? p->first : a;
-    p->last = p->last > b ? p->last : b;
-}
-
-int grapher_draw_one(const struct config *config, struct store *store, const char *id)
-{
-    struct graph_plan p = {.indicator = config_find(config, id), .view = store_rrdview(store)};
-    if (!p.indicator)
-        return 0;
-    const struct series *own = store_series(store, id);
-    if (own)
-        plan_line(own, &p);
-    if (p.spec.n_lines == 0)
-        series_each_member(store_series_set(store), id, plan_line, &p);
-    if (p.spec.n_lines == 0)
-        return 0; /* nothing stored yet: no graph */
-    char err[512], *png = NULL;
-    int64_t margin = (int64_t)period_kind_max_days(p.indicator->frequency) * 86400;
-    int64_t now = (int64_t)time(NULL);
-    p.spec.title = p.indicator->title;
-    p.spec.unit = p.indicator->unit;
-    p.spec.daemon = rrdview_daemon(p.view);
-    p.spec.start = p.first - margin;
-    p.spec.end = p.last + margin > now ? p.last + margin : now;
-    int rc = -1;
-    if (asprintf(&png, "%s/%s.png", config->graph_dir, id) >= 0) {
-        p.spec.image_path = png;
-        rc = graph_draw(&p.spec, err, sizeof err);
-        if (rc < 0)
-            log_err("%s: graph not drawn: %s", id, err);
-    }
-    for (size_t i = 0; i < p.spec.n_lines; i++)
-        free(p.paths[i]);
+    char *png = NULL;
+    if (asprintf(&png, "%s/%s.png", config->graph_dir, id) < 0)
+        return -1;
+    int rc = graph_indicator(config, store, id, now, png, "PNG");
     free(png);
     return rc;
 }
@@ -157,7 +109,8 @@ static void __attribute__((noreturn)) draw_queue(struct grapher *g)
     if (rrdview_daemon(store_rrdview(g->store)))
         rrdc_disconnect(); /* the parent's connection is not ours to use */
     for (size_t i = 0; i < g->n; i++)
-        failed += grapher_draw_one(*g->config, g->store, g->queue[i]) < 0;
+        failed += grapher_draw_one(*g->config, g->store, g->queue[i],
+                                   g->now ? g->now : (int64_t)time(NULL)) < 0;
     _exit(failed ? 1 : 0);
 }
 

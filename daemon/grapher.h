@@ -30,7 +30,9 @@ bool grapher_busy(const struct grapher *g);
 /* Graphs drawn and failed since start. */
 unsigned grapher_failures(const struct grapher *g);
 
+/* Graphs are evaluated as at `now` (pejld --now); 0: the clock. */
+void grapher_set_now(struct grapher *g, int64_t now);
 /* Draws one indicator's graph in this process (used by the child). */
-int grapher_draw_one(const struct config *config, struct store *store, const char *id);
+int grapher_draw_one(const struct config *config, struct store *store, const char *id, int64_t now);
 
 #endif

@@ -1,11 +1,14 @@
 /*
- * graph.c — one PNG per indicator (see graph.h). The full design (target
- * path, projection, status legend) builds on this; here: the series over
- * time with its title and unit, legible when printed.
+ * graph.c — one graph per indicator (see graph.h), legible printed and on
+ * a projector: white background, DejaVu Sans (it has æ, ø, å), thick
+ * lines, colours that stay apart in greyscale.
  */
 #include "graph.h"
 
 #include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,35 +39,109 @@ static const char *const palette[] = {"1F5FA8", "D1495B", "EDAE49", "00798C", "6
                                       "8D6A9F", "30638E", "E07A5F", "3D405B", "81B29A",
                                       "F2CC8F", "6B705C"};
 
-/* Adds DEF and LINE arguments for every line; returns the new argc or -1. */
-static int add_lines(const struct graph_spec *spec, const char **argv, int argc, char **owned,
-                     size_t *n_owned)
+/* The arguments being built, and the strings they own. */
+struct args {
+    const char *argv[160];
+    int argc;
+    char *owned[160];
+    size_t n_owned;
+    bool failed;
+};
+
+static void arg(struct args *a, const char *s)
+{
+    if (a->argc < (int)(sizeof a->argv / sizeof *a->argv))
+        a->argv[a->argc++] = s;
+    else
+        a->failed = true;
+}
+
+__attribute__((format(printf, 2, 3))) static void argf(struct args *a, const char *fmt, ...)
+{
+    char *s = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&s, fmt, ap) < 0 || a->n_owned == sizeof a->owned / sizeof *a->owned) {
+        free(s);
+        a->failed = true;
+    } else {
+        a->owned[a->n_owned++] = s;
+        arg(a, s);
+    }
+    va_end(ap);
+}
+
+/* A legend text with rrd_graph's ':' escaped, owned by `a`. */
+static const char *text(struct args *a, const char *s)
+{
+    char *e = escape_colons(s ? s : "");
+    if (!e || a->n_owned == sizeof a->owned / sizeof *a->owned) {
+        free(e);
+        a->failed = true;
+        return "";
+    }
+    return a->owned[a->n_owned++] = e;
+}
+
+static void add_lines(const struct graph_spec *spec, struct args *a)
 {
     for (size_t i = 0; i < spec->n_lines; i++) {
-        char *path = escape_colons(spec->lines[i].rrd_path);
-        char *label = escape_colons(spec->lines[i].label);
-        char *def = NULL, *line = NULL;
-        int ok = path && label &&
-                 asprintf(&def, "DEF:v%zu=%s:value:LAST", i, path) >= 0 &&
-                 asprintf(&line, "LINE%d:v%zu#%s:%s", i == 0 ? 3 : 2, i,
-                          palette[i % (sizeof palette / sizeof *palette)], label) >= 0;
-        free(path);
-        free(label);
-        if (!ok) {
-            free(def);
-            return -1;
+        const char *path = text(a, spec->lines[i].rrd_path);
+        const char *color = palette[i % (sizeof palette / sizeof *palette)];
+        argf(a, "DEF:v%zu=%s:value:LAST", i, path);
+        if (i == 0 && spec->provisional_from) { /* the latest provisional stretch lighter */
+            argf(a, "CDEF:firm=TIME,%lld,LT,v0,UNKN,IF", (long long)spec->provisional_from);
+            argf(a, "CDEF:prov=TIME,%lld,GE,v0,UNKN,IF", (long long)spec->provisional_from);
+            argf(a, "LINE3:firm#%s:%s", color, text(a, spec->lines[0].label));
+            argf(a, "LINE3:prov#%s66:%s", color, text(a, spec->provisional_label));
+        } else {
+            argf(a, "LINE%d:v%zu#%s:%s", i == 0 ? 3 : 2, i, color, text(a, spec->lines[i].label));
         }
-        argv[argc++] = owned[(*n_owned)++] = def;
-        argv[argc++] = owned[(*n_owned)++] = line;
     }
-    return argc;
+}
+
+/* A curve over TIME: UNKN outside [t0, t1]. */
+static void add_curves(const struct graph_spec *spec, struct args *a)
+{
+    for (size_t i = 0; i < spec->n_curves; i++) {
+        const struct graph_curve *c = &spec->curves[i];
+        double span = (double)(c->t1 - c->t0);
+        if (c->log)
+            argf(a, "CDEF:c%zu=v0,POP,TIME,%lld,LT,TIME,%lld,GT,+,UNKN,%.17g,%.17g,TIME,%lld,-,%.17g,/,POW,*,IF",
+                 i, (long long)c->t0, (long long)c->t1, c->v0, c->v1 / c->v0, (long long)c->t0, span);
+        else
+            argf(a, "CDEF:c%zu=v0,POP,TIME,%lld,LT,TIME,%lld,GT,+,UNKN,%.17g,%.17g,TIME,%lld,-,*,%.17g,/,+,IF",
+                 i, (long long)c->t0, (long long)c->t1, c->v0, c->v1 - c->v0, (long long)c->t0, span);
+        argf(a, "LINE%d:c%zu#%s:%s%s", c->width ? c->width : 2, i, c->color, text(a, c->label),
+             c->dashed ? ":dashes=8,5" : "");
+    }
+}
+
+static void add_rules(const struct graph_spec *spec, struct args *a)
+{
+    for (size_t i = 0; i < spec->n_rules; i++) {
+        const struct graph_rule *r = &spec->rules[i];
+        if (r->vertical)
+            argf(a, "VRULE:%lld#%s:%s:dashes=3,4", (long long)r->time, r->color, text(a, r->label));
+        else
+            argf(a, "HRULE:%.17g#%s:%s:dashes=3,4", r->value, r->color, text(a, r->label));
+    }
+}
+
+/* The status, a message and the source as legend lines, left-aligned. */
+static void add_comments(const struct graph_spec *spec, struct args *a)
+{
+    const char *lines[] = {spec->message, spec->status, spec->footer};
+    arg(a, "COMMENT:\\n");
+    for (size_t i = 0; i < 3; i++)
+        if (lines[i] && *lines[i])
+            argf(a, "COMMENT:%s\\l", text(a, lines[i]));
 }
 
 int graph_draw(const struct graph_spec *spec, char *err, size_t errlen)
 {
-    char start[32], end[32], *tmp = NULL, *owned[2 * GRAPH_MAX_LINES];
-    size_t n_owned = 0;
-    const char *argv[40 + 2 * GRAPH_MAX_LINES];
+    char start[32], end[32], *tmp = NULL;
+    struct args a = {0};
     snprintf(start, sizeof start, "%lld", (long long)spec->start);
     snprintf(end, sizeof end, "%lld", (long long)spec->end);
     if (spec->n_lines == 0 || spec->n_lines > GRAPH_MAX_LINES ||
@@ -72,25 +149,35 @@ int graph_draw(const struct graph_spec *spec, char *err, size_t errlen)
         snprintf(err, errlen, "nothing to draw, or out of memory");
         return -1;
     }
-    const char *head[] = {"graph", tmp, "--imgformat", "PNG", "--start", start, "--end", end,
+    const char *head[] = {"graph", tmp, "--imgformat", spec->format ? spec->format : "PNG",
+                          "--start", start, "--end", end,
                           "--title", spec->title, "--vertical-label", spec->unit,
                           "--width", "900", "--height", "360", "--font", "DEFAULT:11:DejaVu Sans",
-                          "--font", "TITLE:14:DejaVu Sans", "--color", "BACK#FFFFFF",
-                          "--color", "CANVAS#FFFFFF", "--disable-rrdtool-tag"};
-    int argc = (int)(sizeof head / sizeof *head);
-    memcpy(argv, head, sizeof head);
+                          "--font", "TITLE:14:DejaVu Sans", "--font", "LEGEND:10:DejaVu Sans",
+                          "--color", "BACK#FFFFFF", "--color", "CANVAS#FFFFFF",
+                          "--color", "GRID#E4E4E4", "--color", "MGRID#C8C8C8",
+                          "--disable-rrdtool-tag", "--slope-mode"};
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+        arg(&a, head[i]);
     if (spec->daemon) {
-        argv[argc++] = "--daemon";
-        argv[argc++] = spec->daemon;
+        arg(&a, "--daemon");
+        arg(&a, spec->daemon);
     }
-    argc = add_lines(spec, argv, argc, owned, &n_owned);
-    int rc = argc < 0 ? -1 : 0;
+    if (!isnan(spec->lower))
+        argf(&a, "--lower-limit=%.17g", spec->lower);
+    if (!isnan(spec->upper))
+        argf(&a, "--upper-limit=%.17g", spec->upper);
+    add_lines(spec, &a);
+    add_curves(spec, &a);
+    add_rules(spec, &a);
+    add_comments(spec, &a);
+    int rc = a.failed ? -1 : 0;
     if (rc < 0)
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "out of memory, or too many graph elements");
     rrd_info_t *info = NULL;
     if (rc == 0) {
         rrd_clear_error();
-        info = rrd_graph_v(argc, (char **)argv);
+        info = rrd_graph_v(a.argc, (char **)a.argv);
         if (!info || rrd_test_error()) {
             snprintf(err, errlen, "%s", rrd_test_error() ? rrd_get_error() : "rrd_graph failed");
             rc = -1;
@@ -104,8 +191,8 @@ int graph_draw(const struct graph_spec *spec, char *err, size_t errlen)
     if (rc < 0)
         unlink(tmp);
     rrd_clear_error();
-    for (size_t i = 0; i < n_owned; i++)
-        free(owned[i]);
+    for (size_t i = 0; i < a.n_owned; i++)
+        free(a.owned[i]);
     free(tmp);
     return rc;
 }

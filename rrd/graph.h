@@ -1,5 +1,8 @@
 /*
- * graph.h — draws an indicator's PNG with librrd's rrd_graph.
+ * graph.h — draws an indicator's graph with librrd's rrd_graph: the
+ * observed series (the latest provisional stretch lighter), the target
+ * paths and the projection drawn from their definitions, markers for the
+ * baseline, the target and thresholds, a status line and a source footer.
  *
  * librrd 1.7's graphing is not safe to run from two threads, and a graph can
  * take a while: pejld calls this only in a child process (see grapher.h).
@@ -9,24 +12,59 @@
 #ifndef PEJL_GRAPH_H
 #define PEJL_GRAPH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define GRAPH_MAX_LINES 24
+#define GRAPH_MAX_CURVES 6
+#define GRAPH_MAX_RULES 8
 
 struct graph_line {
     const char *rrd_path;
     const char *label; /* legend */
 };
 
+/* A curve drawn from the path's definition over TIME (an RPN expression),
+ * never stored as fake observations: from (t0, v0) to (t1, v1), with
+ * constant growth (`log`) or linearly. */
+struct graph_curve {
+    int64_t t0, t1;
+    double v0, v1;
+    bool log, dashed;
+    int width;         /* line width; 0: 2 */
+    const char *label;
+    const char *color; /* RRGGBB */
+};
+
+/* A horizontal (value) or vertical (time) marker with its legend. */
+struct graph_rule {
+    bool vertical;
+    double value;
+    int64_t time;
+    const char *label;
+    const char *color;
+};
+
 struct graph_spec {
     struct graph_line lines[GRAPH_MAX_LINES];
     size_t n_lines;
+    struct graph_curve curves[GRAPH_MAX_CURVES];
+    size_t n_curves;
+    struct graph_rule rules[GRAPH_MAX_RULES];
+    size_t n_rules;
+    int64_t provisional_from; /* the own series from here on is provisional: drawn lighter; 0: none */
+    const char *provisional_label;
     const char *image_path;
-    const char *title; /* UTF-8 */
-    const char *unit;  /* UTF-8, on the vertical axis */
-    const char *daemon; /* rrdcached address or NULL */
-    int64_t start, end; /* UTC seconds */
+    const char *format;  /* "PNG" (default), "SVG" or "PDF" */
+    const char *title;   /* UTF-8 */
+    const char *unit;    /* UTF-8, on the vertical axis */
+    const char *status;  /* a legend line: where the indicator stands; NULL: none */
+    const char *footer;  /* the source and the data vintage; NULL: none */
+    const char *message; /* shown when there is too little to draw a line; NULL: none */
+    const char *daemon;  /* rrdcached address or NULL */
+    int64_t start, end;  /* UTC seconds */
+    double lower, upper; /* the vertical axis at least spans these; NAN: as the data need */
 };
 
 int graph_draw(const struct graph_spec *spec, char *err, size_t errlen);

@@ -1,0 +1,55 @@
+/*
+ * words.c — Danish and English labels (see words.h).
+ */
+#include "words.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct words danish = {
+    .pejlemaerke = "Pejlemærke", .observed = "Observeret", .provisional = "Foreløbig",
+    .target_path = "Målsti mod", .projection = "Fremskrivning (trend)", .target = "Mål",
+    .in_year = "i", .baseline = "Basisår", .level_of = "Niveau", .top = "Top",
+    .warning = "Advarsel", .critical = "Kritisk", .source = "Kilde", .data_to = "data til og med",
+    .collected = "hentet", .status = "Status", .years_ahead = "år foran stien",
+    .years_behind = "år bag stien", .only_one = "Kun én observation",
+    .trend_up = "stigende trend", .trend_down = "faldende trend", .no_data = "ingen data endnu",
+    .indicator = "Indikator", .latest = "Seneste", .path_value = "Stiens værdi", .gap = "Afvigelse",
+    .progress = "Fremdrift", .time_distance = "Tidsafstand", .alert = "Alarm",
+    .last_collected = "Sidst hentet", .period = "periode", .value = "værdi", .vintage = "årgang",
+    .categories = {"ukendt", "på sporet", "i risiko", "ikke på sporet", "bevæger sig væk"},
+    .decimal = ',',
+};
+
+static const struct words english = {
+    .pejlemaerke = "Pejlemærke", .observed = "Observed", .provisional = "Provisional",
+    .target_path = "Target path to", .projection = "Projection (trend)", .target = "Target",
+    .in_year = "in", .baseline = "Baseline", .level_of = "Level of", .top = "Top",
+    .warning = "Warning", .critical = "Critical", .source = "Source", .data_to = "data to",
+    .collected = "collected", .status = "Status", .years_ahead = "years ahead of the path",
+    .years_behind = "years behind the path", .only_one = "Only one observation",
+    .trend_up = "trend up", .trend_down = "trend down", .no_data = "no data yet",
+    .indicator = "Indicator", .latest = "Latest", .path_value = "Path value", .gap = "Gap",
+    .progress = "Progress", .time_distance = "Time distance", .alert = "Alert",
+    .last_collected = "Last collected", .period = "period", .value = "value", .vintage = "vintage",
+    .categories = {"unknown", "on track", "at risk", "off track", "moving away"},
+    .decimal = '.',
+};
+
+const struct words *words_for(enum language language)
+{
+    return language == LANGUAGE_EN ? &english : &danish;
+}
+
+void words_number(const struct words *w, double v, int digits, char *buf, size_t size)
+{
+    if (isnan(v) || isinf(v)) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    snprintf(buf, size, "%.*f", digits, v);
+    char *dot = strchr(buf, '.');
+    if (dot)
+        *dot = w->decimal;
+}

@@ -1,0 +1,30 @@
+/*
+ * words.h — the labels people read on graphs and in reports, in Danish
+ * (the default: the readers brief Life Science Rådet) or English, chosen
+ * by `language = "da"|"en"` in the config. Figures are written with the
+ * language's decimal mark.
+ */
+#ifndef PEJL_WORDS_H
+#define PEJL_WORDS_H
+
+#include <stddef.h>
+
+#include "evaluate.h"
+
+enum language { LANGUAGE_DA, LANGUAGE_EN };
+
+struct words {
+    const char *pejlemaerke, *observed, *provisional, *target_path, *projection, *target,
+        *in_year, *baseline, *level_of, *top, *warning, *critical, *source, *data_to,
+        *collected, *status, *years_ahead, *years_behind, *only_one, *trend_up, *trend_down,
+        *no_data, *indicator, *latest, *path_value, *gap, *progress, *time_distance, *alert,
+        *last_collected, *period, *value, *vintage;
+    const char *categories[5]; /* by enum progress */
+    char decimal;
+};
+
+const struct words *words_for(enum language language);
+/* A figure with `digits` decimals in the language's form: "0,2", "-16,6". */
+void words_number(const struct words *w, double v, int digits, char *buf, size_t size);
+
+#endif
