@@ -229,6 +229,14 @@ int alerting_save(struct alerting *al, int64_t now)
     return 0;
 }
 
+const struct collection_record *alerting_collection(const struct alerting *al, const char *indicator)
+{
+    for (size_t i = 0; i < al->ledger.n_collections; i++)
+        if (strcmp(al->ledger.collections[i].indicator, indicator) == 0)
+            return &al->ledger.collections[i].record;
+    return NULL;
+}
+
 bool alerting_silenced(const struct alerting *al, const struct alert *a, int64_t now)
 {
     for (size_t i = 0; i < al->ledger.n_silences; i++)

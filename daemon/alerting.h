@@ -45,6 +45,8 @@ const struct alert_ledger *alerting_ledger(const struct alerting *al);
 /* For the notifier, which keeps its marks there; saved at the next alerting_save. */
 struct alert_ledger *alerting_ledger_for_update(struct alerting *al);
 bool alerting_silenced(const struct alerting *al, const struct alert *a, int64_t now);
+/* What the collections of `indicator` did lately; NULL when never collected. */
+const struct collection_record *alerting_collection(const struct alerting *al, const char *indicator);
 int alerting_add_silence(struct alerting *al, const struct silence *s);
 /* The worst alert of `ind` that concerns its target `target` or no target. */
 const struct alert *alerting_worst(const struct alerting *al, const struct indicator *ind,

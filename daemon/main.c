@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "pejld.h"
+#include "report.h"
 #include "status.h"
 #include "timestamp.h"
 
@@ -21,7 +22,8 @@ struct options {
     const char *config;
     const char *probe;
     const char *state_dir;
-    bool foreground, once, check, verbose, status, json;
+    const char *report; /* --report DIR */
+    bool foreground, once, check, verbose, status, json, svg;
     int64_t now; /* --now; 0: the clock */
 };
 
@@ -39,8 +41,10 @@ static void usage(FILE *out)
             "      --probe ID      collect one indicator, store nothing, print it as CSV\n"
             "      --status        print the status table from the state directory\n"
             "                      (works beside a running pejld; --json for machines)\n"
+            "      --report DIR    write a report folder (index.html, report.md, status.json,\n"
+            "                      data/, graphs/) from the state directory; --svg adds SVGs\n"
             "      --state-dir DIR use DIR for the journal (and default RRD/graph dirs)\n"
-            "      --now TIME      with --once or --status: evaluate targets and alerts as at\n"
+            "      --now TIME      with --once, --status or --report: evaluate as at\n"
             "                      TIME (2025-10-01 or 2025-10-01T06:00:00Z), not now\n"
             "  -v, --verbose       log debug messages\n"
             "      --version       print the version\n"
@@ -50,7 +54,7 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_ONCE = 256, OPT_CHECK, OPT_PROBE, OPT_STATE, OPT_VERSION, OPT_STATUS, OPT_JSON,
-           OPT_NOW };
+           OPT_NOW, OPT_REPORT, OPT_SVG };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'}, {"foreground", no_argument, NULL, 'f'},
         {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
@@ -59,6 +63,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"state-dir", required_argument, NULL, OPT_STATE},
         {"version", no_argument, NULL, OPT_VERSION}, {"status", no_argument, NULL, OPT_STATUS},
         {"json", no_argument, NULL, OPT_JSON},       {"now", required_argument, NULL, OPT_NOW},
+        {"report", required_argument, NULL, OPT_REPORT}, {"svg", no_argument, NULL, OPT_SVG},
         {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "c:fvh", longopts, NULL)) != -1) {
@@ -74,6 +79,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_VERSION: printf("pejld %s\n", PEJL_VERSION); exit(0);
         case OPT_STATUS: o->status = true; break;
         case OPT_JSON: o->json = true; break;
+        case OPT_REPORT: o->report = optarg; break;
+        case OPT_SVG: o->svg = true; break;
         case OPT_NOW:
             if (timestamp_parse(optarg, &o->now) < 0 || o->now <= 0) {
                 fprintf(stderr, "pejld: --now %s: write a date (2025-10-01) or an RFC 3339 time "
@@ -84,8 +91,9 @@ static int parse_options(int argc, char **argv, struct options *o)
         default: usage(stderr); return -1;
         }
     }
-    if (optind < argc || (o->once + o->check + o->status + (o->probe != NULL)) > 1 ||
-        (o->json && !o->status) || (o->now && !o->once && !o->status)) {
+    if (optind < argc || (o->once + o->check + o->status + (o->probe != NULL) + (o->report != NULL)) > 1 ||
+        (o->json && !o->status) || (o->now && !o->once && !o->status && !o->report) ||
+        (o->svg && !o->report)) {
         usage(stderr);
         return -1;
     }
@@ -145,6 +153,29 @@ static int print_status(const struct config *config, bool json, int64_t now)
     return rc < 0 ? 1 : 0;
 }
 
+/* --report DIR: the report folder from what the state directory holds. */
+static int write_report(const struct config *config, const char *dir, bool svg, int64_t now)
+{
+    char err[512];
+    struct report_options ro = {.svg = svg};
+    struct store *store = store_read(config, err, sizeof err);
+    struct alerting *alerting = store ? alerting_open(config->state_dir, err, sizeof err) : NULL;
+    int rc = 1;
+    setenv("TZ", "UTC", 1); /* periods are UTC; so are the graphs' axes */
+    tzset();
+    if (alerting) {
+        alerting_use_config(alerting, config, now);
+        rc = report_write(dir, config, store, alerting, now, &ro, err, sizeof err) < 0;
+    }
+    if (rc)
+        log_err("--report: %s; the previous report, if any, is as it was", err);
+    else
+        printf("report written to %s\n", dir);
+    alerting_free(alerting);
+    store_close(store);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct options o = {.config = DEFAULT_CONFIG};
@@ -163,6 +194,8 @@ int main(int argc, char **argv)
         status = 0;
     } else if (o.probe) {
         status = pejld_probe(config, o.probe);
+    } else if (o.report) {
+        status = write_report(config, o.report, o.svg, o.now ? o.now : (int64_t)time(NULL));
     } else if (o.status) {
         status = print_status(config, o.json, o.now ? o.now : (int64_t)time(NULL));
     } else {

@@ -98,11 +98,16 @@ struct store *store_read(const struct config *config, char *err, size_t errlen)
 {
     struct store *store = calloc(1, sizeof *store);
     if (!store || !(store->series = series_set_new()) ||
-        journal_read(config->state_dir, replay_record, store, err, errlen) < 0) {
+        !(store->rrd = rrdview_new(config->rrd_dir, config->rrdcached))) {
+        snprintf(err, errlen, "out of memory");
         store_close(store);
         return NULL;
     }
-    return store;
+    if (journal_read(config->state_dir, replay_record, store, err, errlen) < 0) {
+        store_close(store);
+        return NULL;
+    }
+    return store; /* its RRD view is only read from (graphs), never checked or written */
 }
 
 void store_close(struct store *store)

@@ -38,8 +38,9 @@ typedef void (*store_done_fn)(void *arg, bool stored, const struct ingest_summar
 /* Creates the state, RRD and graph directories and replays the journal. */
 struct store *store_open(const struct config *config, char *err, size_t errlen);
 void store_close(struct store *store);
-/* The series only, read from the journal beside a running pejld (no lock,
- * no RRD, nothing written): for pejld --status. */
+/* The series, read from the journal beside a running pejld (no lock,
+ * nothing written), and the RRD files to draw from as they are: for
+ * pejld --status and --report. */
 struct store *store_read(const struct config *config, char *err, size_t errlen);
 
 /* Points the RRD view at the config's rrd_dir/rrdcached and checks every

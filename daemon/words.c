@@ -18,6 +18,7 @@ static const struct words danish = {
     .indicator = "Indikator", .latest = "Seneste", .path_value = "Stiens værdi", .gap = "Afvigelse",
     .progress = "Fremdrift", .time_distance = "Tidsafstand", .alert = "Alarm",
     .last_collected = "Sidst hentet", .period = "periode", .value = "værdi", .vintage = "årgang",
+    .stale = "forældet",
     .categories = {"ukendt", "på sporet", "i risiko", "ikke på sporet", "bevæger sig væk"},
     .decimal = ',',
 };
@@ -33,6 +34,7 @@ static const struct words english = {
     .indicator = "Indicator", .latest = "Latest", .path_value = "Path value", .gap = "Gap",
     .progress = "Progress", .time_distance = "Time distance", .alert = "Alert",
     .last_collected = "Last collected", .period = "period", .value = "value", .vintage = "vintage",
+    .stale = "stale",
     .categories = {"unknown", "on track", "at risk", "off track", "moving away"},
     .decimal = '.',
 };

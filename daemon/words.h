@@ -18,7 +18,7 @@ struct words {
         *in_year, *baseline, *level_of, *top, *warning, *critical, *source, *data_to,
         *collected, *status, *years_ahead, *years_behind, *only_one, *trend_up, *trend_down,
         *no_data, *indicator, *latest, *path_value, *gap, *progress, *time_distance, *alert,
-        *last_collected, *period, *value, *vintage;
+        *last_collected, *period, *value, *vintage, *stale;
     const char *categories[5]; /* by enum progress */
     char decimal;
 };
