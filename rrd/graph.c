@@ -153,7 +153,7 @@ int graph_draw(const struct graph_spec *spec, char *err, size_t errlen)
                           "--start", start, "--end", end,
                           "--title", spec->title, "--vertical-label", spec->unit,
                           "--width", "900", "--height", "360", "--font", "DEFAULT:11:DejaVu Sans",
-                          "--font", "TITLE:14:DejaVu Sans", "--font", "LEGEND:10:DejaVu Sans",
+                          "--font", "TITLE:14:DejaVu Sans",
                           "--color", "BACK#FFFFFF", "--color", "CANVAS#FFFFFF",
                           "--color", "GRID#E4E4E4", "--color", "MGRID#C8C8C8",
                           "--disable-rrdtool-tag", "--slope-mode"};
