@@ -100,18 +100,31 @@ static void add_lines(const struct graph_spec *spec, struct args *a)
     }
 }
 
+int graph_curve_rpn(const struct graph_curve *c, const char *def, char *buf, size_t size)
+{
+    double span = (double)(c->t1 - c->t0);
+    int n = c->log ? snprintf(buf, size,
+                              "%s,POP,TIME,%lld,LT,TIME,%lld,GT,+,UNKN,%.17g,%.17g,TIME,%lld,-,%.17g,/,POW,*,IF",
+                              def, (long long)c->t0, (long long)c->t1, c->v0, c->v1 / c->v0,
+                              (long long)c->t0, span)
+                   : snprintf(buf, size,
+                              "%s,POP,TIME,%lld,LT,TIME,%lld,GT,+,UNKN,%.17g,%.17g,TIME,%lld,-,*,%.17g,/,+,IF",
+                              def, (long long)c->t0, (long long)c->t1, c->v0, c->v1 - c->v0,
+                              (long long)c->t0, span);
+    return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
 /* A curve over TIME: UNKN outside [t0, t1]. */
 static void add_curves(const struct graph_spec *spec, struct args *a)
 {
     for (size_t i = 0; i < spec->n_curves; i++) {
         const struct graph_curve *c = &spec->curves[i];
-        double span = (double)(c->t1 - c->t0);
-        if (c->log)
-            argf(a, "CDEF:c%zu=v0,POP,TIME,%lld,LT,TIME,%lld,GT,+,UNKN,%.17g,%.17g,TIME,%lld,-,%.17g,/,POW,*,IF",
-                 i, (long long)c->t0, (long long)c->t1, c->v0, c->v1 / c->v0, (long long)c->t0, span);
-        else
-            argf(a, "CDEF:c%zu=v0,POP,TIME,%lld,LT,TIME,%lld,GT,+,UNKN,%.17g,%.17g,TIME,%lld,-,*,%.17g,/,+,IF",
-                 i, (long long)c->t0, (long long)c->t1, c->v0, c->v1 - c->v0, (long long)c->t0, span);
+        char rpn[512];
+        if (graph_curve_rpn(c, "v0", rpn, sizeof rpn) < 0) {
+            a->failed = true;
+            return;
+        }
+        argf(a, "CDEF:c%zu=%s", i, rpn);
         argf(a, "LINE%d:c%zu#%s:%s%s", c->width ? c->width : 2, i, c->color, text(a, c->label),
              c->dashed ? ":dashes=8,5" : "");
     }

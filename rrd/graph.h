@@ -68,5 +68,8 @@ struct graph_spec {
 };
 
 int graph_draw(const struct graph_spec *spec, char *err, size_t errlen);
+/* The RPN that draws `c` over TIME, on the time grid of DEF `def`: what
+ * graph_draw uses, for tests that export it with rrd_xport. */
+int graph_curve_rpn(const struct graph_curve *c, const char *def, char *buf, size_t size);
 
 #endif

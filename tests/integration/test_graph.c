@@ -1,0 +1,180 @@
+/*
+ * test_graph.c — the target path a graph draws is the evaluation's path:
+ * the RPN graph.c hands rrd_graph is exported with a real librrd
+ * (rrd_xport) over 2024-2031 and compared, day by day, with path_at()
+ * from evaluate.c — for the exports target (174 in 2023 to 350 in 2030,
+ * constant growth) and for a linear path. Also: a graph with one
+ * observation, one of provisional values only and one whose target year
+ * has passed are drawn (PNG signature, a sensible size), not refused.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <rrd.h>
+
+#include "daemon/evaluate.h"
+#include "daemon/period.h"
+#include "rrd/graph.h"
+#include "rrd/rrdview.h"
+
+static char tmpdir[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "%s/pejl-graph.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    assert_non_null(mkdtemp(tmpdir));
+    setenv("TZ", "UTC", 1);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    return system(cmd);
+}
+
+/* An annual series in an RRD file, as pejld keeps it; returns its path. */
+static char *annual_rrd(const char *id, int first, const double *values, size_t n, uint32_t status)
+{
+    struct stored_observation items[16];
+    char err[256];
+    for (size_t i = 0; i < n; i++)
+        items[i] = (struct stored_observation){
+            .obs = {.period = {.year = (int16_t)(first + (int)i), .kind = PEJL_PERIOD_YEAR},
+                    .value = values[i], .status = status}};
+    struct rrdview *v = rrdview_new(tmpdir, NULL);
+    assert_int_equal(rrdview_rebuild(v, id, PEJL_PERIOD_YEAR, items, n, err, sizeof err), 0);
+    char *path = rrdview_path(v, id);
+    rrdview_free(v);
+    return path;
+}
+
+static struct target exports_target(enum target_path path)
+{
+    struct target t;
+    target_defaults(&t);
+    t.year = 2030;
+    t.value = 350;
+    t.path = path;
+    t.baseline = (struct pejl_period){.year = 2023, .kind = PEJL_PERIOD_YEAR};
+    t.baseline_value = 174;
+    return t;
+}
+
+/* The curve graph_plan.c draws for a path target. */
+static struct graph_curve curve_of(const struct target *t)
+{
+    struct pejl_period end = {.year = (int16_t)t->year, .kind = PEJL_PERIOD_YEAR};
+    return (struct graph_curve){.t0 = period_end(&t->baseline), .t1 = period_end(&end),
+                                .v0 = t->baseline_value, .v1 = t->value,
+                                .log = t->path == PATH_CAGR};
+}
+
+static void check_path(enum target_path kind)
+{
+    double values[] = {131, 145, 160, 174, 189};
+    char *path = annual_rrd("exports", 2019, values, 5, 0);
+    struct target t = exports_target(kind);
+    struct graph_curve c = curve_of(&t);
+    char rpn[512], def[600], cdef[600];
+    assert_int_equal(graph_curve_rpn(&c, "v", rpn, sizeof rpn), 0);
+    snprintf(def, sizeof def, "DEF:v=%s:value:LAST", path);
+    snprintf(cdef, sizeof cdef, "CDEF:p=%s", rpn);
+    char *argv[] = {"xport", "--start", "1704067200", "--end", "1924992000", "--step", "86400",
+                    "--maxrows", "5000", def, cdef, "XPORT:p:path", NULL};
+    int columns;
+    time_t start, end;
+    unsigned long step, n_columns;
+    char **legends;
+    rrd_value_t *data;
+    rrd_clear_error();
+    assert_int_equal(rrd_xport(12, argv, &columns, &start, &end, &step, &n_columns, &legends, &data), 0);
+    size_t rows = 0, compared = 0;
+    for (time_t at = start + (time_t)step; at <= end; at += (time_t)step, rows++) {
+        double drawn = data[rows], expected = path_at(&t, 174, year_of(at));
+        if (isnan(drawn))
+            continue;
+        compared++;
+        /* seconds against fractional years: leap days move it by well under 0.1 % */
+        if (fabs(drawn / expected - 1) > 1e-3)
+            fail_msg("%s path at %lld: drawn %.6f, evaluated %.6f", kind == PATH_CAGR ? "cagr" : "linear",
+                     (long long)at, drawn, expected);
+    }
+    if (compared < 2000)
+        fail_msg("only %zu of %zu rows compared (step %lu, %lld-%lld)", compared, rows, step, (long long)start, (long long)end);
+    struct pejl_period y2026 = {.year = 2026, .kind = PEJL_PERIOD_YEAR};
+    assert_float_equal(path_at(&t, 174, year_of(period_start(&y2026))), kind == PATH_CAGR ? 212.46 : 224.29, 0.01);
+    for (unsigned long i = 0; i < n_columns; i++)
+        rrd_freemem(legends[i]);
+    rrd_freemem(legends);
+    rrd_freemem(data);
+    free(path);
+}
+
+static void test_drawn_path_is_evaluated_path(void **state)
+{
+    (void)state;
+    check_path(PATH_CAGR);
+    check_path(PATH_LINEAR);
+}
+
+static void draw(const char *id, const double *values, size_t n, uint32_t status,
+                 const char *message, int target_year)
+{
+    char *path = annual_rrd(id, 2019, values, n, status), png[400], err[512];
+    snprintf(png, sizeof png, "%s/%s.png", tmpdir, id);
+    struct target t = exports_target(PATH_CAGR);
+    t.year = target_year;
+    struct graph_spec spec = {.lines = {{.rrd_path = path, .label = "Observeret"}}, .n_lines = 1,
+                              .curves = {curve_of(&t)}, .n_curves = 1, .image_path = png,
+                              .title = "Pejlemærke 5 · Life science-eksport", .unit = "mia. kr.",
+                              .status = "Status: i risiko", .footer = "Kilde: test",
+                              .message = message, .start = 1546300800, .end = 1956528000,
+                              .lower = NAN, .upper = NAN};
+    spec.curves[0].label = "Målsti";
+    spec.curves[0].color = "66A182";
+    if (status & PEJL_STATUS_PROVISIONAL) {
+        spec.provisional_from = 1546300800;
+        spec.provisional_label = "Foreløbig";
+    }
+    if (graph_draw(&spec, err, sizeof err) < 0)
+        fail_msg("%s: %s", id, err);
+    FILE *f = fopen(png, "rb");
+    unsigned char head[8];
+    assert_non_null(f);
+    assert_int_equal(fread(head, 1, 8, f), 8);
+    assert_memory_equal(head, "\x89PNG\r\n\x1a\n", 8);
+    fseek(f, 0, SEEK_END);
+    assert_true(ftell(f) > 10000);
+    fclose(f);
+    free(path);
+}
+
+static void test_edge_graphs_render(void **state)
+{
+    (void)state;
+    double one[] = {189}, some[] = {131, 145, 160};
+    draw("single", one, 1, 0, "Kun én observation: 2019 = 189 mia. kr.", 2030);
+    draw("provisional", some, 3, PEJL_STATUS_PROVISIONAL, NULL, 2030);
+    draw("past_target", some, 3, 0, NULL, 2020);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_drawn_path_is_evaluated_path),
+        cmocka_unit_test(test_edge_graphs_render),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
