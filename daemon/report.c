@@ -5,7 +5,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
+#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -360,6 +362,29 @@ static void remove_tree(const char *dir)
     nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* Temp folders of report runs that were killed ("DIR.tmp-PID" whose PID is gone). */
+static void remove_abandoned(const char *dir)
+{
+    char parent[4096], prefix[4200];
+    const char *slash = strrchr(dir, '/');
+    snprintf(parent, sizeof parent, "%.*s", slash ? (int)(slash - dir) : 1, slash ? dir : ".");
+    snprintf(prefix, sizeof prefix, "%s.tmp-", slash ? slash + 1 : dir);
+    DIR *d = opendir(parent[0] ? parent : "/");
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        char *end, path[8400];
+        if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+            continue;
+        long pid = strtol(de->d_name + strlen(prefix), &end, 10);
+        if (*end || pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", parent[0] ? parent : "", de->d_name);
+        remove_tree(path);
+    }
+    if (d)
+        closedir(d);
+}
+
 /* The new report takes DIR's place in one step; the old one is removed after. */
 static int swap_in(const char *tmp, const char *dir, char *err, size_t errlen)
 {
@@ -413,8 +438,11 @@ int report_write(const char *dir, const struct config *config, struct store *sto
         snprintf(err, errlen, "report directory \"%.64s\": give a path of 1-2048 characters", dir);
         return -1;
     }
-    snprintf(tmp, sizeof tmp, "%.*s.tmp-%d", (int)len, dir, (int)getpid());
-    remove_tree(tmp); /* left by a run that was killed */
+    char target[2100];
+    snprintf(target, sizeof target, "%.*s", (int)len, dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp-%d", target, (int)getpid());
+    remove_tree(tmp); /* left by an earlier run with our pid */
+    remove_abandoned(target);
     if (mkdir(tmp, 0755) < 0) {
         snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
         return -1;
@@ -424,8 +452,6 @@ int report_write(const char *dir, const struct config *config, struct store *sto
         snprintf(err, errlen, "out of memory");
     if (rc == 0)
         rc = write_all_parts(tmp, &rp, store, alerting, o, err, errlen);
-    char target[4096];
-    snprintf(target, sizeof target, "%.*s", (int)len, dir);
     if (rc == 0)
         rc = swap_in(tmp, target, err, errlen);
     if (rc < 0)
