@@ -26,7 +26,7 @@
 static const char *const global_keys[] = {"state_dir", "rrd_dir",   "graph_dir", "collector_dir",
                                           "log_level", "rrdcached", "http",      "indicators",
                                           "evaluation_interval", "receivers", "routes", "outbox",
-                                          "external_url", "language", NULL};
+                                          "external_url", "language", "report", NULL};
 static const char *const http_keys[] = {"timeout",     "connect_timeout", "max_bytes", "tries",
                                         "backoff",     "max_backoff",     "ca_file",   "concurrency",
                                         "hosts",       NULL};
@@ -268,6 +268,36 @@ void integer(struct loader *l, const config_setting_t *group, const char *key, l
         diag_config_error(l->diag, s, "%s must be an integer from %lld to %lld", key, min, max);
     else
         *out = v;
+}
+
+/* report = { directory = "/var/lib/pejl/report"; at = "06:00"; svg = false; }; */
+static void load_report(struct loader *l, const config_setting_t *root)
+{
+    static const char *const keys[] = {"directory", "at", "svg", NULL};
+    const config_setting_t *g = config_setting_get_member(root, "report");
+    int hh, mm, used = 0;
+    if (!g)
+        return;
+    if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+        diag_config_error(l->diag, g, "report must be a group { directory = \"…\"; at = \"06:00\"; }");
+        return;
+    }
+    check_keys(l, g, "report", keys);
+    const char *dir = get_string(l, g, "directory", true, "report");
+    const char *at = get_string(l, g, "at", true, "report");
+    if (dir)
+        l->config->report_dir = resolve_path(l, config_setting_get_member(g, "directory"), dir);
+    if (at && (sscanf(at, "%2d:%2d%n", &hh, &mm, &used) != 2 || at[used] || hh > 23 || mm > 59 ||
+               hh < 0 || mm < 0))
+        diag_config_error(l->diag, config_setting_get_member(g, "at"),
+                          "report: at = \"%s\" is not a time of day; write \"06:00\" (UTC)", at);
+    else if (at)
+        l->config->report_minute = hh * 60 + mm;
+    const config_setting_t *svg = config_setting_get_member(g, "svg");
+    if (svg && config_setting_type(svg) != CONFIG_TYPE_BOOL)
+        diag_config_error(l->diag, svg, "report: svg must be true or false");
+    else if (svg)
+        l->config->report_svg = config_setting_get_bool(svg);
 }
 
 static void load_host_limit(struct loader *l, const config_setting_t *group,
@@ -607,6 +637,7 @@ struct config *config_load(const char *path, const struct config_overrides *over
         c->plugins = c->collector_dir ? plugins_new(c->collector_dir) : NULL;
         load_indicators(&l, root);
         load_notifications(&l, root);
+        load_report(&l, root);
     }
     config_destroy(&cf);
     diag->default_file = NULL;
@@ -652,6 +683,7 @@ void config_unref(struct config *c)
     free(c->rrdcached);
     http_settings_free(&c->http);
     free_notifications(c);
+    free(c->report_dir);
     free(c);
 }
 

@@ -53,6 +53,9 @@ struct config {
     size_t n_indicators;
     char *external_url; /* where people reach pejl's graphs and reports; NULL: nowhere */
     enum language language; /* of graphs and reports */
+    char *report_dir;       /* report = { directory = …; at = "06:00"; }; NULL: no scheduled report */
+    int report_minute;      /* of the day, UTC */
+    bool report_svg;
     struct receiver *receivers;
     size_t n_receivers;
     struct route *routes;

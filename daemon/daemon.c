@@ -304,6 +304,8 @@ static void reload(struct pejld *d)
         alerting_use_config(d->alerting, next, pejld_now(d));
         outbox_use_config(d->outbox, next);
         warn_insecure(next);
+        if (d->reporter)
+            reporter_schedule(d->reporter);
         alerting_evaluate(d->alerting, next, d->store, NULL, pejld_now(d), false);
         notify_receivers(d);
         log_info("reloaded %s: %zu indicators", next->path, next->n_indicators);
@@ -383,9 +385,12 @@ static int setup(struct pejld *d)
     alerting_use_config(d->alerting, d->config, pejld_now(d));
     evaluate_all(d->loop, d); /* the state as restored, checked against what is stored */
     if (d->mode == MODE_DAEMON &&
-        (!(d->scheduler = scheduler_new(d->loop, start_collection, d)) ||
+        (!(d->reporter = reporter_new(d->loop, &d->config, d->store, &d->alerting)) ||
+         !(d->scheduler = scheduler_new(d->loop, start_collection, d)) ||
          scheduler_sync(d->scheduler, d->config, FIRST_RUN_SPREAD_MS) < 0))
         return -1;
+    if (d->reporter)
+        reporter_schedule(d->reporter);
     return 0;
 }
 
@@ -397,6 +402,7 @@ static void teardown(struct pejld *d)
         alerting_save(d->alerting, pejld_now(d));
     alerting_free(d->alerting);
     scheduler_free(d->scheduler);
+    reporter_free(d->reporter);
     outbox_free(d->outbox); /* before the engine its deliveries run on */
     if (d->notify_timer)
         loop_cancel_timer(d->loop, d->notify_timer);

@@ -14,6 +14,7 @@
 #include "grapher.h"
 #include "loop.h"
 #include "outbox.h"
+#include "reporter.h"
 #include "scheduler.h"
 #include "store.h"
 
@@ -31,6 +32,7 @@ struct pejld {
     struct grapher *grapher;
     struct alerting *alerting;
     struct outbox *outbox;
+    struct reporter *reporter;
     uint64_t notify_timer;
     int64_t now_override; /* --now: evaluate at this moment instead of the clock's */
     unsigned collections_running;

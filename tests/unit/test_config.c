@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "daemon/config.h"
+#include "daemon/reporter.h"
 
 static char tmpdir[256];
 static char conf_path[300];
@@ -380,6 +381,23 @@ static void test_alert_rules_defaults(void **state)
     diag_free(&diag);
 }
 
+static void test_report_settings(void **state)
+{
+    (void)state;
+    expect_problem(COLLECTORS "report = { directory = \"rep\"; at = \"6 am\"; };\n", 2,
+                   "report: at = \"6 am\" is not a time of day; write \"06:00\" (UTC)");
+    expect_problem(COLLECTORS "report = { at = \"06:00\"; };\n", 2, "report: \"directory\" is missing");
+    expect_problem(COLLECTORS "report = { directory = \"rep\"; at = \"24:00\"; };\n", 2, "is not a time of day");
+    expect_problem(COLLECTORS "report = { directory = \"rep\"; at = \"06:00\"; svg = 1; };\n", 2,
+                   "report: svg must be true or false");
+    expect_problem(COLLECTORS "report = \"daily\";\n", 2, "report must be a group");
+    expect_problem(COLLECTORS "language = \"sv\";\n", 2, "language \"sv\" unknown; write \"da\" or \"en\"");
+    /* the delay to the next 06:00 UTC */
+    assert_int_equal(reporter_delay_s(1795327200 - 60, 360), 60);        /* 05:59 -> 1 min */
+    assert_int_equal(reporter_delay_s(1795327200, 360), 86400);          /* 06:00 -> tomorrow */
+    assert_int_equal(reporter_delay_s(1795327200 + 3600, 360), 82800);   /* 07:00 -> 23 h */
+}
+
 static void test_every_problem_reported_at_once(void **state)
 {
     (void)state;
@@ -448,6 +466,7 @@ int main(void)
         cmocka_unit_test(test_target_problems),
         cmocka_unit_test(test_alert_rule_problems),
         cmocka_unit_test(test_alert_rules_defaults),
+        cmocka_unit_test(test_report_settings),
         cmocka_unit_test(test_every_problem_reported_at_once),
         cmocka_unit_test(test_parse_duration),
         cmocka_unit_test(test_indicator_id_valid),

@@ -1,0 +1,117 @@
+/*
+ * reporter.c — the daily report in a child process (see reporter.h).
+ */
+#include "reporter.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rrd.h>
+#include <rrd_client.h>
+
+#include "../rrd/rrdview.h"
+#include "log.h"
+#include "report.h"
+
+struct reporter {
+    struct loop *loop;
+    struct config *const *config;
+    struct store *store;
+    struct alerting *const *alerting;
+    uint64_t timer;
+    pid_t child;
+};
+
+int64_t reporter_delay_s(int64_t now, int minute)
+{
+    int64_t today = now - now % 86400, at = today + (int64_t)minute * 60;
+    return at > now ? at - now : at + 86400 - now;
+}
+
+struct reporter *reporter_new(struct loop *loop, struct config *const *config, struct store *store,
+                              struct alerting *const *alerting)
+{
+    struct reporter *r = calloc(1, sizeof *r);
+    if (r)
+        *r = (struct reporter){.loop = loop, .config = config, .store = store, .alerting = alerting};
+    return r;
+}
+
+void reporter_free(struct reporter *r)
+{
+    if (!r)
+        return;
+    if (r->timer)
+        loop_cancel_timer(r->loop, r->timer);
+    if (r->child > 0) { /* the temp folder it leaves is cleared by the next run */
+        kill(r->child, SIGTERM);
+        waitpid(r->child, NULL, 0);
+    }
+    free(r);
+}
+
+static void __attribute__((noreturn)) write_in_child(struct reporter *r)
+{
+    const struct config *c = *r->config;
+    char err[512];
+    struct report_options o = {.svg = c->report_svg};
+    setenv("TZ", "UTC", 1);
+    tzset();
+    if (rrdview_daemon(store_rrdview(r->store)))
+        rrdc_disconnect(); /* the parent's connection is not ours to use */
+    int rc = report_write(c->report_dir, c, r->store, *r->alerting, (int64_t)time(NULL), &o, err,
+                          sizeof err);
+    if (rc < 0)
+        log_err("report: %s; the previous report is as it was", err);
+    _exit(rc < 0 ? 1 : 0);
+}
+
+static void on_child_exit(struct loop *loop, pid_t pid, int status, void *arg)
+{
+    (void)loop, (void)pid;
+    struct reporter *r = arg;
+    r->child = 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        log_info("report: written to %s", (*r->config)->report_dir);
+    else
+        log_err("report: the report process failed; the previous report is as it was");
+}
+
+static void on_due(struct loop *loop, void *arg)
+{
+    (void)loop;
+    struct reporter *r = arg;
+    r->timer = 0;
+    reporter_schedule(r);
+    if (r->child > 0) {
+        log_warn("report: the previous report is still being written; skipping this one");
+        return;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        log_err("report: cannot fork: %m");
+        return;
+    }
+    if (pid == 0)
+        write_in_child(r);
+    r->child = pid;
+    if (loop_watch_child(r->loop, pid, on_child_exit, r) < 0)
+        log_err("report: cannot watch process %d", (int)pid);
+}
+
+void reporter_schedule(struct reporter *r)
+{
+    const struct config *c = *r->config;
+    if (r->timer)
+        loop_cancel_timer(r->loop, r->timer);
+    r->timer = 0;
+    if (!c->report_dir)
+        return;
+    r->timer = loop_add_timer(r->loop, reporter_delay_s((int64_t)time(NULL), c->report_minute) * 1000,
+                              on_due, r);
+}
