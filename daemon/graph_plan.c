@@ -140,8 +140,7 @@ static void plan_target(struct plan *p, const struct target *t, const struct eva
     case TARGET_ABOVE_BASELINE:
         label = text_slot(p);
         period_format(&t->baseline, base, sizeof base);
-        snprintf(label, 200, "%s %s (%s: %s %d)", p->w->level_of, base, p->w->target,
-                 p->w->in_year, t->year);
+        snprintf(label, 200, "%s %s (%s %d)", p->w->level_of, base, p->w->target, t->year);
         if (!isnan(e->baseline_value))
             add_rule(p, false, e->baseline_value, 0, label, PATH_COLOR);
         break;

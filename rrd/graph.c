@@ -176,6 +176,8 @@ int graph_draw(const struct graph_spec *spec, char *err, size_t errlen)
         arg(&a, "--daemon");
         arg(&a, spec->daemon);
     }
+    if (spec->end - spec->start > 3 * 366 * 86400) /* years, not crowded dates */
+        arg(&a, "--x-grid=MONTH:6:YEAR:1:YEAR:1:0:%Y");
     if (!isnan(spec->lower))
         argf(&a, "--lower-limit=%.17g", spec->lower);
     if (!isnan(spec->upper))
