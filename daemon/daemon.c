@@ -22,6 +22,7 @@
 #include "log.h"
 #include "notifier.h"
 #include "status.h"
+#include "timestamp.h"
 
 #define FIRST_RUN_SPREAD_MS 5000
 
@@ -36,6 +37,48 @@ static void sd_state(const char *state)
     sd_notify(0, state);
 #else
     (void)state;
+#endif
+}
+
+/* One line for `systemctl status`: how the alerts stand, and the last collection. */
+static void sd_status(const struct pejld *d)
+{
+    const struct alert_ledger *l = alerting_ledger(d->alerting);
+    size_t count[4] = {0};
+    int64_t last = 0;
+    char when[TIMESTAMP_TEXT_MAX] = "none yet", line[256];
+    for (size_t i = 0; i < l->n_alerts; i++)
+        if (!l->alerts[i].orphan)
+            count[l->alerts[i].state]++;
+    for (size_t i = 0; i < l->n_collections; i++)
+        if (l->collections[i].record.last_attempt > last)
+            last = l->collections[i].record.last_attempt;
+    if (last)
+        timestamp_format(last, when, sizeof when);
+    snprintf(line, sizeof line, "STATUS=%zu indicators; alerts: %zu critical, %zu warning, %zu unknown, %zu ok; "
+             "last collection %s", d->config->n_indicators, count[ALERT_CRITICAL], count[ALERT_WARNING],
+             count[ALERT_UNKNOWN], count[ALERT_OK], when);
+    sd_state(line);
+}
+
+/* WATCHDOG=1 from the loop itself: a loop that hangs stops the pings. */
+static void watchdog_ping(struct loop *loop, void *arg)
+{
+    struct pejld *d = arg;
+    sd_state("WATCHDOG=1");
+    loop_add_timer(loop, d->watchdog_ms, watchdog_ping, d);
+}
+
+static void start_watchdog(struct pejld *d)
+{
+#ifdef HAVE_SYSTEMD
+    uint64_t usec = 0;
+    if (d->mode == MODE_DAEMON && sd_watchdog_enabled(0, &usec) > 0 && usec >= 2000) {
+        d->watchdog_ms = (int64_t)(usec / 2000); /* twice per period */
+        watchdog_ping(d->loop, d);
+    }
+#else
+    (void)d;
 #endif
 }
 
@@ -55,6 +98,8 @@ static void notify_receivers(struct pejld *d)
     if (!d->outbox || (d->mode == MODE_ONCE && !d->once_notified))
         return; /* --once tells the receivers once, at the end */
     next = notifier_run(d->alerting, d->config, d->store, d->outbox, now, d->mode == MODE_ONCE);
+    if (d->mode == MODE_DAEMON)
+        sd_status(d);
     if (d->notify_timer)
         loop_cancel_timer(d->loop, d->notify_timer);
     d->notify_timer = next && d->mode == MODE_DAEMON
@@ -444,6 +489,8 @@ int pejld_run(struct pejld *d)
     } else {
         log_info("pejld %s running: %zu indicators, state in %s", PEJL_VERSION,
                  d->config->n_indicators, d->config->state_dir);
+        start_watchdog(d);
+        sd_status(d);
         sd_state("READY=1");
         status = loop_run(d->loop) < 0 ? 1 : 0;
     }
