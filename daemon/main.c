@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -153,23 +156,39 @@ static int print_status(const struct config *config, bool json, int64_t now)
     return rc < 0 ? 1 : 0;
 }
 
-/* --report DIR: the report folder from what the state directory holds. */
+/* --report DIR: the report folder from what the state directory holds.
+ * Written by a child process, as the daemon's graphs are: librrd's drawing
+ * keeps font caches it never frees, and a child that ends with _exit
+ * leaves them to the kernel. */
 static int write_report(const struct config *config, const char *dir, bool svg, int64_t now)
 {
     char err[512];
     struct report_options ro = {.svg = svg};
     struct store *store = store_read(config, err, sizeof err);
     struct alerting *alerting = store ? alerting_open(config->state_dir, err, sizeof err) : NULL;
-    int rc = 1;
-    setenv("TZ", "UTC", 1); /* periods are UTC; so are the graphs' axes */
-    tzset();
-    if (alerting) {
+    int rc = 1, status = 0;
+    if (!alerting) {
+        log_err("--report: %s", err);
+    } else {
         alerting_use_config(alerting, config, now);
-        rc = report_write(dir, config, store, alerting, now, &ro, err, sizeof err) < 0;
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL); /* killed with us: the old report stays */
+            setenv("TZ", "UTC", 1); /* periods are UTC; so are the graphs' axes */
+            tzset();
+            if (report_write(dir, config, store, alerting, now, &ro, err, sizeof err) < 0) {
+                log_err("--report: %s; the previous report, if any, is as it was", err);
+                _exit(1);
+            }
+            _exit(0);
+        }
+        if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status))
+            rc = WEXITSTATUS(status);
+        else
+            log_err("--report: the report process failed%s", pid < 0 ? " to start" : "");
     }
-    if (rc)
-        log_err("--report: %s; the previous report, if any, is as it was", err);
-    else
+    if (rc == 0)
         printf("report written to %s\n", dir);
     alerting_free(alerting);
     store_close(store);

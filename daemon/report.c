@@ -7,7 +7,7 @@
 #include <fcntl.h>
 #include <dirent.h>
 #include <ftw.h>
-#include <signal.h>
+#include <sys/file.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,7 +362,22 @@ static void remove_tree(const char *dir)
     nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Temp folders of report runs that were killed ("DIR.tmp-PID" whose PID is gone). */
+/* A report run holds a lock on DIR.tmp-PID/.writing while it writes; one
+ * that died released it (the kernel drops it with the process, zombie or
+ * not), so its folder can go. */
+static bool abandoned(const char *tmp)
+{
+    char path[8500];
+    snprintf(path, sizeof path, "%s/.writing", tmp);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT; /* died before it took the lock */
+    bool free_to_take = flock(fd, LOCK_EX | LOCK_NB) == 0;
+    close(fd);
+    return free_to_take;
+}
+
+/* Temp folders of report runs that were killed ("DIR.tmp-*" nobody writes). */
 static void remove_abandoned(const char *dir)
 {
     char parent[4096], prefix[4200];
@@ -372,14 +387,12 @@ static void remove_abandoned(const char *dir)
     DIR *d = opendir(parent[0] ? parent : "/");
     struct dirent *de;
     while (d && (de = readdir(d))) {
-        char *end, path[8400];
+        char path[8400];
         if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
             continue;
-        long pid = strtol(de->d_name + strlen(prefix), &end, 10);
-        if (*end || pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-            continue;
         snprintf(path, sizeof path, "%s/%s", parent[0] ? parent : "", de->d_name);
-        remove_tree(path);
+        if (abandoned(path))
+            remove_tree(path);
     }
     if (d)
         closedir(d);
@@ -447,6 +460,16 @@ int report_write(const char *dir, const struct config *config, struct store *sto
         snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
         return -1;
     }
+    char lock_path[4200];
+    snprintf(lock_path, sizeof lock_path, "%s/.writing", tmp);
+    int lock = open(lock_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (lock < 0 || flock(lock, LOCK_EX) < 0) {
+        snprintf(err, errlen, "cannot lock %s: %s", lock_path, strerror(errno));
+        if (lock >= 0)
+            close(lock);
+        remove_tree(tmp);
+        return -1;
+    }
     int rc = gather(&rp, store, alerting);
     if (rc < 0)
         snprintf(err, errlen, "out of memory");
@@ -454,8 +477,13 @@ int report_write(const char *dir, const struct config *config, struct store *sto
         rc = write_all_parts(tmp, &rp, store, alerting, o, err, errlen);
     if (rc == 0)
         rc = swap_in(tmp, target, err, errlen);
+    if (rc == 0) { /* the lock file came along; it is not part of the report */
+        snprintf(lock_path, sizeof lock_path, "%s/.writing", target);
+        unlink(lock_path);
+    }
     if (rc < 0)
         remove_tree(tmp); /* the previous report stays as it was */
+    close(lock);
     free(rp.rows);
     return rc;
 }

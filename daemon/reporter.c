@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,6 +60,7 @@ static void __attribute__((noreturn)) write_in_child(struct reporter *r)
     const struct config *c = *r->config;
     char err[512];
     struct report_options o = {.svg = c->report_svg};
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* a report outliving pejld would race the next one */
     setenv("TZ", "UTC", 1);
     tzset();
     if (rrdview_daemon(store_rrdview(r->store)))
