@@ -253,6 +253,19 @@ int alerting_add_silence(struct alerting *al, const struct silence *s)
     return 0;
 }
 
+int alerting_remove_silence(struct alerting *al, const char *id)
+{
+    struct alert_ledger *l = &al->ledger;
+    for (size_t i = 0; i < l->n_silences; i++)
+        if (strcmp(l->silences[i].id, id) == 0) {
+            memmove(l->silences + i, l->silences + i + 1, (l->n_silences - i - 1) * sizeof *l->silences);
+            l->n_silences--;
+            al->changed = true;
+            return 0;
+        }
+    return -1;
+}
+
 const struct alert *alerting_worst(const struct alerting *al, const struct indicator *ind,
                                    int target)
 {

@@ -48,6 +48,8 @@ bool alerting_silenced(const struct alerting *al, const struct alert *a, int64_t
 /* What the collections of `indicator` did lately; NULL when never collected. */
 const struct collection_record *alerting_collection(const struct alerting *al, const char *indicator);
 int alerting_add_silence(struct alerting *al, const struct silence *s);
+/* Ends silence `id` at once; -1 when there is none. */
+int alerting_remove_silence(struct alerting *al, const char *id);
 /* The worst alert of `ind` that concerns its target `target` or no target. */
 const struct alert *alerting_worst(const struct alerting *al, const struct indicator *ind,
                                    int target);

@@ -26,7 +26,8 @@
 static const char *const global_keys[] = {"state_dir", "rrd_dir",   "graph_dir", "collector_dir",
                                           "log_level", "rrdcached", "http",      "indicators",
                                           "evaluation_interval", "receivers", "routes", "outbox",
-                                          "external_url", "language", "report", NULL};
+                                          "external_url", "language", "report", "control_socket",
+                                          NULL};
 static const char *const http_keys[] = {"timeout",     "connect_timeout", "max_bytes", "tries",
                                         "backoff",     "max_backoff",     "ca_file",   "concurrency",
                                         "hosts",       NULL};
@@ -232,6 +233,9 @@ static void load_globals(struct loader *l, const config_setting_t *root,
     else if (language && strcmp(language, "da") != 0)
         diag_config_error(l->diag, config_setting_get_member(root, "language"),
                           "language \"%s\" unknown; write \"da\" or \"en\"", language);
+    const char *socket = get_string(l, root, "control_socket", false, "settings");
+    if (socket)
+        c->control_socket = resolve_path(l, config_setting_get_member(root, "control_socket"), socket);
     int64_t every_ms = DEFAULT_EVALUATION_S * 1000;
     duration_ms(l, root, "evaluation_interval", 60000, &every_ms);
     c->evaluation_interval_s = every_ms / 1000;
@@ -684,6 +688,7 @@ void config_unref(struct config *c)
     http_settings_free(&c->http);
     free_notifications(c);
     free(c->report_dir);
+    free(c->control_socket);
     free(c);
 }
 

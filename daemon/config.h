@@ -53,6 +53,7 @@ struct config {
     size_t n_indicators;
     char *external_url; /* where people reach pejl's graphs and reports; NULL: nowhere */
     enum language language; /* of graphs and reports */
+    char *control_socket;   /* NULL: $RUNTIME_DIRECTORY/pejld.sock or STATE_DIR/pejld.sock */
     char *report_dir;       /* report = { directory = …; at = "06:00"; }; NULL: no scheduled report */
     int report_minute;      /* of the day, UTC */
     bool report_svg;

@@ -19,6 +19,7 @@
 
 #include "../rrd/rrdview.h"
 #include "collect.h"
+#include "commands.h"
 #include "log.h"
 #include "notifier.h"
 #include "status.h"
@@ -125,6 +126,7 @@ static void collection_ended(struct pejld *d, const char *id, bool ok, const cha
     alerting_collected(d->alerting, id, ok, error, sum, (int64_t)time(NULL));
     alerting_evaluate(d->alerting, d->config, d->store, id, pejld_now(d), true);
     notify_receivers(d);
+    commands_collected(d, id, ok, error, sum);
 }
 
 /* --once in two rounds: indicators derived from another (per_million) start
@@ -325,9 +327,34 @@ static int configure_fetcher(struct pejld *d)
     return rc;
 }
 
-static void reload(struct pejld *d)
+int pejld_collect_now(struct pejld *d, const char *id)
+{
+    return d->scheduler && config_find(d->config, id) ? scheduler_run_now(d->scheduler, id) : -1;
+}
+
+/* The control socket: config's control_socket, else $RUNTIME_DIRECTORY (systemd's
+ * RuntimeDirectory=pejl) or the state directory. */
+static int open_control(struct pejld *d)
+{
+    char err[512], *path = NULL;
+    const char *runtime = getenv("RUNTIME_DIRECTORY");
+    if (d->config->control_socket)
+        path = strdup(d->config->control_socket);
+    else if (asprintf(&path, "%s/pejld.sock", runtime && *runtime == '/' ? runtime : d->config->state_dir) < 0)
+        path = NULL;
+    d->control = path ? control_open(d->loop, path, commands_handle, d, err, sizeof err) : NULL;
+    if (!d->control)
+        log_err("control: %s", path ? err : "out of memory");
+    else
+        log_info("control socket %s", path);
+    free(path);
+    return d->control ? 0 : -1;
+}
+
+int pejld_reload(struct pejld *d)
 {
     struct pejl_diag diag = {0};
+    int rc = -1;
     sd_state("RELOADING=1");
     struct config *next = config_load(d->config_path, &d->overrides, &diag);
     if (!next) {
@@ -354,9 +381,11 @@ static void reload(struct pejld *d)
         alerting_evaluate(d->alerting, next, d->store, NULL, pejld_now(d), false);
         notify_receivers(d);
         log_info("reloaded %s: %zu indicators", next->path, next->n_indicators);
+        rc = 0;
     }
     diag_free(&diag);
     sd_state("READY=1");
+    return rc;
 }
 
 /* Makes everything durable: the journal commit, and rrdcached's queues. */
@@ -381,7 +410,7 @@ static void on_signal(struct loop *loop, int signo, void *arg)
     struct pejld *d = arg;
     switch (signo) {
     case SIGHUP:
-        reload(d);
+        pejld_reload(d);
         break;
     case SIGUSR1:
         flush(d);
@@ -436,6 +465,8 @@ static int setup(struct pejld *d)
         return -1;
     if (d->reporter)
         reporter_schedule(d->reporter);
+    if (d->mode == MODE_DAEMON && open_control(d) < 0)
+        return -1;
     return 0;
 }
 
@@ -446,6 +477,8 @@ static void teardown(struct pejld *d)
     if (d->alerting)
         alerting_save(d->alerting, pejld_now(d));
     alerting_free(d->alerting);
+    commands_abandon(d);
+    control_close(d->control);
     scheduler_free(d->scheduler);
     reporter_free(d->reporter);
     outbox_free(d->outbox); /* before the engine its deliveries run on */

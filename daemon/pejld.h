@@ -13,6 +13,7 @@
 #include "fetch.h"
 #include "grapher.h"
 #include "loop.h"
+#include "control.h"
 #include "outbox.h"
 #include "reporter.h"
 #include "scheduler.h"
@@ -33,6 +34,8 @@ struct pejld {
     struct alerting *alerting;
     struct outbox *outbox;
     struct reporter *reporter;
+    struct control *control;           /* the control socket; NULL with --once */
+    struct waiting_collect *waiting_collects; /* COLLECT requests not answered yet */
     uint64_t notify_timer;
     int64_t watchdog_ms; /* WATCHDOG=1 this often; 0: systemd does not watch */
     int64_t now_override; /* --now: evaluate at this moment instead of the clock's */
@@ -46,6 +49,12 @@ struct pejld {
 
 /* The moment alerts are evaluated at: --now, or the clock. */
 int64_t pejld_now(const struct pejld *d);
+
+/* Reloads the config (SIGHUP, pejlctl reload); -1 when it has problems
+ * (logged) and the previous one keeps running. */
+int pejld_reload(struct pejld *d);
+/* Collects `id` now (pejlctl collect); -1 when there is no such indicator. */
+int pejld_collect_now(struct pejld *d, const char *id);
 
 /* Opens the store and runs until stopped (daemon) or done (--once).
  * Returns the process exit status. */

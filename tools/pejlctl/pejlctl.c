@@ -8,6 +8,15 @@
 #include <string.h>
 
 static const struct pejlctl_command commands[] = {
+    {"status", "the status table of a running pejld [ID] [--json]", ask_main},
+    {"alerts", "alerts away from OK [--json]", ask_main},
+    {"silences", "the silences [--json]", ask_main},
+    {"silence", "silence alerts: MATCHER --for 7d --comment TEXT", ask_main},
+    {"unsilence", "end a silence: ID", ask_main},
+    {"reload", "reload pejld's config (validated first)", ask_main},
+    {"metrics", "Prometheus text exposition of the figures and alerts", ask_main},
+    {"collect", "collect now [ID...]; returns when done, with the outcome", ask_main},
+    {"graph", "an indicator's PNG: ID [-o FILE]", ask_main},
     {"inspect", "decode a JSON-stat file or URL: its dimensions, or every cell as CSV",
      inspect_main},
 };

@@ -9,6 +9,7 @@
 #ifndef PEJLCTL_H
 #define PEJLCTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define PEJLCTL_EXIT_OK 0
@@ -25,6 +26,8 @@ struct pejlctl_command {
 };
 
 int inspect_main(int argc, char **argv);
+/* ask.c: the commands that talk to a running pejld over its control socket */
+int ask_main(int argc, char **argv);
 
 /* fetch.c: the bytes of a local path, `-` (stdin), a file: URL or an
  * http(s) URL (TLS verified, redirects to http(s) only, PEJLCTL_MAX_BODY). */

@@ -1,0 +1,48 @@
+/*
+ * control.h — pejld's control socket: a unix stream socket (mode 0660,
+ * created under a tight umask; a stale socket left by a dead pejld is
+ * replaced, a live one refused) and its line protocol, in the style of
+ * rrdcached and collectd's unixsock:
+ *
+ *   request:  COMMAND[<TAB>ARGUMENT]...<LF>       one per connection, at most 4096 bytes
+ *   reply:    N<SP>message<LF>, then N lines       N < 0: an error, and no lines follow
+ *
+ * Every socket is non-blocking and served by the event loop; a client that
+ * sends nothing is dropped after 10 s, an over-long or malformed request
+ * is answered with an error, and a reply may be deferred (COLLECT answers
+ * when the collections are done) without holding anything else up.
+ */
+#ifndef PEJL_CONTROL_H
+#define PEJL_CONTROL_H
+
+#include <stddef.h>
+
+#include "loop.h"
+
+#define CONTROL_LINE_MAX 4096
+#define CONTROL_ARGS_MAX 32
+
+struct control;
+struct control_client;
+
+struct control_request {
+    char *argv[CONTROL_ARGS_MAX]; /* argv[0] the command, upper-cased */
+    int argc;
+};
+
+/* Handles one request: answers now with control_reply(), or later (keep
+ * `client`) — but answers exactly once. */
+typedef void (*control_handler)(void *arg, struct control_client *client,
+                                const struct control_request *request);
+
+struct control *control_open(struct loop *loop, const char *path, control_handler handler,
+                             void *arg, char *err, size_t errlen);
+void control_close(struct control *control);
+
+/* The reply: "N message" and the N lines of `text` (split at LF; a final
+ * LF ends the last line, it does not add an empty one). */
+void control_reply(struct control_client *client, const char *message, const char *text);
+void control_error(struct control_client *client, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

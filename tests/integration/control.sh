@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# control.sh — pejlctl against a running pejld over its control socket:
+# every command (status, alerts, silence/silences/unsilence, metrics,
+# collect, graph, reload) with its exit codes; 100 clients at once; a client
+# that connects and sends nothing is dropped while others are served; a
+# 10 MB request line is refused without harm; another user is denied by the
+# socket's mode (0660); the socket left by a killed pejld is replaced.
+. "$(dirname "$0")/lib.sh"
+: "${PEJLCTL:?PEJLCTL must point at the built pejlctl}"
+
+demo_copy "$T/conf"
+conf="$T/conf/demo.conf"
+state="$T/state"
+sock="$state/pejld.sock"
+start_daemon() {
+    "$PEJLD" -f -c "$conf" --state-dir "$state" 2>>"$T/log" &
+    daemon=$!
+    PIDS="$PIDS $daemon"
+    wait_for 10 test -S "$sock" || fail "no control socket: $(tail -3 "$T/log")"
+}
+start_daemon
+ctl() { "$PEJLCTL" "$@" --socket "$sock"; }
+collected() { [ "$(ls "$state/graphs" 2>/dev/null | grep -c png)" -eq 10 ]; }
+wait_for 30 collected || fail "the daemon did not collect: $(tail -3 "$T/log")"
+[ "$(stat -c %a "$sock")" = 660 ] || fail "socket mode $(stat -c %a "$sock")"
+
+ctl status >"$T/out" || fail "status: $?"
+grep -q "^ls_exports .*350 in 2030" "$T/out" || fail "status: $(cat "$T/out")"
+ctl status ls_exports --json >"$T/out" || fail "status ID --json"
+/usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert len(r)==2 and r[0]["latest_value"]==189, r' "$T/out" \
+    || fail "status ls_exports --json: $(head -c 300 "$T/out")"
+set +e; ctl status nosuch >/dev/null 2>"$T/err"; rc=$?; set -e
+[ $rc -eq 1 ] && grep -q "no indicator nosuch" "$T/err" || fail "status nosuch: exit $rc, $(cat "$T/err")"
+pass "status, status ID --json; an unknown indicator exits 1 with pejld's message"
+
+ctl alerts >"$T/out" && grep -q "^WARNING  ls_employment" "$T/out" || fail "alerts: $(cat "$T/out")"
+ctl alerts --json | /usr/bin/python3 -c 'import json,sys; a=json.load(sys.stdin); assert a and all(x["state"]!="OK" for x in a)' \
+    || fail "alerts --json"
+id=$(ctl silence ls_employment/stale --for 7d --comment "known: NABB69 is published late" | cut -d' ' -f1)
+[ ${#id} -eq 16 ] || fail "silence gave no id: $id"
+ctl alerts | grep -q "ls_employment .*(silenced)" || fail "the alert is not shown silenced"
+ctl silences | grep -q "^$id  ls_employment/stale .*known: NABB69 is published late" || fail "silences: $(ctl silences)"
+ctl unsilence "$id" && ! ctl silences | grep -q "$id" || fail "unsilence"
+set +e; ctl unsilence "$id" 2>/dev/null; rc=$?; ctl silence ls_exports --for soon --comment x 2>/dev/null; rc2=$?; set -e
+[ $rc -eq 1 ] && [ $rc2 -eq 1 ] || fail "a second unsilence ($rc) or a bad duration ($rc2) should exit 1"
+pass "alerts, silence (shown as silenced, listed), unsilence, with errors for what is not there"
+
+ctl metrics >"$T/metrics" || fail "metrics"
+grep -qx 'pejl_indicator_value{indicator="ls_exports",pejlemaerke="5"} 189' "$T/metrics" || fail "metrics: $(head "$T/metrics")"
+grep -q '^pejl_target_gap_percent{indicator="ls_exports",pejlemaerke="5",target="2030"} -' "$T/metrics" || fail "no gap metric"
+grep -q '^pejl_alert_state{fingerprint="[0-9a-f]\{16\}",alertname="pejl_stale",indicator="ls_exports"' "$T/metrics" || fail "no alert metric"
+/usr/bin/python3 - "$T/metrics" <<'PY' || fail "metrics are not in the exposition format"
+import re, sys
+sample = re.compile(r'^[a-z_]+(\{([a-z_]+="([^"\\]|\\.)*",?)+\})? -?[0-9.e+-]+$')
+for line in open(sys.argv[1]):
+    line = line.rstrip("\n")
+    assert line.startswith("# HELP ") or line.startswith("# TYPE ") or sample.match(line), line
+PY
+pass "metrics: the latest value, target figures and alert states in Prometheus' text format"
+
+ctl collect ls_exports population >"$T/out" || fail "collect: $(cat "$T/out")"
+grep -qP "^ls_exports\tok\t24 observations" "$T/out" && grep -qP "^population\tok\t" "$T/out" || fail "collect: $(cat "$T/out")"
+ctl graph ls_exports -o "$T/g.png" >/dev/null || fail "graph"
+[ "$(head -c 8 "$T/g.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] && cmp -s "$T/g.png" "$state/graphs/ls_exports.png" \
+    || fail "graph: not the PNG"
+pass "collect returns when done with each outcome; graph writes the PNG"
+
+pids=""
+for i in $(seq 100); do ctl status >"$T/c$i" 2>&1 & pids="$pids $!"; done
+failed=0
+for p in $pids; do wait "$p" || failed=$((failed + 1)); done
+[ $failed -eq 0 ] || fail "$failed of 100 concurrent clients failed: $(cat "$T"/c* | grep -v '^ls\|^ind\|^[a-z]' | head -3)"
+pass "100 clients at once, all answered"
+
+/usr/bin/python3 - "$sock" "$PEJLCTL" <<'PY' || fail "an idle client or a giant request harmed the daemon"
+import socket, subprocess, sys, time
+path, pejlctl = sys.argv[1], sys.argv[2]
+idle = socket.socket(socket.AF_UNIX); idle.connect(path)
+out = subprocess.run([pejlctl, "status", "--socket", path], capture_output=True, timeout=5)
+assert out.returncode == 0, out.stderr            # served while another client says nothing
+big = socket.socket(socket.AF_UNIX); big.connect(path)
+try:
+    big.sendall(b"x" * (10 << 20))
+except (BrokenPipeError, ConnectionResetError):
+    pass
+answer = big.recv(200)
+assert answer.startswith(b"-1 request longer than 4096 bytes"), answer
+idle.settimeout(15); start = time.time()
+assert idle.recv(10) == b"" and time.time() - start < 12   # dropped after 10 s
+out = subprocess.run([pejlctl, "status", "--socket", path], capture_output=True, timeout=5)
+assert out.returncode == 0, out.stderr
+PY
+pass "an idle client is dropped after 10 s without holding others up; a 10 MB line is refused"
+
+chmod 755 "$T" "$state"
+set +e; runuser -u nobody -- "$PEJLCTL" status --socket "$sock" >/dev/null 2>"$T/err"; rc=$?; set -e
+[ $rc -eq 69 ] && grep -q "Permission denied" "$T/err" || fail "another user: exit $rc, $(cat "$T/err")"
+pass "another user is denied by the socket's mode (exit 69)"
+
+ctl reload || fail "reload"
+cp "$conf" "$T/good.conf"
+printf 'indicators = ( { id = "x"; title = 1; } );\n' >"$conf"
+set +e; ctl reload 2>"$T/err"; rc=$?; set -e
+[ $rc -eq 1 ] && grep -q "has problems" "$T/err" || fail "a broken reload: exit $rc, $(cat "$T/err")"
+ctl status >/dev/null || fail "the daemon did not survive a broken reload"
+cp "$T/good.conf" "$conf"
+pass "reload; a broken config is refused (exit 1) and the daemon keeps running"
+
+kill -9 "$daemon"
+wait "$daemon" 2>/dev/null || true
+[ -S "$sock" ] || fail "the killed daemon's socket is gone already?"
+set +e; ctl status >/dev/null 2>&1; rc=$?; set -e
+[ $rc -eq 69 ] || fail "no daemon: exit $rc, not 69"
+start_daemon
+answers() { ctl status >/dev/null 2>&1; }
+wait_for 10 answers || fail "the restarted daemon does not answer on the replaced socket: $(tail -3 "$T/log")"
+pass "no daemon: exit 69; the socket of a killed pejld is replaced at the next start"

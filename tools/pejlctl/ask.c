@@ -1,0 +1,237 @@
+/*
+ * ask.c — pejlctl's commands that talk to a running pejld over its
+ * control socket (protocol: pejld(8), control.h): status, alerts,
+ * silences, silence, unsilence, reload, metrics, collect, graph.
+ *
+ * The socket is --socket PATH, else $PEJL_SOCKET, else /run/pejl/pejld.sock
+ * (systemd's RuntimeDirectory). Exit codes: 0 done, 1 pejld said no (its
+ * message on stderr), 64 usage, 69 pejld could not be reached.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "pejlctl.h"
+
+#define DEFAULT_SOCKET "/run/pejl/pejld.sock"
+#define EXIT_UNAVAILABLE 69
+
+struct reply {
+    long status;   /* N, or -1 */
+    char *message; /* after N */
+    char *body;    /* the N lines */
+};
+
+static int connect_to(const char *path)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof addr.sun_path) {
+        fprintf(stderr, "pejlctl: socket path %s is too long\n", path);
+        return -1;
+    }
+    memcpy(addr.sun_path, path, strlen(path) + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+        fprintf(stderr, "pejlctl: cannot reach pejld at %s: %s%s\n", path, strerror(errno),
+                errno == EACCES ? " (pejlctl needs to be in the socket's group)" : "");
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Sends one request (words joined by TAB) and reads the whole reply. */
+static int ask(const char *socket_path, char *const *words, int n, struct reply *r)
+{
+    char line[4096];
+    size_t len = 0;
+    for (int i = 0; i < n; i++) {
+        if (strpbrk(words[i], "\t\n")) {
+            fprintf(stderr, "pejlctl: \"%s\": arguments cannot hold tabs or newlines\n", words[i]);
+            return PEJLCTL_EXIT_USAGE;
+        }
+        int w = snprintf(line + len, sizeof line - len, "%s%s", i ? "\t" : "", words[i]);
+        if (w < 0 || (size_t)w >= sizeof line - len - 1) {
+            fprintf(stderr, "pejlctl: the request is too long\n");
+            return PEJLCTL_EXIT_USAGE;
+        }
+        len += (size_t)w;
+    }
+    line[len++] = '\n';
+    int fd = connect_to(socket_path);
+    if (fd < 0)
+        return EXIT_UNAVAILABLE;
+    char *all = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&all, &size);
+    bool ok = out && send(fd, line, len, MSG_NOSIGNAL) == (ssize_t)len;
+    char buf[65536];
+    for (ssize_t got; ok && (got = recv(fd, buf, sizeof buf, 0)) > 0;)
+        fwrite(buf, 1, (size_t)got, out);
+    close(fd);
+    if (out)
+        fclose(out);
+    char *lf = ok && all ? strchr(all, '\n') : NULL, *end;
+    if (!lf) {
+        fprintf(stderr, "pejlctl: pejld closed the connection without an answer\n");
+        free(all);
+        return EXIT_UNAVAILABLE;
+    }
+    *lf = '\0';
+    r->status = strtol(all, &end, 10);
+    r->message = strdup(*end == ' ' ? end + 1 : end);
+    r->body = strdup(lf + 1);
+    free(all);
+    return PEJLCTL_EXIT_OK;
+}
+
+static int run(const char *socket_path, char *const *words, int n, FILE *to)
+{
+    struct reply r = {0};
+    int rc = ask(socket_path, words, n, &r);
+    if (rc != PEJLCTL_EXIT_OK)
+        return rc;
+    if (r.status < 0) {
+        fprintf(stderr, "pejlctl: %s\n", r.message);
+        rc = PEJLCTL_EXIT_FAILURE;
+    } else {
+        fputs(r.body, to);
+    }
+    free(r.message);
+    free(r.body);
+    return rc;
+}
+
+/* ---- graph: the PNG comes as base64 lines ---- */
+
+static int sextet(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26
+           : c >= '0' && c <= '9' ? c - '0' + 52 : c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+static size_t base64_decode(const char *text, unsigned char *out)
+{
+    size_t n = 0;
+    unsigned bits = 0, have = 0;
+    for (const char *p = text; *p; p++) {
+        int v = sextet((unsigned char)*p);
+        if (v < 0)
+            continue; /* line ends and padding */
+        bits = (bits << 6) | (unsigned)v;
+        if ((have += 6) >= 8) {
+            have -= 8;
+            out[n++] = (unsigned char)(bits >> have);
+        }
+    }
+    return n;
+}
+
+static int save_graph(const char *socket_path, const char *id, const char *file)
+{
+    char *words[] = {"GRAPH", (char *)id};
+    struct reply r = {0};
+    int rc = ask(socket_path, words, 2, &r);
+    if (rc == PEJLCTL_EXIT_OK && r.status < 0) {
+        fprintf(stderr, "pejlctl: %s\n", r.message);
+        rc = PEJLCTL_EXIT_FAILURE;
+    }
+    if (rc == PEJLCTL_EXIT_OK) {
+        unsigned char *png = malloc(strlen(r.body) + 1);
+        size_t n = png ? base64_decode(r.body, png) : 0;
+        FILE *f = png ? fopen(file, "wb") : NULL;
+        if (!f || fwrite(png, 1, n, f) != n || fclose(f) != 0) {
+            fprintf(stderr, "pejlctl: cannot write %s: %s\n", file, strerror(errno));
+            rc = PEJLCTL_EXIT_FAILURE;
+        } else {
+            printf("%s: %zu bytes\n", file, n);
+        }
+        free(png);
+    }
+    free(r.message);
+    free(r.body);
+    return rc;
+}
+
+/* ---- the subcommands ---- */
+
+static void ask_usage(const char *name, FILE *to)
+{
+    fprintf(to,
+            "usage: pejlctl %s [--socket PATH] ...\n"
+            "  status [ID] [--json]              the status table\n"
+            "  alerts [--json]                   alerts away from OK\n"
+            "  silences [--json]                 the silences\n"
+            "  silence MATCHER --for 7d --comment TEXT   (MATCHER: ID, ID/RULE, */RULE)\n"
+            "  unsilence ID                      end a silence\n"
+            "  reload                            reload pejld's config (validated first)\n"
+            "  metrics                           Prometheus text exposition\n"
+            "  collect [ID...]                   collect now; returns when done\n"
+            "  graph ID [-o FILE]                the indicator's PNG\n"
+            "exit: 0 done, 1 pejld said no, 64 usage, 69 pejld not reachable\n",
+            name);
+}
+
+int ask_main(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"socket", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
+        {"for", required_argument, NULL, 'f'},    {"comment", required_argument, NULL, 'c'},
+        {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *name = argv[0], *socket_path = getenv("PEJL_SOCKET"), *duration = NULL,
+               *comment = NULL, *output = NULL;
+    bool json = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "s:o:h", options, NULL)) != -1) {
+        switch (c) {
+        case 's': socket_path = optarg; break;
+        case 'j': json = true; break;
+        case 'f': duration = optarg; break;
+        case 'c': comment = optarg; break;
+        case 'o': output = optarg; break;
+        case 'h': ask_usage(name, stdout); return PEJLCTL_EXIT_OK;
+        default: ask_usage(name, stderr); return PEJLCTL_EXIT_USAGE;
+        }
+    }
+    if (!socket_path || !*socket_path)
+        socket_path = DEFAULT_SOCKET;
+    char **rest = argv + optind, *words[40];
+    int n_rest = argc - optind, n = 0;
+    char upper[32];
+    snprintf(upper, sizeof upper, "%s", name);
+    for (char *p = upper; *p; p++)
+        *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+    words[n++] = upper;
+    if (strcmp(name, "graph") == 0) {
+        char file[512];
+        if (n_rest != 1) {
+            ask_usage(name, stderr);
+            return PEJLCTL_EXIT_USAGE;
+        }
+        snprintf(file, sizeof file, "%s.png", rest[0]);
+        return save_graph(socket_path, rest[0], output ? output : file);
+    }
+    if (strcmp(name, "silence") == 0) {
+        if (n_rest != 1 || !duration || !comment) {
+            fprintf(stderr, "usage: pejlctl silence MATCHER --for 7d --comment \"why\"\n");
+            return PEJLCTL_EXIT_USAGE;
+        }
+        const char *user = getenv("USER");
+        words[n++] = rest[0], words[n++] = (char *)duration, words[n++] = (char *)comment;
+        words[n++] = (char *)(user && *user ? user : "pejlctl");
+        return run(socket_path, words, n, stdout);
+    }
+    for (int i = 0; i < n_rest && n < 38; i++)
+        words[n++] = rest[i];
+    if (json)
+        words[n++] = "json";
+    return run(socket_path, words, n, stdout);
+}
