@@ -106,6 +106,14 @@ ctl status >/dev/null || fail "the daemon did not survive a broken reload"
 cp "$T/good.conf" "$conf"
 pass "reload; a broken config is refused (exit 1) and the daemon keeps running"
 
+kill -TERM "$daemon"
+rc=0
+wait "$daemon" || rc=$?
+[ $rc -eq 0 ] || fail "TERM after the commands: exit $rc (under the sanitizers: a leak?) $(tail -20 "$T/log")"
+[ ! -e "$sock" ] || fail "a clean stop left its socket"
+pass "TERM after all the commands: exit 0, socket removed"
+
+start_daemon
 kill -9 "$daemon"
 wait "$daemon" 2>/dev/null || true
 [ -S "$sock" ] || fail "the killed daemon's socket is gone already?"
@@ -115,3 +123,4 @@ start_daemon
 answers() { ctl status >/dev/null 2>&1; }
 wait_for 10 answers || fail "the restarted daemon does not answer on the replaced socket: $(tail -3 "$T/log")"
 pass "no daemon: exit 69; the socket of a killed pejld is replaced at the next start"
+
