@@ -492,6 +492,27 @@ void commands_abandon(struct pejld *d)
     }
 }
 
+/* ---- REPORT DIR: answers when it is written ---- */
+
+static void report_done(void *arg, bool ok)
+{
+    struct control_client *c = arg;
+    if (ok)
+        control_reply(c, "report written", "");
+    else
+        control_error(c, "the report was not written; see pejld's log (the previous one is as it was)");
+}
+
+static void cmd_report(struct pejld *d, struct control_client *c, const struct control_request *r)
+{
+    if (r->argc != 2 || r->argv[1][0] != '/' || strlen(r->argv[1]) > 2048 || strstr(r->argv[1], "/../")) {
+        control_error(c, "REPORT<TAB>DIR, with DIR an absolute path pejld may write to");
+        return;
+    }
+    if (!d->reporter || reporter_run_now(d->reporter, r->argv[1], report_done, c) < 0)
+        control_error(c, "a report is being written already; try again in a moment");
+}
+
 /* ---- the table ---- */
 
 typedef void (*command_fn)(struct pejld *d, struct control_client *c, const struct control_request *r);
@@ -509,6 +530,7 @@ static const struct {
     {"METRICS", "METRICS: Prometheus text exposition", cmd_metrics},
     {"COLLECT", "COLLECT [ID...]: collect now; answers when done", cmd_collect},
     {"GRAPH", "GRAPH ID: the indicator's PNG, base64", cmd_graph},
+    {"REPORT", "REPORT DIR: write a report folder (an absolute path pejld may write to)", cmd_report},
 };
 
 void commands_handle(void *arg, struct control_client *c, const struct control_request *r)

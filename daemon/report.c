@@ -456,6 +456,14 @@ int report_write(const char *dir, const struct config *config, struct store *sto
     snprintf(tmp, sizeof tmp, "%s.tmp-%d", target, (int)getpid());
     remove_tree(tmp); /* left by an earlier run with our pid */
     remove_abandoned(target);
+    char parent[2100];
+    snprintf(parent, sizeof parent, "%s", target);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) {
+        *slash = '\0';
+        if (make_directories(parent, err, errlen) < 0)
+            return -1;
+    }
     if (mkdir(tmp, 0755) < 0) {
         snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
         return -1;

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -25,6 +26,9 @@ struct reporter {
     struct alerting *const *alerting;
     uint64_t timer;
     pid_t child;
+    char *dir;                          /* where the running child writes */
+    void (*done)(void *arg, bool ok);   /* who asked for it, if anyone */
+    void *done_arg;
 };
 
 int64_t reporter_delay_s(int64_t now, int minute)
@@ -52,6 +56,9 @@ void reporter_free(struct reporter *r)
         kill(r->child, SIGTERM);
         waitpid(r->child, NULL, 0);
     }
+    if (r->done)
+        r->done(r->done_arg, false);
+    free(r->dir);
     free(r);
 }
 
@@ -65,7 +72,7 @@ static void __attribute__((noreturn)) write_in_child(struct reporter *r)
     tzset();
     if (rrdview_daemon(store_rrdview(r->store)))
         rrdc_disconnect(); /* the parent's connection is not ours to use */
-    int rc = report_write(c->report_dir, c, r->store, *r->alerting, (int64_t)time(NULL), &o, err,
+    int rc = report_write(r->dir, c, r->store, *r->alerting, (int64_t)time(NULL), &o, err,
                           sizeof err);
     if (rc < 0)
         log_err("report: %s; the previous report is as it was", err);
@@ -76,11 +83,38 @@ static void on_child_exit(struct loop *loop, pid_t pid, int status, void *arg)
 {
     (void)loop, (void)pid;
     struct reporter *r = arg;
+    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     r->child = 0;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        log_info("report: written to %s", (*r->config)->report_dir);
+    if (ok)
+        log_info("report: written to %s", r->dir);
     else
         log_err("report: the report process failed; the previous report is as it was");
+    if (r->done)
+        r->done(r->done_arg, ok);
+    r->done = NULL;
+}
+
+static int start(struct reporter *r, const char *dir)
+{
+    if (r->child > 0)
+        return -1;
+    char *copy = strdup(dir);
+    if (!copy)
+        return -1;
+    free(r->dir);
+    r->dir = copy;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        log_err("report: cannot fork: %m");
+        return -1;
+    }
+    if (pid == 0)
+        write_in_child(r);
+    r->child = pid;
+    if (loop_watch_child(r->loop, pid, on_child_exit, r) < 0)
+        log_err("report: cannot watch process %d", (int)pid);
+    return 0;
 }
 
 static void on_due(struct loop *loop, void *arg)
@@ -89,21 +123,16 @@ static void on_due(struct loop *loop, void *arg)
     struct reporter *r = arg;
     r->timer = 0;
     reporter_schedule(r);
-    if (r->child > 0) {
+    if (start(r, (*r->config)->report_dir) < 0)
         log_warn("report: the previous report is still being written; skipping this one");
-        return;
-    }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        log_err("report: cannot fork: %m");
-        return;
-    }
-    if (pid == 0)
-        write_in_child(r);
-    r->child = pid;
-    if (loop_watch_child(r->loop, pid, on_child_exit, r) < 0)
-        log_err("report: cannot watch process %d", (int)pid);
+}
+
+int reporter_run_now(struct reporter *r, const char *dir, void (*done)(void *arg, bool ok), void *arg)
+{
+    if (start(r, dir) < 0)
+        return -1;
+    r->done = done, r->done_arg = arg;
+    return 0;
 }
 
 void reporter_schedule(struct reporter *r)

@@ -65,6 +65,12 @@ ctl graph ls_exports -o "$T/g.png" >/dev/null || fail "graph"
     || fail "graph: not the PNG"
 pass "collect returns when done with each outcome; graph writes the PNG"
 
+ctl report "$T/report" >/dev/null || fail "report"
+[ -s "$T/report/index.html" ] && [ -s "$T/report/graphs/ls_exports.png" ] || fail "report: $(ls "$T/report")"
+set +e; (cd "$T" && ctl report relative/dir >/dev/null 2>"$T/err"); rc=$?; set -e
+[ $rc -eq 0 ] && [ -s "$T/relative/dir/index.html" ] || fail "report to a relative dir: $rc $(cat "$T/err")"
+pass "report returns when the folder is written"
+
 pids=""
 for i in $(seq 100); do ctl status >"$T/c$i" 2>&1 & pids="$pids $!"; done
 failed=0

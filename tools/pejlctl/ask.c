@@ -174,6 +174,7 @@ static void ask_usage(const char *name, FILE *to)
             "  metrics                           Prometheus text exposition\n"
             "  collect [ID...]                   collect now; returns when done\n"
             "  graph ID [-o FILE]                the indicator's PNG\n"
+            "  report DIR                        have pejld write a report folder there\n"
             "exit: 0 done, 1 pejld said no, 64 usage, 69 pejld not reachable\n",
             name);
 }
@@ -228,6 +229,16 @@ int ask_main(int argc, char **argv)
         words[n++] = rest[0], words[n++] = (char *)duration, words[n++] = (char *)comment;
         words[n++] = (char *)(user && *user ? user : "pejlctl");
         return run(socket_path, words, n, stdout);
+    }
+    char absolute[4096];
+    if (strcmp(name, "report") == 0 && n_rest == 1 && rest[0][0] != '/') {
+        char cwd[2048];
+        if (!getcwd(cwd, sizeof cwd)) {
+            fprintf(stderr, "pejlctl: cannot tell the current directory\n");
+            return PEJLCTL_EXIT_FAILURE;
+        }
+        snprintf(absolute, sizeof absolute, "%s/%s", cwd, rest[0]); /* pejld runs elsewhere */
+        rest[0] = absolute;
     }
     for (int i = 0; i < n_rest && n < 38; i++)
         words[n++] = rest[i];

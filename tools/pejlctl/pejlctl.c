@@ -17,6 +17,7 @@ static const struct pejlctl_command commands[] = {
     {"metrics", "Prometheus text exposition of the figures and alerts", ask_main},
     {"collect", "collect now [ID...]; returns when done, with the outcome", ask_main},
     {"graph", "an indicator's PNG: ID [-o FILE]", ask_main},
+    {"report", "have pejld write a report folder: DIR", ask_main},
     {"inspect", "decode a JSON-stat file or URL: its dimensions, or every cell as CSV",
      inspect_main},
 };
