@@ -23,12 +23,8 @@
 #include <cmocka.h>
 
 #include "daemon/config.h"
+#include "config_problems.h"
 
-static char tmpdir[256];
-static char conf_path[300];
-
-#define COLLECTORS "collector_dir = \"" PEJL_BUILD_DIR "/lib/pejl/collectors\";\n"
-#define CSV_SOURCE "source = { collector = \"csv\"; url = \"file:x.csv\"; };"
 /* Lines 1 and 2: the collectors and one indicator; what a case adds starts on line 3. */
 #define BASE                                                                                   \
     COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\"; " CSV_SOURCE \
@@ -39,14 +35,6 @@ static char conf_path[300];
 #define EMAIL(url, rest)                                                                        \
     "receivers = ( { name = \"mail\"; type = \"email\"; url = \"" url "\";\n"                 \
     "  from = \"pejl@example.org\"; to = [ \"ops@example.org\" ];\n" rest " } );\n"
-
-static void write_config(const char *text)
-{
-    FILE *f = fopen(conf_path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
 
 /* A file next to the config, with `mode`. */
 static void write_side_file(const char *name, const char *text, mode_t mode)
@@ -66,37 +54,6 @@ static void remove_side_file(const char *name)
     char path[400];
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
     unlink(path);
-}
-
-/* Loads `text`; asserts it fails and that some problem reads "FILE:LINE: …needle…". */
-static struct pejl_diag load_failing(const char *text)
-{
-    struct pejl_diag diag = {0};
-    write_config(text);
-    struct config *c = config_load(conf_path, NULL, &diag);
-    assert_null(c);
-    assert_true(diag.n > 0);
-    return diag;
-}
-
-static void expect_problem(const char *text, int line, const char *needle)
-{
-    struct pejl_diag diag = load_failing(text);
-    char prefix[400];
-    if (line > 0)
-        snprintf(prefix, sizeof prefix, "%s:%d: ", conf_path, line);
-    else
-        snprintf(prefix, sizeof prefix, "%s: ", conf_path);
-    bool found = false;
-    for (size_t i = 0; i < diag.n; i++)
-        found |= strncmp(diag.lines[i], prefix, strlen(prefix)) == 0 &&
-                 strstr(diag.lines[i], needle) != NULL;
-    if (!found) {
-        for (size_t i = 0; i < diag.n; i++)
-            fprintf(stderr, "  got: %s\n", diag.lines[i]);
-        fail_msg("expected \"%s…%s\"", prefix, needle);
-    }
-    diag_free(&diag);
 }
 
 /* Loads `text` and asserts it is accepted; the caller unrefs. */
