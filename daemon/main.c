@@ -26,7 +26,7 @@ struct options {
     const char *probe;
     const char *state_dir;
     const char *report; /* --report DIR */
-    bool foreground, once, check, verbose, status, json, svg;
+    bool foreground, once, check, verbose, status, json, svg, pdf;
     int64_t now; /* --now; 0: the clock */
 };
 
@@ -45,7 +45,8 @@ static void usage(FILE *out)
             "      --status        print the status table from the state directory\n"
             "                      (works beside a running pejld; --json for machines)\n"
             "      --report DIR    write a report folder (index.html, report.md, status.json,\n"
-            "                      data/, graphs/) from the state directory; --svg adds SVGs\n"
+            "                      data/, graphs/) from the state directory; --svg, --pdf\n"
+            "                      add SVG and PDF graphs\n"
             "      --state-dir DIR use DIR for the journal (and default RRD/graph dirs)\n"
             "      --now TIME      with --once, --status or --report: evaluate as at\n"
             "                      TIME (2025-10-01 or 2025-10-01T06:00:00Z), not now\n"
@@ -57,7 +58,7 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_ONCE = 256, OPT_CHECK, OPT_PROBE, OPT_STATE, OPT_VERSION, OPT_STATUS, OPT_JSON,
-           OPT_NOW, OPT_REPORT, OPT_SVG };
+           OPT_NOW, OPT_REPORT, OPT_SVG, OPT_PDF };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'}, {"foreground", no_argument, NULL, 'f'},
         {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
@@ -67,6 +68,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"version", no_argument, NULL, OPT_VERSION}, {"status", no_argument, NULL, OPT_STATUS},
         {"json", no_argument, NULL, OPT_JSON},       {"now", required_argument, NULL, OPT_NOW},
         {"report", required_argument, NULL, OPT_REPORT}, {"svg", no_argument, NULL, OPT_SVG},
+        {"pdf", no_argument, NULL, OPT_PDF},
         {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "c:fvh", longopts, NULL)) != -1) {
@@ -84,6 +86,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_JSON: o->json = true; break;
         case OPT_REPORT: o->report = optarg; break;
         case OPT_SVG: o->svg = true; break;
+        case OPT_PDF: o->pdf = true; break;
         case OPT_NOW:
             if (timestamp_parse(optarg, &o->now) < 0 || o->now <= 0) {
                 fprintf(stderr, "pejld: --now %s: write a date (2025-10-01) or an RFC 3339 time "
@@ -96,7 +99,7 @@ static int parse_options(int argc, char **argv, struct options *o)
     }
     if (optind < argc || (o->once + o->check + o->status + (o->probe != NULL) + (o->report != NULL)) > 1 ||
         (o->json && !o->status) || (o->now && !o->once && !o->status && !o->report) ||
-        (o->svg && !o->report)) {
+        ((o->svg || o->pdf) && !o->report)) {
         usage(stderr);
         return -1;
     }
@@ -160,10 +163,10 @@ static int print_status(const struct config *config, bool json, int64_t now)
  * Written by a child process, as the daemon's graphs are: librrd's drawing
  * keeps font caches it never frees, and a child that ends with _exit
  * leaves them to the kernel. */
-static int write_report(const struct config *config, const char *dir, bool svg, int64_t now)
+static int write_report(const struct config *config, const char *dir, bool svg, bool pdf, int64_t now)
 {
     char err[512];
-    struct report_options ro = {.svg = svg};
+    struct report_options ro = {.svg = svg, .pdf = pdf};
     struct store *store = store_read(config, err, sizeof err);
     struct alerting *alerting = store ? alerting_open(config->state_dir, err, sizeof err) : NULL;
     int rc = 1, status = 0;
@@ -214,7 +217,7 @@ int main(int argc, char **argv)
     } else if (o.probe) {
         status = pejld_probe(config, o.probe);
     } else if (o.report) {
-        status = write_report(config, o.report, o.svg, o.now ? o.now : (int64_t)time(NULL));
+        status = write_report(config, o.report, o.svg, o.pdf, o.now ? o.now : (int64_t)time(NULL));
     } else if (o.status) {
         status = print_status(config, o.json, o.now ? o.now : (int64_t)time(NULL));
     } else {

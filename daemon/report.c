@@ -322,15 +322,17 @@ static int write_graphs(const char *dir, struct report *rp, struct store *store,
 {
     for (size_t i = 0; i < rp->n; i++) {
         struct row *r = &rp->rows[i];
-        char png[4400], svg[4400];
+        char png[4400], svg[4400], pdf[4400];
         if (i > 0 && rp->rows[i - 1].ind == r->ind) {
             r->graph = rp->rows[i - 1].graph;
             continue;
         }
         snprintf(png, sizeof png, "%s/graphs/%s.png", dir, r->ind->id);
         snprintf(svg, sizeof svg, "%s/graphs/%s.svg", dir, r->ind->id);
+        snprintf(pdf, sizeof pdf, "%s/graphs/%s.pdf", dir, r->ind->id);
         if (graph_indicator(rp->config, store, r->ind->id, rp->now, png, "PNG") < 0 ||
-            (o->svg && graph_indicator(rp->config, store, r->ind->id, rp->now, svg, "SVG") < 0))
+            (o->svg && graph_indicator(rp->config, store, r->ind->id, rp->now, svg, "SVG") < 0) ||
+            (o->pdf && graph_indicator(rp->config, store, r->ind->id, rp->now, pdf, "PDF") < 0))
             return -1;
         r->graph = access(png, R_OK) == 0;
     }

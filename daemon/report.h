@@ -4,7 +4,7 @@
  * images relative, readable printed on A4 and on screen), report.md (the
  * same in Markdown, for pasting into documents), status.json (the
  * evaluation results), data/ID.csv (the series behind each graph: period,
- * value, status, vintage) and graphs/ID.png (and .svg when asked).
+ * value, status, vintage) and graphs/ID.png (and .svg, .pdf when asked).
  *
  * Written from the state directory (no running pejld needed) into a
  * temporary folder beside DIR, then swapped in with one rename, so a
@@ -22,7 +22,7 @@
 #include "store.h"
 
 struct report_options {
-    bool svg; /* SVG graphs beside the PNGs */
+    bool svg, pdf; /* SVG and PDF graphs beside the PNGs */
 };
 
 int report_write(const char *dir, const struct config *config, struct store *store,

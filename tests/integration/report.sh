@@ -17,7 +17,7 @@ artifacts="${ARTIFACTS:-$PWD/artifacts}"
 mkdir -p "$artifacts"
 
 "$PEJLD" --once --now $at -c "$conf" --state-dir "$state" >/dev/null 2>"$T/log" || fail "demo run: $(cat "$T/log")"
-"$PEJLD" --report "$report" --svg --now $at -c "$conf" --state-dir "$state" >"$T/out" 2>"$T/log" \
+"$PEJLD" --report "$report" --svg --pdf --now $at -c "$conf" --state-dir "$state" >"$T/out" 2>"$T/log" \
     || fail "--report: $(cat "$T/log")"
 grep -q "report written to $report" "$T/out" || fail "no confirmation: $(cat "$T/out")"
 for id in $DEMO_IDS; do
@@ -25,6 +25,7 @@ for id in $DEMO_IDS; do
     [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "$id.png is not a PNG"
     [ "$(stat -c %s "$png")" -gt 10000 ] || fail "$id.png is suspiciously small"
     grep -q "<svg" "$report/graphs/$id.svg" || fail "$id.svg is not SVG"
+    [ "$(head -c 5 "$report/graphs/$id.pdf")" = "%PDF-" ] || fail "$id.pdf is not PDF"
     head -1 "$report/data/$id.csv" | grep -qx "member,period,value,status,vintage" || fail "$id.csv has no header"
     [ "$(wc -l <"$report/data/$id.csv")" -gt 1 ] || fail "$id.csv has no rows"
 done
@@ -34,7 +35,7 @@ grep -q "^,2023,174,,20" "$report/data/ls_exports.csv" || fail "ls_exports.csv l
 grep -q '^| Life science-eksport | 5 | 2024: 189,0 mia. kr. | 350 mia. kr. i 2030 | 192,3 | -1,7 % | i risiko |' "$report/report.md" \
     || fail "report.md: $(head -8 "$report/report.md")"
 grep -q '](graphs/ls_exports.png)' "$report/report.md" || fail "report.md does not show the graphs"
-pass "the report folder: index.html, report.md, status.json, data/*.csv, PNG and SVG graphs"
+pass "the report folder: index.html, report.md, status.json, data/*.csv, PNG, SVG and PDF graphs"
 
 # A real browser: no missing image, one row per indicator and target, a screenshot.
 browse() {
