@@ -17,6 +17,7 @@
 #include "graph_plan.h"
 #include "../rrd/rrdview.h"
 #include "log.h"
+#include "spawn.h"
 #include "period.h"
 
 struct grapher {
@@ -27,7 +28,7 @@ struct grapher {
     void *arg;
     char (*queue)[INDICATOR_ID_MAX + 1];
     size_t n, cap;
-    pid_t child;
+    pid_t child, parent;
     unsigned failures;
     int64_t now; /* --now: graphs evaluated as at then; 0: the clock */
 };
@@ -104,6 +105,7 @@ int grapher_draw_one(const struct config *config, struct store *store, const cha
 static void __attribute__((noreturn)) draw_queue(struct grapher *g)
 {
     int failed = 0;
+    spawn_die_with_parent(g->parent); /* it holds pejld's journal lock */
     setenv("TZ", "UTC", 1); /* periods are UTC; so are the axes */
     tzset();
     if (rrdview_daemon(store_rrdview(g->store)))
@@ -136,6 +138,7 @@ static void kick(struct grapher *g)
     if (g->child > 0 || g->n == 0)
         return;
     fflush(NULL);
+    g->parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         log_err("graphs: cannot fork a drawing process: %m");

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 #include "log.h"
 #include "pejld.h"
 #include "report.h"
+#include "spawn.h"
 #include "status.h"
 #include "timestamp.h"
 
@@ -175,9 +175,9 @@ static int write_report(const struct config *config, const char *dir, bool svg, 
     } else {
         alerting_use_config(alerting, config, now);
         fflush(NULL);
-        pid_t pid = fork();
+        pid_t parent = getpid(), pid = fork();
         if (pid == 0) {
-            prctl(PR_SET_PDEATHSIG, SIGKILL); /* killed with us: the old report stays */
+            spawn_die_with_parent(parent); /* killed with us: the old report stays */
             setenv("TZ", "UTC", 1); /* periods are UTC; so are the graphs' axes */
             tzset();
             if (report_write(dir, config, store, alerting, now, &ro, err, sizeof err) < 0) {

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +17,7 @@
 #include "../rrd/rrdview.h"
 #include "log.h"
 #include "report.h"
+#include "spawn.h"
 
 struct reporter {
     struct loop *loop;
@@ -25,7 +25,7 @@ struct reporter {
     struct store *store;
     struct alerting *const *alerting;
     uint64_t timer;
-    pid_t child;
+    pid_t child, parent;
     char *dir;                          /* where the running child writes */
     void (*done)(void *arg, bool ok);   /* who asked for it, if anyone */
     void *done_arg;
@@ -67,7 +67,7 @@ static void __attribute__((noreturn)) write_in_child(struct reporter *r)
     const struct config *c = *r->config;
     char err[512];
     struct report_options o = {.svg = c->report_svg};
-    prctl(PR_SET_PDEATHSIG, SIGKILL); /* a report outliving pejld would race the next one */
+    spawn_die_with_parent(r->parent); /* a report outliving pejld would race the next one */
     setenv("TZ", "UTC", 1);
     tzset();
     if (rrdview_daemon(store_rrdview(r->store)))
@@ -104,6 +104,7 @@ static int start(struct reporter *r, const char *dir)
     free(r->dir);
     r->dir = copy;
     fflush(NULL);
+    r->parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         log_err("report: cannot fork: %m");

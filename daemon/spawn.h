@@ -32,4 +32,9 @@ struct spawn *spawn_start(struct loop *loop, const char *const *argv, int64_t ti
 /* Kills the program (if still running) and forgets it. */
 void spawn_cancel(struct spawn *spawn);
 
+/* In a forked child: die with `parent` (SIGKILL when it goes), and at once
+ * if it is gone already. The child holds the parent's fds, the journal
+ * lock among them, and must not keep them after a kill -9. */
+void spawn_die_with_parent(pid_t parent);
+
 #endif
