@@ -129,13 +129,38 @@ static char *read_secret(struct loader *l, const config_setting_t *where, const 
     return text;
 }
 
+/* A secret file's path: "$CREDENTIALS_DIRECTORY/NAME" is where systemd's
+ * LoadCredential= put NAME; anything else is a path (relative to the config). */
+static char *secret_path(struct loader *l, const config_setting_t *where, const char *file,
+                         const char *who)
+{
+    static const char var[] = "$CREDENTIALS_DIRECTORY/";
+    if (strncmp(file, var, sizeof var - 1) != 0)
+        return resolve_path(l, where, file);
+    const char *dir = getenv("CREDENTIALS_DIRECTORY"), *name = file + sizeof var - 1;
+    char *path = NULL;
+    if (!*name || strchr(name, '/')) {
+        diag_config_error(l->diag, where, "%s: write $CREDENTIALS_DIRECTORY/NAME with the name "
+                          "given to LoadCredential=", who);
+        return NULL;
+    }
+    if (!dir || *dir != '/') {
+        diag_config_error(l->diag, where, "%s: %s, but CREDENTIALS_DIRECTORY is not set: run "
+                          "pejld as a systemd service with LoadCredential=%s:…", who, file, name);
+        return NULL;
+    }
+    if (asprintf(&path, "%s/%s", dir, name) < 0)
+        path = NULL;
+    return path;
+}
+
 static void load_credentials(struct loader *l, const config_setting_t *g, struct receiver *r,
                              const char *who)
 {
     const char *file = get_string(l, g, "credentials_file", false, who);
     const config_setting_t *where = config_setting_get_member(g, "credentials_file");
     size_t len;
-    char *path = file ? resolve_path(l, where, file) : NULL;
+    char *path = file ? secret_path(l, where, file, who) : NULL;
     char *text = path ? read_secret(l, where, path, &len, who) : NULL;
     char *colon = text ? memchr(text, ':', len) : NULL;
     if (text && (!colon || colon == text || strchr(text, '\n')))
@@ -156,7 +181,7 @@ static void load_secret(struct loader *l, const config_setting_t *g, struct rece
 {
     const char *file = get_string(l, g, "secret_file", false, who);
     const config_setting_t *where = config_setting_get_member(g, "secret_file");
-    char *path = file ? resolve_path(l, where, file) : NULL;
+    char *path = file ? secret_path(l, where, file, who) : NULL;
     if (path)
         r->secret = (unsigned char *)read_secret(l, where, path, &r->secret_len, who);
     free(path);

@@ -599,6 +599,40 @@ static void test_loopback_lookalike_host_names(void **state)
     assert_int_equal(problems, 0);
 }
 
+/* $CREDENTIALS_DIRECTORY/NAME: where systemd's LoadCredential= puts a secret. */
+static void test_credentials_directory(void **state)
+{
+    (void)state;
+    char dir[400];
+    snprintf(dir, sizeof dir, "%s/creds", tmpdir);
+    mkdir(dir, 0700);
+    unsetenv("CREDENTIALS_DIRECTORY");
+    expect_problem(BASE WEBHOOK("  secret_file = \"$CREDENTIALS_DIRECTORY/webhook\";"), 4,
+                   "CREDENTIALS_DIRECTORY is not set: run pejld as a systemd service with LoadCredential=webhook:");
+    setenv("CREDENTIALS_DIRECTORY", dir, 1);
+    expect_problem(BASE WEBHOOK("  secret_file = \"$CREDENTIALS_DIRECTORY/../etc/shadow\";"), 4,
+                   "write $CREDENTIALS_DIRECTORY/NAME");
+    char path[500];
+    snprintf(path, sizeof path, "%s/webhook", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("k3y\n", f);
+    fclose(f);
+    chmod(path, 0400);
+    struct pejl_diag diag = {0};
+    write_config(BASE WEBHOOK("  secret_file = \"$CREDENTIALS_DIRECTORY/webhook\";"));
+    struct config *c = config_load(conf_path, NULL, &diag);
+    diag_print(&diag, stderr);
+    assert_non_null(c);
+    assert_int_equal(c->receivers[0].secret_len, 3);
+    assert_memory_equal(c->receivers[0].secret, "k3y", 3);
+    config_unref(c);
+    diag_free(&diag);
+    unsetenv("CREDENTIALS_DIRECTORY");
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
@@ -607,6 +641,7 @@ int main(void)
         return 1;
     snprintf(conf_path, sizeof conf_path, "%s/pejld.conf", tmpdir);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_credentials_directory),
         cmocka_unit_test(test_valid_notifications_load),
         cmocka_unit_test(test_without_notifications),
         cmocka_unit_test(test_outbox_settings),
