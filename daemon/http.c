@@ -20,52 +20,8 @@
 #include <curl/curl.h>
 
 #include "http_cache.h"
+#include "http_internal.h"
 #include "log.h"
-
-enum transfer_state { QUEUED, ACTIVE, WAITING };
-
-struct host_state {
-    struct http_engine *engine;
-    char *name;
-    int active;
-    int64_t last_start_ms;
-    uint64_t timer; /* pending start when spacing holds the queue back */
-    struct http_transfer *head, *tail;
-    struct host_state *next;
-};
-
-struct http_transfer {
-    struct http_engine *engine;
-    struct host_state *host;
-    enum transfer_state state;
-    struct http_transfer *next;                 /* in the host queue */
-    struct http_transfer *all_prev, *all_next;  /* every transfer of the engine */
-    char *url, *method, *body, *content_type, *cache_key;
-    /* a delivery (http_deliver) rather than a fetch */
-    bool delivery, require_tls;
-    size_t body_len, sent;
-    char *mail_from, *username, *password;
-    struct curl_slist *rcpt, *extra_headers;
-    int64_t timeout_ms;
-    CURL *easy;
-    struct curl_slist *request_headers;
-    struct http_result result;
-    size_t cap;
-    bool too_big, header_started;
-    uint64_t retry_timer;
-    char curl_error[CURL_ERROR_SIZE];
-    http_done_fn done;
-    void *arg;
-};
-
-struct http_engine {
-    struct loop *loop;
-    CURLM *multi;
-    struct http_settings settings;
-    uint64_t curl_timer;
-    struct host_state *hosts;
-    struct http_transfer *all; /* so that http_free frees what is in flight */
-};
 
 static void pump(struct http_engine *e, struct host_state *h);
 static void check_finished(struct http_engine *e);
@@ -169,7 +125,7 @@ static const struct http_host_limit *limit_of(const struct http_engine *e, const
     return NULL;
 }
 
-static struct host_state *host_get(struct http_engine *e, const char *url)
+struct host_state *http_host_get(struct http_engine *e, const char *url)
 {
     char *name = host_of(url);
     if (!name)
@@ -220,7 +176,7 @@ static void unqueue(struct host_state *h, struct http_transfer *t)
 
 /* ---- curl callbacks ---- */
 
-static size_t on_body(char *data, size_t size, size_t n, void *arg)
+size_t http_on_body(char *data, size_t size, size_t n, void *arg)
 {
     struct http_transfer *t = arg;
     size_t len = size * n, max = t->engine->settings.max_bytes;
@@ -265,7 +221,7 @@ static void trim(char **start, size_t *len)
         (*len)--;
 }
 
-static size_t on_header(char *data, size_t size, size_t n, void *arg)
+size_t http_on_header(char *data, size_t size, size_t n, void *arg)
 {
     struct http_transfer *t = arg;
     size_t len = size * n;
@@ -343,7 +299,7 @@ static int on_timer_change(CURLM *multi, long timeout_ms, void *arg)
 
 /* ---- a transfer's life ---- */
 
-static void transfer_free(struct http_transfer *t)
+void http_transfer_free(struct http_transfer *t)
 {
     struct http_engine *e = t->engine;
     if (t->all_prev)
@@ -394,13 +350,11 @@ static void add_conditional_headers(struct http_transfer *t)
     http_validators_free(&v);
 }
 
-static int setup_delivery(struct http_transfer *t);
-
 static int setup_easy(struct http_transfer *t)
 {
     const struct http_settings *s = &t->engine->settings;
     if (t->delivery)
-        return setup_delivery(t);
+        return http_setup_delivery(t);
     CURL *c = t->easy = curl_easy_init();
     if (!c)
         return -1;
@@ -420,9 +374,9 @@ static int setup_easy(struct http_transfer *t)
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
     if (s->ca_file)
         curl_easy_setopt(c, CURLOPT_CAINFO, s->ca_file);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, http_on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, t->curl_error);
     if (t->body) {
@@ -438,65 +392,6 @@ static int setup_easy(struct http_transfer *t)
     }
     add_conditional_headers(t);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->request_headers);
-    return 0;
-}
-
-/* SMTP reads the message through this. */
-static size_t on_upload(char *buffer, size_t size, size_t n, void *arg)
-{
-    struct http_transfer *t = arg;
-    size_t room = size * n, left = t->body_len - t->sent, len = left < room ? left : room;
-    memcpy(buffer, t->body + t->sent, len);
-    t->sent += len;
-    return len;
-}
-
-static void setup_smtp(struct http_transfer *t, CURL *c)
-{
-    curl_easy_setopt(c, CURLOPT_MAIL_FROM, t->mail_from);
-    curl_easy_setopt(c, CURLOPT_MAIL_RCPT, t->rcpt);
-    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(c, CURLOPT_READFUNCTION, on_upload);
-    curl_easy_setopt(c, CURLOPT_READDATA, t);
-    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)t->body_len);
-    curl_easy_setopt(c, CURLOPT_USE_SSL, t->require_tls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
-    if (t->username) {
-        curl_easy_setopt(c, CURLOPT_USERNAME, t->username);
-        curl_easy_setopt(c, CURLOPT_PASSWORD, t->password);
-    }
-}
-
-static int setup_delivery(struct http_transfer *t)
-{
-    const struct http_settings *s = &t->engine->settings;
-    CURL *c = t->easy = curl_easy_init();
-    if (!c)
-        return -1;
-    t->sent = 0;
-    curl_easy_setopt(c, CURLOPT_URL, t->url);
-    curl_easy_setopt(c, CURLOPT_PRIVATE, t);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,smtp,smtps");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* a receiver that moved says so */
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "pejl/" PEJL_VERSION);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)s->connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(t->timeout_ms ? t->timeout_ms : s->timeout_ms));
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L); /* never switched off */
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (s->ca_file)
-        curl_easy_setopt(c, CURLOPT_CAINFO, s->ca_file);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, t->curl_error);
-    if (t->mail_from) {
-        setup_smtp(t, c);
-        return 0;
-    }
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, t->body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)t->body_len);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->extra_headers);
     return 0;
 }
 
@@ -652,7 +547,7 @@ static void finish(struct http_transfer *t)
         t->result.len = 0;
     }
     t->done(t->arg, &t->result);
-    transfer_free(t);
+    http_transfer_free(t);
 }
 
 static void completed(struct http_engine *e, struct http_transfer *t, CURLcode rc)
@@ -728,7 +623,7 @@ int http_configure(struct http_engine *e, const struct http_settings *settings)
     return 0;
 }
 
-static void track(struct http_engine *e, struct http_transfer *t)
+void http_track(struct http_engine *e, struct http_transfer *t)
 {
     t->all_next = e->all;
     if (e->all)
@@ -738,7 +633,7 @@ static void track(struct http_engine *e, struct http_transfer *t)
     pump(e, t->host);
 }
 
-static char *dup_or_null(const char *s)
+char *http_dup_or_null(const char *s)
 {
     return s ? strdup(s) : NULL;
 }
@@ -751,66 +646,16 @@ struct http_transfer *http_fetch(struct http_engine *e, const struct pejl_reques
         return NULL;
     *t = (struct http_transfer){.engine = e, .done = done, .arg = arg};
     t->url = strdup(req->url);
-    t->method = dup_or_null(req->method);
-    t->body = dup_or_null(req->body);
-    t->content_type = dup_or_null(req->content_type);
+    t->method = http_dup_or_null(req->method);
+    t->body = http_dup_or_null(req->body);
+    t->content_type = http_dup_or_null(req->content_type);
     t->cache_key = http_cache_key(req);
-    t->host = t->url ? host_get(e, t->url) : NULL;
+    t->host = t->url ? http_host_get(e, t->url) : NULL;
     if (!t->url || !t->cache_key || !t->host || (req->body && !t->body)) {
-        transfer_free(t);
+        http_transfer_free(t);
         return NULL;
     }
-    track(e, t);
-    return t;
-}
-
-static struct curl_slist *slist_of(const char *const *lines, bool *ok)
-{
-    struct curl_slist *list = NULL;
-    for (size_t i = 0; lines && lines[i]; i++) {
-        struct curl_slist *grown = curl_slist_append(list, lines[i]);
-        if (!grown) {
-            *ok = false;
-            return list;
-        }
-        list = grown;
-    }
-    return list;
-}
-
-struct http_transfer *http_deliver(struct http_engine *e, const struct http_delivery *d,
-                                   http_done_fn done, void *arg)
-{
-    struct http_transfer *t = calloc(1, sizeof *t);
-    bool ok = true;
-    char type[256];
-    if (!t)
-        return NULL;
-    *t = (struct http_transfer){.engine = e, .done = done, .arg = arg, .delivery = true,
-                                .require_tls = d->require_tls, .body_len = d->len,
-                                .timeout_ms = d->timeout_ms};
-    t->url = strdup(d->url);
-    t->body = malloc(d->len + 1);
-    t->mail_from = dup_or_null(d->mail_from);
-    t->username = dup_or_null(d->username);
-    t->password = dup_or_null(d->password);
-    t->rcpt = slist_of(d->rcpt, &ok);
-    t->extra_headers = slist_of(d->headers, &ok);
-    if (d->content_type && !d->mail_from) {
-        snprintf(type, sizeof type, "Content-Type: %s", d->content_type);
-        struct curl_slist *grown = curl_slist_append(t->extra_headers, type);
-        ok = ok && grown;
-        t->extra_headers = grown ? grown : t->extra_headers;
-    }
-    t->host = t->url ? host_get(e, t->url) : NULL;
-    if (!ok || !t->url || !t->body || !t->host || (d->mail_from && !t->mail_from) ||
-        (d->username && (!t->username || !t->password))) {
-        transfer_free(t);
-        return NULL;
-    }
-    memcpy(t->body, d->body, d->len);
-    t->body[d->len] = '\0';
-    track(e, t);
+    http_track(e, t);
     return t;
 }
 
@@ -821,7 +666,7 @@ void http_cancel(struct http_engine *e, struct http_transfer *t)
     else if (t->state == ACTIVE)
         t->host->active--;
     struct host_state *h = t->host;
-    transfer_free(t);
+    http_transfer_free(t);
     pump(e, h);
 }
 
@@ -830,7 +675,7 @@ void http_free(struct http_engine *e)
     if (!e)
         return;
     while (e->all)
-        transfer_free(e->all);
+        http_transfer_free(e->all);
     for (struct host_state *h = e->hosts, *next; h; h = next) {
         next = h->next;
         if (h->timer)

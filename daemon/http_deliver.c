@@ -1,0 +1,118 @@
+/*
+ * http_deliver.c — deliveries on the HTTP engine (see http_deliver in
+ * http.h): a notification POSTed once with its headers, or an e-mail sent
+ * over SMTP with STARTTLS and AUTH. The outbox retries; the engine does not.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_internal.h"
+
+/* SMTP reads the message through this. */
+static size_t on_upload(char *buffer, size_t size, size_t n, void *arg)
+{
+    struct http_transfer *t = arg;
+    size_t room = size * n, left = t->body_len - t->sent, len = left < room ? left : room;
+    memcpy(buffer, t->body + t->sent, len);
+    t->sent += len;
+    return len;
+}
+
+static void setup_smtp(struct http_transfer *t, CURL *c)
+{
+    curl_easy_setopt(c, CURLOPT_MAIL_FROM, t->mail_from);
+    curl_easy_setopt(c, CURLOPT_MAIL_RCPT, t->rcpt);
+    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, on_upload);
+    curl_easy_setopt(c, CURLOPT_READDATA, t);
+    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)t->body_len);
+    curl_easy_setopt(c, CURLOPT_USE_SSL, t->require_tls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
+    if (t->username) {
+        curl_easy_setopt(c, CURLOPT_USERNAME, t->username);
+        curl_easy_setopt(c, CURLOPT_PASSWORD, t->password);
+    }
+}
+
+int http_setup_delivery(struct http_transfer *t)
+{
+    const struct http_settings *s = &t->engine->settings;
+    CURL *c = t->easy = curl_easy_init();
+    if (!c)
+        return -1;
+    t->sent = 0;
+    curl_easy_setopt(c, CURLOPT_URL, t->url);
+    curl_easy_setopt(c, CURLOPT_PRIVATE, t);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,smtp,smtps");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* a receiver that moved says so */
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "pejl/" PEJL_VERSION);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)s->connect_timeout_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(t->timeout_ms ? t->timeout_ms : s->timeout_ms));
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L); /* never switched off */
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (s->ca_file)
+        curl_easy_setopt(c, CURLOPT_CAINFO, s->ca_file);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, http_on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, t->curl_error);
+    if (t->mail_from) {
+        setup_smtp(t, c);
+        return 0;
+    }
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, t->body);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)t->body_len);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->extra_headers);
+    return 0;
+}
+
+static struct curl_slist *slist_of(const char *const *lines, bool *ok)
+{
+    struct curl_slist *list = NULL;
+    for (size_t i = 0; lines && lines[i]; i++) {
+        struct curl_slist *grown = curl_slist_append(list, lines[i]);
+        if (!grown) {
+            *ok = false;
+            return list;
+        }
+        list = grown;
+    }
+    return list;
+}
+
+struct http_transfer *http_deliver(struct http_engine *e, const struct http_delivery *d,
+                                   http_done_fn done, void *arg)
+{
+    struct http_transfer *t = calloc(1, sizeof *t);
+    bool ok = true;
+    char type[256];
+    if (!t)
+        return NULL;
+    *t = (struct http_transfer){.engine = e, .done = done, .arg = arg, .delivery = true,
+                                .require_tls = d->require_tls, .body_len = d->len,
+                                .timeout_ms = d->timeout_ms};
+    t->url = strdup(d->url);
+    t->body = malloc(d->len + 1);
+    t->mail_from = http_dup_or_null(d->mail_from);
+    t->username = http_dup_or_null(d->username);
+    t->password = http_dup_or_null(d->password);
+    t->rcpt = slist_of(d->rcpt, &ok);
+    t->extra_headers = slist_of(d->headers, &ok);
+    if (d->content_type && !d->mail_from) {
+        snprintf(type, sizeof type, "Content-Type: %s", d->content_type);
+        struct curl_slist *grown = curl_slist_append(t->extra_headers, type);
+        ok = ok && grown;
+        t->extra_headers = grown ? grown : t->extra_headers;
+    }
+    t->host = t->url ? http_host_get(e, t->url) : NULL;
+    if (!ok || !t->url || !t->body || !t->host || (d->mail_from && !t->mail_from) ||
+        (d->username && (!t->username || !t->password))) {
+        http_transfer_free(t);
+        return NULL;
+    }
+    memcpy(t->body, d->body, d->len);
+    t->body[d->len] = '\0';
+    http_track(e, t);
+    return t;
+}
