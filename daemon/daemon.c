@@ -30,6 +30,8 @@
 struct job {
     struct pejld *d;
     char id[INDICATOR_ID_MAX + 1];
+    struct collection *collection; /* while it runs; NULL once collected */
+    struct job *next;              /* in d->jobs */
 };
 
 static void sd_state(const char *state)
@@ -170,9 +172,19 @@ static void once_collected(struct pejld *d)
     once_maybe_done(d);
 }
 
+static void forget_job(struct job *job)
+{
+    for (struct job **p = &job->d->jobs; *p; p = &(*p)->next)
+        if (*p == job) {
+            *p = job->next;
+            break;
+        }
+}
+
 static void job_finished(struct job *job)
 {
     struct pejld *d = job->d;
+    forget_job(job);
     d->collections_running--;
     if (d->mode == MODE_DAEMON)
         scheduler_finished(d->scheduler, job->id);
@@ -222,6 +234,7 @@ static void on_collected(struct collection *c, void *arg)
 {
     struct job *job = arg;
     struct pejld *d = job->d;
+    job->collection = NULL; /* ours to free below */
     if (c->failed) {
         collection_ended(d, job->id, false, c->error, NULL);
         log_err("%s: collection failed: %s; its stored data is kept", job->id, c->error);
@@ -265,12 +278,14 @@ static int start_collection(void *arg, const char *id)
     job->d = d;
     snprintf(job->id, sizeof job->id, "%s", id);
     log_debug("%s: collecting with %s", id, ind->collector->name);
-    if (!collect_start(&d->fetcher, d->config, ind, on_collected, job)) {
+    if (!(job->collection = collect_start(&d->fetcher, d->config, ind, on_collected, job))) {
         log_err("%s: cannot start a collection", id);
         collection_ended(d, id, false, "cannot start a collection", NULL);
         free(job);
         return -1;
     }
+    job->next = d->jobs;
+    d->jobs = job;
     d->collections_running++;
     return 0;
 }
@@ -473,7 +488,13 @@ static int setup(struct pejld *d)
 static void teardown(struct pejld *d)
 {
     if (d->store)
-        flush_all(d); /* finish what this pass staged */
+        flush_all(d); /* finish what this pass staged (and the jobs waiting for it) */
+    while (d->jobs) { /* collections still fetching: stopped, their stored data kept */
+        struct job *job = d->jobs;
+        d->jobs = job->next;
+        collect_free(job->collection);
+        free(job);
+    }
     if (d->alerting)
         alerting_save(d->alerting, pejld_now(d));
     alerting_free(d->alerting);

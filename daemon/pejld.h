@@ -39,6 +39,7 @@ struct pejld {
     uint64_t notify_timer;
     int64_t watchdog_ms; /* WATCHDOG=1 this often; 0: systemd does not watch */
     int64_t now_override; /* --now: evaluate at this moment instead of the clock's */
+    struct job *jobs; /* collections in flight or being stored */
     unsigned collections_running;
     unsigned collections_failed;
     bool stopping;

@@ -34,10 +34,10 @@ pass "READY=1, STATUS= and WATCHDOG=1 twice per WatchdogSec"
 
 kill -HUP "$pid"
 wait_for 5 said "^RELOADING=1" || fail "no RELOADING=1"
-[ "$(grep -c '^READY=1' "$T/notify.log")" -ge 2 ] || wait_for 5 test "$(grep -c '^READY=1' "$T/notify.log")" -ge 2 \
-    || fail "no READY=1 after the reload: $(cat "$T/notify.log")"
+ready_again() { [ "$(grep -c '^READY=1' "$T/notify.log")" -ge 2 ]; }
+wait_for 5 ready_again || fail "no READY=1 after the reload: $(cat "$T/notify.log")"
 kill -TERM "$pid"
-wait "$pid" || fail "TERM: exit status $?"
+wait "$pid" || fail "TERM: exit status $?: $(tail -30 "$T/log")"
 said "^STOPPING=1" || fail "no STOPPING=1: $(cat "$T/notify.log")"
 grep "^STATUS=" "$T/notify.log" | tail -1 | sed 's/^/  /'
 pass "RELOADING=1 and READY=1 around a HUP, STOPPING=1 on TERM, exit 0"
