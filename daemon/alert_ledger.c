@@ -107,15 +107,6 @@ void ledger_free(struct alert_ledger *l)
 
 /* ---- writing ---- */
 
-static json_t *moment(int64_t t)
-{
-    char text[TIMESTAMP_TEXT_MAX];
-    if (t == 0)
-        return json_null();
-    timestamp_format(t, text, sizeof text);
-    return json_string(text);
-}
-
 /* Text as JSON: a summary cut at its buffer's end may end inside a UTF-8
  * sequence, and a config string need not be UTF-8; invalid bytes become '?'. */
 static json_t *text(const char *s)
@@ -141,7 +132,7 @@ static json_t *history_json(const struct alert *a)
     json_t *list = json_array();
     for (size_t i = 0; i < a->n_history; i++) {
         const struct alert_transition *t = &a->history[i];
-        json_array_append_new(list, json_pack("{s:o, s:s, s:s, s:o}", "at", moment(t->at), "from",
+        json_array_append_new(list, json_pack("{s:o, s:s, s:s, s:o}", "at", timestamp_json(t->at), "from",
                                               alert_state_name(t->from), "to",
                                               alert_state_name(t->to), "summary", text(t->summary)));
     }
@@ -155,12 +146,12 @@ json_t *alert_to_json(const struct alert *a)
                           labels_json(&a->labels), "state", alert_state_name(a->state), "pending",
                           alert_state_name(a->pending), "pending_count",
                           (json_int_t)a->pending_count);
-    json_object_set_new(o, "pending_since", moment(a->pending_since));
-    json_object_set_new(o, "since", moment(a->since));
-    json_object_set_new(o, "starts_at", moment(a->starts_at));
-    json_object_set_new(o, "ends_at", moment(a->ends_at));
-    json_object_set_new(o, "evaluated_at", moment(a->evaluated_at));
-    json_object_set_new(o, "last_notified", moment(a->last_notified));
+    json_object_set_new(o, "pending_since", timestamp_json(a->pending_since));
+    json_object_set_new(o, "since", timestamp_json(a->since));
+    json_object_set_new(o, "starts_at", timestamp_json(a->starts_at));
+    json_object_set_new(o, "ends_at", timestamp_json(a->ends_at));
+    json_object_set_new(o, "evaluated_at", timestamp_json(a->evaluated_at));
+    json_object_set_new(o, "last_notified", timestamp_json(a->last_notified));
     json_object_set_new(o, "value", figure(a->value));
     json_object_set_new(o, "summary", text(a->summary));
     json_object_set_new(o, "description", text(a->description));
@@ -172,8 +163,8 @@ json_t *alert_to_json(const struct alert *a)
 json_t *silence_to_json(const struct silence *s)
 {
     json_t *o = json_pack("{s:s, s:s, s:s}", "id", s->id, "indicator", s->indicator, "rule", s->rule);
-    json_object_set_new(o, "starts_at", moment(s->starts_at));
-    json_object_set_new(o, "ends_at", moment(s->ends_at));
+    json_object_set_new(o, "starts_at", timestamp_json(s->starts_at));
+    json_object_set_new(o, "ends_at", timestamp_json(s->ends_at));
     json_object_set_new(o, "comment", text(s->comment));
     json_object_set_new(o, "created_by", text(s->created_by));
     return o;
@@ -183,8 +174,8 @@ static json_t *collection_json(const struct collection_record *c)
 {
     char period[PERIOD_TEXT_MAX] = "";
     json_t *o = json_pack("{s:I}", "consecutive_failures", (json_int_t)c->consecutive_failures);
-    json_object_set_new(o, "last_attempt", moment(c->last_attempt));
-    json_object_set_new(o, "last_success", moment(c->last_success));
+    json_object_set_new(o, "last_attempt", timestamp_json(c->last_attempt));
+    json_object_set_new(o, "last_success", timestamp_json(c->last_success));
     json_object_set_new(o, "last_error", text(c->last_error));
     json_object_set_new(o, "revision_pct", figure(c->revision_pct));
     if (isfinite(c->revision_pct)) {
@@ -201,8 +192,8 @@ static json_t *mark_json(const struct notify_mark *m)
 {
     json_t *o = json_pack("{s:s, s:s, s:s}", "fingerprint", m->fingerprint, "receiver",
                           m->receiver, "state", alert_state_name(m->state));
-    json_object_set_new(o, "at", moment(m->at));
-    json_object_set_new(o, "starts_at", moment(m->starts_at));
+    json_object_set_new(o, "at", timestamp_json(m->at));
+    json_object_set_new(o, "starts_at", timestamp_json(m->starts_at));
     return o;
 }
 
@@ -220,7 +211,7 @@ static json_t *ledger_json(const struct alert_ledger *l, int64_t now)
     for (size_t i = 0; i < l->n_silences; i++)
         json_array_append_new(silences, silence_to_json(&l->silences[i]));
     return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "format", ALERT_LEDGER_FORMAT, "saved_at",
-                     moment(now), "alerts", alerts, "collections", collections, "silences",
+                     timestamp_json(now), "alerts", alerts, "collections", collections, "silences",
                      silences, "notified", marks);
 }
 

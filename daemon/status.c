@@ -148,13 +148,6 @@ static json_t *number_or_null(double v)
     return isnan(v) || isinf(v) ? json_null() : json_real(v);
 }
 
-static json_t *moment_or_null(int64_t t)
-{
-    char text[TIMESTAMP_TEXT_MAX];
-    timestamp_format(t, text, sizeof text);
-    return t ? json_string(text) : json_null();
-}
-
 static json_t *alert_json(const struct alert *a, bool silenced)
 {
     if (!a)
@@ -163,8 +156,8 @@ static json_t *alert_json(const struct alert *a, bool silenced)
     json_object_set_new(o, "state", json_string(alert_state_name(a->state)));
     json_object_set_new(o, "rule", json_string(a->rule));
     json_object_set_new(o, "fingerprint", json_string(a->fingerprint));
-    json_object_set_new(o, "since", moment_or_null(a->since));
-    json_object_set_new(o, "starts_at", moment_or_null(a->starts_at));
+    json_object_set_new(o, "since", timestamp_json(a->since));
+    json_object_set_new(o, "starts_at", timestamp_json(a->starts_at));
     json_object_set_new(o, "silenced", json_boolean(silenced));
     json_object_set_new(o, "summary", json_string(a->summary));
     return o;

@@ -18,6 +18,15 @@ void timestamp_format(int64_t t, char *buf, size_t size)
         snprintf(buf, size, "@%lld", (long long)t);
 }
 
+json_t *timestamp_json(int64_t t)
+{
+    char text[TIMESTAMP_TEXT_MAX];
+    if (t == 0)
+        return json_null();
+    timestamp_format(t, text, sizeof text);
+    return json_string(text);
+}
+
 static int days_in_month(int y, int m)
 {
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
