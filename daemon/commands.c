@@ -15,6 +15,7 @@
 #include "base64.h"
 #include "log.h"
 #include "pejld.h"
+#include "report.h"
 #include "status.h"
 #include "timestamp.h"
 #include "value.h"
@@ -509,7 +510,12 @@ static void cmd_report(struct pejld *d, struct control_client *c, const struct c
         control_error(c, "REPORT<TAB>DIR, with DIR an absolute path pejld may write to");
         return;
     }
-    if (!d->reporter || reporter_run_now(d->reporter, r->argv[1], report_done, c) < 0)
+    char real[2100], err[1024];
+    if (report_dir_check(r->argv[1], d->config, real, sizeof real, err, sizeof err) < 0) {
+        control_error(c, "%s", err); /* the report process checks again before it swaps */
+        return;
+    }
+    if (!d->reporter || reporter_run_now(d->reporter, real, report_done, c) < 0)
         control_error(c, "a report is being written already; try again in a moment");
 }
 

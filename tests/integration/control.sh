@@ -69,7 +69,18 @@ ctl report "$T/report" >/dev/null || fail "report"
 [ -s "$T/report/index.html" ] && [ -s "$T/report/graphs/ls_exports.png" ] || fail "report: $(ls "$T/report")"
 set +e; (cd "$T" && ctl report relative/dir >/dev/null 2>"$T/err"); rc=$?; set -e
 [ $rc -eq 0 ] && [ -s "$T/relative/dir/index.html" ] || fail "report to a relative dir: $rc $(cat "$T/err")"
-pass "report returns when the folder is written"
+ctl report "$T/report" >/dev/null || fail "a second report into the same folder"
+mkdir "$T/mine"
+echo "my notes" >"$T/mine/notes.txt"
+ln -s "$state" "$T/to-state"
+for dir in "$state" "$state/journal" "$state/rrd" "$T/mine" "$T" "$T/to-state"; do
+    set +e; ctl report "$dir" >/dev/null 2>"$T/err"; rc=$?; set -e
+    [ $rc -eq 1 ] && grep -q "^pejlctl: report directory .*\(state directory\|not a pejl report\)" "$T/err" \
+        || fail "report $dir: exit $rc, $(cat "$T/err")"
+done
+[ -s "$state/journal" ] && [ -d "$state/rrd" ] && [ "$(cat "$T/mine/notes.txt")" = "my notes" ] || fail "a refused report deleted something"
+ctl status >/dev/null || fail "the daemon after the refused reports"
+pass "report returns when the folder is written, and again into the same folder; the state dir, its journal, RRD dir, a symlink to it, its parent and a folder with a user's file are refused, and kept"
 
 pids=""
 for i in $(seq 100); do ctl status >"$T/c$i" 2>&1 & pids="$pids $!"; done
