@@ -160,11 +160,13 @@ static void cmd_silence(struct pejld *d, struct control_client *c, const struct 
     char err[300];
     struct silence s = {0};
     int64_t duration = r->argc > 2 ? parse_duration(r->argv[2]) : -1, now = (int64_t)time(NULL);
-    if (r->argc < 4 || r->argc > 5) {
-        control_error(c, "SILENCE<TAB>MATCHER<TAB>DURATION<TAB>COMMENT[<TAB>BY]");
+    bool force = r->argc == 6 && strcmp(r->argv[5], "force") == 0;
+    if (r->argc < 4 || r->argc > 6 || (r->argc == 6 && !force)) {
+        control_error(c, "SILENCE<TAB>MATCHER<TAB>DURATION<TAB>COMMENT[<TAB>BY[<TAB>force]]");
         return;
     }
-    if (silence_parse_matcher(r->argv[1], &s, err, sizeof err) < 0) {
+    if (silence_parse_matcher(r->argv[1], &s, err, sizeof err) < 0 ||
+        (!force && silence_check_config(&s, d->config, err, sizeof err) < 0)) {
         control_error(c, "%s", err);
         return;
     }
@@ -179,7 +181,7 @@ static void cmd_silence(struct pejld *d, struct control_client *c, const struct 
     snprintf(s.id, sizeof s.id, "%08x%08x", arc4random(), arc4random());
     s.starts_at = now, s.ends_at = now + duration;
     snprintf(s.comment, sizeof s.comment, "%s", r->argv[3]);
-    snprintf(s.created_by, sizeof s.created_by, "%s", r->argc == 5 ? r->argv[4] : "pejlctl");
+    snprintf(s.created_by, sizeof s.created_by, "%s", r->argc >= 5 ? r->argv[4] : "pejlctl");
     if (alerting_add_silence(d->alerting, &s) < 0) {
         control_error(c, "out of memory");
         return;
@@ -529,14 +531,18 @@ static const struct {
 } table[] = {
     {"STATUS", "STATUS [ID] [json]: the status table", cmd_status},
     {"ALERTS", "ALERTS [json]: alerts away from OK", cmd_alerts},
-    {"SILENCE", "SILENCE MATCHER DURATION COMMENT [BY]: silence alerts", cmd_silence},
+    {"SILENCE",
+     "SILENCE MATCHER DURATION COMMENT [BY [force]]: silence alerts (force: for an indicator or "
+     "rule not in the config yet)",
+     cmd_silence},
     {"UNSILENCE", "UNSILENCE ID: end a silence", cmd_unsilence},
     {"SILENCES", "SILENCES [json]: the silences", cmd_silences},
     {"RELOAD", "RELOAD: reload the config (validated first)", cmd_reload},
     {"METRICS", "METRICS: Prometheus text exposition", cmd_metrics},
     {"COLLECT", "COLLECT [ID...]: collect now; answers when done", cmd_collect},
     {"GRAPH", "GRAPH ID: the indicator's PNG, base64", cmd_graph},
-    {"REPORT", "REPORT DIR: write a report folder (an absolute path pejld may write to)", cmd_report},
+    {"REPORT", "REPORT DIR: write a report folder (an absolute path pejld may write to)",
+     cmd_report},
 };
 
 void commands_handle(void *arg, struct control_client *c, const struct control_request *r)

@@ -43,7 +43,17 @@ ctl silences | grep -q "^$id  ls_employment/stale .*known: NABB69 is published l
 ctl unsilence "$id" && ! ctl silences | grep -q "$id" || fail "unsilence"
 set +e; ctl unsilence "$id" 2>/dev/null; rc=$?; ctl silence ls_exports --for soon --comment x 2>/dev/null; rc2=$?; set -e
 [ $rc -eq 1 ] && [ $rc2 -eq 1 ] || fail "a second unsilence ($rc) or a bad duration ($rc2) should exit 1"
-pass "alerts, silence (shown as silenced, listed), unsilence, with errors for what is not there"
+for matcher in nosuch nosuch/stale ls_exports/rank "*/rank"; do
+    set +e; ctl silence "$matcher" --for 1d --comment "matches nothing" >/dev/null 2>"$T/err"; rc=$?; set -e
+    [ $rc -eq 1 ] && grep -q "would match nothing" "$T/err" || fail "silence $matcher: exit $rc, $(cat "$T/err")"
+done
+! ctl silences | grep -q "matches nothing" || fail "a silence that matches nothing was kept: $(ctl silences)"
+id=$(ctl silence nosuch/stale --for 1d --comment "about to be added" --force | cut -d' ' -f1)
+[ ${#id} -eq 16 ] && ctl silences | grep -q "^$id  nosuch/stale" || fail "silence --force"
+ctl unsilence "$id" || fail "unsilence the forced one"
+ctl silence "*/stale" --for 1d --comment "every stale alert" >"$T/out" && ctl unsilence "$(cut -d' ' -f1 "$T/out")" \
+    || fail "a silence for a rule some indicator has"
+pass "alerts, silence (shown as silenced, listed), unsilence, with errors for what is not there; a silence of an unknown indicator or rule is refused unless --force"
 
 ctl metrics >"$T/metrics" || fail "metrics"
 grep -qx 'pejl_indicator_value{indicator="ls_exports",pejlemaerke="5"} 189' "$T/metrics" || fail "metrics: $(head "$T/metrics")"
