@@ -119,6 +119,51 @@ assert out.returncode == 0, out.stderr
 PY
 pass "an idle client is dropped after 10 s without holding others up; a 10 MB line is refused"
 
+# Clients that ask and never read: each would pin its reply (here a 4 MiB
+# graph, 5.5 MB in base64) for ever. They are dropped 5 s after their reply
+# is ready, the replies they hold together stay within a budget (the others
+# are told to try again), and a client that reads is served meanwhile.
+png="$state/graphs/eu_us_rd_ratio.png"   # not collected again in this test: nothing redraws it
+cp "$png" "$T/rd.png"
+head -c $((4 << 20)) /dev/urandom >"$T/big.png"
+cp "$T/big.png" "$png"
+/usr/bin/python3 - "$sock" "$PEJLCTL" "$daemon" <<'PY' || fail "clients that never read"
+import os, socket, subprocess, sys, time
+path, pejlctl, pid = sys.argv[1], sys.argv[2], sys.argv[3]
+def rss_mb():
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+def fds():
+    return len(os.listdir(f"/proc/{pid}/fd"))
+base_rss, base_fds = rss_mb(), fds()
+readers = []
+for _ in range(30):
+    s = socket.socket(socket.AF_UNIX); s.connect(path)
+    s.sendall(b"GRAPH\teu_us_rd_ratio\n")
+    readers.append(s)
+time.sleep(2)
+held_rss, held_fds = rss_mb(), fds()
+print(f"30 clients that do not read: pejld RSS {base_rss:.0f} -> {held_rss:.0f} MB, fds {base_fds} -> {held_fds}")
+assert held_rss - base_rss < 100, f"unread replies pinned {held_rss - base_rss:.0f} MB"
+out = subprocess.run([pejlctl, "status", "--socket", path], capture_output=True, timeout=5)
+assert out.returncode == 0, out.stderr            # served meanwhile
+start = time.time()
+while fds() > base_fds and time.time() - start < 15:
+    time.sleep(0.2)
+print(f"dropped {time.time() - start + 2:.1f} s after asking; RSS now {rss_mb():.0f} MB")
+assert fds() <= base_fds, f"{fds() - base_fds} clients that never read are still held"
+answers = [s.recv(64) for s in readers]
+busy = sum(a.startswith(b"-1 busy") for a in answers)
+print(f"{busy} of 30 were told to try again")
+PY
+out=$(ctl graph eu_us_rd_ratio -o "$T/g2.png") && cmp -s "$T/g2.png" "$T/big.png" || fail "a 4 MiB graph to a client that reads: $out"
+head -c $((17 << 20)) /dev/urandom >"$png"
+set +e; ctl graph eu_us_rd_ratio -o "$T/g3.png" >/dev/null 2>"$T/err"; rc=$?; set -e
+[ $rc -eq 1 ] && grep -q "more than" "$T/err" && [ ! -e "$T/g3.png" ] || fail "a 17 MiB graph: exit $rc, $(cat "$T/err")"
+cp "$T/rd.png" "$png"
+pass "clients that never read are dropped 5 s after their reply is ready, the memory of their replies bounded, others served meanwhile; a graph over 16 MiB is an error, not cut"
+
 chmod 755 "$T" "$state"
 set +e; runuser -u nobody -- "$PEJLCTL" status --socket "$sock" >/dev/null 2>"$T/err"; rc=$?; set -e
 [ $rc -eq 69 ] && grep -q "Permission denied" "$T/err" || fail "another user: exit $rc, $(cat "$T/err")"
