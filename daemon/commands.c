@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -373,25 +374,56 @@ static void cmd_reload(struct pejld *d, struct control_client *c, const struct c
 
 /* ---- GRAPH ID: the PNG, in base64 ---- */
 
+/* In base64 (76 characters and a line break per 57 bytes) it fits a reply. */
+#define GRAPH_PNG_MAX ((size_t)16 << 20)
+_Static_assert(GRAPH_PNG_MAX / 57 * 78 + 200 < CONTROL_REPLY_MAX, "a graph fits a reply");
+
+/* The whole PNG, or NULL with `why` saying what is wrong. */
+static char *read_png(const char *path, size_t *len, char *why, size_t whylen)
+{
+    struct stat st;
+    char *png = NULL;
+    FILE *f = fopen(path, "rbe");
+    *len = 0;
+    if (!f || fstat(fileno(f), &st) < 0 || st.st_size == 0) {
+        snprintf(why, whylen, "is not there yet (nothing collected, or not drawn yet)");
+    } else if ((size_t)st.st_size > GRAPH_PNG_MAX) {
+        snprintf(why, whylen, "is %lld bytes, more than the %zu MiB a reply may carry; open %s",
+                 (long long)st.st_size, GRAPH_PNG_MAX >> 20, path);
+    } else if (!(png = malloc((size_t)st.st_size))) {
+        snprintf(why, whylen, "cannot be read: out of memory");
+    } else if ((*len = fread(png, 1, (size_t)st.st_size, f)) != (size_t)st.st_size) {
+        snprintf(why, whylen, "cannot be read whole from %s (being redrawn? try again)", path);
+        free(png);
+        png = NULL;
+    }
+    if (f)
+        fclose(f);
+    return png;
+}
+
 static void cmd_graph(struct pejld *d, struct control_client *c, const struct control_request *r)
 {
-    char *path = NULL, *png = NULL;
+    char *path = NULL, *png = NULL, why[600];
     size_t len = 0;
     if (r->argc != 2 || !config_find(d->config, r->argv[1])) {
         control_error(c, r->argc != 2 ? "GRAPH<TAB>ID" : "no indicator %s", r->argc == 2 ? r->argv[1] : "");
         return;
     }
-    FILE *f = asprintf(&path, "%s/%s.png", d->config->graph_dir, r->argv[1]) >= 0 ? fopen(path, "rb") : NULL;
-    free(path);
-    if (f) {
-        png = malloc(16 << 20);
-        len = png ? fread(png, 1, 16 << 20, f) : 0;
-        fclose(f);
+    if (asprintf(&path, "%s/%s.png", d->config->graph_dir, r->argv[1]) < 0) {
+        control_error(c, "out of memory");
+        return;
     }
-    char *coded = png && len ? base64_mime(png, len, NULL) : NULL;
+    png = read_png(path, &len, why, sizeof why);
+    free(path);
+    if (!png) {
+        control_error(c, "the graph of %s %s", r->argv[1], why);
+        return;
+    }
+    char *coded = base64_mime(png, len, NULL);
     free(png);
     if (!coded) {
-        control_error(c, "no graph of %s yet (nothing collected, or not drawn yet)", r->argv[1]);
+        control_error(c, "out of memory");
         return;
     }
     for (char *p = coded, *q = coded;; p++) { /* CRLF lines to LF lines */
