@@ -51,6 +51,14 @@ static FILE *text_open(struct text *t)
     return t->f = open_memstream(&t->buf, &t->len);
 }
 
+/* Drops what `t` holds and opens it anew (the JSON form instead of the text). */
+static FILE *text_reopen(struct text *t)
+{
+    fclose(t->f);
+    free(t->buf);
+    return text_open(t);
+}
+
 static char *text_close(struct text *t)
 {
     if (t->f && fclose(t->f) != 0) {
@@ -97,7 +105,11 @@ static void cmd_status(struct pejld *d, struct control_client *c, const struct c
     }
     /* one indicator: the header and its rows, or its objects */
     struct text one;
-    text_open(&one);
+    if (!text_open(&one)) {
+        free(all);
+        control_error(c, "out of memory");
+        return;
+    }
     if (wants_json(r, 1)) {
         json_t *rows = json_loads(all, 0, NULL), *row, *kept = json_array();
         size_t i;
@@ -144,9 +156,12 @@ static void cmd_alerts(struct pejld *d, struct control_client *c, const struct c
         fprintf(t.f, "%-8s %-24s %-10s since %s  %s%s  %s\n", alert_state_name(a->state), a->indicator,
                 a->rule, since, a->fingerprint, silenced ? " (silenced)" : "", a->summary);
     }
+    if (wants_json(r, 1) && !text_reopen(&t)) {
+        json_decref(list);
+        control_error(c, "out of memory");
+        return;
+    }
     if (wants_json(r, 1)) {
-        fclose(t.f), free(t.buf);
-        text_open(&t);
         json_dumpf(list, t.f, JSON_INDENT(2));
         fputc('\n', t.f);
     }
@@ -221,9 +236,12 @@ static void cmd_silences(struct pejld *d, struct control_client *c, const struct
         fprintf(t.f, "%s  %s/%s  until %s  by %s: %s\n", s->id, s->indicator[0] ? s->indicator : "*",
                 s->rule[0] ? s->rule : "*", until, s->created_by, s->comment);
     }
+    if (wants_json(r, 1) && !text_reopen(&t)) {
+        json_decref(list);
+        control_error(c, "out of memory");
+        return;
+    }
     if (wants_json(r, 1)) {
-        fclose(t.f), free(t.buf);
-        text_open(&t);
         json_dumpf(list, t.f, JSON_INDENT(2));
         fputc('\n', t.f);
     }

@@ -196,3 +196,46 @@ answers() { ctl status >/dev/null 2>&1; }
 wait_for 10 answers || fail "the restarted daemon does not answer on the replaced socket: $(tail -3 "$T/log")"
 pass "no daemon: exit 69; the socket of a killed pejld is replaced at the next start"
 
+
+# Out of memory in the middle of a reply: pejld answers with an error and
+# keeps running. open_memstream is made to fail by a preloaded shim when
+# the file $PEJL_FAIL_MEMSTREAM names counts down to its call.
+cat >"$T/failmem.c" <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+FILE *open_memstream(char **buf, size_t *len)
+{
+    FILE *(*real)(char **, size_t *) = (FILE * (*)(char **, size_t *)) dlsym(RTLD_NEXT, "open_memstream");
+    const char *path = getenv("PEJL_FAIL_MEMSTREAM");
+    FILE *f = path ? fopen(path, "r+") : NULL;
+    int n = 0;
+    if (f && fscanf(f, "%d", &n) == 1 && n <= 1) {
+        fclose(f);
+        unlink(path);
+        errno = ENOMEM;
+        return NULL;
+    }
+    if (f) {
+        rewind(f);
+        fprintf(f, "%d\n", n - 1);
+        fclose(f);
+    }
+    return real(buf, len);
+}
+C
+"${CC:-cc}" -shared -fPIC -o "$T/failmem.so" "$T/failmem.c" -ldl || fail "cannot build the open_memstream shim"
+kill -TERM "$daemon"; wait "$daemon" || true
+LD_PRELOAD="$T/failmem.so" PEJL_FAIL_MEMSTREAM="$T/failmem" start_daemon
+wait_for 10 answers || fail "the daemon with the shim does not answer: $(tail -3 "$T/log")"
+for ask in "status ls_exports" "status ls_exports --json" "alerts --json" "silences --json"; do
+    echo 2 >"$T/failmem"   # the second open_memstream of the request fails
+    set +e; ctl $ask >/dev/null 2>"$T/err"; rc=$?; set -e
+    [ $rc -eq 1 ] && grep -q "out of memory" "$T/err" || fail "$ask without memory: exit $rc, $(cat "$T/err")"
+    [ ! -e "$T/failmem" ] || fail "$ask: the shim was not reached"
+    ctl status >/dev/null || fail "the daemon did not survive $ask without memory"
+done
+pass "out of memory while a reply is built: an error, and the daemon keeps running"
