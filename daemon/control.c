@@ -166,8 +166,7 @@ void control_error(struct control_client *c, const char *fmt, ...)
         send_reply(c, out, (size_t)n);
 }
 
-/* COMMAND<TAB>ARG...: split in place; false when it is not one line of text. */
-static bool parse(char *line, struct control_request *r)
+bool control_parse(char *line, struct control_request *r)
 {
     r->argc = 0;
     for (char *p = line; *p; p++)
@@ -190,7 +189,7 @@ static void on_line(struct control_client *c, char *line)
 {
     struct control_request r;
     c->asked = true;
-    if (!parse(line, &r)) {
+    if (!control_parse(line, &r)) {
         control_error(c, "a request is COMMAND, then TAB-separated arguments, on one line");
         return;
     }

@@ -18,6 +18,7 @@
 #ifndef PEJL_CONTROL_H
 #define PEJL_CONTROL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "loop.h"
@@ -38,6 +39,10 @@ struct control_request {
  * `client`) — but answers exactly once. */
 typedef void (*control_handler)(void *arg, struct control_client *client,
                                 const struct control_request *request);
+
+/* COMMAND<TAB>ARG...: `line` (one request, its LF cut off) split in place
+ * into `r`; false when it is not one line of text. Exposed for the fuzzer. */
+bool control_parse(char *line, struct control_request *r);
 
 struct control *control_open(struct loop *loop, const char *path, control_handler handler,
                              void *arg, char *err, size_t errlen);
