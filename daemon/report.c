@@ -368,7 +368,7 @@ static const char marker_text[] = "pejl report: pejld replaces this folder whole
 /* PATH with the symlinks of the part that exists resolved; the rest as written. */
 static int real_path(const char *path, char *out, size_t size, char *err, size_t errlen)
 {
-    char head[4096], rest[4096] = "", tail[4096];
+    char head[4096], rest[4200] = "", tail[4200];
     size_t len = strlen(path);
     bool absolute = path[0] == '/';
     if (len == 0 || len >= sizeof head) {
