@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -15,6 +16,7 @@
 #include "base64.h"
 #include "log.h"
 #include "pejld.h"
+#include "report.h"
 #include "status.h"
 #include "timestamp.h"
 #include "value.h"
@@ -47,6 +49,14 @@ static FILE *text_open(struct text *t)
 {
     *t = (struct text){0};
     return t->f = open_memstream(&t->buf, &t->len);
+}
+
+/* Drops what `t` holds and opens it anew (the JSON form instead of the text). */
+static FILE *text_reopen(struct text *t)
+{
+    fclose(t->f);
+    free(t->buf);
+    return text_open(t);
 }
 
 static char *text_close(struct text *t)
@@ -95,7 +105,11 @@ static void cmd_status(struct pejld *d, struct control_client *c, const struct c
     }
     /* one indicator: the header and its rows, or its objects */
     struct text one;
-    text_open(&one);
+    if (!text_open(&one)) {
+        free(all);
+        control_error(c, "out of memory");
+        return;
+    }
     if (wants_json(r, 1)) {
         json_t *rows = json_loads(all, 0, NULL), *row, *kept = json_array();
         size_t i;
@@ -142,9 +156,12 @@ static void cmd_alerts(struct pejld *d, struct control_client *c, const struct c
         fprintf(t.f, "%-8s %-24s %-10s since %s  %s%s  %s\n", alert_state_name(a->state), a->indicator,
                 a->rule, since, a->fingerprint, silenced ? " (silenced)" : "", a->summary);
     }
+    if (wants_json(r, 1) && !text_reopen(&t)) {
+        json_decref(list);
+        control_error(c, "out of memory");
+        return;
+    }
     if (wants_json(r, 1)) {
-        fclose(t.f), free(t.buf);
-        text_open(&t);
         json_dumpf(list, t.f, JSON_INDENT(2));
         fputc('\n', t.f);
     }
@@ -159,11 +176,13 @@ static void cmd_silence(struct pejld *d, struct control_client *c, const struct 
     char err[300];
     struct silence s = {0};
     int64_t duration = r->argc > 2 ? parse_duration(r->argv[2]) : -1, now = (int64_t)time(NULL);
-    if (r->argc < 4 || r->argc > 5) {
-        control_error(c, "SILENCE<TAB>MATCHER<TAB>DURATION<TAB>COMMENT[<TAB>BY]");
+    bool force = r->argc == 6 && strcmp(r->argv[5], "force") == 0;
+    if (r->argc < 4 || r->argc > 6 || (r->argc == 6 && !force)) {
+        control_error(c, "SILENCE<TAB>MATCHER<TAB>DURATION<TAB>COMMENT[<TAB>BY[<TAB>force]]");
         return;
     }
-    if (silence_parse_matcher(r->argv[1], &s, err, sizeof err) < 0) {
+    if (silence_parse_matcher(r->argv[1], &s, err, sizeof err) < 0 ||
+        (!force && silence_check_config(&s, d->config, err, sizeof err) < 0)) {
         control_error(c, "%s", err);
         return;
     }
@@ -178,7 +197,7 @@ static void cmd_silence(struct pejld *d, struct control_client *c, const struct 
     snprintf(s.id, sizeof s.id, "%08x%08x", arc4random(), arc4random());
     s.starts_at = now, s.ends_at = now + duration;
     snprintf(s.comment, sizeof s.comment, "%s", r->argv[3]);
-    snprintf(s.created_by, sizeof s.created_by, "%s", r->argc == 5 ? r->argv[4] : "pejlctl");
+    snprintf(s.created_by, sizeof s.created_by, "%s", r->argc >= 5 ? r->argv[4] : "pejlctl");
     if (alerting_add_silence(d->alerting, &s) < 0) {
         control_error(c, "out of memory");
         return;
@@ -217,9 +236,12 @@ static void cmd_silences(struct pejld *d, struct control_client *c, const struct
         fprintf(t.f, "%s  %s/%s  until %s  by %s: %s\n", s->id, s->indicator[0] ? s->indicator : "*",
                 s->rule[0] ? s->rule : "*", until, s->created_by, s->comment);
     }
+    if (wants_json(r, 1) && !text_reopen(&t)) {
+        json_decref(list);
+        control_error(c, "out of memory");
+        return;
+    }
     if (wants_json(r, 1)) {
-        fclose(t.f), free(t.buf);
-        text_open(&t);
         json_dumpf(list, t.f, JSON_INDENT(2));
         fputc('\n', t.f);
     }
@@ -370,25 +392,56 @@ static void cmd_reload(struct pejld *d, struct control_client *c, const struct c
 
 /* ---- GRAPH ID: the PNG, in base64 ---- */
 
+/* In base64 (76 characters and a line break per 57 bytes) it fits a reply. */
+#define GRAPH_PNG_MAX ((size_t)16 << 20)
+_Static_assert(GRAPH_PNG_MAX / 57 * 78 + 200 < CONTROL_REPLY_MAX, "a graph fits a reply");
+
+/* The whole PNG, or NULL with `why` saying what is wrong. */
+static char *read_png(const char *path, size_t *len, char *why, size_t whylen)
+{
+    struct stat st;
+    char *png = NULL;
+    FILE *f = fopen(path, "rbe");
+    *len = 0;
+    if (!f || fstat(fileno(f), &st) < 0 || st.st_size == 0) {
+        snprintf(why, whylen, "is not there yet (nothing collected, or not drawn yet)");
+    } else if ((size_t)st.st_size > GRAPH_PNG_MAX) {
+        snprintf(why, whylen, "is %lld bytes, more than the %zu MiB a reply may carry; open %s",
+                 (long long)st.st_size, GRAPH_PNG_MAX >> 20, path);
+    } else if (!(png = malloc((size_t)st.st_size))) {
+        snprintf(why, whylen, "cannot be read: out of memory");
+    } else if ((*len = fread(png, 1, (size_t)st.st_size, f)) != (size_t)st.st_size) {
+        snprintf(why, whylen, "cannot be read whole from %s (being redrawn? try again)", path);
+        free(png);
+        png = NULL;
+    }
+    if (f)
+        fclose(f);
+    return png;
+}
+
 static void cmd_graph(struct pejld *d, struct control_client *c, const struct control_request *r)
 {
-    char *path = NULL, *png = NULL;
+    char *path = NULL, *png = NULL, why[600];
     size_t len = 0;
     if (r->argc != 2 || !config_find(d->config, r->argv[1])) {
         control_error(c, r->argc != 2 ? "GRAPH<TAB>ID" : "no indicator %s", r->argc == 2 ? r->argv[1] : "");
         return;
     }
-    FILE *f = asprintf(&path, "%s/%s.png", d->config->graph_dir, r->argv[1]) >= 0 ? fopen(path, "rb") : NULL;
-    free(path);
-    if (f) {
-        png = malloc(16 << 20);
-        len = png ? fread(png, 1, 16 << 20, f) : 0;
-        fclose(f);
+    if (asprintf(&path, "%s/%s.png", d->config->graph_dir, r->argv[1]) < 0) {
+        control_error(c, "out of memory");
+        return;
     }
-    char *coded = png && len ? base64_mime(png, len, NULL) : NULL;
+    png = read_png(path, &len, why, sizeof why);
+    free(path);
+    if (!png) {
+        control_error(c, "the graph of %s %s", r->argv[1], why);
+        return;
+    }
+    char *coded = base64_mime(png, len, NULL);
     free(png);
     if (!coded) {
-        control_error(c, "no graph of %s yet (nothing collected, or not drawn yet)", r->argv[1]);
+        control_error(c, "out of memory");
         return;
     }
     for (char *p = coded, *q = coded;; p++) { /* CRLF lines to LF lines */
@@ -509,7 +562,12 @@ static void cmd_report(struct pejld *d, struct control_client *c, const struct c
         control_error(c, "REPORT<TAB>DIR, with DIR an absolute path pejld may write to");
         return;
     }
-    if (!d->reporter || reporter_run_now(d->reporter, r->argv[1], report_done, c) < 0)
+    char real[2100], err[1024];
+    if (report_dir_check(r->argv[1], d->config, real, sizeof real, err, sizeof err) < 0) {
+        control_error(c, "%s", err); /* the report process checks again before it swaps */
+        return;
+    }
+    if (!d->reporter || reporter_run_now(d->reporter, real, report_done, c) < 0)
         control_error(c, "a report is being written already; try again in a moment");
 }
 
@@ -523,14 +581,18 @@ static const struct {
 } table[] = {
     {"STATUS", "STATUS [ID] [json]: the status table", cmd_status},
     {"ALERTS", "ALERTS [json]: alerts away from OK", cmd_alerts},
-    {"SILENCE", "SILENCE MATCHER DURATION COMMENT [BY]: silence alerts", cmd_silence},
+    {"SILENCE",
+     "SILENCE MATCHER DURATION COMMENT [BY [force]]: silence alerts (force: for an indicator or "
+     "rule not in the config yet)",
+     cmd_silence},
     {"UNSILENCE", "UNSILENCE ID: end a silence", cmd_unsilence},
     {"SILENCES", "SILENCES [json]: the silences", cmd_silences},
     {"RELOAD", "RELOAD: reload the config (validated first)", cmd_reload},
     {"METRICS", "METRICS: Prometheus text exposition", cmd_metrics},
     {"COLLECT", "COLLECT [ID...]: collect now; answers when done", cmd_collect},
     {"GRAPH", "GRAPH ID: the indicator's PNG, base64", cmd_graph},
-    {"REPORT", "REPORT DIR: write a report folder (an absolute path pejld may write to)", cmd_report},
+    {"REPORT", "REPORT DIR: write a report folder (an absolute path pejld may write to)",
+     cmd_report},
 };
 
 void commands_handle(void *arg, struct control_client *c, const struct control_request *r)

@@ -18,6 +18,7 @@
 #include "config_loader.h"
 #include "log.h"
 #include "period.h"
+#include "report.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/pejl"
 #define DEFAULT_INTERVAL_S (6 * 3600)
@@ -291,6 +292,10 @@ static void load_report(struct loader *l, const config_setting_t *root)
     const char *at = get_string(l, g, "at", true, "report");
     if (dir)
         l->config->report_dir = resolve_path(l, config_setting_get_member(g, "directory"), dir);
+    char why[1024];
+    if (l->config->report_dir &&
+        report_dir_clash(l->config->report_dir, l->config, why, sizeof why) < 0)
+        diag_config_error(l->diag, config_setting_get_member(g, "directory"), "report: %s", why);
     if (at && (sscanf(at, "%2d:%2d%n", &hh, &mm, &used) != 2 || at[used] || hh > 23 || mm > 59 ||
                hh < 0 || mm < 0))
         diag_config_error(l->diag, config_setting_get_member(g, "at"),

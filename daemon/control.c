@@ -21,6 +21,13 @@
 
 #define IDLE_MS 10000
 #define CLIENTS_MAX 256
+/* A client has this long to read its reply once it is ready: one that never
+ * reads would otherwise keep its slot and its reply for ever. */
+#define WRITE_MS 5000
+/* The unread replies of all clients together: at most this much memory. A
+ * reply that would go over it is "busy" instead; short ones always go. */
+#define PENDING_MAX ((size_t)64 << 20)
+#define SHORT_REPLY ((size_t)64 << 10)
 
 struct control_client {
     struct control *control;
@@ -32,7 +39,7 @@ struct control_client {
     bool asked;     /* a request went to the handler: wait for its reply */
     bool answered;  /* the reply is written out, then the connection closes */
     bool gone;      /* hung up while its reply was deferred */
-    uint64_t idle_timer;
+    uint64_t timer; /* dropped when it fires: idle before asking, slow after the reply */
     struct control_client *next;
 };
 
@@ -44,6 +51,7 @@ struct control {
     void *arg;
     struct control_client *clients;
     size_t n_clients;
+    size_t pending; /* bytes of replies not yet sent */
 };
 
 static void client_close(struct control_client *c)
@@ -55,8 +63,9 @@ static void client_close(struct control_client *c)
             break;
         }
     ctl->n_clients--;
-    if (c->idle_timer)
-        loop_cancel_timer(ctl->loop, c->idle_timer);
+    ctl->pending -= c->out_len;
+    if (c->timer)
+        loop_cancel_timer(ctl->loop, c->timer);
     loop_remove_fd(ctl->loop, c->fd);
     close(c->fd);
     free(c->out);
@@ -80,20 +89,42 @@ static void flush_out(struct control_client *c)
     client_close(c);
 }
 
+static void on_write_deadline(struct loop *loop, void *arg)
+{
+    (void)loop;
+    struct control_client *c = arg;
+    c->timer = 0;
+    log_debug("control: a client left %zu bytes of its reply unread for %d s; dropped",
+              c->out_len - c->out_sent, WRITE_MS / 1000);
+    client_close(c);
+}
+
 static void send_reply(struct control_client *c, char *text, size_t len)
 {
+    static const char busy[] =
+        "-1 busy: other clients have not read their replies yet; try again\n";
+    struct control *ctl = c->control;
     if (c->answered || c->gone) {
         free(text);
         if (c->gone)
             client_close(c);
         return;
     }
+    if (len > SHORT_REPLY && ctl->pending + len > PENDING_MAX) {
+        free(text);
+        if (!(text = strdup(busy))) {
+            client_close(c);
+            return;
+        }
+        len = sizeof busy - 1;
+    }
     c->answered = true;
     c->out = text;
     c->out_len = len;
-    if (c->idle_timer)
-        loop_cancel_timer(c->control->loop, c->idle_timer);
-    c->idle_timer = 0;
+    ctl->pending += len;
+    if (c->timer)
+        loop_cancel_timer(ctl->loop, c->timer);
+    c->timer = loop_add_timer(ctl->loop, WRITE_MS, on_write_deadline, c);
     flush_out(c);
 }
 
@@ -105,6 +136,11 @@ void control_reply(struct control_client *c, const char *message, const char *te
     if (len && text[len - 1] != '\n')
         lines++;
     char *out = NULL;
+    if (len > CONTROL_REPLY_MAX) { /* an error, never a reply cut short */
+        control_error(c, "the reply would be %zu bytes, more than the %zu a reply may carry", len,
+                      (size_t)CONTROL_REPLY_MAX);
+        return;
+    }
     int n = asprintf(&out, "%zu %s\n%s%s", lines, message, text ? text : "",
                      len && text[len - 1] != '\n' ? "\n" : "");
     if (n < 0)
@@ -130,8 +166,7 @@ void control_error(struct control_client *c, const char *fmt, ...)
         send_reply(c, out, (size_t)n);
 }
 
-/* COMMAND<TAB>ARG...: split in place; false when it is not one line of text. */
-static bool parse(char *line, struct control_request *r)
+bool control_parse(char *line, struct control_request *r)
 {
     r->argc = 0;
     for (char *p = line; *p; p++)
@@ -154,7 +189,7 @@ static void on_line(struct control_client *c, char *line)
 {
     struct control_request r;
     c->asked = true;
-    if (!parse(line, &r)) {
+    if (!control_parse(line, &r)) {
         control_error(c, "a request is COMMAND, then TAB-separated arguments, on one line");
         return;
     }
@@ -207,7 +242,7 @@ static void on_idle(struct loop *loop, void *arg)
 {
     (void)loop;
     struct control_client *c = arg;
-    c->idle_timer = 0;
+    c->timer = 0;
     if (!c->asked)
         client_close(c); /* connected and said nothing */
 }
@@ -224,7 +259,7 @@ static void accept_one(struct control *ctl, int fd)
     *c = (struct control_client){.control = ctl, .fd = fd, .next = ctl->clients};
     ctl->clients = c;
     ctl->n_clients++;
-    c->idle_timer = loop_add_timer(ctl->loop, IDLE_MS, on_idle, c);
+    c->timer = loop_add_timer(ctl->loop, IDLE_MS, on_idle, c);
     if (loop_add_fd(ctl->loop, fd, EPOLLIN, on_client, c) < 0)
         client_close(c);
 }

@@ -8,19 +8,24 @@
  *   reply:    N<SP>message<LF>, then N lines       N < 0: an error, and no lines follow
  *
  * Every socket is non-blocking and served by the event loop; a client that
- * sends nothing is dropped after 10 s, an over-long or malformed request
- * is answered with an error, and a reply may be deferred (COLLECT answers
- * when the collections are done) without holding anything else up.
+ * sends nothing is dropped after 10 s, one that does not read its reply 5 s
+ * after it is ready; an over-long or malformed request is answered with an
+ * error, and a reply may be deferred (COLLECT answers when the collections
+ * are done) without holding anything else up. A reply carries at most
+ * CONTROL_REPLY_MAX bytes (a longer one is an error, never cut short), and
+ * the replies clients have not read yet hold at most 64 MiB together.
  */
 #ifndef PEJL_CONTROL_H
 #define PEJL_CONTROL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "loop.h"
 
 #define CONTROL_LINE_MAX 4096
 #define CONTROL_ARGS_MAX 32
+#define CONTROL_REPLY_MAX ((size_t)32 << 20)
 
 struct control;
 struct control_client;
@@ -34,6 +39,10 @@ struct control_request {
  * `client`) — but answers exactly once. */
 typedef void (*control_handler)(void *arg, struct control_client *client,
                                 const struct control_request *request);
+
+/* COMMAND<TAB>ARG...: `line` (one request, its LF cut off) split in place
+ * into `r`; false when it is not one line of text. Exposed for the fuzzer. */
+bool control_parse(char *line, struct control_request *r);
 
 struct control *control_open(struct loop *loop, const char *path, control_handler handler,
                              void *arg, char *err, size_t errlen);

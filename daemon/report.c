@@ -17,6 +17,7 @@
 
 #include "assess.h"
 #include "graph_plan.h"
+#include "log.h"
 #include "period.h"
 #include "status.h"
 #include "timestamp.h"
@@ -353,27 +354,286 @@ static int write_status(const char *dir, const struct report *rp, struct store *
     return finish(f, "status.json", err, errlen);
 }
 
+/* ---- where it may go ---- */
+
+/* A report replaces its folder whole, so pejl writes only where that loses
+ * nothing: a new or empty folder, or an earlier report. Its marker names
+ * the folders pejl wrote; the previous version left none, so its complete
+ * layout (every part below, nothing else) counts as one too. */
+#define MARKER ".pejl-report"
+#define WRITING ".writing"
+static const char marker_text[] = "pejl report: pejld replaces this folder whole with its next "
+                                  "report; keep nothing of yours in it\n";
+
+/* PATH with the symlinks of the part that exists resolved; the rest as written. */
+static int real_path(const char *path, char *out, size_t size, char *err, size_t errlen)
+{
+    char head[4096], rest[4200] = "", tail[4200];
+    size_t len = strlen(path);
+    bool absolute = path[0] == '/';
+    if (len == 0 || len >= sizeof head) {
+        snprintf(err, errlen, "\"%.64s\": give a path of 1-%zu characters", path, sizeof head - 1);
+        return -1;
+    }
+    memcpy(head, path, len + 1);
+    for (;;) {
+        while (len > 0 && head[len - 1] == '/')
+            head[--len] = '\0';
+        char *real = realpath(len ? head : absolute ? "/" : ".", NULL);
+        if (real) {
+            int n =
+                snprintf(out, size, "%s%s", strcmp(real, "/") == 0 && rest[0] ? "" : real, rest);
+            free(real);
+            if (n < (int)size)
+                return 0;
+            snprintf(err, errlen, "%.64s…: the path is too long", path);
+            return -1;
+        }
+        if (errno != ENOENT || len == 0) {
+            snprintf(err, errlen, "cannot resolve %s: %s", path, strerror(errno));
+            return -1;
+        }
+        char *slash = strrchr(head, '/');
+        const char *name = slash ? slash + 1 : head;
+        if (strcmp(name, "..") == 0) {
+            snprintf(err, errlen, "%s: write it without \"..\" after a folder that does not exist",
+                     path);
+            return -1;
+        }
+        if (strcmp(name, ".") != 0) {
+            snprintf(tail, sizeof tail, "/%s%s", name, rest);
+            memcpy(rest, tail, sizeof rest);
+        }
+        len = slash ? (size_t)(slash - head) : 0;
+        head[len] = '\0';
+    }
+}
+
+/* Whether `inner` is `outer` or lies inside it (both real paths). */
+static bool within(const char *inner, const char *outer)
+{
+    size_t n = strlen(outer);
+    return strcmp(outer, "/") == 0 ||
+           (strncmp(inner, outer, n) == 0 && (inner[n] == '\0' || inner[n] == '/'));
+}
+
+static int clash_with(const char *real, const char *what, const char *dir, char *err, size_t errlen)
+{
+    char own[4096];
+    if (!dir)
+        return 0;
+    if (real_path(dir, own, sizeof own, err, errlen) < 0)
+        return -1;
+    if (strcmp(real, own) == 0)
+        snprintf(err, errlen,
+                 "report directory %s is the %s directory; give the report a folder of its own, "
+                 "outside it",
+                 real, what);
+    else if (within(real, own))
+        snprintf(err, errlen,
+                 "report directory %s lies in the %s directory %s; give the report a folder of its "
+                 "own, outside it",
+                 real, what, own);
+    else if (within(own, real))
+        snprintf(
+            err, errlen,
+            "report directory %s holds the %s directory %s; give the report a folder of its own",
+            real, what, own);
+    else
+        return 0;
+    return -1;
+}
+
+static int clash(const char *real, const struct config *c, char *err, size_t errlen)
+{
+    return clash_with(real, "state", c->state_dir, err, errlen) < 0 ||
+                   clash_with(real, "RRD", c->rrd_dir, err, errlen) < 0 ||
+                   clash_with(real, "graph", c->graph_dir, err, errlen) < 0
+               ? -1
+               : 0;
+}
+
+int report_dir_clash(const char *dir, const struct config *c, char *err, size_t errlen)
+{
+    char real[4096];
+    return real_path(dir, real, sizeof real, err, errlen) < 0 ? -1 : clash(real, c, err, errlen);
+}
+
+/* What a folder holds, as far as a report goes. */
+struct layout {
+    size_t entries;
+    bool marker, writing, complete; /* complete: every part the previous version wrote */
+    char stray[300];                /* the first entry that is no part of a report */
+};
+
+/* ID.EXT, with ID an indicator id and EXT one of `exts`; or ID.EXT.tmp, a
+ * graph that a killed run was drawing. */
+static bool part_name(const char *name, const char *const *exts)
+{
+    const char *dot = strchr(name, '.');
+    if (!dot || dot == name)
+        return false;
+    for (const char *p = name; p < dot; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+            return false;
+    for (; *exts; exts++) {
+        size_t n = strlen(*exts);
+        if (strncmp(dot + 1, *exts, n) == 0 && (!dot[n + 1] || strcmp(dot + n + 1, ".tmp") == 0))
+            return true;
+    }
+    return false;
+}
+
+static bool marker_ok(int dir)
+{
+    char text[sizeof marker_text + 1];
+    int fd = openat(dir, MARKER, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, text, sizeof text) : -1;
+    if (fd >= 0)
+        close(fd);
+    return n == (ssize_t)sizeof marker_text - 1 && memcmp(text, marker_text, (size_t)n) == 0;
+}
+
+/* data/ or graphs/: regular files named ID.EXT and nothing else. */
+static bool parts_only(int parent, const char *sub, const char *const *exts, struct layout *lo)
+{
+    int fd = openat(parent, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    struct dirent *de;
+    struct stat st;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        snprintf(lo->stray, sizeof lo->stray, "%s (unreadable)", sub);
+        return false;
+    }
+    while ((de = readdir(d))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||
+            !part_name(de->d_name, exts)) {
+            snprintf(lo->stray, sizeof lo->stray, "%.20s/%.200s", sub, de->d_name);
+            break;
+        }
+    }
+    closedir(d);
+    return !lo->stray[0];
+}
+
+/* One entry at the top of the folder; false when it is no part of a report. */
+static bool top_part(int dir, const char *name, struct layout *lo, unsigned *parts)
+{
+    static const char *const csv[] = {"csv", NULL}, *const drawn[] = {"png", "svg", "pdf", NULL};
+    static const char *const files[] = {"index.html", "report.md", "status.json"};
+    struct stat st;
+    if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return false;
+    if (S_ISDIR(st.st_mode) && (strcmp(name, "data") == 0 || strcmp(name, "graphs") == 0)) {
+        *parts |= name[0] == 'd' ? 1u << 3 : 1u << 4;
+        return parts_only(dir, name, name[0] == 'd' ? csv : drawn, lo);
+    }
+    if (!S_ISREG(st.st_mode))
+        return false;
+    for (unsigned i = 0; i < 3; i++)
+        if (strcmp(name, files[i]) == 0) {
+            *parts |= 1u << i;
+            return true;
+        }
+    if (strcmp(name, WRITING) == 0)
+        return lo->writing = true;
+    return strcmp(name, MARKER) == 0 && (lo->marker = marker_ok(dir));
+}
+
+/* What DIR holds; -1 (err set) when it cannot be read. A DIR that is not
+ * there holds nothing; one that is not a folder is all stray. */
+static int read_layout(const char *dir, struct layout *lo, char *err, size_t errlen)
+{
+    struct dirent *de;
+    unsigned parts = 0;
+    *lo = (struct layout){0};
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        if (errno == ENOENT)
+            return 0;
+        if (errno == ENOTDIR || errno == ELOOP) {
+            snprintf(lo->stray, sizeof lo->stray, "itself");
+            lo->entries = 1;
+            return 0;
+        }
+        snprintf(err, errlen, "cannot read %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    while ((de = readdir(d)) && !lo->stray[0]) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        lo->entries++;
+        if (!top_part(dirfd(d), de->d_name, lo, &parts) && !lo->stray[0])
+            snprintf(lo->stray, sizeof lo->stray, "%.200s", de->d_name);
+    }
+    closedir(d);
+    lo->complete = parts == 0x1f;
+    return 0;
+}
+
+static bool earlier_report(const struct layout *lo)
+{
+    return !lo->stray[0] && (lo->entries == 0 || lo->marker || lo->complete);
+}
+
+int report_dir_check(const char *dir, const struct config *c, char *real, size_t size, char *err,
+                     size_t errlen)
+{
+    struct layout lo;
+    if (real_path(dir, real, size, err, errlen) < 0 || clash(real, c, err, errlen) < 0 ||
+        read_layout(real, &lo, err, errlen) < 0)
+        return -1;
+    if (earlier_report(&lo))
+        return 0;
+    if (strcmp(lo.stray, "itself") == 0)
+        snprintf(
+            err, errlen,
+            "report directory %s exists and is not a folder; give the report a folder of its own",
+            real);
+    else
+        snprintf(
+            err, errlen,
+            "report directory %s holds %s, so it is not a pejl report (one holds "
+            "only what pejl wrote, and is replaced whole): give the report a new or empty folder, "
+            "or move %s away",
+            real, lo.stray[0] ? lo.stray : "parts of one without its " MARKER,
+            lo.stray[0] ? lo.stray : "them");
+    return -1;
+}
+
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st, (void)flag, (void)ftw;
     return remove(path);
 }
 
+/* Removes a folder pejl wrote: callers check that it is one first. */
 static void remove_tree(const char *dir)
 {
-    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
 /* A report run holds a lock on DIR.tmp-PID/.writing while it writes; one
  * that died released it (the kernel drops it with the process, zombie or
- * not), so its folder can go. */
+ * not), so its folder can go — if it is one: it carries the marker and
+ * nothing but parts of a report. */
 static bool abandoned(const char *tmp)
 {
-    char path[8500];
-    snprintf(path, sizeof path, "%s/.writing", tmp);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    char path[4600], err[300];
+    struct layout lo;
+    if (read_layout(tmp, &lo, err, sizeof err) < 0 || lo.stray[0] || !lo.marker || !lo.writing)
+        return false;
+    snprintf(path, sizeof path, "%s/" WRITING, tmp);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
-        return errno == ENOENT; /* died before it took the lock */
+        return false;
     bool free_to_take = flock(fd, LOCK_EX | LOCK_NB) == 0;
     close(fd);
     return free_to_take;
@@ -382,14 +642,14 @@ static bool abandoned(const char *tmp)
 /* Temp folders of report runs that were killed ("DIR.tmp-*" nobody writes). */
 static void remove_abandoned(const char *dir)
 {
-    char parent[4096], prefix[4200];
+    char parent[2200], prefix[2200];
     const char *slash = strrchr(dir, '/');
     snprintf(parent, sizeof parent, "%.*s", slash ? (int)(slash - dir) : 1, slash ? dir : ".");
     snprintf(prefix, sizeof prefix, "%s.tmp-", slash ? slash + 1 : dir);
     DIR *d = opendir(parent[0] ? parent : "/");
     struct dirent *de;
     while (d && (de = readdir(d))) {
-        char path[8400];
+        char path[4500];
         if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
             continue;
         snprintf(path, sizeof path, "%s/%s", parent[0] ? parent : "", de->d_name);
@@ -400,11 +660,17 @@ static void remove_abandoned(const char *dir)
         closedir(d);
 }
 
-/* The new report takes DIR's place in one step; the old one is removed after. */
+/* The new report takes DIR's place in one step; the old one is removed
+ * after — if it still is one (it was checked before the report was drawn). */
 static int swap_in(const char *tmp, const char *dir, char *err, size_t errlen)
 {
+    struct layout lo;
+    char why[300];
     if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) == 0) {
-        remove_tree(tmp); /* now the old report */
+        if (read_layout(tmp, &lo, why, sizeof why) == 0 && earlier_report(&lo))
+            remove_tree(tmp);
+        else
+            log_warn("report: what was in %s is kept in %s: it is not a pejl report", dir, tmp);
         return 0;
     }
     if (errno == ENOENT && rename(tmp, dir) == 0)
@@ -440,56 +706,68 @@ fail:
     return -1;
 }
 
+/* DIR.tmp-PID, locked (its .writing) and marked as pejl's; -1 when not made. */
+static int make_temp(const char *tmp, int *lock, char *err, size_t errlen)
+{
+    char path[2300];
+    if (mkdir(tmp, 0755) < 0) {
+        snprintf(err, errlen, "cannot create %s: %s%s", tmp, strerror(errno),
+                 errno == EEXIST ? " (not a report run's: move it away)" : "");
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/" WRITING, tmp);
+    *lock = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (*lock < 0 || flock(*lock, LOCK_EX) < 0) {
+        snprintf(err, errlen, "cannot lock %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    snprintf(path, sizeof path, "%s/" MARKER, tmp);
+    FILE *f = fopen(path, "wex");
+    if (!f || fputs(marker_text, f) < 0 || fclose(f) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    return 0;
+fail:
+    if (*lock >= 0)
+        close(*lock);
+    *lock = -1;
+    remove_tree(tmp); /* made just now, by us */
+    return -1;
+}
+
 int report_write(const char *dir, const struct config *config, struct store *store,
                  const struct alerting *alerting, int64_t now, const struct report_options *o,
                  char *err, size_t errlen)
 {
     struct report rp = {.config = config, .w = words_for(config->language), .now = now};
-    char tmp[4096];
-    size_t len = strlen(dir);
-    while (len > 1 && dir[len - 1] == '/')
-        len--;
-    if (len == 0 || len > 2048) {
-        snprintf(err, errlen, "report directory \"%.64s\": give a path of 1-2048 characters", dir);
+    char target[2100], tmp[2200], path[2300];
+    int lock = -1;
+    if (report_dir_check(dir, config, target, sizeof target, err, errlen) < 0)
         return -1;
-    }
-    char target[2100];
-    snprintf(target, sizeof target, "%.*s", (int)len, dir);
     snprintf(tmp, sizeof tmp, "%s.tmp-%d", target, (int)getpid());
-    remove_tree(tmp); /* left by an earlier run with our pid */
     remove_abandoned(target);
-    char parent[2100];
-    snprintf(parent, sizeof parent, "%s", target);
-    char *slash = strrchr(parent, '/');
-    if (slash && slash != parent) {
+    snprintf(path, sizeof path, "%s", target);
+    char *slash = strrchr(path, '/');
+    if (slash && slash != path) {
         *slash = '\0';
-        if (make_directories(parent, err, errlen) < 0)
+        if (make_directories(path, err, errlen) < 0)
             return -1;
     }
-    if (mkdir(tmp, 0755) < 0) {
-        snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+    if (make_temp(tmp, &lock, err, errlen) < 0)
         return -1;
-    }
-    char lock_path[4200];
-    snprintf(lock_path, sizeof lock_path, "%s/.writing", tmp);
-    int lock = open(lock_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-    if (lock < 0 || flock(lock, LOCK_EX) < 0) {
-        snprintf(err, errlen, "cannot lock %s: %s", lock_path, strerror(errno));
-        if (lock >= 0)
-            close(lock);
-        remove_tree(tmp);
-        return -1;
-    }
     int rc = gather(&rp, store, alerting);
     if (rc < 0)
         snprintf(err, errlen, "out of memory");
     if (rc == 0)
         rc = write_all_parts(tmp, &rp, store, alerting, o, err, errlen);
+    if (rc == 0) /* once more: the folder may have changed while the report was drawn */
+        rc = report_dir_check(target, config, path, sizeof path, err, errlen);
     if (rc == 0)
         rc = swap_in(tmp, target, err, errlen);
     if (rc == 0) { /* the lock file came along; it is not part of the report */
-        snprintf(lock_path, sizeof lock_path, "%s/.writing", target);
-        unlink(lock_path);
+        snprintf(path, sizeof path, "%s/" WRITING, target);
+        unlink(path);
     }
     if (rc < 0)
         remove_tree(tmp); /* the previous report stays as it was */

@@ -9,6 +9,11 @@
  * Written from the state directory (no running pejld needed) into a
  * temporary folder beside DIR, then swapped in with one rename, so a
  * reader sees the old report or the new one, never half of one.
+ *
+ * It must never delete what pejl did not write: DIR is refused when it is,
+ * holds or lies in the state, RRD or graph directory, or exists and holds
+ * anything but an earlier report (marked by its .pejl-report file, or the
+ * complete layout of a report from before the marker) or nothing at all.
  */
 #ifndef PEJL_REPORT_H
 #define PEJL_REPORT_H
@@ -24,6 +29,14 @@
 struct report_options {
     bool svg, pdf; /* SVG and PDF graphs beside the PNGs */
 };
+
+/* Where a report may go: DIR with its symlinks resolved into `real`, or -1
+ * with err saying why not and what to do instead. */
+int report_dir_check(const char *dir, const struct config *config, char *real, size_t size,
+                     char *err, size_t errlen);
+/* Only whether DIR is, holds or lies in the state, RRD or graph directory
+ * (what a config can be checked for before the folder exists). */
+int report_dir_clash(const char *dir, const struct config *config, char *err, size_t errlen);
 
 int report_write(const char *dir, const struct config *config, struct store *store,
                  const struct alerting *alerting, int64_t now, const struct report_options *o,

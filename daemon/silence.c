@@ -29,6 +29,63 @@ int silence_parse_matcher(const char *text, struct silence *s, char *err, size_t
     return 0;
 }
 
+/* Whether the indicator has a rule of that name ("" any). */
+static bool has_rule(const struct indicator *ind, const char *rule)
+{
+    if (!rule[0])
+        return true;
+    for (size_t k = 0; k < ind->n_rules; k++)
+        if (strcmp(rule_kind_name(ind->rules[k].kind), rule) == 0)
+            return true;
+    return false;
+}
+
+static void rule_names(const struct indicator *ind, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < ind->n_rules && used < size; k++) {
+        const char *name = rule_kind_name(ind->rules[k].kind);
+        bool seen = false;
+        for (size_t j = 0; j < k; j++)
+            seen |= ind->rules[j].kind == ind->rules[k].kind;
+        if (!seen)
+            used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "", name);
+    }
+}
+
+int silence_check_config(const struct silence *s, const struct config *c, char *err, size_t errlen)
+{
+    char names[200];
+    if (s->indicator[0]) {
+        const struct indicator *ind = config_find(c, s->indicator);
+        if (!ind) {
+            snprintf(err, errlen,
+                     "no indicator %s in the config, so the silence would match "
+                     "nothing; check the id (pejlctl status lists them), or --force for one about "
+                     "to be added",
+                     s->indicator);
+            return -1;
+        }
+        if (has_rule(ind, s->rule))
+            return 0;
+        rule_names(ind, names, sizeof names);
+        snprintf(err, errlen,
+                 "%s has no %s rule (its rules: %s), so the silence would match "
+                 "nothing; check the rule, or --force for one about to be added",
+                 s->indicator, s->rule, names[0] ? names : "none");
+        return -1;
+    }
+    for (size_t i = 0; i < c->n_indicators; i++)
+        if (has_rule(&c->indicators[i], s->rule))
+            return 0;
+    snprintf(err, errlen,
+             "no indicator has a %s rule, so the silence would match nothing; check "
+             "the rule, or --force for one about to be added",
+             s->rule);
+    return -1;
+}
+
 bool silence_expired(const struct silence *s, int64_t now)
 {
     return now >= s->ends_at;

@@ -43,7 +43,17 @@ ctl silences | grep -q "^$id  ls_employment/stale .*known: NABB69 is published l
 ctl unsilence "$id" && ! ctl silences | grep -q "$id" || fail "unsilence"
 set +e; ctl unsilence "$id" 2>/dev/null; rc=$?; ctl silence ls_exports --for soon --comment x 2>/dev/null; rc2=$?; set -e
 [ $rc -eq 1 ] && [ $rc2 -eq 1 ] || fail "a second unsilence ($rc) or a bad duration ($rc2) should exit 1"
-pass "alerts, silence (shown as silenced, listed), unsilence, with errors for what is not there"
+for matcher in nosuch nosuch/stale ls_exports/rank "*/rank"; do
+    set +e; ctl silence "$matcher" --for 1d --comment "matches nothing" >/dev/null 2>"$T/err"; rc=$?; set -e
+    [ $rc -eq 1 ] && grep -q "would match nothing" "$T/err" || fail "silence $matcher: exit $rc, $(cat "$T/err")"
+done
+! ctl silences | grep -q "matches nothing" || fail "a silence that matches nothing was kept: $(ctl silences)"
+id=$(ctl silence nosuch/stale --for 1d --comment "about to be added" --force | cut -d' ' -f1)
+[ ${#id} -eq 16 ] && ctl silences | grep -q "^$id  nosuch/stale" || fail "silence --force"
+ctl unsilence "$id" || fail "unsilence the forced one"
+ctl silence "*/stale" --for 1d --comment "every stale alert" >"$T/out" && ctl unsilence "$(cut -d' ' -f1 "$T/out")" \
+    || fail "a silence for a rule some indicator has"
+pass "alerts, silence (shown as silenced, listed), unsilence, with errors for what is not there; a silence of an unknown indicator or rule is refused unless --force"
 
 ctl metrics >"$T/metrics" || fail "metrics"
 grep -qx 'pejl_indicator_value{indicator="ls_exports",pejlemaerke="5"} 189' "$T/metrics" || fail "metrics: $(head "$T/metrics")"
@@ -69,7 +79,18 @@ ctl report "$T/report" >/dev/null || fail "report"
 [ -s "$T/report/index.html" ] && [ -s "$T/report/graphs/ls_exports.png" ] || fail "report: $(ls "$T/report")"
 set +e; (cd "$T" && ctl report relative/dir >/dev/null 2>"$T/err"); rc=$?; set -e
 [ $rc -eq 0 ] && [ -s "$T/relative/dir/index.html" ] || fail "report to a relative dir: $rc $(cat "$T/err")"
-pass "report returns when the folder is written"
+ctl report "$T/report" >/dev/null || fail "a second report into the same folder"
+mkdir "$T/mine"
+echo "my notes" >"$T/mine/notes.txt"
+ln -s "$state" "$T/to-state"
+for dir in "$state" "$state/journal" "$state/rrd" "$T/mine" "$T" "$T/to-state"; do
+    set +e; ctl report "$dir" >/dev/null 2>"$T/err"; rc=$?; set -e
+    [ $rc -eq 1 ] && grep -q "^pejlctl: report directory .*\(state directory\|not a pejl report\)" "$T/err" \
+        || fail "report $dir: exit $rc, $(cat "$T/err")"
+done
+[ -s "$state/journal" ] && [ -d "$state/rrd" ] && [ "$(cat "$T/mine/notes.txt")" = "my notes" ] || fail "a refused report deleted something"
+ctl status >/dev/null || fail "the daemon after the refused reports"
+pass "report returns when the folder is written, and again into the same folder; the state dir, its journal, RRD dir, a symlink to it, its parent and a folder with a user's file are refused, and kept"
 
 pids=""
 for i in $(seq 100); do ctl status >"$T/c$i" 2>&1 & pids="$pids $!"; done
@@ -97,6 +118,59 @@ out = subprocess.run([pejlctl, "status", "--socket", path], capture_output=True,
 assert out.returncode == 0, out.stderr
 PY
 pass "an idle client is dropped after 10 s without holding others up; a 10 MB line is refused"
+
+# Clients that ask and never read: each would pin its reply (here a 4 MiB
+# graph, 5.5 MB in base64) for ever. They are dropped 5 s after their reply
+# is ready, the replies they hold together stay within a budget (the others
+# are told to try again), and a client that reads is served meanwhile.
+png="$state/graphs/eu_us_rd_ratio.png"   # not collected again in this test: nothing redraws it
+cp "$png" "$T/rd.png"
+head -c $((4 << 20)) /dev/urandom >"$T/big.png"
+cp "$T/big.png" "$png"
+/usr/bin/python3 - "$sock" "$PEJLCTL" "$daemon" <<'PY' || fail "clients that never read"
+import os, socket, subprocess, sys, time
+path, pejlctl, pid = sys.argv[1], sys.argv[2], sys.argv[3]
+def rss_mb():
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+def fds():
+    return len(os.listdir(f"/proc/{pid}/fd"))
+base_rss, base_fds = rss_mb(), fds()
+readers = []
+for _ in range(30):
+    s = socket.socket(socket.AF_UNIX); s.connect(path)
+    s.sendall(b"GRAPH\teu_us_rd_ratio\n")
+    readers.append(s)
+def answered(s):
+    try:
+        return len(s.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)) > 0
+    except BlockingIOError:
+        return False
+start = time.time()
+while not all(answered(s) for s in readers) and time.time() - start < 30:
+    time.sleep(0.1)
+assert all(answered(s) for s in readers), "not every client got an answer"
+held_rss, held = rss_mb(), fds() - base_fds
+print(f"30 clients that do not read a 5.6 MB reply: {held} held, pejld RSS {base_rss:.0f} -> {held_rss:.0f} MB")
+assert held <= 12, f"{held} unread replies of 5.6 MB held, more than 64 MiB"
+out = subprocess.run([pejlctl, "status", "--socket", path], capture_output=True, timeout=10)
+assert out.returncode == 0, out.stderr            # served meanwhile
+start = time.time()
+while fds() > base_fds and time.time() - start < 15:
+    time.sleep(0.2)
+print(f"all dropped {time.time() - start:.1f} s after the last was answered; RSS now {rss_mb():.0f} MB")
+assert fds() <= base_fds, f"{fds() - base_fds} clients that never read are still held"
+answers = [s.recv(64) for s in readers]
+busy = sum(a.startswith(b"-1 busy") for a in answers)
+print(f"{busy} of 30 were told to try again")
+PY
+out=$(ctl graph eu_us_rd_ratio -o "$T/g2.png") && cmp -s "$T/g2.png" "$T/big.png" || fail "a 4 MiB graph to a client that reads: $out"
+head -c $((17 << 20)) /dev/urandom >"$png"
+set +e; ctl graph eu_us_rd_ratio -o "$T/g3.png" >/dev/null 2>"$T/err"; rc=$?; set -e
+[ $rc -eq 1 ] && grep -q "more than" "$T/err" && [ ! -e "$T/g3.png" ] || fail "a 17 MiB graph: exit $rc, $(cat "$T/err")"
+cp "$T/rd.png" "$png"
+pass "clients that never read are dropped 5 s after their reply is ready, the memory of their replies bounded, others served meanwhile; a graph over 16 MiB is an error, not cut"
 
 chmod 755 "$T" "$state"
 set +e; runuser -u nobody -- "$PEJLCTL" status --socket "$sock" >/dev/null 2>"$T/err"; rc=$?; set -e
@@ -130,3 +204,46 @@ answers() { ctl status >/dev/null 2>&1; }
 wait_for 10 answers || fail "the restarted daemon does not answer on the replaced socket: $(tail -3 "$T/log")"
 pass "no daemon: exit 69; the socket of a killed pejld is replaced at the next start"
 
+
+# Out of memory in the middle of a reply: pejld answers with an error and
+# keeps running. open_memstream is made to fail by a preloaded shim when
+# the file $PEJL_FAIL_MEMSTREAM names counts down to its call.
+cat >"$T/failmem.c" <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+FILE *open_memstream(char **buf, size_t *len)
+{
+    FILE *(*real)(char **, size_t *) = (FILE * (*)(char **, size_t *)) dlsym(RTLD_NEXT, "open_memstream");
+    const char *path = getenv("PEJL_FAIL_MEMSTREAM");
+    FILE *f = path ? fopen(path, "r+") : NULL;
+    int n = 0;
+    if (f && fscanf(f, "%d", &n) == 1 && n <= 1) {
+        fclose(f);
+        unlink(path);
+        errno = ENOMEM;
+        return NULL;
+    }
+    if (f) {
+        rewind(f);
+        fprintf(f, "%d\n", n - 1);
+        fclose(f);
+    }
+    return real(buf, len);
+}
+C
+"${CC:-cc}" -shared -fPIC -o "$T/failmem.so" "$T/failmem.c" -ldl || fail "cannot build the open_memstream shim"
+kill -TERM "$daemon"; wait "$daemon" || true
+LD_PRELOAD="$T/failmem.so" PEJL_FAIL_MEMSTREAM="$T/failmem" start_daemon
+wait_for 10 answers || fail "the daemon with the shim does not answer: $(tail -3 "$T/log")"
+for ask in "status ls_exports" "status ls_exports --json" "alerts --json" "silences --json"; do
+    echo 2 >"$T/failmem"   # the second open_memstream of the request fails
+    set +e; ctl $ask >/dev/null 2>"$T/err"; rc=$?; set -e
+    [ $rc -eq 1 ] && grep -q "out of memory" "$T/err" || fail "$ask without memory: exit $rc, $(cat "$T/err")"
+    [ ! -e "$T/failmem" ] || fail "$ask: the shim was not reached"
+    ctl status >/dev/null || fail "the daemon did not survive $ask without memory"
+done
+pass "out of memory while a reply is built: an error, and the daemon keeps running"

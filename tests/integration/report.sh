@@ -93,3 +93,77 @@ wait "$pid" 2>/dev/null || true
 ! ls -d "$report".tmp-* >/dev/null 2>&1 || fail "a temp folder was left: $(ls -d "$report".tmp-*)"
 [ ! -e "$report/graphs/ls_exports.svg" ] || fail "the new report is not the one in place (it has no SVGs)"
 pass "a report run killed in the middle leaves the previous report intact; the next run replaces it whole"
+
+# Where a report may not go: it replaces its folder whole, so a folder that
+# is, holds or lies in pejl's own data, or holds anything pejl did not
+# write, is refused with a message, and everything in it stays.
+fingerprint() { (cd "$1" && find . -printf '%p %y %s\n' | sort && find . -type f -exec md5sum {} + | sort) | md5sum; }
+state_sum=$(fingerprint "$state")
+refused() { # refused DIR WORDS: --report DIR exits 1 and its message says WORDS
+    set +e
+    "$PEJLD" --report "$1" --now $at -c "$conf" --state-dir "$state" >/dev/null 2>"$T/err"
+    local rc=$?
+    set -e
+    [ $rc -eq 1 ] && grep -q "$2" "$T/err" || fail "--report $1: exit $rc, $(cat "$T/err")"
+    [ "$(fingerprint "$state")" = "$state_sum" ] || fail "--report $1 changed the state directory"
+}
+refused "$state" "is the state directory"
+[ -f "$state/journal" ] || fail "the journal is gone"
+refused "$state/journal" "lies in the state directory"
+refused "$state/rrd" "lies in the state directory"
+refused "$state/graphs/" "lies in the state directory"
+refused "$state/report" "lies in the state directory"
+refused "$T" "holds the state directory"
+ln -s "$state" "$T/to-state"
+ln -s "$state/journal" "$T/to-journal"
+refused "$T/to-state" "is the state directory"
+refused "$T/to-journal" "lies in the state directory"
+[ -L "$T/to-state" ] && [ -L "$T/to-journal" ] || fail "a symlink was replaced"
+mkdir "$T/mine"
+echo "my notes" >"$T/mine/notes.txt"
+refused "$T/mine" "notes.txt.*not a pejl report"
+[ "$(cat "$T/mine/notes.txt")" = "my notes" ] || fail "the user's file did not survive"
+echo "a file" >"$T/afile"
+refused "$T/afile" "not a folder"
+[ "$(cat "$T/afile")" = "a file" ] || fail "the user's file did not survive"
+cp -r "$report" "$T/extra"
+echo "mine" >"$T/extra/graphs/notes.txt"
+refused "$T/extra" "graphs/notes.txt.*not a pejl report"
+[ -f "$T/extra/graphs/notes.txt" ] || fail "a file put into a report did not survive"
+pass "refused, with everything kept: the state dir, its journal, RRD and graph dirs, a folder inside it, its parent, symlinks into it, a folder or report holding a user's file, a file"
+
+# other RRD and graph directories than the state dir's
+sed "s|^log_level.*|&\nrrd_dir = \"$T/elsewhere/rrd\";\ngraph_dir = \"$T/elsewhere/graphs\";|" "$conf" >"$T/conf/elsewhere.conf"
+for dir in "$T/elsewhere/rrd" "$T/elsewhere/graphs/sub" "$T/elsewhere"; do
+    set +e
+    "$PEJLD" --report "$dir" --now $at -c "$T/conf/elsewhere.conf" --state-dir "$state" >/dev/null 2>"$T/err"; rc=$?
+    set -e
+    [ $rc -eq 1 ] && grep -q "the \(RRD\|graph\) directory" "$T/err" || fail "--report $dir with its own rrd_dir and graph_dir: exit $rc, $(cat "$T/err")"
+done
+cp "$conf" "$T/conf/inside.conf"
+printf 'report = { directory = "%s/report"; at = "06:00"; };\n' "$state" >>"$T/conf/inside.conf"
+set +e; "$PEJLD" --check-config -c "$T/conf/inside.conf" --state-dir "$state" >/dev/null 2>"$T/err"; rc=$?; set -e
+[ $rc -ne 0 ] && grep -q "inside.conf:[0-9]*:.*report.*lies in the state directory" "$T/err" || fail "--check-config with report.directory in the state dir: exit $rc, $(cat "$T/err")"
+sed -i "s|$state/report|$T/daily|" "$T/conf/inside.conf"
+"$PEJLD" --check-config -c "$T/conf/inside.conf" --state-dir "$state" >/dev/null 2>"$T/err" || fail "--check-config with report.directory beside the state dir: $(cat "$T/err")"
+pass "the RRD and graph directories are refused too; --check-config refuses report.directory in the state dir, with file and line"
+
+# What may be replaced: an earlier report (with its marker, or as the previous
+# version wrote it), an empty folder, a folder reached through a symlink; a
+# folder beside it named like a temp folder of a report run is not touched.
+mkdir "$T/report.tmp-999999" "$T/empty"
+echo "mine" >"$T/report.tmp-999999/notes.txt"
+ln -s "$T/report" "$T/to-report"
+run_report() { "$PEJLD" --report "$1" --now $at -c "$conf" --state-dir "$state" >/dev/null 2>"$T/err" || fail "--report $1: $(cat "$T/err")"; }
+run_report "$T/report"
+grep -q "pejl report" "$T/report/.pejl-report" || fail "no marker in the report"
+run_report "$T/to-report"
+[ -L "$T/to-report" ] && [ -f "$T/report/index.html" ] || fail "the report through a symlink"
+[ -f "$T/report.tmp-999999/notes.txt" ] || fail "a user's folder named like a temp folder was removed"
+run_report "$T/empty"
+[ -f "$T/empty/index.html" ] || fail "an empty folder"
+rm "$T/report/.pejl-report"
+run_report "$T/report"
+[ -f "$T/report/.pejl-report" ] || fail "a report of the previous version (no marker) is not replaced"
+! ls -d "$T"/*.tmp-* 2>/dev/null | grep -v 999999 || fail "temp folders left behind"
+pass "an earlier report (marked or not), an empty folder and a symlinked one are replaced; a user's DIR.tmp-* folder is kept"

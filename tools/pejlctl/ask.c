@@ -168,7 +168,8 @@ static void ask_usage(const char *name, FILE *to)
             "  status [ID] [--json]              the status table\n"
             "  alerts [--json]                   alerts away from OK\n"
             "  silences [--json]                 the silences\n"
-            "  silence MATCHER --for 7d --comment TEXT   (MATCHER: ID, ID/RULE, */RULE)\n"
+            "  silence MATCHER --for 7d --comment TEXT [--force]   (MATCHER: ID, ID/RULE, */RULE;\n"
+            "                                    --force: one not in pejld's config yet)\n"
             "  unsilence ID                      end a silence\n"
             "  reload                            reload pejld's config (validated first)\n"
             "  metrics                           Prometheus text exposition\n"
@@ -185,10 +186,10 @@ int ask_main(int argc, char **argv)
         {"socket", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
         {"for", required_argument, NULL, 'f'},    {"comment", required_argument, NULL, 'c'},
         {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"force", no_argument, NULL, 'F'},        {NULL, 0, NULL, 0}};
     const char *name = argv[0], *socket_path = getenv("PEJL_SOCKET"), *duration = NULL,
                *comment = NULL, *output = NULL;
-    bool json = false;
+    bool json = false, force = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "s:o:h", options, NULL)) != -1) {
@@ -198,6 +199,9 @@ int ask_main(int argc, char **argv)
         case 'f': duration = optarg; break;
         case 'c': comment = optarg; break;
         case 'o': output = optarg; break;
+        case 'F':
+            force = true;
+            break;
         case 'h': ask_usage(name, stdout); return PEJLCTL_EXIT_OK;
         default: ask_usage(name, stderr); return PEJLCTL_EXIT_USAGE;
         }
@@ -222,12 +226,15 @@ int ask_main(int argc, char **argv)
     }
     if (strcmp(name, "silence") == 0) {
         if (n_rest != 1 || !duration || !comment) {
-            fprintf(stderr, "usage: pejlctl silence MATCHER --for 7d --comment \"why\"\n");
+            fprintf(stderr,
+                    "usage: pejlctl silence MATCHER --for 7d --comment \"why\" [--force]\n");
             return PEJLCTL_EXIT_USAGE;
         }
         const char *user = getenv("USER");
         words[n++] = rest[0], words[n++] = (char *)duration, words[n++] = (char *)comment;
         words[n++] = (char *)(user && *user ? user : "pejlctl");
+        if (force) /* an indicator or rule not in pejld's config yet */
+            words[n++] = "force";
         return run(socket_path, words, n, stdout);
     }
     char absolute[4096];
