@@ -3,23 +3,46 @@
  * output of one that exits, and the timeout of one that exits but leaves a
  * child holding its stdout, whether that child stayed in its process group
  * (killed with it) or left it (the spawn finishes anyway). Every spawn ends
- * with no child left to reap and no fd left open.
+ * with no child left to reap and no fd left open; and one that cannot be
+ * registered with the loop (out of memory) is refused, leaving neither.
+ *
+ * realloc and reallocarray are wrapped (ld --wrap) so that a test can make
+ * the loop's tables unable to grow.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "daemon/spawn.h"
+
+static bool refuse_growth;
+
+void *__real_realloc(void *p, size_t size);
+void *__real_reallocarray(void *p, size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t size);
+void *__wrap_reallocarray(void *p, size_t n, size_t size);
+
+void *__wrap_realloc(void *p, size_t size)
+{
+    return refuse_growth ? NULL : __real_realloc(p, size);
+}
+
+void *__wrap_reallocarray(void *p, size_t n, size_t size)
+{
+    return refuse_growth ? NULL : __real_reallocarray(p, n, size);
+}
 
 struct outcome {
     int calls;
@@ -186,6 +209,56 @@ static void test_timeout_finishes_when_an_escaped_child_holds_stdout(void **stat
     assert_int_equal(open_fds(), fds);
 }
 
+static void on_nothing(struct loop *loop, void *arg)
+{
+    (void)loop;
+    (void)arg;
+}
+
+static bool no_child_left(void)
+{
+    return waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
+}
+
+/* No room for its timeout: refused before anything is started. */
+static void test_refused_without_a_timer(void **state)
+{
+    (void)state;
+    const char *argv[] = {"/bin/sh", "-c", "echo 2020,1", NULL};
+    struct outcome outcome = {0};
+    int fds = open_fds();
+    struct loop *loop = loop_new();
+    refuse_growth = true;
+    while (loop_add_timer(loop, 3600000, on_nothing, NULL) != 0)
+        ; /* until the timer table is full */
+    struct spawn *s = spawn_start(loop, argv, 1000, 1 << 20, on_done, &outcome);
+    refuse_growth = false;
+    assert_null(s);
+    assert_true(no_child_left());
+    loop_free(loop);
+    assert_int_equal(open_fds(), fds);
+}
+
+/* No room to watch the child: it is killed and reaped, and refused. */
+static void test_refused_without_a_child_watch(void **state)
+{
+    (void)state;
+    const char *argv[] = {"/bin/sleep", "30", NULL};
+    struct outcome outcome = {0};
+    int fds = open_fds();
+    struct loop *loop = loop_new();
+    loop_cancel_timer(loop, loop_add_timer(loop, 0, on_nothing, NULL)); /* timers have room */
+    refuse_growth = true; /* the child table has none yet */
+    struct spawn *s = spawn_start(loop, argv, 1000, 1 << 20, on_done, &outcome);
+    refuse_growth = false;
+    assert_null(s);
+    assert_int_equal(loop_children(loop), 0);
+    assert_true(no_child_left());
+    loop_free(loop);
+    assert_int_equal(open_fds(), fds);
+    assert_int_equal(outcome.calls, 0);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -193,6 +266,8 @@ int main(void)
         cmocka_unit_test(test_output_of_a_program_that_exits),
         cmocka_unit_test(test_timeout_kills_a_child_holding_stdout),
         cmocka_unit_test(test_timeout_finishes_when_an_escaped_child_holds_stdout),
+        cmocka_unit_test(test_refused_without_a_timer),
+        cmocka_unit_test(test_refused_without_a_child_watch),
     };
     return cmocka_run_group_tests_name("spawn", tests, NULL, NULL);
 }
