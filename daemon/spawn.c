@@ -122,7 +122,8 @@ static void maybe_finish(struct spawn *s)
 
 /* The whole group, also after the program itself has exited: what it left
  * running may hold the pipes. The group id is not reused while any member
- * lives. */
+ * lives; once none does, the kill finds no group (a new group taking that
+ * very number in between is the one risk left, as with any kill(-pgid)). */
 static void kill_group(struct spawn *s)
 {
     s->killed = true;
