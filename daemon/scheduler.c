@@ -177,17 +177,13 @@ int scheduler_sync(struct scheduler *s, const struct config *config, int64_t fir
     return schedule_lost(s);
 }
 
-/* Due at once; on_due puts the regular interval back after it. The old
- * timer goes only once the new one is set. */
+/* Due at once; on_due puts the regular interval back after it. The
+ * cancelled timer's slot is reused, so this fails only for an indicator
+ * that was lost already, and then it stays lost (and retried). */
 static int due_now(struct scheduler *s, struct entry *e)
 {
-    uint64_t old = e->timer;
-    if (schedule(s, e, 0) < 0) {
-        e->timer = old;
-        return -1;
-    }
-    loop_cancel_timer(s->loop, old);
-    return 0;
+    loop_cancel_timer(s->loop, e->timer);
+    return schedule(s, e, 0);
 }
 
 void scheduler_finished(struct scheduler *s, const char *id)

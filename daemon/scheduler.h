@@ -32,7 +32,7 @@ void scheduler_free(struct scheduler *s);
 int scheduler_sync(struct scheduler *s, const struct config *config, int64_t first_within_ms);
 /* Collects `id` as soon as possible (once more after the current run if
  * one is running); its regular interval follows from then. -1: unknown id,
- * or out of memory (its regular schedule stays). */
+ * or no timer for it (out of memory; logged, and tried again as for sync). */
 int scheduler_run_now(struct scheduler *s, const char *id);
 /* Marks `id`'s collection as finished. */
 void scheduler_finished(struct scheduler *s, const char *id);

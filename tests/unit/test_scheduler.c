@@ -155,6 +155,8 @@ static void test_indicator_without_a_timer_is_scheduled_again(void **state)
         fillers++; /* until the table is full */
     assert_true(fillers < 100000);
     assert_int_equal(scheduler_sync(s.scheduler, &two, 0), -1);
+    assert_int_equal(scheduler_run_now(s.scheduler, "fast"), 0); /* its timer's slot serves */
+    assert_int_equal(scheduler_run_now(s.scheduler, "late"), -1);
     loop_run(loop);
     refuse_growth = false;
     assert_in_range(s.fast, 2, 3); /* kept its schedule with no memory to grow */
