@@ -85,9 +85,11 @@ int64_t parse_duration_ms(const char *text)
         case '\0':
             if (s != text)
                 return -1; /* "1h30" is ambiguous */
-            return n * 1000;
+            return n * 1000 > PEJL_DURATION_MAX_MS ? -1 : n * 1000;
         default: return -1;
         }
+        if (n * unit > PEJL_DURATION_MAX_MS - total) /* the sum, never overflowed */
+            return -1;
         total += n * unit;
         s = end + width;
     }
@@ -242,7 +244,28 @@ static void load_globals(struct loader *l, const config_setting_t *root,
     c->evaluation_interval_s = every_ms / 1000;
 }
 
-/* A duration setting in milliseconds; keeps *out when absent. */
+/* `ms` in the largest unit that writes it exactly: "1d", "90s", "250ms". */
+static const char *duration_text(int64_t ms, char *buf, size_t size)
+{
+    static const struct {
+        int64_t ms;
+        const char *unit;
+    } units[] = {{86400000, "d"}, {3600000, "h"}, {60000, "m"}, {1000, "s"}};
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
+        if (ms > 0 && ms % units[i].ms == 0) {
+            snprintf(buf, size, "%lld%s", (long long)(ms / units[i].ms), units[i].unit);
+            return buf;
+        }
+    }
+    if (ms == 0)
+        snprintf(buf, size, "0s");
+    else
+        snprintf(buf, size, "%lldms", (long long)ms);
+    return buf;
+}
+
+/* A duration setting in milliseconds, from min_ms to PEJL_DURATION_MAX_MS;
+ * keeps *out when absent. */
 void duration_ms(struct loader *l, const config_setting_t *group, const char *key,
                         int64_t min_ms, int64_t *out)
 {
@@ -252,9 +275,13 @@ void duration_ms(struct loader *l, const config_setting_t *group, const char *ke
     int64_t ms = config_setting_type(s) == CONFIG_TYPE_STRING
                      ? parse_duration_ms(config_setting_get_string(s))
                      : -1;
+    char min[32], max[32];
     if (ms < min_ms)
-        diag_config_error(l->diag, s, "%s must be a duration such as \"500ms\", \"30s\" or \"2m\"%s",
-                          key, min_ms > 0 ? ", above zero" : "");
+        diag_config_error(
+            l->diag, s,
+            "%s must be a duration such as \"500ms\", \"30s\" or \"2m\"%s (from %s to %s)", key,
+            min_ms > 0 ? ", above zero" : "", duration_text(min_ms, min, sizeof min),
+            duration_text(PEJL_DURATION_MAX_MS, max, sizeof max));
     else
         *out = ms;
 }
@@ -375,11 +402,13 @@ static void load_interval(struct loader *l, const config_setting_t *group, struc
         ind->interval_s = parse_duration(config_setting_get_string(s));
     else
         ind->interval_s = -1;
-    if (ind->interval_s < 1)
+    if (ind->interval_s < 1 || ind->interval_s > PEJL_INTERVAL_MAX_S) {
         diag_config_error(l->diag, s,
                           "%s: interval must be a duration such as \"30m\", \"6h\" or \"1d\" "
-                          "(or seconds), at least 1s",
-                          ind->id ? ind->id : "indicator");
+                          "(or seconds), from 1s to %lldd",
+                          ind->id ? ind->id : "indicator", PEJL_INTERVAL_MAX_S / 86400);
+        ind->interval_s = DEFAULT_INTERVAL_S; /* never used: the config is refused */
+    }
 }
 
 static void load_pejlemaerke(struct loader *l, const config_setting_t *group,

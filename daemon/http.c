@@ -73,15 +73,21 @@ int64_t http_parse_retry_after(const char *value, int64_t now)
         value++;
     if (isdigit((unsigned char)*value)) {
         char *end;
+        errno = 0;
         long long s = strtoll(value, &end, 10);
         while (isspace((unsigned char)*end))
             end++;
-        return *end ? -1 : s;
+        if (*end)
+            return -1;
+        return errno == ERANGE || s > HTTP_RETRY_AFTER_MAX_S ? HTTP_RETRY_AFTER_MAX_S : s;
     }
     time_t when = curl_getdate(value, NULL);
     if (when < 0)
         return -1;
-    return when > now ? (int64_t)when - now : 0;
+    if (when <= now)
+        return 0;
+    int64_t ahead = (int64_t)when - now;
+    return ahead > HTTP_RETRY_AFTER_MAX_S ? HTTP_RETRY_AFTER_MAX_S : ahead;
 }
 
 int64_t http_retry_delay_ms(const struct http_settings *s, int try, int64_t retry_after_s)
@@ -92,11 +98,12 @@ int64_t http_retry_delay_ms(const struct http_settings *s, int try, int64_t retr
     if (delay > s->max_backoff_ms)
         delay = s->max_backoff_ms;
     /* jitter in [delay/2, delay]: tries of many clients do not line up */
-    delay = delay / 2 + (delay > 1 ? (int64_t)arc4random_uniform((uint32_t)(delay / 2 + 1)) : 0);
+    int64_t spread = delay / 2 + 1 > UINT32_MAX ? UINT32_MAX : delay / 2 + 1;
+    delay = delay / 2 + (delay > 1 ? (int64_t)arc4random_uniform((uint32_t)spread) : 0);
     if (retry_after_s >= 0) {
-        int64_t asked = retry_after_s * 1000;
-        if (asked > s->max_backoff_ms)
-            asked = s->max_backoff_ms;
+        int64_t asked = s->max_backoff_ms; /* compared in seconds: no overflow */
+        if (retry_after_s <= s->max_backoff_ms / 1000)
+            asked = retry_after_s * 1000;
         if (asked > delay)
             delay = asked;
     }
@@ -567,6 +574,11 @@ static void completed(struct http_engine *e, struct http_transfer *t, CURLcode r
                  e->settings.tries, (double)delay / 1000.0);
         t->state = WAITING;
         t->retry_timer = loop_add_timer(e->loop, delay, on_retry_timer, t);
+        if (!t->retry_timer) { /* else it would wait for ever */
+            snprintf(t->result.error, sizeof t->result.error,
+                     "%s: %s; cannot schedule the next try (out of memory)", t->url, why);
+            finish(t);
+        }
     } else {
         if (why[0])
             snprintf(t->result.error, sizeof t->result.error, "%s: %s%s", t->url, why,

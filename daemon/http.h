@@ -102,7 +102,10 @@ void http_settings_default(struct http_settings *settings);
  * in [half, full], capped; a Retry-After of `retry_after_s` (>= 0) wins
  * when longer. */
 int64_t http_retry_delay_ms(const struct http_settings *s, int try, int64_t retry_after_s);
-/* Retry-After as seconds from now: delta-seconds or an HTTP date; -1 if none. */
+/* Retry-After as seconds from now: delta-seconds or an HTTP date; -1 if
+ * none or malformed (negatives included); larger values, however large,
+ * come back as HTTP_RETRY_AFTER_MAX_S (a year). */
+#define HTTP_RETRY_AFTER_MAX_S (366 * 86400ll)
 int64_t http_parse_retry_after(const char *value, int64_t now);
 
 #endif

@@ -1,11 +1,14 @@
 /*
  * loop.c — the event loop (see loop.h).
  *
- * Timers live in a plain array: pejld has one per indicator plus a few, and a
- * linear scan per pass is cheaper than keeping a heap for dozens to a few
- * thousand entries. Watches removed while a batch of epoll events is being
- * dispatched are only marked dead and freed after the batch, so a callback
- * may remove any watch, including its own.
+ * Timers are a binary min-heap keyed by (deadline, registration sequence):
+ * timers due in one pass fire by deadline and, at equal deadlines, in the
+ * order they were added, at O(log n) each, and a callback may add or cancel
+ * any timer. The heap holds indices into a table of slots; a timer id is the
+ * slot plus its generation, so cancelling an id that already fired, or whose
+ * slot has been reused since, does nothing. Watches removed while a batch of
+ * epoll events is being dispatched are only marked dead and freed after the
+ * batch, so a callback may remove any watch, including its own.
  */
 #include "loop.h"
 
@@ -33,11 +36,16 @@ struct fd_watch {
     struct fd_watch *next; /* all watches, for lookup and deferred free */
 };
 
+#define TIMER_NONE UINT32_MAX /* no slot: end of the free list, not in the heap */
+
 struct timer {
-    uint64_t id;
     int64_t due_ms;
+    uint64_t seq; /* registration order: breaks ties between equal deadlines */
     loop_timer_fn fn;
     void *arg;
+    uint32_t generation; /* bumped when the slot is freed: old ids go stale */
+    uint32_t heap_pos;   /* index in loop->heap, or TIMER_NONE when free */
+    uint32_t next_free;
 };
 
 struct child {
@@ -63,9 +71,10 @@ struct loop {
     sigset_t sigmask;
     bool stopping;
     struct fd_watch *watches;
-    struct timer *timers;
-    size_t n_timers, cap_timers;
-    uint64_t next_timer_id;
+    struct timer *timers; /* slots, live or free */
+    uint32_t *heap;       /* slot indices, earliest (due, seq) first */
+    uint32_t n_heap, n_slots, free_slot;
+    uint64_t next_seq;
     struct child *children;
     size_t n_children, cap_children;
     struct signal_handler signals[LOOP_MAX_SIGNALS];
@@ -90,7 +99,7 @@ struct loop *loop_new(void)
         return NULL;
     loop->epfd = epoll_create1(EPOLL_CLOEXEC);
     loop->sigfd = -1;
-    loop->next_timer_id = 1;
+    loop->free_slot = TIMER_NONE;
     sigemptyset(&loop->sigmask);
     if (loop->epfd < 0) {
         free(loop);
@@ -119,6 +128,7 @@ void loop_free(struct loop *loop)
         close(loop->sigfd);
     close(loop->epfd);
     free(loop->timers);
+    free(loop->heap);
     free(loop->children);
     free(loop);
 }
@@ -181,30 +191,115 @@ static void free_dead_watches(struct loop *loop)
     }
 }
 
+static bool timer_before(const struct loop *loop, uint32_t a, uint32_t b)
+{
+    const struct timer *ta = &loop->timers[a], *tb = &loop->timers[b];
+    return ta->due_ms < tb->due_ms || (ta->due_ms == tb->due_ms && ta->seq < tb->seq);
+}
+
+static void heap_place(struct loop *loop, uint32_t pos, uint32_t slot)
+{
+    loop->heap[pos] = slot;
+    loop->timers[slot].heap_pos = pos;
+}
+
+static void heap_up(struct loop *loop, uint32_t pos)
+{
+    uint32_t slot = loop->heap[pos];
+    while (pos > 0 && timer_before(loop, slot, loop->heap[(pos - 1) / 2])) {
+        heap_place(loop, pos, loop->heap[(pos - 1) / 2]);
+        pos = (pos - 1) / 2;
+    }
+    heap_place(loop, pos, slot);
+}
+
+static void heap_down(struct loop *loop, uint32_t pos)
+{
+    uint32_t slot = loop->heap[pos];
+    for (;;) {
+        uint32_t child = 2 * pos + 1;
+        if (child >= loop->n_heap)
+            break;
+        if (child + 1 < loop->n_heap &&
+            timer_before(loop, loop->heap[child + 1], loop->heap[child]))
+            child++;
+        if (!timer_before(loop, loop->heap[child], slot))
+            break;
+        heap_place(loop, pos, loop->heap[child]);
+        pos = child;
+    }
+    heap_place(loop, pos, slot);
+}
+
+/* Takes the slot out of the heap and puts it on the free list. */
+static void timer_release(struct loop *loop, uint32_t slot)
+{
+    struct timer *t = &loop->timers[slot];
+    uint32_t pos = t->heap_pos, last = loop->heap[--loop->n_heap];
+    t->heap_pos = TIMER_NONE;
+    t->generation++;
+    t->next_free = loop->free_slot;
+    loop->free_slot = slot;
+    if (pos == loop->n_heap)
+        return;
+    heap_place(loop, pos, last); /* the last leaf fills the hole, then finds its place */
+    if (pos > 0 && timer_before(loop, last, loop->heap[(pos - 1) / 2]))
+        heap_up(loop, pos);
+    else
+        heap_down(loop, pos);
+}
+
+/* Doubles the slot table (and the heap with it); -1 when out of memory. */
+static int timers_grow(struct loop *loop)
+{
+    uint32_t cap = loop->n_slots ? loop->n_slots * 2 : 16;
+    if (loop->n_slots >= TIMER_NONE / 2)
+        return -1;
+    struct timer *timers = reallocarray(loop->timers, cap, sizeof *timers);
+    if (!timers)
+        return -1;
+    loop->timers = timers;
+    uint32_t *heap = reallocarray(loop->heap, cap, sizeof *heap);
+    if (!heap)
+        return -1;
+    loop->heap = heap;
+    for (uint32_t i = loop->n_slots; i < cap; i++)
+        timers[i] =
+            (struct timer){.heap_pos = TIMER_NONE, .next_free = i + 1 < cap ? i + 1 : TIMER_NONE};
+    loop->free_slot = loop->n_slots; /* only grown when the free list is empty */
+    loop->n_slots = cap;
+    return 0;
+}
+
 uint64_t loop_add_timer(struct loop *loop, int64_t delay_ms, loop_timer_fn fn, void *arg)
 {
-    if (loop->n_timers == loop->cap_timers) {
-        size_t cap = loop->cap_timers ? loop->cap_timers * 2 : 16;
-        struct timer *t = realloc(loop->timers, cap * sizeof *t);
-        if (!t)
-            return 0;
-        loop->timers = t;
-        loop->cap_timers = cap;
-    }
-    uint64_t id = loop->next_timer_id++;
-    loop->timers[loop->n_timers++] =
-        (struct timer){.id = id, .due_ms = loop_now_ms() + delay_ms, .fn = fn, .arg = arg};
-    return id;
+    if (loop->free_slot == TIMER_NONE && timers_grow(loop) < 0)
+        return 0;
+    int64_t now = loop_now_ms();
+    if (delay_ms < 0)
+        delay_ms = 0;
+    if (delay_ms > INT64_MAX - now) /* "never", in effect; no overflow */
+        delay_ms = INT64_MAX - now;
+    uint32_t slot = loop->free_slot;
+    struct timer *t = &loop->timers[slot];
+    loop->free_slot = t->next_free;
+    t->due_ms = now + delay_ms;
+    t->seq = loop->next_seq++;
+    t->fn = fn;
+    t->arg = arg;
+    loop->heap[loop->n_heap] = slot;
+    heap_up(loop, loop->n_heap++);
+    return (uint64_t)t->generation << 32 | (uint64_t)(slot + 1);
 }
 
 void loop_cancel_timer(struct loop *loop, uint64_t id)
 {
-    for (size_t i = 0; i < loop->n_timers; i++) {
-        if (loop->timers[i].id == id) {
-            loop->timers[i] = loop->timers[--loop->n_timers];
-            return;
-        }
-    }
+    uint32_t slot = (uint32_t)(id & 0xffffffffu) - 1, generation = (uint32_t)(id >> 32);
+    if (id == 0 || slot >= loop->n_slots)
+        return;
+    struct timer *t = &loop->timers[slot];
+    if (t->heap_pos != TIMER_NONE && t->generation == generation)
+        timer_release(loop, slot);
 }
 
 int loop_on_signal(struct loop *loop, int signo, loop_signal_fn fn, void *arg)
@@ -279,32 +374,28 @@ static void on_signalfd(struct loop *loop, int fd, uint32_t events, void *arg)
 
 static int next_timeout_ms(const struct loop *loop)
 {
-    if (loop->n_timers == 0)
+    if (loop->n_heap == 0)
         return -1;
-    int64_t due = loop->timers[0].due_ms;
-    for (size_t i = 1; i < loop->n_timers; i++)
-        if (loop->timers[i].due_ms < due)
-            due = loop->timers[i].due_ms;
-    int64_t wait = due - loop_now_ms();
+    int64_t wait = loop->timers[loop->heap[0]].due_ms - loop_now_ms();
     if (wait < 0)
         return 0;
     return wait > 3600000 ? 3600000 : (int)wait;
 }
 
-/* Fires timers that were due when the pass began; timers they add wait for the next pass. */
+/* Fires timers that were due when the pass began, earliest first; timers
+ * they add wait for the next pass. A timer added now sorts after every
+ * timer that was due at the start of the pass, so meeting one ends it. */
 static void run_timers(struct loop *loop)
 {
     int64_t now = loop_now_ms();
-    uint64_t last_id = loop->next_timer_id - 1;
-    for (size_t i = 0; i < loop->n_timers && !loop->stopping;) {
-        struct timer t = loop->timers[i];
-        if (t.due_ms > now || t.id > last_id) {
-            i++;
-            continue;
-        }
-        loop->timers[i] = loop->timers[--loop->n_timers];
+    uint64_t first_new = loop->next_seq;
+    while (loop->n_heap > 0 && !loop->stopping) {
+        uint32_t slot = loop->heap[0];
+        struct timer t = loop->timers[slot];
+        if (t.due_ms > now || t.seq >= first_new)
+            break;
+        timer_release(loop, slot); /* before the call: it may add or cancel timers */
         t.fn(loop, t.arg);
-        i = 0; /* the callback may have changed the array */
     }
 }
 

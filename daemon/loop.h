@@ -37,7 +37,11 @@ int loop_add_fd(struct loop *loop, int fd, uint32_t events, loop_fd_fn fn, void 
 int loop_modify_fd(struct loop *loop, int fd, uint32_t events);
 void loop_remove_fd(struct loop *loop, int fd);
 
-/* Calls `fn` once after `delay_ms`. Returns a timer id (never 0). */
+/* Calls `fn` once after `delay_ms` (negative: at once). Timers due in one
+ * pass fire by deadline, then in the order they were added. Returns a timer
+ * id, or 0 when out of memory; the first timer a timer callback adds reuses
+ * the slot of the one that fired and cannot fail. Cancelling an id that
+ * fired already, or 0, does nothing. */
 uint64_t loop_add_timer(struct loop *loop, int64_t delay_ms, loop_timer_fn fn, void *arg);
 void loop_cancel_timer(struct loop *loop, uint64_t id);
 

@@ -1,5 +1,10 @@
 /*
  * scheduler.c — collection timing (see scheduler.h).
+ *
+ * Every indicator present in the config holds one timer. When the loop
+ * cannot give it one (out of memory), the indicator is "lost": that is
+ * logged, scheduler_sync() says so, and it is scheduled again at the next
+ * sync and whenever a collection finishes; never silently dropped.
  */
 #include "scheduler.h"
 
@@ -15,6 +20,8 @@ struct entry {
     bool running;
     bool again;   /* asked to run now while running: run once more after */
     bool present; /* seen in the latest sync */
+    bool started; /* collected at least once: a lost timer waits an interval */
+    bool lost;    /* no timer: the loop had no memory for one */
     struct scheduler *owner;
 };
 
@@ -28,6 +35,8 @@ struct scheduler {
 
 int64_t scheduler_jitter_ms(int64_t interval_s)
 {
+    if (interval_s > PEJL_INTERVAL_MAX_S) /* the config refuses more: no overflow below */
+        interval_s = PEJL_INTERVAL_MAX_S;
     int64_t base = interval_s * 1000, spread = base / 5; /* ±10 % */
     if (spread <= 0)
         return base;
@@ -76,16 +85,50 @@ static size_t find_index(const struct scheduler *s, const struct entry *e)
     return i;
 }
 
+static void on_due(struct loop *loop, void *arg);
+
+/* Gives `e` its next run in `delay_ms`; -1, logged, when the loop cannot. */
+static int schedule(struct scheduler *s, struct entry *e, int64_t delay_ms)
+{
+    e->timer = loop_add_timer(s->loop, delay_ms, on_due, e);
+    if (e->timer && e->lost)
+        log_info("%s: scheduled again", e->id);
+    else if (!e->timer && !e->lost)
+        log_err("%s: cannot schedule its next collection (out of memory); trying again when a "
+                "collection ends or the config is reloaded",
+                e->id);
+    e->lost = !e->timer;
+    return e->timer ? 0 : -1;
+}
+
+/* Schedules again the indicators that could not get a timer. */
+static int schedule_lost(struct scheduler *s)
+{
+    int rc = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        struct entry *e = s->entries[i];
+        if (!e->present || e->timer)
+            continue;
+        int64_t delay = e->started ? scheduler_jitter_ms(e->interval_s) : 0;
+        if (schedule(s, e, delay) < 0)
+            rc = -1;
+    }
+    return rc;
+}
+
 static void on_due(struct loop *loop, void *arg)
 {
+    (void)loop;
     struct entry *e = arg;
     struct scheduler *s = e->owner;
-    e->timer = loop_add_timer(loop, scheduler_jitter_ms(e->interval_s), on_due, e);
+    e->timer = 0;
+    schedule(s, e, scheduler_jitter_ms(e->interval_s)); /* reuses the slot that fired */
     if (e->running) {
         log_warn("%s: previous collection still running; skipping this one", e->id);
         return;
     }
     e->running = true;
+    e->started = true;
     if (s->start(s->arg, e->id) < 0)
         e->running = false;
 }
@@ -105,9 +148,11 @@ static struct entry *add(struct scheduler *s, const struct indicator *ind, int64
         return NULL;
     strcpy(e->id, ind->id);
     e->owner = s;
-    int64_t delay = first_ms > 0 ? (int64_t)arc4random_uniform((uint32_t)first_ms) : 0;
-    e->timer = loop_add_timer(s->loop, delay, on_due, e);
+    e->interval_s = ind->interval_s;
+    e->present = true;
     s->entries[s->n++] = e;
+    int64_t delay = first_ms > 0 ? (int64_t)arc4random_uniform((uint32_t)first_ms) : 0;
+    schedule(s, e, delay); /* lost, if it fails: scheduled again later */
     return e;
 }
 
@@ -129,14 +174,16 @@ int scheduler_sync(struct scheduler *s, const struct config *config, int64_t fir
         else
             drop(s, i);
     }
-    return 0;
+    return schedule_lost(s);
 }
 
-/* Due at once; on_due puts the regular interval back after it. */
-static void due_now(struct scheduler *s, struct entry *e)
+/* Due at once; on_due puts the regular interval back after it. The
+ * cancelled timer's slot is reused, so this fails only for an indicator
+ * that was lost already, and then it stays lost (and retried). */
+static int due_now(struct scheduler *s, struct entry *e)
 {
     loop_cancel_timer(s->loop, e->timer);
-    e->timer = loop_add_timer(s->loop, 0, on_due, e);
+    return schedule(s, e, 0);
 }
 
 void scheduler_finished(struct scheduler *s, const char *id)
@@ -151,6 +198,7 @@ void scheduler_finished(struct scheduler *s, const char *id)
         e->again = false;
         due_now(s, e);
     }
+    schedule_lost(s);
 }
 
 int scheduler_run_now(struct scheduler *s, const char *id)
@@ -158,11 +206,11 @@ int scheduler_run_now(struct scheduler *s, const char *id)
     struct entry *e = find(s, id);
     if (!e || !e->present)
         return -1;
-    if (e->running)
+    if (e->running) {
         e->again = true;
-    else
-        due_now(s, e);
-    return 0;
+        return 0;
+    }
+    return due_now(s, e);
 }
 
 bool scheduler_running(const struct scheduler *s, const char *id)

@@ -26,10 +26,13 @@ void scheduler_free(struct scheduler *s);
 
 /* Follows `config`: new indicators are scheduled to start within
  * `first_within_ms`, removed ones are dropped, changed intervals apply from
- * the next run. */
+ * the next run. -1 when an indicator could not be scheduled (out of
+ * memory; logged): it is tried again at the next sync and whenever a
+ * collection finishes. */
 int scheduler_sync(struct scheduler *s, const struct config *config, int64_t first_within_ms);
 /* Collects `id` as soon as possible (once more after the current run if
- * one is running); its regular interval follows from then. -1: unknown id. */
+ * one is running); its regular interval follows from then. -1: unknown id,
+ * or no timer for it (out of memory; logged, and tried again as for sync). */
 int scheduler_run_now(struct scheduler *s, const char *id);
 /* Marks `id`'s collection as finished. */
 void scheduler_finished(struct scheduler *s, const char *id);

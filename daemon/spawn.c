@@ -2,8 +2,11 @@
  * spawn.c — programs run for the exec collector (see spawn.h).
  *
  * The child gets its own process group so a timeout kills whatever it
- * started too. The result is reported once the process has been reaped and
- * both pipes are closed, whichever comes last.
+ * started too, whether the program itself is still running or has exited
+ * and left a child holding its stdout. The result is reported once the
+ * process has been reaped and both pipes are closed, whichever comes last;
+ * once the group has been killed, the pipes are not waited for: a process
+ * that left the group (setsid) could hold them forever.
  */
 #include "spawn.h"
 
@@ -26,7 +29,8 @@ struct spawn {
     pid_t pid;
     int out_fd, err_fd;
     int status;
-    bool exited, timed_out, too_big, cancelled;
+    bool exited, timed_out, too_big, killed;
+    bool exited_first; /* the program had exited when its timeout came */
     uint64_t timer;
     char *program;
     size_t max_bytes;
@@ -56,22 +60,47 @@ static void child(const char *const *argv, int out, int err)
     _exit(127);
 }
 
+static void close_pipe(struct spawn *s, int *fd)
+{
+    if (*fd < 0)
+        return;
+    loop_remove_fd(s->loop, *fd);
+    close(*fd);
+    *fd = -1;
+}
+
+static void failure(const struct spawn *s, char *why, size_t size)
+{
+    if (s->timed_out && s->exited_first)
+        snprintf(why, size,
+                 "%s: exited, but a process it started kept its output open past the "
+                 "timeout; killed",
+                 s->program);
+    else if (s->timed_out)
+        snprintf(why, size, "%s: killed after its timeout", s->program);
+    else if (s->too_big)
+        snprintf(why, size, "%s: wrote more than %zu bytes; killed", s->program, s->max_bytes);
+    else if (WIFSIGNALED(s->status))
+        snprintf(why, size, "%s: killed by signal %d", s->program, WTERMSIG(s->status));
+    else if (WEXITSTATUS(s->status) != 0)
+        snprintf(why, size, "%s: exit status %d", s->program, WEXITSTATUS(s->status));
+}
+
 static void maybe_finish(struct spawn *s)
 {
-    if (!s->exited || s->out_fd >= 0 || s->err_fd >= 0)
+    if (!s->exited)
+        return;
+    if (s->killed) { /* what still holds a pipe is past saving */
+        close_pipe(s, &s->out_fd);
+        close_pipe(s, &s->err_fd);
+    }
+    if (s->out_fd >= 0 || s->err_fd >= 0)
         return;
     if (s->timer)
         loop_cancel_timer(s->loop, s->timer);
     struct spawn_result *r = &s->result;
     char why[256] = "";
-    if (s->timed_out)
-        snprintf(why, sizeof why, "%s: killed after its timeout", s->program);
-    else if (s->too_big)
-        snprintf(why, sizeof why, "%s: wrote more than %zu bytes; killed", s->program, s->max_bytes);
-    else if (WIFSIGNALED(s->status))
-        snprintf(why, sizeof why, "%s: killed by signal %d", s->program, WTERMSIG(s->status));
-    else if (WEXITSTATUS(s->status) != 0)
-        snprintf(why, sizeof why, "%s: exit status %d", s->program, WEXITSTATUS(s->status));
+    failure(s, why, sizeof why);
     if (why[0]) {
         snprintf(r->error, sizeof r->error, "%s%s%.*s", why, s->err_len ? "; stderr: " : "",
                  (int)s->err_len, s->err_tail);
@@ -82,6 +111,8 @@ static void maybe_finish(struct spawn *s)
         r->out = NULL;
     } else if (!r->out) {
         r->out = calloc(1, 1);
+        if (!r->out)
+            snprintf(r->error, sizeof r->error, "%s: out of memory", s->program);
     }
     s->done(s->arg, r);
     free(r->out);
@@ -89,10 +120,14 @@ static void maybe_finish(struct spawn *s)
     free(s);
 }
 
+/* The whole group, also after the program itself has exited: what it left
+ * running may hold the pipes. The group id is not reused while any member
+ * lives; once none does, the kill finds no group (a new group taking that
+ * very number in between is the one risk left, as with any kill(-pgid)). */
 static void kill_group(struct spawn *s)
 {
-    if (!s->exited)
-        kill(-s->pid, SIGKILL);
+    s->killed = true;
+    kill(-s->pid, SIGKILL);
 }
 
 static void keep_tail(struct spawn *s, const char *buf, size_t n)
@@ -174,45 +209,97 @@ static void on_timeout(struct loop *loop, void *arg)
     struct spawn *s = arg;
     s->timer = 0;
     s->timed_out = true;
+    s->exited_first = s->exited;
     kill_group(s);
+    maybe_finish(s); /* at once if the program had exited; else when it is reaped */
+}
+
+/* Undoes what spawn_start() set up before the fork, or all of it. */
+static void unwatch(struct spawn *s, bool watching)
+{
+    if (watching) {
+        loop_remove_fd(s->loop, s->out_fd);
+        loop_remove_fd(s->loop, s->err_fd);
+        loop_cancel_timer(s->loop, s->timer);
+    }
+    if (s->out_fd >= 0)
+        close(s->out_fd);
+    if (s->err_fd >= 0)
+        close(s->err_fd);
+    free(s->program);
+    free(s);
+}
+
+/* Registered before the fork, so that nothing can fail after it but the
+ * child watch. */
+static int watch(struct spawn *s, int64_t timeout_ms)
+{
+    fcntl(s->out_fd, F_SETFL, O_NONBLOCK);
+    fcntl(s->err_fd, F_SETFL, O_NONBLOCK);
+    if (loop_add_fd(s->loop, s->out_fd, EPOLLIN, on_pipe, s) < 0)
+        return -1;
+    if (loop_add_fd(s->loop, s->err_fd, EPOLLIN, on_pipe, s) < 0) {
+        loop_remove_fd(s->loop, s->out_fd);
+        return -1;
+    }
+    s->timer = loop_add_timer(s->loop, timeout_ms, on_timeout, s);
+    if (!s->timer) {
+        loop_remove_fd(s->loop, s->out_fd);
+        loop_remove_fd(s->loop, s->err_fd);
+        return -1;
+    }
+    return 0;
 }
 
 struct spawn *spawn_start(struct loop *loop, const char *const *argv, int64_t timeout_ms,
                           size_t max_bytes, spawn_done_fn done, void *arg)
 {
     int out[2] = {-1, -1}, err[2] = {-1, -1};
+    if (!argv || !argv[0] || argv[0][0] != '/')
+        return NULL;
     struct spawn *s = calloc(1, sizeof *s);
-    if (!s || !argv || !argv[0] || argv[0][0] != '/' || pipe2(out, O_CLOEXEC) < 0 ||
-        pipe2(err, O_CLOEXEC) < 0)
+    if (!s)
+        return NULL;
+    *s = (struct spawn){.loop = loop,
+                        .out_fd = -1,
+                        .err_fd = -1,
+                        .max_bytes = max_bytes,
+                        .done = done,
+                        .arg = arg,
+                        .program = strdup(argv[0])};
+    if (!s->program || pipe2(out, O_CLOEXEC) < 0)
         goto fail;
-    *s = (struct spawn){.loop = loop, .out_fd = out[0], .err_fd = err[0], .max_bytes = max_bytes,
-                        .done = done, .arg = arg, .program = strdup(argv[0])};
+    s->out_fd = out[0];
+    if (pipe2(err, O_CLOEXEC) < 0)
+        goto fail;
+    s->err_fd = err[0];
+    if (watch(s, timeout_ms) < 0)
+        goto fail;
     fflush(NULL);
     s->pid = fork();
-    if (s->pid < 0)
-        goto fail;
+    if (s->pid < 0) {
+        unwatch(s, true);
+        goto close_ends;
+    }
     if (s->pid == 0)
         child(argv, out[1], err[1]);
     setpgid(s->pid, s->pid); /* also in the parent: no race with kill(-pid) */
     close(out[1]);
     close(err[1]);
-    fcntl(out[0], F_SETFL, O_NONBLOCK);
-    fcntl(err[0], F_SETFL, O_NONBLOCK);
-    loop_add_fd(loop, out[0], EPOLLIN, on_pipe, s);
-    loop_add_fd(loop, err[0], EPOLLIN, on_pipe, s);
-    loop_watch_child(loop, s->pid, on_exit_status, s);
-    s->timer = loop_add_timer(loop, timeout_ms, on_timeout, s);
+    if (loop_watch_child(loop, s->pid, on_exit_status, s) < 0) {
+        kill(-s->pid, SIGKILL);
+        waitpid(s->pid, NULL, 0); /* SIGKILLed: does not block for long */
+        unwatch(s, true);
+        return NULL;
+    }
     return s;
 fail:
-    for (int i = 0; i < 2; i++) {
-        if (out[i] >= 0)
-            close(out[i]);
-        if (err[i] >= 0)
-            close(err[i]);
-    }
-    if (s)
-        free(s->program);
-    free(s);
+    unwatch(s, false);
+close_ends:
+    if (out[1] >= 0)
+        close(out[1]);
+    if (err[1] >= 0)
+        close(err[1]);
     return NULL;
 }
 

@@ -23,6 +23,14 @@ SH
 printf '#!/bin/sh\nsleep 10\n' >"$T/slow.sh"
 printf '#!/bin/sh\nhead -c 3000000 /dev/zero | tr "\\\\0" "1"\n' >"$T/huge.sh"
 printf '#!/bin/sh\necho "period,value"\necho "2023,lots"\n' >"$T/bad.sh"
+# exits at once, leaving a child that holds its stdout (and says who it is)
+cat >"$T/orphan.sh" <<SH
+#!/bin/sh
+echo run >>"$T/orphan.runs"
+sleep 300 &
+echo \$! >>"$T/orphan.pids"
+printf 'period,value\n2023,1\n'
+SH
 chmod +x "$T"/*.sh
 
 write_config() { # $1: url of the indicator "down"
@@ -38,6 +46,7 @@ indicators = (
   { id = "exec_slow"; title = "t"; frequency = "annual"; source = { collector = "exec"; program = "$T/slow.sh"; timeout = "1s"; }; },
   { id = "exec_huge"; title = "t"; frequency = "annual"; source = { collector = "exec"; program = "$T/huge.sh"; }; },
   { id = "exec_bad"; title = "t"; frequency = "annual"; source = { collector = "exec"; program = "$T/bad.sh"; }; },
+  { id = "exec_orphan"; title = "t"; frequency = "annual"; source = { collector = "exec"; program = "$T/orphan.sh"; timeout = "1s"; }; },
   { id = "exec_missing"; title = "t"; frequency = "annual"; source = { collector = "exec"; program = "$T/no-such-program"; }; },
   { id = "reset"; title = "t"; frequency = "annual"; source = { collector = "csv"; url = "$base/reset"; }; },
   { id = "stalled"; title = "t"; frequency = "annual"; source = { collector = "csv"; url = "$base/stall"; }; },
@@ -70,6 +79,7 @@ expect "exec_slow: collection failed: $T/slow.sh: killed after its timeout"
 expect "exec_huge: collection failed: $T/huge.sh: wrote more than 1000000 bytes; killed"
 expect "exec_bad: collection failed: $T/bad.sh wrote malformed CSV: line 2: \"lots\" is not a number"
 expect "exec_missing: collection failed: $T/no-such-program: exit status 127; stderr: cannot run $T/no-such-program: No such file or directory"
+expect "exec_orphan: collection failed: $T/orphan.sh: exited, but a process it started kept its output open past the timeout; killed"
 expect "gzipped: 15 observations: 15 new"
 expect "reset: collection failed: $base/reset: "
 expect "stalled: collection failed: $base/stall: Operation timed out after 3"
@@ -78,6 +88,15 @@ expect "oversize: collection failed: $base/big/5000000: response larger than the
 expect "bad_utf8: collection failed: $base/body/invalid-utf8.json: "
 grep "bad_utf8: collection failed" "$T/log" | grep -qi "utf-8" || fail "invalid UTF-8 not named: $(grep bad_utf8 "$T/log")"
 pass "faults fail their own indicator with the cause; the rest is stored"
+
+orphans_dead() {
+    local pid
+    for pid in $(cat "$T/orphan.pids"); do
+        [ ! -e "/proc/$pid" ] || grep -q '^[0-9]* (.*) Z' "/proc/$pid/stat" 2>/dev/null || return 1
+    done
+}
+wait_for 5 orphans_dead || fail "the child holding exec_orphan's stdout outlived its timeout"
+pass "an exec program's child holding its stdout is killed at the timeout"
 
 journal=$(stat -c %s "$T/state/journal")
 write_config "$base/status/503"
@@ -91,3 +110,19 @@ pass "a source that went down keeps its stored data"
 curl -s "$base/log" | grep "/body/ls_exports.csv" | tail -1 | grep -q '"' \
     || fail "the second request for an unchanged body was not conditional"
 pass "the second collection sent If-None-Match and was answered 304"
+
+# The daemon collects exec_orphan again at its next interval: the first
+# run ended at its timeout instead of holding the indicator forever.
+rm -f "$T/orphan.runs" "$T/orphan.pids"
+cat >"$T/orphan.conf" <<CONF
+indicators = (
+  { id = "exec_orphan"; title = "t"; frequency = "annual"; interval = "2s"; source = { collector = "exec"; program = "$T/orphan.sh"; timeout = "500ms"; }; }
+);
+CONF
+"$PEJLD" -f -c "$T/orphan.conf" --state-dir "$T/orphan-state" 2>"$T/orphan.log" &
+PIDS="$PIDS $!"
+twice() { [ "$(wc -l <"$T/orphan.runs" 2>/dev/null || echo 0)" -ge 2 ]; }
+wait_for 15 twice || fail "exec_orphan was not collected again: $(cat "$T/orphan.log")"
+wait_for 5 orphans_dead || fail "exec_orphan's children outlived their timeouts in the daemon"
+grep -q "previous collection still running" "$T/orphan.log" && fail "a run was skipped: $(cat "$T/orphan.log")"
+pass "the daemon collects exec_orphan again at its next interval"

@@ -365,6 +365,49 @@ static void test_every_problem_reported_at_once(void **state)
     diag_free(&diag);
 }
 
+/* Durations and intervals too large to be meant, or to compute with: each
+ * is refused at its line with the range allowed, not overflowed later. */
+static void test_durations_bounded(void **state)
+{
+    (void)state;
+    static const char *const intervals[] = {
+        "99999999999999999", "31708800", "-5", "\"367d\"", "\"2147483647w\"", "\"9999999999999s\""};
+    for (size_t i = 0; i < sizeof intervals / sizeof *intervals; i++) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                            " interval = %s; " CSV_SOURCE " } );\n",
+                 intervals[i]);
+        expect_problem(text, 3,
+                       "a: interval must be a duration such as \"30m\", \"6h\" or \"1d\" "
+                       "(or seconds), from 1s to 366d");
+    }
+    expect_problem(
+        COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                   " stale_after = \"2147483647w2147483647w2147483647w2147483647w"
+                   "2147483647w2147483647w2147483647w2147483647w\"; " CSV_SOURCE " } );\n",
+        3,
+        "stale_after must be a duration such as \"500ms\", \"30s\" or \"2m\", above zero "
+        "(from 1d to 3660d)");
+    expect_problem(
+        COLLECTORS "http = { max_backoff = \"3661d\"; };\nindicators = ();\n", 2,
+        "max_backoff must be a duration such as \"500ms\", \"30s\" or \"2m\", above zero "
+        "(from 1ms to 3660d)");
+    expect_problem(COLLECTORS "evaluation_interval = \"2147483647w\";\nindicators = ();\n", 2,
+                   "evaluation_interval must be a duration such as \"500ms\", \"30s\" or \"2m\", "
+                   "above zero (from 1m to 3660d)");
+    struct pejl_diag diag = {0};
+    write_config(COLLECTORS "http = { max_backoff = \"3660d\"; };\n"
+                            "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                            " interval = 31622400; stale_after = \"3660d\"; " CSV_SOURCE " } );\n");
+    struct config *c = config_load(conf_path, NULL, &diag);
+    diag_print(&diag, stderr);
+    assert_non_null(c); /* the largest allowed values load */
+    assert_int_equal(c->indicators[0].interval_s, 366 * 86400);
+    assert_int_equal(c->http.max_backoff_ms, 3660 * 86400000ll);
+    config_unref(c);
+}
+
 static void test_parse_duration(void **state)
 {
     (void)state;
@@ -380,6 +423,16 @@ static void test_parse_duration(void **state)
     assert_int_equal(parse_duration("-5m"), -1);
     assert_int_equal(parse_duration("5 m"), -1);
     assert_int_equal(parse_duration("99999999999s"), -1);
+    /* at most 3660 days, sums included, and never an overflow */
+    assert_int_equal(parse_duration("3660d"), 3660 * 86400);
+    assert_int_equal(parse_duration("3659d23h59m60s"), 3660 * 86400);
+    assert_int_equal(parse_duration("3660d1s"), -1);
+    assert_int_equal(parse_duration("2147483647w"), -1);
+    assert_int_equal(parse_duration_ms("2147483647w2147483647w2147483647w2147483647w"
+                                       "2147483647w2147483647w2147483647w2147483647w"),
+                     -1);
+    assert_int_equal(parse_duration("316224000"), 3660 * 86400);
+    assert_int_equal(parse_duration("316224001"), -1);
 }
 
 static void test_indicator_id_valid(void **state)
@@ -424,6 +477,7 @@ int main(void)
         cmocka_unit_test(test_alert_rules_defaults),
         cmocka_unit_test(test_report_settings),
         cmocka_unit_test(test_every_problem_reported_at_once),
+        cmocka_unit_test(test_durations_bounded),
         cmocka_unit_test(test_parse_duration),
         cmocka_unit_test(test_indicator_id_valid),
     };

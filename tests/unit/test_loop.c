@@ -1,11 +1,13 @@
 /*
- * test_loop.c — the event loop: timers in order, cancelled timers silent,
+ * test_loop.c — the event loop: timers in order (by deadline, then by
+ * registration, also when many are due in one pass), cancelled timers silent,
  * timers added by a callback wait for the next pass, fd watches (including
  * one removed by another callback in the same batch), signals through
  * signalfd, children reaped with their status, before-sleep hooks.
  */
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -69,6 +71,96 @@ static void test_timers_fire_in_order_and_cancel(void **state)
     assert_string_equal(r.order, "ab");
     assert_true(loop_now_ms() - before >= 60);
     loop_free(loop);
+}
+
+/* 200 timers with shuffled and equal deadlines, some cancelled before the
+ * run and some by a callback, all due by the time the loop first looks:
+ * they must fire by deadline, and by registration among equal deadlines. */
+#define SHUFFLED 200
+#define SPACING_MS 10
+
+struct shuffled {
+    struct loop *loop;
+    int64_t due[SHUFFLED];
+    uint64_t ids[SHUFFLED];
+    bool cancelled[SHUFFLED];
+    int fired[SHUFFLED];
+    size_t n_fired;
+    struct shuffled_timer {
+        struct shuffled *all;
+        int index;
+    } timers[SHUFFLED];
+};
+
+static void on_shuffled(struct loop *loop, void *arg)
+{
+    struct shuffled_timer *t = arg;
+    struct shuffled *s = t->all;
+    const int *index = &t->index;
+    assert_false(s->cancelled[*index]);
+    s->fired[s->n_fired++] = *index;
+    if (*index % 11 == 0) { /* cancel the next one due after us, if any */
+        int victim = -1;
+        for (int i = 0; i < SHUFFLED; i++)
+            if (!s->cancelled[i] &&
+                (s->due[i] > s->due[*index] || (s->due[i] == s->due[*index] && i > *index)) &&
+                (victim < 0 || s->due[i] < s->due[victim]))
+                victim = i;
+        if (victim >= 0) {
+            loop_cancel_timer(loop, s->ids[victim]);
+            s->cancelled[victim] = true;
+        }
+    }
+}
+
+/* Adds the timers; false when adding them straddled more than the spacing,
+ * which would make the expected order uncertain. */
+static bool add_shuffled(struct shuffled *s)
+{
+    int64_t start = loop_now_ms();
+    for (int i = 0; i < SHUFFLED; i++) {
+        int64_t delay = (int64_t)((i * 7919) % 20) * SPACING_MS;
+        s->timers[i] = (struct shuffled_timer){s, i};
+        s->due[i] = delay; /* relative: the adds take well under SPACING_MS */
+        s->ids[i] = loop_add_timer(s->loop, delay, on_shuffled, &s->timers[i]);
+        assert_true(s->ids[i] != 0);
+    }
+    for (int i = 0; i < SHUFFLED; i += 7) {
+        loop_cancel_timer(s->loop, s->ids[i]);
+        s->cancelled[i] = true;
+    }
+    return loop_now_ms() - start < SPACING_MS / 2;
+}
+
+static void test_timers_fire_by_deadline_then_registration(void **state)
+{
+    (void)state;
+    struct shuffled *s = NULL;
+    for (int attempt = 0; attempt < 20; attempt++) {
+        if (s) {
+            loop_free(s->loop);
+            free(s);
+        }
+        s = calloc(1, sizeof *s);
+        assert_non_null(s);
+        s->loop = loop_new();
+        assert_non_null(s->loop);
+        if (add_shuffled(s))
+            break;
+    }
+    loop_add_timer(s->loop, 20 * SPACING_MS, on_stop, NULL);
+    usleep(30 * SPACING_MS * 1000); /* every timer is due when the loop first looks */
+    assert_int_equal(loop_run(s->loop), 0);
+    size_t expected = 0;
+    for (int i = 0; i < SHUFFLED; i++)
+        expected += !s->cancelled[i];
+    assert_int_equal(s->n_fired, expected);
+    for (size_t k = 1; k < s->n_fired; k++) {
+        int a = s->fired[k - 1], b = s->fired[k];
+        assert_true(s->due[a] < s->due[b] || (s->due[a] == s->due[b] && a < b));
+    }
+    loop_free(s->loop);
+    free(s);
 }
 
 static void on_timer_rearm(struct loop *loop, void *arg)
@@ -181,6 +273,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_timers_fire_in_order_and_cancel),
+        cmocka_unit_test(test_timers_fire_by_deadline_then_registration),
         cmocka_unit_test(test_timer_added_by_callback_runs_next_pass),
         cmocka_unit_test(test_fd_watch_and_removal_in_batch),
         cmocka_unit_test(test_signal_through_signalfd),
