@@ -1203,6 +1203,170 @@ static void test_format1_torn_and_half_upgraded(void **state)
     unit_remove_tree(dir);
 }
 
+/* ---- a cut back that fails ---- */
+
+/* test_journal is linked with --wrap=ftruncate,--wrap=fdatasync: these
+ * make the journal's calls fail on demand (global: the linker routes plain
+ * calls here). */
+int __real_ftruncate(int fd, off_t length);
+int __wrap_ftruncate(int fd, off_t length);
+int __real_fdatasync(int fd);
+int __wrap_fdatasync(int fd);
+static bool ftruncate_fails, fdatasync_fails;
+
+int __wrap_ftruncate(int fd, off_t length)
+{
+    if (ftruncate_fails) {
+        errno = EIO;
+        return -1;
+    }
+    return __real_ftruncate(fd, length);
+}
+
+int __wrap_fdatasync(int fd)
+{
+    if (fdatasync_fails) {
+        errno = EIO;
+        return -1;
+    }
+    return __real_fdatasync(fd);
+}
+
+static void commit_fails(struct journal *j, const char *reason)
+{
+    char err[1024] = "";
+    assert_int_equal(journal_commit(j, err, sizeof err), -1);
+    assert_contains(err, reason);
+}
+
+static void commit_with_failed_cut(void *arg)
+{
+    struct journal *j = arg;
+    struct journal_record r[5];
+    five_records(r);
+    assert_int_equal(journal_stage(j, &r[2]), 0);
+    fdatasync_fails = ftruncate_fails = true;
+    commit_fails(j, "cannot write 1 records");
+    fdatasync_fails = false;
+}
+
+/* A commit fails and its bytes cannot be cut away: no later commit may
+ * append after them (its commit record would make them count), until a
+ * cut succeeds. */
+static void test_failed_cut_back_stops_commits(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct journal_record r[5];
+    five_records(r);
+    write_journal(dir, r, 2);
+    long long good = unit_file_size(path);
+    struct replay_log log = {0};
+    struct journal *j = open_ok(dir, &log);
+
+    char *said = stderr_of(commit_with_failed_cut, j);
+    assert_contains(said, "cannot cut a failed commit back");
+    free(said);
+    long long failed = unit_file_size(path);
+    assert_true(failed > good); /* what could not be cut away */
+
+    assert_int_equal(journal_stage(j, &r[3]), 0);
+    commit_fails(j, "cannot be cut away");
+    assert_int_equal(unit_file_size(path), failed); /* nothing appended */
+    assert_int_equal(journal_staged(j), 0);
+
+    ftruncate_fails = false; /* the disk is fixed: the next commit cuts first */
+    assert_int_equal(journal_stage(j, &r[3]), 0);
+    commit_ok(j);
+    assert_int_equal(journal_records(j), 3);
+    journal_close(j);
+    log_free(&log);
+    assert_int_equal(unit_file_size(path), good + line_length(&r[3]) + commit_length(1));
+    const struct journal_record want[] = {r[0], r[1], r[3]};
+    assert_journal_holds(dir, want, 3);
+    free(path);
+    unit_remove_tree(dir);
+}
+
+/* In a child (the limit must not reach the test process): with one
+ * descriptor left, journal_read opens the file but cannot duplicate it, and
+ * says why. It once handed dup()'s -1 to fdopen() and blamed EBADF. */
+static int read_out_of_fds_child(const char *dir)
+{
+    int lowest = open("/dev/null", O_RDONLY);
+    if (lowest < 0)
+        return 10;
+    close(lowest);
+    struct rlimit few = {.rlim_cur = (rlim_t)lowest + 1, .rlim_max = (rlim_t)lowest + 1};
+    if (setrlimit(RLIMIT_NOFILE, &few) < 0)
+        return 11;
+    char err[1024] = "";
+    struct replay_log log = {0};
+    if (journal_read(dir, log_record, &log, err, sizeof err) != -1)
+        return 12;
+    if (!strstr(err, strerror(EMFILE)))
+        return 13;
+    return 0;
+}
+
+static void test_read_out_of_descriptors(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    struct journal_record r[5];
+    five_records(r);
+    write_journal(dir, r, 1);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(read_out_of_fds_child(dir));
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    unit_remove_tree(dir);
+}
+
+/* ---- links in the state directory ---- */
+
+/* A journal that is a symbolic link is refused, by pejld and by readers,
+ * and what it points to is left alone. */
+static void test_symlink_journal_refused(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *elsewhere = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE), *target = unit_path(elsewhere, JOURNAL_FILE);
+    struct journal_record r[5];
+    five_records(r);
+    write_journal(elsewhere, r, 2);
+    long long size = unit_file_size(target);
+    assert_int_equal(symlink(target, path), 0);
+
+    struct replay_log log = {0};
+    char err[1024] = "";
+    assert_null(journal_open(dir, log_record, &log, err, sizeof err));
+    assert_contains(err, path);
+    assert_contains(err, "is a symbolic link");
+    err[0] = '\0';
+    assert_int_equal(journal_read(dir, log_record, &log, err, sizeof err), -1);
+    assert_contains(err, "is a symbolic link");
+    assert_int_equal(log.n, 0);
+    assert_int_equal(unit_file_size(target), size);
+
+    /* A dangling link is not created through either. */
+    assert_int_equal(unlink(target), 0);
+    assert_null(journal_open(dir, log_record, &log, err, sizeof err));
+    assert_contains(err, "is a symbolic link");
+    assert_int_equal(access(target, F_OK), -1);
+    free(path);
+    free(target);
+    unit_remove_tree(elsewhere);
+    unit_remove_tree(dir);
+}
+
 /* What a failed test left behind. */
 static int remove_temp_dirs(void **state)
 {
@@ -1240,6 +1404,9 @@ int main(void)
         cmocka_unit_test(test_read_skips_unfinished_commit),
         cmocka_unit_test(test_format1_replays_and_upgrades),
         cmocka_unit_test(test_format1_torn_and_half_upgraded),
+        cmocka_unit_test(test_failed_cut_back_stops_commits),
+        cmocka_unit_test(test_read_out_of_descriptors),
+        cmocka_unit_test(test_symlink_journal_refused),
     };
     return cmocka_run_group_tests(tests, NULL, remove_temp_dirs);
 }
