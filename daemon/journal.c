@@ -218,12 +218,12 @@ struct replay {
     struct journal *journal;
     journal_replay_fn fn;
     void *arg;
-    int version;          /* of the header; 0 before it is read */
-    off_t offset;         /* of the line being read */
-    off_t committed_end;  /* end of the last record that counts */
-    off_t valid_end;      /* end of the last intact line, committed or not */
-    off_t bad_at;         /* first invalid line, or -1 */
-    uint64_t since_commit; /* records after the last commit record */
+    int version;            /* of the header; 0 before it is read */
+    off_t offset;           /* of the line being read */
+    off_t committed_end;    /* end of the last record that counts */
+    off_t valid_end;        /* end of the last intact line, committed or not */
+    off_t bad_at;           /* first invalid line, or -1 */
+    uint64_t since_commit;  /* records after the last commit record */
     struct pending pending; /* version 2: those records, to apply at their commit */
 };
 
@@ -443,11 +443,9 @@ static int drop_unfinished(struct journal *j, const struct replay *rp, off_t fil
     else
         log_warn("journal %s: dropping %lld bytes of a torn last record at byte %lld "
                  "(written when pejld was stopped mid-write; nothing acknowledged is lost)",
-                 j->path, (long long)(file_size - rp->committed_end),
-                 (long long)rp->committed_end);
+                 j->path, (long long)(file_size - rp->committed_end), (long long)rp->committed_end);
     if (ftruncate(j->fd, rp->committed_end) < 0 || fdatasync(j->fd) < 0) {
-        snprintf(err, errlen, "%s: cannot cut the unfinished commit: %s", j->path,
-                 strerror(errno));
+        snprintf(err, errlen, "%s: cannot cut the unfinished commit: %s", j->path, strerror(errno));
         return -1;
     }
     return 0;
@@ -552,16 +550,9 @@ static int replay_readonly(struct journal *j, journal_replay_fn fn, void *arg, c
     return rc;
 }
 
-/* Links in the state directory are refused, not followed: whoever can
- * write there must not make pejld write, or read, somewhere else. */
 static void open_error(const char *path, char *err, size_t errlen)
 {
-    if (errno == ELOOP)
-        snprintf(err, errlen,
-                 "%s is a symbolic link; pejld does not follow links in its state directory. "
-                 "Put the file itself there (or point state_dir at the real directory)",
-                 path);
-    else
+    if (!state_link_error(path, err, errlen))
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 }
 

@@ -201,9 +201,8 @@ static void test_stage_commit_revise_reopen(void **state)
     assert_string_equal(out.error, "(null)");
     assert_summary(&out, 3, 3, 0, 0);
     assert_false(store_has_staged(store));
-    long long size =
-        HEADER_LEN + line_length(&obs[0], V1) + line_length(&obs[1], V1) + line_length(&obs[2], V1) +
-        commit_length(3);
+    long long size = HEADER_LEN + line_length(&obs[0], V1) + line_length(&obs[1], V1) +
+                     line_length(&obs[2], V1) + commit_length(3);
     assert_int_equal(unit_file_size(f.journal), size);
     const struct series *s = store_series(store, ID);
     assert_non_null(s);
