@@ -470,8 +470,8 @@ static int rewrite_version(struct journal *j)
     int flags = fcntl(j->fd, F_GETFL);
     if (flags < 0 || fcntl(j->fd, F_SETFL, flags & ~O_APPEND) < 0)
         return -1;
-    ssize_t n = pwrite(j->fd, JOURNAL_HEADER + sizeof JOURNAL_HEADER - 3, 1,
-                       (off_t)sizeof JOURNAL_HEADER - 3);
+    const size_t digit = sizeof JOURNAL_HEADER - 3; /* before the newline */
+    ssize_t n = pwrite(j->fd, &JOURNAL_HEADER[digit], 1, (off_t)digit);
     int saved = errno;
     if (fcntl(j->fd, F_SETFL, flags) < 0 || n != 1) {
         errno = n != 1 ? saved : errno;
