@@ -318,11 +318,20 @@ static int intact(struct replay *rp, size_t len)
     return 0;
 }
 
+/* Records held in memory until their commit record comes. The records of
+ * a larger commit (a format 1 journal's upgrade commits all of them at
+ * once) are read from the file a second time instead. */
+#define PENDING_MAX 65536
+
 /* Version 1 (before commit records): every record counts by itself.
  * Version 2: a record counts once its commit record follows. */
 static int take_record(struct replay *rp, const struct journal_record *r)
 {
     rp->since_commit++;
+    if (rp->version == 2 && rp->since_commit > PENDING_MAX) {
+        pending_free(&rp->pending); /* read again at the commit record */
+        return 0;
+    }
     if (rp->version == 2)
         return pending_add(&rp->pending, r);
     rp->committed_end = rp->valid_end;
@@ -330,11 +339,50 @@ static int take_record(struct replay *rp, const struct journal_record *r)
     return rp->fn ? rp->fn(rp->arg, r) : 0;
 }
 
+static int apply_again(struct replay *rp, const char *line, size_t len)
+{
+    struct journal_record r;
+    char id[JOURNAL_KEY_MAX + 1];
+    if (parse_record(line, len, &r, id) < 0)
+        return -1; /* it was valid a moment ago: the file changed */
+    rp->journal->records++;
+    return rp->fn ? rp->fn(rp->arg, &r) : 0;
+}
+
+/* Applies the records between the last commit and the commit record at
+ * rp->offset, read again with pread() (the replay's stream is not moved). */
+static int apply_from_file(struct replay *rp)
+{
+    char buf[64 * 1024];
+    size_t have = 0;
+    off_t next = rp->committed_end;
+    while (next < rp->offset) {
+        size_t want = sizeof buf - have;
+        if (rp->offset - next < (off_t)want)
+            want = (size_t)(rp->offset - next);
+        ssize_t n = pread(rp->journal->fd, buf + have, want, next);
+        if (n <= 0)
+            return -1;
+        have += (size_t)n;
+        next += n;
+        size_t used = 0;
+        for (char *nl; (nl = memchr(buf + used, '\n', have - used)); used = (size_t)(nl - buf) + 1)
+            if (apply_again(rp, buf + used, (size_t)(nl - buf) - used) < 0)
+                return -1;
+        if (used == 0 && have == sizeof buf)
+            return -1; /* no record is that long */
+        memmove(buf, buf + used, have - used);
+        have -= used;
+    }
+    return have == 0 ? 0 : -1;
+}
+
 static int take_commit(struct replay *rp)
 {
+    int rc = rp->since_commit > PENDING_MAX ? apply_from_file(rp) : apply_pending(rp);
     rp->committed_end = rp->valid_end;
     rp->since_commit = 0;
-    return apply_pending(rp);
+    return rc;
 }
 
 static int replay_line(struct replay *rp, const char *line, size_t len)
@@ -370,8 +418,10 @@ static void replay_error(const struct replay *rp, int rc, char *err, size_t errl
                  "(truncate -s %lld) to drop the damaged part, or restore a backup",
                  path, (long long)rp->bad_at, (long long)rp->bad_at, (long long)rp->bad_at);
     else
-        snprintf(err, errlen, "%s: replay stopped at byte %lld (out of memory?)", path,
-                 (long long)rp->offset);
+        snprintf(err, errlen,
+                 "%s: replay stopped at byte %lld: out of memory, or the file changed while "
+                 "it was read",
+                 path, (long long)rp->offset);
 }
 
 static int replay_file(struct replay *rp, FILE *f, char *err, size_t errlen)
@@ -434,11 +484,11 @@ static int drop_unfinished(struct journal *j, const struct replay *rp, off_t fil
                  (long long)rp->valid_end);
         return -1;
     }
-    if (rp->pending.n > 0)
-        log_warn("journal %s: dropping an unfinished commit at byte %lld: %zu records "
+    if (rp->version == 2 && rp->since_commit > 0)
+        log_warn("journal %s: dropping an unfinished commit at byte %lld: %llu records "
                  "(%lld bytes) without their commit record, written when pejld was stopped "
                  "mid-commit; none of it was acknowledged, so none of it is kept",
-                 j->path, (long long)rp->committed_end, rp->pending.n,
+                 j->path, (long long)rp->committed_end, (unsigned long long)rp->since_commit,
                  (long long)(file_size - rp->committed_end));
     else
         log_warn("journal %s: dropping %lld bytes of a torn last record at byte %lld "

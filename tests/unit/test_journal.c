@@ -1367,6 +1367,63 @@ static void test_symlink_journal_refused(void **state)
     unit_remove_tree(dir);
 }
 
+/* A commit larger than replay keeps in memory (a format 1 journal's
+ * upgrade commits all its records at once) is read again from the file at
+ * its commit record: every record, in order, by pejld and by readers; and
+ * one cut short is dropped whole. */
+static void test_huge_commit_read_again(void **state)
+{
+    (void)state;
+    enum { N = 70000 }; /* more than journal.c's PENDING_MAX */
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    size_t cap = (size_t)N * 80 + 64, len = sizeof HEADER_V1 - 1;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    memcpy(text, HEADER_V1, len);
+    for (int i = 0; i < N; i++) {
+        char period[16];
+        snprintf(period, sizeof period, "%d-%02d", 1900 + i / 12 % 8000, i % 12 + 1);
+        struct journal_record r =
+            record(i < N / 2 ? "ls_first" : "ls_second", period, i * 0.5, 0, 1700000000 + i);
+        len += record_line(&r, text + len, cap - len);
+    }
+    unit_write_file(path, text, len, O_TRUNC);
+
+    struct replay_log log = {0};
+    journal_close(open_ok(dir, &log)); /* the upgrade: one commit of N records */
+    assert_int_equal(log.n, N);
+    log_free(&log);
+    char err[1024] = "";
+    assert_int_equal(journal_read(dir, log_record, &log, err, sizeof err), 0);
+    assert_int_equal(log.n, N);
+    log_free(&log);
+    struct journal *j = open_ok(dir, &log);
+    assert_int_equal(log.n, N);
+    for (size_t i = 0; i < N; i += 9999) {
+        assert_string_equal(log.items[i].id, i < N / 2 ? "ls_first" : "ls_second");
+        assert_float_equal(log.items[i].obs.value, (double)i * 0.5, 0);
+        assert_int_equal(log.items[i].vintage, 1700000000 + (int64_t)i);
+    }
+    long long size = unit_file_size(path);
+    log_free(&log);
+
+    /* The same size again without its commit record: none of it. */
+    stage_days(j, N);
+    commit_ok(j);
+    journal_close(j);
+    long long full = unit_file_size(path);
+    assert_int_equal(truncate(path, full - 5), 0);
+    j = open_ok(dir, &log);
+    assert_int_equal(log.n, N);
+    assert_int_equal(unit_file_size(path), size);
+    journal_close(j);
+    log_free(&log);
+    free(text);
+    free(path);
+    unit_remove_tree(dir);
+}
+
 /* What a failed test left behind. */
 static int remove_temp_dirs(void **state)
 {
@@ -1407,6 +1464,7 @@ int main(void)
         cmocka_unit_test(test_failed_cut_back_stops_commits),
         cmocka_unit_test(test_read_out_of_descriptors),
         cmocka_unit_test(test_symlink_journal_refused),
+        cmocka_unit_test(test_huge_commit_read_again),
     };
     return cmocka_run_group_tests(tests, NULL, remove_temp_dirs);
 }
