@@ -379,7 +379,10 @@ static int apply_from_file(struct replay *rp)
 
 static int take_commit(struct replay *rp)
 {
-    int rc = rp->since_commit > PENDING_MAX ? apply_from_file(rp) : apply_pending(rp);
+    /* (In format 1 the records were applied as they came, and
+     * committed_end already is the commit record's offset.) */
+    int rc = rp->version == 2 && rp->since_commit > PENDING_MAX ? apply_from_file(rp)
+                                                                : apply_pending(rp);
     rp->committed_end = rp->valid_end;
     rp->since_commit = 0;
     return rc;
