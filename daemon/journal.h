@@ -6,9 +6,9 @@
  * commit ends with a commit record that counts the records it closes:
  *
  *     pejl-journal 2
- *     ls_exports 2023 174 p 1763846400 9a0c31f2
+ *     ls_exports 2023 174 p 1763846400 4500c5dd
  *     (indicator, period, value or nan, status letters or -, vintage, crc)
- *     @commit 1 5d1f03aa
+ *     @commit 1 1f457f18
  *
  * A record counts as stored only after journal_commit() has written it and
  * its commit record and fdatasync() has returned: records staged by every
