@@ -113,15 +113,22 @@ static void check_opened(const char *dir, struct journal *j, const struct digest
     journal_close(j);
 }
 
+static char dir[64]; /* made at the first input, removed at exit */
+
+static void remove_dir(void)
+{
+    rmdir(dir);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char dir[64];
     char path[128], err[1024];
     if (!dir[0]) {
         log_set_level(PEJL_LOG_ERROR); /* torn tails are expected here */
         snprintf(dir, sizeof dir, "%s/pejl-fuzz-journal.XXXXXX",
                  access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
         CHECK(mkdtemp(dir));
+        atexit(remove_dir);
     }
     snprintf(path, sizeof path, "%s/%s", dir, JOURNAL_FILE);
     write_all_to(path, data, size);

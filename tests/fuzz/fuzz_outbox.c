@@ -52,16 +52,24 @@ static size_t files_in(const char *dir)
     return n;
 }
 
+static char state[64], outbox[96]; /* made at the first input, removed at exit */
+
+static void remove_dirs(void)
+{
+    rmdir(outbox);
+    rmdir(state);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char state[64];
-    char outbox[96], path[192], name[64], err[1024] = "";
+    char path[192], name[64], err[1024] = "";
     if (!state[0]) {
         snprintf(state, sizeof state, "%s/pejl-fuzz-outbox.XXXXXX",
                  access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
         CHECK(mkdtemp(state));
+        snprintf(outbox, sizeof outbox, "%s/outbox", state);
+        atexit(remove_dirs);
     }
-    snprintf(outbox, sizeof outbox, "%s/outbox", state);
     mkdir(outbox, 0700);
     entry_name(data, size, name, sizeof name);
     snprintf(path, sizeof path, "%s/%s", outbox, name);
