@@ -4,6 +4,7 @@
 #include "alert_ledger.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "atomic_file.h"
 #include "config.h"
@@ -546,11 +548,15 @@ int ledger_load(struct alert_ledger *l, const char *path, char *err, size_t errl
 {
     json_error_t jerr;
     struct reader r = {.path = path, .err = err, .errlen = errlen};
-    FILE *f = fopen(path, "re");
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
     if (!f) {
-        if (errno == ENOENT)
+        if (fd >= 0)
+            close(fd);
+        else if (errno == ENOENT)
             return 0; /* the first start */
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        if (!state_link_error(path, err, errlen))
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
     json_t *doc = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);

@@ -73,3 +73,15 @@ int atomic_file_write(const char *path, const void *data, size_t len, mode_t mod
     }
     return 0;
 }
+
+bool state_link_error(const char *path, char *err, size_t errlen)
+{
+    if (errno != ELOOP)
+        return false;
+    snprintf(err, errlen,
+             "%s: a symbolic link, and pejld does not follow links in its state directory; "
+             "move it aside and put the file itself there (or point state_dir at the real "
+             "directory)",
+             path);
+    return true;
+}

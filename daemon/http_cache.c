@@ -17,10 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "atomic_file.h"
 #include "fnv.h"
+#include "log.h"
 
 #define CACHE_MAGIC "pejl-http-cache 1\n"
 
@@ -48,14 +50,28 @@ static char *entry_path(const char *dir, const char *key)
     return asprintf(&path, "%s/%s", dir, key) < 0 ? NULL : path;
 }
 
+/* A link where an entry belongs is not followed, and not used. */
+static void warn_link(const char *path)
+{
+    char why[1024];
+    if (state_link_error(path, why, sizeof why))
+        log_warn("http cache: %s; it is not used", why);
+}
+
 /* Reads the whole entry; NULL when absent or not an entry. */
 static char *read_entry(const char *dir, const char *key, size_t *len)
 {
     char *path = entry_path(dir, key);
-    FILE *f = path ? fopen(path, "rb") : NULL;
+    int fd = path ? open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (fd < 0 && path)
+        warn_link(path);
     free(path);
-    if (!f)
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
         return NULL;
+    }
     char *text = NULL;
     size_t cap = 0;
     FILE *mem = open_memstream(&text, &cap);
@@ -144,9 +160,18 @@ int http_cache_store(const char *dir, const char *key, const char *etag,
                  etag ? "\n" : "", last_modified ? "last-modified " : "",
                  last_modified ? last_modified : "", last_modified ? "\n" : "") < 0)
         goto out;
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd >= 0 && write_all(fd, head, strlen(head)) == 0 && write_all(fd, body, len) == 0 &&
-        close(fd) == 0) {
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) { /* not ours to replace */
+        errno = ELOOP;
+        warn_link(path);
+        goto out;
+    }
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) { /* nothing of ours to remove */
+        warn_link(tmp);
+        goto out;
+    }
+    if (write_all(fd, head, strlen(head)) == 0 && write_all(fd, body, len) == 0 && close(fd) == 0) {
         fd = -1;
         rc = rename(tmp, path);
     }

@@ -20,7 +20,10 @@
 #include "period.h"
 #include "value.h"
 
-#define JOURNAL_HEADER "pejl-journal 1\n"
+/* Format 2 ends every commit with a commit record; format 1 (pejl before
+ * commit records) had none, and each of its records counts by itself. */
+#define JOURNAL_HEADER "pejl-journal 2\n"
+#define JOURNAL_HEADER_V1 "pejl-journal 1\n"
 #define RECORD_MAX 256 /* id (64) + period + %.17g + status + vintage + crc, with room */
 
 struct journal {
@@ -32,6 +35,7 @@ struct journal {
     size_t staged_len, staged_cap, staged_count;
     size_t flushed;  /* staged bytes already written, not yet synced */
     int write_errno; /* an early write failed: the commit will */
+    int cut_errno;   /* a failed commit is still in the file: nothing may follow it */
 };
 
 /* ---- record text ---- */
@@ -145,38 +149,282 @@ static int parse_record(const char *line, size_t len, struct journal_record *r, 
     return 0;
 }
 
+/* ---- commit records ---- */
+
+/* "@commit COUNT CRC": the records since the previous commit record (or
+ * the header) were all written; COUNT says how many there are. '@' cannot
+ * begin an indicator id, so no record reads as one. */
+#define COMMIT_TAG "@commit "
+#define COMMIT_MAX 40
+
+static int format_commit(uint64_t count, char *buf)
+{
+    char *o = put_text(buf, COMMIT_TAG, sizeof COMMIT_TAG - 1);
+    o = put_int(o, (long long)count);
+    uint32_t crc = crc32_update(0, buf, (size_t)(o - buf));
+    *o++ = ' ';
+    o = put_hex8(o, crc);
+    *o++ = '\n';
+    return (int)(o - buf);
+}
+
+/* Parses one line without its newline; -1 when it is not a commit record. */
+static int parse_commit(const char *line, size_t len, uint64_t *count)
+{
+    const size_t tag = sizeof COMMIT_TAG - 1;
+    if (len < tag + 1 + 9 || len >= COMMIT_MAX || memcmp(line, COMMIT_TAG, tag) != 0 ||
+        line[len - 9] != ' ')
+        return -1;
+    uint32_t crc = 0;
+    for (size_t i = len - 8; i < len; i++) {
+        int digit = line[i] >= '0' && line[i] <= '9'   ? line[i] - '0'
+                    : line[i] >= 'a' && line[i] <= 'f' ? line[i] - 'a' + 10
+                                                       : -1;
+        if (digit < 0)
+            return -1;
+        crc = crc << 4 | (uint32_t)digit;
+    }
+    if (crc32_update(0, line, len - 9) != crc)
+        return -1;
+    *count = 0;
+    for (size_t i = tag; i < len - 9; i++) {
+        if (line[i] < '0' || line[i] > '9' || *count > UINT64_MAX / 10 - 1)
+            return -1;
+        *count = *count * 10 + (uint64_t)(line[i] - '0');
+    }
+    return 0;
+}
+
 /* ---- replay ---- */
+
+/* A record read but not yet applied: its commit record has not been seen.
+ * Compact (the id lives once in a pool) because a batch can be large. */
+struct pending_record {
+    struct pejl_period period;
+    uint32_t status;
+    uint32_t id_at; /* offset of the indicator id in pending.ids */
+    double value;
+    int64_t vintage;
+};
+
+struct pending {
+    struct pending_record *items;
+    size_t n, cap;
+    char *ids; /* NUL-separated; consecutive records share the last one */
+    size_t ids_len, ids_cap, last_id;
+};
 
 struct replay {
     struct journal *journal;
     journal_replay_fn fn;
     void *arg;
-    off_t offset;   /* of the line being read */
-    off_t good_end; /* end of the last valid record */
-    off_t bad_at;   /* first invalid line, or -1 */
-    size_t bad_len;
+    int version;            /* of the header; 0 before it is read */
+    off_t offset;           /* of the line being read */
+    off_t committed_end;    /* end of the last record that counts */
+    off_t valid_end;        /* end of the last intact line, committed or not */
+    off_t bad_at;           /* first invalid line, or -1 */
+    uint64_t since_commit;  /* records after the last commit record */
+    struct pending pending; /* version 2: those records, to apply at their commit */
 };
+
+static int grow(void **items, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t new_cap = *cap ? *cap : 64;
+    while (new_cap < need)
+        new_cap *= 2;
+    void *grown = new_cap <= SIZE_MAX / size ? realloc(*items, new_cap * size) : NULL;
+    if (!grown)
+        return -1;
+    *items = grown;
+    *cap = new_cap;
+    return 0;
+}
+
+static int pending_add(struct pending *p, const struct journal_record *r)
+{
+    size_t id_len = strlen(r->indicator) + 1;
+    if (p->n == 0 || strcmp(p->ids + p->last_id, r->indicator) != 0) {
+        if (p->ids_len + id_len > UINT32_MAX ||
+            grow((void **)&p->ids, &p->ids_cap, p->ids_len + id_len, 1) < 0)
+            return -1;
+        memcpy(p->ids + p->ids_len, r->indicator, id_len);
+        p->last_id = p->ids_len;
+        p->ids_len += id_len;
+    }
+    if (grow((void **)&p->items, &p->cap, p->n + 1, sizeof *p->items) < 0)
+        return -1;
+    p->items[p->n++] = (struct pending_record){.period = r->obs.period,
+                                               .status = r->obs.status,
+                                               .id_at = (uint32_t)p->last_id,
+                                               .value = r->obs.value,
+                                               .vintage = r->vintage};
+    return 0;
+}
+
+static void pending_clear(struct pending *p)
+{
+    p->n = 0;
+    p->ids_len = 0;
+}
+
+static void pending_free(struct pending *p)
+{
+    free(p->items);
+    free(p->ids);
+    *p = (struct pending){0};
+}
+
+/* A commit record arrived: its records count now. */
+static int apply_pending(struct replay *rp)
+{
+    struct pending *p = &rp->pending;
+    for (size_t i = 0; i < p->n; i++) {
+        const struct pending_record *pr = &p->items[i];
+        struct journal_record r = {
+            .indicator = p->ids + pr->id_at,
+            .obs = {.period = pr->period, .value = pr->value, .status = pr->status},
+            .vintage = pr->vintage,
+        };
+        rp->journal->records++;
+        if (rp->fn && rp->fn(rp->arg, &r) < 0)
+            return -1;
+    }
+    pending_clear(p);
+    return 0;
+}
+
+static int read_header(struct replay *rp, const char *line, size_t len)
+{
+    if (len + 1 != sizeof JOURNAL_HEADER - 1)
+        return -2;
+    if (memcmp(line, JOURNAL_HEADER, len) == 0)
+        rp->version = 2;
+    else if (memcmp(line, JOURNAL_HEADER_V1, len) == 0)
+        rp->version = 1;
+    else
+        return -2; /* a complete first line that is not our header */
+    rp->committed_end = rp->valid_end = (off_t)len + 1;
+    return 0;
+}
+
+/* An intact line of `len` bytes: damage before it is not a torn tail. */
+static int intact(struct replay *rp, size_t len)
+{
+    if (rp->bad_at >= 0)
+        return -1;
+    rp->valid_end = rp->offset + (off_t)len + 1;
+    return 0;
+}
+
+/* Records held in memory until their commit record comes. The records of
+ * a larger commit (a format 1 journal's upgrade commits all of them at
+ * once) are read from the file a second time instead. */
+#define PENDING_MAX 65536
+
+/* Version 1 (before commit records): every record counts by itself.
+ * Version 2: a record counts once its commit record follows. */
+static int take_record(struct replay *rp, const struct journal_record *r)
+{
+    rp->since_commit++;
+    if (rp->version == 2 && rp->since_commit > PENDING_MAX) {
+        pending_free(&rp->pending); /* read again at the commit record */
+        return 0;
+    }
+    if (rp->version == 2)
+        return pending_add(&rp->pending, r);
+    rp->committed_end = rp->valid_end;
+    rp->journal->records++;
+    return rp->fn ? rp->fn(rp->arg, r) : 0;
+}
+
+static int apply_again(struct replay *rp, const char *line, size_t len)
+{
+    struct journal_record r;
+    char id[JOURNAL_KEY_MAX + 1];
+    if (parse_record(line, len, &r, id) < 0)
+        return -1; /* it was valid a moment ago: the file changed */
+    rp->journal->records++;
+    return rp->fn ? rp->fn(rp->arg, &r) : 0;
+}
+
+/* Applies the records between the last commit and the commit record at
+ * rp->offset, read again with pread() (the replay's stream is not moved). */
+static int apply_from_file(struct replay *rp)
+{
+    char buf[64 * 1024];
+    size_t have = 0;
+    off_t next = rp->committed_end;
+    while (next < rp->offset) {
+        size_t want = sizeof buf - have;
+        if (rp->offset - next < (off_t)want)
+            want = (size_t)(rp->offset - next);
+        ssize_t n = pread(rp->journal->fd, buf + have, want, next);
+        if (n <= 0)
+            return -1;
+        have += (size_t)n;
+        next += n;
+        size_t used = 0;
+        for (char *nl; (nl = memchr(buf + used, '\n', have - used)); used = (size_t)(nl - buf) + 1)
+            if (apply_again(rp, buf + used, (size_t)(nl - buf) - used) < 0)
+                return -1;
+        if (used == 0 && have == sizeof buf)
+            return -1; /* no record is that long */
+        memmove(buf, buf + used, have - used);
+        have -= used;
+    }
+    return have == 0 ? 0 : -1;
+}
+
+static int take_commit(struct replay *rp)
+{
+    /* (In format 1 the records were applied as they came, and
+     * committed_end already is the commit record's offset.) */
+    int rc = rp->version == 2 && rp->since_commit > PENDING_MAX ? apply_from_file(rp)
+                                                                : apply_pending(rp);
+    rp->committed_end = rp->valid_end;
+    rp->since_commit = 0;
+    return rc;
+}
 
 static int replay_line(struct replay *rp, const char *line, size_t len)
 {
     struct journal_record r;
     char id[JOURNAL_KEY_MAX + 1];
-    if (rp->offset == 0) {
-        if (len + 1 == sizeof JOURNAL_HEADER - 1 && memcmp(line, JOURNAL_HEADER, len) == 0) {
-            rp->good_end = (off_t)len + 1;
-            return 0;
-        }
-        return -2; /* a complete first line that is not our header */
-    } else if (parse_record(line, len, &r, id) == 0) {
-        if (rp->bad_at >= 0)
-            return -1; /* damage with intact records after it */
-        rp->good_end = rp->offset + (off_t)len + 1;
-        rp->journal->records++;
-        return rp->fn(rp->arg, &r);
-    }
+    uint64_t count;
+    if (rp->offset == 0)
+        return read_header(rp, line, len);
+    /* A count that disagrees means records are missing or belong to
+     * another commit: not a valid commit record. */
+    if (parse_commit(line, len, &count) == 0 && count == rp->since_commit)
+        return intact(rp, len) < 0 ? -1 : take_commit(rp);
+    if (parse_record(line, len, &r, id) == 0)
+        return intact(rp, len) < 0 ? -1 : take_record(rp, &r);
     if (rp->bad_at < 0)
         rp->bad_at = rp->offset;
     return 0;
+}
+
+static void replay_error(const struct replay *rp, int rc, char *err, size_t errlen)
+{
+    const char *path = rp->journal->path;
+    if (rc == -2)
+        snprintf(err, errlen,
+                 "%s: not a pejl journal (its first line is neither \"pejl-journal 2\" nor "
+                 "\"pejl-journal 1\"); move it away or point state_dir elsewhere",
+                 path);
+    else if (rp->bad_at >= 0)
+        snprintf(err, errlen,
+                 "%s: damaged record at byte %lld is followed by intact records; "
+                 "pejld will not guess. Keep a copy, then cut the file at byte %lld "
+                 "(truncate -s %lld) to drop the damaged part, or restore a backup",
+                 path, (long long)rp->bad_at, (long long)rp->bad_at, (long long)rp->bad_at);
+    else
+        snprintf(err, errlen,
+                 "%s: replay stopped at byte %lld: out of memory, or the file changed while "
+                 "it was read",
+                 path, (long long)rp->offset);
 }
 
 static int replay_file(struct replay *rp, FILE *f, char *err, size_t errlen)
@@ -193,24 +441,15 @@ static int replay_file(struct replay *rp, FILE *f, char *err, size_t errlen)
                 rp->bad_at = rp->offset;
             long_line = !complete;
         } else if ((rc = replay_line(rp, line, len - 1)) < 0) {
-            if (rc == -2)
-                snprintf(err, errlen,
-                         "%s: not a pejl journal (its first line is not \"pejl-journal 1\"); "
-                         "move it away or point state_dir elsewhere",
-                         rp->journal->path);
-            else if (rp->bad_at >= 0)
-                snprintf(err, errlen,
-                         "%s: damaged record at byte %lld is followed by intact records; "
-                         "pejld will not guess. Keep a copy, then cut the file at byte %lld "
-                         "(truncate -s %lld) to drop the damaged part, or restore a backup",
-                         rp->journal->path, (long long)rp->bad_at, (long long)rp->bad_at,
-                         (long long)rp->bad_at);
-            else
-                snprintf(err, errlen, "%s: replay stopped at byte %lld", rp->journal->path,
-                         (long long)rp->offset);
+            replay_error(rp, rc, err, errlen);
             return -1;
         }
         rp->offset += (off_t)len;
+    }
+    if (ferror(f)) {
+        snprintf(err, errlen, "%s: cannot read at byte %lld: %s", rp->journal->path,
+                 (long long)rp->offset, strerror(errno));
+        return -1;
     }
     return 0;
 }
@@ -231,25 +470,35 @@ static bool tail_is_nul(int fd, off_t from)
     return n == 0;
 }
 
-static int drop_torn_tail(struct journal *j, const struct replay *rp, off_t file_size, char *err,
-                          size_t errlen)
+/* Everything after the last commit held nothing acknowledged: intact
+ * records whose commit record never came, then at most one torn line (or
+ * NULs). More than that is not what an interrupted write leaves. */
+static int drop_unfinished(struct journal *j, const struct replay *rp, off_t file_size, char *err,
+                           size_t errlen)
 {
-    if (rp->good_end == file_size)
+    if (rp->committed_end == file_size)
         return 0;
-    if (file_size - rp->good_end > RECORD_MAX + 1 && !tail_is_nul(j->fd, rp->good_end)) {
+    if (file_size - rp->valid_end > RECORD_MAX + 1 && !tail_is_nul(j->fd, rp->valid_end)) {
         snprintf(err, errlen,
                  "%s: %lld bytes after the last intact record (byte %lld) are not records; "
                  "a torn write leaves at most one. Is this a pejl journal? Keep a copy and "
                  "restore a backup, or cut it with truncate -s %lld",
-                 j->path, (long long)(file_size - rp->good_end), (long long)rp->good_end,
-                 (long long)rp->good_end);
+                 j->path, (long long)(file_size - rp->valid_end), (long long)rp->valid_end,
+                 (long long)rp->valid_end);
         return -1;
     }
-    log_warn("journal %s: dropping %lld bytes of a torn last record at byte %lld "
-             "(written when pejld was stopped mid-write; nothing acknowledged is lost)",
-             j->path, (long long)(file_size - rp->good_end), (long long)rp->good_end);
-    if (ftruncate(j->fd, rp->good_end) < 0 || fdatasync(j->fd) < 0) {
-        snprintf(err, errlen, "%s: cannot cut the torn record: %s", j->path, strerror(errno));
+    if (rp->version == 2 && rp->since_commit > 0)
+        log_warn("journal %s: dropping an unfinished commit at byte %lld: %llu records "
+                 "(%lld bytes) without their commit record, written when pejld was stopped "
+                 "mid-commit; none of it was acknowledged, so none of it is kept",
+                 j->path, (long long)rp->committed_end, (unsigned long long)rp->since_commit,
+                 (long long)(file_size - rp->committed_end));
+    else
+        log_warn("journal %s: dropping %lld bytes of a torn last record at byte %lld "
+                 "(written when pejld was stopped mid-write; nothing acknowledged is lost)",
+                 j->path, (long long)(file_size - rp->committed_end), (long long)rp->committed_end);
+    if (ftruncate(j->fd, rp->committed_end) < 0 || fdatasync(j->fd) < 0) {
+        snprintf(err, errlen, "%s: cannot cut the unfinished commit: %s", j->path, strerror(errno));
         return -1;
     }
     return 0;
@@ -267,40 +516,97 @@ static int ensure_header(struct journal *j, char *err, size_t errlen)
     return 0;
 }
 
-static int replay(struct journal *j, journal_replay_fn fn, void *arg, char *err, size_t errlen)
+/* The version digit of the header, in place. pwrite() would append on an
+ * O_APPEND descriptor (Linux), so the flag is off for the one write. */
+static int rewrite_version(struct journal *j)
+{
+    int flags = fcntl(j->fd, F_GETFL);
+    if (flags < 0 || fcntl(j->fd, F_SETFL, flags & ~O_APPEND) < 0)
+        return -1;
+    const size_t digit = sizeof JOURNAL_HEADER - 3; /* before the newline */
+    ssize_t n = pwrite(j->fd, &JOURNAL_HEADER[digit], 1, (off_t)digit);
+    int saved = errno;
+    if (fcntl(j->fd, F_SETFL, flags) < 0 || n != 1) {
+        errno = n != 1 ? saved : errno;
+        return -1;
+    }
+    return fdatasync(j->fd);
+}
+
+/* A version 1 journal becomes version 2: a commit record first seals the
+ * records before it (each of which counted by itself), then the header
+ * says 2. A crash in between leaves a version 1 journal with a commit
+ * record in it, which reads the same and is upgraded next time. */
+static int upgrade(struct journal *j, const struct replay *rp, char *err, size_t errlen)
+{
+    char seal[COMMIT_MAX];
+    int n = format_commit(rp->since_commit, seal);
+    if (rp->since_commit > 0 && (write_all(j->fd, seal, (size_t)n) < 0 || fdatasync(j->fd) < 0)) {
+        snprintf(err, errlen, "%s: cannot upgrade it to format 2: %s", j->path, strerror(errno));
+        return -1;
+    }
+    if (rp->since_commit > 0)
+        j->size += n;
+    if (rewrite_version(j) < 0) {
+        snprintf(err, errlen, "%s: cannot upgrade it to format 2: %s", j->path, strerror(errno));
+        return -1;
+    }
+    log_info("journal %s: upgraded from format 1 to 2 (commit records); pejl releases before "
+             "format 2 cannot read it any more",
+             j->path);
+    return 0;
+}
+
+/* A stream on a duplicate of the journal's descriptor, for reading. */
+static FILE *open_stream(const struct journal *j, char *err, size_t errlen)
 {
     int fd = dup(j->fd);
     FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
     if (!f) {
+        snprintf(err, errlen, "%s: cannot read: %s", j->path, strerror(errno));
         if (fd >= 0)
             close(fd);
-        snprintf(err, errlen, "%s: %s", j->path, strerror(errno));
-        return -1;
     }
+    return f;
+}
+
+static int replay(struct journal *j, journal_replay_fn fn, void *arg, char *err, size_t errlen)
+{
+    FILE *f = open_stream(j, err, errlen);
+    if (!f)
+        return -1;
     struct replay rp = {.journal = j, .fn = fn, .arg = arg, .bad_at = -1};
     int rc = replay_file(&rp, f, err, errlen);
     off_t file_size = rp.offset;
     fclose(f);
+    if (rc == 0)
+        rc = drop_unfinished(j, &rp, file_size, err, errlen);
+    pending_free(&rp.pending);
     if (rc < 0)
         return -1;
-    if (drop_torn_tail(j, &rp, file_size, err, errlen) < 0)
+    j->size = rp.committed_end;
+    if (ensure_header(j, err, errlen) < 0)
         return -1;
-    j->size = rp.good_end;
-    return ensure_header(j, err, errlen);
+    return rp.version == 1 ? upgrade(j, &rp, err, errlen) : 0;
 }
 
 static int replay_readonly(struct journal *j, journal_replay_fn fn, void *arg, char *err,
                            size_t errlen)
 {
-    FILE *f = fdopen(dup(j->fd), "r");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", j->path, strerror(errno));
+    FILE *f = open_stream(j, err, errlen);
+    if (!f)
         return -1;
-    }
     struct replay rp = {.journal = j, .fn = fn, .arg = arg, .bad_at = -1};
     int rc = replay_file(&rp, f, err, errlen);
     fclose(f);
+    pending_free(&rp.pending); /* an unfinished commit: not read */
     return rc;
+}
+
+static void open_error(const char *path, char *err, size_t errlen)
+{
+    if (!state_link_error(path, err, errlen))
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 }
 
 static int open_locked(struct journal *j, const char *state_dir, char *err, size_t errlen)
@@ -310,9 +616,9 @@ static int open_locked(struct journal *j, const char *state_dir, char *err, size
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    j->fd = open(j->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    j->fd = open(j->path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (j->fd < 0) {
-        snprintf(err, errlen, "%s: cannot open: %s", j->path, strerror(errno));
+        open_error(j->path, err, errlen);
         return -1;
     }
     if (flock(j->fd, LOCK_EX | LOCK_NB) < 0) {
@@ -349,10 +655,10 @@ int journal_read(const char *state_dir, journal_replay_fn fn, void *arg, char *e
     struct journal j = {.fd = -1};
     if (asprintf(&j.path, "%s/%s", state_dir, JOURNAL_FILE) < 0)
         return -1;
-    j.fd = open(j.path, O_RDONLY | O_CLOEXEC);
+    j.fd = open(j.path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     int rc = -1;
     if (j.fd < 0)
-        snprintf(err, errlen, "%s: %s", j.path, strerror(errno));
+        open_error(j.path, err, errlen);
     else
         rc = replay_readonly(&j, fn, arg, err, errlen);
     if (j.fd >= 0)
@@ -378,38 +684,72 @@ void journal_close(struct journal *j)
  * fsync), so a large group commit holds a megabyte, not the whole batch. */
 #define STAGE_FLUSH_BYTES (1u << 20)
 
-/* Writes staged text early. A failure is remembered and fails the commit. */
+/* Writes staged text early. A failure is remembered and fails the commit.
+ * Nothing is written while bytes of a failed commit may still be in the
+ * file: the next commit record would make them count. */
 static void flush_staged(struct journal *j)
 {
+    if (j->write_errno == 0 && j->cut_errno)
+        j->write_errno = j->cut_errno;
     if (j->write_errno == 0 && write_all(j->fd, j->staged, j->staged_len) < 0)
         j->write_errno = errno ? errno : EIO;
     j->flushed += j->staged_len;
     j->staged_len = 0;
 }
 
-/* Cuts the file back to its last durable end: nothing pending counts. */
-static void cut_back(struct journal *j)
+static void forget_staged(struct journal *j)
 {
-    if (j->flushed > 0 && ftruncate(j->fd, j->size) < 0)
-        log_err("journal %s: cannot cut back a failed commit: %s", j->path, strerror(errno));
     j->flushed = 0;
     j->staged_len = 0;
     j->staged_count = 0;
     j->write_errno = 0;
 }
 
+/* Cuts the file back to its last durable end: nothing pending counts. If
+ * the cut fails, the journal takes no more records until one succeeds. */
+static void cut_back(struct journal *j)
+{
+    if ((j->flushed > 0 || j->cut_errno) && ftruncate(j->fd, j->size) < 0) {
+        j->cut_errno = errno ? errno : EIO;
+        log_err("journal %s: cannot cut a failed commit back to byte %lld: %s; no more records "
+                "are written until the cut succeeds (it is tried again at every commit)",
+                j->path, (long long)j->size, strerror(j->cut_errno));
+    } else {
+        j->cut_errno = 0;
+    }
+    forget_staged(j);
+}
+
+/* A cut that failed before, tried again before anything is written. */
+static int retry_cut(struct journal *j)
+{
+    if (j->cut_errno && ftruncate(j->fd, j->size) == 0) {
+        j->cut_errno = 0;
+        log_info("journal %s: the failed commit is cut away now; writing again", j->path);
+    }
+    return j->cut_errno ? -1 : 0;
+}
+
+/* Room for one more record (or commit record) in the staging buffer. */
+static int reserve(struct journal *j)
+{
+    if (j->staged_cap - j->staged_len >= RECORD_MAX)
+        return 0;
+    size_t cap = j->staged_cap ? j->staged_cap * 2 : 64 * 1024;
+    char *grown = realloc(j->staged, cap);
+    if (!grown)
+        return -1;
+    j->staged = grown;
+    j->staged_cap = cap;
+    return 0;
+}
+
 int journal_stage(struct journal *j, const struct journal_record *r)
 {
     if (isinf(r->obs.value) || !period_valid(&r->obs.period))
         return -1; /* replay would refuse it: never write it */
-    if (j->staged_cap - j->staged_len < RECORD_MAX) {
-        size_t cap = j->staged_cap ? j->staged_cap * 2 : 64 * 1024;
-        char *grown = realloc(j->staged, cap);
-        if (!grown)
-            return -1;
-        j->staged = grown;
-        j->staged_cap = cap;
-    }
+    if (reserve(j) < 0)
+        return -1;
     int n = format_record(r, j->staged + j->staged_len, RECORD_MAX);
     if (n < 0)
         return -1;
@@ -435,8 +775,8 @@ void journal_rollback(struct journal *j, struct journal_mark mark)
     if (mark.len >= j->flushed) {
         j->staged_len = mark.len - j->flushed;
     } else { /* part of what goes back was written early: cut the file too */
-        if (ftruncate(j->fd, j->size + (off_t)mark.len) < 0 && j->write_errno == 0)
-            j->write_errno = errno;
+        if (j->write_errno == 0 && ftruncate(j->fd, j->size + (off_t)mark.len) < 0)
+            j->write_errno = errno; /* the commit fails and cuts back to j->size */
         j->flushed = mark.len;
         j->staged_len = 0;
     }
@@ -448,10 +788,33 @@ void journal_discard(struct journal *j)
     cut_back(j);
 }
 
+/* The commit record closes what is staged: replay applies the records
+ * before it all together, or (without it) none of them. */
+static void stage_commit_record(struct journal *j)
+{
+    if (reserve(j) < 0) {
+        if (j->write_errno == 0)
+            j->write_errno = ENOMEM;
+        return;
+    }
+    j->staged_len += (size_t)format_commit(j->staged_count, j->staged + j->staged_len);
+}
+
 int journal_commit(struct journal *j, char *err, size_t errlen)
 {
     if (j->staged_count == 0)
         return 0;
+    if (retry_cut(j) < 0) {
+        snprintf(err, errlen,
+                 "%s: %zu records not written: the bytes of a failed commit after byte %lld cannot "
+                 "be cut away (%s), and records appended after them would be read as part of "
+                 "them. Fix the disk's error (full? read-only?); pejld tries again at every "
+                 "commit, or restart it",
+                 j->path, j->staged_count, (long long)j->size, strerror(j->cut_errno));
+        forget_staged(j); /* nothing of them was written */
+        return -1;
+    }
+    stage_commit_record(j);
     flush_staged(j);
     if (j->write_errno == 0 && fdatasync(j->fd) < 0)
         j->write_errno = errno;

@@ -2,16 +2,31 @@
  * journal.h — the observation journal: one append-only file in the state
  * directory that is the truth about every figure pejld has seen.
  *
- * Records are text lines, one observation each, with a CRC-32:
+ * Records are text lines, one observation each, with a CRC-32, and every
+ * commit ends with a commit record that counts the records it closes:
  *
- *     ls_exports 2023 174 p 1763846400 9a0c31f2
+ *     pejl-journal 2
+ *     ls_exports 2023 174 p 1763846400 4500c5dd
  *     (indicator, period, value or nan, status letters or -, vintage, crc)
+ *     @commit 1 1f457f18
  *
  * A record counts as stored only after journal_commit() has written it and
- * fdatasync() has returned: records staged by every collection that finished
- * in one pass of the event loop share one fsync (group commit). Start-up
- * drops a torn last record (kill -9 mid-write) and says so; damage followed
- * by intact records is refused, never silently cut away.
+ * its commit record and fdatasync() has returned: records staged by every
+ * collection that finished in one pass of the event loop share one fsync
+ * (group commit). Replay applies a commit's records all or none: start-up
+ * drops records whose commit record is missing (kill -9 or power loss
+ * mid-commit, even after a large commit was partly written early) and a
+ * torn last line, and says so; damage followed by intact records is
+ * refused, never silently cut away.
+ *
+ * Format 1 ("pejl-journal 1", before commit records) is still read: each of
+ * its records counts by itself. journal_open() upgrades such a journal to
+ * format 2 by appending a commit record for its records, then rewriting the
+ * header's digit; a crash in between leaves a format 1 journal that reads
+ * the same and is upgraded next time.
+ *
+ * Files in the state directory are opened with O_NOFOLLOW: a symbolic link
+ * there is refused with an error, never followed.
  *
  * The journal never interprets records: which value is current is the
  * series module's business (series.h).

@@ -176,12 +176,16 @@ static void log_outcome(struct outbox *ob, const struct entry *e, const char *ou
 {
     char now[TIMESTAMP_TEXT_MAX], *line = NULL;
     timestamp_format((int64_t)time(NULL), now, sizeof now);
-    int fd = open(ob->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0 ||
-        asprintf(&line, "%s %s id=%s receiver=%s tries=%u status=%ld alerts=%s summary=\"%s\"%s%s\n",
-                 now, outcome, e->id, e->receiver, e->attempts, r->status, e->fingerprints,
-                 e->summary, r->error[0] ? " error=" : "", r->error) < 0 ||
-        write_all(fd, line, strlen(line)) < 0 || fdatasync(fd) < 0)
+    char why[1024];
+    int fd = open(ob->log_path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && state_link_error(ob->log_path, why, sizeof why))
+        log_err("outbox: %s (%s) not logged: %s", e->id, outcome, why);
+    else if (fd < 0 ||
+             asprintf(&line,
+                      "%s %s id=%s receiver=%s tries=%u status=%ld alerts=%s summary=\"%s\"%s%s\n",
+                      now, outcome, e->id, e->receiver, e->attempts, r->status, e->fingerprints,
+                      e->summary, r->error[0] ? " error=" : "", r->error) < 0 ||
+             write_all(fd, line, strlen(line)) < 0 || fdatasync(fd) < 0)
         log_err("outbox: cannot write %s: %s", ob->log_path, strerror(errno));
     if (fd >= 0)
         close(fd);
@@ -418,16 +422,45 @@ static char *string_copy(json_t *doc, const char *key, size_t *len)
     return copy;
 }
 
-/* One queued notification from its file; NULL (and logged) when damaged. */
-static struct entry *load_entry(struct outbox *ob, const char *path)
+/* The document in queued file `name`; NULL with the reason in `why`. The
+ * file is opened without following a link: a link is not pejld's file. */
+static json_t *read_entry_file(DIR *d, const char *name, const char *path, char *why, size_t whylen)
 {
     json_error_t jerr;
-    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr), *v;
+    int fd = openat(dirfd(d), name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
+        if (!state_link_error(path, why, whylen))
+            snprintf(why, whylen, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    json_t *doc = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
+    fclose(f);
+    if (!doc)
+        snprintf(why, whylen, "%s is damaged (line %d: %s)", path, jerr.line, jerr.text);
+    return doc;
+}
+
+/* The id is the file name's stem: pejld removes and renames the file by
+ * it, so an id that names another file must never be believed. */
+static bool id_matches(const char *id, size_t id_len, const char *name)
+{
+    return id_len > 0 && strlen(name) == id_len + 5 && memcmp(name, id, id_len) == 0;
+}
+
+/* The entry `doc` describes; NULL when a member is missing or wrong. */
+static struct entry *entry_from(struct outbox *ob, json_t *doc, const char *name)
+{
     struct entry *e = calloc(1, sizeof *e);
+    json_t *v;
     int64_t created = 0;
-    bool ok = e && doc && json_is_string(v = json_object_get(doc, "format")) &&
+    bool ok = e && json_is_string(v = json_object_get(doc, "format")) &&
               strcmp(json_string_value(v), OUTBOX_FORMAT) == 0 &&
-              json_is_string(v = json_object_get(doc, "id")) && json_string_length(v) < sizeof e->id &&
+              json_is_string(v = json_object_get(doc, "id")) &&
+              json_string_length(v) < sizeof e->id &&
+              id_matches(json_string_value(v), json_string_length(v), name) &&
               json_is_string(v = json_object_get(doc, "receiver")) &&
               json_string_length(v) < sizeof e->receiver &&
               json_is_string(v = json_object_get(doc, "created_at")) &&
@@ -443,11 +476,25 @@ static struct entry *load_entry(struct outbox *ob, const char *path)
         ok = e->summary && e->fingerprints && e->payload;
     }
     if (!ok) {
-        log_err("outbox: %s is damaged (%s); it is left where it is and not sent: look at it, "
-                "then remove it", path, doc ? "a member is missing or wrong" : jerr.text);
         entry_free(e);
-        e = NULL;
+        return NULL;
     }
+    return e;
+}
+
+/* One queued notification from its file; NULL (and logged) when damaged. */
+static struct entry *load_entry(struct outbox *ob, DIR *d, const char *name, const char *path)
+{
+    char why[1024];
+    json_t *doc = read_entry_file(d, name, path, why, sizeof why);
+    struct entry *e = doc ? entry_from(ob, doc, name) : NULL;
+    if (doc && !e)
+        snprintf(why, sizeof why,
+                 "%s is damaged (a member is missing or wrong, or its id is not "
+                 "its file name)",
+                 path);
+    if (!e)
+        log_err("outbox: %s; it is left where it is and not sent: look at it, then remove it", why);
     json_decref(doc);
     return e;
 }
@@ -458,22 +505,44 @@ static bool queued_name(const char *name)
     return n > 5 && strcmp(name + n - 5, ".json") == 0 && name[0] != '.';
 }
 
+/* What atomic_file_write leaves when a crash interrupts it: never queued. */
+static bool interrupted_write(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 9 && strcmp(name + n - 9, ".json.tmp") == 0;
+}
+
+/* The outbox directory, not followed if it is a link. */
+static DIR *open_outbox_dir(const struct outbox *ob, char *err, size_t errlen)
+{
+    struct stat st;
+    int fd = open(ob->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOTDIR && lstat(ob->dir, &st) == 0 && S_ISLNK(st.st_mode))
+        errno = ELOOP; /* O_DIRECTORY is checked first */
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        if (!state_link_error(ob->dir, err, errlen))
+            snprintf(err, errlen, "%s: %s", ob->dir, strerror(errno));
+    }
+    return d;
+}
+
 static int load_entries(struct outbox *ob, char *err, size_t errlen)
 {
-    DIR *d = opendir(ob->dir);
+    DIR *d = open_outbox_dir(ob, err, errlen);
     struct dirent *de;
-    if (!d) {
-        snprintf(err, errlen, "%s: %s", ob->dir, strerror(errno));
+    if (!d)
         return -1;
-    }
     while ((de = readdir(d))) {
         char *path = NULL;
         if (!queued_name(de->d_name) || asprintf(&path, "%s/%s", ob->dir, de->d_name) < 0) {
-            if (strstr(de->d_name, ".json.tmp")) /* a write a crash interrupted: never queued */
+            if (interrupted_write(de->d_name))
                 unlinkat(dirfd(d), de->d_name, 0);
             continue;
         }
-        struct entry *e = load_entry(ob, path);
+        struct entry *e = load_entry(ob, d, de->d_name, path);
         if (e && remember(ob, e) < 0)
             entry_free(e);
         free(path);
@@ -485,6 +554,18 @@ static int load_entries(struct outbox *ob, char *err, size_t errlen)
         log_info("outbox: %zu undelivered notification%s from before; sending", ob->n,
                  ob->n == 1 ? "" : "s");
     return 0;
+}
+
+/* notifications.log is appended to without following a link; one that is
+ * a link already stops start-up rather than every delivery's log line. */
+static int check_log_file(const struct outbox *ob, char *err, size_t errlen)
+{
+    struct stat st;
+    if (lstat(ob->log_path, &st) < 0 || !S_ISLNK(st.st_mode))
+        return 0;
+    errno = ELOOP;
+    state_link_error(ob->log_path, err, errlen);
+    return -1;
 }
 
 struct outbox *outbox_open(const char *state_dir, struct loop *loop, struct http_engine *http,
@@ -499,7 +580,8 @@ struct outbox *outbox_open(const char *state_dir, struct loop *loop, struct http
     }
     ob->loop = loop;
     ob->http = http;
-    if (make_directories(ob->dir, err, errlen) < 0 || load_entries(ob, err, errlen) < 0) {
+    if (check_log_file(ob, err, errlen) < 0 || make_directories(ob->dir, err, errlen) < 0 ||
+        load_entries(ob, err, errlen) < 0) {
         outbox_free(ob);
         return NULL;
     }

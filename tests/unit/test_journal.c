@@ -6,8 +6,11 @@
  * record, bad CRC, torn header) that start-up cuts away, damage followed by
  * intact records and trailing garbage that start-up refuses without touching
  * the file, the lock against a second opener, kill -9 in the middle of a
- * large ingest (every acknowledged record survives, the rest is a valid
- * prefix), and a commit that fails (EFBIG) being cut back.
+ * large ingest (every acknowledged record survives, the commit in flight
+ * whole or not at all), and a commit that fails (EFBIG) being cut back.
+ * Commits are all or none: a commit cut at every byte offset is dropped
+ * with a log line, a commit record counting the wrong records does not
+ * count; format 1 journals (before commit records) replay and are upgraded.
  * Also the cases these tests found broken: subnormal values, NUL tails.
  */
 #include <setjmp.h>
@@ -35,8 +38,9 @@
 #include "daemon/period.h"
 #include "tests/unit/unit_files.h"
 
-#define HEADER "pejl-journal 1\n"
+#define HEADER "pejl-journal 2\n"
 #define HEADER_LEN ((long long)sizeof HEADER - 1)
+#define HEADER_V1 "pejl-journal 1\n" /* pejl before commit records */
 
 /* ---- fixtures ---- */
 
@@ -89,6 +93,20 @@ static long long line_length(const struct journal_record *r)
 {
     char line[512];
     return (long long)record_line(r, line, sizeof line);
+}
+
+/* The commit record journal.h documents, closing `count` records. */
+static size_t commit_line(unsigned long long count, char *buf, size_t size)
+{
+    int n = snprintf(buf, size, "@commit %llu", count);
+    n += snprintf(buf + n, size - (size_t)n, " %08x\n", crc32_update(0, buf, (size_t)n));
+    return (size_t)n;
+}
+
+static long long commit_length(unsigned long long count)
+{
+    char line[64];
+    return (long long)commit_line(count, line, sizeof line);
 }
 
 /* What a replay delivered, copied out of journal.c's buffers. */
@@ -269,9 +287,9 @@ static void test_record_text(void **state)
         record("ls_exports", "2023", 174, PEJL_STATUS_PROVISIONAL, 1763846400);
     write_journal(dir, &r, 1);
     char expected[128];
-    const char *body = "ls_exports 2023 174 p 1763846400";
-    snprintf(expected, sizeof expected, "%s%s %08x\n", HEADER, body,
-             crc32_update(0, body, strlen(body)));
+    const char *body = "ls_exports 2023 174 p 1763846400", *commit = "@commit 1";
+    snprintf(expected, sizeof expected, "%s%s %08x\n%s %08x\n", HEADER, body,
+             crc32_update(0, body, strlen(body)), commit, crc32_update(0, commit, strlen(commit)));
     size_t len;
     char *text = unit_read_file(path, &len);
     assert_string_equal(text, expected);
@@ -309,6 +327,7 @@ static void test_commit_and_replay(void **state)
         assert_int_equal(journal_stage(j, &r[i]), 0);
         expected_size += line_length(&r[i]);
     }
+    expected_size += commit_length(n);
     assert_int_equal(journal_staged(j), n);
     assert_int_equal(unit_file_size(path), HEADER_LEN); /* nothing written before commit */
     commit_ok(j);
@@ -361,7 +380,7 @@ static void test_empty_commit_is_noop(void **state)
     assert_int_equal(journal_stage(j, &r[0]), 0);
     commit_ok(j);
     long long size = unit_file_size(path);
-    assert_int_equal(size, HEADER_LEN + line_length(&r[0]));
+    assert_int_equal(size, HEADER_LEN + line_length(&r[0]) + commit_length(1));
     assert_int_equal(journal_commit(j, err, sizeof err), 0);
     assert_int_equal(unit_file_size(path), size);
 
@@ -439,7 +458,7 @@ static void check_torn_tail(const char *tail, size_t tail_len)
     assert_int_equal(journal_stage(j, &r[3]), 0);
     commit_ok(j);
     journal_close(j);
-    assert_int_equal(unit_file_size(path), good + line_length(&r[3]));
+    assert_int_equal(unit_file_size(path), good + line_length(&r[3]) + commit_length(1));
 
     assert_journal_holds(dir, r, 4);
     log_free(&log);
@@ -500,7 +519,7 @@ static void test_torn_header(void **state)
     commit_ok(j);
     journal_close(j);
     assert_journal_holds(dir, r, 1);
-    assert_int_equal(unit_file_size(path), HEADER_LEN + line_length(&r[0]));
+    assert_int_equal(unit_file_size(path), HEADER_LEN + line_length(&r[0]) + commit_length(1));
     log_free(&log);
     free(path);
     unit_remove_tree(dir);
@@ -749,8 +768,8 @@ static void test_kill9_during_ingest(void **state)
         if (check.bad)
             fail_msg("round %d: record %llu is not the one written", round,
                      (unsigned long long)(check.bad - 1));
-        /* Every acknowledged record, then at most the commit in flight. */
-        if (check.n < acked || check.n > acked + KILL_BATCH)
+        /* Every acknowledged record, then the commit in flight whole or not at all. */
+        if (check.n != acked && check.n != acked + KILL_BATCH)
             fail_msg("round %d: %llu records replayed, %llu acknowledged", round,
                      (unsigned long long)check.n, (unsigned long long)acked);
         assert_int_equal(journal_records(j), check.n);
@@ -833,7 +852,7 @@ static void test_failed_commit_cut_back(void **state)
 
     /* The three from before and the one committed after the failure. */
     assert_journal_holds(dir, r, 4);
-    assert_int_equal(unit_file_size(path), good + line_length(&r[3]));
+    assert_int_equal(unit_file_size(path), good + line_length(&r[3]) + commit_length(1));
     free(path);
     unit_remove_tree(dir);
 }
@@ -957,6 +976,461 @@ static void test_large_batch_written_early(void **state)
     unit_remove_tree(dir);
 }
 
+/* ---- commits are all or none ---- */
+
+/* What journal.c logs while `fn` runs, from stderr. Caller frees. */
+static char *stderr_of(void (*fn)(void *arg), void *arg)
+{
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, "stderr");
+    fflush(stderr);
+    int saved = dup(2), fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(saved >= 0 && fd >= 0);
+    assert_int_equal(dup2(fd, 2), 2);
+    close(fd);
+    fn(arg);
+    fflush(stderr);
+    assert_int_equal(dup2(saved, 2), 2);
+    close(saved);
+    size_t len;
+    char *text = unit_read_file(path, &len);
+    free(path);
+    unit_remove_tree(dir);
+    return text;
+}
+
+struct reopen {
+    const char *dir;
+    struct replay_log *log;
+};
+
+static void reopen_and_close(void *arg)
+{
+    struct reopen *ro = arg;
+    journal_close(open_ok(ro->dir, ro->log));
+}
+
+/* Three records committed, then a commit of three more cut at every byte
+ * offset: each cut replays the first three only, logs that the unfinished
+ * commit was dropped, and leaves the file at the end of the first commit;
+ * the whole second commit replays whole. A large commit is written before
+ * its fsync, so a crash can leave any prefix of it on disk. */
+static void test_unfinished_commit_dropped_at_every_offset(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct journal_record r[6];
+    five_records(r);
+    r[5] = record("rec_six", "2024", 6.5, 0, 1600000006);
+    write_journal(dir, r, 3);
+    long long good = unit_file_size(path);
+    struct replay_log log = {0};
+    struct journal *j = open_ok(dir, &log);
+    for (size_t i = 3; i < 6; i++)
+        assert_int_equal(journal_stage(j, &r[i]), 0);
+    commit_ok(j);
+    journal_close(j);
+    log_free(&log);
+    size_t full_len;
+    char *full = unit_read_file(path, &full_len);
+
+    for (size_t cut = (size_t)good + 1; cut < full_len; cut++) {
+        unit_write_file(path, full, cut, O_TRUNC);
+        struct reopen ro = {dir, &log};
+        char *said = stderr_of(reopen_and_close, &ro);
+        if (log.n != 3)
+            fail_msg("cut at byte %zu of %zu: %zu records replayed, expected 3", cut, full_len,
+                     log.n);
+        assert_log(&log, r, 3);
+        assert_int_equal(unit_file_size(path), good);
+        assert_contains(said, "dropping");
+        free(said);
+        log_free(&log);
+    }
+    unit_write_file(path, full, full_len, O_TRUNC);
+    assert_journal_holds(dir, r, 6);
+    assert_int_equal(unit_file_size(path), (long long)full_len);
+    free(full);
+    free(path);
+    unit_remove_tree(dir);
+}
+
+/* Records of a commit that failed and could not be cut away, then a later
+ * commit: the later commit record counts fewer records than precede it, so
+ * it does not make the failed ones count. Both are dropped as unfinished. */
+static void test_commit_count_must_match(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct journal_record r[5];
+    five_records(r);
+    write_journal(dir, r, 3);
+    long long good = unit_file_size(path);
+    char line[512];
+    unit_append(path, line, record_line(&r[3], line, sizeof line)); /* the failed commit */
+    unit_append(path, line, record_line(&r[4], line, sizeof line)); /* the later one */
+    unit_append(path, line, commit_line(1, line, sizeof line));
+    assert_journal_holds(dir, r, 3);
+    assert_int_equal(unit_file_size(path), good);
+    free(path);
+    unit_remove_tree(dir);
+}
+
+/* Damage inside a commit, followed by intact records and the commit
+ * record, still stops start-up. */
+static void test_damage_inside_commit_refused(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct journal_record r[5];
+    five_records(r);
+    write_journal(dir, r, 5);
+    long long at = HEADER_LEN + line_length(&r[0]) + line_length(&r[1]) + 3;
+    size_t len;
+    char *text = unit_read_file(path, &len);
+    text[at] ^= 1;
+    unit_write_file(path, text, len, O_TRUNC);
+    free(text);
+    char err[1024];
+    assert_refused_untouched(dir, err, sizeof err);
+    assert_contains(err, "is followed by intact records");
+    free(path);
+    unit_remove_tree(dir);
+}
+
+/* pejld --status reads beside the daemon: an unfinished commit is not read,
+ * and nothing is cut. */
+static void test_read_skips_unfinished_commit(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct journal_record r[5];
+    five_records(r);
+    write_journal(dir, r, 3);
+    char line[512];
+    unit_append(path, line, record_line(&r[3], line, sizeof line));
+    unit_append(path, line, record_line(&r[4], line, sizeof line));
+    long long size = unit_file_size(path);
+    struct replay_log log = {0};
+    char err[1024] = "";
+    if (journal_read(dir, log_record, &log, err, sizeof err) != 0)
+        fail_msg("journal_read: %s", err);
+    assert_log(&log, r, 3);
+    assert_int_equal(unit_file_size(path), size);
+    log_free(&log);
+    free(path);
+    unit_remove_tree(dir);
+}
+
+/* ---- format 1: journals written before commit records ---- */
+
+/* A journal as pejl wrote it before commit records: format 1 header, no
+ * commit records. */
+static void write_format1(const char *path, const struct journal_record *r, size_t n)
+{
+    unit_write_file(path, HEADER_V1, sizeof HEADER_V1 - 1, O_TRUNC);
+    for (size_t i = 0; i < n; i++) {
+        char line[512];
+        unit_append(path, line, record_line(&r[i], line, sizeof line));
+    }
+}
+
+/* Each record of a format 1 journal counts by itself; opening it upgrades
+ * it to format 2 (a commit record for all of them, then the header), and
+ * the upgraded journal replays the same records. */
+static void test_format1_replays_and_upgrades(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct journal_record r[5];
+    five_records(r);
+    write_format1(path, r, 4);
+    long long size = unit_file_size(path);
+
+    struct replay_log log = {0};
+    char err[1024] = "";
+    assert_int_equal(journal_read(dir, log_record, &log, err, sizeof err), 0);
+    assert_log(&log, r, 4); /* read-only: every record, nothing written */
+    assert_int_equal(unit_file_size(path), size);
+    log_free(&log);
+
+    struct journal *j = open_ok(dir, &log);
+    assert_log(&log, r, 4);
+    assert_int_equal(journal_records(j), 4);
+    size_t len;
+    char *text = unit_read_file(path, &len);
+    assert_memory_equal(text, HEADER, HEADER_LEN);
+    char seal[64];
+    commit_line(4, seal, sizeof seal);
+    assert_int_equal(len, size + (long long)strlen(seal));
+    assert_memory_equal(text + size, seal, strlen(seal));
+    free(text);
+    assert_int_equal(journal_stage(j, &r[4]), 0);
+    commit_ok(j);
+    journal_close(j);
+    log_free(&log);
+    assert_journal_holds(dir, r, 5);
+    free(path);
+    unit_remove_tree(dir);
+}
+
+/* A format 1 journal with a torn last record (the old pejld killed
+ * mid-write) loses that record only; one whose upgrade was interrupted
+ * after the commit record (still "pejl-journal 1") reads the same. */
+static void test_format1_torn_and_half_upgraded(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct journal_record r[5];
+    five_records(r);
+    write_format1(path, r, 3);
+    char line[512];
+    size_t len = record_line(&r[3], line, sizeof line);
+    unit_append(path, line, len - 5);
+    assert_journal_holds(dir, r, 3);
+
+    write_format1(path, r, 3);
+    unit_append(path, line, commit_line(3, line, sizeof line));
+    unit_append(path, line, record_line(&r[3], line, sizeof line)); /* an old pejld again */
+    assert_journal_holds(dir, r, 4);
+    free(path);
+    unit_remove_tree(dir);
+}
+
+/* ---- a cut back that fails ---- */
+
+/* test_journal is linked with --wrap=ftruncate,--wrap=fdatasync: these
+ * make the journal's calls fail on demand (global: the linker routes plain
+ * calls here). */
+int __real_ftruncate(int fd, off_t length);
+int __wrap_ftruncate(int fd, off_t length);
+int __real_fdatasync(int fd);
+int __wrap_fdatasync(int fd);
+static bool ftruncate_fails, fdatasync_fails;
+
+int __wrap_ftruncate(int fd, off_t length)
+{
+    if (ftruncate_fails) {
+        errno = EIO;
+        return -1;
+    }
+    return __real_ftruncate(fd, length);
+}
+
+int __wrap_fdatasync(int fd)
+{
+    if (fdatasync_fails) {
+        errno = EIO;
+        return -1;
+    }
+    return __real_fdatasync(fd);
+}
+
+static void commit_fails(struct journal *j, const char *reason)
+{
+    char err[1024] = "";
+    assert_int_equal(journal_commit(j, err, sizeof err), -1);
+    assert_contains(err, reason);
+}
+
+static void commit_with_failed_cut(void *arg)
+{
+    struct journal *j = arg;
+    struct journal_record r[5];
+    five_records(r);
+    assert_int_equal(journal_stage(j, &r[2]), 0);
+    fdatasync_fails = ftruncate_fails = true;
+    commit_fails(j, "cannot write 1 records");
+    fdatasync_fails = false;
+}
+
+/* A commit fails and its bytes cannot be cut away: no later commit may
+ * append after them (its commit record would make them count), until a
+ * cut succeeds. */
+static void test_failed_cut_back_stops_commits(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct journal_record r[5];
+    five_records(r);
+    write_journal(dir, r, 2);
+    long long good = unit_file_size(path);
+    struct replay_log log = {0};
+    struct journal *j = open_ok(dir, &log);
+
+    char *said = stderr_of(commit_with_failed_cut, j);
+    assert_contains(said, "cannot cut a failed commit back");
+    free(said);
+    long long failed = unit_file_size(path);
+    assert_true(failed > good); /* what could not be cut away */
+
+    assert_int_equal(journal_stage(j, &r[3]), 0);
+    commit_fails(j, "cannot be cut away");
+    assert_int_equal(unit_file_size(path), failed); /* nothing appended */
+    assert_int_equal(journal_staged(j), 0);
+
+    ftruncate_fails = false; /* the disk is fixed: the next commit cuts first */
+    assert_int_equal(journal_stage(j, &r[3]), 0);
+    commit_ok(j);
+    assert_int_equal(journal_records(j), 3);
+    journal_close(j);
+    log_free(&log);
+    assert_int_equal(unit_file_size(path), good + line_length(&r[3]) + commit_length(1));
+    const struct journal_record want[] = {r[0], r[1], r[3]};
+    assert_journal_holds(dir, want, 3);
+    free(path);
+    unit_remove_tree(dir);
+}
+
+/* In a child (the limit must not reach the test process): with one
+ * descriptor left, journal_read opens the file but cannot duplicate it, and
+ * says why. It once handed dup()'s -1 to fdopen() and blamed EBADF. */
+static int read_out_of_fds_child(const char *dir)
+{
+    int lowest = open("/dev/null", O_RDONLY);
+    if (lowest < 0)
+        return 10;
+    close(lowest);
+    struct rlimit few = {.rlim_cur = (rlim_t)lowest + 1, .rlim_max = (rlim_t)lowest + 1};
+    if (setrlimit(RLIMIT_NOFILE, &few) < 0)
+        return 11;
+    char err[1024] = "";
+    struct replay_log log = {0};
+    if (journal_read(dir, log_record, &log, err, sizeof err) != -1)
+        return 12;
+    if (!strstr(err, strerror(EMFILE)))
+        return 13;
+    return 0;
+}
+
+static void test_read_out_of_descriptors(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    struct journal_record r[5];
+    five_records(r);
+    write_journal(dir, r, 1);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(read_out_of_fds_child(dir));
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    unit_remove_tree(dir);
+}
+
+/* ---- links in the state directory ---- */
+
+/* A journal that is a symbolic link is refused, by pejld and by readers,
+ * and what it points to is left alone. */
+static void test_symlink_journal_refused(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *elsewhere = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE), *target = unit_path(elsewhere, JOURNAL_FILE);
+    struct journal_record r[5];
+    five_records(r);
+    write_journal(elsewhere, r, 2);
+    long long size = unit_file_size(target);
+    assert_int_equal(symlink(target, path), 0);
+
+    struct replay_log log = {0};
+    char err[1024] = "";
+    assert_null(journal_open(dir, log_record, &log, err, sizeof err));
+    assert_contains(err, path);
+    assert_contains(err, "a symbolic link");
+    err[0] = '\0';
+    assert_int_equal(journal_read(dir, log_record, &log, err, sizeof err), -1);
+    assert_contains(err, "a symbolic link");
+    assert_int_equal(log.n, 0);
+    assert_int_equal(unit_file_size(target), size);
+
+    /* A dangling link is not created through either. */
+    assert_int_equal(unlink(target), 0);
+    assert_null(journal_open(dir, log_record, &log, err, sizeof err));
+    assert_contains(err, "a symbolic link");
+    assert_int_equal(access(target, F_OK), -1);
+    free(path);
+    free(target);
+    unit_remove_tree(elsewhere);
+    unit_remove_tree(dir);
+}
+
+/* A commit larger than replay keeps in memory (a format 1 journal's
+ * upgrade commits all its records at once) is read again from the file at
+ * its commit record: every record, in order, by pejld and by readers; and
+ * one without its commit record is dropped whole. */
+static void test_huge_commit_read_again(void **state)
+{
+    (void)state;
+    enum { N = 70000 }; /* more than journal.c's PENDING_MAX */
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    size_t cap = (size_t)N * 80 + 64, len = sizeof HEADER_V1 - 1;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    memcpy(text, HEADER_V1, len);
+    for (int i = 0; i < N; i++) {
+        char period[16];
+        snprintf(period, sizeof period, "%d-%02d", 1900 + i / 12 % 8000, i % 12 + 1);
+        struct journal_record r =
+            record(i < N / 2 ? "ls_first" : "ls_second", period, i * 0.5, 0, 1700000000 + i);
+        len += record_line(&r, text + len, cap - len);
+    }
+    unit_write_file(path, text, len, O_TRUNC);
+
+    struct replay_log log = {0};
+    journal_close(open_ok(dir, &log)); /* the upgrade: one commit of N records */
+    assert_int_equal(log.n, N);
+    log_free(&log);
+    char err[1024] = "";
+    assert_int_equal(journal_read(dir, log_record, &log, err, sizeof err), 0);
+    assert_int_equal(log.n, N);
+    log_free(&log);
+    struct journal *j = open_ok(dir, &log);
+    assert_int_equal(log.n, N);
+    for (size_t i = 0; i < N; i += 9999) {
+        assert_string_equal(log.items[i].id, i < N / 2 ? "ls_first" : "ls_second");
+        assert_float_equal(log.items[i].obs.value, (double)i * 0.5, 0);
+        assert_int_equal(log.items[i].vintage, 1700000000 + (int64_t)i);
+    }
+    journal_close(j);
+    log_free(&log);
+
+    /* Format 1 with the commit record of an upgrade a crash interrupted:
+     * each record counts once, not again at the commit record. */
+    char seal[64];
+    size_t seal_len = commit_line(N, seal, sizeof seal);
+    unit_write_file(path, text, len, O_TRUNC);
+    unit_append(path, seal, seal_len);
+    j = open_ok(dir, &log);
+    assert_int_equal(log.n, N);
+    journal_close(j);
+    log_free(&log);
+
+    /* The same records in format 2 without a commit record: none of them. */
+    memcpy(text, HEADER, HEADER_LEN);
+    unit_write_file(path, text, len, O_TRUNC);
+    j = open_ok(dir, &log);
+    assert_int_equal(log.n, 0);
+    assert_int_equal(unit_file_size(path), HEADER_LEN);
+    journal_close(j);
+    free(text);
+    free(path);
+    unit_remove_tree(dir);
+}
+
 /* What a failed test left behind. */
 static int remove_temp_dirs(void **state)
 {
@@ -988,6 +1462,16 @@ int main(void)
         cmocka_unit_test(test_long_tail_of_nuls_dropped),
         cmocka_unit_test(test_not_a_journal_refused),
         cmocka_unit_test(test_infinite_value_not_staged),
+        cmocka_unit_test(test_unfinished_commit_dropped_at_every_offset),
+        cmocka_unit_test(test_commit_count_must_match),
+        cmocka_unit_test(test_damage_inside_commit_refused),
+        cmocka_unit_test(test_read_skips_unfinished_commit),
+        cmocka_unit_test(test_format1_replays_and_upgrades),
+        cmocka_unit_test(test_format1_torn_and_half_upgraded),
+        cmocka_unit_test(test_failed_cut_back_stops_commits),
+        cmocka_unit_test(test_read_out_of_descriptors),
+        cmocka_unit_test(test_symlink_journal_refused),
+        cmocka_unit_test(test_huge_commit_read_again),
     };
     return cmocka_run_group_tests(tests, NULL, remove_temp_dirs);
 }

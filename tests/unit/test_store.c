@@ -31,7 +31,7 @@
 #include "daemon/store.h"
 #include "tests/unit/unit_files.h"
 
-#define HEADER_LEN 15 /* "pejl-journal 1\n" */
+#define HEADER_LEN 15 /* "pejl-journal 2\n" */
 #define ID "ls_test"
 #define V1 1700000000
 #define V2 1700086400
@@ -125,6 +125,14 @@ static void shortest(double v, char *buf, size_t size)
     }
 }
 
+/* Length of the commit record closing `count` records (journal.h). */
+static long long commit_length(unsigned count)
+{
+    char line[64];
+    int n = snprintf(line, sizeof line, "@commit %u", count);
+    return n + 10; /* " crc\n" */
+}
+
 static long long id_line_length(const char *id, const struct pejl_observation *o, int64_t vintage)
 {
     char period[PERIOD_TEXT_MAX], status[8], value[32], line[256];
@@ -193,8 +201,8 @@ static void test_stage_commit_revise_reopen(void **state)
     assert_string_equal(out.error, "(null)");
     assert_summary(&out, 3, 3, 0, 0);
     assert_false(store_has_staged(store));
-    long long size =
-        HEADER_LEN + line_length(&obs[0], V1) + line_length(&obs[1], V1) + line_length(&obs[2], V1);
+    long long size = HEADER_LEN + line_length(&obs[0], V1) + line_length(&obs[1], V1) +
+                     line_length(&obs[2], V1) + commit_length(3);
     assert_int_equal(unit_file_size(f.journal), size);
     const struct series *s = store_series(store, ID);
     assert_non_null(s);
@@ -227,7 +235,7 @@ static void test_stage_commit_revise_reopen(void **state)
     assert_int_equal(out.calls, 1);
     assert_true(out.stored);
     assert_summary(&out, 3, 0, 1, 2);
-    size += line_length(&obs[1], V3);
+    size += line_length(&obs[1], V3) + commit_length(1);
     assert_int_equal(unit_file_size(f.journal), size);
     s = store_series(store, ID);
     assert_int_equal(s->n, 3);
@@ -239,7 +247,7 @@ static void test_stage_commit_revise_reopen(void **state)
     assert_int_equal(store_stage(store, &f.indicator, obs, 1, V3, record_outcome, &out), 0);
     assert_int_equal(store_commit(store), 1);
     assert_summary(&out, 1, 0, 1, 0);
-    size += line_length(&obs[0], V3);
+    size += line_length(&obs[0], V3) + commit_length(1);
     assert_int_equal(unit_file_size(f.journal), size);
     store_close(store);
 
@@ -276,7 +284,8 @@ static void test_two_collections_one_commit(void **state)
     assert_summary(&out_b, 1, 1, 0, 0);
     assert_int_equal(unit_file_size(f.journal), HEADER_LEN + line_length(&a[0], V1) +
                                                     line_length(&a[1], V1) +
-                                                    id_line_length("ls_other", &b[0], V2));
+                                                    id_line_length("ls_other", &b[0], V2) +
+                                                    commit_length(3)); /* one for both */
     assert_int_equal(store_series(store, ID)->n, 2);
     assert_int_equal(store_series(store, "ls_other")->n, 1);
     assert_item(store_series(store, "ls_other"), 0, 2019, 9, 0, V2);
