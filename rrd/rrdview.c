@@ -338,29 +338,91 @@ static const struct stored_observation *last_of_kind(const struct stored_observa
     return NULL;
 }
 
-/* The row that ends at `t` among consecutive daily rows, or NULL. */
-static const struct rrd_sample *row_at(const struct rrd_sample *rows, size_t count, int64_t t)
+/* Rows of the LAST archive as librrd returns them: value i ends at
+ * first_t + i * step. */
+struct last_rows {
+    rrd_value_t *data;
+    char **names;
+    unsigned long ds_count, step;
+    int64_t first_t;
+    size_t count;
+};
+
+static void free_last_rows(struct last_rows *r)
 {
-    if (count == 0 || t < rows[0].t || (t - rows[0].t) % RRD_STEP != 0)
+    for (unsigned long i = 0; r->names && i < r->ds_count; i++)
+        free(r->names[i]);
+    free(r->names);
+    free(r->data);
+}
+
+/* rrdcached sends fetched rows as text, about 1 us a row: 15-30 ms for a
+ * file of 40 years against 0.4 ms read directly. Through a daemon on this
+ * machine (a unix socket) the check has it write the file, then reads it. */
+static bool read_directly(struct rrdview *v, const char *path, bool whole_file)
+{
+    if (!v->daemon)
+        return true;
+    bool local = strncmp(v->daemon, "unix:", 5) == 0 || v->daemon[0] == '/';
+    if (!whole_file || !local || access(path, R_OK) < 0)
+        return false;
+    int rc = rrdc_flush(path);
+    rrd_clear_error();
+    return rc == 0;
+}
+
+static int fetch_last_rows(struct rrdview *v, const char *id, int64_t start, int64_t end,
+                           bool whole_file, struct last_rows *r, char *err, size_t errlen)
+{
+    char *path = rrdview_path(v, id);
+    time_t s = (time_t)start, e = (time_t)end;
+    *r = (struct last_rows){.step = RRD_STEP};
+    if (!path)
+        return -1;
+    if (!v->daemon && access(path, R_OK) < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        free(path);
+        return -1;
+    }
+    int rc = read_directly(v, path, whole_file)
+                 ? rrd_fetch_r(path, "LAST", &s, &e, &r->step, &r->ds_count, &r->names, &r->data)
+                 : rrdc_fetch(path, "LAST", &s, &e, &r->step, &r->ds_count, &r->names, &r->data);
+    if (rc != 0 || r->ds_count != 1 || r->step == 0) {
+        rc = librrd_error(err, errlen, "cannot fetch from", path);
+        free_last_rows(r);
+        *r = (struct last_rows){0};
+    } else {
+        r->first_t = (int64_t)s + (int64_t)r->step;
+        r->count = (size_t)((e - s) / (time_t)r->step);
+    }
+    free(path);
+    return rc;
+}
+
+/* The value of the row that ends at `t`, or NULL. */
+static const double *row_at(const struct last_rows *rows, int64_t t)
+{
+    int64_t step = (int64_t)rows->step;
+    if (t < rows->first_t || (t - rows->first_t) % step != 0)
         return NULL;
-    size_t k = (size_t)((t - rows[0].t) / RRD_STEP);
-    return k < count && rows[k].t == t ? &rows[k] : NULL;
+    size_t k = (size_t)((t - rows->first_t) / step);
+    return k < rows->count ? &rows->data[k] : NULL;
 }
 
 /* Every period of the view that ends in (begin, end] against its row. */
-static int compare_rows(const char *id, const struct rrd_sample *rows, size_t count,
+static int compare_rows(const char *id, const struct last_rows *rows,
                         const struct stored_observation *items, size_t n,
                         enum pejl_period_kind kind, int64_t begin, char *err, size_t errlen)
 {
     const struct stored_observation *first_bad = NULL;
-    const struct rrd_sample *first_row = NULL;
+    const double *first_row = NULL;
     size_t bad = 0;
     for (size_t i = 0; i < n; i++) {
         int64_t t = period_end(&items[i].obs.period);
         if (!in_view(&items[i], kind) || t <= begin)
             continue; /* not in the file, or older than its LAST archive reaches */
-        const struct rrd_sample *row = row_at(rows, count, t);
-        if (row && rrd_value_equal(row->value, items[i].obs.value))
+        const double *row = row_at(rows, t);
+        if (row && rrd_value_equal(*row, items[i].obs.value))
             continue;
         if (bad++ == 0) {
             first_bad = &items[i];
@@ -375,7 +437,7 @@ static int compare_rows(const char *id, const struct rrd_sample *rows, size_t co
         snprintf(err, errlen, "%s.rrd has no row for %s", id, period);
     else
         snprintf(err, errlen, "%s.rrd holds %g for %s, the journal %g (%zu periods differ)", id,
-                 first_row->value, period, first_bad->obs.value, bad);
+                 *first_row, period, first_bad->obs.value, bad);
     return -1;
 }
 
@@ -396,54 +458,30 @@ int rrdview_check(struct rrdview *v, const char *id, enum pejl_period_kind kind,
         if (in_view(&items[i], kind) && t > begin && t < first)
             first = t;
     }
-    struct rrd_sample *rows = NULL;
-    size_t count = 0;
-    if (rrdview_fetch(v, id, first - RRD_STEP, end, &rows, &count, err, errlen) < 0)
+    struct last_rows rows;
+    if (fetch_last_rows(v, id, first - RRD_STEP, end, true, &rows, err, errlen) < 0)
         return -1;
-    int rc = compare_rows(id, rows, count, items, n, kind, begin, err, errlen);
-    free(rows);
+    int rc = compare_rows(id, &rows, items, n, kind, begin, err, errlen);
+    free_last_rows(&rows);
     return rc;
-}
-
-static void free_fetch(char **names, unsigned long ds_count, rrd_value_t *data)
-{
-    for (unsigned long i = 0; names && i < ds_count; i++)
-        free(names[i]);
-    free(names);
-    free(data);
 }
 
 int rrdview_fetch(struct rrdview *v, const char *id, int64_t start, int64_t end,
                   struct rrd_sample **samples, size_t *count, char *err, size_t errlen)
 {
-    char *path = rrdview_path(v, id);
-    time_t s = (time_t)start, e = (time_t)end;
-    unsigned long step = RRD_STEP, ds_count = 0;
-    char **names = NULL;
-    rrd_value_t *data = NULL;
+    struct last_rows r;
     *samples = NULL;
     *count = 0;
-    if (!path)
+    if (fetch_last_rows(v, id, start, end, false, &r, err, errlen) < 0)
         return -1;
-    if (!v->daemon && access(path, R_OK) < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        free(path);
-        return -1;
-    }
-    int rc = v->daemon ? rrdc_fetch(path, "LAST", &s, &e, &step, &ds_count, &names, &data)
-                       : rrd_fetch_r(path, "LAST", &s, &e, &step, &ds_count, &names, &data);
-    if (rc != 0 || ds_count != 1) {
-        rc = librrd_error(err, errlen, "cannot fetch from", path);
-    } else {
-        size_t rows = (size_t)((e - s) / (time_t)step);
-        *samples = calloc(rows ? rows : 1, sizeof **samples);
-        for (size_t i = 0; *samples && i < rows; i++)
-            (*samples)[i] = (struct rrd_sample){(int64_t)s + (int64_t)((i + 1) * step), data[i]};
-        *count = *samples ? rows : 0;
-    }
-    free_fetch(names, ds_count, data);
-    free(path);
-    return rc;
+    *samples = calloc(r.count ? r.count : 1, sizeof **samples);
+    for (size_t i = 0; *samples && i < r.count; i++)
+        (*samples)[i] = (struct rrd_sample){r.first_t + (int64_t)(i * r.step), r.data[i]};
+    *count = *samples ? r.count : 0;
+    free_last_rows(&r);
+    if (!*samples)
+        snprintf(err, errlen, "%s: out of memory", id);
+    return *samples ? 0 : -1;
 }
 
 int rrdview_flush(struct rrdview *v, const char *id)
