@@ -43,7 +43,9 @@ static void plan_line(const struct series *s, void *arg)
     const struct stored_observation *first = NULL, *last = NULL;
     size_t points = 0;
     for (size_t i = 0; i < s->n; i++) {
-        if (s->items[i].obs.period.kind != p->indicator->frequency || isnan(s->items[i].obs.value))
+        if (s->items[i].obs.period.kind != p->indicator->frequency ||
+            isnan(s->items[i].obs.value) ||
+            period_start(&s->items[i].obs.period) < RRD_FIRST_TIME) /* not in the file */
             continue;
         first = first ? first : &s->items[i];
         last = &s->items[i];
@@ -240,6 +242,8 @@ static void plan_range(struct plan *p, int64_t now)
         if (p->indicator->targets[i].year && target_end(&p->indicator->targets[i]) > end)
             end = target_end(&p->indicator->targets[i]);
     p->spec.start = p->first - margin;
+    if (p->spec.start < RRD_FIRST_TIME) /* librrd reads an earlier --start as a date */
+        p->spec.start = RRD_FIRST_TIME;
     p->spec.end = (end > now ? end : now) + margin;
 }
 

@@ -5,7 +5,15 @@
  * written at its period's end (00:00 UTC after the period's last day), so the
  * LAST archive's row for that day holds exactly the published value. The
  * heartbeat is a little longer than the longest period of the indicator's
- * frequency: a missing period shows as unknown rather than being bridged.
+ * frequency, and a period after a missing one starts with an unknown point:
+ * a missing period shows as unknown rather than being bridged.
+ *
+ * The view begins in 1980 (RRD_FIRST_TIME). librrd takes no time before
+ * 1970 (a negative update time counts back from now, a negative start means
+ * now) and rrdcached no file that begins before 1980. Periods that begin
+ * earlier are kept in the journal only, said once per indicator in the log;
+ * a series wholly before 1980 has no file. The LAST archive holds 40 years
+ * of days, so of a longer series the file holds the last 40 years.
  *
  * An RRD cannot rewrite its past. New periods after the last one are
  * appended with one update; anything else (a revision, an older period
@@ -29,6 +37,7 @@
 #define RRD_LAST_ROWS 14612 /* 40 years of days */
 #define RRD_AVERAGE_STEPS 30
 #define RRD_AVERAGE_ROWS 488 /* 40 years of 30-day averages */
+#define RRD_FIRST_TIME 315532800 /* 1980-01-01 00:00 UTC: periods begin here or later */
 
 struct rrdview;
 
@@ -60,7 +69,10 @@ int rrdview_write(struct rrdview *view, const char *id, enum pejl_period_kind ki
                   size_t errlen);
 int rrdview_rebuild(struct rrdview *view, const char *id, enum pejl_period_kind kind,
                     const struct stored_observation *items, size_t n, char *err, size_t errlen);
-/* 0 when the file exists and its last update and value agree with items[n-1]. */
+/* 0 when every period of `kind` from 1980 on that the LAST archive reaches
+ * (40 years back from the last) agrees with its row; one fetch per file.
+ * -1 with the first difference in `err` otherwise, or when the file is
+ * missing or damaged: the caller rebuilds. */
 int rrdview_check(struct rrdview *view, const char *id, enum pejl_period_kind kind,
                   const struct stored_observation *items, size_t n, char *err, size_t errlen);
 

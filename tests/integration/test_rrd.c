@@ -238,6 +238,142 @@ static void test_other_frequencies_are_left_out(void **state)
     rrdview_free(v);
 }
 
+/* A kill -9 between the journal's commit of a revision and the rename of the
+ * rebuilt file leaves the file right in its last period and wrong in an older
+ * one: the start-up check must see that. */
+static void test_check_compares_every_period(void **state)
+{
+    (void)state;
+    char err[512];
+    struct rrdview *v = view();
+    struct stored_observation *items = monthly(120);
+    assert_int_equal(rrdview_rebuild(v, "older", PEJL_PERIOD_MONTH, items, 120, err, sizeof err),
+                     0);
+    if (rrdview_check(v, "older", PEJL_PERIOD_MONTH, items, 120, err, sizeof err) != 0)
+        fail_msg("a fresh file (values 1/3 apart, some unknown) does not pass: %s", err);
+
+    items[30].obs.value = 555.5; /* 2007-07 revised in the journal only */
+    assert_int_equal(rrdview_check(v, "older", PEJL_PERIOD_MONTH, items, 120, err, sizeof err), -1);
+    assert_non_null(strstr(err, "2007-07"));
+    assert_non_null(strstr(err, "555.5"));
+    assert_int_equal(rrdview_rebuild(v, "older", PEJL_PERIOD_MONTH, items, 120, err, sizeof err),
+                     0);
+    assert_int_equal(rrdview_check(v, "older", PEJL_PERIOD_MONTH, items, 120, err, sizeof err), 0);
+    assert_matches(v, "older", items, 120);
+
+    items[3].obs.value = 7.0; /* an unknown value became known */
+    assert_int_equal(rrdview_check(v, "older", PEJL_PERIOD_MONTH, items, 120, err, sizeof err), -1);
+    items[3].obs.value = NAN;
+    items[0].obs.value = NAN; /* a known one became unknown, in the very first period */
+    assert_int_equal(rrdview_check(v, "older", PEJL_PERIOD_MONTH, items, 120, err, sizeof err), -1);
+    free(items);
+    rrdview_free(v);
+}
+
+/* A missing period between two others is unknown in the file, and the
+ * periods after it still hold their values: the check passes. */
+static void test_check_passes_a_series_with_a_gap(void **state)
+{
+    (void)state;
+    char err[512];
+    struct rrdview *v = view();
+    struct stored_observation *all = monthly(36), gap[33];
+    memcpy(gap, all, 10 * sizeof *all); /* months 10, 20 and 21 missing */
+    memcpy(gap + 10, all + 11, 9 * sizeof *all);
+    memcpy(gap + 19, all + 22, 14 * sizeof *all);
+    assert_int_equal(rrdview_rebuild(v, "gappy", PEJL_PERIOD_MONTH, gap, 33, err, sizeof err), 0);
+    if (rrdview_check(v, "gappy", PEJL_PERIOD_MONTH, gap, 33, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_matches(v, "gappy", gap, 33);
+    free(all);
+    rrdview_free(v);
+}
+
+/* World Bank population begins in 1960; librrd takes no time before 1970
+ * (and rrdcached no file that begins before 1980). */
+static struct stored_observation *annual(int from, int to)
+{
+    size_t n = (size_t)(to - from + 1);
+    struct stored_observation *items = calloc(n, sizeof *items);
+    for (size_t i = 0; i < n; i++) {
+        items[i].obs.period =
+            (struct pejl_period){.year = (int16_t)(from + (int)i), .kind = PEJL_PERIOD_YEAR};
+        items[i].obs.value = 4579603.0 + (double)i * 12345.5;
+    }
+    return items;
+}
+
+static void test_periods_before_1980_stay_in_the_journal(void **state)
+{
+    (void)state;
+    char err[512];
+    struct rrdview *v = view();
+    struct stored_observation *items = annual(1960, 2025); /* 2025 arrives later */
+    if (rrdview_write(v, "population", PEJL_PERIOD_YEAR, items, 65, 0, err, sizeof err) != 0)
+        fail_msg("1960-2024: %s", err);
+    if (rrdview_check(v, "population", PEJL_PERIOD_YEAR, items, 65, err, sizeof err) != 0)
+        fail_msg("1960-2024: %s", err);
+    /* The LAST archive holds 40 years of days: 1980-1983 have rolled out. */
+    assert_matches(v, "population", items + 24, 41); /* 1984-2024 */
+
+    /* The file began in 1980: nothing at the end of 1979 or before. */
+    struct rrd_sample *rows;
+    size_t count;
+    int64_t end_1979 = period_end(&items[19].obs.period);
+    assert_int_equal(end_1979, RRD_FIRST_TIME);
+    assert_int_equal(rrdview_fetch(v, "population", end_1979 - 5 * 86400, end_1979, &rows, &count,
+                                   err, sizeof err),
+                     0);
+    for (size_t i = 0; i < count; i++)
+        assert_true(isnan(rows[i].value));
+    free(rows);
+
+    /* 2025 appended; 1965 revised (journal only); both leave a matching file. */
+    assert_int_equal(
+        rrdview_write(v, "population", PEJL_PERIOD_YEAR, items, 66, 65, err, sizeof err), 0);
+    items[5].obs.value = 1.0;
+    assert_int_equal(
+        rrdview_write(v, "population", PEJL_PERIOD_YEAR, items, 66, 5, err, sizeof err), 0);
+    assert_int_equal(rrdview_check(v, "population", PEJL_PERIOD_YEAR, items, 66, err, sizeof err),
+                     0);
+    assert_matches(v, "population", items + 25, 41); /* 1985-2025 */
+    free(items);
+
+    /* A series wholly before 1980 has no file, and nothing to disagree with. */
+    items = annual(1960, 1979);
+    assert_int_equal(rrdview_rebuild(v, "sixties", PEJL_PERIOD_YEAR, items, 20, err, sizeof err),
+                     0);
+    assert_int_equal(inode_of("sixties"), 0);
+    assert_int_equal(rrdview_check(v, "sixties", PEJL_PERIOD_YEAR, items, 20, err, sizeof err), 0);
+    free(items);
+    rrdview_free(v);
+}
+
+/* A series longer than the LAST archive (40 years of days): the check
+ * compares what the archive can hold, and the file passes. */
+static void test_check_of_a_series_longer_than_the_archive(void **state)
+{
+    (void)state;
+    char err[512];
+    struct rrdview *v = view();
+    size_t n = 46 * 12; /* 1980-01 to 2025-12 */
+    struct stored_observation *items = calloc(n, sizeof *items);
+    for (size_t i = 0; i < n; i++) {
+        items[i].obs.period = (struct pejl_period){.year = (int16_t)(1980 + i / 12),
+                                                   .kind = PEJL_PERIOD_MONTH,
+                                                   .index = (uint8_t)(i % 12 + 1)};
+        items[i].obs.value = (double)i / 3.0;
+    }
+    if (rrdview_rebuild(v, "long", PEJL_PERIOD_MONTH, items, n, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    if (rrdview_check(v, "long", PEJL_PERIOD_MONTH, items, n, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    items[n - 100].obs.value = -1.0; /* inside the archive's reach */
+    assert_int_equal(rrdview_check(v, "long", PEJL_PERIOD_MONTH, items, n, err, sizeof err), -1);
+    free(items);
+    rrdview_free(v);
+}
+
 static int start_rrdcached(void)
 {
     char sock[300], pidfile[300], journal[300];
@@ -288,6 +424,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_late_period_rebuilds),
         cmocka_unit_test(test_damaged_files_are_detected_and_rebuilt),
         cmocka_unit_test(test_other_frequencies_are_left_out),
+        cmocka_unit_test(test_check_compares_every_period),
+        cmocka_unit_test(test_check_passes_a_series_with_a_gap),
+        cmocka_unit_test(test_periods_before_1980_stay_in_the_journal),
+        cmocka_unit_test(test_check_of_a_series_longer_than_the_archive),
     };
     int failed = cmocka_run_group_tests_name(cached ? "rrd via rrdcached" : "rrd", tests, NULL, NULL);
     if (rrdcached_pid > 0) {
