@@ -124,8 +124,10 @@ def half_commit(d, state, ind, period, value):
     rows[period] = value
     write_csv(os.path.join(d, ind + ".csv"), rows)
     record = "%s %s %s - %d" % (ind, period, value, int(time.time()))
+    commit = "@commit 1"  # the journal's commit record: the record counts
     with open(os.path.join(state, "journal"), "a") as f:
         f.write("%s %08x\n" % (record, zlib.crc32(record.encode()) & 0xffffffff))
+        f.write("%s %08x\n" % (commit, zlib.crc32(commit.encode()) & 0xffffffff))
 
 
 def journal(path):
