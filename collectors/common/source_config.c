@@ -105,6 +105,16 @@ long long source_int(const struct source_reader *r, const char *name, long long 
     return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ? config_setting_get_int64(s) : fallback;
 }
 
+long long source_int_in(struct source_reader *r, const char *name, long long min, long long max,
+                        long long fallback)
+{
+    long long value = source_int(r, name, fallback);
+    if (value >= min && value <= max)
+        return value;
+    source_error(r, name, "%s = %lld is out of range; write %lld to %lld", name, value, min, max);
+    return fallback;
+}
+
 int64_t source_duration_ms(struct source_reader *r, const char *name, int64_t fallback)
 {
     const char *text = source_string(r, name);

@@ -15,6 +15,9 @@
  * A url with {country} and {year} in it is a template instead: each request
  * is that url with the member key and the year filled in, and no query is
  * added (recorded responses in files, or a mirror).
+ *
+ * max_elements (default DECODE_BUDGET_ELEMENTS) bounds the JSON elements of
+ * a response, counted before jansson builds its tree of them.
  */
 #include <jansson.h>
 #include <math.h>
@@ -23,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/decode_budget.h"
 #include "../common/source_config.h"
 #include "../common/url_encode.h"
 
@@ -39,12 +43,14 @@ struct ctgov_source {
     struct pejl_request *requests;
     char **urls;
     size_t n;
+    struct decode_budget budget;
 };
 
 static const struct source_key keys[] = {
     {"countries", KEY_GROUP, true}, {"from", KEY_INT, true},
     {"to", KEY_INT, false},         {"terms", KEY_STRING_ARRAY, false},
-    {"url", KEY_STRING, false},     {NULL, 0, false},
+    {"url", KEY_STRING, false},     {"max_elements", KEY_INT, false},
+    {NULL, 0, false},
 };
 
 static int this_year(void)
@@ -162,6 +168,10 @@ static void *ctgov_configure(const struct pejl_host *host, const config_setting_
     if (from < 1990 || to < from || to > 9999)
         source_error(&r, "from", "from = %d; to = %d is not a range of start years from 1990 on",
                      from, to);
+    struct decode_budget budget = {
+        .max_elements = (size_t)source_int_in(&r, "max_elements", 1000, DECODE_BUDGET_ELEMENTS_MAX,
+                                              DECODE_BUDGET_ELEMENTS),
+        .max_depth = DECODE_BUDGET_DEPTH};
     if (check_countries(&r, countries) > 0)
         return NULL;
     char **terms = source_strings(&r, "terms", NULL);
@@ -172,8 +182,10 @@ static void *ctgov_configure(const struct pejl_host *host, const config_setting_
         ctgov_release(src);
         src = NULL;
     }
-    if (src)
+    if (src) {
         src->host = host;
+        src->budget = budget;
+    }
     source_free_strings(terms);
     return src;
 }
@@ -192,6 +204,12 @@ static int ctgov_decode(void *state, const struct pejl_request *request,
     struct ctgov_source *src = state;
     const struct ctgov_cell *cell = &src->cells[request->tag];
     json_error_t jerr;
+    char why[512];
+    if (decode_budget_check(response->body, response->len, &src->budget,
+                            "max_elements in the source", why, sizeof why) < 0) {
+        snprintf(err, errlen, "%s %d: %s", cell->member, cell->year, why);
+        return -1;
+    }
     json_t *root = json_loadb(response->body, response->len, 0, &jerr);
     json_t *count = root ? json_object_get(root, "totalCount") : NULL;
     int rc = -1;
