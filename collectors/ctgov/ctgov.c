@@ -82,23 +82,40 @@ static char *fill_template(const char *url, const char *member, int year)
     return out;
 }
 
+/* The filter.advanced query, as long as the terms make it (a cut filter
+ * would be a different query); NULL when out of memory. */
+static char *build_filter(const char *country, int year, char **terms)
+{
+    char *filter = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&filter, &len);
+    if (!f)
+        return NULL;
+    fprintf(f,
+            "AREA[LocationCountry]\"%s\" AND AREA[StartDate]RANGE[%d-01-01,%d-12-31] AND "
+            "AREA[StudyType]INTERVENTIONAL",
+            country, year, year);
+    for (size_t i = 0; terms && terms[i]; i++)
+        fprintf(f, " AND %s", terms[i]);
+    if (fclose(f) != 0) {
+        free(filter);
+        return NULL;
+    }
+    return filter;
+}
+
 static char *build_url(const char *base, const char *member, const char *country, int year,
                        char **terms)
 {
     if (strstr(base, "{country}") && strstr(base, "{year}"))
         return fill_template(base, member, year);
-    char filter[2048];
-    int n = snprintf(filter, sizeof filter,
-                     "AREA[LocationCountry]\"%s\" AND AREA[StartDate]RANGE[%d-01-01,%d-12-31] AND "
-                     "AREA[StudyType]INTERVENTIONAL",
-                     country, year, year);
-    for (size_t i = 0; terms && terms[i] && n > 0 && (size_t)n < sizeof filter; i++)
-        n += snprintf(filter + n, sizeof filter - (size_t)n, " AND %s", terms[i]);
-    char *encoded = url_encode(filter), *url = NULL;
+    char *filter = build_filter(country, year, terms);
+    char *encoded = filter ? url_encode(filter) : NULL, *url = NULL;
     if (encoded && asprintf(&url, "%s?format=json&countTotal=true&pageSize=0&filter.advanced=%s",
                             base, encoded) < 0)
         url = NULL;
     free(encoded);
+    free(filter);
     return url;
 }
 

@@ -277,6 +277,28 @@ static void test_ctgov_config_problems(void **state)
     diag_free(&diag);
 }
 
+/* Terms that make the filter longer than 2 KB are all sent: a filter cut
+ * short would be a different, wrong query. */
+static void test_ctgov_long_filter_is_whole(void **state)
+{
+    (void)state;
+    char block[3500] = "countries = { DK = \"Denmark\"; }; from = 2022; to = 2022; terms = [ ";
+    for (int i = 0; i < 90; i++)
+        snprintf(block + strlen(block), sizeof block - strlen(block), "%s\"AREA[Condition]term%02d\"",
+                 i ? ", " : "", i);
+    strcat(block, " ];");
+    struct pejl_diag diag = {0};
+    struct source s = configure("ctgov", block, &diag);
+    assert_non_null(s.state);
+    const struct pejl_request *r;
+    assert_int_equal(s.module->api->plan(s.state, &r), 1);
+    assert_true(strlen(r[0].url) > 3000);
+    assert_non_null(strstr(r[0].url, "AREA%5BCondition%5Dterm00%20AND%20"));
+    const char *end = "%20AND%20AREA%5BCondition%5Dterm89";
+    assert_string_equal(r[0].url + strlen(r[0].url) - strlen(end), end);
+    release(&s);
+}
+
 /* ---- worldbank ---- */
 
 static void test_worldbank_decodes_panel(void **state)
@@ -580,6 +602,7 @@ int main(void)
         cmocka_unit_test(test_ctgov_listing_pages),
         cmocka_unit_test(test_csv_refuses_dst_csv),
         cmocka_unit_test(test_ctgov_config_problems),
+        cmocka_unit_test(test_ctgov_long_filter_is_whole),
         cmocka_unit_test(test_worldbank_decodes_panel),
         cmocka_unit_test(test_worldbank_error_body),
         cmocka_unit_test(test_worldbank_follows_pages),
