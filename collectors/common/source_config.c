@@ -53,6 +53,13 @@ void source_error(struct source_reader *r, const char *name, const char *fmt, ..
     r->problems++;
 }
 
+void source_one_line(char *message)
+{
+    for (unsigned char *c = (unsigned char *)message; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            *c = ' ';
+}
+
 static const struct source_key *find_key(const struct source_key *keys, const char *name)
 {
     for (; keys->name; keys++)

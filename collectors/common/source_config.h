@@ -45,4 +45,8 @@ void source_free_strings(char **strings);
 void source_error(struct source_reader *r, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Makes a message that quotes an API's own text one line: control bytes
+ * (a newline would forge a line of pejld's log) become spaces. */
+void source_one_line(char *message);
+
 #endif

@@ -250,6 +250,7 @@ static int ctgov_decode(void *state, const struct pejl_request *request,
         rc = sink->emit(sink, &obs);
     }
     json_decref(root);
+    source_one_line(err); /* it may quote the body, or jansson quoting it */
     return rc;
 }
 

@@ -160,6 +160,7 @@ static int api_error(const struct statbank_source *src, const struct pejl_respon
         snprintf(err, errlen, "%s: %s%s%s (HTTP %ld%s%s)", src->what, type ? type : "error",
                  message ? ": " : "", message ? message : "", response->status,
                  id ? ", StatbankAPI-Request-Id " : "", id ? id : "");
+        source_one_line(err);
         rc = -1;
     }
     json_decref(root);

@@ -233,6 +233,7 @@ static int worldbank_decode(void *state, const struct pejl_request *request,
         rc = -1;
     }
     json_decref(root);
+    source_one_line(err); /* it may quote the API's message, or jansson quoting the body */
     return rc;
 }
 

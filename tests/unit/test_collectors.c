@@ -565,6 +565,42 @@ static void test_eurostat_max_cells(void **state)
     diag_free(&diag);
 }
 
+/* An error a collector passes on is one line, whatever the API's own error
+ * body holds: a newline in it would forge a line of pejld's log. */
+static void test_api_errors_are_one_line(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *collector, *block, *body;
+        long status;
+        const char *shows; /* what the message must still show */
+    } cases[] = {
+        {"worldbank", "indicator = \"SP.POP.TOTL\"; countries = [ \"DK\" ];",
+         "[{\"message\":[{\"id\":\"1\",\"key\":\"a\\nb\",\"value\":\"c\\r\\nerror: forged\"}]}]", 200, "forged"},
+        {"statbank", "table = \"STRAF42\";",
+         "{\"errorTypeCode\":\"X\\n\",\"message\":\"a\\nerror: forged\"}", 400, "forged"},
+        {"ctgov", "countries = { DK = \"Denmark\"; }; from = 2020; to = 2020;",
+         "bad request\nerror: forged", 400, "forged"},
+        {"ctgov", "countries = { DK = \"Denmark\"; }; from = 2020; to = 2020;",
+         "{\" n \\\nerror: forged\"p", 200, "not JSON"}, /* jansson quotes the line break */
+        {"worldbank", "indicator = \"SP.POP.TOTL\"; countries = [ \"DK\" ];",
+         "{\" n \\\nerror: forged\"p", 200, "not JSON"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct pejl_diag diag = {0};
+        struct source s = configure(cases[i].collector, cases[i].block, &diag);
+        assert_non_null(s.state);
+        struct decoded d = {0};
+        char err[768];
+        assert_int_equal(decode_body(&s, 0, cases[i].body, strlen(cases[i].body), cases[i].status,
+                                     &d, err, sizeof err), -1);
+        if (strpbrk(err, "\r\n"))
+            fail_msg("%s: a line break in \"%s\"", cases[i].collector, err);
+        assert_non_null(strstr(err, cases[i].shows));
+        release(&s);
+    }
+}
+
 /* ---- exec ---- */
 
 static void test_exec_config(void **state)
@@ -616,6 +652,7 @@ int main(void)
         cmocka_unit_test(test_ctgov_refuses_a_body_over_budget),
         cmocka_unit_test(test_statbank_refuses_a_dimension_over_budget),
         cmocka_unit_test(test_eurostat_max_cells),
+        cmocka_unit_test(test_api_errors_are_one_line),
     };
     int failed = cmocka_run_group_tests_name("collectors", tests, NULL, NULL);
     plugins_free(plugins);
