@@ -149,8 +149,8 @@ static const char *intern_member(struct collection *c, const char *member)
         return NULL;
     c->members = grown;
     char *copy = strdup(member);
-    if (!copy || json_object_set_new(c->member_index, member,
-                                     json_integer((json_int_t)c->n_members)) < 0) {
+    if (!copy ||
+        json_object_set_new(c->member_index, member, json_integer((json_int_t)c->n_members)) < 0) {
         free(copy);
         return NULL;
     }

@@ -47,9 +47,12 @@ struct ctgov_source {
 };
 
 static const struct source_key keys[] = {
-    {"countries", KEY_GROUP, true}, {"from", KEY_INT, true},
-    {"to", KEY_INT, false},         {"terms", KEY_STRING_ARRAY, false},
-    {"url", KEY_STRING, false},     {"max_elements", KEY_INT, false},
+    {"countries", KEY_GROUP, true},
+    {"from", KEY_INT, true},
+    {"to", KEY_INT, false},
+    {"terms", KEY_STRING_ARRAY, false},
+    {"url", KEY_STRING, false},
+    {"max_elements", KEY_INT, false},
     {NULL, 0, false},
 };
 
@@ -185,10 +188,10 @@ static void *ctgov_configure(const struct pejl_host *host, const config_setting_
     if (from < 1990 || to < from || to > 9999)
         source_error(&r, "from", "from = %d; to = %d is not a range of start years from 1990 on",
                      from, to);
-    struct decode_budget budget = {
-        .max_elements = (size_t)source_int_in(&r, "max_elements", 1000, DECODE_BUDGET_ELEMENTS_MAX,
-                                              DECODE_BUDGET_ELEMENTS),
-        .max_depth = DECODE_BUDGET_DEPTH};
+    struct decode_budget budget = {.max_elements = (size_t)source_int_in(&r, "max_elements", 1000,
+                                                                         DECODE_BUDGET_ELEMENTS_MAX,
+                                                                         DECODE_BUDGET_ELEMENTS),
+                                   .max_depth = DECODE_BUDGET_DEPTH};
     if (check_countries(&r, countries) > 0)
         return NULL;
     char **terms = source_strings(&r, "terms", NULL);

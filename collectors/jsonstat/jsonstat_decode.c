@@ -491,8 +491,10 @@ static int too_many_cells(struct jsonstat_decoder *d)
     size_t max = d->limits->max_cells;
     if (max >= JSONSTAT_MAX_CELLS)
         return jsonstat_fail(d, "the sizes make more than %zu cells", max);
-    return jsonstat_fail(d, "the sizes make more than %zu cells; select fewer, or raise max_cells "
-                            "in the source", max);
+    return jsonstat_fail(d,
+                         "the sizes make more than %zu cells; select fewer, or raise max_cells "
+                         "in the source",
+                         max);
 }
 
 /* The dimension ids and sizes, and the number of cells they make. */

@@ -39,12 +39,12 @@ struct statbank_source {
     struct pejl_request request;
 };
 
-
 static const struct source_key keys[] = {
-    {"table", KEY_STRING, true},  {"variables", KEY_LIST, false}, {"lang", KEY_STRING, false},
-    {"url", KEY_STRING, false},   {"select", KEY_GROUP, false},   {"panel", KEY_STRING, false},
-    {"time", KEY_STRING, false},  {"max_elements", KEY_INT, false}, {"max_cells", KEY_INT, false},
-    {NULL, 0, false},
+    {"table", KEY_STRING, true},   {"variables", KEY_LIST, false},
+    {"lang", KEY_STRING, false},   {"url", KEY_STRING, false},
+    {"select", KEY_GROUP, false},  {"panel", KEY_STRING, false},
+    {"time", KEY_STRING, false},   {"max_elements", KEY_INT, false},
+    {"max_cells", KEY_INT, false}, {NULL, 0, false},
 };
 
 static void statbank_release(void *state)

@@ -39,8 +39,10 @@ struct worldbank_source {
 };
 
 static const struct source_key keys[] = {
-    {"indicator", KEY_STRING, true}, {"countries", KEY_STRING_ARRAY, true},
-    {"url", KEY_STRING, false},      {"max_elements", KEY_INT, false},
+    {"indicator", KEY_STRING, true},
+    {"countries", KEY_STRING_ARRAY, true},
+    {"url", KEY_STRING, false},
+    {"max_elements", KEY_INT, false},
     {NULL, 0, false},
 };
 
@@ -118,10 +120,10 @@ static void *worldbank_configure(const struct pejl_host *host, const config_sett
         return NULL;
     const char *indicator = source_string(&r, "indicator"), *url = source_string(&r, "url");
     char **countries = source_strings(&r, "countries", NULL);
-    struct decode_budget budget = {
-        .max_elements = (size_t)source_int_in(&r, "max_elements", 1000, DECODE_BUDGET_ELEMENTS_MAX,
-                                              DECODE_BUDGET_ELEMENTS),
-        .max_depth = DECODE_BUDGET_DEPTH};
+    struct decode_budget budget = {.max_elements = (size_t)source_int_in(&r, "max_elements", 1000,
+                                                                         DECODE_BUDGET_ELEMENTS_MAX,
+                                                                         DECODE_BUDGET_ELEMENTS),
+                                   .max_depth = DECODE_BUDGET_DEPTH};
     struct worldbank_source *src = NULL;
     if (check_codes(&r, indicator, countries) == 0 && (src = calloc(1, sizeof *src))) {
         char *joined = join_countries(countries);

@@ -68,7 +68,8 @@ static struct run collect_panel(size_t n, const char *extra)
     fprintf(f,
             "collector_dir = \"%s/lib/pejl/collectors\";\n"
             "indicators = ( { id = \"panel\"; title = \"P\"; frequency = \"annual\"; %s\n"
-            "  source = { collector = \"jsonstat\"; url = \"file:panel.json\"; panel = \"geo\"; }; } );\n",
+            "  source = { collector = \"jsonstat\"; url = \"file:panel.json\"; panel = \"geo\"; }; "
+            "} );\n",
             PEJL_BUILD_DIR, extra);
     assert_int_equal(fclose(f), 0);
     struct pejl_diag diag = {0};
@@ -76,8 +77,8 @@ static struct run collect_panel(size_t n, const char *extra)
     diag_print(&diag, stderr);
     assert_non_null(config);
     struct run r = {.loop = loop_new()};
-    struct fetcher fetcher = {.loop = r.loop, .exec_timeout_ms = 5000,
-                              .max_bytes = config->http.max_bytes};
+    struct fetcher fetcher = {
+        .loop = r.loop, .exec_timeout_ms = 5000, .max_bytes = config->http.max_bytes};
     fetcher.http = http_new(r.loop, &config->http);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -115,7 +116,8 @@ static void test_members_over_the_cap(void **state)
     (void)state;
     struct run r = collect_panel(301, "");
     assert_true(r.failed);
-    assert_string_equal(r.error, OVER_300 " (max_members = 300: an RRD file each); if the source "
+    assert_string_equal(r.error,
+                        OVER_300 " (max_members = 300: an RRD file each); if the source "
                                  "really has that many, raise max_members of the indicator");
 }
 

@@ -137,8 +137,8 @@ static char *repeated(const char *head, const char *element, size_t count, const
 }
 
 /* Decodes a generated body, printing how long it took (measured, not asserted). */
-static int decode_timed(struct source *s, const char *what, const char *body, size_t len,
-                        char *err, size_t errlen)
+static int decode_timed(struct source *s, const char *what, const char *body, size_t len, char *err,
+                        size_t errlen)
 {
     struct decoded *d = calloc(1, sizeof *d);
     struct timespec t0, t1;
@@ -284,8 +284,8 @@ static void test_ctgov_long_filter_is_whole(void **state)
     (void)state;
     char block[3500] = "countries = { DK = \"Denmark\"; }; from = 2022; to = 2022; terms = [ ";
     for (int i = 0; i < 90; i++)
-        snprintf(block + strlen(block), sizeof block - strlen(block), "%s\"AREA[Condition]term%02d\"",
-                 i ? ", " : "", i);
+        snprintf(block + strlen(block), sizeof block - strlen(block),
+                 "%s\"AREA[Condition]term%02d\"", i ? ", " : "", i);
     strcat(block, " ];");
     struct pejl_diag diag = {0};
     struct source s = configure("ctgov", block, &diag);
@@ -470,12 +470,14 @@ static void test_worldbank_refuses_a_page_over_budget(void **state)
 {
     (void)state;
     struct pejl_diag diag = {0};
-    struct source s = configure("worldbank", "indicator = \"SP.POP.TOTL\"; countries = [ \"DK\" ];", &diag);
+    struct source s =
+        configure("worldbank", "indicator = \"SP.POP.TOTL\"; countries = [ \"DK\" ];", &diag);
     size_t len;
     char *body = repeated("[{\"page\":1,\"pages\":1,\"per_page\":50,\"total\":0},[", "[]", 400000,
                           "]]", &len);
     char err[512];
-    assert_int_equal(decode_timed(&s, "worldbank, 400000 empty rows", body, len, err, sizeof err), -1);
+    assert_int_equal(decode_timed(&s, "worldbank, 400000 empty rows", body, len, err, sizeof err),
+                     -1);
     assert_non_null(strstr(err, BUDGET_REFUSAL));
     assert_non_null(strstr(err, "raise max_elements in the source"));
     free(body);
@@ -492,14 +494,19 @@ static void test_worldbank_max_elements(void **state)
 {
     (void)state;
     struct pejl_diag diag = {0};
-    struct source s = configure("worldbank", "indicator = \"SP.POP.TOTL\"; countries = [ \"AT\" ]; max_elements = 1000;", &diag);
+    struct source s = configure(
+        "worldbank", "indicator = \"SP.POP.TOTL\"; countries = [ \"AT\" ]; max_elements = 1000;",
+        &diag);
     assert_non_null(s.state);
     struct decoded d = {0};
     char err[512];
-    assert_int_equal(decode_file(&s, 0, "worldbank/SP.POP.TOTL_AT_IN_RU_US_2011-2025.json", 200, &d, err, sizeof err), -1);
+    assert_int_equal(decode_file(&s, 0, "worldbank/SP.POP.TOTL_AT_IN_RU_US_2011-2025.json", 200, &d,
+                                 err, sizeof err),
+                     -1);
     assert_non_null(strstr(err, "more than 1000 JSON elements"));
     release(&s);
-    s = configure("worldbank", "indicator = \"SP.POP.TOTL\"; countries = [ \"AT\" ]; max_elements = 5;", &diag);
+    s = configure("worldbank",
+                  "indicator = \"SP.POP.TOTL\"; countries = [ \"AT\" ]; max_elements = 5;", &diag);
     assert_null(s.state);
     expect_problem(&diag, "max_elements = 5 is out of range; write 1000 to 50000000");
     release(&s);
@@ -510,11 +517,13 @@ static void test_ctgov_refuses_a_body_over_budget(void **state)
 {
     (void)state;
     struct pejl_diag diag = {0};
-    struct source s = configure("ctgov", "countries = { DK = \"Denmark\"; }; from = 2020; to = 2020;", &diag);
+    struct source s =
+        configure("ctgov", "countries = { DK = \"Denmark\"; }; from = 2020; to = 2020;", &diag);
     size_t len;
     char *body = repeated("{\"totalCount\":3,\"studies\":[", "{}", 300000, "]}", &len);
     char err[512];
-    assert_int_equal(decode_timed(&s, "ctgov, 300000 empty studies", body, len, err, sizeof err), -1);
+    assert_int_equal(decode_timed(&s, "ctgov, 300000 empty studies", body, len, err, sizeof err),
+                     -1);
     assert_non_null(strstr(err, "DK 2020: " BUDGET_REFUSAL));
     free(body);
     release(&s);
@@ -533,8 +542,10 @@ static void test_statbank_refuses_a_dimension_over_budget(void **state)
                           "\"dimension\":{\"Tid\":{\"category\":{\"index\":[",
                           "\"1\"", 300000, "]}}}}", &len);
     char err[768];
-    assert_int_equal(decode_timed(&s, "statbank, 300000 categories", body, len, err, sizeof err), -1);
-    assert_non_null(strstr(err, "Statistics Denmark table STRAF42: \"dimension\": " BUDGET_REFUSAL));
+    assert_int_equal(decode_timed(&s, "statbank, 300000 categories", body, len, err, sizeof err),
+                     -1);
+    assert_non_null(
+        strstr(err, "Statistics Denmark table STRAF42: \"dimension\": " BUDGET_REFUSAL));
     free(body);
     release(&s);
 }
@@ -544,16 +555,20 @@ static void test_eurostat_max_cells(void **state)
 {
     (void)state;
     struct pejl_diag diag = {0};
-    struct source s = configure("eurostat", "dataset = \"demo_pjan\"; panel = \"geo\"; max_cells = 10;", &diag);
+    struct source s =
+        configure("eurostat", "dataset = \"demo_pjan\"; panel = \"geo\"; max_cells = 10;", &diag);
     diag_print(&diag, stderr);
     assert_non_null(s.state);
     struct decoded d = {0};
     char err[512];
-    assert_int_equal(decode_file(&s, 0, "jsonstat/recorded/eurostat/demo_pjan_9geo_4years.json", 200, &d, err, sizeof err), -1);
+    assert_int_equal(decode_file(&s, 0, "jsonstat/recorded/eurostat/demo_pjan_9geo_4years.json",
+                                 200, &d, err, sizeof err),
+                     -1);
     assert_string_equal(err, "Eurostat dataset demo_pjan: the sizes make more than 10 cells; "
                              "select fewer, or raise max_cells in the source");
     release(&s);
-    s = configure("eurostat", "dataset = \"demo_pjan\"; max_cells = 0; max_elements = \"x\";", &diag);
+    s = configure("eurostat", "dataset = \"demo_pjan\"; max_cells = 0; max_elements = \"x\";",
+                  &diag);
     assert_null(s.state);
     expect_problem(&diag, "max_elements must be an integer");
     release(&s);
@@ -576,7 +591,8 @@ static void test_api_errors_are_one_line(void **state)
         const char *shows; /* what the message must still show */
     } cases[] = {
         {"worldbank", "indicator = \"SP.POP.TOTL\"; countries = [ \"DK\" ];",
-         "[{\"message\":[{\"id\":\"1\",\"key\":\"a\\nb\",\"value\":\"c\\r\\nerror: forged\"}]}]", 200, "forged"},
+         "[{\"message\":[{\"id\":\"1\",\"key\":\"a\\nb\",\"value\":\"c\\r\\nerror: forged\"}]}]",
+         200, "forged"},
         {"statbank", "table = \"STRAF42\";",
          "{\"errorTypeCode\":\"X\\n\",\"message\":\"a\\nerror: forged\"}", 400, "forged"},
         {"ctgov", "countries = { DK = \"Denmark\"; }; from = 2020; to = 2020;",
@@ -593,7 +609,8 @@ static void test_api_errors_are_one_line(void **state)
         struct decoded d = {0};
         char err[768];
         assert_int_equal(decode_body(&s, 0, cases[i].body, strlen(cases[i].body), cases[i].status,
-                                     &d, err, sizeof err), -1);
+                                     &d, err, sizeof err),
+                         -1);
         if (strpbrk(err, "\r\n"))
             fail_msg("%s: a line break in \"%s\"", cases[i].collector, err);
         assert_non_null(strstr(err, cases[i].shows));

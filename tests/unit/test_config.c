@@ -207,11 +207,13 @@ static void test_modules_that_are_not_collectors(void **state)
 static void test_max_members_problems(void **state)
 {
     (void)state;
-    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
-                              " " CSV_SOURCE "\n max_members = 0; } );\n",
+    expect_problem(COLLECTORS
+                   "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                   " " CSV_SOURCE "\n max_members = 0; } );\n",
                    4, "max_members must be an integer from 1 to 100000");
-    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
-                              " " CSV_SOURCE "\n max_members = \"300\"; } );\n",
+    expect_problem(COLLECTORS
+                   "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                   " " CSV_SOURCE "\n max_members = \"300\"; } );\n",
                    4, "max_members must be an integer from 1 to 100000");
 }
 

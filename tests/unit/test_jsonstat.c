@@ -1063,8 +1063,10 @@ static char *dataset_of_categories(size_t n, bool labelled, size_t *len)
     size_t size = 0;
     FILE *f = open_memstream(&text, &size);
     assert_non_null(f);
-    fprintf(f, "{\"class\":\"dataset\",\"id\":[\"time\"],\"size\":[%zu],\"value\":{},"
-               "\"dimension\":{\"time\":{\"category\":{\"index\":[", n);
+    fprintf(f,
+            "{\"class\":\"dataset\",\"id\":[\"time\"],\"size\":[%zu],\"value\":{},"
+            "\"dimension\":{\"time\":{\"category\":{\"index\":[",
+            n);
     for (size_t i = 0; i < n; i++)
         fprintf(f, "%s\"%zu\"", i ? "," : "", i);
     fprintf(f, "]");
