@@ -59,9 +59,8 @@ static void write_panel(const char *path, size_t n)
  * `extra`, over a panel of `n` members. */
 static struct run collect_panel(size_t n, const char *extra)
 {
-    char *dir = unit_temp_dir("collect"), *data, *conf;
-    if (asprintf(&data, "%s/panel.json", dir) < 0 || asprintf(&conf, "%s/pejld.conf", dir) < 0)
-        fail_msg("asprintf");
+    char *dir = unit_temp_dir("collect");
+    char *data = unit_path(dir, "panel.json"), *conf = unit_path(dir, "pejld.conf");
     write_panel(data, n);
     FILE *f = fopen(conf, "w");
     assert_non_null(f);
