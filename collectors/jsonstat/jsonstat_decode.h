@@ -67,8 +67,9 @@ struct jsonstat_dataset {
 };
 
 /* Cells a collector's dataset may have unless its max_cells says otherwise:
- * 80 MB of values, a second of the loop. */
-#define JSONSTAT_DEFAULT_CELLS 10000000u
+ * 16 MB of values and a fifth of a second of the loop (10 million took 0.8 s
+ * of CPU), hundreds of times what a filtered query returns. */
+#define JSONSTAT_DEFAULT_CELLS 2000000u
 
 /* What one decode may cost, refused before it is spent. */
 struct jsonstat_limits {
