@@ -3,6 +3,7 @@
  */
 #include "collect.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,16 +130,31 @@ static int add_request(struct collection *c, const struct pejl_request *r)
 
 /* ---- the sink a collector decodes into ---- */
 
+/* The collection's copy of `member`, found by jansson's seeded hash (keys
+ * come from the network: no search per member, no collisions to order), or
+ * NULL when out of memory or beyond the indicator's max_members. */
 static const char *intern_member(struct collection *c, const char *member)
 {
-    for (size_t i = 0; i < c->n_members; i++)
-        if (strcmp(c->members[i], member) == 0)
-            return c->members[i];
+    json_t *known = json_object_get(c->member_index, member);
+    if (known)
+        return c->members[json_integer_value(known)];
+    if (c->n_members == c->indicator->max_members) {
+        c->members_over = true;
+        return NULL;
+    }
+    if (!c->member_index && !(c->member_index = json_object()))
+        return NULL;
     char **grown = realloc(c->members, (c->n_members + 1) * sizeof *grown);
     if (!grown)
         return NULL;
     c->members = grown;
-    return (c->members[c->n_members] = strdup(member)) ? c->members[c->n_members++] : NULL;
+    char *copy = strdup(member);
+    if (!copy ||
+        json_object_set_new(c->member_index, member, json_integer((json_int_t)c->n_members)) < 0) {
+        free(copy);
+        return NULL;
+    }
+    return c->members[c->n_members++] = copy;
 }
 
 static int emit(const struct pejl_sink *sink, const struct pejl_observation *obs)
@@ -205,7 +221,16 @@ static void on_fetched(void *arg, const struct fetch_result *result)
                                      .core = result->http};
     struct pejl_sink sink = {.emit = emit, .follow = follow, .core = c};
     size_t before = c->n;
-    if (api->decode(c->indicator->source, request, &response, &sink, err, sizeof err) < 0) {
+    int decoded = api->decode(c->indicator->source, request, &response, &sink, err, sizeof err);
+    if (c->members_over) {
+        snprintf(err, sizeof err,
+                 "more than %zu panel members in one collection (max_members = %zu: an RRD file "
+                 "each); if the source really has that many, raise max_members of the indicator",
+                 c->indicator->max_members, c->indicator->max_members);
+        fail(c, err);
+        return;
+    }
+    if (decoded < 0) {
         fail(c, err[0] ? err : "the collector could not decode the response");
         return;
     }
@@ -271,6 +296,7 @@ void collect_free(struct collection *c)
     for (size_t i = 0; i < c->n_members; i++)
         free(c->members[i]);
     free(c->members);
+    json_decref(c->member_index);
     config_unref(c->config);
     free(c->obs);
     free(c);

@@ -19,6 +19,10 @@
 
 #define COLLECT_MAX_OBSERVATIONS (10u * 1000 * 1000)
 #define COLLECT_MAX_REQUESTS 1000
+/* Panel members an indicator may have unless max_members says otherwise:
+ * each is an RRD file, a graph line and a series to evaluate. */
+#define COLLECT_DEFAULT_MEMBERS 300
+#define COLLECT_MAX_MEMBERS 100000
 
 struct collection_request;
 
@@ -36,6 +40,8 @@ struct collection {
     size_t n_requests, cap_requests, next_request;
     char **members; /* interned member keys the observations point at */
     size_t n_members;
+    struct json_t *member_index; /* member key -> its index in members */
+    bool members_over;           /* a member beyond the indicator's max_members */
     struct fetch *fetch;
     void (*done)(struct collection *c, void *arg);
     void *arg;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "collect.h"
 #include "config_loader.h"
 #include "log.h"
 #include "period.h"
@@ -36,7 +37,7 @@ static const char *const host_keys[] = {"host", "concurrency", "spacing", NULL};
 static const char *const indicator_keys[] = {"id",       "title",       "unit",   "frequency",
                                              "interval", "pejlemaerke", "source", "derive",
                                              "target",   "targets",     "stale_after",
-                                             "alerts",   NULL};
+                                             "alerts",   "max_members", NULL};
 static const char *const derive_keys[] = {"scale", "annual", "rolling", "per_million",
                                           "combine", "rank", NULL};
 
@@ -586,6 +587,9 @@ static void load_indicator(struct loader *l, const config_setting_t *group, stru
     duration_ms(l, group, "stale_after", 86400000, &stale_ms);
     ind->stale_after_s = stale_ms / 1000;
     load_alert_rules(l, group, ind);
+    long long max_members = COLLECT_DEFAULT_MEMBERS;
+    integer(l, group, "max_members", 1, COLLECT_MAX_MEMBERS, &max_members);
+    ind->max_members = (size_t)max_members;
 }
 
 static void check_duplicates(struct loader *l)

@@ -37,6 +37,7 @@ struct indicator {
     size_t n_targets;
     struct alert_rule *rules; /* alerts = ( … ), or the defaults */
     size_t n_rules;
+    size_t max_members; /* panel members a collection may have */
     int line;
 };
 

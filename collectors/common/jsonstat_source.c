@@ -4,6 +4,8 @@
  */
 #include "jsonstat_source.h"
 
+#include "decode_budget.h"
+
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -42,6 +44,10 @@ int jsonstat_choice_read(struct source_reader *r, struct jsonstat_choice *c)
     c->time = dup_or_null(source_string(r, "time"));
     c->panel = dup_or_null(source_string(r, "panel"));
     c->dataset = dup_or_null(source_string(r, "dataset"));
+    c->limits.max_elements = (size_t)source_int_in(
+        r, "max_elements", 1000, DECODE_BUDGET_ELEMENTS_MAX, DECODE_BUDGET_ELEMENTS);
+    c->limits.max_cells =
+        (size_t)source_int_in(r, "max_cells", 1, JSONSTAT_MAX_CELLS, JSONSTAT_DEFAULT_CELLS);
     return r->problems;
 }
 
@@ -107,7 +113,8 @@ int jsonstat_emit(const struct pejl_host *host, const struct jsonstat_choice *ch
     struct jsonstat_dataset ds;
     struct jsonstat_panel panel;
     char why[768];
-    if (jsonstat_decode(response->body, response->len, choice->dataset, &ds, why, sizeof why) < 0) {
+    if (jsonstat_decode_within(response->body, response->len, choice->dataset, &choice->limits, &ds,
+                               why, sizeof why) < 0) {
         snprintf(err, errlen, "%s: %s%s", what, why,
                  response->status >= 300 ? " (an error response)" : "");
         return -1;

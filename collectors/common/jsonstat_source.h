@@ -17,10 +17,12 @@ struct jsonstat_choice {
     char *time;    /* time dimension id, or NULL */
     char *panel;   /* free dimension id, or NULL */
     char *dataset; /* for 1.x bundles, or NULL */
+    struct jsonstat_limits limits; /* max_elements, max_cells */
 };
 
-/* Reads select = { dim = "code"; … }, time, panel and dataset (the keys the
- * caller's key table allowed). Returns the number of problems. */
+/* Reads select = { dim = "code"; … }, time, panel, dataset, max_elements and
+ * max_cells (the keys the caller's key table allowed). Returns the number of
+ * problems. */
 int jsonstat_choice_read(struct source_reader *r, struct jsonstat_choice *choice);
 void jsonstat_choice_free(struct jsonstat_choice *choice);
 

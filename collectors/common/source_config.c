@@ -53,6 +53,13 @@ void source_error(struct source_reader *r, const char *name, const char *fmt, ..
     r->problems++;
 }
 
+void source_one_line(char *message)
+{
+    for (unsigned char *c = (unsigned char *)message; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            *c = ' ';
+}
+
 static const struct source_key *find_key(const struct source_key *keys, const char *name)
 {
     for (; keys->name; keys++)
@@ -103,6 +110,16 @@ long long source_int(const struct source_reader *r, const char *name, long long 
     const config_setting_t *s = config_setting_get_member(r->source, name);
     int t = s ? config_setting_type(s) : CONFIG_TYPE_NONE;
     return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ? config_setting_get_int64(s) : fallback;
+}
+
+long long source_int_in(struct source_reader *r, const char *name, long long min, long long max,
+                        long long fallback)
+{
+    long long value = source_int(r, name, fallback);
+    if (value >= min && value <= max)
+        return value;
+    source_error(r, name, "%s = %lld is out of range; write %lld to %lld", name, value, min, max);
+    return fallback;
 }
 
 int64_t source_duration_ms(struct source_reader *r, const char *name, int64_t fallback)

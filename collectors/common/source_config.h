@@ -35,11 +35,18 @@ int source_check(struct source_reader *r, const struct source_key *keys);
 const char *source_string(const struct source_reader *r, const char *name);
 long long source_int(const struct source_reader *r, const char *name, long long fallback);
 int64_t source_duration_ms(struct source_reader *r, const char *name, int64_t fallback);
+/* An integer key that must lie in min..max (a limit); reported when not. */
+long long source_int_in(struct source_reader *r, const char *name, long long min, long long max,
+                        long long fallback);
 /* A NULL-terminated copy of a string array; NULL when absent. Free with
  * source_free_strings. */
 char **source_strings(const struct source_reader *r, const char *name, size_t *count);
 void source_free_strings(char **strings);
 void source_error(struct source_reader *r, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Makes a message that quotes an API's own text one line: control bytes
+ * (a newline would forge a line of pejld's log) become spaces. */
+void source_one_line(char *message);
 
 #endif

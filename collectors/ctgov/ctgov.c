@@ -15,6 +15,9 @@
  * A url with {country} and {year} in it is a template instead: each request
  * is that url with the member key and the year filled in, and no query is
  * added (recorded responses in files, or a mirror).
+ *
+ * max_elements (default DECODE_BUDGET_ELEMENTS) bounds the JSON elements of
+ * a response, counted before jansson builds its tree of them.
  */
 #include <jansson.h>
 #include <math.h>
@@ -23,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/decode_budget.h"
 #include "../common/source_config.h"
 #include "../common/url_encode.h"
 
@@ -39,12 +43,17 @@ struct ctgov_source {
     struct pejl_request *requests;
     char **urls;
     size_t n;
+    struct decode_budget budget;
 };
 
 static const struct source_key keys[] = {
-    {"countries", KEY_GROUP, true}, {"from", KEY_INT, true},
-    {"to", KEY_INT, false},         {"terms", KEY_STRING_ARRAY, false},
-    {"url", KEY_STRING, false},     {NULL, 0, false},
+    {"countries", KEY_GROUP, true},
+    {"from", KEY_INT, true},
+    {"to", KEY_INT, false},
+    {"terms", KEY_STRING_ARRAY, false},
+    {"url", KEY_STRING, false},
+    {"max_elements", KEY_INT, false},
+    {NULL, 0, false},
 };
 
 static int this_year(void)
@@ -76,23 +85,40 @@ static char *fill_template(const char *url, const char *member, int year)
     return out;
 }
 
+/* The filter.advanced query, as long as the terms make it (a cut filter
+ * would be a different query); NULL when out of memory. */
+static char *build_filter(const char *country, int year, char **terms)
+{
+    char *filter = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&filter, &len);
+    if (!f)
+        return NULL;
+    fprintf(f,
+            "AREA[LocationCountry]\"%s\" AND AREA[StartDate]RANGE[%d-01-01,%d-12-31] AND "
+            "AREA[StudyType]INTERVENTIONAL",
+            country, year, year);
+    for (size_t i = 0; terms && terms[i]; i++)
+        fprintf(f, " AND %s", terms[i]);
+    if (fclose(f) != 0) {
+        free(filter);
+        return NULL;
+    }
+    return filter;
+}
+
 static char *build_url(const char *base, const char *member, const char *country, int year,
                        char **terms)
 {
     if (strstr(base, "{country}") && strstr(base, "{year}"))
         return fill_template(base, member, year);
-    char filter[2048];
-    int n = snprintf(filter, sizeof filter,
-                     "AREA[LocationCountry]\"%s\" AND AREA[StartDate]RANGE[%d-01-01,%d-12-31] AND "
-                     "AREA[StudyType]INTERVENTIONAL",
-                     country, year, year);
-    for (size_t i = 0; terms && terms[i] && n > 0 && (size_t)n < sizeof filter; i++)
-        n += snprintf(filter + n, sizeof filter - (size_t)n, " AND %s", terms[i]);
-    char *encoded = url_encode(filter), *url = NULL;
+    char *filter = build_filter(country, year, terms);
+    char *encoded = filter ? url_encode(filter) : NULL, *url = NULL;
     if (encoded && asprintf(&url, "%s?format=json&countTotal=true&pageSize=0&filter.advanced=%s",
                             base, encoded) < 0)
         url = NULL;
     free(encoded);
+    free(filter);
     return url;
 }
 
@@ -162,6 +188,10 @@ static void *ctgov_configure(const struct pejl_host *host, const config_setting_
     if (from < 1990 || to < from || to > 9999)
         source_error(&r, "from", "from = %d; to = %d is not a range of start years from 1990 on",
                      from, to);
+    struct decode_budget budget = {.max_elements = (size_t)source_int_in(&r, "max_elements", 1000,
+                                                                         DECODE_BUDGET_ELEMENTS_MAX,
+                                                                         DECODE_BUDGET_ELEMENTS),
+                                   .max_depth = DECODE_BUDGET_DEPTH};
     if (check_countries(&r, countries) > 0)
         return NULL;
     char **terms = source_strings(&r, "terms", NULL);
@@ -172,8 +202,10 @@ static void *ctgov_configure(const struct pejl_host *host, const config_setting_
         ctgov_release(src);
         src = NULL;
     }
-    if (src)
+    if (src) {
         src->host = host;
+        src->budget = budget;
+    }
     source_free_strings(terms);
     return src;
 }
@@ -192,6 +224,12 @@ static int ctgov_decode(void *state, const struct pejl_request *request,
     struct ctgov_source *src = state;
     const struct ctgov_cell *cell = &src->cells[request->tag];
     json_error_t jerr;
+    char why[512];
+    if (decode_budget_check(response->body, response->len, &src->budget,
+                            "max_elements in the source", why, sizeof why) < 0) {
+        snprintf(err, errlen, "%s %d: %s", cell->member, cell->year, why);
+        return -1;
+    }
     json_t *root = json_loadb(response->body, response->len, 0, &jerr);
     json_t *count = root ? json_object_get(root, "totalCount") : NULL;
     int rc = -1;
@@ -215,6 +253,7 @@ static int ctgov_decode(void *state, const struct pejl_request *request,
         rc = sink->emit(sink, &obs);
     }
     json_decref(root);
+    source_one_line(err); /* it may quote the body, or jansson quoting it */
     return rc;
 }
 

@@ -35,9 +35,11 @@ struct eurostat_source {
 };
 
 static const struct source_key keys[] = {
-    {"dataset", KEY_STRING, true}, {"filters", KEY_GROUP, false}, {"since", KEY_STRING, false},
-    {"panel", KEY_STRING, false},  {"select", KEY_GROUP, false},  {"time", KEY_STRING, false},
-    {"url", KEY_STRING, false},    {NULL, 0, false},
+    {"dataset", KEY_STRING, true}, {"filters", KEY_GROUP, false},
+    {"since", KEY_STRING, false},  {"panel", KEY_STRING, false},
+    {"select", KEY_GROUP, false},  {"time", KEY_STRING, false},
+    {"url", KEY_STRING, false},    {"max_elements", KEY_INT, false},
+    {"max_cells", KEY_INT, false}, {NULL, 0, false},
 };
 
 static void eurostat_release(void *state)

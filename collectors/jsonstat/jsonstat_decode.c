@@ -11,6 +11,7 @@
  */
 #include "jsonstat_decode.h"
 #include "jsonstat_internal.h"
+#include "../common/decode_budget.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -109,7 +110,14 @@ static int find_members(struct jsonstat_decoder *d, struct js_span object, struc
 static json_t *load_member(struct jsonstat_decoder *d, struct js_span span, const char *what)
 {
     json_error_t error;
-    char shown[sizeof error.text + sizeof "..."];
+    char shown[sizeof error.text + sizeof "..."], why[256];
+    struct decode_budget budget = {.max_elements = d->limits->max_elements,
+                                   .max_depth = DECODE_BUDGET_DEPTH};
+    if (decode_budget_check(span.start, (size_t)(span.end - span.start), &budget,
+                            "max_elements in the source", why, sizeof why) < 0) {
+        jsonstat_fail(d, "\"%s\": %s", what, why);
+        return NULL;
+    }
     json_t *json = json_loadb(span.start, (size_t)(span.end - span.start),
                               JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &error);
     if (!json)
@@ -478,6 +486,17 @@ static int read_dimension(struct jsonstat_decoder *d, struct jsonstat_dimension 
     return read_labels(d, dim, category);
 }
 
+static int too_many_cells(struct jsonstat_decoder *d)
+{
+    size_t max = d->limits->max_cells;
+    if (max >= JSONSTAT_MAX_CELLS)
+        return jsonstat_fail(d, "the sizes make more than %zu cells", max);
+    return jsonstat_fail(d,
+                         "the sizes make more than %zu cells; select fewer, or raise max_cells "
+                         "in the source",
+                         max);
+}
+
 /* The dimension ids and sizes, and the number of cells they make. */
 static int read_shape(struct jsonstat_decoder *d, json_t *ids, json_t *sizes)
 {
@@ -512,8 +531,8 @@ static int read_shape(struct jsonstat_decoder *d, json_t *ids, json_t *sizes)
             return dimension_fail(d, ds->dims[i].id, "size %s",
                                   json_is_integer(size) ? "out of range" : "is not a whole number");
         ds->dims[i].size = (size_t)k;
-        if (k && ds->n_cells > JSONSTAT_MAX_CELLS / (size_t)k)
-            return jsonstat_fail(d, "the sizes make more than %u cells", JSONSTAT_MAX_CELLS);
+        if (k && ds->n_cells > d->limits->max_cells / (size_t)k)
+            return too_many_cells(d);
         ds->n_cells *= (size_t)k;
     }
     return 0;
@@ -614,8 +633,18 @@ static const char *skip_bom_and_space(const char *p, const char *end)
 int jsonstat_decode(const char *buf, size_t len, const char *dataset_name,
                     struct jsonstat_dataset *out, char *err, size_t errlen)
 {
+    static const struct jsonstat_limits defaults = {.max_elements = DECODE_BUDGET_ELEMENTS,
+                                                    .max_cells = JSONSTAT_MAX_CELLS};
+    return jsonstat_decode_within(buf, len, dataset_name, &defaults, out, err, errlen);
+}
+
+int jsonstat_decode_within(const char *buf, size_t len, const char *dataset_name,
+                           const struct jsonstat_limits *limits, struct jsonstat_dataset *out,
+                           char *err, size_t errlen)
+{
     char fallback[1];
     struct jsonstat_decoder d = {.dataset_name = dataset_name,
+                                 .limits = limits,
                                  .out = out,
                                  .err = errlen ? err : fallback,
                                  .errlen = errlen ? errlen : sizeof fallback};

@@ -14,6 +14,7 @@
 
 struct jsonstat_decoder {
     const char *dataset_name;
+    const struct jsonstat_limits *limits;
     struct jsonstat_dataset *out;
     char *err;
     size_t errlen;

@@ -6,4 +6,5 @@ set(PEJL_JSONSTAT_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/jsonstat_decode.c
   ${CMAKE_CURRENT_LIST_DIR}/jsonstat_cells.c
   ${CMAKE_CURRENT_LIST_DIR}/jsonstat_scan.c
-  ${CMAKE_CURRENT_LIST_DIR}/jsonstat_select.c)
+  ${CMAKE_CURRENT_LIST_DIR}/jsonstat_select.c
+  ${CMAKE_CURRENT_LIST_DIR}/../common/decode_budget.c)

@@ -21,6 +21,7 @@
  * responses in files, or a mirror); otherwise /data is appended.
  */
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@
 #include "../common/jsonstat_source.h"
 
 #define STATBANK_URL "https://api.statbank.dk/v1"
+/* Longest body read as a possible error body. */
+#define STATBANK_ERROR_MAX 65536
 
 struct statbank_source {
     const struct pejl_host *host;
@@ -36,11 +39,12 @@ struct statbank_source {
     struct pejl_request request;
 };
 
-
 static const struct source_key keys[] = {
-    {"table", KEY_STRING, true},  {"variables", KEY_LIST, false}, {"lang", KEY_STRING, false},
-    {"url", KEY_STRING, false},   {"select", KEY_GROUP, false},   {"panel", KEY_STRING, false},
-    {"time", KEY_STRING, false},  {NULL, 0, false},
+    {"table", KEY_STRING, true},   {"variables", KEY_LIST, false},
+    {"lang", KEY_STRING, false},   {"url", KEY_STRING, false},
+    {"select", KEY_GROUP, false},  {"panel", KEY_STRING, false},
+    {"time", KEY_STRING, false},   {"max_elements", KEY_INT, false},
+    {"max_cells", KEY_INT, false}, {NULL, 0, false},
 };
 
 static void statbank_release(void *state)
@@ -140,11 +144,14 @@ static size_t statbank_plan(void *state, const struct pejl_request **requests)
     return 1;
 }
 
-/* The API's own error body, when that is what came back. */
+/* The API's own error body, when that is what came back. Error bodies are a
+ * line; a bigger body is data, which only the JSON-stat decoder reads (a
+ * tree of all of it would cost a hundred times its size). */
 static int api_error(const struct statbank_source *src, const struct pejl_response *response,
                      char *err, size_t errlen)
 {
-    json_t *root = json_loadb(response->body, response->len, 0, NULL);
+    bool small = response->len <= STATBANK_ERROR_MAX;
+    json_t *root = small ? json_loadb(response->body, response->len, 0, NULL) : NULL;
     const char *type = json_string_value(json_object_get(root, "errorTypeCode"));
     const char *message = json_string_value(json_object_get(root, "message"));
     int rc = 0;
@@ -153,6 +160,7 @@ static int api_error(const struct statbank_source *src, const struct pejl_respon
         snprintf(err, errlen, "%s: %s%s%s (HTTP %ld%s%s)", src->what, type ? type : "error",
                  message ? ": " : "", message ? message : "", response->status,
                  id ? ", StatbankAPI-Request-Id " : "", id ? id : "");
+        source_one_line(err);
         rc = -1;
     }
     json_decref(root);

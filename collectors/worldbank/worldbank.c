@@ -13,6 +13,9 @@
  *
  * A url with {page} in it is a template for every page instead (recorded
  * responses in files, or a mirror): nothing else is added to it.
+ *
+ * max_elements (default DECODE_BUDGET_ELEMENTS) bounds the JSON elements of
+ * one page, counted before jansson builds its tree of them.
  */
 #include <ctype.h>
 #include <jansson.h>
@@ -21,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/decode_budget.h"
 #include "../common/source_config.h"
 
 #define WORLDBANK_URL "https://api.worldbank.org/v2"
@@ -30,12 +34,16 @@ struct worldbank_source {
     const struct pejl_host *host;
     char *first_url; /* page 1 */
     char *base;      /* the same without the page number */
+    struct decode_budget budget;
     struct pejl_request request;
 };
 
 static const struct source_key keys[] = {
-    {"indicator", KEY_STRING, true}, {"countries", KEY_STRING_ARRAY, true},
-    {"url", KEY_STRING, false},      {NULL, 0, false},
+    {"indicator", KEY_STRING, true},
+    {"countries", KEY_STRING_ARRAY, true},
+    {"url", KEY_STRING, false},
+    {"max_elements", KEY_INT, false},
+    {NULL, 0, false},
 };
 
 static bool code_valid(const char *code, size_t max)
@@ -112,6 +120,10 @@ static void *worldbank_configure(const struct pejl_host *host, const config_sett
         return NULL;
     const char *indicator = source_string(&r, "indicator"), *url = source_string(&r, "url");
     char **countries = source_strings(&r, "countries", NULL);
+    struct decode_budget budget = {.max_elements = (size_t)source_int_in(&r, "max_elements", 1000,
+                                                                         DECODE_BUDGET_ELEMENTS_MAX,
+                                                                         DECODE_BUDGET_ELEMENTS),
+                                   .max_depth = DECODE_BUDGET_DEPTH};
     struct worldbank_source *src = NULL;
     if (check_codes(&r, indicator, countries) == 0 && (src = calloc(1, sizeof *src))) {
         char *joined = join_countries(countries);
@@ -125,6 +137,7 @@ static void *worldbank_configure(const struct pejl_host *host, const config_sett
     }
     if (src) {
         src->host = host;
+        src->budget = budget;
         src->request = (struct pejl_request){.url = src->first_url};
     }
     source_free_strings(countries);
@@ -198,6 +211,9 @@ static int worldbank_decode(void *state, const struct pejl_request *request,
     struct worldbank_source *src = state;
     json_error_t jerr;
     (void)request;
+    if (decode_budget_check(response->body, response->len, &src->budget,
+                            "max_elements in the source", err, errlen) < 0)
+        return -1;
     json_t *root = json_loadb(response->body, response->len, 0, &jerr);
     json_t *rows = json_array_get(root, 1);
     int rc = -1;
@@ -219,6 +235,7 @@ static int worldbank_decode(void *state, const struct pejl_request *request,
         rc = -1;
     }
     json_decref(root);
+    source_one_line(err); /* it may quote the API's message, or jansson quoting the body */
     return rc;
 }
 

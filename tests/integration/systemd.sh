@@ -16,6 +16,10 @@ score=$(sed -n 's/.*Overall exposure level for pejld.service: \([0-9.]*\).*/\1/p
 [ -n "$score" ] || fail "no exposure score: $(tail -3 "$T/security")"
 awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }' || fail "exposure $score is above 2.0: $(grep '✗' "$T/security")"
 pass "the unit verifies; systemd-analyze security --offline: exposure $score"
+for key in MemoryMax TasksMax; do
+    grep -q "^$key=[0-9]" "$unit" || fail "the unit does not bound pejld with $key="
+done
+pass "MemoryMax= and TasksMax= bound what pejld may use"
 
 demo_copy "$T/conf"
 /usr/bin/python3 "$SRC/tests/integration/notifysock.py" "$T/notify.sock" "$T/notify.log" &

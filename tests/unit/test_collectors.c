@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -88,22 +89,66 @@ static void release(struct source *s)
     config_destroy(&s->cf);
 }
 
-/* Decodes `file` (from tests/data) as the response to planned request `index`. */
-static int decode_file(struct source *s, size_t index, const char *file, long status,
+/* Decodes `len` bytes at `body` as the response to planned request `index`. */
+static int decode_body(struct source *s, size_t index, const char *body, size_t len, long status,
                        struct decoded *d, char *err, size_t errlen)
 {
     const struct pejl_request *requests;
     size_t n = s->module->api->plan(s->state, &requests);
     assert_true(index < n);
-    char *path = unit_path(PEJL_TEST_DATA, file);
-    size_t len;
-    char *body = unit_read_file(path, &len);
     struct pejl_response response = {.status = status, .body = body, .len = len, .header = no_header};
     struct pejl_sink sink = {.emit = emit, .follow = follow, .core = d};
     err[0] = '\0';
-    int rc = s->module->api->decode(s->state, &requests[index], &response, &sink, err, errlen);
+    return s->module->api->decode(s->state, &requests[index], &response, &sink, err, errlen);
+}
+
+/* Decodes `file` (from tests/data) as the response to planned request `index`. */
+static int decode_file(struct source *s, size_t index, const char *file, long status,
+                       struct decoded *d, char *err, size_t errlen)
+{
+    char *path = unit_path(PEJL_TEST_DATA, file);
+    size_t len;
+    char *body = unit_read_file(path, &len);
+    int rc = decode_body(s, index, body, len, status, d, err, errlen);
     free(body);
     free(path);
+    return rc;
+}
+
+/* `head`, then `element` and a comma `count` times, then `tail`: a hostile
+ * body made at test time (never committed). Caller frees. */
+static char *repeated(const char *head, const char *element, size_t count, const char *tail,
+                      size_t *len)
+{
+    size_t h = strlen(head), e = strlen(element), t = strlen(tail);
+    char *body = malloc(h + count * (e + 1) + t + 1), *o = body;
+    assert_non_null(body);
+    memcpy(o, head, h);
+    o += h;
+    for (size_t i = 0; i < count; i++, o += e + 1) {
+        memcpy(o, element, e);
+        o[e] = ',';
+    }
+    if (count)
+        o--; /* no comma after the last */
+    memcpy(o, tail, t + 1);
+    *len = (size_t)(o - body) + t;
+    return body;
+}
+
+/* Decodes a generated body, printing how long it took (measured, not asserted). */
+static int decode_timed(struct source *s, const char *what, const char *body, size_t len, char *err,
+                        size_t errlen)
+{
+    struct decoded *d = calloc(1, sizeof *d);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = decode_body(s, 0, body, len, 200, d, err, errlen);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    fprintf(stderr, "  %s: %zu bytes decoded in %.3f s: %s\n", what, len,
+            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+            rc < 0 ? err : "accepted");
+    free(d);
     return rc;
 }
 
@@ -230,6 +275,28 @@ static void test_ctgov_config_problems(void **state)
     expect_problem(&diag, "countries: DK must be a country name");
     release(&s);
     diag_free(&diag);
+}
+
+/* Terms that make the filter longer than 2 KB are all sent: a filter cut
+ * short would be a different, wrong query. */
+static void test_ctgov_long_filter_is_whole(void **state)
+{
+    (void)state;
+    char block[3500] = "countries = { DK = \"Denmark\"; }; from = 2022; to = 2022; terms = [ ";
+    for (int i = 0; i < 90; i++)
+        snprintf(block + strlen(block), sizeof block - strlen(block),
+                 "%s\"AREA[Condition]term%02d\"", i ? ", " : "", i);
+    strcat(block, " ];");
+    struct pejl_diag diag = {0};
+    struct source s = configure("ctgov", block, &diag);
+    assert_non_null(s.state);
+    const struct pejl_request *r;
+    assert_int_equal(s.module->api->plan(s.state, &r), 1);
+    assert_true(strlen(r[0].url) > 3000);
+    assert_non_null(strstr(r[0].url, "AREA%5BCondition%5Dterm00%20AND%20"));
+    const char *end = "%20AND%20AREA%5BCondition%5Dterm89";
+    assert_string_equal(r[0].url + strlen(r[0].url) - strlen(end), end);
+    release(&s);
 }
 
 /* ---- worldbank ---- */
@@ -393,6 +460,164 @@ static void test_jsonstat_select_errors(void **state)
     diag_free(&diag);
 }
 
+/* ---- what a decode may cost ---- */
+
+#define BUDGET_REFUSAL "more than 250000 JSON elements (values and member names) in the response"
+
+/* A World Bank page of 400,000 empty rows: refused before jansson builds a
+ * tree of it, with the limit and the key that raises it. */
+static void test_worldbank_refuses_a_page_over_budget(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s =
+        configure("worldbank", "indicator = \"SP.POP.TOTL\"; countries = [ \"DK\" ];", &diag);
+    size_t len;
+    char *body = repeated("[{\"page\":1,\"pages\":1,\"per_page\":50,\"total\":0},[", "[]", 400000,
+                          "]]", &len);
+    char err[512];
+    assert_int_equal(decode_timed(&s, "worldbank, 400000 empty rows", body, len, err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, BUDGET_REFUSAL));
+    assert_non_null(strstr(err, "raise max_elements in the source"));
+    free(body);
+    body = repeated("", "[", 100, "", &len); /* deeper than any API nests */
+    assert_int_equal(decode_timed(&s, "worldbank, 100 levels", body, len, err, sizeof err), -1);
+    assert_non_null(strstr(err, "nested deeper than 64 levels"));
+    free(body);
+    release(&s);
+}
+
+/* max_elements in the source: lower refuses the recorded page, and a value
+ * outside its range is a config problem. */
+static void test_worldbank_max_elements(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s = configure(
+        "worldbank", "indicator = \"SP.POP.TOTL\"; countries = [ \"AT\" ]; max_elements = 1000;",
+        &diag);
+    assert_non_null(s.state);
+    struct decoded d = {0};
+    char err[512];
+    assert_int_equal(decode_file(&s, 0, "worldbank/SP.POP.TOTL_AT_IN_RU_US_2011-2025.json", 200, &d,
+                                 err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "more than 1000 JSON elements"));
+    release(&s);
+    s = configure("worldbank",
+                  "indicator = \"SP.POP.TOTL\"; countries = [ \"AT\" ]; max_elements = 5;", &diag);
+    assert_null(s.state);
+    expect_problem(&diag, "max_elements = 5 is out of range; write 1000 to 50000000");
+    release(&s);
+    diag_free(&diag);
+}
+
+static void test_ctgov_refuses_a_body_over_budget(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s =
+        configure("ctgov", "countries = { DK = \"Denmark\"; }; from = 2020; to = 2020;", &diag);
+    size_t len;
+    char *body = repeated("{\"totalCount\":3,\"studies\":[", "{}", 300000, "]}", &len);
+    char err[512];
+    assert_int_equal(decode_timed(&s, "ctgov, 300000 empty studies", body, len, err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "DK 2020: " BUDGET_REFUSAL));
+    free(body);
+    release(&s);
+}
+
+/* A JSON-stat dimension of 300,000 categories: refused before its tree is
+ * built, naming the member; Statistics Denmark's error check does not parse
+ * a body that big either. */
+static void test_statbank_refuses_a_dimension_over_budget(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s = configure("statbank", "table = \"STRAF42\";", &diag);
+    size_t len;
+    char *body = repeated("{\"class\":\"dataset\",\"id\":[\"Tid\"],\"size\":[300000],\"value\":{},"
+                          "\"dimension\":{\"Tid\":{\"category\":{\"index\":[",
+                          "\"1\"", 300000, "]}}}}", &len);
+    char err[768];
+    assert_int_equal(decode_timed(&s, "statbank, 300000 categories", body, len, err, sizeof err),
+                     -1);
+    assert_non_null(
+        strstr(err, "Statistics Denmark table STRAF42: \"dimension\": " BUDGET_REFUSAL));
+    free(body);
+    release(&s);
+}
+
+/* max_cells bounds the arrays the sizes make, before they are allocated. */
+static void test_eurostat_max_cells(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s =
+        configure("eurostat", "dataset = \"demo_pjan\"; panel = \"geo\"; max_cells = 10;", &diag);
+    diag_print(&diag, stderr);
+    assert_non_null(s.state);
+    struct decoded d = {0};
+    char err[512];
+    assert_int_equal(decode_file(&s, 0, "jsonstat/recorded/eurostat/demo_pjan_9geo_4years.json",
+                                 200, &d, err, sizeof err),
+                     -1);
+    assert_string_equal(err, "Eurostat dataset demo_pjan: the sizes make more than 10 cells; "
+                             "select fewer, or raise max_cells in the source");
+    release(&s);
+    s = configure("eurostat", "dataset = \"demo_pjan\"; max_cells = 0; max_elements = \"x\";",
+                  &diag);
+    assert_null(s.state);
+    expect_problem(&diag, "max_elements must be an integer");
+    release(&s);
+    diag_free(&diag);
+    s = configure("jsonstat", "url = \"file:x.json\"; max_cells = 0;", &diag);
+    assert_null(s.state);
+    expect_problem(&diag, "max_cells = 0 is out of range; write 1 to 100000000");
+    release(&s);
+    diag_free(&diag);
+}
+
+/* An error a collector passes on is one line, whatever the API's own error
+ * body holds: a newline in it would forge a line of pejld's log. */
+static void test_api_errors_are_one_line(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *collector, *block, *body;
+        long status;
+        const char *shows; /* what the message must still show */
+    } cases[] = {
+        {"worldbank", "indicator = \"SP.POP.TOTL\"; countries = [ \"DK\" ];",
+         "[{\"message\":[{\"id\":\"1\",\"key\":\"a\\nb\",\"value\":\"c\\r\\nerror: forged\"}]}]",
+         200, "forged"},
+        {"statbank", "table = \"STRAF42\";",
+         "{\"errorTypeCode\":\"X\\n\",\"message\":\"a\\nerror: forged\"}", 400, "forged"},
+        {"ctgov", "countries = { DK = \"Denmark\"; }; from = 2020; to = 2020;",
+         "bad request\nerror: forged", 400, "forged"},
+        {"ctgov", "countries = { DK = \"Denmark\"; }; from = 2020; to = 2020;",
+         "{\" n \\\nerror: forged\"p", 200, "not JSON"}, /* jansson quotes the line break */
+        {"worldbank", "indicator = \"SP.POP.TOTL\"; countries = [ \"DK\" ];",
+         "{\" n \\\nerror: forged\"p", 200, "not JSON"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct pejl_diag diag = {0};
+        struct source s = configure(cases[i].collector, cases[i].block, &diag);
+        assert_non_null(s.state);
+        struct decoded d = {0};
+        char err[768];
+        assert_int_equal(decode_body(&s, 0, cases[i].body, strlen(cases[i].body), cases[i].status,
+                                     &d, err, sizeof err),
+                         -1);
+        if (strpbrk(err, "\r\n"))
+            fail_msg("%s: a line break in \"%s\"", cases[i].collector, err);
+        assert_non_null(strstr(err, cases[i].shows));
+        release(&s);
+    }
+}
+
 /* ---- exec ---- */
 
 static void test_exec_config(void **state)
@@ -430,6 +655,7 @@ int main(void)
         cmocka_unit_test(test_ctgov_listing_pages),
         cmocka_unit_test(test_csv_refuses_dst_csv),
         cmocka_unit_test(test_ctgov_config_problems),
+        cmocka_unit_test(test_ctgov_long_filter_is_whole),
         cmocka_unit_test(test_worldbank_decodes_panel),
         cmocka_unit_test(test_worldbank_error_body),
         cmocka_unit_test(test_worldbank_follows_pages),
@@ -438,6 +664,12 @@ int main(void)
         cmocka_unit_test(test_jsonstat_statuses),
         cmocka_unit_test(test_jsonstat_select_errors),
         cmocka_unit_test(test_exec_config),
+        cmocka_unit_test(test_worldbank_refuses_a_page_over_budget),
+        cmocka_unit_test(test_worldbank_max_elements),
+        cmocka_unit_test(test_ctgov_refuses_a_body_over_budget),
+        cmocka_unit_test(test_statbank_refuses_a_dimension_over_budget),
+        cmocka_unit_test(test_eurostat_max_cells),
+        cmocka_unit_test(test_api_errors_are_one_line),
     };
     int failed = cmocka_run_group_tests_name("collectors", tests, NULL, NULL);
     plugins_free(plugins);

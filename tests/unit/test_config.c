@@ -203,6 +203,20 @@ static void test_modules_that_are_not_collectors(void **state)
     expect_problem(text, 5, "no_symbol.so: not a pejl collector (no symbol pejl_collector)");
 }
 
+/* max_members: panel members one collection may have. */
+static void test_max_members_problems(void **state)
+{
+    (void)state;
+    expect_problem(COLLECTORS
+                   "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                   " " CSV_SOURCE "\n max_members = 0; } );\n",
+                   4, "max_members must be an integer from 1 to 100000");
+    expect_problem(COLLECTORS
+                   "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                   " " CSV_SOURCE "\n max_members = \"300\"; } );\n",
+                   4, "max_members must be an integer from 1 to 100000");
+}
+
 static void test_derive_problems(void **state)
 {
     (void)state;
@@ -471,6 +485,7 @@ int main(void)
         cmocka_unit_test(test_duplicate_ids_name_both_lines),
         cmocka_unit_test(test_unknown_collector),
         cmocka_unit_test(test_modules_that_are_not_collectors),
+        cmocka_unit_test(test_max_members_problems),
         cmocka_unit_test(test_derive_problems),
         cmocka_unit_test(test_target_problems),
         cmocka_unit_test(test_alert_rule_problems),

@@ -9,6 +9,7 @@
  * page, so reading one byte past `len` crashes the test even without ASan.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -1051,6 +1053,80 @@ static void test_nesting_depth(void **state)
     assert_text_error(text, "the dataset has no \"dimension\" member");
 }
 
+/* --- what a decode may cost --- */
+
+/* A dataset whose one dimension "time" has `n` categories, indexed by an
+ * array, with a label each when `labelled`; made at test time. */
+static char *dataset_of_categories(size_t n, bool labelled, size_t *len)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    assert_non_null(f);
+    fprintf(f,
+            "{\"class\":\"dataset\",\"id\":[\"time\"],\"size\":[%zu],\"value\":{},"
+            "\"dimension\":{\"time\":{\"category\":{\"index\":[",
+            n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s\"%zu\"", i ? "," : "", i);
+    fprintf(f, "]");
+    for (size_t i = 0; labelled && i < n; i++)
+        fprintf(f, "%s\"%zu\":\"x\"", i ? "," : ",\"label\":{", i);
+    fprintf(f, "%s}}}}", labelled ? "}" : "");
+    fclose(f);
+    *len = size;
+    return text;
+}
+
+/* A dimension of 300,000 categories (the issue's had 3 million and cost 589
+ * MiB) is refused before jansson builds its tree: the message names the
+ * member, the limit and the key that raises it. Under the limit it decodes. */
+static void test_dimension_over_element_budget(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = dataset_of_categories(300000, false, &len);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct outcome out = decode_bytes(text, len, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    fprintf(stderr, "  300000 categories, %zu bytes: %.3f s\n", len,
+            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    assert_failed(&out, "\"dimension\": more than 250000 JSON elements (values and member names) "
+                        "in the response; if that is what the source really sends, raise "
+                        "max_elements in the source");
+    free(text);
+    text = dataset_of_categories(60000, true, &len); /* 240,000 elements and a few */
+    out = decode_bytes(text, len, NULL);
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.ds.dims[0].size, 60000);
+    assert_string_equal(out.ds.dims[0].categories[59999].label, "x");
+    jsonstat_free(&out.ds);
+    free(text);
+}
+
+/* Limits of one's own: fewer elements, and fewer cells than the sizes make. */
+static void test_decode_limits(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = read_data("recorded/eurostat/demo_pjan_9geo_4years.json", &len);
+    struct jsonstat_dataset ds;
+    char err[512];
+    struct jsonstat_limits limits = {.max_elements = 250000, .max_cells = 35};
+    assert_int_equal(jsonstat_decode_within(text, len, NULL, &limits, &ds, err, sizeof err), -1);
+    assert_string_equal(err, "the sizes make more than 35 cells; select fewer, or raise "
+                             "max_cells in the source");
+    limits = (struct jsonstat_limits){.max_elements = 20, .max_cells = 36};
+    assert_int_equal(jsonstat_decode_within(text, len, NULL, &limits, &ds, err, sizeof err), -1);
+    assert_non_null(strstr(err, "\"dimension\": more than 20 JSON elements"));
+    limits.max_elements = 1000;
+    assert_int_equal(jsonstat_decode_within(text, len, NULL, &limits, &ds, err, sizeof err), 0);
+    assert_int_equal(ds.n_cells, 36);
+    jsonstat_free(&ds);
+    free(text);
+}
+
 /* --- the scanner against jansson and strtod --- */
 
 static void test_validator_agrees_with_jansson(void **state)
@@ -1527,6 +1603,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dst_straf42),
+        cmocka_unit_test(test_dimension_over_element_budget),
+        cmocka_unit_test(test_decode_limits),
         cmocka_unit_test(test_dst_straf42_latest_only),
         cmocka_unit_test(test_dst_error_bodies),
         cmocka_unit_test(test_dst_tableinfo_is_not_jsonstat),

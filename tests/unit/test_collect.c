@@ -1,0 +1,144 @@
+/*
+ * test_collect.c — one collection as pejld runs it (daemon/collect.c): a
+ * real loop and HTTP engine fetch a file:// JSON-stat panel made at test
+ * time, the jsonstat collector from the build tree decodes it, and the
+ * collection is accepted or refused whole. Here: the cap on panel members
+ * (max_members), which keeps a source from making an RRD file per key it
+ * likes, and the cost of interning thousands of members.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "daemon/collect.h"
+#include "daemon/config.h"
+#include "daemon/loop.h"
+#include "tests/unit/unit_files.h"
+
+struct run {
+    struct loop *loop;
+    bool failed;
+    size_t n_obs, n_members;
+    char error[1024];
+};
+
+static void on_done(struct collection *c, void *arg)
+{
+    struct run *r = arg;
+    r->failed = c->failed;
+    r->n_obs = c->n;
+    r->n_members = c->n_members;
+    snprintf(r->error, sizeof r->error, "%s", c->error);
+    collect_free(c);
+    loop_stop(r->loop);
+}
+
+/* A JSON-stat panel of `n` geo codes G0… with one value each for 2023. */
+static void write_panel(const char *path, size_t n)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "{\"class\":\"dataset\",\"id\":[\"geo\",\"time\"],\"size\":[%zu,1],\"value\":[", n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s%zu", i ? "," : "", i);
+    fprintf(f, "],\"dimension\":{\"time\":{\"category\":{\"index\":[\"2023\"]}},"
+               "\"geo\":{\"category\":{\"index\":[");
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s\"G%zu\"", i ? "," : "", i);
+    fprintf(f, "]}}}}");
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Collects indicator "panel" of a config whose indicator block ends in
+ * `extra`, over a panel of `n` members. */
+static struct run collect_panel(size_t n, const char *extra)
+{
+    char *dir = unit_temp_dir("collect");
+    char *data = unit_path(dir, "panel.json"), *conf = unit_path(dir, "pejld.conf");
+    write_panel(data, n);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "collector_dir = \"%s/lib/pejl/collectors\";\n"
+            "indicators = ( { id = \"panel\"; title = \"P\"; frequency = \"annual\"; %s\n"
+            "  source = { collector = \"jsonstat\"; url = \"file:panel.json\"; panel = \"geo\"; }; "
+            "} );\n",
+            PEJL_BUILD_DIR, extra);
+    assert_int_equal(fclose(f), 0);
+    struct pejl_diag diag = {0};
+    struct config *config = config_load(conf, NULL, &diag);
+    diag_print(&diag, stderr);
+    assert_non_null(config);
+    struct run r = {.loop = loop_new()};
+    struct fetcher fetcher = {
+        .loop = r.loop, .exec_timeout_ms = 5000, .max_bytes = config->http.max_bytes};
+    fetcher.http = http_new(r.loop, &config->http);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_non_null(collect_start(&fetcher, config, config_find(config, "panel"), on_done, &r));
+    loop_run(r.loop);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    fprintf(stderr, "  %zu members: %.3f s: %s\n", n,
+            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+            r.failed ? r.error : "accepted");
+    http_free(fetcher.http);
+    loop_free(r.loop);
+    config_unref(config);
+    diag_free(&diag);
+    unit_remove_tree(dir);
+    free(data);
+    free(conf);
+    return r;
+}
+
+#define OVER_300 "more than 300 panel members in one collection"
+
+static void test_members_up_to_the_cap(void **state)
+{
+    (void)state;
+    struct run r = collect_panel(300, "");
+    assert_false(r.failed);
+    assert_int_equal(r.n_obs, 300);
+    assert_int_equal(r.n_members, 300);
+}
+
+/* One member too many refuses the whole collection, naming the limit and
+ * the key that raises it. */
+static void test_members_over_the_cap(void **state)
+{
+    (void)state;
+    struct run r = collect_panel(301, "");
+    assert_true(r.failed);
+    assert_string_equal(r.error,
+                        OVER_300 " (max_members = 300: an RRD file each); if the source "
+                                 "really has that many, raise max_members of the indicator");
+}
+
+/* max_members raises the cap; 20,000 members are interned without a
+ * linear search each (it took 20 s of the loop). */
+static void test_many_members_when_allowed(void **state)
+{
+    (void)state;
+    struct run r = collect_panel(20000, "max_members = 20000;");
+    assert_false(r.failed);
+    assert_int_equal(r.n_members, 20000);
+    r = collect_panel(20001, "max_members = 20000;");
+    assert_true(r.failed);
+    assert_non_null(strstr(r.error, "more than 20000 panel members"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_members_up_to_the_cap),
+        cmocka_unit_test(test_members_over_the_cap),
+        cmocka_unit_test(test_many_members_when_allowed),
+    };
+    return cmocka_run_group_tests_name("collect", tests, NULL, NULL);
+}
