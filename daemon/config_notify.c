@@ -14,20 +14,17 @@
  * Plain text leaves the machine only when the receiver says
  * insecure_plaintext = true: smtp:// to another host needs STARTTLS, and
  * http:// is for loopback. Secret files must be readable by their owner
- * only.
+ * only (secret_file.h).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <curl/curl.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "config_loader.h"
-
-#define SECRET_MAX 4096
+#include "secret_file.h"
 
 static const char *const receiver_keys[] = {
     "name", "type", "url", "insecure_plaintext", "starttls", "from", "to", "attach_graph",
@@ -98,35 +95,15 @@ bool url_host_is_loopback(const char *url)
 
 /* ---- secrets ---- */
 
-/* A secret file: regular, readable by its owner only, not empty. */
+/* A secret file (see secret_file.h), or NULL with the reason reported. */
 static char *read_secret(struct loader *l, const config_setting_t *where, const char *path,
                          size_t *len, const char *who)
 {
-    struct stat st;
-    FILE *f = fopen(path, "re");
-    char *text = NULL;
-    if (!f) {
-        diag_config_error(l->diag, where, "%s: cannot read %s: %s", who, path, strerror(errno));
-        return NULL;
-    }
-    if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > SECRET_MAX) {
-        diag_config_error(l->diag, where, "%s: %s must be a regular file under %d bytes", who, path,
-                          SECRET_MAX);
-    } else if (st.st_mode & 077) {
-        diag_config_error(l->diag, where, "%s: %s can be read by others (mode %03o); chmod 600 it",
-                          who, path, (unsigned)(st.st_mode & 0777));
-    } else if ((text = calloc(1, (size_t)st.st_size + 1))) {
-        *len = fread(text, 1, (size_t)st.st_size, f);
-        while (*len > 0 && (text[*len - 1] == '\n' || text[*len - 1] == '\r'))
-            text[--*len] = '\0';
-        if (*len == 0) {
-            diag_config_error(l->diag, where, "%s: %s is empty", who, path);
-            free(text);
-            text = NULL;
-        }
-    }
-    fclose(f);
-    return text;
+    char err[600];
+    char *secret = secret_file_read(path, len, err, sizeof err);
+    if (!secret)
+        diag_config_error(l->diag, where, "%s: %s", who, err);
+    return secret;
 }
 
 /* A secret file's path: "$CREDENTIALS_DIRECTORY/NAME" is where systemd's
@@ -172,8 +149,7 @@ static void load_credentials(struct loader *l, const config_setting_t *g, struct
     }
     free(path);
     if (text)
-        memset(text, 0, len); /* no copy of the password lingers in freed memory */
-    free(text);
+        secret_free(text, len); /* no copy of the password lingers in freed memory */
 }
 
 static void load_secret(struct loader *l, const config_setting_t *g, struct receiver *r,

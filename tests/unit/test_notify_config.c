@@ -373,6 +373,62 @@ static void test_secret_file(void **state)
     expect_problem(BASE WEBHOOK("  secret_file = \"none.secret\";"), 4, needle);
 }
 
+/* Whatever sits at a secret's path, loading neither blocks nor reads
+ * anything but a regular file of the owner's: a FIFO (opening one used to
+ * wait for a writer for ever), a symbolic link, a directory, a file too
+ * big, a file others can read. For secret_file and credentials_file alike. */
+static void expect_secret_refused(const char *name, const char *needle)
+{
+    char text[2048];
+    snprintf(text, sizeof text, "%s" WEBHOOK("  secret_file = \"%s\";"), BASE, name);
+    alarm(10); /* a load that blocks fails the test instead of hanging it */
+    expect_problem(text, 4, needle);
+    snprintf(text, sizeof text,
+             "%s" EMAIL("smtps://mail.example.org", "  credentials_file = \"%s\";"), BASE, name);
+    expect_problem(text, 5, needle);
+    alarm(0);
+}
+
+static void test_hostile_secret_files(void **state)
+{
+    (void)state;
+    char path[400], needle[600], big[6000];
+    snprintf(path, sizeof path, "%s/fifo.secret", tmpdir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    snprintf(needle, sizeof needle, "%s must be a regular file under 4096 bytes", path);
+    expect_secret_refused("fifo.secret", needle);
+    unlink(path);
+
+    write_side_file("real.secret", "user:k3y\n", 0600);
+    snprintf(path, sizeof path, "%s/link.secret", tmpdir);
+    assert_int_equal(symlink("real.secret", path), 0);
+    snprintf(needle, sizeof needle, "%s is a symbolic link; name the file itself", path);
+    expect_secret_refused("link.secret", needle);
+    unlink(path);
+    remove_side_file("real.secret");
+
+    snprintf(path, sizeof path, "%s/dir.secret", tmpdir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(needle, sizeof needle, "%s must be a regular file under 4096 bytes", path);
+    expect_secret_refused("dir.secret", needle);
+    rmdir(path);
+
+    memset(big, 'k', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    big[0] = 'u', big[1] = ':';
+    write_side_file("big.secret", big, 0600);
+    snprintf(needle, sizeof needle, "%s/big.secret must be a regular file under 4096 bytes",
+             tmpdir);
+    expect_secret_refused("big.secret", needle);
+    remove_side_file("big.secret");
+
+    write_side_file("shared.secret", "u:k3y\n", 0604);
+    snprintf(needle, sizeof needle,
+             "%s/shared.secret can be read by others (mode 604); chmod 600 it", tmpdir);
+    expect_secret_refused("shared.secret", needle);
+    remove_side_file("shared.secret");
+}
+
 static void test_webhook_headers(void **state)
 {
     (void)state;
@@ -650,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_plain_text_off_this_machine),
         cmocka_unit_test(test_credentials_file),
         cmocka_unit_test(test_secret_file),
+        cmocka_unit_test(test_hostile_secret_files),
         cmocka_unit_test(test_webhook_headers),
         cmocka_unit_test(test_email_addresses),
         cmocka_unit_test(test_email_only_keys),
