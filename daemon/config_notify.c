@@ -25,6 +25,7 @@
 
 #include "config_loader.h"
 #include "secret_file.h"
+#include "url.h"
 
 static const char *const receiver_keys[] = {
     "name", "type", "url", "insecure_plaintext", "starttls", "from", "to", "attach_graph",
@@ -234,18 +235,21 @@ static void load_headers(struct loader *l, const config_setting_t *g, struct rec
     }
 }
 
-/* The URL's scheme fits the type, and plain text stays on this machine. */
+/* The URL's scheme fits the type (in lower case: what pejld matches it
+ * with), and plain text stays on this machine. */
 static void check_url(struct loader *l, const config_setting_t *g, struct receiver *r, const char *who)
 {
+    static const char *const email_schemes[] = {"smtp", "smtps", NULL}, *const http_schemes[] = {
+                                                                            "https", "http", NULL};
     const config_setting_t *where = config_setting_get_member(g, "url");
-    char *scheme, *host;
-    if (url_parts(r->url, &scheme, &host) < 0) {
-        diag_config_error(l->diag, where, "%s: url \"%s\" is not a URL", who, r->url);
-    } else if (r->type == RECEIVER_EMAIL && strcmp(scheme, "smtp") != 0 && strcmp(scheme, "smtps") != 0) {
-        diag_config_error(l->diag, where, "%s: an email receiver needs smtp://host:587 or smtps://host:465", who);
-    } else if (r->type != RECEIVER_EMAIL && strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
-        diag_config_error(l->diag, where, "%s: a %s receiver needs an http:// or https:// URL", who,
-                          type_names[r->type]);
+    char *scheme = NULL, *host = NULL, shown[URL_SHOWN_MAX], err[URL_SHOWN_MAX + 100];
+    if (url_check_scheme(r->url, r->type == RECEIVER_EMAIL ? email_schemes : http_schemes, err,
+                         sizeof err) < 0) {
+        diag_config_error(l->diag, where, "%s: a%s %s receiver's url %s", who,
+                          r->type == RECEIVER_WEBHOOK ? "" : "n", type_names[r->type], err);
+    } else if (url_parts(r->url, &scheme, &host) < 0) {
+        diag_config_error(l->diag, where, "%s: url \"%s\" is not a URL", who,
+                          url_redact(r->url, shown, sizeof shown));
     } else if (!url_host_is_loopback(r->url) && !r->insecure_plaintext &&
                (strcmp(scheme, "http") == 0 || (strcmp(scheme, "smtp") == 0 && !r->starttls))) {
         diag_config_error(l->diag, where, "%s: %s to %s would leave this machine in plain text; use "

@@ -22,6 +22,7 @@
 #include "http_cache.h"
 #include "http_internal.h"
 #include "log.h"
+#include "url.h"
 
 static void pump(struct http_engine *e, struct host_state *h);
 static void check_finished(struct http_engine *e);
@@ -325,6 +326,7 @@ void http_transfer_free(struct http_transfer *t)
     clear_headers(&t->result);
     free(t->result.body);
     free(t->url);
+    free(t->shown_url);
     free(t->method);
     free(t->body);
     free(t->content_type);
@@ -432,7 +434,8 @@ static void start(struct http_transfer *t)
     t->host->active++;
     t->host->last_start_ms = loop_now_ms();
     if (setup_easy(t) < 0 || curl_multi_add_handle(e->multi, t->easy) != CURLM_OK) {
-        snprintf(t->result.error, sizeof t->result.error, "%s: cannot start a transfer", t->url);
+        snprintf(t->result.error, sizeof t->result.error, "%s: cannot start a transfer",
+                 t->shown_url);
         t->host->active--;
         t->state = WAITING; /* reported from the loop, never from inside http_fetch */
         t->retry_timer = loop_add_timer(e->loop, 0, on_start_failed, t);
@@ -511,7 +514,7 @@ static void answer_from_cache(struct http_transfer *t)
     char *body = http_cache_body(t->engine->settings.cache_dir, t->cache_key, &len);
     if (!body) {
         snprintf(t->result.error, sizeof t->result.error,
-                 "%s: 304 Not Modified, but the kept body is gone", t->url);
+                 "%s: 304 Not Modified, but the kept body is gone", t->shown_url);
         return;
     }
     free(t->result.body);
@@ -529,7 +532,7 @@ static void keep_for_next_time(struct http_transfer *t)
         return;
     if (http_cache_store(t->engine->settings.cache_dir, t->cache_key, etag, modified,
                          t->result.body ? t->result.body : "", t->result.len) < 0)
-        log_warn("http: cannot keep the response of %s for conditional requests", t->url);
+        log_warn("http: cannot keep the response of %s for conditional requests", t->shown_url);
 }
 
 static void finish(struct http_transfer *t)
@@ -563,13 +566,13 @@ static void completed(struct http_engine *e, struct http_transfer *t, CURLcode r
         int64_t after = http_parse_retry_after(http_result_header(&t->result, "Retry-After"),
                                                (int64_t)time(NULL));
         int64_t delay = http_retry_delay_ms(&e->settings, t->result.tries + 1, after);
-        log_info("http: %s: %s; try %d of %d in %.1f s", t->url, why, t->result.tries + 1,
+        log_info("http: %s: %s; try %d of %d in %.1f s", t->shown_url, why, t->result.tries + 1,
                  e->settings.tries, (double)delay / 1000.0);
         t->state = WAITING;
         t->retry_timer = loop_add_timer(e->loop, delay, on_retry_timer, t);
     } else {
         if (why[0])
-            snprintf(t->result.error, sizeof t->result.error, "%s: %s%s", t->url, why,
+            snprintf(t->result.error, sizeof t->result.error, "%s: %s%s", t->shown_url, why,
                      retry && !t->delivery ? " (gave up after every try)" : "");
         finish(t); /* frees t */
     }
@@ -638,6 +641,12 @@ char *http_dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
+char *http_shown_url(const char *url)
+{
+    char shown[URL_SHOWN_MAX];
+    return url ? strdup(url_redact(url, shown, sizeof shown)) : NULL;
+}
+
 struct http_transfer *http_fetch(struct http_engine *e, const struct pejl_request *req,
                                  http_done_fn done, void *arg)
 {
@@ -650,8 +659,9 @@ struct http_transfer *http_fetch(struct http_engine *e, const struct pejl_reques
     t->body = http_dup_or_null(req->body);
     t->content_type = http_dup_or_null(req->content_type);
     t->cache_key = http_cache_key(req);
+    t->shown_url = http_shown_url(t->url);
     t->host = t->url ? http_host_get(e, t->url) : NULL;
-    if (!t->url || !t->cache_key || !t->host || (req->body && !t->body)) {
+    if (!t->url || !t->shown_url || !t->cache_key || !t->host || (req->body && !t->body)) {
         http_transfer_free(t);
         return NULL;
     }

@@ -105,9 +105,10 @@ struct http_transfer *http_deliver(struct http_engine *e, const struct http_deli
         ok = ok && grown;
         t->extra_headers = grown ? grown : t->extra_headers;
     }
+    t->shown_url = http_shown_url(t->url);
     t->host = t->url ? http_host_get(e, t->url) : NULL;
-    if (!ok || !t->url || !t->body || !t->host || (d->mail_from && !t->mail_from) ||
-        (d->username && (!t->username || !t->password))) {
+    if (!ok || !t->url || !t->shown_url || !t->body || !t->host ||
+        (d->mail_from && !t->mail_from) || (d->username && (!t->username || !t->password))) {
         http_transfer_free(t);
         return NULL;
     }

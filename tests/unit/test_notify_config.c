@@ -247,20 +247,55 @@ static void test_receiver_names_and_types(void **state)
     expect_problem(BASE "receivers = { name = \"am\"; };\n", 3, "receivers must be a list ( { … }, { … } )");
 }
 
+/* A receiver's url: an http(s) or smtp(s) scheme to fit its type, in lower
+ * case; every other scheme libcurl knows is refused by --check-config, not
+ * at the first delivery. */
+static void expect_url_refused(const char *type, const char *url, const char *needle)
+{
+    char text[2048];
+    bool email = strcmp(type, "email") == 0;
+    snprintf(text, sizeof text,
+             "%sreceivers = ( { name = \"r\"; type = \"%s\";\n  url = \"%s\";%s } );\n", BASE, type,
+             url, email ? " from = \"pejl@example.org\"; to = [ \"ops@example.org\" ];" : "");
+    expect_problem(text, 4, needle);
+}
+
 static void test_receiver_urls(void **state)
 {
     (void)state;
-    expect_problem(BASE "receivers = ( { name = \"am\"; type = \"alertmanager\";\n"
-                        "  url = \"not a url\"; } );\n",
-                   4, "am: url \"not a url\" is not a URL");
-    expect_problem(BASE EMAIL("https://mail.example.org", ""), 3,
-                   "mail: an email receiver needs smtp://host:587 or smtps://host:465");
-    expect_problem(BASE "receivers = ( { name = \"chat\"; type = \"webhook\";\n"
-                        "  url = \"smtp://127.0.0.1:25\"; } );\n",
-                   4, "chat: a webhook receiver needs an http:// or https:// URL");
-    expect_problem(BASE "receivers = ( { name = \"am\"; type = \"alertmanager\";\n"
-                        "  url = \"ftp://127.0.0.1/\"; } );\n",
-                   4, "am: a alertmanager receiver needs an http:// or https:// URL");
+    static const char *const others[] = {"ftp",    "ftps", "dict", "gopher", "file", "ldap",
+                                         "telnet", "tftp", "scp",  "sftp",   "imap", "pop3",
+                                         "rtsp",   "mqtt", "ws",   "wss",    "smb",  "rtmp"};
+    char url[200], needle[300];
+    for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
+        snprintf(url, sizeof url, "%s://127.0.0.1/x", others[i]);
+        snprintf(needle, sizeof needle, "write https:// or http://, not %s:", others[i]);
+        expect_url_refused("webhook", url, needle);
+        snprintf(needle, sizeof needle, "r: an email receiver's url \"%s://", others[i]);
+        expect_url_refused("email", url, needle);
+    }
+    expect_url_refused("webhook", "ftp://u:SECRET@127.0.0.1/x",
+                       "r: a webhook receiver's url \"ftp://***@127.0.0.1/x\": write https:// or "
+                       "http://, not ftp:");
+    expect_url_refused("alertmanager", "HTTPS://am.example.org/",
+                       "r: an alertmanager receiver's url \"https://am.example.org/\": write the "
+                       "scheme in lower case, https:");
+    expect_url_refused("webhook", "Http://127.0.0.1/x", "write the scheme in lower case, http:");
+    expect_url_refused("email", "SMTPS://mail.example.org",
+                       "write the scheme in lower case, smtps:");
+    expect_url_refused(
+        "webhook", "hooks.example.org/pejl",
+        "r: a webhook receiver's url \"***\" has no scheme; write https:// or http://");
+    expect_url_refused("webhook", "//hooks.example.org/pejl", "has no scheme");
+    expect_url_refused("webhook", "not a url", "has no scheme");
+    expect_url_refused("webhook", "", "has no scheme");
+    expect_url_refused("webhook", "https:/", "r: url \"https:***\" is not a URL");
+    expect_url_refused("email", "https://mail.example.org",
+                       "r: an email receiver's url \"https://mail.example.org/\": write smtp:// or "
+                       "smtps://, not https:");
+    expect_url_refused("webhook", "smtp://127.0.0.1:25", "write https:// or http://, not smtp:");
+    expect_url_refused("alertmanager", "smtps://127.0.0.1:465",
+                       "write https:// or http://, not smtps:");
 }
 
 /* Plain text leaves the machine only with insecure_plaintext = true. */
