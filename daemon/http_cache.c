@@ -130,7 +130,8 @@ char *http_cache_body(const char *dir, const char *key, size_t *len)
 
 static bool one_line(const char *value)
 {
-    return !value || (!strchr(value, '\n') && !strchr(value, '\r') && strlen(value) < 512);
+    return !value || (!strchr(value, '\n') && !strchr(value, '\r') &&
+                      strlen(value) <= HTTP_CACHE_VALIDATOR_MAX);
 }
 
 int http_cache_store(const char *dir, const char *key, const char *etag,

@@ -15,6 +15,10 @@
 
 #include "../collectors/collector.h"
 
+/* Longest ETag or Last-Modified kept; a longer one is not (a header line
+ * servers take is 8 KiB), and its request stays unconditional. */
+#define HTTP_CACHE_VALIDATOR_MAX 8000
+
 struct http_validators {
     char *etag, *last_modified;
 };
