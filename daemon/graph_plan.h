@@ -5,6 +5,10 @@
  * target paths and the projection as curves over time, the baseline, the
  * target and the range thresholds as markers, the status and the source.
  *
+ * Every label is built to its full length; what does not fit on a graph
+ * (more markers or curves than graph.h holds) refuses the graph with a
+ * reason rather than leaving something out unsaid.
+ *
  * Drawing (librrd) happens in graph_indicator(), which pejld calls only in
  * its graph child process or in a command that runs alone (--report).
  */
@@ -13,12 +17,21 @@
 
 #include <stdint.h>
 
+#include "../rrd/graph.h"
 #include "config.h"
 #include "store.h"
 
+/* What `id`'s graph shows, evaluated at `now`. NULL with `err` saying why
+ * when it cannot be drawn as planned (more to mark than a graph holds, or
+ * no memory); NULL with `err` "" when nothing is stored yet. */
+struct graph_plan *graph_plan_new(const struct config *config, struct store *store, const char *id,
+                                  int64_t now, char *err, size_t errlen);
+const struct graph_spec *graph_plan_spec(const struct graph_plan *plan);
+void graph_plan_free(struct graph_plan *plan);
+
 /* Draws `id`'s graph into `image_path` ("PNG", "SVG" or "PDF"), evaluated
  * at `now`. 0 when drawn or when there is nothing stored to draw. */
-int graph_indicator(const struct config *config, struct store *store, const char *id,
-                    int64_t now, const char *image_path, const char *format);
+int graph_indicator(const struct config *config, struct store *store, const char *id, int64_t now,
+                    const char *image_path, const char *format);
 
 #endif
