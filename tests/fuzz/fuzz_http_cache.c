@@ -22,12 +22,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
             abort();                                                                               \
     } while (0)
 
+static char dir[] = "/tmp/pejl-fuzz-http-cache.XXXXXX";
+
+static void remove_cache_dir(void)
+{
+    char path[64];
+    snprintf(path, sizeof path, "%s/entry", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* One temp dir per process, removed when it exits. */
 static const char *cache_dir(void)
 {
-    static char dir[] = "/tmp/pejl-fuzz-http-cache.XXXXXX";
     static bool made;
-    if (!made)
+    if (!made) {
         CHECK(mkdtemp(dir));
+        atexit(remove_cache_dir);
+    }
     made = true;
     return dir;
 }
@@ -38,12 +50,21 @@ static void check_value(const char *value, size_t len)
     CHECK(!memchr(value, '\n', len) && !memchr(value, '\r', len) && !memchr(value, '\0', len));
 }
 
+/* A NUL-terminated copy (the input is not terminated: no strndup on it). */
+static char *copy_of(const char *s, size_t n)
+{
+    char *copy = malloc(n + 1);
+    CHECK(copy);
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    return copy;
+}
+
 /* Stored again and read back: the same validators and body. */
 static void round_trip(const struct http_cache_entry *e)
 {
-    char *etag = e->etag ? strndup(e->etag, e->etag_len) : NULL;
-    char *modified = e->last_modified ? strndup(e->last_modified, e->last_modified_len) : NULL;
-    CHECK((!e->etag || etag) && (!e->last_modified || modified));
+    char *etag = e->etag ? copy_of(e->etag, e->etag_len) : NULL;
+    char *modified = e->last_modified ? copy_of(e->last_modified, e->last_modified_len) : NULL;
     CHECK(http_cache_store(cache_dir(), "entry", etag, modified, e->body, e->body_len) == 0);
     struct http_validators v;
     size_t len = 0;

@@ -366,6 +366,7 @@ static void test_header_out_of_memory(void **state)
 #else
 static void test_header_out_of_memory(void **state)
 {
+    (void)state;
     skip();
 }
 #endif
