@@ -150,7 +150,7 @@ static void load_credentials(struct loader *l, const config_setting_t *g, struct
     }
     free(path);
     if (text)
-        secret_free(text, len); /* no copy of the password lingers in freed memory */
+        secret_file_free(text, len); /* no copy of the password lingers in freed memory */
 }
 
 static void load_secret(struct loader *l, const config_setting_t *g, struct receiver *r,

@@ -95,7 +95,7 @@ char *secret_file_read(const char *path, size_t *len, char *err, size_t errlen)
     return secret;
 }
 
-void secret_free(char *secret, size_t len)
+void secret_file_free(char *secret, size_t len)
 {
     if (!secret)
         return;

@@ -19,9 +19,9 @@
 /* The secret in `path` without its trailing newlines, NUL-terminated; *len
  * is its length. NULL with a reason that names `path` when the file is
  * missing, not a regular file, a symbolic link, over SECRET_FILE_MAX bytes,
- * readable by group or others, or empty. Free it with secret_free. */
+ * readable by group or others, or empty. Free it with secret_file_free. */
 char *secret_file_read(const char *path, size_t *len, char *err, size_t errlen);
 /* Wipes the `len` bytes of `secret` and frees it; NULL is fine. */
-void secret_free(char *secret, size_t len);
+void secret_file_free(char *secret, size_t len);
 
 #endif

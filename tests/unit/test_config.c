@@ -1,8 +1,9 @@
 /*
  * test_config.c — every class of configuration error is reported with the
  * file, the line and a message that says what to write, and several
- * problems are reported in one go. Also: durations, path resolution, and
- * collector modules that are not what they claim to be.
+ * problems are reported in one go. Also: durations, path resolution,
+ * collector modules that are not what they claim to be, and source URLs in
+ * a scheme pejld does not fetch (refused here, not at the first collection).
  *
  * Each case writes a config file into a temp dir; the collectors come from
  * the build tree (PEJL_BUILD_DIR/lib/pejl/collectors).

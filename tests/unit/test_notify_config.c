@@ -3,8 +3,10 @@
  * pejld.conf (daemon/config_notify.c): a valid config with every kind of
  * receiver is read field by field, with its defaults; every class of
  * mistake is reported with the file, the line and a message that says
- * what to write; plain text to another host and secret files others can
- * read are refused. Also route_matches() and url_host_is_loopback().
+ * what to write; plain text to another host, receiver URLs in a scheme
+ * that does not fit (or in upper case, or with none) and secret files that
+ * others can read, or that are FIFOs, links, directories or too big, are
+ * refused. Also route_matches() and url_host_is_loopback().
  *
  * Each case writes a config file (and its secret files) into a temp dir;
  * the collectors come from the build tree (PEJL_BUILD_DIR/lib/pejl/collectors).
