@@ -449,6 +449,25 @@ static void test_redirects_that_are_followed(void **state)
     assert_non_null(strstr(o.error, "redirected to file:///etc/passwd"));
 }
 
+/* pejlctl follows the same rule, and says where a refused redirect pointed. */
+static void test_pejlctl_redirect_refused(void **state)
+{
+    (void)state;
+    char u[300], out[300], cmd[1000], said[1000] = "";
+    snprintf(u, sizeof u, "http://127.0.0.1:%d/redirect/file%%3A%%2F%%2F%%2Fetc%%2Fpasswd", port);
+    snprintf(out, sizeof out, "%s/pejlctl.err", tmpdir);
+    snprintf(cmd, sizeof cmd, "'%s' inspect '%s' 2>'%s' >/dev/null", PEJLCTL, u, out);
+    assert_int_not_equal(system(cmd), 0);
+    FILE *f = fopen(out, "r");
+    assert_non_null(f);
+    size_t n = fread(said, 1, sizeof said - 1, f);
+    said[n] = '\0';
+    fclose(f);
+    if (!strstr(said, "redirected to a file: URL, which is not followed from http (http and "
+                      "https only)"))
+        fail_msg("pejlctl said: %s", said);
+}
+
 /* Validators are sent whole, however long (they were cut at 1024 bytes,
  * and not kept at all past 511). */
 static void test_long_etag_sent_whole(void **state)
@@ -560,6 +579,7 @@ int main(void)
         cmocka_unit_test(test_tls_verification_stays_on),
         cmocka_unit_test(test_https_redirect_to_http_refused),
         cmocka_unit_test(test_redirects_that_are_followed),
+        cmocka_unit_test(test_pejlctl_redirect_refused),
         cmocka_unit_test(test_long_etag_sent_whole),
         cmocka_unit_test(test_header_out_of_memory),
     };
