@@ -33,13 +33,15 @@ struct graph_plan {
     struct graph_spec spec;
     char *paths[GRAPH_MAX_LINES];
     struct plan_text *texts;
-    char problem[300]; /* why the graph cannot be drawn as planned; "" when it can */
+    bool out_of_memory;
+    /* what did not fit on the graph: said on it, and in the log */
+    size_t lines_left_out, curves_left_out, rules_left_out;
     int64_t first, last;
     size_t n_points;
 };
 
 /* A label of any length, kept until the plan is freed; "" (and the plan
- * refused) without memory. */
+ * given up) without memory. */
 __attribute__((format(printf, 2, 3))) static const char *plan_text(struct graph_plan *p,
                                                                    const char *fmt, ...)
 {
@@ -49,7 +51,7 @@ __attribute__((format(printf, 2, 3))) static const char *plan_text(struct graph_
     va_end(ap);
     struct plan_text *t = n >= 0 ? malloc(sizeof *t + (size_t)n + 1) : NULL;
     if (!t) {
-        snprintf(p->problem, sizeof p->problem, "out of memory");
+        p->out_of_memory = true;
         return "";
     }
     va_start(ap, fmt);
@@ -60,24 +62,10 @@ __attribute__((format(printf, 2, 3))) static const char *plan_text(struct graph_
     return t->text;
 }
 
-/* The first thing that did not fit on the graph is what the plan says. */
-__attribute__((format(printf, 2, 3))) static void refuse(struct graph_plan *p, const char *fmt, ...)
-{
-    va_list ap;
-    if (p->problem[0])
-        return;
-    va_start(ap, fmt);
-    vsnprintf(p->problem, sizeof p->problem, fmt, ap);
-    va_end(ap);
-}
-
 static void add_curve(struct graph_plan *p, struct graph_curve curve)
 {
     if (p->spec.n_curves == GRAPH_MAX_CURVES)
-        refuse(p,
-               "more than %d target paths, target marks and projections to draw; a graph "
-               "shows at most that many: give the indicator fewer path targets",
-               GRAPH_MAX_CURVES);
+        p->curves_left_out++;
     else
         p->spec.curves[p->spec.n_curves++] = curve;
 }
@@ -97,7 +85,7 @@ static void plan_line(const struct series *s, void *arg)
     if (!first)
         return;
     if (p->spec.n_lines == GRAPH_MAX_LINES) {
-        refuse(p, "more than %d series to draw; a graph shows at most that many", GRAPH_MAX_LINES);
+        p->lines_left_out++;
         return;
     }
     size_t k = p->spec.n_lines++;
@@ -128,10 +116,7 @@ static void add_rule(struct graph_plan *p, bool vertical, double value, int64_t 
                      const char *label, const char *color)
 {
     if (p->spec.n_rules == GRAPH_MAX_RULES)
-        refuse(p,
-               "more than %d baselines, target levels and thresholds to mark; a graph shows "
-               "at most that many: give the indicator fewer targets or range thresholds",
-               GRAPH_MAX_RULES);
+        p->rules_left_out++;
     else
         p->spec.rules[p->spec.n_rules++] = (struct graph_rule){
             .vertical = vertical, .value = value, .time = time, .label = label, .color = color};
@@ -322,7 +307,7 @@ static void plan_evaluated(struct graph_plan *p, struct store *store, int64_t no
     const struct indicator *ind = p->indicator;
     struct evaluation *evals = calloc(ind->n_targets + 1, sizeof *evals);
     if (!evals) {
-        refuse(p, "out of memory");
+        p->out_of_memory = true;
         return;
     }
     const struct stored_observation *latest = assess(ind, store, now, evals);
@@ -334,6 +319,29 @@ static void plan_evaluated(struct graph_plan *p, struct store *store, int64_t no
     plan_footer(p, latest);
     plan_message(p, latest);
     free(evals);
+}
+
+/* What did not fit, said on the graph itself (the message line) rather
+ * than left out without a word. */
+static void plan_left_out(struct graph_plan *p)
+{
+    const char *lines = "", *curves = "", *rules = "";
+    if (!p->lines_left_out && !p->curves_left_out && !p->rules_left_out)
+        return;
+    if (p->lines_left_out)
+        lines = plan_text(p, "%zu of %zu series (at most %d)", p->lines_left_out,
+                          p->lines_left_out + GRAPH_MAX_LINES, GRAPH_MAX_LINES);
+    if (p->curves_left_out)
+        curves =
+            plan_text(p, "%zu of %zu target paths, marks and projections (at most %d)",
+                      p->curves_left_out, p->curves_left_out + GRAPH_MAX_CURVES, GRAPH_MAX_CURVES);
+    if (p->rules_left_out)
+        rules = plan_text(p, "%zu of %zu baselines, levels and thresholds (at most %d)",
+                          p->rules_left_out, p->rules_left_out + GRAPH_MAX_RULES, GRAPH_MAX_RULES);
+    p->spec.message = plan_text(
+        p, "%s%sNot shown: %s%s%s%s%s", p->spec.message ? p->spec.message : "",
+        p->spec.message ? " · " : "", lines, lines[0] && (curves[0] || rules[0]) ? "; " : "",
+        curves, curves[0] && rules[0] ? "; " : "", rules);
 }
 
 void graph_plan_free(struct graph_plan *p)
@@ -355,7 +363,7 @@ static void plan_lines(struct graph_plan *p, struct store *store, const char *id
     const struct series *own = store_series(store, id);
     if (own)
         plan_line(own, p);
-    if (p->spec.n_lines == 0 && !p->problem[0])
+    if (p->spec.n_lines == 0)
         series_each_member(store_series_set(store), id, plan_line, p);
     p->spec.provisional_from = own && own->n ? provisional_from(own, p->indicator->frequency) : 0;
 }
@@ -387,13 +395,14 @@ struct graph_plan *graph_plan_new(const struct config *config, struct store *sto
                              .spec = {.lower = NAN, .upper = NAN}};
     if (p->indicator)
         plan_lines(p, store, id);
-    if (p->indicator && p->spec.n_lines > 0 && !p->problem[0]) {
+    if (p->indicator && p->spec.n_lines > 0) {
         plan_title(p);
         plan_evaluated(p, store, now);
         plan_range(p, now);
+        plan_left_out(p);
     }
-    if (p->problem[0] || p->spec.n_lines == 0) { /* no lines: nothing stored yet, no graph */
-        snprintf(err, errlen, "%s", p->problem);
+    if (p->out_of_memory || p->spec.n_lines == 0) { /* no lines: nothing stored yet, no graph */
+        snprintf(err, errlen, "%s", p->out_of_memory ? "out of memory" : "");
         graph_plan_free(p);
         return NULL;
     }
@@ -414,6 +423,8 @@ int graph_indicator(const struct config *config, struct store *store, const char
         log_err("%s: graph not drawn: %s", id, err);
     if (!p)
         return err[0] ? -1 : 0;
+    if (p->lines_left_out || p->curves_left_out || p->rules_left_out)
+        log_warn("%s: graph drawn without what does not fit on it: %s", id, p->spec.message);
     p->spec.image_path = image_path;
     p->spec.format = format;
     int rc = graph_draw(&p->spec, err, sizeof err);

@@ -5,9 +5,9 @@
  * target paths and the projection as curves over time, the baseline, the
  * target and the range thresholds as markers, the status and the source.
  *
- * Every label is built to its full length; what does not fit on a graph
- * (more markers or curves than graph.h holds) refuses the graph with a
- * reason rather than leaving something out unsaid.
+ * Every label is built to its full length. What does not fit on a graph
+ * (more series, curves or markers than graph.h holds) is said on the graph
+ * itself, in its message line, and logged: never left out without a word.
  *
  * Drawing (librrd) happens in graph_indicator(), which pejld calls only in
  * its graph child process or in a command that runs alone (--report).
@@ -21,9 +21,8 @@
 #include "config.h"
 #include "store.h"
 
-/* What `id`'s graph shows, evaluated at `now`. NULL with `err` saying why
- * when it cannot be drawn as planned (more to mark than a graph holds, or
- * no memory); NULL with `err` "" when nothing is stored yet. */
+/* What `id`'s graph shows, evaluated at `now`. NULL with `err` "out of
+ * memory", or with `err` "" when nothing is stored yet (no graph). */
 struct graph_plan *graph_plan_new(const struct config *config, struct store *store, const char *id,
                                   int64_t now, char *err, size_t errlen);
 const struct graph_spec *graph_plan_spec(const struct graph_plan *plan);

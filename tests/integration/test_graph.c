@@ -8,7 +8,7 @@
  * has passed are drawn (PNG signature, a sensible size), not refused.
  * And graph_plan.c's plan for a whole indicator: every label what it
  * should be however many there are, and a graph with more markers than
- * it can hold refused with the reason.
+ * it can hold says on it what it left out.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -277,9 +277,10 @@ static void test_many_labels_planned_whole(void **state)
     assert_non_null(strstr(spec->status, " · Projection (trend) in 2030: "));
     assert_string_equal(spec->footer,
                         "Source: Many labels (csv) · data to 2024 · collected 2025-01-01");
+    assert_null(spec->message); /* everything fits: nothing to say */
     graph_plan_free(plan);
 
-    /* one threshold more than a graph marks: refused, saying so */
+    /* one threshold more than a graph marks: the graph says it left it out */
     store_close(store);
     config_unref(c);
     snprintf(dir, sizeof dir, "%s/toomany", tmpdir);
@@ -294,10 +295,14 @@ static void test_many_labels_planned_whole(void **state)
         "    { rule = \"range\"; warning = \"~:500\"; critical = \"@400:450\"; labels = { k = "
         "\"b\"; }; } );",
         &store);
-    assert_null(graph_plan_new(c, store, "many", 1767225600, err, sizeof err));
-    assert_string_equal(err, "more than 8 baselines, target levels and thresholds to mark; a graph "
-                             "shows at most that many: give the indicator fewer targets or range "
-                             "thresholds");
+    plan = graph_plan_new(c, store, "many", 1767225600, err, sizeof err);
+    assert_non_null(plan);
+    spec = graph_plan_spec(plan);
+    assert_int_equal(spec->n_rules, 8);
+    assert_string_equal(spec->rules[7].label, "Critical 400");
+    assert_string_equal(spec->message,
+                        "Not shown: 1 of 9 baselines, levels and thresholds (at most 8)");
+    graph_plan_free(plan);
     store_close(store);
     config_unref(c);
 }
