@@ -7,7 +7,9 @@
  * from the kept body); per-host spacing; and TLS, whose verification stays
  * on: an untrusted certificate fails, the same one trusted via ca_file works.
  * Redirects: from https to https only (a downgrade to http fails and keeps
- * nothing), from http to either, never to file:. Long validators are sent whole.
+ * nothing), from http to either, never to file: (pejlctl too). Long
+ * validators are sent whole; a response header that cannot be copied fails
+ * the transfer.
  */
 #include <dirent.h>
 #include <errno.h>
