@@ -176,34 +176,6 @@ static void test_duplicate_ids_name_both_lines(void **state)
                    4, "indicator id \"a\" is already used on line 3");
 }
 
-static void test_unknown_collector(void **state)
-{
-    (void)state;
-    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
-                              " source = { collector = \"sdmx\"; }; } );\n",
-                   3, "a: no collector \"sdmx\": " PEJL_BUILD_DIR "/lib/pejl/collectors/sdmx.so not found");
-    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
-                              " source = { collector = \"../../bin/sh\"; }; } );\n",
-                   3, "collector name \"../../bin/sh\" is not [a-z0-9_]+");
-}
-
-static void test_modules_that_are_not_collectors(void **state)
-{
-    (void)state;
-    /* Both modules are built by tests/unit/CMakeLists.txt into PEJL_BAD_COLLECTORS. */
-    char text[1024];
-    snprintf(text, sizeof text,
-             "collector_dir = \"%s\";\n"
-             "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
-             " source = { collector = \"abi_mismatch\"; }; },\n"
-             " { id = \"b\"; title = \"B\"; frequency = \"annual\";\n"
-             " source = { collector = \"no_symbol\"; }; } );\n",
-             PEJL_BAD_COLLECTORS);
-    expect_problem(text, 3,
-                   "abi_mismatch.so: collector ABI version 999, pejld speaks 2; rebuild it");
-    expect_problem(text, 5, "no_symbol.so: not a pejl collector (no symbol pejl_collector)");
-}
-
 /* A source's URLs are in a scheme pejld fetches — https, http or file, in
  * lower case — or --check-config says so; before, ftp:// and the like
  * passed and failed only at the first collection. */
@@ -260,6 +232,34 @@ static void test_source_url_schemes(void **state)
     expect_source_url("http://127.0.0.1:8080/x.csv", NULL);
     expect_source_url("file:x.csv", NULL);
     expect_source_url("file:///tmp/x.csv", NULL);
+}
+
+static void test_unknown_collector(void **state)
+{
+    (void)state;
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " source = { collector = \"sdmx\"; }; } );\n",
+                   3, "a: no collector \"sdmx\": " PEJL_BUILD_DIR "/lib/pejl/collectors/sdmx.so not found");
+    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                              " source = { collector = \"../../bin/sh\"; }; } );\n",
+                   3, "collector name \"../../bin/sh\" is not [a-z0-9_]+");
+}
+
+static void test_modules_that_are_not_collectors(void **state)
+{
+    (void)state;
+    /* Both modules are built by tests/unit/CMakeLists.txt into PEJL_BAD_COLLECTORS. */
+    char text[1024];
+    snprintf(text, sizeof text,
+             "collector_dir = \"%s\";\n"
+             "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+             " source = { collector = \"abi_mismatch\"; }; },\n"
+             " { id = \"b\"; title = \"B\"; frequency = \"annual\";\n"
+             " source = { collector = \"no_symbol\"; }; } );\n",
+             PEJL_BAD_COLLECTORS);
+    expect_problem(text, 3,
+                   "abi_mismatch.so: collector ABI version 999, pejld speaks 2; rebuild it");
+    expect_problem(text, 5, "no_symbol.so: not a pejl collector (no symbol pejl_collector)");
 }
 
 static void test_derive_problems(void **state)
