@@ -20,6 +20,7 @@
 #include "log.h"
 #include "period.h"
 #include "report.h"
+#include "url.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/pejl"
 #define DEFAULT_INTERVAL_S (6 * 3600)
@@ -426,6 +427,25 @@ static void load_pejlemaerke(struct loader *l, const config_setting_t *group,
         ind->pejlemaerke = config_setting_get_int(s);
 }
 
+/* What a source asks for is fetched in a scheme pejld speaks (exec: is the
+ * exec collector's own): said by --check-config, not at the first collection. */
+static void check_source_urls(struct loader *l, const config_setting_t *src,
+                              const struct indicator *ind, const char *who)
+{
+    static const char *const schemes[] = {"https", "http", "file", NULL};
+    const config_setting_t *url = config_setting_get_member(src, "url");
+    const struct pejl_request *requests = NULL;
+    size_t n = ind->collector->api->plan(ind->source, &requests);
+    char err[URL_SHOWN_MAX + 100];
+    for (size_t i = 0; i < n; i++) {
+        if (!requests[i].url || strcmp(requests[i].url, "exec:") == 0 ||
+            url_check_scheme(requests[i].url, schemes, err, sizeof err) == 0)
+            continue;
+        diag_config_error(l->diag, url ? url : src, "%s: source url %s", who, err);
+        return; /* one is enough: the others come from the same setting */
+    }
+}
+
 static void load_source(struct loader *l, const config_setting_t *group, struct indicator *ind)
 {
     const char *who = ind->id ? ind->id : "indicator";
@@ -453,6 +473,8 @@ static void load_source(struct loader *l, const config_setting_t *group, struct 
     l->diag->context = NULL;
     if (!ind->source && l->diag->n == before)
         diag_config_error(l->diag, src, "%s: collector %s refused this source", who, name);
+    else if (ind->source)
+        check_source_urls(l, src, ind, who);
 }
 
 static void load_scale(struct loader *l, const config_setting_t *group, struct derive_spec *d,

@@ -14,20 +14,18 @@
  * Plain text leaves the machine only when the receiver says
  * insecure_plaintext = true: smtp:// to another host needs STARTTLS, and
  * http:// is for loopback. Secret files must be readable by their owner
- * only.
+ * only (secret_file.h).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <curl/curl.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "config_loader.h"
-
-#define SECRET_MAX 4096
+#include "secret_file.h"
+#include "url.h"
 
 static const char *const receiver_keys[] = {
     "name", "type", "url", "insecure_plaintext", "starttls", "from", "to", "attach_graph",
@@ -98,35 +96,15 @@ bool url_host_is_loopback(const char *url)
 
 /* ---- secrets ---- */
 
-/* A secret file: regular, readable by its owner only, not empty. */
+/* A secret file (see secret_file.h), or NULL with the reason reported. */
 static char *read_secret(struct loader *l, const config_setting_t *where, const char *path,
                          size_t *len, const char *who)
 {
-    struct stat st;
-    FILE *f = fopen(path, "re");
-    char *text = NULL;
-    if (!f) {
-        diag_config_error(l->diag, where, "%s: cannot read %s: %s", who, path, strerror(errno));
-        return NULL;
-    }
-    if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > SECRET_MAX) {
-        diag_config_error(l->diag, where, "%s: %s must be a regular file under %d bytes", who, path,
-                          SECRET_MAX);
-    } else if (st.st_mode & 077) {
-        diag_config_error(l->diag, where, "%s: %s can be read by others (mode %03o); chmod 600 it",
-                          who, path, (unsigned)(st.st_mode & 0777));
-    } else if ((text = calloc(1, (size_t)st.st_size + 1))) {
-        *len = fread(text, 1, (size_t)st.st_size, f);
-        while (*len > 0 && (text[*len - 1] == '\n' || text[*len - 1] == '\r'))
-            text[--*len] = '\0';
-        if (*len == 0) {
-            diag_config_error(l->diag, where, "%s: %s is empty", who, path);
-            free(text);
-            text = NULL;
-        }
-    }
-    fclose(f);
-    return text;
+    char err[600];
+    char *secret = secret_file_read(path, len, err, sizeof err);
+    if (!secret)
+        diag_config_error(l->diag, where, "%s: %s", who, err);
+    return secret;
 }
 
 /* A secret file's path: "$CREDENTIALS_DIRECTORY/NAME" is where systemd's
@@ -172,8 +150,7 @@ static void load_credentials(struct loader *l, const config_setting_t *g, struct
     }
     free(path);
     if (text)
-        memset(text, 0, len); /* no copy of the password lingers in freed memory */
-    free(text);
+        secret_file_free(text, len); /* no copy of the password lingers in freed memory */
 }
 
 static void load_secret(struct loader *l, const config_setting_t *g, struct receiver *r,
@@ -258,18 +235,21 @@ static void load_headers(struct loader *l, const config_setting_t *g, struct rec
     }
 }
 
-/* The URL's scheme fits the type, and plain text stays on this machine. */
+/* The URL's scheme fits the type (in lower case: what pejld matches it
+ * with), and plain text stays on this machine. */
 static void check_url(struct loader *l, const config_setting_t *g, struct receiver *r, const char *who)
 {
+    static const char *const email_schemes[] = {"smtp", "smtps", NULL}, *const http_schemes[] = {
+                                                                            "https", "http", NULL};
     const config_setting_t *where = config_setting_get_member(g, "url");
-    char *scheme, *host;
-    if (url_parts(r->url, &scheme, &host) < 0) {
-        diag_config_error(l->diag, where, "%s: url \"%s\" is not a URL", who, r->url);
-    } else if (r->type == RECEIVER_EMAIL && strcmp(scheme, "smtp") != 0 && strcmp(scheme, "smtps") != 0) {
-        diag_config_error(l->diag, where, "%s: an email receiver needs smtp://host:587 or smtps://host:465", who);
-    } else if (r->type != RECEIVER_EMAIL && strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
-        diag_config_error(l->diag, where, "%s: a %s receiver needs an http:// or https:// URL", who,
-                          type_names[r->type]);
+    char *scheme = NULL, *host = NULL, shown[URL_SHOWN_MAX], err[URL_SHOWN_MAX + 100];
+    if (url_check_scheme(r->url, r->type == RECEIVER_EMAIL ? email_schemes : http_schemes, err,
+                         sizeof err) < 0) {
+        diag_config_error(l->diag, where, "%s: a%s %s receiver's url %s", who,
+                          r->type == RECEIVER_WEBHOOK ? "" : "n", type_names[r->type], err);
+    } else if (url_parts(r->url, &scheme, &host) < 0) {
+        diag_config_error(l->diag, where, "%s: url \"%s\" is not a URL", who,
+                          url_redact(r->url, shown, sizeof shown));
     } else if (!url_host_is_loopback(r->url) && !r->insecure_plaintext &&
                (strcmp(scheme, "http") == 0 || (strcmp(scheme, "smtp") == 0 && !r->starttls))) {
         diag_config_error(l->diag, where, "%s: %s to %s would leave this machine in plain text; use "

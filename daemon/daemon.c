@@ -24,6 +24,7 @@
 #include "notifier.h"
 #include "status.h"
 #include "timestamp.h"
+#include "url.h"
 
 #define FIRST_RUN_SPREAD_MS 5000
 
@@ -315,9 +316,10 @@ static void warn_insecure(const struct config *config)
         const struct receiver *r = &config->receivers[i];
         bool plain = strncmp(r->url, "http://", 7) == 0 ||
                      (strncmp(r->url, "smtp://", 7) == 0 && !r->starttls);
+        char shown[URL_SHOWN_MAX];
         if (r->insecure_plaintext && plain && !url_host_is_loopback(r->url))
             log_warn("receiver %s: notifications to %s go in plain text (insecure_plaintext = true)",
-                     r->name, r->url);
+                     r->name, url_redact(r->url, shown, sizeof shown));
     }
 }
 

@@ -4,12 +4,12 @@
 #include "graph_plan.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "../rrd/graph.h"
 #include "../rrd/rrdview.h"
 #include "assess.h"
 #include "log.h"
@@ -20,26 +20,59 @@
 #define PROJECTION_COLOR "E07A5F"
 #define MARK_COLOR "6B705C"
 
-struct plan {
+/* One label the spec points at; the plan owns them all. */
+struct plan_text {
+    struct plan_text *next;
+    char text[];
+};
+
+struct graph_plan {
     const struct indicator *indicator;
     const struct words *w;
     struct rrdview *view;
     struct graph_spec spec;
     char *paths[GRAPH_MAX_LINES];
-    char texts[16][200]; /* labels the spec points at */
-    size_t n_texts;
+    struct plan_text *texts;
+    bool out_of_memory;
+    /* what did not fit on the graph: said on it, and in the log */
+    size_t lines_left_out, curves_left_out, rules_left_out;
     int64_t first, last;
     size_t n_points;
 };
 
-static char *text_slot(struct plan *p)
+/* A label of any length, kept until the plan is freed; "" (and the plan
+ * given up) without memory. */
+__attribute__((format(printf, 2, 3))) static const char *plan_text(struct graph_plan *p,
+                                                                   const char *fmt, ...)
 {
-    return p->n_texts < 16 ? p->texts[p->n_texts++] : p->texts[15];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    struct plan_text *t = n >= 0 ? malloc(sizeof *t + (size_t)n + 1) : NULL;
+    if (!t) {
+        p->out_of_memory = true;
+        return "";
+    }
+    va_start(ap, fmt);
+    vsnprintf(t->text, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    t->next = p->texts;
+    p->texts = t;
+    return t->text;
+}
+
+static void add_curve(struct graph_plan *p, struct graph_curve curve)
+{
+    if (p->spec.n_curves == GRAPH_MAX_CURVES)
+        p->curves_left_out++;
+    else
+        p->spec.curves[p->spec.n_curves++] = curve;
 }
 
 static void plan_line(const struct series *s, void *arg)
 {
-    struct plan *p = arg;
+    struct graph_plan *p = arg;
     const struct stored_observation *first = NULL, *last = NULL;
     size_t points = 0;
     for (size_t i = 0; i < s->n; i++) {
@@ -51,8 +84,12 @@ static void plan_line(const struct series *s, void *arg)
         last = &s->items[i];
         points++;
     }
-    if (!first || p->spec.n_lines == GRAPH_MAX_LINES)
+    if (!first)
         return;
+    if (p->spec.n_lines == GRAPH_MAX_LINES) {
+        p->lines_left_out++;
+        return;
+    }
     size_t k = p->spec.n_lines++;
     p->paths[k] = rrdview_path(p->view, s->id);
     const char *dot = strchr(s->id, '.');
@@ -77,10 +114,12 @@ static int64_t provisional_from(const struct series *s, enum pejl_period_kind ki
     return from;
 }
 
-static void add_rule(struct plan *p, bool vertical, double value, int64_t time, const char *label,
-                     const char *color)
+static void add_rule(struct graph_plan *p, bool vertical, double value, int64_t time,
+                     const char *label, const char *color)
 {
-    if (p->spec.n_rules < GRAPH_MAX_RULES)
+    if (p->spec.n_rules == GRAPH_MAX_RULES)
+        p->rules_left_out++;
+    else
         p->spec.rules[p->spec.n_rules++] = (struct graph_rule){
             .vertical = vertical, .value = value, .time = time, .label = label, .color = color};
 }
@@ -94,45 +133,59 @@ static int64_t target_end(const struct target *t)
 /* A path target: its path from the baseline, the target marked at the end
  * of its year, the baseline year. The first target leads; a second one
  * (an older report's) is drawn lighter. */
-static void plan_path(struct plan *p, const struct target *t, const struct evaluation *e, bool first)
+static void plan_path(struct graph_plan *p, const struct target *t, const struct evaluation *e,
+                      bool first)
 {
-    char v[32], base[PERIOD_TEXT_MAX], *label = text_slot(p), *goal = text_slot(p);
-    if (isnan(e->baseline_value) || p->spec.n_curves + 2 > GRAPH_MAX_CURVES)
+    char v[32], base[PERIOD_TEXT_MAX];
+    if (isnan(e->baseline_value))
         return;
     value_format(t->value, v, sizeof v);
     period_format(&t->baseline, base, sizeof base);
-    snprintf(label, 200, "%s %s %s %d", p->w->target_path, v, p->w->in_year, t->year);
     const char *color = first ? PATH_COLOR : "A9C8B2";
-    p->spec.curves[p->spec.n_curves++] = (struct graph_curve){
-        .t0 = period_end(&t->baseline), .t1 = target_end(t), .v0 = e->baseline_value,
-        .v1 = t->value, .log = t->path == PATH_CAGR && e->baseline_value > 0 && t->value > 0,
-        .dashed = !first, .label = label, .color = color};
-    snprintf(goal, 200, "%s %s %s %s %d", p->w->target, v, p->indicator->unit, p->w->in_year, t->year);
-    p->spec.curves[p->spec.n_curves++] = (struct graph_curve){ /* a short bar at the target year */
-        .t0 = target_end(t) - 60 * 86400, .t1 = target_end(t), .v0 = t->value, .v1 = t->value,
-        .width = 7, .label = goal, .color = first ? "2E6B45" : "A9C8B2"};
-    if (first) {
-        char *mark = text_slot(p);
-        snprintf(mark, 200, "%s %s", p->w->baseline, base);
-        add_rule(p, true, 0, period_end(&t->baseline), mark, MARK_COLOR);
-    }
+    add_curve(
+        p, (struct graph_curve){
+               .t0 = period_end(&t->baseline),
+               .t1 = target_end(t),
+               .v0 = e->baseline_value,
+               .v1 = t->value,
+               .log = t->path == PATH_CAGR && e->baseline_value > 0 && t->value > 0,
+               .dashed = !first,
+               .label = plan_text(p, "%s %s %s %d", p->w->target_path, v, p->w->in_year, t->year),
+               .color = color});
+    add_curve(p,
+              (struct graph_curve){/* a short bar at the target year */
+                                   .t0 = target_end(t) - 60 * 86400,
+                                   .t1 = target_end(t),
+                                   .v0 = t->value,
+                                   .v1 = t->value,
+                                   .width = 7,
+                                   .label = plan_text(p, "%s %s %s %s %d", p->w->target, v,
+                                                      p->indicator->unit, p->w->in_year, t->year),
+                                   .color = first ? "2E6B45" : "A9C8B2"});
+    if (first)
+        add_rule(p, true, 0, period_end(&t->baseline), plan_text(p, "%s %s", p->w->baseline, base),
+                 MARK_COLOR);
 }
 
-static void plan_projection(struct plan *p, const struct target *t, const struct evaluation *e)
+static void plan_projection(struct graph_plan *p, const struct target *t,
+                            const struct evaluation *e)
 {
-    if (isnan(e->projection) || isnan(e->latest_value) || p->spec.n_curves >= GRAPH_MAX_CURVES ||
-        period_end(&e->latest) >= target_end(t))
+    if (isnan(e->projection) || isnan(e->latest_value) || period_end(&e->latest) >= target_end(t))
         return;
-    p->spec.curves[p->spec.n_curves++] = (struct graph_curve){
-        .t0 = period_end(&e->latest), .t1 = target_end(t), .v0 = e->latest_value,
-        .v1 = e->projection, .log = e->latest_value > 0 && e->projection > 0, .dashed = true,
-        .label = p->w->projection, .color = PROJECTION_COLOR};
+    add_curve(p, (struct graph_curve){.t0 = period_end(&e->latest),
+                                      .t1 = target_end(t),
+                                      .v0 = e->latest_value,
+                                      .v1 = e->projection,
+                                      .log = e->latest_value > 0 && e->projection > 0,
+                                      .dashed = true,
+                                      .label = p->w->projection,
+                                      .color = PROJECTION_COLOR});
 }
 
-static void plan_target(struct plan *p, const struct target *t, const struct evaluation *e,
+static void plan_target(struct graph_plan *p, const struct target *t, const struct evaluation *e,
                         bool first)
 {
-    char *label, base[PERIOD_TEXT_MAX];
+    char base[PERIOD_TEXT_MAX];
     switch (t->kind) {
     case TARGET_PATH:
         plan_path(p, t, e, first);
@@ -140,18 +193,19 @@ static void plan_target(struct plan *p, const struct target *t, const struct eva
             plan_projection(p, t, e);
         break;
     case TARGET_ABOVE_BASELINE:
-        label = text_slot(p);
         period_format(&t->baseline, base, sizeof base);
-        snprintf(label, 200, "%s %s (%s %d)", p->w->level_of, base, p->w->target, t->year);
         if (!isnan(e->baseline_value))
-            add_rule(p, false, e->baseline_value, 0, label, PATH_COLOR);
+            add_rule(p, false, e->baseline_value, 0,
+                     plan_text(p, "%s %s (%s %d)", p->w->level_of, base, p->w->target, t->year),
+                     PATH_COLOR);
         break;
     case TARGET_RANK: /* from first place to a little past the top N, so the line shows */
         p->spec.lower = 0;
         p->spec.upper = t->top + 3;
-        label = text_slot(p);
-        snprintf(label, 200, "%s %d (%s %s %d)", p->w->top, t->top, p->w->target, p->w->in_year, t->year);
-        add_rule(p, false, t->top, 0, label, PATH_COLOR);
+        add_rule(p, false, t->top, 0,
+                 plan_text(p, "%s %d (%s %s %d)", p->w->top, t->top, p->w->target, p->w->in_year,
+                           t->year),
+                 PATH_COLOR);
         break;
     case TARGET_TREND:
         break;
@@ -159,7 +213,7 @@ static void plan_target(struct plan *p, const struct target *t, const struct eva
 }
 
 /* Thresholds of range rules: the finite ends of warning and critical. */
-static void plan_thresholds(struct plan *p)
+static void plan_thresholds(struct graph_plan *p)
 {
     for (size_t k = 0; k < p->indicator->n_rules; k++) {
         const struct alert_rule *r = &p->indicator->rules[k];
@@ -169,48 +223,54 @@ static void plan_thresholds(struct plan *p)
         for (int i = 0; i < 2; i++) {
             double ends[] = {ranges[i]->start, ranges[i]->end};
             for (int j = 0; j < 2; j++) {
-                char *label = text_slot(p), v[32];
+                char v[32];
                 if (!ranges[i]->set || !isfinite(ends[j]) || (j == 0 && ends[j] == 0 && !ranges[i]->inside))
                     continue;
                 value_format(ends[j], v, sizeof v);
-                snprintf(label, 200, "%s %s", i ? p->w->critical : p->w->warning, v);
-                add_rule(p, false, ends[j], 0, label, i ? "D1495B" : "EDAE49");
+                add_rule(p, false, ends[j], 0,
+                         plan_text(p, "%s %s", i ? p->w->critical : p->w->warning, v),
+                         i ? "D1495B" : "EDAE49");
             }
         }
     }
 }
 
-/* Where the indicator stands against its first target, in words. */
-static void plan_status(struct plan *p, const struct target *t, const struct evaluation *e)
+/* The figures behind the status, in words: " · 1,2 years ahead · …". */
+static const char *status_details(struct graph_plan *p, const struct target *t,
+                                  const struct evaluation *e)
 {
     const struct words *w = p->w;
-    char *line = text_slot(p), a[32], b[32];
-    int n = snprintf(line, 200, "%s: %s", w->status, w->categories[e->progress]);
+    const char *distance = "", *detail = "";
+    char a[32], b[32];
     if (t->kind == TARGET_PATH && !isnan(e->time_distance_years)) {
         words_number(w, fabs(e->time_distance_years), 1, a, sizeof a);
-        n += snprintf(line + n, 200 - (size_t)n, " · %s %s", a,
-                      e->time_distance_years >= 0 ? w->years_ahead : w->years_behind);
+        distance = plan_text(p, " · %s %s", a,
+                             e->time_distance_years >= 0 ? w->years_ahead : w->years_behind);
     }
     if (t->kind == TARGET_PATH && !isnan(e->projection)) {
         words_number(w, e->projection, 1, a, sizeof a);
         words_number(w, e->shortfall_pct, 1, b, sizeof b);
-        n += snprintf(line + n, 200 - (size_t)n, " · %s %s %d: %s (%s %%)", w->projection, w->in_year,
-                      t->year, a, b);
-    } else if ((t->kind == TARGET_ABOVE_BASELINE) && !isnan(e->gap_pct)) {
+        detail = plan_text(p, " · %s %s %d: %s (%s %%)", w->projection, w->in_year, t->year, a, b);
+    } else if (t->kind == TARGET_ABOVE_BASELINE && !isnan(e->gap_pct)) {
         words_number(w, e->gap_pct, 1, a, sizeof a);
-        n += snprintf(line + n, 200 - (size_t)n, " · %s %s %%", w->gap, a);
+        detail = plan_text(p, " · %s %s %%", w->gap, a);
     } else if (t->kind == TARGET_TREND && !isnan(e->actual_growth)) {
         words_number(w, e->actual_growth * 100, 1, a, sizeof a);
-        n += snprintf(line + n, 200 - (size_t)n, " · %s %%/%s", a, w == words_for(LANGUAGE_EN) ? "yr" : "år");
+        detail = plan_text(p, " · %s %%/%s", a, w == words_for(LANGUAGE_EN) ? "yr" : "år");
     }
-    if (e->final)
-        snprintf(line + n, 200 - (size_t)n, " (final)");
-    p->spec.status = line;
+    return plan_text(p, "%s%s", distance, detail);
 }
 
-static void plan_footer(struct plan *p, const struct stored_observation *latest)
+/* Where the indicator stands against its first target, in words. */
+static void plan_status(struct graph_plan *p, const struct target *t, const struct evaluation *e)
 {
-    char *line = text_slot(p), period[PERIOD_TEXT_MAX] = "-", seen[16] = "-";
+    p->spec.status = plan_text(p, "%s: %s%s%s", p->w->status, p->w->categories[e->progress],
+                               status_details(p, t, e), e->final ? " (final)" : "");
+}
+
+static void plan_footer(struct graph_plan *p, const struct stored_observation *latest)
+{
+    char period[PERIOD_TEXT_MAX] = "-", seen[16] = "-";
     if (latest) {
         time_t v = (time_t)latest->vintage;
         struct tm tm;
@@ -218,24 +278,23 @@ static void plan_footer(struct plan *p, const struct stored_observation *latest)
         if (gmtime_r(&v, &tm))
             strftime(seen, sizeof seen, "%Y-%m-%d", &tm);
     }
-    snprintf(line, 200, "%s: %s (%s) · %s %s · %s %s", p->w->source, p->indicator->title,
-             p->indicator->collector->name, p->w->data_to, period, p->w->collected, seen);
-    p->spec.footer = line;
+    p->spec.footer =
+        plan_text(p, "%s: %s (%s) · %s %s · %s %s", p->w->source, p->indicator->title,
+                  p->indicator->collector->name, p->w->data_to, period, p->w->collected, seen);
 }
 
-static void plan_message(struct plan *p, const struct stored_observation *latest)
+static void plan_message(struct graph_plan *p, const struct stored_observation *latest)
 {
-    char *line = text_slot(p), v[32], period[PERIOD_TEXT_MAX];
+    char v[32], period[PERIOD_TEXT_MAX];
     if (p->n_points != 1 || !latest)
         return;
     value_format(latest->obs.value, v, sizeof v);
     period_format(&latest->obs.period, period, sizeof period);
-    snprintf(line, 200, "%s: %s = %s %s", p->w->only_one, period, v, p->indicator->unit);
-    p->spec.message = line;
+    p->spec.message = plan_text(p, "%s: %s = %s %s", p->w->only_one, period, v, p->indicator->unit);
 }
 
 /* From the first period to the last target year (or today), with a margin. */
-static void plan_range(struct plan *p, int64_t now)
+static void plan_range(struct graph_plan *p, int64_t now)
 {
     int64_t margin = (int64_t)period_kind_max_days(p->indicator->frequency) * 86400, end = p->last;
     for (size_t i = 0; i < p->indicator->n_targets; i++)
@@ -247,12 +306,14 @@ static void plan_range(struct plan *p, int64_t now)
     p->spec.end = (end > now ? end : now) + margin;
 }
 
-static void plan_evaluated(struct plan *p, struct store *store, int64_t now)
+static void plan_evaluated(struct graph_plan *p, struct store *store, int64_t now)
 {
     const struct indicator *ind = p->indicator;
     struct evaluation *evals = calloc(ind->n_targets + 1, sizeof *evals);
-    if (!evals)
+    if (!evals) {
+        p->out_of_memory = true;
         return;
+    }
     const struct stored_observation *latest = assess(ind, store, now, evals);
     for (size_t k = 0; k < ind->n_targets; k++)
         plan_target(p, &ind->targets[k], &evals[k], k == 0);
@@ -264,38 +325,115 @@ static void plan_evaluated(struct plan *p, struct store *store, int64_t now)
     free(evals);
 }
 
-int graph_indicator(const struct config *config, struct store *store, const char *id,
-                    int64_t now, const char *image_path, const char *format)
+/* What did not fit, said on the graph itself (the message line) rather
+ * than left out without a word. */
+static void plan_left_out(struct graph_plan *p)
 {
-    struct plan p = {.indicator = config_find(config, id), .view = store_rrdview(store),
-                     .w = words_for(config->language), .spec = {.lower = NAN, .upper = NAN}};
-    if (!p.indicator)
-        return 0;
+    const char *lines = "", *curves = "", *rules = "";
+    if (!p->lines_left_out && !p->curves_left_out && !p->rules_left_out)
+        return;
+    if (p->lines_left_out)
+        lines = plan_text(p, "%zu of %zu series (at most %d)", p->lines_left_out,
+                          p->lines_left_out + GRAPH_MAX_LINES, GRAPH_MAX_LINES);
+    if (p->curves_left_out)
+        curves =
+            plan_text(p, "%zu of %zu target paths, marks and projections (at most %d)",
+                      p->curves_left_out, p->curves_left_out + GRAPH_MAX_CURVES, GRAPH_MAX_CURVES);
+    if (p->rules_left_out)
+        rules = plan_text(p, "%zu of %zu baselines, levels and thresholds (at most %d)",
+                          p->rules_left_out, p->rules_left_out + GRAPH_MAX_RULES, GRAPH_MAX_RULES);
+    p->spec.message = plan_text(
+        p, "%s%sNot shown: %s%s%s%s%s", p->spec.message ? p->spec.message : "",
+        p->spec.message ? " · " : "", lines, lines[0] && (curves[0] || rules[0]) ? "; " : "",
+        curves, curves[0] && rules[0] ? "; " : "", rules);
+}
+
+void graph_plan_free(struct graph_plan *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->spec.n_lines; i++)
+        free(p->paths[i]);
+    for (struct plan_text *t = p->texts, *next; t; t = next) {
+        next = t->next;
+        free(t);
+    }
+    free(p);
+}
+
+/* The lines: the indicator's own series, or else its panel's members. */
+static void plan_lines(struct graph_plan *p, struct store *store, const char *id)
+{
     const struct series *own = store_series(store, id);
     if (own)
-        plan_line(own, &p);
-    if (p.spec.n_lines == 0)
-        series_each_member(store_series_set(store), id, plan_line, &p);
-    if (p.spec.n_lines == 0)
-        return 0; /* nothing stored yet: no graph */
-    char err[512], *title = text_slot(&p);
-    if (p.indicator->pejlemaerke)
-        snprintf(title, 200, "%s %d · %s", p.w->pejlemaerke, p.indicator->pejlemaerke, p.indicator->title);
+        plan_line(own, p);
+    if (p->spec.n_lines == 0)
+        series_each_member(store_series_set(store), id, plan_line, p);
+    p->spec.provisional_from = own && own->n ? provisional_from(own, p->indicator->frequency) : 0;
+}
+
+static void plan_title(struct graph_plan *p)
+{
+    if (p->indicator->pejlemaerke)
+        p->spec.title = plan_text(p, "%s %d · %s", p->w->pejlemaerke, p->indicator->pejlemaerke,
+                                  p->indicator->title);
     else
-        snprintf(title, 200, "%s", p.indicator->title);
-    p.spec.title = title;
-    p.spec.unit = p.indicator->unit;
-    p.spec.daemon = rrdview_daemon(p.view);
-    p.spec.image_path = image_path;
-    p.spec.format = format;
-    p.spec.provisional_from = own && own->n ? provisional_from(own, p.indicator->frequency) : 0;
-    p.spec.provisional_label = p.w->provisional;
-    plan_evaluated(&p, store, now);
-    plan_range(&p, now);
-    int rc = graph_draw(&p.spec, err, sizeof err);
+        p->spec.title = p->indicator->title;
+    p->spec.unit = p->indicator->unit;
+    p->spec.daemon = rrdview_daemon(p->view);
+    p->spec.provisional_label = p->w->provisional;
+}
+
+struct graph_plan *graph_plan_new(const struct config *config, struct store *store, const char *id,
+                                  int64_t now, char *err, size_t errlen)
+{
+    struct graph_plan *p = calloc(1, sizeof *p);
+    err[0] = '\0';
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    *p = (struct graph_plan){.indicator = config_find(config, id),
+                             .view = store_rrdview(store),
+                             .w = words_for(config->language),
+                             .spec = {.lower = NAN, .upper = NAN}};
+    if (p->indicator)
+        plan_lines(p, store, id);
+    if (p->indicator && p->spec.n_lines > 0) {
+        plan_title(p);
+        plan_evaluated(p, store, now);
+        plan_range(p, now);
+        plan_left_out(p);
+    }
+    if (p->out_of_memory || p->spec.n_lines == 0) { /* no lines: nothing stored yet, no graph */
+        snprintf(err, errlen, "%s", p->out_of_memory ? "out of memory" : "");
+        graph_plan_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+const struct graph_spec *graph_plan_spec(const struct graph_plan *p)
+{
+    return &p->spec;
+}
+
+int graph_indicator(const struct config *config, struct store *store, const char *id, int64_t now,
+                    const char *image_path, const char *format)
+{
+    char err[512];
+    struct graph_plan *p = graph_plan_new(config, store, id, now, err, sizeof err);
+    if (!p && err[0])
+        log_err("%s: graph not drawn: %s", id, err);
+    if (!p)
+        return err[0] ? -1 : 0;
+    if (p->lines_left_out || p->curves_left_out || p->rules_left_out)
+        log_warn("%s: graph drawn without what does not fit on it: %s", id, p->spec.message);
+    p->spec.image_path = image_path;
+    p->spec.format = format;
+    int rc = graph_draw(&p->spec, err, sizeof err);
     if (rc < 0)
         log_err("%s: graph not drawn: %s", id, err);
-    for (size_t i = 0; i < p.spec.n_lines; i++)
-        free(p.paths[i]);
+    graph_plan_free(p);
     return rc;
 }

@@ -22,6 +22,7 @@
 #include "http_cache.h"
 #include "http_internal.h"
 #include "log.h"
+#include "url.h"
 
 static void pump(struct http_engine *e, struct host_state *h);
 static void check_finished(struct http_engine *e);
@@ -53,11 +54,14 @@ int http_settings_copy(struct http_settings *to, const struct http_settings *fro
     to->n_hosts = 0;
     to->ca_file = from->ca_file ? strdup(from->ca_file) : NULL;
     to->cache_dir = from->cache_dir ? strdup(from->cache_dir) : NULL;
+    if ((from->ca_file && !to->ca_file) || (from->cache_dir && !to->cache_dir))
+        return -1; /* the caller frees what was copied */
     if (from->n_hosts && !(to->hosts = calloc(from->n_hosts, sizeof *to->hosts)))
         return -1;
     for (size_t i = 0; i < from->n_hosts; i++) {
         to->hosts[i] = from->hosts[i];
-        to->hosts[i].host = strdup(from->hosts[i].host);
+        if (!(to->hosts[i].host = strdup(from->hosts[i].host)))
+            return -1;
         to->n_hosts++;
     }
     return 0;
@@ -246,11 +250,15 @@ size_t http_on_header(char *data, size_t size, size_t n, void *arg)
     struct http_header *grown =
         realloc(t->result.headers, (t->result.n_headers + 1) * sizeof *grown);
     if (!grown)
-        return 0;
+        return 0; /* aborts the transfer */
     t->result.headers = grown;
-    grown[t->result.n_headers].name = strndup(name, name_len);
-    grown[t->result.n_headers].value = strndup(value, value_len);
-    t->result.n_headers++;
+    struct http_header h = {strndup(name, name_len), strndup(value, value_len)};
+    if (!h.name || !h.value) {
+        free(h.name);
+        free(h.value);
+        return 0; /* a header lost would be a lie told to the collector */
+    }
+    grown[t->result.n_headers++] = h;
     return len;
 }
 
@@ -332,6 +340,7 @@ void http_transfer_free(struct http_transfer *t)
     clear_headers(&t->result);
     free(t->result.body);
     free(t->url);
+    free(t->shown_url);
     free(t->method);
     free(t->body);
     free(t->content_type);
@@ -339,22 +348,49 @@ void http_transfer_free(struct http_transfer *t)
     free(t);
 }
 
-static void add_conditional_headers(struct http_transfer *t)
+/* Appends "Name: value" to *list, whatever its length; -1 without memory. */
+static int add_header(struct curl_slist **list, const char *name, const char *value)
+{
+    char *line;
+    if (asprintf(&line, "%s: %s", name, value) < 0)
+        return -1;
+    struct curl_slist *grown = curl_slist_append(*list, line); /* copies line */
+    free(line);
+    if (!grown)
+        return -1;
+    *list = grown;
+    return 0;
+}
+
+/* If-None-Match / If-Modified-Since from the kept validators, if any. */
+static int add_conditional_headers(struct http_transfer *t)
 {
     struct http_validators v = {0};
+    int rc = 0;
     if (!t->engine->settings.cache_dir ||
         http_cache_validators(t->engine->settings.cache_dir, t->cache_key, &v) < 0)
-        return;
-    char line[1024];
-    if (v.etag) {
-        snprintf(line, sizeof line, "If-None-Match: %s", v.etag);
-        t->request_headers = curl_slist_append(t->request_headers, line);
-    }
-    if (v.last_modified) {
-        snprintf(line, sizeof line, "If-Modified-Since: %s", v.last_modified);
-        t->request_headers = curl_slist_append(t->request_headers, line);
-    }
+        return 0; /* nothing kept: an unconditional request */
+    if (v.etag)
+        rc = add_header(&t->request_headers, "If-None-Match", v.etag);
+    if (rc == 0 && v.last_modified)
+        rc = add_header(&t->request_headers, "If-Modified-Since", v.last_modified);
     http_validators_free(&v);
+    return rc;
+}
+
+/* What a fetch may speak, and be redirected to: from https only https (a
+ * redirect to http would hand over in plain text what was asked for over
+ * TLS, and store it), from http either; file: is never redirected, and
+ * nothing is ever redirected to file:. */
+static void limit_protocols(CURL *c, const char *url)
+{
+    bool file = url_has_scheme(url, "file"), https = url_has_scheme(url, "https");
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, file ? "file" : https ? "https" : "http,https");
+    if (file)
+        return;
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
 }
 
 static int setup_easy(struct http_transfer *t)
@@ -367,10 +403,7 @@ static int setup_easy(struct http_transfer *t)
         return -1;
     curl_easy_setopt(c, CURLOPT_URL, t->url);
     curl_easy_setopt(c, CURLOPT_PRIVATE, t);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+    limit_protocols(c, t->url);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "pejl/" PEJL_VERSION);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); /* whatever libcurl decodes */
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -392,12 +425,9 @@ static int setup_easy(struct http_transfer *t)
     }
     if (t->method && strcmp(t->method, "GET") != 0 && strcmp(t->method, "POST") != 0)
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, t->method);
-    if (t->content_type) {
-        char line[256];
-        snprintf(line, sizeof line, "Content-Type: %s", t->content_type);
-        t->request_headers = curl_slist_append(t->request_headers, line);
-    }
-    add_conditional_headers(t);
+    if ((t->content_type && add_header(&t->request_headers, "Content-Type", t->content_type) < 0) ||
+        add_conditional_headers(t) < 0)
+        return -1;
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->request_headers);
     return 0;
 }
@@ -439,7 +469,8 @@ static void start(struct http_transfer *t)
     t->host->active++;
     t->host->last_start_ms = loop_now_ms();
     if (setup_easy(t) < 0 || curl_multi_add_handle(e->multi, t->easy) != CURLM_OK) {
-        snprintf(t->result.error, sizeof t->result.error, "%s: cannot start a transfer", t->url);
+        snprintf(t->result.error, sizeof t->result.error, "%s: cannot start a transfer",
+                 t->shown_url);
         t->host->active--;
         t->state = WAITING; /* reported from the loop, never from inside http_fetch */
         t->retry_timer = loop_add_timer(e->loop, 0, on_start_failed, t);
@@ -493,6 +524,22 @@ static bool retryable_curl_error(CURLcode rc)
     }
 }
 
+/* A redirect curl did not follow because of its scheme: said with where
+ * it pointed, not as curl's "Protocol not supported". */
+static bool refused_redirect(struct http_transfer *t, CURLcode rc, char *why, size_t len)
+{
+    char *target = NULL, shown[URL_SHOWN_MAX];
+    if (rc != CURLE_UNSUPPORTED_PROTOCOL || t->delivery ||
+        curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &target) != CURLE_OK || !target ||
+        strcmp(target, t->url) == 0)
+        return false;
+    bool https = url_has_scheme(t->url, "https");
+    snprintf(why, len, "redirected to %s, which an %s source does not follow (%s only)",
+             url_redact(target, shown, sizeof shown), https ? "https" : "http",
+             https ? "https" : "http and https");
+    return true;
+}
+
 /* Why this try failed, or "" when it did not; sets *retry for retryable ones. */
 static void judge(struct http_transfer *t, CURLcode rc, bool *retry, char *why, size_t len)
 {
@@ -502,7 +549,7 @@ static void judge(struct http_transfer *t, CURLcode rc, bool *retry, char *why, 
     if (t->too_big || rc == CURLE_FILESIZE_EXCEEDED)
         snprintf(why, len, "response larger than the %zu-byte limit (http max_bytes)",
                  t->engine->settings.max_bytes);
-    else if (rc != CURLE_OK)
+    else if (rc != CURLE_OK && !refused_redirect(t, rc, why, len))
         snprintf(why, len, "%s", t->curl_error[0] ? t->curl_error : curl_easy_strerror(rc));
     else if (status == 429 || status >= 500)
         snprintf(why, len, "HTTP %ld", status);
@@ -518,7 +565,7 @@ static void answer_from_cache(struct http_transfer *t)
     char *body = http_cache_body(t->engine->settings.cache_dir, t->cache_key, &len);
     if (!body) {
         snprintf(t->result.error, sizeof t->result.error,
-                 "%s: 304 Not Modified, but the kept body is gone", t->url);
+                 "%s: 304 Not Modified, but the kept body is gone", t->shown_url);
         return;
     }
     free(t->result.body);
@@ -534,9 +581,14 @@ static void keep_for_next_time(struct http_transfer *t)
     const char *modified = http_result_header(&t->result, "Last-Modified");
     if (!t->engine->settings.cache_dir || t->result.status != 200 || (!etag && !modified))
         return;
-    if (http_cache_store(t->engine->settings.cache_dir, t->cache_key, etag, modified,
-                         t->result.body ? t->result.body : "", t->result.len) < 0)
-        log_warn("http: cannot keep the response of %s for conditional requests", t->url);
+    if ((etag && strlen(etag) > HTTP_CACHE_VALIDATOR_MAX) ||
+        (modified && strlen(modified) > HTTP_CACHE_VALIDATOR_MAX))
+        log_info("http: %s: a validator over %d bytes is not kept; the next request is "
+                 "unconditional",
+                 t->shown_url, HTTP_CACHE_VALIDATOR_MAX);
+    else if (http_cache_store(t->engine->settings.cache_dir, t->cache_key, etag, modified,
+                              t->result.body ? t->result.body : "", t->result.len) < 0)
+        log_warn("http: cannot keep the response of %s for conditional requests", t->shown_url);
 }
 
 static void finish(struct http_transfer *t)
@@ -549,9 +601,8 @@ static void finish(struct http_transfer *t)
         free(t->result.body);
         t->result.body = NULL;
         t->result.len = 0;
-    } else if (!t->result.body) {
-        t->result.body = calloc(1, 1);
-        t->result.len = 0;
+    } else if (!t->result.body && !(t->result.body = calloc(1, 1))) {
+        snprintf(t->result.error, sizeof t->result.error, "%s: out of memory", t->shown_url);
     }
     t->done(t->arg, &t->result);
     http_transfer_free(t);
@@ -570,18 +621,18 @@ static void completed(struct http_engine *e, struct http_transfer *t, CURLcode r
         int64_t after = http_parse_retry_after(http_result_header(&t->result, "Retry-After"),
                                                (int64_t)time(NULL));
         int64_t delay = http_retry_delay_ms(&e->settings, t->result.tries + 1, after);
-        log_info("http: %s: %s; try %d of %d in %.1f s", t->url, why, t->result.tries + 1,
+        log_info("http: %s: %s; try %d of %d in %.1f s", t->shown_url, why, t->result.tries + 1,
                  e->settings.tries, (double)delay / 1000.0);
         t->state = WAITING;
         t->retry_timer = loop_add_timer(e->loop, delay, on_retry_timer, t);
         if (!t->retry_timer) { /* else it would wait for ever */
             snprintf(t->result.error, sizeof t->result.error,
-                     "%s: %s; cannot schedule the next try (out of memory)", t->url, why);
+                     "%s: %s; cannot schedule the next try (out of memory)", t->shown_url, why);
             finish(t);
         }
     } else {
         if (why[0])
-            snprintf(t->result.error, sizeof t->result.error, "%s: %s%s", t->url, why,
+            snprintf(t->result.error, sizeof t->result.error, "%s: %s%s", t->shown_url, why,
                      retry && !t->delivery ? " (gave up after every try)" : "");
         finish(t); /* frees t */
     }
@@ -650,6 +701,12 @@ char *http_dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
+char *http_shown_url(const char *url)
+{
+    char shown[URL_SHOWN_MAX];
+    return url ? strdup(url_redact(url, shown, sizeof shown)) : NULL;
+}
+
 struct http_transfer *http_fetch(struct http_engine *e, const struct pejl_request *req,
                                  http_done_fn done, void *arg)
 {
@@ -662,8 +719,9 @@ struct http_transfer *http_fetch(struct http_engine *e, const struct pejl_reques
     t->body = http_dup_or_null(req->body);
     t->content_type = http_dup_or_null(req->content_type);
     t->cache_key = http_cache_key(req);
+    t->shown_url = http_shown_url(t->url);
     t->host = t->url ? http_host_get(e, t->url) : NULL;
-    if (!t->url || !t->cache_key || !t->host || (req->body && !t->body)) {
+    if (!t->url || !t->shown_url || !t->cache_key || !t->host || (req->body && !t->body)) {
         http_transfer_free(t);
         return NULL;
     }

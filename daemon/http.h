@@ -4,7 +4,8 @@
  *
  * No transfer ever blocks the loop and no thread is started. The engine
  * owns what collectors must not: connect and total timeouts, a response
- * size cap, TLS verification (always on; only the CA file is configurable),
+ * size cap, TLS verification (always on; only the CA file is configurable;
+ * an https fetch speaks and follows https only, so no redirect downgrades it),
  * per-host concurrency and spacing, retries with exponential backoff and
  * jitter on connection errors, timeouts, 429 and 5xx (Retry-After honoured),
  * and conditional requests (ETag / Last-Modified, with the last body kept so

@@ -77,46 +77,77 @@ static char *read_entry(const char *dir, const char *key, size_t *len)
     FILE *mem = open_memstream(&text, &cap);
     char buf[65536];
     size_t n;
-    while (mem && (n = fread(buf, 1, sizeof buf, f)) > 0)
-        fwrite(buf, 1, n, mem);
+    bool ok = mem != NULL;
+    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
+        ok = fwrite(buf, 1, n, mem) == n;
+    ok = ok && !ferror(f); /* a read cut short is no entry, not a shorter body */
     fclose(f);
-    if (!mem || fclose(mem) != 0 || cap < sizeof CACHE_MAGIC - 1 ||
-        memcmp(text, CACHE_MAGIC, sizeof CACHE_MAGIC - 1) != 0) {
+    if ((mem && fclose(mem) != 0) || !ok) {
         free(text);
         return NULL;
     }
-    *len = cap;
+    *len = cap; /* open_memstream's size: the bytes written */
     return text;
 }
 
-/* Start of the body: after the first empty line. */
-static const char *body_start(const char *text, size_t len)
+/* One "name value" line of the head; -1 on a line pejld does not write. */
+static int parse_line(const char *line, size_t len, struct http_cache_entry *e)
 {
-    const char *hit = memmem(text, len, "\n\n", 2);
-    return hit ? hit + 2 : NULL;
+    static const char etag[] = "etag ", modified[] = "last-modified ";
+    const char **value = NULL;
+    size_t *value_len = NULL, skip = 0;
+    if (len >= sizeof etag - 1 && memcmp(line, etag, sizeof etag - 1) == 0)
+        value = &e->etag, value_len = &e->etag_len, skip = sizeof etag - 1;
+    else if (len >= sizeof modified - 1 && memcmp(line, modified, sizeof modified - 1) == 0)
+        value = &e->last_modified, value_len = &e->last_modified_len, skip = sizeof modified - 1;
+    if (!value || *value || len - skip > HTTP_CACHE_VALIDATOR_MAX || memchr(line, '\0', len) ||
+        memchr(line, '\r', len))
+        return -1; /* unknown, twice, too long, or not a header value */
+    *value = line + skip;
+    *value_len = len - skip;
+    return 0;
+}
+
+int http_cache_parse(const char *text, size_t len, struct http_cache_entry *e)
+{
+    size_t at = sizeof CACHE_MAGIC - 1;
+    *e = (struct http_cache_entry){0};
+    if (len < at || memcmp(text, CACHE_MAGIC, at) != 0)
+        return -1;
+    for (;;) {
+        const char *end = memchr(text + at, '\n', len - at);
+        if (!end)
+            return -1; /* the head never ended: cut short */
+        size_t line_len = (size_t)(end - (text + at));
+        if (line_len == 0)
+            break;
+        if (parse_line(text + at, line_len, e) < 0)
+            return -1;
+        at += line_len + 1;
+    }
+    e->body = text + at + 1;
+    e->body_len = len - at - 1;
+    return 0;
 }
 
 int http_cache_validators(const char *dir, const char *key, struct http_validators *out)
 {
     size_t len;
+    struct http_cache_entry e;
     char *text = read_entry(dir, key, &len);
-    const char *body = text ? body_start(text, len) : NULL;
     *out = (struct http_validators){0};
-    if (!body) {
+    if (!text || http_cache_parse(text, len, &e) < 0 || (!e.etag && !e.last_modified)) {
         free(text);
         return -1;
     }
-    for (char *line = text + sizeof CACHE_MAGIC - 1; line < body - 1;) {
-        char *end = strchr(line, '\n');
-        *end = '\0';
-        if (strncmp(line, "etag ", 5) == 0)
-            out->etag = strdup(line + 5);
-        else if (strncmp(line, "last-modified ", 14) == 0)
-            out->last_modified = strdup(line + 14);
-        line = end + 1;
-    }
+    out->etag = e.etag ? strndup(e.etag, e.etag_len) : NULL;
+    out->last_modified = e.last_modified ? strndup(e.last_modified, e.last_modified_len) : NULL;
     free(text);
-    return out->etag || out->last_modified ? 0 : -1;
+    if ((e.etag && !out->etag) || (e.last_modified && !out->last_modified)) {
+        http_validators_free(out);
+        return -1;
+    }
+    return 0;
 }
 
 void http_validators_free(struct http_validators *v)
@@ -129,16 +160,12 @@ void http_validators_free(struct http_validators *v)
 char *http_cache_body(const char *dir, const char *key, size_t *len)
 {
     size_t total;
-    char *text = read_entry(dir, key, &total);
-    const char *body = text ? body_start(text, total) : NULL;
-    char *copy = NULL;
-    if (body) {
-        *len = total - (size_t)(body - text);
-        copy = malloc(*len + 1);
-        if (copy) {
-            memcpy(copy, body, *len);
-            copy[*len] = '\0';
-        }
+    struct http_cache_entry e;
+    char *text = read_entry(dir, key, &total), *copy = NULL;
+    if (text && http_cache_parse(text, total, &e) == 0 && (copy = malloc(e.body_len + 1))) {
+        memcpy(copy, e.body, e.body_len);
+        copy[e.body_len] = '\0';
+        *len = e.body_len;
     }
     free(text);
     return copy;
@@ -146,7 +173,7 @@ char *http_cache_body(const char *dir, const char *key, size_t *len)
 
 static bool one_line(const char *value)
 {
-    return !value || (!strchr(value, '\n') && !strchr(value, '\r') && strlen(value) < 512);
+    return !value || (!strpbrk(value, "\r\n") && strlen(value) <= HTTP_CACHE_VALIDATOR_MAX);
 }
 
 int http_cache_store(const char *dir, const char *key, const char *etag,

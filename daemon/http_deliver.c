@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "http_internal.h"
+#include "url.h"
 
 /* SMTP reads the message through this. */
 static size_t on_upload(char *buffer, size_t size, size_t n, void *arg)
@@ -33,6 +34,17 @@ static void setup_smtp(struct http_transfer *t, CURL *c)
     }
 }
 
+/* A delivery speaks its URL's scheme and nothing else (the config allows
+ * these four); an https receiver is never spoken to in plain text. */
+static const char *own_protocol(const char *url)
+{
+    static const char *const schemes[] = {"https", "http", "smtps", "smtp"};
+    for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++)
+        if (url_has_scheme(url, schemes[i]))
+            return schemes[i];
+    return "https"; /* anything else fails with libcurl's "not supported" */
+}
+
 int http_setup_delivery(struct http_transfer *t)
 {
     const struct http_settings *s = &t->engine->settings;
@@ -42,7 +54,7 @@ int http_setup_delivery(struct http_transfer *t)
     t->sent = 0;
     curl_easy_setopt(c, CURLOPT_URL, t->url);
     curl_easy_setopt(c, CURLOPT_PRIVATE, t);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,smtp,smtps");
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, own_protocol(t->url));
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* a receiver that moved says so */
     curl_easy_setopt(c, CURLOPT_USERAGENT, "pejl/" PEJL_VERSION);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -105,9 +117,10 @@ struct http_transfer *http_deliver(struct http_engine *e, const struct http_deli
         ok = ok && grown;
         t->extra_headers = grown ? grown : t->extra_headers;
     }
+    t->shown_url = http_shown_url(t->url);
     t->host = t->url ? http_host_get(e, t->url) : NULL;
-    if (!ok || !t->url || !t->body || !t->host || (d->mail_from && !t->mail_from) ||
-        (d->username && (!t->username || !t->password))) {
+    if (!ok || !t->url || !t->shown_url || !t->body || !t->host ||
+        (d->mail_from && !t->mail_from) || (d->username && (!t->username || !t->password))) {
         http_transfer_free(t);
         return NULL;
     }

@@ -33,6 +33,7 @@ struct http_transfer {
     struct http_transfer *next;                 /* in the host queue */
     struct http_transfer *all_prev, *all_next;  /* every transfer of the engine */
     char *url, *method, *body, *content_type, *cache_key;
+    char *shown_url; /* url as every message shows it (url_redact) */
     /* a delivery (http_deliver) rather than a fetch */
     bool delivery, require_tls;
     size_t body_len, sent;
@@ -66,6 +67,8 @@ void http_transfer_free(struct http_transfer *t);
 /* Lists the transfer with the engine and queues it at its host. */
 void http_track(struct http_engine *e, struct http_transfer *t);
 char *http_dup_or_null(const char *s);
+/* `url` redacted (url.h), for the transfer's messages; NULL without memory. */
+char *http_shown_url(const char *url);
 /* http_deliver.c: the easy handle of a delivery. */
 int http_setup_delivery(struct http_transfer *t);
 

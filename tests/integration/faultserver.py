@@ -17,6 +17,8 @@ Paths (NAME is a file in --root):
   /big/BYTES                 a 200 body of BYTES bytes
   /html                      an HTML error page with status 200
   /gzip/NAME                 the file gzip-encoded (Content-Encoding: gzip)
+  /redirect/URL              302 to URL (%-encoded in the path)
+  /etag/LENGTH               200 with an ETag LENGTH bytes long; 304 on If-None-Match
   /log                       one line per request so far: time path UA INM
 """
 import argparse
@@ -28,6 +30,7 @@ import ssl
 import sys
 import threading
 import time
+import urllib.parse
 
 LOCK = threading.Lock()
 COUNTS = {}
@@ -147,6 +150,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def get_html(self, args):
         self.send_body(200, b"<!DOCTYPE html><html><body>Service unavailable</body></html>", "text/html")
+
+    def get_redirect(self, args):
+        target = urllib.parse.unquote("/".join(args))
+        self.send_response(302)
+        self.send_header("Location", target)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def get_etag(self, args):
+        etag = '"%s"' % ("e" * (int(args[0]) - 2))
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_body(200, b"etag body\n", "text/plain", extra={"ETag": etag})
 
     def get_gzip(self, args):
         body = gzip.compress(self.read_file(args[0]))

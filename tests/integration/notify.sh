@@ -221,3 +221,29 @@ once || fail "insecure_plaintext run: $(cat "$T/log")"
 grep -q "warning: receiver x: notifications to http://hooks.example.org/pejl go in plain text (insecure_plaintext = true)" "$T/log" \
     || fail "no warning for insecure_plaintext: $(head "$T/log")"
 pass "insecure_plaintext is accepted, and said at start"
+
+# Secrets in receiver URLs reach no log: user:password, a token in the path,
+# one in the query; through failed tries (nothing listens), a refusal (the
+# sink answers 401 to an unsigned body) and notifications.log.
+dead=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cp "$T/demo.base" "$conf"
+cat >>"$conf" <<CONF
+receivers = (
+  { name = "leaky"; type = "webhook"; url = "http://hookuser:PASSWORD1@127.0.0.1:$HOOK/services/T0/TOKEN2?token=QUERY3"; },
+  { name = "dead"; type = "webhook"; url = "http://hookuser:PASSWORD4@127.0.0.1:$dead/services/T0/TOKEN5?token=QUERY6"; } );
+routes = ( { receivers = [ "leaky", "dead" ]; group_wait = "0s"; } );
+outbox = { backoff = "100ms"; max_backoff = "200ms"; timeout = "2s"; };
+CONF
+rm -rf "$state"
+once || fail "run with secrets in receiver URLs: $(cat "$T/log")"
+grep -q "to dead failed (try 2)" "$T/log" || fail "no failed tries to dead: $(grep outbox "$T/log")"
+grep -q "refused id=.* receiver=leaky .*error=" "$state/notifications.log" \
+    || fail "no refusal in notifications.log: $(cat "$state/notifications.log")"
+for secret in hookuser PASSWORD1 TOKEN2 QUERY3 PASSWORD4 TOKEN5 QUERY6; do
+    if grep -r "$secret" "$T/log" "$state/notifications.log"; then
+        fail "$secret reached a log"
+    fi
+done
+grep -q "http://\*\*\*@127.0.0.1:$dead/services/\*\*\*?\*\*\*" "$T/log" \
+    || fail "the failed tries do not name the receiver's URL, redacted: $(grep dead "$T/log")"
+pass "user:password, path and query tokens of receiver URLs reach neither the log nor notifications.log"

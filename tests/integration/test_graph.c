@@ -6,6 +6,9 @@
  * constant growth) and for a linear path. Also: a graph with one
  * observation, one of provisional values only and one whose target year
  * has passed are drawn (PNG signature, a sensible size), not refused.
+ * And graph_plan.c's plan for a whole indicator: every label what it
+ * should be however many there are, and a graph with more markers than
+ * it can hold says on it what it left out.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -15,14 +18,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 #include <rrd.h>
 
+#include "daemon/config.h"
 #include "daemon/evaluate.h"
+#include "daemon/graph_plan.h"
 #include "daemon/period.h"
+#include "daemon/store.h"
 #include "rrd/graph.h"
 #include "rrd/rrdview.h"
 
@@ -181,11 +188,131 @@ static void test_edge_graphs_render(void **state)
     draw("past_target", some, 3, 0, NULL, 2020);
 }
 
+/* ---- a whole indicator's graph, planned from its config and store ---- */
+
+static void ignore_outcome(void *arg, bool stored, const struct ingest_summary *summary,
+                           const char *error)
+{
+    (void)arg, (void)summary;
+    if (!stored)
+        fail_msg("not stored: %s", error);
+}
+
+/* An annual indicator `many` stored 2019-2024 under `dir`, with the config `rest`. */
+static struct config *stored_indicator(const char *dir, const char *rest, struct store **store)
+{
+    char conf[400], err[512];
+    snprintf(conf, sizeof conf, "%s/pejld.conf", dir);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "collector_dir = \"" PEJL_BUILD_DIR "/lib/pejl/collectors\";\n"
+            "state_dir = \"%s/state\";\nlanguage = \"en\";\n"
+            "indicators = ( { id = \"many\"; title = \"Many labels\"; unit = \"units\";\n"
+            "  frequency = \"annual\"; source = { collector = \"csv\"; url = \"file:x.csv\"; };\n"
+            "%s } );\n",
+            dir, rest);
+    fclose(f);
+    struct pejl_diag diag = {0};
+    struct config *c = config_load(conf, NULL, &diag);
+    diag_print(&diag, stderr);
+    diag_free(&diag);
+    assert_non_null(c);
+    *store = store_open(c, err, sizeof err);
+    if (!*store)
+        fail_msg("store_open: %s", err);
+    assert_int_equal(store_use_config(*store, c), 0);
+    struct pejl_observation obs[6];
+    for (int i = 0; i < 6; i++)
+        obs[i] = (struct pejl_observation){
+            .period = {.year = (int16_t)(2019 + i), .kind = PEJL_PERIOD_YEAR},
+            .value = 180 + 15 * i};
+    assert_int_equal(
+        store_stage(*store, config_find(c, "many"), obs, 6, 1735689600, ignore_outcome, NULL), 0);
+    assert_int_equal(store_commit(*store), 1);
+    return c;
+}
+
+/* More labels than the plan once had room for (16): every one is the label
+ * it should be; they used to overwrite each other from the 17th on. */
+static void test_many_labels_planned_whole(void **state)
+{
+    (void)state;
+    char dir[300], err[512];
+    snprintf(dir, sizeof dir, "%s/many", tmpdir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    struct store *store;
+    struct config *c = stored_indicator(
+        dir,
+        "  targets = ( { year = 2030; value = 350.0; baseline = { period = \"2023\"; value = "
+        "174.0; }; "
+        "path = \"cagr\"; },\n"
+        "    { year = 2028; value = 300.0; baseline = { period = \"2021\"; value = 150.0; }; path "
+        "= "
+        "\"linear\"; },\n"
+        "    { kind = \"above_baseline\"; baseline = { period = \"2022\"; }; year = 2029; } );\n"
+        "  alerts = ( { rule = \"range\"; warning = \"200:300\"; critical = \"150:\"; },\n"
+        "    { rule = \"range\"; warning = \"~:500\"; critical = \"@400:450\"; labels = { k = "
+        "\"b\"; }; } );",
+        &store);
+    struct graph_plan *plan = graph_plan_new(c, store, "many", 1767225600, err, sizeof err);
+    if (!plan)
+        fail_msg("not planned: %s", err);
+    const struct graph_spec *spec = graph_plan_spec(plan);
+    static const char *const curves[] = {"Target path to 350 in 2030", "Target 350 units in 2030",
+                                         "Projection (trend)", "Target path to 300 in 2028",
+                                         "Target 300 units in 2028"};
+    static const char *const rules[] = {"Baseline 2023", "Level of 2022 (Target 2029)",
+                                        "Warning 200",   "Warning 300",
+                                        "Critical 150",  "Warning 500",
+                                        "Critical 400",  "Critical 450"};
+    assert_int_equal(spec->n_curves, 5);
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(spec->curves[i].label, curves[i]);
+    assert_int_equal(spec->n_rules, 8);
+    for (size_t i = 0; i < 8; i++)
+        assert_string_equal(spec->rules[i].label, rules[i]);
+    assert_string_equal(spec->title, "Many labels");
+    assert_non_null(strstr(spec->status, "Status: "));
+    assert_non_null(strstr(spec->status, " · Projection (trend) in 2030: "));
+    assert_string_equal(spec->footer,
+                        "Source: Many labels (csv) · data to 2024 · collected 2025-01-01");
+    assert_null(spec->message); /* everything fits: nothing to say */
+    graph_plan_free(plan);
+
+    /* one threshold more than a graph marks: the graph says it left it out */
+    store_close(store);
+    config_unref(c);
+    snprintf(dir, sizeof dir, "%s/toomany", tmpdir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    c = stored_indicator(
+        dir,
+        "  targets = ( { year = 2030; value = 350.0; baseline = { period = \"2023\"; value = "
+        "174.0; }; "
+        "path = \"cagr\"; },\n"
+        "    { kind = \"above_baseline\"; baseline = { period = \"2022\"; }; year = 2029; } );\n"
+        "  alerts = ( { rule = \"range\"; warning = \"200:300\"; critical = \"150:170\"; },\n"
+        "    { rule = \"range\"; warning = \"~:500\"; critical = \"@400:450\"; labels = { k = "
+        "\"b\"; }; } );",
+        &store);
+    plan = graph_plan_new(c, store, "many", 1767225600, err, sizeof err);
+    assert_non_null(plan);
+    spec = graph_plan_spec(plan);
+    assert_int_equal(spec->n_rules, 8);
+    assert_string_equal(spec->rules[7].label, "Critical 400");
+    assert_string_equal(spec->message,
+                        "Not shown: 1 of 9 baselines, levels and thresholds (at most 8)");
+    graph_plan_free(plan);
+    store_close(store);
+    config_unref(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_drawn_path_is_evaluated_path),
         cmocka_unit_test(test_edge_graphs_render),
+        cmocka_unit_test(test_many_labels_planned_whole),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,8 +1,9 @@
 /*
  * test_config.c — every class of configuration error is reported with the
  * file, the line and a message that says what to write, and several
- * problems are reported in one go. Also: durations, path resolution, and
- * collector modules that are not what they claim to be.
+ * problems are reported in one go. Also: durations, path resolution,
+ * collector modules that are not what they claim to be, and source URLs in
+ * a scheme pejld does not fetch (refused here, not at the first collection).
  *
  * Each case writes a config file into a temp dir; the collectors come from
  * the build tree (PEJL_BUILD_DIR/lib/pejl/collectors).
@@ -173,6 +174,64 @@ static void test_duplicate_ids_name_both_lines(void **state)
                               " { id = \"a\"; title = \"A\"; frequency = \"annual\"; " CSV_SOURCE " },\n"
                               " { id = \"a\"; title = \"B\"; frequency = \"annual\"; " CSV_SOURCE " } );\n",
                    4, "indicator id \"a\" is already used on line 3");
+}
+
+/* A source's URLs are in a scheme pejld fetches — https, http or file, in
+ * lower case — or --check-config says so; before, ftp:// and the like
+ * passed and failed only at the first collection. */
+static void expect_source_url(const char *url, const char *needle)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                        " source = { collector = \"csv\"; url = \"%s\"; }; } );\n",
+             url);
+    if (!needle) {
+        struct pejl_diag diag = {0};
+        write_config(text);
+        struct config *c = config_load(conf_path, NULL, &diag);
+        diag_print(&diag, stderr);
+        if (!c)
+            fail_msg("source url %s refused", url);
+        config_unref(c);
+        diag_free(&diag);
+        return;
+    }
+    expect_problem(text, 3, needle);
+}
+
+static void test_source_url_schemes(void **state)
+{
+    (void)state;
+    static const char *const others[] = {
+        "ftp",  "ftps", "dict", "gopher", "gophers", "ldap",  "ldaps", "telnet",    "tftp",
+        "scp",  "sftp", "smb",  "smbs",   "imap",    "imaps", "pop3",  "smtp",      "smtps",
+        "rtsp", "rtmp", "mqtt", "ws",     "wss",     "exec",  "data",  "javascript"};
+    char url[200], needle[300];
+    for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
+        snprintf(url, sizeof url, "%s://127.0.0.1/x.csv", others[i]);
+        snprintf(needle, sizeof needle,
+                 "a: source url \"%s://127.0.0.1/x.csv\": write https://, "
+                 "http:// or file:, not %s:",
+                 others[i], others[i]);
+        expect_source_url(url, needle);
+    }
+    expect_source_url("ftp://user:SECRET@127.0.0.1/x.csv",
+                      "a: source url \"ftp://***@127.0.0.1/x.csv\": write https://");
+    expect_source_url("HTTPS://api.example.org/x.csv", "write the scheme in lower case, https:");
+    expect_source_url("Http://127.0.0.1/x.csv", "write the scheme in lower case, http:");
+    expect_source_url("FILE:x.csv", "write the scheme in lower case, file:");
+    expect_source_url("File:///tmp/x.csv", "write the scheme in lower case, file:");
+    expect_source_url("x.csv",
+                      "a: source url \"***\" has no scheme; write https://, http:// or file:");
+    expect_source_url("/tmp/x.csv", "has no scheme");
+    expect_source_url("//api.example.org/x.csv", "has no scheme");
+    expect_source_url("api.example.org/x.csv", "has no scheme");
+    expect_source_url("127.0.0.1:8080/x.csv", "has no scheme");
+    expect_source_url("https://api.example.org/x.csv", NULL);
+    expect_source_url("http://127.0.0.1:8080/x.csv", NULL);
+    expect_source_url("file:x.csv", NULL);
+    expect_source_url("file:///tmp/x.csv", NULL);
 }
 
 static void test_unknown_collector(void **state)
@@ -483,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_missing_keys),
         cmocka_unit_test(test_duplicate_ids_name_both_lines),
+        cmocka_unit_test(test_source_url_schemes),
         cmocka_unit_test(test_unknown_collector),
         cmocka_unit_test(test_modules_that_are_not_collectors),
         cmocka_unit_test(test_max_members_problems),

@@ -3,8 +3,10 @@
  * pejld.conf (daemon/config_notify.c): a valid config with every kind of
  * receiver is read field by field, with its defaults; every class of
  * mistake is reported with the file, the line and a message that says
- * what to write; plain text to another host and secret files others can
- * read are refused. Also route_matches() and url_host_is_loopback().
+ * what to write; plain text to another host, receiver URLs in a scheme
+ * that does not fit (or in upper case, or with none) and secret files that
+ * others can read, or that are FIFOs, links, directories or too big, are
+ * refused. Also route_matches() and url_host_is_loopback().
  *
  * Each case writes a config file (and its secret files) into a temp dir;
  * the collectors come from the build tree (PEJL_BUILD_DIR/lib/pejl/collectors).
@@ -247,20 +249,55 @@ static void test_receiver_names_and_types(void **state)
     expect_problem(BASE "receivers = { name = \"am\"; };\n", 3, "receivers must be a list ( { … }, { … } )");
 }
 
+/* A receiver's url: an http(s) or smtp(s) scheme to fit its type, in lower
+ * case; every other scheme libcurl knows is refused by --check-config, not
+ * at the first delivery. */
+static void expect_url_refused(const char *type, const char *url, const char *needle)
+{
+    char text[2048];
+    bool email = strcmp(type, "email") == 0;
+    snprintf(text, sizeof text,
+             "%sreceivers = ( { name = \"r\"; type = \"%s\";\n  url = \"%s\";%s } );\n", BASE, type,
+             url, email ? " from = \"pejl@example.org\"; to = [ \"ops@example.org\" ];" : "");
+    expect_problem(text, 4, needle);
+}
+
 static void test_receiver_urls(void **state)
 {
     (void)state;
-    expect_problem(BASE "receivers = ( { name = \"am\"; type = \"alertmanager\";\n"
-                        "  url = \"not a url\"; } );\n",
-                   4, "am: url \"not a url\" is not a URL");
-    expect_problem(BASE EMAIL("https://mail.example.org", ""), 3,
-                   "mail: an email receiver needs smtp://host:587 or smtps://host:465");
-    expect_problem(BASE "receivers = ( { name = \"chat\"; type = \"webhook\";\n"
-                        "  url = \"smtp://127.0.0.1:25\"; } );\n",
-                   4, "chat: a webhook receiver needs an http:// or https:// URL");
-    expect_problem(BASE "receivers = ( { name = \"am\"; type = \"alertmanager\";\n"
-                        "  url = \"ftp://127.0.0.1/\"; } );\n",
-                   4, "am: a alertmanager receiver needs an http:// or https:// URL");
+    static const char *const others[] = {"ftp",    "ftps", "dict", "gopher", "file", "ldap",
+                                         "telnet", "tftp", "scp",  "sftp",   "imap", "pop3",
+                                         "rtsp",   "mqtt", "ws",   "wss",    "smb",  "rtmp"};
+    char url[200], needle[300];
+    for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
+        snprintf(url, sizeof url, "%s://127.0.0.1/x", others[i]);
+        snprintf(needle, sizeof needle, "write https:// or http://, not %s:", others[i]);
+        expect_url_refused("webhook", url, needle);
+        snprintf(needle, sizeof needle, "r: an email receiver's url \"%s://", others[i]);
+        expect_url_refused("email", url, needle);
+    }
+    expect_url_refused("webhook", "ftp://u:SECRET@127.0.0.1/x",
+                       "r: a webhook receiver's url \"ftp://***@127.0.0.1/x\": write https:// or "
+                       "http://, not ftp:");
+    expect_url_refused("alertmanager", "HTTPS://am.example.org/",
+                       "r: an alertmanager receiver's url \"https://am.example.org/\": write the "
+                       "scheme in lower case, https:");
+    expect_url_refused("webhook", "Http://127.0.0.1/x", "write the scheme in lower case, http:");
+    expect_url_refused("email", "SMTPS://mail.example.org",
+                       "write the scheme in lower case, smtps:");
+    expect_url_refused(
+        "webhook", "hooks.example.org/pejl",
+        "r: a webhook receiver's url \"***\" has no scheme; write https:// or http://");
+    expect_url_refused("webhook", "//hooks.example.org/pejl", "has no scheme");
+    expect_url_refused("webhook", "not a url", "has no scheme");
+    expect_url_refused("webhook", "", "has no scheme");
+    expect_url_refused("webhook", "https:/", "r: url \"https:***\" is not a URL");
+    expect_url_refused("email", "https://mail.example.org",
+                       "r: an email receiver's url \"https://mail.example.org/\": write smtp:// or "
+                       "smtps://, not https:");
+    expect_url_refused("webhook", "smtp://127.0.0.1:25", "write https:// or http://, not smtp:");
+    expect_url_refused("alertmanager", "smtps://127.0.0.1:465",
+                       "write https:// or http://, not smtps:");
 }
 
 /* Plain text leaves the machine only with insecure_plaintext = true. */
@@ -371,6 +408,62 @@ static void test_secret_file(void **state)
 
     snprintf(needle, sizeof needle, "chat: cannot read %s/none.secret: %s", tmpdir, strerror(ENOENT));
     expect_problem(BASE WEBHOOK("  secret_file = \"none.secret\";"), 4, needle);
+}
+
+/* Whatever sits at a secret's path, loading neither blocks nor reads
+ * anything but a regular file of the owner's: a FIFO (opening one used to
+ * wait for a writer for ever), a symbolic link, a directory, a file too
+ * big, a file others can read. For secret_file and credentials_file alike. */
+static void expect_secret_refused(const char *name, const char *needle)
+{
+    char text[2048];
+    snprintf(text, sizeof text, "%s" WEBHOOK("  secret_file = \"%s\";"), BASE, name);
+    alarm(10); /* a load that blocks fails the test instead of hanging it */
+    expect_problem(text, 4, needle);
+    snprintf(text, sizeof text,
+             "%s" EMAIL("smtps://mail.example.org", "  credentials_file = \"%s\";"), BASE, name);
+    expect_problem(text, 5, needle);
+    alarm(0);
+}
+
+static void test_hostile_secret_files(void **state)
+{
+    (void)state;
+    char path[400], needle[600], big[6000];
+    snprintf(path, sizeof path, "%s/fifo.secret", tmpdir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    snprintf(needle, sizeof needle, "%s must be a regular file under 4096 bytes", path);
+    expect_secret_refused("fifo.secret", needle);
+    unlink(path);
+
+    write_side_file("real.secret", "user:k3y\n", 0600);
+    snprintf(path, sizeof path, "%s/link.secret", tmpdir);
+    assert_int_equal(symlink("real.secret", path), 0);
+    snprintf(needle, sizeof needle, "%s is a symbolic link; name the file itself", path);
+    expect_secret_refused("link.secret", needle);
+    unlink(path);
+    remove_side_file("real.secret");
+
+    snprintf(path, sizeof path, "%s/dir.secret", tmpdir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(needle, sizeof needle, "%s must be a regular file under 4096 bytes", path);
+    expect_secret_refused("dir.secret", needle);
+    rmdir(path);
+
+    memset(big, 'k', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    big[0] = 'u', big[1] = ':';
+    write_side_file("big.secret", big, 0600);
+    snprintf(needle, sizeof needle, "%s/big.secret must be a regular file under 4096 bytes",
+             tmpdir);
+    expect_secret_refused("big.secret", needle);
+    remove_side_file("big.secret");
+
+    write_side_file("shared.secret", "u:k3y\n", 0604);
+    snprintf(needle, sizeof needle,
+             "%s/shared.secret can be read by others (mode 604); chmod 600 it", tmpdir);
+    expect_secret_refused("shared.secret", needle);
+    remove_side_file("shared.secret");
 }
 
 static void test_webhook_headers(void **state)
@@ -650,6 +743,7 @@ int main(void)
         cmocka_unit_test(test_plain_text_off_this_machine),
         cmocka_unit_test(test_credentials_file),
         cmocka_unit_test(test_secret_file),
+        cmocka_unit_test(test_hostile_secret_files),
         cmocka_unit_test(test_webhook_headers),
         cmocka_unit_test(test_email_addresses),
         cmocka_unit_test(test_email_only_keys),

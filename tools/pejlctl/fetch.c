@@ -2,8 +2,8 @@
  * fetch.c — the bytes pejlctl works on: a local path, `-` for stdin, a
  * file: URL (file:///abs/path, file:rel/path) or an http(s) URL fetched with
  * libcurl's easy interface. A command-line tool may block, so it does; it
- * still verifies TLS, follows redirects to http(s) only and stops at
- * PEJLCTL_MAX_BODY bytes, as pejld does.
+ * still verifies TLS, follows redirects to http(s) only (from https to
+ * https only) and stops at PEJLCTL_MAX_BODY bytes, as pejld does.
  */
 #include "pejlctl.h"
 
@@ -149,8 +149,11 @@ static void set_options(CURL *curl, const char *url, struct growing *g, char *cu
 {
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "pejl/" PEJL_VERSION);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    /* from https, https only: a redirect to http would bring plain text
+     * where TLS was asked for */
+    bool https = strncmp(url, "https://", 8) == 0;
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, https ? "https" : "http,https");
+    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -180,7 +183,15 @@ static int fetch_url(const char *url, struct pejlctl_body *out, char *err, size_
         rc = curl_easy_perform(curl);
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->http_status);
     }
-    if (rc != CURLE_OK)
+    char *target = NULL;
+    if (rc == CURLE_UNSUPPORTED_PROTOCOL &&
+        curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &target) == CURLE_OK && target &&
+        strcmp(target, url) != 0)
+        snprintf(err, errlen, "%s: redirected to a %.*s: URL, which is not followed from %s", url,
+                 (int)strcspn(target, ":"), target,
+                 strncmp(url, "https://", 8) == 0 ? "https (https only)"
+                                                  : "http (http and https only)");
+    else if (rc != CURLE_OK)
         snprintf(err, errlen, "%s: %s", url,
                  g.too_big || rc == CURLE_FILESIZE_EXCEEDED ? "larger than the 64 MiB limit"
                  : curl_err[0]                              ? curl_err
