@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "period.h"
+#include "url.h"
 
 /* pejld's own copy of a request, strings and all. */
 struct collection_request {
@@ -231,6 +232,7 @@ static void on_fetched(void *arg, const struct fetch_result *result)
         return;
     }
     if (decoded < 0) {
+        url_redact_in(err, sizeof err, request->url); /* a collector may quote the URL it asked */
         fail(c, err[0] ? err : "the collector could not decode the response");
         return;
     }

@@ -148,3 +148,23 @@ const char *url_redact(const char *url, char *out, size_t size)
     parts_free(&p);
     return out;
 }
+
+void url_redact_in(char *text, size_t size, const char *url)
+{
+    char shown[URL_SHOWN_MAX], *at;
+    size_t len = url ? strlen(url) : 0, used = 0;
+    if (len == 0 || size == 0)
+        return;
+    url_redact(url, shown, sizeof shown);
+    size_t shown_len = strlen(shown);
+    while ((at = strstr(text + used, url))) {
+        size_t head = (size_t)(at - text), tail = strlen(at + len);
+        size_t room = size - 1 - head; /* for the shown URL and what followed */
+        size_t keep_shown = shown_len < room ? shown_len : room;
+        size_t keep_tail = tail < room - keep_shown ? tail : room - keep_shown;
+        memmove(at + keep_shown, at + len, keep_tail);
+        memcpy(at, shown, keep_shown);
+        text[head + keep_shown + keep_tail] = '\0';
+        used = head + keep_shown;
+    }
+}

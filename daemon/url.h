@@ -24,6 +24,12 @@
  * cannot parse shows as its scheme and "***" only. Returns `out`. */
 const char *url_redact(const char *url, char *out, size_t size);
 
+/* Replaces every occurrence of `url` in the text `text` (a NUL-ended
+ * string in a buffer of `size` bytes) by url_redact(url): for messages
+ * written by code that quotes a URL it was given, such as a collector's
+ * error. What would not fit is cut at the end of `text`. */
+void url_redact_in(char *text, size_t size, const char *url);
+
 /* True when `url` starts with "scheme:" (`scheme` in lower case, matched
  * exactly: the config checks refuse an upper-case scheme). */
 bool url_has_scheme(const char *url, const char *scheme);

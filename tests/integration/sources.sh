@@ -53,7 +53,8 @@ indicators = (
   { id = "truncated"; title = "t"; frequency = "annual"; source = { collector = "csv"; url = "$base/truncated/ls_exports.csv"; }; },
   { id = "oversize"; title = "t"; frequency = "annual"; source = { collector = "csv"; url = "$base/big/5000000"; }; },
   { id = "gzipped"; title = "t"; frequency = "annual"; source = { collector = "csv"; url = "$base/gzip/ls_exports.csv"; }; },
-  { id = "bad_utf8"; title = "t"; frequency = "annual"; source = { collector = "jsonstat"; url = "$base/body/invalid-utf8.json"; }; }
+  { id = "bad_utf8"; title = "t"; frequency = "annual"; source = { collector = "jsonstat"; url = "$base/body/invalid-utf8.json"; }; },
+  { id = "secret_url"; title = "t"; frequency = "annual"; source = { collector = "csv"; url = "http://user:PASSWD9@127.0.0.1:$(cat "$T/port")/status/404/TOKEN9?key=QUERY9"; }; }
 );
 CONF
 }
@@ -85,8 +86,10 @@ expect "reset: collection failed: $base/reset: "
 expect "stalled: collection failed: $base/stall: Operation timed out after 3"
 expect "truncated: collection failed: $base/truncated/***: transfer closed with 100 bytes remaining to read (gave up after every try)"
 expect "oversize: collection failed: $base/big/***: response larger than the 1000000-byte limit (http max_bytes)"
-expect "bad_utf8: collection failed: $base/body/invalid-utf8.json: "
+expect "bad_utf8: collection failed: $base/body/***: "
 grep "bad_utf8: collection failed" "$T/log" | grep -qi "utf-8" || fail "invalid UTF-8 not named: $(grep bad_utf8 "$T/log")"
+expect "secret_url: collection failed: http://***@127.0.0.1:$(cat "$T/port")/status/***?*** answered HTTP 404"
+grep -E "PASSWD9|TOKEN9|QUERY9" "$T/log" && fail "a source URL's secret reached the log"
 pass "faults fail their own indicator with the cause; the rest is stored"
 
 orphans_dead() {

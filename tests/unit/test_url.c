@@ -4,7 +4,8 @@
  * the rest of the path, the query or the fragment — for well-formed URLs,
  * for URLs libcurl cannot parse and for strings that are no URL at all;
  * the secret of each case must not appear in what is shown. Also
- * url_check_scheme(): the schemes a config may name.
+ * url_check_scheme(): the schemes a config may name; url_redact_in(): a URL
+ * quoted in a message.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -102,6 +103,36 @@ static void test_redact_bounded(void **state)
     assert_ptr_equal(url_redact("https://h/", big, 0), big);
 }
 
+/* A message that quotes a URL (a collector's error) shows it redacted,
+ * every time it appears, and stays within its buffer. */
+static void test_redact_in_text(void **state)
+{
+    (void)state;
+    const char *url = "http://user:SECRET@h.example.org/v1/KEY?k=SECRET";
+    char text[200], small[40];
+    snprintf(text, sizeof text, "%s answered HTTP 404 (%s)", url, url);
+    url_redact_in(text, sizeof text, url);
+    assert_string_equal(text, "http://***@h.example.org/v1/***?*** answered HTTP 404 "
+                              "(http://***@h.example.org/v1/***?***)");
+    snprintf(text, sizeof text, "x %s", url);
+    url_redact_in(text, sizeof text, url);
+    assert_string_equal(text, "x http://***@h.example.org/v1/***?***");
+    snprintf(text, sizeof text, "no URL here");
+    url_redact_in(text, sizeof text, url);
+    assert_string_equal(text, "no URL here");
+    url_redact_in(text, sizeof text, ""); /* an empty URL matches nothing */
+    assert_string_equal(text, "no URL here");
+    snprintf(small, sizeof small, "%s", "ab"); /* a shown URL longer than the quoted one */
+    url_redact_in(small, sizeof small, "ab");
+    assert_string_equal(small, "***");
+    char tiny[3] = "ab"; /* what does not fit is cut at the end */
+    url_redact_in(tiny, sizeof tiny, "ab");
+    assert_string_equal(tiny, "**");
+    char cut[8] = "a-b-a-b";
+    url_redact_in(cut, sizeof cut, "a");
+    assert_string_equal(cut, "***-b-*");
+}
+
 static void test_check_scheme(void **state)
 {
     (void)state;
@@ -130,6 +161,7 @@ int main(void)
         cmocka_unit_test(test_redact_well_formed),
         cmocka_unit_test(test_redact_malformed),
         cmocka_unit_test(test_redact_bounded),
+        cmocka_unit_test(test_redact_in_text),
         cmocka_unit_test(test_check_scheme),
     };
     return cmocka_run_group_tests_name("url", tests, NULL, NULL);
