@@ -35,7 +35,7 @@ struct graph_plan {
     struct plan_text *texts;
     bool out_of_memory;
     /* what did not fit on the graph: said on it, and in the log */
-    size_t lines_left_out, curves_left_out, rules_left_out;
+    size_t lines_left_out, curves_left_out, rules_left_out, before_view;
     int64_t first, last;
     size_t n_points;
 };
@@ -76,10 +76,12 @@ static void plan_line(const struct series *s, void *arg)
     const struct stored_observation *first = NULL, *last = NULL;
     size_t points = 0;
     for (size_t i = 0; i < s->n; i++) {
-        if (s->items[i].obs.period.kind != p->indicator->frequency ||
-            isnan(s->items[i].obs.value) ||
-            period_start(&s->items[i].obs.period) < RRD_FIRST_TIME) /* not in the file */
+        if (s->items[i].obs.period.kind != p->indicator->frequency || isnan(s->items[i].obs.value))
             continue;
+        if (period_start(&s->items[i].obs.period) < RRD_FIRST_TIME) { /* not in the file */
+            p->before_view++;
+            continue;
+        }
         first = first ? first : &s->items[i];
         last = &s->items[i];
         points++;
@@ -325,27 +327,34 @@ static void plan_evaluated(struct graph_plan *p, struct store *store, int64_t no
     free(evals);
 }
 
+/* "1 of 9 series (at most 8)", or "" when none was left out. */
+static const char *left_out_part(struct graph_plan *p, size_t left, int max, const char *what)
+{
+    return left ? plan_text(p, "%zu %s %zu %s (%s %d)", left, p->w->of, left + (size_t)max, what,
+                            p->w->at_most, max)
+                : "";
+}
+
 /* What did not fit, said on the graph itself (the message line) rather
- * than left out without a word. */
+ * than left out without a word: series, curves and rules past the spec's
+ * room, and periods before the RRD view begins. */
 static void plan_left_out(struct graph_plan *p)
 {
-    const char *lines = "", *curves = "", *rules = "";
-    if (!p->lines_left_out && !p->curves_left_out && !p->rules_left_out)
+    const struct words *w = p->w;
+    const char *part[4] = {
+        left_out_part(p, p->lines_left_out, GRAPH_MAX_LINES, w->left_lines),
+        left_out_part(p, p->curves_left_out, GRAPH_MAX_CURVES, w->left_curves),
+        left_out_part(p, p->rules_left_out, GRAPH_MAX_RULES, w->left_rules),
+        p->before_view ? w->before_view : "",
+    };
+    const char *said = "";
+    for (size_t i = 0; i < 4; i++)
+        if (part[i][0])
+            said = plan_text(p, "%s%s%s", said, said[0] ? "; " : "", part[i]);
+    if (!said[0])
         return;
-    if (p->lines_left_out)
-        lines = plan_text(p, "%zu of %zu series (at most %d)", p->lines_left_out,
-                          p->lines_left_out + GRAPH_MAX_LINES, GRAPH_MAX_LINES);
-    if (p->curves_left_out)
-        curves =
-            plan_text(p, "%zu of %zu target paths, marks and projections (at most %d)",
-                      p->curves_left_out, p->curves_left_out + GRAPH_MAX_CURVES, GRAPH_MAX_CURVES);
-    if (p->rules_left_out)
-        rules = plan_text(p, "%zu of %zu baselines, levels and thresholds (at most %d)",
-                          p->rules_left_out, p->rules_left_out + GRAPH_MAX_RULES, GRAPH_MAX_RULES);
-    p->spec.message = plan_text(
-        p, "%s%sNot shown: %s%s%s%s%s", p->spec.message ? p->spec.message : "",
-        p->spec.message ? " · " : "", lines, lines[0] && (curves[0] || rules[0]) ? "; " : "",
-        curves, curves[0] && rules[0] ? "; " : "", rules);
+    p->spec.message = plan_text(p, "%s%s%s: %s", p->spec.message ? p->spec.message : "",
+                                p->spec.message ? " · " : "", w->not_shown, said);
 }
 
 void graph_plan_free(struct graph_plan *p)

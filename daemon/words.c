@@ -19,6 +19,10 @@ static const struct words danish = {
     .progress = "Fremdrift", .time_distance = "Tidsafstand", .alert = "Alarm",
     .last_collected = "Sidst hentet", .period = "periode", .value = "værdi", .vintage = "årgang",
     .stale = "forældet",
+    .not_shown = "Ikke vist", .of = "af", .at_most = "højst", .left_lines = "serier",
+    .left_curves = "målstier, mærker og fremskrivninger",
+    .left_rules = "basislinjer, niveauer og tærskler",
+    .before_view = "perioder før 1980 (kun i journalen og data-filen)",
     .categories = {"ukendt", "på sporet", "i risiko", "ikke på sporet", "bevæger sig væk"},
     .decimal = ',',
 };
@@ -35,6 +39,10 @@ static const struct words english = {
     .progress = "Progress", .time_distance = "Time distance", .alert = "Alert",
     .last_collected = "Last collected", .period = "period", .value = "value", .vintage = "vintage",
     .stale = "stale",
+    .not_shown = "Not shown", .of = "of", .at_most = "at most", .left_lines = "series",
+    .left_curves = "target paths, marks and projections",
+    .left_rules = "baselines, levels and thresholds",
+    .before_view = "periods before 1980 (in the journal and the data file only)",
     .categories = {"unknown", "on track", "at risk", "off track", "moving away"},
     .decimal = '.',
 };

@@ -198,8 +198,10 @@ static void ignore_outcome(void *arg, bool stored, const struct ingest_summary *
         fail_msg("not stored: %s", error);
 }
 
-/* An annual indicator `many` stored 2019-2024 under `dir`, with the config `rest`. */
-static struct config *stored_indicator(const char *dir, const char *rest, struct store **store)
+/* An annual indicator `many` stored for 8 years from `first` under `dir`,
+ * with the config `rest`. */
+static struct config *stored_years(const char *dir, int first, const char *rest,
+                                   struct store **store)
 {
     char conf[400], err[512];
     snprintf(conf, sizeof conf, "%s/pejld.conf", dir);
@@ -222,15 +224,20 @@ static struct config *stored_indicator(const char *dir, const char *rest, struct
     if (!*store)
         fail_msg("store_open: %s", err);
     assert_int_equal(store_use_config(*store, c), 0);
-    struct pejl_observation obs[6];
-    for (int i = 0; i < 6; i++)
+    struct pejl_observation obs[8];
+    for (int i = 0; i < 8; i++)
         obs[i] = (struct pejl_observation){
-            .period = {.year = (int16_t)(2019 + i), .kind = PEJL_PERIOD_YEAR},
-            .value = 180 + 15 * i};
+            .period = {.year = (int16_t)(first + i), .kind = PEJL_PERIOD_YEAR},
+            .value = 150 + 15 * i};
     assert_int_equal(
-        store_stage(*store, config_find(c, "many"), obs, 6, 1735689600, ignore_outcome, NULL), 0);
+        store_stage(*store, config_find(c, "many"), obs, 8, 1735689600, ignore_outcome, NULL), 0);
     assert_int_equal(store_commit(*store), 1);
     return c;
+}
+
+static struct config *stored_indicator(const char *dir, const char *rest, struct store **store)
+{
+    return stored_years(dir, 2017, rest, store);
 }
 
 /* More labels than the plan once had room for (16): every one is the label
@@ -307,12 +314,33 @@ static void test_many_labels_planned_whole(void **state)
     config_unref(c);
 }
 
+/* Periods before the RRD view begins (1980) are not drawn: the graph says
+ * so rather than starting in 1980 without a word. */
+static void test_periods_before_the_view_said(void **state)
+{
+    (void)state;
+    char dir[300], err[512];
+    struct store *store;
+    snprintf(dir, sizeof dir, "%s/early", tmpdir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    struct config *c = stored_years(dir, 1975, "", &store);
+    struct graph_plan *plan = graph_plan_new(c, store, "many", 1767225600, err, sizeof err);
+    if (!plan)
+        fail_msg("not planned: %s", err);
+    assert_string_equal(graph_plan_spec(plan)->message,
+                        "Not shown: periods before 1980 (in the journal and the data file only)");
+    graph_plan_free(plan);
+    store_close(store);
+    config_unref(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_drawn_path_is_evaluated_path),
         cmocka_unit_test(test_edge_graphs_render),
         cmocka_unit_test(test_many_labels_planned_whole),
+        cmocka_unit_test(test_periods_before_the_view_said),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
