@@ -37,6 +37,7 @@ struct graph_plan {
     /* what did not fit on the graph: said on it, and in the log */
     size_t lines_left_out, curves_left_out, rules_left_out, before_view;
     int64_t first, last;
+    struct pejl_period first_period; /* the earliest drawn */
     size_t n_points;
 };
 
@@ -70,15 +71,26 @@ static void add_curve(struct graph_plan *p, struct graph_curve curve)
         p->spec.curves[p->spec.n_curves++] = curve;
 }
 
+/* The end of the last period of the graph's frequency with a value, 0 if none. */
+static int64_t last_end(const struct series *s, enum pejl_period_kind kind)
+{
+    for (size_t i = s->n; i-- > 0;)
+        if (s->items[i].obs.period.kind == kind && !isnan(s->items[i].obs.value))
+            return period_end(&s->items[i].obs.period);
+    return 0;
+}
+
 static void plan_line(const struct series *s, void *arg)
 {
     struct graph_plan *p = arg;
     const struct stored_observation *first = NULL, *last = NULL;
     size_t points = 0;
+    int64_t end = last_end(s, p->indicator->frequency);
     for (size_t i = 0; i < s->n; i++) {
-        if (s->items[i].obs.period.kind != p->indicator->frequency || isnan(s->items[i].obs.value))
+        const struct pejl_period *period = &s->items[i].obs.period;
+        if (period->kind != p->indicator->frequency || isnan(s->items[i].obs.value))
             continue;
-        if (period_start(&s->items[i].obs.period) < RRD_FIRST_TIME) { /* not in the file */
+        if (!rrdview_holds(period_start(period), period_end(period), end)) { /* not in the file */
             p->before_view++;
             continue;
         }
@@ -97,7 +109,8 @@ static void plan_line(const struct series *s, void *arg)
     const char *dot = strchr(s->id, '.');
     p->spec.lines[k] = (struct graph_line){.rrd_path = p->paths[k], .label = dot ? dot + 1 : p->w->observed};
     int64_t a = period_start(&first->obs.period), b = period_end(&last->obs.period);
-    p->first = p->first && p->first < a ? p->first : a;
+    if (!p->first || a < p->first)
+        p->first = a, p->first_period = first->obs.period;
     p->last = p->last > b ? p->last : b;
     p->n_points += points;
 }
@@ -337,15 +350,18 @@ static const char *left_out_part(struct graph_plan *p, size_t left, int max, con
 
 /* What did not fit, said on the graph itself (the message line) rather
  * than left out without a word: series, curves and rules past the spec's
- * room, and periods before the RRD view begins. */
+ * room, and periods the RRD files do not hold (before 1980, or over 40
+ * years before the last). */
 static void plan_left_out(struct graph_plan *p)
 {
     const struct words *w = p->w;
+    char first[PERIOD_TEXT_MAX];
+    period_format(&p->first_period, first, sizeof first);
     const char *part[4] = {
         left_out_part(p, p->lines_left_out, GRAPH_MAX_LINES, w->left_lines),
         left_out_part(p, p->curves_left_out, GRAPH_MAX_CURVES, w->left_curves),
         left_out_part(p, p->rules_left_out, GRAPH_MAX_RULES, w->left_rules),
-        p->before_view ? w->before_view : "",
+        p->before_view ? plan_text(p, "%s %s %s", w->periods_before, first, w->journal_only) : "",
     };
     const char *said = "";
     for (size_t i = 0; i < 4; i++)

@@ -22,7 +22,7 @@ static const struct words danish = {
     .not_shown = "Ikke vist", .of = "af", .at_most = "højst", .left_lines = "serier",
     .left_curves = "målstier, mærker og fremskrivninger",
     .left_rules = "basislinjer, niveauer og tærskler",
-    .before_view = "perioder før 1980 (kun i journalen og data-filen)",
+    .periods_before = "perioder før", .journal_only = "(kun i journalen og data-filen)",
     .categories = {"ukendt", "på sporet", "i risiko", "ikke på sporet", "bevæger sig væk"},
     .decimal = ',',
 };
@@ -42,7 +42,7 @@ static const struct words english = {
     .not_shown = "Not shown", .of = "of", .at_most = "at most", .left_lines = "series",
     .left_curves = "target paths, marks and projections",
     .left_rules = "baselines, levels and thresholds",
-    .before_view = "periods before 1980 (in the journal and the data file only)",
+    .periods_before = "periods before", .journal_only = "(in the journal and the data file only)",
     .categories = {"unknown", "on track", "at risk", "off track", "moving away"},
     .decimal = '.',
 };

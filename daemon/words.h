@@ -20,7 +20,8 @@ struct words {
         *no_data, *indicator, *latest, *path_value, *gap, *progress, *time_distance, *alert,
         *last_collected, *period, *value, *vintage, *stale;
     /* what a graph could not show: "Not shown: 1 of 9 series (at most 8)" */
-    const char *not_shown, *of, *at_most, *left_lines, *left_curves, *left_rules, *before_view;
+    const char *not_shown, *of, *at_most, *left_lines, *left_curves, *left_rules, *periods_before,
+        *journal_only;
     const char *categories[5]; /* by enum progress */
     char decimal;
 };

@@ -41,6 +41,14 @@
 
 struct rrdview;
 
+/* Whether a period from `start` to `end` is in the file of a series whose
+ * last period ends at `last_end`: from 1980 on, and within the 40 years
+ * the LAST archive holds back from the last. */
+static inline bool rrdview_holds(int64_t start, int64_t end, int64_t last_end)
+{
+    return start >= RRD_FIRST_TIME && end > last_end - (int64_t)RRD_LAST_ROWS * RRD_STEP;
+}
+
 /* librrd turns a GAUGE value into a rate times seconds and back, which can
  * move it by an ulp or two: 100.33333333333333 comes back as
  * 100.33333333333331. The RRD is a view for graphs and fetches; exact values
