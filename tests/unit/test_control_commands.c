@@ -41,7 +41,8 @@ static struct {
 } reply;
 
 void __wrap_control_reply(struct control_client *client, const char *message, const char *text);
-void __wrap_control_error(struct control_client *client, const char *fmt, ...);
+void __wrap_control_error(struct control_client *client, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 void __wrap_control_reply(struct control_client *client, const char *message, const char *text)
 {
