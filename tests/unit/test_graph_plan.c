@@ -357,6 +357,27 @@ static void test_panel_too_big(void **state)
     graph_plan_free(p);
 }
 
+/* More curves than a graph holds: the last target's are said, not drawn. */
+static void test_curves_left_out(void **state)
+{
+    struct fixture *f = *state;
+    configure(f, "en",
+              "  targets = ( { year = 2030; value = 350.0; baseline = { period = \"2023\"; value "
+              "= 174.0; }; },\n"
+              "    { year = 2028; value = 300.0; baseline = { period = \"2021\"; value = 150.0; "
+              "}; },\n"
+              "    { year = 2027; value = 250.0; baseline = { period = \"2020\"; value = 145.0; "
+              "}; } );\n");
+    store_years(f, 2019, exports, 6, 0, 0);
+    struct graph_plan *p = plan(f, "ls");
+    const struct graph_spec *s = graph_plan_spec(p);
+    assert_int_equal(s->n_curves, GRAPH_MAX_CURVES);
+    assert_string_equal(s->curves[5].label, "Target path to 250 in 2027");
+    assert_string_equal(s->message,
+                        "Not shown: 1 of 7 target paths, marks and projections (at most 6)");
+    graph_plan_free(p);
+}
+
 static void test_one_observation(void **state)
 {
     struct fixture *f = *state;
@@ -431,6 +452,7 @@ int main(void)
         T(test_levels_ranks_and_thresholds),
         T(test_panel),
         T(test_panel_too_big),
+        T(test_curves_left_out),
         T(test_one_observation),
         T(test_one_observation_in_english),
         T(test_provisional_stretch),
