@@ -365,8 +365,8 @@ static void pump(struct outbox *ob)
         if (e->transfer || receiver_busy(ob, e->receiver))
             continue;
         if (e->next_attempt_ms <= now)
-            start(ob, e);
-        else if (e->next_attempt_ms < next)
+            start(ob, e); /* one that cannot start is due again later: */
+        if (!e->transfer && e->next_attempt_ms > now && e->next_attempt_ms < next)
             next = e->next_attempt_ms;
     }
     if (ob->n < ob->config->outbox.max_entries)

@@ -5,6 +5,8 @@
  * (killed with it) or left it (the spawn finishes anyway). Every spawn ends
  * with no child left to reap and no fd left open; and one that cannot be
  * registered with the loop (out of memory) is refused, leaving neither.
+ * A program that fails says how (exit status, signal, stderr's tail), and
+ * one that writes more than the cap is killed, its output not passed on.
  *
  * realloc and reallocarray are wrapped (ld --wrap) so that a test can make
  * the loop's tables unable to grow.
@@ -77,6 +79,8 @@ static int open_fds(void)
     return n;
 }
 
+static bool no_child_left(void);
+
 struct run {
     struct loop *loop;
     struct outcome outcome;
@@ -94,12 +98,12 @@ static void poll_done(struct loop *loop, void *arg)
 
 /* Runs `script` until its callback has run and its child is reaped, or a
  * generous bound that proves it does not hang; returns the milliseconds. */
-static int64_t run_spawn(struct run *r, const char *script, int64_t timeout_ms)
+static int64_t run_capped(struct run *r, const char *script, int64_t timeout_ms, size_t max_bytes)
 {
     const char *argv[] = {"/bin/sh", "-c", script, NULL};
     r->loop = loop_new();
     assert_non_null(r->loop);
-    struct spawn *s = spawn_start(r->loop, argv, timeout_ms, 1 << 20, on_done, &r->outcome);
+    struct spawn *s = spawn_start(r->loop, argv, timeout_ms, max_bytes, on_done, &r->outcome);
     assert_non_null(s);
     int64_t start = loop_now_ms();
     loop_add_timer(r->loop, 15000, on_guard, &r->guard_fired);
@@ -108,6 +112,11 @@ static int64_t run_spawn(struct run *r, const char *script, int64_t timeout_ms)
     int64_t took = loop_now_ms() - start;
     loop_free(r->loop);
     return took;
+}
+
+static int64_t run_spawn(struct run *r, const char *script, int64_t timeout_ms)
+{
+    return run_capped(r, script, timeout_ms, 1 << 20);
 }
 
 static pid_t read_pid(const char *path)
@@ -157,6 +166,78 @@ static void test_output_of_a_program_that_exits(void **state)
     assert_int_equal(r.outcome.calls, 1);
     assert_string_equal(r.outcome.out, "2020,1\n");
     assert_int_equal(open_fds(), fds);
+}
+
+/* A program that fails: its exit status and the tail of its stderr, on
+ * one line; its stdout is not passed on as if it had succeeded. */
+static void test_exit_status_and_stderr_of_a_failure(void **state)
+{
+    (void)state;
+    int fds = open_fds();
+    struct run r = {0};
+    run_spawn(&r, "echo 2020,1; printf 'no such table\\nline two\\n' >&2; exit 3", 5000);
+    assert_false(r.guard_fired);
+    assert_int_equal(r.outcome.calls, 1);
+    assert_string_equal(r.outcome.out, "");
+    assert_string_equal(r.outcome.error, "/bin/sh: exit status 3; stderr: no such table line two ");
+    assert_int_equal(open_fds(), fds);
+}
+
+static void test_killed_by_a_signal(void **state)
+{
+    (void)state;
+    struct run r = {0};
+    run_spawn(&r, "kill -TERM $$", 5000);
+    assert_int_equal(r.outcome.calls, 1);
+    assert_string_equal(r.outcome.error, "/bin/sh: killed by signal 15");
+}
+
+/* Exactly the cap is taken; one byte more and the program is killed. */
+static void test_output_up_to_the_cap(void **state)
+{
+    (void)state;
+    struct run r = {0};
+    run_capped(&r, "printf 12345678", 5000, 8);
+    assert_int_equal(r.outcome.calls, 1);
+    assert_string_equal(r.outcome.out, "12345678");
+    assert_string_equal(r.outcome.error, "");
+}
+
+static void test_output_past_the_cap_kills(void **state)
+{
+    (void)state;
+    int fds = open_fds();
+    struct run r = {0};
+    run_capped(&r, "printf 123456789", 5000, 8);
+    assert_int_equal(r.outcome.calls, 1);
+    assert_string_equal(r.outcome.out, "");
+    assert_string_equal(r.outcome.error, "/bin/sh: wrote more than 8 bytes; killed");
+    assert_int_equal(open_fds(), fds);
+}
+
+/* One that would write forever is killed at the cap, long before its
+ * timeout (the guard would show a hang). */
+static void test_endless_output_is_cut_at_the_cap(void **state)
+{
+    (void)state;
+    struct run r = {0};
+    int64_t took = run_capped(&r, "exec yes 2020,1", 10000, 1 << 20);
+    assert_false(r.guard_fired);
+    assert_int_equal(r.outcome.calls, 1);
+    assert_non_null(strstr(r.outcome.error, "wrote more than 1048576 bytes; killed"));
+    printf("# killed at the cap %lld ms after the start\n", (long long)took);
+}
+
+static void test_a_relative_program_is_refused(void **state)
+{
+    (void)state;
+    const char *argv[] = {"sh", "-c", "echo 1", NULL};
+    struct outcome outcome = {0};
+    struct loop *loop = loop_new();
+    assert_null(spawn_start(loop, argv, 1000, 1 << 20, on_done, &outcome));
+    assert_true(no_child_left());
+    loop_free(loop);
+    assert_int_equal(outcome.calls, 0);
 }
 
 static char *pid_file(void)
@@ -264,6 +345,12 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_output_of_a_program_that_exits),
+        cmocka_unit_test(test_exit_status_and_stderr_of_a_failure),
+        cmocka_unit_test(test_killed_by_a_signal),
+        cmocka_unit_test(test_output_up_to_the_cap),
+        cmocka_unit_test(test_output_past_the_cap_kills),
+        cmocka_unit_test(test_endless_output_is_cut_at_the_cap),
+        cmocka_unit_test(test_a_relative_program_is_refused),
         cmocka_unit_test(test_timeout_kills_a_child_holding_stdout),
         cmocka_unit_test(test_timeout_finishes_when_an_escaped_child_holds_stdout),
         cmocka_unit_test(test_refused_without_a_timer),

@@ -1,0 +1,462 @@
+/*
+ * test_graph_plan.c — what an indicator's graph shows (graph_plan.c),
+ * planned from a real config and store, without drawing: the line of a
+ * plain series and the lines of a panel's members, the path target's
+ * curves (its path from the baseline, the bar at the target year, the
+ * projection) and the baseline rule, a second target drawn lighter, the
+ * above_baseline and rank targets' rules, range thresholds, the time span,
+ * the provisional stretch, the title, status and footer in Danish and in
+ * English (the same figures as the evaluation), the message for a single
+ * observation, and what is left out when a panel has more members than a
+ * graph holds. No graph for an indicator with nothing stored.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "daemon/assess.h"
+#include "daemon/config.h"
+#include "daemon/diag.h"
+#include "daemon/graph_plan.h"
+#include "daemon/period.h"
+#include "daemon/store.h"
+#include "daemon/words.h"
+#include "unit_files.h"
+
+#define NOW INT64_C(1767225600)     /* 2026-01-01 */
+#define VINTAGE INT64_C(1735689600) /* 2025-01-01 */
+
+struct fixture {
+    char *dir;
+    struct config *config;
+    struct store *store;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->dir = unit_temp_dir("test_graph_plan");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    if (f->store)
+        store_close(f->store);
+    config_unref(f->config);
+    unit_remove_tree(f->dir);
+    free(f);
+    return 0;
+}
+
+/* The indicator "ls" (annual, mia. kr.) with `rest` in its group, in
+ * `language`; a second indicator "empty" that has nothing stored. */
+static void configure(struct fixture *f, const char *language, const char *rest)
+{
+    char conf[1024], err[512];
+    snprintf(conf, sizeof conf, "%s/pejld.conf", f->dir);
+    FILE *out = fopen(conf, "w");
+    assert_non_null(out);
+    fprintf(out,
+            "collector_dir = \"" PEJL_BUILD_DIR "/lib/pejl/collectors\";\n"
+            "state_dir = \"%s/state\";\nlanguage = \"%s\";\n"
+            "indicators = ( { id = \"ls\"; title = \"Life science-eksport\"; unit = \"mia. kr.\";\n"
+            "  pejlemaerke = 5; frequency = \"annual\";\n"
+            "  source = { collector = \"csv\"; url = \"file:x.csv\"; };\n%s },\n"
+            "  { id = \"empty\"; title = \"Tom\"; unit = \"x\"; frequency = \"annual\";\n"
+            "  source = { collector = \"csv\"; url = \"file:y.csv\"; }; } );\n",
+            f->dir, language, rest);
+    fclose(out);
+    struct pejl_diag diag = {0};
+    f->config = config_load(conf, NULL, &diag);
+    diag_print(&diag, stderr);
+    diag_free(&diag);
+    assert_non_null(f->config);
+    f->store = store_open(f->config, err, sizeof err);
+    if (!f->store)
+        fail_msg("store_open: %s", err);
+    assert_int_equal(store_use_config(f->store, f->config), 0);
+}
+
+static void must_store(void *arg, bool stored, const struct ingest_summary *summary,
+                       const char *error)
+{
+    (void)arg, (void)summary;
+    if (!stored)
+        fail_msg("not stored: %s", error);
+}
+
+static void store_obs(struct fixture *f, const struct pejl_observation *obs, size_t n)
+{
+    assert_int_equal(
+        store_stage(f->store, config_find(f->config, "ls"), obs, n, VINTAGE, must_store, NULL), 0);
+    assert_int_equal(store_commit(f->store), 1);
+}
+
+/* Annual values from `first`, with `status` on the last `flagged`. */
+static void store_years(struct fixture *f, int first, const double *values, size_t n,
+                        uint32_t status, size_t flagged)
+{
+    struct pejl_observation obs[64];
+    assert_true(n <= 64);
+    for (size_t i = 0; i < n; i++)
+        obs[i] = (struct pejl_observation){
+            .period = {.year = (int16_t)(first + (int)i), .kind = PEJL_PERIOD_YEAR},
+            .value = values[i],
+            .status = i + flagged >= n ? status : 0};
+    store_obs(f, obs, n);
+}
+
+static struct graph_plan *plan(struct fixture *f, const char *id)
+{
+    char err[512] = "x";
+    struct graph_plan *p = graph_plan_new(f->config, f->store, id, NOW, err, sizeof err);
+    if (!p)
+        fail_msg("%s not planned: \"%s\"", id, err);
+    return p;
+}
+
+static int64_t year_end(int year)
+{
+    struct pejl_period y = {.year = (int16_t)year, .kind = PEJL_PERIOD_YEAR};
+    return period_end(&y);
+}
+
+static int64_t year_start(int year)
+{
+    struct pejl_period y = {.year = (int16_t)year, .kind = PEJL_PERIOD_YEAR};
+    return period_start(&y);
+}
+
+static const double exports[] = {131, 145, 160, 174, 189, 205}; /* 2019-2024 */
+
+#define PATH_TARGET                                                                                \
+    "  targets = ( { year = 2030; value = 350.0; baseline = { period = \"2023\"; value = 174.0; "  \
+    "}; path = \"cagr\"; } );\n"
+
+/* The status line as the evaluation's figures say it. */
+static void expected_status(const struct fixture *f, const struct words *w, char *buf, size_t size)
+{
+    const struct indicator *ind = config_find(f->config, "ls");
+    struct evaluation e[2];
+    assert_non_null(assess(ind, f->store, NOW, e));
+    char distance[32], projection[32], shortfall[32];
+    words_number(w, fabs(e[0].time_distance_years), 1, distance, sizeof distance);
+    words_number(w, e[0].projection, 1, projection, sizeof projection);
+    words_number(w, e[0].shortfall_pct, 1, shortfall, sizeof shortfall);
+    assert_false(isnan(e[0].time_distance_years));
+    snprintf(buf, size, "%s: %s · %s %s · %s %s 2030: %s (%s %%)", w->status,
+             w->categories[e[0].progress], distance,
+             e[0].time_distance_years >= 0 ? w->years_ahead : w->years_behind, w->projection,
+             w->in_year, projection, shortfall);
+}
+
+static void test_plain_series_in_danish(void **state)
+{
+    struct fixture *f = *state;
+    configure(f, "da", PATH_TARGET);
+    store_years(f, 2019, exports, 6, 0, 0);
+    struct graph_plan *p = plan(f, "ls");
+    const struct graph_spec *s = graph_plan_spec(p);
+    assert_int_equal(s->n_lines, 1);
+    assert_string_equal(s->lines[0].label, "Observeret");
+    char rrd[1200];
+    snprintf(rrd, sizeof rrd, "%s/state/rrd/ls.rrd", f->dir);
+    assert_string_equal(s->lines[0].rrd_path, rrd);
+    assert_string_equal(s->title, "Pejlemærke 5 · Life science-eksport");
+    assert_string_equal(s->unit, "mia. kr.");
+    assert_string_equal(s->provisional_label, "Foreløbig");
+    assert_int_equal(s->provisional_from, 0);
+    /* The path, the bar at the target year, the projection. */
+    assert_int_equal(s->n_curves, 3);
+    assert_string_equal(s->curves[0].label, "Målsti mod 350 i 2030");
+    assert_int_equal(s->curves[0].t0, year_end(2023));
+    assert_int_equal(s->curves[0].t1, year_end(2030));
+    assert_float_equal(s->curves[0].v0, 174, 1e-9);
+    assert_float_equal(s->curves[0].v1, 350, 1e-9);
+    assert_true(s->curves[0].log);
+    assert_false(s->curves[0].dashed);
+    assert_string_equal(s->curves[1].label, "Mål 350 mia. kr. i 2030");
+    assert_int_equal(s->curves[1].t1 - s->curves[1].t0, 60 * 86400);
+    assert_float_equal(s->curves[1].v0, 350, 1e-9);
+    assert_string_equal(s->curves[2].label, "Fremskrivning (trend)");
+    assert_int_equal(s->curves[2].t0, year_end(2024)); /* from the latest */
+    assert_float_equal(s->curves[2].v0, 205, 1e-9);
+    assert_true(s->curves[2].dashed);
+    assert_int_equal(s->n_rules, 1);
+    assert_string_equal(s->rules[0].label, "Basisår 2023");
+    assert_true(s->rules[0].vertical);
+    assert_int_equal(s->rules[0].time, year_end(2023));
+    char status[512];
+    expected_status(f, words_for(LANGUAGE_DA), status, sizeof status);
+    assert_string_equal(s->status, status);
+    assert_non_null(strchr(strstr(s->status, "2030: "), ',')); /* a decimal comma */
+    assert_string_equal(
+        s->footer, "Kilde: Life science-eksport (csv) · data til og med 2024 · hentet 2025-01-01");
+    assert_null(s->message);
+    /* From a year's margin before 2019 to one after the target year. */
+    assert_int_equal(s->start, year_start(2019) - 366 * 86400);
+    assert_int_equal(s->end, year_end(2030) + 366 * 86400);
+    assert_true(isnan(s->lower) && isnan(s->upper));
+    graph_plan_free(p);
+}
+
+static void test_plain_series_in_english(void **state)
+{
+    struct fixture *f = *state;
+    configure(f, "en", PATH_TARGET);
+    store_years(f, 2019, exports, 6, 0, 0);
+    struct graph_plan *p = plan(f, "ls");
+    const struct graph_spec *s = graph_plan_spec(p);
+    assert_string_equal(s->lines[0].label, "Observed");
+    assert_string_equal(s->curves[0].label, "Target path to 350 in 2030");
+    assert_string_equal(s->curves[1].label, "Target 350 mia. kr. in 2030");
+    assert_string_equal(s->curves[2].label, "Projection (trend)");
+    assert_string_equal(s->rules[0].label, "Baseline 2023");
+    assert_string_equal(s->title, "Pejlemærke 5 · Life science-eksport");
+    char status[512];
+    expected_status(f, words_for(LANGUAGE_EN), status, sizeof status);
+    assert_string_equal(s->status, status);
+    assert_null(strchr(strstr(s->status, "2030: "), ',')); /* a decimal point */
+    assert_string_equal(s->footer,
+                        "Source: Life science-eksport (csv) · data to 2024 · collected 2025-01-01");
+    graph_plan_free(p);
+}
+
+/* A linear path is straight; a second target is dashed and lighter and
+ * has no projection or baseline rule of its own. */
+static void test_second_target(void **state)
+{
+    struct fixture *f = *state;
+    configure(f, "en",
+              "  targets = ( { year = 2030; value = 350.0; baseline = { period = \"2023\"; value "
+              "= 174.0; }; path = \"linear\"; },\n"
+              "    { year = 2028; value = 300.0; baseline = { period = \"2021\"; value = 150.0; "
+              "}; } );\n");
+    store_years(f, 2019, exports, 6, 0, 0);
+    struct graph_plan *p = plan(f, "ls");
+    const struct graph_spec *s = graph_plan_spec(p);
+    assert_int_equal(s->n_curves, 5);
+    assert_false(s->curves[0].log);
+    assert_string_equal(s->curves[3].label, "Target path to 300 in 2028");
+    assert_true(s->curves[3].dashed);
+    assert_string_not_equal(s->curves[3].color, s->curves[0].color);
+    assert_int_equal(s->curves[3].t0, year_end(2021));
+    assert_float_equal(s->curves[3].v0, 150, 1e-9);
+    assert_string_equal(s->curves[4].label, "Target 300 mia. kr. in 2028");
+    assert_int_equal(s->n_rules, 1);
+    graph_plan_free(p);
+}
+
+static void test_levels_ranks_and_thresholds(void **state)
+{
+    struct fixture *f = *state;
+    configure(f, "en",
+              "  targets = ( { kind = \"above_baseline\"; baseline = { period = \"2020\"; }; "
+              "year = 2029; } );\n"
+              "  alerts = ( { rule = \"range\"; warning = \"10\"; critical = \"@400:450\"; } );\n");
+    store_years(f, 2019, exports, 6, 0, 0);
+    struct graph_plan *p = plan(f, "ls");
+    const struct graph_spec *s = graph_plan_spec(p);
+    assert_int_equal(s->n_curves, 0);
+    assert_int_equal(s->n_rules, 4);
+    assert_string_equal(s->rules[0].label, "Level of 2020 (Target 2029)");
+    assert_false(s->rules[0].vertical);
+    assert_float_equal(s->rules[0].value, 145, 1e-9); /* the stored 2020 value */
+    /* "10" is 0..10: the 0 end is no threshold worth a line. */
+    assert_string_equal(s->rules[1].label, "Warning 10");
+    assert_string_equal(s->rules[2].label, "Critical 400");
+    assert_string_equal(s->rules[3].label, "Critical 450");
+    assert_non_null(strstr(s->status, "Status: "));
+    assert_non_null(strstr(s->status, " · Gap "));
+    /* The span reaches the target year. */
+    assert_int_equal(s->end, year_end(2029) + 366 * 86400);
+    graph_plan_free(p);
+}
+
+static void store_panel(struct fixture *f, const char *const *members, size_t n_members)
+{
+    struct pejl_observation obs[256];
+    size_t n = 0;
+    assert_true(n_members * 3 <= 256);
+    for (size_t m = 0; m < n_members; m++)
+        for (int y = 0; y < 3; y++)
+            obs[n++] = (struct pejl_observation){
+                .period = {.year = (int16_t)(2022 + y), .kind = PEJL_PERIOD_YEAR},
+                .value = (double)(m + 1 + (size_t)y),
+                .member = members[m]};
+    store_obs(f, obs, n);
+}
+
+static bool has_line(const struct graph_spec *s, const char *label)
+{
+    for (size_t i = 0; i < s->n_lines; i++)
+        if (strcmp(s->lines[i].label, label) == 0)
+            return true;
+    return false;
+}
+
+/* A panel kept only as members: a line per member, named by it; a rank
+ * target draws its top N and spans the axis from first place. */
+static void test_panel(void **state)
+{
+    struct fixture *f = *state;
+    configure(f, "da",
+              "  max_members = 40;\n"
+              "  targets = ( { kind = \"rank\"; top = 5; year = 2030; among = \"panel\"; } );\n");
+    static const char *const members[] = {"DK", "SE", "NO"};
+    store_panel(f, members, 3);
+    struct graph_plan *p = plan(f, "ls");
+    const struct graph_spec *s = graph_plan_spec(p);
+    assert_int_equal(s->n_lines, 3);
+    for (size_t i = 0; i < 3; i++) {
+        if (!has_line(s, members[i]))
+            fail_msg("no line for %s", members[i]);
+        char end[32];
+        snprintf(end, sizeof end, "/ls.%s.rrd", s->lines[i].label);
+        assert_non_null(strstr(s->lines[i].rrd_path, end));
+    }
+    assert_int_equal(s->n_rules, 1);
+    assert_string_equal(s->rules[0].label, "Top 5 (Mål i 2030)");
+    assert_float_equal(s->lower, 0, 1e-9);
+    assert_float_equal(s->upper, 8, 1e-9);
+    assert_null(s->message);
+    graph_plan_free(p);
+}
+
+/* More members than a graph holds: the rest said on it, in its language. */
+static void test_panel_too_big(void **state)
+{
+    struct fixture *f = *state;
+    configure(f, "da", "  max_members = 40;\n");
+    char names[GRAPH_MAX_LINES + 2][8];
+    const char *members[GRAPH_MAX_LINES + 2];
+    for (size_t i = 0; i < GRAPH_MAX_LINES + 2; i++) {
+        snprintf(names[i], sizeof names[i], "M%02zu", i);
+        members[i] = names[i];
+    }
+    store_panel(f, members, GRAPH_MAX_LINES + 2);
+    struct graph_plan *p = plan(f, "ls");
+    const struct graph_spec *s = graph_plan_spec(p);
+    assert_int_equal(s->n_lines, GRAPH_MAX_LINES);
+    char expected[128];
+    snprintf(expected, sizeof expected, "Ikke vist: 2 af %d serier (højst %d)", GRAPH_MAX_LINES + 2,
+             GRAPH_MAX_LINES);
+    assert_string_equal(s->message, expected);
+    graph_plan_free(p);
+}
+
+/* More curves than a graph holds: the last target's are said, not drawn. */
+static void test_curves_left_out(void **state)
+{
+    struct fixture *f = *state;
+    configure(f, "en",
+              "  targets = ( { year = 2030; value = 350.0; baseline = { period = \"2023\"; value "
+              "= 174.0; }; },\n"
+              "    { year = 2028; value = 300.0; baseline = { period = \"2021\"; value = 150.0; "
+              "}; },\n"
+              "    { year = 2027; value = 250.0; baseline = { period = \"2020\"; value = 145.0; "
+              "}; } );\n");
+    store_years(f, 2019, exports, 6, 0, 0);
+    struct graph_plan *p = plan(f, "ls");
+    const struct graph_spec *s = graph_plan_spec(p);
+    assert_int_equal(s->n_curves, GRAPH_MAX_CURVES);
+    assert_string_equal(s->curves[5].label, "Target path to 250 in 2027");
+    assert_string_equal(s->message,
+                        "Not shown: 1 of 7 target paths, marks and projections (at most 6)");
+    graph_plan_free(p);
+}
+
+static void test_one_observation(void **state)
+{
+    struct fixture *f = *state;
+    configure(f, "da", PATH_TARGET);
+    double one[] = {189};
+    store_years(f, 2024, one, 1, 0, 0);
+    struct graph_plan *p = plan(f, "ls");
+    const struct graph_spec *s = graph_plan_spec(p);
+    assert_string_equal(s->message, "Kun én observation: 2024 = 189 mia. kr.");
+    assert_int_equal(s->start, year_start(2024) - 366 * 86400);
+    graph_plan_free(p);
+}
+
+static void test_one_observation_in_english(void **state)
+{
+    struct fixture *f = *state;
+    configure(f, "en", "");
+    double one[] = {7};
+    store_years(f, 2024, one, 1, 0, 0);
+    struct graph_plan *p = plan(f, "ls");
+    const struct graph_spec *s = graph_plan_spec(p);
+    assert_string_equal(s->message, "Only one observation: 2024 = 7 mia. kr.");
+    assert_null(s->status); /* no target: no status line */
+    assert_int_equal(s->n_curves, 0);
+    assert_int_equal(s->n_rules, 0);
+    /* Without a target the span reaches today. */
+    assert_int_equal(s->end, NOW + 366 * 86400);
+    graph_plan_free(p);
+}
+
+/* The trailing provisional stretch starts where it starts; an earlier
+ * provisional value followed by a final one does not count. */
+static void test_provisional_stretch(void **state)
+{
+    struct fixture *f = *state;
+    configure(f, "en", "");
+    store_years(f, 2019, exports, 6, PEJL_STATUS_PROVISIONAL, 2);
+    struct graph_plan *p = plan(f, "ls");
+    assert_int_equal(graph_plan_spec(p)->provisional_from, year_start(2023));
+    assert_string_equal(graph_plan_spec(p)->provisional_label, "Provisional");
+    graph_plan_free(p);
+}
+
+static void test_no_graph(void **state)
+{
+    struct fixture *f = *state;
+    configure(f, "en", "");
+    store_years(f, 2019, exports, 6, 0, 0);
+    char err[64] = "x";
+    assert_null(graph_plan_new(f->config, f->store, "empty", NOW, err, sizeof err));
+    assert_string_equal(err, ""); /* nothing stored: no graph, no error */
+    strcpy(err, "x");
+    assert_null(graph_plan_new(f->config, f->store, "nope", NOW, err, sizeof err));
+    assert_string_equal(err, "");
+}
+
+static int cleanup(void **state)
+{
+    (void)state;
+    return unit_remove_temp_dirs("test_graph_plan");
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+    setenv("TZ", "UTC", 1);
+    const struct CMUnitTest tests[] = {
+        T(test_plain_series_in_danish),
+        T(test_plain_series_in_english),
+        T(test_second_target),
+        T(test_levels_ranks_and_thresholds),
+        T(test_panel),
+        T(test_panel_too_big),
+        T(test_curves_left_out),
+        T(test_one_observation),
+        T(test_one_observation_in_english),
+        T(test_provisional_stretch),
+        T(test_no_graph),
+    };
+    return cmocka_run_group_tests_name("graph_plan", tests, NULL, cleanup);
+}
