@@ -105,7 +105,8 @@ int grapher_draw_one(const struct config *config, struct store *store, const cha
 static void __attribute__((noreturn)) draw_queue(struct grapher *g)
 {
     int failed = 0;
-    spawn_die_with_parent(g->parent); /* it holds pejld's journal lock */
+    spawn_die_with_parent(g->parent); /* a late drawing would race the next pejld */
+    store_leave_journal(g->store); /* the journal lock is pejld's alone */
     setenv("TZ", "UTC", 1); /* periods are UTC; so are the axes */
     tzset();
     if (rrdview_daemon(store_rrdview(g->store)))

@@ -678,6 +678,14 @@ void journal_close(struct journal *j)
     free(j);
 }
 
+void journal_leave(struct journal *j)
+{
+    if (j && j->fd >= 0) {
+        close(j->fd); /* the lock is the open file's: pejld's copy keeps it */
+        j->fd = -1;
+    }
+}
+
 /* ---- commit ---- */
 
 /* Staged text beyond this goes to the file before the commit (without

@@ -58,6 +58,11 @@ typedef int (*journal_replay_fn)(void *arg, const struct journal_record *record)
 struct journal *journal_open(const char *state_dir, journal_replay_fn fn, void *arg, char *err,
                              size_t errlen);
 void journal_close(struct journal *journal);
+/* In a child process pejld forked (a graph or report drawer): closes the
+ * child's copy of the journal's descriptor, so the lock stays pejld's alone
+ * and a kill -9 of pejld frees it at once, however long the child takes to
+ * die. The child must not stage or commit after this. */
+void journal_leave(struct journal *journal);
 /* Replays STATE_DIR/journal read-only, without the lock: for readers beside
  * a running pejld. A torn tail is left alone (and not read). */
 int journal_read(const char *state_dir, journal_replay_fn fn, void *arg, char *err, size_t errlen);

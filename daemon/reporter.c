@@ -68,6 +68,7 @@ static void __attribute__((noreturn)) write_in_child(struct reporter *r)
     char err[512];
     struct report_options o = {.svg = c->report_svg};
     spawn_die_with_parent(r->parent); /* a report outliving pejld would race the next one */
+    store_leave_journal(r->store); /* the journal lock is pejld's alone */
     setenv("TZ", "UTC", 1);
     tzset();
     if (rrdview_daemon(store_rrdview(r->store)))

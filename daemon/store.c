@@ -122,6 +122,11 @@ void store_close(struct store *store)
     free(store);
 }
 
+void store_leave_journal(struct store *store)
+{
+    journal_leave(store->journal);
+}
+
 struct view_check {
     struct store *store;
     enum pejl_period_kind kind;

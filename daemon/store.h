@@ -38,6 +38,8 @@ typedef void (*store_done_fn)(void *arg, bool stored, const struct ingest_summar
 /* Creates the state, RRD and graph directories and replays the journal. */
 struct store *store_open(const struct config *config, char *err, size_t errlen);
 void store_close(struct store *store);
+/* In a forked child that only reads the store: see journal_leave(). */
+void store_leave_journal(struct store *store);
 /* The series, read from the journal beside a running pejld (no lock,
  * nothing written), and the RRD files to draw from as they are: for
  * pejld --status and --report. */

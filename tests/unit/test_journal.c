@@ -596,6 +596,42 @@ static void test_trailing_garbage_refused(void **state)
     unit_remove_tree(dir);
 }
 
+/* A forked child that left the journal does not hold its lock: once the
+ * parent's journal is closed (pejld killed), a new one opens at once even
+ * while the child lives on (a graph drawer not yet dead). */
+static void test_child_leaves_the_lock(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    struct replay_log log = {0};
+    struct journal *first = open_ok(dir, &log);
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        journal_leave(first);
+        close(ready[0]);
+        if (write(ready[1], "x", 1) != 1)
+            _exit(1);
+        pause(); /* lives on until killed */
+        _exit(0);
+    }
+    char c;
+    close(ready[1]);
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    close(ready[0]);
+    journal_close(first);
+    char err[1024] = "";
+    struct journal *next = journal_open(dir, log_record, &log, err, sizeof err);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    if (!next)
+        fail_msg("the child kept the lock: %s", err);
+    journal_close(next);
+    unit_remove_tree(dir);
+}
+
 static void test_second_open_locked(void **state)
 {
     (void)state;
@@ -1454,6 +1490,7 @@ int main(void)
         cmocka_unit_test(test_damage_in_middle_refused),
         cmocka_unit_test(test_trailing_garbage_refused),
         cmocka_unit_test(test_second_open_locked),
+        cmocka_unit_test(test_child_leaves_the_lock),
         cmocka_unit_test(test_kill9_during_ingest),
         cmocka_unit_test(test_failed_commit_cut_back),
         cmocka_unit_test(test_large_batch_written_early),
