@@ -148,9 +148,10 @@ def answered(s):
     except BlockingIOError:
         return False
 start = time.time()
-while not all(answered(s) for s in readers) and time.time() - start < 30:
+while not all(answered(s) for s in readers) and time.time() - start < 90:  # generous: ASan on a loaded CI machine
     time.sleep(0.1)
-assert all(answered(s) for s in readers), "not every client got an answer"
+assert all(answered(s) for s in readers), \
+    f"{sum(map(answered, readers))} of 30 clients got an answer in {time.time() - start:.0f} s"
 held_rss, held = rss_mb(), fds() - base_fds
 print(f"30 clients that do not read a 5.6 MB reply: {held} held, pejld RSS {base_rss:.0f} -> {held_rss:.0f} MB")
 assert held <= 12, f"{held} unread replies of 5.6 MB held, more than 64 MiB"
