@@ -1179,6 +1179,46 @@ static void test_format1_replays_and_upgrades(void **state)
     unit_remove_tree(dir);
 }
 
+/* A journal the pejl of before zlib's crc32() wrote (tests/data/journal):
+ * it opens without a byte cut or added, and every record replays as it was
+ * written. The values are those tests/data/journal/README.md lists. */
+static void test_journal_from_before_zlib_loads(void **state)
+{
+    (void)state;
+    const struct journal_record r[] = {
+        record("eksport", "2023", 189.4, 0, 1717000000),
+        record("eksport", "2024", 0.1 + 0.2, PEJL_STATUS_PROVISIONAL, 1717000000),
+        record("ledighed.m", "2024M12", -0.0, PEJL_STATUS_ESTIMATED | PEJL_STATUS_BREAK,
+               4102444800LL),
+        record("co2", "2024Q3", NAN, PEJL_STATUS_CONFIDENTIAL, 1735689600),
+        record("co2", "2024Q4", 1e-300, PEJL_STATUS_DEFINITION | PEJL_STATUS_UNRELIABLE,
+               1735689601),
+    };
+    size_t old_len, len;
+    char *old = unit_read_file(PEJL_TEST_DATA "/journal/format2-before-zlib/journal", &old_len);
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    unit_write_file(path, old, old_len, O_TRUNC);
+
+    struct replay_log log = {0};
+    char err[1024] = "";
+    assert_int_equal(journal_read(dir, log_record, &log, err, sizeof err), 0);
+    assert_log(&log, r, 5);
+    log_free(&log);
+    struct journal *j = open_ok(dir, &log);
+    assert_log(&log, r, 5);
+    assert_int_equal(journal_records(j), 5);
+    journal_close(j);
+    log_free(&log);
+    char *text = unit_read_file(path, &len);
+    assert_int_equal(len, old_len);
+    assert_memory_equal(text, old, old_len);
+    free(text);
+    free(old);
+    free(path);
+    unit_remove_tree(dir);
+}
+
 /* A format 1 journal with a torn last record (the old pejld killed
  * mid-write) loses that record only; one whose upgrade was interrupted
  * after the commit record (still "pejl-journal 1") reads the same. */
@@ -1468,6 +1508,7 @@ int main(void)
         cmocka_unit_test(test_read_skips_unfinished_commit),
         cmocka_unit_test(test_format1_replays_and_upgrades),
         cmocka_unit_test(test_format1_torn_and_half_upgraded),
+        cmocka_unit_test(test_journal_from_before_zlib_loads),
         cmocka_unit_test(test_failed_cut_back_stops_commits),
         cmocka_unit_test(test_read_out_of_descriptors),
         cmocka_unit_test(test_symlink_journal_refused),
