@@ -7,6 +7,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +19,6 @@
 
 #include "atomic_file.h"
 #include "log.h"
-#include "sha256.h"
 #include "store.h"
 #include "timestamp.h"
 
@@ -263,24 +265,44 @@ static void on_delivered(void *arg, const struct http_result *r)
     pump(ob);
 }
 
-/* The signature header of a webhook body; "" without a secret. */
-static void signature(const struct receiver *rc, const struct entry *e, char *line, size_t size)
+int outbox_signature(const void *secret, size_t secret_len, const void *body, size_t len,
+                     char out[OUTBOX_SIGNATURE_SIZE])
 {
-    unsigned char mac[SHA256_DIGEST_SIZE];
-    char hex[2 * SHA256_DIGEST_SIZE + 1];
+    static const char hex[] = "0123456789abcdef";
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned mac_len = 0;
+    if (secret_len > INT_MAX ||
+        !HMAC(EVP_sha256(), secret, (int)secret_len, body, len, mac, &mac_len) || mac_len != 32)
+        return -1;
+    char *o = out + snprintf(out, OUTBOX_SIGNATURE_SIZE, "sha256=");
+    for (unsigned i = 0; i < mac_len; i++) {
+        *o++ = hex[mac[i] >> 4];
+        *o++ = hex[mac[i] & 15];
+    }
+    *o = '\0';
+    return 0;
+}
+
+/* The signature header of a webhook body; "" without a secret. -1 when it
+ * cannot be signed. */
+static int signature(const struct receiver *rc, const struct entry *e, char *line, size_t size)
+{
+    char value[OUTBOX_SIGNATURE_SIZE];
     line[0] = '\0';
     if (!rc->secret)
-        return;
-    hmac_sha256(rc->secret, rc->secret_len, e->payload, e->len, mac);
-    hex_encode(mac, sizeof mac, hex);
-    snprintf(line, size, "X-Pejl-Signature: sha256=%s", hex);
+        return 0;
+    if (outbox_signature(rc->secret, rc->secret_len, e->payload, e->len, value) < 0)
+        return -1;
+    snprintf(line, size, "X-Pejl-Signature: %s", value);
+    return 0;
 }
 
 static struct http_transfer *send_http(struct outbox *ob, const struct receiver *rc, struct entry *e)
 {
     char sig[128], *url = NULL, *lines[34] = {0};
     size_t n = 0;
-    signature(rc, e, sig, sizeof sig);
+    if (signature(rc, e, sig, sizeof sig) < 0)
+        return NULL; /* tried again later, never sent unsigned */
     if (sig[0])
         lines[n++] = sig;
     for (size_t i = 0; i < rc->n_headers && n < 32; i++)
