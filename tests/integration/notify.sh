@@ -159,6 +159,21 @@ once || fail "third run"
 [ "$(grep -c 'delivered id=.* receiver=ops-mail' "$state/notifications.log")" -eq 2 ] || fail "notification log: $(cat "$state/notifications.log")"
 pass "SMTP down: kept in the outbox, delivered exactly once when it is back, logged"
 
+# An e-mail queued by pejl before libcurl made the MIME goes out as queued.
+old="$SRC/tests/data/outbox/before-curl-mime/1796605762-000000-18016.json"
+cp "$old" "$state/outbox/"
+once || fail "run with an entry from before: $(cat "$T/log")"
+[ "$(ls "$T/mail"/*.json | wc -l)" -eq 3 ] || fail "the old entry was not sent once: $(ls "$T/mail")"
+grep -q "delivered id=1796605762-000000-18016 receiver=ops-mail" "$state/notifications.log" ||
+    fail "the old entry's delivery is not logged: $(cat "$state/notifications.log")"
+/usr/bin/python3 - "$old" "$T/mail" <<'PY' || fail "the old entry was not sent as it was queued"
+import glob, json, sys
+payload = json.load(open(sys.argv[1]))["payload"].encode()
+sent = [open(f, "rb").read() for f in glob.glob(sys.argv[2] + "/*.eml")]
+assert payload in sent, "no mail is the old payload byte for byte"
+PY
+pass "an e-mail queued before the upgrade goes out exactly as it was queued"
+
 # A daemon killed with -9 while the webhook hangs: nothing lost, at most one duplicate.
 stop "$HOOK_PID"
 : >"$T/hook.log"

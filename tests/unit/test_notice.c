@@ -410,6 +410,23 @@ static void test_email_subject_lines_fit_rfc2047(void **state)
         fail_msg("Subject line of %zu characters: %s", strlen(longest), longest);
 }
 
+/* A UTF-8 subject is encoded exactly as pejl encoded it before its base64
+ * came from libcrypto (these lines are from tests/data/outbox, written by
+ * pejl at 8a32058). */
+static void test_email_utf8_subject_bytes_unchanged(void **state)
+{
+    struct fixture *f = *state;
+    size_t len;
+    snprintf(f->alert.summary, sizeof f->alert.summary,
+             "Eksport: 189 mia. kr. \xe2\x80\x94 langt fra m\xc3\xa5let p\xc3\xa5 350 mia. kr.");
+    char *msg = render_email(&f->mail, &f->notice[0], &len);
+    assert_non_null(strstr(
+        msg, "\r\nSubject: =?UTF-8?B?W3BlamxdIENSSVRJQ0FMIEVrc3BvcnQ6IDE4OSBtaWEuIGtyLiA=?=\r\n"
+             " =?UTF-8?B?4oCUIGxhbmd0IGZyYSBtw6VsZXQgcMOlIDM1MCBtaWEuIGtyLg==?=\r\n"
+             "Message-ID: "));
+    free(msg);
+}
+
 static void test_email_ascii_subject_is_plain(void **state)
 {
     struct fixture *f = *state;
@@ -892,6 +909,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         TEST(test_email_headers),
         TEST(test_email_subject_lines_fit_rfc2047),
+        TEST(test_email_utf8_subject_bytes_unchanged),
         TEST(test_email_ascii_subject_is_plain),
         TEST(test_email_body),
         TEST(test_email_with_graph),
