@@ -552,6 +552,15 @@ static bool id_matches(const char *id, size_t id_len, const char *name)
     return id_len > 0 && strlen(name) == id_len + 5 && memcmp(name, id, id_len) == 0;
 }
 
+/* "ID.png" with an indicator id: the name goes into MIME headers. */
+static bool graph_name_valid(json_t *name)
+{
+    const char *text = json_string_value(name);
+    size_t len = text ? strlen(text) : 0;
+    return len > 4 && len == json_string_length(name) && strcmp(text + len - 4, ".png") == 0 &&
+           strspn(text, "abcdefghijklmnopqrstuvwxyz0123456789_-") == len - 4;
+}
+
 /* The graph an e-mail entry holds in base64; 0 when it holds none, -1 when
  * "graph" or "graph_name" is there but not right. */
 static int graph_from(struct entry *e, json_t *doc)
@@ -560,7 +569,7 @@ static int graph_from(struct entry *e, json_t *doc)
     if (!coded && !name)
         return 0;
     size_t len = json_is_string(coded) ? json_string_length(coded) : 0;
-    if (!json_is_string(coded) || !json_is_string(name) || len % 4 || len > INT_MAX ||
+    if (!json_is_string(coded) || !graph_name_valid(name) || len % 4 || len > INT_MAX ||
         json_string_length(name) >= sizeof e->graph_name || !(e->graph = malloc(len / 4 * 3 + 1)))
         return -1;
     const char *text = json_string_value(coded);

@@ -277,11 +277,13 @@ static void test_outbox_damaged_graph_left_alone(void **state)
 {
     (void)state;
     static const char *const damage[] = {
-        "\"graph\":\"iVBORw0=\"",                          /* no graph_name */
-        "\"graph_name\":\"x.png\"",                        /* no graph */
-        "\"graph\":\"iVBOR\",\"graph_name\":\"x.png\"",    /* not a multiple of 4 */
-        "\"graph\":\"iV*ORw0=\",\"graph_name\":\"x.png\"", /* not base64 */
-        "\"graph\":7,\"graph_name\":\"x.png\"",            /* not a string */
+        "\"graph\":\"iVBORw0=\"",                                        /* no graph_name */
+        "\"graph_name\":\"x.png\"",                                      /* no graph */
+        "\"graph\":\"iVBOR\",\"graph_name\":\"x.png\"",                  /* not a multiple of 4 */
+        "\"graph\":\"iV*ORw0=\",\"graph_name\":\"x.png\"",               /* not base64 */
+        "\"graph\":7,\"graph_name\":\"x.png\"",                          /* not a string */
+        "\"graph\":\"iVBORw0=\",\"graph_name\":\"x\\r\\nBcc: a@b.png\"", /* a header in the name */
+        "\"graph\":\"iVBORw0=\",\"graph_name\":\"../x.png\"",            /* not an id */
     };
     for (size_t i = 0; i < sizeof damage / sizeof *damage; i++) {
         char *dir = unit_temp_dir("state"), err[1024] = "";
