@@ -11,9 +11,9 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
 
 #include "assess.h"
-#include "base64.h"
 #include "log.h"
 #include "pejld.h"
 #include "report.h"
@@ -420,6 +420,21 @@ static char *read_png(const char *path, size_t *len, char *why, size_t whylen)
     return png;
 }
 
+/* `png` in base64 (libcrypto's), 57 bytes to a line of 76 characters
+ * ended by LF, as RFC 2045 shapes it; NULL when out of memory. */
+static char *png_text(const unsigned char *png, size_t len)
+{
+    char *text = malloc((len + 56) / 57 * 77 + 1), *o = text;
+    for (size_t at = 0; text && at < len; at += 57) {
+        int n = len - at < 57 ? (int)(len - at) : 57;
+        o += EVP_EncodeBlock((unsigned char *)o, png + at, n);
+        *o++ = '\n';
+    }
+    if (text)
+        *o = '\0';
+    return text;
+}
+
 static void cmd_graph(struct pejld *d, struct control_client *c, const struct control_request *r)
 {
     char *path = NULL, *png = NULL, why[600];
@@ -438,17 +453,11 @@ static void cmd_graph(struct pejld *d, struct control_client *c, const struct co
         control_error(c, "the graph of %s %s", r->argv[1], why);
         return;
     }
-    char *coded = base64_mime(png, len, NULL);
+    char *coded = png_text((const unsigned char *)png, len);
     free(png);
     if (!coded) {
         control_error(c, "out of memory");
         return;
-    }
-    for (char *p = coded, *q = coded;; p++) { /* CRLF lines to LF lines */
-        if (*p != '\r')
-            *q++ = *p;
-        if (!*p)
-            break;
     }
     control_reply(c, "png base64", coded);
     free(coded);

@@ -332,6 +332,9 @@ void http_transfer_free(struct http_transfer *t)
     curl_slist_free_all(t->request_headers);
     curl_slist_free_all(t->rcpt);
     curl_slist_free_all(t->extra_headers);
+    curl_mime_free(t->mime);
+    free(t->attachment);
+    free(t->attachment_name);
     free(t->mail_from);
     free(t->username);
     if (t->password)

@@ -80,7 +80,7 @@ void http_cancel(struct http_engine *engine, struct http_transfer *transfer);
 struct http_delivery {
     const char *url;                 /* http(s):// or smtp(s):// */
     const char *body;                /* the POST body, or the whole RFC 5322 message */
-    size_t len;
+    size_t len;                      /* (with an attachment: the text part only) */
     const char *content_type;        /* HTTP */
     const char *const *headers;      /* HTTP: more "Name: value" lines, NULL-ended */
     const char *mail_from;           /* SMTP */
@@ -88,6 +88,13 @@ struct http_delivery {
     const char *username, *password; /* SMTP AUTH; NULL: none */
     bool require_tls;                /* smtp://: STARTTLS, or fail */
     int64_t timeout_ms;              /* 0: the engine's */
+    /* SMTP with an attachment: libcurl's MIME API sends `mail_headers`
+     * (NULL-ended lines), then `body` as a UTF-8 text/plain part, then the
+     * attachment as an image/png part in base64. */
+    const char *const *mail_headers;
+    const unsigned char *attachment;
+    size_t attachment_len;
+    const char *attachment_name;
 };
 struct http_transfer *http_deliver(struct http_engine *engine, const struct http_delivery *delivery,
                                    http_done_fn done, void *arg);

@@ -2,7 +2,10 @@
  * http_deliver.c — deliveries on the HTTP engine (see http_deliver in
  * http.h): a notification POSTed once with its headers, or an e-mail sent
  * over SMTP with STARTTLS and AUTH. The outbox retries; the engine does not.
+ * An e-mail with an attachment is made multipart by libcurl's MIME API
+ * (boundaries, part headers, base64), not by us.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,19 +22,49 @@ static size_t on_upload(char *buffer, size_t size, size_t n, void *arg)
     return len;
 }
 
-static void setup_smtp(struct http_transfer *t, CURL *c)
+/* The text, then the attachment: libcurl writes the multipart/mixed
+ * message around them. -1 when out of memory. */
+static int setup_mime(struct http_transfer *t, CURL *c)
+{
+    curl_mime_free(t->mime);
+    curl_mime *mime = t->mime = curl_mime_init(c);
+    curl_mimepart *text = mime ? curl_mime_addpart(mime) : NULL;
+    curl_mimepart *graph = text ? curl_mime_addpart(mime) : NULL;
+    if (!graph || curl_mime_data(text, t->body, t->body_len) != CURLE_OK ||
+        curl_mime_type(text, "text/plain; charset=UTF-8") != CURLE_OK ||
+        curl_mime_encoder(text, "8bit") != CURLE_OK ||
+        curl_mime_data(graph, (const char *)t->attachment, t->attachment_len) != CURLE_OK ||
+        curl_mime_filename(graph, t->attachment_name) != CURLE_OK ||
+        curl_mime_encoder(graph, "base64") != CURLE_OK)
+        return -1;
+    char type[256];
+    snprintf(type, sizeof type, "image/png; name=\"%s\"", t->attachment_name);
+    if (curl_mime_type(graph, type) != CURLE_OK)
+        return -1;
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->extra_headers); /* the mail's, for SMTP */
+    curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+    return 0;
+}
+
+static int setup_smtp(struct http_transfer *t, CURL *c)
 {
     curl_easy_setopt(c, CURLOPT_MAIL_FROM, t->mail_from);
     curl_easy_setopt(c, CURLOPT_MAIL_RCPT, t->rcpt);
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(c, CURLOPT_READFUNCTION, on_upload);
-    curl_easy_setopt(c, CURLOPT_READDATA, t);
-    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)t->body_len);
+    if (t->attachment) {
+        if (setup_mime(t, c) < 0)
+            return -1;
+    } else {
+        curl_easy_setopt(c, CURLOPT_READFUNCTION, on_upload);
+        curl_easy_setopt(c, CURLOPT_READDATA, t);
+        curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)t->body_len);
+    }
     curl_easy_setopt(c, CURLOPT_USE_SSL, t->require_tls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
     if (t->username) {
         curl_easy_setopt(c, CURLOPT_USERNAME, t->username);
         curl_easy_setopt(c, CURLOPT_PASSWORD, t->password);
     }
+    return 0;
 }
 
 /* A delivery speaks its URL's scheme and nothing else (the config allows
@@ -69,10 +102,8 @@ int http_setup_delivery(struct http_transfer *t)
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, http_on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, t->curl_error);
-    if (t->mail_from) {
-        setup_smtp(t, c);
-        return 0;
-    }
+    if (t->mail_from)
+        return setup_smtp(t, c);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, t->body);
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)t->body_len);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->extra_headers);
@@ -110,7 +141,15 @@ struct http_transfer *http_deliver(struct http_engine *e, const struct http_deli
     t->username = http_dup_or_null(d->username);
     t->password = http_dup_or_null(d->password);
     t->rcpt = slist_of(d->rcpt, &ok);
-    t->extra_headers = slist_of(d->headers, &ok);
+    t->extra_headers = slist_of(d->mail_from ? d->mail_headers : d->headers, &ok);
+    if (d->mail_from && d->attachment) {
+        t->attachment = malloc(d->attachment_len ? d->attachment_len : 1);
+        t->attachment_name = strdup(d->attachment_name ? d->attachment_name : "graph.png");
+        ok = ok && t->attachment && t->attachment_name;
+        if (t->attachment)
+            memcpy(t->attachment, d->attachment, d->attachment_len);
+        t->attachment_len = d->attachment_len;
+    }
     if (d->content_type && !d->mail_from) {
         snprintf(type, sizeof type, "Content-Type: %s", d->content_type);
         struct curl_slist *grown = curl_slist_append(t->extra_headers, type);

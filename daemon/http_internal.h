@@ -39,6 +39,11 @@ struct http_transfer {
     size_t body_len, sent;
     char *mail_from, *username, *password;
     struct curl_slist *rcpt, *extra_headers;
+    /* SMTP with an attachment (extra_headers are the mail's headers then) */
+    unsigned char *attachment;
+    size_t attachment_len;
+    char *attachment_name;
+    curl_mime *mime;
     int64_t timeout_ms;
     CURL *easy;
     struct curl_slist *request_headers;

@@ -13,9 +13,9 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "atomic_file.h"
-#include "crc32.h"
 #include "log.h"
 #include "period.h"
 #include "value.h"
@@ -25,6 +25,13 @@
 #define JOURNAL_HEADER "pejl-journal 2\n"
 #define JOURNAL_HEADER_V1 "pejl-journal 1\n"
 #define RECORD_MAX 256 /* id (64) + period + %.17g + status + vintage + crc, with room */
+
+/* The CRC-32 of a line (IEEE 802.3, zlib's): every line is shorter than
+ * RECORD_MAX, so its length fits zlib's uInt. */
+static uint32_t line_crc(const char *line, size_t len)
+{
+    return (uint32_t)crc32(0L, (const Bytef *)line, (uInt)len);
+}
 
 struct journal {
     int fd;
@@ -88,7 +95,7 @@ static int format_record(const struct journal_record *r, char *buf, size_t size)
     o = put_text(o, status, status_len);
     *o++ = ' ';
     o = put_int(o, r->vintage);
-    uint32_t crc = crc32_update(0, buf, (size_t)(o - buf));
+    uint32_t crc = line_crc(buf, (size_t)(o - buf));
     *o++ = ' ';
     o = put_hex8(o, crc);
     *o++ = '\n';
@@ -132,7 +139,7 @@ static int parse_record(const char *line, size_t len, struct journal_record *r, 
     errno = 0;
     crc = (unsigned)strtoul(line + len - 8, &end, 16);
     if (line[len - 9] != ' ' || end != line + len || errno ||
-        crc32_update(0, line, len - 9) != crc)
+        line_crc(line, len - 9) != crc)
         return -1;
     memcpy(copy, line, len - 9);
     copy[len - 9] = '\0';
@@ -161,7 +168,7 @@ static int format_commit(uint64_t count, char *buf)
 {
     char *o = put_text(buf, COMMIT_TAG, sizeof COMMIT_TAG - 1);
     o = put_int(o, (long long)count);
-    uint32_t crc = crc32_update(0, buf, (size_t)(o - buf));
+    uint32_t crc = line_crc(buf, (size_t)(o - buf));
     *o++ = ' ';
     o = put_hex8(o, crc);
     *o++ = '\n';
@@ -184,7 +191,7 @@ static int parse_commit(const char *line, size_t len, uint64_t *count)
             return -1;
         crc = crc << 4 | (uint32_t)digit;
     }
-    if (crc32_update(0, line, len - 9) != crc)
+    if (line_crc(line, len - 9) != crc)
         return -1;
     *count = 0;
     for (size_t i = tag; i < len - 9; i++) {

@@ -4,13 +4,13 @@
 #include "notice.h"
 
 #include <jansson.h>
+#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "base64.h"
 #include "timestamp.h"
 #include "utf8.h"
 
@@ -102,14 +102,9 @@ static void put_encoded_subject(struct buffer *b, const char *text)
         size_t n = len - at < 39 ? len - at : 39;
         while (n > 1 && at + n < len && ((unsigned char)subject[at + n] & 0xc0) == 0x80)
             n--; /* do not split a UTF-8 sequence */
-        char *word = base64_mime(subject + at, n, NULL);
-        if (!word) {
-            b->failed = true;
-            return;
-        }
-        word[strcspn(word, "\r\n")] = '\0';
-        putf(b, " =?UTF-8?B?%s?=\r\n", word);
-        free(word);
+        unsigned char word[4 * 39 / 3 + 4 + 1]; /* base64 of n bytes and its NUL */
+        EVP_EncodeBlock(word, (const unsigned char *)subject + at, (int)n);
+        putf(b, " =?UTF-8?B?%s?=\r\n", (const char *)word);
         at += n;
     }
 }
@@ -210,10 +205,11 @@ static void put_body(struct buffer *b, const struct notice *n, bool attached)
     putf(b, "Fingerprint %s.\r\n", a->fingerprint);
 }
 
-static char *read_file(const char *path, size_t *len)
+/* The whole file, or NULL when it is not there, empty or too big to mail. */
+static unsigned char *read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    char *data = NULL;
+    unsigned char *data = NULL;
     long size;
     if (f && fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 && size < (16 << 20) &&
         fseek(f, 0, SEEK_SET) == 0 && (data = malloc((size_t)size)))
@@ -223,50 +219,39 @@ static char *read_file(const char *path, size_t *len)
     return data;
 }
 
-/* The graph as a base64 part; false when there is no graph to attach. */
-static bool put_graph(struct buffer *b, const struct notice *n, const char *boundary)
+/* The graph to attach, when the receiver wants it and it can be read. */
+static void take_graph(const struct receiver *r, const struct notice *n, struct notice_mail *mail)
 {
-    size_t len = 0, coded_len;
-    char *png = n->graph_path[0] ? read_file(n->graph_path, &len) : NULL;
-    char *coded = png ? base64_mime(png, len, &coded_len) : NULL;
-    free(png);
-    if (!coded)
-        return false;
-    putf(b, "\r\n--%s\r\nContent-Type: image/png; name=\"%s.png\"\r\n"
-            "Content-Disposition: attachment; filename=\"%s.png\"\r\n"
-            "Content-Transfer-Encoding: base64\r\n\r\n",
-         boundary, n->alert->indicator, n->alert->indicator);
-    put(b, coded, coded_len);
-    free(coded);
-    return true;
+    if (!r->attach_graph || !n->graph_path[0])
+        return;
+    mail->graph = read_file(n->graph_path, &mail->graph_len);
+    if (mail->graph)
+        snprintf(mail->graph_name, sizeof mail->graph_name, "%s.png", n->alert->indicator);
 }
 
-char *notice_email(const struct receiver *r, const struct notice *n, int64_t now, const char *host,
-                   size_t *len)
+int notice_email(const struct receiver *r, const struct notice *n, int64_t now, const char *host,
+                 struct notice_mail *mail)
 {
-    struct buffer b = {0}, body = {0};
-    char boundary[64];
-    snprintf(boundary, sizeof boundary, "pejl-%s-%lld", n->alert->fingerprint, (long long)now);
+    struct buffer b = {0};
+    *mail = (struct notice_mail){0};
+    take_graph(r, n, mail);
     put_headers(&b, r, n, now, host);
-    struct buffer graph = {0};
-    bool attached = r->attach_graph && put_graph(&graph, n, boundary);
-    put_body(&body, n, attached);
-    const char *text_type = "Content-Type: text/plain; charset=UTF-8\r\n"
-                            "Content-Transfer-Encoding: 8bit\r\n";
-    if (attached)
-        putf(&b, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n--%s\r\n%s\r\n", boundary,
-             boundary, text_type);
-    else
-        putf(&b, "%s\r\n", text_type);
-    put(&b, body.text ? body.text : "", body.len);
-    if (attached) {
-        put(&b, graph.text, graph.len);
-        putf(&b, "\r\n--%s--\r\n", boundary);
+    puts_(&b, "Content-Type: text/plain; charset=UTF-8\r\n"
+              "Content-Transfer-Encoding: 8bit\r\n\r\n");
+    put_body(&b, n, mail->graph != NULL);
+    mail->message = finished(&b, &mail->len);
+    if (!mail->message) {
+        notice_mail_free(mail);
+        return -1;
     }
-    b.failed |= body.failed || graph.failed;
-    free(body.text);
-    free(graph.text);
-    return finished(&b, len);
+    return 0;
+}
+
+void notice_mail_free(struct notice_mail *mail)
+{
+    free(mail->message);
+    free(mail->graph);
+    *mail = (struct notice_mail){0};
 }
 
 /* ---- JSON ---- */

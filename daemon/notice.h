@@ -6,7 +6,9 @@
  *
  * Pure functions: the caller gathers the facts (notifier.c) and sends the
  * text (outbox.c). The same notice always renders to the same bytes, given
- * the same `now`, so a re-sent notification is recognisably the same.
+ * the same `now`, so a re-sent notification is recognisably the same. The
+ * e-mail's MIME structure with the graph attached is libcurl's (curl_mime,
+ * in http_deliver.c): here it is a text message and the PNG beside it.
  */
 #ifndef PEJL_NOTICE_H
 #define PEJL_NOTICE_H
@@ -34,10 +36,22 @@ struct notice {
     char generator_url[512];
 };
 
-/* The e-mail: headers, and a text body or a multipart one with the graph.
- * NULL when out of memory. `host` goes into the Message-ID. */
-char *notice_email(const struct receiver *r, const struct notice *n, int64_t now, const char *host,
-                   size_t *len);
+/* An e-mail as it is queued: the text message, and the graph libcurl
+ * attaches to it when it is sent. */
+struct notice_mail {
+    char *message; /* RFC 5322: headers, a blank line, the UTF-8 text */
+    size_t len;
+    unsigned char *graph; /* the PNG to attach; NULL: none */
+    size_t graph_len;
+    char graph_name[INDICATOR_ID_MAX + 5]; /* "ID.png"; "" without a graph */
+};
+
+/* The e-mail; -1 when out of memory. The graph is attached when `r` asks
+ * for it and it can be read; the text says "Graph: attached" then, and its
+ * URL otherwise. `host` goes into the Message-ID. */
+int notice_email(const struct receiver *r, const struct notice *n, int64_t now, const char *host,
+                 struct notice_mail *mail);
+void notice_mail_free(struct notice_mail *mail);
 /* The e-mail's subject line, unencoded (for logs and tests). */
 void notice_subject(const struct notice *n, char *buf, size_t size);
 /* Alertmanager's webhook JSON for a group of notices to receiver `r` by `route`. */

@@ -223,6 +223,26 @@ static int queue(struct pass *p, const struct receiver *rc, const char *summary,
     return rc_;
 }
 
+/* An e-mail: its text message, and the graph to attach if there is one. */
+static int queue_mail(struct pass *p, const struct receiver *rc, const struct notice *n,
+                      const char *summary, bool urgent)
+{
+    struct notice_mail mail;
+    if (notice_email(rc, n, p->clock, p->host, &mail) < 0)
+        return queue(p, rc, summary, n->alert->fingerprint, NULL, 0, urgent);
+    struct outbox_item item = {.receiver = rc->name,
+                               .summary = summary,
+                               .fingerprints = n->alert->fingerprint,
+                               .payload = mail.message,
+                               .len = mail.len,
+                               .graph = mail.graph,
+                               .graph_len = mail.graph_len,
+                               .graph_name = mail.graph_name};
+    int rc_ = outbox_add(p->outbox, &item, urgent);
+    notice_mail_free(&mail);
+    return rc_;
+}
+
 /* E-mail: one message per alert. Webhook and Alertmanager: one request per group. */
 static bool send_batch(struct pass *p, const struct route *r, const struct receiver *rc,
                        struct batch *b)
@@ -233,8 +253,7 @@ static bool send_batch(struct pass *p, const struct route *r, const struct recei
     if (rc->type == RECEIVER_EMAIL) {
         for (size_t i = 0; i < b->n; i++) {
             notice_subject(&b->notices[i], subject, sizeof subject);
-            char *mail = notice_email(rc, &b->notices[i], p->clock, p->host, &len);
-            if (queue(p, rc, subject, b->notices[i].alert->fingerprint, mail, len, false) == 0)
+            if (queue_mail(p, rc, &b->notices[i], subject, false) == 0)
                 mark_told(p, rc, &b->notices[i]);
             else
                 queued_all = false;
@@ -284,11 +303,16 @@ static void tell_full(struct pass *p, const struct receiver *rc)
     char subject[ALERT_SUMMARY_MAX + 32];
     size_t len = 0;
     notice_subject(&n, subject, sizeof subject);
-    char *payload = rc->type == RECEIVER_EMAIL ? notice_email(rc, &n, p->clock, p->host, &len)
-                    : rc->type == RECEIVER_WEBHOOK
-                        ? notice_webhook(rc, NULL, &n, 1, p->config->external_url, &len)
-                        : notice_alertmanager(&n, 1, p->clock + 4 * rc->resend_s, &len);
-    if (queue(p, rc, subject, full.fingerprint, payload, len, true) == 0)
+    int queued;
+    if (rc->type == RECEIVER_EMAIL) {
+        queued = queue_mail(p, rc, &n, subject, true);
+    } else {
+        char *payload = rc->type == RECEIVER_WEBHOOK
+                            ? notice_webhook(rc, NULL, &n, 1, p->config->external_url, &len)
+                            : notice_alertmanager(&n, 1, p->clock + 4 * rc->resend_s, &len);
+        queued = queue(p, rc, subject, full.fingerprint, payload, len, true);
+    }
+    if (queued == 0)
         m->state = ALERT_CRITICAL, m->at = p->now, m->starts_at = p->now;
 }
 

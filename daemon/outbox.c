@@ -7,6 +7,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +19,6 @@
 
 #include "atomic_file.h"
 #include "log.h"
-#include "sha256.h"
 #include "store.h"
 #include "timestamp.h"
 
@@ -28,6 +30,9 @@ struct entry {
     char receiver[RECEIVER_NAME_MAX + 1];
     char *summary, *fingerprints, *payload;
     size_t len;
+    unsigned char *graph; /* e-mail: the PNG to attach; NULL: none */
+    size_t graph_len;
+    char graph_name[INDICATOR_ID_MAX + 5]; /* "ID.png" */
     int64_t created_at;
     unsigned attempts;          /* by this process */
     int64_t next_attempt_ms;    /* loop clock */
@@ -60,6 +65,7 @@ static void entry_free(struct entry *e)
     free(e->summary);
     free(e->fingerprints);
     free(e->payload);
+    free(e->graph);
     free(e);
 }
 
@@ -93,6 +99,20 @@ static void forget(struct outbox *ob, struct entry *e)
     entry_free(e);
 }
 
+/* The graph as the entry file keeps it: a JSON string must be text. */
+static json_t *graph_json(const struct entry *e)
+{
+    if (e->graph_len > INT_MAX / 4 * 3 - 3)
+        return NULL;
+    unsigned char *text = malloc(e->graph_len / 3 * 4 + 5);
+    if (!text)
+        return NULL;
+    int n = EVP_EncodeBlock(text, e->graph, (int)e->graph_len);
+    json_t *s = json_stringn((const char *)text, (size_t)n);
+    free(text);
+    return s;
+}
+
 static char *entry_text(const struct entry *e)
 {
     char created[TIMESTAMP_TEXT_MAX];
@@ -101,6 +121,12 @@ static char *entry_text(const struct entry *e)
                             e->id, "receiver", e->receiver, "created_at", created, "summary",
                             e->summary, "fingerprints", e->fingerprints, "payload", e->payload,
                             e->len);
+    if (doc && e->graph &&
+        (json_object_set_new(doc, "graph", graph_json(e)) < 0 ||
+         json_object_set_new(doc, "graph_name", json_string(e->graph_name)) < 0)) {
+        json_decref(doc);
+        doc = NULL;
+    }
     char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
     json_decref(doc);
     return text;
@@ -126,6 +152,16 @@ static struct entry *entry_new(struct outbox *ob, const struct outbox_item *item
     memcpy(e->payload, item->payload, item->len);
     e->payload[item->len] = '\0';
     e->len = item->len;
+    if (item->graph) {
+        if (!(e->graph = malloc(item->graph_len ? item->graph_len : 1))) {
+            entry_free(e);
+            return NULL;
+        }
+        memcpy(e->graph, item->graph, item->graph_len);
+        e->graph_len = item->graph_len;
+        snprintf(e->graph_name, sizeof e->graph_name, "%s",
+                 item->graph_name ? item->graph_name : "graph.png");
+    }
     return e;
 }
 
@@ -263,24 +299,44 @@ static void on_delivered(void *arg, const struct http_result *r)
     pump(ob);
 }
 
-/* The signature header of a webhook body; "" without a secret. */
-static void signature(const struct receiver *rc, const struct entry *e, char *line, size_t size)
+int outbox_signature(const void *secret, size_t secret_len, const void *body, size_t len,
+                     char out[OUTBOX_SIGNATURE_SIZE])
 {
-    unsigned char mac[SHA256_DIGEST_SIZE];
-    char hex[2 * SHA256_DIGEST_SIZE + 1];
+    static const char hex[] = "0123456789abcdef";
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned mac_len = 0;
+    if (secret_len > INT_MAX ||
+        !HMAC(EVP_sha256(), secret, (int)secret_len, body, len, mac, &mac_len) || mac_len != 32)
+        return -1;
+    char *o = out + snprintf(out, OUTBOX_SIGNATURE_SIZE, "sha256=");
+    for (unsigned i = 0; i < mac_len; i++) {
+        *o++ = hex[mac[i] >> 4];
+        *o++ = hex[mac[i] & 15];
+    }
+    *o = '\0';
+    return 0;
+}
+
+/* The signature header of a webhook body; "" without a secret. -1 when it
+ * cannot be signed. */
+static int signature(const struct receiver *rc, const struct entry *e, char *line, size_t size)
+{
+    char value[OUTBOX_SIGNATURE_SIZE];
     line[0] = '\0';
     if (!rc->secret)
-        return;
-    hmac_sha256(rc->secret, rc->secret_len, e->payload, e->len, mac);
-    hex_encode(mac, sizeof mac, hex);
-    snprintf(line, size, "X-Pejl-Signature: sha256=%s", hex);
+        return 0;
+    if (outbox_signature(rc->secret, rc->secret_len, e->payload, e->len, value) < 0)
+        return -1;
+    snprintf(line, size, "X-Pejl-Signature: %s", value);
+    return 0;
 }
 
 static struct http_transfer *send_http(struct outbox *ob, const struct receiver *rc, struct entry *e)
 {
     char sig[128], *url = NULL, *lines[34] = {0};
     size_t n = 0;
-    signature(rc, e, sig, sizeof sig);
+    if (signature(rc, e, sig, sizeof sig) < 0)
+        return NULL; /* tried again later, never sent unsigned */
     if (sig[0])
         lines[n++] = sig;
     for (size_t i = 0; i < rc->n_headers && n < 32; i++)
@@ -302,6 +358,39 @@ static struct http_transfer *send_http(struct outbox *ob, const struct receiver 
     return t;
 }
 
+/* The header lines of the text message `payload` (each with its folded
+ * continuation lines), for the top of the multipart message libcurl makes;
+ * the text's Content-Type and Content-Transfer-Encoding stay with the text
+ * part. NULL-ended, in one allocation; NULL when out of memory. Sets *text
+ * to where the text begins. */
+static char **mail_headers(const char *payload, const char **text)
+{
+    const char *end = strstr(payload, "\r\n\r\n");
+    size_t block = end ? (size_t)(end - payload) : strlen(payload), lines = 2;
+    for (size_t i = 0; i + 1 < block; i++)
+        lines += payload[i] == '\r' && payload[i + 1] == '\n';
+    char **list = malloc(lines * sizeof *list + block + 1), *copy = (char *)(list + lines);
+    if (!list)
+        return NULL;
+    memcpy(copy, payload, block);
+    copy[block] = '\0';
+    *text = end ? end + 4 : payload + block;
+    size_t n = 0;
+    for (char *line = copy; *line;) {
+        char *cut = line;
+        while ((cut = strstr(cut, "\r\n")) && (cut[2] == ' ' || cut[2] == '\t'))
+            cut += 2; /* a folded header goes on */
+        if (cut)
+            *cut = '\0';
+        if (strncmp(line, "Content-Type:", 13) != 0 &&
+            strncmp(line, "Content-Transfer-Encoding:", 26) != 0)
+            list[n++] = line;
+        line = cut ? cut + 2 : line + strlen(line);
+    }
+    list[n] = NULL;
+    return list;
+}
+
 static struct http_transfer *send_email(struct outbox *ob, const struct receiver *rc, struct entry *e)
 {
     struct http_delivery d = {.url = rc->url, .body = e->payload, .len = e->len,
@@ -310,12 +399,25 @@ static struct http_transfer *send_email(struct outbox *ob, const struct receiver
                               .require_tls = rc->starttls,
                               .timeout_ms = ob->config->outbox.timeout_ms};
     char **rcpt = calloc(rc->n_to + 1, sizeof *rcpt); /* NULL-ended */
+    char **headers = NULL;
     if (!rcpt)
         return NULL;
     memcpy(rcpt, rc->to, rc->n_to * sizeof *rcpt);
     d.rcpt = (const char *const *)rcpt;
+    if (e->graph) { /* libcurl makes it multipart: the text, then the graph */
+        const char *text = NULL;
+        if (!(headers = mail_headers(e->payload, &text))) {
+            free(rcpt);
+            return NULL;
+        }
+        d.mail_headers = (const char *const *)headers;
+        d.body = text, d.len = e->len - (size_t)(text - e->payload);
+        d.attachment = e->graph, d.attachment_len = e->graph_len;
+        d.attachment_name = e->graph_name;
+    }
     struct http_transfer *t = http_deliver(ob->http, &d, on_delivered, e);
     free(rcpt);
+    free(headers);
     return t;
 }
 
@@ -450,6 +552,37 @@ static bool id_matches(const char *id, size_t id_len, const char *name)
     return id_len > 0 && strlen(name) == id_len + 5 && memcmp(name, id, id_len) == 0;
 }
 
+/* "ID.png" with an indicator id: the name goes into MIME headers. */
+static bool graph_name_valid(json_t *name)
+{
+    const char *text = json_string_value(name);
+    size_t len = text ? strlen(text) : 0;
+    return len > 4 && len == json_string_length(name) && strcmp(text + len - 4, ".png") == 0 &&
+           strspn(text, "abcdefghijklmnopqrstuvwxyz0123456789_-") == len - 4;
+}
+
+/* The graph an e-mail entry holds in base64; 0 when it holds none, -1 when
+ * "graph" or "graph_name" is there but not right. */
+static int graph_from(struct entry *e, json_t *doc)
+{
+    json_t *coded = json_object_get(doc, "graph"), *name = json_object_get(doc, "graph_name");
+    if (!coded && !name)
+        return 0;
+    size_t len = json_is_string(coded) ? json_string_length(coded) : 0;
+    if (!json_is_string(coded) || !graph_name_valid(name) || len % 4 || len > INT_MAX ||
+        json_string_length(name) >= sizeof e->graph_name || !(e->graph = malloc(len / 4 * 3 + 1)))
+        return -1;
+    const char *text = json_string_value(coded);
+    int n = EVP_DecodeBlock(e->graph, (const unsigned char *)text, (int)len);
+    if (n < 0)
+        return -1;
+    /* EVP_DecodeBlock counts the padding as zero bytes */
+    size_t padding = len && text[len - 1] == '=' ? (len > 1 && text[len - 2] == '=' ? 2 : 1) : 0;
+    e->graph_len = (size_t)n - padding;
+    snprintf(e->graph_name, sizeof e->graph_name, "%s", json_string_value(name));
+    return 0;
+}
+
 /* The entry `doc` describes; NULL when a member is missing or wrong. */
 static struct entry *entry_from(struct outbox *ob, json_t *doc, const char *name)
 {
@@ -473,7 +606,7 @@ static struct entry *entry_from(struct outbox *ob, json_t *doc, const char *name
         e->summary = string_copy(doc, "summary", NULL);
         e->fingerprints = string_copy(doc, "fingerprints", NULL);
         e->payload = string_copy(doc, "payload", &e->len);
-        ok = e->summary && e->fingerprints && e->payload;
+        ok = e->summary && e->fingerprints && e->payload && graph_from(e, doc) == 0;
     }
     if (!ok) {
         entry_free(e);

@@ -13,6 +13,11 @@
  *
  * The outbox is bounded (outbox.max): when full, outbox_add refuses and
  * the caller keeps the notification due — nothing is dropped.
+ *
+ * An e-mail with a graph is kept as its text message ("payload") and the
+ * PNG ("graph", base64, with "graph_name"); libcurl's MIME API makes them
+ * one multipart message when it is sent. Entries without "graph" (every
+ * one queued before) go out as the message they hold.
  */
 #ifndef PEJL_OUTBOX_H
 #define PEJL_OUTBOX_H
@@ -33,6 +38,10 @@ struct outbox_item {
     const char *fingerprints; /* "fp1,fp2", for the log */
     const char *payload;      /* the message or body, as sent */
     size_t len;
+    /* e-mail: a PNG libcurl attaches to the text message `payload`; NULL: none */
+    const unsigned char *graph;
+    size_t graph_len;
+    const char *graph_name; /* "ID.png" */
 };
 
 struct outbox *outbox_open(const char *state_dir, struct loop *loop, struct http_engine *http,
@@ -51,5 +60,12 @@ bool outbox_full(const struct outbox *ob);
 bool outbox_settled(const struct outbox *ob);
 /* Called when the outbox becomes settled (for --once). */
 void outbox_on_settled(struct outbox *ob, void (*fn)(void *arg), void *arg);
+
+/* "sha256=" and the lower-case hex HMAC-SHA256 (libcrypto's) of a webhook
+ * body under the receiver's secret: the X-Pejl-Signature value. -1 when
+ * libcrypto fails (the body is then not sent unsigned). */
+#define OUTBOX_SIGNATURE_SIZE (sizeof "sha256=" + 64)
+int outbox_signature(const void *secret, size_t secret_len, const void *body, size_t len,
+                     char out[OUTBOX_SIGNATURE_SIZE]);
 
 #endif

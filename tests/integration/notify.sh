@@ -62,8 +62,9 @@ for meta in sorted(glob.glob(sys.argv[1] + "/*.json")):
 subject = "[pejl] CRITICAL eu_us_rd_ratio moving away: -2.7 %/yr over 5 years (trend up)"
 assert subject in mails, list(mails)
 msg, raw = mails[subject]
-for h in ("Date", "From", "To", "Message-ID", "MIME-Version"):
-    assert msg[h], h
+for h in ("Date", "From", "To", "Subject", "Message-ID", "MIME-Version", "Content-Type", "X-Pejl-Fingerprint"):
+    assert len(msg.get_all(h, [])) == 1, (h, msg.get_all(h))
+assert msg["Date"].datetime and msg["From"] == "pejl@example.org", (msg["Date"], msg["From"])
 assert "analyst@example.org" in msg["To"] and "fc07f90b88465d18" in msg["Message-ID"], msg["Message-ID"]
 assert msg.get_content_type() == "multipart/mixed", msg.get_content_type()
 text, png = [p for p in msg.iter_parts()]
@@ -73,7 +74,9 @@ for words in ("Europæisk life science-F&U i forhold til USA (eu_us_rd_ratio)", 
               "State:       CRITICAL since 2025-10-01T00:00:00Z", "Latest:      2022: 41.9 pct. af USA",
               "Target:      a trend up", "Growth over the last 5 years: -2.7 %/yr", "Fingerprint fc07f90b88465d18"):
     assert words in body, (words, body)
+assert text["Content-Transfer-Encoding"] == "8bit" and "Graph:       attached" in body, text
 assert png.get_content_type() == "image/png" and png.get_filename() == "eu_us_rd_ratio.png"
+assert png.get_content_disposition() == "attachment" and png["Content-Transfer-Encoding"] == "base64"
 assert png.get_content() == open(sys.argv[2] + "/eu_us_rd_ratio.png", "rb").read(), "the attachment is not the graph"
 assert all(len(line) <= 998 for line in raw.split(b"\r\n")), "a line over 998 bytes"
 PY
@@ -129,6 +132,7 @@ rm -rf "$state" "$T/mail"
 once || fail "run with SMTP down: $(cat "$T/log")"
 [ "$(ls "$state/outbox" | grep -c json)" -eq 2 ] || fail "the two mails are not in the outbox: $(ls "$state/outbox")"
 grep -q "ops-mail failed (try 1)" "$T/log" || fail "no failed try logged"
+cp -r "$state/outbox" "$T/outbox.kept"
 sink SMTP "$T/smtp.port" smtpsink.py --dir "$T/mail" --tls-cert "$T/tls/server.crt" \
     --tls-key "$T/tls/server.key" --require-tls --auth pejl:s3cret
 cp "$T/demo.base" "$conf"
@@ -136,10 +140,39 @@ receivers "$SMTP" >>"$conf"
 once || fail "run with SMTP back: $(cat "$T/log")"
 grep -q "outbox: 2 undelivered notifications from before; sending" "$T/log" || fail "the outbox was not picked up: $(cat "$T/log")"
 [ "$(ls "$T/mail"/*.json | wc -l)" -eq 2 ] || fail "expected the 2 mails once: $(ls "$T/mail")"
+/usr/bin/python3 - "$T/mail" "$T/outbox.kept" <<'PY' || fail "a mail from the outbox lost its graph"
+import base64, email, email.policy, glob, json, sys
+kept = {}
+for entry in glob.glob(sys.argv[2] + "/*.json"):
+    e = json.load(open(entry))
+    kept[e["graph_name"]] = base64.b64decode(e["graph"], validate=True)
+assert len(kept) == 2 and all(png.startswith(b"\x89PNG") for png in kept.values()), kept.keys()
+for eml in glob.glob(sys.argv[1] + "/*.eml"):
+    msg = email.message_from_bytes(open(eml, "rb").read(), policy=email.policy.default)
+    text, png = msg.iter_parts()
+    assert "Graph:       attached" in text.get_content(), eml
+    assert png.get_content() == kept.pop(png.get_filename()), eml
+assert not kept, kept.keys()
+PY
 once || fail "third run"
 [ "$(ls "$T/mail"/*.json | wc -l)" -eq 2 ] || fail "a delivered mail was sent again"
 [ "$(grep -c 'delivered id=.* receiver=ops-mail' "$state/notifications.log")" -eq 2 ] || fail "notification log: $(cat "$state/notifications.log")"
 pass "SMTP down: kept in the outbox, delivered exactly once when it is back, logged"
+
+# An e-mail queued by pejl before libcurl made the MIME goes out as queued.
+old="$SRC/tests/data/outbox/before-curl-mime/1796605762-000000-18016.json"
+cp "$old" "$state/outbox/"
+once || fail "run with an entry from before: $(cat "$T/log")"
+[ "$(ls "$T/mail"/*.json | wc -l)" -eq 3 ] || fail "the old entry was not sent once: $(ls "$T/mail")"
+grep -q "delivered id=1796605762-000000-18016 receiver=ops-mail" "$state/notifications.log" ||
+    fail "the old entry's delivery is not logged: $(cat "$state/notifications.log")"
+/usr/bin/python3 - "$old" "$T/mail" <<'PY' || fail "the old entry was not sent as it was queued"
+import glob, json, sys
+payload = json.load(open(sys.argv[1]))["payload"].encode()
+sent = [open(f, "rb").read() for f in glob.glob(sys.argv[2] + "/*.eml")]
+assert payload in sent, "no mail is the old payload byte for byte"
+PY
+pass "an e-mail queued before the upgrade goes out exactly as it was queued"
 
 # A daemon killed with -9 while the webhook hangs: nothing lost, at most one duplicate.
 stop "$HOOK_PID"

@@ -10,7 +10,7 @@
 deb=$("$SRC/scripts/package" "$T/build-deb" 2>"$T/package.log") || fail "scripts/package: $(tail "$T/package.log")"
 [ -f "$deb" ] || fail "no package: $deb"
 dpkg-deb -f "$deb" Depends >"$T/depends"
-for lib in libcurl4 libjansson4 librrd8 libconfig9 fonts-dejavu-core; do
+for lib in libcurl4 libjansson4 librrd8 libconfig9 libssl3 zlib1g fonts-dejavu-core; do
     grep -q "$lib" "$T/depends" || fail "Depends lacks $lib: $(cat "$T/depends")"
 done
 pass "$(basename "$deb"): Depends: $(cat "$T/depends")"

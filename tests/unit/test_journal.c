@@ -32,8 +32,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
-#include "daemon/crc32.h"
 #include "daemon/journal.h"
 #include "daemon/period.h"
 #include "tests/unit/unit_files.h"
@@ -43,6 +43,12 @@
 #define HEADER_V1 "pejl-journal 1\n" /* pejl before commit records */
 
 /* ---- fixtures ---- */
+
+/* The CRC-32 journal lines end with (zlib's, as journal.c's). */
+static unsigned crc_of(const char *text, size_t len)
+{
+    return (unsigned)crc32(0L, (const Bytef *)text, (uInt)len);
+}
 
 static struct pejl_period period_of(const char *text)
 {
@@ -85,7 +91,7 @@ static size_t record_line(const struct journal_record *r, char *buf, size_t size
         shortest(r->obs.value, value, sizeof value);
     int n = snprintf(buf, size, "%s %s %s %s %lld", r->indicator, period, value, status,
                      (long long)r->vintage);
-    n += snprintf(buf + n, size - (size_t)n, " %08x\n", crc32_update(0, buf, (size_t)n));
+    n += snprintf(buf + n, size - (size_t)n, " %08x\n", crc_of(buf, (size_t)n));
     return (size_t)n;
 }
 
@@ -99,7 +105,7 @@ static long long line_length(const struct journal_record *r)
 static size_t commit_line(unsigned long long count, char *buf, size_t size)
 {
     int n = snprintf(buf, size, "@commit %llu", count);
-    n += snprintf(buf + n, size - (size_t)n, " %08x\n", crc32_update(0, buf, (size_t)n));
+    n += snprintf(buf + n, size - (size_t)n, " %08x\n", crc_of(buf, (size_t)n));
     return (size_t)n;
 }
 
@@ -289,7 +295,7 @@ static void test_record_text(void **state)
     char expected[128];
     const char *body = "ls_exports 2023 174 p 1763846400", *commit = "@commit 1";
     snprintf(expected, sizeof expected, "%s%s %08x\n%s %08x\n", HEADER, body,
-             crc32_update(0, body, strlen(body)), commit, crc32_update(0, commit, strlen(commit)));
+             crc_of(body, strlen(body)), commit, crc_of(commit, strlen(commit)));
     size_t len;
     char *text = unit_read_file(path, &len);
     assert_string_equal(text, expected);
@@ -1215,6 +1221,46 @@ static void test_format1_replays_and_upgrades(void **state)
     unit_remove_tree(dir);
 }
 
+/* A journal the pejl of before zlib's crc32() wrote (tests/data/journal):
+ * it opens without a byte cut or added, and every record replays as it was
+ * written. The values are those tests/data/journal/README.md lists. */
+static void test_journal_from_before_zlib_loads(void **state)
+{
+    (void)state;
+    const struct journal_record r[] = {
+        record("eksport", "2023", 189.4, 0, 1717000000),
+        record("eksport", "2024", 0.1 + 0.2, PEJL_STATUS_PROVISIONAL, 1717000000),
+        record("ledighed.m", "2024M12", -0.0, PEJL_STATUS_ESTIMATED | PEJL_STATUS_BREAK,
+               4102444800LL),
+        record("co2", "2024Q3", NAN, PEJL_STATUS_CONFIDENTIAL, 1735689600),
+        record("co2", "2024Q4", 1e-300, PEJL_STATUS_DEFINITION | PEJL_STATUS_UNRELIABLE,
+               1735689601),
+    };
+    size_t old_len, len;
+    char *old = unit_read_file(PEJL_TEST_DATA "/journal/format2-before-zlib/journal", &old_len);
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    unit_write_file(path, old, old_len, O_TRUNC);
+
+    struct replay_log log = {0};
+    char err[1024] = "";
+    assert_int_equal(journal_read(dir, log_record, &log, err, sizeof err), 0);
+    assert_log(&log, r, 5);
+    log_free(&log);
+    struct journal *j = open_ok(dir, &log);
+    assert_log(&log, r, 5);
+    assert_int_equal(journal_records(j), 5);
+    journal_close(j);
+    log_free(&log);
+    char *text = unit_read_file(path, &len);
+    assert_int_equal(len, old_len);
+    assert_memory_equal(text, old, old_len);
+    free(text);
+    free(old);
+    free(path);
+    unit_remove_tree(dir);
+}
+
 /* A format 1 journal with a torn last record (the old pejld killed
  * mid-write) loses that record only; one whose upgrade was interrupted
  * after the commit record (still "pejl-journal 1") reads the same. */
@@ -1505,6 +1551,7 @@ int main(void)
         cmocka_unit_test(test_read_skips_unfinished_commit),
         cmocka_unit_test(test_format1_replays_and_upgrades),
         cmocka_unit_test(test_format1_torn_and_half_upgraded),
+        cmocka_unit_test(test_journal_from_before_zlib_loads),
         cmocka_unit_test(test_failed_cut_back_stops_commits),
         cmocka_unit_test(test_read_out_of_descriptors),
         cmocka_unit_test(test_symlink_journal_refused),

@@ -5,7 +5,8 @@
  * entry or an HTTP cache entry belongs is refused with a message that names
  * it, and neither it nor what it points to is read, written or removed.
  * Also the outbox loader's check that an entry's id is its file name (pejld
- * removes and renames the file by that id).
+ * removes and renames the file by that id), and an e-mail's graph kept in
+ * its entry as base64 and loaded again (a damaged one is left alone).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
 
 #include "daemon/alert_ledger.h"
 #include "daemon/alerting.h"
@@ -209,6 +213,100 @@ static void test_outbox_id_must_be_file_name(void **state)
     unit_remove_tree(dir);
 }
 
+/* The names of the outbox's entries, sorted (the order they were queued). */
+static size_t entry_names(const char *dir, char names[][64], size_t max)
+{
+    char *outbox = unit_path(dir, "outbox");
+    DIR *d = opendir(outbox);
+    size_t n = 0;
+    assert_non_null(d);
+    for (struct dirent *de; (de = readdir(d)) && n < max;)
+        if (strstr(de->d_name, ".json"))
+            snprintf(names[n++], 64, "%.63s", de->d_name);
+    closedir(d);
+    free(outbox);
+    qsort(names, n, 64, (int (*)(const void *, const void *))strcmp);
+    return n;
+}
+
+/* An e-mail's graph is kept beside its text as base64, whatever its length
+ * modulo 3 (the padding), and every such entry loads again. */
+static void test_outbox_keeps_graph(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("state"), err[1024] = "", names[8][64];
+    unsigned char png[6] = {0x89, 'P', 'N', 'G', 0x00, 0xff};
+    struct outbox *ob = outbox_open(dir, NULL, NULL, err, sizeof err);
+    assert_non_null(ob);
+    for (size_t len = 1; len <= sizeof png; len++) {
+        struct outbox_item item = {.receiver = "ops",
+                                   .summary = "s",
+                                   .fingerprints = "fp",
+                                   .payload = "Subject: x\r\n\r\ntext\r\n",
+                                   .len = 20,
+                                   .graph = png,
+                                   .graph_len = len,
+                                   .graph_name = "ls_exports.png"};
+        assert_int_equal(outbox_add(ob, &item, false), 0);
+    }
+    outbox_free(ob);
+    assert_int_equal(entry_names(dir, names, 8), sizeof png);
+    for (size_t i = 0; i < sizeof png; i++) {
+        char *outbox = unit_path(dir, "outbox"), *path = unit_path(outbox, names[i]);
+        json_t *doc = json_load_file(path, 0, NULL);
+        assert_non_null(doc);
+        const char *coded = json_string_value(json_object_get(doc, "graph"));
+        assert_non_null(coded);
+        assert_string_equal(json_string_value(json_object_get(doc, "graph_name")),
+                            "ls_exports.png");
+        unsigned char decoded[16];
+        assert_int_equal(EVP_DecodeBlock(decoded, (const unsigned char *)coded, (int)strlen(coded)),
+                         (int)(i + 3) / 3 * 3);
+        assert_memory_equal(decoded, png, i + 1);
+        json_decref(doc);
+        free(path);
+        free(outbox);
+    }
+    assert_int_equal(entries_after_open(dir, err, sizeof err), sizeof png);
+    unit_remove_tree(dir);
+}
+
+/* An entry whose graph is not base64, or has no name, is not sent: it is
+ * left where it is, byte for byte, and start-up goes on. */
+static void test_outbox_damaged_graph_left_alone(void **state)
+{
+    (void)state;
+    static const char *const damage[] = {
+        "\"graph\":\"iVBORw0=\"",                                        /* no graph_name */
+        "\"graph_name\":\"x.png\"",                                      /* no graph */
+        "\"graph\":\"iVBOR\",\"graph_name\":\"x.png\"",                  /* not a multiple of 4 */
+        "\"graph\":\"iV*ORw0=\",\"graph_name\":\"x.png\"",               /* not base64 */
+        "\"graph\":7,\"graph_name\":\"x.png\"",                          /* not a string */
+        "\"graph\":\"iVBORw0=\",\"graph_name\":\"x\\r\\nBcc: a@b.png\"", /* a header in the name */
+        "\"graph\":\"iVBORw0=\",\"graph_name\":\"../x.png\"",            /* not an id */
+    };
+    for (size_t i = 0; i < sizeof damage / sizeof *damage; i++) {
+        char *dir = unit_temp_dir("state"), err[1024] = "";
+        char *name = queue_one(dir), *outbox = unit_path(dir, "outbox");
+        char *path = unit_path(outbox, name);
+        size_t len;
+        char *text = unit_read_file(path, &len), *damaged = NULL;
+        assert_true(asprintf(&damaged, "%.*s,%s}", (int)len - 1, text, damage[i]) > 0);
+        unit_write_file(path, damaged, strlen(damaged), O_TRUNC);
+        assert_int_equal(entries_after_open(dir, err, sizeof err), 0);
+        free(text);
+        text = unit_read_file(path, &len);
+        assert_int_equal(len, strlen(damaged));
+        assert_memory_equal(text, damaged, len);
+        free(text);
+        free(damaged);
+        free(path);
+        free(outbox);
+        free(name);
+        unit_remove_tree(dir);
+    }
+}
+
 /* ---- the HTTP cache ---- */
 
 static void test_http_cache_links_not_followed(void **state)
@@ -265,6 +363,8 @@ int main(void)
         cmocka_unit_test(test_outbox_dir_link_refused),
         cmocka_unit_test(test_notification_log_link_refused),
         cmocka_unit_test(test_outbox_id_must_be_file_name),
+        cmocka_unit_test(test_outbox_keeps_graph),
+        cmocka_unit_test(test_outbox_damaged_graph_left_alone),
         cmocka_unit_test(test_http_cache_links_not_followed),
     };
     return cmocka_run_group_tests(tests, NULL, remove_temp_dirs);

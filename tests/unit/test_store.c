@@ -24,8 +24,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
-#include "daemon/crc32.h"
 #include "daemon/journal.h"
 #include "daemon/period.h"
 #include "daemon/store.h"
@@ -145,7 +145,8 @@ static long long id_line_length(const char *id, const struct pejl_observation *o
         shortest(o->value, value, sizeof value);
     int n = snprintf(line, sizeof line, "%s %s %s %s %lld", id, period, value, status,
                      (long long)vintage);
-    n += snprintf(line + n, sizeof line - (size_t)n, " %08x\n", crc32_update(0, line, (size_t)n));
+    n += snprintf(line + n, sizeof line - (size_t)n, " %08x\n",
+                  (unsigned)crc32(0L, (const Bytef *)line, (uInt)n));
     return n;
 }
 
