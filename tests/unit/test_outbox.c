@@ -26,7 +26,6 @@
 #include <jansson.h>
 
 #include "daemon/outbox.h"
-#include "daemon/sha256.h"
 #include "unit_files.h"
 
 /* ---- the fake delivery ---- */
@@ -427,12 +426,9 @@ static void test_what_is_sent(void **state)
     outbox_use_config(f->outbox, &f->config);
     assert_int_equal(add(f, "chat", "{\"a\":1}", false), 0);
     assert_int_equal(add(f, "am", "[]", false), 0);
-    unsigned char mac[SHA256_DIGEST_SIZE];
-    char hex[2 * SHA256_DIGEST_SIZE + 1], expected[128];
-    hmac_sha256("s3cr3t", 6, "{\"a\":1}", 7, mac);
-    hex_encode(mac, sizeof mac, hex);
-    snprintf(expected, sizeof expected, "X-Pejl-Signature: sha256=%s\n", hex);
-    assert_string_equal(deliveries[0].headers, expected);
+    /* printf '{"a":1}' | openssl dgst -sha256 -hmac s3cr3t */
+    assert_string_equal(deliveries[0].headers, "X-Pejl-Signature: sha256="
+                                               "d42927434049e0b8c73ce887062238cc1c6bb6644bfe66e66d8dd0f30b85679e\n");
     assert_false(deliveries[0].email);
     /* The API path is added, the trailing slash not doubled. */
     assert_string_equal(deliveries[1].url, "http://127.0.0.1:9/am/api/v2/alerts");
