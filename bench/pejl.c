@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../daemon/log.h"
-#include "../daemon/store.h"
+#include "log.h"
+#include "store.h"
 
 ssize_t __real_write(int fd, const void *buf, size_t len);
 ssize_t __wrap_write(int fd, const void *buf, size_t len);

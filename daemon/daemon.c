@@ -17,7 +17,7 @@
 #include <systemd/sd-daemon.h>
 #endif
 
-#include "../rrd/rrdview.h"
+#include "rrdview.h"
 #include "collect.h"
 #include "commands.h"
 #include "log.h"

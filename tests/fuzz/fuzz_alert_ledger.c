@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/alert_ledger.h"
+#include "alert_ledger.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "collectors/csv/csv_parse.h"
-#include "daemon/period.h"
+#include "period.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

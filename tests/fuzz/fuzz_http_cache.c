@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/http_cache.h"
+#include "http_cache.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -21,9 +21,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon/journal.h"
-#include "daemon/log.h"
-#include "daemon/period.h"
+#include "journal.h"
+#include "log.h"
+#include "period.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

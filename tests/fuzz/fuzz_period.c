@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/period.h"
+#include "period.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -32,9 +32,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon/alert_ledger.h"
-#include "daemon/period.h"
-#include "daemon/timestamp.h"
+#include "alert_ledger.h"
+#include "period.h"
+#include "timestamp.h"
 #include "tests/unit/unit_files.h"
 
 #define T0 INT64_C(1795327200) /* 2026-11-22T06:00:00Z */

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/base64.h"
+#include "base64.h"
 
 static void assert_encodes(const void *data, size_t len, const char *expected)
 {

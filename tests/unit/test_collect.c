@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "daemon/collect.h"
-#include "daemon/config.h"
-#include "daemon/loop.h"
+#include "collect.h"
+#include "config.h"
+#include "loop.h"
 #include "tests/unit/unit_files.h"
 
 struct run {

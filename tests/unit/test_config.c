@@ -18,9 +18,9 @@
 
 #include <cmocka.h>
 
-#include "daemon/config.h"
+#include "config.h"
 #include "config_problems.h"
-#include "daemon/reporter.h"
+#include "reporter.h"
 
 static void test_valid_config_loads_and_resolves_paths(void **state)
 {

@@ -33,9 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "daemon/crc32.h"
-#include "daemon/journal.h"
-#include "daemon/period.h"
+#include "crc32.h"
+#include "journal.h"
+#include "period.h"
 #include "tests/unit/unit_files.h"
 
 #define HEADER "pejl-journal 2\n"

@@ -24,7 +24,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/config.h"
+#include "config.h"
 #include "config_problems.h"
 
 /* Lines 1 and 2: the collectors and one indicator; what a case adds starts on line 3. */

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/period.h"
+#include "period.h"
 
 /* Parses `text` (asserting success) and returns the period. */
 static struct pejl_period parse_ok(const char *text)

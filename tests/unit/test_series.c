@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/period.h"
-#include "daemon/series.h"
+#include "period.h"
+#include "series.h"
 
 static struct pejl_period period_of(const char *text)
 {

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/sha256.h"
+#include "sha256.h"
 
 #define HEX_SIZE (2 * SHA256_DIGEST_SIZE + 1)
 

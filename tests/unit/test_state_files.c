@@ -20,10 +20,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/alert_ledger.h"
-#include "daemon/alerting.h"
-#include "daemon/http_cache.h"
-#include "daemon/outbox.h"
+#include "alert_ledger.h"
+#include "alerting.h"
+#include "http_cache.h"
+#include "outbox.h"
 #include "tests/unit/unit_files.h"
 
 static void assert_contains(const char *text, const char *part)

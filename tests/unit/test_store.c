@@ -25,10 +25,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "daemon/crc32.h"
-#include "daemon/journal.h"
-#include "daemon/period.h"
-#include "daemon/store.h"
+#include "crc32.h"
+#include "journal.h"
+#include "period.h"
+#include "store.h"
 #include "tests/unit/unit_files.h"
 
 #define HEADER_LEN 15 /* "pejl-journal 2\n" */

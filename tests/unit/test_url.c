@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/url.h"
+#include "url.h"
 
 struct redaction {
     const char *url, *shown, *secret;

@@ -15,11 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "collect.h"
 #include "config_loader.h"
 #include "log.h"
 #include "period.h"
-#include "report.h"
+#include "report_dir.h"
 #include "url.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/pejl"

@@ -19,10 +19,7 @@
 
 #define COLLECT_MAX_OBSERVATIONS (10u * 1000 * 1000)
 #define COLLECT_MAX_REQUESTS 1000
-/* Panel members an indicator may have unless max_members says otherwise:
- * each is an RRD file, a graph line and a series to evaluate. */
-#define COLLECT_DEFAULT_MEMBERS 300
-#define COLLECT_MAX_MEMBERS 100000
+/* COLLECT_DEFAULT_MEMBERS and COLLECT_MAX_MEMBERS: in config.h, which reads max_members. */
 
 struct collection_request;
 

@@ -28,7 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../collectors/collector.h"
+#include "collector.h"
 
 enum derive_temporal { TEMPORAL_NONE, TEMPORAL_ANNUAL_SUM, TEMPORAL_ROLLING_SUM };
 enum derive_combine { COMBINE_NONE, COMBINE_SUM, COMBINE_RANK };

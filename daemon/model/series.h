@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../collectors/collector.h"
+#include "collector.h"
 
 /* Indicator ids name files: [a-z0-9_-]{1,64} (checked by config.c). */
 #ifndef INDICATOR_ID_MAX

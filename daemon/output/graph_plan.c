@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../rrd/rrdview.h"
+#include "rrdview.h"
 #include "assess.h"
 #include "log.h"
 #include "period.h"

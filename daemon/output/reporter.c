@@ -14,7 +14,7 @@
 #include <rrd.h>
 #include <rrd_client.h>
 
-#include "../rrd/rrdview.h"
+#include "rrdview.h"
 #include "log.h"
 #include "report.h"
 #include "spawn.h"

@@ -22,6 +22,11 @@
 
 #define EX_CONFIG_ERROR 78 /* sysexits.h EX_CONFIG */
 
+/* Panel members an indicator may have unless max_members says otherwise:
+ * each is an RRD file, a graph line and a series to evaluate. */
+#define COLLECT_DEFAULT_MEMBERS 300
+#define COLLECT_MAX_MEMBERS 100000
+
 struct indicator {
     char *id;          /* [a-z0-9_-]+, used in file names */
     char *title;       /* UTF-8 */

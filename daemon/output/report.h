@@ -24,6 +24,7 @@
 
 #include "alerting.h"
 #include "config.h"
+#include "report_dir.h"
 #include "store.h"
 
 struct report_options {
@@ -34,9 +35,6 @@ struct report_options {
  * with err saying why not and what to do instead. */
 int report_dir_check(const char *dir, const struct config *config, char *real, size_t size,
                      char *err, size_t errlen);
-/* Only whether DIR is, holds or lies in the state, RRD or graph directory
- * (what a config can be checked for before the folder exists). */
-int report_dir_clash(const char *dir, const struct config *config, char *err, size_t errlen);
 
 int report_write(const char *dir, const struct config *config, struct store *store,
                  const struct alerting *alerting, int64_t now, const struct report_options *o,

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../collectors/collector.h"
+#include "collector.h"
 #include "series.h"
 
 enum target_kind { TARGET_PATH, TARGET_ABOVE_BASELINE, TARGET_RANK, TARGET_TREND };

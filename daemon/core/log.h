@@ -10,7 +10,7 @@
 
 #include <stdarg.h>
 
-#include "../collectors/collector.h"
+#include "collector.h"
 
 enum log_sink { LOG_TO_STDERR, LOG_TO_JOURNAL, LOG_TO_SYSLOG };
 

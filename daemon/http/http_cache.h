@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "../collectors/collector.h"
+#include "collector.h"
 
 /* Longest ETag or Last-Modified kept; a longer one is not (a header line
  * servers take is 8 KiB), and its request stays unconditional. */

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "../rrd/rrdview.h"
+#include "rrdview.h"
 #include "journal.h"
 #include "log.h"
 #include "period.h"

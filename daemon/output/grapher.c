@@ -15,7 +15,7 @@
 #include <rrd_client.h>
 
 #include "graph_plan.h"
-#include "../rrd/rrdview.h"
+#include "rrdview.h"
 #include "log.h"
 #include "spawn.h"
 #include "period.h"

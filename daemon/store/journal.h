@@ -37,7 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../collectors/collector.h"
+#include "collector.h"
 
 #define JOURNAL_FILE "journal"
 #define JOURNAL_KEY_MAX 80 /* series key: indicator id, '.', member */

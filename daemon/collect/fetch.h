@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "../collectors/collector.h"
+#include "collector.h"
 #include "http.h"
 #include "loop.h"
 

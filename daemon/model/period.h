@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "../collectors/collector.h"
+#include "collector.h"
 
 /* Longest canonical form, "2023-01-31", plus NUL. */
 #define PERIOD_TEXT_MAX 16

@@ -17,7 +17,7 @@
 
 #include <stdint.h>
 
-#include "../rrd/graph.h"
+#include "graph.h"
 #include "config.h"
 #include "store.h"
 

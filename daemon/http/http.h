@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../collectors/collector.h"
+#include "collector.h"
 #include "loop.h"
 
 #define HTTP_DEFAULT_MAX_BYTES ((size_t)64 << 20)

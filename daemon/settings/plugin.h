@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "../collectors/collector.h"
+#include "collector.h"
 
 struct collector_module {
     char *name;

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""check_includes.py SRC — every #include "…" in daemon/ and rrd/ names a
+header of the including file's own folder, of a folder below it, or the
+collector ABI; never one of a folder above it.
+
+"Below" is what the folder's CMakeLists.txt says it uses (pejl_subsystem's
+BELOW list, followed through), so this and the build agree; the build
+already fails on such an include, this says which line and why. The few
+upward includes still to be broken are listed in UPWARD_TODO: one that is
+gone must leave the list, so the list stays true.
+"""
+import os
+import re
+import sys
+
+# (file, header) pairs that still include a folder above their own.
+UPWARD_TODO = {
+    ("daemon/core/log.h", "collector.h"),
+    ("daemon/alert/alert.c", "config.h"),
+    ("daemon/alert/rule.c", "config.h"),
+    ("daemon/alert/silence.c", "config.h"),
+    ("daemon/alert/alert_ledger.c", "config.h"),
+    ("daemon/control/commands.c", "pejld.h"),
+}
+
+ABI = "abi"  # collectors/collector.h: the plugin ABI, below everything but core
+WIRING = "daemon"  # main.c, daemon.c, probe.c, pejld.h: may use every folder
+
+
+def folders(src):
+    """{folder: directory} for daemon's subsystem folders and rrd/."""
+    out = {WIRING: os.path.join(src, "daemon"), "rrd": os.path.join(src, "rrd")}
+    for name in os.listdir(os.path.join(src, "daemon")):
+        path = os.path.join(src, "daemon", name)
+        if os.path.isfile(os.path.join(path, "CMakeLists.txt")):
+            out[name] = path
+    return out
+
+
+def below(src, dirs):
+    """{folder: set of folders it may use}, from the BELOW lists."""
+    direct = {}
+    for name, path in dirs.items():
+        if name == WIRING:
+            continue
+        text = open(os.path.join(path, "CMakeLists.txt"), encoding="utf-8").read()
+        m = re.search(r"pejl_subsystem\(\s*(\w+)(.*?)\)", text, re.S)
+        if not m or m.group(1) != name:
+            sys.exit(f"{path}/CMakeLists.txt: no pejl_subsystem({name} …)")
+        uses = re.search(r"\bBELOW\b(.*?)(?:\bUPWARD_TODO\b|$)", m.group(2), re.S)
+        direct[name] = set(uses.group(1).split()) if uses else set()
+    closed = {}
+
+    def close(name, seen=()):
+        if name in seen:
+            sys.exit(f"folders use each other: {' -> '.join(seen + (name,))}")
+        if name not in closed:
+            allowed = set()
+            for d in direct[name]:
+                allowed |= {d} | close(d, seen + (name,))
+            closed[name] = allowed
+        return closed[name]
+
+    for name in direct:
+        close(name)
+    closed[WIRING] = set(direct) | {ABI}
+    for name in closed:
+        if name != "core":
+            closed[name].add(ABI)
+    return closed
+
+
+def owner(dirs):
+    """{header basename: folder}."""
+    out = {"collector.h": ABI}
+    for name, path in dirs.items():
+        for f in os.listdir(path):
+            if f.endswith(".h"):
+                if f in out:
+                    sys.exit(f"{f} is in both {out[f]} and {name}: header names are unique")
+                out[f] = name
+    return out
+
+
+def main():
+    src = sys.argv[1] if len(sys.argv) > 1 else "."
+    dirs = folders(src)
+    allowed = below(src, dirs)
+    headers = owner(dirs)
+    problems, seen_todo = [], set()
+    for name, path in sorted(dirs.items()):
+        for f in sorted(os.listdir(path)):
+            if not f.endswith((".c", ".h")):
+                continue
+            rel = os.path.relpath(os.path.join(path, f), src)
+            for n, line in enumerate(open(os.path.join(path, f), encoding="utf-8"), 1):
+                m = re.match(r'\s*#\s*include\s+"([^"]+)"', line)
+                if not m:
+                    continue
+                inc = m.group(1)
+                if "/" in inc:
+                    problems.append(f"{rel}:{n}: #include \"{inc}\": name the header bare; "
+                                    "the folder's CMakeLists.txt says where it is found")
+                    continue
+                to = headers.get(inc)
+                if to is None or to == name or to in allowed[name]:
+                    continue
+                if (rel, inc) in UPWARD_TODO:
+                    seen_todo.add((rel, inc))
+                    continue
+                problems.append(f"{rel}:{n}: #include \"{inc}\": {name}/ may not include {to}/ "
+                                f"(it may use {', '.join(sorted(allowed[name])) or 'nothing'}); "
+                                f"move what it needs down, or pass it in")
+    for rel, inc in sorted(UPWARD_TODO - seen_todo):
+        problems.append(f"{rel}: no longer includes {inc}: take it off UPWARD_TODO in {__file__}")
+    for p in problems:
+        print(p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
