@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "indicator.h"
 #include "fnv.h"
 #include "utf8.h"
 

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
-#include "config.h"
+#include "indicator.h"
 #include "period.h"
 #include "timestamp.h"
 #include "utf8.h"

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
+#include "indicator.h"
 #include "period.h"
 #include "timestamp.h"
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
+#include "indicator.h"
 
 int silence_parse_matcher(const char *text, struct silence *s, char *err, size_t errlen)
 {
@@ -54,11 +54,20 @@ static void rule_names(const struct indicator *ind, char *buf, size_t size)
     }
 }
 
-int silence_check_config(const struct silence *s, const struct config *c, char *err, size_t errlen)
+static const struct indicator *find(const struct indicator *indicators, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (indicators[i].id && strcmp(indicators[i].id, id) == 0)
+            return &indicators[i];
+    return NULL;
+}
+
+int silence_check_rules(const struct silence *s, const struct indicator *indicators, size_t n,
+                        char *err, size_t errlen)
 {
     char names[200];
     if (s->indicator[0]) {
-        const struct indicator *ind = config_find(c, s->indicator);
+        const struct indicator *ind = find(indicators, n, s->indicator);
         if (!ind) {
             snprintf(err, errlen,
                      "no indicator %s in the config, so the silence would match "
@@ -76,8 +85,8 @@ int silence_check_config(const struct silence *s, const struct config *c, char *
                  s->indicator, s->rule, names[0] ? names : "none");
         return -1;
     }
-    for (size_t i = 0; i < c->n_indicators; i++)
-        if (has_rule(&c->indicators[i], s->rule))
+    for (size_t i = 0; i < n; i++)
+        if (has_rule(&indicators[i], s->rule))
             return 0;
     snprintf(err, errlen,
              "no indicator has a %s rule, so the silence would match nothing; check "

@@ -13,7 +13,7 @@
 
 #include "alert.h"
 
-struct config;
+struct indicator;
 
 #define SILENCE_COMMENT_MAX 256
 
@@ -28,10 +28,11 @@ struct silence {
 
 /* Parses "INDICATOR", "INDICATOR/RULE" or star-slash-RULE into s's matcher. */
 int silence_parse_matcher(const char *text, struct silence *s, char *err, size_t errlen);
-/* Whether the config has an indicator and rule the matcher names: a silence
- * that can match nothing is most likely a typo, refused unless forced. */
-int silence_check_config(const struct silence *s, const struct config *config, char *err,
-                         size_t errlen);
+/* Whether the config's `indicators` have an indicator and rule the matcher
+ * names: a silence that can match nothing is most likely a typo, refused
+ * unless forced. */
+int silence_check_rules(const struct silence *s, const struct indicator *indicators, size_t n,
+                        char *err, size_t errlen);
 bool silence_matches(const struct silence *s, const struct alert *a, int64_t now);
 bool silence_expired(const struct silence *s, int64_t now);
 

@@ -15,8 +15,9 @@
 #include "assess.h"
 #include "base64.h"
 #include "log.h"
-#include "pejld.h"
+#include "outbox.h"
 #include "report.h"
+#include "reporter.h"
 #include "status.h"
 #include "timestamp.h"
 #include "value.h"
@@ -80,8 +81,10 @@ static void reply_text(struct control_client *c, struct text *t, const char *mes
 
 /* ---- STATUS [ID] [json] ---- */
 
-static void cmd_status(struct pejld *d, struct control_client *c, const struct control_request *r)
+static void cmd_status(struct commands *cmds, struct control_client *c,
+                       const struct control_request *r)
 {
+    const struct commands_state *d = &cmds->state;
     const char *id = r->argc > 1 && strcmp(r->argv[1], "json") != 0 ? r->argv[1] : NULL;
     struct text t;
     if (id && !config_find(d->config, id)) {
@@ -93,9 +96,9 @@ static void cmd_status(struct pejld *d, struct control_client *c, const struct c
         return;
     }
     if (wants_json(r, 1)) {
-        status_print_json(t.f, d->config, d->store, d->alerting, pejld_now(d));
+        status_print_json(t.f, d->config, d->store, d->alerting, d->now);
     } else {
-        status_print(t.f, d->config, d->store, d->alerting, pejld_now(d));
+        status_print(t.f, d->config, d->store, d->alerting, d->now);
     }
     char *all = text_close(&t);
     if (!all || !id) {
@@ -132,10 +135,12 @@ static void cmd_status(struct pejld *d, struct control_client *c, const struct c
 
 /* ---- ALERTS [json] ---- */
 
-static void cmd_alerts(struct pejld *d, struct control_client *c, const struct control_request *r)
+static void cmd_alerts(struct commands *cmds, struct control_client *c,
+                       const struct control_request *r)
 {
+    const struct commands_state *d = &cmds->state;
     const struct alert_ledger *l = alerting_ledger(d->alerting);
-    int64_t now = pejld_now(d);
+    int64_t now = d->now;
     struct text t;
     json_t *list = json_array();
     if (!text_open(&t)) {
@@ -171,8 +176,10 @@ static void cmd_alerts(struct pejld *d, struct control_client *c, const struct c
 
 /* ---- SILENCE, UNSILENCE, SILENCES ---- */
 
-static void cmd_silence(struct pejld *d, struct control_client *c, const struct control_request *r)
+static void cmd_silence(struct commands *cmds, struct control_client *c,
+                        const struct control_request *r)
 {
+    const struct commands_state *d = &cmds->state;
     char err[300];
     struct silence s = {0};
     int64_t duration = r->argc > 2 ? parse_duration(r->argv[2]) : -1, now = (int64_t)time(NULL);
@@ -182,7 +189,8 @@ static void cmd_silence(struct pejld *d, struct control_client *c, const struct 
         return;
     }
     if (silence_parse_matcher(r->argv[1], &s, err, sizeof err) < 0 ||
-        (!force && silence_check_config(&s, d->config, err, sizeof err) < 0)) {
+        (!force && silence_check_rules(&s, d->config->indicators, d->config->n_indicators, err,
+                                       sizeof err) < 0)) {
         control_error(c, "%s", err);
         return;
     }
@@ -209,8 +217,10 @@ static void cmd_silence(struct pejld *d, struct control_client *c, const struct 
     control_reply(c, "silenced", line);
 }
 
-static void cmd_unsilence(struct pejld *d, struct control_client *c, const struct control_request *r)
+static void cmd_unsilence(struct commands *cmds, struct control_client *c,
+                          const struct control_request *r)
 {
+    const struct commands_state *d = &cmds->state;
     if (r->argc != 2)
         control_error(c, "UNSILENCE<TAB>ID");
     else if (alerting_remove_silence(d->alerting, r->argv[1]) < 0)
@@ -219,8 +229,10 @@ static void cmd_unsilence(struct pejld *d, struct control_client *c, const struc
         control_reply(c, "unsilenced", "");
 }
 
-static void cmd_silences(struct pejld *d, struct control_client *c, const struct control_request *r)
+static void cmd_silences(struct commands *cmds, struct control_client *c,
+                         const struct control_request *r)
 {
+    const struct commands_state *d = &cmds->state;
     const struct alert_ledger *l = alerting_ledger(d->alerting);
     struct text t;
     if (!text_open(&t)) {
@@ -292,8 +304,8 @@ static double own_latest(const struct store *store, const struct indicator *ind,
                                                                                   : NAN;
 }
 
-static void metrics_indicator(FILE *f, struct pejld *d, const struct indicator *ind, int m,
-                              const char *name, int64_t now)
+static void metrics_indicator(FILE *f, const struct commands_state *d, const struct indicator *ind,
+                              int m, const char *name, int64_t now)
 {
     struct evaluation *e = calloc(ind->n_targets + 1, sizeof *e);
     if (!e)
@@ -312,7 +324,7 @@ static void metrics_indicator(FILE *f, struct pejld *d, const struct indicator *
     free(e);
 }
 
-static void metrics_targets(FILE *f, struct pejld *d, int64_t now)
+static void metrics_targets(FILE *f, const struct commands_state *d, int64_t now)
 {
     static const char *const names[] = {"pejl_indicator_value", "pejl_target_value",
                                         "pejl_target_path_value", "pejl_target_gap_percent",
@@ -330,7 +342,7 @@ static void metrics_targets(FILE *f, struct pejld *d, int64_t now)
     }
 }
 
-static void metrics_alerts(FILE *f, struct pejld *d)
+static void metrics_alerts(FILE *f, const struct commands_state *d)
 {
     const struct alert_ledger *l = alerting_ledger(d->alerting);
     help(f, "pejl_alert_state", "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.");
@@ -358,15 +370,17 @@ static void metrics_alerts(FILE *f, struct pejld *d)
                     l->collections[i].indicator, (long long)l->collections[i].record.last_success);
 }
 
-static void cmd_metrics(struct pejld *d, struct control_client *c, const struct control_request *r)
+static void cmd_metrics(struct commands *cmds, struct control_client *c,
+                        const struct control_request *r)
 {
+    const struct commands_state *d = &cmds->state;
     struct text t;
     (void)r;
     if (!text_open(&t)) {
         control_error(c, "out of memory");
         return;
     }
-    metrics_targets(t.f, d, pejld_now(d));
+    metrics_targets(t.f, d, d->now);
     metrics_alerts(t.f, d);
     fprintf(t.f, "# HELP pejl_collections_failed_total Collections that failed since pejld started.\n"
                  "# TYPE pejl_collections_failed_total counter\npejl_collections_failed_total %u\n",
@@ -380,10 +394,12 @@ static void cmd_metrics(struct pejld *d, struct control_client *c, const struct 
 
 /* ---- RELOAD ---- */
 
-static void cmd_reload(struct pejld *d, struct control_client *c, const struct control_request *r)
+static void cmd_reload(struct commands *cmds, struct control_client *c,
+                       const struct control_request *r)
 {
+    const struct commands_state *d = &cmds->state;
     (void)r;
-    if (pejld_reload(d) < 0)
+    if (cmds->daemon.reload(cmds->daemon.arg) < 0)
         control_error(c, "%s has problems (see pejld's log, or pejld --check-config); still "
                          "running on the previous config", d->config_path);
     else
@@ -420,8 +436,10 @@ static char *read_png(const char *path, size_t *len, char *why, size_t whylen)
     return png;
 }
 
-static void cmd_graph(struct pejld *d, struct control_client *c, const struct control_request *r)
+static void cmd_graph(struct commands *cmds, struct control_client *c,
+                      const struct control_request *r)
 {
+    const struct commands_state *d = &cmds->state;
     char *path = NULL, *png = NULL, why[600];
     size_t len = 0;
     if (r->argc != 2 || !config_find(d->config, r->argv[1])) {
@@ -480,8 +498,10 @@ static void answer_collect(struct waiting_collect *w)
     reply_text(w->client, &t, failed ? "collected, with failures" : "collected");
 }
 
-static void cmd_collect(struct pejld *d, struct control_client *c, const struct control_request *r)
+static void cmd_collect(struct commands *cmds, struct control_client *c,
+                        const struct control_request *r)
 {
+    const struct commands_state *d = &cmds->state;
     struct waiting_collect *w = calloc(1, sizeof *w);
     size_t n = r->argc > 1 ? (size_t)r->argc - 1 : d->config->n_indicators;
     if (!w || !(w->ids = calloc(n, sizeof *w->ids)) || !(w->outcomes = calloc(n, sizeof *w->outcomes))) {
@@ -501,16 +521,16 @@ static void cmd_collect(struct pejld *d, struct control_client *c, const struct 
         snprintf(w->ids[i], sizeof w->ids[i], "%s", id);
     }
     for (size_t i = 0; i < n; i++)
-        if (pejld_collect_now(d, w->ids[i]) < 0 && !w->outcomes[i])
+        if (cmds->daemon.collect_now(cmds->daemon.arg, w->ids[i]) < 0 && !w->outcomes[i])
             w->outcomes[i] = strdup("failed\tcould not start");
-    w->next = d->waiting_collects;
-    d->waiting_collects = w;
+    w->next = cmds->waiting_collects;
+    cmds->waiting_collects = w;
 }
 
-void commands_collected(struct pejld *d, const char *id, bool ok, const char *error,
+void commands_collected(struct commands *cmds, const char *id, bool ok, const char *error,
                         const struct ingest_summary *sum)
 {
-    for (struct waiting_collect **p = &d->waiting_collects; *p;) {
+    for (struct waiting_collect **p = &cmds->waiting_collects; *p;) {
         struct waiting_collect *w = *p;
         bool done = true;
         for (size_t i = 0; i < w->n; i++) {
@@ -535,11 +555,11 @@ void commands_collected(struct pejld *d, const char *id, bool ok, const char *er
     }
 }
 
-void commands_abandon(struct pejld *d)
+void commands_abandon(struct commands *cmds)
 {
-    while (d->waiting_collects) {
-        struct waiting_collect *w = d->waiting_collects;
-        d->waiting_collects = w->next;
+    while (cmds->waiting_collects) {
+        struct waiting_collect *w = cmds->waiting_collects;
+        cmds->waiting_collects = w->next;
         control_error(w->client, "pejld is stopping");
         waiting_free(w);
     }
@@ -556,8 +576,10 @@ static void report_done(void *arg, bool ok)
         control_error(c, "the report was not written; see pejld's log (the previous one is as it was)");
 }
 
-static void cmd_report(struct pejld *d, struct control_client *c, const struct control_request *r)
+static void cmd_report(struct commands *cmds, struct control_client *c,
+                       const struct control_request *r)
 {
+    const struct commands_state *d = &cmds->state;
     if (r->argc != 2 || r->argv[1][0] != '/' || strlen(r->argv[1]) > 2048 || strstr(r->argv[1], "/../")) {
         control_error(c, "REPORT<TAB>DIR, with DIR an absolute path pejld may write to");
         return;
@@ -573,7 +595,8 @@ static void cmd_report(struct pejld *d, struct control_client *c, const struct c
 
 /* ---- the table ---- */
 
-typedef void (*command_fn)(struct pejld *d, struct control_client *c, const struct control_request *r);
+typedef void (*command_fn)(struct commands *cmds, struct control_client *c,
+                           const struct control_request *r);
 
 static const struct {
     const char *name, *usage;
@@ -597,10 +620,11 @@ static const struct {
 
 void commands_handle(void *arg, struct control_client *c, const struct control_request *r)
 {
-    struct pejld *d = arg;
+    struct commands *cmds = arg;
     for (size_t i = 0; i < sizeof table / sizeof *table; i++)
         if (strcmp(r->argv[0], table[i].name) == 0) {
-            table[i].fn(d, c, r);
+            cmds->daemon.state(cmds->daemon.arg, &cmds->state);
+            table[i].fn(cmds, c, r);
             return;
         }
     if (strcmp(r->argv[0], "HELP") == 0) {

@@ -50,17 +50,6 @@ static bool member_key_ok(const char *key)
     return n > 0 && n <= PEJL_MEMBER_MAX;
 }
 
-bool indicator_id_valid(const char *id)
-{
-    size_t n = strlen(id);
-    if (n == 0 || n > INDICATOR_ID_MAX)
-        return false;
-    for (const char *c = id; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
-            return false;
-    return true;
-}
-
 int64_t parse_duration_ms(const char *text)
 {
     int64_t total = 0;

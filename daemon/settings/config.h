@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "evaluate.h"
 #include "http.h"
+#include "indicator.h"
 #include "plugin.h"
 #include "receiver.h"
 #include "rule.h"
@@ -26,25 +27,6 @@
  * each is an RRD file, a graph line and a series to evaluate. */
 #define COLLECT_DEFAULT_MEMBERS 300
 #define COLLECT_MAX_MEMBERS 100000
-
-struct indicator {
-    char *id;          /* [a-z0-9_-]+, used in file names */
-    char *title;       /* UTF-8 */
-    char *unit;        /* UTF-8, e.g. "mia. kr." */
-    int pejlemaerke;   /* 1..6, or 0 for a context series */
-    enum pejl_period_kind frequency;
-    int64_t interval_s;
-    int64_t stale_after_s; /* after a period's end; default by frequency */
-    const struct collector_module *collector;
-    void *source; /* the collector's state from configure() */
-    struct derive_spec derive;
-    struct target *targets; /* target = { … } or targets = ( … ) */
-    size_t n_targets;
-    struct alert_rule *rules; /* alerts = ( … ), or the defaults */
-    size_t n_rules;
-    size_t max_members; /* panel members a collection may have */
-    int line;
-};
 
 struct config {
     int refs;
@@ -94,6 +76,5 @@ const struct indicator *config_find(const struct config *config, const char *id)
 int64_t parse_duration(const char *text);
 /* The same, also "250ms"; in milliseconds. */
 int64_t parse_duration_ms(const char *text);
-bool indicator_id_valid(const char *id);
 
 #endif

@@ -10,13 +10,7 @@
 #include <stddef.h>
 
 #include "collector.h"
-
-struct collector_module {
-    char *name;
-    char *path;
-    void *dl;
-    const struct pejl_collector *api;
-};
+#include "indicator.h" /* struct collector_module */
 
 struct plugins;
 

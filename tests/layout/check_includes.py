@@ -16,11 +16,6 @@ import sys
 # (file, header) pairs that still include a folder above their own.
 UPWARD_TODO = {
     ("daemon/core/log.h", "collector.h"),
-    ("daemon/alert/alert.c", "config.h"),
-    ("daemon/alert/rule.c", "config.h"),
-    ("daemon/alert/silence.c", "config.h"),
-    ("daemon/alert/alert_ledger.c", "config.h"),
-    ("daemon/control/commands.c", "pejld.h"),
 }
 
 ABI = "abi"  # collectors/collector.h: the plugin ABI, below everything but core
