@@ -163,7 +163,7 @@ static void log_transition(const struct alert *a, enum alert_state from)
 {
     const struct alert_transition *t = &a->history[a->n_history - 1];
     bool worse = alert_state_rank(a->state) > alert_state_rank(from) && a->state != ALERT_UNKNOWN;
-    log_message(worse ? PEJL_LOG_WARNING : PEJL_LOG_INFO, "alert %s %s -> %s (%s): %s", a->rule,
+    log_message(worse ? LOG_LEVEL_WARNING : LOG_LEVEL_INFO, "alert %s %s -> %s (%s): %s", a->rule,
                 alert_state_name(from), alert_state_name(a->state), a->fingerprint, t->summary);
 }
 

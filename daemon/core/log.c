@@ -12,13 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
-static enum pejl_log_level current_level = PEJL_LOG_INFO;
+static enum log_level current_level = LOG_LEVEL_INFO;
 static enum log_sink current_sink = LOG_TO_STDERR;
 
 static const char *const level_names[] = {"error", "warning", "info", "debug"};
 static const int syslog_priority[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
 
-void log_init(enum pejl_log_level level, enum log_sink sink)
+void log_init(enum log_level level, enum log_sink sink)
 {
     current_level = level;
     current_sink = sink;
@@ -38,12 +38,12 @@ enum log_sink log_detect_sink(void)
                : LOG_TO_STDERR;
 }
 
-void log_set_level(enum pejl_log_level level)
+void log_set_level(enum log_level level)
 {
     current_level = level;
 }
 
-enum pejl_log_level log_level(void)
+enum log_level log_level(void)
 {
     return current_level;
 }
@@ -56,7 +56,7 @@ int log_level_from_name(const char *name)
     return -1;
 }
 
-void log_vmessage(enum pejl_log_level level, const char *fmt, va_list ap)
+void log_vmessage(enum log_level level, const char *fmt, va_list ap)
 {
     if (level > current_level)
         return;
@@ -82,7 +82,7 @@ void log_vmessage(enum pejl_log_level level, const char *fmt, va_list ap)
     }
 }
 
-void log_message(enum pejl_log_level level, const char *fmt, ...)
+void log_message(enum log_level level, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -94,7 +94,7 @@ void fatal(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    log_vmessage(PEJL_LOG_ERROR, fmt, ap);
+    log_vmessage(LOG_LEVEL_ERROR, fmt, ap);
     va_end(ap);
     exit(1);
 }

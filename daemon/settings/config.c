@@ -206,12 +206,12 @@ static void load_globals(struct loader *l, const config_setting_t *root,
         c->collector_dir = plugins_default_dir();
 
     const char *level = get_string(l, root, "log_level", false, "settings");
-    c->log_level = PEJL_LOG_INFO;
+    c->log_level = LOG_LEVEL_INFO;
     if (level && log_level_from_name(level) < 0)
         diag_config_error(l->diag, config_setting_get_member(root, "log_level"),
                           "log_level \"%s\" unknown; write error, warning, info or debug", level);
     else if (level)
-        c->log_level = (enum pejl_log_level)log_level_from_name(level);
+        c->log_level = (enum log_level)log_level_from_name(level);
 
     const char *rrdcached = get_string(l, root, "rrdcached", false, "settings");
     if (rrdcached && !address_valid(rrdcached))

@@ -16,6 +16,7 @@
 #include "evaluate.h"
 #include "http.h"
 #include "indicator.h"
+#include "log.h"
 #include "plugin.h"
 #include "receiver.h"
 #include "rule.h"
@@ -33,7 +34,7 @@ struct config {
     char *path; /* absolute path of the file */
     char *dir;  /* its directory: relative paths resolve against it */
     char *state_dir, *rrd_dir, *graph_dir, *collector_dir;
-    enum pejl_log_level log_level;
+    enum log_level log_level;
     char *rrdcached; /* librrd daemon address, or NULL */
     int64_t evaluation_interval_s; /* alerts between collections (staleness) */
     struct http_settings http; /* cache_dir is set by the daemon, not the file */

@@ -5,6 +5,7 @@
 
 #include <dlfcn.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,21 @@ struct plugins {
     size_t n;
 };
 
+_Static_assert(PEJL_LOG_ERROR == (int)LOG_LEVEL_ERROR &&
+                   PEJL_LOG_WARNING == (int)LOG_LEVEL_WARNING &&
+                   PEJL_LOG_INFO == (int)LOG_LEVEL_INFO && PEJL_LOG_DEBUG == (int)LOG_LEVEL_DEBUG,
+               "a collector's log level is pejld's");
+
+static void host_log(enum pejl_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void host_log(enum pejl_log_level level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_vmessage((enum log_level)level, fmt, ap);
+    va_end(ap);
+}
+
 static const struct pejl_host host = {
     .abi_version = PEJL_COLLECTOR_ABI,
     .period_parse = period_parse,
@@ -28,7 +44,7 @@ static const struct pejl_host host = {
     .status_parse = status_parse,
     .duration_ms = parse_duration_ms,
     .config_error = diag_config_error,
-    .log = log_message,
+    .log = host_log,
 };
 
 const struct pejl_host *plugin_host(void)

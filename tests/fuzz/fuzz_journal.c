@@ -124,7 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char path[128], err[1024];
     if (!dir[0]) {
-        log_set_level(PEJL_LOG_ERROR); /* torn tails are expected here */
+        log_set_level(LOG_LEVEL_ERROR); /* torn tails are expected here */
         snprintf(dir, sizeof dir, "%s/pejl-fuzz-journal.XXXXXX",
                  access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
         CHECK(mkdtemp(dir));

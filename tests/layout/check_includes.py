@@ -13,10 +13,9 @@ import os
 import re
 import sys
 
-# (file, header) pairs that still include a folder above their own.
-UPWARD_TODO = {
-    ("daemon/core/log.h", "collector.h"),
-}
+# (file, header) pairs that still include a folder above their own: none now;
+# a pair goes here only with a note in the commit on how it will be broken.
+UPWARD_TODO = set()
 
 ABI = "abi"  # collectors/collector.h: the plugin ABI, below everything but core
 WIRING = "daemon"  # main.c, daemon.c, probe.c, pejld.h: may use every folder
