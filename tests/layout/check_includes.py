@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """check_includes.py SRC — every #include "…" in daemon/ and rrd/ names a
-header of the including file's own folder, of a folder below it, or the
-collector ABI; never one of a folder above it.
+header of the including file's own folder, a public header of a folder
+below it, or the collector ABI; never one of a folder above it, nor a
+header another folder keeps to itself.
 
 "Below" is what the folder's CMakeLists.txt says it uses (pejl_subsystem's
 BELOW list, followed through), so this and the build agree; the build
@@ -31,9 +32,12 @@ def folders(src):
     return out
 
 
-def below(src, dirs):
-    """{folder: set of folders it may use}, from the BELOW lists."""
-    direct = {}
+KEYWORDS = ("SOURCES", "PUBLIC_HEADERS", "BELOW", "UPWARD_TODO")
+
+
+def subsystems(dirs):
+    """{folder: {keyword: [words]}} from each pejl_subsystem(…) call."""
+    out = {}
     for name, path in dirs.items():
         if name == WIRING:
             continue
@@ -41,8 +45,19 @@ def below(src, dirs):
         m = re.search(r"pejl_subsystem\(\s*(\w+)(.*?)\)", text, re.S)
         if not m or m.group(1) != name:
             sys.exit(f"{path}/CMakeLists.txt: no pejl_subsystem({name} …)")
-        uses = re.search(r"\bBELOW\b(.*?)(?:\bUPWARD_TODO\b|$)", m.group(2), re.S)
-        direct[name] = set(uses.group(1).split()) if uses else set()
+        args, key = {k: [] for k in KEYWORDS}, None
+        for word in m.group(2).split():
+            if word in KEYWORDS:
+                key = word
+            elif key:
+                args[key].append(word)
+        out[name] = args
+    return out
+
+
+def below(subs):
+    """{folder: set of folders it may use}, from the BELOW lists."""
+    direct = {name: set(args["BELOW"]) for name, args in subs.items()}
     closed = {}
 
     def close(name, seen=()):
@@ -79,7 +94,9 @@ def owner(dirs):
 def main():
     src = sys.argv[1] if len(sys.argv) > 1 else "."
     dirs = folders(src)
-    allowed = below(src, dirs)
+    subs = subsystems(dirs)
+    allowed = below(subs)
+    public = {name: set(args["PUBLIC_HEADERS"]) for name, args in subs.items()}
     headers = owner(dirs)
     problems, seen_todo = [], set()
     for name, path in sorted(dirs.items()):
@@ -97,7 +114,13 @@ def main():
                                     "the folder's CMakeLists.txt says where it is found")
                     continue
                 to = headers.get(inc)
-                if to is None or to == name or to in allowed[name]:
+                if to is None or to == name:
+                    continue
+                if to in public and inc not in public[to]:
+                    problems.append(f"{rel}:{n}: #include \"{inc}\": {to}/ keeps {inc} to itself "
+                                    f"(its public headers: {', '.join(sorted(public[to]))})")
+                    continue
+                if to in allowed[name]:
                     continue
                 if (rel, inc) in UPWARD_TODO:
                     seen_todo.add((rel, inc))
