@@ -1,5 +1,5 @@
 /*
- * fuzz_journal.c — journal replay (daemon/journal.c) on arbitrary bytes as
+ * fuzz_journal.c — journal replay (daemon/store/journal.c) on arbitrary bytes as
  * STATE/journal. Besides the sanitizers' checks it aborts when replay breaks
  * a promise of journal.h:
  *   - a refused journal is left byte for byte as it was, with a reason that

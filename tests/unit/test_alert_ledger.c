@@ -1,5 +1,5 @@
 /*
- * test_alert_ledger.c — unit tests of daemon/alert_ledger.c, the alert
+ * test_alert_ledger.c — unit tests of daemon/alert/alert_ledger.c, the alert
  * state file STATE/alerts.json, on real files: a full round trip of two
  * alerts (every field), a collection record and a silence; NaN figures
  * saved as null and read back as NaN; extreme figures and times; a missing

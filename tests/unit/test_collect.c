@@ -1,5 +1,5 @@
 /*
- * test_collect.c — one collection as pejld runs it (daemon/collect.c): a
+ * test_collect.c — one collection as pejld runs it (daemon/collect/collect.c): a
  * real loop and HTTP engine fetch a file:// JSON-stat panel made at test
  * time, the jsonstat collector from the build tree decodes it, and the
  * collection is accepted or refused whole. Here: the cap on panel members

@@ -1,5 +1,5 @@
 /*
- * test_journal.c — unit tests of daemon/journal.c on real files: the header
+ * test_journal.c — unit tests of daemon/store/journal.c on real files: the header
  * of a new journal, the exact record text, replay of committed records
  * (NAN, -0, values that need 17 digits, every status bit, vintages past
  * 2038), empty commits, discard and rollback to a mark, torn tails (partial

@@ -1,5 +1,5 @@
 /*
- * test_period.c — unit tests of daemon/period.c: every accepted period form
+ * test_period.c — unit tests of daemon/model/period.c: every accepted period form
  * and its canonical print, the forms that must be refused, period starts and
  * ends in UTC, ordering, and status letters.
  */

@@ -1,5 +1,5 @@
 /*
- * test_store.c — unit tests of daemon/store.c on a real state directory
+ * test_store.c — unit tests of daemon/store/store.c on a real state directory
  * (config built by hand, no rrdcached): staging a collection changes nothing
  * until store_commit, which tells the collection its outcome exactly once
  * (added/revised/unchanged); an unchanged collection writes nothing to the
