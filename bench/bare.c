@@ -9,7 +9,7 @@
 
 #include <rrd.h>
 
-#include "../rrd/rrdview.h"
+#include "rrdview.h"
 
 static int write_series(const struct bench_params *p, struct rrd_definition *def,
                         struct update_text *u, size_t series, struct variant_result *r)

@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../daemon/log.h"
-#include "../daemon/store.h"
+#include "log.h"
+#include "store.h"
 
 ssize_t __real_write(int fd, const void *buf, size_t len);
 ssize_t __wrap_write(int fd, const void *buf, size_t len);
@@ -151,7 +151,7 @@ static int run_pejl(const struct bench_params *p, struct variant_result *r, bool
         snprintf(r->error, sizeof r->error, "out of memory");
         return -1;
     }
-    log_init(PEJL_LOG_WARNING, LOG_TO_STDERR);
+    log_init(LOG_LEVEL_WARNING, LOG_TO_STDERR);
     double t0 = bench_now();
     int rc = open_store(run, p, r);
     io = (struct io_tally){0}; /* the journal header's fdatasync is not a commit */

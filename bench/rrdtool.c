@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../rrd/rrdview.h"
+#include "rrdview.h"
 
 const char rrdtool_mode[] = "one `rrdtool -` process (remote control), all commands on stdin";
 

@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../daemon/period.h"
-#include "../rrd/rrdview.h"
+#include "period.h"
+#include "rrdview.h"
 
 #define FIRST_YEAR 2005
 #define POINT_WIDTH 48 /* "%lld:%.17g" fits in 44, as in rrdview.c */

@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../daemon/loop.h"
+#include "loop.h"
 
 static double seconds(void)
 {

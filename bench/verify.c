@@ -16,7 +16,7 @@
 
 #include <rrd.h>
 
-#include "../rrd/rrdview.h"
+#include "rrdview.h"
 
 #define SAMPLES 16
 

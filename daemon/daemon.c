@@ -17,7 +17,7 @@
 #include <systemd/sd-daemon.h>
 #endif
 
-#include "../rrd/rrdview.h"
+#include "rrdview.h"
 #include "collect.h"
 #include "commands.h"
 #include "log.h"
@@ -129,7 +129,7 @@ static void collection_ended(struct pejld *d, const char *id, bool ok, const cha
     alerting_collected(d->alerting, id, ok, error, sum, (int64_t)time(NULL));
     alerting_evaluate(d->alerting, d->config, d->store, id, pejld_now(d), true);
     notify_receivers(d);
-    commands_collected(d, id, ok, error, sum);
+    commands_collected(&d->commands, id, ok, error, sum);
 }
 
 /* --once in two rounds: indicators derived from another (per_million) start
@@ -359,7 +359,9 @@ static int open_control(struct pejld *d)
         path = strdup(d->config->control_socket);
     else if (asprintf(&path, "%s/pejld.sock", runtime && *runtime == '/' ? runtime : d->config->state_dir) < 0)
         path = NULL;
-    d->control = path ? control_open(d->loop, path, commands_handle, d, err, sizeof err) : NULL;
+    pejld_commands_init(d);
+    d->control =
+        path ? control_open(d->loop, path, commands_handle, &d->commands, err, sizeof err) : NULL;
     if (!d->control)
         log_err("control: %s", path ? err : "out of memory");
     else
@@ -500,7 +502,7 @@ static void teardown(struct pejld *d)
     if (d->alerting)
         alerting_save(d->alerting, pejld_now(d));
     alerting_free(d->alerting);
-    commands_abandon(d);
+    commands_abandon(&d->commands);
     control_close(d->control);
     scheduler_free(d->scheduler);
     reporter_free(d->reporter);

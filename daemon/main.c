@@ -203,7 +203,7 @@ int main(int argc, char **argv)
     struct options o = {.config = DEFAULT_CONFIG};
     if (parse_options(argc, argv, &o) < 0)
         return 64; /* EX_USAGE */
-    log_init(o.verbose ? PEJL_LOG_DEBUG : PEJL_LOG_INFO, log_detect_sink());
+    log_init(o.verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO, log_detect_sink());
     struct config_overrides ov = {.state_dir = o.state_dir};
     struct config *config = load(&o, &ov);
     if (!config)

@@ -13,6 +13,7 @@
 #include "fetch.h"
 #include "grapher.h"
 #include "loop.h"
+#include "commands.h"
 #include "control.h"
 #include "outbox.h"
 #include "reporter.h"
@@ -35,7 +36,7 @@ struct pejld {
     struct outbox *outbox;
     struct reporter *reporter;
     struct control *control;           /* the control socket; NULL with --once */
-    struct waiting_collect *waiting_collects; /* COLLECT requests not answered yet */
+    struct commands commands;          /* what the control socket can ask */
     uint64_t notify_timer;
     int64_t watchdog_ms; /* WATCHDOG=1 this often; 0: systemd does not watch */
     int64_t now_override; /* --now: evaluate at this moment instead of the clock's */
@@ -56,6 +57,10 @@ int64_t pejld_now(const struct pejld *d);
 int pejld_reload(struct pejld *d);
 /* Collects `id` now (pejlctl collect); -1 when there is no such indicator. */
 int pejld_collect_now(struct pejld *d, const char *id);
+
+/* Hands the control socket's commands what they may see and ask of `d`
+ * (pejld_commands.c). */
+void pejld_commands_init(struct pejld *d);
 
 /* Opens the store and runs until stopped (daemon) or done (--once).
  * Returns the process exit status. */

@@ -15,9 +15,9 @@
 #include <rrd.h>
 #include <rrd_client.h>
 
-#include "../daemon/log.h"
-#include "../daemon/period.h"
-#include "../daemon/value.h"
+#include "log.h"
+#include "period.h"
+#include "value.h"
 
 struct rrdview {
     char *dir;

@@ -31,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../daemon/series.h"
+#include "series.h"
 
 #define RRD_STEP 86400
 #define RRD_LAST_ROWS 14612 /* 40 years of days */

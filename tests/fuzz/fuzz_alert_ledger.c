@@ -1,5 +1,5 @@
 /*
- * fuzz_alert_ledger.c — the alert state file reader (daemon/alert_ledger.c)
+ * fuzz_alert_ledger.c — the alert state file reader (daemon/alert/alert_ledger.c)
  * on arbitrary bytes. A document it accepts must save and parse back to
  * the same ledger (compared by its saved text), and a refused one must
  * leave the ledger empty with a message that names the file.
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/alert_ledger.h"
+#include "alert_ledger.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "collectors/collector.h"
-#include "daemon/period.h"
+#include "period.h"
 
 /* The body of the source block each collector is configured with. */
 #if defined(FUZZ_WORLDBANK)

@@ -1,6 +1,6 @@
 /*
  * fuzz_control.c — the control socket's request parser (control_parse in
- * daemon/control.c) on arbitrary bytes, framed as on_readable frames them:
+ * daemon/control/control.c) on arbitrary bytes, framed as on_readable frames them:
  * at most CONTROL_LINE_MAX bytes, cut at the first LF. A request it
  * accepts has 1 to CONTROL_ARGS_MAX words, each non-empty, inside the line,
  * without TAB or control characters, and the command upper-cased; it
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/control.h"
+#include "control.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_csv.c — csv_parse (collectors/csv/csv_parse.c) on arbitrary bytes
- * with pejld's own period and status parsers (daemon/period.c) as its
+ * with pejld's own period and status parsers (daemon/model/period.c) as its
  * callbacks. Besides the sanitizers' checks it aborts when an answer breaks
  * a promise of csv_parse.h: a failure leaves the table empty with a one-line
  * reason; a success has every row's period valid, of one kind, strictly
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "collectors/csv/csv_parse.h"
-#include "daemon/period.h"
+#include "period.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

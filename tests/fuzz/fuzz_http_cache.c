@@ -1,5 +1,5 @@
 /*
- * fuzz_http_cache.c — the HTTP cache's entry reader (daemon/http_cache.c)
+ * fuzz_http_cache.c — the HTTP cache's entry reader (daemon/http/http_cache.c)
  * on arbitrary bytes. An entry it accepts has validators that can be sent
  * as header values (one line, no NUL, not over the limit) and a body inside
  * the input; stored again with http_cache_store and read back through the
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/http_cache.h"
+#include "http_cache.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

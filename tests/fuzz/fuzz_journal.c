@@ -1,5 +1,5 @@
 /*
- * fuzz_journal.c — journal replay (daemon/journal.c) on arbitrary bytes as
+ * fuzz_journal.c — journal replay (daemon/store/journal.c) on arbitrary bytes as
  * STATE/journal. Besides the sanitizers' checks it aborts when replay breaks
  * a promise of journal.h:
  *   - a refused journal is left byte for byte as it was, with a reason that
@@ -21,9 +21,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon/journal.h"
-#include "daemon/log.h"
-#include "daemon/period.h"
+#include "journal.h"
+#include "log.h"
+#include "period.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -124,7 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char path[128], err[1024];
     if (!dir[0]) {
-        log_set_level(PEJL_LOG_ERROR); /* torn tails are expected here */
+        log_set_level(LOG_LEVEL_ERROR); /* torn tails are expected here */
         snprintf(dir, sizeof dir, "%s/pejl-fuzz-journal.XXXXXX",
                  access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
         CHECK(mkdtemp(dir));

@@ -1,5 +1,5 @@
 /*
- * fuzz_outbox.c — the outbox loader (outbox_open in daemon/outbox.c) on
+ * fuzz_outbox.c — the outbox loader (outbox_open in daemon/notify/outbox.c) on
  * arbitrary bytes as one queued notification, STATE/outbox/ID.json, where
  * ID is the document's own "id" when that is a plain file name stem (so
  * real entries load) and a fixed one otherwise. Besides the sanitizers'
@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon/outbox.h"
+#include "outbox.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

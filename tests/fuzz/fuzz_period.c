@@ -1,5 +1,5 @@
 /*
- * fuzz_period.c — pejld's period and status parsers (daemon/period.c) on
+ * fuzz_period.c — pejld's period and status parsers (daemon/model/period.c) on
  * arbitrary bytes. A period that parses must be valid, print in its
  * canonical form within PERIOD_TEXT_MAX, parse back to the same period, and
  * span between one day and its kind's longest length; status letters that
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/period.h"
+#include "period.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

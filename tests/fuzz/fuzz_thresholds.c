@@ -1,7 +1,7 @@
 /*
  * fuzz_thresholds.c — the small parsers an operator types into the config
- * and the command line: monitoring-plugins ranges (daemon/range.c) and
- * RFC 3339 times (daemon/timestamp.c), on arbitrary bytes. A range that
+ * and the command line: monitoring-plugins ranges (daemon/model/range.c) and
+ * RFC 3339 times (daemon/model/timestamp.c), on arbitrary bytes. A range that
  * parses prints in the same syntax and parses back to the same range; a
  * time that parses prints (in UTC) and parses back to the same second.
  */
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/range.h"
-#include "daemon/timestamp.h"
+#include "range.h"
+#include "timestamp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -25,13 +25,13 @@
 #include <cmocka.h>
 #include <rrd.h>
 
-#include "daemon/config.h"
-#include "daemon/evaluate.h"
-#include "daemon/graph_plan.h"
-#include "daemon/period.h"
-#include "daemon/store.h"
-#include "rrd/graph.h"
-#include "rrd/rrdview.h"
+#include "config.h"
+#include "evaluate.h"
+#include "graph_plan.h"
+#include "period.h"
+#include "store.h"
+#include "graph.h"
+#include "rrdview.h"
 
 static char tmpdir[256];
 

@@ -26,8 +26,8 @@
 
 #include <cmocka.h>
 
-#include "daemon/http.h"
-#include "daemon/loop.h"
+#include "http.h"
+#include "loop.h"
 
 static char tmpdir[256], body_dir[300];
 static int port, tls_port;

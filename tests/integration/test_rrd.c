@@ -23,9 +23,9 @@
 
 #include <cmocka.h>
 
-#include "daemon/period.h"
-#include "daemon/series.h"
-#include "rrd/rrdview.h"
+#include "period.h"
+#include "series.h"
+#include "rrdview.h"
 
 static char tmpdir[256];
 static char daemon_addr[300];

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "daemon/config.h"
+#include "config.h"
 
 #define COLLECTORS "collector_dir = \"" PEJL_BUILD_DIR "/lib/pejl/collectors\";\n"
 #define CSV_SOURCE "source = { collector = \"csv\"; url = \"file:x.csv\"; };"

@@ -13,9 +13,9 @@
 
 #include <cmocka.h>
 
-#include "daemon/alert.h"
-#include "daemon/config.h"
-#include "daemon/silence.h"
+#include "alert.h"
+#include "config.h"
+#include "silence.h"
 
 static struct collector_module csv_module = {.name = "csv"};
 

@@ -1,5 +1,5 @@
 /*
- * test_alert_ledger.c — unit tests of daemon/alert_ledger.c, the alert
+ * test_alert_ledger.c — unit tests of daemon/alert/alert_ledger.c, the alert
  * state file STATE/alerts.json, on real files: a full round trip of two
  * alerts (every field), a collection record and a silence; NaN figures
  * saved as null and read back as NaN; extreme figures and times; a missing
@@ -32,9 +32,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon/alert_ledger.h"
-#include "daemon/period.h"
-#include "daemon/timestamp.h"
+#include "alert_ledger.h"
+#include "period.h"
+#include "timestamp.h"
 #include "tests/unit/unit_files.h"
 
 #define T0 INT64_C(1795327200) /* 2026-11-22T06:00:00Z */

@@ -22,10 +22,10 @@
 
 #include <cmocka.h>
 
-#include "daemon/alerting.h"
-#include "daemon/config.h"
-#include "daemon/diag.h"
-#include "daemon/store.h"
+#include "alerting.h"
+#include "config.h"
+#include "diag.h"
+#include "store.h"
 #include "unit_files.h"
 
 #define NOW INT64_C(1748736000)     /* 2025-06-01: the 2024 figure is not stale */

@@ -1,5 +1,5 @@
 /*
- * test_collect.c — one collection as pejld runs it (daemon/collect.c): a
+ * test_collect.c — one collection as pejld runs it (daemon/collect/collect.c): a
  * real loop and HTTP engine fetch a file:// JSON-stat panel made at test
  * time, the jsonstat collector from the build tree decodes it, and the
  * collection is accepted or refused whole. Here: the cap on panel members
@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "daemon/collect.h"
-#include "daemon/config.h"
-#include "daemon/loop.h"
+#include "collect.h"
+#include "config.h"
+#include "loop.h"
 #include "tests/unit/unit_files.h"
 
 struct run {

@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "daemon/config.h"
-#include "daemon/period.h"
-#include "daemon/plugin.h"
+#include "config.h"
+#include "period.h"
+#include "plugin.h"
 #include "tests/unit/unit_files.h"
 
 static struct plugins *plugins;

@@ -18,9 +18,9 @@
 
 #include <cmocka.h>
 
-#include "daemon/config.h"
+#include "config.h"
 #include "config_problems.h"
-#include "daemon/reporter.h"
+#include "reporter.h"
 
 static void test_valid_config_loads_and_resolves_paths(void **state)
 {
@@ -38,7 +38,7 @@ static void test_valid_config_loads_and_resolves_paths(void **state)
     assert_string_equal(c->state_dir, expect);
     snprintf(expect, sizeof expect, "%s/state/rrd", tmpdir);
     assert_string_equal(c->rrd_dir, expect);
-    assert_int_equal(c->log_level, PEJL_LOG_DEBUG);
+    assert_int_equal(c->log_level, LOG_LEVEL_DEBUG);
     assert_int_equal(c->n_indicators, 1);
     const struct indicator *ind = config_find(c, "ls_exports");
     assert_non_null(ind);

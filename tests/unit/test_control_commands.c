@@ -22,11 +22,11 @@
 
 #include <cmocka.h>
 
-#include "daemon/alerting.h"
-#include "daemon/commands.h"
-#include "daemon/control.h"
-#include "daemon/diag.h"
-#include "daemon/pejld.h"
+#include "alerting.h"
+#include "commands.h"
+#include "control.h"
+#include "diag.h"
+#include "pejld.h"
 #include "unit_files.h"
 
 #define COLLECTORS "collector_dir = \"" PEJL_BUILD_DIR "/lib/pejl/collectors\";\n"
@@ -187,6 +187,7 @@ static int setup(void **state)
     f->d.alerting = alerting_open(f->dir, err, sizeof err);
     assert_non_null(f->d.alerting);
     alerting_use_config(f->d.alerting, f->d.config, 1795327200);
+    pejld_commands_init(&f->d); /* what the commands see of f->d, as daemon.c hands it */
     memset(&reply, 0, sizeof reply);
     *state = f;
     return 0;
@@ -210,7 +211,7 @@ static void ask(struct fixture *f, const char *line)
     snprintf(buf, sizeof buf, "%s", line);
     assert_true(control_parse(buf, &r));
     reply.calls = 0;
-    commands_handle(&f->d, NULL, &r);
+    commands_handle(&f->d.commands, NULL, &r);
     assert_int_equal(reply.calls, 1); /* answered exactly once */
 }
 
@@ -292,7 +293,7 @@ static void test_unknown_indicators(void **state)
     assert_error("no indicator nope");
     ask(f, "collect\tls_exports\tnope");
     assert_error("no indicator nope");
-    assert_null(f->d.waiting_collects); /* nothing was left waiting */
+    assert_null(f->d.commands.waiting_collects); /* nothing was left waiting */
 }
 
 static void test_silence_arguments(void **state)

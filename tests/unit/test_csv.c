@@ -20,7 +20,7 @@
 #include <cmocka.h>
 
 #include "collectors/csv/csv_parse.h"
-#include "daemon/period.h"
+#include "period.h"
 #include "unit_files.h"
 
 #define PERIOD_HINT "(write 2023, 2023-Q1, 2023-01, 2023-W05 or 2023-01-31)"

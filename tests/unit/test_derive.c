@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "daemon/derive.h"
-#include "daemon/period.h"
+#include "derive.h"
+#include "period.h"
 
 static struct pejl_observation ob(const char *member, const char *period, double value,
                                   uint32_t status)

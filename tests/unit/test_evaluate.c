@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "daemon/evaluate.h"
-#include "daemon/period.h"
+#include "evaluate.h"
+#include "period.h"
 
 static struct target exports_target(void)
 {

@@ -22,13 +22,13 @@
 
 #include <cmocka.h>
 
-#include "daemon/assess.h"
-#include "daemon/config.h"
-#include "daemon/diag.h"
-#include "daemon/graph_plan.h"
-#include "daemon/period.h"
-#include "daemon/store.h"
-#include "daemon/words.h"
+#include "assess.h"
+#include "config.h"
+#include "diag.h"
+#include "graph_plan.h"
+#include "period.h"
+#include "store.h"
+#include "words.h"
 #include "unit_files.h"
 
 #define NOW INT64_C(1767225600)     /* 2026-01-01 */

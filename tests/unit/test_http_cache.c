@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/http_cache.h"
+#include "http_cache.h"
 #include "unit_files.h"
 
 #define KEY "00112233445566778899aabbccddeeff"

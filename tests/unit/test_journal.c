@@ -1,5 +1,5 @@
 /*
- * test_journal.c — unit tests of daemon/journal.c on real files: the header
+ * test_journal.c — unit tests of daemon/store/journal.c on real files: the header
  * of a new journal, the exact record text, replay of committed records
  * (NAN, -0, values that need 17 digits, every status bit, vintages past
  * 2038), empty commits, discard and rollback to a mark, torn tails (partial
@@ -34,8 +34,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "daemon/journal.h"
-#include "daemon/period.h"
+#include "journal.h"
+#include "period.h"
 #include "tests/unit/unit_files.h"
 
 #define HEADER "pejl-journal 2\n"

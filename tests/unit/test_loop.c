@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/loop.h"
+#include "loop.h"
 
 struct record {
     struct loop *loop;

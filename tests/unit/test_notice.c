@@ -25,7 +25,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/notice.h"
+#include "notice.h"
 #include "tests/unit/unit_files.h"
 
 #define NOW INT64_C(1795327200)       /* Sun, 22 Nov 2026 06:00:00 +0000 */

@@ -23,8 +23,8 @@
 
 #include <cmocka.h>
 
-#include "daemon/notifier.h"
-#include "daemon/timestamp.h"
+#include "notifier.h"
+#include "timestamp.h"
 
 #define T0 INT64_C(1795327200) /* 2026-11-22T06:00:00Z */
 #define COLLECTORS "collector_dir = \"" PEJL_BUILD_DIR "/lib/pejl/collectors\";\n"

@@ -1,6 +1,6 @@
 /*
  * test_notify_config.c — receivers, routes, outbox and external_url in
- * pejld.conf (daemon/config_notify.c): a valid config with every kind of
+ * pejld.conf (daemon/settings/config_notify.c): a valid config with every kind of
  * receiver is read field by field, with its defaults; every class of
  * mistake is reported with the file, the line and a message that says
  * what to write; plain text to another host, receiver URLs in a scheme
@@ -24,7 +24,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/config.h"
+#include "config.h"
 #include "config_problems.h"
 
 /* Lines 1 and 2: the collectors and one indicator; what a case adds starts on line 3. */

@@ -25,7 +25,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "daemon/outbox.h"
+#include "outbox.h"
 #include "unit_files.h"
 
 /* ---- the fake delivery ---- */

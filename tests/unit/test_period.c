@@ -1,5 +1,5 @@
 /*
- * test_period.c — unit tests of daemon/period.c: every accepted period form
+ * test_period.c — unit tests of daemon/model/period.c: every accepted period form
  * and its canonical print, the forms that must be refused, period starts and
  * ends in UTC, ordering, and status letters.
  */
@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/period.h"
+#include "period.h"
 
 /* Parses `text` (asserting success) and returns the period. */
 static struct pejl_period parse_ok(const char *text)

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/range.h"
+#include "range.h"
 
 static struct range parsed(const char *text)
 {

@@ -22,8 +22,8 @@
 
 #include <cmocka.h>
 
-#include "daemon/config.h"
-#include "daemon/report.h"
+#include "config.h"
+#include "report.h"
 #include "unit_files.h"
 
 #define MARKER_TEXT                                                                                \

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/http.h"
+#include "http.h"
 
 #define NOW 1445412470 /* Wed, 21 Oct 2015 07:27:50 GMT */
 

@@ -20,13 +20,13 @@
 
 #include <cmocka.h>
 
-#include "daemon/config.h"
-#include "daemon/evaluate.h"
-#include "daemon/period.h"
-#include "daemon/plugin.h"
-#include "daemon/range.h"
-#include "daemon/rule.h"
-#include "daemon/timestamp.h"
+#include "config.h"
+#include "evaluate.h"
+#include "period.h"
+#include "plugin.h"
+#include "range.h"
+#include "rule.h"
+#include "timestamp.h"
 
 /* ---- fixtures ---- */
 

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/scheduler.h"
+#include "scheduler.h"
 
 static bool refuse_growth;
 

@@ -1,5 +1,5 @@
 /*
- * test_series.c — unit tests of daemon/series.c: the id-keyed set (10 000
+ * test_series.c — unit tests of daemon/model/series.c: the id-keyed set (10 000
  * ids through several hash-table growths, lookups of present and absent ids,
  * the id length limit), series_put in period order, out of order and across
  * array growth (always sorted, returned index exact), replacement of a
@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/period.h"
-#include "daemon/series.h"
+#include "period.h"
+#include "series.h"
 
 static struct pejl_period period_of(const char *text)
 {

@@ -14,7 +14,7 @@
 
 #include <string.h>
 
-#include "daemon/outbox.h"
+#include "outbox.h"
 
 static void assert_signature(const void *key, size_t key_len, const void *data, size_t len,
                              const char *hex)

@@ -27,7 +27,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/spawn.h"
+#include "spawn.h"
 
 static bool refuse_growth;
 

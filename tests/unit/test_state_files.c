@@ -24,10 +24,10 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
-#include "daemon/alert_ledger.h"
-#include "daemon/alerting.h"
-#include "daemon/http_cache.h"
-#include "daemon/outbox.h"
+#include "alert_ledger.h"
+#include "alerting.h"
+#include "http_cache.h"
+#include "outbox.h"
 #include "tests/unit/unit_files.h"
 
 static void assert_contains(const char *text, const char *part)

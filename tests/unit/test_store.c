@@ -1,5 +1,5 @@
 /*
- * test_store.c — unit tests of daemon/store.c on a real state directory
+ * test_store.c — unit tests of daemon/store/store.c on a real state directory
  * (config built by hand, no rrdcached): staging a collection changes nothing
  * until store_commit, which tells the collection its outcome exactly once
  * (added/revised/unchanged); an unchanged collection writes nothing to the
@@ -26,9 +26,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "daemon/journal.h"
-#include "daemon/period.h"
-#include "daemon/store.h"
+#include "journal.h"
+#include "period.h"
+#include "store.h"
 #include "tests/unit/unit_files.h"
 
 #define HEADER_LEN 15 /* "pejl-journal 2\n" */

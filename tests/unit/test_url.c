@@ -1,5 +1,5 @@
 /*
- * test_url.c — daemon/url.c: url_redact() shows scheme, host, port and the
+ * test_url.c — daemon/core/url.c: url_redact() shows scheme, host, port and the
  * first path segment of a URL and nothing else — not the user information,
  * the rest of the path, the query or the fragment — for well-formed URLs,
  * for URLs libcurl cannot parse and for strings that are no URL at all;
@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/url.h"
+#include "url.h"
 
 struct redaction {
     const char *url, *shown, *secret;

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/value.h"
+#include "value.h"
 
 static void expect(double v, const char *text)
 {

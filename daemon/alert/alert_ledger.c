@@ -1,0 +1,565 @@
+/*
+ * alert_ledger.c — the alert state file (see alert_ledger.h).
+ */
+#include "alert_ledger.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "atomic_file.h"
+#include "indicator.h"
+#include "period.h"
+#include "timestamp.h"
+#include "utf8.h"
+
+static int grow(void **items, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    size_t grown = *cap ? *cap * 2 : 16;
+    void *p = realloc(*items, grown * size);
+    if (!p)
+        return -1;
+    *items = p;
+    *cap = grown;
+    return 0;
+}
+
+struct alert *ledger_find(const struct alert_ledger *l, const char *fingerprint)
+{
+    for (size_t i = 0; i < l->n_alerts; i++)
+        if (strcmp(l->alerts[i].fingerprint, fingerprint) == 0)
+            return &l->alerts[i];
+    return NULL;
+}
+
+struct alert *ledger_add(struct alert_ledger *l, const struct alert *a)
+{
+    if (grow((void **)&l->alerts, &l->cap_alerts, l->n_alerts, sizeof *l->alerts) < 0)
+        return NULL;
+    l->alerts[l->n_alerts] = *a;
+    return &l->alerts[l->n_alerts++];
+}
+
+struct collection_record *ledger_collection(struct alert_ledger *l, const char *indicator,
+                                            bool create)
+{
+    for (size_t i = 0; i < l->n_collections; i++)
+        if (strcmp(l->collections[i].indicator, indicator) == 0)
+            return &l->collections[i].record;
+    if (!create || grow((void **)&l->collections, &l->cap_collections, l->n_collections,
+                        sizeof *l->collections) < 0)
+        return NULL;
+    struct collection_entry *e = &l->collections[l->n_collections++];
+    *e = (struct collection_entry){.record = {.revision_pct = NAN}};
+    snprintf(e->indicator, sizeof e->indicator, "%s", indicator);
+    return &e->record;
+}
+
+int ledger_add_silence(struct alert_ledger *l, const struct silence *s)
+{
+    if (grow((void **)&l->silences, &l->cap_silences, l->n_silences, sizeof *l->silences) < 0)
+        return -1;
+    l->silences[l->n_silences++] = *s;
+    return 0;
+}
+
+size_t ledger_expire_silences(struct alert_ledger *l, int64_t now)
+{
+    size_t kept = 0, n = l->n_silences;
+    for (size_t i = 0; i < n; i++)
+        if (!silence_expired(&l->silences[i], now))
+            l->silences[kept++] = l->silences[i];
+    l->n_silences = kept;
+    return n - kept;
+}
+
+struct notify_mark *ledger_mark(struct alert_ledger *l, const char *fingerprint,
+                                const char *receiver, bool create)
+{
+    for (size_t i = 0; i < l->n_marks; i++)
+        if (strcmp(l->marks[i].fingerprint, fingerprint) == 0 &&
+            strcmp(l->marks[i].receiver, receiver) == 0)
+            return &l->marks[i];
+    if (!create || grow((void **)&l->marks, &l->cap_marks, l->n_marks, sizeof *l->marks) < 0)
+        return NULL;
+    struct notify_mark *m = &l->marks[l->n_marks++];
+    *m = (struct notify_mark){.state = ALERT_OK};
+    snprintf(m->fingerprint, sizeof m->fingerprint, "%s", fingerprint);
+    snprintf(m->receiver, sizeof m->receiver, "%s", receiver);
+    return m;
+}
+
+void ledger_free(struct alert_ledger *l)
+{
+    free(l->marks);
+    free(l->alerts);
+    free(l->collections);
+    free(l->silences);
+    *l = (struct alert_ledger){0};
+}
+
+/* ---- writing ---- */
+
+/* Text as JSON: a summary cut at its buffer's end may end inside a UTF-8
+ * sequence, and a config string need not be UTF-8; invalid bytes become '?'. */
+static json_t *text(const char *s)
+{
+    return json_utf8(s);
+}
+
+static json_t *figure(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *labels_json(const struct label_set *set)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < set->n; i++)
+        json_object_set_new(o, set->items[i].name, text(set->items[i].value));
+    return o;
+}
+
+static json_t *history_json(const struct alert *a)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < a->n_history; i++) {
+        const struct alert_transition *t = &a->history[i];
+        json_array_append_new(list, json_pack("{s:o, s:s, s:s, s:o}", "at", timestamp_json(t->at), "from",
+                                              alert_state_name(t->from), "to",
+                                              alert_state_name(t->to), "summary", text(t->summary)));
+    }
+    return list;
+}
+
+json_t *alert_to_json(const struct alert *a)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:I}", "fingerprint", a->fingerprint,
+                          "indicator", a->indicator, "rule", a->rule, "labels",
+                          labels_json(&a->labels), "state", alert_state_name(a->state), "pending",
+                          alert_state_name(a->pending), "pending_count",
+                          (json_int_t)a->pending_count);
+    json_object_set_new(o, "pending_since", timestamp_json(a->pending_since));
+    json_object_set_new(o, "since", timestamp_json(a->since));
+    json_object_set_new(o, "starts_at", timestamp_json(a->starts_at));
+    json_object_set_new(o, "ends_at", timestamp_json(a->ends_at));
+    json_object_set_new(o, "evaluated_at", timestamp_json(a->evaluated_at));
+    json_object_set_new(o, "last_notified", timestamp_json(a->last_notified));
+    json_object_set_new(o, "value", figure(a->value));
+    json_object_set_new(o, "summary", text(a->summary));
+    json_object_set_new(o, "description", text(a->description));
+    json_object_set_new(o, "orphan", json_boolean(a->orphan));
+    json_object_set_new(o, "history", history_json(a));
+    return o;
+}
+
+json_t *silence_to_json(const struct silence *s)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s}", "id", s->id, "indicator", s->indicator, "rule", s->rule);
+    json_object_set_new(o, "starts_at", timestamp_json(s->starts_at));
+    json_object_set_new(o, "ends_at", timestamp_json(s->ends_at));
+    json_object_set_new(o, "comment", text(s->comment));
+    json_object_set_new(o, "created_by", text(s->created_by));
+    return o;
+}
+
+static json_t *collection_json(const struct collection_record *c)
+{
+    char period[PERIOD_TEXT_MAX] = "";
+    json_t *o = json_pack("{s:I}", "consecutive_failures", (json_int_t)c->consecutive_failures);
+    json_object_set_new(o, "last_attempt", timestamp_json(c->last_attempt));
+    json_object_set_new(o, "last_success", timestamp_json(c->last_success));
+    json_object_set_new(o, "last_error", text(c->last_error));
+    json_object_set_new(o, "revision_pct", figure(c->revision_pct));
+    if (isfinite(c->revision_pct)) {
+        period_format(&c->revised_period, period, sizeof period);
+        json_object_set_new(o, "revised_series", json_string(c->revised_series));
+        json_object_set_new(o, "revised_period", json_string(period));
+        json_object_set_new(o, "revised_from", figure(c->revised_from));
+        json_object_set_new(o, "revised_to", figure(c->revised_to));
+    }
+    return o;
+}
+
+static json_t *mark_json(const struct notify_mark *m)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s}", "fingerprint", m->fingerprint, "receiver",
+                          m->receiver, "state", alert_state_name(m->state));
+    json_object_set_new(o, "at", timestamp_json(m->at));
+    json_object_set_new(o, "starts_at", timestamp_json(m->starts_at));
+    return o;
+}
+
+static json_t *ledger_json(const struct alert_ledger *l, int64_t now)
+{
+    json_t *alerts = json_array(), *collections = json_object(), *silences = json_array();
+    json_t *marks = json_array();
+    for (size_t i = 0; i < l->n_marks; i++)
+        json_array_append_new(marks, mark_json(&l->marks[i]));
+    for (size_t i = 0; i < l->n_alerts; i++)
+        json_array_append_new(alerts, alert_to_json(&l->alerts[i]));
+    for (size_t i = 0; i < l->n_collections; i++)
+        json_object_set_new(collections, l->collections[i].indicator,
+                            collection_json(&l->collections[i].record));
+    for (size_t i = 0; i < l->n_silences; i++)
+        json_array_append_new(silences, silence_to_json(&l->silences[i]));
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "format", ALERT_LEDGER_FORMAT, "saved_at",
+                     timestamp_json(now), "alerts", alerts, "collections", collections, "silences",
+                     silences, "notified", marks);
+}
+
+int ledger_save(const struct alert_ledger *l, const char *path, int64_t now, char *err,
+                size_t errlen)
+{
+    json_t *doc = ledger_json(l, now);
+    char *text = doc ? json_dumps(doc, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) : NULL;
+    json_decref(doc);
+    if (!text) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    int rc = atomic_file_write(path, text, strlen(text), 0600, err, errlen);
+    free(text);
+    return rc;
+}
+
+/* ---- reading ---- */
+
+struct reader {
+    const char *path;
+    char where[64]; /* e.g. "alerts[3]" */
+    char *err;
+    size_t errlen;
+    bool failed;
+};
+
+__attribute__((format(printf, 2, 3))) static void refuse(struct reader *r, const char *fmt, ...)
+{
+    char what[256];
+    va_list ap;
+    if (r->failed)
+        return; /* the first problem is the one to read */
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    snprintf(r->err, r->errlen,
+             "%s: %s%s%s; pejld wrote this file, so something else changed it: move it aside "
+             "to start with fresh alert state (active alerts will be raised again)",
+             r->path, r->where, r->where[0] ? ": " : "", what);
+    r->failed = true;
+}
+
+static void read_text(struct reader *r, json_t *o, const char *key, char *out, size_t size)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_string(v) || json_string_length(v) >= size)
+        refuse(r, "\"%s\" must be a string of fewer than %zu bytes", key, size);
+    else
+        memcpy(out, json_string_value(v), json_string_length(v) + 1);
+}
+
+static int64_t read_moment(struct reader *r, json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    int64_t t = 0;
+    if (json_is_null(v))
+        return 0;
+    if (!json_is_string(v) || timestamp_parse(json_string_value(v), &t) < 0)
+        refuse(r, "\"%s\" must be an RFC 3339 time or null", key);
+    return t;
+}
+
+static double read_figure(struct reader *r, json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    if (json_is_null(v))
+        return NAN;
+    if (!json_is_number(v))
+        refuse(r, "\"%s\" must be a number or null", key);
+    return json_number_value(v);
+}
+
+static enum alert_state read_state(struct reader *r, json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    int s = json_is_string(v) ? alert_state_from_name(json_string_value(v)) : -1;
+    if (s < 0)
+        refuse(r, "\"%s\" must be OK, WARNING, CRITICAL or UNKNOWN", key);
+    return s < 0 ? ALERT_UNKNOWN : (enum alert_state)s;
+}
+
+static unsigned read_count(struct reader *r, json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > UINT_MAX)
+        refuse(r, "\"%s\" must be a count", key);
+    return json_is_integer(v) ? (unsigned)json_integer_value(v) : 0;
+}
+
+static void read_labels(struct reader *r, json_t *o, struct label_set *set)
+{
+    json_t *labels = json_object_get(o, "labels"), *value;
+    const char *name;
+    set->n = 0;
+    if (!json_is_object(labels) || json_object_size(labels) > ALERT_LABELS_MAX) {
+        refuse(r, "\"labels\" must be an object of at most %d labels", ALERT_LABELS_MAX);
+        return;
+    }
+    json_object_foreach(labels, name, value) {
+        struct label *l = &set->items[set->n++];
+        if (strlen(name) >= sizeof l->name || !json_is_string(value) ||
+            json_string_length(value) >= sizeof l->value) {
+            refuse(r, "label \"%s\" is not a short name with a short string value", name);
+            return;
+        }
+        snprintf(l->name, sizeof l->name, "%s", name);
+        memcpy(l->value, json_string_value(value), json_string_length(value) + 1);
+    }
+}
+
+static void read_history(struct reader *r, json_t *o, struct alert *a)
+{
+    json_t *list = json_object_get(o, "history"), *item;
+    size_t i;
+    if (!json_is_array(list) || json_array_size(list) > ALERT_HISTORY_MAX) {
+        refuse(r, "\"history\" must be a list of at most %d transitions", ALERT_HISTORY_MAX);
+        return;
+    }
+    json_array_foreach(list, i, item) {
+        struct alert_transition *t = &a->history[a->n_history++];
+        t->at = read_moment(r, item, "at");
+        t->from = read_state(r, item, "from");
+        t->to = read_state(r, item, "to");
+        read_text(r, item, "summary", t->summary, sizeof t->summary);
+    }
+}
+
+static void read_alert(struct reader *r, json_t *o, struct alert *a)
+{
+    *a = (struct alert){0};
+    if (!json_is_object(o)) {
+        refuse(r, "an alert must be an object");
+        return;
+    }
+    read_text(r, o, "fingerprint", a->fingerprint, sizeof a->fingerprint);
+    read_text(r, o, "indicator", a->indicator, sizeof a->indicator);
+    read_text(r, o, "rule", a->rule, sizeof a->rule);
+    read_labels(r, o, &a->labels);
+    a->state = read_state(r, o, "state");
+    a->pending = read_state(r, o, "pending");
+    a->pending_count = read_count(r, o, "pending_count");
+    a->pending_since = read_moment(r, o, "pending_since");
+    a->since = read_moment(r, o, "since");
+    a->starts_at = read_moment(r, o, "starts_at");
+    a->ends_at = read_moment(r, o, "ends_at");
+    a->evaluated_at = read_moment(r, o, "evaluated_at");
+    a->last_notified = read_moment(r, o, "last_notified");
+    a->value = read_figure(r, o, "value");
+    read_text(r, o, "summary", a->summary, sizeof a->summary);
+    read_text(r, o, "description", a->description, sizeof a->description);
+    json_t *orphan = json_object_get(o, "orphan");
+    if (!json_is_boolean(orphan))
+        refuse(r, "\"orphan\" must be true or false");
+    a->orphan = json_is_true(orphan);
+    read_history(r, o, a);
+}
+
+static void read_collection(struct reader *r, json_t *o, struct collection_record *c)
+{
+    if (!json_is_object(o)) {
+        refuse(r, "a collection record must be an object");
+        return;
+    }
+    c->consecutive_failures = read_count(r, o, "consecutive_failures");
+    c->last_attempt = read_moment(r, o, "last_attempt");
+    c->last_success = read_moment(r, o, "last_success");
+    read_text(r, o, "last_error", c->last_error, sizeof c->last_error);
+    c->revision_pct = read_figure(r, o, "revision_pct");
+    if (isnan(c->revision_pct))
+        return;
+    char period[PERIOD_TEXT_MAX] = "";
+    read_text(r, o, "revised_series", c->revised_series, sizeof c->revised_series);
+    read_text(r, o, "revised_period", period, sizeof period);
+    if (!r->failed && period_parse(period, strlen(period), &c->revised_period) < 0)
+        refuse(r, "\"revised_period\" is not a period");
+    c->revised_from = read_figure(r, o, "revised_from");
+    c->revised_to = read_figure(r, o, "revised_to");
+}
+
+static void read_silence(struct reader *r, json_t *o, struct silence *s)
+{
+    *s = (struct silence){0};
+    if (!json_is_object(o)) {
+        refuse(r, "a silence must be an object");
+        return;
+    }
+    read_text(r, o, "id", s->id, sizeof s->id);
+    read_text(r, o, "indicator", s->indicator, sizeof s->indicator);
+    read_text(r, o, "rule", s->rule, sizeof s->rule);
+    s->starts_at = read_moment(r, o, "starts_at");
+    s->ends_at = read_moment(r, o, "ends_at");
+    read_text(r, o, "comment", s->comment, sizeof s->comment);
+    read_text(r, o, "created_by", s->created_by, sizeof s->created_by);
+    if (!r->failed && s->rule[0] && rule_kind_from_name(s->rule) < 0)
+        refuse(r, "rule \"%s\" unknown", s->rule);
+    if (!r->failed && s->indicator[0] && !indicator_id_valid(s->indicator))
+        refuse(r, "\"%s\" is not an indicator id", s->indicator);
+}
+
+static void read_alerts(struct reader *r, json_t *alerts, struct alert_ledger *l)
+{
+    json_t *item;
+    size_t i;
+    json_array_foreach(alerts, i, item) {
+        struct alert a;
+        snprintf(r->where, sizeof r->where, "alerts[%zu]", i);
+        read_alert(r, item, &a);
+        if (r->failed)
+            return;
+        if (ledger_find(l, a.fingerprint)) {
+            refuse(r, "fingerprint %s is there twice", a.fingerprint);
+            return;
+        }
+        if (!ledger_add(l, &a)) {
+            refuse(r, "out of memory");
+            return;
+        }
+    }
+}
+
+static void read_collections(struct reader *r, json_t *collections, struct alert_ledger *l)
+{
+    json_t *item;
+    const char *key;
+    json_object_foreach(collections, key, item) {
+        snprintf(r->where, sizeof r->where, "collections.%.40s", key);
+        struct collection_record *c =
+            indicator_id_valid(key) ? ledger_collection(l, key, true) : NULL;
+        if (!c) {
+            refuse(r, "not an indicator id, or out of memory");
+            return;
+        }
+        read_collection(r, item, c);
+    }
+}
+
+static void read_silences(struct reader *r, json_t *silences, struct alert_ledger *l)
+{
+    json_t *item;
+    size_t i;
+    json_array_foreach(silences, i, item) {
+        struct silence s;
+        snprintf(r->where, sizeof r->where, "silences[%zu]", i);
+        read_silence(r, item, &s);
+        if (r->failed)
+            return;
+        if (ledger_add_silence(l, &s) < 0) {
+            refuse(r, "out of memory");
+            return;
+        }
+    }
+}
+
+/* "notified" came with notifications; a file from before has none. */
+static void read_marks(struct reader *r, json_t *marks, struct alert_ledger *l)
+{
+    json_t *item;
+    size_t i;
+    if (marks && !json_is_array(marks)) {
+        refuse(r, "\"notified\" must be a list");
+        return;
+    }
+    json_array_foreach(marks, i, item) {
+        struct notify_mark m = {0};
+        snprintf(r->where, sizeof r->where, "notified[%zu]", i);
+        if (!json_is_object(item)) {
+            refuse(r, "a mark must be an object");
+            return;
+        }
+        read_text(r, item, "fingerprint", m.fingerprint, sizeof m.fingerprint);
+        read_text(r, item, "receiver", m.receiver, sizeof m.receiver);
+        m.state = read_state(r, item, "state");
+        m.at = read_moment(r, item, "at");
+        m.starts_at = read_moment(r, item, "starts_at");
+        if (r->failed)
+            return;
+        struct notify_mark *slot = ledger_mark(l, m.fingerprint, m.receiver, true);
+        if (!slot) {
+            refuse(r, "out of memory");
+            return;
+        }
+        *slot = m;
+    }
+}
+
+static void read_all(struct reader *r, json_t *doc, struct alert_ledger *l)
+{
+    json_t *format = json_object_get(doc, "format"), *alerts = json_object_get(doc, "alerts");
+    json_t *collections = json_object_get(doc, "collections");
+    json_t *silences = json_object_get(doc, "silences");
+    if (!json_is_string(format) || strcmp(json_string_value(format), ALERT_LEDGER_FORMAT) != 0)
+        refuse(r, "\"format\" is not \"" ALERT_LEDGER_FORMAT "\"");
+    else if (!json_is_array(alerts) || !json_is_object(collections) || !json_is_array(silences))
+        refuse(r, "\"alerts\", \"collections\" and \"silences\" must be a list, an object and "
+                  "a list");
+    if (r->failed)
+        return;
+    read_alerts(r, alerts, l);
+    if (!r->failed)
+        read_collections(r, collections, l);
+    if (!r->failed)
+        read_silences(r, silences, l);
+    if (!r->failed)
+        read_marks(r, json_object_get(doc, "notified"), l);
+}
+
+static int parsed(struct alert_ledger *l, struct reader *r, json_t *doc, const json_error_t *jerr)
+{
+    if (!doc) {
+        snprintf(r->where, sizeof r->where, "line %d", jerr->line);
+        refuse(r, "%s", jerr->text);
+    } else {
+        read_all(r, doc, l);
+        json_decref(doc);
+    }
+    if (r->failed)
+        ledger_free(l);
+    return r->failed ? -1 : 0;
+}
+
+int ledger_parse(struct alert_ledger *l, const char *name, const char *text, size_t len, char *err,
+                 size_t errlen)
+{
+    json_error_t jerr;
+    struct reader r = {.path = name, .err = err, .errlen = errlen};
+    return parsed(l, &r, json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr), &jerr);
+}
+
+int ledger_load(struct alert_ledger *l, const char *path, char *err, size_t errlen)
+{
+    json_error_t jerr;
+    struct reader r = {.path = path, .err = err, .errlen = errlen};
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
+        else if (errno == ENOENT)
+            return 0; /* the first start */
+        if (!state_link_error(path, err, errlen))
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    json_t *doc = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
+    fclose(f);
+    return parsed(l, &r, doc, &jerr);
+}

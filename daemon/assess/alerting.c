@@ -1,0 +1,282 @@
+/*
+ * alerting.c — checking rules, stepping alerts, remembering them
+ * (see alerting.h).
+ */
+#include "alerting.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assess.h"
+#include "log.h"
+
+#define ORPHAN_KEEP_S (7 * 86400)
+
+struct alerting {
+    char *path;
+    struct alert_ledger ledger;
+    bool changed;
+};
+
+struct alerting *alerting_open(const char *state_dir, char *err, size_t errlen)
+{
+    struct alerting *al = calloc(1, sizeof *al);
+    if (!al || asprintf(&al->path, "%s/alerts.json", state_dir) < 0) {
+        free(al);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (ledger_load(&al->ledger, al->path, err, errlen) < 0) {
+        alerting_free(al);
+        return NULL;
+    }
+    return al;
+}
+
+void alerting_free(struct alerting *al)
+{
+    if (!al)
+        return;
+    ledger_free(&al->ledger);
+    free(al->path);
+    free(al);
+}
+
+const struct alert_ledger *alerting_ledger(const struct alerting *al)
+{
+    return &al->ledger;
+}
+
+struct alert_ledger *alerting_ledger_for_update(struct alerting *al)
+{
+    al->changed = true;
+    return &al->ledger;
+}
+
+static const struct alert_rule *rule_of(const struct config *config, const struct alert *a,
+                                        const struct indicator **ind)
+{
+    *ind = config_find(config, a->indicator);
+    for (size_t i = 0; *ind && i < (*ind)->n_rules; i++)
+        if (strcmp((*ind)->rules[i].fingerprint, a->fingerprint) == 0)
+            return &(*ind)->rules[i];
+    return NULL;
+}
+
+/* An alert whose rule is gone: resolved, kept a while for the notifiers. */
+static void orphan(struct alerting *al, struct alert *a, int64_t now)
+{
+    if (!a->orphan)
+        log_info("alert %s/%s (%s): its rule is no longer configured%s", a->indicator, a->rule,
+                 a->fingerprint, alert_active(a) ? "; resolved" : "");
+    a->orphan = true;
+    if (alert_active(a)) {
+        struct alert_transition *t = a->n_history < ALERT_HISTORY_MAX ? &a->history[a->n_history++]
+                                                                       : &a->history[ALERT_HISTORY_MAX - 1];
+        *t = (struct alert_transition){.at = now, .from = a->state, .to = ALERT_OK};
+        snprintf(t->summary, sizeof t->summary, "its rule is no longer configured");
+        a->state = a->pending = ALERT_OK;
+        a->since = a->ends_at = now;
+    }
+    al->changed = true;
+}
+
+/* Marks of alerts that are gone; the outbox-full notice (indicator-less) stays. */
+static void drop_stray_marks(struct alerting *al)
+{
+    struct alert_ledger *l = &al->ledger;
+    size_t kept = 0;
+    for (size_t i = 0; i < l->n_marks; i++)
+        if (ledger_find(l, l->marks[i].fingerprint) || l->marks[i].state != ALERT_OK)
+            l->marks[kept++] = l->marks[i];
+    al->changed |= kept != l->n_marks;
+    l->n_marks = kept;
+}
+
+static void drop_old_orphans(struct alerting *al, int64_t now)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < al->ledger.n_alerts; i++) {
+        const struct alert *a = &al->ledger.alerts[i];
+        if (a->orphan && now - (a->ends_at ? a->ends_at : a->evaluated_at) > ORPHAN_KEEP_S)
+            al->changed = true;
+        else
+            al->ledger.alerts[kept++] = *a;
+    }
+    al->ledger.n_alerts = kept;
+    drop_stray_marks(al);
+}
+
+void alerting_use_config(struct alerting *al, const struct config *config, int64_t now)
+{
+    for (size_t i = 0; i < al->ledger.n_alerts; i++) {
+        const struct indicator *ind;
+        if (!rule_of(config, &al->ledger.alerts[i], &ind))
+            orphan(al, &al->ledger.alerts[i], now);
+    }
+    for (size_t i = 0; i < config->n_indicators; i++) {
+        const struct indicator *ind = &config->indicators[i];
+        for (size_t k = 0; k < ind->n_rules; k++) {
+            struct alert fresh;
+            if (ledger_find(&al->ledger, ind->rules[k].fingerprint))
+                continue;
+            alert_init(&fresh, ind, &ind->rules[k]);
+            if (!ledger_add(&al->ledger, &fresh))
+                log_err("%s: out of memory for its %s alert", ind->id,
+                        rule_kind_name(ind->rules[k].kind));
+            al->changed = true;
+        }
+    }
+    drop_old_orphans(al, now);
+}
+
+void alerting_collected(struct alerting *al, const char *indicator, bool ok, const char *error,
+                        const struct ingest_summary *sum, int64_t now)
+{
+    struct collection_record *c = ledger_collection(&al->ledger, indicator, true);
+    if (!c)
+        return;
+    c->last_attempt = now;
+    if (!ok) {
+        if (c->consecutive_failures < UINT_MAX)
+            c->consecutive_failures++;
+        snprintf(c->last_error, sizeof c->last_error, "%s", error ? error : "failed");
+    } else {
+        c->consecutive_failures = 0;
+        c->last_success = now;
+        c->last_error[0] = '\0';
+        c->revision_pct = sum && sum->revision_pct > 0 ? sum->revision_pct : NAN;
+        if (!isnan(c->revision_pct)) {
+            snprintf(c->revised_series, sizeof c->revised_series, "%s", sum->revised_series);
+            c->revised_period = sum->revised_period;
+            c->revised_from = sum->revised_from;
+            c->revised_to = sum->revised_to;
+        }
+    }
+    al->changed = true;
+}
+
+static void log_transition(const struct alert *a, enum alert_state from)
+{
+    const struct alert_transition *t = &a->history[a->n_history - 1];
+    bool worse = alert_state_rank(a->state) > alert_state_rank(from) && a->state != ALERT_UNKNOWN;
+    log_message(worse ? LOG_LEVEL_WARNING : LOG_LEVEL_INFO, "alert %s %s -> %s (%s): %s", a->rule,
+                alert_state_name(from), alert_state_name(a->state), a->fingerprint, t->summary);
+}
+
+static size_t evaluate_one(struct alerting *al, const struct indicator *ind,
+                           const struct store *store, int64_t now, bool collected)
+{
+    struct evaluation *evals = calloc(ind->n_targets + 1, sizeof *evals);
+    size_t changes = 0;
+    if (!evals) {
+        log_err("%s: out of memory for evaluating its alerts", ind->id);
+        return 0;
+    }
+    struct rule_input in = {.indicator = ind, .evaluations = evals, .now = now,
+                            .collection = ledger_collection(&al->ledger, ind->id, false)};
+    in.latest = assess(ind, store, now, evals);
+    if (!in.latest && (!in.collection || !in.collection->last_attempt)) {
+        free(evals); /* not collected yet: pending, not unknown */
+        return 0;
+    }
+    for (size_t k = 0; k < ind->n_rules; k++) {
+        const struct alert_rule *rule = &ind->rules[k];
+        struct alert *a = ledger_find(&al->ledger, rule->fingerprint);
+        struct rule_result result;
+        if (!a)
+            continue; /* out of memory in alerting_use_config; logged there */
+        enum alert_state from = a->state, pending = a->pending;
+        rule_check(rule, &in, a->state, &result);
+        bool same_words = strcmp(a->summary, result.summary) == 0;
+        if (alert_step(a, ind, rule, &result, now, collected)) {
+            log_transition(a, from);
+            changes++;
+        }
+        al->changed |= !same_words || a->pending != pending || a->state != from;
+    }
+    free(evals);
+    return changes;
+}
+
+size_t alerting_evaluate(struct alerting *al, const struct config *config,
+                         const struct store *store, const char *indicator, int64_t now,
+                         bool collected)
+{
+    size_t changes = 0;
+    for (size_t i = 0; i < config->n_indicators; i++)
+        if (!indicator || strcmp(config->indicators[i].id, indicator) == 0)
+            changes += evaluate_one(al, &config->indicators[i], store, now, collected);
+    if (ledger_expire_silences(&al->ledger, now) > 0)
+        al->changed = true;
+    return changes;
+}
+
+int alerting_save(struct alerting *al, int64_t now)
+{
+    char err[512];
+    if (!al->changed)
+        return 0;
+    if (ledger_save(&al->ledger, al->path, now, err, sizeof err) < 0) {
+        log_err("alert state not saved: %s; it is kept in memory and saved at the next change",
+                err);
+        return -1;
+    }
+    al->changed = false;
+    return 0;
+}
+
+const struct collection_record *alerting_collection(const struct alerting *al, const char *indicator)
+{
+    for (size_t i = 0; i < al->ledger.n_collections; i++)
+        if (strcmp(al->ledger.collections[i].indicator, indicator) == 0)
+            return &al->ledger.collections[i].record;
+    return NULL;
+}
+
+bool alerting_silenced(const struct alerting *al, const struct alert *a, int64_t now)
+{
+    for (size_t i = 0; i < al->ledger.n_silences; i++)
+        if (silence_matches(&al->ledger.silences[i], a, now))
+            return true;
+    return false;
+}
+
+int alerting_add_silence(struct alerting *al, const struct silence *s)
+{
+    if (ledger_add_silence(&al->ledger, s) < 0)
+        return -1;
+    al->changed = true;
+    return 0;
+}
+
+int alerting_remove_silence(struct alerting *al, const char *id)
+{
+    struct alert_ledger *l = &al->ledger;
+    for (size_t i = 0; i < l->n_silences; i++)
+        if (strcmp(l->silences[i].id, id) == 0) {
+            memmove(l->silences + i, l->silences + i + 1, (l->n_silences - i - 1) * sizeof *l->silences);
+            l->n_silences--;
+            al->changed = true;
+            return 0;
+        }
+    return -1;
+}
+
+const struct alert *alerting_worst(const struct alerting *al, const struct indicator *ind,
+                                   int target)
+{
+    const struct alert *worst = NULL;
+    for (size_t k = 0; k < ind->n_rules; k++) {
+        const struct alert_rule *rule = &ind->rules[k];
+        const struct alert *a = ledger_find(&al->ledger, rule->fingerprint);
+        if (!a || (rule->target >= 0 && rule->target != target))
+            continue;
+        if (!worst || alert_state_rank(a->state) > alert_state_rank(worst->state))
+            worst = a;
+    }
+    return worst;
+}

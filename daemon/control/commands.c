@@ -1,0 +1,651 @@
+/*
+ * commands.c — the control socket's commands (see commands.h).
+ */
+#include "commands.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "assess.h"
+#include "log.h"
+#include "outbox.h"
+#include "report.h"
+#include "reporter.h"
+#include "status.h"
+#include "timestamp.h"
+#include "value.h"
+
+/* A COLLECT that waits for its collections. */
+struct waiting_collect {
+    struct control_client *client;
+    char (*ids)[INDICATOR_ID_MAX + 1];
+    char **outcomes; /* NULL until that collection ends */
+    size_t n;
+    struct waiting_collect *next;
+};
+
+static bool wants_json(const struct control_request *r, int from)
+{
+    for (int i = from; i < r->argc; i++)
+        if (strcmp(r->argv[i], "json") == 0)
+            return true;
+    return false;
+}
+
+/* Text built with stdio into memory. */
+struct text {
+    char *buf;
+    size_t len;
+    FILE *f;
+};
+
+static FILE *text_open(struct text *t)
+{
+    *t = (struct text){0};
+    return t->f = open_memstream(&t->buf, &t->len);
+}
+
+/* Drops what `t` holds and opens it anew (the JSON form instead of the text). */
+static FILE *text_reopen(struct text *t)
+{
+    fclose(t->f);
+    free(t->buf);
+    return text_open(t);
+}
+
+static char *text_close(struct text *t)
+{
+    if (t->f && fclose(t->f) != 0) {
+        free(t->buf);
+        return NULL;
+    }
+    return t->buf;
+}
+
+static void reply_text(struct control_client *c, struct text *t, const char *message)
+{
+    char *text = text_close(t);
+    if (text)
+        control_reply(c, message, text);
+    else
+        control_error(c, "out of memory");
+    free(text);
+}
+
+/* ---- STATUS [ID] [json] ---- */
+
+static void cmd_status(struct commands *cmds, struct control_client *c,
+                       const struct control_request *r)
+{
+    const struct commands_state *d = &cmds->state;
+    const char *id = r->argc > 1 && strcmp(r->argv[1], "json") != 0 ? r->argv[1] : NULL;
+    struct text t;
+    if (id && !config_find(d->config, id)) {
+        control_error(c, "no indicator %s", id);
+        return;
+    }
+    if (!text_open(&t)) {
+        control_error(c, "out of memory");
+        return;
+    }
+    if (wants_json(r, 1)) {
+        status_print_json(t.f, d->config, d->store, d->alerting, d->now);
+    } else {
+        status_print(t.f, d->config, d->store, d->alerting, d->now);
+    }
+    char *all = text_close(&t);
+    if (!all || !id) {
+        all ? control_reply(c, "status", all) : control_error(c, "out of memory");
+        free(all);
+        return;
+    }
+    /* one indicator: the header and its rows, or its objects */
+    struct text one;
+    if (!text_open(&one)) {
+        free(all);
+        control_error(c, "out of memory");
+        return;
+    }
+    if (wants_json(r, 1)) {
+        json_t *rows = json_loads(all, 0, NULL), *row, *kept = json_array();
+        size_t i;
+        json_array_foreach(rows, i, row)
+            if (strcmp(json_string_value(json_object_get(row, "indicator")), id) == 0)
+                json_array_append(kept, row);
+        json_dumpf(kept, one.f, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+        fputc('\n', one.f);
+        json_decref(rows);
+        json_decref(kept);
+    } else {
+        size_t idlen = strlen(id), n = 0;
+        for (char *line = strtok(all, "\n"); line; line = strtok(NULL, "\n"), n++)
+            if (n == 0 || (strncmp(line, id, idlen) == 0 && line[idlen] == ' '))
+                fprintf(one.f, "%s\n", line);
+    }
+    free(all);
+    reply_text(c, &one, "status");
+}
+
+/* ---- ALERTS [json] ---- */
+
+static void cmd_alerts(struct commands *cmds, struct control_client *c,
+                       const struct control_request *r)
+{
+    const struct commands_state *d = &cmds->state;
+    const struct alert_ledger *l = alerting_ledger(d->alerting);
+    int64_t now = d->now;
+    struct text t;
+    json_t *list = json_array();
+    if (!text_open(&t)) {
+        json_decref(list);
+        control_error(c, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < l->n_alerts; i++) {
+        const struct alert *a = &l->alerts[i];
+        bool silenced = alerting_silenced(d->alerting, a, now);
+        char since[TIMESTAMP_TEXT_MAX];
+        if (!alert_active(a) || a->orphan)
+            continue;
+        timestamp_format(a->starts_at, since, sizeof since);
+        json_t *o = alert_to_json(a);
+        json_object_set_new(o, "silenced", json_boolean(silenced));
+        json_array_append_new(list, o);
+        fprintf(t.f, "%-8s %-24s %-10s since %s  %s%s  %s\n", alert_state_name(a->state), a->indicator,
+                a->rule, since, a->fingerprint, silenced ? " (silenced)" : "", a->summary);
+    }
+    if (wants_json(r, 1) && !text_reopen(&t)) {
+        json_decref(list);
+        control_error(c, "out of memory");
+        return;
+    }
+    if (wants_json(r, 1)) {
+        json_dumpf(list, t.f, JSON_INDENT(2));
+        fputc('\n', t.f);
+    }
+    json_decref(list);
+    reply_text(c, &t, "alerts");
+}
+
+/* ---- SILENCE, UNSILENCE, SILENCES ---- */
+
+static void cmd_silence(struct commands *cmds, struct control_client *c,
+                        const struct control_request *r)
+{
+    const struct commands_state *d = &cmds->state;
+    char err[300];
+    struct silence s = {0};
+    int64_t duration = r->argc > 2 ? parse_duration(r->argv[2]) : -1, now = (int64_t)time(NULL);
+    bool force = r->argc == 6 && strcmp(r->argv[5], "force") == 0;
+    if (r->argc < 4 || r->argc > 6 || (r->argc == 6 && !force)) {
+        control_error(c, "SILENCE<TAB>MATCHER<TAB>DURATION<TAB>COMMENT[<TAB>BY[<TAB>force]]");
+        return;
+    }
+    if (silence_parse_matcher(r->argv[1], &s, err, sizeof err) < 0 ||
+        (!force && silence_check_rules(&s, d->config->indicators, d->config->n_indicators, err,
+                                       sizeof err) < 0)) {
+        control_error(c, "%s", err);
+        return;
+    }
+    if (duration <= 0) {
+        control_error(c, "duration \"%s\": write e.g. 7d, 12h or 1w", r->argv[2]);
+        return;
+    }
+    if (!r->argv[3][0] || strlen(r->argv[3]) >= sizeof s.comment) {
+        control_error(c, "a silence needs a comment of 1-%zu bytes: say why", sizeof s.comment - 1);
+        return;
+    }
+    snprintf(s.id, sizeof s.id, "%08x%08x", arc4random(), arc4random());
+    s.starts_at = now, s.ends_at = now + duration;
+    snprintf(s.comment, sizeof s.comment, "%s", r->argv[3]);
+    snprintf(s.created_by, sizeof s.created_by, "%s", r->argc >= 5 ? r->argv[4] : "pejlctl");
+    if (alerting_add_silence(d->alerting, &s) < 0) {
+        control_error(c, "out of memory");
+        return;
+    }
+    char until[TIMESTAMP_TEXT_MAX], line[128];
+    timestamp_format(s.ends_at, until, sizeof until);
+    snprintf(line, sizeof line, "%s until %s", s.id, until);
+    log_info("silence %s: %s until %s by %s: %s", s.id, r->argv[1], until, s.created_by, s.comment);
+    control_reply(c, "silenced", line);
+}
+
+static void cmd_unsilence(struct commands *cmds, struct control_client *c,
+                          const struct control_request *r)
+{
+    const struct commands_state *d = &cmds->state;
+    if (r->argc != 2)
+        control_error(c, "UNSILENCE<TAB>ID");
+    else if (alerting_remove_silence(d->alerting, r->argv[1]) < 0)
+        control_error(c, "no silence %s", r->argv[1]);
+    else
+        control_reply(c, "unsilenced", "");
+}
+
+static void cmd_silences(struct commands *cmds, struct control_client *c,
+                         const struct control_request *r)
+{
+    const struct commands_state *d = &cmds->state;
+    const struct alert_ledger *l = alerting_ledger(d->alerting);
+    struct text t;
+    if (!text_open(&t)) {
+        control_error(c, "out of memory");
+        return;
+    }
+    json_t *list = json_array();
+    for (size_t i = 0; i < l->n_silences; i++) {
+        const struct silence *s = &l->silences[i];
+        char until[TIMESTAMP_TEXT_MAX];
+        timestamp_format(s->ends_at, until, sizeof until);
+        json_array_append_new(list, silence_to_json(s));
+        fprintf(t.f, "%s  %s/%s  until %s  by %s: %s\n", s->id, s->indicator[0] ? s->indicator : "*",
+                s->rule[0] ? s->rule : "*", until, s->created_by, s->comment);
+    }
+    if (wants_json(r, 1) && !text_reopen(&t)) {
+        json_decref(list);
+        control_error(c, "out of memory");
+        return;
+    }
+    if (wants_json(r, 1)) {
+        json_dumpf(list, t.f, JSON_INDENT(2));
+        fputc('\n', t.f);
+    }
+    json_decref(list);
+    reply_text(c, &t, "silences");
+}
+
+/* ---- METRICS: the Prometheus text exposition format ---- */
+
+static void label_value(FILE *f, const char *v)
+{
+    for (; *v; v++)
+        if (*v == '\\' || *v == '"')
+            fprintf(f, "\\%c", *v);
+        else if (*v == '\n')
+            fputs("\\n", f);
+        else
+            fputc(*v, f);
+}
+
+static void sample(FILE *f, const char *name, const struct indicator *ind, const char *target,
+                   double v)
+{
+    if (isnan(v) || isinf(v))
+        return; /* an absent figure is no sample, not a zero */
+    fprintf(f, "%s{indicator=\"%s\",pejlemaerke=\"%d\"", name, ind->id, ind->pejlemaerke);
+    if (target) {
+        fputs(",target=\"", f);
+        label_value(f, target);
+        fputc('"', f);
+    }
+    char text[32];
+    value_format(v, text, sizeof text); /* shortest exact: 6.4, not 6.4000000000000004 */
+    fprintf(f, "} %s\n", text);
+}
+
+static void help(FILE *f, const char *name, const char *text)
+{
+    fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, text, name);
+}
+
+/* The latest value of the indicator's own series; NAN for a panel kept as members. */
+static double own_latest(const struct store *store, const struct indicator *ind,
+                         const struct stored_observation *latest)
+{
+    const struct series *own = store_series(store, ind->id);
+    return latest && own && latest >= own->items && latest < own->items + own->n ? latest->obs.value
+                                                                                  : NAN;
+}
+
+static void metrics_indicator(FILE *f, const struct commands_state *d, const struct indicator *ind,
+                              int m, const char *name, int64_t now)
+{
+    struct evaluation *e = calloc(ind->n_targets + 1, sizeof *e);
+    if (!e)
+        return;
+    const struct stored_observation *latest = assess(ind, d->store, now, e);
+    if (m == 0)
+        sample(f, name, ind, NULL, own_latest(d->store, ind, latest));
+    for (size_t k = 0; m > 0 && k < ind->n_targets; k++) {
+        char target[16];
+        const struct target *t = &ind->targets[k];
+        snprintf(target, sizeof target, t->year ? "%d" : "trend", t->year);
+        double v[] = {0, t->kind == TARGET_PATH ? t->value : NAN, e[k].path_value, e[k].gap_pct,
+                      e[k].time_distance_years, e[k].projection, (double)e[k].progress};
+        sample(f, name, ind, target, v[m]);
+    }
+    free(e);
+}
+
+static void metrics_targets(FILE *f, const struct commands_state *d, int64_t now)
+{
+    static const char *const names[] = {"pejl_indicator_value", "pejl_target_value",
+                                        "pejl_target_path_value", "pejl_target_gap_percent",
+                                        "pejl_target_time_distance_years", "pejl_target_projection",
+                                        "pejl_target_progress_category"};
+    static const char *const helps[] = {
+        "The latest value of the indicator.", "The target's value.",
+        "The target path's value at the latest period.", "The latest value against the path, %.",
+        "Years ahead (+) of or behind (-) the path.", "The projection to the target year.",
+        "0 unknown, 1 on track, 2 at risk, 3 off track, 4 moving away."};
+    for (int m = 0; m < 7; m++) {
+        help(f, names[m], helps[m]);
+        for (size_t i = 0; i < d->config->n_indicators; i++)
+            metrics_indicator(f, d, &d->config->indicators[i], m, names[m], now);
+    }
+}
+
+static void metrics_alerts(FILE *f, const struct commands_state *d)
+{
+    const struct alert_ledger *l = alerting_ledger(d->alerting);
+    help(f, "pejl_alert_state", "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.");
+    for (size_t i = 0; i < l->n_alerts; i++) {
+        const struct alert *a = &l->alerts[i];
+        if (a->orphan)
+            continue;
+        fprintf(f, "pejl_alert_state{fingerprint=\"%s\"", a->fingerprint);
+        for (size_t k = 0; k < a->labels.n; k++)
+            if (strcmp(a->labels.items[k].name, "severity") != 0) {
+                fprintf(f, ",%s=\"", a->labels.items[k].name);
+                label_value(f, a->labels.items[k].value);
+                fputc('"', f);
+            }
+        fprintf(f, "} %d\n", (int)a->state);
+    }
+    help(f, "pejl_collection_consecutive_failures", "Failed collections in a row.");
+    for (size_t i = 0; i < l->n_collections; i++)
+        fprintf(f, "pejl_collection_consecutive_failures{indicator=\"%s\"} %u\n",
+                l->collections[i].indicator, l->collections[i].record.consecutive_failures);
+    help(f, "pejl_collection_last_success_timestamp_seconds", "When the indicator was last collected.");
+    for (size_t i = 0; i < l->n_collections; i++)
+        if (l->collections[i].record.last_success)
+            fprintf(f, "pejl_collection_last_success_timestamp_seconds{indicator=\"%s\"} %lld\n",
+                    l->collections[i].indicator, (long long)l->collections[i].record.last_success);
+}
+
+static void cmd_metrics(struct commands *cmds, struct control_client *c,
+                        const struct control_request *r)
+{
+    const struct commands_state *d = &cmds->state;
+    struct text t;
+    (void)r;
+    if (!text_open(&t)) {
+        control_error(c, "out of memory");
+        return;
+    }
+    metrics_targets(t.f, d, d->now);
+    metrics_alerts(t.f, d);
+    fprintf(t.f, "# HELP pejl_collections_failed_total Collections that failed since pejld started.\n"
+                 "# TYPE pejl_collections_failed_total counter\npejl_collections_failed_total %u\n",
+            d->collections_failed);
+    help(t.f, "pejl_outbox_pending", "Notifications waiting in the outbox.");
+    fprintf(t.f, "pejl_outbox_pending %zu\n", d->outbox ? outbox_size(d->outbox) : 0);
+    help(t.f, "pejl_build_info", "pejld's version.");
+    fprintf(t.f, "pejl_build_info{version=\"%s\"} 1\n", PEJL_VERSION);
+    reply_text(c, &t, "metrics");
+}
+
+/* ---- RELOAD ---- */
+
+static void cmd_reload(struct commands *cmds, struct control_client *c,
+                       const struct control_request *r)
+{
+    const struct commands_state *d = &cmds->state;
+    (void)r;
+    if (cmds->daemon.reload(cmds->daemon.arg) < 0)
+        control_error(c, "%s has problems (see pejld's log, or pejld --check-config); still "
+                         "running on the previous config", d->config_path);
+    else
+        control_reply(c, "reloaded", "");
+}
+
+/* ---- GRAPH ID: the PNG, in base64 ---- */
+
+/* In base64 (76 characters and a line break per 57 bytes) it fits a reply. */
+#define GRAPH_PNG_MAX ((size_t)16 << 20)
+_Static_assert(GRAPH_PNG_MAX / 57 * 78 + 200 < CONTROL_REPLY_MAX, "a graph fits a reply");
+
+/* The whole PNG, or NULL with `why` saying what is wrong. */
+static char *read_png(const char *path, size_t *len, char *why, size_t whylen)
+{
+    struct stat st;
+    char *png = NULL;
+    FILE *f = fopen(path, "rbe");
+    *len = 0;
+    if (!f || fstat(fileno(f), &st) < 0 || st.st_size == 0) {
+        snprintf(why, whylen, "is not there yet (nothing collected, or not drawn yet)");
+    } else if ((size_t)st.st_size > GRAPH_PNG_MAX) {
+        snprintf(why, whylen, "is %lld bytes, more than the %zu MiB a reply may carry; open %s",
+                 (long long)st.st_size, GRAPH_PNG_MAX >> 20, path);
+    } else if (!(png = malloc((size_t)st.st_size))) {
+        snprintf(why, whylen, "cannot be read: out of memory");
+    } else if ((*len = fread(png, 1, (size_t)st.st_size, f)) != (size_t)st.st_size) {
+        snprintf(why, whylen, "cannot be read whole from %s (being redrawn? try again)", path);
+        free(png);
+        png = NULL;
+    }
+    if (f)
+        fclose(f);
+    return png;
+}
+
+/* `png` in base64 (libcrypto's), 57 bytes to a line of 76 characters
+ * ended by LF, as RFC 2045 shapes it; NULL when out of memory. */
+static char *png_text(const unsigned char *png, size_t len)
+{
+    char *text = malloc((len + 56) / 57 * 77 + 1), *o = text;
+    for (size_t at = 0; text && at < len; at += 57) {
+        int n = len - at < 57 ? (int)(len - at) : 57;
+        o += EVP_EncodeBlock((unsigned char *)o, png + at, n);
+        *o++ = '\n';
+    }
+    if (text)
+        *o = '\0';
+    return text;
+}
+
+static void cmd_graph(struct commands *cmds, struct control_client *c,
+                      const struct control_request *r)
+{
+    const struct commands_state *d = &cmds->state;
+    char *path = NULL, *png = NULL, why[600];
+    size_t len = 0;
+    if (r->argc != 2 || !config_find(d->config, r->argv[1])) {
+        control_error(c, r->argc != 2 ? "GRAPH<TAB>ID" : "no indicator %s", r->argc == 2 ? r->argv[1] : "");
+        return;
+    }
+    if (asprintf(&path, "%s/%s.png", d->config->graph_dir, r->argv[1]) < 0) {
+        control_error(c, "out of memory");
+        return;
+    }
+    png = read_png(path, &len, why, sizeof why);
+    free(path);
+    if (!png) {
+        control_error(c, "the graph of %s %s", r->argv[1], why);
+        return;
+    }
+    char *coded = png_text((const unsigned char *)png, len);
+    free(png);
+    if (!coded) {
+        control_error(c, "out of memory");
+        return;
+    }
+    control_reply(c, "png base64", coded);
+    free(coded);
+}
+
+/* ---- COLLECT [ID...]: answers when they are done ---- */
+
+static void waiting_free(struct waiting_collect *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        free(w->outcomes[i]);
+    free(w->outcomes);
+    free(w->ids);
+    free(w);
+}
+
+static void answer_collect(struct waiting_collect *w)
+{
+    struct text t;
+    size_t failed = 0;
+    if (!text_open(&t)) {
+        control_error(w->client, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        fprintf(t.f, "%s\t%s\n", w->ids[i], w->outcomes[i] ? w->outcomes[i] : "not finished");
+        failed += !w->outcomes[i] || strncmp(w->outcomes[i], "ok", 2) != 0;
+    }
+    reply_text(w->client, &t, failed ? "collected, with failures" : "collected");
+}
+
+static void cmd_collect(struct commands *cmds, struct control_client *c,
+                        const struct control_request *r)
+{
+    const struct commands_state *d = &cmds->state;
+    struct waiting_collect *w = calloc(1, sizeof *w);
+    size_t n = r->argc > 1 ? (size_t)r->argc - 1 : d->config->n_indicators;
+    if (!w || !(w->ids = calloc(n, sizeof *w->ids)) || !(w->outcomes = calloc(n, sizeof *w->outcomes))) {
+        if (w)
+            free(w->ids), free(w);
+        control_error(c, "out of memory");
+        return;
+    }
+    w->client = c, w->n = n;
+    for (size_t i = 0; i < n; i++) {
+        const char *id = r->argc > 1 ? r->argv[i + 1] : d->config->indicators[i].id;
+        if (!config_find(d->config, id)) {
+            control_error(c, "no indicator %s", id);
+            waiting_free(w);
+            return;
+        }
+        snprintf(w->ids[i], sizeof w->ids[i], "%s", id);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (cmds->daemon.collect_now(cmds->daemon.arg, w->ids[i]) < 0 && !w->outcomes[i])
+            w->outcomes[i] = strdup("failed\tcould not start");
+    w->next = cmds->waiting_collects;
+    cmds->waiting_collects = w;
+}
+
+void commands_collected(struct commands *cmds, const char *id, bool ok, const char *error,
+                        const struct ingest_summary *sum)
+{
+    for (struct waiting_collect **p = &cmds->waiting_collects; *p;) {
+        struct waiting_collect *w = *p;
+        bool done = true;
+        for (size_t i = 0; i < w->n; i++) {
+            if (!w->outcomes[i] && strcmp(w->ids[i], id) == 0) {
+                char *o = NULL;
+                if (ok && sum)
+                    (void)!asprintf(&o, "ok\t%zu observations: %zu new, %zu revised, %zu unchanged",
+                                    sum->received, sum->added, sum->revised, sum->unchanged);
+                else
+                    (void)!asprintf(&o, "failed\t%s", error ? error : "failed");
+                w->outcomes[i] = o;
+            }
+            done &= w->outcomes[i] != NULL;
+        }
+        if (done) {
+            *p = w->next;
+            answer_collect(w);
+            waiting_free(w);
+        } else {
+            p = &w->next;
+        }
+    }
+}
+
+void commands_abandon(struct commands *cmds)
+{
+    while (cmds->waiting_collects) {
+        struct waiting_collect *w = cmds->waiting_collects;
+        cmds->waiting_collects = w->next;
+        control_error(w->client, "pejld is stopping");
+        waiting_free(w);
+    }
+}
+
+/* ---- REPORT DIR: answers when it is written ---- */
+
+static void report_done(void *arg, bool ok)
+{
+    struct control_client *c = arg;
+    if (ok)
+        control_reply(c, "report written", "");
+    else
+        control_error(c, "the report was not written; see pejld's log (the previous one is as it was)");
+}
+
+static void cmd_report(struct commands *cmds, struct control_client *c,
+                       const struct control_request *r)
+{
+    const struct commands_state *d = &cmds->state;
+    if (r->argc != 2 || r->argv[1][0] != '/' || strlen(r->argv[1]) > 2048 || strstr(r->argv[1], "/../")) {
+        control_error(c, "REPORT<TAB>DIR, with DIR an absolute path pejld may write to");
+        return;
+    }
+    char real[2100], err[1024];
+    if (report_dir_check(r->argv[1], d->config, real, sizeof real, err, sizeof err) < 0) {
+        control_error(c, "%s", err); /* the report process checks again before it swaps */
+        return;
+    }
+    if (!d->reporter || reporter_run_now(d->reporter, real, report_done, c) < 0)
+        control_error(c, "a report is being written already; try again in a moment");
+}
+
+/* ---- the table ---- */
+
+typedef void (*command_fn)(struct commands *cmds, struct control_client *c,
+                           const struct control_request *r);
+
+static const struct {
+    const char *name, *usage;
+    command_fn fn;
+} table[] = {
+    {"STATUS", "STATUS [ID] [json]: the status table", cmd_status},
+    {"ALERTS", "ALERTS [json]: alerts away from OK", cmd_alerts},
+    {"SILENCE",
+     "SILENCE MATCHER DURATION COMMENT [BY [force]]: silence alerts (force: for an indicator or "
+     "rule not in the config yet)",
+     cmd_silence},
+    {"UNSILENCE", "UNSILENCE ID: end a silence", cmd_unsilence},
+    {"SILENCES", "SILENCES [json]: the silences", cmd_silences},
+    {"RELOAD", "RELOAD: reload the config (validated first)", cmd_reload},
+    {"METRICS", "METRICS: Prometheus text exposition", cmd_metrics},
+    {"COLLECT", "COLLECT [ID...]: collect now; answers when done", cmd_collect},
+    {"GRAPH", "GRAPH ID: the indicator's PNG, base64", cmd_graph},
+    {"REPORT", "REPORT DIR: write a report folder (an absolute path pejld may write to)",
+     cmd_report},
+};
+
+void commands_handle(void *arg, struct control_client *c, const struct control_request *r)
+{
+    struct commands *cmds = arg;
+    for (size_t i = 0; i < sizeof table / sizeof *table; i++)
+        if (strcmp(r->argv[0], table[i].name) == 0) {
+            cmds->daemon.state(cmds->daemon.arg, &cmds->state);
+            table[i].fn(cmds, c, r);
+            return;
+        }
+    if (strcmp(r->argv[0], "HELP") == 0) {
+        struct text t;
+        if (!text_open(&t)) {
+            control_error(c, "out of memory");
+            return;
+        }
+        for (size_t i = 0; i < sizeof table / sizeof *table; i++)
+            fprintf(t.f, "%s\n", table[i].usage);
+        reply_text(c, &t, "commands (arguments separated by TAB)");
+        return;
+    }
+    control_error(c, "unknown command %.40s; HELP lists them", r->argv[0]);
+}

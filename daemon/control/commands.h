@@ -1,0 +1,61 @@
+/*
+ * commands.h — what the control socket can ask of pejld (pejlctl's
+ * commands): STATUS, ALERTS, SILENCE, UNSILENCE, SILENCES, RELOAD, METRICS,
+ * COLLECT, GRAPH and HELP. Each answers from the daemon's state as it is;
+ * COLLECT answers when the collections it started are done.
+ *
+ * The commands never see the daemon's context: the wiring (daemon/) hands
+ * them its state and what they may ask of it in struct commands_daemon.
+ */
+#ifndef PEJL_COMMANDS_H
+#define PEJL_COMMANDS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "control.h"
+#include "store.h"
+
+struct alerting;
+struct config;
+struct outbox;
+struct reporter;
+struct waiting_collect;
+
+/* The daemon as a command sees it, taken afresh for each request. */
+struct commands_state {
+    struct config *config;
+    const char *config_path;
+    struct store *store;
+    struct alerting *alerting;
+    struct outbox *outbox;     /* NULL: none */
+    struct reporter *reporter; /* NULL: none */
+    unsigned collections_failed;
+    int64_t now; /* the moment alerts are evaluated at */
+};
+
+/* What the commands may ask of the daemon; `arg` is its context. */
+struct commands_daemon {
+    void *arg;
+    void (*state)(void *arg, struct commands_state *out);
+    /* -1 when the config has problems and the previous one keeps running */
+    int (*reload)(void *arg);
+    /* Collects `id` now; -1 when there is no such indicator. */
+    int (*collect_now)(void *arg, const char *id);
+};
+
+struct commands {
+    struct commands_daemon daemon;
+    struct commands_state state; /* the daemon's, as the request being answered found it */
+    struct waiting_collect *waiting_collects; /* COLLECT requests not answered yet */
+};
+
+/* The control socket's handler; `arg` is a struct commands. */
+void commands_handle(void *arg, struct control_client *client, const struct control_request *r);
+/* A collection of `id` ended: answers the COLLECT requests that waited for it. */
+void commands_collected(struct commands *cmds, const char *id, bool ok, const char *error,
+                        const struct ingest_summary *summary);
+/* Answers what still waits (the daemon stops). */
+void commands_abandon(struct commands *cmds);
+
+#endif

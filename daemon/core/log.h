@@ -1,0 +1,38 @@
+/*
+ * log.h — pejld's logging: stderr with timestamps, `<N>` priority prefixes
+ * when systemd reads stderr (JOURNAL_STREAM), or syslog once daemonized.
+ *
+ * Messages carry their context: the indicator id first ("ls_exports: …"),
+ * then what went wrong and, where possible, what to do about it.
+ */
+#ifndef PEJL_LOG_H
+#define PEJL_LOG_H
+
+#include <stdarg.h>
+
+/* The same values as the collector ABI's enum pejl_log_level, which
+ * settings/plugin.c hands on to log_vmessage. */
+enum log_level { LOG_LEVEL_ERROR = 0, LOG_LEVEL_WARNING, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
+
+enum log_sink { LOG_TO_STDERR, LOG_TO_JOURNAL, LOG_TO_SYSLOG };
+
+void log_init(enum log_level level, enum log_sink sink);
+/* Chooses the journal prefixes when systemd's JOURNAL_STREAM matches stderr. */
+enum log_sink log_detect_sink(void);
+void log_set_level(enum log_level level);
+enum log_level log_level(void);
+int log_level_from_name(const char *name); /* -1 when unknown */
+
+void log_message(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void log_vmessage(enum log_level level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+#define log_err(...) log_message(LOG_LEVEL_ERROR, __VA_ARGS__)
+#define log_warn(...) log_message(LOG_LEVEL_WARNING, __VA_ARGS__)
+#define log_info(...) log_message(LOG_LEVEL_INFO, __VA_ARGS__)
+#define log_debug(...) log_message(LOG_LEVEL_DEBUG, __VA_ARGS__)
+
+/* Logs and exits with status 1; for start-up failures only. */
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+#endif

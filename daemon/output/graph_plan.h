@@ -1,0 +1,36 @@
+/*
+ * graph_plan.h — what an indicator's graph shows, worked out from the
+ * config, the stored series and the evaluation (assess.h) — the same
+ * figures the status table and the alerts use: the observed series, the
+ * target paths and the projection as curves over time, the baseline, the
+ * target and the range thresholds as markers, the status and the source.
+ *
+ * Every label is built to its full length. What does not fit on a graph
+ * (more series, curves or markers than graph.h holds) is said on the graph
+ * itself, in its message line, and logged: never left out without a word.
+ *
+ * Drawing (librrd) happens in graph_indicator(), which pejld calls only in
+ * its graph child process or in a command that runs alone (--report).
+ */
+#ifndef PEJL_GRAPH_PLAN_H
+#define PEJL_GRAPH_PLAN_H
+
+#include <stdint.h>
+
+#include "graph.h"
+#include "config.h"
+#include "store.h"
+
+/* What `id`'s graph shows, evaluated at `now`. NULL with `err` "out of
+ * memory", or with `err` "" when nothing is stored yet (no graph). */
+struct graph_plan *graph_plan_new(const struct config *config, struct store *store, const char *id,
+                                  int64_t now, char *err, size_t errlen);
+const struct graph_spec *graph_plan_spec(const struct graph_plan *plan);
+void graph_plan_free(struct graph_plan *plan);
+
+/* Draws `id`'s graph into `image_path` ("PNG", "SVG" or "PDF"), evaluated
+ * at `now`. 0 when drawn or when there is nothing stored to draw. */
+int graph_indicator(const struct config *config, struct store *store, const char *id, int64_t now,
+                    const char *image_path, const char *format);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * report.h — a report folder for the people who brief Life Science Rådet:
+ * index.html (the status of every pejlemærke with its graph; CSS inline,
+ * images relative, readable printed on A4 and on screen), report.md (the
+ * same in Markdown, for pasting into documents), status.json (the
+ * evaluation results), data/ID.csv (the series behind each graph: period,
+ * value, status, vintage) and graphs/ID.png (and .svg, .pdf when asked).
+ *
+ * Written from the state directory (no running pejld needed) into a
+ * temporary folder beside DIR, then swapped in with one rename, so a
+ * reader sees the old report or the new one, never half of one.
+ *
+ * It must never delete what pejl did not write: DIR is refused when it is,
+ * holds or lies in the state, RRD or graph directory, or exists and holds
+ * anything but an earlier report (marked by its .pejl-report file, or the
+ * complete layout of a report from before the marker) or nothing at all.
+ */
+#ifndef PEJL_REPORT_H
+#define PEJL_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alerting.h"
+#include "config.h"
+#include "report_dir.h"
+#include "store.h"
+
+struct report_options {
+    bool svg, pdf; /* SVG and PDF graphs beside the PNGs */
+};
+
+/* Where a report may go: DIR with its symlinks resolved into `real`, or -1
+ * with err saying why not and what to do instead. */
+int report_dir_check(const char *dir, const struct config *config, char *real, size_t size,
+                     char *err, size_t errlen);
+
+int report_write(const char *dir, const struct config *config, struct store *store,
+                 const struct alerting *alerting, int64_t now, const struct report_options *o,
+                 char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * reporter.c — the daily report in a child process (see reporter.h).
+ */
+#include "reporter.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rrd.h>
+#include <rrd_client.h>
+
+#include "rrdview.h"
+#include "log.h"
+#include "report.h"
+#include "spawn.h"
+
+struct reporter {
+    struct loop *loop;
+    struct config *const *config;
+    struct store *store;
+    struct alerting *const *alerting;
+    uint64_t timer;
+    pid_t child, parent;
+    char *dir;                          /* where the running child writes */
+    void (*done)(void *arg, bool ok);   /* who asked for it, if anyone */
+    void *done_arg;
+};
+
+int64_t reporter_delay_s(int64_t now, int minute)
+{
+    int64_t today = now - now % 86400, at = today + (int64_t)minute * 60;
+    return at > now ? at - now : at + 86400 - now;
+}
+
+struct reporter *reporter_new(struct loop *loop, struct config *const *config, struct store *store,
+                              struct alerting *const *alerting)
+{
+    struct reporter *r = calloc(1, sizeof *r);
+    if (r)
+        *r = (struct reporter){.loop = loop, .config = config, .store = store, .alerting = alerting};
+    return r;
+}
+
+void reporter_free(struct reporter *r)
+{
+    if (!r)
+        return;
+    if (r->timer)
+        loop_cancel_timer(r->loop, r->timer);
+    if (r->child > 0) { /* the temp folder it leaves is cleared by the next run */
+        kill(r->child, SIGTERM);
+        waitpid(r->child, NULL, 0);
+    }
+    if (r->done)
+        r->done(r->done_arg, false);
+    free(r->dir);
+    free(r);
+}
+
+static void __attribute__((noreturn)) write_in_child(struct reporter *r)
+{
+    const struct config *c = *r->config;
+    char err[512];
+    struct report_options o = {.svg = c->report_svg};
+    spawn_die_with_parent(r->parent); /* a report outliving pejld would race the next one */
+    store_leave_journal(r->store); /* the journal lock is pejld's alone */
+    setenv("TZ", "UTC", 1);
+    tzset();
+    if (rrdview_daemon(store_rrdview(r->store)))
+        rrdc_disconnect(); /* the parent's connection is not ours to use */
+    int rc = report_write(r->dir, c, r->store, *r->alerting, (int64_t)time(NULL), &o, err,
+                          sizeof err);
+    if (rc < 0)
+        log_err("report: %s; the previous report is as it was", err);
+    _exit(rc < 0 ? 1 : 0);
+}
+
+static void on_child_exit(struct loop *loop, pid_t pid, int status, void *arg)
+{
+    (void)loop, (void)pid;
+    struct reporter *r = arg;
+    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    r->child = 0;
+    if (ok)
+        log_info("report: written to %s", r->dir);
+    else
+        log_err("report: the report process failed; the previous report is as it was");
+    if (r->done)
+        r->done(r->done_arg, ok);
+    r->done = NULL;
+}
+
+static int start(struct reporter *r, const char *dir)
+{
+    if (r->child > 0)
+        return -1;
+    char *copy = strdup(dir);
+    if (!copy)
+        return -1;
+    free(r->dir);
+    r->dir = copy;
+    fflush(NULL);
+    r->parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        log_err("report: cannot fork: %m");
+        return -1;
+    }
+    if (pid == 0)
+        write_in_child(r);
+    r->child = pid;
+    if (loop_watch_child(r->loop, pid, on_child_exit, r) < 0)
+        log_err("report: cannot watch process %d", (int)pid);
+    return 0;
+}
+
+static void on_due(struct loop *loop, void *arg)
+{
+    (void)loop;
+    struct reporter *r = arg;
+    r->timer = 0;
+    reporter_schedule(r);
+    if (start(r, (*r->config)->report_dir) < 0)
+        log_warn("report: the previous report is still being written; skipping this one");
+}
+
+int reporter_run_now(struct reporter *r, const char *dir, void (*done)(void *arg, bool ok), void *arg)
+{
+    if (start(r, dir) < 0)
+        return -1;
+    r->done = done, r->done_arg = arg;
+    return 0;
+}
+
+void reporter_schedule(struct reporter *r)
+{
+    const struct config *c = *r->config;
+    if (r->timer)
+        loop_cancel_timer(r->loop, r->timer);
+    r->timer = 0;
+    if (!c->report_dir)
+        return;
+    r->timer = loop_add_timer(r->loop, reporter_delay_s((int64_t)time(NULL), c->report_minute) * 1000,
+                              on_due, r);
+}

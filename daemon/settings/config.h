@@ -1,0 +1,81 @@
+/*
+ * config.h — pejld's configuration (libconfig): global settings and the
+ * indicator catalogue, validated completely before anything uses it.
+ *
+ * A loaded config is immutable and reference-counted: a reload builds a new
+ * one beside the old, and work in flight keeps the config it started with.
+ */
+#ifndef PEJL_CONFIG_H
+#define PEJL_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "derive.h"
+#include "diag.h"
+#include "evaluate.h"
+#include "http.h"
+#include "indicator.h"
+#include "log.h"
+#include "plugin.h"
+#include "receiver.h"
+#include "rule.h"
+#include "words.h"
+
+#define EX_CONFIG_ERROR 78 /* sysexits.h EX_CONFIG */
+
+/* Panel members an indicator may have unless max_members says otherwise:
+ * each is an RRD file, a graph line and a series to evaluate. */
+#define COLLECT_DEFAULT_MEMBERS 300
+#define COLLECT_MAX_MEMBERS 100000
+
+struct config {
+    int refs;
+    char *path; /* absolute path of the file */
+    char *dir;  /* its directory: relative paths resolve against it */
+    char *state_dir, *rrd_dir, *graph_dir, *collector_dir;
+    enum log_level log_level;
+    char *rrdcached; /* librrd daemon address, or NULL */
+    int64_t evaluation_interval_s; /* alerts between collections (staleness) */
+    struct http_settings http; /* cache_dir is set by the daemon, not the file */
+    struct indicator *indicators;
+    size_t n_indicators;
+    char *external_url; /* where people reach pejl's graphs and reports; NULL: nowhere */
+    enum language language; /* of graphs and reports */
+    char *control_socket;   /* NULL: $RUNTIME_DIRECTORY/pejld.sock or STATE_DIR/pejld.sock */
+    char *report_dir;       /* report = { directory = …; at = "06:00"; }; NULL: no scheduled report */
+    int report_minute;      /* of the day, UTC */
+    bool report_svg;
+    struct receiver *receivers;
+    size_t n_receivers;
+    struct route *routes;
+    size_t n_routes;
+    struct outbox_settings outbox;
+    struct plugins *plugins;
+};
+
+/* Command-line settings that win over the file. */
+struct config_overrides {
+    const char *state_dir;
+};
+
+/* Loads and validates `path`; NULL when `diag` holds any problem. */
+struct config *config_load(const char *path, const struct config_overrides *overrides,
+                           struct pejl_diag *diag);
+struct config *config_ref(struct config *config);
+void config_unref(struct config *config);
+const struct indicator *config_find(const struct config *config, const char *id);
+
+/* The longest duration anything may be set to (10 years), so that sums
+ * and conversions to milliseconds never overflow; and the longest interval
+ * between collections (a year and a day). */
+#define PEJL_DURATION_MAX_MS (3660 * 86400000ll)
+#define PEJL_INTERVAL_MAX_S (366 * 86400ll)
+
+/* "90s", "15m", "6h", "1d", "1w", "1d12h" or plain seconds; -1 when
+ * malformed or above PEJL_DURATION_MAX_MS. */
+int64_t parse_duration(const char *text);
+/* The same, also "250ms"; in milliseconds. */
+int64_t parse_duration_ms(const char *text);
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * report_dir.h — where a scheduled report may not go (the state, RRD and
+ * graph directories), checked when the config is read and before a report.
+ */
+#ifndef PEJL_REPORT_DIR_H
+#define PEJL_REPORT_DIR_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+/* PATH with the symlinks of the part that exists resolved into `out`, the
+ * rest as written; -1 with err saying why not. */
+int report_dir_resolve(const char *path, char *out, size_t size, char *err, size_t errlen);
+/* Whether the resolved `real` is, holds or lies in the state, RRD or graph
+ * directory: -1 with err saying what to do instead. */
+int report_dir_clash_real(const char *real, const struct config *config, char *err, size_t errlen);
+/* Only whether DIR is, holds or lies in the state, RRD or graph directory
+ * (what a config can be checked for before the folder exists). */
+int report_dir_clash(const char *dir, const struct config *config, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,429 @@
+/*
+ * store.c — staging, group commit and applying observations (see store.h).
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "rrdview.h"
+#include "journal.h"
+#include "log.h"
+#include "period.h"
+
+/* One observation that changes the store when its commit succeeds. Its
+ * obs.member is not used: `member` indexes the batch's member keys
+ * (0: the indicator's own series). */
+struct pending_change {
+    struct pejl_observation obs;
+    int64_t vintage;
+    uint32_t member;
+};
+
+/* One staged collection. */
+struct pending_batch {
+    char id[INDICATOR_ID_MAX + 1];
+    char **members; /* copies of the member keys; [0] is NULL, the own series */
+    size_t n_members;
+    enum pejl_period_kind kind;
+    struct ingest_summary summary;
+    size_t change_begin, change_end; /* its range in store->changes */
+    store_done_fn done;
+    void *arg;
+};
+
+struct store {
+    struct journal *journal;
+    struct series_set *series;
+    struct rrdview *rrd;
+    struct pending_change *changes;
+    size_t n_changes, cap_changes;
+    struct pending_batch *batches;
+    size_t n_batches, cap_batches;
+};
+
+int make_directories(const char *path, char *err, size_t errlen)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+        snprintf(err, errlen, "%s: path too long", path);
+        return -1;
+    }
+    for (char *p = buf + 1;; p++) {
+        bool last = *p == '\0';
+        if (*p != '/' && !last)
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0750) < 0 && errno != EEXIST) {
+            snprintf(err, errlen, "cannot create directory %s: %s", buf, strerror(errno));
+            return -1;
+        }
+        if (last)
+            return 0;
+        *p = '/';
+    }
+}
+
+static int replay_record(void *arg, const struct journal_record *r)
+{
+    struct store *store = arg;
+    struct series *s = series_get_or_add(store->series, r->indicator);
+    return s && series_put(s, &r->obs, r->vintage) >= 0 ? 0 : -1;
+}
+
+struct store *store_open(const struct config *config, char *err, size_t errlen)
+{
+    struct store *store = calloc(1, sizeof *store);
+    if (!store)
+        return NULL;
+    if (make_directories(config->state_dir, err, errlen) < 0 ||
+        make_directories(config->rrd_dir, err, errlen) < 0 ||
+        make_directories(config->graph_dir, err, errlen) < 0 ||
+        !(store->series = series_set_new()) ||
+        !(store->journal = journal_open(config->state_dir, replay_record, store, err, errlen))) {
+        store_close(store);
+        return NULL;
+    }
+    log_info("journal %s: %llu records, %zu series", journal_path(store->journal),
+             (unsigned long long)journal_records(store->journal), series_count(store->series));
+    return store;
+}
+
+struct store *store_read(const struct config *config, char *err, size_t errlen)
+{
+    struct store *store = calloc(1, sizeof *store);
+    if (!store || !(store->series = series_set_new()) ||
+        !(store->rrd = rrdview_new(config->rrd_dir, config->rrdcached))) {
+        snprintf(err, errlen, "out of memory");
+        store_close(store);
+        return NULL;
+    }
+    if (journal_read(config->state_dir, replay_record, store, err, errlen) < 0) {
+        store_close(store);
+        return NULL;
+    }
+    return store; /* its RRD view is only read from (graphs), never checked or written */
+}
+
+void store_close(struct store *store)
+{
+    if (!store)
+        return;
+    journal_close(store->journal);
+    series_set_free(store->series);
+    rrdview_free(store->rrd);
+    free(store->changes);
+    free(store->batches);
+    free(store);
+}
+
+void store_leave_journal(struct store *store)
+{
+    journal_leave(store->journal);
+}
+
+struct view_check {
+    struct store *store;
+    enum pejl_period_kind kind;
+};
+
+static void check_one_view(const struct series *s, void *arg)
+{
+    const struct view_check *vc = arg;
+    char err[512];
+    if (s->n == 0 ||
+        rrdview_check(vc->store->rrd, s->id, vc->kind, s->items, s->n, err, sizeof err) == 0)
+        return;
+    log_warn("%s: RRD file does not match the journal (%s); rebuilding it", s->id, err);
+    if (rrdview_rebuild(vc->store->rrd, s->id, vc->kind, s->items, s->n, err, sizeof err) < 0)
+        log_err("%s: cannot rebuild its RRD file: %s", s->id, err);
+}
+
+static void check_view(struct store *store, const struct indicator *ind)
+{
+    struct view_check vc = {store, ind->frequency};
+    const struct series *s = series_get(store->series, ind->id);
+    if (s)
+        check_one_view(s, &vc);
+    series_each_member(store->series, ind->id, check_one_view, &vc);
+}
+
+int store_use_config(struct store *store, const struct config *config)
+{
+    struct rrdview *view = rrdview_new(config->rrd_dir, config->rrdcached);
+    if (!view)
+        return -1;
+    rrdview_free(store->rrd);
+    store->rrd = view;
+    for (size_t i = 0; i < config->n_indicators; i++)
+        check_view(store, &config->indicators[i]);
+    return 0;
+}
+
+static int grow_array(void **items, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    size_t new_cap = *cap ? *cap * 2 : 64;
+    void *grown = realloc(*items, new_cap * size);
+    if (!grown)
+        return -1;
+    *items = grown;
+    *cap = new_cap;
+    return 0;
+}
+
+/* Index of `member` in the batch's keys, adding it; 0 for NULL. */
+static long member_index(struct pending_batch *batch, const char *member)
+{
+    if (!member)
+        return 0;
+    for (size_t i = batch->n_members; i-- > 1;) /* observations come sorted: the last one first */
+        if (strcmp(batch->members[i], member) == 0)
+            return (long)i;
+    char **grown = realloc(batch->members, (batch->n_members + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    batch->members = grown;
+    if (!(grown[batch->n_members] = strdup(member)))
+        return -1;
+    return (long)batch->n_members++;
+}
+
+static void free_members(struct pending_batch *batch)
+{
+    for (size_t i = 0; i < batch->n_members; i++)
+        free(batch->members[i]);
+    free(batch->members);
+    batch->members = NULL;
+    batch->n_members = 0;
+}
+
+/* Counts a revision and keeps the largest, for the revision alert. */
+static void note_revision(struct ingest_summary *sum, const char *key,
+                          const struct stored_observation *previous, const struct pejl_observation *obs)
+{
+    sum->revised++;
+    double from = previous->obs.value, pct = fabs(obs->value / from - 1) * 100;
+    if (isnan(from) || isnan(obs->value) || from == 0 || !(pct > sum->revision_pct))
+        return; /* a status change, or nothing to measure a change against */
+    sum->revision_pct = pct;
+    snprintf(sum->revised_series, sizeof sum->revised_series, "%s", key);
+    sum->revised_period = obs->period;
+    sum->revised_from = from;
+    sum->revised_to = obs->value;
+}
+
+static int stage_one(struct store *store, const struct series *s, const struct pejl_observation *obs,
+                     int64_t vintage, struct pending_batch *batch, const char *key, uint32_t member)
+{
+    const struct stored_observation *previous;
+    enum series_change change = series_classify(s, obs, &previous);
+    batch->summary.received++;
+    if (change == SERIES_SAME) {
+        batch->summary.unchanged++;
+        return 0;
+    }
+    if (change == SERIES_NEW)
+        batch->summary.added++;
+    else
+        note_revision(&batch->summary, key, previous, obs);
+    struct journal_record record = {.indicator = key, .obs = *obs, .vintage = vintage};
+    record.obs.member = NULL;
+    if (grow_array((void **)&store->changes, &store->cap_changes, store->n_changes,
+                   sizeof *store->changes) < 0 ||
+        journal_stage(store->journal, &record) < 0)
+        return -1;
+    store->changes[store->n_changes++] =
+        (struct pending_change){.obs = record.obs, .vintage = vintage, .member = member};
+    return 0;
+}
+
+/* Stages every observation; the current series is looked up once per member. */
+static int stage_all(struct store *store, struct pending_batch *batch,
+                     const struct pejl_observation *obs, size_t n, int64_t vintage)
+{
+    char key[SERIES_KEY_MAX + 1];
+    long member = -1;
+    const struct series *s = NULL;
+    for (size_t i = 0; i < n; i++) {
+        long m = member_index(batch, obs[i].member);
+        if (m < 0)
+            return -1;
+        if (m != member) {
+            member = m;
+            if (series_key(key, sizeof key, batch->id, batch->members[m]) < 0)
+                return -1;
+            s = series_get(store->series, key);
+        }
+        if (stage_one(store, s, &obs[i], vintage, batch, key, (uint32_t)m) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int store_stage(struct store *store, const struct indicator *ind, const struct pejl_observation *obs,
+                size_t n, int64_t vintage, store_done_fn done, void *arg)
+{
+    if (grow_array((void **)&store->batches, &store->cap_batches, store->n_batches,
+                   sizeof *store->batches) < 0)
+        return -1;
+    struct pending_batch *batch = &store->batches[store->n_batches];
+    *batch = (struct pending_batch){.kind = ind->frequency, .done = done, .arg = arg};
+    snprintf(batch->id, sizeof batch->id, "%s", ind->id);
+    batch->change_begin = store->n_changes;
+    struct journal_mark mark = journal_mark(store->journal);
+    batch->members = calloc(1, sizeof *batch->members); /* [0]: the own series */
+    batch->n_members = batch->members ? 1 : 0;
+    if (!batch->members || stage_all(store, batch, obs, n, vintage) < 0) {
+        log_err("%s: out of memory while staging observations", ind->id);
+        journal_rollback(store->journal, mark);
+        store->n_changes = batch->change_begin;
+        free_members(batch);
+        return -1;
+    }
+    batch->change_end = store->n_changes;
+    store->n_batches++;
+    return 0;
+}
+
+bool store_has_staged(const struct store *store)
+{
+    return store->n_batches > 0;
+}
+
+static void log_revision(const char *id, const struct stored_observation *old,
+                         const struct pejl_observation *obs)
+{
+    char period[PERIOD_TEXT_MAX], seen[32];
+    time_t t = (time_t)old->vintage;
+    struct tm tm;
+    period_format(&obs->period, period, sizeof period);
+    gmtime_r(&t, &tm);
+    strftime(seen, sizeof seen, "%Y-%m-%d", &tm);
+    log_info("%s: %s revised from %.6g to %.6g (the old value was first seen %s)", id, period,
+             old->obs.value, obs->value, seen);
+}
+
+static void update_view(struct store *store, const struct series *s, enum pejl_period_kind kind,
+                        size_t first, bool revised)
+{
+    char err[512];
+    int rc = revised ? rrdview_rebuild(store->rrd, s->id, kind, s->items, s->n, err, sizeof err)
+                     : rrdview_write(store->rrd, s->id, kind, s->items, s->n, first, err,
+                                     sizeof err);
+    if (rc < 0) /* the journal has it; the next start-up check rebuilds the file */
+        log_err("%s: RRD file not updated: %s", s->id, err);
+}
+
+/* Applies changes [begin, end) of one series, then brings its RRD file up to date. */
+static void apply_run(struct store *store, const struct pending_batch *batch, size_t begin,
+                      size_t end)
+{
+    char key[SERIES_KEY_MAX + 1];
+    bool revised = false;
+    size_t first = SIZE_MAX;
+    series_key(key, sizeof key, batch->id, batch->members[store->changes[begin].member]);
+    struct series *s = series_get_or_add(store->series, key);
+    for (size_t i = begin; s && i < end; i++) {
+        struct pending_change *c = &store->changes[i];
+        const struct stored_observation *old = series_find(s, &c->obs.period);
+        if (old) {
+            revised = true;
+            log_revision(key, old, &c->obs);
+        }
+        long at = series_put(s, &c->obs, c->vintage);
+        if (at >= 0 && (size_t)at < first)
+            first = (size_t)at;
+    }
+    if (s && first != SIZE_MAX)
+        update_view(store, s, batch->kind, first, revised);
+}
+
+/* Changes come grouped by member (collections sort them): one run per series. */
+static void apply_batch(struct store *store, const struct pending_batch *batch)
+{
+    for (size_t begin = batch->change_begin; begin < batch->change_end;) {
+        size_t end = begin + 1;
+        while (end < batch->change_end &&
+               store->changes[end].member == store->changes[begin].member)
+            end++;
+        apply_run(store, batch, begin, end);
+        begin = end;
+    }
+}
+
+static void finish(struct store *store, bool stored, const char *error)
+{
+    size_t n = store->n_batches;
+    store->n_batches = 0;
+    store->n_changes = 0;
+    for (size_t b = 0; b < n; b++) {
+        struct pending_batch *batch = &store->batches[b];
+        if (batch->done)
+            batch->done(batch->arg, stored, &batch->summary, error);
+        free_members(batch);
+    }
+}
+
+size_t store_commit(struct store *store)
+{
+    char err[512];
+    size_t n = store->n_batches;
+    if (n == 0)
+        return 0;
+    if (journal_commit(store->journal, err, sizeof err) < 0) {
+        log_err("journal: %s; %zu collections not stored", err, n);
+        finish(store, false, err);
+        return n;
+    }
+    for (size_t b = 0; b < n; b++)
+        apply_batch(store, &store->batches[b]);
+    finish(store, true, NULL);
+    return n;
+}
+
+const struct series *store_series(const struct store *store, const char *id)
+{
+    return series_get(store->series, id);
+}
+
+bool store_value_at(void *arg, const char *indicator, const char *member, int64_t end,
+                    double *value, uint32_t *status, bool *exact)
+{
+    struct store *store = arg;
+    char key[SERIES_KEY_MAX + 1];
+    if (series_key(key, sizeof key, indicator, member) < 0)
+        return false;
+    const struct series *s = series_get(store->series, key);
+    for (size_t i = s ? s->n : 0; i-- > 0;) {
+        int64_t e = period_end(&s->items[i].obs.period);
+        if (e <= end && !isnan(s->items[i].obs.value)) {
+            *value = s->items[i].obs.value;
+            *status = s->items[i].obs.status;
+            *exact = e == end;
+            return true;
+        }
+    }
+    return false;
+}
+
+const struct series_set *store_series_set(const struct store *store)
+{
+    return store->series;
+}
+
+struct rrdview *store_rrdview(struct store *store)
+{
+    return store->rrd;
+}
+
+const char *store_journal_path(const struct store *store)
+{
+    return journal_path(store->journal);
+}
