@@ -398,10 +398,12 @@ static void forget_child(struct loop *loop, struct child *c)
 static int on_child(sd_event_source *source, const siginfo_t *si, void *arg)
 {
     struct child c = *(struct child *)arg;
+    pid_t pid = si->si_pid;
+    int status = wait_status(si);
     forget_child(c.loop, arg);
     free(arg);
     sd_event_source_unref(source);
-    c.fn(c.loop, si->si_pid, wait_status(si), c.arg);
+    c.fn(c.loop, pid, status, c.arg);
     return 0;
 }
 
