@@ -7,15 +7,14 @@
  */
 #include "pejld.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#ifdef HAVE_SYSTEMD
 #include <systemd/sd-daemon.h>
-#endif
 
 #include "rrdview.h"
 #include "collect.h"
@@ -37,11 +36,7 @@ struct job {
 
 static void sd_state(const char *state)
 {
-#ifdef HAVE_SYSTEMD
     sd_notify(0, state);
-#else
-    (void)state;
-#endif
 }
 
 /* One line for `systemctl status`: how the alerts stand, and the last collection. */
@@ -65,25 +60,12 @@ static void sd_status(const struct pejld *d)
     sd_state(line);
 }
 
-/* WATCHDOG=1 from the loop itself: a loop that hangs stops the pings. */
-static void watchdog_ping(struct loop *loop, void *arg)
-{
-    struct pejld *d = arg;
-    sd_state("WATCHDOG=1");
-    loop_add_timer(loop, d->watchdog_ms, watchdog_ping, d);
-}
-
+/* WATCHDOG=1 from the loop itself (sd-event's): a loop that hangs stops the pings. */
 static void start_watchdog(struct pejld *d)
 {
-#ifdef HAVE_SYSTEMD
-    uint64_t usec = 0;
-    if (d->mode == MODE_DAEMON && sd_watchdog_enabled(0, &usec) > 0 && usec >= 2000) {
-        d->watchdog_ms = (int64_t)(usec / 2000); /* twice per period */
-        watchdog_ping(d->loop, d);
-    }
-#else
-    (void)d;
-#endif
+    if (loop_watchdog(d->loop) < 0)
+        log_warn("watchdog: cannot ping systemd from the loop: %s; systemd may restart pejld",
+                 strerror(errno));
 }
 
 static int start_collection(void *arg, const char *id);

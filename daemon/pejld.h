@@ -38,7 +38,6 @@ struct pejld {
     struct control *control;           /* the control socket; NULL with --once */
     struct commands commands;          /* what the control socket can ask */
     uint64_t notify_timer;
-    int64_t watchdog_ms; /* WATCHDOG=1 this often; 0: systemd does not watch */
     int64_t now_override; /* --now: evaluate at this moment instead of the clock's */
     struct job *jobs; /* collections in flight or being stored */
     unsigned collections_running;

@@ -4,7 +4,8 @@
  * The child gets its own process group so a timeout kills whatever it
  * started too, whether the program itself is still running or has exited
  * and left a child holding its stdout. The result is reported once the
- * process has been reaped and both pipes are closed, whichever comes last;
+ * process has exited (the loop reaps it) and both pipes are closed,
+ * whichever comes last;
  * once the group has been killed, the pipes are not waited for: a process
  * that left the group (setsid) could hold them forever.
  */

@@ -3,7 +3,9 @@
  * registration, also when many are due in one pass), cancelled timers silent,
  * timers added by a callback wait for the next pass, fd watches (including
  * one removed by another callback in the same batch), signals through
- * signalfd, children reaped with their status, before-sleep hooks.
+ * signalfd, children reaped with their status (exit or signal, several at
+ * once), before-sleep hooks once per pass (not once per event, and a hook
+ * that stops the loop), and systemd's watchdog pinged from the loop.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -11,9 +13,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -269,6 +274,194 @@ static void test_child_reaped_with_status(void **state)
     loop_free(loop);
 }
 
+/* Several children ending at once, by exit and by signal: each reported
+ * once with its own status, and none left to reap. */
+#define CHILDREN 4
+
+struct children {
+    pid_t pids[CHILDREN];
+    int status[CHILDREN];
+    int reported;
+};
+
+static void on_one_child(struct loop *loop, pid_t pid, int status, void *arg)
+{
+    struct children *c = arg;
+    for (int i = 0; i < CHILDREN; i++)
+        if (c->pids[i] == pid)
+            c->status[i] = status;
+    if (++c->reported == CHILDREN)
+        loop_stop(loop);
+}
+
+static void test_children_by_exit_and_signal(void **state)
+{
+    (void)state;
+    struct children c = {0};
+    struct loop *loop = loop_new();
+    for (int i = 0; i < CHILDREN; i++) {
+        c.pids[i] = fork();
+        if (c.pids[i] == 0) {
+            if (i == CHILDREN - 1)
+                pause(); /* killed below */
+            _exit(i + 1);
+        }
+        assert_true(c.pids[i] > 0);
+        assert_int_equal(loop_watch_child(loop, c.pids[i], on_one_child, &c), 0);
+    }
+    kill(c.pids[CHILDREN - 1], SIGKILL);
+    /* let them all end before the loop looks */
+    usleep(20000);
+    loop_add_timer(loop, 10000, on_stop, NULL); /* does not hang */
+    assert_int_equal(loop_run(loop), 0);
+    assert_int_equal(c.reported, CHILDREN);
+    for (int i = 0; i < CHILDREN - 1; i++) {
+        assert_true(WIFEXITED(c.status[i]));
+        assert_int_equal(WEXITSTATUS(c.status[i]), i + 1);
+    }
+    assert_true(WIFSIGNALED(c.status[CHILDREN - 1]));
+    assert_int_equal(WTERMSIG(c.status[CHILDREN - 1]), SIGKILL);
+    assert_int_equal(loop_children(loop), 0);
+    assert_int_equal(waitpid(-1, NULL, WNOHANG), -1); /* all reaped */
+    loop_free(loop);
+}
+
+static void note_hook(struct loop *loop, void *arg)
+{
+    (void)loop;
+    note(arg, 'h');
+}
+
+static void on_pipe_once(struct loop *loop, int fd, uint32_t events, void *arg)
+{
+    (void)events;
+    char c;
+    assert_int_equal(read(fd, &c, 1), 1);
+    note(arg, c);
+    loop_remove_fd(loop, fd);
+}
+
+/* Two readable pipes and a due timer make one pass: the hook (the group
+ * commit) runs before the wait that finds them and once after all three,
+ * not after each. */
+static void test_hooks_run_once_per_pass(void **state)
+{
+    (void)state;
+    struct record r = {0};
+    struct loop *loop = loop_new();
+    assert_int_equal(pipe(r.fds[0]), 0);
+    assert_int_equal(pipe(r.fds[1]), 0);
+    assert_int_equal(loop_before_sleep(loop, note_hook, &r), 0);
+    assert_int_equal(loop_add_fd(loop, r.fds[0][0], EPOLLIN, on_pipe_once, &r), 0);
+    assert_int_equal(loop_add_fd(loop, r.fds[1][0], EPOLLIN, on_pipe_once, &r), 0);
+    assert_int_equal(write(r.fds[0][1], "x", 1), 1);
+    assert_int_equal(write(r.fds[1][1], "y", 1), 1);
+    loop_add_timer(loop, 0, on_timer_a, &r);
+    loop_add_timer(loop, 50, on_stop, NULL);
+    usleep(2000); /* the timer is due when the loop first looks */
+    assert_int_equal(loop_run(loop), 0);
+    assert_int_equal(r.n, 5);
+    assert_int_equal(r.order[0], 'h');
+    assert_int_equal(r.order[4], 'h');
+    for (size_t i = 1; i < 4; i++)
+        assert_non_null(strchr("xya", r.order[i]));
+    assert_true(r.order[1] != r.order[2] && r.order[2] != r.order[3] && r.order[1] != r.order[3]);
+    for (int i = 0; i < 2; i++) {
+        close(r.fds[i][0]);
+        close(r.fds[i][1]);
+    }
+    loop_free(loop);
+}
+
+static void stop_in_hook(struct loop *loop, void *arg)
+{
+    struct record *r = arg;
+    if (++r->hooks == 1)
+        loop_stop(loop);
+}
+
+static void on_readable_stop(struct loop *loop, int fd, uint32_t events, void *arg)
+{
+    on_pipe_once(loop, fd, events, arg);
+    loop_stop(loop);
+}
+
+/* A hook that stops the loop stops it before any callback; what was ready
+ * is delivered by the next run. */
+static void test_hook_stops_loop_then_run_again(void **state)
+{
+    (void)state;
+    struct record r = {0};
+    struct loop *loop = loop_new();
+    assert_int_equal(pipe(r.fds[0]), 0);
+    assert_int_equal(loop_before_sleep(loop, stop_in_hook, &r), 0);
+    assert_int_equal(loop_add_fd(loop, r.fds[0][0], EPOLLIN, on_readable_stop, &r), 0);
+    assert_int_equal(write(r.fds[0][1], "x", 1), 1);
+    loop_add_timer(loop, 10000, on_stop, NULL); /* does not hang */
+    assert_int_equal(loop_run(loop), 0);
+    assert_int_equal(r.n, 0);
+    assert_int_equal(loop_run(loop), 0);
+    assert_string_equal(r.order, "x");
+    close(r.fds[0][0]);
+    close(r.fds[0][1]);
+    loop_free(loop);
+}
+
+/* A datagram socket playing systemd's NOTIFY_SOCKET; returns its fd. */
+static int notify_socket(const char *path)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path);
+    unlink(path);
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+    return fd;
+}
+
+static int count_pings(int fd)
+{
+    char msg[256];
+    ssize_t n;
+    int pings = 0;
+    while ((n = recv(fd, msg, sizeof msg - 1, 0)) > 0) {
+        msg[n] = '\0';
+        pings += strstr(msg, "WATCHDOG=1") != NULL;
+    }
+    return pings;
+}
+
+/* WATCHDOG_USEC=100 ms: the loop pings at once and then every 50 to 75 ms
+ * while it runs; without WATCHDOG_USEC it says so and sends nothing. */
+static void test_watchdog_pinged_from_the_loop(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/pejl-test-loop-%d.sock", (int)getpid());
+    int fd = notify_socket(path);
+    setenv("NOTIFY_SOCKET", path, 1);
+    unsetenv("WATCHDOG_PID");
+    unsetenv("WATCHDOG_USEC");
+    struct loop *loop = loop_new();
+    assert_int_equal(loop_watchdog(loop), 0);
+    loop_free(loop);
+    assert_int_equal(count_pings(fd), 0);
+
+    setenv("WATCHDOG_USEC", "100000", 1);
+    loop = loop_new();
+    assert_int_equal(loop_watchdog(loop), 1);
+    loop_add_timer(loop, 300, on_stop, NULL);
+    assert_int_equal(loop_run(loop), 0);
+    int pings = count_pings(fd);
+    printf("watchdog: %d pings in 300 ms at WATCHDOG_USEC=100000\n", pings);
+    assert_true(pings >= 2); /* the first, and one from the running loop */
+    loop_free(loop);
+    unsetenv("WATCHDOG_USEC");
+    unsetenv("NOTIFY_SOCKET");
+    close(fd);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -278,6 +471,10 @@ int main(void)
         cmocka_unit_test(test_fd_watch_and_removal_in_batch),
         cmocka_unit_test(test_signal_through_signalfd),
         cmocka_unit_test(test_child_reaped_with_status),
+        cmocka_unit_test(test_children_by_exit_and_signal),
+        cmocka_unit_test(test_hooks_run_once_per_pass),
+        cmocka_unit_test(test_hook_stops_loop_then_run_again),
+        cmocka_unit_test(test_watchdog_pinged_from_the_loop),
     };
     return cmocka_run_group_tests_name("loop", tests, NULL, NULL);
 }

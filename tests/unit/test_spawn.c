@@ -9,7 +9,8 @@
  * one that writes more than the cap is killed, its output not passed on.
  *
  * realloc and reallocarray are wrapped (ld --wrap) so that a test can make
- * the loop's tables unable to grow.
+ * the loop's timer table unable to grow, and sd_event_add_child so that it
+ * can make watching a child fail as it does without memory.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <systemd/sd-event.h>
 
 #include "spawn.h"
 
@@ -44,6 +46,17 @@ void *__wrap_realloc(void *p, size_t size)
 void *__wrap_reallocarray(void *p, size_t n, size_t size)
 {
     return refuse_growth ? NULL : __real_reallocarray(p, n, size);
+}
+
+int __real_sd_event_add_child(sd_event *e, sd_event_source **s, pid_t pid, int options,
+                              sd_event_child_handler_t fn, void *arg);
+int __wrap_sd_event_add_child(sd_event *e, sd_event_source **s, pid_t pid, int options,
+                              sd_event_child_handler_t fn, void *arg);
+
+int __wrap_sd_event_add_child(sd_event *e, sd_event_source **s, pid_t pid, int options,
+                              sd_event_child_handler_t fn, void *arg)
+{
+    return refuse_growth ? -ENOMEM : __real_sd_event_add_child(e, s, pid, options, fn, arg);
 }
 
 struct outcome {
@@ -329,7 +342,7 @@ static void test_refused_without_a_child_watch(void **state)
     int fds = open_fds();
     struct loop *loop = loop_new();
     loop_cancel_timer(loop, loop_add_timer(loop, 0, on_nothing, NULL)); /* timers have room */
-    refuse_growth = true; /* the child table has none yet */
+    refuse_growth = true; /* sd-event cannot add the child's source */
     struct spawn *s = spawn_start(loop, argv, 1000, 1 << 20, on_done, &outcome);
     refuse_growth = false;
     assert_null(s);
