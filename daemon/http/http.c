@@ -396,23 +396,20 @@ static void limit_protocols(CURL *c, const char *url)
     curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
 }
 
-static int setup_easy(struct http_transfer *t)
+/* What every transfer's easy handle has, a fetch's or a delivery's: the
+ * URL, the limits, TLS verified, and the body and headers to `t`. */
+CURL *http_easy_common(struct http_transfer *t, int64_t timeout_ms)
 {
     const struct http_settings *s = &t->engine->settings;
-    if (t->delivery)
-        return http_setup_delivery(t);
     CURL *c = t->easy = curl_easy_init();
     if (!c)
-        return -1;
+        return NULL;
     curl_easy_setopt(c, CURLOPT_URL, t->url);
     curl_easy_setopt(c, CURLOPT_PRIVATE, t);
-    limit_protocols(c, t->url);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "pejl/" PEJL_VERSION);
-    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); /* whatever libcurl decodes */
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)s->connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)s->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->max_bytes);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L); /* never switched off */
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
     if (s->ca_file)
@@ -422,6 +419,20 @@ static int setup_easy(struct http_transfer *t)
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, http_on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, t->curl_error);
+    return c;
+}
+
+static int setup_easy(struct http_transfer *t)
+{
+    const struct http_settings *s = &t->engine->settings;
+    if (t->delivery)
+        return http_setup_delivery(t);
+    CURL *c = http_easy_common(t, s->timeout_ms);
+    if (!c)
+        return -1;
+    limit_protocols(c, t->url);
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); /* whatever libcurl decodes */
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->max_bytes);
     if (t->body) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, t->body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(t->body));

@@ -81,27 +81,12 @@ static const char *own_protocol(const char *url)
 int http_setup_delivery(struct http_transfer *t)
 {
     const struct http_settings *s = &t->engine->settings;
-    CURL *c = t->easy = curl_easy_init();
+    CURL *c = http_easy_common(t, t->timeout_ms ? t->timeout_ms : s->timeout_ms);
     if (!c)
         return -1;
     t->sent = 0;
-    curl_easy_setopt(c, CURLOPT_URL, t->url);
-    curl_easy_setopt(c, CURLOPT_PRIVATE, t);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, own_protocol(t->url));
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* a receiver that moved says so */
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "pejl/" PEJL_VERSION);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)s->connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(t->timeout_ms ? t->timeout_ms : s->timeout_ms));
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L); /* never switched off */
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (s->ca_file)
-        curl_easy_setopt(c, CURLOPT_CAINFO, s->ca_file);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, http_on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, t->curl_error);
     if (t->mail_from)
         return setup_smtp(t, c);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, t->body);

@@ -75,6 +75,8 @@ char *http_dup_or_null(const char *s);
 /* `url` redacted (url.h), for the transfer's messages; NULL without memory. */
 char *http_shown_url(const char *url);
 /* http_deliver.c: the easy handle of a delivery. */
+/* A new easy handle for `t` with what fetches and deliveries share. */
+CURL *http_easy_common(struct http_transfer *t, int64_t timeout_ms);
 int http_setup_delivery(struct http_transfer *t);
 
 #endif
