@@ -208,7 +208,9 @@ pass "no daemon: exit 69; the socket of a killed pejld is replaced at the next s
 
 # Out of memory in the middle of a reply: pejld answers with an error and
 # keeps running. open_memstream is made to fail by a preloaded shim when
-# the file $PEJL_FAIL_MEMSTREAM names counts down to its call.
+# the file $PEJL_FAIL_MEMSTREAM names ("PID COUNT") counts down to its call
+# in process PID: pejld's graph children inherit the shim, and must not
+# count (under load they drew while a request was asked, and took its turn).
 cat >"$T/failmem.c" <<'C'
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -221,8 +223,12 @@ FILE *open_memstream(char **buf, size_t *len)
     FILE *(*real)(char **, size_t *) = (FILE * (*)(char **, size_t *)) dlsym(RTLD_NEXT, "open_memstream");
     const char *path = getenv("PEJL_FAIL_MEMSTREAM");
     FILE *f = path ? fopen(path, "r+") : NULL;
-    int n = 0;
-    if (f && fscanf(f, "%d", &n) == 1 && n <= 1) {
+    int n = 0, pid = 0;
+    if (f && (fscanf(f, "%d %d", &pid, &n) != 2 || pid != (int)getpid())) {
+        fclose(f);
+        return real(buf, len);
+    }
+    if (f && n <= 1) {
         fclose(f);
         unlink(path);
         errno = ENOMEM;
@@ -230,7 +236,7 @@ FILE *open_memstream(char **buf, size_t *len)
     }
     if (f) {
         rewind(f);
-        fprintf(f, "%d\n", n - 1);
+        fprintf(f, "%d %d\n", pid, n - 1);
         fclose(f);
     }
     return real(buf, len);
@@ -240,8 +246,10 @@ C
 kill -TERM "$daemon"; wait "$daemon" || true
 LD_PRELOAD="$T/failmem.so" PEJL_FAIL_MEMSTREAM="$T/failmem" start_daemon
 wait_for 10 answers || fail "the daemon with the shim does not answer: $(tail -3 "$T/log")"
+no_children() { ! pgrep -P "$daemon" >/dev/null; }
 for ask in "status ls_exports" "status ls_exports --json" "alerts --json" "silences --json"; do
-    echo 2 >"$T/failmem"   # the second open_memstream of the request fails
+    wait_for 30 no_children || fail "pejld's children did not finish: $(pgrep -P "$daemon")"
+    echo "$daemon 2" >"$T/failmem"   # the second open_memstream of the request fails
     set +e; ctl $ask >/dev/null 2>"$T/err"; rc=$?; set -e
     [ $rc -eq 1 ] && grep -q "out of memory" "$T/err" || fail "$ask without memory: exit $rc, $(cat "$T/err")"
     [ ! -e "$T/failmem" ] || fail "$ask: the shim was not reached"
