@@ -17,7 +17,10 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-[ $# -ge 1 ] && [ "$1" != -- ] || { sed -n '10,11p' "$0" >&2; exit 64; }
+if [ $# -eq 0 ] || [ "$1" = -- ]; then
+    sed -n '10,11p' "$0" >&2
+    exit 64
+fi
 base=$1
 shift
 build=build
