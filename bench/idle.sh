@@ -7,7 +7,11 @@
 # (voluntary context switches, summed over all threads) in that window.
 # Aim per the issue: pejld <= 8 MB RSS, 1 thread, no busy wake-ups.
 #
-#     bench/idle.sh [BUILD_DIR]        (default: build, relative to the repo)
+#     bench/idle.sh [BUILD_DIR [BASE_BUILD_DIR]]   (default: build, relative to the repo)
+#
+# With BASE_BUILD_DIR (an earlier build, e.g. of the commit before a change),
+# that build's pejld runs too, on a state dir of its own, and is measured in
+# the same window as row "pejld-base": before and after in one run.
 #
 # Everything it starts is stopped and its temp dir removed on exit.
 set -euo pipefail
@@ -16,23 +20,28 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}
 case $build in /*) ;; *) build=$root/$build ;; esac
 pejld=$build/sbin/pejld
+base=${2:-}
+case $base in /* | '') ;; *) base=$root/$base ;; esac
+base_pejld=${base:+$base/sbin/pejld}
 config=$root/config/demo.conf
 seconds=${IDLE_SECONDS:-60}
 settle_limit=10
 aim_rss_kb=$((8 * 1024))
 
 [ -x "$pejld" ] || { echo "idle.sh: $pejld not built" >&2; exit 1; }
+[ -z "$base" ] || [ -x "$base_pejld" ] || { echo "idle.sh: $base_pejld not built" >&2; exit 1; }
 command -v rrdcached >/dev/null || { echo "idle.sh: rrdcached not installed" >&2; exit 1; }
 
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/pejl-idle.XXXXXX")
 pejld_pid=
+base_pid=
 rrdcached_pid=
 
 cleanup() {
-    for pid in $pejld_pid $rrdcached_pid; do
+    for pid in $pejld_pid $base_pid $rrdcached_pid; do
         kill -TERM "$pid" 2>/dev/null || true
     done
-    for pid in $pejld_pid $rrdcached_pid; do
+    for pid in $pejld_pid $base_pid $rrdcached_pid; do
         wait "$pid" 2>/dev/null || true
     done
     rm -rf "$tmp"
@@ -65,24 +74,29 @@ start_daemons() {
     mkdir -p "$tmp/pejl" "$tmp/rrdcached"
     "$pejld" -f -c "$config" --state-dir "$tmp/pejl" >"$tmp/pejld.log" 2>&1 &
     pejld_pid=$!
+    if [ -n "$base" ]; then
+        mkdir -p "$tmp/pejl-base"
+        "$base_pejld" -f -c "$config" --state-dir "$tmp/pejl-base" >"$tmp/pejld-base.log" 2>&1 &
+        base_pid=$!
+    fi
     rrdcached -g -l "unix:$tmp/rrdcached/sock" -b "$tmp/rrdcached" -B \
         -p "$tmp/rrdcached.pid" >"$tmp/rrdcached.log" 2>&1 &
     rrdcached_pid=$!
 }
 
-# Waits until pejld has drawn a graph per indicator, or settle_limit seconds.
+# Waits until pejld NAME (pid, state dir STATE) has drawn a graph per
+# indicator, or settle_limit seconds.
 wait_for_graphs() {
-    local want have=0 waited=0
+    local name=$1 pid=$2 state=$3 want have=0 waited=0
     want=$(grep -c '{ *id *=' "$config")
     while [ "$waited" -lt $((settle_limit * 10)) ]; do
-        alive "$pejld_pid" || { echo "idle.sh: pejld exited:" >&2; tail -20 "$tmp/pejld.log" >&2; exit 1; }
-        have=$({ find "$tmp/pejl/graphs" -name '*.png' 2>/dev/null || true; } | wc -l)
+        alive "$pid" || { echo "idle.sh: $name exited:" >&2; tail -20 "$tmp/$name.log" >&2; exit 1; }
+        have=$({ find "$state/graphs" -name '*.png' 2>/dev/null || true; } | wc -l)
         [ "$have" -ge "$want" ] && break
         sleep 0.1
         waited=$((waited + 1))
     done
-    echo "pejld collected: $have of $want graphs drawn after $((waited / 10)).$((waited % 10)) s"
-    sleep 1 # let the last graph's work finish before the window opens
+    echo "$name collected: $have of $want graphs drawn after $((waited / 10)).$((waited % 10)) s"
 }
 
 # Prints "ticks voluntary nonvoluntary" for a pid.
@@ -142,20 +156,27 @@ report_mappings() {
 
 main() {
     start_daemons
-    wait_for_graphs
+    wait_for_graphs pejld "$pejld_pid" "$tmp/pejl"
+    [ -z "$base" ] || wait_for_graphs pejld-base "$base_pid" "$tmp/pejl-base"
+    sleep 1 # let the last graph's work finish before the window opens
     alive "$rrdcached_pid" || { echo "idle.sh: rrdcached exited:" >&2; cat "$tmp/rrdcached.log" >&2; exit 1; }
-    local p0 r0 p1 r1
+    local p0 r0 p1 r1 b0 b1
     p0=$(sample "$pejld_pid")
+    [ -z "$base" ] || b0=$(sample "$base_pid")
     r0=$(sample "$rrdcached_pid")
     echo "idle window: $seconds s (IDLE_SECONDS); baseline: rrdcached -g -B, idle, same window"
+    [ -z "$base" ] || echo "pejld-base: $base_pejld, same window"
     sleep "$seconds"
     alive "$pejld_pid" || { echo "idle.sh: pejld exited during the window" >&2; exit 1; }
+    [ -z "$base" ] || alive "$base_pid" || { echo "idle.sh: pejld-base exited during the window" >&2; exit 1; }
     p1=$(sample "$pejld_pid")
+    [ -z "$base" ] || b1=$(sample "$base_pid")
     r1=$(sample "$rrdcached_pid")
     echo
     printf "%-10s %9s %9s %8s %8s %9s %10s %12s\n" process VmRSS_MB VmHWM_MB threads cpu_ms \
         wakeups wakeups/s involuntary
     report_row pejld "$pejld_pid" "$p0" "$p1"
+    [ -z "$base" ] || report_row pejld-base "$base_pid" "$b0" "$b1"
     report_row rrdcached "$rrdcached_pid" "$r0" "$r1"
     echo
     report_aim
