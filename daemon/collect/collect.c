@@ -22,7 +22,7 @@ struct collection_request {
 
 static void fetch_next(struct collection *c);
 
-bool member_key_valid(const char *member)
+bool collect_member_key_valid(const char *member)
 {
     size_t n = strlen(member);
     if (n == 0 || n > PEJL_MEMBER_MAX)
@@ -172,7 +172,8 @@ static int emit(const struct pejl_sink *sink, const struct pejl_observation *obs
         c->cap = cap;
     }
     struct pejl_observation copy = *obs;
-    if (obs->member && (!member_key_valid(obs->member) || !(copy.member = intern_member(c, obs->member))))
+    if (obs->member &&
+        (!collect_member_key_valid(obs->member) || !(copy.member = intern_member(c, obs->member))))
         return -1;
     c->obs[c->n++] = copy;
     return 0;

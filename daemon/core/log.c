@@ -90,7 +90,7 @@ void log_message(enum log_level level, const char *fmt, ...)
     va_end(ap);
 }
 
-void fatal(const char *fmt, ...)
+void log_fatal(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

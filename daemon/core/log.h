@@ -33,6 +33,6 @@ void log_vmessage(enum log_level level, const char *fmt, va_list ap)
 #define log_debug(...) log_message(LOG_LEVEL_DEBUG, __VA_ARGS__)
 
 /* Logs and exits with status 1; for start-up failures only. */
-void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void log_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 #endif

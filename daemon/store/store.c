@@ -47,7 +47,7 @@ struct store {
     size_t n_batches, cap_batches;
 };
 
-int make_directories(const char *path, char *err, size_t errlen)
+int store_make_directories(const char *path, char *err, size_t errlen)
 {
     char buf[4096];
     if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
@@ -81,9 +81,9 @@ struct store *store_open(const struct config *config, char *err, size_t errlen)
     struct store *store = calloc(1, sizeof *store);
     if (!store)
         return NULL;
-    if (make_directories(config->state_dir, err, errlen) < 0 ||
-        make_directories(config->rrd_dir, err, errlen) < 0 ||
-        make_directories(config->graph_dir, err, errlen) < 0 ||
+    if (store_make_directories(config->state_dir, err, errlen) < 0 ||
+        store_make_directories(config->rrd_dir, err, errlen) < 0 ||
+        store_make_directories(config->graph_dir, err, errlen) < 0 ||
         !(store->series = series_set_new()) ||
         !(store->journal = journal_open(config->state_dir, replay_record, store, err, errlen))) {
         store_close(store);
