@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "atomic_file.h"
 #include "indicator.h"
 #include "period.h"
@@ -22,15 +23,7 @@
 
 static int grow(void **items, size_t *cap, size_t n, size_t size)
 {
-    if (n < *cap)
-        return 0;
-    size_t grown = *cap ? *cap * 2 : 16;
-    void *p = realloc(*items, grown * size);
-    if (!p)
-        return -1;
-    *items = p;
-    *cap = grown;
-    return 0;
+    return array_grow(items, cap, n + 1, size);
 }
 
 struct alert *alert_ledger_find(const struct alert_ledger *l, const char *fingerprint)

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "fnv.h"
 #include "log.h"
 #include "notice.h"
@@ -124,13 +125,8 @@ static void routing_labels(const struct alert *a, enum alert_state told, struct 
 static struct notice *add_notice(struct batch *b, const struct pass *p, const struct alert *a,
                                  const struct label_set *labels, bool resolved, enum alert_state state)
 {
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 8;
-        struct notice *grown = realloc(b->notices, cap * sizeof *grown);
-        if (!grown)
-            return NULL;
-        b->notices = grown, b->cap = cap;
-    }
+    if (array_grow((void **)&b->notices, &b->cap, b->n + 1, sizeof *b->notices) < 0)
+        return NULL;
     struct notice *n = &b->notices[b->n++];
     int64_t ends = a->ends_at ? a->ends_at : p->now;
     if (ends < a->starts_at) /* --now moved back in time: an end never comes before its start */

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "atomic_file.h"
 #include "log.h"
 #include "store.h"
@@ -77,13 +78,8 @@ static char *entry_path(const struct outbox *ob, const char *id, const char *sub
 
 static int remember(struct outbox *ob, struct entry *e)
 {
-    if (ob->n == ob->cap) {
-        size_t cap = ob->cap ? ob->cap * 2 : 64;
-        struct entry **grown = realloc(ob->entries, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        ob->entries = grown, ob->cap = cap;
-    }
+    if (array_grow((void **)&ob->entries, &ob->cap, ob->n + 1, sizeof *ob->entries) < 0)
+        return -1;
     ob->entries[ob->n++] = e;
     return 0;
 }

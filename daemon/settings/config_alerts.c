@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "alert.h"
+#include "array.h"
 #include "config_loader.h"
 
 #define USER_LABELS_MAX 8
@@ -134,14 +135,8 @@ static void load_rule_settings(struct loader *l, const config_setting_t *g, stru
 
 static struct alert_rule *add_rule(struct indicator *ind, size_t *cap)
 {
-    if (ind->n_rules == *cap) {
-        size_t grown = *cap ? *cap * 2 : 8;
-        struct alert_rule *rules = realloc(ind->rules, grown * sizeof *rules);
-        if (!rules)
-            return NULL;
-        ind->rules = rules;
-        *cap = grown;
-    }
+    if (array_grow((void **)&ind->rules, cap, ind->n_rules + 1, sizeof *ind->rules) < 0)
+        return NULL;
     struct alert_rule *r = &ind->rules[ind->n_rules++];
     *r = (struct alert_rule){.target = -1, .hysteresis = NAN};
     return r;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "array.h"
 #include "rrdview.h"
 #include "journal.h"
 #include "log.h"
@@ -167,15 +168,7 @@ int store_use_config(struct store *store, const struct config *config)
 
 static int grow_array(void **items, size_t *cap, size_t n, size_t size)
 {
-    if (n < *cap)
-        return 0;
-    size_t new_cap = *cap ? *cap * 2 : 64;
-    void *grown = realloc(*items, new_cap * size);
-    if (!grown)
-        return -1;
-    *items = grown;
-    *cap = new_cap;
-    return 0;
+    return array_grow(items, cap, n + 1, size);
 }
 
 /* Index of `member` in the batch's keys, adding it; 0 for NULL. */
