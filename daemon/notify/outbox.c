@@ -218,7 +218,7 @@ static void log_outcome(struct outbox *ob, const struct entry *e, const char *ou
                       now, outcome, e->id, e->receiver, e->attempts, r->status, e->fingerprints,
                       e->summary, r->error[0] ? " error=" : "", r->error) < 0 ||
              atomic_file_write_all(fd, line, strlen(line)) < 0 || fdatasync(fd) < 0)
-        log_err("outbox: cannot write %s: %s", ob->log_path, strerror(errno));
+        log_err_errno("outbox: cannot write %s", ob->log_path);
     if (fd >= 0)
         close(fd);
     free(line);
