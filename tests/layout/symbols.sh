@@ -4,12 +4,19 @@
 # daemon/alert/: alert_*), so that nothing is bare (`integer`, `fatal`) and
 # nothing squats on a linked library's namespace (`rrd_*`, `json_*`).
 #
-# usage: symbols.sh SOURCE_DIR BINARY... (static libraries, executables,
+# usage: symbols.sh SOURCE_DIR FILE... (static libraries, object files,
 # collector modules). Prints each offending symbol with the file defining it.
 set -euo pipefail
 
 src=$1
 shift
+# ctest hands a target's object files on as one ;-separated argument.
+files=()
+for arg in "$@"; do
+    IFS=';' read -ra parts <<<"$arg"
+    files+=("${parts[@]}")
+done
+set -- "${files[@]}"
 
 # The known prefixes: every module (file) name under daemon/, rrd/ and
 # collectors/ and tools/, its first word (alert_ledger.c: alert), and every folder name.
