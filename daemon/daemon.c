@@ -311,7 +311,7 @@ static int configure_fetcher(struct pejld *d)
     struct http_settings settings = d->config->http;
     char *cache_dir = NULL, err[512];
     if (asprintf(&cache_dir, "%s/http-cache", d->config->state_dir) < 0 ||
-        make_directories(cache_dir, err, sizeof err) < 0) {
+        store_make_directories(cache_dir, err, sizeof err) < 0) {
         log_warn("http: no conditional requests: %s", cache_dir ? err : "out of memory");
         free(cache_dir);
         cache_dir = NULL;

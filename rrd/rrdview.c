@@ -36,7 +36,7 @@ struct update_args {
     int64_t first_t;
 };
 
-bool rrd_value_equal(double a, double b)
+bool rrdview_value_equal(double a, double b)
 {
     if (isnan(a) || isnan(b))
         return isnan(a) && isnan(b);
@@ -422,7 +422,7 @@ static int compare_rows(const char *id, const struct last_rows *rows,
         if (!in_view(&items[i], kind) || t <= begin)
             continue; /* not in the file, or older than its LAST archive reaches */
         const double *row = row_at(rows, t);
-        if (row && rrd_value_equal(*row, items[i].obs.value))
+        if (row && rrdview_value_equal(*row, items[i].obs.value))
             continue;
         if (bad++ == 0) {
             first_bad = &items[i];

@@ -54,7 +54,7 @@ static inline bool rrdview_holds(int64_t start, int64_t end, int64_t last_end)
  * 100.33333333333331. The RRD is a view for graphs and fetches; exact values
  * come from the journal. Two values agree when both are unknown or they
  * differ by at most 1e-12 relative. */
-bool rrd_value_equal(double a, double b);
+bool rrdview_value_equal(double a, double b);
 
 struct rrd_sample {
     int64_t t; /* end of the row's day */

@@ -109,7 +109,7 @@ static int intern(struct jsonstat_decoder *d, struct js_span contents, uint16_t 
         d->scratch = scratch;
         d->scratch_size = need;
     }
-    js_string_decode(contents, d->scratch);
+    jsonstat_scan_string_decode(contents, d->scratch);
     if (d->last && strcmp(d->out->statuses[d->last], d->scratch) == 0) {
         *index = d->last;
         return 0;
@@ -127,7 +127,7 @@ static int intern(struct jsonstat_decoder *d, struct js_span contents, uint16_t 
 
 static int set_status(struct jsonstat_decoder *d, size_t cell, struct js_span string)
 {
-    struct js_span contents = js_string_contents(string);
+    struct js_span contents = jsonstat_scan_string_contents(string);
     uint16_t index = 0;
     if (contents.start == contents.end)
         return 0; /* "" is no status */
@@ -143,10 +143,10 @@ static int set_status(struct jsonstat_decoder *d, size_t cell, struct js_span st
 static int set_value(struct jsonstat_decoder *d, size_t cell, struct js_span value)
 {
     double *slot = &d->out->values[cell];
-    enum js_type type = js_type_of(value);
+    enum js_type type = jsonstat_scan_type_of(value);
     switch (type) {
     case JS_NUMBER:
-        switch (js_number(value, slot)) {
+        switch (jsonstat_scan_number(value, slot)) {
         case 0:
             return 0;
         case 1:
@@ -162,18 +162,19 @@ static int set_value(struct jsonstat_decoder *d, size_t cell, struct js_span val
         return set_status(d, cell, value);
     default:
         return jsonstat_fail(d, "the value of cell %zu is %s, not a number", cell,
-                             js_type_name(type));
+                             jsonstat_scan_type_name(type));
     }
 }
 
 static int set_status_entry(struct jsonstat_decoder *d, size_t cell, struct js_span value)
 {
-    enum js_type type = js_type_of(value);
+    enum js_type type = jsonstat_scan_type_of(value);
     if (type == JS_STRING)
         return set_status(d, cell, value);
     if (type == JS_NULL)
         return 0;
-    return jsonstat_fail(d, "the status of cell %zu is %s, not a string", cell, js_type_name(type));
+    return jsonstat_fail(d, "the status of cell %zu is %s, not a string", cell,
+                         jsonstat_scan_type_name(type));
 }
 
 /* A key of a sparse member: the flat index in canonical decimal. */
@@ -184,7 +185,7 @@ static int cell_of_key(struct jsonstat_decoder *d, struct js_span key, const cha
     const char *s = key.start;
     size_t n = (size_t)(key.end - key.start), v = 0;
     if (memchr(s, '\\', n) && n < sizeof digits) {
-        n = js_string_decode(key, digits);
+        n = jsonstat_scan_string_decode(key, digits);
         s = digits;
     }
     bool ok = n > 0 && n < sizeof digits && !(s[0] == '0' && n > 1);
@@ -193,7 +194,7 @@ static int cell_of_key(struct jsonstat_decoder *d, struct js_span key, const cha
         v = v * 10 + (size_t)(s[i] - '0');
     }
     if (!ok) {
-        char *text = js_string_dup(key);
+        char *text = jsonstat_scan_string_dup(key);
         jsonstat_fail(d, "\"%s\" has a key \"%s\" that is not a cell number", member,
                       text ? jsonstat_shown(text, 40, shown, sizeof shown) : "?");
         free(text);
@@ -215,8 +216,8 @@ static int read_sparse(struct jsonstat_decoder *d, struct js_span object, const 
     if (!d->seen && !(d->seen = malloc(bytes)))
         return out_of_memory(d);
     memset(d->seen, 0, bytes);
-    js_enter(&cursor, object);
-    while (js_next_member(&cursor, &key, &value)) {
+    jsonstat_scan_enter(&cursor, object);
+    while (jsonstat_scan_next_member(&cursor, &key, &value)) {
         if (cell_of_key(d, key, member, &cell) < 0)
             return -1;
         if (d->seen[cell / 8] & (1u << (cell % 8)))
@@ -235,8 +236,8 @@ static long read_dense(struct jsonstat_decoder *d, struct js_span array, cell_se
     struct js_cursor cursor;
     struct js_span value;
     size_t n = 0;
-    js_enter(&cursor, array);
-    while (js_next_element(&cursor, &value)) {
+    jsonstat_scan_enter(&cursor, array);
+    while (jsonstat_scan_next_element(&cursor, &value)) {
         if (n < d->out->n_cells && set(d, n, value) < 0)
             return -1;
         n++;
@@ -254,10 +255,10 @@ static int wrong_count(struct jsonstat_decoder *d, const char *member, size_t n)
 int jsonstat_read_values(struct jsonstat_decoder *d, struct js_span value)
 {
     struct jsonstat_dataset *ds = d->out;
-    enum js_type type = js_type_of(value);
+    enum js_type type = jsonstat_scan_type_of(value);
     if (type != JS_ARRAY && type != JS_OBJECT)
         return jsonstat_fail(d, "\"value\" is %s; it must be an array or an object",
-                             js_type_name(type));
+                             jsonstat_scan_type_name(type));
     if (!(ds->values = malloc((ds->n_cells ? ds->n_cells : 1) * sizeof *ds->values)))
         return out_of_memory(d);
     if (type == JS_OBJECT) {
@@ -275,7 +276,7 @@ int jsonstat_read_values(struct jsonstat_decoder *d, struct js_span value)
 static int spread_status(struct jsonstat_decoder *d, struct js_span string)
 {
     struct jsonstat_dataset *ds = d->out;
-    struct js_span contents = js_string_contents(string);
+    struct js_span contents = jsonstat_scan_string_contents(string);
     if (ds->n_cells == 0 || contents.start == contents.end)
         return 0;
     if (set_status(d, 0, string) < 0)
@@ -289,11 +290,11 @@ static int read_status_array(struct jsonstat_decoder *d, struct js_span array)
 {
     struct js_cursor cursor;
     struct js_span first;
-    js_enter(&cursor, array);
-    bool single =
-        js_next_element(&cursor, &first) && !js_next_element(&cursor, &(struct js_span){0});
+    jsonstat_scan_enter(&cursor, array);
+    bool single = jsonstat_scan_next_element(&cursor, &first) &&
+                  !jsonstat_scan_next_element(&cursor, &(struct js_span){0});
     if (single && d->out->n_cells > 1) {
-        enum js_type type = js_type_of(first);
+        enum js_type type = jsonstat_scan_type_of(first);
         if (type == JS_STRING)
             return spread_status(d, first);
         return type == JS_NULL ? 0 : set_status_entry(d, 0, first);
@@ -306,7 +307,7 @@ static int read_status_array(struct jsonstat_decoder *d, struct js_span array)
 
 int jsonstat_read_status(struct jsonstat_decoder *d, struct js_span status)
 {
-    enum js_type type = js_type_of(status);
+    enum js_type type = jsonstat_scan_type_of(status);
     switch (type) {
     case JS_NULL:
         return 0;
@@ -318,7 +319,7 @@ int jsonstat_read_status(struct jsonstat_decoder *d, struct js_span status)
         return read_sparse(d, status, "status", set_status_entry);
     default:
         return jsonstat_fail(d, "\"status\" is %s; it must be a string, an array or an object",
-                             js_type_name(type));
+                             jsonstat_scan_type_name(type));
     }
 }
 

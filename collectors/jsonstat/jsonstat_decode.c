@@ -92,10 +92,10 @@ static int find_members(struct jsonstat_decoder *d, struct js_span object, struc
     struct js_cursor cursor;
     struct js_span key, value;
     *m = (struct members){0};
-    js_enter(&cursor, object);
-    while (js_next_member(&cursor, &key, &value)) {
+    jsonstat_scan_enter(&cursor, object);
+    while (jsonstat_scan_next_member(&cursor, &key, &value)) {
         for (size_t i = 0; i < sizeof member_names / sizeof *member_names; i++) {
-            if (!js_string_is(key, member_names[i].name))
+            if (!jsonstat_scan_string_is(key, member_names[i].name))
                 continue;
             struct js_span *slot = (struct js_span *)((char *)m + member_names[i].offset);
             if (present(*slot))
@@ -129,9 +129,9 @@ static json_t *load_member(struct jsonstat_decoder *d, struct js_span span, cons
 /* A string member's text, NULL if absent or not a string; -1 when out of memory. */
 static int dup_string(struct jsonstat_decoder *d, struct js_span span, char **out)
 {
-    if (!present(span) || js_type_of(span) != JS_STRING)
+    if (!present(span) || jsonstat_scan_type_of(span) != JS_STRING)
         return 0;
-    *out = js_string_dup(js_string_contents(span));
+    *out = jsonstat_scan_string_dup(jsonstat_scan_string_contents(span));
     return *out ? 0 : jsonstat_fail(d, "out of memory");
 }
 
@@ -209,20 +209,20 @@ static bool is_empty_container(struct js_span span)
 {
     struct js_cursor cursor;
     struct js_span element;
-    js_enter(&cursor, span);
-    return !js_next_element(&cursor, &element);
+    jsonstat_scan_enter(&cursor, span);
+    return !jsonstat_scan_next_element(&cursor, &element);
 }
 
 /* Error bodies: -1 after saying what the server said, else 0. */
 static int refuse_error_body(struct jsonstat_decoder *d, const struct members *m)
 {
-    enum js_type error_type = js_type_of(m->error);
+    enum js_type error_type = jsonstat_scan_type_of(m->error);
     if (present(m->error) && (error_type == JS_ARRAY || error_type == JS_OBJECT) &&
         !is_empty_container(m->error))
         return refuse_report(d, m->error, "error");
     if (present(m->error_type))
         return refuse_statbank_error(d, m);
-    if (present(m->warning) && !present(m->value) && js_type_of(m->warning) == JS_OBJECT)
+    if (present(m->warning) && !present(m->value) && jsonstat_scan_type_of(m->warning) == JS_OBJECT)
         return refuse_report(d, m->warning, "warning");
     return 0;
 }
@@ -231,19 +231,20 @@ static int refuse_error_body(struct jsonstat_decoder *d, const struct members *m
 static int check_class(struct jsonstat_decoder *d, struct js_span span)
 {
     char shown[64];
-    if (js_type_of(span) != JS_STRING)
-        return jsonstat_fail(d, "\"class\" is %s, not a string", js_type_name(js_type_of(span)));
-    struct js_span class_ = js_string_contents(span);
-    if (js_string_is(class_, "dataset"))
+    if (jsonstat_scan_type_of(span) != JS_STRING)
+        return jsonstat_fail(d, "\"class\" is %s, not a string",
+                             jsonstat_scan_type_name(jsonstat_scan_type_of(span)));
+    struct js_span class_ = jsonstat_scan_string_contents(span);
+    if (jsonstat_scan_string_is(class_, "dataset"))
         return 1;
-    if (js_string_is(class_, "bundle"))
+    if (jsonstat_scan_string_is(class_, "bundle"))
         return 0;
-    if (js_string_is(class_, "collection"))
+    if (jsonstat_scan_string_is(class_, "collection"))
         return jsonstat_fail(d, "a JSON-stat collection (a list of links), not a dataset; "
                                 "point the source at one of its datasets");
-    if (js_string_is(class_, "dimension"))
+    if (jsonstat_scan_string_is(class_, "dimension"))
         return jsonstat_fail(d, "a JSON-stat dimension, not a dataset");
-    char *text = js_string_dup(class_);
+    char *text = jsonstat_scan_string_dup(class_);
     if (!text)
         return jsonstat_fail(d, "out of memory");
     jsonstat_fail(d, "JSON-stat class \"%s\" is not a dataset",
@@ -257,11 +258,11 @@ static bool looks_like_dataset(struct js_span value)
 {
     struct js_cursor cursor;
     struct js_span key, member;
-    if (js_type_of(value) != JS_OBJECT)
+    if (jsonstat_scan_type_of(value) != JS_OBJECT)
         return false;
-    js_enter(&cursor, value);
-    while (js_next_member(&cursor, &key, &member))
-        if (js_string_is(key, "dimension") || js_string_is(key, "value"))
+    jsonstat_scan_enter(&cursor, value);
+    while (jsonstat_scan_next_member(&cursor, &key, &member))
+        if (jsonstat_scan_string_is(key, "dimension") || jsonstat_scan_string_is(key, "value"))
             return true;
     return false;
 }
@@ -276,7 +277,7 @@ static void list_name(struct js_span key, size_t count, char *names, size_t size
             snprintf(names + n, size - n, ", …");
         return;
     }
-    char *name = js_string_dup(key);
+    char *name = jsonstat_scan_string_dup(key);
     snprintf(names + n, size - n, "%s%s", count > 1 ? ", " : "",
              name ? jsonstat_shown(name, 40, shown, sizeof shown) : "?");
     free(name);
@@ -291,12 +292,12 @@ static int choose_from_bundle(struct jsonstat_decoder *d, struct js_span top,
     char names[512] = "", shown[64];
     size_t count = 0;
     bool found = false;
-    js_enter(&cursor, top);
-    while (js_next_member(&cursor, &key, &value)) {
+    jsonstat_scan_enter(&cursor, top);
+    while (jsonstat_scan_next_member(&cursor, &key, &value)) {
         if (!looks_like_dataset(value))
             continue;
         list_name(key, ++count, names, sizeof names);
-        if (!found && (!d->dataset_name || js_string_is(key, d->dataset_name))) {
+        if (!found && (!d->dataset_name || jsonstat_scan_string_is(key, d->dataset_name))) {
             *dataset = value;
             found = true;
         }
@@ -318,9 +319,9 @@ static int choose_from_bundle(struct jsonstat_decoder *d, struct js_span top,
 static int find_dataset(struct jsonstat_decoder *d, struct js_span top, struct members *m)
 {
     struct js_span dataset;
-    if (js_type_of(top) != JS_OBJECT)
+    if (jsonstat_scan_type_of(top) != JS_OBJECT)
         return jsonstat_fail(d, "not JSON-stat: the document is %s, not an object",
-                             js_type_name(js_type_of(top)));
+                             jsonstat_scan_type_name(jsonstat_scan_type_of(top)));
     if (find_members(d, top, m) < 0 || refuse_error_body(d, m) < 0)
         return -1;
     int is_dataset =
@@ -658,7 +659,7 @@ int jsonstat_decode_within(const char *buf, size_t len, const char *dataset_name
         rc = jsonstat_fail(&d, "an empty document, not JSON");
     else if (*first == '<')
         rc = jsonstat_fail(&d, "an HTML page, not JSON (the server may be overloaded)");
-    else if (js_validate(first, (size_t)(end - first), &top, d.err, d.errlen) < 0)
+    else if (jsonstat_scan_validate(first, (size_t)(end - first), &top, d.err, d.errlen) < 0)
         rc = -1;
     else
         rc = find_dataset(&d, top, &m) < 0 ? -1 : decode_dataset(&d, &m);

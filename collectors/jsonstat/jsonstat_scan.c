@@ -345,7 +345,8 @@ static void describe_failure(const struct validator *v, char *err, size_t errlen
              (size_t)(v->where - v->start), v->why);
 }
 
-int js_validate(const char *buf, size_t len, struct js_span *top, char *err, size_t errlen)
+int jsonstat_scan_validate(const char *buf, size_t len, struct js_span *top, char *err,
+                           size_t errlen)
 {
     struct validator v = {.start = buf, .p = buf, .end = buf + len};
     bool done = false;
@@ -366,7 +367,7 @@ int js_validate(const char *buf, size_t len, struct js_span *top, char *err, siz
 
 /* --- walking a checked document --- */
 
-enum js_type js_type_of(struct js_span value)
+enum js_type jsonstat_scan_type_of(struct js_span value)
 {
     if (value.start >= value.end)
         return JS_NULL;
@@ -388,7 +389,7 @@ enum js_type js_type_of(struct js_span value)
     }
 }
 
-const char *js_type_name(enum js_type type)
+const char *jsonstat_scan_type_name(enum js_type type)
 {
     static const char *const names[] = {"an object", "an array", "a string", "a number",
                                         "true",      "false",    "null"};
@@ -454,7 +455,7 @@ static const char *skip_value(const char *p, const char *end)
     return p;
 }
 
-void js_enter(struct js_cursor *cursor, struct js_span container)
+void jsonstat_scan_enter(struct js_cursor *cursor, struct js_span container)
 {
     cursor->p = container.start + 1;
     cursor->end = container.end > cursor->p ? container.end - 1 : cursor->p;
@@ -470,7 +471,7 @@ static bool next_item(struct js_cursor *cursor)
     return p < cursor->end;
 }
 
-bool js_next_element(struct js_cursor *cursor, struct js_span *value)
+bool jsonstat_scan_next_element(struct js_cursor *cursor, struct js_span *value)
 {
     if (!next_item(cursor))
         return false;
@@ -479,7 +480,7 @@ bool js_next_element(struct js_cursor *cursor, struct js_span *value)
     return true;
 }
 
-bool js_next_member(struct js_cursor *cursor, struct js_span *key, struct js_span *value)
+bool jsonstat_scan_next_member(struct js_cursor *cursor, struct js_span *key, struct js_span *value)
 {
     if (!next_item(cursor) || *cursor->p != '"')
         return false;
@@ -498,7 +499,7 @@ bool js_next_member(struct js_cursor *cursor, struct js_span *key, struct js_spa
 
 /* --- strings --- */
 
-struct js_span js_string_contents(struct js_span string)
+struct js_span jsonstat_scan_string_contents(struct js_span string)
 {
     if (string.end - string.start < 2)
         return (struct js_span){string.start, string.start};
@@ -561,7 +562,7 @@ static char simple_escape(char c)
     }
 }
 
-size_t js_string_decode(struct js_span contents, char *out)
+size_t jsonstat_scan_string_decode(struct js_span contents, char *out)
 {
     char *o = out;
     const char *p = contents.start, *end = contents.end;
@@ -586,20 +587,20 @@ size_t js_string_decode(struct js_span contents, char *out)
     return (size_t)(o - out);
 }
 
-char *js_string_dup(struct js_span contents)
+char *jsonstat_scan_string_dup(struct js_span contents)
 {
     char *s = malloc((size_t)(contents.end - contents.start) + 1);
     if (s)
-        js_string_decode(contents, s);
+        jsonstat_scan_string_decode(contents, s);
     return s;
 }
 
-bool js_string_is(struct js_span contents, const char *text)
+bool jsonstat_scan_string_is(struct js_span contents, const char *text)
 {
     size_t n = (size_t)(contents.end - contents.start);
     if (!memchr(contents.start, '\\', n))
         return strlen(text) == n && memcmp(contents.start, text, n) == 0;
-    char *decoded = js_string_dup(contents);
+    char *decoded = jsonstat_scan_string_dup(contents);
     bool same = decoded && strcmp(decoded, text) == 0;
     free(decoded);
     return same;
@@ -658,7 +659,7 @@ static long take_exponent(const char *p, const char *end)
 }
 #endif
 
-int js_number(struct js_span number, double *out)
+int jsonstat_scan_number(struct js_span number, double *out)
 {
 #if JS_FAST_NUMBERS
     const char *p = number.start, *end = number.end;

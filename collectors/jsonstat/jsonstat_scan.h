@@ -36,32 +36,34 @@ enum js_type { JS_OBJECT, JS_ARRAY, JS_STRING, JS_NUMBER, JS_TRUE, JS_FALSE, JS_
  * without \u0000 (as jansson wants them). Returns 0, or -1 with "at line L,
  * offset O: what is wrong" in `err`.
  */
-int js_validate(const char *buf, size_t len, struct js_span *top, char *err, size_t errlen);
+int jsonstat_scan_validate(const char *buf, size_t len, struct js_span *top, char *err,
+                           size_t errlen);
 
-enum js_type js_type_of(struct js_span value);
+enum js_type jsonstat_scan_type_of(struct js_span value);
 /* "an object", "a string"… for messages. */
-const char *js_type_name(enum js_type type);
+const char *jsonstat_scan_type_name(enum js_type type);
 
 /* Walks the members of an object or the elements of an array. */
 struct js_cursor {
     const char *p, *end;
 };
 
-void js_enter(struct js_cursor *cursor, struct js_span container);
-bool js_next_member(struct js_cursor *cursor, struct js_span *key, struct js_span *value);
-bool js_next_element(struct js_cursor *cursor, struct js_span *value);
+void jsonstat_scan_enter(struct js_cursor *cursor, struct js_span container);
+bool jsonstat_scan_next_member(struct js_cursor *cursor, struct js_span *key,
+                               struct js_span *value);
+bool jsonstat_scan_next_element(struct js_cursor *cursor, struct js_span *value);
 
 /* The contents of a string value, between its quotes. */
-struct js_span js_string_contents(struct js_span string);
+struct js_span jsonstat_scan_string_contents(struct js_span string);
 /* Decodes escapes into `out`, which has room for the contents' length + 1;
  * NUL-terminates and returns the decoded length. */
-size_t js_string_decode(struct js_span contents, char *out);
+size_t jsonstat_scan_string_decode(struct js_span contents, char *out);
 /* The decoded contents in a new string, or NULL when out of memory. */
-char *js_string_dup(struct js_span contents);
-bool js_string_is(struct js_span contents, const char *text);
+char *jsonstat_scan_string_dup(struct js_span contents);
+bool jsonstat_scan_string_is(struct js_span contents, const char *text);
 
 /* Converts a number span: 0, 1 if it is out of the range of a double, -1 if
  * out of memory. */
-int js_number(struct js_span number, double *out);
+int jsonstat_scan_number(struct js_span number, double *out);
 
 #endif

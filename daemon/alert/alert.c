@@ -65,7 +65,7 @@ void alert_fingerprint(const struct label_set *labels, char out[17])
     snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
-const char *label_get(const struct label_set *labels, const char *name)
+const char *alert_label_get(const struct label_set *labels, const char *name)
 {
     for (size_t i = 0; i < labels->n; i++)
         if (strcmp(labels->items[i].name, name) == 0)

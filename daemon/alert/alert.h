@@ -80,6 +80,6 @@ bool alert_step(struct alert *a, const struct indicator *indicator, const struct
                 const struct rule_result *result, int64_t now, bool collected);
 /* Away from OK: firing (WARNING, CRITICAL) or without usable data (UNKNOWN). */
 bool alert_active(const struct alert *a);
-const char *label_get(const struct label_set *labels, const char *name);
+const char *alert_label_get(const struct label_set *labels, const char *name);
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "atomic_file.h"
 #include "indicator.h"
 #include "period.h"
@@ -22,18 +23,10 @@
 
 static int grow(void **items, size_t *cap, size_t n, size_t size)
 {
-    if (n < *cap)
-        return 0;
-    size_t grown = *cap ? *cap * 2 : 16;
-    void *p = realloc(*items, grown * size);
-    if (!p)
-        return -1;
-    *items = p;
-    *cap = grown;
-    return 0;
+    return array_grow(items, cap, n + 1, size);
 }
 
-struct alert *ledger_find(const struct alert_ledger *l, const char *fingerprint)
+struct alert *alert_ledger_find(const struct alert_ledger *l, const char *fingerprint)
 {
     for (size_t i = 0; i < l->n_alerts; i++)
         if (strcmp(l->alerts[i].fingerprint, fingerprint) == 0)
@@ -41,7 +34,7 @@ struct alert *ledger_find(const struct alert_ledger *l, const char *fingerprint)
     return NULL;
 }
 
-struct alert *ledger_add(struct alert_ledger *l, const struct alert *a)
+struct alert *alert_ledger_add(struct alert_ledger *l, const struct alert *a)
 {
     if (grow((void **)&l->alerts, &l->cap_alerts, l->n_alerts, sizeof *l->alerts) < 0)
         return NULL;
@@ -49,8 +42,8 @@ struct alert *ledger_add(struct alert_ledger *l, const struct alert *a)
     return &l->alerts[l->n_alerts++];
 }
 
-struct collection_record *ledger_collection(struct alert_ledger *l, const char *indicator,
-                                            bool create)
+struct collection_record *alert_ledger_collection(struct alert_ledger *l, const char *indicator,
+                                                  bool create)
 {
     for (size_t i = 0; i < l->n_collections; i++)
         if (strcmp(l->collections[i].indicator, indicator) == 0)
@@ -64,7 +57,7 @@ struct collection_record *ledger_collection(struct alert_ledger *l, const char *
     return &e->record;
 }
 
-int ledger_add_silence(struct alert_ledger *l, const struct silence *s)
+int alert_ledger_add_silence(struct alert_ledger *l, const struct silence *s)
 {
     if (grow((void **)&l->silences, &l->cap_silences, l->n_silences, sizeof *l->silences) < 0)
         return -1;
@@ -72,7 +65,7 @@ int ledger_add_silence(struct alert_ledger *l, const struct silence *s)
     return 0;
 }
 
-size_t ledger_expire_silences(struct alert_ledger *l, int64_t now)
+size_t alert_ledger_expire_silences(struct alert_ledger *l, int64_t now)
 {
     size_t kept = 0, n = l->n_silences;
     for (size_t i = 0; i < n; i++)
@@ -82,8 +75,8 @@ size_t ledger_expire_silences(struct alert_ledger *l, int64_t now)
     return n - kept;
 }
 
-struct notify_mark *ledger_mark(struct alert_ledger *l, const char *fingerprint,
-                                const char *receiver, bool create)
+struct notify_mark *alert_ledger_mark(struct alert_ledger *l, const char *fingerprint,
+                                      const char *receiver, bool create)
 {
     for (size_t i = 0; i < l->n_marks; i++)
         if (strcmp(l->marks[i].fingerprint, fingerprint) == 0 &&
@@ -98,7 +91,7 @@ struct notify_mark *ledger_mark(struct alert_ledger *l, const char *fingerprint,
     return m;
 }
 
-void ledger_free(struct alert_ledger *l)
+void alert_ledger_free(struct alert_ledger *l)
 {
     free(l->marks);
     free(l->alerts);
@@ -113,7 +106,7 @@ void ledger_free(struct alert_ledger *l)
  * sequence, and a config string need not be UTF-8; invalid bytes become '?'. */
 static json_t *text(const char *s)
 {
-    return json_utf8(s);
+    return utf8_json(s);
 }
 
 static json_t *figure(double v)
@@ -217,8 +210,8 @@ static json_t *ledger_json(const struct alert_ledger *l, int64_t now)
                      silences, "notified", marks);
 }
 
-int ledger_save(const struct alert_ledger *l, const char *path, int64_t now, char *err,
-                size_t errlen)
+int alert_ledger_save(const struct alert_ledger *l, const char *path, int64_t now, char *err,
+                      size_t errlen)
 {
     json_t *doc = ledger_json(l, now);
     char *text = doc ? json_dumps(doc, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) : NULL;
@@ -425,11 +418,11 @@ static void read_alerts(struct reader *r, json_t *alerts, struct alert_ledger *l
         read_alert(r, item, &a);
         if (r->failed)
             return;
-        if (ledger_find(l, a.fingerprint)) {
+        if (alert_ledger_find(l, a.fingerprint)) {
             refuse(r, "fingerprint %s is there twice", a.fingerprint);
             return;
         }
-        if (!ledger_add(l, &a)) {
+        if (!alert_ledger_add(l, &a)) {
             refuse(r, "out of memory");
             return;
         }
@@ -443,7 +436,7 @@ static void read_collections(struct reader *r, json_t *collections, struct alert
     json_object_foreach(collections, key, item) {
         snprintf(r->where, sizeof r->where, "collections.%.40s", key);
         struct collection_record *c =
-            indicator_id_valid(key) ? ledger_collection(l, key, true) : NULL;
+            indicator_id_valid(key) ? alert_ledger_collection(l, key, true) : NULL;
         if (!c) {
             refuse(r, "not an indicator id, or out of memory");
             return;
@@ -462,7 +455,7 @@ static void read_silences(struct reader *r, json_t *silences, struct alert_ledge
         read_silence(r, item, &s);
         if (r->failed)
             return;
-        if (ledger_add_silence(l, &s) < 0) {
+        if (alert_ledger_add_silence(l, &s) < 0) {
             refuse(r, "out of memory");
             return;
         }
@@ -492,7 +485,7 @@ static void read_marks(struct reader *r, json_t *marks, struct alert_ledger *l)
         m.starts_at = read_moment(r, item, "starts_at");
         if (r->failed)
             return;
-        struct notify_mark *slot = ledger_mark(l, m.fingerprint, m.receiver, true);
+        struct notify_mark *slot = alert_ledger_mark(l, m.fingerprint, m.receiver, true);
         if (!slot) {
             refuse(r, "out of memory");
             return;
@@ -532,19 +525,19 @@ static int parsed(struct alert_ledger *l, struct reader *r, json_t *doc, const j
         json_decref(doc);
     }
     if (r->failed)
-        ledger_free(l);
+        alert_ledger_free(l);
     return r->failed ? -1 : 0;
 }
 
-int ledger_parse(struct alert_ledger *l, const char *name, const char *text, size_t len, char *err,
-                 size_t errlen)
+int alert_ledger_parse(struct alert_ledger *l, const char *name, const char *text, size_t len,
+                       char *err, size_t errlen)
 {
     json_error_t jerr;
     struct reader r = {.path = name, .err = err, .errlen = errlen};
     return parsed(l, &r, json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr), &jerr);
 }
 
-int ledger_load(struct alert_ledger *l, const char *path, char *err, size_t errlen)
+int alert_ledger_load(struct alert_ledger *l, const char *path, char *err, size_t errlen)
 {
     json_error_t jerr;
     struct reader r = {.path = path, .err = err, .errlen = errlen};
@@ -555,7 +548,7 @@ int ledger_load(struct alert_ledger *l, const char *path, char *err, size_t errl
             close(fd);
         else if (errno == ENOENT)
             return 0; /* the first start */
-        if (!state_link_error(path, err, errlen))
+        if (!atomic_file_state_link_error(path, err, errlen))
             snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }

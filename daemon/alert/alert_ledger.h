@@ -46,26 +46,26 @@ struct alert_ledger {
 };
 
 /* Reads `path` into an empty ledger; a missing file is an empty ledger. */
-int ledger_load(struct alert_ledger *l, const char *path, char *err, size_t errlen);
+int alert_ledger_load(struct alert_ledger *l, const char *path, char *err, size_t errlen);
 /* The same from text; `name` stands for the file in messages. */
-int ledger_parse(struct alert_ledger *l, const char *name, const char *text, size_t len, char *err,
-                 size_t errlen);
-int ledger_save(const struct alert_ledger *l, const char *path, int64_t now, char *err,
-                size_t errlen);
-void ledger_free(struct alert_ledger *l);
+int alert_ledger_parse(struct alert_ledger *l, const char *name, const char *text, size_t len,
+                       char *err, size_t errlen);
+int alert_ledger_save(const struct alert_ledger *l, const char *path, int64_t now, char *err,
+                      size_t errlen);
+void alert_ledger_free(struct alert_ledger *l);
 
-struct alert *ledger_find(const struct alert_ledger *l, const char *fingerprint);
+struct alert *alert_ledger_find(const struct alert_ledger *l, const char *fingerprint);
 /* Appends an alert (pointers into the ledger may move); NULL without memory. */
-struct alert *ledger_add(struct alert_ledger *l, const struct alert *a);
+struct alert *alert_ledger_add(struct alert_ledger *l, const struct alert *a);
 /* The collection record of an indicator, created empty when `create`. */
-struct collection_record *ledger_collection(struct alert_ledger *l, const char *indicator,
-                                            bool create);
-int ledger_add_silence(struct alert_ledger *l, const struct silence *s);
+struct collection_record *alert_ledger_collection(struct alert_ledger *l, const char *indicator,
+                                                  bool create);
+int alert_ledger_add_silence(struct alert_ledger *l, const struct silence *s);
 /* The mark of (fingerprint, receiver), created (state OK, never) when `create`. */
-struct notify_mark *ledger_mark(struct alert_ledger *l, const char *fingerprint,
-                                const char *receiver, bool create);
+struct notify_mark *alert_ledger_mark(struct alert_ledger *l, const char *fingerprint,
+                                      const char *receiver, bool create);
 /* Drops silences that ended; returns how many. */
-size_t ledger_expire_silences(struct alert_ledger *l, int64_t now);
+size_t alert_ledger_expire_silences(struct alert_ledger *l, int64_t now);
 
 json_t *alert_to_json(const struct alert *a);
 json_t *silence_to_json(const struct silence *s);

@@ -259,11 +259,12 @@ static void say_path_figures(struct text *d, const struct target *tg, const stru
 {
     char a[32], b[32];
     if (!isnan(e->actual_growth) && !isnan(e->required_growth))
-        say(d, " Growth over the last %d years: %.1f %%/yr; required for the target: %.1f %%/yr"
-               " (ratio %s: %s).",
+        say(d,
+            " Growth over the last %d years: %.1f %%/yr; required for the target: %.1f %%/yr"
+            " (ratio %s: %s).",
             tg->window_years, e->actual_growth * 100, e->required_growth * 100,
             isnan(e->ratio) ? "-" : (snprintf(a, sizeof a, "%.2f", e->ratio), a),
-            progress_name(e->progress));
+            evaluate_progress_name(e->progress));
     if (!isnan(e->still_required_growth))
         say(d, " Still required from the latest value: %.1f %%/yr.", e->still_required_growth * 100);
     if (!isnan(e->path_value))
@@ -283,16 +284,17 @@ static void say_progress_figures(struct text *d, const struct target *tg, const 
         say_path_figures(d, tg, e);
     } else if (tg->kind == TARGET_TREND) {
         say(d, " Growth over the last %d years: %+.1f %%/yr (%s).", tg->window_years,
-            e->actual_growth * 100, progress_name(e->progress));
+            e->actual_growth * 100, evaluate_progress_name(e->progress));
     } else if (tg->kind == TARGET_ABOVE_BASELINE) {
-        say(d, " Level %s against the baseline %s: %+.1f %% (%s).", num(e->latest_value, a, sizeof a),
-            num(e->baseline_value, b, sizeof b), e->gap_pct, progress_name(e->progress));
+        say(d, " Level %s against the baseline %s: %+.1f %% (%s).",
+            num(e->latest_value, a, sizeof a), num(e->baseline_value, b, sizeof b), e->gap_pct,
+            evaluate_progress_name(e->progress));
     } else {
         char change[64], p[PERIOD_TEXT_MAX];
         rank_change(e, change, sizeof change);
         period_format(&e->latest, p, sizeof p);
         say(d, " Rank %s in %s%s (%s).", num(e->latest_value, a, sizeof a), p, change,
-            progress_name(e->progress));
+            evaluate_progress_name(e->progress));
     }
     if (e->final)
         say(d, " The target year has passed: this is the final assessment.");
@@ -304,7 +306,7 @@ static void summarize_progress(struct text *s, const struct indicator *ind, cons
                                const struct evaluation *e)
 {
     char a[32];
-    const char *cat = progress_name(e->progress);
+    const char *cat = evaluate_progress_name(e->progress);
     if (e->progress == PROGRESS_UNKNOWN)
         say(s, "%s: progress unknown: %s", ind->id, e->why ? e->why : "no usable data");
     else if (tg->kind == TARGET_PATH && !isnan(e->time_distance_years))
@@ -342,9 +344,9 @@ static void check_progress(const struct alert_rule *r, const struct rule_input *
 {
     const struct target *tg = &in->indicator->targets[r->target];
     const struct evaluation *e = &in->evaluations[r->target];
-    out->state = from_progress(progress_classify(tg, e, 0));
+    out->state = from_progress(evaluate_progress_classify(tg, e, 0));
     if (improving(out->state, current)) {
-        enum alert_state held = from_progress(progress_classify(tg, e, r->hysteresis));
+        enum alert_state held = from_progress(evaluate_progress_classify(tg, e, r->hysteresis));
         out->state = alert_state_rank(held) > alert_state_rank(current) ? current : held;
     }
     out->value = progress_figure(tg, e);

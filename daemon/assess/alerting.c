@@ -29,7 +29,7 @@ struct alerting *alerting_open(const char *state_dir, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    if (ledger_load(&al->ledger, al->path, err, errlen) < 0) {
+    if (alert_ledger_load(&al->ledger, al->path, err, errlen) < 0) {
         alerting_free(al);
         return NULL;
     }
@@ -40,7 +40,7 @@ void alerting_free(struct alerting *al)
 {
     if (!al)
         return;
-    ledger_free(&al->ledger);
+    alert_ledger_free(&al->ledger);
     free(al->path);
     free(al);
 }
@@ -90,7 +90,7 @@ static void drop_stray_marks(struct alerting *al)
     struct alert_ledger *l = &al->ledger;
     size_t kept = 0;
     for (size_t i = 0; i < l->n_marks; i++)
-        if (ledger_find(l, l->marks[i].fingerprint) || l->marks[i].state != ALERT_OK)
+        if (alert_ledger_find(l, l->marks[i].fingerprint) || l->marks[i].state != ALERT_OK)
             l->marks[kept++] = l->marks[i];
     al->changed |= kept != l->n_marks;
     l->n_marks = kept;
@@ -121,10 +121,10 @@ void alerting_use_config(struct alerting *al, const struct config *config, int64
         const struct indicator *ind = &config->indicators[i];
         for (size_t k = 0; k < ind->n_rules; k++) {
             struct alert fresh;
-            if (ledger_find(&al->ledger, ind->rules[k].fingerprint))
+            if (alert_ledger_find(&al->ledger, ind->rules[k].fingerprint))
                 continue;
             alert_init(&fresh, ind, &ind->rules[k]);
-            if (!ledger_add(&al->ledger, &fresh))
+            if (!alert_ledger_add(&al->ledger, &fresh))
                 log_err("%s: out of memory for its %s alert", ind->id,
                         rule_kind_name(ind->rules[k].kind));
             al->changed = true;
@@ -136,7 +136,7 @@ void alerting_use_config(struct alerting *al, const struct config *config, int64
 void alerting_collected(struct alerting *al, const char *indicator, bool ok, const char *error,
                         const struct ingest_summary *sum, int64_t now)
 {
-    struct collection_record *c = ledger_collection(&al->ledger, indicator, true);
+    struct collection_record *c = alert_ledger_collection(&al->ledger, indicator, true);
     if (!c)
         return;
     c->last_attempt = now;
@@ -176,8 +176,10 @@ static size_t evaluate_one(struct alerting *al, const struct indicator *ind,
         log_err("%s: out of memory for evaluating its alerts", ind->id);
         return 0;
     }
-    struct rule_input in = {.indicator = ind, .evaluations = evals, .now = now,
-                            .collection = ledger_collection(&al->ledger, ind->id, false)};
+    struct rule_input in = {.indicator = ind,
+                            .evaluations = evals,
+                            .now = now,
+                            .collection = alert_ledger_collection(&al->ledger, ind->id, false)};
     in.latest = assess(ind, store, now, evals);
     if (!in.latest && (!in.collection || !in.collection->last_attempt)) {
         free(evals); /* not collected yet: pending, not unknown */
@@ -185,7 +187,7 @@ static size_t evaluate_one(struct alerting *al, const struct indicator *ind,
     }
     for (size_t k = 0; k < ind->n_rules; k++) {
         const struct alert_rule *rule = &ind->rules[k];
-        struct alert *a = ledger_find(&al->ledger, rule->fingerprint);
+        struct alert *a = alert_ledger_find(&al->ledger, rule->fingerprint);
         struct rule_result result;
         if (!a)
             continue; /* out of memory in alerting_use_config; logged there */
@@ -210,7 +212,7 @@ size_t alerting_evaluate(struct alerting *al, const struct config *config,
     for (size_t i = 0; i < config->n_indicators; i++)
         if (!indicator || strcmp(config->indicators[i].id, indicator) == 0)
             changes += evaluate_one(al, &config->indicators[i], store, now, collected);
-    if (ledger_expire_silences(&al->ledger, now) > 0)
+    if (alert_ledger_expire_silences(&al->ledger, now) > 0)
         al->changed = true;
     return changes;
 }
@@ -220,7 +222,7 @@ int alerting_save(struct alerting *al, int64_t now)
     char err[512];
     if (!al->changed)
         return 0;
-    if (ledger_save(&al->ledger, al->path, now, err, sizeof err) < 0) {
+    if (alert_ledger_save(&al->ledger, al->path, now, err, sizeof err) < 0) {
         log_err("alert state not saved: %s; it is kept in memory and saved at the next change",
                 err);
         return -1;
@@ -247,7 +249,7 @@ bool alerting_silenced(const struct alerting *al, const struct alert *a, int64_t
 
 int alerting_add_silence(struct alerting *al, const struct silence *s)
 {
-    if (ledger_add_silence(&al->ledger, s) < 0)
+    if (alert_ledger_add_silence(&al->ledger, s) < 0)
         return -1;
     al->changed = true;
     return 0;
@@ -272,7 +274,7 @@ const struct alert *alerting_worst(const struct alerting *al, const struct indic
     const struct alert *worst = NULL;
     for (size_t k = 0; k < ind->n_rules; k++) {
         const struct alert_rule *rule = &ind->rules[k];
-        const struct alert *a = ledger_find(&al->ledger, rule->fingerprint);
+        const struct alert *a = alert_ledger_find(&al->ledger, rule->fingerprint);
         if (!a || (rule->target >= 0 && rule->target != target))
             continue;
         if (!worst || alert_state_rank(a->state) > alert_state_rank(worst->state))

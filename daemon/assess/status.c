@@ -71,8 +71,9 @@ static void print_row(FILE *out, const struct indicator *ind, const struct targe
     fprintf(out, "%-24s %2d  %-10s %10s  %-22s %10s %7s  %-11s %7s %11s  %-5s  %s\n", ind->id,
             ind->pejlemaerke, latest, figure(e->latest_value, v, sizeof v), target,
             figure(e->path_value, p, sizeof p), figure(e->gap_pct, g, sizeof g),
-            t ? progress_name(e->progress) : "-", figure(e->time_distance_years, y, sizeof y),
-            figure(e->projection, f, sizeof f), e->stale ? "stale" : "", alert);
+            t ? evaluate_progress_name(e->progress) : "-",
+            figure(e->time_distance_years, y, sizeof y), figure(e->projection, f, sizeof f),
+            e->stale ? "stale" : "", alert);
 }
 
 struct row {
@@ -189,7 +190,8 @@ static json_t *row_json(const struct row *r)
     json_object_set_new(row, "required_growth", number_or_null(e->required_growth));
     json_object_set_new(row, "still_required_growth", number_or_null(e->still_required_growth));
     json_object_set_new(row, "ratio", number_or_null(e->ratio));
-    json_object_set_new(row, "progress", t ? json_string(progress_name(e->progress)) : json_null());
+    json_object_set_new(row, "progress",
+                        t ? json_string(evaluate_progress_name(e->progress)) : json_null());
     json_object_set_new(row, "time_distance_years", number_or_null(e->time_distance_years));
     json_object_set_new(row, "projection", number_or_null(e->projection));
     json_object_set_new(row, "shortfall_pct", number_or_null(e->shortfall_pct));

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "array.h"
 #include "log.h"
 #include "period.h"
 #include "url.h"
@@ -22,7 +23,7 @@ struct collection_request {
 
 static void fetch_next(struct collection *c);
 
-bool member_key_valid(const char *member)
+bool collect_member_key_valid(const char *member)
 {
     size_t n = strlen(member);
     if (n == 0 || n > PEJL_MEMBER_MAX)
@@ -109,14 +110,9 @@ static int add_request(struct collection *c, const struct pejl_request *r)
 {
     if (c->n_requests == COLLECT_MAX_REQUESTS || !r->url)
         return -1;
-    if (c->n_requests == c->cap_requests) {
-        size_t cap = c->cap_requests ? c->cap_requests * 2 : 8;
-        struct collection_request *grown = realloc(c->requests, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        c->requests = grown;
-        c->cap_requests = cap;
-    }
+    if (array_grow((void **)&c->requests, &c->cap_requests, c->n_requests + 1,
+                   sizeof *c->requests) < 0)
+        return -1;
     struct collection_request *copy = &c->requests[c->n_requests];
     *copy = (struct collection_request){
         .strings = {strdup(r->url), dup_or_null(r->method), dup_or_null(r->body),
@@ -163,16 +159,11 @@ static int emit(const struct pejl_sink *sink, const struct pejl_observation *obs
     struct collection *c = sink->core;
     if (c->n == COLLECT_MAX_OBSERVATIONS)
         return -1;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 64;
-        struct pejl_observation *grown = realloc(c->obs, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        c->obs = grown;
-        c->cap = cap;
-    }
+    if (array_grow((void **)&c->obs, &c->cap, c->n + 1, sizeof *c->obs) < 0)
+        return -1;
     struct pejl_observation copy = *obs;
-    if (obs->member && (!member_key_valid(obs->member) || !(copy.member = intern_member(c, obs->member))))
+    if (obs->member &&
+        (!collect_member_key_valid(obs->member) || !(copy.member = intern_member(c, obs->member))))
         return -1;
     c->obs[c->n++] = copy;
     return 0;

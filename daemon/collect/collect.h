@@ -57,6 +57,6 @@ void collect_free(struct collection *c);
  * one per member and period, valid member keys. 0, or -1 with `err`. */
 int collect_check(const struct indicator *indicator, struct pejl_observation *obs, size_t n,
                   char *err, size_t errlen);
-bool member_key_valid(const char *member);
+bool collect_member_key_valid(const char *member);
 
 #endif

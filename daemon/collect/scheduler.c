@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "log.h"
 
 struct entry {
@@ -135,14 +136,8 @@ static void on_due(struct loop *loop, void *arg)
 
 static struct entry *add(struct scheduler *s, const struct indicator *ind, int64_t first_ms)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 16;
-        struct entry **grown = realloc(s->entries, cap * sizeof *grown);
-        if (!grown)
-            return NULL;
-        s->entries = grown;
-        s->cap = cap;
-    }
+    if (array_grow((void **)&s->entries, &s->cap, s->n + 1, sizeof *s->entries) < 0)
+        return NULL;
     struct entry *e = calloc(1, sizeof *e);
     if (!e)
         return NULL;

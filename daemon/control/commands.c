@@ -182,7 +182,8 @@ static void cmd_silence(struct commands *cmds, struct control_client *c,
     const struct commands_state *d = &cmds->state;
     char err[300];
     struct silence s = {0};
-    int64_t duration = r->argc > 2 ? parse_duration(r->argv[2]) : -1, now = (int64_t)time(NULL);
+    int64_t duration = r->argc > 2 ? config_parse_duration(r->argv[2]) : -1,
+            now = (int64_t)time(NULL);
     bool force = r->argc == 6 && strcmp(r->argv[5], "force") == 0;
     if (r->argc < 4 || r->argc > 6 || (r->argc == 6 && !force)) {
         control_error(c, "SILENCE<TAB>MATCHER<TAB>DURATION<TAB>COMMENT[<TAB>BY[<TAB>force]]");

@@ -271,7 +271,7 @@ static void on_listen(struct loop *loop, int fd, uint32_t events, void *arg)
         int client = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (client < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-                log_warn("control: accept: %s", strerror(errno));
+                log_warn_errno("control: accept");
             return;
         }
         accept_one(arg, client);

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-int write_all(int fd, const void *buf, size_t len)
+int atomic_file_write_all(int fd, const void *buf, size_t len)
 {
     const char *p = buf;
     while (len > 0) {
@@ -54,7 +54,7 @@ int atomic_file_write(const char *path, const void *data, size_t len, mode_t mod
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     const char *step = "create";
     if (fd >= 0) {
-        step = write_all(fd, data, len) < 0 ? "write" : fsync(fd) < 0 ? "fsync" : NULL;
+        step = atomic_file_write_all(fd, data, len) < 0 ? "write" : fsync(fd) < 0 ? "fsync" : NULL;
         if (close(fd) < 0 && !step)
             step = "close";
         if (!step && rename(tmp, path) < 0)
@@ -74,7 +74,7 @@ int atomic_file_write(const char *path, const void *data, size_t len, mode_t mod
     return 0;
 }
 
-bool state_link_error(const char *path, char *err, size_t errlen)
+bool atomic_file_state_link_error(const char *path, char *err, size_t errlen)
 {
     if (errno != ELOOP)
         return false;

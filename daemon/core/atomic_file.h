@@ -12,7 +12,7 @@
 #include <sys/types.h>
 
 /* Writes all of buf to fd, retrying short writes and EINTR; -1 on error. */
-int write_all(int fd, const void *buf, size_t len);
+int atomic_file_write_all(int fd, const void *buf, size_t len);
 /* Replaces `path` with `len` bytes of `data`, created with `mode`. */
 int atomic_file_write(const char *path, const void *data, size_t len, mode_t mode, char *err,
                       size_t errlen);
@@ -21,6 +21,6 @@ int atomic_file_write(const char *path, const void *data, size_t len, mode_t mod
  * can plant a link there must not make it read or write somewhere else.
  * After such an open failed: true, with the message in `err`, when `path`
  * was a symbolic link (ELOOP); false for any other error. */
-bool state_link_error(const char *path, char *err, size_t errlen);
+bool atomic_file_state_link_error(const char *path, char *err, size_t errlen);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "log.h"
 
 static void diag_vadd(struct pejl_diag *diag, const char *file, int line, const char *fmt,
@@ -24,15 +25,9 @@ static void diag_vadd(struct pejl_diag *diag, const char *file, int line, const 
     } else if (asprintf(&text, "%s: %s", file, message) < 0) {
         return;
     }
-    if (diag->n == diag->cap) {
-        size_t cap = diag->cap ? diag->cap * 2 : 8;
-        char **lines = realloc(diag->lines, cap * sizeof *lines);
-        if (!lines) {
-            free(text);
-            return;
-        }
-        diag->lines = lines;
-        diag->cap = cap;
+    if (array_grow((void **)&diag->lines, &diag->cap, diag->n + 1, sizeof *diag->lines) < 0) {
+        free(text);
+        return;
     }
     diag->lines[diag->n++] = text;
 }

@@ -4,6 +4,7 @@
  */
 #include "log.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,7 +91,19 @@ void log_message(enum log_level level, const char *fmt, ...)
     va_end(ap);
 }
 
-void fatal(const char *fmt, ...)
+void log_message_errno(enum log_level level, const char *fmt, ...)
+{
+    int saved = errno;
+    char message[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    log_message(level, "%s: %s", message, strerror(saved));
+    errno = saved;
+}
+
+void log_fatal(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

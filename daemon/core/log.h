@@ -32,7 +32,18 @@ void log_vmessage(enum log_level level, const char *fmt, va_list ap)
 #define log_info(...) log_message(LOG_LEVEL_INFO, __VA_ARGS__)
 #define log_debug(...) log_message(LOG_LEVEL_DEBUG, __VA_ARGS__)
 
+/* The message, then ": " and strerror(errno) of the errno at the call, which
+ * it leaves as it was: "control: accept" logs "control: accept: Too many open
+ * files". OpenBSD names this log_warn and the plain one log_warnx; pejl's
+ * log_warn has always been the plain one, so the errno variants carry the
+ * suffix instead of changing what log_warn means under its callers. */
+void log_message_errno(enum log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#define log_err_errno(...) log_message_errno(LOG_LEVEL_ERROR, __VA_ARGS__)
+#define log_warn_errno(...) log_message_errno(LOG_LEVEL_WARNING, __VA_ARGS__)
+
 /* Logs and exits with status 1; for start-up failures only. */
-void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void log_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 #endif

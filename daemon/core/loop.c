@@ -506,7 +506,8 @@ int loop_run(struct loop *loop)
     while (!loop->stopping) {
         int r = iterate(loop, &dispatched);
         if (r < 0) {
-            log_err("event loop: %s", strerror(-r));
+            errno = -r; /* sd-event returns -errno */
+            log_err_errno("event loop");
             return -1;
         }
     }

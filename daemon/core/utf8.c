@@ -45,7 +45,7 @@ bool utf8_valid(const char *s)
     return true;
 }
 
-json_t *json_utf8(const char *s)
+json_t *utf8_json(const char *s)
 {
     char *copy = strdup(s);
     if (!copy)

@@ -18,6 +18,6 @@ void utf8_scrub(char *s);
 bool utf8_valid(const char *s);
 /* A JSON string of `s` scrubbed (jansson refuses invalid UTF-8); NULL only
  * without memory. */
-json_t *json_utf8(const char *s);
+json_t *utf8_json(const char *s);
 
 #endif

@@ -54,7 +54,7 @@ static char *entry_path(const char *dir, const char *key)
 static void warn_link(const char *path)
 {
     char why[1024];
-    if (state_link_error(path, why, sizeof why))
+    if (atomic_file_state_link_error(path, why, sizeof why))
         log_warn("http cache: %s; it is not used", why);
 }
 
@@ -198,7 +198,8 @@ int http_cache_store(const char *dir, const char *key, const char *etag,
         warn_link(tmp);
         goto out;
     }
-    if (write_all(fd, head, strlen(head)) == 0 && write_all(fd, body, len) == 0 && close(fd) == 0) {
+    if (atomic_file_write_all(fd, head, strlen(head)) == 0 &&
+        atomic_file_write_all(fd, body, len) == 0 && close(fd) == 0) {
         fd = -1;
         rc = rename(tmp, path);
     }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "period.h"
 
 #define PROPAGATED (PEJL_STATUS_PROVISIONAL | PEJL_STATUS_ESTIMATED)
@@ -22,14 +23,8 @@ struct obs_list {
 
 static int push(struct obs_list *l, const struct pejl_observation *o)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        struct pejl_observation *grown = realloc(l->items, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        l->items = grown;
-        l->cap = cap;
-    }
+    if (array_grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items) < 0)
+        return -1;
     l->items[l->n++] = *o;
     return 0;
 }

@@ -10,20 +10,21 @@
 
 #define SECONDS_PER_YEAR 31556952.0 /* the Gregorian mean */
 
-void target_defaults(struct target *t)
+void evaluate_target_defaults(struct target *t)
 {
     *t = (struct target){.kind = TARGET_PATH, .path = PATH_CAGR, .baseline_value = NAN,
                          .top = 5, .direction = 1, .window_years = 5, .significant = NAN,
                          .moderate = NAN};
 }
 
-double year_of(int64_t t)
+double evaluate_year_of(int64_t t)
 {
     /* exact at every 1 January: whole years from 1970, then the fraction of this one */
     int64_t days = t / 86400, year = 1970 + days / 366;
-    while (days_from_civil(year + 1, 1, 1) <= days)
+    while (period_days_from_civil(year + 1, 1, 1) <= days)
         year++;
-    int64_t start = days_from_civil(year, 1, 1) * 86400, end = days_from_civil(year + 1, 1, 1) * 86400;
+    int64_t start = period_days_from_civil(year, 1, 1) * 86400,
+            end = period_days_from_civil(year + 1, 1, 1) * 86400;
     return (double)year + (double)(t - start) / (double)(end - start);
 }
 
@@ -34,10 +35,10 @@ static double target_time(const struct target *t)
 
 static double baseline_time(const struct target *t)
 {
-    return year_of(period_end(&t->baseline));
+    return evaluate_year_of(period_end(&t->baseline));
 }
 
-double path_at(const struct target *t, double b, double when)
+double evaluate_path_at(const struct target *t, double b, double when)
 {
     double span = target_time(t) - baseline_time(t), x = (when - baseline_time(t)) / span;
     if (t->path == PATH_CAGR && b > 0 && t->value > 0)
@@ -45,7 +46,7 @@ double path_at(const struct target *t, double b, double when)
     return b + (t->value - b) * x;
 }
 
-double path_reaches(const struct target *t, double b, double value)
+double evaluate_path_reaches(const struct target *t, double b, double value)
 {
     double span = target_time(t) - baseline_time(t);
     if (t->path == PATH_CAGR && b > 0 && t->value > 0 && value > 0) {
@@ -55,15 +56,15 @@ double path_reaches(const struct target *t, double b, double value)
     return t->value == b ? NAN : baseline_time(t) + span * (value - b) / (t->value - b);
 }
 
-double compound_growth(double t0, double v0, double t1, double v1)
+double evaluate_compound_growth(double t0, double v0, double t1, double v1)
 {
     if (!(v0 > 0) || !(v1 > 0) || !(t1 > t0))
         return NAN; /* log growth is undefined for values that are not positive */
     return pow(v1 / v0, 1 / (t1 - t0)) - 1;
 }
 
-double projection_at(const double *years, const double *values, size_t n, double when,
-                     bool *linear)
+double evaluate_projection_at(const double *years, const double *values, size_t n, double when,
+                              bool *linear)
 {
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     *linear = false;
@@ -101,7 +102,7 @@ static const struct stored_observation *value_near(const struct stored_observati
     const struct stored_observation *best = NULL;
     double distance = 0.5;
     for (size_t i = 0; i < n; i++) {
-        double d = fabs(year_of(period_end(&items[i].obs.period)) - when);
+        double d = fabs(evaluate_year_of(period_end(&items[i].obs.period)) - when);
         if (!isnan(items[i].obs.value) && d < distance - 1e-9) {
             best = &items[i];
             distance = d;
@@ -209,7 +210,8 @@ static enum progress classify_rank(const struct target *t, const struct evaluati
                                            : PROGRESS_INSUFFICIENT;
 }
 
-enum progress progress_classify(const struct target *t, const struct evaluation *e, double margin)
+enum progress evaluate_progress_classify(const struct target *t, const struct evaluation *e,
+                                         double margin)
 {
     switch (t->kind) {
     case TARGET_PATH: return classify_path(t, e, margin);
@@ -227,18 +229,18 @@ static void window(const struct target *t, const struct stored_observation *item
     *first = value_near(items, n, *t0);
     if (!*first)
         return;
-    *t0 = year_of(period_end(&(*first)->obs.period));
+    *t0 = evaluate_year_of(period_end(&(*first)->obs.period));
     double years[512], values[512];
     size_t k = 0;
     for (size_t i = 0; i < n && k < 512; i++) {
-        double when = year_of(period_end(&items[i].obs.period));
+        double when = evaluate_year_of(period_end(&items[i].obs.period));
         if (!isnan(items[i].obs.value) && when >= *t0 - 1e-9 && when <= now_t + 1e-9)
             years[k] = when, values[k++] = items[i].obs.value;
     }
     bool linear;
     if (t->year == 0)
         return; /* a trend without a target year: nothing to project to */
-    e->projection = projection_at(years, values, k, target_time(t), &linear);
+    e->projection = evaluate_projection_at(years, values, k, target_time(t), &linear);
     if (linear)
         e->why = "values that are not positive: linear trend instead of log-linear";
 }
@@ -256,17 +258,18 @@ static void evaluate_path(const struct target *t, const struct stored_observatio
         e->why = "the baseline period is after the latest figure: the path starts later";
         return;
     }
-    e->path_value = path_at(t, b, now_t);
+    e->path_value = evaluate_path_at(t, b, now_t);
     e->gap_pct = (e->latest_value / e->path_value - 1) * 100;
-    e->time_distance_years = path_reaches(t, b, e->latest_value) - now_t;
-    e->still_required_growth = compound_growth(now_t, e->latest_value, target_time(t), t->value);
+    e->time_distance_years = evaluate_path_reaches(t, b, e->latest_value) - now_t;
+    e->still_required_growth =
+        evaluate_compound_growth(now_t, e->latest_value, target_time(t), t->value);
     window(t, items, n, now_t, e, &t0, &first);
     if (!first || t0 >= now_t) {
         e->why = "too few observations for the assessment window";
         return;
     }
-    e->actual_growth = compound_growth(t0, first->obs.value, now_t, e->latest_value);
-    e->required_growth = compound_growth(t0, first->obs.value, target_time(t), t->value);
+    e->actual_growth = evaluate_compound_growth(t0, first->obs.value, now_t, e->latest_value);
+    e->required_growth = evaluate_compound_growth(t0, first->obs.value, target_time(t), t->value);
     e->shortfall_pct = (e->projection / t->value - 1) * 100;
     if (!isnan(e->actual_growth) && e->required_growth != 0)
         e->ratio = e->actual_growth / e->required_growth;
@@ -285,7 +288,7 @@ static void evaluate_trend(const struct target *t, const struct stored_observati
         e->why = "too few observations for the assessment window";
         return;
     }
-    e->actual_growth = compound_growth(t0, first->obs.value, now_t, e->latest_value);
+    e->actual_growth = evaluate_compound_growth(t0, first->obs.value, now_t, e->latest_value);
     e->progress = classify_trend(t, e, 0);
 }
 
@@ -357,7 +360,7 @@ void evaluate(const struct target *t, const struct stored_observation *items, si
             break;
         }
     e->baseline_value = baseline_of(t, items, n);
-    double now_t = year_of(period_end(&latest->obs.period));
+    double now_t = evaluate_year_of(period_end(&latest->obs.period));
     (void)now; /* figures are measured at the latest period; staleness uses `now` */
     switch (t->kind) {
     case TARGET_PATH: evaluate_path(t, items, n, now_t, e); break;
@@ -369,7 +372,7 @@ void evaluate(const struct target *t, const struct stored_observation *items, si
         settle(t, items, n, e);
 }
 
-int64_t stale_after_default(enum pejl_period_kind kind)
+int64_t evaluate_stale_after_default(enum pejl_period_kind kind)
 {
     static const int days[] = {0, 400, 120, 75, 30, 10};
     return kind >= PEJL_PERIOD_YEAR && kind <= PEJL_PERIOD_DAY ? (int64_t)days[kind] * 86400 : 0;
@@ -386,7 +389,7 @@ void evaluate_staleness(struct evaluation *e, int64_t now, int64_t stale_after)
     e->stale = age > stale_after;
 }
 
-const char *progress_name(enum progress p)
+const char *evaluate_progress_name(enum progress p)
 {
     static const char *const names[] = {"unknown", "on track", "at risk", "off track",
                                         "moving away"};

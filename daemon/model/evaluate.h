@@ -73,24 +73,24 @@ struct evaluation {
 /* How long after a period's end its figure is expected at the latest
  * (publication lag plus a margin): annual 400 days, quarterly 120, monthly
  * 75, weekly 30, daily 10. */
-int64_t stale_after_default(enum pejl_period_kind kind);
+int64_t evaluate_stale_after_default(enum pejl_period_kind kind);
 /* Staleness of the latest period at `now`, with `stale_after` seconds. */
 void evaluate_staleness(struct evaluation *e, int64_t now, int64_t stale_after);
 
-void target_defaults(struct target *t);
+void evaluate_target_defaults(struct target *t);
 
 /* Fractional year of a moment (UTC seconds), e.g. 2026.0 for 2026-01-01. */
-double year_of(int64_t t);
+double evaluate_year_of(int64_t t);
 /* The path at fractional year `when`. */
-double path_at(const struct target *t, double baseline_value, double when);
+double evaluate_path_at(const struct target *t, double baseline_value, double when);
 /* Compound growth per year from (t0, v0) to (t1, v1); NAN when undefined. */
-double compound_growth(double t0, double v0, double t1, double v1);
+double evaluate_compound_growth(double t0, double v0, double t1, double v1);
 /* When the path reaches `value` (fractional year); NAN when it never does. */
-double path_reaches(const struct target *t, double baseline_value, double value);
+double evaluate_path_reaches(const struct target *t, double baseline_value, double value);
 /* Log-linear least squares over (years, values), evaluated at `when`;
  * linear when a value is not positive. NAN with fewer than two points. */
-double projection_at(const double *years, const double *values, size_t n, double when,
-                     bool *linear);
+double evaluate_projection_at(const double *years, const double *values, size_t n, double when,
+                              bool *linear);
 
 /* Evaluates `target` on the series items[0..n) of one frequency. Figures
  * are measured at the latest period; once the target year's figure is in,
@@ -103,8 +103,9 @@ void evaluate(const struct target *target, const struct stored_observation *item
 /* The category from the figures in `e`, with every threshold raised by
  * `margin` (in the figure's unit: a ratio, growth per year, rank places):
  * a category is left for a better one only past the margin (hysteresis). */
-enum progress progress_classify(const struct target *t, const struct evaluation *e, double margin);
+enum progress evaluate_progress_classify(const struct target *t, const struct evaluation *e,
+                                         double margin);
 
-const char *progress_name(enum progress p);
+const char *evaluate_progress_name(enum progress p);
 
 #endif

@@ -12,7 +12,7 @@
 
 static const char status_letters[] = "pebduc";
 
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+int64_t period_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
     /* Howard Hinnant's algorithm: exact for the proleptic Gregorian calendar. */
     y -= m <= 2;
@@ -45,7 +45,7 @@ static int iso_weekday(int64_t days)
 
 static int64_t iso_week1_monday(int year)
 {
-    int64_t jan4 = days_from_civil(year, 1, 4);
+    int64_t jan4 = period_days_from_civil(year, 1, 4);
     return jan4 - (iso_weekday(jan4) - 1);
 }
 
@@ -208,15 +208,15 @@ static int64_t start_day(const struct pejl_period *p)
 {
     switch (p->kind) {
     case PEJL_PERIOD_QUARTER:
-        return days_from_civil(p->year, (unsigned)(p->index - 1) * 3 + 1, 1);
+        return period_days_from_civil(p->year, (unsigned)(p->index - 1) * 3 + 1, 1);
     case PEJL_PERIOD_MONTH:
-        return days_from_civil(p->year, p->index, 1);
+        return period_days_from_civil(p->year, p->index, 1);
     case PEJL_PERIOD_WEEK:
         return iso_week1_monday(p->year) + (int64_t)(p->index - 1) * 7;
     case PEJL_PERIOD_DAY:
-        return days_from_civil(p->year, p->index, p->day);
+        return period_days_from_civil(p->year, p->index, p->day);
     default:
-        return days_from_civil(p->year, 1, 1);
+        return period_days_from_civil(p->year, 1, 1);
     }
 }
 
@@ -224,17 +224,17 @@ static int64_t end_day(const struct pejl_period *p)
 {
     switch (p->kind) {
     case PEJL_PERIOD_QUARTER:
-        return p->index == 4 ? days_from_civil(p->year + 1, 1, 1)
-                             : days_from_civil(p->year, (unsigned)p->index * 3 + 1, 1);
+        return p->index == 4 ? period_days_from_civil(p->year + 1, 1, 1)
+                             : period_days_from_civil(p->year, (unsigned)p->index * 3 + 1, 1);
     case PEJL_PERIOD_MONTH:
-        return p->index == 12 ? days_from_civil(p->year + 1, 1, 1)
-                              : days_from_civil(p->year, p->index + 1u, 1);
+        return p->index == 12 ? period_days_from_civil(p->year + 1, 1, 1)
+                              : period_days_from_civil(p->year, p->index + 1u, 1);
     case PEJL_PERIOD_WEEK:
         return start_day(p) + 7;
     case PEJL_PERIOD_DAY:
         return start_day(p) + 1;
     default:
-        return days_from_civil(p->year + 1, 1, 1);
+        return period_days_from_civil(p->year + 1, 1, 1);
     }
 }
 

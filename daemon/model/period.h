@@ -41,6 +41,6 @@ int status_parse(const char *text, size_t len, uint32_t *out);
 size_t status_format(uint32_t status, char *buf, size_t size);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+int64_t period_days_from_civil(int64_t y, unsigned m, unsigned d);
 
 #endif

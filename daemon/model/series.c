@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "fnv.h"
 #include "period.h"
 
@@ -167,14 +168,8 @@ long series_put(struct series *s, const struct pejl_observation *obs, int64_t vi
         s->items[i] = item;
         return (long)i;
     }
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 16;
-        struct stored_observation *items = realloc(s->items, cap * sizeof *items);
-        if (!items)
-            return -1;
-        s->items = items;
-        s->cap = cap;
-    }
+    if (array_grow((void **)&s->items, &s->cap, s->n + 1, sizeof *s->items) < 0)
+        return -1;
     memmove(&s->items[i + 1], &s->items[i], (s->n - i) * sizeof *s->items);
     s->items[i] = item;
     s->n++;

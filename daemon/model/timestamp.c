@@ -74,6 +74,7 @@ int timestamp_parse(const char *text, int64_t *out)
             mi > 59 || s > 60 || zone(rest + 1 + used, &east) < 0)
             return -1;
     }
-    *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s - east;
+    *out = period_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s -
+           east;
     return 0;
 }

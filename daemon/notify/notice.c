@@ -188,9 +188,10 @@ static void put_body(struct buffer *b, const struct notice *n, bool attached)
     puts_(b, "\r\n");
     snprintf(line, sizeof line, "%s (%s)", n->title, a->indicator);
     put_fact(b, "Indicator:", line);
-    put_fact(b, "Pejlemærke:", label_get(&n->labels, "pejlemaerke"));
-    snprintf(line, sizeof line, "%s%s%s", a->rule, label_get(&n->labels, "target") ? ", target " : "",
-             label_get(&n->labels, "target") ? label_get(&n->labels, "target") : "");
+    put_fact(b, "Pejlemærke:", alert_label_get(&n->labels, "pejlemaerke"));
+    snprintf(line, sizeof line, "%s%s%s", a->rule,
+             alert_label_get(&n->labels, "target") ? ", target " : "",
+             alert_label_get(&n->labels, "target") ? alert_label_get(&n->labels, "target") : "");
     put_fact(b, "Rule:", line);
     snprintf(line, sizeof line, "%s since %s%s%s", n->resolved ? "resolved" : alert_state_name(n->state),
              since, n->resolved ? "" : ", firing since ", n->resolved ? "" : starts);
@@ -260,13 +261,13 @@ static json_t *labels_json(const struct label_set *set)
 {
     json_t *o = json_object();
     for (size_t i = 0; i < set->n; i++)
-        json_object_set_new(o, set->items[i].name, json_utf8(set->items[i].value));
+        json_object_set_new(o, set->items[i].name, utf8_json(set->items[i].value));
     return o;
 }
 
 static void annotate(json_t *o, const char *key, const char *value)
 {
-    json_t *s = value && *value ? json_utf8(value) : NULL;
+    json_t *s = value && *value ? utf8_json(value) : NULL;
     if (s)
         json_object_set_new(o, key, s);
 }

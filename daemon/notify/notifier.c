@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "fnv.h"
 #include "log.h"
 #include "notice.h"
@@ -84,7 +85,7 @@ static void describe(const struct pass *p, struct notice *n)
     if (ind) {
         snprintf(n->title, sizeof n->title, "%s", ind->title);
         snprintf(n->source, sizeof n->source, "%s (%s collector)", ind->title, ind->collector->name);
-        target_words(ind, label_get(&n->labels, "target"), n->target, sizeof n->target);
+        target_words(ind, alert_label_get(&n->labels, "target"), n->target, sizeof n->target);
         latest_words(p, ind, n->latest, sizeof n->latest);
         snprintf(n->graph_path, sizeof n->graph_path, "%s/%s.png", p->config->graph_dir, ind->id);
         if (access(n->graph_path, R_OK) != 0)
@@ -105,7 +106,8 @@ static void routing_labels(const struct alert *a, enum alert_state told, struct 
 {
     *out = a->labels;
     const char *severity = alert_severity((enum rule_kind)rule_kind_from_name(a->rule), told);
-    if (a->state != ALERT_OK || !severity || label_get(out, "severity") || out->n == ALERT_LABELS_MAX)
+    if (a->state != ALERT_OK || !severity || alert_label_get(out, "severity") ||
+        out->n == ALERT_LABELS_MAX)
         return;
     struct label *l = &out->items[out->n++];
     snprintf(l->name, sizeof l->name, "severity");
@@ -123,13 +125,8 @@ static void routing_labels(const struct alert *a, enum alert_state told, struct 
 static struct notice *add_notice(struct batch *b, const struct pass *p, const struct alert *a,
                                  const struct label_set *labels, bool resolved, enum alert_state state)
 {
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 8;
-        struct notice *grown = realloc(b->notices, cap * sizeof *grown);
-        if (!grown)
-            return NULL;
-        b->notices = grown, b->cap = cap;
-    }
+    if (array_grow((void **)&b->notices, &b->cap, b->n + 1, sizeof *b->notices) < 0)
+        return NULL;
     struct notice *n = &b->notices[b->n++];
     int64_t ends = a->ends_at ? a->ends_at : p->now;
     if (ends < a->starts_at) /* --now moved back in time: an end never comes before its start */
@@ -190,7 +187,7 @@ static void decide(struct pass *p, const struct route *r, const struct receiver 
 
 static void mark_told(struct pass *p, const struct receiver *rc, const struct notice *n)
 {
-    struct notify_mark *m = ledger_mark(p->ledger, n->alert->fingerprint, rc->name, true);
+    struct notify_mark *m = alert_ledger_mark(p->ledger, n->alert->fingerprint, rc->name, true);
     if (!m)
         return; /* out of memory: it will be told again, which is allowed */
     if (n->resolved && n->alert->state != ALERT_OK)
@@ -198,7 +195,7 @@ static void mark_told(struct pass *p, const struct receiver *rc, const struct no
     m->state = n->resolved ? ALERT_OK : n->state;
     m->at = p->now;
     m->starts_at = n->starts_at;
-    struct alert *a = ledger_find(p->ledger, n->alert->fingerprint);
+    struct alert *a = alert_ledger_find(p->ledger, n->alert->fingerprint);
     if (a)
         a->last_notified = p->now;
 }
@@ -282,7 +279,7 @@ static void tell_full(struct pass *p, const struct receiver *rc)
     struct alert full = {.state = ALERT_CRITICAL, .since = p->now, .starts_at = p->now};
     snprintf(full.fingerprint, sizeof full.fingerprint, "%016llx",
              (unsigned long long)fnv1a(FNV64_OFFSET, name, sizeof name - 1));
-    struct notify_mark *m = ledger_mark(p->ledger, full.fingerprint, rc->name, true);
+    struct notify_mark *m = alert_ledger_mark(p->ledger, full.fingerprint, rc->name, true);
     if (!m || m->state == ALERT_CRITICAL)
         return;
     snprintf(full.indicator, sizeof full.indicator, "pejld");
@@ -322,7 +319,7 @@ static void clear_full(struct pass *p, const struct receiver *rc)
     char fingerprint[17];
     snprintf(fingerprint, sizeof fingerprint, "%016llx",
              (unsigned long long)fnv1a(FNV64_OFFSET, name, sizeof name - 1));
-    struct notify_mark *m = ledger_mark(p->ledger, fingerprint, rc->name, false);
+    struct notify_mark *m = alert_ledger_mark(p->ledger, fingerprint, rc->name, false);
     if (m && m->state != ALERT_OK && !outbox_full(p->outbox)) {
         m->state = ALERT_OK;
         log_info("outbox: room again; %s is told about alerts as before", rc->name);
@@ -345,10 +342,10 @@ static void run_route(struct pass *p, const struct route *r, size_t ri, bool *ha
     struct batch b = {0};
     for (size_t i = 0; i < p->ledger->n_alerts; i++) {
         const struct alert *a = &p->ledger->alerts[i];
-        struct notify_mark *m = ledger_mark(p->ledger, a->fingerprint, rc->name, false);
+        struct notify_mark *m = alert_ledger_mark(p->ledger, a->fingerprint, rc->name, false);
         struct label_set labels;
         routing_labels(a, m ? m->state : ALERT_OK, &labels);
-        if (handled[i] || !route_matches(r, &labels))
+        if (handled[i] || !config_route_matches(r, &labels))
             continue;
         handled[i] = true; /* the first route that matches an alert speaks for it */
         if (!alerting_silenced(p->alerting, a, p->now))

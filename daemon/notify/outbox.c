@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "atomic_file.h"
 #include "log.h"
 #include "store.h"
@@ -77,13 +78,8 @@ static char *entry_path(const struct outbox *ob, const char *id, const char *sub
 
 static int remember(struct outbox *ob, struct entry *e)
 {
-    if (ob->n == ob->cap) {
-        size_t cap = ob->cap ? ob->cap * 2 : 64;
-        struct entry **grown = realloc(ob->entries, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        ob->entries = grown, ob->cap = cap;
-    }
+    if (array_grow((void **)&ob->entries, &ob->cap, ob->n + 1, sizeof *ob->entries) < 0)
+        return -1;
     ob->entries[ob->n++] = e;
     return 0;
 }
@@ -214,15 +210,15 @@ static void log_outcome(struct outbox *ob, const struct entry *e, const char *ou
     timestamp_format((int64_t)time(NULL), now, sizeof now);
     char why[1024];
     int fd = open(ob->log_path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0 && state_link_error(ob->log_path, why, sizeof why))
+    if (fd < 0 && atomic_file_state_link_error(ob->log_path, why, sizeof why))
         log_err("outbox: %s (%s) not logged: %s", e->id, outcome, why);
     else if (fd < 0 ||
              asprintf(&line,
                       "%s %s id=%s receiver=%s tries=%u status=%ld alerts=%s summary=\"%s\"%s%s\n",
                       now, outcome, e->id, e->receiver, e->attempts, r->status, e->fingerprints,
                       e->summary, r->error[0] ? " error=" : "", r->error) < 0 ||
-             write_all(fd, line, strlen(line)) < 0 || fdatasync(fd) < 0)
-        log_err("outbox: cannot write %s: %s", ob->log_path, strerror(errno));
+             atomic_file_write_all(fd, line, strlen(line)) < 0 || fdatasync(fd) < 0)
+        log_err_errno("outbox: cannot write %s", ob->log_path);
     if (fd >= 0)
         close(fd);
     free(line);
@@ -260,7 +256,7 @@ static void move_to_failed(struct outbox *ob, const struct entry *e)
     char *from = entry_path(ob, e->id, ""), *to = entry_path(ob, e->id, "failed"), *dir = NULL;
     char err[256];
     if (from && to && asprintf(&dir, "%s/failed", ob->dir) >= 0 &&
-        make_directories(dir, err, sizeof err) == 0 && rename(from, to) == 0)
+        store_make_directories(dir, err, sizeof err) == 0 && rename(from, to) == 0)
         log_err("outbox: %s refused notification %s for good; kept as %s", e->receiver, e->id, to);
     else
         log_err("outbox: %s refused notification %s for good, and it could not be moved to "
@@ -534,7 +530,7 @@ static json_t *read_entry_file(DIR *d, const char *name, const char *path, char 
     if (!f) {
         if (fd >= 0)
             close(fd);
-        if (!state_link_error(path, why, whylen))
+        if (!atomic_file_state_link_error(path, why, whylen))
             snprintf(why, whylen, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
@@ -656,7 +652,7 @@ static DIR *open_outbox_dir(const struct outbox *ob, char *err, size_t errlen)
     if (!d) {
         if (fd >= 0)
             close(fd);
-        if (!state_link_error(ob->dir, err, errlen))
+        if (!atomic_file_state_link_error(ob->dir, err, errlen))
             snprintf(err, errlen, "%s: %s", ob->dir, strerror(errno));
     }
     return d;
@@ -697,7 +693,7 @@ static int check_log_file(const struct outbox *ob, char *err, size_t errlen)
     if (lstat(ob->log_path, &st) < 0 || !S_ISLNK(st.st_mode))
         return 0;
     errno = ELOOP;
-    state_link_error(ob->log_path, err, errlen);
+    atomic_file_state_link_error(ob->log_path, err, errlen);
     return -1;
 }
 
@@ -713,7 +709,7 @@ struct outbox *outbox_open(const char *state_dir, struct loop *loop, struct http
     }
     ob->loop = loop;
     ob->http = http;
-    if (check_log_file(ob, err, errlen) < 0 || make_directories(ob->dir, err, errlen) < 0 ||
+    if (check_log_file(ob, err, errlen) < 0 || store_make_directories(ob->dir, err, errlen) < 0 ||
         load_entries(ob, err, errlen) < 0) {
         outbox_free(ob);
         return NULL;

@@ -14,6 +14,7 @@
 #include <rrd.h>
 #include <rrd_client.h>
 
+#include "array.h"
 #include "graph_plan.h"
 #include "rrdview.h"
 #include "log.h"
@@ -62,15 +63,9 @@ void grapher_request(struct grapher *g, const char *id)
     for (size_t i = 0; i < g->n; i++)
         if (strcmp(g->queue[i], id) == 0)
             return;
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 16;
-        void *grown = realloc(g->queue, cap * sizeof *g->queue);
-        if (!grown) {
-            log_err("%s: graph not queued: out of memory", id);
-            return;
-        }
-        g->queue = grown;
-        g->cap = cap;
+    if (array_grow((void **)&g->queue, &g->cap, g->n + 1, sizeof *g->queue) < 0) {
+        log_err("%s: graph not queued: out of memory", id);
+        return;
     }
     snprintf(g->queue[g->n++], sizeof *g->queue, "%s", id);
     kick(g);

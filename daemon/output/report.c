@@ -658,7 +658,7 @@ int report_write(const char *dir, const struct config *config, struct store *sto
     char *slash = strrchr(path, '/');
     if (slash && slash != path) {
         *slash = '\0';
-        if (make_directories(path, err, errlen) < 0)
+        if (store_make_directories(path, err, errlen) < 0)
             return -1;
     }
     if (make_temp(tmp, &lock, err, errlen) < 0)

@@ -50,7 +50,7 @@ static bool member_key_ok(const char *key)
     return n > 0 && n <= PEJL_MEMBER_MAX;
 }
 
-int64_t parse_duration_ms(const char *text)
+int64_t config_parse_duration_ms(const char *text)
 {
     int64_t total = 0;
     const char *s = text;
@@ -86,9 +86,9 @@ int64_t parse_duration_ms(const char *text)
     return total;
 }
 
-int64_t parse_duration(const char *text)
+int64_t config_parse_duration(const char *text)
 {
-    int64_t ms = parse_duration_ms(text);
+    int64_t ms = config_parse_duration_ms(text);
     return ms < 0 || ms % 1000 ? -1 : ms / 1000;
 }
 
@@ -114,7 +114,7 @@ static bool key_allowed(const char *name, const char *const *allowed)
     return false;
 }
 
-void check_keys(struct loader *l, const config_setting_t *group, const char *what,
+void config_check_keys(struct loader *l, const config_setting_t *group, const char *what,
                        const char *const *allowed)
 {
     for (int i = 0; i < config_setting_length(group); i++) {
@@ -132,7 +132,7 @@ void check_keys(struct loader *l, const config_setting_t *group, const char *wha
 }
 
 /* A string member: NULL when absent (and `required` reports it) or of another type. */
-const char *get_string(struct loader *l, const config_setting_t *group, const char *key,
+const char *config_get_string(struct loader *l, const config_setting_t *group, const char *key,
                               bool required, const char *what)
 {
     const config_setting_t *s = config_setting_get_member(group, key);
@@ -149,7 +149,7 @@ const char *get_string(struct loader *l, const config_setting_t *group, const ch
     return config_setting_get_string(s);
 }
 
-char *resolve_path(struct loader *l, const config_setting_t *where, const char *path)
+char *config_resolve_path(struct loader *l, const config_setting_t *where, const char *path)
 {
     char *out = NULL;
     if (!*path || strchr(path, '\n')) {
@@ -165,8 +165,8 @@ char *resolve_path(struct loader *l, const config_setting_t *where, const char *
 
 static char *dir_setting(struct loader *l, const config_setting_t *root, const char *key)
 {
-    const char *value = get_string(l, root, key, false, "settings");
-    return value ? resolve_path(l, config_setting_get_member(root, key), value) : NULL;
+    const char *value = config_get_string(l, root, key, false, "settings");
+    return value ? config_resolve_path(l, config_setting_get_member(root, key), value) : NULL;
 }
 
 static bool address_valid(const char *addr)
@@ -183,7 +183,7 @@ static void load_globals(struct loader *l, const config_setting_t *root,
                          const struct config_overrides *ov)
 {
     struct config *c = l->config;
-    check_keys(l, root, "the settings", global_keys);
+    config_check_keys(l, root, "the settings", global_keys);
     char *state = dir_setting(l, root, "state_dir");
     if (ov && ov->state_dir) {
         free(state);
@@ -203,9 +203,9 @@ static void load_globals(struct loader *l, const config_setting_t *root,
     if (!c->graph_dir && asprintf(&c->graph_dir, "%s/graphs", state) < 0)
         c->graph_dir = NULL;
     if (!c->collector_dir)
-        c->collector_dir = plugins_default_dir();
+        c->collector_dir = plugin_default_dir();
 
-    const char *level = get_string(l, root, "log_level", false, "settings");
+    const char *level = config_get_string(l, root, "log_level", false, "settings");
     c->log_level = LOG_LEVEL_INFO;
     if (level && log_level_from_name(level) < 0)
         diag_config_error(l->diag, config_setting_get_member(root, "log_level"),
@@ -213,24 +213,25 @@ static void load_globals(struct loader *l, const config_setting_t *root,
     else if (level)
         c->log_level = (enum log_level)log_level_from_name(level);
 
-    const char *rrdcached = get_string(l, root, "rrdcached", false, "settings");
+    const char *rrdcached = config_get_string(l, root, "rrdcached", false, "settings");
     if (rrdcached && !address_valid(rrdcached))
         diag_config_error(l->diag, config_setting_get_member(root, "rrdcached"),
                           "rrdcached \"%s\" is not an address; write unix:/path or host:port",
                           rrdcached);
     else if (rrdcached)
         c->rrdcached = strdup(rrdcached);
-    const char *language = get_string(l, root, "language", false, "settings");
+    const char *language = config_get_string(l, root, "language", false, "settings");
     if (language && strcmp(language, "en") == 0)
         c->language = LANGUAGE_EN;
     else if (language && strcmp(language, "da") != 0)
         diag_config_error(l->diag, config_setting_get_member(root, "language"),
                           "language \"%s\" unknown; write \"da\" or \"en\"", language);
-    const char *socket = get_string(l, root, "control_socket", false, "settings");
+    const char *socket = config_get_string(l, root, "control_socket", false, "settings");
     if (socket)
-        c->control_socket = resolve_path(l, config_setting_get_member(root, "control_socket"), socket);
+        c->control_socket =
+            config_resolve_path(l, config_setting_get_member(root, "control_socket"), socket);
     int64_t every_ms = DEFAULT_EVALUATION_S * 1000;
-    duration_ms(l, root, "evaluation_interval", 60000, &every_ms);
+    config_duration_ms(l, root, "evaluation_interval", 60000, &every_ms);
     c->evaluation_interval_s = every_ms / 1000;
 }
 
@@ -256,14 +257,14 @@ static const char *duration_text(int64_t ms, char *buf, size_t size)
 
 /* A duration setting in milliseconds, from min_ms to PEJL_DURATION_MAX_MS;
  * keeps *out when absent. */
-void duration_ms(struct loader *l, const config_setting_t *group, const char *key,
+void config_duration_ms(struct loader *l, const config_setting_t *group, const char *key,
                         int64_t min_ms, int64_t *out)
 {
     const config_setting_t *s = config_setting_get_member(group, key);
     if (!s)
         return;
     int64_t ms = config_setting_type(s) == CONFIG_TYPE_STRING
-                     ? parse_duration_ms(config_setting_get_string(s))
+                     ? config_parse_duration_ms(config_setting_get_string(s))
                      : -1;
     char min[32], max[32];
     if (ms < min_ms)
@@ -277,7 +278,7 @@ void duration_ms(struct loader *l, const config_setting_t *group, const char *ke
 }
 
 /* An integer setting in [min, max]; keeps *out when absent. */
-void integer(struct loader *l, const config_setting_t *group, const char *key, long long min,
+void config_integer(struct loader *l, const config_setting_t *group, const char *key, long long min,
                     long long max, long long *out)
 {
     const config_setting_t *s = config_setting_get_member(group, key);
@@ -304,11 +305,12 @@ static void load_report(struct loader *l, const config_setting_t *root)
         diag_config_error(l->diag, g, "report must be a group { directory = \"…\"; at = \"06:00\"; }");
         return;
     }
-    check_keys(l, g, "report", keys);
-    const char *dir = get_string(l, g, "directory", true, "report");
-    const char *at = get_string(l, g, "at", true, "report");
+    config_check_keys(l, g, "report", keys);
+    const char *dir = config_get_string(l, g, "directory", true, "report");
+    const char *at = config_get_string(l, g, "at", true, "report");
     if (dir)
-        l->config->report_dir = resolve_path(l, config_setting_get_member(g, "directory"), dir);
+        l->config->report_dir =
+            config_resolve_path(l, config_setting_get_member(g, "directory"), dir);
     char why[1024];
     if (l->config->report_dir &&
         report_dir_clash(l->config->report_dir, l->config, why, sizeof why) < 0)
@@ -333,13 +335,13 @@ static void load_host_limit(struct loader *l, const config_setting_t *group,
         diag_config_error(l->diag, group, "each of http.hosts must be a group { host = \"…\"; … }");
         return;
     }
-    check_keys(l, group, "an http host", host_keys);
-    const char *host = get_string(l, group, "host", true, "http host");
+    config_check_keys(l, group, "an http host", host_keys);
+    const char *host = config_get_string(l, group, "host", true, "http host");
     long long concurrency = l->config->http.default_concurrency;
-    integer(l, group, "concurrency", 1, 64, &concurrency);
+    config_integer(l, group, "concurrency", 1, 64, &concurrency);
     limit->host = strdup(host ? host : "");
     limit->concurrency = (int)concurrency;
-    duration_ms(l, group, "spacing", 0, &limit->spacing_ms);
+    config_duration_ms(l, group, "spacing", 0, &limit->spacing_ms);
 }
 
 static void load_http(struct loader *l, const config_setting_t *root)
@@ -353,21 +355,21 @@ static void load_http(struct loader *l, const config_setting_t *root)
         diag_config_error(l->diag, group, "http must be a group { timeout = \"60s\"; … }");
         return;
     }
-    check_keys(l, group, "http", http_keys);
+    config_check_keys(l, group, "http", http_keys);
     long long tries = h->tries, concurrency = h->default_concurrency, max_bytes = (long long)h->max_bytes;
-    duration_ms(l, group, "timeout", 1, &h->timeout_ms);
-    duration_ms(l, group, "connect_timeout", 1, &h->connect_timeout_ms);
-    duration_ms(l, group, "backoff", 1, &h->backoff_ms);
-    duration_ms(l, group, "max_backoff", 1, &h->max_backoff_ms);
-    integer(l, group, "tries", 1, 100, &tries);
-    integer(l, group, "concurrency", 1, 64, &concurrency);
-    integer(l, group, "max_bytes", 1024, (long long)1 << 34, &max_bytes);
+    config_duration_ms(l, group, "timeout", 1, &h->timeout_ms);
+    config_duration_ms(l, group, "connect_timeout", 1, &h->connect_timeout_ms);
+    config_duration_ms(l, group, "backoff", 1, &h->backoff_ms);
+    config_duration_ms(l, group, "max_backoff", 1, &h->max_backoff_ms);
+    config_integer(l, group, "tries", 1, 100, &tries);
+    config_integer(l, group, "concurrency", 1, 64, &concurrency);
+    config_integer(l, group, "max_bytes", 1024, (long long)1 << 34, &max_bytes);
     h->tries = (int)tries;
     h->default_concurrency = (int)concurrency;
     h->max_bytes = (size_t)max_bytes;
-    const char *ca = get_string(l, group, "ca_file", false, "http");
+    const char *ca = config_get_string(l, group, "ca_file", false, "http");
     if (ca)
-        h->ca_file = resolve_path(l, config_setting_get_member(group, "ca_file"), ca);
+        h->ca_file = config_resolve_path(l, config_setting_get_member(group, "ca_file"), ca);
     const config_setting_t *hosts = config_setting_get_member(group, "hosts");
     if (hosts && config_setting_type(hosts) != CONFIG_TYPE_LIST) {
         diag_config_error(l->diag, hosts, "http.hosts must be a list ( { host = \"…\"; … } )");
@@ -389,7 +391,7 @@ static void load_interval(struct loader *l, const config_setting_t *group, struc
     if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)
         ind->interval_s = config_setting_get_int64(s);
     else if (type == CONFIG_TYPE_STRING)
-        ind->interval_s = parse_duration(config_setting_get_string(s));
+        ind->interval_s = config_parse_duration(config_setting_get_string(s));
     else
         ind->interval_s = -1;
     if (ind->interval_s < 1 || ind->interval_s > PEJL_INTERVAL_MAX_S) {
@@ -446,11 +448,11 @@ static void load_source(struct loader *l, const config_setting_t *group, struct 
         diag_config_error(l->diag, src, "%s: source must be a group { collector = \"…\"; … }", who);
         return;
     }
-    const char *name = get_string(l, src, "collector", true, who);
+    const char *name = config_get_string(l, src, "collector", true, who);
     if (!name || !l->config->plugins)
         return;
     char err[512];
-    ind->collector = plugins_get(l->config->plugins, name, err, sizeof err);
+    ind->collector = plugin_list_get(l->config->plugins, name, err, sizeof err);
     if (!ind->collector) {
         diag_config_error(l->diag, config_setting_get_member(src, "collector"), "%s: %s", who, err);
         return;
@@ -486,9 +488,9 @@ static void load_temporal(struct loader *l, const config_setting_t *group, struc
                           const char *who)
 {
     struct derive_spec *d = &ind->derive;
-    const char *annual = get_string(l, group, "annual", false, who);
+    const char *annual = config_get_string(l, group, "annual", false, who);
     long long rolling = 0;
-    integer(l, group, "rolling", 2, 120, &rolling);
+    config_integer(l, group, "rolling", 2, 120, &rolling);
     if (annual && strcmp(annual, "sum") != 0)
         diag_config_error(l->diag, config_setting_get_member(group, "annual"),
                           "%s: annual = \"%s\" unknown; write annual = \"sum\"", who, annual);
@@ -508,9 +510,9 @@ static void load_temporal(struct loader *l, const config_setting_t *group, struc
 static void load_combine(struct loader *l, const config_setting_t *group, struct derive_spec *d,
                          const char *who)
 {
-    const char *combine = get_string(l, group, "combine", false, who);
-    const char *rank = get_string(l, group, "rank", false, who);
-    const char *per_million = get_string(l, group, "per_million", false, who);
+    const char *combine = config_get_string(l, group, "combine", false, who);
+    const char *rank = config_get_string(l, group, "rank", false, who);
+    const char *per_million = config_get_string(l, group, "per_million", false, who);
     if (combine && rank)
         diag_config_error(l->diag, group, "%s: combine and rank exclude each other", who);
     else if (combine && strcmp(combine, "sum") != 0)
@@ -540,7 +542,7 @@ static void load_derive(struct loader *l, const config_setting_t *group, struct 
         diag_config_error(l->diag, d, "%s: derive must be a group { combine = \"sum\"; … }", who);
         return;
     }
-    check_keys(l, d, "derive", derive_keys);
+    config_check_keys(l, d, "derive", derive_keys);
     ind->derive.active = true;
     load_scale(l, d, &ind->derive, who);
     load_temporal(l, d, ind, who);
@@ -568,8 +570,8 @@ static void load_indicator(struct loader *l, const config_setting_t *group, stru
         diag_config_error(l->diag, group, "each indicator must be a group { id = \"…\"; … }");
         return;
     }
-    check_keys(l, group, "an indicator", indicator_keys);
-    const char *id = get_string(l, group, "id", true, "indicator");
+    config_check_keys(l, group, "an indicator", indicator_keys);
+    const char *id = config_get_string(l, group, "id", true, "indicator");
     if (id && !indicator_id_valid(id))
         diag_config_error(l->diag, config_setting_get_member(group, "id"),
                           "indicator id \"%s\" must be 1-%d characters of a-z, 0-9, _ and -", id,
@@ -577,11 +579,11 @@ static void load_indicator(struct loader *l, const config_setting_t *group, stru
     else if (id)
         ind->id = strdup(id);
     const char *who = ind->id ? ind->id : "indicator";
-    const char *title = get_string(l, group, "title", true, who);
-    const char *unit = get_string(l, group, "unit", false, who);
+    const char *title = config_get_string(l, group, "title", true, who);
+    const char *unit = config_get_string(l, group, "unit", false, who);
     ind->title = strdup(title ? title : "");
     ind->unit = strdup(unit ? unit : "");
-    const char *freq = get_string(l, group, "frequency", true, who);
+    const char *freq = config_get_string(l, group, "frequency", true, who);
     if (freq && !(ind->frequency = period_kind_from_name(freq)))
         diag_config_error(l->diag, config_setting_get_member(group, "frequency"),
                           "%s: frequency \"%s\" unknown; write annual, quarterly, monthly, weekly "
@@ -591,14 +593,14 @@ static void load_indicator(struct loader *l, const config_setting_t *group, stru
     load_pejlemaerke(l, group, ind);
     load_source(l, group, ind);
     load_derive(l, group, ind);
-    load_targets(l, group, ind);
-    ind->stale_after_s = stale_after_default(ind->frequency);
+    config_load_targets(l, group, ind);
+    ind->stale_after_s = evaluate_stale_after_default(ind->frequency);
     int64_t stale_ms = ind->stale_after_s * 1000;
-    duration_ms(l, group, "stale_after", 86400000, &stale_ms);
+    config_duration_ms(l, group, "stale_after", 86400000, &stale_ms);
     ind->stale_after_s = stale_ms / 1000;
-    load_alert_rules(l, group, ind);
+    config_load_alert_rules(l, group, ind);
     long long max_members = COLLECT_DEFAULT_MEMBERS;
-    integer(l, group, "max_members", 1, COLLECT_MAX_MEMBERS, &max_members);
+    config_integer(l, group, "max_members", 1, COLLECT_MAX_MEMBERS, &max_members);
     ind->max_members = (size_t)max_members;
 }
 
@@ -686,9 +688,9 @@ struct config *config_load(const char *path, const struct config_overrides *over
         const config_setting_t *root = config_root_setting(&cf);
         load_globals(&l, root, overrides);
         load_http(&l, root);
-        c->plugins = c->collector_dir ? plugins_new(c->collector_dir) : NULL;
+        c->plugins = c->collector_dir ? plugin_list_new(c->collector_dir) : NULL;
         load_indicators(&l, root);
-        load_notifications(&l, root);
+        config_load_notifications(&l, root);
         load_report(&l, root);
     }
     config_destroy(&cf);
@@ -712,7 +714,7 @@ static void free_indicator(struct indicator *ind)
         ind->collector->api->release(ind->source);
     derive_spec_free(&ind->derive);
     free(ind->targets);
-    free_alert_rules(ind);
+    config_free_alert_rules(ind);
     free(ind->id);
     free(ind->title);
     free(ind->unit);
@@ -725,7 +727,7 @@ void config_unref(struct config *c)
     for (size_t i = 0; i < c->n_indicators; i++)
         free_indicator(&c->indicators[i]);
     free(c->indicators);
-    plugins_free(c->plugins); /* after the collectors' release() */
+    plugin_list_free(c->plugins); /* after the collectors' release() */
     free(c->path);
     free(c->dir);
     free(c->state_dir);
@@ -734,7 +736,7 @@ void config_unref(struct config *c)
     free(c->collector_dir);
     free(c->rrdcached);
     http_settings_free(&c->http);
-    free_notifications(c);
+    config_free_notifications(c);
     free(c->report_dir);
     free(c->control_socket);
     free(c);

@@ -74,8 +74,8 @@ const struct indicator *config_find(const struct config *config, const char *id)
 
 /* "90s", "15m", "6h", "1d", "1w", "1d12h" or plain seconds; -1 when
  * malformed or above PEJL_DURATION_MAX_MS. */
-int64_t parse_duration(const char *text);
+int64_t config_parse_duration(const char *text);
 /* The same, also "250ms"; in milliseconds. */
-int64_t parse_duration_ms(const char *text);
+int64_t config_parse_duration_ms(const char *text);
 
 #endif

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "alert.h"
+#include "array.h"
 #include "config_loader.h"
 
 #define USER_LABELS_MAX 8
@@ -86,7 +87,7 @@ static void load_range(struct loader *l, const config_setting_t *g, const char *
                        struct range *out, const char *who)
 {
     char err[200];
-    const char *text = get_string(l, g, key, false, who);
+    const char *text = config_get_string(l, g, key, false, who);
     if (text && range_parse(text, out, err, sizeof err) < 0)
         diag_config_error(l->diag, config_setting_get_member(g, key), "%s: %s: %s", who, key, err);
 }
@@ -100,12 +101,12 @@ static void load_for(struct loader *l, const config_setting_t *g, struct alert_r
         return;
     if (config_setting_type(s) == CONFIG_TYPE_STRING) {
         int64_t ms = -1;
-        duration_ms(l, g, "for", 1000, &ms);
+        config_duration_ms(l, g, "for", 1000, &ms);
         r->for_s = ms > 0 ? ms / 1000 : 0;
         return;
     }
     long long count = 0;
-    integer(l, g, "for", 1, 1000, &count);
+    config_integer(l, g, "for", 1, 1000, &count);
     r->for_count = (unsigned)count;
     (void)who;
 }
@@ -134,14 +135,8 @@ static void load_rule_settings(struct loader *l, const config_setting_t *g, stru
 
 static struct alert_rule *add_rule(struct indicator *ind, size_t *cap)
 {
-    if (ind->n_rules == *cap) {
-        size_t grown = *cap ? *cap * 2 : 8;
-        struct alert_rule *rules = realloc(ind->rules, grown * sizeof *rules);
-        if (!rules)
-            return NULL;
-        ind->rules = rules;
-        *cap = grown;
-    }
+    if (array_grow((void **)&ind->rules, cap, ind->n_rules + 1, sizeof *ind->rules) < 0)
+        return NULL;
     struct alert_rule *r = &ind->rules[ind->n_rules++];
     *r = (struct alert_rule){.target = -1, .hysteresis = NAN};
     return r;
@@ -176,7 +171,7 @@ static int chosen_target(struct loader *l, const config_setting_t *g, const stru
                  strcmp(config_setting_get_string(s), "trend") == 0;
     long long year = -1;
     if (!trend)
-        integer(l, g, "target", 1900, 2200, &year);
+        config_integer(l, g, "target", 1900, 2200, &year);
     for (size_t i = 0; i < ind->n_targets; i++)
         if (trend ? ind->targets[i].kind == TARGET_TREND : ind->targets[i].year == year)
             return (int)i;
@@ -219,8 +214,8 @@ static void load_rule(struct loader *l, const config_setting_t *g, struct indica
         diag_config_error(l->diag, g, "%s: each alert rule must be a group { rule = \"stale\"; }", who);
         return;
     }
-    check_keys(l, g, "an alert rule", rule_keys);
-    const char *name = get_string(l, g, "rule", true, who);
+    config_check_keys(l, g, "an alert rule", rule_keys);
+    const char *name = config_get_string(l, g, "rule", true, who);
     int kind = rule_kind_from_name(name);
     if (name && kind < 0)
         diag_config_error(l->diag, config_setting_get_member(g, "rule"),
@@ -275,7 +270,7 @@ static void finish_rules(struct loader *l, struct indicator *ind, const config_s
     }
 }
 
-void load_alert_rules(struct loader *l, const config_setting_t *group, struct indicator *ind)
+void config_load_alert_rules(struct loader *l, const config_setting_t *group, struct indicator *ind)
 {
     const char *who = ind->id ? ind->id : "indicator";
     const config_setting_t *list = config_setting_get_member(group, "alerts");
@@ -293,7 +288,7 @@ void load_alert_rules(struct loader *l, const config_setting_t *group, struct in
         finish_rules(l, ind, list ? list : group);
 }
 
-void free_alert_rules(struct indicator *ind)
+void config_free_alert_rules(struct indicator *ind)
 {
     for (size_t i = 0; i < ind->n_rules; i++) {
         for (size_t k = 0; k < ind->rules[i].n_labels; k++) {

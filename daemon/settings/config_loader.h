@@ -20,28 +20,29 @@ struct loader {
 };
 
 /* Reports every key of `group` that is not in the NULL-ended `allowed`. */
-void check_keys(struct loader *l, const config_setting_t *group, const char *what,
-                const char *const *allowed);
+void config_check_keys(struct loader *l, const config_setting_t *group, const char *what,
+                       const char *const *allowed);
 /* A string member: NULL when absent (and `required` reports it) or of another type. */
-const char *get_string(struct loader *l, const config_setting_t *group, const char *key,
-                       bool required, const char *what);
+const char *config_get_string(struct loader *l, const config_setting_t *group, const char *key,
+                              bool required, const char *what);
 /* A duration setting in milliseconds; keeps *out when absent. */
-void duration_ms(struct loader *l, const config_setting_t *group, const char *key, int64_t min_ms,
-                 int64_t *out);
+void config_duration_ms(struct loader *l, const config_setting_t *group, const char *key,
+                        int64_t min_ms, int64_t *out);
 /* An integer setting in [min, max]; keeps *out when absent. */
-void integer(struct loader *l, const config_setting_t *group, const char *key, long long min,
-             long long max, long long *out);
+void config_integer(struct loader *l, const config_setting_t *group, const char *key, long long min,
+                    long long max, long long *out);
 /* `path` made absolute against the config file's directory. */
-char *resolve_path(struct loader *l, const config_setting_t *where, const char *path);
+char *config_resolve_path(struct loader *l, const config_setting_t *where, const char *path);
 /* A number (integer or float); *ok false and NAN when absent or not a number. */
 double config_number(const config_setting_t *s, bool *ok);
 
-void load_targets(struct loader *l, const config_setting_t *group, struct indicator *ind);
+void config_load_targets(struct loader *l, const config_setting_t *group, struct indicator *ind);
 /* alerts = ( … ), or the default rules when absent; after the targets. */
-void load_alert_rules(struct loader *l, const config_setting_t *group, struct indicator *ind);
-void free_alert_rules(struct indicator *ind);
+void config_load_alert_rules(struct loader *l, const config_setting_t *group,
+                             struct indicator *ind);
+void config_free_alert_rules(struct indicator *ind);
 /* receivers = ( … ), routes = ( … ), outbox = { … }, external_url. */
-void load_notifications(struct loader *l, const config_setting_t *root);
-void free_notifications(struct config *config);
+void config_load_notifications(struct loader *l, const config_setting_t *root);
+void config_free_notifications(struct config *config);
 
 #endif

@@ -40,10 +40,10 @@ const char *receiver_type_name(enum receiver_type type)
     return type <= RECEIVER_ALERTMANAGER ? type_names[type] : "?";
 }
 
-bool route_matches(const struct route *route, const struct label_set *labels)
+bool config_route_matches(const struct route *route, const struct label_set *labels)
 {
     for (size_t i = 0; i < route->n_match; i++) {
-        const char *value = label_get(labels, route->match[i].label);
+        const char *value = alert_label_get(labels, route->match[i].label);
         if (!value || strcmp(value, route->match[i].value) != 0)
             return false;
     }
@@ -114,7 +114,7 @@ static char *secret_path(struct loader *l, const config_setting_t *where, const 
 {
     static const char var[] = "$CREDENTIALS_DIRECTORY/";
     if (strncmp(file, var, sizeof var - 1) != 0)
-        return resolve_path(l, where, file);
+        return config_resolve_path(l, where, file);
     const char *dir = getenv("CREDENTIALS_DIRECTORY"), *name = file + sizeof var - 1;
     char *path = NULL;
     if (!*name || strchr(name, '/')) {
@@ -135,7 +135,7 @@ static char *secret_path(struct loader *l, const config_setting_t *where, const 
 static void load_credentials(struct loader *l, const config_setting_t *g, struct receiver *r,
                              const char *who)
 {
-    const char *file = get_string(l, g, "credentials_file", false, who);
+    const char *file = config_get_string(l, g, "credentials_file", false, who);
     const config_setting_t *where = config_setting_get_member(g, "credentials_file");
     size_t len;
     char *path = file ? secret_path(l, where, file, who) : NULL;
@@ -156,7 +156,7 @@ static void load_credentials(struct loader *l, const config_setting_t *g, struct
 static void load_secret(struct loader *l, const config_setting_t *g, struct receiver *r,
                         const char *who)
 {
-    const char *file = get_string(l, g, "secret_file", false, who);
+    const char *file = config_get_string(l, g, "secret_file", false, who);
     const config_setting_t *where = config_setting_get_member(g, "secret_file");
     char *path = file ? secret_path(l, where, file, who) : NULL;
     if (path)
@@ -176,7 +176,7 @@ static bool address_ok(const char *a)
 static void load_addresses(struct loader *l, const config_setting_t *g, struct receiver *r,
                            const char *who)
 {
-    const char *from = get_string(l, g, "from", true, who);
+    const char *from = config_get_string(l, g, "from", true, who);
     const config_setting_t *to = config_setting_get_member(g, "to");
     if (from && !address_ok(from))
         diag_config_error(l->diag, config_setting_get_member(g, "from"),
@@ -275,7 +275,7 @@ static bool flag(struct loader *l, const config_setting_t *g, const char *key, b
 
 static enum receiver_type receiver_type_of(struct loader *l, const config_setting_t *g, const char *who)
 {
-    const char *type = get_string(l, g, "type", true, who);
+    const char *type = config_get_string(l, g, "type", true, who);
     for (int t = 0; type && t < 3; t++)
         if (strcmp(type, type_names[t]) == 0)
             return (enum receiver_type)t;
@@ -292,8 +292,8 @@ static void load_receiver(struct loader *l, const config_setting_t *g, struct re
         diag_config_error(l->diag, g, "each receiver must be a group { name = \"…\"; type = \"…\"; }");
         return;
     }
-    check_keys(l, g, "a receiver", receiver_keys);
-    const char *name = get_string(l, g, "name", true, "receiver");
+    config_check_keys(l, g, "a receiver", receiver_keys);
+    const char *name = config_get_string(l, g, "name", true, "receiver");
     if (name && (!indicator_id_valid(name) || strlen(name) > RECEIVER_NAME_MAX))
         diag_config_error(l->diag, config_setting_get_member(g, "name"),
                           "receiver name \"%s\" must be 1-%d characters of a-z, 0-9, _ and -", name,
@@ -301,13 +301,13 @@ static void load_receiver(struct loader *l, const config_setting_t *g, struct re
     r->name = strdup(name ? name : "");
     const char *who = r->name[0] ? r->name : "receiver";
     r->type = receiver_type_of(l, g, who);
-    const char *url = get_string(l, g, "url", true, who);
+    const char *url = config_get_string(l, g, "url", true, who);
     r->url = url ? strdup(url) : NULL;
     r->insecure_plaintext = flag(l, g, "insecure_plaintext", false, who);
     r->starttls = flag(l, g, "starttls", url && !url_host_is_loopback(url), who);
     r->attach_graph = flag(l, g, "attach_graph", false, who);
     int64_t resend_ms = 3600 * 1000;
-    duration_ms(l, g, "resend_interval", 60000, &resend_ms);
+    config_duration_ms(l, g, "resend_interval", 60000, &resend_ms);
     r->resend_s = resend_ms / 1000;
     if (r->url)
         check_url(l, g, r, who);
@@ -390,12 +390,12 @@ static void load_route(struct loader *l, const config_setting_t *g, struct route
         diag_config_error(l->diag, g, "each route must be a group { receivers = [ … ]; }");
         return;
     }
-    check_keys(l, g, "a route", route_keys);
+    config_check_keys(l, g, "a route", route_keys);
     load_route_receivers(l, g, r);
     load_matchers(l, g, r);
     int64_t wait_ms = r->group_wait_s * 1000, repeat_ms = r->repeat_interval_s * 1000;
-    duration_ms(l, g, "group_wait", 0, &wait_ms);
-    duration_ms(l, g, "repeat_interval", 60000, &repeat_ms);
+    config_duration_ms(l, g, "group_wait", 0, &wait_ms);
+    config_duration_ms(l, g, "repeat_interval", 60000, &repeat_ms);
     r->group_wait_s = wait_ms / 1000, r->repeat_interval_s = repeat_ms / 1000;
     r->send_resolved = flag(l, g, "send_resolved", true, "route");
 }
@@ -414,13 +414,13 @@ static void load_outbox(struct loader *l, const config_setting_t *root)
         diag_config_error(l->diag, g, "outbox must be a group { max = 10000; backoff = \"30s\"; }");
         return;
     }
-    check_keys(l, g, "outbox", outbox_keys);
+    config_check_keys(l, g, "outbox", outbox_keys);
     long long max = (long long)o->max_entries;
-    integer(l, g, "max", 10, 10000000, &max);
+    config_integer(l, g, "max", 10, 10000000, &max);
     o->max_entries = (size_t)max;
-    duration_ms(l, g, "backoff", 100, &o->backoff_ms);
-    duration_ms(l, g, "max_backoff", 100, &o->max_backoff_ms);
-    duration_ms(l, g, "timeout", 1000, &o->timeout_ms);
+    config_duration_ms(l, g, "backoff", 100, &o->backoff_ms);
+    config_duration_ms(l, g, "max_backoff", 100, &o->max_backoff_ms);
+    config_duration_ms(l, g, "timeout", 1000, &o->timeout_ms);
 }
 
 static void *load_list(struct loader *l, const config_setting_t *root, const char *key,
@@ -440,10 +440,10 @@ static void *load_list(struct loader *l, const config_setting_t *root, const cha
     return items;
 }
 
-void load_notifications(struct loader *l, const config_setting_t *root)
+void config_load_notifications(struct loader *l, const config_setting_t *root)
 {
     struct config *c = l->config;
-    const char *external = get_string(l, root, "external_url", false, "settings");
+    const char *external = config_get_string(l, root, "external_url", false, "settings");
     if (external && strncmp(external, "https://", 8) != 0 && strncmp(external, "http://", 7) != 0)
         diag_config_error(l->diag, config_setting_get_member(root, "external_url"),
                           "external_url must be an http:// or https:// URL");
@@ -487,7 +487,7 @@ static void free_receiver(struct receiver *r)
     free(r->headers);
 }
 
-void free_notifications(struct config *c)
+void config_free_notifications(struct config *c)
 {
     for (size_t i = 0; i < c->n_receivers; i++)
         free_receiver(&c->receivers[i]);

@@ -27,7 +27,7 @@ double config_number(const config_setting_t *s, bool *ok)
 
 static enum target_kind target_kind_of(struct loader *l, const config_setting_t *g, const char *who)
 {
-    const char *kind = get_string(l, g, "kind", false, who);
+    const char *kind = config_get_string(l, g, "kind", false, who);
     static const char *const names[] = {"path", "above_baseline", "rank", "trend"};
     for (int k = 0; kind && k < 4; k++)
         if (strcmp(kind, names[k]) == 0)
@@ -52,8 +52,8 @@ static void load_baseline(struct loader *l, const config_setting_t *g, struct ta
         diag_config_error(l->diag, b, "%s: baseline must be { period = \"2023\"; value = 174.0; }", who);
         return;
     }
-    check_keys(l, b, "a baseline", baseline_keys);
-    const char *period = get_string(l, b, "period", true, who);
+    config_check_keys(l, b, "a baseline", baseline_keys);
+    const char *period = config_get_string(l, b, "period", true, who);
     if (period && period_parse(period, strlen(period), &t->baseline) < 0)
         diag_config_error(l->diag, config_setting_get_member(b, "period"),
                           "%s: baseline period \"%s\" is not a period", who, period);
@@ -69,19 +69,19 @@ static void load_baseline(struct loader *l, const config_setting_t *g, struct ta
 static void load_target_words(struct loader *l, const config_setting_t *g, struct target *t,
                               const char *who)
 {
-    const char *path = get_string(l, g, "path", false, who);
+    const char *path = config_get_string(l, g, "path", false, who);
     if (path && strcmp(path, "linear") == 0)
         t->path = PATH_LINEAR;
     else if (path && strcmp(path, "cagr") != 0)
         diag_config_error(l->diag, config_setting_get_member(g, "path"),
                           "%s: path \"%s\" unknown; write \"cagr\" or \"linear\"", who, path);
-    const char *direction = get_string(l, g, "direction", false, who);
+    const char *direction = config_get_string(l, g, "direction", false, who);
     if (direction && strcmp(direction, "down") == 0)
         t->direction = -1;
     else if (direction && strcmp(direction, "up") != 0)
         diag_config_error(l->diag, config_setting_get_member(g, "direction"),
                           "%s: direction \"%s\" unknown; write \"up\" or \"down\"", who, direction);
-    const char *among = get_string(l, g, "among", false, who);
+    const char *among = config_get_string(l, g, "among", false, who);
     if (among && strcmp(among, "panel") != 0)
         diag_config_error(l->diag, config_setting_get_member(g, "among"),
                           "%s: among \"%s\" unknown; the rank is among the panel (\"panel\")", who,
@@ -115,17 +115,17 @@ static void load_thresholds(struct loader *l, const config_setting_t *g, struct 
 
 static void load_target(struct loader *l, const config_setting_t *g, struct target *t, const char *who)
 {
-    target_defaults(t);
+    evaluate_target_defaults(t);
     if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
         diag_config_error(l->diag, g, "%s: a target must be a group { year = 2030; … }", who);
         return;
     }
-    check_keys(l, g, "a target", target_keys);
+    config_check_keys(l, g, "a target", target_keys);
     t->kind = target_kind_of(l, g, who);
     long long year = 0, top = t->top, window = t->window_years;
-    integer(l, g, "year", 1900, 2200, &year);
-    integer(l, g, "top", 1, 100, &top);
-    integer(l, g, "window", 1, 50, &window);
+    config_integer(l, g, "year", 1900, 2200, &year);
+    config_integer(l, g, "top", 1, 100, &top);
+    config_integer(l, g, "window", 1, 50, &window);
     t->year = (int)year, t->top = (int)top, t->window_years = (int)window;
     if (!year && t->kind != TARGET_TREND)
         diag_config_error(l->diag, g, "%s: the target needs year = 2030;", who);
@@ -138,7 +138,7 @@ static void load_target(struct loader *l, const config_setting_t *g, struct targ
     load_thresholds(l, g, t, who);
 }
 
-void load_targets(struct loader *l, const config_setting_t *group, struct indicator *ind)
+void config_load_targets(struct loader *l, const config_setting_t *group, struct indicator *ind)
 {
     const char *who = ind->id ? ind->id : "indicator";
     const config_setting_t *one = config_setting_get_member(group, "target");

@@ -42,7 +42,7 @@ static const struct pejl_host host = {
     .period_parse = period_parse,
     .period_format = period_format,
     .status_parse = status_parse,
-    .duration_ms = parse_duration_ms,
+    .duration_ms = config_parse_duration_ms,
     .config_error = diag_config_error,
     .log = host_log,
 };
@@ -52,7 +52,7 @@ const struct pejl_host *plugin_host(void)
     return &host;
 }
 
-struct plugins *plugins_new(const char *dir)
+struct plugins *plugin_list_new(const char *dir)
 {
     struct plugins *p = calloc(1, sizeof *p);
     if (p && !(p->dir = strdup(dir))) {
@@ -128,8 +128,8 @@ static void unload(struct collector_module *m)
     free(m->path);
 }
 
-const struct collector_module *plugins_get(struct plugins *p, const char *name, char *err,
-                                           size_t errlen)
+const struct collector_module *plugin_list_get(struct plugins *p, const char *name, char *err,
+                                               size_t errlen)
 {
     if (!valid_name(name)) {
         snprintf(err, errlen, "collector name \"%s\" is not [a-z0-9_]+", name);
@@ -153,7 +153,7 @@ const struct collector_module *plugins_get(struct plugins *p, const char *name, 
     return p->modules[p->n++];
 }
 
-void plugins_free(struct plugins *p)
+void plugin_list_free(struct plugins *p)
 {
     if (!p)
         return;
@@ -166,7 +166,7 @@ void plugins_free(struct plugins *p)
     free(p);
 }
 
-char *plugins_default_dir(void)
+char *plugin_default_dir(void)
 {
     char exe[PATH_MAX], *dir;
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);

@@ -17,14 +17,14 @@ struct plugins;
 /* The services every collector gets. */
 const struct pejl_host *plugin_host(void);
 
-struct plugins *plugins_new(const char *dir);
+struct plugins *plugin_list_new(const char *dir);
 /* Loads `name` once; NULL with a reason naming the file when it cannot. */
-const struct collector_module *plugins_get(struct plugins *plugins, const char *name, char *err,
-                                           size_t errlen);
-void plugins_free(struct plugins *plugins);
+const struct collector_module *plugin_list_get(struct plugins *plugins, const char *name, char *err,
+                                               size_t errlen);
+void plugin_list_free(struct plugins *plugins);
 
 /* The directory pejld looks in when the config names none:
  * <directory of the executable>/../lib/pejl/collectors. */
-char *plugins_default_dir(void);
+char *plugin_default_dir(void);
 
 #endif

@@ -65,7 +65,7 @@ struct outbox_settings {
 };
 
 const char *receiver_type_name(enum receiver_type type);
-bool route_matches(const struct route *route, const struct label_set *labels);
+bool config_route_matches(const struct route *route, const struct label_set *labels);
 /* True for localhost, 127.0.0.0/8 and ::1 in a URL's host. */
 bool url_host_is_loopback(const char *url);
 

@@ -515,7 +515,8 @@ static int ensure_header(struct journal *j, char *err, size_t errlen)
 {
     if (j->size > 0)
         return 0;
-    if (write_all(j->fd, JOURNAL_HEADER, sizeof JOURNAL_HEADER - 1) < 0 || fdatasync(j->fd) < 0) {
+    if (atomic_file_write_all(j->fd, JOURNAL_HEADER, sizeof JOURNAL_HEADER - 1) < 0 ||
+        fdatasync(j->fd) < 0) {
         snprintf(err, errlen, "%s: cannot write: %s", j->path, strerror(errno));
         return -1;
     }
@@ -548,7 +549,8 @@ static int upgrade(struct journal *j, const struct replay *rp, char *err, size_t
 {
     char seal[COMMIT_MAX];
     int n = format_commit(rp->since_commit, seal);
-    if (rp->since_commit > 0 && (write_all(j->fd, seal, (size_t)n) < 0 || fdatasync(j->fd) < 0)) {
+    if (rp->since_commit > 0 &&
+        (atomic_file_write_all(j->fd, seal, (size_t)n) < 0 || fdatasync(j->fd) < 0)) {
         snprintf(err, errlen, "%s: cannot upgrade it to format 2: %s", j->path, strerror(errno));
         return -1;
     }
@@ -612,7 +614,7 @@ static int replay_readonly(struct journal *j, journal_replay_fn fn, void *arg, c
 
 static void open_error(const char *path, char *err, size_t errlen)
 {
-    if (!state_link_error(path, err, errlen))
+    if (!atomic_file_state_link_error(path, err, errlen))
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 }
 
@@ -706,7 +708,7 @@ static void flush_staged(struct journal *j)
 {
     if (j->write_errno == 0 && j->cut_errno)
         j->write_errno = j->cut_errno;
-    if (j->write_errno == 0 && write_all(j->fd, j->staged, j->staged_len) < 0)
+    if (j->write_errno == 0 && atomic_file_write_all(j->fd, j->staged, j->staged_len) < 0)
         j->write_errno = errno ? errno : EIO;
     j->flushed += j->staged_len;
     j->staged_len = 0;

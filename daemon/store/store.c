@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "array.h"
 #include "rrdview.h"
 #include "journal.h"
 #include "log.h"
@@ -47,7 +48,7 @@ struct store {
     size_t n_batches, cap_batches;
 };
 
-int make_directories(const char *path, char *err, size_t errlen)
+int store_make_directories(const char *path, char *err, size_t errlen)
 {
     char buf[4096];
     if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
@@ -81,9 +82,9 @@ struct store *store_open(const struct config *config, char *err, size_t errlen)
     struct store *store = calloc(1, sizeof *store);
     if (!store)
         return NULL;
-    if (make_directories(config->state_dir, err, errlen) < 0 ||
-        make_directories(config->rrd_dir, err, errlen) < 0 ||
-        make_directories(config->graph_dir, err, errlen) < 0 ||
+    if (store_make_directories(config->state_dir, err, errlen) < 0 ||
+        store_make_directories(config->rrd_dir, err, errlen) < 0 ||
+        store_make_directories(config->graph_dir, err, errlen) < 0 ||
         !(store->series = series_set_new()) ||
         !(store->journal = journal_open(config->state_dir, replay_record, store, err, errlen))) {
         store_close(store);
@@ -167,15 +168,7 @@ int store_use_config(struct store *store, const struct config *config)
 
 static int grow_array(void **items, size_t *cap, size_t n, size_t size)
 {
-    if (n < *cap)
-        return 0;
-    size_t new_cap = *cap ? *cap * 2 : 64;
-    void *grown = realloc(*items, new_cap * size);
-    if (!grown)
-        return -1;
-    *items = grown;
-    *cap = new_cap;
-    return 0;
+    return array_grow(items, cap, n + 1, size);
 }
 
 /* Index of `member` in the batch's keys, adding it; 0 for NULL. */

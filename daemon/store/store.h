@@ -66,6 +66,6 @@ const struct series_set *store_series_set(const struct store *store);
 const char *store_journal_path(const struct store *store);
 
 /* Creates `path` and its parents with mode 0750 when missing. */
-int make_directories(const char *path, char *err, size_t errlen);
+int store_make_directories(const char *path, char *err, size_t errlen);
 
 #endif

@@ -26,7 +26,7 @@ static char *saved_text(const struct alert_ledger *l)
     char dir[] = "/tmp/pejl-fuzz-ledger.XXXXXX", path[64], err[512];
     CHECK(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/alerts.json", dir);
-    CHECK(ledger_save(l, path, 1, err, sizeof err) == 0);
+    CHECK(alert_ledger_save(l, path, 1, err, sizeof err) == 0);
     FILE *f = fopen(path, "r");
     CHECK(f);
     char *text = calloc(1, 1 << 22);
@@ -43,18 +43,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct alert_ledger l = {0}, again = {0};
     char err[512] = "";
-    if (ledger_parse(&l, "alerts.json", (const char *)data, size, err, sizeof err) < 0) {
+    if (alert_ledger_parse(&l, "alerts.json", (const char *)data, size, err, sizeof err) < 0) {
         CHECK(l.n_alerts == 0 && l.n_collections == 0 && l.n_silences == 0);
         CHECK(strncmp(err, "alerts.json: ", 13) == 0);
         return 0;
     }
     char *first = saved_text(&l);
-    CHECK(ledger_parse(&again, "alerts.json", first, strlen(first), err, sizeof err) == 0);
+    CHECK(alert_ledger_parse(&again, "alerts.json", first, strlen(first), err, sizeof err) == 0);
     char *second = saved_text(&again);
     CHECK(strcmp(first, second) == 0);
     free(first);
     free(second);
-    ledger_free(&l);
-    ledger_free(&again);
+    alert_ledger_free(&l);
+    alert_ledger_free(&again);
     return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * test_graph.c — the target path a graph draws is the evaluation's path:
  * the RPN graph.c hands rrd_graph is exported with a real librrd
- * (rrd_xport) over 2024-2031 and compared, day by day, with path_at()
+ * (rrd_xport) over 2024-2031 and compared, day by day, with evaluate_path_at()
  * from evaluate.c — for the exports target (174 in 2023 to 350 in 2030,
  * constant growth) and for a linear path. Also: a graph with one
  * observation, one of provisional values only and one whose target year
@@ -71,7 +71,7 @@ static char *annual_rrd(const char *id, int first, const double *values, size_t 
 static struct target exports_target(enum target_path path)
 {
     struct target t;
-    target_defaults(&t);
+    evaluate_target_defaults(&t);
     t.year = 2030;
     t.value = 350;
     t.path = path;
@@ -110,7 +110,7 @@ static void check_path(enum target_path kind)
     assert_int_equal(rrd_xport(12, argv, &columns, &start, &end, &step, &n_columns, &legends, &data), 0);
     size_t rows = 0, compared = 0;
     for (time_t at = start + (time_t)step; at <= end; at += (time_t)step, rows++) {
-        double drawn = data[rows], expected = path_at(&t, 174, year_of(at));
+        double drawn = data[rows], expected = evaluate_path_at(&t, 174, evaluate_year_of(at));
         if (isnan(drawn))
             continue;
         compared++;
@@ -122,7 +122,8 @@ static void check_path(enum target_path kind)
     if (compared < 2000)
         fail_msg("only %zu of %zu rows compared (step %lu, %lld-%lld)", compared, rows, step, (long long)start, (long long)end);
     struct pejl_period y2026 = {.year = 2026, .kind = PEJL_PERIOD_YEAR};
-    assert_float_equal(path_at(&t, 174, year_of(period_start(&y2026))), kind == PATH_CAGR ? 212.46 : 224.29, 0.01);
+    assert_float_equal(evaluate_path_at(&t, 174, evaluate_year_of(period_start(&y2026))),
+                       kind == PATH_CAGR ? 212.46 : 224.29, 0.01);
     for (unsigned long i = 0; i < n_columns; i++)
         rrd_freemem(legends[i]);
     rrd_freemem(legends);

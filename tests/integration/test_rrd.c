@@ -64,8 +64,8 @@ static void assert_matches(struct rrdview *v, const char *id, const struct store
     for (size_t i = 0; i < count && k < n; i++) {
         if (samples[i].t != period_end(&items[k].obs.period))
             continue;
-        /* Equal up to librrd's rate arithmetic (see rrd_value_equal). */
-        if (!rrd_value_equal(samples[i].value, items[k].obs.value))
+        /* Equal up to librrd's rate arithmetic (see rrdview_value_equal). */
+        if (!rrdview_value_equal(samples[i].value, items[k].obs.value))
             fail_msg("at %lld: rrd has %.17g, the series %.17g", (long long)samples[i].t,
                      samples[i].value, items[k].obs.value);
         k++;

@@ -21,7 +21,7 @@ static struct collector_module csv_module = {.name = "csv"};
 
 static struct indicator exports(struct target *t)
 {
-    target_defaults(t);
+    evaluate_target_defaults(t);
     t->year = 2030;
     t->value = 350;
     t->baseline = (struct pejl_period){.year = 2023, .kind = PEJL_PERIOD_YEAR};
@@ -67,7 +67,7 @@ static void test_for_counts_evaluations(void **state)
     assert_int_equal(a.state, ALERT_WARNING);
     assert_int_equal(a.starts_at, 300);
     assert_int_equal(a.since, 300);
-    assert_string_equal(label_get(&a.labels, "severity"), "warning");
+    assert_string_equal(alert_label_get(&a.labels, "severity"), "warning");
 }
 
 /* Clock evaluations (start-up, hourly) do not count towards for = N. */
@@ -137,7 +137,7 @@ static void test_hysteresis_on_the_way_back(void **state)
     assert_int_equal(a.state, ALERT_OK);
     assert_int_equal(a.ends_at, 40);
     assert_int_equal(a.starts_at, 10);
-    assert_null(label_get(&a.labels, "severity"));
+    assert_null(alert_label_get(&a.labels, "severity"));
 }
 
 /* WARNING -> CRITICAL is the same alert: one fingerprint, one startsAt. */
@@ -163,9 +163,9 @@ static void test_escalation_keeps_identity(void **state)
     char again[17];
     alert_fingerprint(&labels, again);
     assert_string_equal(again, fingerprint);
-    assert_string_equal(label_get(&labels, "target"), "2030");
-    assert_string_equal(label_get(&labels, "pejlemaerke"), "5");
-    assert_string_equal(label_get(&labels, "alertname"), "pejl_path_gap");
+    assert_string_equal(alert_label_get(&labels, "target"), "2030");
+    assert_string_equal(alert_label_get(&labels, "pejlemaerke"), "5");
+    assert_string_equal(alert_label_get(&labels, "alertname"), "pejl_path_gap");
     /* a user label is part of the identity */
     struct alert_label team = {.name = "team", .value = "analysis"};
     r.labels = &team;
@@ -185,7 +185,7 @@ static void test_unknown_is_not_a_miss(void **state)
     alert_init(&a, &ind, &r);
     assert_true(step_gap(&a, &ind, &r, NAN, 10));
     assert_int_equal(a.state, ALERT_UNKNOWN);
-    assert_string_equal(label_get(&a.labels, "severity"), "unknown");
+    assert_string_equal(alert_label_get(&a.labels, "severity"), "unknown");
     assert_non_null(strstr(a.summary, "unknown"));
 }
 

@@ -8,8 +8,8 @@
  * format, wrong shapes, bad states, times, sizes, indicator ids, silence
  * rules) refused with the path, the place ("alerts[1]") and "move it
  * aside", leaving the ledger empty and the file untouched; text that is not
- * UTF-8 saved as '?' so the file stays JSON; ledger_find / ledger_add /
- * ledger_collection / ledger_add_silence / ledger_expire_silences; and the
+ * UTF-8 saved as '?' so the file stays JSON; alert_ledger_find / alert_ledger_add /
+ * alert_ledger_collection / alert_ledger_add_silence / alert_ledger_expire_silences; and the
  * saved file's mode 0600 with no ".tmp" left beside it.
  * Also a case these tests found broken: counts above 1 000 000
  * (consecutive_failures, pending_count) are saved but refused on load.
@@ -184,27 +184,27 @@ static void sample_ledger(struct alert_ledger *l)
     struct alert a = critical_alert(), b = ended_alert();
     struct silence s = maintenance_silence();
     *l = (struct alert_ledger){0};
-    assert_non_null(ledger_add(l, &a));
-    assert_non_null(ledger_add(l, &b));
-    struct collection_record *c = ledger_collection(l, "ls_exports", true);
+    assert_non_null(alert_ledger_add(l, &a));
+    assert_non_null(alert_ledger_add(l, &b));
+    struct collection_record *c = alert_ledger_collection(l, "ls_exports", true);
     assert_non_null(c);
     fill_collection(c);
-    assert_int_equal(ledger_add_silence(l, &s), 0);
+    assert_int_equal(alert_ledger_add_silence(l, &s), 0);
 }
 
 static void save_ok(const struct alert_ledger *l, const char *path, int64_t now)
 {
     char err[512] = "";
-    if (ledger_save(l, path, now, err, sizeof err) != 0)
-        fail_msg("ledger_save(%s): %s", path, err);
+    if (alert_ledger_save(l, path, now, err, sizeof err) != 0)
+        fail_msg("alert_ledger_save(%s): %s", path, err);
 }
 
 static void load_ok(struct alert_ledger *l, const char *path)
 {
     char err[1024] = "";
     *l = (struct alert_ledger){0};
-    if (ledger_load(l, path, err, sizeof err) != 0)
-        fail_msg("ledger_load(%s): %s", path, err);
+    if (alert_ledger_load(l, path, err, sizeof err) != 0)
+        fail_msg("alert_ledger_load(%s): %s", path, err);
 }
 
 static void save_sample(const char *path)
@@ -212,7 +212,7 @@ static void save_sample(const char *path)
     struct alert_ledger l;
     sample_ledger(&l);
     save_ok(&l, path, T0);
-    ledger_free(&l);
+    alert_ledger_free(&l);
 }
 
 /* The saved file as JSON (it must be JSON, and UTF-8). */
@@ -332,7 +332,7 @@ static void assert_empty(const struct alert_ledger *l)
     assert_int_equal(l->cap_silences, 0);
 }
 
-/* ledger_load must refuse `path`: -1, an error that starts with the path,
+/* alert_ledger_load must refuse `path`: -1, an error that starts with the path,
  * contains every string of `expect` and tells to move the file aside, an
  * empty ledger, and the file as it was. */
 static void assert_refused(const char *path, const char *name, const char *const *expect)
@@ -341,9 +341,9 @@ static void assert_refused(const char *path, const char *name, const char *const
     char err[1024] = "";
     size_t before_len, after_len;
     char *before = unit_read_file(path, &before_len);
-    int rc = ledger_load(&l, path, err, sizeof err);
+    int rc = alert_ledger_load(&l, path, err, sizeof err);
     if (rc != -1)
-        fail_msg("%s: ledger_load returned %d, want -1", name, rc);
+        fail_msg("%s: alert_ledger_load returned %d, want -1", name, rc);
     if (strncmp(err, path, strlen(path)) != 0 || strncmp(err + strlen(path), ": ", 2) != 0)
         fail_msg("%s: the error does not start with the path: %s", name, err);
     if (!strstr(err, "move it aside"))
@@ -354,7 +354,7 @@ static void assert_refused(const char *path, const char *name, const char *const
     assert_empty(&l);
     char *after = unit_read_file(path, &after_len);
     if (after_len != before_len || memcmp(before, after, before_len) != 0)
-        fail_msg("%s: ledger_load changed the file", name);
+        fail_msg("%s: alert_ledger_load changed the file", name);
     free(before);
     free(after);
 }
@@ -380,8 +380,8 @@ static void test_round_trip_every_field(void **state)
     free(a);
     free(b);
     free(second);
-    ledger_free(&saved);
-    ledger_free(&loaded);
+    alert_ledger_free(&saved);
+    alert_ledger_free(&loaded);
     assert_empty(&loaded);
 }
 
@@ -419,8 +419,8 @@ static void test_saved_document(void **state)
     json_decref(doc);
     load_ok(&back, f->path);
     assert_same_ledger(&l, &back);
-    ledger_free(&l);
-    ledger_free(&back);
+    alert_ledger_free(&l);
+    alert_ledger_free(&back);
 }
 
 static void test_nan_survives_as_null(void **state)
@@ -429,8 +429,8 @@ static void test_nan_survives_as_null(void **state)
     struct alert_ledger l = {0}, back;
     struct alert a = critical_alert();
     a.value = NAN;
-    assert_non_null(ledger_add(&l, &a));
-    struct collection_record *c = ledger_collection(&l, "ls_exports", true);
+    assert_non_null(alert_ledger_add(&l, &a));
+    struct collection_record *c = alert_ledger_collection(&l, "ls_exports", true);
     assert_non_null(c);
     assert_true(isnan(c->revision_pct)); /* a new record has no revision */
     fill_collection(c);
@@ -450,8 +450,8 @@ static void test_nan_survives_as_null(void **state)
     assert_int_equal(back.n_collections, 1);
     assert_true(isnan(back.collections[0].record.revision_pct));
     assert_same_ledger(&l, &back);
-    ledger_free(&l);
-    ledger_free(&back);
+    alert_ledger_free(&l);
+    alert_ledger_free(&back);
 }
 
 /* Infinities have no JSON form: saved as null, read back as NaN. Every
@@ -467,13 +467,13 @@ static void test_extreme_figures(void **state)
         struct alert a = critical_alert();
         snprintf(a.fingerprint, sizeof a.fingerprint, "%016zx", i);
         a.value = figures[i];
-        assert_non_null(ledger_add(&l, &a));
+        assert_non_null(alert_ledger_add(&l, &a));
     }
     struct alert inf = critical_alert();
     snprintf(inf.fingerprint, sizeof inf.fingerprint, "ffffffffffffffff");
     inf.value = INFINITY;
-    assert_non_null(ledger_add(&l, &inf));
-    struct collection_record *c = ledger_collection(&l, "ls_exports", true);
+    assert_non_null(alert_ledger_add(&l, &inf));
+    struct collection_record *c = alert_ledger_collection(&l, "ls_exports", true);
     fill_collection(c);
     c->revised_from = -0.0;
     c->revised_to = DBL_MAX;
@@ -484,8 +484,8 @@ static void test_extreme_figures(void **state)
         assert_same_figure(figures[i], back.alerts[i].value);
     assert_true(isnan(back.alerts[n].value));
     assert_same_collection(c, &back.collections[0].record);
-    ledger_free(&l);
-    ledger_free(&back);
+    alert_ledger_free(&l);
+    alert_ledger_free(&back);
 }
 
 /* Times before 1970 and after 2038 come back to the second; 0 is "none". */
@@ -503,7 +503,7 @@ static void test_times_round_trip(void **state)
     a.evaluated_at = times[4];
     a.last_notified = 0;
     a.history[0].at = 0;
-    assert_non_null(ledger_add(&l, &a));
+    assert_non_null(alert_ledger_add(&l, &a));
     save_ok(&l, f->path, T0);
     load_ok(&back, f->path);
     assert_int_equal(back.n_alerts, 1);
@@ -514,11 +514,11 @@ static void test_times_round_trip(void **state)
     assert_string_equal(json_string_value(json_object_get(j, "ends_at")), "2099-12-31T23:59:59Z");
     assert_true(json_is_null(json_object_get(j, "last_notified")));
     json_decref(doc);
-    ledger_free(&l);
-    ledger_free(&back);
+    alert_ledger_free(&l);
+    alert_ledger_free(&back);
 }
 
-/* Whatever count the daemon can reach, ledger_save writes and ledger_load
+/* Whatever count the daemon can reach, alert_ledger_save writes and alert_ledger_load
  * must read back. consecutive_failures grows by one per failed collection,
  * without limit (alerting.c), and an indicator may be collected every
  * second (config.c: interval >= 1 s): a source down for 11.6 days at
@@ -529,16 +529,16 @@ static void test_large_failure_count_loads_back(void **state)
     struct fixture *f = *state;
     char err[1024] = "";
     struct alert_ledger l = {0}, back = {0};
-    struct collection_record *c = ledger_collection(&l, "ls_exports", true);
+    struct collection_record *c = alert_ledger_collection(&l, "ls_exports", true);
     assert_non_null(c);
     fill_collection(c);
     c->consecutive_failures = 1000001;
     save_ok(&l, f->path, T0);
-    ledger_free(&l);
-    int rc = ledger_load(&back, f->path, err, sizeof err);
+    alert_ledger_free(&l);
+    int rc = alert_ledger_load(&back, f->path, err, sizeof err);
     unsigned got = rc == 0 && back.n_collections ? back.collections[0].record.consecutive_failures
                                                  : 0;
-    ledger_free(&back);
+    alert_ledger_free(&back);
     if (rc != 0)
         fail_msg("a ledger pejld saved with consecutive_failures = 1000001 is refused: %s", err);
     assert_int_equal(got, 1000001);
@@ -553,12 +553,12 @@ static void test_large_pending_count_loads_back(void **state)
     struct alert_ledger l = {0}, back = {0};
     struct alert a = critical_alert();
     a.pending_count = 1000001;
-    assert_non_null(ledger_add(&l, &a));
+    assert_non_null(alert_ledger_add(&l, &a));
     save_ok(&l, f->path, T0);
-    ledger_free(&l);
-    int rc = ledger_load(&back, f->path, err, sizeof err);
+    alert_ledger_free(&l);
+    int rc = alert_ledger_load(&back, f->path, err, sizeof err);
     unsigned got = rc == 0 && back.n_alerts ? back.alerts[0].pending_count : 0;
-    ledger_free(&back);
+    alert_ledger_free(&back);
     if (rc != 0)
         fail_msg("a ledger pejld saved with pending_count = 1000001 is refused: %s", err);
     assert_int_equal(got, 1000001);
@@ -584,13 +584,13 @@ static void test_missing_file_is_empty(void **state)
     struct fixture *f = *state;
     struct alert_ledger l = {0};
     char err[256] = "untouched";
-    assert_int_equal(ledger_load(&l, f->path, err, sizeof err), 0);
+    assert_int_equal(alert_ledger_load(&l, f->path, err, sizeof err), 0);
     assert_empty(&l);
     assert_int_equal(access(f->path, F_OK), -1); /* loading does not create it */
 
     /* nor does a state directory that is not there yet */
     char *deeper = unit_path(f->dir, "not-yet/alerts.json");
-    assert_int_equal(ledger_load(&l, deeper, err, sizeof err), 0);
+    assert_int_equal(alert_ledger_load(&l, deeper, err, sizeof err), 0);
     assert_empty(&l);
     free(deeper);
 }
@@ -602,7 +602,7 @@ static void test_unreadable_path_is_an_error(void **state)
     struct alert_ledger l = {0};
     char err[512] = "";
     assert_int_equal(mkdir(f->path, 0700), 0); /* a directory where the file should be */
-    assert_int_equal(ledger_load(&l, f->path, err, sizeof err), -1);
+    assert_int_equal(alert_ledger_load(&l, f->path, err, sizeof err), -1);
     assert_non_null(strstr(err, f->path));
     assert_empty(&l);
     rmdir(f->path);
@@ -624,8 +624,8 @@ static void test_loads_format1_file(void **state)
     assert_string_equal(a->indicator, "ls_exports");
     assert_string_equal(a->rule, "path_gap");
     assert_int_equal(a->labels.n, 6);
-    assert_string_equal(label_get(&a->labels, "severity"), "warning");
-    assert_string_equal(label_get(&a->labels, "target"), "2030");
+    assert_string_equal(alert_label_get(&a->labels, "severity"), "warning");
+    assert_string_equal(alert_label_get(&a->labels, "target"), "2030");
     assert_string_equal(a->labels.items[0].name, "alertname");
     assert_string_equal(a->labels.items[5].name, "target");
     assert_int_equal(a->state, ALERT_WARNING);
@@ -647,7 +647,7 @@ static void test_loads_format1_file(void **state)
     assert_int_equal(a->history[0].to, ALERT_WARNING);
 
     assert_int_equal(l.n_collections, 2);
-    const struct collection_record *c = ledger_collection(&l, "ls_exports", false);
+    const struct collection_record *c = alert_ledger_collection(&l, "ls_exports", false);
     assert_non_null(c);
     assert_int_equal(c->consecutive_failures, 0);
     assert_int_equal(c->last_attempt, T0 - 60);
@@ -658,7 +658,7 @@ static void test_loads_format1_file(void **state)
     assert_true(period_equal(&c->revised_period, &q2));
     assert_same_figure(40, c->revised_from);
     assert_same_figure(41, c->revised_to);
-    c = ledger_collection(&l, "clinical_trials", false);
+    c = alert_ledger_collection(&l, "clinical_trials", false);
     assert_non_null(c);
     assert_int_equal(c->consecutive_failures, 3);
     assert_int_equal(c->last_success, 0);
@@ -668,7 +668,7 @@ static void test_loads_format1_file(void **state)
     assert_string_equal(l.silences[0].indicator, "");
     assert_string_equal(l.silences[0].rule, "collect");
     assert_int_equal(l.silences[0].ends_at, T0 + 18 * 3600);
-    ledger_free(&l);
+    alert_ledger_free(&l);
 }
 
 /* ---- malformed files ---- */
@@ -1049,14 +1049,14 @@ static void test_error_fits(void **state)
 
     struct alert_ledger l = {0};
     char whole[512] = "";
-    assert_int_equal(ledger_load(&l, f->path, whole, sizeof whole), -1);
+    assert_int_equal(alert_ledger_load(&l, f->path, whole, sizeof whole), -1);
     assert_true(strlen(whole) < sizeof whole - 1);
     assert_non_null(strstr(whole, "(active alerts will be raised again)"));
     assert_empty(&l);
 
     char err[16];
     memset(err, 'Z', sizeof err);
-    assert_int_equal(ledger_load(&l, f->path, err, 8), -1);
+    assert_int_equal(alert_ledger_load(&l, f->path, err, 8), -1);
     assert_int_equal(strlen(err), 7);
     assert_int_equal(err[8], 'Z');
     assert_empty(&l);
@@ -1075,22 +1075,22 @@ static void test_invalid_utf8_saved_as_question_marks(void **state)
              "lone \x80, short \xe2\x82" "A, fine: æ € \xf0\x9f\x99\x82");
     snprintf(a.labels.items[1].value, sizeof a.labels.items[1].value, "caf\xe9");
     snprintf(a.history[0].summary, sizeof a.history[0].summary, "\xfe\xff");
-    assert_non_null(ledger_add(&l, &a));
+    assert_non_null(alert_ledger_add(&l, &a));
 
     /* a summary cut by snprintf at its buffer's end, mid-character */
     struct alert b = ended_alert();
     memset(b.summary, 'x', sizeof b.summary - 2);
     b.summary[sizeof b.summary - 2] = '\xc3';
     b.summary[sizeof b.summary - 1] = '\0';
-    assert_non_null(ledger_add(&l, &b));
+    assert_non_null(alert_ledger_add(&l, &b));
 
-    struct collection_record *c = ledger_collection(&l, "ls_exports", true);
+    struct collection_record *c = alert_ledger_collection(&l, "ls_exports", true);
     fill_collection(c);
     snprintf(c->last_error, sizeof c->last_error, "server said \xff\xfe");
     struct silence s = maintenance_silence();
     snprintf(s.comment, sizeof s.comment, "r\xf8" "d gr\xf8" "d");
     snprintf(s.created_by, sizeof s.created_by, "\xc3");
-    assert_int_equal(ledger_add_silence(&l, &s), 0);
+    assert_int_equal(alert_ledger_add_silence(&l, &s), 0);
 
     save_ok(&l, f->path, T0);
     json_decref(load_json(f->path)); /* valid JSON, valid UTF-8 */
@@ -1117,8 +1117,8 @@ static void test_invalid_utf8_saved_as_question_marks(void **state)
     assert_same_figure(0.81, g->value);
     snprintf(c->last_error, sizeof c->last_error, "server said ??");
     assert_same_collection(c, &back.collections[0].record);
-    ledger_free(&l);
-    ledger_free(&back);
+    alert_ledger_free(&l);
+    alert_ledger_free(&back);
 }
 
 /* ---- the in-memory ledger ---- */
@@ -1127,12 +1127,12 @@ static void test_find_and_add(void **state)
 {
     (void)state;
     struct alert_ledger l = {0};
-    assert_null(ledger_find(&l, "0123456789abcdef"));
+    assert_null(alert_ledger_find(&l, "0123456789abcdef"));
     for (unsigned i = 0; i < 40; i++) { /* past the first allocation */
         struct alert a = critical_alert();
         snprintf(a.fingerprint, sizeof a.fingerprint, "%016x", i * 7919u);
         a.pending_count = i;
-        struct alert *added = ledger_add(&l, &a);
+        struct alert *added = alert_ledger_add(&l, &a);
         assert_non_null(added);
         assert_ptr_equal(added, &l.alerts[i]);
         assert_string_equal(added->fingerprint, a.fingerprint);
@@ -1141,27 +1141,27 @@ static void test_find_and_add(void **state)
     for (unsigned i = 0; i < 40; i++) {
         char fp[17];
         snprintf(fp, sizeof fp, "%016x", i * 7919u);
-        struct alert *found = ledger_find(&l, fp);
+        struct alert *found = alert_ledger_find(&l, fp);
         assert_non_null(found);
         assert_int_equal(found->pending_count, i);
         assert_same_figure(0.81, found->value);
     }
-    assert_null(ledger_find(&l, "ffffffffffffffff"));
-    assert_null(ledger_find(&l, ""));
-    assert_null(ledger_find(&l, "0000000000000000x"));
-    ledger_free(&l);
+    assert_null(alert_ledger_find(&l, "ffffffffffffffff"));
+    assert_null(alert_ledger_find(&l, ""));
+    assert_null(alert_ledger_find(&l, "0000000000000000x"));
+    alert_ledger_free(&l);
     assert_empty(&l);
-    ledger_free(&l); /* twice is harmless */
+    alert_ledger_free(&l); /* twice is harmless */
 }
 
 static void test_collection_records(void **state)
 {
     (void)state;
     struct alert_ledger l = {0};
-    assert_null(ledger_collection(&l, "ls_exports", false));
+    assert_null(alert_ledger_collection(&l, "ls_exports", false));
     assert_int_equal(l.n_collections, 0);
 
-    struct collection_record *c = ledger_collection(&l, "ls_exports", true);
+    struct collection_record *c = alert_ledger_collection(&l, "ls_exports", true);
     assert_non_null(c);
     assert_int_equal(l.n_collections, 1);
     assert_string_equal(l.collections[0].indicator, "ls_exports");
@@ -1172,23 +1172,23 @@ static void test_collection_records(void **state)
     assert_true(isnan(c->revision_pct));
     c->consecutive_failures = 4;
 
-    assert_ptr_equal(ledger_collection(&l, "ls_exports", false), c);
-    assert_ptr_equal(ledger_collection(&l, "ls_exports", true), c); /* not a second one */
+    assert_ptr_equal(alert_ledger_collection(&l, "ls_exports", false), c);
+    assert_ptr_equal(alert_ledger_collection(&l, "ls_exports", true), c); /* not a second one */
     assert_int_equal(l.n_collections, 1);
-    assert_null(ledger_collection(&l, "ls_export", false));
-    assert_null(ledger_collection(&l, "ls_exports_x", false));
+    assert_null(alert_ledger_collection(&l, "ls_export", false));
+    assert_null(alert_ledger_collection(&l, "ls_exports_x", false));
 
     for (int i = 0; i < 30; i++) { /* past the first allocation */
         char id[16];
         snprintf(id, sizeof id, "ind%02d", i);
-        struct collection_record *r = ledger_collection(&l, id, true);
+        struct collection_record *r = alert_ledger_collection(&l, id, true);
         assert_non_null(r);
         r->consecutive_failures = (unsigned)i;
     }
     assert_int_equal(l.n_collections, 31);
-    assert_int_equal(ledger_collection(&l, "ls_exports", false)->consecutive_failures, 4);
-    assert_int_equal(ledger_collection(&l, "ind17", false)->consecutive_failures, 17);
-    ledger_free(&l);
+    assert_int_equal(alert_ledger_collection(&l, "ls_exports", false)->consecutive_failures, 4);
+    assert_int_equal(alert_ledger_collection(&l, "ind17", false)->consecutive_failures, 17);
+    alert_ledger_free(&l);
 }
 
 static void test_silences_expire(void **state)
@@ -1209,28 +1209,28 @@ static void test_silences_expire(void **state)
     for (size_t i = 0; i < 5; i++) {
         snprintf(s.id, sizeof s.id, "%s", silences[i].id);
         s.ends_at = silences[i].ends_at;
-        assert_int_equal(ledger_add_silence(&l, &s), 0);
+        assert_int_equal(alert_ledger_add_silence(&l, &s), 0);
     }
     assert_int_equal(l.n_silences, 5);
     assert_string_equal(l.silences[4].id, "0000000000000005");
 
-    assert_int_equal(ledger_expire_silences(&l, T0), 3);
+    assert_int_equal(alert_ledger_expire_silences(&l, T0), 3);
     assert_int_equal(l.n_silences, 2);
     assert_string_equal(l.silences[0].id, "0000000000000002"); /* in their order */
     assert_string_equal(l.silences[1].id, "0000000000000004");
     assert_string_equal(l.silences[0].comment, "Source down for maintenance");
 
-    assert_int_equal(ledger_expire_silences(&l, T0), 0); /* nothing more */
+    assert_int_equal(alert_ledger_expire_silences(&l, T0), 0); /* nothing more */
     assert_int_equal(l.n_silences, 2);
-    assert_int_equal(ledger_expire_silences(&l, T0 + 3600), 2);
+    assert_int_equal(alert_ledger_expire_silences(&l, T0 + 3600), 2);
     assert_int_equal(l.n_silences, 0);
-    assert_int_equal(ledger_expire_silences(&l, T0 + 7200), 0);
+    assert_int_equal(alert_ledger_expire_silences(&l, T0 + 7200), 0);
 
     for (int i = 0; i < 20; i++) /* past the first allocation */
-        assert_int_equal(ledger_add_silence(&l, &s), 0);
+        assert_int_equal(alert_ledger_add_silence(&l, &s), 0);
     assert_int_equal(l.n_silences, 20);
-    ledger_free(&l);
-    assert_int_equal(ledger_expire_silences(&l, T0), 0); /* on an empty ledger */
+    alert_ledger_free(&l);
+    assert_int_equal(alert_ledger_expire_silences(&l, T0), 0); /* on an empty ledger */
 }
 
 /* ---- the file itself ---- */
@@ -1285,7 +1285,7 @@ static void test_file_mode_and_no_temp(void **state)
     struct alert_ledger l;
     load_ok(&l, f->path);
     assert_int_equal(l.n_alerts, 2);
-    ledger_free(&l);
+    alert_ledger_free(&l);
     free(tmp);
     umask(old);
 }
@@ -1297,10 +1297,10 @@ static void test_save_into_missing_directory_fails(void **state)
     char err[512] = "";
     char *path = unit_path(f->dir, "not-there/alerts.json");
     sample_ledger(&l);
-    assert_int_equal(ledger_save(&l, path, T0, err, sizeof err), -1);
+    assert_int_equal(alert_ledger_save(&l, path, T0, err, sizeof err), -1);
     assert_non_null(strstr(err, path));
     assert_int_equal(count_entries(f->dir), 0);
-    ledger_free(&l);
+    alert_ledger_free(&l);
     free(path);
 }
 

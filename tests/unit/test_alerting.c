@@ -187,7 +187,7 @@ static void test_evaluated_to_alert_states(void **state)
     assert_float_equal(range->value, 205, 1e-9);
     assert_int_equal(range->starts_at, NOW);
     assert_int_equal(range->evaluated_at, NOW);
-    assert_string_equal(label_get(&range->labels, "severity"), "warning");
+    assert_string_equal(alert_label_get(&range->labels, "severity"), "warning");
     assert_int_equal(range->n_history, 1);
     assert_int_equal(range->history[0].from, ALERT_OK);
     assert_int_equal(range->history[0].to, ALERT_WARNING);
@@ -196,7 +196,7 @@ static void test_evaluated_to_alert_states(void **state)
     assert_true(alert_of(f, GAP_2030)->value > 4); /* ahead of the first path */
     assert_int_equal(behind->state, ALERT_CRITICAL);
     assert_true(behind->value < -5);
-    assert_string_equal(label_get(&behind->labels, "target"), "2029");
+    assert_string_equal(alert_label_get(&behind->labels, "target"), "2029");
     assert_int_equal(alert_of(f, COLLECT)->state, ALERT_OK);
     assert_int_equal(alert_of(f, REVISION)->state, ALERT_OK);
     /* Only ls was evaluated. */
@@ -261,7 +261,7 @@ static void test_collection_records(void **state)
     alerting_evaluate(f->alerting, f->config, f->store, "ls", NOW + 40, true);
     assert_int_equal(alert_of(f, COLLECT)->state, ALERT_OK);
     assert_int_equal(alert_of(f, REVISION)->state, ALERT_WARNING);
-    assert_string_equal(label_get(&alert_of(f, REVISION)->labels, "severity"), "info");
+    assert_string_equal(alert_label_get(&alert_of(f, REVISION)->labels, "severity"), "info");
     /* The next success without one: none. */
     alerting_collected(f->alerting, "ls", true, NULL, NULL, NOW + 50);
     assert_true(isnan(c->revision_pct));
@@ -378,7 +378,7 @@ static void test_rule_gone(void **state)
     snprintf(fingerprint, sizeof fingerprint, "%s", alert_of(f, RANGE)->fingerprint);
     struct config *without = load(f, "  alerts = ( { rule = \"collect\"; } );\n");
     alerting_use_config(f->alerting, without, NOW + 100);
-    const struct alert *a = ledger_find(alerting_ledger_for_update(f->alerting), fingerprint);
+    const struct alert *a = alert_ledger_find(alerting_ledger_for_update(f->alerting), fingerprint);
     assert_non_null(a);
     assert_true(a->orphan);
     assert_int_equal(a->state, ALERT_OK);
@@ -387,12 +387,12 @@ static void test_rule_gone(void **state)
     assert_int_equal(a->history[a->n_history - 1].from, ALERT_WARNING);
     /* Still there after six days, gone after eight. */
     alerting_use_config(f->alerting, without, NOW + 6 * 86400);
-    assert_non_null(ledger_find(alerting_ledger_for_update(f->alerting), fingerprint));
+    assert_non_null(alert_ledger_find(alerting_ledger_for_update(f->alerting), fingerprint));
     alerting_use_config(f->alerting, without, NOW + 8 * 86400);
-    assert_null(ledger_find(alerting_ledger_for_update(f->alerting), fingerprint));
+    assert_null(alert_ledger_find(alerting_ledger_for_update(f->alerting), fingerprint));
     /* Back in the config: a fresh alert, OK, for the same fingerprint. */
     alerting_use_config(f->alerting, f->config, NOW + 9 * 86400);
-    a = ledger_find(alerting_ledger_for_update(f->alerting), fingerprint);
+    a = alert_ledger_find(alerting_ledger_for_update(f->alerting), fingerprint);
     assert_non_null(a);
     assert_false(a->orphan);
     assert_int_equal(a->state, ALERT_OK);

@@ -74,7 +74,7 @@ static struct source configure(const char *collector, const char *block, struct 
     config_init(&s.cf);
     if (config_read_string(&s.cf, text) != CONFIG_TRUE)
         fail_msg("test config does not parse: %s", config_error_text(&s.cf));
-    s.module = plugins_get(plugins, collector, err, sizeof err);
+    s.module = plugin_list_get(plugins, collector, err, sizeof err);
     if (!s.module)
         fail_msg("%s", err);
     diag->default_file = "test.conf";
@@ -647,7 +647,7 @@ static void test_exec_config(void **state)
 
 int main(void)
 {
-    plugins = plugins_new(PEJL_BUILD_DIR "/lib/pejl/collectors");
+    plugins = plugin_list_new(PEJL_BUILD_DIR "/lib/pejl/collectors");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ctgov_requests),
         cmocka_unit_test(test_ctgov_decodes_total_count),
@@ -672,6 +672,6 @@ int main(void)
         cmocka_unit_test(test_api_errors_are_one_line),
     };
     int failed = cmocka_run_group_tests_name("collectors", tests, NULL, NULL);
-    plugins_free(plugins);
+    plugin_list_free(plugins);
     return failed;
 }

@@ -23,7 +23,7 @@
 static struct target exports_target(void)
 {
     struct target t;
-    target_defaults(&t);
+    evaluate_target_defaults(&t);
     t.year = 2030;
     t.value = 350;
     t.baseline = (struct pejl_period){.year = 2023, .kind = PEJL_PERIOD_YEAR};
@@ -44,11 +44,13 @@ static void test_required_growth_and_path(void **state)
 {
     (void)state;
     struct target t = exports_target();
-    assert_float_equal(compound_growth(2024.0, 174, 2031.0, 350), 0.1050, 0.00005); /* 10.50 %/yr */
-    assert_float_equal(path_at(&t, 174, 2026.0), 212.46, 0.01); /* the 2025 value of the path: 212.5 */
-    assert_float_equal(path_at(&t, 174, 2031.0), 350, 1e-9);
-    assert_float_equal(path_at(&t, 174, 2024.0), 174, 1e-9);
-    assert_float_equal(year_of(period_end(&t.baseline)), 2024.0, 1e-12);
+    assert_float_equal(evaluate_compound_growth(2024.0, 174, 2031.0, 350), 0.1050,
+                       0.00005); /* 10.50 %/yr */
+    assert_float_equal(evaluate_path_at(&t, 174, 2026.0), 212.46,
+                       0.01); /* the 2025 value of the path: 212.5 */
+    assert_float_equal(evaluate_path_at(&t, 174, 2031.0), 350, 1e-9);
+    assert_float_equal(evaluate_path_at(&t, 174, 2024.0), 174, 1e-9);
+    assert_float_equal(evaluate_year_of(period_end(&t.baseline)), 2024.0, 1e-12);
 }
 
 static void test_time_distance(void **state)
@@ -58,7 +60,7 @@ static void test_time_distance(void **state)
     struct stored_observation items[3];
     struct evaluation e;
     /* on the path in 2025: 0 years */
-    double on_path[] = {174, 192.3, path_at(&t, 174, 2026.0)};
+    double on_path[] = {174, 192.3, evaluate_path_at(&t, 174, 2026.0)};
     evaluate(&t, items, annual(items, 2023, on_path, 3), 0, &e);
     assert_float_equal(e.time_distance_years, 0, 1e-9);
     assert_float_equal(e.gap_pct, 0, 1e-9);
@@ -66,7 +68,8 @@ static void test_time_distance(void **state)
     struct target t2 = exports_target();
     t2.baseline.year = 2021;
     t2.baseline_value = 150;
-    double one_behind[] = {150, path_at(&t2, 150, 2023.0), path_at(&t2, 150, 2023.0)};
+    double one_behind[] = {150, evaluate_path_at(&t2, 150, 2023.0),
+                           evaluate_path_at(&t2, 150, 2023.0)};
     evaluate(&t2, items, annual(items, 2021, one_behind, 3), 0, &e);
     assert_float_equal(e.time_distance_years, -1.0, 1e-9);
 }
@@ -86,7 +89,8 @@ static void test_exports_2020_to_2025(void **state)
     assert_float_equal(e.path_value, 212.5, 0.05);
     assert_float_equal(e.gap_pct, -3.5, 0.05);
     assert_float_equal(e.time_distance_years, -0.36, 0.005);
-    assert_float_equal(e.still_required_growth, compound_growth(2026.0, 205, 2031.0, 350), 1e-12);
+    assert_float_equal(e.still_required_growth, evaluate_compound_growth(2026.0, 205, 2031.0, 350),
+                       1e-12);
     assert_true(e.projection > 300 && e.projection < 350); /* trend ~9.4 %/yr from 205 */
     assert_true(e.shortfall_pct < 0);
     assert_false(e.final);
@@ -115,9 +119,9 @@ static void test_non_positive_values(void **state)
     (void)state;
     double years[] = {2020, 2021, 2022}, values[] = {-1, 0, 1};
     bool linear;
-    assert_float_equal(projection_at(years, values, 3, 2023, &linear), 2, 1e-9);
+    assert_float_equal(evaluate_projection_at(years, values, 3, 2023, &linear), 2, 1e-9);
     assert_true(linear);
-    assert_true(isnan(compound_growth(2020, 0, 2021, 1)));
+    assert_true(isnan(evaluate_compound_growth(2020, 0, 2021, 1)));
 }
 
 /* The target year passed: met or missed for good once its figure is in;
@@ -141,10 +145,10 @@ static void test_target_year_passed_is_final(void **state)
     evaluate(&t, items, annual(items, 2020, values, 11), period_end(&y2032), &e);
     assert_true(e.final);
     assert_int_equal(e.progress, PROGRESS_INSUFFICIENT);
-    assert_int_equal(progress_classify(&t, &e, 0.5), PROGRESS_INSUFFICIENT); /* settled */
+    assert_int_equal(evaluate_progress_classify(&t, &e, 0.5), PROGRESS_INSUFFICIENT); /* settled */
 
     struct target rank;
-    target_defaults(&rank);
+    evaluate_target_defaults(&rank);
     rank.kind = TARGET_RANK;
     rank.year = 2030;
     double ranks[] = {7, 6, 4};
@@ -200,7 +204,7 @@ static void test_level_rank_trend(void **state)
     struct stored_observation items[3];
     struct evaluation e;
     struct target level;
-    target_defaults(&level);
+    evaluate_target_defaults(&level);
     level.kind = TARGET_ABOVE_BASELINE;
     level.year = 2030;
     level.baseline = (struct pejl_period){.year = 2024, .kind = PEJL_PERIOD_YEAR};
@@ -209,14 +213,14 @@ static void test_level_rank_trend(void **state)
     assert_float_equal(e.baseline_value, 72.0, 0);
     assert_int_equal(e.progress, PROGRESS_MODERATE); /* 1.4 % below the 2024 level */
     struct target rank;
-    target_defaults(&rank);
+    evaluate_target_defaults(&rank);
     rank.kind = TARGET_RANK;
     rank.year = 2030;
     double ranks[] = {2, 3, 7};
     evaluate(&rank, items, annual(items, 2021, ranks, 3), 0, &e);
     assert_int_equal(e.progress, PROGRESS_MODERATE); /* 7th: outside the top 5, close */
     struct target trend;
-    target_defaults(&trend);
+    evaluate_target_defaults(&trend);
     trend.kind = TARGET_TREND;
     trend.window_years = 2;
     double ratio[] = {45.0, 44.1, 42.7};
@@ -231,29 +235,29 @@ static void test_classify_with_margin(void **state)
     (void)state;
     struct target t = exports_target();
     struct evaluation e = {.actual_growth = 0.0980, .required_growth = 0.1, .ratio = 0.98};
-    assert_int_equal(progress_classify(&t, &e, 0), PROGRESS_SIGNIFICANT);
-    assert_int_equal(progress_classify(&t, &e, 0.05), PROGRESS_MODERATE);
+    assert_int_equal(evaluate_progress_classify(&t, &e, 0), PROGRESS_SIGNIFICANT);
+    assert_int_equal(evaluate_progress_classify(&t, &e, 0.05), PROGRESS_MODERATE);
     t.significant = 0.99; /* configured thresholds win over the defaults */
-    assert_int_equal(progress_classify(&t, &e, 0), PROGRESS_MODERATE);
+    assert_int_equal(evaluate_progress_classify(&t, &e, 0), PROGRESS_MODERATE);
 
     struct target trend;
-    target_defaults(&trend);
+    evaluate_target_defaults(&trend);
     trend.kind = TARGET_TREND;
     struct evaluation g = {.actual_growth = 0.012, .ratio = NAN};
-    assert_int_equal(progress_classify(&trend, &g, 0), PROGRESS_SIGNIFICANT);
-    assert_int_equal(progress_classify(&trend, &g, 0.005), PROGRESS_MODERATE);
+    assert_int_equal(evaluate_progress_classify(&trend, &g, 0), PROGRESS_SIGNIFICANT);
+    assert_int_equal(evaluate_progress_classify(&trend, &g, 0.005), PROGRESS_MODERATE);
     trend.direction = -1; /* growing is moving away from a "down" trend */
-    assert_int_equal(progress_classify(&trend, &g, 0), PROGRESS_MOVING_AWAY);
+    assert_int_equal(evaluate_progress_classify(&trend, &g, 0), PROGRESS_MOVING_AWAY);
 
     struct target rank;
-    target_defaults(&rank);
+    evaluate_target_defaults(&rank);
     rank.kind = TARGET_RANK;
     rank.top = 5;
     struct evaluation r = {.latest_value = 5};
-    assert_int_equal(progress_classify(&rank, &r, 0), PROGRESS_SIGNIFICANT);
-    assert_int_equal(progress_classify(&rank, &r, 1), PROGRESS_MODERATE);
+    assert_int_equal(evaluate_progress_classify(&rank, &r, 0), PROGRESS_SIGNIFICANT);
+    assert_int_equal(evaluate_progress_classify(&rank, &r, 1), PROGRESS_MODERATE);
     r.latest_value = NAN;
-    assert_int_equal(progress_classify(&rank, &r, 0), PROGRESS_UNKNOWN);
+    assert_int_equal(evaluate_progress_classify(&rank, &r, 0), PROGRESS_UNKNOWN);
 }
 
 /* The value before the latest: what a rank change is measured against. */
@@ -261,7 +265,7 @@ static void test_previous_value(void **state)
 {
     (void)state;
     struct target t;
-    target_defaults(&t);
+    evaluate_target_defaults(&t);
     t.kind = TARGET_RANK;
     t.year = 2030;
     struct stored_observation items[3];
@@ -281,7 +285,7 @@ static void test_staleness(void **state)
     (void)state;
     struct evaluation e = {.latest = {.year = 2025, .kind = PEJL_PERIOD_MONTH, .index = 8},
                            .latest_value = 151.8};
-    int64_t end = period_end(&e.latest), lag = stale_after_default(PEJL_PERIOD_MONTH);
+    int64_t end = period_end(&e.latest), lag = evaluate_stale_after_default(PEJL_PERIOD_MONTH);
     assert_int_equal(lag, 75 * 86400);
     evaluate_staleness(&e, end + 74 * 86400, lag);
     assert_false(e.stale);
@@ -291,8 +295,8 @@ static void test_staleness(void **state)
     e.latest_value = NAN; /* no data: unknown, not stale */
     evaluate_staleness(&e, end + 1000 * 86400, lag);
     assert_false(e.stale);
-    assert_int_equal(stale_after_default(PEJL_PERIOD_YEAR), 400 * 86400);
-    assert_int_equal(stale_after_default(PEJL_PERIOD_QUARTER), 120 * 86400);
+    assert_int_equal(evaluate_stale_after_default(PEJL_PERIOD_YEAR), 400 * 86400);
+    assert_int_equal(evaluate_stale_after_default(PEJL_PERIOD_QUARTER), 120 * 86400);
 }
 
 int main(void)

@@ -6,7 +6,7 @@
  * what to write; plain text to another host, receiver URLs in a scheme
  * that does not fit (or in upper case, or with none) and secret files that
  * others can read, or that are FIFOs, links, directories or too big, are
- * refused. Also route_matches() and url_host_is_loopback().
+ * refused. Also config_route_matches() and url_host_is_loopback().
  *
  * Each case writes a config file (and its secret files) into a temp dir;
  * the collectors come from the build tree (PEJL_BUILD_DIR/lib/pejl/collectors).
@@ -608,7 +608,7 @@ static void test_every_problem_reported(void **state)
     diag_free(&diag);
 }
 
-/* ---- route_matches and url_host_is_loopback ---- */
+/* ---- config_route_matches and url_host_is_loopback ---- */
 
 static void add_label(struct label_set *set, const char *name, const char *value)
 {
@@ -634,14 +634,14 @@ static void test_route_matches(void **state)
     struct route all = {0}, r_both = {.match = both, .n_match = 2},
                  r_warning = {.match = warning, .n_match = 1}, r_team = {.match = team, .n_match = 1},
                  r_prefix = {.match = prefix, .n_match = 1};
-    assert_true(route_matches(&all, &labels)); /* no matchers: everything */
-    assert_true(route_matches(&r_both, &labels));
-    assert_false(route_matches(&r_warning, &labels));
-    assert_false(route_matches(&r_team, &labels)); /* a label the alert lacks */
-    assert_false(route_matches(&r_prefix, &labels));
+    assert_true(config_route_matches(&all, &labels)); /* no matchers: everything */
+    assert_true(config_route_matches(&r_both, &labels));
+    assert_false(config_route_matches(&r_warning, &labels));
+    assert_false(config_route_matches(&r_team, &labels)); /* a label the alert lacks */
+    assert_false(config_route_matches(&r_prefix, &labels));
     struct label_set none = {0};
-    assert_true(route_matches(&all, &none));
-    assert_false(route_matches(&r_both, &none));
+    assert_true(config_route_matches(&all, &none));
+    assert_false(config_route_matches(&r_both, &none));
 }
 
 static void test_url_host_is_loopback(void **state)

@@ -206,10 +206,10 @@ static void test_start_and_end(void **state)
 static void test_days_from_civil(void **state)
 {
     (void)state;
-    assert_int_equal(days_from_civil(1970, 1, 1), 0);
-    assert_int_equal(days_from_civil(2000, 3, 1), 11017);
-    assert_int_equal(days_from_civil(2024, 2, 29), 19782);
-    assert_int_equal(days_from_civil(1969, 12, 31), -1);
+    assert_int_equal(period_days_from_civil(1970, 1, 1), 0);
+    assert_int_equal(period_days_from_civil(2000, 3, 1), 11017);
+    assert_int_equal(period_days_from_civil(2024, 2, 29), 19782);
+    assert_int_equal(period_days_from_civil(1969, 12, 31), -1);
 }
 
 static void test_compare(void **state)

@@ -47,7 +47,7 @@ static struct indicator indicator_of(struct target *t, size_t n)
 static struct target path_target(void)
 {
     struct target t;
-    target_defaults(&t);
+    evaluate_target_defaults(&t);
     t.year = 2030;
     t.value = 350;
     t.baseline = (struct pejl_period){.year = 2023, .kind = PEJL_PERIOD_YEAR};
@@ -58,7 +58,7 @@ static struct target path_target(void)
 static struct target rank_target(void)
 {
     struct target t;
-    target_defaults(&t);
+    evaluate_target_defaults(&t);
     t.kind = TARGET_RANK;
     t.year = 2030;
     t.top = 5;
@@ -69,7 +69,7 @@ static struct target rank_target(void)
 static struct target baseline_target(void)
 {
     struct target t;
-    target_defaults(&t);
+    evaluate_target_defaults(&t);
     t.kind = TARGET_ABOVE_BASELINE;
     t.year = 2030;
     t.baseline = (struct pejl_period){.year = 2019, .kind = PEJL_PERIOD_YEAR};

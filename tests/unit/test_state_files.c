@@ -64,7 +64,7 @@ static void test_alerts_link_refused(void **state)
 
     struct alert_ledger l = {0};
     char err[1024] = "";
-    assert_int_equal(ledger_load(&l, path, err, sizeof err), -1);
+    assert_int_equal(alert_ledger_load(&l, path, err, sizeof err), -1);
     assert_true(strncmp(err, path, strlen(path)) == 0);
     assert_contains(err, "a symbolic link");
     assert_contains(err, "move it aside");
