@@ -373,7 +373,7 @@ int pejld_reload(struct pejld *d)
         log_set_level(next->log_level);
         configure_fetcher(d);
         store_use_config(d->store, next);
-        scheduler_sync(d->scheduler, next, FIRST_RUN_SPREAD_MS);
+        scheduler_sync(d->scheduler, next->indicators, next->n_indicators, FIRST_RUN_SPREAD_MS);
         alerting_use_config(d->alerting, next, pejld_now(d));
         outbox_use_config(d->outbox, next);
         warn_insecure(next);
@@ -462,7 +462,8 @@ static int setup(struct pejld *d)
     if (d->mode == MODE_DAEMON &&
         (!(d->reporter = reporter_new(d->loop, &d->config, d->store, &d->alerting)) ||
          !(d->scheduler = scheduler_new(d->loop, start_collection, d)) ||
-         scheduler_sync(d->scheduler, d->config, FIRST_RUN_SPREAD_MS) < 0))
+         scheduler_sync(d->scheduler, d->config->indicators, d->config->n_indicators,
+                        FIRST_RUN_SPREAD_MS) < 0))
         return -1;
     if (d->reporter)
         reporter_schedule(d->reporter);
