@@ -75,6 +75,18 @@ int64_t pejld_now(const struct pejld *d)
     return d->now_override ? d->now_override : (int64_t)time(NULL);
 }
 
+struct store_settings pejld_store_settings(const struct config *config)
+{
+    return (struct store_settings){
+        .state_dir = config->state_dir,
+        .rrd_dir = config->rrd_dir,
+        .graph_dir = config->graph_dir,
+        .rrdcached = config->rrdcached,
+        .indicators = config->indicators,
+        .n_indicators = config->n_indicators,
+    };
+}
+
 static void notify_due(struct loop *loop, void *arg);
 
 /* Tells the receivers what is due, and wakes up when the next thing is. */
@@ -372,7 +384,8 @@ int pejld_reload(struct pejld *d)
         d->config = next;
         log_set_level(next->log_level);
         configure_fetcher(d);
-        store_use_config(d->store, next);
+        struct store_settings store = pejld_store_settings(next);
+        store_use_settings(d->store, &store);
         scheduler_sync(d->scheduler, next->indicators, next->n_indicators, FIRST_RUN_SPREAD_MS);
         alerting_use_config(d->alerting, next, pejld_now(d));
         outbox_use_config(d->outbox, next);
@@ -432,6 +445,7 @@ static void on_graphs_idle(void *arg)
 static int setup(struct pejld *d)
 {
     char err[512];
+    struct store_settings store = pejld_store_settings(d->config);
     static const int signals[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
     signal(SIGPIPE, SIG_IGN);
     if (!(d->loop = loop_new()))
@@ -441,11 +455,11 @@ static int setup(struct pejld *d)
             return -1;
     /* the alert state first: a damaged file stops us before the journal replay */
     if (!(d->alerting = alerting_open(d->config->state_dir, err, sizeof err)) ||
-        !(d->store = store_open(d->config, err, sizeof err))) {
+        !(d->store = store_open(&store, err, sizeof err))) {
         log_err("%s", err);
         return -1;
     }
-    if (configure_fetcher(d) < 0 || store_use_config(d->store, d->config) < 0 ||
+    if (configure_fetcher(d) < 0 || store_use_settings(d->store, &store) < 0 ||
         !(d->grapher = grapher_new(d->loop, &d->config, d->store, on_graphs_idle, d)) ||
         loop_before_sleep(d->loop, commit_before_sleep, d) < 0)
         return -1;

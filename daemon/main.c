@@ -143,7 +143,8 @@ static struct config *load(const struct options *o, const struct config_override
 static int print_status(const struct config *config, bool json, int64_t now)
 {
     char err[512];
-    struct store *store = store_read(config, err, sizeof err);
+    struct store_settings store_settings = pejld_store_settings(config);
+    struct store *store = store_read(&store_settings, err, sizeof err);
     struct alerting *alerting = store ? alerting_open(config->state_dir, err, sizeof err) : NULL;
     if (!alerting) {
         log_err("--status: %s", err);
@@ -167,7 +168,8 @@ static int write_report(const struct config *config, const char *dir, bool svg, 
 {
     char err[512];
     struct report_options ro = {.svg = svg, .pdf = pdf};
-    struct store *store = store_read(config, err, sizeof err);
+    struct store_settings store_settings = pejld_store_settings(config);
+    struct store *store = store_read(&store_settings, err, sizeof err);
     struct alerting *alerting = store ? alerting_open(config->state_dir, err, sizeof err) : NULL;
     int rc = 1, status = 0;
     if (!alerting) {

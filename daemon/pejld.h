@@ -51,6 +51,9 @@ struct pejld {
 /* The moment alerts are evaluated at: --now, or the clock. */
 int64_t pejld_now(const struct pejld *d);
 
+/* What the store needs of `config` (see store.h); valid while `config` is. */
+struct store_settings pejld_store_settings(const struct config *config);
+
 /* Reloads the config (SIGHUP, pejlctl reload); -1 when it has problems
  * (logged) and the previous one keeps running. */
 int pejld_reload(struct pejld *d);

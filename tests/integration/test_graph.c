@@ -28,6 +28,7 @@
 #include "config.h"
 #include "evaluate.h"
 #include "graph_plan.h"
+#include "pejld.h"
 #include "period.h"
 #include "store.h"
 #include "graph.h"
@@ -220,10 +221,11 @@ static struct config *stored_years(const char *dir, int first, int years, const 
     diag_print(&diag, stderr);
     diag_free(&diag);
     assert_non_null(c);
-    *store = store_open(c, err, sizeof err);
+    struct store_settings settings = pejld_store_settings(c);
+    *store = store_open(&settings, err, sizeof err);
     if (!*store)
         fail_msg("store_open: %s", err);
-    assert_int_equal(store_use_config(*store, c), 0);
+    assert_int_equal(store_use_settings(*store, &settings), 0);
     struct pejl_observation obs[80];
     assert_true(years <= 80);
     for (int i = 0; i < years; i++)

@@ -25,6 +25,7 @@
 #include "alerting.h"
 #include "config.h"
 #include "diag.h"
+#include "pejld.h"
 #include "store.h"
 #include "unit_files.h"
 
@@ -94,10 +95,11 @@ static int setup(void **state)
     snprintf(f->state_dir, sizeof f->state_dir, "%s/state", f->dir);
     f->config = load(f, ALERTS);
     f->ls = config_find(f->config, "ls");
-    f->store = store_open(f->config, err, sizeof err);
+    struct store_settings store = pejld_store_settings(f->config);
+    f->store = store_open(&store, err, sizeof err);
     if (!f->store)
         fail_msg("store_open: %s", err);
-    assert_int_equal(store_use_config(f->store, f->config), 0);
+    assert_int_equal(store_use_settings(f->store, &store), 0);
     open_alerting(f, NOW);
     *state = f;
     return 0;

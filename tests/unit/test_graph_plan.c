@@ -25,6 +25,7 @@
 #include "assess.h"
 #include "config.h"
 #include "diag.h"
+#include "pejld.h"
 #include "graph_plan.h"
 #include "period.h"
 #include "store.h"
@@ -83,10 +84,11 @@ static void configure(struct fixture *f, const char *language, const char *rest)
     diag_print(&diag, stderr);
     diag_free(&diag);
     assert_non_null(f->config);
-    f->store = store_open(f->config, err, sizeof err);
+    struct store_settings store = pejld_store_settings(f->config);
+    f->store = store_open(&store, err, sizeof err);
     if (!f->store)
         fail_msg("store_open: %s", err);
-    assert_int_equal(store_use_config(f->store, f->config), 0);
+    assert_int_equal(store_use_settings(f->store, &store), 0);
 }
 
 static void must_store(void *arg, bool stored, const struct ingest_summary *summary,
