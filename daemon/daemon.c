@@ -87,6 +87,16 @@ struct store_settings pejld_store_settings(const struct config *config)
     };
 }
 
+struct graph_settings pejld_graph_settings(const struct config *config)
+{
+    return (struct graph_settings){
+        .indicators = config->indicators,
+        .n_indicators = config->n_indicators,
+        .language = config->language,
+        .graph_dir = config->graph_dir,
+    };
+}
+
 static void notify_due(struct loop *loop, void *arg);
 
 /* Tells the receivers what is due, and wakes up when the next thing is. */
@@ -386,6 +396,8 @@ int pejld_reload(struct pejld *d)
         configure_fetcher(d);
         struct store_settings store = pejld_store_settings(next);
         store_use_settings(d->store, &store);
+        struct graph_settings graphs = pejld_graph_settings(next);
+        grapher_use_settings(d->grapher, &graphs);
         scheduler_sync(d->scheduler, next->indicators, next->n_indicators, FIRST_RUN_SPREAD_MS);
         alerting_use_config(d->alerting, next, pejld_now(d));
         outbox_use_config(d->outbox, next);
@@ -446,6 +458,7 @@ static int setup(struct pejld *d)
 {
     char err[512];
     struct store_settings store = pejld_store_settings(d->config);
+    struct graph_settings graphs = pejld_graph_settings(d->config);
     static const int signals[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
     signal(SIGPIPE, SIG_IGN);
     if (!(d->loop = loop_new()))
@@ -460,7 +473,7 @@ static int setup(struct pejld *d)
         return -1;
     }
     if (configure_fetcher(d) < 0 || store_use_settings(d->store, &store) < 0 ||
-        !(d->grapher = grapher_new(d->loop, &d->config, d->store, on_graphs_idle, d)) ||
+        !(d->grapher = grapher_new(d->loop, &graphs, d->store, on_graphs_idle, d)) ||
         loop_before_sleep(d->loop, commit_before_sleep, d) < 0)
         return -1;
     grapher_set_now(d->grapher, d->now_override);

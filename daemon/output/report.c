@@ -34,6 +34,7 @@ struct row {
 
 struct report {
     const struct config *config;
+    struct graph_settings graphs;
     const struct words *w;
     struct row *rows;
     size_t n;
@@ -331,9 +332,9 @@ static int write_graphs(const char *dir, struct report *rp, struct store *store,
         snprintf(png, sizeof png, "%s/graphs/%s.png", dir, r->ind->id);
         snprintf(svg, sizeof svg, "%s/graphs/%s.svg", dir, r->ind->id);
         snprintf(pdf, sizeof pdf, "%s/graphs/%s.pdf", dir, r->ind->id);
-        if (graph_indicator(rp->config, store, r->ind->id, rp->now, png, "PNG") < 0 ||
-            (o->svg && graph_indicator(rp->config, store, r->ind->id, rp->now, svg, "SVG") < 0) ||
-            (o->pdf && graph_indicator(rp->config, store, r->ind->id, rp->now, pdf, "PDF") < 0))
+        if (graph_indicator(&rp->graphs, store, r->ind->id, rp->now, png, "PNG") < 0 ||
+            (o->svg && graph_indicator(&rp->graphs, store, r->ind->id, rp->now, svg, "SVG") < 0) ||
+            (o->pdf && graph_indicator(&rp->graphs, store, r->ind->id, rp->now, pdf, "PDF") < 0))
             return -1;
         r->graph = access(png, R_OK) == 0;
     }
@@ -647,7 +648,13 @@ int report_write(const char *dir, const struct config *config, struct store *sto
                  const struct alerting *alerting, int64_t now, const struct report_options *o,
                  char *err, size_t errlen)
 {
-    struct report rp = {.config = config, .w = words_for(config->language), .now = now};
+    struct report rp = {.config = config,
+                        .graphs = {.indicators = config->indicators,
+                                   .n_indicators = config->n_indicators,
+                                   .language = config->language,
+                                   .graph_dir = config->graph_dir},
+                        .w = words_for(config->language),
+                        .now = now};
     char target[2100], tmp[2200], path[2300];
     int lock = -1;
     if (report_dir_check(dir, config, target, sizeof target, err, errlen) < 0)

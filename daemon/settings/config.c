@@ -742,8 +742,5 @@ void config_unref(struct config *c)
 
 const struct indicator *config_find(const struct config *c, const char *id)
 {
-    for (size_t i = 0; i < c->n_indicators; i++)
-        if (c->indicators[i].id && strcmp(c->indicators[i].id, id) == 0)
-            return &c->indicators[i];
-    return NULL;
+    return indicator_find(c->indicators, c->n_indicators, id);
 }

@@ -244,6 +244,14 @@ static struct config *stored_indicator(const char *dir, const char *rest, struct
     return stored_years(dir, 2017, 8, rest, store);
 }
 
+/* "many"'s graph as at 2026-01-01. */
+static struct graph_plan *plan_many(const struct config *c, struct store *store, char *err,
+                                    size_t errlen)
+{
+    struct graph_settings graphs = pejld_graph_settings(c);
+    return graph_plan_new(&graphs, store, "many", 1767225600, err, errlen);
+}
+
 /* More labels than the plan once had room for (16): every one is the label
  * it should be; they used to overwrite each other from the 17th on. */
 static void test_many_labels_planned_whole(void **state)
@@ -266,7 +274,7 @@ static void test_many_labels_planned_whole(void **state)
         "    { rule = \"range\"; warning = \"~:500\"; critical = \"@400:450\"; labels = { k = "
         "\"b\"; }; } );",
         &store);
-    struct graph_plan *plan = graph_plan_new(c, store, "many", 1767225600, err, sizeof err);
+    struct graph_plan *plan = plan_many(c, store, err, sizeof err);
     if (!plan)
         fail_msg("not planned: %s", err);
     const struct graph_spec *spec = graph_plan_spec(plan);
@@ -306,7 +314,7 @@ static void test_many_labels_planned_whole(void **state)
         "    { rule = \"range\"; warning = \"~:500\"; critical = \"@400:450\"; labels = { k = "
         "\"b\"; }; } );",
         &store);
-    plan = graph_plan_new(c, store, "many", 1767225600, err, sizeof err);
+    plan = plan_many(c, store, err, sizeof err);
     assert_non_null(plan);
     spec = graph_plan_spec(plan);
     assert_int_equal(spec->n_rules, 8);
@@ -326,7 +334,7 @@ static void check_left_out(const char *name, int first, int years, const char *m
     snprintf(dir, sizeof dir, "%s/%s", tmpdir, name);
     assert_int_equal(mkdir(dir, 0700), 0);
     struct config *c = stored_years(dir, first, years, "", &store);
-    struct graph_plan *plan = graph_plan_new(c, store, "many", 1767225600, err, sizeof err);
+    struct graph_plan *plan = plan_many(c, store, err, sizeof err);
     if (!plan)
         fail_msg("not planned: %s", err);
     assert_string_equal(graph_plan_spec(plan)->message, message);

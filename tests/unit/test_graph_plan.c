@@ -123,7 +123,8 @@ static void store_years(struct fixture *f, int first, const double *values, size
 static struct graph_plan *plan(struct fixture *f, const char *id)
 {
     char err[512] = "x";
-    struct graph_plan *p = graph_plan_new(f->config, f->store, id, NOW, err, sizeof err);
+    struct graph_settings graphs = pejld_graph_settings(f->config);
+    struct graph_plan *p = graph_plan_new(&graphs, f->store, id, NOW, err, sizeof err);
     if (!p)
         fail_msg("%s not planned: \"%s\"", id, err);
     return p;
@@ -429,10 +430,11 @@ static void test_no_graph(void **state)
     configure(f, "en", "");
     store_years(f, 2019, exports, 6, 0, 0);
     char err[64] = "x";
-    assert_null(graph_plan_new(f->config, f->store, "empty", NOW, err, sizeof err));
+    struct graph_settings graphs = pejld_graph_settings(f->config);
+    assert_null(graph_plan_new(&graphs, f->store, "empty", NOW, err, sizeof err));
     assert_string_equal(err, ""); /* nothing stored: no graph, no error */
     strcpy(err, "x");
-    assert_null(graph_plan_new(f->config, f->store, "nope", NOW, err, sizeof err));
+    assert_null(graph_plan_new(&graphs, f->store, "nope", NOW, err, sizeof err));
     assert_string_equal(err, "");
 }
 
