@@ -540,7 +540,8 @@ static int run_once(struct pejld *d)
         return 1;
     unsigned graph_failures = grapher_failures(d->grapher);
     alerting_save(d->alerting, pejld_now(d));
-    status_print(stdout, d->config, d->store, d->alerting, pejld_now(d));
+    status_print(stdout, d->config->indicators, d->config->n_indicators, d->store, d->alerting,
+                 pejld_now(d));
     printf("pejld: %zu indicators, %u failed; RRD files in %s, graphs in %s\n",
            d->config->n_indicators, d->collections_failed, d->config->rrd_dir,
            d->config->graph_dir);

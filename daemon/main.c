@@ -153,8 +153,10 @@ static int print_status(const struct config *config, bool json, int64_t now)
     }
     /* the alerts as the daemon last saved them; the figures as at `now` */
     alerting_use_config(alerting, config, now);
-    int rc = json ? status_print_json(stdout, config, store, alerting, now)
-                  : (status_print(stdout, config, store, alerting, now), 0);
+    const struct indicator *inds = config->indicators;
+    size_t n = config->n_indicators;
+    int rc = json ? status_print_json(stdout, inds, n, store, alerting, now)
+                  : (status_print(stdout, inds, n, store, alerting, now), 0);
     alerting_free(alerting);
     store_close(store);
     return rc < 0 ? 1 : 0;

@@ -96,9 +96,11 @@ static void cmd_status(struct commands *cmds, struct control_client *c,
         return;
     }
     if (wants_json(r, 1)) {
-        status_print_json(t.f, d->config, d->store, d->alerting, d->now);
+        status_print_json(t.f, d->config->indicators, d->config->n_indicators, d->store,
+                          d->alerting, d->now);
     } else {
-        status_print(t.f, d->config, d->store, d->alerting, d->now);
+        status_print(t.f, d->config->indicators, d->config->n_indicators, d->store, d->alerting,
+                     d->now);
     }
     char *all = text_close(&t);
     if (!all || !id) {

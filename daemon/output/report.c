@@ -347,7 +347,8 @@ static int write_status(const char *dir, const struct report *rp, struct store *
     FILE *f = create(dir, "status.json", err, errlen);
     if (!f)
         return -1;
-    if (status_print_json(f, rp->config, store, al, rp->now) < 0) {
+    if (status_print_json(f, rp->config->indicators, rp->config->n_indicators, store, al, rp->now) <
+        0) {
         fclose(f);
         snprintf(err, errlen, "cannot write status.json");
         return -1;
