@@ -131,7 +131,8 @@ static void collection_ended(struct pejld *d, const char *id, bool ok, const cha
         d->collections_failed++;
     /* when it happened is the clock's; --now only moves the evaluation */
     alerting_collected(d->alerting, id, ok, error, sum, (int64_t)time(NULL));
-    alerting_evaluate(d->alerting, d->config, d->store, id, pejld_now(d), true);
+    alerting_evaluate(d->alerting, d->config->indicators, d->config->n_indicators, d->store, id,
+                      pejld_now(d), true);
     notify_receivers(d);
     commands_collected(&d->commands, id, ok, error, sum);
 }
@@ -307,7 +308,8 @@ static void commit_before_sleep(struct loop *loop, void *arg)
 static void evaluate_all(struct loop *loop, void *arg)
 {
     struct pejld *d = arg;
-    alerting_evaluate(d->alerting, d->config, d->store, NULL, pejld_now(d), false);
+    alerting_evaluate(d->alerting, d->config->indicators, d->config->n_indicators, d->store, NULL,
+                      pejld_now(d), false);
     notify_receivers(d);
     if (d->mode == MODE_DAEMON)
         loop_add_timer(loop, d->config->evaluation_interval_s * 1000, evaluate_all, d);
@@ -399,12 +401,13 @@ int pejld_reload(struct pejld *d)
         struct graph_settings graphs = pejld_graph_settings(next);
         grapher_use_settings(d->grapher, &graphs);
         scheduler_sync(d->scheduler, next->indicators, next->n_indicators, FIRST_RUN_SPREAD_MS);
-        alerting_use_config(d->alerting, next, pejld_now(d));
+        alerting_use_indicators(d->alerting, next->indicators, next->n_indicators, pejld_now(d));
         outbox_use_config(d->outbox, next);
         warn_insecure(next);
         if (d->reporter)
             reporter_schedule(d->reporter);
-        alerting_evaluate(d->alerting, next, d->store, NULL, pejld_now(d), false);
+        alerting_evaluate(d->alerting, next->indicators, next->n_indicators, d->store, NULL,
+                          pejld_now(d), false);
         notify_receivers(d);
         log_info("reloaded %s: %zu indicators", next->path, next->n_indicators);
         rc = 0;
@@ -484,7 +487,8 @@ static int setup(struct pejld *d)
     outbox_on_settled(d->outbox, on_outbox_settled, d);
     outbox_use_config(d->outbox, d->config);
     warn_insecure(d->config);
-    alerting_use_config(d->alerting, d->config, pejld_now(d));
+    alerting_use_indicators(d->alerting, d->config->indicators, d->config->n_indicators,
+                            pejld_now(d));
     evaluate_all(d->loop, d); /* the state as restored, checked against what is stored */
     if (d->mode == MODE_DAEMON &&
         (!(d->reporter = reporter_new(d->loop, &d->config, d->store, &d->alerting)) ||

@@ -152,7 +152,7 @@ static int print_status(const struct config *config, bool json, int64_t now)
         return 1;
     }
     /* the alerts as the daemon last saved them; the figures as at `now` */
-    alerting_use_config(alerting, config, now);
+    alerting_use_indicators(alerting, config->indicators, config->n_indicators, now);
     const struct indicator *inds = config->indicators;
     size_t n = config->n_indicators;
     int rc = json ? status_print_json(stdout, inds, n, store, alerting, now)
@@ -177,7 +177,7 @@ static int write_report(const struct config *config, const char *dir, bool svg, 
     if (!alerting) {
         log_err("--report: %s", err);
     } else {
-        alerting_use_config(alerting, config, now);
+        alerting_use_indicators(alerting, config->indicators, config->n_indicators, now);
         fflush(NULL);
         pid_t parent = getpid(), pid = fork();
         if (pid == 0) {

@@ -58,7 +58,7 @@ static void start(struct fixture *f, const char *notify_config)
     assert_non_null(f->alerting = alerting_open(f->dir, err, sizeof err));
     assert_non_null(f->outbox = outbox_open(f->dir, NULL, NULL, err, sizeof err));
     outbox_use_config(f->outbox, f->config);
-    alerting_use_config(f->alerting, f->config, T0);
+    alerting_use_indicators(f->alerting, f->config->indicators, f->config->n_indicators, T0);
 }
 
 static void stop(struct fixture *f)
