@@ -97,6 +97,16 @@ struct graph_settings pejld_graph_settings(const struct config *config)
     };
 }
 
+struct outbox_delivery pejld_outbox_delivery(const struct config *config)
+{
+    return (struct outbox_delivery){
+        .receivers = config->receivers,
+        .n_receivers = config->n_receivers,
+        .limits = config->outbox,
+        .tries = config->http.tries,
+    };
+}
+
 static void notify_due(struct loop *loop, void *arg);
 
 /* Tells the receivers what is due, and wakes up when the next thing is. */
@@ -402,7 +412,8 @@ int pejld_reload(struct pejld *d)
         grapher_use_settings(d->grapher, &graphs);
         scheduler_sync(d->scheduler, next->indicators, next->n_indicators, FIRST_RUN_SPREAD_MS);
         alerting_use_indicators(d->alerting, next->indicators, next->n_indicators, pejld_now(d));
-        outbox_use_config(d->outbox, next);
+        struct outbox_delivery delivery = pejld_outbox_delivery(next);
+        outbox_use_settings(d->outbox, &delivery);
         warn_insecure(next);
         if (d->reporter)
             reporter_schedule(d->reporter);
@@ -485,7 +496,8 @@ static int setup(struct pejld *d)
         return -1;
     }
     outbox_on_settled(d->outbox, on_outbox_settled, d);
-    outbox_use_config(d->outbox, d->config);
+    struct outbox_delivery delivery = pejld_outbox_delivery(d->config);
+    outbox_use_settings(d->outbox, &delivery);
     warn_insecure(d->config);
     alerting_use_indicators(d->alerting, d->config->indicators, d->config->n_indicators,
                             pejld_now(d));

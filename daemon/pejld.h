@@ -55,6 +55,8 @@ int64_t pejld_now(const struct pejld *d);
 struct store_settings pejld_store_settings(const struct config *config);
 /* What graphs need of `config` (see graph_plan.h); valid while `config` is. */
 struct graph_settings pejld_graph_settings(const struct config *config);
+/* What the outbox needs of `config` (see outbox.h); valid while `config` is. */
+struct outbox_delivery pejld_outbox_delivery(const struct config *config);
 
 /* Reloads the config (SIGHUP, pejlctl reload); -1 when it has problems
  * (logged) and the previous one keeps running. */

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "notifier.h"
+#include "pejld.h"
 #include "timestamp.h"
 
 #define T0 INT64_C(1795327200) /* 2026-11-22T06:00:00Z */
@@ -57,7 +58,8 @@ static void start(struct fixture *f, const char *notify_config)
     assert_non_null(f->config);
     assert_non_null(f->alerting = alerting_open(f->dir, err, sizeof err));
     assert_non_null(f->outbox = outbox_open(f->dir, NULL, NULL, err, sizeof err));
-    outbox_use_config(f->outbox, f->config);
+    struct outbox_delivery delivery = pejld_outbox_delivery(f->config);
+    outbox_use_settings(f->outbox, &delivery);
     alerting_use_indicators(f->alerting, f->config->indicators, f->config->n_indicators, T0);
 }
 
