@@ -107,6 +107,20 @@ struct outbox_delivery pejld_outbox_delivery(const struct config *config)
     };
 }
 
+struct notifier_settings pejld_notifier_settings(const struct config *config)
+{
+    return (struct notifier_settings){
+        .indicators = config->indicators,
+        .n_indicators = config->n_indicators,
+        .receivers = config->receivers,
+        .n_receivers = config->n_receivers,
+        .routes = config->routes,
+        .n_routes = config->n_routes,
+        .external_url = config->external_url,
+        .graph_dir = config->graph_dir,
+    };
+}
+
 static void notify_due(struct loop *loop, void *arg);
 
 /* Tells the receivers what is due, and wakes up when the next thing is. */
@@ -115,7 +129,8 @@ static void notify_receivers(struct pejld *d)
     int64_t now = pejld_now(d), next;
     if (!d->outbox || (d->mode == MODE_ONCE && !d->once_notified))
         return; /* --once tells the receivers once, at the end */
-    next = notifier_run(d->alerting, d->config, d->store, d->outbox, now, d->mode == MODE_ONCE);
+    struct notifier_settings settings = pejld_notifier_settings(d->config);
+    next = notifier_run(d->alerting, &settings, d->store, d->outbox, now, d->mode == MODE_ONCE);
     if (d->mode == MODE_DAEMON)
         sd_status(d);
     if (d->notify_timer)

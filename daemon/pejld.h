@@ -57,6 +57,8 @@ struct store_settings pejld_store_settings(const struct config *config);
 struct graph_settings pejld_graph_settings(const struct config *config);
 /* What the outbox needs of `config` (see outbox.h); valid while `config` is. */
 struct outbox_delivery pejld_outbox_delivery(const struct config *config);
+/* What the notifier needs of `config` (see notifier.h). */
+struct notifier_settings pejld_notifier_settings(const struct config *config);
 
 /* Reloads the config (SIGHUP, pejlctl reload); -1 when it has problems
  * (logged) and the previous one keeps running. */

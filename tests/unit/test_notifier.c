@@ -121,7 +121,8 @@ static struct alert *set_alert(struct fixture *f, const char *rule, enum alert_s
 
 static int64_t run(struct fixture *f, int64_t now)
 {
-    return notifier_run(f->alerting, f->config, NULL, f->outbox, now, false);
+    struct notifier_settings settings = pejld_notifier_settings(f->config);
+    return notifier_run(f->alerting, &settings, NULL, f->outbox, now, false);
 }
 
 /* The queued notifications' JSON bodies, oldest first (webhook/AM receivers). */
