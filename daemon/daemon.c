@@ -121,6 +121,22 @@ struct notifier_settings pejld_notifier_settings(const struct config *config)
     };
 }
 
+static void hold_config(void *config)
+{
+    config_ref(config);
+}
+
+static void release_config(void *config)
+{
+    config_unref(config);
+}
+
+struct collect_settings pejld_collect_settings(struct config *config)
+{
+    return (struct collect_settings){
+        .dir = config->dir, .owner = config, .hold = hold_config, .release = release_config};
+}
+
 static void notify_due(struct loop *loop, void *arg);
 
 /* Tells the receivers what is due, and wakes up when the next thing is. */
@@ -309,7 +325,8 @@ static int start_collection(void *arg, const char *id)
     job->d = d;
     snprintf(job->id, sizeof job->id, "%s", id);
     log_debug("%s: collecting with %s", id, ind->collector->name);
-    if (!(job->collection = collect_start(&d->fetcher, d->config, ind, on_collected, job))) {
+    struct collect_settings settings = pejld_collect_settings(d->config);
+    if (!(job->collection = collect_start(&d->fetcher, &settings, ind, on_collected, job))) {
         log_err("%s: cannot start a collection", id);
         collection_ended(d, id, false, "cannot start a collection", NULL);
         free(job);

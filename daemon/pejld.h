@@ -59,6 +59,9 @@ struct graph_settings pejld_graph_settings(const struct config *config);
 struct outbox_delivery pejld_outbox_delivery(const struct config *config);
 /* What the notifier needs of `config` (see notifier.h). */
 struct notifier_settings pejld_notifier_settings(const struct config *config);
+/* What a collection needs of `config` (see collect.h): each collection
+ * holds a reference to it while it runs. */
+struct collect_settings pejld_collect_settings(struct config *config);
 
 /* Reloads the config (SIGHUP, pejlctl reload); -1 when it has problems
  * (logged) and the previous one keeps running. */
