@@ -137,6 +137,16 @@ struct collect_settings pejld_collect_settings(struct config *config)
         .dir = config->dir, .owner = config, .hold = hold_config, .release = release_config};
 }
 
+struct reporter_settings pejld_reporter_settings(const struct config *config)
+{
+    return (struct reporter_settings){
+        .report = {.graphs = pejld_graph_settings(config), .keep_out = report_dir_keep_out(config)},
+        .dir = config->report_dir,
+        .minute = config->report_minute,
+        .svg = config->report_svg,
+    };
+}
+
 static void notify_due(struct loop *loop, void *arg);
 
 /* Tells the receivers what is due, and wakes up when the next thing is. */
@@ -447,8 +457,11 @@ int pejld_reload(struct pejld *d)
         struct outbox_delivery delivery = pejld_outbox_delivery(next);
         outbox_use_settings(d->outbox, &delivery);
         warn_insecure(next);
-        if (d->reporter)
+        struct reporter_settings reports = pejld_reporter_settings(next);
+        if (d->reporter) {
+            reporter_use_settings(d->reporter, &reports);
             reporter_schedule(d->reporter);
+        }
         alerting_evaluate(d->alerting, next->indicators, next->n_indicators, d->store, NULL,
                           pejld_now(d), false);
         notify_receivers(d);
@@ -505,6 +518,7 @@ static int setup(struct pejld *d)
     char err[512];
     struct store_settings store = pejld_store_settings(d->config);
     struct graph_settings graphs = pejld_graph_settings(d->config);
+    struct reporter_settings reports = pejld_reporter_settings(d->config);
     static const int signals[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
     signal(SIGPIPE, SIG_IGN);
     if (!(d->loop = loop_new()))
@@ -535,7 +549,7 @@ static int setup(struct pejld *d)
                             pejld_now(d));
     evaluate_all(d->loop, d); /* the state as restored, checked against what is stored */
     if (d->mode == MODE_DAEMON &&
-        (!(d->reporter = reporter_new(d->loop, &d->config, d->store, &d->alerting)) ||
+        (!(d->reporter = reporter_new(d->loop, &reports, d->store, &d->alerting)) ||
          !(d->scheduler = scheduler_new(d->loop, start_collection, d)) ||
          scheduler_sync(d->scheduler, d->config->indicators, d->config->n_indicators,
                         FIRST_RUN_SPREAD_MS) < 0))

@@ -184,7 +184,8 @@ static int write_report(const struct config *config, const char *dir, bool svg, 
             spawn_die_with_parent(parent); /* killed with us: the old report stays */
             setenv("TZ", "UTC", 1); /* periods are UTC; so are the graphs' axes */
             tzset();
-            if (report_write(dir, config, store, alerting, now, &ro, err, sizeof err) < 0) {
+            struct report_settings settings = pejld_reporter_settings(config).report;
+            if (report_write(dir, &settings, store, alerting, now, &ro, err, sizeof err) < 0) {
                 log_err("--report: %s; the previous report, if any, is as it was", err);
                 _exit(1);
             }

@@ -62,6 +62,9 @@ struct notifier_settings pejld_notifier_settings(const struct config *config);
 /* What a collection needs of `config` (see collect.h): each collection
  * holds a reference to it while it runs. */
 struct collect_settings pejld_collect_settings(struct config *config);
+/* What the scheduled report needs of `config` (see reporter.h); valid while
+ * `config` is. */
+struct reporter_settings pejld_reporter_settings(const struct config *config);
 
 /* Reloads the config (SIGHUP, pejlctl reload); -1 when it has problems
  * (logged) and the previous one keeps running. */

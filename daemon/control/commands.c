@@ -596,7 +596,8 @@ static void cmd_report(struct commands *cmds, struct control_client *c,
         return;
     }
     char real[2100], err[1024];
-    if (report_dir_check(r->argv[1], d->config, real, sizeof real, err, sizeof err) < 0) {
+    struct report_keep_out keep_out = report_dir_keep_out(d->config);
+    if (report_dir_check(r->argv[1], &keep_out, real, sizeof real, err, sizeof err) < 0) {
         control_error(c, "%s", err); /* the report process checks again before it swaps */
         return;
     }

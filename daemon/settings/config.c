@@ -310,8 +310,9 @@ static void load_report(struct loader *l, const config_setting_t *root)
     if (dir)
         l->config->report_dir = resolve_path(l, config_setting_get_member(g, "directory"), dir);
     char why[1024];
+    struct report_keep_out keep_out = report_dir_keep_out(l->config);
     if (l->config->report_dir &&
-        report_dir_clash(l->config->report_dir, l->config, why, sizeof why) < 0)
+        report_dir_clash(l->config->report_dir, &keep_out, why, sizeof why) < 0)
         diag_config_error(l->diag, config_setting_get_member(g, "directory"), "report: %s", why);
     if (at && (sscanf(at, "%2d:%2d%n", &hh, &mm, &used) != 2 || at[used] || hh > 23 || mm > 59 ||
                hh < 0 || mm < 0))
