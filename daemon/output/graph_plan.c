@@ -14,6 +14,8 @@
 #include "assess.h"
 #include "log.h"
 #include "period.h"
+#include "range.h"
+#include "rule.h"
 #include "value.h"
 
 #define PATH_COLOR "66A182"
