@@ -58,7 +58,7 @@ struct told {
 
 struct pejl_run {
     char state[PATH_MAX], rrd[PATH_MAX], graphs[PATH_MAX];
-    struct config config;
+    struct store_settings settings;
     struct store *store;
     struct pejl_observation *obs;
     struct told told;
@@ -82,14 +82,14 @@ static int open_store(struct pejl_run *run, const struct bench_params *p, struct
     snprintf(run->state, sizeof run->state, "%s/state", p->dir);
     snprintf(run->rrd, sizeof run->rrd, "%s/rrd", p->dir);
     snprintf(run->graphs, sizeof run->graphs, "%s/graphs", p->dir);
-    run->config = (struct config){
-        .refs = 1, .state_dir = run->state, .rrd_dir = run->rrd, .graph_dir = run->graphs};
-    run->store = store_open(&run->config, r->error, sizeof r->error);
+    run->settings = (struct store_settings){
+        .state_dir = run->state, .rrd_dir = run->rrd, .graph_dir = run->graphs};
+    run->store = store_open(&run->settings, r->error, sizeof r->error);
     if (!run->store)
         return -1;
-    if (store_use_config(run->store, &run->config) == 0)
+    if (store_use_settings(run->store, &run->settings) == 0)
         return 0;
-    snprintf(r->error, sizeof r->error, "store_use_config failed");
+    snprintf(r->error, sizeof r->error, "store_use_settings failed");
     return -1;
 }
 

@@ -75,6 +75,78 @@ int64_t pejld_now(const struct pejld *d)
     return d->now_override ? d->now_override : (int64_t)time(NULL);
 }
 
+struct store_settings pejld_store_settings(const struct config *config)
+{
+    return (struct store_settings){
+        .state_dir = config->state_dir,
+        .rrd_dir = config->rrd_dir,
+        .graph_dir = config->graph_dir,
+        .rrdcached = config->rrdcached,
+        .indicators = config->indicators,
+        .n_indicators = config->n_indicators,
+    };
+}
+
+struct graph_settings pejld_graph_settings(const struct config *config)
+{
+    return (struct graph_settings){
+        .indicators = config->indicators,
+        .n_indicators = config->n_indicators,
+        .language = config->language,
+        .graph_dir = config->graph_dir,
+    };
+}
+
+struct outbox_delivery pejld_outbox_delivery(const struct config *config)
+{
+    return (struct outbox_delivery){
+        .receivers = config->receivers,
+        .n_receivers = config->n_receivers,
+        .limits = config->outbox,
+        .tries = config->http.tries,
+    };
+}
+
+struct notifier_settings pejld_notifier_settings(const struct config *config)
+{
+    return (struct notifier_settings){
+        .indicators = config->indicators,
+        .n_indicators = config->n_indicators,
+        .receivers = config->receivers,
+        .n_receivers = config->n_receivers,
+        .routes = config->routes,
+        .n_routes = config->n_routes,
+        .external_url = config->external_url,
+        .graph_dir = config->graph_dir,
+    };
+}
+
+static void hold_config(void *config)
+{
+    config_ref(config);
+}
+
+static void release_config(void *config)
+{
+    config_unref(config);
+}
+
+struct collect_settings pejld_collect_settings(struct config *config)
+{
+    return (struct collect_settings){
+        .dir = config->dir, .owner = config, .hold = hold_config, .release = release_config};
+}
+
+struct reporter_settings pejld_reporter_settings(const struct config *config)
+{
+    return (struct reporter_settings){
+        .report = {.graphs = pejld_graph_settings(config), .keep_out = report_dir_keep_out(config)},
+        .dir = config->report_dir,
+        .minute = config->report_minute,
+        .svg = config->report_svg,
+    };
+}
+
 static void notify_due(struct loop *loop, void *arg);
 
 /* Tells the receivers what is due, and wakes up when the next thing is. */
@@ -83,7 +155,8 @@ static void notify_receivers(struct pejld *d)
     int64_t now = pejld_now(d), next;
     if (!d->outbox || (d->mode == MODE_ONCE && !d->once_notified))
         return; /* --once tells the receivers once, at the end */
-    next = notifier_run(d->alerting, d->config, d->store, d->outbox, now, d->mode == MODE_ONCE);
+    struct notifier_settings settings = pejld_notifier_settings(d->config);
+    next = notifier_run(d->alerting, &settings, d->store, d->outbox, now, d->mode == MODE_ONCE);
     if (d->mode == MODE_DAEMON)
         sd_status(d);
     if (d->notify_timer)
@@ -109,7 +182,8 @@ static void collection_ended(struct pejld *d, const char *id, bool ok, const cha
         d->collections_failed++;
     /* when it happened is the clock's; --now only moves the evaluation */
     alerting_collected(d->alerting, id, ok, error, sum, (int64_t)time(NULL));
-    alerting_evaluate(d->alerting, d->config, d->store, id, pejld_now(d), true);
+    alerting_evaluate(d->alerting, d->config->indicators, d->config->n_indicators, d->store, id,
+                      pejld_now(d), true);
     notify_receivers(d);
     commands_collected(&d->commands, id, ok, error, sum);
 }
@@ -261,7 +335,8 @@ static int start_collection(void *arg, const char *id)
     job->d = d;
     snprintf(job->id, sizeof job->id, "%s", id);
     log_debug("%s: collecting with %s", id, ind->collector->name);
-    if (!(job->collection = collect_start(&d->fetcher, d->config, ind, on_collected, job))) {
+    struct collect_settings settings = pejld_collect_settings(d->config);
+    if (!(job->collection = collect_start(&d->fetcher, &settings, ind, on_collected, job))) {
         log_err("%s: cannot start a collection", id);
         collection_ended(d, id, false, "cannot start a collection", NULL);
         free(job);
@@ -285,7 +360,8 @@ static void commit_before_sleep(struct loop *loop, void *arg)
 static void evaluate_all(struct loop *loop, void *arg)
 {
     struct pejld *d = arg;
-    alerting_evaluate(d->alerting, d->config, d->store, NULL, pejld_now(d), false);
+    alerting_evaluate(d->alerting, d->config->indicators, d->config->n_indicators, d->store, NULL,
+                      pejld_now(d), false);
     notify_receivers(d);
     if (d->mode == MODE_DAEMON)
         loop_add_timer(loop, d->config->evaluation_interval_s * 1000, evaluate_all, d);
@@ -372,14 +448,22 @@ int pejld_reload(struct pejld *d)
         d->config = next;
         log_set_level(next->log_level);
         configure_fetcher(d);
-        store_use_config(d->store, next);
-        scheduler_sync(d->scheduler, next, FIRST_RUN_SPREAD_MS);
-        alerting_use_config(d->alerting, next, pejld_now(d));
-        outbox_use_config(d->outbox, next);
+        struct store_settings store = pejld_store_settings(next);
+        store_use_settings(d->store, &store);
+        struct graph_settings graphs = pejld_graph_settings(next);
+        grapher_use_settings(d->grapher, &graphs);
+        scheduler_sync(d->scheduler, next->indicators, next->n_indicators, FIRST_RUN_SPREAD_MS);
+        alerting_use_indicators(d->alerting, next->indicators, next->n_indicators, pejld_now(d));
+        struct outbox_delivery delivery = pejld_outbox_delivery(next);
+        outbox_use_settings(d->outbox, &delivery);
         warn_insecure(next);
-        if (d->reporter)
+        struct reporter_settings reports = pejld_reporter_settings(next);
+        if (d->reporter) {
+            reporter_use_settings(d->reporter, &reports);
             reporter_schedule(d->reporter);
-        alerting_evaluate(d->alerting, next, d->store, NULL, pejld_now(d), false);
+        }
+        alerting_evaluate(d->alerting, next->indicators, next->n_indicators, d->store, NULL,
+                          pejld_now(d), false);
         notify_receivers(d);
         log_info("reloaded %s: %zu indicators", next->path, next->n_indicators);
         rc = 0;
@@ -432,6 +516,9 @@ static void on_graphs_idle(void *arg)
 static int setup(struct pejld *d)
 {
     char err[512];
+    struct store_settings store = pejld_store_settings(d->config);
+    struct graph_settings graphs = pejld_graph_settings(d->config);
+    struct reporter_settings reports = pejld_reporter_settings(d->config);
     static const int signals[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
     signal(SIGPIPE, SIG_IGN);
     if (!(d->loop = loop_new()))
@@ -441,12 +528,12 @@ static int setup(struct pejld *d)
             return -1;
     /* the alert state first: a damaged file stops us before the journal replay */
     if (!(d->alerting = alerting_open(d->config->state_dir, err, sizeof err)) ||
-        !(d->store = store_open(d->config, err, sizeof err))) {
+        !(d->store = store_open(&store, err, sizeof err))) {
         log_err("%s", err);
         return -1;
     }
-    if (configure_fetcher(d) < 0 || store_use_config(d->store, d->config) < 0 ||
-        !(d->grapher = grapher_new(d->loop, &d->config, d->store, on_graphs_idle, d)) ||
+    if (configure_fetcher(d) < 0 || store_use_settings(d->store, &store) < 0 ||
+        !(d->grapher = grapher_new(d->loop, &graphs, d->store, on_graphs_idle, d)) ||
         loop_before_sleep(d->loop, commit_before_sleep, d) < 0)
         return -1;
     grapher_set_now(d->grapher, d->now_override);
@@ -455,14 +542,17 @@ static int setup(struct pejld *d)
         return -1;
     }
     outbox_on_settled(d->outbox, on_outbox_settled, d);
-    outbox_use_config(d->outbox, d->config);
+    struct outbox_delivery delivery = pejld_outbox_delivery(d->config);
+    outbox_use_settings(d->outbox, &delivery);
     warn_insecure(d->config);
-    alerting_use_config(d->alerting, d->config, pejld_now(d));
+    alerting_use_indicators(d->alerting, d->config->indicators, d->config->n_indicators,
+                            pejld_now(d));
     evaluate_all(d->loop, d); /* the state as restored, checked against what is stored */
     if (d->mode == MODE_DAEMON &&
-        (!(d->reporter = reporter_new(d->loop, &d->config, d->store, &d->alerting)) ||
+        (!(d->reporter = reporter_new(d->loop, &reports, d->store, &d->alerting)) ||
          !(d->scheduler = scheduler_new(d->loop, start_collection, d)) ||
-         scheduler_sync(d->scheduler, d->config, FIRST_RUN_SPREAD_MS) < 0))
+         scheduler_sync(d->scheduler, d->config->indicators, d->config->n_indicators,
+                        FIRST_RUN_SPREAD_MS) < 0))
         return -1;
     if (d->reporter)
         reporter_schedule(d->reporter);
@@ -512,7 +602,8 @@ static int run_once(struct pejld *d)
         return 1;
     unsigned graph_failures = grapher_failures(d->grapher);
     alerting_save(d->alerting, pejld_now(d));
-    status_print(stdout, d->config, d->store, d->alerting, pejld_now(d));
+    status_print(stdout, d->config->indicators, d->config->n_indicators, d->store, d->alerting,
+                 pejld_now(d));
     printf("pejld: %zu indicators, %u failed; RRD files in %s, graphs in %s\n",
            d->config->n_indicators, d->collections_failed, d->config->rrd_dir,
            d->config->graph_dir);

@@ -143,7 +143,8 @@ static struct config *load(const struct options *o, const struct config_override
 static int print_status(const struct config *config, bool json, int64_t now)
 {
     char err[512];
-    struct store *store = store_read(config, err, sizeof err);
+    struct store_settings store_settings = pejld_store_settings(config);
+    struct store *store = store_read(&store_settings, err, sizeof err);
     struct alerting *alerting = store ? alerting_open(config->state_dir, err, sizeof err) : NULL;
     if (!alerting) {
         log_err("--status: %s", err);
@@ -151,9 +152,11 @@ static int print_status(const struct config *config, bool json, int64_t now)
         return 1;
     }
     /* the alerts as the daemon last saved them; the figures as at `now` */
-    alerting_use_config(alerting, config, now);
-    int rc = json ? status_print_json(stdout, config, store, alerting, now)
-                  : (status_print(stdout, config, store, alerting, now), 0);
+    alerting_use_indicators(alerting, config->indicators, config->n_indicators, now);
+    const struct indicator *inds = config->indicators;
+    size_t n = config->n_indicators;
+    int rc = json ? status_print_json(stdout, inds, n, store, alerting, now)
+                  : (status_print(stdout, inds, n, store, alerting, now), 0);
     alerting_free(alerting);
     store_close(store);
     return rc < 0 ? 1 : 0;
@@ -167,20 +170,22 @@ static int write_report(const struct config *config, const char *dir, bool svg, 
 {
     char err[512];
     struct report_options ro = {.svg = svg, .pdf = pdf};
-    struct store *store = store_read(config, err, sizeof err);
+    struct store_settings store_settings = pejld_store_settings(config);
+    struct store *store = store_read(&store_settings, err, sizeof err);
     struct alerting *alerting = store ? alerting_open(config->state_dir, err, sizeof err) : NULL;
     int rc = 1, status = 0;
     if (!alerting) {
         log_err("--report: %s", err);
     } else {
-        alerting_use_config(alerting, config, now);
+        alerting_use_indicators(alerting, config->indicators, config->n_indicators, now);
         fflush(NULL);
         pid_t parent = getpid(), pid = fork();
         if (pid == 0) {
             spawn_die_with_parent(parent); /* killed with us: the old report stays */
             setenv("TZ", "UTC", 1); /* periods are UTC; so are the graphs' axes */
             tzset();
-            if (report_write(dir, config, store, alerting, now, &ro, err, sizeof err) < 0) {
+            struct report_settings settings = pejld_reporter_settings(config).report;
+            if (report_write(dir, &settings, store, alerting, now, &ro, err, sizeof err) < 0) {
                 log_err("--report: %s; the previous report, if any, is as it was", err);
                 _exit(1);
             }

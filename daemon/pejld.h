@@ -51,6 +51,21 @@ struct pejld {
 /* The moment alerts are evaluated at: --now, or the clock. */
 int64_t pejld_now(const struct pejld *d);
 
+/* What the store needs of `config` (see store.h); valid while `config` is. */
+struct store_settings pejld_store_settings(const struct config *config);
+/* What graphs need of `config` (see graph_plan.h); valid while `config` is. */
+struct graph_settings pejld_graph_settings(const struct config *config);
+/* What the outbox needs of `config` (see outbox.h); valid while `config` is. */
+struct outbox_delivery pejld_outbox_delivery(const struct config *config);
+/* What the notifier needs of `config` (see notifier.h). */
+struct notifier_settings pejld_notifier_settings(const struct config *config);
+/* What a collection needs of `config` (see collect.h): each collection
+ * holds a reference to it while it runs. */
+struct collect_settings pejld_collect_settings(struct config *config);
+/* What the scheduled report needs of `config` (see reporter.h); valid while
+ * `config` is. */
+struct reporter_settings pejld_reporter_settings(const struct config *config);
+
 /* Reloads the config (SIGHUP, pejlctl reload); -1 when it has problems
  * (logged) and the previous one keeps running. */
 int pejld_reload(struct pejld *d);

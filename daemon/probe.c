@@ -90,7 +90,8 @@ int pejld_probe(struct config *config, const char *id)
     struct fetcher fetcher = {.loop = p.loop, .exec_timeout_ms = config->http.timeout_ms,
                               .max_bytes = config->http.max_bytes};
     fetcher.http = p.loop ? http_new(p.loop, &config->http) : NULL;
-    if (!fetcher.http || !collect_start(&fetcher, config, ind, on_probed, &p)) {
+    struct collect_settings settings = pejld_collect_settings(config);
+    if (!fetcher.http || !collect_start(&fetcher, &settings, ind, on_probed, &p)) {
         log_err("%s: cannot start a collection", id);
     } else {
         loop_run(p.loop);

@@ -56,10 +56,10 @@ struct alert_ledger *alerting_ledger_for_update(struct alerting *al)
     return &al->ledger;
 }
 
-static const struct alert_rule *rule_of(const struct config *config, const struct alert *a,
-                                        const struct indicator **ind)
+static const struct alert_rule *rule_of(const struct indicator *indicators, size_t n_indicators,
+                                        const struct alert *a, const struct indicator **ind)
 {
-    *ind = config_find(config, a->indicator);
+    *ind = indicator_find(indicators, n_indicators, a->indicator);
     for (size_t i = 0; *ind && i < (*ind)->n_rules; i++)
         if (strcmp((*ind)->rules[i].fingerprint, a->fingerprint) == 0)
             return &(*ind)->rules[i];
@@ -110,15 +110,16 @@ static void drop_old_orphans(struct alerting *al, int64_t now)
     drop_stray_marks(al);
 }
 
-void alerting_use_config(struct alerting *al, const struct config *config, int64_t now)
+void alerting_use_indicators(struct alerting *al, const struct indicator *indicators,
+                             size_t n_indicators, int64_t now)
 {
     for (size_t i = 0; i < al->ledger.n_alerts; i++) {
         const struct indicator *ind;
-        if (!rule_of(config, &al->ledger.alerts[i], &ind))
+        if (!rule_of(indicators, n_indicators, &al->ledger.alerts[i], &ind))
             orphan(al, &al->ledger.alerts[i], now);
     }
-    for (size_t i = 0; i < config->n_indicators; i++) {
-        const struct indicator *ind = &config->indicators[i];
+    for (size_t i = 0; i < n_indicators; i++) {
+        const struct indicator *ind = &indicators[i];
         for (size_t k = 0; k < ind->n_rules; k++) {
             struct alert fresh;
             if (alert_ledger_find(&al->ledger, ind->rules[k].fingerprint))
@@ -190,7 +191,7 @@ static size_t evaluate_one(struct alerting *al, const struct indicator *ind,
         struct alert *a = alert_ledger_find(&al->ledger, rule->fingerprint);
         struct rule_result result;
         if (!a)
-            continue; /* out of memory in alerting_use_config; logged there */
+            continue; /* out of memory in alerting_use_indicators; logged there */
         enum alert_state from = a->state, pending = a->pending;
         rule_check(rule, &in, a->state, &result);
         bool same_words = strcmp(a->summary, result.summary) == 0;
@@ -204,14 +205,14 @@ static size_t evaluate_one(struct alerting *al, const struct indicator *ind,
     return changes;
 }
 
-size_t alerting_evaluate(struct alerting *al, const struct config *config,
-                         const struct store *store, const char *indicator, int64_t now,
-                         bool collected)
+size_t alerting_evaluate(struct alerting *al, const struct indicator *indicators,
+                         size_t n_indicators, const struct store *store, const char *indicator,
+                         int64_t now, bool collected)
 {
     size_t changes = 0;
-    for (size_t i = 0; i < config->n_indicators; i++)
-        if (!indicator || strcmp(config->indicators[i].id, indicator) == 0)
-            changes += evaluate_one(al, &config->indicators[i], store, now, collected);
+    for (size_t i = 0; i < n_indicators; i++)
+        if (!indicator || strcmp(indicators[i].id, indicator) == 0)
+            changes += evaluate_one(al, &indicators[i], store, now, collected);
     if (alert_ledger_expire_silences(&al->ledger, now) > 0)
         al->changed = true;
     return changes;

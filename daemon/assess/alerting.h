@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #include "alert_ledger.h"
-#include "config.h"
+#include "indicator.h"
 #include "store.h"
 
 struct alerting;
@@ -28,16 +28,20 @@ struct alerting;
 struct alerting *alerting_open(const char *state_dir, char *err, size_t errlen);
 void alerting_free(struct alerting *al);
 
-/* Creates alerts for new rules; resolves and marks those whose rule went away. */
-void alerting_use_config(struct alerting *al, const struct config *config, int64_t now);
+/* Follows the rules of the config's `n_indicators` (at start and at each
+ * reload): creates alerts for new rules; resolves and marks those whose
+ * rule went away. Nothing of `indicators` is kept. */
+void alerting_use_indicators(struct alerting *al, const struct indicator *indicators,
+                             size_t n_indicators, int64_t now);
 /* A collection of `indicator` ended: stored (with its summary) or failed. */
 void alerting_collected(struct alerting *al, const char *indicator, bool ok, const char *error,
                         const struct ingest_summary *summary, int64_t now);
-/* Checks the rules of one indicator (NULL: all) after a collection of its
- * data (`collected`) or by the clock; returns how many alerts changed state. */
-size_t alerting_evaluate(struct alerting *al, const struct config *config,
-                         const struct store *store, const char *indicator, int64_t now,
-                         bool collected);
+/* Checks the rules of one indicator (NULL: all of `indicators`) after a
+ * collection of its data (`collected`) or by the clock; returns how many
+ * alerts changed state. */
+size_t alerting_evaluate(struct alerting *al, const struct indicator *indicators,
+                         size_t n_indicators, const struct store *store, const char *indicator,
+                         int64_t now, bool collected);
 /* Writes the file when something changed since the last save. */
 int alerting_save(struct alerting *al, int64_t now);
 

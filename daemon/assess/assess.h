@@ -8,7 +8,8 @@
 
 #include <stdint.h>
 
-#include "config.h"
+#include "evaluate.h"
+#include "indicator.h"
 #include "store.h"
 
 /* Fills out[0..ind->n_targets) and returns the newest stored observation

@@ -107,11 +107,12 @@ static void plain_evaluation(const struct series *own, const struct stored_obser
 }
 
 /* Every indicator, each of its targets evaluated once, handed on as rows. */
-static void each_row(const struct config *config, const struct store *store,
-                     const struct alerting *alerting, int64_t now, row_fn fn, void *arg)
+static void each_row(const struct indicator *indicators, size_t n_indicators,
+                     const struct store *store, const struct alerting *alerting, int64_t now,
+                     row_fn fn, void *arg)
 {
-    for (size_t i = 0; i < config->n_indicators; i++) {
-        const struct indicator *ind = &config->indicators[i];
+    for (size_t i = 0; i < n_indicators; i++) {
+        const struct indicator *ind = &indicators[i];
         size_t rows = ind->n_targets ? ind->n_targets : 1;
         struct evaluation *evals = calloc(rows, sizeof *evals);
         if (!evals)
@@ -135,13 +136,13 @@ static void print_row_to(void *arg, const struct row *r)
     print_row(arg, r->ind, r->target, r->e, r->alert, r->silenced);
 }
 
-void status_print(FILE *out, const struct config *config, const struct store *store,
-                  const struct alerting *alerting, int64_t now)
+void status_print(FILE *out, const struct indicator *indicators, size_t n_indicators,
+                  const struct store *store, const struct alerting *alerting, int64_t now)
 {
     fprintf(out, "%-24s %2s  %-10s %10s  %-22s %10s %7s  %-11s %7s %11s  %-5s  %s\n", "indicator",
             "pm", "latest", "value", "target", "path", "gap %", "progress", "years",
             "projection", "data", "alert");
-    each_row(config, store, alerting, now, print_row_to, out);
+    each_row(indicators, n_indicators, store, alerting, now, print_row_to, out);
 }
 
 static json_t *number_or_null(double v)
@@ -208,11 +209,11 @@ static void append_row(void *arg, const struct row *r)
     json_array_append_new(arg, row_json(r));
 }
 
-int status_print_json(FILE *out, const struct config *config, const struct store *store,
-                      const struct alerting *alerting, int64_t now)
+int status_print_json(FILE *out, const struct indicator *indicators, size_t n_indicators,
+                      const struct store *store, const struct alerting *alerting, int64_t now)
 {
     json_t *rows = json_array();
-    each_row(config, store, alerting, now, append_row, rows);
+    each_row(indicators, n_indicators, store, alerting, now, append_row, rows);
     int rc = json_dumpf(rows, out, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) == 0 && fputc('\n', out) != EOF ? 0 : -1;
     json_decref(rows);
     return rc;

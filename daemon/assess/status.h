@@ -13,14 +13,15 @@
 #include <stdio.h>
 
 #include "alerting.h"
-#include "config.h"
+#include "indicator.h"
 #include "store.h"
 
-/* `alerting` may be NULL (no alert column then). */
-void status_print(FILE *out, const struct config *config, const struct store *store,
-                  const struct alerting *alerting, int64_t now);
+/* A row per target of each of the `n_indicators` (the config's catalogue);
+ * `alerting` may be NULL (no alert column then). */
+void status_print(FILE *out, const struct indicator *indicators, size_t n_indicators,
+                  const struct store *store, const struct alerting *alerting, int64_t now);
 /* The same as a JSON array, one object per indicator and target. */
-int status_print_json(FILE *out, const struct config *config, const struct store *store,
-                      const struct alerting *alerting, int64_t now);
+int status_print_json(FILE *out, const struct indicator *indicators, size_t n_indicators,
+                      const struct store *store, const struct alerting *alerting, int64_t now);
 
 #endif

@@ -243,19 +243,21 @@ static void fetch_next(struct collection *c)
         finish(c);
         return;
     }
-    c->fetch = fetch_start(c->fetcher, &c->requests[c->next_request].request, c->config->dir,
+    c->fetch = fetch_start(c->fetcher, &c->requests[c->next_request].request, c->settings.dir,
                            on_fetched, c);
     if (!c->fetch)
         fail(c, "cannot start a fetch (out of memory, or a URL that is not one)");
 }
 
-struct collection *collect_start(struct fetcher *fetcher, struct config *config,
+struct collection *collect_start(struct fetcher *fetcher, const struct collect_settings *settings,
                                  const struct indicator *ind, collect_done_fn done, void *arg)
 {
     struct collection *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    c->config = config_ref(config);
+    c->settings = *settings;
+    if (c->settings.hold)
+        c->settings.hold(c->settings.owner);
     c->indicator = ind;
     c->fetcher = fetcher;
     c->done = done;
@@ -268,7 +270,8 @@ struct collection *collect_start(struct fetcher *fetcher, struct config *config,
             return NULL;
         }
     }
-    c->fetch = n ? fetch_start(fetcher, &c->requests[0].request, config->dir, on_fetched, c) : NULL;
+    c->fetch =
+        n ? fetch_start(fetcher, &c->requests[0].request, settings->dir, on_fetched, c) : NULL;
     if (!c->fetch) {
         collect_free(c);
         return NULL;
@@ -290,7 +293,8 @@ void collect_free(struct collection *c)
         free(c->members[i]);
     free(c->members);
     json_decref(c->member_index);
-    config_unref(c->config);
+    if (c->settings.release)
+        c->settings.release(c->settings.owner);
     free(c->obs);
     free(c);
 }

@@ -4,9 +4,10 @@
  * next page), let the collector decode the bytes, and check the
  * observations before anyone stores them.
  *
- * A collection holds a reference to the config it started under, so a
- * reload in the middle cannot pull the indicator out from under it. It
- * stores nothing itself.
+ * A collection holds a reference to the config it started under (through
+ * struct collect_settings: it does not see the config itself), so a reload
+ * in the middle cannot pull the indicator out from under it. It stores
+ * nothing itself.
  */
 #ifndef PEJL_COLLECT_H
 #define PEJL_COLLECT_H
@@ -14,8 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config.h"
 #include "fetch.h"
+#include "indicator.h"
 
 #define COLLECT_MAX_OBSERVATIONS (10u * 1000 * 1000)
 #define COLLECT_MAX_REQUESTS 1000
@@ -23,8 +24,18 @@
 
 struct collection_request;
 
+/* What a collection needs of the config: the directory file:relative/path
+ * resolves against, and a hold on what owns the indicator (the config),
+ * taken at the start and let go when the collection is freed. */
+struct collect_settings {
+    const char *dir;
+    void *owner;
+    void (*hold)(void *owner);
+    void (*release)(void *owner);
+};
+
 struct collection {
-    struct config *config; /* referenced */
+    struct collect_settings settings; /* its owner held */
     const struct indicator *indicator;
     struct pejl_observation *obs; /* sorted by member, then period, when done */
     size_t n, cap;
@@ -48,7 +59,7 @@ typedef void (*collect_done_fn)(struct collection *c, void *arg);
 
 /* Starts collecting; `done` is called from the loop exactly once, after which
  * the caller frees the collection. NULL when it could not start. */
-struct collection *collect_start(struct fetcher *fetcher, struct config *config,
+struct collection *collect_start(struct fetcher *fetcher, const struct collect_settings *settings,
                                  const struct indicator *indicator, collect_done_fn done,
                                  void *arg);
 void collect_free(struct collection *c);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "config.h" /* PEJL_INTERVAL_MAX_S, the longest interval the config allows */
 #include "log.h"
 
 struct entry {
@@ -151,12 +152,13 @@ static struct entry *add(struct scheduler *s, const struct indicator *ind, int64
     return e;
 }
 
-int scheduler_sync(struct scheduler *s, const struct config *config, int64_t first_within_ms)
+int scheduler_sync(struct scheduler *s, const struct indicator *indicators, size_t n_indicators,
+                   int64_t first_within_ms)
 {
     for (size_t i = 0; i < s->n; i++)
         s->entries[i]->present = false;
-    for (size_t i = 0; i < config->n_indicators; i++) {
-        const struct indicator *ind = &config->indicators[i];
+    for (size_t i = 0; i < n_indicators; i++) {
+        const struct indicator *ind = &indicators[i];
         struct entry *e = find(s, ind->id);
         if (!e && !(e = add(s, ind, first_within_ms)))
             return -1;

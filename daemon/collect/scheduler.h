@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
+#include "indicator.h"
 #include "loop.h"
 
 struct scheduler;
@@ -24,12 +24,13 @@ typedef int (*scheduler_start_fn)(void *arg, const char *id);
 struct scheduler *scheduler_new(struct loop *loop, scheduler_start_fn start, void *arg);
 void scheduler_free(struct scheduler *s);
 
-/* Follows `config`: new indicators are scheduled to start within
+/* Follows the indicators of a (re)loaded config: new ones are scheduled to start within
  * `first_within_ms`, removed ones are dropped, changed intervals apply from
  * the next run. -1 when an indicator could not be scheduled (out of
  * memory; logged): it is tried again at the next sync and whenever a
  * collection finishes. */
-int scheduler_sync(struct scheduler *s, const struct config *config, int64_t first_within_ms);
+int scheduler_sync(struct scheduler *s, const struct indicator *indicators, size_t n_indicators,
+                   int64_t first_within_ms);
 /* Collects `id` as soon as possible (once more after the current run if
  * one is running); its regular interval follows from then. -1: unknown id,
  * or no timer for it (out of memory; logged, and tried again as for sync). */

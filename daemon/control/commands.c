@@ -96,9 +96,11 @@ static void cmd_status(struct commands *cmds, struct control_client *c,
         return;
     }
     if (wants_json(r, 1)) {
-        status_print_json(t.f, d->config, d->store, d->alerting, d->now);
+        status_print_json(t.f, d->config->indicators, d->config->n_indicators, d->store,
+                          d->alerting, d->now);
     } else {
-        status_print(t.f, d->config, d->store, d->alerting, d->now);
+        status_print(t.f, d->config->indicators, d->config->n_indicators, d->store, d->alerting,
+                     d->now);
     }
     char *all = text_close(&t);
     if (!all || !id) {
@@ -595,7 +597,8 @@ static void cmd_report(struct commands *cmds, struct control_client *c,
         return;
     }
     char real[2100], err[1024];
-    if (report_dir_check(r->argv[1], d->config, real, sizeof real, err, sizeof err) < 0) {
+    struct report_keep_out keep_out = report_dir_keep_out(d->config);
+    if (report_dir_check(r->argv[1], &keep_out, real, sizeof real, err, sizeof err) < 0) {
         control_error(c, "%s", err); /* the report process checks again before it swaps */
         return;
     }

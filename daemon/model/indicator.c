@@ -17,3 +17,11 @@ bool indicator_id_valid(const char *id)
             return false;
     return true;
 }
+
+const struct indicator *indicator_find(const struct indicator *indicators, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (indicators[i].id && strcmp(indicators[i].id, id) == 0)
+            return &indicators[i];
+    return NULL;
+}

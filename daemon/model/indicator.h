@@ -47,4 +47,8 @@ struct indicator {
 /* [a-z0-9_-]{1,INDICATOR_ID_MAX}: an id is used in file names. */
 bool indicator_id_valid(const char *id);
 
+/* The indicator called `id` among the `n` of `indicators`, or NULL. */
+const struct indicator *indicator_find(const struct indicator *indicators, size_t n,
+                                       const char *id);
+
 #endif

@@ -21,7 +21,7 @@
 struct pass {
     struct alerting *alerting;
     struct alert_ledger *ledger;
-    const struct config *config;
+    const struct notifier_settings *settings;
     const struct store *store;
     struct outbox *outbox;
     int64_t now, next_due; /* evaluation time: alerts' times are in it (--now moves it) */
@@ -80,14 +80,15 @@ static void latest_words(const struct pass *p, const struct indicator *ind, char
 static void describe(const struct pass *p, struct notice *n)
 {
     const struct alert *a = n->alert;
-    const struct indicator *ind = config_find(p->config, a->indicator);
-    const char *external = p->config->external_url;
+    const struct indicator *ind =
+        indicator_find(p->settings->indicators, p->settings->n_indicators, a->indicator);
+    const char *external = p->settings->external_url;
     if (ind) {
         snprintf(n->title, sizeof n->title, "%s", ind->title);
         snprintf(n->source, sizeof n->source, "%s (%s collector)", ind->title, ind->collector->name);
         target_words(ind, alert_label_get(&n->labels, "target"), n->target, sizeof n->target);
         latest_words(p, ind, n->latest, sizeof n->latest);
-        snprintf(n->graph_path, sizeof n->graph_path, "%s/%s.png", p->config->graph_dir, ind->id);
+        snprintf(n->graph_path, sizeof n->graph_path, "%s/%s.png", p->settings->graph_dir, ind->id);
         if (access(n->graph_path, R_OK) != 0)
             n->graph_path[0] = '\0';
     }
@@ -258,7 +259,7 @@ static bool send_batch(struct pass *p, const struct route *r, const struct recei
         return queued_all;
     }
     char *body = rc->type == RECEIVER_WEBHOOK
-                     ? notice_webhook(rc, r, b->notices, b->n, p->config->external_url, &len)
+                     ? notice_webhook(rc, r, b->notices, b->n, p->settings->external_url, &len)
                      : notice_alertmanager(b->notices, b->n, p->clock + 4 * rc->resend_s, &len);
     fingerprints(b->notices, b->n, fps, sizeof fps);
     notice_subject(&b->notices[0], subject, sizeof subject);
@@ -305,7 +306,7 @@ static void tell_full(struct pass *p, const struct receiver *rc)
         queued = queue_mail(p, rc, &n, subject, true);
     } else {
         char *payload = rc->type == RECEIVER_WEBHOOK
-                            ? notice_webhook(rc, NULL, &n, 1, p->config->external_url, &len)
+                            ? notice_webhook(rc, NULL, &n, 1, p->settings->external_url, &len)
                             : notice_alertmanager(&n, 1, p->clock + 4 * rc->resend_s, &len);
         queued = queue(p, rc, subject, full.fingerprint, payload, len, true);
     }
@@ -338,7 +339,7 @@ static bool route_has(const struct route *r, size_t receiver)
 
 static void run_route(struct pass *p, const struct route *r, size_t ri, bool *handled)
 {
-    const struct receiver *rc = &p->config->receivers[ri];
+    const struct receiver *rc = &p->settings->receivers[ri];
     struct batch b = {0};
     for (size_t i = 0; i < p->ledger->n_alerts; i++) {
         const struct alert *a = &p->ledger->alerts[i];
@@ -356,22 +357,27 @@ static void run_route(struct pass *p, const struct route *r, size_t ri, bool *ha
     free(b.notices);
 }
 
-int64_t notifier_run(struct alerting *alerting, const struct config *config,
+int64_t notifier_run(struct alerting *alerting, const struct notifier_settings *settings,
                      const struct store *store, struct outbox *outbox, int64_t now, bool no_wait)
 {
-    struct pass p = {.alerting = alerting, .ledger = alerting_ledger_for_update(alerting),
-                     .config = config, .store = store, .outbox = outbox, .now = now,
-                     .no_wait = no_wait, .clock = (int64_t)time(NULL)};
+    struct pass p = {.alerting = alerting,
+                     .ledger = alerting_ledger_for_update(alerting),
+                     .settings = settings,
+                     .store = store,
+                     .outbox = outbox,
+                     .now = now,
+                     .no_wait = no_wait,
+                     .clock = (int64_t)time(NULL)};
     if (gethostname(p.host, sizeof p.host - 1) < 0 || !p.host[0])
         snprintf(p.host, sizeof p.host, "localhost");
-    for (size_t ri = 0; ri < config->n_receivers; ri++) {
+    for (size_t ri = 0; ri < settings->n_receivers; ri++) {
         bool *handled = calloc(p.ledger->n_alerts + 1, sizeof *handled);
         if (!handled)
             break;
-        clear_full(&p, &config->receivers[ri]);
-        for (size_t k = 0; k < config->n_routes; k++)
-            if (route_has(&config->routes[k], ri))
-                run_route(&p, &config->routes[k], ri, handled);
+        clear_full(&p, &settings->receivers[ri]);
+        for (size_t k = 0; k < settings->n_routes; k++)
+            if (route_has(&settings->routes[k], ri))
+                run_route(&p, &settings->routes[k], ri, handled);
         free(handled);
     }
     return p.next_due;

@@ -17,15 +17,28 @@
 #include <stdint.h>
 
 #include "alerting.h"
-#include "config.h"
+#include "indicator.h"
 #include "outbox.h"
+#include "receiver.h"
 #include "store.h"
+
+/* What the notifier needs of the config; read during notifier_run only. */
+struct notifier_settings {
+    const struct indicator *indicators; /* what an alert is about */
+    size_t n_indicators;
+    const struct receiver *receivers;
+    size_t n_receivers;
+    const struct route *routes;
+    size_t n_routes;
+    const char *external_url; /* where people reach graphs and reports; NULL: nowhere */
+    const char *graph_dir;    /* the PNG an e-mail carries */
+};
 
 /* Queues what is due at `now`; returns when something next falls due
  * (a group_wait or repeat_interval running out), 0 when nothing will.
  * `no_wait`: group_wait is over already (pejld --once notifies once, at
  * the end, with every alert of the run). */
-int64_t notifier_run(struct alerting *alerting, const struct config *config,
+int64_t notifier_run(struct alerting *alerting, const struct notifier_settings *settings,
                      const struct store *store, struct outbox *outbox, int64_t now, bool no_wait);
 
 #endif

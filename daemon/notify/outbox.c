@@ -45,7 +45,8 @@ struct outbox {
     char *dir, *log_path;
     struct loop *loop;
     struct http_engine *http;
-    const struct config *config;
+    struct outbox_delivery delivery;
+    bool configured; /* outbox_use_settings was called */
     struct entry **entries;
     size_t n, cap;
     unsigned seq;
@@ -163,7 +164,7 @@ static struct entry *entry_new(struct outbox *ob, const struct outbox_item *item
 
 bool outbox_full(const struct outbox *ob)
 {
-    return ob->config && ob->n >= ob->config->outbox.max_entries;
+    return ob->configured && ob->n >= ob->delivery.limits.max_entries;
 }
 
 int outbox_add(struct outbox *ob, const struct outbox_item *item, bool urgent)
@@ -228,9 +229,9 @@ static void log_outcome(struct outbox *ob, const struct entry *e, const char *ou
 
 static const struct receiver *receiver_of(const struct outbox *ob, const char *name)
 {
-    for (size_t i = 0; ob->config && i < ob->config->n_receivers; i++)
-        if (strcmp(ob->config->receivers[i].name, name) == 0)
-            return &ob->config->receivers[i];
+    for (size_t i = 0; ob->configured && i < ob->delivery.n_receivers; i++)
+        if (strcmp(ob->delivery.receivers[i].name, name) == 0)
+            return &ob->delivery.receivers[i];
     return NULL;
 }
 
@@ -287,7 +288,7 @@ static void on_delivered(void *arg, const struct http_result *r)
         move_to_failed(ob, e);
         forget(ob, e);
     } else {
-        int64_t delay = retry_delay_ms(&ob->config->outbox, e->attempts);
+        int64_t delay = retry_delay_ms(&ob->delivery.limits, e->attempts);
         e->next_attempt_ms = loop_now_ms() + delay;
         log_warn("outbox: %s to %s failed (try %u): %s; next try in %.1f s", e->id, e->receiver,
                  e->attempts, r->error, (double)delay / 1000);
@@ -343,10 +344,12 @@ static struct http_transfer *send_http(struct outbox *ob, const struct receiver 
     if (asprintf(&url, "%.*s%s", (int)(ulen && rc->url[ulen - 1] == '/' ? ulen - 1 : ulen), rc->url,
                  am ? "/api/v2/alerts" : "") < 0)
         url = NULL;
-    struct http_delivery d = {.url = url, .body = e->payload, .len = e->len,
+    struct http_delivery d = {.url = url,
+                              .body = e->payload,
+                              .len = e->len,
                               .content_type = "application/json",
                               .headers = (const char *const *)lines,
-                              .timeout_ms = ob->config->outbox.timeout_ms};
+                              .timeout_ms = ob->delivery.limits.timeout_ms};
     struct http_transfer *t = url ? http_deliver(ob->http, &d, on_delivered, e) : NULL;
     for (size_t i = sig[0] ? 1 : 0; i < n; i++)
         free(lines[i]);
@@ -389,11 +392,15 @@ static char **mail_headers(const char *payload, const char **text)
 
 static struct http_transfer *send_email(struct outbox *ob, const struct receiver *rc, struct entry *e)
 {
-    struct http_delivery d = {.url = rc->url, .body = e->payload, .len = e->len,
-                              .mail_from = rc->from, .rcpt = (const char *const *)rc->to,
-                              .username = rc->username, .password = rc->password,
+    struct http_delivery d = {.url = rc->url,
+                              .body = e->payload,
+                              .len = e->len,
+                              .mail_from = rc->from,
+                              .rcpt = (const char *const *)rc->to,
+                              .username = rc->username,
+                              .password = rc->password,
                               .require_tls = rc->starttls,
-                              .timeout_ms = ob->config->outbox.timeout_ms};
+                              .timeout_ms = ob->delivery.limits.timeout_ms};
     char **rcpt = calloc(rc->n_to + 1, sizeof *rcpt); /* NULL-ended */
     char **headers = NULL;
     if (!rcpt)
@@ -431,7 +438,7 @@ static void start(struct outbox *ob, struct entry *e)
     e->attempts++;
     e->transfer = rc->type == RECEIVER_EMAIL ? send_email(ob, rc, e) : send_http(ob, rc, e);
     if (!e->transfer) {
-        e->next_attempt_ms = loop_now_ms() + retry_delay_ms(&ob->config->outbox, e->attempts);
+        e->next_attempt_ms = loop_now_ms() + retry_delay_ms(&ob->delivery.limits, e->attempts);
         log_err("outbox: cannot start delivering %s to %s (out of memory?)", e->id, e->receiver);
     }
 }
@@ -456,7 +463,7 @@ static void on_timer(struct loop *loop, void *arg)
 static void pump(struct outbox *ob)
 {
     int64_t now = loop_now_ms(), next = INT64_MAX;
-    if (!ob->config || !ob->http)
+    if (!ob->configured || !ob->http)
         return; /* not configured yet, or a test that only queues */
     for (size_t i = 0; i < ob->n; i++) {
         struct entry *e = ob->entries[i];
@@ -467,7 +474,7 @@ static void pump(struct outbox *ob)
         if (!e->transfer && e->next_attempt_ms > now && e->next_attempt_ms < next)
             next = e->next_attempt_ms;
     }
-    if (ob->n < ob->config->outbox.max_entries)
+    if (ob->n < ob->delivery.limits.max_entries)
         ob->full_logged = false;
     if (ob->timer)
         loop_cancel_timer(ob->loop, ob->timer);
@@ -478,7 +485,7 @@ static void pump(struct outbox *ob)
 
 bool outbox_settled(const struct outbox *ob)
 {
-    unsigned tries = ob->config && ob->config->http.tries > 0 ? (unsigned)ob->config->http.tries : 1;
+    unsigned tries = ob->configured && ob->delivery.tries > 0 ? (unsigned)ob->delivery.tries : 1;
     for (size_t i = 0; i < ob->n; i++) {
         const struct entry *e = ob->entries[i];
         if (e->transfer || (e->attempts < tries && !e->receiver_missing))
@@ -493,9 +500,10 @@ void outbox_on_settled(struct outbox *ob, void (*fn)(void *arg), void *arg)
     ob->settled_arg = arg;
 }
 
-void outbox_use_config(struct outbox *ob, const struct config *config)
+void outbox_use_settings(struct outbox *ob, const struct outbox_delivery *delivery)
 {
-    ob->config = config;
+    ob->delivery = *delivery;
+    ob->configured = true;
     pump(ob);
 }
 

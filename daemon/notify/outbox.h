@@ -26,9 +26,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
 #include "http.h"
 #include "loop.h"
+#include "receiver.h"
 
 struct outbox;
 
@@ -44,11 +44,22 @@ struct outbox_item {
     const char *graph_name; /* "ID.png" */
 };
 
+/* What deliveries need of the config. The receivers are borrowed: they
+ * must stay valid until the next outbox_use_settings() (a reload calls it
+ * in the same step that replaces the config) or outbox_free(). */
+struct outbox_delivery {
+    const struct receiver *receivers;
+    size_t n_receivers;
+    struct outbox_settings limits; /* the config's outbox = { … } */
+    int tries;                     /* the HTTP engine's attempts per delivery */
+};
+
 struct outbox *outbox_open(const char *state_dir, struct loop *loop, struct http_engine *http,
                            char *err, size_t errlen);
 void outbox_free(struct outbox *ob);
-/* The receivers and settings deliveries use from now on (borrowed). */
-void outbox_use_config(struct outbox *ob, const struct config *config);
+/* The receivers and settings deliveries use from now on (copied; the
+ * receivers borrowed, see above). Nothing is delivered before the first. */
+void outbox_use_settings(struct outbox *ob, const struct outbox_delivery *delivery);
 /* Queues one notification; -1 when the outbox is full (`urgent` may pass
  * the bound: the notice that it is full) or it could not be written. */
 int outbox_add(struct outbox *ob, const struct outbox_item *item, bool urgent);

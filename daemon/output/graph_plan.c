@@ -14,6 +14,8 @@
 #include "assess.h"
 #include "log.h"
 #include "period.h"
+#include "range.h"
+#include "rule.h"
 #include "value.h"
 
 #define PATH_COLOR "66A182"
@@ -409,8 +411,8 @@ static void plan_title(struct graph_plan *p)
     p->spec.provisional_label = p->w->provisional;
 }
 
-struct graph_plan *graph_plan_new(const struct config *config, struct store *store, const char *id,
-                                  int64_t now, char *err, size_t errlen)
+struct graph_plan *graph_plan_new(const struct graph_settings *settings, struct store *store,
+                                  const char *id, int64_t now, char *err, size_t errlen)
 {
     struct graph_plan *p = calloc(1, sizeof *p);
     err[0] = '\0';
@@ -418,9 +420,10 @@ struct graph_plan *graph_plan_new(const struct config *config, struct store *sto
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    *p = (struct graph_plan){.indicator = config_find(config, id),
+    *p = (struct graph_plan){.indicator =
+                                 indicator_find(settings->indicators, settings->n_indicators, id),
                              .view = store_rrdview(store),
-                             .w = words_for(config->language),
+                             .w = words_for(settings->language),
                              .spec = {.lower = NAN, .upper = NAN}};
     if (p->indicator)
         plan_lines(p, store, id);
@@ -443,11 +446,11 @@ const struct graph_spec *graph_plan_spec(const struct graph_plan *p)
     return &p->spec;
 }
 
-int graph_indicator(const struct config *config, struct store *store, const char *id, int64_t now,
-                    const char *image_path, const char *format)
+int graph_indicator(const struct graph_settings *settings, struct store *store, const char *id,
+                    int64_t now, const char *image_path, const char *format)
 {
     char err[512];
-    struct graph_plan *p = graph_plan_new(config, store, id, now, err, sizeof err);
+    struct graph_plan *p = graph_plan_new(settings, store, id, now, err, sizeof err);
     if (!p && err[0])
         log_err("%s: graph not drawn: %s", id, err);
     if (!p)

@@ -11,6 +11,8 @@
  *
  * Drawing (librrd) happens in graph_indicator(), which pejld calls only in
  * its graph child process or in a command that runs alone (--report).
+ *
+ * Of the config it sees only struct graph_settings.
  */
 #ifndef PEJL_GRAPH_PLAN_H
 #define PEJL_GRAPH_PLAN_H
@@ -18,19 +20,30 @@
 #include <stdint.h>
 
 #include "graph.h"
-#include "config.h"
+#include "indicator.h"
 #include "store.h"
+#include "words.h"
+
+/* What graphs need of the config: the indicators they draw, the language
+ * of their labels and where the grapher puts its PNGs. The pointers are
+ * the config's: valid while it is. */
+struct graph_settings {
+    const struct indicator *indicators;
+    size_t n_indicators;
+    enum language language;
+    const char *graph_dir;
+};
 
 /* What `id`'s graph shows, evaluated at `now`. NULL with `err` "out of
  * memory", or with `err` "" when nothing is stored yet (no graph). */
-struct graph_plan *graph_plan_new(const struct config *config, struct store *store, const char *id,
-                                  int64_t now, char *err, size_t errlen);
+struct graph_plan *graph_plan_new(const struct graph_settings *settings, struct store *store,
+                                  const char *id, int64_t now, char *err, size_t errlen);
 const struct graph_spec *graph_plan_spec(const struct graph_plan *plan);
 void graph_plan_free(struct graph_plan *plan);
 
 /* Draws `id`'s graph into `image_path` ("PNG", "SVG" or "PDF"), evaluated
  * at `now`. 0 when drawn or when there is nothing stored to draw. */
-int graph_indicator(const struct config *config, struct store *store, const char *id, int64_t now,
-                    const char *image_path, const char *format);
+int graph_indicator(const struct graph_settings *settings, struct store *store, const char *id,
+                    int64_t now, const char *image_path, const char *format);
 
 #endif

@@ -23,7 +23,7 @@
 
 struct grapher {
     struct loop *loop;
-    struct config *const *config;
+    struct graph_settings settings;
     struct store *store;
     grapher_idle_fn idle;
     void *arg;
@@ -36,14 +36,19 @@ struct grapher {
 
 static void kick(struct grapher *g);
 
-struct grapher *grapher_new(struct loop *loop, struct config *const *config, struct store *store,
-                            grapher_idle_fn idle, void *arg)
+struct grapher *grapher_new(struct loop *loop, const struct graph_settings *settings,
+                            struct store *store, grapher_idle_fn idle, void *arg)
 {
     struct grapher *g = calloc(1, sizeof *g);
     if (g)
-        *g = (struct grapher){.loop = loop, .config = config, .store = store, .idle = idle,
-                              .arg = arg};
+        *g = (struct grapher){
+            .loop = loop, .settings = *settings, .store = store, .idle = idle, .arg = arg};
     return g;
+}
+
+void grapher_use_settings(struct grapher *g, const struct graph_settings *settings)
+{
+    g->settings = *settings;
 }
 
 void grapher_free(struct grapher *g)
@@ -86,12 +91,13 @@ unsigned grapher_failures(const struct grapher *g)
     return g->failures;
 }
 
-int grapher_draw_one(const struct config *config, struct store *store, const char *id, int64_t now)
+int grapher_draw_one(const struct graph_settings *settings, struct store *store, const char *id,
+                     int64_t now)
 {
     char *png = NULL;
-    if (asprintf(&png, "%s/%s.png", config->graph_dir, id) < 0)
+    if (asprintf(&png, "%s/%s.png", settings->graph_dir, id) < 0)
         return -1;
-    int rc = graph_indicator(config, store, id, now, png, "PNG");
+    int rc = graph_indicator(settings, store, id, now, png, "PNG");
     free(png);
     return rc;
 }
@@ -107,7 +113,7 @@ static void __attribute__((noreturn)) draw_queue(struct grapher *g)
     if (rrdview_daemon(store_rrdview(g->store)))
         rrdc_disconnect(); /* the parent's connection is not ours to use */
     for (size_t i = 0; i < g->n; i++)
-        failed += grapher_draw_one(*g->config, g->store, g->queue[i],
+        failed += grapher_draw_one(&g->settings, g->store, g->queue[i],
                                    g->now ? g->now : (int64_t)time(NULL)) < 0;
     _exit(failed ? 1 : 0);
 }

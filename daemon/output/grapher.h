@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 
-#include "config.h"
+#include "graph_plan.h"
 #include "loop.h"
 #include "store.h"
 
@@ -19,10 +19,13 @@ struct grapher;
 
 typedef void (*grapher_idle_fn)(void *arg);
 
-/* `config` points at the daemon's current-config pointer, so a reload is seen. */
-struct grapher *grapher_new(struct loop *loop, struct config *const *config, struct store *store,
-                            grapher_idle_fn idle, void *arg);
+/* `settings` is copied; its pointers must stay valid until the next
+ * grapher_use_settings() (a reload) or grapher_free(). */
+struct grapher *grapher_new(struct loop *loop, const struct graph_settings *settings,
+                            struct store *store, grapher_idle_fn idle, void *arg);
 void grapher_free(struct grapher *g);
+/* A reload: graphs drawn from now on follow `settings` (copied, as above). */
+void grapher_use_settings(struct grapher *g, const struct graph_settings *settings);
 
 void grapher_request(struct grapher *g, const char *id);
 /* True while a child draws or requests wait. */
@@ -33,6 +36,7 @@ unsigned grapher_failures(const struct grapher *g);
 /* Graphs are evaluated as at `now` (pejld --now); 0: the clock. */
 void grapher_set_now(struct grapher *g, int64_t now);
 /* Draws one indicator's graph in this process (used by the child). */
-int grapher_draw_one(const struct config *config, struct store *store, const char *id, int64_t now);
+int grapher_draw_one(const struct graph_settings *settings, struct store *store, const char *id,
+                     int64_t now);
 
 #endif

@@ -33,7 +33,7 @@ struct row {
 };
 
 struct report {
-    const struct config *config;
+    const struct report_settings *settings;
     const struct words *w;
     struct row *rows;
     size_t n;
@@ -111,7 +111,7 @@ static void cells(const struct report *rp, const struct row *r, char out[11][200
 
 static int gather(struct report *rp, struct store *store, const struct alerting *al)
 {
-    const struct config *c = rp->config;
+    const struct graph_settings *c = &rp->settings->graphs;
     for (size_t i = 0; i < c->n_indicators; i++) {
         const struct indicator *ind = &c->indicators[i];
         size_t n = ind->n_targets ? ind->n_targets : 1;
@@ -189,7 +189,7 @@ static const char *const heads_en[] = {"Indicator", "PM", "Latest", "Target", "P
 
 static const char *const *heads(const struct report *rp)
 {
-    return rp->config->language == LANGUAGE_EN ? heads_en : heads_da;
+    return rp->settings->graphs.language == LANGUAGE_EN ? heads_en : heads_da;
 }
 
 static const char *css =
@@ -223,11 +223,14 @@ static int write_html(const char *dir, const struct report *rp, char *err, size_
     if (!f)
         return -1;
     timestamp_format(rp->now, when, sizeof when);
-    fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
-               "<title>pejl — %s %s</title><style>%s</style></head><body>\n",
-            rp->config->language == LANGUAGE_EN ? "en" : "da", rp->w->status, when, css);
+    fprintf(f,
+            "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+            "<title>pejl — %s %s</title><style>%s</style></head><body>\n",
+            rp->settings->graphs.language == LANGUAGE_EN ? "en" : "da", rp->w->status, when, css);
     fprintf(f, "<h1>%s — %s</h1>\n<table id=\"status\"><thead><tr>",
-            rp->config->language == LANGUAGE_EN ? "Status of the pejlemærker" : "Status for pejlemærkerne", when);
+            rp->settings->graphs.language == LANGUAGE_EN ? "Status of the pejlemærker"
+                                                         : "Status for pejlemærkerne",
+            when);
     for (int i = 0; i < 11; i++)
         fprintf(f, "<th>%s</th>", heads(rp)[i]);
     fputs("</tr></thead><tbody>\n", f);
@@ -255,8 +258,10 @@ static int write_markdown(const char *dir, const struct report *rp, char *err, s
     if (!f)
         return -1;
     timestamp_format(rp->now, when, sizeof when);
-    fprintf(f, "# %s — %s\n\n|", rp->config->language == LANGUAGE_EN ? "Status of the pejlemærker"
-                                                                     : "Status for pejlemærkerne", when);
+    fprintf(f, "# %s — %s\n\n|",
+            rp->settings->graphs.language == LANGUAGE_EN ? "Status of the pejlemærker"
+                                                         : "Status for pejlemærkerne",
+            when);
     for (int i = 0; i < 11; i++)
         fprintf(f, " %s |", heads(rp)[i]);
     fputs("\n|", f);
@@ -331,9 +336,11 @@ static int write_graphs(const char *dir, struct report *rp, struct store *store,
         snprintf(png, sizeof png, "%s/graphs/%s.png", dir, r->ind->id);
         snprintf(svg, sizeof svg, "%s/graphs/%s.svg", dir, r->ind->id);
         snprintf(pdf, sizeof pdf, "%s/graphs/%s.pdf", dir, r->ind->id);
-        if (graph_indicator(rp->config, store, r->ind->id, rp->now, png, "PNG") < 0 ||
-            (o->svg && graph_indicator(rp->config, store, r->ind->id, rp->now, svg, "SVG") < 0) ||
-            (o->pdf && graph_indicator(rp->config, store, r->ind->id, rp->now, pdf, "PDF") < 0))
+        if (graph_indicator(&rp->settings->graphs, store, r->ind->id, rp->now, png, "PNG") < 0 ||
+            (o->svg &&
+             graph_indicator(&rp->settings->graphs, store, r->ind->id, rp->now, svg, "SVG") < 0) ||
+            (o->pdf &&
+             graph_indicator(&rp->settings->graphs, store, r->ind->id, rp->now, pdf, "PDF") < 0))
             return -1;
         r->graph = access(png, R_OK) == 0;
     }
@@ -346,7 +353,8 @@ static int write_status(const char *dir, const struct report *rp, struct store *
     FILE *f = create(dir, "status.json", err, errlen);
     if (!f)
         return -1;
-    if (status_print_json(f, rp->config, store, al, rp->now) < 0) {
+    if (status_print_json(f, rp->settings->graphs.indicators, rp->settings->graphs.n_indicators,
+                          store, al, rp->now) < 0) {
         fclose(f);
         snprintf(err, errlen, "cannot write status.json");
         return -1;
@@ -489,12 +497,12 @@ static bool earlier_report(const struct layout *lo)
     return !lo->stray[0] && (lo->entries == 0 || lo->marker || lo->complete);
 }
 
-int report_dir_check(const char *dir, const struct config *c, char *real, size_t size, char *err,
-                     size_t errlen)
+int report_dir_check(const char *dir, const struct report_keep_out *keep_out, char *real,
+                     size_t size, char *err, size_t errlen)
 {
     struct layout lo;
     if (report_dir_resolve(dir, real, size, err, errlen) < 0 ||
-        report_dir_clash_real(real, c, err, errlen) < 0 ||
+        report_dir_clash_real(real, keep_out, err, errlen) < 0 ||
         read_layout(real, &lo, err, errlen) < 0)
         return -1;
     if (earlier_report(&lo))
@@ -601,8 +609,8 @@ static int write_all_parts(const char *tmp, struct report *rp, struct store *sto
         snprintf(err, errlen, "a graph could not be drawn; see the log");
         return -1;
     }
-    for (size_t i = 0; i < rp->config->n_indicators; i++)
-        if (write_data(tmp, store, &rp->config->indicators[i], err, errlen) < 0)
+    for (size_t i = 0; i < rp->settings->graphs.n_indicators; i++)
+        if (write_data(tmp, store, &rp->settings->graphs.indicators[i], err, errlen) < 0)
             return -1;
     return write_status(tmp, rp, store, al, err, errlen) < 0 || write_html(tmp, rp, err, errlen) < 0 ||
                    write_markdown(tmp, rp, err, errlen) < 0
@@ -643,14 +651,15 @@ fail:
     return -1;
 }
 
-int report_write(const char *dir, const struct config *config, struct store *store,
+int report_write(const char *dir, const struct report_settings *settings, struct store *store,
                  const struct alerting *alerting, int64_t now, const struct report_options *o,
                  char *err, size_t errlen)
 {
-    struct report rp = {.config = config, .w = words_for(config->language), .now = now};
+    struct report rp = {
+        .settings = settings, .w = words_for(settings->graphs.language), .now = now};
     char target[2100], tmp[2200], path[2300];
     int lock = -1;
-    if (report_dir_check(dir, config, target, sizeof target, err, errlen) < 0)
+    if (report_dir_check(dir, &settings->keep_out, target, sizeof target, err, errlen) < 0)
         return -1;
     snprintf(tmp, sizeof tmp, "%s.tmp-%d", target, (int)getpid());
     remove_abandoned(target);
@@ -669,7 +678,7 @@ int report_write(const char *dir, const struct config *config, struct store *sto
     if (rc == 0)
         rc = write_all_parts(tmp, &rp, store, alerting, o, err, errlen);
     if (rc == 0) /* once more: the folder may have changed while the report was drawn */
-        rc = report_dir_check(target, config, path, sizeof path, err, errlen);
+        rc = report_dir_check(target, &settings->keep_out, path, sizeof path, err, errlen);
     if (rc == 0)
         rc = swap_in(tmp, target, err, errlen);
     if (rc == 0) { /* the lock file came along; it is not part of the report */

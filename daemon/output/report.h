@@ -23,9 +23,15 @@
 #include <stdint.h>
 
 #include "alerting.h"
-#include "config.h"
+#include "graph_plan.h"
 #include "report_dir.h"
 #include "store.h"
+
+/* What a report needs of the config (borrowed from it). */
+struct report_settings {
+    struct graph_settings graphs;    /* its indicators, language and graphs */
+    struct report_keep_out keep_out; /* where it may not go */
+};
 
 struct report_options {
     bool svg, pdf; /* SVG and PDF graphs beside the PNGs */
@@ -33,10 +39,10 @@ struct report_options {
 
 /* Where a report may go: DIR with its symlinks resolved into `real`, or -1
  * with err saying why not and what to do instead. */
-int report_dir_check(const char *dir, const struct config *config, char *real, size_t size,
-                     char *err, size_t errlen);
+int report_dir_check(const char *dir, const struct report_keep_out *keep_out, char *real,
+                     size_t size, char *err, size_t errlen);
 
-int report_write(const char *dir, const struct config *config, struct store *store,
+int report_write(const char *dir, const struct report_settings *settings, struct store *store,
                  const struct alerting *alerting, int64_t now, const struct report_options *o,
                  char *err, size_t errlen);
 

@@ -21,7 +21,7 @@
 
 struct reporter {
     struct loop *loop;
-    struct config *const *config;
+    struct reporter_settings settings;
     struct store *store;
     struct alerting *const *alerting;
     uint64_t timer;
@@ -37,13 +37,19 @@ int64_t reporter_delay_s(int64_t now, int minute)
     return at > now ? at - now : at + 86400 - now;
 }
 
-struct reporter *reporter_new(struct loop *loop, struct config *const *config, struct store *store,
-                              struct alerting *const *alerting)
+struct reporter *reporter_new(struct loop *loop, const struct reporter_settings *settings,
+                              struct store *store, struct alerting *const *alerting)
 {
     struct reporter *r = calloc(1, sizeof *r);
     if (r)
-        *r = (struct reporter){.loop = loop, .config = config, .store = store, .alerting = alerting};
+        *r = (struct reporter){
+            .loop = loop, .settings = *settings, .store = store, .alerting = alerting};
     return r;
+}
+
+void reporter_use_settings(struct reporter *r, const struct reporter_settings *settings)
+{
+    r->settings = *settings;
 }
 
 void reporter_free(struct reporter *r)
@@ -64,17 +70,16 @@ void reporter_free(struct reporter *r)
 
 static void __attribute__((noreturn)) write_in_child(struct reporter *r)
 {
-    const struct config *c = *r->config;
     char err[512];
-    struct report_options o = {.svg = c->report_svg};
+    struct report_options o = {.svg = r->settings.svg};
     spawn_die_with_parent(r->parent); /* a report outliving pejld would race the next one */
     store_leave_journal(r->store); /* the journal lock is pejld's alone */
     setenv("TZ", "UTC", 1);
     tzset();
     if (rrdview_daemon(store_rrdview(r->store)))
         rrdc_disconnect(); /* the parent's connection is not ours to use */
-    int rc = report_write(r->dir, c, r->store, *r->alerting, (int64_t)time(NULL), &o, err,
-                          sizeof err);
+    int rc = report_write(r->dir, &r->settings.report, r->store, *r->alerting, (int64_t)time(NULL),
+                          &o, err, sizeof err);
     if (rc < 0)
         log_err("report: %s; the previous report is as it was", err);
     _exit(rc < 0 ? 1 : 0);
@@ -125,7 +130,7 @@ static void on_due(struct loop *loop, void *arg)
     struct reporter *r = arg;
     r->timer = 0;
     reporter_schedule(r);
-    if (start(r, (*r->config)->report_dir) < 0)
+    if (start(r, r->settings.dir) < 0)
         log_warn("report: the previous report is still being written; skipping this one");
 }
 
@@ -139,12 +144,11 @@ int reporter_run_now(struct reporter *r, const char *dir, void (*done)(void *arg
 
 void reporter_schedule(struct reporter *r)
 {
-    const struct config *c = *r->config;
     if (r->timer)
         loop_cancel_timer(r->loop, r->timer);
     r->timer = 0;
-    if (!c->report_dir)
+    if (!r->settings.dir)
         return;
-    r->timer = loop_add_timer(r->loop, reporter_delay_s((int64_t)time(NULL), c->report_minute) * 1000,
-                              on_due, r);
+    r->timer = loop_add_timer(
+        r->loop, reporter_delay_s((int64_t)time(NULL), r->settings.minute) * 1000, on_due, r);
 }

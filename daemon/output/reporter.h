@@ -12,16 +12,28 @@
 #include <stdint.h>
 
 #include "alerting.h"
-#include "config.h"
 #include "loop.h"
+#include "report.h"
 #include "store.h"
 
 struct reporter;
 
-/* `config` points at the daemon's current-config pointer, so a reload is seen. */
-struct reporter *reporter_new(struct loop *loop, struct config *const *config, struct store *store,
-                              struct alerting *const *alerting);
+/* What the scheduled report needs of the config (borrowed from it). */
+struct reporter_settings {
+    struct report_settings report;
+    const char *dir; /* report = { directory = …; }; NULL: no scheduled report */
+    int minute;      /* report.at, of the day, UTC */
+    bool svg;
+};
+
+/* `settings` is copied; what it points to must stay valid until the next
+ * reporter_use_settings() (a reload) or reporter_free(). */
+struct reporter *reporter_new(struct loop *loop, const struct reporter_settings *settings,
+                              struct store *store, struct alerting *const *alerting);
 void reporter_free(struct reporter *r);
+/* A reload: reports from now on follow `settings` (copied, as above);
+ * reporter_schedule() then re-arms the timer. */
+void reporter_use_settings(struct reporter *r, const struct reporter_settings *settings);
 /* (Re)arms the timer for the next report.at; nothing when no report is configured. */
 void reporter_schedule(struct reporter *r);
 /* Writes a report into `dir` now (pejlctl report); `done` is told the outcome

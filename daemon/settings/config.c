@@ -312,8 +312,9 @@ static void load_report(struct loader *l, const config_setting_t *root)
         l->config->report_dir =
             config_resolve_path(l, config_setting_get_member(g, "directory"), dir);
     char why[1024];
+    struct report_keep_out keep_out = report_dir_keep_out(l->config);
     if (l->config->report_dir &&
-        report_dir_clash(l->config->report_dir, l->config, why, sizeof why) < 0)
+        report_dir_clash(l->config->report_dir, &keep_out, why, sizeof why) < 0)
         diag_config_error(l->diag, config_setting_get_member(g, "directory"), "report: %s", why);
     if (at && (sscanf(at, "%2d:%2d%n", &hh, &mm, &used) != 2 || at[used] || hh > 23 || mm > 59 ||
                hh < 0 || mm < 0))
@@ -744,8 +745,5 @@ void config_unref(struct config *c)
 
 const struct indicator *config_find(const struct config *c, const char *id)
 {
-    for (size_t i = 0; i < c->n_indicators; i++)
-        if (c->indicators[i].id && strcmp(c->indicators[i].id, id) == 0)
-            return &c->indicators[i];
-    return NULL;
+    return indicator_find(c->indicators, c->n_indicators, id);
 }

@@ -90,7 +90,14 @@ static int clash_with(const char *real, const char *what, const char *dir, char 
     return -1;
 }
 
-int report_dir_clash_real(const char *real, const struct config *c, char *err, size_t errlen)
+struct report_keep_out report_dir_keep_out(const struct config *config)
+{
+    return (struct report_keep_out){
+        .state_dir = config->state_dir, .rrd_dir = config->rrd_dir, .graph_dir = config->graph_dir};
+}
+
+int report_dir_clash_real(const char *real, const struct report_keep_out *c, char *err,
+                          size_t errlen)
 {
     return clash_with(real, "state", c->state_dir, err, errlen) < 0 ||
                    clash_with(real, "RRD", c->rrd_dir, err, errlen) < 0 ||
@@ -99,7 +106,7 @@ int report_dir_clash_real(const char *real, const struct config *c, char *err, s
                : 0;
 }
 
-int report_dir_clash(const char *dir, const struct config *c, char *err, size_t errlen)
+int report_dir_clash(const char *dir, const struct report_keep_out *c, char *err, size_t errlen)
 {
     char real[4096];
     return report_dir_resolve(dir, real, sizeof real, err, errlen) < 0

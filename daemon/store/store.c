@@ -77,16 +77,16 @@ static int replay_record(void *arg, const struct journal_record *r)
     return s && series_put(s, &r->obs, r->vintage) >= 0 ? 0 : -1;
 }
 
-struct store *store_open(const struct config *config, char *err, size_t errlen)
+struct store *store_open(const struct store_settings *settings, char *err, size_t errlen)
 {
     struct store *store = calloc(1, sizeof *store);
     if (!store)
         return NULL;
-    if (store_make_directories(config->state_dir, err, errlen) < 0 ||
-        store_make_directories(config->rrd_dir, err, errlen) < 0 ||
-        store_make_directories(config->graph_dir, err, errlen) < 0 ||
+    if (store_make_directories(settings->state_dir, err, errlen) < 0 ||
+        store_make_directories(settings->rrd_dir, err, errlen) < 0 ||
+        store_make_directories(settings->graph_dir, err, errlen) < 0 ||
         !(store->series = series_set_new()) ||
-        !(store->journal = journal_open(config->state_dir, replay_record, store, err, errlen))) {
+        !(store->journal = journal_open(settings->state_dir, replay_record, store, err, errlen))) {
         store_close(store);
         return NULL;
     }
@@ -95,16 +95,16 @@ struct store *store_open(const struct config *config, char *err, size_t errlen)
     return store;
 }
 
-struct store *store_read(const struct config *config, char *err, size_t errlen)
+struct store *store_read(const struct store_settings *settings, char *err, size_t errlen)
 {
     struct store *store = calloc(1, sizeof *store);
     if (!store || !(store->series = series_set_new()) ||
-        !(store->rrd = rrdview_new(config->rrd_dir, config->rrdcached))) {
+        !(store->rrd = rrdview_new(settings->rrd_dir, settings->rrdcached))) {
         snprintf(err, errlen, "out of memory");
         store_close(store);
         return NULL;
     }
-    if (journal_read(config->state_dir, replay_record, store, err, errlen) < 0) {
+    if (journal_read(settings->state_dir, replay_record, store, err, errlen) < 0) {
         store_close(store);
         return NULL;
     }
@@ -154,15 +154,15 @@ static void check_view(struct store *store, const struct indicator *ind)
     series_each_member(store->series, ind->id, check_one_view, &vc);
 }
 
-int store_use_config(struct store *store, const struct config *config)
+int store_use_settings(struct store *store, const struct store_settings *settings)
 {
-    struct rrdview *view = rrdview_new(config->rrd_dir, config->rrdcached);
+    struct rrdview *view = rrdview_new(settings->rrd_dir, settings->rrdcached);
     if (!view)
         return -1;
     rrdview_free(store->rrd);
     store->rrd = view;
-    for (size_t i = 0; i < config->n_indicators; i++)
-        check_view(store, &config->indicators[i]);
+    for (size_t i = 0; i < settings->n_indicators; i++)
+        check_view(store, &settings->indicators[i]);
     return 0;
 }
 

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
+#include "indicator.h"
 #include "series.h"
 
 struct store;
@@ -35,19 +35,29 @@ struct ingest_summary {
 typedef void (*store_done_fn)(void *arg, bool stored, const struct ingest_summary *summary,
                               const char *error);
 
+/* What the store needs of the config: where its files are, and the
+ * indicators whose RRD files it keeps in step with the journal. Read during
+ * the call that takes it, never kept. */
+struct store_settings {
+    const char *state_dir, *rrd_dir, *graph_dir;
+    const char *rrdcached; /* librrd daemon address, or NULL */
+    const struct indicator *indicators;
+    size_t n_indicators;
+};
+
 /* Creates the state, RRD and graph directories and replays the journal. */
-struct store *store_open(const struct config *config, char *err, size_t errlen);
+struct store *store_open(const struct store_settings *settings, char *err, size_t errlen);
 void store_close(struct store *store);
 /* In a forked child that only reads the store: see journal_leave(). */
 void store_leave_journal(struct store *store);
 /* The series, read from the journal beside a running pejld (no lock,
  * nothing written), and the RRD files to draw from as they are: for
  * pejld --status and --report. */
-struct store *store_read(const struct config *config, char *err, size_t errlen);
+struct store *store_read(const struct store_settings *settings, char *err, size_t errlen);
 
-/* Points the RRD view at the config's rrd_dir/rrdcached and checks every
+/* Points the RRD view at the settings' rrd_dir/rrdcached and checks every
  * indicator's file against its series, rebuilding what disagrees. */
-int store_use_config(struct store *store, const struct config *config);
+int store_use_settings(struct store *store, const struct store_settings *settings);
 
 int store_stage(struct store *store, const struct indicator *indicator,
                 const struct pejl_observation *obs, size_t n, int64_t vintage, store_done_fn done,

@@ -179,13 +179,17 @@ set +e; runuser -u nobody -- "$PEJLCTL" status --socket "$sock" >/dev/null 2>"$T
 pass "another user is denied by the socket's mode (exit 69)"
 
 ctl reload || fail "reload"
+# the report process reads the reloaded config's indicators and directories
+rm -rf "$T/report"
+ctl report "$T/report" >/dev/null && [ -s "$T/report/graphs/ls_exports.png" ] \
+    || fail "a report after a reload: $(ls "$T/report" 2>&1)"
 cp "$conf" "$T/good.conf"
 printf 'indicators = ( { id = "x"; title = 1; } );\n' >"$conf"
 set +e; ctl reload 2>"$T/err"; rc=$?; set -e
 [ $rc -eq 1 ] && grep -q "has problems" "$T/err" || fail "a broken reload: exit $rc, $(cat "$T/err")"
 ctl status >/dev/null || fail "the daemon did not survive a broken reload"
 cp "$T/good.conf" "$conf"
-pass "reload; a broken config is refused (exit 1) and the daemon keeps running"
+pass "reload, and a report from the reloaded config; a broken config is refused (exit 1) and the daemon keeps running"
 
 kill -TERM "$daemon"
 rc=0

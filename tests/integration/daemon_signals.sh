@@ -51,7 +51,8 @@ sed 's/^);$/, { id = "exports_again"; frequency = "annual"; title = "Eksport ige
 kill -HUP "$pid"
 wait_for 5 grep -q "reloaded $conf: 11 indicators" "$T/log" || fail "good reload not applied: $(tail -5 "$T/log")"
 wait_for 10 grep -q "exports_again: 6 observations: 6 new" "$T/log" || fail "new indicator not collected"
-pass "HUP with a good config: new indicator scheduled and collected"
+wait_for 10 test -s "$state/graphs/exports_again.png" || fail "new indicator not graphed: $(tail -5 "$T/log")"
+pass "HUP with a good config: new indicator scheduled, collected and graphed"
 
 kill -USR1 "$pid"
 wait_for 5 grep -q "flushed" "$T/log" || fail "USR1 did not flush"

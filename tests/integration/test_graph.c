@@ -28,6 +28,7 @@
 #include "config.h"
 #include "evaluate.h"
 #include "graph_plan.h"
+#include "pejld.h"
 #include "period.h"
 #include "store.h"
 #include "graph.h"
@@ -221,10 +222,11 @@ static struct config *stored_years(const char *dir, int first, int years, const 
     diag_print(&diag, stderr);
     diag_free(&diag);
     assert_non_null(c);
-    *store = store_open(c, err, sizeof err);
+    struct store_settings settings = pejld_store_settings(c);
+    *store = store_open(&settings, err, sizeof err);
     if (!*store)
         fail_msg("store_open: %s", err);
-    assert_int_equal(store_use_config(*store, c), 0);
+    assert_int_equal(store_use_settings(*store, &settings), 0);
     struct pejl_observation obs[80];
     assert_true(years <= 80);
     for (int i = 0; i < years; i++)
@@ -241,6 +243,14 @@ static struct config *stored_years(const char *dir, int first, int years, const 
 static struct config *stored_indicator(const char *dir, const char *rest, struct store **store)
 {
     return stored_years(dir, 2017, 8, rest, store);
+}
+
+/* "many"'s graph as at 2026-01-01. */
+static struct graph_plan *plan_many(const struct config *c, struct store *store, char *err,
+                                    size_t errlen)
+{
+    struct graph_settings graphs = pejld_graph_settings(c);
+    return graph_plan_new(&graphs, store, "many", 1767225600, err, errlen);
 }
 
 /* More labels than the plan once had room for (16): every one is the label
@@ -265,7 +275,7 @@ static void test_many_labels_planned_whole(void **state)
         "    { rule = \"range\"; warning = \"~:500\"; critical = \"@400:450\"; labels = { k = "
         "\"b\"; }; } );",
         &store);
-    struct graph_plan *plan = graph_plan_new(c, store, "many", 1767225600, err, sizeof err);
+    struct graph_plan *plan = plan_many(c, store, err, sizeof err);
     if (!plan)
         fail_msg("not planned: %s", err);
     const struct graph_spec *spec = graph_plan_spec(plan);
@@ -305,7 +315,7 @@ static void test_many_labels_planned_whole(void **state)
         "    { rule = \"range\"; warning = \"~:500\"; critical = \"@400:450\"; labels = { k = "
         "\"b\"; }; } );",
         &store);
-    plan = graph_plan_new(c, store, "many", 1767225600, err, sizeof err);
+    plan = plan_many(c, store, err, sizeof err);
     assert_non_null(plan);
     spec = graph_plan_spec(plan);
     assert_int_equal(spec->n_rules, 8);
@@ -325,7 +335,7 @@ static void check_left_out(const char *name, int first, int years, const char *m
     snprintf(dir, sizeof dir, "%s/%s", tmpdir, name);
     assert_int_equal(mkdir(dir, 0700), 0);
     struct config *c = stored_years(dir, first, years, "", &store);
-    struct graph_plan *plan = graph_plan_new(c, store, "many", 1767225600, err, sizeof err);
+    struct graph_plan *plan = plan_many(c, store, err, sizeof err);
     if (!plan)
         fail_msg("not planned: %s", err);
     assert_string_equal(graph_plan_spec(plan)->message, message);

@@ -25,6 +25,7 @@
 #include "alerting.h"
 #include "config.h"
 #include "diag.h"
+#include "pejld.h"
 #include "store.h"
 #include "unit_files.h"
 
@@ -82,7 +83,7 @@ static void open_alerting(struct fixture *f, int64_t now)
     f->alerting = alerting_open(f->state_dir, err, sizeof err);
     if (!f->alerting)
         fail_msg("alerting_open: %s", err);
-    alerting_use_config(f->alerting, f->config, now);
+    alerting_use_indicators(f->alerting, f->config->indicators, f->config->n_indicators, now);
 }
 
 static int setup(void **state)
@@ -94,10 +95,11 @@ static int setup(void **state)
     snprintf(f->state_dir, sizeof f->state_dir, "%s/state", f->dir);
     f->config = load(f, ALERTS);
     f->ls = config_find(f->config, "ls");
-    f->store = store_open(f->config, err, sizeof err);
+    struct store_settings store = pejld_store_settings(f->config);
+    f->store = store_open(&store, err, sizeof err);
     if (!f->store)
         fail_msg("store_open: %s", err);
-    assert_int_equal(store_use_config(f->store, f->config), 0);
+    assert_int_equal(store_use_settings(f->store, &store), 0);
     open_alerting(f, NOW);
     *state = f;
     return 0;
@@ -169,7 +171,9 @@ static void test_rules_of_the_config(void **state)
 static void test_nothing_before_the_first_collection(void **state)
 {
     struct fixture *f = *state;
-    assert_int_equal(alerting_evaluate(f->alerting, f->config, f->store, NULL, NOW, false), 0);
+    assert_int_equal(alerting_evaluate(f->alerting, f->config->indicators, f->config->n_indicators,
+                                       f->store, NULL, NOW, false),
+                     0);
     for (size_t k = 0; k < N_RULES; k++)
         assert_int_equal(alert_of(f, k)->evaluated_at, 0);
     assert_null(alerting_collection(f->alerting, "ls"));
@@ -180,7 +184,8 @@ static void test_evaluated_to_alert_states(void **state)
     struct fixture *f = *state;
     store_exports(f);
     alerting_collected(f->alerting, "ls", true, NULL, NULL, NOW);
-    size_t changes = alerting_evaluate(f->alerting, f->config, f->store, "ls", NOW, true);
+    size_t changes = alerting_evaluate(f->alerting, f->config->indicators, f->config->n_indicators,
+                                       f->store, "ls", NOW, true);
     assert_int_equal(changes, 2);
     const struct alert *range = alert_of(f, RANGE), *behind = alert_of(f, GAP_2029);
     assert_int_equal(range->state, ALERT_WARNING); /* 205 is over 200, not over 300 */
@@ -203,7 +208,9 @@ static void test_evaluated_to_alert_states(void **state)
     const struct indicator *other = config_find(f->config, "other");
     assert_int_equal(alerting_worst(f->alerting, other, -1)->evaluated_at, 0);
     /* The same again changes nothing. */
-    assert_int_equal(alerting_evaluate(f->alerting, f->config, f->store, "ls", NOW + 60, true), 0);
+    assert_int_equal(alerting_evaluate(f->alerting, f->config->indicators, f->config->n_indicators,
+                                       f->store, "ls", NOW + 60, true),
+                     0);
     assert_int_equal(alert_of(f, RANGE)->starts_at, NOW);
 }
 
@@ -214,7 +221,8 @@ static void test_worst_per_target(void **state)
     struct fixture *f = *state;
     store_exports(f);
     alerting_collected(f->alerting, "ls", true, NULL, NULL, NOW);
-    alerting_evaluate(f->alerting, f->config, f->store, NULL, NOW, true);
+    alerting_evaluate(f->alerting, f->config->indicators, f->config->n_indicators, f->store, NULL,
+                      NOW, true);
     assert_ptr_equal(alerting_worst(f->alerting, f->ls, 0), alert_of(f, RANGE));
     assert_ptr_equal(alerting_worst(f->alerting, f->ls, 1), alert_of(f, GAP_2029));
     assert_int_equal(alerting_worst(f->alerting, f->ls, -1)->state, ALERT_WARNING);
@@ -237,7 +245,8 @@ static void test_collection_records(void **state)
     assert_string_equal(c->last_error, "HTTP 503 (try 3)");
     assert_int_equal(c->last_attempt, NOW + 3);
     assert_int_equal(c->last_success, NOW - 100);
-    alerting_evaluate(f->alerting, f->config, f->store, "ls", NOW + 10, true);
+    alerting_evaluate(f->alerting, f->config->indicators, f->config->n_indicators, f->store, "ls",
+                      NOW + 10, true);
     assert_int_equal(alert_of(f, COLLECT)->state, ALERT_WARNING); /* 3 in a row */
     assert_float_equal(alert_of(f, COLLECT)->value, 3, 1e-9);
     /* A failure without words is still said. */
@@ -258,7 +267,8 @@ static void test_collection_records(void **state)
     assert_float_equal(c->revision_pct, 7.5, 1e-9);
     assert_string_equal(c->revised_series, "ls");
     assert_int_equal(c->revised_period.year, 2023);
-    alerting_evaluate(f->alerting, f->config, f->store, "ls", NOW + 40, true);
+    alerting_evaluate(f->alerting, f->config->indicators, f->config->n_indicators, f->store, "ls",
+                      NOW + 40, true);
     assert_int_equal(alert_of(f, COLLECT)->state, ALERT_OK);
     assert_int_equal(alert_of(f, REVISION)->state, ALERT_WARNING);
     assert_string_equal(alert_label_get(&alert_of(f, REVISION)->labels, "severity"), "info");
@@ -286,7 +296,8 @@ static void test_silences(void **state)
     struct fixture *f = *state;
     store_exports(f);
     alerting_collected(f->alerting, "ls", true, NULL, NULL, NOW);
-    alerting_evaluate(f->alerting, f->config, f->store, NULL, NOW, true);
+    alerting_evaluate(f->alerting, f->config->indicators, f->config->n_indicators, f->store, NULL,
+                      NOW, true);
     struct silence s = silence_for("00000000000000a1", "ls", "range", NOW, NOW + 3600);
     assert_int_equal(alerting_add_silence(f->alerting, &s), 0);
     const struct alert *range = alert_of(f, RANGE), *gap = alert_of(f, GAP_2029);
@@ -302,7 +313,8 @@ static void test_silences(void **state)
     assert_int_equal(gap->state, ALERT_CRITICAL);
     /* Evaluating past its end drops an expired silence. */
     assert_int_equal(alerting_ledger(f->alerting)->n_silences, 2);
-    alerting_evaluate(f->alerting, f->config, f->store, NULL, NOW + 120, false);
+    alerting_evaluate(f->alerting, f->config->indicators, f->config->n_indicators, f->store, NULL,
+                      NOW + 120, false);
     assert_int_equal(alerting_ledger(f->alerting)->n_silences, 1);
     assert_string_equal(alerting_ledger(f->alerting)->silences[0].id, "00000000000000a1");
     assert_int_equal(alerting_remove_silence(f->alerting, "00000000000000a1"), 0);
@@ -328,7 +340,8 @@ static void test_saved_and_restored(void **state)
     assert_int_equal(access(path, F_OK), -1); /* nothing changed: not written */
     store_exports(f);
     alerting_collected(f->alerting, "ls", true, NULL, NULL, NOW);
-    alerting_evaluate(f->alerting, f->config, f->store, NULL, NOW, true);
+    alerting_evaluate(f->alerting, f->config->indicators, f->config->n_indicators, f->store, NULL,
+                      NOW, true);
     struct silence s = silence_for("00000000000000b1", "ls", "", NOW, NOW + 86400);
     assert_int_equal(alerting_add_silence(f->alerting, &s), 0);
     assert_int_equal(alerting_save(f->alerting, NOW), 0);
@@ -349,7 +362,8 @@ static void test_saved_and_restored(void **state)
     assert_int_equal(alerting_ledger(f->alerting)->n_silences, 1);
     assert_true(alerting_silenced(f->alerting, range2, NOW + 3600));
     /* The unchanged condition, evaluated by the clock: no change. */
-    assert_int_equal(alerting_evaluate(f->alerting, f->config, f->store, NULL, NOW + 3600, false),
+    assert_int_equal(alerting_evaluate(f->alerting, f->config->indicators, f->config->n_indicators,
+                                       f->store, NULL, NOW + 3600, false),
                      0);
     assert_int_equal(alert_of(f, RANGE)->starts_at, NOW);
     free(path);
@@ -373,11 +387,12 @@ static void test_rule_gone(void **state)
     struct fixture *f = *state;
     store_exports(f);
     alerting_collected(f->alerting, "ls", true, NULL, NULL, NOW);
-    alerting_evaluate(f->alerting, f->config, f->store, NULL, NOW, true);
+    alerting_evaluate(f->alerting, f->config->indicators, f->config->n_indicators, f->store, NULL,
+                      NOW, true);
     char fingerprint[17];
     snprintf(fingerprint, sizeof fingerprint, "%s", alert_of(f, RANGE)->fingerprint);
     struct config *without = load(f, "  alerts = ( { rule = \"collect\"; } );\n");
-    alerting_use_config(f->alerting, without, NOW + 100);
+    alerting_use_indicators(f->alerting, without->indicators, without->n_indicators, NOW + 100);
     const struct alert *a = alert_ledger_find(alerting_ledger_for_update(f->alerting), fingerprint);
     assert_non_null(a);
     assert_true(a->orphan);
@@ -386,12 +401,15 @@ static void test_rule_gone(void **state)
     assert_string_equal(a->history[a->n_history - 1].summary, "its rule is no longer configured");
     assert_int_equal(a->history[a->n_history - 1].from, ALERT_WARNING);
     /* Still there after six days, gone after eight. */
-    alerting_use_config(f->alerting, without, NOW + 6 * 86400);
+    alerting_use_indicators(f->alerting, without->indicators, without->n_indicators,
+                            NOW + 6 * 86400);
     assert_non_null(alert_ledger_find(alerting_ledger_for_update(f->alerting), fingerprint));
-    alerting_use_config(f->alerting, without, NOW + 8 * 86400);
+    alerting_use_indicators(f->alerting, without->indicators, without->n_indicators,
+                            NOW + 8 * 86400);
     assert_null(alert_ledger_find(alerting_ledger_for_update(f->alerting), fingerprint));
     /* Back in the config: a fresh alert, OK, for the same fingerprint. */
-    alerting_use_config(f->alerting, f->config, NOW + 9 * 86400);
+    alerting_use_indicators(f->alerting, f->config->indicators, f->config->n_indicators,
+                            NOW + 9 * 86400);
     a = alert_ledger_find(alerting_ledger_for_update(f->alerting), fingerprint);
     assert_non_null(a);
     assert_false(a->orphan);

@@ -19,6 +19,7 @@
 #include "collect.h"
 #include "config.h"
 #include "loop.h"
+#include "pejld.h"
 #include "tests/unit/unit_files.h"
 
 struct run {
@@ -81,7 +82,8 @@ static struct run collect_panel(size_t n, const char *extra)
     fetcher.http = http_new(r.loop, &config->http);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    assert_non_null(collect_start(&fetcher, config, config_find(config, "panel"), on_done, &r));
+    struct collect_settings settings = pejld_collect_settings(config);
+    assert_non_null(collect_start(&fetcher, &settings, config_find(config, "panel"), on_done, &r));
     loop_run(r.loop);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     fprintf(stderr, "  %zu members: %.3f s: %s\n", n,

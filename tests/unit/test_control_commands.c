@@ -186,7 +186,8 @@ static int setup(void **state)
     f->d.config_path = "pejld.conf";
     f->d.alerting = alerting_open(f->dir, err, sizeof err);
     assert_non_null(f->d.alerting);
-    alerting_use_config(f->d.alerting, f->d.config, 1795327200);
+    alerting_use_indicators(f->d.alerting, f->d.config->indicators, f->d.config->n_indicators,
+                            1795327200);
     pejld_commands_init(&f->d); /* what the commands see of f->d, as daemon.c hands it */
     memset(&reply, 0, sizeof reply);
     *state = f;

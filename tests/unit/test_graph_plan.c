@@ -25,6 +25,7 @@
 #include "assess.h"
 #include "config.h"
 #include "diag.h"
+#include "pejld.h"
 #include "graph_plan.h"
 #include "period.h"
 #include "store.h"
@@ -83,10 +84,11 @@ static void configure(struct fixture *f, const char *language, const char *rest)
     diag_print(&diag, stderr);
     diag_free(&diag);
     assert_non_null(f->config);
-    f->store = store_open(f->config, err, sizeof err);
+    struct store_settings store = pejld_store_settings(f->config);
+    f->store = store_open(&store, err, sizeof err);
     if (!f->store)
         fail_msg("store_open: %s", err);
-    assert_int_equal(store_use_config(f->store, f->config), 0);
+    assert_int_equal(store_use_settings(f->store, &store), 0);
 }
 
 static void must_store(void *arg, bool stored, const struct ingest_summary *summary,
@@ -121,7 +123,8 @@ static void store_years(struct fixture *f, int first, const double *values, size
 static struct graph_plan *plan(struct fixture *f, const char *id)
 {
     char err[512] = "x";
-    struct graph_plan *p = graph_plan_new(f->config, f->store, id, NOW, err, sizeof err);
+    struct graph_settings graphs = pejld_graph_settings(f->config);
+    struct graph_plan *p = graph_plan_new(&graphs, f->store, id, NOW, err, sizeof err);
     if (!p)
         fail_msg("%s not planned: \"%s\"", id, err);
     return p;
@@ -427,10 +430,11 @@ static void test_no_graph(void **state)
     configure(f, "en", "");
     store_years(f, 2019, exports, 6, 0, 0);
     char err[64] = "x";
-    assert_null(graph_plan_new(f->config, f->store, "empty", NOW, err, sizeof err));
+    struct graph_settings graphs = pejld_graph_settings(f->config);
+    assert_null(graph_plan_new(&graphs, f->store, "empty", NOW, err, sizeof err));
     assert_string_equal(err, ""); /* nothing stored: no graph, no error */
     strcpy(err, "x");
-    assert_null(graph_plan_new(f->config, f->store, "nope", NOW, err, sizeof err));
+    assert_null(graph_plan_new(&graphs, f->store, "nope", NOW, err, sizeof err));
     assert_string_equal(err, "");
 }
 

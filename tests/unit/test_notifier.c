@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "notifier.h"
+#include "pejld.h"
 #include "timestamp.h"
 
 #define T0 INT64_C(1795327200) /* 2026-11-22T06:00:00Z */
@@ -57,8 +58,9 @@ static void start(struct fixture *f, const char *notify_config)
     assert_non_null(f->config);
     assert_non_null(f->alerting = alerting_open(f->dir, err, sizeof err));
     assert_non_null(f->outbox = outbox_open(f->dir, NULL, NULL, err, sizeof err));
-    outbox_use_config(f->outbox, f->config);
-    alerting_use_config(f->alerting, f->config, T0);
+    struct outbox_delivery delivery = pejld_outbox_delivery(f->config);
+    outbox_use_settings(f->outbox, &delivery);
+    alerting_use_indicators(f->alerting, f->config->indicators, f->config->n_indicators, T0);
 }
 
 static void stop(struct fixture *f)
@@ -119,7 +121,8 @@ static struct alert *set_alert(struct fixture *f, const char *rule, enum alert_s
 
 static int64_t run(struct fixture *f, int64_t now)
 {
-    return notifier_run(f->alerting, f->config, NULL, f->outbox, now, false);
+    struct notifier_settings settings = pejld_notifier_settings(f->config);
+    return notifier_run(f->alerting, &settings, NULL, f->outbox, now, false);
 }
 
 /* The queued notifications' JSON bodies, oldest first (webhook/AM receivers). */

@@ -102,7 +102,7 @@ struct fixture {
     char *dir;
     struct loop *loop;
     struct outbox *outbox;
-    struct config config;
+    struct outbox_delivery delivery;
     struct receiver receivers[3];
     unsigned char secret[6];
 };
@@ -125,11 +125,11 @@ static int setup(void **state)
                                         .from = "pejl@example.org",
                                         .to = to,
                                         .n_to = 1};
-    f->config.receivers = f->receivers;
-    f->config.n_receivers = 3;
-    f->config.outbox = (struct outbox_settings){
+    f->delivery.receivers = f->receivers;
+    f->delivery.n_receivers = 3;
+    f->delivery.limits = (struct outbox_settings){
         .max_entries = 100, .backoff_ms = 40, .max_backoff_ms = 80, .timeout_ms = 1000};
-    f->config.http.tries = 1;
+    f->delivery.tries = 1;
     memset(deliveries, 0, sizeof deliveries);
     n_deliveries = 0;
     refuse_deliveries = false;
@@ -294,7 +294,7 @@ static void test_persists_and_keeps_order(void **state)
     close_outbox(f);
     open_outbox(f);
     assert_int_equal(outbox_size(f->outbox), 4);
-    outbox_use_config(f->outbox, &f->config);
+    outbox_use_settings(f->outbox, &f->delivery);
     assert_int_equal(n_deliveries, 2); /* one to chat, one to am */
     assert_int_equal(in_flight(), 2);
     assert_string_equal(deliveries[0].body, "first");
@@ -324,7 +324,7 @@ static void test_failure_is_retried_after_a_backoff(void **state)
 {
     struct fixture *f = *state;
     open_outbox(f);
-    outbox_use_config(f->outbox, &f->config);
+    outbox_use_settings(f->outbox, &f->delivery);
     assert_int_equal(add(f, "chat", "payload", false), 0);
     assert_int_equal(n_deliveries, 1);
     answer(0, 0, "Couldn't connect to server");
@@ -350,7 +350,7 @@ static void test_refused_for_good_moves_to_failed(void **state)
 {
     struct fixture *f = *state;
     open_outbox(f);
-    outbox_use_config(f->outbox, &f->config);
+    outbox_use_settings(f->outbox, &f->delivery);
     assert_int_equal(add(f, "chat", "a", false), 0);
     answer(0, 429, "HTTP 429");
     assert_int_equal(outbox_size(f->outbox), 1);
@@ -380,7 +380,7 @@ static void test_email_is_retried(void **state)
 {
     struct fixture *f = *state;
     open_outbox(f);
-    outbox_use_config(f->outbox, &f->config);
+    outbox_use_settings(f->outbox, &f->delivery);
     assert_int_equal(add(f, "mail", "Subject: x\r\n\r\nbody", false), 0);
     assert_true(deliveries[0].email);
     assert_string_equal(deliveries[0].url, "smtp://127.0.0.1:25");
@@ -392,11 +392,11 @@ static void test_email_is_retried(void **state)
 static void test_bound(void **state)
 {
     struct fixture *f = *state;
-    f->config.outbox.max_entries = 2;
+    f->delivery.limits.max_entries = 2;
     f->receivers[0].url = "http://127.0.0.1:9/hook";
     open_outbox(f);
     assert_false(outbox_full(f->outbox)); /* no config: no bound yet */
-    outbox_use_config(f->outbox, &f->config);
+    outbox_use_settings(f->outbox, &f->delivery);
     assert_int_equal(add(f, "chat", "1", false), 0);
     assert_false(outbox_full(f->outbox));
     assert_int_equal(add(f, "chat", "2", false), 0);
@@ -423,7 +423,7 @@ static void test_what_is_sent(void **state)
     f->receivers[1].headers = headers;
     f->receivers[1].n_headers = 1;
     open_outbox(f);
-    outbox_use_config(f->outbox, &f->config);
+    outbox_use_settings(f->outbox, &f->delivery);
     assert_int_equal(add(f, "chat", "{\"a\":1}", false), 0);
     assert_int_equal(add(f, "am", "[]", false), 0);
     /* printf '{"a":1}' | openssl dgst -sha256 -hmac s3cr3t */
@@ -441,13 +441,13 @@ static void test_receiver_gone(void **state)
 {
     struct fixture *f = *state;
     open_outbox(f);
-    outbox_use_config(f->outbox, &f->config);
+    outbox_use_settings(f->outbox, &f->delivery);
     assert_int_equal(add(f, "old", "x", false), 0);
     assert_int_equal(n_deliveries, 0);
     assert_int_equal(outbox_size(f->outbox), 1);
     assert_true(outbox_settled(f->outbox));
     f->receivers[0].name = "old"; /* it comes back */
-    outbox_use_config(f->outbox, &f->config);
+    outbox_use_settings(f->outbox, &f->delivery);
     assert_int_equal(n_deliveries, 1);
     assert_false(outbox_settled(f->outbox)); /* in flight */
     f->receivers[0].name = "chat";
@@ -463,12 +463,12 @@ static void test_settled(void **state)
 {
     struct fixture *f = *state;
     int settled = 0;
-    f->config.http.tries = 2;
+    f->delivery.tries = 2;
     open_outbox(f);
     outbox_on_settled(f->outbox, on_settled, &settled);
     assert_int_equal(add(f, "chat", "x", false), 0);
     assert_false(outbox_settled(f->outbox)); /* not tried yet */
-    outbox_use_config(f->outbox, &f->config);
+    outbox_use_settings(f->outbox, &f->delivery);
     assert_false(outbox_settled(f->outbox));
     answer(0, 0, "timeout");
     assert_false(outbox_settled(f->outbox)); /* one try of two */
@@ -485,7 +485,7 @@ static void test_cannot_start(void **state)
 {
     struct fixture *f = *state;
     open_outbox(f);
-    outbox_use_config(f->outbox, &f->config);
+    outbox_use_settings(f->outbox, &f->delivery);
     refuse_deliveries = true;
     assert_int_equal(add(f, "chat", "x", false), 0);
     assert_int_equal(n_deliveries, 0);
@@ -499,7 +499,7 @@ static void test_free_cancels(void **state)
 {
     struct fixture *f = *state;
     open_outbox(f);
-    outbox_use_config(f->outbox, &f->config);
+    outbox_use_settings(f->outbox, &f->delivery);
     assert_int_equal(add(f, "chat", "x", false), 0);
     close_outbox(f);
     assert_true(deliveries[0].cancelled);
@@ -542,7 +542,7 @@ static void test_damaged_files_are_left(void **state)
     write_in_outbox(f, ".7-000000-1.json", good);
     open_outbox(f);
     assert_int_equal(outbox_size(f->outbox), 1);
-    outbox_use_config(f->outbox, &f->config);
+    outbox_use_settings(f->outbox, &f->delivery);
     assert_int_equal(n_deliveries, 1);
     assert_string_equal(deliveries[0].body, "kept");
     answer(0, 200, "");

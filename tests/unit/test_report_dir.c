@@ -32,7 +32,8 @@
 
 struct fixture {
     char *root; /* real path: the temp dir may lie behind a link */
-    struct config config;
+    char *state_dir, *rrd_dir, *graph_dir;
+    struct report_keep_out keep_out;
     char real[4096], err[2048];
 };
 
@@ -75,9 +76,10 @@ static int setup(void **state)
     make_dir(f, "state");
     make_dir(f, "state/rrd");
     make_dir(f, "graphs");
-    f->config.state_dir = path_in(f, "state");
-    f->config.rrd_dir = path_in(f, "state/rrd");
-    f->config.graph_dir = path_in(f, "graphs");
+    f->state_dir = path_in(f, "state");
+    f->rrd_dir = path_in(f, "state/rrd");
+    f->graph_dir = path_in(f, "graphs");
+    f->keep_out = (struct report_keep_out){f->state_dir, f->rrd_dir, f->graph_dir};
     *state = f;
     return 0;
 }
@@ -85,9 +87,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    free(f->config.state_dir);
-    free(f->config.rrd_dir);
-    free(f->config.graph_dir);
+    free(f->state_dir);
+    free(f->rrd_dir);
+    free(f->graph_dir);
     unit_remove_tree(f->root);
     free(f);
     return 0;
@@ -99,7 +101,7 @@ static int check(struct fixture *f, const char *name)
     char *p = name[0] == '/' ? strdup(name) : path_in(f, name);
     assert_non_null(p);
     f->err[0] = '\0';
-    int rc = report_dir_check(p, &f->config, f->real, sizeof f->real, f->err, sizeof f->err);
+    int rc = report_dir_check(p, &f->keep_out, f->real, sizeof f->real, f->err, sizeof f->err);
     if (rc < 0 && !f->err[0])
         fail_msg("%s refused without a reason", p);
     free(p);
@@ -352,13 +354,13 @@ static void test_clashes(void **state)
     assert_err_has(f, "report directory / holds the state directory");
     /* report_dir_clash says the same, and only that. */
     char *p = path_in(f, "graphs/x");
-    assert_int_equal(report_dir_clash(p, &f->config, f->err, sizeof f->err), -1);
+    assert_int_equal(report_dir_clash(p, &f->keep_out, f->err, sizeof f->err), -1);
     assert_err_has(f, "lies in the graph directory");
     free(p);
     make_dir(f, "docs");
     make_file(f, "docs/mine.txt", "x");
     p = path_in(f, "docs");
-    assert_int_equal(report_dir_clash(p, &f->config, f->err, sizeof f->err), 0);
+    assert_int_equal(report_dir_clash(p, &f->keep_out, f->err, sizeof f->err), 0);
     free(p);
     /* A name that only starts like the state directory is no clash. */
     assert_int_equal(check(f, "state-report"), 0);
@@ -370,13 +372,13 @@ static void test_rrd_dir_elsewhere(void **state)
 {
     struct fixture *f = *state;
     make_dir(f, "rrd");
-    free(f->config.rrd_dir);
-    f->config.rrd_dir = path_in(f, "rrd");
+    free(f->rrd_dir);
+    f->keep_out.rrd_dir = f->rrd_dir = path_in(f, "rrd");
     assert_int_equal(check(f, "rrd"), -1);
     assert_err_has(f, "is the RRD directory");
     /* A directory not configured (NULL) clashes with nothing. */
-    free(f->config.graph_dir);
-    f->config.graph_dir = NULL;
+    free(f->graph_dir);
+    f->keep_out.graph_dir = f->graph_dir = NULL;
     assert_int_equal(check(f, "graphs"), 0);
 }
 
@@ -384,7 +386,7 @@ static void test_bad_paths(void **state)
 {
     struct fixture *f = *state;
     assert_int_equal(
-        report_dir_check("", &f->config, f->real, sizeof f->real, f->err, sizeof f->err), -1);
+        report_dir_check("", &f->keep_out, f->real, sizeof f->real, f->err, sizeof f->err), -1);
     assert_err_has(f, "give a path of 1-4095 characters");
     char *longest = malloc(5000);
     assert_non_null(longest);
@@ -397,7 +399,7 @@ static void test_bad_paths(void **state)
     /* Resolved, the path must fit the caller's buffer. */
     char small[8];
     char *p = path_in(f, "report");
-    assert_int_equal(report_dir_check(p, &f->config, small, sizeof small, f->err, sizeof f->err),
+    assert_int_equal(report_dir_check(p, &f->keep_out, small, sizeof small, f->err, sizeof f->err),
                      -1);
     assert_err_has(f, "the path is too long");
     free(p);

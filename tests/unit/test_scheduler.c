@@ -61,14 +61,12 @@ static void on_stop(struct loop *loop, void *arg)
     loop_stop(loop);
 }
 
-static struct config *two_indicators(void)
+static struct indicator *two_indicators(void)
 {
     static struct indicator inds[2];
-    static struct config config;
     inds[0] = (struct indicator){.id = "fast", .interval_s = 1};
     inds[1] = (struct indicator){.id = "slow", .interval_s = 1};
-    config = (struct config){.refs = 1, .indicators = inds, .n_indicators = 2};
-    return &config;
+    return inds;
 }
 
 static void test_running_indicator_is_never_started_twice(void **state)
@@ -77,7 +75,7 @@ static void test_running_indicator_is_never_started_twice(void **state)
     struct starts s = {0};
     struct loop *loop = loop_new();
     s.scheduler = scheduler_new(loop, start, &s);
-    assert_int_equal(scheduler_sync(s.scheduler, two_indicators(), 0), 0);
+    assert_int_equal(scheduler_sync(s.scheduler, two_indicators(), 2, 0), 0);
     loop_add_timer(loop, 3500, on_stop, NULL);
     loop_run(loop);
     /* first run at once, then every 0.9-1.1 s: 4 runs in 3.5 s */
@@ -95,14 +93,12 @@ static void test_removed_indicator_dropped_after_its_run(void **state)
     struct starts s = {0};
     struct loop *loop = loop_new();
     s.scheduler = scheduler_new(loop, start, &s);
-    struct config *config = two_indicators();
-    scheduler_sync(s.scheduler, config, 0);
+    struct indicator *inds = two_indicators();
+    scheduler_sync(s.scheduler, inds, 2, 0);
     loop_add_timer(loop, 100, on_stop, NULL);
     loop_run(loop);
     assert_int_equal(s.slow, 1);
-    struct config without = *config;
-    without.n_indicators = 1; /* "slow" removed by a reload while it runs */
-    scheduler_sync(s.scheduler, &without, 0);
+    scheduler_sync(s.scheduler, inds, 1, 0); /* "slow" removed by a reload while it runs */
     assert_true(scheduler_running(s.scheduler, "slow")); /* kept until it finishes */
     scheduler_finished(s.scheduler, "slow");
     assert_false(scheduler_running(s.scheduler, "slow"));
@@ -142,26 +138,24 @@ static void test_indicator_without_a_timer_is_scheduled_again(void **state)
     static struct indicator inds[2];
     inds[0] = (struct indicator){.id = "fast", .interval_s = 1};
     inds[1] = (struct indicator){.id = "late", .interval_s = 1};
-    struct config one = {.refs = 1, .indicators = inds, .n_indicators = 1};
-    struct config two = {.refs = 1, .indicators = inds, .n_indicators = 2};
     struct starts s = {0};
     struct loop *loop = loop_new();
     s.scheduler = scheduler_new(loop, start, &s);
-    assert_int_equal(scheduler_sync(s.scheduler, &one, 0), 0);
+    assert_int_equal(scheduler_sync(s.scheduler, inds, 1, 0), 0);
     loop_add_timer(loop, 2200, on_stop, NULL);
     refuse_growth = true;
     int fillers = 0;
     while (loop_add_timer(loop, 3600000, on_nothing, NULL) != 0)
         fillers++; /* until the table is full */
     assert_true(fillers < 100000);
-    assert_int_equal(scheduler_sync(s.scheduler, &two, 0), -1);
+    assert_int_equal(scheduler_sync(s.scheduler, inds, 2, 0), -1);
     assert_int_equal(scheduler_run_now(s.scheduler, "fast"), 0); /* its timer's slot serves */
     assert_int_equal(scheduler_run_now(s.scheduler, "late"), -1);
     loop_run(loop);
     refuse_growth = false;
     assert_in_range(s.fast, 2, 3); /* kept its schedule with no memory to grow */
     assert_int_equal(s.late, 0);
-    assert_int_equal(scheduler_sync(s.scheduler, &two, 0), 0); /* tried again */
+    assert_int_equal(scheduler_sync(s.scheduler, inds, 2, 0), 0); /* tried again */
     loop_add_timer(loop, 300, on_stop, NULL);
     loop_run(loop);
     assert_int_equal(s.late, 1);

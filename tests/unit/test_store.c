@@ -1,6 +1,6 @@
 /*
  * test_store.c — unit tests of daemon/store/store.c on a real state directory
- * (config built by hand, no rrdcached): staging a collection changes nothing
+ * (settings built by hand, no rrdcached): staging a collection changes nothing
  * until store_commit, which tells the collection its outcome exactly once
  * (added/revised/unchanged); an unchanged collection writes nothing to the
  * journal; a revision writes exactly one record; a reopened store holds the
@@ -37,10 +37,11 @@
 #define V2 1700086400
 #define V3 1700172800
 
-/* A state dir with its own config and one annual indicator. */
+/* A state dir with its own store settings and one annual indicator. */
 struct fixture {
     char *base;
-    struct config config;
+    char *state_dir, *rrd_dir, *graph_dir;
+    struct store_settings settings;
     struct indicator indicator;
     char *journal;
 };
@@ -49,24 +50,26 @@ static void fixture_init(struct fixture *f)
 {
     *f = (struct fixture){0};
     f->base = unit_temp_dir("store");
-    f->config.refs = 1;
-    f->config.state_dir = unit_path(f->base, "state");
-    f->config.rrd_dir = unit_path(f->base, "rrd");
-    f->config.graph_dir = unit_path(f->base, "graph");
-    f->config.rrdcached = NULL;
+    f->state_dir = unit_path(f->base, "state");
+    f->rrd_dir = unit_path(f->base, "rrd");
+    f->graph_dir = unit_path(f->base, "graph");
+    f->settings.state_dir = f->state_dir;
+    f->settings.rrd_dir = f->rrd_dir;
+    f->settings.graph_dir = f->graph_dir;
+    f->settings.rrdcached = NULL;
     f->indicator.id = ID;
     f->indicator.frequency = PEJL_PERIOD_YEAR;
     f->indicator.collector = NULL; /* store never uses it */
-    f->config.indicators = &f->indicator;
-    f->config.n_indicators = 1;
-    f->journal = unit_path(f->config.state_dir, JOURNAL_FILE);
+    f->settings.indicators = &f->indicator;
+    f->settings.n_indicators = 1;
+    f->journal = unit_path(f->state_dir, JOURNAL_FILE);
 }
 
 static void fixture_free(struct fixture *f)
 {
-    free(f->config.state_dir);
-    free(f->config.rrd_dir);
-    free(f->config.graph_dir);
+    free(f->state_dir);
+    free(f->rrd_dir);
+    free(f->graph_dir);
     free(f->journal);
     unit_remove_tree(f->base);
 }
@@ -74,10 +77,10 @@ static void fixture_free(struct fixture *f)
 static struct store *open_store(const struct fixture *f)
 {
     char err[1024] = "";
-    struct store *store = store_open(&f->config, err, sizeof err);
+    struct store *store = store_open(&f->settings, err, sizeof err);
     if (!store)
         fail_msg("store_open: %s", err);
-    assert_int_equal(store_use_config(store, &f->config), 0);
+    assert_int_equal(store_use_settings(store, &f->settings), 0);
     return store;
 }
 
@@ -211,7 +214,7 @@ static void test_stage_commit_revise_reopen(void **state)
     assert_item(s, 0, 2020, 1.5, 0, V1);
     assert_item(s, 1, 2021, 0.1 + 0.2, PEJL_STATUS_PROVISIONAL, V1);
     assert_item(s, 2, 2022, NAN, PEJL_STATUS_CONFIDENTIAL, V1);
-    char *rrd = unit_path(f.config.rrd_dir, ID ".rrd");
+    char *rrd = unit_path(f.rrd_dir, ID ".rrd");
     assert_true(unit_file_size(rrd) > 0); /* the RRD view was written */
     free(rrd);
     assert_int_equal(store_commit(store), 0); /* told once only */
@@ -320,7 +323,7 @@ static void test_panel_members(void **state)
     snprintf(key, sizeof key, "%s.SE", ID);
     assert_item(store_series(store, key), 0, 2022, 101.5, 0, V1);
     assert_int_equal(store_series(store, ID)->n, 1); /* the own series: 2023 = 3 */
-    char *rrd = unit_path(f.config.rrd_dir, ID ".SE.rrd");
+    char *rrd = unit_path(f.rrd_dir, ID ".SE.rrd");
     assert_int_equal(access(rrd, F_OK), 0);
     size_t len;
     char *text = unit_read_file(f.journal, &len);
@@ -340,8 +343,8 @@ static void test_panel_members(void **state)
 static int failed_commit_child(const struct fixture *f, long long good_size)
 {
     char err[1024];
-    struct store *store = store_open(&f->config, err, sizeof err);
-    if (!store || store_use_config(store, &f->config) < 0)
+    struct store *store = store_open(&f->settings, err, sizeof err);
+    if (!store || store_use_settings(store, &f->settings) < 0)
         return 10;
     struct pejl_observation obs[400];
     for (int i = 0; i < 400; i++)
