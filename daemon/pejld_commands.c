@@ -9,7 +9,10 @@ static void state(void *arg, struct commands_state *out)
 {
     struct pejld *d = arg;
     *out = (struct commands_state){
-        .config = d->config,
+        .indicators = d->config->indicators,
+        .n_indicators = d->config->n_indicators,
+        .graph_dir = d->config->graph_dir,
+        .keep_out = report_dir_keep_out(d->config),
         .config_path = d->config_path,
         .store = d->store,
         .alerting = d->alerting,

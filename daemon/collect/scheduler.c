@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "array.h"
-#include "config.h" /* PEJL_INTERVAL_MAX_S, the longest interval the config allows */
+#include "duration.h" /* PEJL_INTERVAL_MAX_S, the longest interval the config allows */
 #include "log.h"
 
 struct entry {

@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "assess.h"
+#include "duration.h"
 #include "log.h"
 #include "outbox.h"
 #include "report.h"
@@ -87,7 +88,7 @@ static void cmd_status(struct commands *cmds, struct control_client *c,
     const struct commands_state *d = &cmds->state;
     const char *id = r->argc > 1 && strcmp(r->argv[1], "json") != 0 ? r->argv[1] : NULL;
     struct text t;
-    if (id && !config_find(d->config, id)) {
+    if (id && !indicator_find(d->indicators, d->n_indicators, id)) {
         control_error(c, "no indicator %s", id);
         return;
     }
@@ -96,10 +97,10 @@ static void cmd_status(struct commands *cmds, struct control_client *c,
         return;
     }
     if (wants_json(r, 1)) {
-        status_print_json(t.f, d->config->indicators, d->config->n_indicators, d->store,
+        status_print_json(t.f, d->indicators, d->n_indicators, d->store,
                           d->alerting, d->now);
     } else {
-        status_print(t.f, d->config->indicators, d->config->n_indicators, d->store, d->alerting,
+        status_print(t.f, d->indicators, d->n_indicators, d->store, d->alerting,
                      d->now);
     }
     char *all = text_close(&t);
@@ -184,7 +185,7 @@ static void cmd_silence(struct commands *cmds, struct control_client *c,
     const struct commands_state *d = &cmds->state;
     char err[300];
     struct silence s = {0};
-    int64_t duration = r->argc > 2 ? config_parse_duration(r->argv[2]) : -1,
+    int64_t duration = r->argc > 2 ? duration_parse(r->argv[2]) : -1,
             now = (int64_t)time(NULL);
     bool force = r->argc == 6 && strcmp(r->argv[5], "force") == 0;
     if (r->argc < 4 || r->argc > 6 || (r->argc == 6 && !force)) {
@@ -192,7 +193,7 @@ static void cmd_silence(struct commands *cmds, struct control_client *c,
         return;
     }
     if (silence_parse_matcher(r->argv[1], &s, err, sizeof err) < 0 ||
-        (!force && silence_check_rules(&s, d->config->indicators, d->config->n_indicators, err,
+        (!force && silence_check_rules(&s, d->indicators, d->n_indicators, err,
                                        sizeof err) < 0)) {
         control_error(c, "%s", err);
         return;
@@ -340,8 +341,8 @@ static void metrics_targets(FILE *f, const struct commands_state *d, int64_t now
         "0 unknown, 1 on track, 2 at risk, 3 off track, 4 moving away."};
     for (int m = 0; m < 7; m++) {
         help(f, names[m], helps[m]);
-        for (size_t i = 0; i < d->config->n_indicators; i++)
-            metrics_indicator(f, d, &d->config->indicators[i], m, names[m], now);
+        for (size_t i = 0; i < d->n_indicators; i++)
+            metrics_indicator(f, d, &d->indicators[i], m, names[m], now);
     }
 }
 
@@ -460,11 +461,11 @@ static void cmd_graph(struct commands *cmds, struct control_client *c,
     const struct commands_state *d = &cmds->state;
     char *path = NULL, *png = NULL, why[600];
     size_t len = 0;
-    if (r->argc != 2 || !config_find(d->config, r->argv[1])) {
+    if (r->argc != 2 || !indicator_find(d->indicators, d->n_indicators, r->argv[1])) {
         control_error(c, r->argc != 2 ? "GRAPH<TAB>ID" : "no indicator %s", r->argc == 2 ? r->argv[1] : "");
         return;
     }
-    if (asprintf(&path, "%s/%s.png", d->config->graph_dir, r->argv[1]) < 0) {
+    if (asprintf(&path, "%s/%s.png", d->graph_dir, r->argv[1]) < 0) {
         control_error(c, "out of memory");
         return;
     }
@@ -515,7 +516,7 @@ static void cmd_collect(struct commands *cmds, struct control_client *c,
 {
     const struct commands_state *d = &cmds->state;
     struct waiting_collect *w = calloc(1, sizeof *w);
-    size_t n = r->argc > 1 ? (size_t)r->argc - 1 : d->config->n_indicators;
+    size_t n = r->argc > 1 ? (size_t)r->argc - 1 : d->n_indicators;
     if (!w || !(w->ids = calloc(n, sizeof *w->ids)) || !(w->outcomes = calloc(n, sizeof *w->outcomes))) {
         if (w)
             free(w->ids), free(w);
@@ -524,8 +525,8 @@ static void cmd_collect(struct commands *cmds, struct control_client *c,
     }
     w->client = c, w->n = n;
     for (size_t i = 0; i < n; i++) {
-        const char *id = r->argc > 1 ? r->argv[i + 1] : d->config->indicators[i].id;
-        if (!config_find(d->config, id)) {
+        const char *id = r->argc > 1 ? r->argv[i + 1] : d->indicators[i].id;
+        if (!indicator_find(d->indicators, d->n_indicators, id)) {
             control_error(c, "no indicator %s", id);
             waiting_free(w);
             return;
@@ -597,7 +598,7 @@ static void cmd_report(struct commands *cmds, struct control_client *c,
         return;
     }
     char real[2100], err[1024];
-    struct report_keep_out keep_out = report_dir_keep_out(d->config);
+    struct report_keep_out keep_out = d->keep_out;
     if (report_dir_check(r->argv[1], &keep_out, real, sizeof real, err, sizeof err) < 0) {
         control_error(c, "%s", err); /* the report process checks again before it swaps */
         return;

@@ -14,17 +14,22 @@
 #include <stdint.h>
 
 #include "control.h"
+#include "indicator.h"
+#include "report_dir.h"
 #include "store.h"
 
 struct alerting;
-struct config;
 struct outbox;
 struct reporter;
 struct waiting_collect;
 
-/* The daemon as a command sees it, taken afresh for each request. */
+/* The daemon as a command sees it, taken afresh for each request: the
+ * parts of the config the commands use, never the whole of it. */
 struct commands_state {
-    struct config *config;
+    const struct indicator *indicators;
+    size_t n_indicators;
+    const char *graph_dir;           /* where GRAPH finds the PNGs */
+    struct report_keep_out keep_out; /* where REPORT may not write */
     const char *config_path;
     struct store *store;
     struct alerting *alerting;

@@ -50,48 +50,6 @@ static bool member_key_ok(const char *key)
     return n > 0 && n <= PEJL_MEMBER_MAX;
 }
 
-int64_t config_parse_duration_ms(const char *text)
-{
-    int64_t total = 0;
-    const char *s = text;
-    if (!*s)
-        return -1;
-    while (*s) {
-        if (!isdigit((unsigned char)*s))
-            return -1;
-        errno = 0;
-        char *end;
-        long long n = strtoll(s, &end, 10);
-        if (errno || n > INT32_MAX)
-            return -1;
-        int64_t unit;
-        size_t width = 1;
-        switch (*end) {
-        case 's': unit = 1000; break;
-        case 'm': unit = end[1] == 's' ? 1 : 60000; width = end[1] == 's' ? 2 : 1; break;
-        case 'h': unit = 3600000; break;
-        case 'd': unit = 86400000; break;
-        case 'w': unit = 7 * 86400000ll; break;
-        case '\0':
-            if (s != text)
-                return -1; /* "1h30" is ambiguous */
-            return n * 1000 > PEJL_DURATION_MAX_MS ? -1 : n * 1000;
-        default: return -1;
-        }
-        if (n * unit > PEJL_DURATION_MAX_MS - total) /* the sum, never overflowed */
-            return -1;
-        total += n * unit;
-        s = end + width;
-    }
-    return total;
-}
-
-int64_t config_parse_duration(const char *text)
-{
-    int64_t ms = config_parse_duration_ms(text);
-    return ms < 0 || ms % 1000 ? -1 : ms / 1000;
-}
-
 static const char *type_name(int type)
 {
     switch (type) {
@@ -264,7 +222,7 @@ void config_duration_ms(struct loader *l, const config_setting_t *group, const c
     if (!s)
         return;
     int64_t ms = config_setting_type(s) == CONFIG_TYPE_STRING
-                     ? config_parse_duration_ms(config_setting_get_string(s))
+                     ? duration_parse_ms(config_setting_get_string(s))
                      : -1;
     char min[32], max[32];
     if (ms < min_ms)
@@ -392,7 +350,7 @@ static void load_interval(struct loader *l, const config_setting_t *group, struc
     if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)
         ind->interval_s = config_setting_get_int64(s);
     else if (type == CONFIG_TYPE_STRING)
-        ind->interval_s = config_parse_duration(config_setting_get_string(s));
+        ind->interval_s = duration_parse(config_setting_get_string(s));
     else
         ind->interval_s = -1;
     if (ind->interval_s < 1 || ind->interval_s > PEJL_INTERVAL_MAX_S) {

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "duration.h"
 #include "derive.h"
 #include "diag.h"
 #include "evaluate.h"
@@ -66,16 +67,5 @@ struct config *config_ref(struct config *config);
 void config_unref(struct config *config);
 const struct indicator *config_find(const struct config *config, const char *id);
 
-/* The longest duration anything may be set to (10 years), so that sums
- * and conversions to milliseconds never overflow; and the longest interval
- * between collections (a year and a day). */
-#define PEJL_DURATION_MAX_MS (3660 * 86400000ll)
-#define PEJL_INTERVAL_MAX_S (366 * 86400ll)
-
-/* "90s", "15m", "6h", "1d", "1w", "1d12h" or plain seconds; -1 when
- * malformed or above PEJL_DURATION_MAX_MS. */
-int64_t config_parse_duration(const char *text);
-/* The same, also "250ms"; in milliseconds. */
-int64_t config_parse_duration_ms(const char *text);
 
 #endif

@@ -42,7 +42,7 @@ static const struct pejl_host host = {
     .period_parse = period_parse,
     .period_format = period_format,
     .status_parse = status_parse,
-    .duration_ms = config_parse_duration_ms,
+    .duration_ms = duration_parse_ms,
     .config_error = diag_config_error,
     .log = host_log,
 };

@@ -5,6 +5,8 @@
  */
 #include "report_dir.h"
 
+#include "config.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "config.h"
+struct config;
 
 /* The directories pejl keeps its own files in, which a report keeps out of. */
 struct report_keep_out {

@@ -484,28 +484,28 @@ static void test_durations_bounded(void **state)
 static void test_parse_duration(void **state)
 {
     (void)state;
-    assert_int_equal(config_parse_duration("90"), 90);
-    assert_int_equal(config_parse_duration("90s"), 90);
-    assert_int_equal(config_parse_duration("15m"), 900);
-    assert_int_equal(config_parse_duration("6h"), 21600);
-    assert_int_equal(config_parse_duration("1d12h"), 129600);
-    assert_int_equal(config_parse_duration("2w"), 1209600);
-    assert_int_equal(config_parse_duration(""), -1);
-    assert_int_equal(config_parse_duration("h"), -1);
-    assert_int_equal(config_parse_duration("1h30"), -1);
-    assert_int_equal(config_parse_duration("-5m"), -1);
-    assert_int_equal(config_parse_duration("5 m"), -1);
-    assert_int_equal(config_parse_duration("99999999999s"), -1);
+    assert_int_equal(duration_parse("90"), 90);
+    assert_int_equal(duration_parse("90s"), 90);
+    assert_int_equal(duration_parse("15m"), 900);
+    assert_int_equal(duration_parse("6h"), 21600);
+    assert_int_equal(duration_parse("1d12h"), 129600);
+    assert_int_equal(duration_parse("2w"), 1209600);
+    assert_int_equal(duration_parse(""), -1);
+    assert_int_equal(duration_parse("h"), -1);
+    assert_int_equal(duration_parse("1h30"), -1);
+    assert_int_equal(duration_parse("-5m"), -1);
+    assert_int_equal(duration_parse("5 m"), -1);
+    assert_int_equal(duration_parse("99999999999s"), -1);
     /* at most 3660 days, sums included, and never an overflow */
-    assert_int_equal(config_parse_duration("3660d"), 3660 * 86400);
-    assert_int_equal(config_parse_duration("3659d23h59m60s"), 3660 * 86400);
-    assert_int_equal(config_parse_duration("3660d1s"), -1);
-    assert_int_equal(config_parse_duration("2147483647w"), -1);
-    assert_int_equal(config_parse_duration_ms("2147483647w2147483647w2147483647w2147483647w"
+    assert_int_equal(duration_parse("3660d"), 3660 * 86400);
+    assert_int_equal(duration_parse("3659d23h59m60s"), 3660 * 86400);
+    assert_int_equal(duration_parse("3660d1s"), -1);
+    assert_int_equal(duration_parse("2147483647w"), -1);
+    assert_int_equal(duration_parse_ms("2147483647w2147483647w2147483647w2147483647w"
                                               "2147483647w2147483647w2147483647w2147483647w"),
                      -1);
-    assert_int_equal(config_parse_duration("316224000"), 3660 * 86400);
-    assert_int_equal(config_parse_duration("316224001"), -1);
+    assert_int_equal(duration_parse("316224000"), 3660 * 86400);
+    assert_int_equal(duration_parse("316224001"), -1);
 }
 
 static void test_indicator_id_valid(void **state)
