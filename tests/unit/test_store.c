@@ -340,6 +340,42 @@ static void test_panel_members(void **state)
     fixture_free(&f);
 }
 
+/* Members in any order (time-major, as a JSON-stat panel may come): each
+ * observation lands in its own member's series, found by hash. */
+static void test_members_interleaved(void **state)
+{
+    (void)state;
+    enum { MEMBERS = 300 };
+    struct fixture f;
+    fixture_init(&f);
+    struct store *store = open_store(&f);
+    static struct pejl_observation obs[2 * MEMBERS];
+    static char names[MEMBERS][8];
+    for (int i = 0; i < MEMBERS; i++)
+        snprintf(names[i], sizeof names[i], "M%d", i);
+    for (int y = 0; y < 2; y++)
+        for (int i = 0; i < MEMBERS; i++) {
+            obs[y * MEMBERS + i] = year_obs(2022 + y, 1000 * y + i, 0);
+            obs[y * MEMBERS + i].member = names[i];
+        }
+    struct outcome out = {0};
+    assert_int_equal(store_stage(store, &f.indicator, obs, 2 * MEMBERS, V1, record_outcome, &out),
+                     0);
+    assert_int_equal(store_commit(store), 1);
+    assert_summary(&out, 2 * MEMBERS, 2 * MEMBERS, 0, 0);
+    for (int i = 0; i < MEMBERS; i += 37) {
+        char key[SERIES_KEY_MAX + 1];
+        snprintf(key, sizeof key, "%s.%.7s", ID, names[i]);
+        const struct series *s = store_series(store, key);
+        assert_non_null(s);
+        assert_int_equal(s->n, 2);
+        assert_item(s, 0, 2022, i, 0, V1);
+        assert_item(s, 1, 2023, 1000 + i, 0, V1);
+    }
+    store_close(store);
+    fixture_free(&f);
+}
+
 static int failed_commit_child(const struct fixture *f, long long good_size)
 {
     char err[1024];
@@ -418,6 +454,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_panel_members),
+        cmocka_unit_test(test_members_interleaved),
         cmocka_unit_test(test_stage_commit_revise_reopen),
         cmocka_unit_test(test_two_collections_one_commit),
         cmocka_unit_test(test_failed_commit),
