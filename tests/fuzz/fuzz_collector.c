@@ -7,8 +7,9 @@
  * response to its first request (of a 400 after a leading '!', so that
  * the API's error bodies are read too). Besides the sanitizers' checks it
  * aborts when an answer breaks a promise of collector.h: a failure says why
- * in one line; every observation has a valid period and a member key that
- * fits; a followed request has a URL.
+ * in one line; every observation has a valid period; a member key the
+ * sink refuses (over 64 bytes, as pejld's does) ends in an error, never a
+ * crash; a followed request has a URL.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -78,12 +79,14 @@ static const struct pejl_host host = {.abi_version = PEJL_COLLECTOR_ABI,
                                       .config_error = config_error,
                                       .log = log_line};
 
+/* As pejld's sink does: a member key it cannot take is refused, and the
+ * collector must turn that into an error (the key's form is the sink's to
+ * check, not a promise of the collector's). */
 static int emit(const struct pejl_sink *sink, const struct pejl_observation *obs)
 {
     (void)sink;
     CHECK(period_valid(&obs->period));
-    CHECK(!obs->member || strlen(obs->member) <= 64);
-    return 0;
+    return obs->member && strlen(obs->member) > 64 ? -1 : 0;
 }
 
 static int follow(const struct pejl_sink *sink, const struct pejl_request *request)
