@@ -277,14 +277,9 @@ static void on_stored(void *arg, bool stored, const struct ingest_summary *sum, 
     if (!stored) {
         log_err("%s: observations not stored: %s", job->id, error);
     } else {
-        char more[96] = "";
-        if (sum->missing > 0)
-            snprintf(more, sizeof more, ", %zu missing", sum->missing);
-        if (sum->provisional_updated > 0)
-            snprintf(more + strlen(more), sizeof more - strlen(more), ", %zu provisional updated",
-                     sum->provisional_updated);
-        log_info("%s: %zu observations: %zu new, %zu revised, %zu unchanged%s", job->id,
-                 sum->received, sum->added, sum->revised, sum->unchanged, more);
+        char words[200];
+        store_summary_text(sum, words, sizeof words);
+        log_info("%s: %s", job->id, words);
         if (sum->added + sum->revised + sum->provisional_updated > 0 &&
             job->d->mode == MODE_DAEMON) {
             grapher_request(job->d->grapher, job->id);

@@ -333,6 +333,16 @@ int store_stage(struct store *store, const struct indicator *ind, const struct p
     return 0;
 }
 
+void store_summary_text(const struct ingest_summary *sum, char *buf, size_t size)
+{
+    int n = snprintf(buf, size, "%zu observations: %zu new, %zu revised, %zu unchanged",
+                     sum->received, sum->added, sum->revised, sum->unchanged);
+    if (sum->missing > 0 && n >= 0 && (size_t)n < size)
+        n += snprintf(buf + n, size - (size_t)n, ", %zu missing", sum->missing);
+    if (sum->provisional_updated > 0 && n >= 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, ", %zu provisional updated", sum->provisional_updated);
+}
+
 bool store_has_staged(const struct store *store)
 {
     return store->n_batches > 0;

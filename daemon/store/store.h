@@ -37,6 +37,11 @@ struct ingest_summary {
     struct figure_change provisional; /* the largest provisional update */
 };
 
+/* "57 observations: 56 new, 0 revised, 0 unchanged, 1 missing": the summary
+ * in words, for the log and pejlctl collect (missing cells and provisional
+ * updates only when there are any). */
+void store_summary_text(const struct ingest_summary *summary, char *buf, size_t size);
+
 /* Told once per staged collection, after its commit succeeded or failed. */
 typedef void (*store_done_fn)(void *arg, bool stored, const struct ingest_summary *summary,
                               const char *error);
