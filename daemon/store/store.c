@@ -104,8 +104,8 @@ struct store *store_open(const struct store_settings *settings, char *err, size_
     log_info("journal %s: %llu records, %zu series", journal_path(store->journal),
              (unsigned long long)journal_records(store->journal), series_count(store->series));
     if (store->skipped_missing > 0)
-        log_info("journal: %zu records of a missing cell (nan, by an earlier pejld) ignored",
-                 store->skipped_missing);
+        log_info("journal: %zu record%s of a missing cell (nan, by an earlier pejld) ignored",
+                 store->skipped_missing, store->skipped_missing == 1 ? "" : "s");
     return store;
 }
 
