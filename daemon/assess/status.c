@@ -163,7 +163,7 @@ void status_print(FILE *out, const struct indicator *indicators, size_t n_indica
     for (size_t i = 0; i < n_indicators; i++) {
         size_t n = provisional_updates(store, &indicators[i]);
         if (n > 0)
-            fprintf(out, "note: %s: %zu update%s of a provisional figure (not alerted)\n",
+            fprintf(out, "note: %s: %zu update%s of a provisional figure\n",
                     indicators[i].id, n, n == 1 ? "" : "s");
     }
 }
