@@ -31,6 +31,25 @@ grep -q "pharma_production: 57 observations: 56 new, 0 revised, 0 unchanged, 1 m
     "$T/status.json" || fail "status JSON is not strict JSON"
 pass "a fresh demo run: no NaN journaled, no revision from nan, no nan in CSV or JSON"
 
+# The issue's 64: the population is not there at the first collection (a
+# source down), so clinical_trials' per-million figures are all missing; they
+# were journaled as NaN and revised "from nan" once the population came.
+demo_copy "$T/conf2"
+mv "$T/conf2/demo-data/worldbank-population-1.json" "$T/population.json"
+"$PEJLD" --once --now $at -c "$T/conf2/demo.conf" --state-dir "$T/state2" >"$T/out" 2>"$T/log1" \
+    && fail "a run without the population source succeeded"
+grep -q "clinical_trials: 64 observations: 0 new, 0 revised, 0 unchanged, 64 missing" "$T/log1" \
+    || fail "per-million figures without a population are not missing: $(grep clinical_trials: "$T/log1")"
+mv "$T/population.json" "$T/conf2/demo-data/worldbank-population-1.json"
+"$PEJLD" --once --now $at -c "$T/conf2/demo.conf" --state-dir "$T/state2" >"$T/out" 2>"$T/log2" \
+    || fail "the run with the population back: $(cat "$T/log2")"
+from_nan=$(cat "$T/log1" "$T/log2" | grep -c "revised from nan" || true)
+[ "$from_nan" -eq 0 ] || fail "$from_nan \"revised from nan\" lines once the population came"
+grep -q "clinical_trials: 68 observations: 68 new, 0 revised" "$T/log2" \
+    || fail "clinical_trials after the population came: $(grep clinical_trials: "$T/log2")"
+! grep -q -E '^[^ ]+ [^ ]+ nan ' "$T/state2/journal" || fail "NaN journaled while the population was missing"
+pass "per-million figures without a population: missing, then new, never revised from nan"
+
 # The cell missing in a later collection keeps the value seen before.
 sed -i 's/^2023,169,$/2023,,/' "$T/conf/demo-data/days_to_availability.csv"
 "$PEJLD" --once --now $at -c "$conf" --state-dir "$state" >"$T/out" 2>"$T/log" || fail "gap run: $(cat "$T/log")"
