@@ -277,9 +277,11 @@ static void on_stored(void *arg, bool stored, const struct ingest_summary *sum, 
     if (!stored) {
         log_err("%s: observations not stored: %s", job->id, error);
     } else {
-        log_info("%s: %zu observations: %zu new, %zu revised, %zu unchanged", job->id,
-                 sum->received, sum->added, sum->revised, sum->unchanged);
-        if (sum->added + sum->revised > 0 && job->d->mode == MODE_DAEMON) {
+        char words[200];
+        store_summary_text(sum, words, sizeof words);
+        log_info("%s: %s", job->id, words);
+        if (sum->added + sum->revised + sum->provisional_updated > 0 &&
+            job->d->mode == MODE_DAEMON) {
             grapher_request(job->d->grapher, job->id);
             refresh_dependents(job->d, job->id);
         }

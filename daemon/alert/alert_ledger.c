@@ -180,6 +180,14 @@ static json_t *collection_json(const struct collection_record *c)
         json_object_set_new(o, "revised_from", figure(c->revised_from));
         json_object_set_new(o, "revised_to", figure(c->revised_to));
     }
+    if (c->provisional.pct > 0) {
+        period_format(&c->provisional.period, period, sizeof period);
+        json_object_set_new(o, "provisional_update",
+                            json_pack("{s:o, s:s, s:s, s:o, s:o}", "pct",
+                                      figure(c->provisional.pct), "series", c->provisional.series,
+                                      "period", period, "from", figure(c->provisional.from), "to",
+                                      figure(c->provisional.to)));
+    }
     return o;
 }
 
@@ -366,12 +374,36 @@ static void read_alert(struct reader *r, json_t *o, struct alert *a)
     read_history(r, o, a);
 }
 
+/* The largest provisional update of the last collection; absent in files of
+ * pejl before it told them apart from revisions. */
+static void read_provisional_update(struct reader *r, json_t *o, struct figure_change *u)
+{
+    json_t *v = json_object_get(o, "provisional_update");
+    char period[PERIOD_TEXT_MAX] = "";
+    if (!v)
+        return;
+    if (!json_is_object(v)) {
+        refuse(r, "\"provisional_update\" must be an object");
+        return;
+    }
+    u->pct = read_figure(r, v, "pct");
+    read_text(r, v, "series", u->series, sizeof u->series);
+    read_text(r, v, "period", period, sizeof period);
+    if (!r->failed && period_parse(period, strlen(period), &u->period) < 0)
+        refuse(r, "\"provisional_update\" has no period");
+    u->from = read_figure(r, v, "from");
+    u->to = read_figure(r, v, "to");
+    if (!r->failed && !(u->pct > 0))
+        refuse(r, "\"provisional_update\" needs a pct above 0");
+}
+
 static void read_collection(struct reader *r, json_t *o, struct collection_record *c)
 {
     if (!json_is_object(o)) {
         refuse(r, "a collection record must be an object");
         return;
     }
+    read_provisional_update(r, o, &c->provisional);
     c->consecutive_failures = read_count(r, o, "consecutive_failures");
     c->last_attempt = read_moment(r, o, "last_attempt");
     c->last_success = read_moment(r, o, "last_success");

@@ -450,12 +450,40 @@ static void check_collect(const struct alert_rule *r, const struct rule_input *i
     say_thresholds(d, r);
 }
 
+/* provisional = true: a provisional figure's update larger than any revision. */
+static bool provisional_larger(const struct alert_rule *r, const struct collection_record *c)
+{
+    return r->provisional && c &&
+           c->provisional.pct > (isnan(c->revision_pct) ? 0 : c->revision_pct);
+}
+
+static void check_provisional_update(const struct alert_rule *r, const struct rule_input *in,
+                                     enum alert_state current, struct rule_result *out,
+                                     struct text *s, struct text *d)
+{
+    const struct figure_change *u = &in->collection->provisional;
+    char p[PERIOD_TEXT_MAX], a[32], b[32];
+    out->value = u->pct;
+    out->state = ranged(r, out->value, current);
+    period_format(&u->period, p, sizeof p);
+    say(s, "%s: %s of %s updated from %s to %s (%+.1f %%, provisional)", in->indicator->id, p,
+        u->series, num(u->from, a, sizeof a), num(u->to, b, sizeof b), (u->to / u->from - 1) * 100);
+    say(d, " The source updated a figure it had marked provisional (provisional = true).");
+    say_thresholds(d, r);
+}
+
+/* By default only figures that were final when first seen: a provisional
+ * one (this year's count so far) is expected to change. */
 static void check_revision(const struct alert_rule *r, const struct rule_input *in,
                            enum alert_state current, struct rule_result *out, struct text *s,
                            struct text *d)
 {
     const struct collection_record *c = in->collection;
     char p[PERIOD_TEXT_MAX], a[32], b[32];
+    if (provisional_larger(r, c)) {
+        check_provisional_update(r, in, current, out, s, d);
+        return;
+    }
     out->value = c && !isnan(c->revision_pct) ? c->revision_pct : 0;
     out->state = ranged(r, out->value, current);
     if (out->value == 0) {

@@ -56,6 +56,7 @@ struct alert_rule {
     size_t n_labels;
     char fingerprint[17];      /* of the identity labels, see alert.h */
     int line;
+    bool provisional; /* revision: updates of provisional figures count too */
 };
 
 /* What the collections of an indicator did lately; kept by alerting.c. */
@@ -68,6 +69,9 @@ struct collection_record {
     char revised_series[SERIES_KEY_MAX + 1];
     struct pejl_period revised_period;
     double revised_from, revised_to;
+    /* the largest update of a figure provisional when first seen (not a
+     * revision unless the rule says provisional = true); pct 0: none */
+    struct figure_change provisional;
 };
 
 struct rule_input {

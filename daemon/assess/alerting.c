@@ -156,6 +156,7 @@ void alerting_collected(struct alerting *al, const char *indicator, bool ok, con
             c->revised_from = sum->revised_from;
             c->revised_to = sum->revised_to;
         }
+        c->provisional = sum ? sum->provisional : (struct figure_change){0};
     }
     al->changed = true;
 }

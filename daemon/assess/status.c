@@ -82,9 +82,25 @@ struct row {
     const struct evaluation *e;
     const struct alert *alert;   /* the worst of the row; NULL without alerts */
     bool silenced;
+    size_t provisional_updates; /* the indicator's, see provisional_updates() */
 };
 
 typedef void (*row_fn)(void *arg, const struct row *row);
+
+static void add_updates(const struct series *s, void *arg)
+{
+    *(size_t *)arg += s->provisional_updates;
+}
+
+/* How often the journal updated a figure that was provisional when first
+ * seen, over the indicator's series: changes the revision alert leaves out. */
+static size_t provisional_updates(const struct store *store, const struct indicator *ind)
+{
+    const struct series *own = store_series(store, ind->id);
+    size_t n = own ? own->provisional_updates : 0;
+    series_each_member(store_series_set(store), ind->id, add_updates, &n);
+    return n;
+}
 
 /* An indicator without targets: only its latest value and its age (a
  * panel kept as members shows its newest period, but no one value). */
@@ -125,6 +141,7 @@ static void each_row(const struct indicator *indicators, size_t n_indicators,
                               .e = &evals[k]};
             row.alert = alerting ? alerting_worst(alerting, ind, (int)k) : NULL;
             row.silenced = row.alert && alerting_silenced(alerting, row.alert, now);
+            row.provisional_updates = provisional_updates(store, ind);
             fn(arg, &row);
         }
         free(evals);
@@ -143,6 +160,12 @@ void status_print(FILE *out, const struct indicator *indicators, size_t n_indica
             "pm", "latest", "value", "target", "path", "gap %", "progress", "years",
             "projection", "data", "alert");
     each_row(indicators, n_indicators, store, alerting, now, print_row_to, out);
+    for (size_t i = 0; i < n_indicators; i++) {
+        size_t n = provisional_updates(store, &indicators[i]);
+        if (n > 0)
+            fprintf(out, "note: %s: %zu update%s of a provisional figure\n",
+                    indicators[i].id, n, n == 1 ? "" : "s");
+    }
 }
 
 static json_t *number_or_null(double v)
@@ -201,6 +224,8 @@ static json_t *row_json(const struct row *r)
     json_object_set_new(row, "days_since_period_end", number_or_null(e->days_since_period_end));
     json_object_set_new(row, "note", e->why ? json_string(e->why) : json_null());
     json_object_set_new(row, "alert", alert_json(r->alert, r->silenced));
+    json_object_set_new(row, "provisional_updates",
+                        json_integer((json_int_t)r->provisional_updates));
     return row;
 }
 

@@ -548,12 +548,13 @@ void commands_collected(struct commands *cmds, const char *id, bool ok, const ch
         bool done = true;
         for (size_t i = 0; i < w->n; i++) {
             if (!w->outcomes[i] && strcmp(w->ids[i], id) == 0) {
-                char *o = NULL;
-                if (ok && sum)
-                    (void)!asprintf(&o, "ok\t%zu observations: %zu new, %zu revised, %zu unchanged",
-                                    sum->received, sum->added, sum->revised, sum->unchanged);
-                else
+                char *o = NULL, words[200];
+                if (ok && sum) {
+                    store_summary_text(sum, words, sizeof words);
+                    (void)!asprintf(&o, "ok\t%s", words);
+                } else {
                     (void)!asprintf(&o, "failed\t%s", error ? error : "failed");
+                }
                 w->outcomes[i] = o;
             }
             done &= w->outcomes[i] != NULL;

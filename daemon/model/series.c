@@ -160,11 +160,20 @@ enum series_change series_classify(const struct series *s, const struct pejl_obs
                : SERIES_REVISED;
 }
 
+bool series_provisional(const struct stored_observation *old)
+{
+    return (old->obs.status & PEJL_STATUS_PROVISIONAL) != 0;
+}
+
 long series_put(struct series *s, const struct pejl_observation *obs, int64_t vintage)
 {
     size_t i = lower_bound(s, &obs->period);
     struct stored_observation item = {.obs = *obs, .vintage = vintage};
     if (i < s->n && period_equal(&s->items[i].obs.period, &obs->period)) {
+        const struct stored_observation *old = &s->items[i];
+        if (series_provisional(old) &&
+            (!same_value(old->obs.value, obs->value) || old->obs.status != obs->status))
+            s->provisional_updates++;
         s->items[i] = item;
         return (long)i;
     }

@@ -10,6 +10,7 @@
 #ifndef PEJL_SERIES_H
 #define PEJL_SERIES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,16 @@ struct series {
     char id[SERIES_KEY_MAX + 1];
     struct stored_observation *items; /* sorted by period end */
     size_t n, cap;
+    size_t provisional_updates; /* values put in place of a provisional one */
+};
+
+/* A changed figure, as the revision alert tells it: the largest change of
+ * one collection, in % of the value it replaced. */
+struct figure_change {
+    double pct; /* 0: none */
+    char series[SERIES_KEY_MAX + 1];
+    struct pejl_period period;
+    double from, to;
 };
 
 enum series_change { SERIES_SAME, SERIES_NEW, SERIES_REVISED };
@@ -53,7 +64,13 @@ void series_each_member(const struct series_set *set, const char *indicator,
 /* What storing `obs` would be; `*previous` points at the stored one, if any. */
 enum series_change series_classify(const struct series *s, const struct pejl_observation *obs,
                                    const struct stored_observation **previous);
-/* Inserts or replaces the observation of its period. Returns its index, or -1. */
+/* Whether a value that replaces `old` updates a provisional figure rather
+ * than revising a final one. What counts is the status `old` had when it was
+ * first seen: each status change is a journal record with its own vintage,
+ * so a replayed series knows it too. */
+bool series_provisional(const struct stored_observation *old);
+/* Inserts or replaces the observation of its period (counting a replaced
+ * provisional one in provisional_updates). Returns its index, or -1. */
 long series_put(struct series *s, const struct pejl_observation *obs, int64_t vintage);
 const struct stored_observation *series_find(const struct series *s, const struct pejl_period *p);
 

@@ -297,9 +297,10 @@ static void csv_series(const struct series *s, void *arg)
     struct csv_out *o = arg;
     const char *dot = strchr(s->id, '.');
     for (size_t i = 0; i < s->n; i++) {
-        char period[PERIOD_TEXT_MAX], value[32], status[16], vintage[TIMESTAMP_TEXT_MAX];
+        char period[PERIOD_TEXT_MAX], value[32] = "", status[16], vintage[TIMESTAMP_TEXT_MAX];
         period_format(&s->items[i].obs.period, period, sizeof period);
-        value_format(s->items[i].obs.value, value, sizeof value);
+        if (!isnan(s->items[i].obs.value)) /* a missing cell is empty, never "nan" */
+            value_format(s->items[i].obs.value, value, sizeof value);
         status_format(s->items[i].obs.status, status, sizeof status);
         timestamp_format(s->items[i].vintage, vintage, sizeof vintage);
         fprintf(o->f, "%s,%s,%s,%s,%s\n", dot ? dot + 1 : "", period, value, status, vintage);

@@ -23,7 +23,7 @@
 #define USER_LABELS_MAX 8
 
 static const char *const rule_keys[] = {"rule", "target", "warning", "critical", "for",
-                                        "hysteresis", "labels", NULL};
+                                        "hysteresis", "labels", "provisional", NULL};
 static const char *const reserved_labels[] = {"alertname", "indicator", "pejlemaerke", "rule",
                                               "target",    "severity",  NULL};
 
@@ -111,6 +111,23 @@ static void load_for(struct loader *l, const config_setting_t *g, struct alert_r
     (void)who;
 }
 
+/* provisional = true (revision rules): updates of figures that were
+ * provisional when first seen count as revisions too. */
+static void load_provisional(struct loader *l, const config_setting_t *g, struct alert_rule *r,
+                             const char *who)
+{
+    const config_setting_t *s = config_setting_get_member(g, "provisional");
+    if (!s)
+        return;
+    if (r->kind != RULE_REVISION)
+        diag_config_error(l->diag, s, "%s: only a revision rule takes provisional", who);
+    else if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+        diag_config_error(l->diag, s, "%s: provisional must be true or false (without quotes)",
+                          who);
+    else
+        r->provisional = config_setting_get_bool(s);
+}
+
 /* The rule's common settings; kind and target come from the caller. */
 static void load_rule_settings(struct loader *l, const config_setting_t *g, struct alert_rule *r,
                                const char *who)
@@ -125,6 +142,7 @@ static void load_rule_settings(struct loader *l, const config_setting_t *g, stru
     load_range(l, g, "critical", &r->critical, who);
     load_for(l, g, r, who);
     load_labels(l, g, r, who);
+    load_provisional(l, g, r, who);
     if (r->kind == RULE_PROGRESS && (r->warning.set || r->critical.set))
         diag_config_error(l->diag, g, "%s: progress follows the target's categories; set "
                           "significant/moderate on the target instead of warning/critical", who);

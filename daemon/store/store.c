@@ -49,6 +49,7 @@ struct store {
     size_t n_changes, cap_changes;
     struct pending_batch *batches;
     size_t n_batches, cap_batches;
+    size_t skipped_missing; /* NaN records replayed and ignored */
 };
 
 int store_make_directories(const char *path, char *err, size_t errlen)
@@ -73,9 +74,16 @@ int store_make_directories(const char *path, char *err, size_t errlen)
     }
 }
 
+/* Records without a value (NaN: a missing cell that earlier pejld
+ * journaled) are skipped: they are neither a series' latest value nor what
+ * a later value revises. */
 static int replay_record(void *arg, const struct journal_record *r)
 {
     struct store *store = arg;
+    if (isnan(r->obs.value)) {
+        store->skipped_missing++;
+        return 0;
+    }
     struct series *s = series_get_or_add(store->series, r->indicator);
     return s && series_put(s, &r->obs, r->vintage) >= 0 ? 0 : -1;
 }
@@ -95,6 +103,9 @@ struct store *store_open(const struct store_settings *settings, char *err, size_
     }
     log_info("journal %s: %llu records, %zu series", journal_path(store->journal),
              (unsigned long long)journal_records(store->journal), series_count(store->series));
+    if (store->skipped_missing > 0)
+        log_info("journal: %zu record%s of a missing cell (nan, by an earlier pejld) ignored",
+                 store->skipped_missing, store->skipped_missing == 1 ? "" : "s");
     return store;
 }
 
@@ -207,15 +218,37 @@ static void free_members(struct pending_batch *batch)
     batch->n_members = batch->cap_members = 0;
 }
 
-/* Counts a revision and keeps the largest, for the revision alert. */
+/* Keeps the largest change in `largest`, for the revision alert. */
+static void keep_largest(struct figure_change *largest, const char *key, double from,
+                         const struct pejl_observation *obs)
+{
+    double pct = fabs(obs->value / from - 1) * 100;
+    if (from == 0 || !(pct > largest->pct))
+        return; /* a status change, or nothing to measure a change against */
+    largest->pct = pct;
+    snprintf(largest->series, sizeof largest->series, "%s", key);
+    largest->period = obs->period;
+    largest->from = from;
+    largest->to = obs->value;
+}
+
+/* Counts a revision, or the update of a figure that was provisional when
+ * first seen, and keeps the largest of each. */
 static void note_revision(struct ingest_summary *sum, const char *key,
                           const struct stored_observation *previous, const struct pejl_observation *obs)
 {
+    double from = previous->obs.value;
+    if (series_provisional(previous)) {
+        sum->provisional_updated++;
+        keep_largest(&sum->provisional, key, from, obs);
+        return;
+    }
     sum->revised++;
-    double from = previous->obs.value, pct = fabs(obs->value / from - 1) * 100;
-    if (isnan(from) || isnan(obs->value) || from == 0 || !(pct > sum->revision_pct))
-        return; /* a status change, or nothing to measure a change against */
-    sum->revision_pct = pct;
+    struct figure_change largest = {.pct = sum->revision_pct};
+    keep_largest(&largest, key, from, obs);
+    if (largest.pct == sum->revision_pct)
+        return;
+    sum->revision_pct = largest.pct;
     snprintf(sum->revised_series, sizeof sum->revised_series, "%s", key);
     sum->revised_period = obs->period;
     sum->revised_from = from;
@@ -226,8 +259,12 @@ static int stage_one(struct store *store, const struct series *s, const struct p
                      int64_t vintage, struct pending_batch *batch, const char *key, uint32_t member)
 {
     const struct stored_observation *previous;
-    enum series_change change = series_classify(s, obs, &previous);
     batch->summary.received++;
+    if (isnan(obs->value)) { /* a missing cell: no value, so no change to store */
+        batch->summary.missing++;
+        return 0;
+    }
+    enum series_change change = series_classify(s, obs, &previous);
     if (change == SERIES_SAME) {
         batch->summary.unchanged++;
         return 0;
@@ -296,6 +333,16 @@ int store_stage(struct store *store, const struct indicator *ind, const struct p
     return 0;
 }
 
+void store_summary_text(const struct ingest_summary *sum, char *buf, size_t size)
+{
+    int n = snprintf(buf, size, "%zu observations: %zu new, %zu revised, %zu unchanged",
+                     sum->received, sum->added, sum->revised, sum->unchanged);
+    if (sum->missing > 0 && n >= 0 && (size_t)n < size)
+        n += snprintf(buf + n, size - (size_t)n, ", %zu missing", sum->missing);
+    if (sum->provisional_updated > 0 && n >= 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, ", %zu provisional updated", sum->provisional_updated);
+}
+
 bool store_has_staged(const struct store *store)
 {
     return store->n_batches > 0;
@@ -310,8 +357,12 @@ static void log_revision(const char *id, const struct stored_observation *old,
     period_format(&obs->period, period, sizeof period);
     gmtime_r(&t, &tm);
     strftime(seen, sizeof seen, "%Y-%m-%d", &tm);
-    log_info("%s: %s revised from %.6g to %.6g (the old value was first seen %s)", id, period,
-             old->obs.value, obs->value, seen);
+    if (series_provisional(old)) /* a provisional figure growing is not news */
+        log_debug("%s: %s updated from %.6g to %.6g (provisional when first seen %s)", id, period,
+                  old->obs.value, obs->value, seen);
+    else
+        log_info("%s: %s revised from %.6g to %.6g (the old value was first seen %s)", id, period,
+                 old->obs.value, obs->value, seen);
 }
 
 static void update_view(struct store *store, const struct series *s, enum pejl_period_kind kind,

@@ -22,6 +22,10 @@
 struct store;
 struct rrdview;
 
+/* What a collection did to the store. `revised` counts changes to figures
+ * that were final when first seen; a figure first seen provisional that
+ * changes counts in `provisional_updated` instead. A missing cell (NAN) is
+ * counted in `missing` and stored nowhere: it retracts nothing. */
 struct ingest_summary {
     size_t received, added, revised, unchanged;
     /* the largest revision, in % of the value it replaced (0: none) */
@@ -29,7 +33,14 @@ struct ingest_summary {
     char revised_series[SERIES_KEY_MAX + 1];
     struct pejl_period revised_period;
     double revised_from, revised_to;
+    size_t missing, provisional_updated;
+    struct figure_change provisional; /* the largest provisional update */
 };
+
+/* "57 observations: 56 new, 0 revised, 0 unchanged, 1 missing": the summary
+ * in words, for the log and pejlctl collect (missing cells and provisional
+ * updates only when there are any). */
+void store_summary_text(const struct ingest_summary *summary, char *buf, size_t size);
 
 /* Told once per staged collection, after its commit succeeded or failed. */
 typedef void (*store_done_fn)(void *arg, bool stored, const struct ingest_summary *summary,

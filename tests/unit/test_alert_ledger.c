@@ -176,6 +176,8 @@ static void fill_collection(struct collection_record *c)
     c->revised_period = period_of("2025-Q3");
     c->revised_from = 100.25;
     c->revised_to = 103.75;
+    c->provisional = (struct figure_change){
+        .pct = 37.5, .series = "ls_exports.SE", .period = period_of("2026"), .from = 40, .to = 55};
 }
 
 /* Two alerts, one collection record, one silence. */
@@ -284,6 +286,13 @@ static void assert_same_collection(const struct collection_record *w,
     assert_int_equal(g->last_attempt, w->last_attempt);
     assert_int_equal(g->last_success, w->last_success);
     assert_string_equal(g->last_error, w->last_error);
+    assert_same_figure(w->provisional.pct, g->provisional.pct);
+    if (w->provisional.pct > 0) {
+        assert_string_equal(g->provisional.series, w->provisional.series);
+        assert_true(period_equal(&g->provisional.period, &w->provisional.period));
+        assert_same_figure(w->provisional.from, g->provisional.from);
+        assert_same_figure(w->provisional.to, g->provisional.to);
+    }
     assert_same_figure(w->revision_pct, g->revision_pct);
     if (isnan(w->revision_pct))
         return; /* the revised_* fields mean nothing then */
@@ -407,6 +416,9 @@ static void test_saved_document(void **state)
     assert_int_equal(json_array_size(json_object_get(a, "history")), 3);
     json_t *c = json_object_get(json_object_get(doc, "collections"), "ls_exports");
     assert_string_equal(json_string_value(json_object_get(c, "revised_period")), "2025-Q3");
+    json_t *u = json_object_get(c, "provisional_update");
+    assert_string_equal(json_string_value(json_object_get(u, "period")), "2026");
+    assert_true(json_number_value(json_object_get(u, "pct")) == 37.5);
     assert_int_equal(json_array_size(json_object_get(doc, "silences")), 1);
     json_decref(doc);
 
@@ -658,6 +670,7 @@ static void test_loads_format1_file(void **state)
     assert_true(period_equal(&c->revised_period, &q2));
     assert_same_figure(40, c->revised_from);
     assert_same_figure(41, c->revised_to);
+    assert_true(c->provisional.pct == 0); /* older files have no provisional_update */
     c = alert_ledger_collection(&l, "clinical_trials", false);
     assert_non_null(c);
     assert_int_equal(c->consecutive_failures, 3);
@@ -938,6 +951,18 @@ static void collection_bad_period(json_t *doc)
     json_object_set_new(c, "revised_period", json_string("2025-Q5"));
 }
 
+static void collection_provisional_no_period(json_t *doc)
+{
+    json_t *c = json_object_get(json_object_get(doc, "collections"), "ls_exports");
+    json_object_del(json_object_get(c, "provisional_update"), "period");
+}
+
+static void collection_provisional_zero(json_t *doc)
+{
+    json_t *c = json_object_get(json_object_get(doc, "collections"), "ls_exports");
+    json_object_set_new(json_object_get(c, "provisional_update"), "pct", json_real(0));
+}
+
 static void collection_failures_text(json_t *doc)
 {
     json_t *c = json_object_get(json_object_get(doc, "collections"), "ls_exports");
@@ -1028,6 +1053,10 @@ static void test_refuses_bad_collection_and_silence(void **state)
         {"collection ../etc", collection_bad_id, {"collections.../etc", "indicator id"}},
         {"collection LS_Exports", collection_upper_id, {"collections.LS_Exports"}},
         {"revised 2025-Q5", collection_bad_period, {"collections.ls_exports", "revised_period"}},
+        {"provisional update without a period", collection_provisional_no_period,
+         {"collections.ls_exports", "\"period\""}},
+        {"provisional update of 0 %", collection_provisional_zero,
+         {"collections.ls_exports", "pct above 0"}},
         {"failures as text", collection_failures_text,
          {"collections.ls_exports", "\"consecutive_failures\""}},
         {"silence rule nosuchrule", silence_unknown_rule, {"silences[0]", "nosuchrule"}},

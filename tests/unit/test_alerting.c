@@ -272,9 +272,23 @@ static void test_collection_records(void **state)
     assert_int_equal(alert_of(f, COLLECT)->state, ALERT_OK);
     assert_int_equal(alert_of(f, REVISION)->state, ALERT_WARNING);
     assert_string_equal(alert_label_get(&alert_of(f, REVISION)->labels, "severity"), "info");
+    /* Only a provisional figure updated: kept apart, and no revision. */
+    struct ingest_summary updated = {
+        .received = 6,
+        .provisional_updated = 1,
+        .provisional = {.pct = 20,
+                        .series = "ls",
+                        .period = {.year = 2025, .kind = PEJL_PERIOD_YEAR},
+                        .from = 50,
+                        .to = 60}};
+    alerting_collected(f->alerting, "ls", true, NULL, &updated, NOW + 45);
+    assert_true(isnan(c->revision_pct));
+    assert_float_equal(c->provisional.pct, 20, 1e-9);
+    assert_int_equal(c->provisional.period.year, 2025);
     /* The next success without one: none. */
     alerting_collected(f->alerting, "ls", true, NULL, NULL, NOW + 50);
     assert_true(isnan(c->revision_pct));
+    assert_true(c->provisional.pct == 0);
     /* Records are per indicator. */
     assert_null(alerting_collection(f->alerting, "other"));
 }

@@ -211,6 +211,31 @@ static void test_ctgov_decodes_total_count(void **state)
     release(&s);
 }
 
+/* A year not yet over has a count that grows every day: provisional, so
+ * that the revision alert leaves its updates out; the year before is not. */
+static void test_ctgov_running_year_provisional(void **state)
+{
+    (void)state;
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    int year = tm.tm_year + 1900;
+    char text[128], period[16];
+    snprintf(text, sizeof text, "countries = { DK = \"Denmark\"; }; from = %d;", year - 1);
+    struct pejl_diag diag = {0};
+    struct source s = configure("ctgov", text, &diag);
+    struct decoded d = {0};
+    char err[512];
+    const char *file = "ctgov/search_age_count_20260811.json";
+    assert_int_equal(decode_file(&s, 0, file, 200, &d, err, sizeof err), 0);
+    assert_int_equal(decode_file(&s, 1, file, 200, &d, err, sizeof err), 0);
+    snprintf(period, sizeof period, "%d", year - 1);
+    assert_int_equal(find(&d, "DK", period)->status, 0);
+    snprintf(period, sizeof period, "%d", year);
+    assert_int_equal(find(&d, "DK", period)->status, PEJL_STATUS_PROVISIONAL);
+    release(&s);
+}
+
 /* The recorded pages of a study listing: the first carries totalCount, the
  * page it leads to (a pageToken request) does not, which a count refuses. */
 static void test_ctgov_listing_pages(void **state)
@@ -653,6 +678,7 @@ int main(void)
         cmocka_unit_test(test_ctgov_decodes_total_count),
         cmocka_unit_test(test_ctgov_errors),
         cmocka_unit_test(test_ctgov_listing_pages),
+        cmocka_unit_test(test_ctgov_running_year_provisional),
         cmocka_unit_test(test_csv_refuses_dst_csv),
         cmocka_unit_test(test_ctgov_config_problems),
         cmocka_unit_test(test_ctgov_long_filter_is_whole),

@@ -371,6 +371,13 @@ static void test_alert_rule_problems(void **state)
                    "a: this stale rule repeats the one on line 5; give one of them labels");
     expect_problem(COLLECTORS "evaluation_interval = \"5s\";\n", 2,
                    "evaluation_interval must be a duration such as");
+    expect_problem(
+        ALERTING_INDICATOR(" alerts = ( { rule = \"revision\"; provisional = \"yes\"; } );"), 5,
+        "a: provisional must be true or false (without quotes)");
+    expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"revision\"; provisional = 1; } );"),
+                   5, "a: provisional must be true or false (without quotes)");
+    expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"stale\"; provisional = true; } );"),
+                   5, "a: only a revision rule takes provisional");
 }
 
 /* Without alerts: progress on each target, stale, collect, revision; a
@@ -386,7 +393,9 @@ static void test_alert_rules_defaults(void **state)
                             " targets = ( { value = 1; year = 2030; baseline = { period = \"2023\"; }; },\n"
                             " { kind = \"trend\"; } );\n"
                             " alerts = ( { rule = \"path_gap\"; for = \"2d\"; }, { rule = \"progress\"; target = \"trend\"; } ); },\n"
-                            " { id = \"c\"; title = \"C\"; frequency = \"annual\"; " CSV_SOURCE " alerts = (); } );\n");
+                            " { id = \"c\"; title = \"C\"; frequency = \"annual\"; " CSV_SOURCE " alerts = (); },\n"
+                            " { id = \"d\"; title = \"D\"; frequency = \"annual\"; " CSV_SOURCE "\n"
+                            " alerts = ( { rule = \"revision\"; provisional = true; } ); } );\n");
     struct config *c = config_load(conf_path, NULL, &diag);
     diag_print(&diag, stderr);
     assert_non_null(c);
@@ -405,6 +414,9 @@ static void test_alert_rules_defaults(void **state)
     assert_true(b->rules[0].warning.set);
     assert_int_equal(b->rules[1].target, 1);
     assert_int_equal(none->n_rules, 0);
+    assert_false(a->rules[4].provisional); /* by default, final figures only */
+    assert_int_equal(config_find(c, "d")->n_rules, 1);
+    assert_true(config_find(c, "d")->rules[0].provisional);
     assert_int_equal(c->evaluation_interval_s, 3600);
     config_unref(c);
     diag_free(&diag);

@@ -615,6 +615,43 @@ static void test_revision(void **state)
     assert_int_equal(out.state, ALERT_OK);
 }
 
+/* A provisional figure updated (this year's count so far) is no revision by
+ * default; provisional = true counts it, when larger than any revision. */
+static void test_revision_provisional(void **state)
+{
+    (void)state;
+    struct target t = path_target();
+    struct indicator ind = indicator_of(&t, 1);
+    struct alert_rule r = rule_of(RULE_REVISION, -1, &ind);
+    struct collection_record c = {.revision_pct = NAN};
+    struct rule_result out;
+    c.provisional = (struct figure_change){.pct = 37.5,
+                                           .series = "exports.DK",
+                                           .period = {.year = 2026, .kind = PEJL_PERIOD_YEAR},
+                                           .from = 40,
+                                           .to = 55};
+
+    check(&r, &ind, NULL, NULL, &c, at("2026-03-01"), ALERT_OK, &out);
+    assert_int_equal(out.state, ALERT_OK);
+    assert_float_equal(out.value, 0, 0);
+    assert_string_equal(out.summary, "exports: the last collection revised nothing");
+
+    r.provisional = true;
+    check(&r, &ind, NULL, NULL, &c, at("2026-03-01"), ALERT_OK, &out);
+    assert_int_equal(out.state, ALERT_WARNING);
+    assert_float_equal(out.value, 37.5, 1e-12);
+    assert_string_equal(out.summary,
+                        "exports: 2026 of exports.DK updated from 40 to 55 (+37.5 %, provisional)");
+
+    c.revision_pct = 50; /* a larger revision of a final figure is the one told */
+    snprintf(c.revised_series, sizeof c.revised_series, "exports");
+    c.revised_period = (struct pejl_period){.year = 2024, .kind = PEJL_PERIOD_YEAR};
+    c.revised_from = 100, c.revised_to = 150;
+    check(&r, &ind, NULL, NULL, &c, at("2026-03-01"), ALERT_OK, &out);
+    assert_float_equal(out.value, 50, 1e-12);
+    assert_string_equal(out.summary, "exports: 2024 of exports revised from 100 to 150 (+50.0 %)");
+}
+
 /* ---- 10. names ---- */
 
 static void test_names(void **state)
@@ -750,6 +787,7 @@ int main(void)
         cmocka_unit_test(test_stale),
         cmocka_unit_test(test_collect),
         cmocka_unit_test(test_revision),
+        cmocka_unit_test(test_revision_provisional),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_long_title_and_unit_fit),
         cmocka_unit_test(test_path_gap_without_growth_says_no_nan),

@@ -6,6 +6,10 @@
  * journal; a revision writes exactly one record; a reopened store holds the
  * revised value with its new vintage; a commit that cannot be written (EFBIG,
  * in a child) reports stored=false and leaves series and journal as they were.
+ * A missing cell (NAN) is neither journaled nor a revision, and a journal an
+ * earlier pejld wrote with NaN records loads with them ignored; a figure
+ * provisional when first seen that changes is a provisional update, counted
+ * apart from revisions, also after a replay.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +27,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -36,6 +41,9 @@
 #define V1 1700000000
 #define V2 1700086400
 #define V3 1700172800
+/* the vintages of tests/data/journal/nan-records/journal */
+#define OLD_V1 1796612214
+#define OLD_V2 1796612215
 
 /* A state dir with its own store settings and one annual indicator. */
 struct fixture {
@@ -190,7 +198,7 @@ static void test_stage_commit_revise_reopen(void **state)
     struct pejl_observation obs[3] = {
         year_obs(2020, 1.5, 0),
         year_obs(2021, 0.1 + 0.2, PEJL_STATUS_PROVISIONAL),
-        year_obs(2022, NAN, PEJL_STATUS_CONFIDENTIAL),
+        year_obs(2022, 4, PEJL_STATUS_CONFIDENTIAL),
     };
     struct outcome out = {0};
     assert_int_equal(store_stage(store, &f.indicator, obs, 3, V1, record_outcome, &out), 0);
@@ -213,7 +221,7 @@ static void test_stage_commit_revise_reopen(void **state)
     assert_int_equal(s->n, 3);
     assert_item(s, 0, 2020, 1.5, 0, V1);
     assert_item(s, 1, 2021, 0.1 + 0.2, PEJL_STATUS_PROVISIONAL, V1);
-    assert_item(s, 2, 2022, NAN, PEJL_STATUS_CONFIDENTIAL, V1);
+    assert_item(s, 2, 2022, 4, PEJL_STATUS_CONFIDENTIAL, V1);
     char *rrd = unit_path(f.rrd_dir, ID ".rrd");
     assert_true(unit_file_size(rrd) > 0); /* the RRD view was written */
     free(rrd);
@@ -231,14 +239,16 @@ static void test_stage_commit_revise_reopen(void **state)
     s = store_series(store, ID);
     assert_item(s, 1, 2021, 0.1 + 0.2, PEJL_STATUS_PROVISIONAL, V1); /* vintage kept */
 
-    /* One revision: exactly one record more. */
+    /* One change (of a provisional figure: an update, not a revision):
+     * exactly one record more. */
     obs[1].value = 0.5;
     out = (struct outcome){0};
     assert_int_equal(store_stage(store, &f.indicator, obs, 3, V3, record_outcome, &out), 0);
     assert_int_equal(store_commit(store), 1);
     assert_int_equal(out.calls, 1);
     assert_true(out.stored);
-    assert_summary(&out, 3, 0, 1, 2);
+    assert_summary(&out, 3, 0, 0, 2);
+    assert_int_equal(out.summary.provisional_updated, 1);
     size += line_length(&obs[1], V3) + commit_length(1);
     assert_int_equal(unit_file_size(f.journal), size);
     s = store_series(store, ID);
@@ -262,7 +272,7 @@ static void test_stage_commit_revise_reopen(void **state)
     assert_int_equal(s->n, 3);
     assert_item(s, 0, 2020, 1.5, PEJL_STATUS_ESTIMATED, V3);
     assert_item(s, 1, 2021, 0.5, PEJL_STATUS_PROVISIONAL, V3);
-    assert_item(s, 2, 2022, NAN, PEJL_STATUS_CONFIDENTIAL, V1);
+    assert_item(s, 2, 2022, 4, PEJL_STATUS_CONFIDENTIAL, V1);
     assert_null(store_series(store, "ls_other"));
     assert_int_equal(unit_file_size(f.journal), size);
     store_close(store);
@@ -443,6 +453,128 @@ static void test_failed_commit(void **state)
     fixture_free(&f);
 }
 
+/* A missing cell (NAN) is not a value: not journaled, not a revision, and
+ * a later collection without it keeps the value seen before. */
+static void test_missing_cells(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_init(&f);
+    struct store *store = open_store(&f);
+    struct pejl_observation obs[3] = {year_obs(2020, 1.5, 0),
+                                      year_obs(2021, NAN, PEJL_STATUS_PROVISIONAL),
+                                      year_obs(2022, NAN, PEJL_STATUS_CONFIDENTIAL)};
+    struct outcome out = {0};
+    assert_int_equal(store_stage(store, &f.indicator, obs, 3, V1, record_outcome, &out), 0);
+    assert_int_equal(store_commit(store), 1);
+    assert_summary(&out, 3, 1, 0, 0);
+    assert_int_equal(out.summary.missing, 2);
+    long long size = HEADER_LEN + line_length(&obs[0], V1) + commit_length(1);
+    assert_int_equal(unit_file_size(f.journal), size);
+    assert_int_equal(store_series(store, ID)->n, 1);
+
+    /* Now 2020 is missing and 2021 has a value: 2021 is new, 2020 stays. */
+    obs[0].value = NAN;
+    obs[1].value = 7;
+    out = (struct outcome){0};
+    assert_int_equal(store_stage(store, &f.indicator, obs, 2, V2, record_outcome, &out), 0);
+    assert_int_equal(store_commit(store), 1);
+    assert_summary(&out, 2, 1, 0, 0);
+    assert_int_equal(out.summary.missing, 1);
+    assert_true(out.summary.revision_pct == 0);
+    const struct series *s = store_series(store, ID);
+    assert_int_equal(s->n, 2);
+    assert_item(s, 0, 2020, 1.5, 0, V1);
+    assert_item(s, 1, 2021, 7, PEJL_STATUS_PROVISIONAL, V2);
+    size_t len;
+    char *text = unit_read_file(f.journal, &len);
+    assert_null(strstr(text, " nan "));
+    free(text);
+    store_close(store);
+    fixture_free(&f);
+}
+
+/* A journal an earlier pejld wrote with NaN records (tests/data/journal):
+ * it loads; the NaN records are neither the latest value nor the base of a
+ * revision, so the value that followed one is not a revision either. */
+static void test_journal_with_nan_records(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_init(&f);
+    assert_int_equal(store_make_directories(f.state_dir, (char[64]){0}, 64), 0);
+    size_t len;
+    char *old = unit_read_file(PEJL_TEST_DATA "/journal/nan-records/journal", &len);
+    unit_write_file(f.journal, old, len, O_CREAT | O_WRONLY | O_TRUNC);
+    free(old);
+    struct store *store = open_store(&f);
+    const struct series *s = store_series(store, ID);
+    assert_non_null(s);
+    assert_int_equal(s->n, 2);               /* 2022 had only NaN */
+    assert_item(s, 0, 2020, 1.5, 0, OLD_V1); /* its later NaN retracted nothing */
+    assert_item(s, 1, 2021, 7, PEJL_STATUS_PROVISIONAL, OLD_V2);
+
+    struct pejl_observation obs[3] = {
+        year_obs(2020, 1.5, 0), year_obs(2021, 7, PEJL_STATUS_PROVISIONAL), year_obs(2022, 3, 0)};
+    struct outcome out = {0};
+    assert_int_equal(store_stage(store, &f.indicator, obs, 3, V3, record_outcome, &out), 0);
+    assert_int_equal(store_commit(store), 1);
+    assert_summary(&out, 3, 1, 0, 2);
+    assert_int_equal(out.summary.provisional_updated, 0);
+    store_close(store);
+    fixture_free(&f);
+}
+
+/* A figure provisional when first seen that changes is an update, not a
+ * revision: counted apart, in the summary and in the series (also after a
+ * replay, which knows each value's status from its journal record); once a
+ * final figure has been seen, its change is a revision. */
+static void test_provisional_updates(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_init(&f);
+    struct store *store = open_store(&f);
+    struct pejl_observation obs = year_obs(2025, 40, PEJL_STATUS_PROVISIONAL);
+    struct outcome out = {0};
+    assert_int_equal(store_stage(store, &f.indicator, &obs, 1, V1, record_outcome, &out), 0);
+    assert_int_equal(store_commit(store), 1);
+
+    obs.value = 55; /* still provisional */
+    out = (struct outcome){0};
+    assert_int_equal(store_stage(store, &f.indicator, &obs, 1, V2, record_outcome, &out), 0);
+    assert_int_equal(store_commit(store), 1);
+    assert_summary(&out, 1, 0, 0, 0);
+    assert_int_equal(out.summary.provisional_updated, 1);
+    assert_true(out.summary.revision_pct == 0);
+    assert_float_equal(out.summary.provisional.pct, 37.5, 1e-9);
+    assert_string_equal(out.summary.provisional.series, ID);
+    assert_float_equal(out.summary.provisional.from, 40, 0);
+    assert_float_equal(out.summary.provisional.to, 55, 0);
+
+    obs.value = 60, obs.status = 0; /* final now: the provisional one was updated */
+    out = (struct outcome){0};
+    assert_int_equal(store_stage(store, &f.indicator, &obs, 1, V3, record_outcome, &out), 0);
+    assert_int_equal(store_commit(store), 1);
+    assert_summary(&out, 1, 0, 0, 0);
+    assert_int_equal(out.summary.provisional_updated, 1);
+    assert_int_equal(store_series(store, ID)->provisional_updates, 2);
+    store_close(store);
+
+    store = open_store(&f); /* replayed: the same count, and 60 was final when first seen */
+    assert_int_equal(store_series(store, ID)->provisional_updates, 2);
+    obs.value = 66;
+    out = (struct outcome){0};
+    assert_int_equal(store_stage(store, &f.indicator, &obs, 1, V3 + 1, record_outcome, &out), 0);
+    assert_int_equal(store_commit(store), 1);
+    assert_summary(&out, 1, 0, 1, 0);
+    assert_int_equal(out.summary.provisional_updated, 0);
+    assert_float_equal(out.summary.revision_pct, 10, 1e-9);
+    assert_int_equal(store_series(store, ID)->provisional_updates, 2);
+    store_close(store);
+    fixture_free(&f);
+}
+
 /* What a failed test left behind. */
 static int remove_temp_dirs(void **state)
 {
@@ -458,6 +590,9 @@ int main(void)
         cmocka_unit_test(test_stage_commit_revise_reopen),
         cmocka_unit_test(test_two_collections_one_commit),
         cmocka_unit_test(test_failed_commit),
+        cmocka_unit_test(test_missing_cells),
+        cmocka_unit_test(test_journal_with_nan_records),
+        cmocka_unit_test(test_provisional_updates),
     };
     return cmocka_run_group_tests(tests, NULL, remove_temp_dirs);
 }
