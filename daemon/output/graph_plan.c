@@ -278,11 +278,31 @@ static const char *status_details(struct graph_plan *p, const struct target *t,
     return plan_text(p, "%s%s", distance, detail);
 }
 
+/* The latest value, and the figure compared when it is another one:
+ * " · Seneste 2025-08: 162,6 · 12 mdr. gns. 2024-09–2025-08: 151,8". */
+static const char *status_figures(struct graph_plan *p, const struct evaluation *e)
+{
+    const struct words *w = p->w;
+    char period[PERIOD_TEXT_MAX], from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX], a[32], b[32];
+    if (isnan(e->latest_value))
+        return "";
+    period_format(&e->latest, period, sizeof period);
+    words_number(w, e->latest_value, 1, a, sizeof a);
+    if (isnan(e->compared_value))
+        return plan_text(p, " · %s %s: %s", w->latest, period, a);
+    period_format(&e->compared_from, from, sizeof from);
+    period_format(&e->compared_to, to, sizeof to);
+    words_number(w, e->compared_value, 1, b, sizeof b);
+    return plan_text(p, " · %s %s: %s · %s %s–%s: %s", w->latest, period, a, w->compared_mean,
+                     from, to, b);
+}
+
 /* Where the indicator stands against its first target, in words. */
 static void plan_status(struct graph_plan *p, const struct target *t, const struct evaluation *e)
 {
-    p->spec.status = plan_text(p, "%s: %s%s%s", p->w->status, p->w->categories[e->progress],
-                               status_details(p, t, e), e->final ? " (final)" : "");
+    p->spec.status = plan_text(p, "%s: %s%s%s%s", p->w->status, p->w->categories[e->progress],
+                               status_figures(p, e), status_details(p, t, e),
+                               e->final ? " (final)" : "");
 }
 
 static void plan_footer(struct graph_plan *p, const struct stored_observation *latest)

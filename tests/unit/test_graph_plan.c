@@ -154,13 +154,15 @@ static void expected_status(const struct fixture *f, const struct words *w, char
     const struct indicator *ind = config_find(f->config, "ls");
     struct evaluation e[2];
     assert_non_null(assess(ind, f->store, NOW, e));
-    char distance[32], projection[32], shortfall[32];
+    char latest[PERIOD_TEXT_MAX], value[32], distance[32], projection[32], shortfall[32];
+    period_format(&e[0].latest, latest, sizeof latest);
+    words_number(w, e[0].latest_value, 1, value, sizeof value);
     words_number(w, fabs(e[0].time_distance_years), 1, distance, sizeof distance);
     words_number(w, e[0].projection, 1, projection, sizeof projection);
     words_number(w, e[0].shortfall_pct, 1, shortfall, sizeof shortfall);
     assert_false(isnan(e[0].time_distance_years));
-    snprintf(buf, size, "%s: %s · %s %s · %s %s 2030: %s (%s %%)", w->status,
-             w->categories[e[0].progress], distance,
+    snprintf(buf, size, "%s: %s · %s %s: %s · %s %s · %s %s 2030: %s (%s %%)", w->status,
+             w->categories[e[0].progress], w->latest, latest, value, distance,
              e[0].time_distance_years >= 0 ? w->years_ahead : w->years_behind, w->projection,
              w->in_year, projection, shortfall);
 }
