@@ -286,6 +286,13 @@ static void say_progress_figures(struct text *d, const struct target *tg, const 
     } else if (tg->kind == TARGET_TREND) {
         say(d, " Growth over the last %d years: %+.1f %%/yr (%s).", tg->window_years,
             e->actual_growth * 100, evaluate_progress_name(e->progress));
+    } else if (tg->kind == TARGET_ABOVE_BASELINE && !isnan(e->compared_value)) {
+        char from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX];
+        period_format(&e->compared_from, from, sizeof from);
+        period_format(&e->compared_to, to, sizeof to);
+        say(d, " 12-month mean %s (%s to %s) against the baseline %s: %+.1f %% (%s).",
+            num(e->compared_value, a, sizeof a), from, to, num(e->baseline_value, b, sizeof b),
+            e->gap_pct, evaluate_progress_name(e->progress));
     } else if (tg->kind == TARGET_ABOVE_BASELINE) {
         say(d, " Level %s against the baseline %s: %+.1f %% (%s).",
             num(e->latest_value, a, sizeof a), num(e->baseline_value, b, sizeof b), e->gap_pct,

@@ -406,6 +406,20 @@ static void test_baseline_reads_gap(void **state)
     check(&r, &ind, &e, &items[1], NULL, at("2026-03-01"), ALERT_OK, &out);
     assert_int_equal(out.state, ALERT_OK);
     assert_string_equal(out.summary, "exports: 6.0 % above the baseline level");
+    assert_non_null(strstr(out.description, "Level 106 against the baseline 100: +6.0 %"));
+
+    /* a monthly series: the 12-month mean is what is compared, and says so */
+    struct stored_observation months[12];
+    for (int i = 0; i < 12; i++) /* 2024-09 .. 2025-08: 100 .. 110, then 122 */
+        months[i] = (struct stored_observation){
+            .obs = {.period = {.year = (int16_t)(2024 + (i + 8) / 12), .kind = PEJL_PERIOD_MONTH,
+                               .index = (uint8_t)((i + 8) % 12 + 1)},
+                    .value = i == 11 ? 122 : 100 + i}};
+    evaluate(&t, months, 12, at("2025-10-01"), &e);
+    check(&r, &ind, &e, &months[11], NULL, at("2025-10-01"), ALERT_OK, &out);
+    assert_non_null(strstr(out.description, "12-month mean 106.4 (2024-09 to 2025-08) against the "
+                                            "baseline 100: +6.4 %"));
+    assert_non_null(strstr(out.description, "Latest: 2025-08 = 122 mia. kr."));
 }
 
 /* ---- 5. rank ---- */
