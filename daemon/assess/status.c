@@ -97,8 +97,8 @@ static void plain_evaluation(const struct series *own, const struct stored_obser
                              int64_t now, int64_t stale_after, struct evaluation *e)
 {
     *e = (struct evaluation){.progress = PROGRESS_UNKNOWN, .latest_value = NAN,
-                             .compared_value = NAN, .path_value = NAN, .gap_pct = NAN, .time_distance_years = NAN,
-                             .projection = NAN, .shortfall_pct = NAN, .ratio = NAN,
+                             .path_value = NAN, .gap_pct = NAN, .time_distance_years = NAN,
+                             .compared_value = NAN, .projection = NAN, .shortfall_pct = NAN, .ratio = NAN,
                              .actual_growth = NAN, .required_growth = NAN,
                              .still_required_growth = NAN, .baseline_value = NAN,
                              .previous_value = NAN, .days_since_period_end = NAN};
@@ -158,8 +158,8 @@ static void print_published(FILE *out, const struct row *r)
     if (!isnan(newest->diff_pct))
         snprintf(diff, sizeof diff, " (%+.1f %%)", newest->diff_pct);
     fprintf(out, "  %-22s published %s: %s, pejl %s%s · %s", "", p,
-            figure(newest->figure->value, v, sizeof v), figure(newest->pejl_value, mine, sizeof mine),
-            diff, newest->figure->source);
+            figure(newest->figure->value, v, sizeof v),
+            figure(newest->pejl_value, mine, sizeof mine), diff, newest->figure->source);
     if (r->ind->n_published > 1)
         fprintf(out, " (+%zu more in --json)", r->ind->n_published - 1);
     fputc('\n', out);
@@ -176,8 +176,8 @@ void status_print(FILE *out, const struct indicator *indicators, size_t n_indica
                   const struct store *store, const struct alerting *alerting, int64_t now)
 {
     fprintf(out, "%-24s %2s  %-10s %10s %10s  %-22s %10s %7s  %-11s %7s %11s  %-5s  %s\n",
-            "indicator", "pm", "latest", "value", "12-mo mean", "target", "path", "gap %", "progress", "years",
-            "projection", "data", "alert");
+            "indicator", "pm", "latest", "value", "12-mo mean", "target", "path", "gap %",
+            "progress", "years", "projection", "data", "alert");
     each_row(indicators, n_indicators, store, alerting, now, print_row_to, out);
 }
 

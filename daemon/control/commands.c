@@ -342,8 +342,7 @@ static void metrics_targets(FILE *f, const struct commands_state *d, int64_t now
         "The target path's value at the latest period.", "The latest value against the path, %.",
         "Years ahead (+) of or behind (-) the path.", "The projection to the target year.",
         "0 unknown, 1 on track, 2 at risk, 3 off track, 4 moving away.",
-        "The figure the target compares when it is not the latest value (a monthly series' "
-        "12-month mean against a baseline year)."};
+        "What the target compares when not the latest value (a 12-month mean)."};
     for (int m = 0; m < 8; m++) {
         help(f, names[m], helps[m]);
         for (size_t i = 0; i < d->n_indicators; i++)

@@ -510,7 +510,8 @@ static int write_status_csv(const char *dir, const struct report *rp, char *err,
             snprintf(target, sizeof target, r->target->year ? "%d" : "trend", r->target->year);
         fprintf(f, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", r->ind->id, target, latest,
                 csv_number(r->e.latest_value, v[0], 32), from, to,
-                csv_number(r->e.compared_value, v[1], 32), csv_number(r->e.baseline_value, v[2], 32),
+                csv_number(r->e.compared_value, v[1], 32),
+                csv_number(r->e.baseline_value, v[2], 32),
                 csv_number(r->e.path_value, v[3], 32), csv_number(r->e.gap_pct, v[4], 32),
                 r->target ? evaluate_progress_name(r->e.progress) : "");
     }
