@@ -521,6 +521,13 @@ static void check_reconcile(const struct alert_rule *r, const struct rule_input 
     }
     period_format(&c->figure->period, p, sizeof p);
     bool off = out->state == ALERT_WARNING || out->state == ALERT_CRITICAL;
+    if (fabs(c->diff_pct) < 0.05) {
+        say(s, "%s: pejl's %s figure %s %s matches the published one (%s)", ind->id, p,
+            num(c->pejl_value, a, sizeof a), ind->unit, c->figure->source);
+        say_published(d, in);
+        say_thresholds(d, r);
+        return;
+    }
     say(s, "%s: pejl's %s figure %s %s is %.1f %% %s the published %s%s (%s)", ind->id, p,
         num(c->pejl_value, a, sizeof a), ind->unit, fabs(c->diff_pct),
         c->diff_pct < 0 ? "below" : "above", num(c->figure->value, b, sizeof b),
