@@ -141,6 +141,23 @@ static void add_rules(const struct graph_spec *spec, struct args *a)
     }
 }
 
+#define MARK_COLOR "8E44AD"
+#define MARK_SPAN (60 * 86400) /* a bar this wide before the period's end */
+
+/* Published figures: distinct bars, one legend entry for them all. */
+static void add_marks(const struct graph_spec *spec, struct args *a)
+{
+    for (size_t i = 0; i < spec->n_marks && i < GRAPH_MAX_MARKS; i++) {
+        const struct graph_mark *m = &spec->marks[i];
+        argf(a, "CDEF:m%zu=v0,POP,TIME,%lld,LT,TIME,%lld,GT,+,UNKN,%.17g,IF", i,
+             (long long)(m->time - MARK_SPAN), (long long)m->time, m->value);
+        if (i == 0)
+            argf(a, "LINE9:m0#" MARK_COLOR ":%s", text(a, spec->marks_label));
+        else
+            argf(a, "LINE9:m%zu#" MARK_COLOR, i);
+    }
+}
+
 /* The status, a message and the source as legend lines, left-aligned. */
 static void add_comments(const struct graph_spec *spec, struct args *a)
 {
@@ -199,6 +216,7 @@ int graph_draw(const struct graph_spec *spec, char *err, size_t errlen)
     add_lines(spec, &a);
     add_curves(spec, &a);
     add_rules(spec, &a);
+    add_marks(spec, &a);
     add_comments(spec, &a);
     int rc = a.failed ? -1 : 0;
     if (rc < 0)

@@ -19,6 +19,7 @@
 #define GRAPH_MAX_LINES 24
 #define GRAPH_MAX_CURVES 6
 #define GRAPH_MAX_RULES 8
+#define GRAPH_MAX_MARKS 16
 
 struct graph_line {
     const char *rrd_path;
@@ -46,6 +47,13 @@ struct graph_rule {
     const char *color;
 };
 
+/* A published figure: a short bar ending at `time` (its period's end, where
+ * the evaluation places the period's value), at `value`. */
+struct graph_mark {
+    int64_t time;
+    double value;
+};
+
 struct graph_spec {
     struct graph_line lines[GRAPH_MAX_LINES];
     size_t n_lines;
@@ -65,6 +73,9 @@ struct graph_spec {
     const char *daemon;  /* rrdcached address or NULL */
     int64_t start, end;  /* UTC seconds */
     double lower, upper; /* the vertical axis at least spans these; NAN: as the data need */
+    struct graph_mark marks[GRAPH_MAX_MARKS]; /* published figures, one legend entry for all */
+    size_t n_marks;
+    const char *marks_label;
 };
 
 int graph_draw(const struct graph_spec *spec, char *err, size_t errlen);

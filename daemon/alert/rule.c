@@ -15,7 +15,7 @@
 
 static const char *const kind_names[RULE_KINDS] = {
     "progress", "path_gap", "projection", "baseline", "rank",
-    "range",    "stale",    "collect",    "revision"};
+    "range",    "stale",    "collect",    "revision", "reconcile"};
 static const char *const state_names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
 
 const char *rule_kind_name(enum rule_kind kind)
@@ -107,6 +107,7 @@ void rule_defaults(struct alert_rule *rule, const struct indicator *ind)
         break;
     case RULE_COLLECT: default_range(&rule->warning, "~:2"); break; /* 3 in a row */
     case RULE_REVISION: default_range(&rule->warning, "~:2"); break; /* more than 2 % */
+    case RULE_RECONCILE: default_range(&rule->warning, "-2:2"), margin = 0.2; break; /* ±2 % */
     default: break;
     }
     if (isnan(rule->hysteresis))
@@ -285,6 +286,13 @@ static void say_progress_figures(struct text *d, const struct target *tg, const 
     } else if (tg->kind == TARGET_TREND) {
         say(d, " Growth over the last %d years: %+.1f %%/yr (%s).", tg->window_years,
             e->actual_growth * 100, evaluate_progress_name(e->progress));
+    } else if (tg->kind == TARGET_ABOVE_BASELINE && !isnan(e->compared_value)) {
+        char from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX];
+        period_format(&e->compared_from, from, sizeof from);
+        period_format(&e->compared_to, to, sizeof to);
+        say(d, " 12-month mean %s (%s to %s) against the baseline %s: %+.1f %% (%s).",
+            num(e->compared_value, a, sizeof a), from, to, num(e->baseline_value, b, sizeof b),
+            e->gap_pct, evaluate_progress_name(e->progress));
     } else if (tg->kind == TARGET_ABOVE_BASELINE) {
         say(d, " Level %s against the baseline %s: %+.1f %% (%s).",
             num(e->latest_value, a, sizeof a), num(e->baseline_value, b, sizeof b), e->gap_pct,
@@ -498,6 +506,69 @@ static void check_revision(const struct alert_rule *r, const struct rule_input *
     say_thresholds(d, r);
 }
 
+/* The published figure pejl's differs from the most; NULL when none compares. */
+static const struct published_check *worst_published(const struct rule_input *in)
+{
+    const struct published_check *worst = NULL;
+    for (size_t i = 0; i < in->n_published; i++) {
+        const struct published_check *c = &in->published[i];
+        if (!isnan(c->diff_pct) && (!worst || fabs(c->diff_pct) > fabs(worst->diff_pct)))
+            worst = c;
+    }
+    return worst;
+}
+
+static void say_published(struct text *d, const struct rule_input *in)
+{
+    char p[PERIOD_TEXT_MAX], a[32], b[32];
+    for (size_t i = 0; i < in->n_published; i++) {
+        const struct published_check *c = &in->published[i];
+        period_format(&c->figure->period, p, sizeof p);
+        if (isnan(c->diff_pct))
+            say(d, " %s: published %s, pejl has no figure.", p, num(c->figure->value, a, sizeof a));
+        else
+            say(d, " %s: published %s, pejl %s (%+.1f %%).", p, num(c->figure->value, a, sizeof a),
+                num(c->pejl_value, b, sizeof b), c->diff_pct);
+    }
+}
+
+static void check_reconcile(const struct alert_rule *r, const struct rule_input *in,
+                            enum alert_state current, struct rule_result *out, struct text *s,
+                            struct text *d)
+{
+    const struct published_check *c = worst_published(in);
+    const struct indicator *ind = in->indicator;
+    char p[PERIOD_TEXT_MAX], a[32], b[32];
+    out->value = c ? c->diff_pct : NAN;
+    out->state = ranged(r, out->value, current);
+    if (!c) {
+        say(s, "%s: pejl has no figure yet for any of its %zu published period%s", ind->id,
+            in->n_published, in->n_published == 1 ? "" : "s");
+        say_published(d, in);
+        return;
+    }
+    period_format(&c->figure->period, p, sizeof p);
+    bool off = out->state == ALERT_WARNING || out->state == ALERT_CRITICAL;
+    if (fabs(c->diff_pct) < 0.05) {
+        say(s, "%s: pejl's %s figure %s %s matches the published one (%s)", ind->id, p,
+            num(c->pejl_value, a, sizeof a), ind->unit, c->figure->source);
+        say_published(d, in);
+        say_thresholds(d, r);
+        return;
+    }
+    say(s, "%s: pejl's %s figure %s %s is %.1f %% %s the published %s%s (%s)", ind->id, p,
+        num(c->pejl_value, a, sizeof a), ind->unit, fabs(c->diff_pct),
+        c->diff_pct < 0 ? "below" : "above", num(c->figure->value, b, sizeof b),
+        off ? ": the basket or codes do not reproduce the official figure" : "", c->figure->source);
+    if (off)
+        say(d,
+            " The source's basket or codes in the config do not reproduce the official figure "
+            "for %s: check them against the publisher's definition.",
+            p);
+    say_published(d, in);
+    say_thresholds(d, r);
+}
+
 void rule_check(const struct alert_rule *rule, const struct rule_input *in,
                 enum alert_state current, struct rule_result *out)
 {
@@ -515,6 +586,7 @@ void rule_check(const struct alert_rule *rule, const struct rule_input *in,
     case RULE_STALE: check_stale(rule, in, current, out, &s, &d); break;
     case RULE_COLLECT: check_collect(rule, in, current, out, &s, &d); break;
     case RULE_REVISION: check_revision(rule, in, current, out, &s, &d); break;
+    case RULE_RECONCILE: check_reconcile(rule, in, current, out, &s, &d); break;
     default: out->state = ALERT_UNKNOWN; break;
     }
     say_latest(&d, in);

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "evaluate.h"
+#include "published.h"
 #include "range.h"
 
 struct indicator;
@@ -33,6 +34,7 @@ enum rule_kind {
     RULE_STALE,      /* days since the latest period ended */
     RULE_COLLECT,    /* failed collections in a row */
     RULE_REVISION,   /* the largest revision in the latest collection, % */
+    RULE_RECONCILE,  /* pejl's figure against a published one, % (the largest) */
     RULE_KINDS
 };
 
@@ -80,6 +82,8 @@ struct rule_input {
     const struct evaluation *evaluations; /* one per target of the indicator */
     const struct collection_record *collection;
     int64_t now;
+    const struct published_check *published; /* one per published figure of the indicator */
+    size_t n_published;
 };
 
 struct rule_result {

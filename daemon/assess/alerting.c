@@ -173,18 +173,25 @@ static size_t evaluate_one(struct alerting *al, const struct indicator *ind,
                            const struct store *store, int64_t now, bool collected)
 {
     struct evaluation *evals = calloc(ind->n_targets + 1, sizeof *evals);
+    struct published_check *published = calloc(ind->n_published + 1, sizeof *published);
     size_t changes = 0;
-    if (!evals) {
+    if (!evals || !published) {
         log_err("%s: out of memory for evaluating its alerts", ind->id);
+        free(evals);
+        free(published);
         return 0;
     }
     struct rule_input in = {.indicator = ind,
                             .evaluations = evals,
                             .now = now,
-                            .collection = alert_ledger_collection(&al->ledger, ind->id, false)};
+                            .collection = alert_ledger_collection(&al->ledger, ind->id, false),
+                            .published = published,
+                            .n_published = ind->n_published};
     in.latest = assess(ind, store, now, evals);
+    assess_published(ind, store, published);
     if (!in.latest && (!in.collection || !in.collection->last_attempt)) {
         free(evals); /* not collected yet: pending, not unknown */
+        free(published);
         return 0;
     }
     for (size_t k = 0; k < ind->n_rules; k++) {
@@ -203,6 +210,7 @@ static size_t evaluate_one(struct alerting *al, const struct indicator *ind,
         al->changed |= !same_words || a->pending != pending || a->state != from;
     }
     free(evals);
+    free(published);
     return changes;
 }
 

@@ -36,3 +36,11 @@ const struct stored_observation *assess(const struct indicator *ind, const struc
         series_each_member(store_series_set(store), ind->id, newest_member, &latest);
     return latest;
 }
+
+void assess_published(const struct indicator *ind, const struct store *store,
+                      struct published_check *out)
+{
+    const struct series *s = store_series(store, ind->id);
+    for (size_t i = 0; i < ind->n_published; i++)
+        published_check(&ind->published[i], s ? s->items : NULL, s ? s->n : 0, &out[i]);
+}

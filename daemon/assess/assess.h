@@ -18,4 +18,9 @@
 const struct stored_observation *assess(const struct indicator *ind, const struct store *store,
                                         int64_t now, struct evaluation *out);
 
+/* Each of the indicator's published figures beside pejl's own, into
+ * out[0..ind->n_published). */
+void assess_published(const struct indicator *ind, const struct store *store,
+                      struct published_check *out);
+
 #endif

@@ -13,6 +13,7 @@
 #include "evaluate.h"
 #include "period.h"
 #include "timestamp.h"
+#include "utf8.h"
 #include "value.h"
 
 static void target_text(const struct target *t, char *buf, size_t size)
@@ -63,13 +64,15 @@ static void alert_text(const struct alert *a, bool silenced, char *buf, size_t s
 static void print_row(FILE *out, const struct indicator *ind, const struct target *t,
                       const struct evaluation *e, const struct alert *a, bool silenced)
 {
-    char latest[PERIOD_TEXT_MAX] = "-", target[40], v[24], p[24], g[24], y[24], f[24], alert[64];
+    char latest[PERIOD_TEXT_MAX] = "-", target[40], v[24], m[24], p[24], g[24], y[24], f[24],
+                                  alert[64];
     if (!isnan(e->days_since_period_end))
         period_format(&e->latest, latest, sizeof latest);
     target_text(t, target, sizeof target);
     alert_text(a, silenced, alert, sizeof alert);
-    fprintf(out, "%-24s %2d  %-10s %10s  %-22s %10s %7s  %-11s %7s %11s  %-5s  %s\n", ind->id,
-            ind->pejlemaerke, latest, figure(e->latest_value, v, sizeof v), target,
+    fprintf(out, "%-24s %2d  %-10s %10s %10s  %-22s %10s %7s  %-11s %7s %11s  %-5s  %s\n", ind->id,
+            ind->pejlemaerke, latest, figure(e->latest_value, v, sizeof v),
+            figure(e->compared_value, m, sizeof m), target,
             figure(e->path_value, p, sizeof p), figure(e->gap_pct, g, sizeof g),
             t ? evaluate_progress_name(e->progress) : "-",
             figure(e->time_distance_years, y, sizeof y), figure(e->projection, f, sizeof f),
@@ -83,6 +86,8 @@ struct row {
     const struct alert *alert;   /* the worst of the row; NULL without alerts */
     bool silenced;
     size_t provisional_updates; /* the indicator's, see provisional_updates() */
+    const struct published_check *published; /* the indicator's, beside pejl's figures */
+    bool last;                               /* the indicator's last row */
 };
 
 typedef void (*row_fn)(void *arg, const struct row *row);
@@ -109,7 +114,7 @@ static void plain_evaluation(const struct series *own, const struct stored_obser
 {
     *e = (struct evaluation){.progress = PROGRESS_UNKNOWN, .latest_value = NAN,
                              .path_value = NAN, .gap_pct = NAN, .time_distance_years = NAN,
-                             .projection = NAN, .shortfall_pct = NAN, .ratio = NAN,
+                             .compared_value = NAN, .projection = NAN, .shortfall_pct = NAN, .ratio = NAN,
                              .actual_growth = NAN, .required_growth = NAN,
                              .still_required_growth = NAN, .baseline_value = NAN,
                              .previous_value = NAN, .days_since_period_end = NAN};
@@ -131,34 +136,65 @@ static void each_row(const struct indicator *indicators, size_t n_indicators,
         const struct indicator *ind = &indicators[i];
         size_t rows = ind->n_targets ? ind->n_targets : 1;
         struct evaluation *evals = calloc(rows, sizeof *evals);
-        if (!evals)
+        struct published_check *published = calloc(ind->n_published + 1, sizeof *published);
+        if (!evals || !published) {
+            free(evals);
+            free(published);
             continue;
+        }
         const struct stored_observation *latest = assess(ind, store, now, evals);
+        assess_published(ind, store, published);
         if (!ind->n_targets)
             plain_evaluation(store_series(store, ind->id), latest, now, ind->stale_after_s, evals);
         for (size_t k = 0; k < rows; k++) {
             struct row row = {.ind = ind, .target = ind->n_targets ? &ind->targets[k] : NULL,
-                              .e = &evals[k]};
+                              .e = &evals[k], .published = published, .last = k == rows - 1};
             row.alert = alerting ? alerting_worst(alerting, ind, (int)k) : NULL;
             row.silenced = row.alert && alerting_silenced(alerting, row.alert, now);
             row.provisional_updates = provisional_updates(store, ind);
             fn(arg, &row);
         }
         free(evals);
+        free(published);
     }
+}
+
+/* Under an indicator's rows: its newest published figure beside pejl's,
+ * "  published 2023: 174.0, pejl 171.3 (-1.6 %) · SOURCE (+2 more)". */
+static void print_published(FILE *out, const struct row *r)
+{
+    const struct published_check *newest = NULL;
+    for (size_t i = 0; i < r->ind->n_published; i++)
+        if (!newest || period_end(&r->published[i].figure->period) >
+                           period_end(&newest->figure->period))
+            newest = &r->published[i];
+    if (!newest)
+        return;
+    char p[PERIOD_TEXT_MAX], v[24], mine[24], diff[24] = "";
+    period_format(&newest->figure->period, p, sizeof p);
+    if (!isnan(newest->diff_pct))
+        snprintf(diff, sizeof diff, " (%+.1f %%)", newest->diff_pct);
+    fprintf(out, "  %-22s published %s: %s, pejl %s%s · %s", "", p,
+            figure(newest->figure->value, v, sizeof v),
+            figure(newest->pejl_value, mine, sizeof mine), diff, newest->figure->source);
+    if (r->ind->n_published > 1)
+        fprintf(out, " (+%zu more in --json)", r->ind->n_published - 1);
+    fputc('\n', out);
 }
 
 static void print_row_to(void *arg, const struct row *r)
 {
     print_row(arg, r->ind, r->target, r->e, r->alert, r->silenced);
+    if (r->last)
+        print_published(arg, r);
 }
 
 void status_print(FILE *out, const struct indicator *indicators, size_t n_indicators,
                   const struct store *store, const struct alerting *alerting, int64_t now)
 {
-    fprintf(out, "%-24s %2s  %-10s %10s  %-22s %10s %7s  %-11s %7s %11s  %-5s  %s\n", "indicator",
-            "pm", "latest", "value", "target", "path", "gap %", "progress", "years",
-            "projection", "data", "alert");
+    fprintf(out, "%-24s %2s  %-10s %10s %10s  %-22s %10s %7s  %-11s %7s %11s  %-5s  %s\n",
+            "indicator", "pm", "latest", "value", "12-mo mean", "target", "path", "gap %",
+            "progress", "years", "projection", "data", "alert");
     each_row(indicators, n_indicators, store, alerting, now, print_row_to, out);
     for (size_t i = 0; i < n_indicators; i++) {
         size_t n = provisional_updates(store, &indicators[i]);
@@ -188,6 +224,41 @@ static json_t *alert_json(const struct alert *a, bool silenced)
     return o;
 }
 
+static json_t *period_json(const struct pejl_period *p)
+{
+    char text[PERIOD_TEXT_MAX];
+    period_format(p, text, sizeof text);
+    return json_string(text);
+}
+
+/* {from, to} of the compared figure, or null when the latest value is compared. */
+static json_t *compared_period_json(const struct evaluation *e)
+{
+    if (isnan(e->compared_value))
+        return json_null();
+    json_t *o = json_object();
+    json_object_set_new(o, "from", period_json(&e->compared_from));
+    json_object_set_new(o, "to", period_json(&e->compared_to));
+    return o;
+}
+
+/* [{period, value, source, pejl_value, diff_pct}] of the indicator. */
+static json_t *published_json(const struct row *r)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < r->ind->n_published; i++) {
+        const struct published_check *c = &r->published[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "period", period_json(&c->figure->period));
+        json_object_set_new(o, "value", number_or_null(c->figure->value));
+        json_object_set_new(o, "source", utf8_json(c->figure->source));
+        json_object_set_new(o, "pejl_value", number_or_null(c->pejl_value));
+        json_object_set_new(o, "diff_pct", number_or_null(c->diff_pct));
+        json_array_append_new(list, o);
+    }
+    return list;
+}
+
 static json_t *row_json(const struct row *r)
 {
     const struct indicator *ind = r->ind;
@@ -204,6 +275,8 @@ static json_t *row_json(const struct row *r)
     json_object_set_new(row, "unit", json_string(ind->unit));
     json_object_set_new(row, "latest_period", latest[0] ? json_string(latest) : json_null());
     json_object_set_new(row, "latest_value", number_or_null(e->latest_value));
+    json_object_set_new(row, "compared_value", number_or_null(e->compared_value));
+    json_object_set_new(row, "compared_period", compared_period_json(e));
     json_object_set_new(row, "target", json_string(target));
     json_object_set_new(row, "target_year", t && t->year ? json_integer(t->year) : json_null());
     json_object_set_new(row, "target_value", number_or_null(t && t->kind == TARGET_PATH ? t->value : NAN));
@@ -226,6 +299,7 @@ static json_t *row_json(const struct row *r)
     json_object_set_new(row, "alert", alert_json(r->alert, r->silenced));
     json_object_set_new(row, "provisional_updates",
                         json_integer((json_int_t)r->provisional_updates));
+    json_object_set_new(row, "published", published_json(r));
     return row;
 }
 

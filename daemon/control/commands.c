@@ -17,6 +17,7 @@
 #include "duration.h"
 #include "log.h"
 #include "outbox.h"
+#include "period.h"
 #include "report.h"
 #include "reporter.h"
 #include "status.h"
@@ -322,7 +323,8 @@ static void metrics_indicator(FILE *f, const struct commands_state *d, const str
         const struct target *t = &ind->targets[k];
         snprintf(target, sizeof target, t->year ? "%d" : "trend", t->year);
         double v[] = {0, t->kind == TARGET_PATH ? t->value : NAN, e[k].path_value, e[k].gap_pct,
-                      e[k].time_distance_years, e[k].projection, (double)e[k].progress};
+                      e[k].time_distance_years, e[k].projection, (double)e[k].progress,
+                      e[k].compared_value};
         sample(f, name, ind, target, v[m]);
     }
     free(e);
@@ -333,16 +335,48 @@ static void metrics_targets(FILE *f, const struct commands_state *d, int64_t now
     static const char *const names[] = {"pejl_indicator_value", "pejl_target_value",
                                         "pejl_target_path_value", "pejl_target_gap_percent",
                                         "pejl_target_time_distance_years", "pejl_target_projection",
-                                        "pejl_target_progress_category"};
+                                        "pejl_target_progress_category",
+                                        "pejl_target_compared_value"};
     static const char *const helps[] = {
         "The latest value of the indicator.", "The target's value.",
         "The target path's value at the latest period.", "The latest value against the path, %.",
         "Years ahead (+) of or behind (-) the path.", "The projection to the target year.",
-        "0 unknown, 1 on track, 2 at risk, 3 off track, 4 moving away."};
-    for (int m = 0; m < 7; m++) {
+        "0 unknown, 1 on track, 2 at risk, 3 off track, 4 moving away.",
+        "What the target compares when not the latest value (a 12-month mean)."};
+    for (int m = 0; m < 8; m++) {
         help(f, names[m], helps[m]);
         for (size_t i = 0; i < d->n_indicators; i++)
             metrics_indicator(f, d, &d->indicators[i], m, names[m], now);
+    }
+}
+
+/* Each published figure, and pejl's against it as a ratio (-0.016: 1.6 % below). */
+static void metrics_published(FILE *f, const struct commands_state *d)
+{
+    static const char *const names[] = {"pejl_published_value", "pejl_published_diff_ratio"};
+    static const char *const helps[] = {
+        "A figure the indicator's owner published (config: published).",
+        "pejl's figure for the published period against the published one, as a ratio - 1."};
+    for (int m = 0; m < 2; m++) {
+        help(f, names[m], helps[m]);
+        for (size_t i = 0; i < d->n_indicators; i++) {
+            const struct indicator *ind = &d->indicators[i];
+            struct published_check *c = calloc(ind->n_published + 1, sizeof *c);
+            if (!c)
+                return;
+            assess_published(ind, d->store, c);
+            for (size_t k = 0; k < ind->n_published; k++) {
+                char period[PERIOD_TEXT_MAX], text[32];
+                double v = m == 0 ? c[k].figure->value : c[k].diff_pct / 100;
+                if (isnan(v))
+                    continue; /* pejl has no figure for the period: no sample, not a zero */
+                period_format(&c[k].figure->period, period, sizeof period);
+                value_format(v, text, sizeof text);
+                fprintf(f, "%s{indicator=\"%s\",pejlemaerke=\"%d\",period=\"%s\"} %s\n", names[m],
+                        ind->id, ind->pejlemaerke, period, text);
+            }
+            free(c);
+        }
     }
 }
 
@@ -385,6 +419,7 @@ static void cmd_metrics(struct commands *cmds, struct control_client *c,
         return;
     }
     metrics_targets(t.f, d, d->now);
+    metrics_published(t.f, d);
     metrics_alerts(t.f, d);
     fprintf(t.f, "# HELP pejl_collections_failed_total Collections that failed since pejld started.\n"
                  "# TYPE pejl_collections_failed_total counter\npejl_collections_failed_total %u\n",

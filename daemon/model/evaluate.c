@@ -292,8 +292,26 @@ static void evaluate_trend(const struct target *t, const struct stored_observati
     e->progress = classify_trend(t, e, 0);
 }
 
+/* The mean of the year's worth of periods ending at the latest, and the
+ * first and last of them: what a finer series compares with a baseline year. */
+static void compare_year_mean(const struct stored_observation *items, size_t n,
+                              struct evaluation *e)
+{
+    int64_t end = period_end(&e->latest), from = end - 365 * 86400;
+    e->compared_value = mean_between(items, n, from, end);
+    for (size_t i = 0; i < n; i++) {
+        int64_t at = period_end(&items[i].obs.period);
+        if (at > from && at <= end && !isnan(items[i].obs.value)) {
+            e->compared_from = items[i].obs.period;
+            break;
+        }
+    }
+    e->compared_to = e->latest;
+}
+
 /* Level against the baseline: a finer series compares its last 12 months'
- * mean (a year's worth) with the baseline year's. */
+ * mean (a year's worth) with the baseline year's; the latest value stays
+ * the latest month's own. */
 static void evaluate_level(const struct target *t, const struct stored_observation *items,
                            size_t n, struct evaluation *e)
 {
@@ -301,11 +319,12 @@ static void evaluate_level(const struct target *t, const struct stored_observati
         e->why = "the baseline period has no value (yet)";
         return;
     }
+    double level = e->latest_value;
     if (e->latest.kind != PEJL_PERIOD_YEAR && t->baseline.kind == PEJL_PERIOD_YEAR) {
-        int64_t end = period_end(&e->latest);
-        e->latest_value = mean_between(items, n, end - 365 * 86400, end);
+        compare_year_mean(items, n, e);
+        level = e->compared_value;
     }
-    e->ratio = e->latest_value / e->baseline_value;
+    e->ratio = level / e->baseline_value;
     e->gap_pct = (e->ratio - 1) * 100;
     e->progress = classify_level(t, e, 0);
 }
@@ -345,7 +364,8 @@ void evaluate(const struct target *t, const struct stored_observation *items, si
                              .actual_growth = NAN, .required_growth = NAN,
                              .still_required_growth = NAN, .ratio = NAN,
                              .time_distance_years = NAN, .projection = NAN, .shortfall_pct = NAN,
-                             .previous_value = NAN, .days_since_period_end = NAN};
+                             .previous_value = NAN, .days_since_period_end = NAN,
+                             .compared_value = NAN};
     const struct stored_observation *latest = latest_value(items, n);
     if (!latest) {
         e->why = "no data";

@@ -52,7 +52,13 @@ struct evaluation {
     enum progress progress;
     const char *why;                 /* when UNKNOWN, or a note (e.g. linear fallback) */
     struct pejl_period latest;       /* newest period with a value */
-    double latest_value;
+    double latest_value;             /* the newest period's own figure, always */
+    /* The figure the target compares when it is not the latest value: for a
+     * monthly or quarterly series against a baseline year, the mean of the
+     * year's worth of periods ending at the latest, compared_from..compared_to.
+     * NAN (and kind NONE) when the comparison reads the latest value itself. */
+    double compared_value;
+    struct pejl_period compared_from, compared_to;
     struct pejl_period previous;     /* the period with a value before the latest */
     double previous_value;           /* NAN when there is none (a rank's change) */
     double baseline_value;

@@ -14,6 +14,7 @@
 #include "collector.h"
 #include "derive.h"
 #include "evaluate.h"
+#include "published.h"
 
 struct alert_rule; /* alert/rule.h */
 
@@ -42,6 +43,8 @@ struct indicator {
     size_t n_rules;
     size_t max_members; /* panel members a collection may have */
     int line;
+    struct published_figure *published; /* published = ( … ): the owner's figures */
+    size_t n_published;
 };
 
 /* [a-z0-9_-]{1,INDICATOR_ID_MAX}: an id is used in file names. */

@@ -24,6 +24,8 @@ static const struct words danish = {
     .left_rules = "basislinjer, niveauer og tærskler",
     .periods_before = "perioder før", .journal_only = "(kun i journalen og data-filen)",
     .categories = {"ukendt", "på sporet", "i risiko", "ikke på sporet", "bevæger sig væk"},
+    .compared_mean = "12 mdr. gns.", .compared_with = "sammenlignet med basisår",
+    .published = "Offentliggjort", .published_figures = "Offentliggjorte tal", .pejl_figure = "pejl", .difference = "Forskel",
     .decimal = ',',
 };
 
@@ -44,6 +46,8 @@ static const struct words english = {
     .left_rules = "baselines, levels and thresholds",
     .periods_before = "periods before", .journal_only = "(in the journal and the data file only)",
     .categories = {"unknown", "on track", "at risk", "off track", "moving away"},
+    .compared_mean = "12-mo mean", .compared_with = "compared with the baseline",
+    .published = "Published", .published_figures = "Published figures", .pejl_figure = "pejl", .difference = "Difference",
     .decimal = '.',
 };
 

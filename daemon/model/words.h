@@ -23,6 +23,10 @@ struct words {
     const char *not_shown, *of, *at_most, *left_lines, *left_curves, *left_rules, *periods_before,
         *journal_only;
     const char *categories[5]; /* by enum progress */
+    /* a compared figure (the 12-month mean of a monthly series against a
+     * baseline year) and the figures the indicator's owner published */
+    const char *compared_mean, *compared_with, *published, *published_figures, *pejl_figure,
+        *difference;
     char decimal;
 };
 

@@ -38,6 +38,7 @@ struct graph_plan {
     bool out_of_memory;
     /* what did not fit on the graph: said on it, and in the log */
     size_t lines_left_out, curves_left_out, rules_left_out, before_view;
+    size_t marks_left_out; /* published figures outside the drawn periods */
     int64_t first, last;
     struct pejl_period first_period; /* the earliest drawn */
     size_t n_points;
@@ -278,11 +279,47 @@ static const char *status_details(struct graph_plan *p, const struct target *t,
     return plan_text(p, "%s%s", distance, detail);
 }
 
+/* The latest value, and the figure compared when it is another one:
+ * " · Seneste 2025-08: 162,6 · 12 mdr. gns. 2024-09–2025-08: 151,8". */
+static const char *status_figures(struct graph_plan *p, const struct evaluation *e)
+{
+    const struct words *w = p->w;
+    char period[PERIOD_TEXT_MAX], from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX], a[32], b[32];
+    if (isnan(e->latest_value))
+        return "";
+    period_format(&e->latest, period, sizeof period);
+    words_number(w, e->latest_value, 1, a, sizeof a);
+    if (isnan(e->compared_value))
+        return plan_text(p, " · %s %s: %s", w->latest, period, a);
+    period_format(&e->compared_from, from, sizeof from);
+    period_format(&e->compared_to, to, sizeof to);
+    words_number(w, e->compared_value, 1, b, sizeof b);
+    return plan_text(p, " · %s %s: %s · %s %s–%s: %s", w->latest, period, a, w->compared_mean,
+                     from, to, b);
+}
+
+/* The figures the indicator's owner published, marked where the
+ * evaluation places their periods' values (at the period's end). */
+static void plan_published(struct graph_plan *p)
+{
+    const struct indicator *ind = p->indicator;
+    for (size_t i = 0; i < ind->n_published; i++) {
+        int64_t end = period_end(&ind->published[i].period);
+        if (p->spec.n_marks == GRAPH_MAX_MARKS || end <= p->first || end > p->last)
+            p->marks_left_out++; /* outside the drawn periods, or no room: said on the graph */
+        else
+            p->spec.marks[p->spec.n_marks++] =
+                (struct graph_mark){.time = end, .value = ind->published[i].value};
+    }
+    p->spec.marks_label = p->w->published;
+}
+
 /* Where the indicator stands against its first target, in words. */
 static void plan_status(struct graph_plan *p, const struct target *t, const struct evaluation *e)
 {
-    p->spec.status = plan_text(p, "%s: %s%s%s", p->w->status, p->w->categories[e->progress],
-                               status_details(p, t, e), e->final ? " (final)" : "");
+    p->spec.status = plan_text(p, "%s: %s%s%s%s", p->w->status, p->w->categories[e->progress],
+                               status_figures(p, e), status_details(p, t, e),
+                               e->final ? " (final)" : "");
 }
 
 static void plan_footer(struct graph_plan *p, const struct stored_observation *latest)
@@ -337,6 +374,7 @@ static void plan_evaluated(struct graph_plan *p, struct store *store, int64_t no
     if (ind->n_targets)
         plan_status(p, &ind->targets[0], &evals[0]);
     plan_thresholds(p);
+    plan_published(p);
     plan_footer(p, latest);
     plan_message(p, latest);
     free(evals);
@@ -359,14 +397,15 @@ static void plan_left_out(struct graph_plan *p)
     const struct words *w = p->w;
     char first[PERIOD_TEXT_MAX];
     period_format(&p->first_period, first, sizeof first);
-    const char *part[4] = {
+    const char *part[5] = {
         left_out_part(p, p->lines_left_out, GRAPH_MAX_LINES, w->left_lines),
         left_out_part(p, p->curves_left_out, GRAPH_MAX_CURVES, w->left_curves),
         left_out_part(p, p->rules_left_out, GRAPH_MAX_RULES, w->left_rules),
         p->before_view ? plan_text(p, "%s %s %s", w->periods_before, first, w->journal_only) : "",
+        p->marks_left_out ? plan_text(p, "%s: %zu", w->published_figures, p->marks_left_out) : "",
     };
     const char *said = "";
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < 5; i++)
         if (part[i][0])
             said = plan_text(p, "%s%s%s", said, said[0] ? "; " : "", part[i]);
     if (!said[0])

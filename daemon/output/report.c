@@ -23,6 +23,8 @@
 #include "timestamp.h"
 #include "value.h"
 
+#define COLUMNS 12
+
 struct row {
     const struct indicator *ind;
     const struct target *target; /* NULL: no target */
@@ -30,6 +32,7 @@ struct row {
     const struct alert *alert;
     bool silenced, graph;
     int64_t collected;
+    struct published_check *published; /* the indicator's published figures beside pejl's */
 };
 
 struct report {
@@ -78,8 +81,21 @@ static void alert_words(const struct row *r, char *buf, size_t size)
                  r->silenced ? " (silenced)" : "");
 }
 
+/* "151,8 (2024-09–2025-08)": the compared figure with its periods, or "-". */
+static void compared_words(const struct row *r, const struct words *w, char *buf, size_t size)
+{
+    char a[32], from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX];
+    if (isnan(r->e.compared_value)) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    period_format(&r->e.compared_from, from, sizeof from);
+    period_format(&r->e.compared_to, to, sizeof to);
+    snprintf(buf, size, "%s (%s–%s)", number(r->e.compared_value, w, a, sizeof a), from, to);
+}
+
 /* The cells of one row, in the table's order. */
-static void cells(const struct report *rp, const struct row *r, char out[11][200])
+static void cells(const struct report *rp, const struct row *r, char out[COLUMNS][200])
 {
     const struct words *w = rp->w;
     char a[32];
@@ -95,18 +111,19 @@ static void cells(const struct report *rp, const struct row *r, char out[11][200
     } else {
         snprintf(out[2], 200, "%s", w->no_data);
     }
-    target_words(r, w, out[3], 200);
-    snprintf(out[4], 200, "%s", number(r->e.path_value, w, a, sizeof a));
-    snprintf(out[5], 200, "%s%s", number(r->e.gap_pct, w, a, sizeof a), isnan(r->e.gap_pct) ? "" : " %");
-    snprintf(out[6], 200, "%s%s%s%s", r->target ? w->categories[r->e.progress] : "-",
+    compared_words(r, w, out[3], 200);
+    target_words(r, w, out[4], 200);
+    snprintf(out[5], 200, "%s", number(r->e.path_value, w, a, sizeof a));
+    snprintf(out[6], 200, "%s%s", number(r->e.gap_pct, w, a, sizeof a), isnan(r->e.gap_pct) ? "" : " %");
+    snprintf(out[7], 200, "%s%s%s%s", r->target ? w->categories[r->e.progress] : "-",
              r->e.stale ? " (" : "", r->e.stale ? w->stale : "", r->e.stale ? ")" : "");
-    snprintf(out[7], 200, "%s", number(r->e.time_distance_years, w, a, sizeof a));
-    snprintf(out[8], 200, "%s", number(r->e.projection, w, a, sizeof a));
-    alert_words(r, out[9], 200);
+    snprintf(out[8], 200, "%s", number(r->e.time_distance_years, w, a, sizeof a));
+    snprintf(out[9], 200, "%s", number(r->e.projection, w, a, sizeof a));
+    alert_words(r, out[10], 200);
     if (r->collected)
-        timestamp_format(r->collected, out[10], 200);
+        timestamp_format(r->collected, out[11], 200);
     else
-        snprintf(out[10], 200, "-");
+        snprintf(out[11], 200, "-");
 }
 
 static int gather(struct report *rp, struct store *store, const struct alerting *al)
@@ -128,8 +145,15 @@ static int gather(struct report *rp, struct store *store, const struct alerting 
             struct row *r = &rp->rows[rp->n++];
             *r = (struct row){.ind = ind, .target = ind->n_targets ? &ind->targets[k] : NULL,
                               .e = evals[k], .collected = rec ? rec->last_success : 0};
+            r->published = calloc(ind->n_published + 1, sizeof *r->published);
+            if (!r->published) {
+                free(evals);
+                return -1;
+            }
+            assess_published(ind, store, r->published);
             if (!ind->n_targets) { /* the latest value and its age only */
-                r->e = (struct evaluation){.latest_value = NAN, .path_value = NAN, .gap_pct = NAN,
+                r->e = (struct evaluation){.latest_value = NAN, .compared_value = NAN,
+                                           .baseline_value = NAN, .path_value = NAN, .gap_pct = NAN,
                                            .time_distance_years = NAN, .projection = NAN,
                                            .days_since_period_end = NAN};
                 const struct series *own = store_series(store, ind->id);
@@ -182,9 +206,9 @@ static void html_escaped(FILE *f, const char *s)
         }
 }
 
-static const char *const heads_da[] = {"Indikator", "PM", "Seneste", "Mål", "Stiens værdi", "Afvigelse",
+static const char *const heads_da[] = {"Indikator", "PM", "Seneste", "12 mdr. gns.", "Mål", "Stiens værdi", "Afvigelse",
                                        "Fremdrift", "Tidsafstand (år)", "Fremskrivning", "Alarm", "Sidst hentet"};
-static const char *const heads_en[] = {"Indicator", "PM", "Latest", "Target", "Path value", "Gap",
+static const char *const heads_en[] = {"Indicator", "PM", "Latest", "12-mo mean", "Target", "Path value", "Gap",
                                        "Progress", "Time distance (years)", "Projection", "Alert", "Last collected"};
 
 static const char *const *heads(const struct report *rp)
@@ -202,14 +226,127 @@ static const char *css =
     "figcaption{font-size:.85em;color:#555}"
     "@page{size:A4;margin:15mm}@media print{body{margin:0}table{font-size:7.5pt}}";
 
+/* ---- per indicator: the latest and compared figures, the published ones ---- */
+
+/* "Seneste 2025-08: 162,6 indeks · 12 mdr. gns.: 151,8 (2024-09–2025-08),
+ * sammenlignet med basisår 2024"; "" without a value. The latest period
+ * is the indicator's; a compared figure is a target's (the first that has one). */
+static void latest_sentence(const struct report *rp, const struct row *first, char *buf,
+                            size_t size)
+{
+    const struct words *w = rp->w;
+    const struct row *cmp = NULL;
+    char p[PERIOD_TEXT_MAX], a[32], c[120], base[PERIOD_TEXT_MAX];
+    buf[0] = '\0';
+    if (isnan(first->e.latest_value))
+        return;
+    for (const struct row *r = first; r < rp->rows + rp->n && r->ind == first->ind && !cmp; r++)
+        cmp = isnan(r->e.compared_value) ? NULL : r;
+    period_format(&first->e.latest, p, sizeof p);
+    int n = snprintf(buf, size, "%s %s: %s %s", w->latest, p,
+                     number(first->e.latest_value, w, a, sizeof a), first->ind->unit);
+    if (!cmp || n < 0 || (size_t)n >= size)
+        return;
+    compared_words(cmp, w, c, sizeof c);
+    period_format(&cmp->target->baseline, base, sizeof base);
+    snprintf(buf + n, size - (size_t)n, " · %s: %s, %s %s", w->compared_mean, c, w->compared_with,
+             base);
+}
+
+static const char *const published_heads_da[] = {"Periode", "Offentliggjort", "pejl", "Forskel",
+                                                 "Kilde"};
+static const char *const published_heads_en[] = {"Period", "Published", "pejl", "Difference",
+                                                 "Source"};
+
+/* The cells of one published figure: period, published, pejl's, difference, source. */
+static void published_cells(const struct report *rp, const struct published_check *c,
+                            char out[5][300])
+{
+    char a[32];
+    period_format(&c->figure->period, out[0], 300);
+    snprintf(out[1], 300, "%s", number(c->figure->value, rp->w, a, sizeof a));
+    snprintf(out[2], 300, "%s", number(c->pejl_value, rp->w, a, sizeof a));
+    snprintf(out[3], 300, "%s%s", number(c->diff_pct, rp->w, a, sizeof a),
+             isnan(c->diff_pct) ? "" : " %");
+    snprintf(out[4], 300, "%s", c->figure->source);
+}
+
+static void html_published(FILE *f, const struct report *rp, const struct row *r)
+{
+    const char *const *heads = rp->w == words_for(LANGUAGE_EN) ? published_heads_en
+                                                               : published_heads_da;
+    char c[5][300];
+    if (!r->ind->n_published)
+        return;
+    fprintf(f, "<table class=\"published\" data-indicator=\"%s\"><caption>%s — ", r->ind->id,
+            rp->w->published_figures);
+    html_escaped(f, r->ind->title);
+    fputs("</caption><thead><tr>", f);
+    for (int i = 0; i < 5; i++)
+        fprintf(f, "<th>%s</th>", heads[i]);
+    fputs("</tr></thead><tbody>\n", f);
+    for (size_t k = 0; k < r->ind->n_published; k++) {
+        published_cells(rp, &r->published[k], c);
+        fputs("<tr>", f);
+        for (int i = 0; i < 5; i++) {
+            fputs("<td>", f);
+            html_escaped(f, c[i]);
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody></table>\n", f);
+}
+
+/* Under an indicator's graph: its latest (and compared) figure in words,
+ * and its published figures beside pejl's. */
+static void html_figures(FILE *f, const struct report *rp, const struct row *r)
+{
+    char text[400];
+    latest_sentence(rp, r, text, sizeof text);
+    if (text[0]) {
+        fprintf(f, "<p class=\"figures\" data-indicator=\"%s\">", r->ind->id);
+        html_escaped(f, text);
+        fputs("</p>\n", f);
+    }
+    html_published(f, rp, r);
+}
+
+static void markdown_figures(FILE *f, const struct report *rp, const struct row *r)
+{
+    const char *const *heads = rp->w == words_for(LANGUAGE_EN) ? published_heads_en
+                                                               : published_heads_da;
+    char text[400], c[5][300];
+    latest_sentence(rp, r, text, sizeof text);
+    if (text[0])
+        fprintf(f, "\n%s: %s\n", r->ind->title, text);
+    if (!r->ind->n_published)
+        return;
+    fprintf(f, "\n%s — %s:\n\n|", rp->w->published_figures, r->ind->title);
+    for (int i = 0; i < 5; i++)
+        fprintf(f, " %s |", heads[i]);
+    fputs("\n| --- | --- | --- | --- | --- |\n", f);
+    for (size_t k = 0; k < r->ind->n_published; k++) {
+        published_cells(rp, &r->published[k], c);
+        fputc('|', f);
+        for (int i = 0; i < 5; i++) {
+            for (char *p = c[i]; *p; p++)
+                if (*p == '|')
+                    *p = '/';
+            fprintf(f, " %s |", c[i]);
+        }
+        fputc('\n', f);
+    }
+}
+
 static void html_row(FILE *f, const struct report *rp, const struct row *r)
 {
-    char c[11][200];
+    char c[COLUMNS][200];
     cells(rp, r, c);
     fprintf(f, "<tr class=\"%s\" data-indicator=\"%s\">", r->alert ? alert_state_name(r->alert->state) : "none",
             r->ind->id);
-    for (int i = 0; i < 11; i++) {
-        fprintf(f, "<td%s>", i == 9 ? " class=\"alert\"" : i == 6 ? " class=\"progress\"" : "");
+    for (int i = 0; i < COLUMNS; i++) {
+        fprintf(f, "<td%s>", i == 10 ? " class=\"alert\"" : i == 7 ? " class=\"progress\"" : "");
         html_escaped(f, c[i]);
         fputs("</td>", f);
     }
@@ -231,7 +368,7 @@ static int write_html(const char *dir, const struct report *rp, char *err, size_
             rp->settings->graphs.language == LANGUAGE_EN ? "Status of the pejlemærker"
                                                          : "Status for pejlemærkerne",
             when);
-    for (int i = 0; i < 11; i++)
+    for (int i = 0; i < COLUMNS; i++)
         fprintf(f, "<th>%s</th>", heads(rp)[i]);
     fputs("</tr></thead><tbody>\n", f);
     for (size_t i = 0; i < rp->n; i++)
@@ -239,13 +376,16 @@ static int write_html(const char *dir, const struct report *rp, char *err, size_
     fputs("</tbody></table>\n", f);
     for (size_t i = 0; i < rp->n; i++) {
         const struct row *r = &rp->rows[i];
-        if (!r->graph || (i > 0 && rp->rows[i - 1].ind == r->ind))
+        if (i > 0 && rp->rows[i - 1].ind == r->ind)
             continue; /* one graph per indicator */
-        fprintf(f, "<figure id=\"%s\"><img src=\"graphs/%s.png\" alt=\"", r->ind->id, r->ind->id);
-        html_escaped(f, r->ind->title);
-        fprintf(f, "\"><figcaption>");
-        html_escaped(f, r->ind->title);
-        fprintf(f, " — <a href=\"data/%s.csv\">data/%s.csv</a></figcaption></figure>\n", r->ind->id, r->ind->id);
+        if (r->graph) {
+            fprintf(f, "<figure id=\"%s\"><img src=\"graphs/%s.png\" alt=\"", r->ind->id, r->ind->id);
+            html_escaped(f, r->ind->title);
+            fprintf(f, "\"><figcaption>");
+            html_escaped(f, r->ind->title);
+            fprintf(f, " — <a href=\"data/%s.csv\">data/%s.csv</a></figcaption></figure>\n", r->ind->id, r->ind->id);
+        }
+        html_figures(f, rp, r);
     }
     fputs("</body></html>\n", f);
     return finish(f, "index.html", err, errlen);
@@ -254,7 +394,7 @@ static int write_html(const char *dir, const struct report *rp, char *err, size_
 static int write_markdown(const char *dir, const struct report *rp, char *err, size_t errlen)
 {
     FILE *f = create(dir, "report.md", err, errlen);
-    char when[TIMESTAMP_TEXT_MAX], c[11][200];
+    char when[TIMESTAMP_TEXT_MAX], c[COLUMNS][200];
     if (!f)
         return -1;
     timestamp_format(rp->now, when, sizeof when);
@@ -262,16 +402,16 @@ static int write_markdown(const char *dir, const struct report *rp, char *err, s
             rp->settings->graphs.language == LANGUAGE_EN ? "Status of the pejlemærker"
                                                          : "Status for pejlemærkerne",
             when);
-    for (int i = 0; i < 11; i++)
+    for (int i = 0; i < COLUMNS; i++)
         fprintf(f, " %s |", heads(rp)[i]);
     fputs("\n|", f);
-    for (int i = 0; i < 11; i++)
+    for (int i = 0; i < COLUMNS; i++)
         fputs(" --- |", f);
     fputc('\n', f);
     for (size_t i = 0; i < rp->n; i++) {
         cells(rp, &rp->rows[i], c);
         fputc('|', f);
-        for (int k = 0; k < 11; k++) {
+        for (int k = 0; k < COLUMNS; k++) {
             for (char *p = c[k]; *p; p++)
                 if (*p == '|')
                     *p = '/'; /* a cell must not end the table's column */
@@ -279,11 +419,14 @@ static int write_markdown(const char *dir, const struct report *rp, char *err, s
         }
         fputc('\n', f);
     }
-    for (size_t i = 0; i < rp->n; i++)
+    for (size_t i = 0; i < rp->n; i++) {
         if (rp->rows[i].graph && (i == 0 || rp->rows[i - 1].ind != rp->rows[i].ind))
             fprintf(f, "\n## %s\n\n![%s](graphs/%s.png)\n\nData: [data/%s.csv](data/%s.csv)\n",
                     rp->rows[i].ind->title, rp->rows[i].ind->title, rp->rows[i].ind->id,
                     rp->rows[i].ind->id, rp->rows[i].ind->id);
+        if (i == 0 || rp->rows[i - 1].ind != rp->rows[i].ind)
+            markdown_figures(f, rp, &rp->rows[i]);
+    }
     return finish(f, "report.md", err, errlen);
 }
 
@@ -322,6 +465,82 @@ static int write_data(const char *dir, struct store *store, const struct indicat
         csv_series(own, &o);
     series_each_member(store_series_set(store), ind->id, csv_series, &o);
     return finish(f, name, err, errlen);
+}
+
+/* A CSV number: shortest exact, empty when there is none. */
+static const char *csv_number(double v, char *buf, size_t size)
+{
+    if (isnan(v) || isinf(v))
+        buf[0] = '\0';
+    else
+        value_format(v, buf, size);
+    return buf;
+}
+
+static void csv_quoted(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* status.csv: a row per indicator and target — the latest value and, apart
+ * from it, the figure the target compares (a 12-month mean) with its periods. */
+static int write_status_csv(const char *dir, const struct report *rp, char *err, size_t errlen)
+{
+    FILE *f = create(dir, "status.csv", err, errlen);
+    if (!f)
+        return -1;
+    fputs("indicator,target,latest_period,latest_value,compared_from,compared_to,compared_value,"
+          "baseline_value,path_value,gap_pct,progress\n", f);
+    for (size_t i = 0; i < rp->n; i++) {
+        const struct row *r = &rp->rows[i];
+        char latest[PERIOD_TEXT_MAX] = "", from[PERIOD_TEXT_MAX] = "", to[PERIOD_TEXT_MAX] = "",
+             target[16] = "", v[5][32];
+        if (!isnan(r->e.days_since_period_end))
+            period_format(&r->e.latest, latest, sizeof latest);
+        if (!isnan(r->e.compared_value)) {
+            period_format(&r->e.compared_from, from, sizeof from);
+            period_format(&r->e.compared_to, to, sizeof to);
+        }
+        if (r->target)
+            snprintf(target, sizeof target, r->target->year ? "%d" : "trend", r->target->year);
+        fprintf(f, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", r->ind->id, target, latest,
+                csv_number(r->e.latest_value, v[0], 32), from, to,
+                csv_number(r->e.compared_value, v[1], 32),
+                csv_number(r->e.baseline_value, v[2], 32),
+                csv_number(r->e.path_value, v[3], 32), csv_number(r->e.gap_pct, v[4], 32),
+                r->target ? evaluate_progress_name(r->e.progress) : "");
+    }
+    return finish(f, "status.csv", err, errlen);
+}
+
+/* published.csv: every published figure beside pejl's. */
+static int write_published_csv(const char *dir, const struct report *rp, char *err, size_t errlen)
+{
+    FILE *f = create(dir, "published.csv", err, errlen);
+    if (!f)
+        return -1;
+    fputs("indicator,period,published_value,pejl_value,diff_pct,source\n", f);
+    for (size_t i = 0; i < rp->n; i++) {
+        const struct row *r = &rp->rows[i];
+        if (i > 0 && rp->rows[i - 1].ind == r->ind)
+            continue;
+        for (size_t k = 0; k < r->ind->n_published; k++) {
+            const struct published_check *c = &r->published[k];
+            char p[PERIOD_TEXT_MAX], v[3][32];
+            period_format(&c->figure->period, p, sizeof p);
+            fprintf(f, "%s,%s,%s,%s,%s,", r->ind->id, p, csv_number(c->figure->value, v[0], 32),
+                    csv_number(c->pejl_value, v[1], 32), csv_number(c->diff_pct, v[2], 32));
+            csv_quoted(f, c->figure->source);
+            fputc('\n', f);
+        }
+    }
+    return finish(f, "published.csv", err, errlen);
 }
 
 static int write_graphs(const char *dir, struct report *rp, struct store *store,
@@ -439,7 +658,8 @@ static bool parts_only(int parent, const char *sub, const char *const *exts, str
 static bool top_part(int dir, const char *name, struct layout *lo, unsigned *parts)
 {
     static const char *const csv[] = {"csv", NULL}, *const drawn[] = {"png", "svg", "pdf", NULL};
-    static const char *const files[] = {"index.html", "report.md", "status.json"};
+    static const char *const files[] = {"index.html", "report.md", "status.json", "status.csv",
+                                        "published.csv"};
     struct stat st;
     if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return false;
@@ -449,9 +669,9 @@ static bool top_part(int dir, const char *name, struct layout *lo, unsigned *par
     }
     if (!S_ISREG(st.st_mode))
         return false;
-    for (unsigned i = 0; i < 3; i++)
+    for (unsigned i = 0; i < 5; i++)
         if (strcmp(name, files[i]) == 0) {
-            *parts |= 1u << i;
+            *parts |= i < 3 ? 1u << i : 0; /* the CSVs are newer than the layout without a marker */
             return true;
         }
     if (strcmp(name, WRITING) == 0)
@@ -614,7 +834,9 @@ static int write_all_parts(const char *tmp, struct report *rp, struct store *sto
         if (write_data(tmp, store, &rp->settings->graphs.indicators[i], err, errlen) < 0)
             return -1;
     return write_status(tmp, rp, store, al, err, errlen) < 0 || write_html(tmp, rp, err, errlen) < 0 ||
-                   write_markdown(tmp, rp, err, errlen) < 0
+                   write_markdown(tmp, rp, err, errlen) < 0 ||
+                   write_status_csv(tmp, rp, err, errlen) < 0 ||
+                   write_published_csv(tmp, rp, err, errlen) < 0
                ? -1
                : 0;
 fail:
@@ -689,6 +911,8 @@ int report_write(const char *dir, const struct report_settings *settings, struct
     if (rc < 0)
         remove_tree(tmp); /* the previous report stays as it was */
     close(lock);
+    for (size_t i = 0; i < rp.n; i++)
+        free(rp.rows[i].published);
     free(rp.rows);
     return rc;
 }

@@ -2,8 +2,11 @@
  * report.h — a report folder for the people who brief Life Science Rådet:
  * index.html (the status of every pejlemærke with its graph; CSS inline,
  * images relative, readable printed on A4 and on screen), report.md (the
- * same in Markdown, for pasting into documents), status.json (the
- * evaluation results), data/ID.csv (the series behind each graph: period,
+ * same in Markdown, for pasting into documents; each indicator's latest
+ * value in words and its published figures beside pejl's), status.json (the
+ * evaluation results), status.csv (the latest and the compared value per
+ * indicator and target), published.csv (the published figures beside
+ * pejl's), data/ID.csv (the series behind each graph: period,
  * value, status, vintage) and graphs/ID.png (and .svg, .pdf when asked).
  *
  * Written from the state directory (no running pejld needed) into a

@@ -37,7 +37,8 @@ static const char *const host_keys[] = {"host", "concurrency", "spacing", NULL};
 static const char *const indicator_keys[] = {"id",       "title",       "unit",   "frequency",
                                              "interval", "pejlemaerke", "source", "derive",
                                              "target",   "targets",     "stale_after",
-                                             "alerts",   "max_members", NULL};
+                                             "alerts",   "max_members",
+                                             "published", NULL};
 static const char *const derive_keys[] = {"scale", "annual", "rolling", "per_million",
                                           "combine", "rank", NULL};
 
@@ -553,6 +554,7 @@ static void load_indicator(struct loader *l, const config_setting_t *group, stru
     load_source(l, group, ind);
     load_derive(l, group, ind);
     config_load_targets(l, group, ind);
+    config_load_published(l, group, ind);
     ind->stale_after_s = evaluate_stale_after_default(ind->frequency);
     int64_t stale_ms = ind->stale_after_s * 1000;
     config_duration_ms(l, group, "stale_after", 86400000, &stale_ms);
@@ -674,6 +676,7 @@ static void free_indicator(struct indicator *ind)
     derive_spec_free(&ind->derive);
     free(ind->targets);
     config_free_alert_rules(ind);
+    config_free_published(ind);
     free(ind->id);
     free(ind->title);
     free(ind->unit);

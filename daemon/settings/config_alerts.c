@@ -23,7 +23,8 @@
 #define USER_LABELS_MAX 8
 
 static const char *const rule_keys[] = {"rule", "target", "warning", "critical", "for",
-                                        "hysteresis", "labels", "provisional", NULL};
+                                        "hysteresis", "labels", "provisional", "threshold",
+                                        NULL};
 static const char *const reserved_labels[] = {"alertname", "indicator", "pejlemaerke", "rule",
                                               "target",    "severity",  NULL};
 
@@ -128,6 +129,29 @@ static void load_provisional(struct loader *l, const config_setting_t *g, struct
         r->provisional = config_setting_get_bool(s);
 }
 
+/* threshold = 2.0: reconcile warns when pejl's figure is more than that
+ * many % off a published one (warning = "-2:2"). */
+static void load_threshold(struct loader *l, const config_setting_t *g, struct alert_rule *r,
+                           const char *who)
+{
+    const config_setting_t *t = config_setting_get_member(g, "threshold");
+    char text[RANGE_TEXT_MAX], err[200];
+    bool ok;
+    double pct = config_number(t, &ok);
+    if (!t)
+        return;
+    if (r->kind != RULE_RECONCILE)
+        diag_config_error(l->diag, t, "%s: threshold is for the reconcile rule; write warning = "
+                          "\"…\" here", who);
+    else if (!ok || !isfinite(pct) || pct <= 0 || pct >= 1000)
+        diag_config_error(l->diag, t, "%s: threshold must be a percentage above 0, e.g. 2.0", who);
+    else if (r->warning.set)
+        diag_config_error(l->diag, t, "%s: write threshold or warning, not both", who);
+    else if (snprintf(text, sizeof text, "-%g:%g", pct, pct) >= (int)sizeof text ||
+             range_parse(text, &r->warning, err, sizeof err) < 0)
+        diag_config_error(l->diag, t, "%s: threshold: %s", who, err);
+}
+
 /* The rule's common settings; kind and target come from the caller. */
 static void load_rule_settings(struct loader *l, const config_setting_t *g, struct alert_rule *r,
                                const char *who)
@@ -143,6 +167,7 @@ static void load_rule_settings(struct loader *l, const config_setting_t *g, stru
     load_for(l, g, r, who);
     load_labels(l, g, r, who);
     load_provisional(l, g, r, who);
+    load_threshold(l, g, r, who);
     if (r->kind == RULE_PROGRESS && (r->warning.set || r->critical.set))
         diag_config_error(l->diag, g, "%s: progress follows the target's categories; set "
                           "significant/moderate on the target instead of warning/critical", who);
@@ -238,7 +263,7 @@ static void load_rule(struct loader *l, const config_setting_t *g, struct indica
     if (name && kind < 0)
         diag_config_error(l->diag, config_setting_get_member(g, "rule"),
                           "%s: rule \"%s\" unknown; write progress, path_gap, projection, baseline, "
-                          "rank, range, stale, collect or revision", who, name);
+                          "rank, range, stale, collect, revision or reconcile", who, name);
     struct alert_rule *r = kind >= 0 ? add_rule(ind, cap) : NULL;
     if (!r)
         return;
@@ -246,6 +271,9 @@ static void load_rule(struct loader *l, const config_setting_t *g, struct indica
     r->line = (int)config_setting_source_line(g);
     size_t at = ind->n_rules - 1;
     load_rule_settings(l, g, r, who);
+    if (r->kind == RULE_RECONCILE && !ind->n_published)
+        diag_config_error(l->diag, g, "%s: rule reconcile needs published = ( … ) figures to "
+                          "compare with", who);
     if (rule_needs_target(r->kind))
         place_on_targets(l, g, ind, cap, at, who);
     else if (config_setting_get_member(g, "target"))
@@ -266,6 +294,9 @@ static void default_rules(struct indicator *ind, size_t *cap)
         if (r)
             r->kind = always[i], r->line = ind->line;
     }
+    struct alert_rule *r = ind->n_published ? add_rule(ind, cap) : NULL;
+    if (r) /* published figures: say when pejl's do not reproduce them */
+        r->kind = RULE_RECONCILE, r->line = ind->line;
 }
 
 /* Two rules with one fingerprint would be one alert: refuse that. */

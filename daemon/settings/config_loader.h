@@ -41,6 +41,9 @@ void config_load_targets(struct loader *l, const config_setting_t *group, struct
 void config_load_alert_rules(struct loader *l, const config_setting_t *group,
                              struct indicator *ind);
 void config_free_alert_rules(struct indicator *ind);
+/* published = ( … ): the owner's published figures; after the frequency. */
+void config_load_published(struct loader *l, const config_setting_t *group, struct indicator *ind);
+void config_free_published(struct indicator *ind);
 /* receivers = ( … ), routes = ( … ), outbox = { … }, external_url. */
 void config_load_notifications(struct loader *l, const config_setting_t *root);
 void config_free_notifications(struct config *config);

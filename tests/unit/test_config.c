@@ -380,6 +380,96 @@ static void test_alert_rule_problems(void **state)
                    5, "a: only a revision rule takes provisional");
 }
 
+#define PUBLISHING(frequency, published)                                                   \
+    COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"" frequency "\";\n" \
+               " " CSV_SOURCE "\n" published "\n} );\n"
+
+/* published = ( … ): every malformed figure is named with its line. */
+static void test_published_problems(void **state)
+{
+    (void)state;
+    expect_problem(PUBLISHING("annual", " published = { period = \"2023\"; };"), 4,
+                   "a: published must be a list of at most 100");
+    expect_problem(PUBLISHING("annual", " published = ( \"2023\" );"), 4,
+                   "a: each published figure must be a group");
+    expect_problem(PUBLISHING("annual", " published = ( { period = \"2023x\"; value = 1; source = \"S\"; } );"), 4,
+                   "a: published period \"2023x\" is not a period");
+    expect_problem(PUBLISHING("annual", " published = ( { period = \"2023M01\"; value = 1; source = \"S\"; } );"), 4,
+                   "a: published period \"2023M01\" is not one of this annual series; give a annual period");
+    expect_problem(PUBLISHING("weekly", " published = ( { period = \"2023\"; value = 1; source = \"S\"; } );"), 4,
+                   "is not one of this weekly series");
+    expect_problem(PUBLISHING("annual", " published = ( { period = \"2023\"; source = \"S\"; } );"), 4,
+                   "a: a published figure needs value = 174.0;");
+    expect_problem(PUBLISHING("annual", " published = ( { period = \"2023\"; value = \"174\"; source = \"S\"; } );"), 4,
+                   "a: published value must be a finite number");
+    expect_problem(PUBLISHING("annual", " published = ( { period = \"2023\"; value = 1; } );"), 4,
+                   "source");
+    expect_problem(PUBLISHING("annual", " published = ( { period = \"2023\"; value = 1; source = \"\"; } );"), 4,
+                   "a: published source must be one line of 1-200 bytes of UTF-8");
+    expect_problem(PUBLISHING("annual", " published = ( { period = \"2023\"; value = 1; source = \"\\xff\\xfe\"; } );"), 4,
+                   "a: published source must be one line of 1-200 bytes of UTF-8");
+    char long_source[600];
+    snprintf(long_source, sizeof long_source,
+             PUBLISHING("annual", " published = ( { period = \"2023\"; value = 1; source = \"%0201d\"; } );"), 0);
+    expect_problem(long_source, 4, "a: published source must be one line of 1-200 bytes");
+    expect_problem(PUBLISHING("annual", " published = ( { period = \"2023\"; value = 1; source = \"S\"; note = 1; } );"), 4,
+                   "unknown key \"note\" in a published figure");
+    expect_problem(PUBLISHING("annual", " published = ( { period = \"2023\"; value = 1; source = \"S\"; },\n"
+                                        "   { period = \"2023\"; value = 2; source = \"T\"; } );"), 5,
+                   "a: 2023 is published already on line 4; keep one");
+    char many[12000] = COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                                  " " CSV_SOURCE "\n published = (";
+    for (int i = 0; i < 101; i++)
+        snprintf(many + strlen(many), sizeof many - strlen(many), "%s{ period = \"%d\"; value = 1; source = \"S\"; }",
+                 i ? ", " : "", 1900 + i);
+    strcat(many, " );\n} );\n");
+    expect_problem(many, 4, "a: published must be a list of at most 100");
+    expect_problem(PUBLISHING("annual", " published = ( { period = \"2023\"; value = 1; source = \"S\"; } );\n"
+                                        " alerts = ( { rule = \"reconcile\"; threshold = -1; } );"), 5,
+                   "a: threshold must be a percentage above 0");
+    expect_problem(PUBLISHING("annual", " alerts = ( { rule = \"reconcile\"; } );"), 4,
+                   "a: rule reconcile needs published = ( … ) figures to compare with");
+    expect_problem(PUBLISHING("annual", " alerts = ( { rule = \"stale\"; threshold = 2; } );"), 4,
+                   "a: threshold is for the reconcile rule");
+}
+
+/* Valid published figures load; a year over a monthly series is allowed;
+ * the default rules then include reconcile, whose threshold is ±2 %. */
+static void test_published_loads(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    write_config(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"monthly\";\n"
+                            " " CSV_SOURCE "\n published = ( { period = \"2023\"; value = 174.0; source = \"Erhvervsministeriet (2024)\"; },\n"
+                            "   { period = \"2024-03\"; value = 12; source = \"Danmarks Statistik\"; } ); },\n"
+                            " { id = \"b\"; title = \"B\"; frequency = \"annual\"; " CSV_SOURCE "\n"
+                            " published = ( { period = \"2021\"; value = 63000; source = \"S\"; } );\n"
+                            " alerts = ( { rule = \"reconcile\"; threshold = 5; } ); },\n"
+                            " { id = \"c\"; title = \"C\"; frequency = \"annual\"; " CSV_SOURCE " } );\n");
+    struct config *c = config_load(conf_path, NULL, &diag);
+    diag_print(&diag, stderr);
+    assert_non_null(c);
+    const struct indicator *a = config_find(c, "a"), *b = config_find(c, "b"), *none = config_find(c, "c");
+    assert_int_equal(a->n_published, 2);
+    assert_int_equal(a->published[0].period.kind, PEJL_PERIOD_YEAR);
+    assert_float_equal(a->published[0].value, 174.0, 0);
+    assert_string_equal(a->published[0].source, "Erhvervsministeriet (2024)");
+    assert_int_equal(a->published[1].period.kind, PEJL_PERIOD_MONTH);
+    assert_int_equal(a->published[0].line, 4); /* libconfig counts the line after it */
+    assert_int_equal(a->n_rules, 4); /* stale, collect, revision, reconcile */
+    assert_int_equal(a->rules[3].kind, RULE_RECONCILE);
+    assert_true(range_alerts(&a->rules[3].warning, 2.1));
+    assert_true(range_alerts(&a->rules[3].warning, -2.1));
+    assert_false(range_alerts(&a->rules[3].warning, 1.9));
+    assert_int_equal(b->n_rules, 1);
+    assert_true(range_alerts(&b->rules[0].warning, -5.1));
+    assert_false(range_alerts(&b->rules[0].warning, 4.9));
+    assert_int_equal(none->n_published, 0);
+    assert_int_equal(none->n_rules, 3); /* no published figures: no reconcile rule */
+    config_unref(c);
+    diag_free(&diag);
+}
+
 /* Without alerts: progress on each target, stale, collect, revision; a
  * target rule without target = applies to every target it can read. */
 static void test_alert_rules_defaults(void **state)
@@ -562,6 +652,8 @@ int main(void)
         cmocka_unit_test(test_target_problems),
         cmocka_unit_test(test_alert_rule_problems),
         cmocka_unit_test(test_alert_rules_defaults),
+        cmocka_unit_test(test_published_problems),
+        cmocka_unit_test(test_published_loads),
         cmocka_unit_test(test_report_settings),
         cmocka_unit_test(test_every_problem_reported_at_once),
         cmocka_unit_test(test_durations_bounded),

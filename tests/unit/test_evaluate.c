@@ -19,6 +19,7 @@
 
 #include "evaluate.h"
 #include "period.h"
+#include "published.h"
 
 static struct target exports_target(void)
 {
@@ -228,6 +229,85 @@ static void test_level_rank_trend(void **state)
     assert_int_equal(e.progress, PROGRESS_MOVING_AWAY); /* -2.6 %/yr while it should rise */
 }
 
+/* A monthly series against a baseline year: the latest value is the newest
+ * month's own figure; the 12-month mean that the level is compared by is a
+ * figure of its own, with its months (pharma_production: August 2025 is
+ * 162.6 while the mean of September 2024 - August 2025 is lower). */
+static void test_level_monthly_compared_value(void **state)
+{
+    (void)state;
+    struct stored_observation items[20];
+    struct evaluation e;
+    struct target level;
+    evaluate_target_defaults(&level);
+    level.kind = TARGET_ABOVE_BASELINE;
+    level.year = 2030;
+    level.baseline = (struct pejl_period){.year = 2024, .kind = PEJL_PERIOD_YEAR};
+    for (int i = 0; i < 20; i++) /* 2024-01 .. 2025-08: 100, 101, ..., 119 */
+        items[i] = (struct stored_observation){
+            .obs = {.period = {.year = (int16_t)(2024 + i / 12), .kind = PEJL_PERIOD_MONTH,
+                               .index = (uint8_t)(i % 12 + 1)},
+                    .value = 100 + i}};
+    items[19].obs.value = 162.6;
+    evaluate(&level, items, 20, 0, &e);
+    assert_float_equal(e.latest_value, 162.6, 0);
+    double mean = (108 + 109 + 110 + 111 + 112 + 113 + 114 + 115 + 116 + 117 + 118 + 162.6) / 12;
+    assert_float_equal(e.compared_value, mean, 1e-9);
+    char from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX];
+    period_format(&e.compared_from, from, sizeof from);
+    period_format(&e.compared_to, to, sizeof to);
+    assert_string_equal(from, "2024-09");
+    assert_string_equal(to, "2025-08");
+    assert_float_equal(e.baseline_value, 105.5, 1e-9); /* the mean of 2024's months */
+    assert_float_equal(e.ratio, mean / 105.5, 1e-12); /* compared by the mean, as before */
+    /* an annual series is compared by its latest value itself: no compared figure */
+    double fdi[] = {70.4, 72.0, 71.0};
+    for (int i = 0; i < 3; i++)
+        items[i] = (struct stored_observation){
+            .obs = {.period = {.year = (int16_t)(2023 + i), .kind = PEJL_PERIOD_YEAR},
+                    .value = fdi[i]}};
+    evaluate(&level, items, 3, 0, &e);
+    assert_true(isnan(e.compared_value));
+    assert_int_equal(e.compared_from.kind, PEJL_PERIOD_NONE);
+}
+
+/* A published figure beside pejl's: the same period's value; a year over
+ * a monthly series is the mean of its twelve months, and none while a
+ * month is missing; the difference in %. */
+static void test_published_beside_pejl(void **state)
+{
+    (void)state;
+    struct stored_observation items[24];
+    for (int i = 0; i < 24; i++) /* 2022-01 .. 2023-12: 1 .. 24 */
+        items[i] = (struct stored_observation){
+            .obs = {.period = {.year = (int16_t)(2022 + i / 12), .kind = PEJL_PERIOD_MONTH,
+                               .index = (uint8_t)(i % 12 + 1)},
+                    .value = i + 1}};
+    char source[] = "S";
+    struct published_figure year = {.period = {.year = 2023, .kind = PEJL_PERIOD_YEAR},
+                                    .value = 20, .source = source};
+    struct published_figure month = {.period = {.year = 2022, .kind = PEJL_PERIOD_MONTH, .index = 3},
+                                     .value = 3, .source = source};
+    struct published_check c;
+    published_check(&year, items, 24, &c);
+    assert_float_equal(c.pejl_value, 18.5, 1e-12); /* mean of 13 .. 24 */
+    assert_float_equal(c.diff_pct, -7.5, 1e-9);
+    published_check(&month, items, 24, &c);
+    assert_float_equal(c.pejl_value, 3, 0);
+    assert_float_equal(c.diff_pct, 0, 0);
+    items[20].obs.value = NAN; /* 2023-09 missing: no year figure */
+    published_check(&year, items, 24, &c);
+    assert_true(isnan(c.pejl_value) && isnan(c.diff_pct));
+    year.period.year = 2021; /* before the series */
+    published_check(&year, items, 24, &c);
+    assert_true(isnan(c.pejl_value));
+    struct pejl_period y = {.year = 2023, .kind = PEJL_PERIOD_YEAR};
+    assert_true(published_period_fits(&y, PEJL_PERIOD_MONTH));
+    assert_true(published_period_fits(&y, PEJL_PERIOD_YEAR));
+    assert_false(published_period_fits(&y, PEJL_PERIOD_WEEK));
+    assert_false(published_period_fits(&month.period, PEJL_PERIOD_YEAR));
+}
+
 /* Hysteresis: with a margin, a category is left for a better one only when
  * the figure is past the threshold by the margin. */
 static void test_classify_with_margin(void **state)
@@ -311,6 +391,8 @@ int main(void)
         cmocka_unit_test(test_decreasing_target),
         cmocka_unit_test(test_baseline_in_the_future),
         cmocka_unit_test(test_level_rank_trend),
+        cmocka_unit_test(test_level_monthly_compared_value),
+        cmocka_unit_test(test_published_beside_pejl),
         cmocka_unit_test(test_classify_with_margin),
         cmocka_unit_test(test_previous_value),
         cmocka_unit_test(test_staleness),

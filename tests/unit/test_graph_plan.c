@@ -154,13 +154,15 @@ static void expected_status(const struct fixture *f, const struct words *w, char
     const struct indicator *ind = config_find(f->config, "ls");
     struct evaluation e[2];
     assert_non_null(assess(ind, f->store, NOW, e));
-    char distance[32], projection[32], shortfall[32];
+    char latest[PERIOD_TEXT_MAX], value[32], distance[32], projection[32], shortfall[32];
+    period_format(&e[0].latest, latest, sizeof latest);
+    words_number(w, e[0].latest_value, 1, value, sizeof value);
     words_number(w, fabs(e[0].time_distance_years), 1, distance, sizeof distance);
     words_number(w, e[0].projection, 1, projection, sizeof projection);
     words_number(w, e[0].shortfall_pct, 1, shortfall, sizeof shortfall);
     assert_false(isnan(e[0].time_distance_years));
-    snprintf(buf, size, "%s: %s · %s %s · %s %s 2030: %s (%s %%)", w->status,
-             w->categories[e[0].progress], distance,
+    snprintf(buf, size, "%s: %s · %s %s: %s · %s %s · %s %s 2030: %s (%s %%)", w->status,
+             w->categories[e[0].progress], w->latest, latest, value, distance,
              e[0].time_distance_years >= 0 ? w->years_ahead : w->years_behind, w->projection,
              w->in_year, projection, shortfall);
 }
@@ -444,6 +446,27 @@ static int cleanup(void **state)
     return unit_remove_temp_dirs("test_graph_plan");
 }
 
+/* Published figures are marked at their period's end, where the evaluation
+ * places the period's value, under one legend entry; one before the drawn
+ * periods is said on the graph, not dropped without a word. */
+static void test_published_marks(void **state)
+{
+    struct fixture *f = *state;
+    configure(f, "da",
+              "  published = ( { period = \"2023\"; value = 174.0; source = \"S\"; },\n"
+              "    { period = \"2010\"; value = 65.0; source = \"S\"; } );\n");
+    store_years(f, 2019, exports, 6, 0, 0);
+    struct graph_plan *p = plan(f, "ls");
+    const struct graph_spec *s = graph_plan_spec(p);
+    assert_int_equal(s->n_marks, 1);
+    assert_int_equal(s->marks[0].time, year_end(2023));
+    assert_float_equal(s->marks[0].value, 174.0, 0);
+    assert_string_equal(s->marks_label, "Offentliggjort");
+    assert_non_null(s->message);
+    assert_non_null(strstr(s->message, "Offentliggjorte tal: 1"));
+    graph_plan_free(p);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -461,6 +484,7 @@ int main(void)
         T(test_one_observation_in_english),
         T(test_provisional_stretch),
         T(test_no_graph),
+        T(test_published_marks),
     };
     return cmocka_run_group_tests_name("graph_plan", tests, NULL, cleanup);
 }

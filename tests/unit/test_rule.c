@@ -406,6 +406,20 @@ static void test_baseline_reads_gap(void **state)
     check(&r, &ind, &e, &items[1], NULL, at("2026-03-01"), ALERT_OK, &out);
     assert_int_equal(out.state, ALERT_OK);
     assert_string_equal(out.summary, "exports: 6.0 % above the baseline level");
+    assert_non_null(strstr(out.description, "Level 106 against the baseline 100: +6.0 %"));
+
+    /* a monthly series: the 12-month mean is what is compared, and says so */
+    struct stored_observation months[12];
+    for (int i = 0; i < 12; i++) /* 2024-09 .. 2025-08: 100 .. 110, then 122 */
+        months[i] = (struct stored_observation){
+            .obs = {.period = {.year = (int16_t)(2024 + (i + 8) / 12), .kind = PEJL_PERIOD_MONTH,
+                               .index = (uint8_t)((i + 8) % 12 + 1)},
+                    .value = i == 11 ? 122 : 100 + i}};
+    evaluate(&t, months, 12, at("2025-10-01"), &e);
+    check(&r, &ind, &e, &months[11], NULL, at("2025-10-01"), ALERT_OK, &out);
+    assert_non_null(strstr(out.description, "12-month mean 106.4 (2024-09 to 2025-08) against the "
+                                            "baseline 100: +6.4 %"));
+    assert_non_null(strstr(out.description, "Latest: 2025-08 = 122 mia. kr."));
 }
 
 /* ---- 5. rank ---- */
@@ -727,7 +741,8 @@ static void test_long_title_and_unit_fit(void **state)
             r.warning = parsed("300:"), r.critical = parsed("250:");
         struct rule_result out;
         check(&r, &ind, e, &latest, &c, at("2026-03-01"), ALERT_OK, &out);
-        assert_int_not_equal(out.state, ALERT_UNKNOWN);
+        if (k != RULE_RECONCILE) /* without published figures: nothing to compare (test_reconcile) */
+            assert_int_not_equal(out.state, ALERT_UNKNOWN);
         /* the target's figures and words fill the description: cut short, not overrun */
         if (k == RULE_PROGRESS || k == RULE_PATH_GAP || k == RULE_PROJECTION)
             assert_true(strlen(out.description) >= sizeof out.description - 2); /* less the blank it starts with */
@@ -772,6 +787,80 @@ static void test_path_gap_without_growth_says_no_nan(void **state)
         fail_msg("unknown figures printed as nan: %s", out.description);
 }
 
+/* reconcile: pejl's figure against the published ones, default ±2 %: 170.0
+ * against 174 (2023) is 2.3 % below: WARNING, naming the period, both
+ * figures and the source; 65.5 against 65 (2010) alone is within; nothing
+ * to compare is UNKNOWN; margin 0.2 holds the WARNING at 1.9 %. */
+static void test_reconcile(void **state)
+{
+    (void)state;
+    char source[] = "Erhvervsministeriet pba. Danmarks Statistik (2024)";
+    struct published_figure figures[] = {
+        {.period = {.year = 2010, .kind = PEJL_PERIOD_YEAR}, .value = 65, .source = source},
+        {.period = {.year = 2023, .kind = PEJL_PERIOD_YEAR}, .value = 174, .source = source}};
+    struct indicator ind = indicator_of(NULL, 0);
+    ind.published = figures, ind.n_published = 2;
+    struct alert_rule r = rule_of(RULE_RECONCILE, -1, &ind);
+    struct stored_observation items[14];
+    for (int i = 0; i < 14; i++)
+        items[i] = stored(2010 + i, i == 0 ? 65.5 : i == 13 ? 170.0 : 100);
+    struct published_check checks[2];
+    for (int i = 0; i < 2; i++)
+        published_check(&figures[i], items, 14, &checks[i]);
+    struct rule_input in = {.indicator = &ind, .latest = &items[13], .now = at("2026-03-01"),
+                            .published = checks, .n_published = 2};
+    struct rule_result out;
+    rule_check(&r, &in, ALERT_OK, &out);
+    assert_int_equal(out.state, ALERT_WARNING);
+    assert_float_equal(out.value, (170.0 / 174 - 1) * 100, 1e-9);
+    assert_string_equal(alert_severity(RULE_RECONCILE, out.state), "warning");
+    assert_non_null(strstr(out.summary, "exports: pejl's 2023 figure 170 mia. kr. is 2.3 % below "
+                                        "the published 174: the basket or codes do not reproduce "
+                                        "the official figure (Erhvervsministeriet pba. Danmarks "
+                                        "Statistik (2024))"));
+    assert_non_null(strstr(out.description, "2010: published 65, pejl 65.5 (+0.8 %)."));
+    assert_non_null(strstr(out.description, "do not reproduce the official figure for 2023"));
+    items[13].obs.value = 174, items[0].obs.value = 65; /* the same: said so, not "0.0 % above" */
+    for (int i = 0; i < 2; i++)
+        published_check(&figures[i], items, 14, &checks[i]);
+    rule_check(&r, &in, ALERT_OK, &out);
+    assert_int_equal(out.state, ALERT_OK);
+    assert_non_null(strstr(out.summary, "exports: pejl's 2010 figure 65 mia. kr. matches the "
+                                        "published one (Erhvervsministeriet"));
+    items[13].obs.value = 170, items[0].obs.value = 65.5;
+    for (int i = 0; i < 2; i++)
+        published_check(&figures[i], items, 14, &checks[i]);
+    in.n_published = 1; /* 2010 alone: 0.8 % */
+    rule_check(&r, &in, ALERT_OK, &out);
+    assert_int_equal(out.state, ALERT_OK);
+    items[13].obs.value = 174 * 0.981; /* 1.9 % below: held by the margin of 0.2 */
+    published_check(&figures[1], items, 14, &checks[1]);
+    in.n_published = 2;
+    rule_check(&r, &in, ALERT_WARNING, &out);
+    assert_int_equal(out.state, ALERT_WARNING);
+    rule_check(&r, &in, ALERT_OK, &out);
+    assert_int_equal(out.state, ALERT_OK);
+    items[13].obs.value = NAN, items[0].obs.value = NAN; /* nothing to compare */
+    for (int i = 0; i < 2; i++)
+        published_check(&figures[i], items, 14, &checks[i]);
+    rule_check(&r, &in, ALERT_OK, &out);
+    assert_int_equal(out.state, ALERT_UNKNOWN);
+    assert_non_null(strstr(out.summary, "no figure yet for any of its 2 published periods"));
+    char long_source[PUBLISHED_SOURCE_MAX + 1];
+    memset(long_source, 'q', PUBLISHED_SOURCE_MAX);
+    long_source[PUBLISHED_SOURCE_MAX] = '\0';
+    figures[0].source = figures[1].source = long_source;
+    items[13].obs.value = 100, items[0].obs.value = 10;
+    for (int i = 0; i < 2; i++)
+        published_check(&figures[i], items, 14, &checks[i]);
+    rule_check(&r, &in, ALERT_OK, &out); /* a 200-byte source: cut short, not overrun */
+    assert_int_equal(out.state, ALERT_WARNING);
+    assert_true(strlen(out.summary) < sizeof out.summary);
+    assert_true(strlen(out.description) < sizeof out.description);
+    assert_string_equal(rule_kind_name(RULE_RECONCILE), "reconcile");
+    assert_int_equal(rule_kind_from_name("reconcile"), RULE_RECONCILE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -791,6 +880,7 @@ int main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_long_title_and_unit_fit),
         cmocka_unit_test(test_path_gap_without_growth_says_no_nan),
+        cmocka_unit_test(test_reconcile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
