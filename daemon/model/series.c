@@ -13,6 +13,7 @@
 #include "array.h"
 #include "fnv.h"
 #include "period.h"
+#include "utf8.h"
 
 struct series_set {
     struct series **slots;
@@ -101,6 +102,23 @@ struct series *series_get_or_add(struct series_set *set, const char *id)
 size_t series_count(const struct series_set *set)
 {
     return set->n;
+}
+
+bool series_member_valid(const char *member)
+{
+    const unsigned char *s = (const unsigned char *)member;
+    size_t n = strlen(member);
+    if (n == 0 || n > PEJL_MEMBER_MAX)
+        return false;
+    for (size_t i = 0, len; i < n; i += len) {
+        if (!(len = utf8_sequence(s + i, n - i)))
+            return false;
+        if (s[i] <= ' ' || s[i] == 0x7f) /* C0 controls, space, DEL */
+            return false;
+        if (s[i] == 0xc2 && s[i + 1] < 0xa0) /* C1 controls U+0080..U+009F */
+            return false;
+    }
+    return true;
 }
 
 int series_key(char *buf, size_t size, const char *indicator, const char *member)

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "period.h"
 #include "report_dir.h"
+#include "series.h"
 #include "url.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/pejl"
@@ -43,11 +44,7 @@ static const char *const derive_keys[] = {"scale", "annual", "rolling", "per_mil
 
 static bool member_key_ok(const char *key)
 {
-    size_t n = strlen(key);
-    for (const char *c = key; *c; c++)
-        if (!isalnum((unsigned char)*c) && *c != '_')
-            return false;
-    return n > 0 && n <= PEJL_MEMBER_MAX;
+    return series_member_valid(key);
 }
 
 static const char *type_name(int type)
