@@ -99,7 +99,13 @@ static int emit_series(const struct pejl_host *host, const struct jsonstat_serie
             return -1;
         }
         if (sink->emit(sink, &obs) < 0) {
-            snprintf(err, errlen, "observation %s not accepted", cell->period);
+            if (member)
+                snprintf(err, errlen,
+                         "observation %s of panel member \"%s\" not accepted (a member is a "
+                         "code of 1..%d bytes without whitespace or control characters)",
+                         cell->period, member, PEJL_MEMBER_MAX);
+            else
+                snprintf(err, errlen, "observation %s not accepted", cell->period);
             return -1;
         }
     }
