@@ -478,7 +478,9 @@ static void load_combine(struct loader *l, const config_setting_t *group, struct
         d->combine = COMBINE_SUM;
     else if (rank && !member_key_ok(rank))
         diag_config_error(l->diag, config_setting_get_member(group, "rank"),
-                          "%s: rank = \"%s\" is not a member key (like \"DK\")", who, rank);
+                          "%s: rank = \"%s\" is not a member key (a category code like \"DK\" or "
+                          "\"M+K\", 1 to %d bytes without whitespace or control characters)",
+                          who, rank, PEJL_MEMBER_MAX);
     else if (rank) {
         d->combine = COMBINE_RANK;
         snprintf(d->rank_member, sizeof d->rank_member, "%s", rank);
