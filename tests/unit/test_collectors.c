@@ -497,6 +497,19 @@ static void test_statbank_select_danish_ids(void **state)
     assert_true(find(&d, NULL, "2023")->value == 22.0);
     release(&s);
 
+    /* A code that is not UTF-8 (a config saved as Latin-1) cannot be sent:
+     * refused, never dropped from the request. */
+    s = configure("statbank", "table = \"STRAF42\"; variables = ( { code = \"K\\xd8N\"; values = [ \"TOT\" ]; } );",
+                  &diag);
+    assert_null(s.state);
+    expect_problem(&diag, "variables: code and values must be UTF-8");
+    release(&s);
+    s = configure("statbank", "table = \"STRAF42\"; variables = ( { code = \"KOEN\"; values = [ \"\\xd8\" ]; } );",
+                  &diag);
+    assert_null(s.state);
+    expect_problem(&diag, "variables: code and values must be UTF-8");
+    release(&s);
+
     /* A pick the answer lacks names the dimension as written. */
     s = configure("statbank", "table = \"STRAF42\"; select = ( [ \"OVERTRÆD\", \"9\" ], [ \"KØN\", \"K\" ] );",
                   &diag);
