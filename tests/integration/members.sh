@@ -69,3 +69,22 @@ grep -q '^\.\./x,2023,31,' "$csv" && grep -q '^KØBENHAVN,2022,90,' "$csv" || fa
 "$PEJLD" --probe codes -c "$T/pejld.conf" --state-dir "$state" >"$T/probe" 2>"$T/log" || fail "--probe: $(cat "$T/log")"
 grep -q '^"A,B",2022,100,' "$T/probe" && grep -q '^M+K,2023,1,' "$T/probe" || fail "--probe CSV: $(cat "$T/probe")"
 pass "report data and --probe write each code as one CSV field"
+
+# Through rrdcached: the escaped names travel its line protocol unharmed.
+command -v rrdcached >/dev/null || fail "rrdcached is needed"
+sock="$T/rrdcached.sock"
+mkdir -p "$T/rrdcached-journal"
+rrdcached -g -l "unix:$sock" -b "$T" -p "$T/rrdcached.pid" -j "$T/rrdcached-journal" -w 3600 -f 7200 \
+    >"$T/rrdcached.log" 2>&1 &
+cached_pid=$!
+trap 'kill "$cached_pid" 2>/dev/null; wait "$cached_pid" 2>/dev/null; cleanup' EXIT
+wait_for 5 test -S "$sock" || fail "rrdcached did not start: $(cat "$T/rrdcached.log")"
+echo "rrdcached = \"unix:$sock\";" >>"$T/pejld.conf"
+state="$T/state-cached"
+run_once
+expect "codes: 24 observations: 24 new, 0 revised, 0 unchanged"
+v=$(rrdtool fetch --daemon "unix:$sock" "$state/rrd/codes.%2E%2E%2Fx.rrd" LAST -s $((1704067200 - 86400)) \
+    -e 1704067200 | awk '$1 == "1704067200:" {print $2}')
+[ "$v" = "3.1000000000e+01" ] || fail "through rrdcached, ../x's 2023 value is $v, not 31"
+[ "$(find "$state/rrd" -name '*.rrd' | wc -l)" -eq 12 ] || fail "through rrdcached: $(ls "$state/rrd")"
+pass "through rrdcached too"
