@@ -18,7 +18,7 @@ enum source_key_type {
     KEY_GROUP,
     KEY_LIST,
     KEY_DURATION,
-    KEY_GROUP_OR_LIST /* select = { geo = "DK"; } or ( [ "KØN", "TOT" ], … ) */
+    KEY_PICKS /* a group { geo = "DK"; } or a list ( [ "KØN", "TOT" ], … ) */
 };
 
 struct source_key {

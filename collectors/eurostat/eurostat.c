@@ -37,9 +37,9 @@ struct eurostat_source {
 };
 
 static const struct source_key keys[] = {
-    {"dataset", KEY_STRING, true}, {"filters", KEY_GROUP_OR_LIST, false},
+    {"dataset", KEY_STRING, true}, {"filters", KEY_PICKS, false},
     {"since", KEY_STRING, false},  {"panel", KEY_STRING, false},
-    {"select", KEY_GROUP_OR_LIST, false},  {"time", KEY_STRING, false},
+    {"select", KEY_PICKS, false},  {"time", KEY_STRING, false},
     {"url", KEY_STRING, false},    {"max_elements", KEY_INT, false},
     {"max_cells", KEY_INT, false}, {NULL, 0, false},
 };

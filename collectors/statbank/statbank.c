@@ -42,7 +42,7 @@ struct statbank_source {
 static const struct source_key keys[] = {
     {"table", KEY_STRING, true},   {"variables", KEY_LIST, false},
     {"lang", KEY_STRING, false},   {"url", KEY_STRING, false},
-    {"select", KEY_GROUP_OR_LIST, false},  {"panel", KEY_STRING, false},
+    {"select", KEY_PICKS, false},  {"panel", KEY_STRING, false},
     {"time", KEY_STRING, false},   {"max_elements", KEY_INT, false},
     {"max_cells", KEY_INT, false}, {NULL, 0, false},
 };
