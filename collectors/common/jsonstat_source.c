@@ -40,8 +40,11 @@ static bool utf8_text_ok(const char *text, size_t max)
         return false;
     for (size_t i = 0; i < n;) {
         unsigned cp = s[i];
-        size_t len = cp < 0x80 ? 1 : cp >= 0xc2 && cp <= 0xdf ? 2 : cp >= 0xe0 && cp <= 0xef ? 3
-                                 : cp >= 0xf0 && cp <= 0xf4 ? 4 : 0;
+        size_t len = cp < 0x80                  ? 1
+                     : cp >= 0xc2 && cp <= 0xdf ? 2
+                     : cp >= 0xe0 && cp <= 0xef ? 3
+                     : cp >= 0xf0 && cp <= 0xf4 ? 4
+                                                : 0;
         if (len == 0 || i + len > n)
             return false;
         cp = len == 1 ? cp : cp & (0xff >> (len + 1));
@@ -102,8 +105,10 @@ static int read_select_pair(struct source_reader *r, const config_setting_t *pai
     }
     for (size_t k = 0; k < c->n_picks; k++)
         if (strcmp(c->picks[k].dimension, id) == 0) {
-            source_error_at(r, pair, "select: element %d selects dimension \"%s\" again; pick "
-                                     "one category code per dimension", n, id);
+            source_error_at(r, pair,
+                            "select: element %d selects dimension \"%s\" again; pick "
+                            "one category code per dimension",
+                            n, id);
             return -1;
         }
     return 0;

@@ -18,7 +18,8 @@ static const char *type_name(enum source_key_type type)
     case KEY_GROUP: return "a group { … }";
     case KEY_LIST: return "a list ( … )";
     case KEY_DURATION: return "a duration such as \"30s\"";
-    case KEY_PICKS: return "a group { … } or a list ( [ \"…\", … ], … )";
+    case KEY_PICKS:
+        return "a group { … } or a list ( [ \"…\", … ], … )";
     }
     return "?";
 }
@@ -31,7 +32,8 @@ static bool type_matches(const config_setting_t *s, enum source_key_type type)
     case KEY_INT: return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
     case KEY_GROUP: return t == CONFIG_TYPE_GROUP;
     case KEY_LIST: return t == CONFIG_TYPE_LIST;
-    case KEY_PICKS: return t == CONFIG_TYPE_GROUP || t == CONFIG_TYPE_LIST;
+    case KEY_PICKS:
+        return t == CONFIG_TYPE_GROUP || t == CONFIG_TYPE_LIST;
     case KEY_STRING_ARRAY:
         if (t != CONFIG_TYPE_ARRAY)
             return false;

@@ -90,11 +90,13 @@ static int append_filters(struct source_reader *r, FILE *url)
     for (int i = 0; filters && i < config_setting_length(filters); i++) {
         const config_setting_t *f = config_setting_get_elem(filters, (unsigned)i);
         const char *key = list ? config_setting_get_string_elem(f, 0) : config_setting_name(f);
-        if (config_setting_type(f) != CONFIG_TYPE_ARRAY || config_setting_length(f) < (list ? 2 : 1) ||
-            !key || !key[0]) {
+        if (config_setting_type(f) != CONFIG_TYPE_ARRAY ||
+            config_setting_length(f) < (list ? 2 : 1) || !key || !key[0]) {
             if (list)
-                source_error_at(r, f, "filters: element %d must be [ \"geo\", \"DK\", … ] (a "
-                                      "dimension id and its codes)", i + 1);
+                source_error_at(r, f,
+                                "filters: element %d must be [ \"geo\", \"DK\", … ] (a "
+                                "dimension id and its codes)",
+                                i + 1);
             else
                 source_error(r, "filters", "filters: %s must be an array of codes [ \"DK\", … ]",
                              key);

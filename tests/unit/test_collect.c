@@ -151,7 +151,7 @@ static void test_many_members_when_allowed(void **state)
 static void test_real_codes_are_members(void **state)
 {
     (void)state;
-    const char *const codes[] = {"M+K", "D+E", "K64.2", "../x", "PC_EU27_2020_MEUR_CP",
+    const char *const codes[] = {"M+K",      "D+E", "K64.2", "../x",         "PC_EU27_2020_MEUR_CP",
                                  "K\u00d8N", "A,B", "\\\"%", C16 C16 C16 C16};
     struct run r = collect_codes(9, "", codes);
     assert_false(r.failed);
@@ -163,8 +163,8 @@ static void test_real_codes_are_members(void **state)
 static void test_bad_codes_refused(void **state)
 {
     (void)state;
-    const char *const bad[] = {C16 C16 C16 C16 "C", "a b", "a\\tb", "\\u007f", "x\\u0085",
-                               "\\u00a0x", "x\\u3000"};
+    const char *const bad[] = {C16 C16 C16 C16 "C", "a b",      "a\\tb",   "\\u007f",
+                               "x\\u0085",          "\\u00a0x", "x\\u3000"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         const char *codes[] = {"DK", bad[i]};
         struct run r = collect_codes(2, "", codes);
@@ -186,8 +186,8 @@ static void test_member_key_valid(void **state)
     assert_false(collect_member_key_valid("a\tb"));
     assert_false(collect_member_key_valid("\x7f"));
     assert_false(collect_member_key_valid("\xc2\x85")); /* U+0085, a C1 control */
-    assert_false(collect_member_key_valid("\xff"));      /* not UTF-8 */
-    assert_false(collect_member_key_valid("\xc0\xae"));  /* an overlong '.' */
+    assert_false(collect_member_key_valid("\xff"));     /* not UTF-8 */
+    assert_false(collect_member_key_valid("\xc0\xae")); /* an overlong '.' */
 }
 
 int main(void)

@@ -467,18 +467,21 @@ static void test_statbank_select_danish_ids(void **state)
 {
     (void)state;
     struct pejl_diag diag = {0};
-    struct source s = configure("statbank",
-                                "table = \"STRAF42\"; variables = ( { code = \"OVERTRÆD\"; values = [ \"TOT\", \"1\" ]; },"
-                                " { code = \"KØN\"; values = [ \"*\" ]; }, { code = \"Tid\"; values = [ \"*\" ]; } );"
-                                " select = ( [ \"OVERTRÆD\", \"1\" ] ); panel = \"KØN\";", &diag);
+    struct source s = configure(
+        "statbank",
+        "table = \"STRAF42\"; variables = ( { code = \"OVERTRÆD\"; values = [ \"TOT\", \"1\" ]; },"
+        " { code = \"KØN\"; values = [ \"*\" ]; }, { code = \"Tid\"; values = [ \"*\" ]; } );"
+        " select = ( [ \"OVERTRÆD\", \"1\" ] ); panel = \"KØN\";",
+        &diag);
     diag_print(&diag, stderr);
     assert_non_null(s.state);
     const struct pejl_request *r;
     assert_int_equal(s.module->api->plan(s.state, &r), 1);
-    assert_string_equal(r[0].body, "{\"table\":\"STRAF42\",\"format\":\"JSONSTAT\",\"lang\":\"en\","
-                                   "\"variables\":[{\"code\":\"OVERTRÆD\",\"values\":[\"TOT\",\"1\"]},"
-                                   "{\"code\":\"KØN\",\"values\":[\"*\"]},"
-                                   "{\"code\":\"Tid\",\"values\":[\"*\"]}]}");
+    assert_string_equal(r[0].body,
+                        "{\"table\":\"STRAF42\",\"format\":\"JSONSTAT\",\"lang\":\"en\","
+                        "\"variables\":[{\"code\":\"OVERTRÆD\",\"values\":[\"TOT\",\"1\"]},"
+                        "{\"code\":\"KØN\",\"values\":[\"*\"]},"
+                        "{\"code\":\"Tid\",\"values\":[\"*\"]}]}");
     struct decoded d = {0};
     char err[512];
     const char *file = "jsonstat/danish-dimension-ids-straf42-shape.json";
@@ -488,8 +491,9 @@ static void test_statbank_select_danish_ids(void **state)
     assert_true(find(&d, "TOT", "2022")->value == 1001.0);
     release(&s);
 
-    s = configure("statbank", "table = \"STRAF42\"; select = ( [ \"OVERTRÆD\", \"TOT\" ], [ \"KØN\", \"K\" ] );",
-                  &diag);
+    s = configure(
+        "statbank",
+        "table = \"STRAF42\"; select = ( [ \"OVERTRÆD\", \"TOT\" ], [ \"KØN\", \"K\" ] );", &diag);
     assert_non_null(s.state);
     memset(&d, 0, sizeof d);
     assert_int_equal(decode_file(&s, 0, file, 200, &d, err, sizeof err), 0);
@@ -499,19 +503,24 @@ static void test_statbank_select_danish_ids(void **state)
 
     /* A code that is not UTF-8 (a config saved as Latin-1) cannot be sent:
      * refused, never dropped from the request. */
-    s = configure("statbank", "table = \"STRAF42\"; variables = ( { code = \"K\\xd8N\"; values = [ \"TOT\" ]; } );",
-                  &diag);
+    s = configure(
+        "statbank",
+        "table = \"STRAF42\"; variables = ( { code = \"K\\xd8N\"; values = [ \"TOT\" ]; } );",
+        &diag);
     assert_null(s.state);
     expect_problem(&diag, "variables: code and values must be UTF-8");
     release(&s);
-    s = configure("statbank", "table = \"STRAF42\"; variables = ( { code = \"KOEN\"; values = [ \"\\xd8\" ]; } );",
-                  &diag);
+    s = configure(
+        "statbank",
+        "table = \"STRAF42\"; variables = ( { code = \"KOEN\"; values = [ \"\\xd8\" ]; } );",
+        &diag);
     assert_null(s.state);
     expect_problem(&diag, "variables: code and values must be UTF-8");
     release(&s);
 
     /* A pick the answer lacks names the dimension as written. */
-    s = configure("statbank", "table = \"STRAF42\"; select = ( [ \"OVERTRÆD\", \"9\" ], [ \"KØN\", \"K\" ] );",
+    s = configure("statbank",
+                  "table = \"STRAF42\"; select = ( [ \"OVERTRÆD\", \"9\" ], [ \"KØN\", \"K\" ] );",
                   &diag);
     memset(&d, 0, sizeof d);
     assert_int_equal(decode_file(&s, 0, file, 200, &d, err, sizeof err), -1);
@@ -535,14 +544,19 @@ static void test_select_list_problems(void **state)
         {"( ( \"KØN\", \"TOT\" ) )", "test.conf:2: select: element 1 must be"},
         {"( [ \"TID\", \"2023\" ],\n [ \"\", \"TOT\" ] )",
          "test.conf:3: select: element 2: dimension id \"\" must be 1 to 64 bytes of UTF-8"},
-        {"( [ \"K\\x01N\", \"TOT\" ] )", "test.conf:2: select: element 1: dimension id \"K N\" must be"},
+        {"( [ \"K\\x01N\", \"TOT\" ] )",
+         "test.conf:2: select: element 1: dimension id \"K N\" must be"},
         {"( [ \"K\\xd8N\", \"TOT\" ] )", "test.conf:2: select: element 1: dimension id"},
-        {"( [ \"" "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD" "\", \"T\" ] )",
+        {"( [ \""
+         "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"
+         "\", \"T\" ] )",
          "must be 1 to 64 bytes"},
-        {"( [ \"KØN\", \"\" ] )", "test.conf:2: select: element 1: category code \"\" of KØN must be"},
+        {"( [ \"KØN\", \"\" ] )",
+         "test.conf:2: select: element 1: category code \"\" of KØN must be"},
         {"( [ \"KØN\", \"TOT\" ],\n [ \"OVERTRÆD\", \"TOT\" ],\n [ \"KØN\", \"M\" ] )",
          "test.conf:4: select: element 3 selects dimension \"KØN\" again"},
-        {"\"KØN\"", "select must be a group { … } or a list ( [ \"…\", … ], … ) in jsonstat source"},
+        {"\"KØN\"",
+         "select must be a group { … } or a list ( [ \"…\", … ], … ) in jsonstat source"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct pejl_diag diag = {0};
@@ -567,18 +581,21 @@ static void test_eurostat_filters_list(void **state)
 {
     (void)state;
     struct pejl_diag diag = {0};
-    struct source s = configure("eurostat",
-                                "dataset = \"demo_pjan\"; filters = ( [ \"geo\", \"DK\", \"SE\" ],"
-                                " [ \"KØN\", \"M+K\" ] ); select = ( [ \"KØN\", \"M+K\" ] ); panel = \"geo\";",
-                                &diag);
+    struct source s =
+        configure("eurostat",
+                  "dataset = \"demo_pjan\"; filters = ( [ \"geo\", \"DK\", \"SE\" ],"
+                  " [ \"KØN\", \"M+K\" ] ); select = ( [ \"KØN\", \"M+K\" ] ); panel = \"geo\";",
+                  &diag);
     diag_print(&diag, stderr);
     assert_non_null(s.state);
     const struct pejl_request *r;
     s.module->api->plan(s.state, &r);
-    assert_string_equal(r[0].url, "https://ec.europa.eu/eurostat/api/dissemination/statistics/1.0/data/"
-                                  "demo_pjan?format=JSON&lang=EN&geo=DK&geo=SE&K%C3%98N=M%2BK");
+    assert_string_equal(r[0].url,
+                        "https://ec.europa.eu/eurostat/api/dissemination/statistics/1.0/data/"
+                        "demo_pjan?format=JSON&lang=EN&geo=DK&geo=SE&K%C3%98N=M%2BK");
     release(&s);
-    s = configure("eurostat", "dataset = \"demo_pjan\";\n filters = ( [ \"geo\", \"DK\" ],\n [ \"geo\" ] );",
+    s = configure("eurostat",
+                  "dataset = \"demo_pjan\";\n filters = ( [ \"geo\", \"DK\" ],\n [ \"geo\" ] );",
                   &diag);
     assert_null(s.state);
     expect_problem(&diag, "test.conf:3: filters: element 2 must be [ \"geo\", \"DK\", … ]");

@@ -297,9 +297,10 @@ static void test_derive_problems(void **state)
     expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
                               " " CSV_SOURCE "\n derive = { rolling = 1; }; } );\n",
                    4, "rolling must be an integer from 2 to 120");
-    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
-                              " " CSV_SOURCE "\n derive = { rank = \"D K\"; }; } );\n",
-                   4, "a: rank = \"D K\" is not a member key (a category code like \"DK\" or \"M+K\"");
+    expect_problem(
+        COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                   " " CSV_SOURCE "\n derive = { rank = \"D K\"; }; } );\n",
+        4, "a: rank = \"D K\" is not a member key (a category code like \"DK\" or \"M+K\"");
 }
 
 /* rank names a member: any category code of 1..64 bytes. */
