@@ -7,7 +7,7 @@
  *
  *     pejl-journal 2
  *     ls_exports 2023 174 p 1763846400 4500c5dd
- *     strafniveau.M+K 2024 6.1 - 1763846400 0c1f2e3d
+ *     strafniveau.M+K 2024 6.1 - 1763846400 7b044209
  *     (indicator or indicator.member, period, value or nan, status letters or -, vintage, crc)
  *     @commit 1 1f457f18
  *
