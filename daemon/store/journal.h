@@ -9,7 +9,7 @@
  *     ls_exports 2023 174 p 1763846400 4500c5dd
  *     strafniveau.M+K 2024 6.1 - 1763846400 7b044209
  *     (indicator or indicator.member, period, value or nan, status letters or -, vintage, crc)
- *     @commit 1 1f457f18
+ *     @commit 2 864c2ea2
  *
  * A record counts as stored only after journal_commit() has written it and
  * its commit record and fdatasync() has returned: records staged by every
