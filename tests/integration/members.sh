@@ -70,6 +70,27 @@ grep -q '^\.\./x,2023,31,' "$csv" && grep -q '^KØBENHAVN,2022,90,' "$csv" || fa
 grep -q '^"A,B",2022,100,' "$T/probe" && grep -q '^M+K,2023,1,' "$T/probe" || fail "--probe CSV: $(cat "$T/probe")"
 pass "report data and --probe write each code as one CSV field"
 
+# A 64-character id and 64-byte codes of escaped bytes: names over 247
+# bytes are cut and hashed, still one file each, none over NAME_MAX.
+id64=$(printf 'i%.0s' $(seq 64))
+/usr/bin/python3 - "$T/long.json" <<'PY'
+import json, sys
+codes = ["." * 64, "." * 63 + "+", "\u00d8" * 32]
+doc = {"class": "dataset", "id": ["sex", "time"], "size": [3, 1], "value": [1.0, 2.0, 3.0],
+       "dimension": {"time": {"category": {"index": ["2023"]}}, "sex": {"category": {"index": codes}}}}
+json.dump(doc, open(sys.argv[1], "w"))
+PY
+cat >"$T/long.conf" <<CONF
+indicators = ( { id = "$id64"; title = "Long"; frequency = "annual";
+  source = { collector = "jsonstat"; url = "file:long.json"; panel = "sex"; }; } );
+CONF
+"$PEJLD" --once -c "$T/long.conf" --state-dir "$T/state-long" >"$T/out" 2>"$T/log" || fail "long: $(cat "$T/log")"
+expect "$id64: 3 observations: 3 new"
+[ "$(find "$T/state-long/rrd" -name "$id64.*~*.rrd" | wc -l)" -eq 3 ] || fail "long names: $(ls "$T/state-long/rrd")"
+longest=$(ls "$T/state-long/rrd" | awk '{ if (length($0) > n) n = length($0) } END { print n }')
+[ "$longest" -le 251 ] || fail "a file name of $longest bytes"
+pass "names too long to keep whole are cut and hashed: one file per member, none over 251 bytes"
+
 # Through rrdcached: the escaped names travel its line protocol unharmed.
 command -v rrdcached >/dev/null || fail "rrdcached is needed"
 sock="$T/rrdcached.sock"
