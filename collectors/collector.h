@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <libconfig.h>
 
-#define PEJL_COLLECTOR_ABI 2
+#define PEJL_COLLECTOR_ABI 3
 
 /* Calendar period kinds; an indicator's frequency is one of these. */
 enum pejl_period_kind {
@@ -52,8 +52,10 @@ enum pejl_status {
     PEJL_STATUS_CONFIDENTIAL = 1u << 5 /* c */
 };
 
-/* Longest panel member key ("DK", "EU27_2020"): [A-Za-z0-9_]{1,15}. */
-#define PEJL_MEMBER_MAX 15
+/* Longest panel member key in bytes: a category code as its source writes it
+ * ("DK", "M+K", "K64.2", "PC_EU27_2020_MEUR_CP"), valid UTF-8 without
+ * whitespace or control characters; pejld refuses any other. */
+#define PEJL_MEMBER_MAX 64
 
 /* One figure as a source publishes it. A missing value is NAN. */
 struct pejl_observation {

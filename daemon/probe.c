@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "collect.h"
+#include "csv_field.h"
 #include "log.h"
 #include "period.h"
 #include "value.h"
@@ -41,8 +42,10 @@ static void print_observations(const struct pejl_observation *obs, size_t n)
         status_format(obs[i].status, status, sizeof status);
         if (!isnan(obs[i].value))
             value_format(obs[i].value, value, sizeof value);
-        if (panel)
-            printf("%s,", obs[i].member ? obs[i].member : "");
+        if (panel) {
+            csv_field_write(stdout, obs[i].member ? obs[i].member : "");
+            putchar(',');
+        }
         printf("%s,%s,%s\n", period, value, status);
     }
 }

@@ -15,6 +15,7 @@
 #include <rrd.h>
 #include <rrd_client.h>
 
+#include "file_name.h"
 #include "log.h"
 #include "period.h"
 #include "value.h"
@@ -72,10 +73,21 @@ const char *rrdview_daemon(const struct rrdview *v)
     return v->daemon;
 }
 
+/* A file name's longest component (NAME_MAX), less ".rrd.tmp". */
+#define RRD_NAME_MAX (255 - 8)
+
 char *rrdview_path(const struct rrdview *v, const char *id)
 {
+    /* Indicator ids are [a-z0-9_-]: the first dot ends the id. */
+    const char *dot = strchr(id, '.');
+    int id_len = dot ? (int)(dot - id) : (int)strlen(id);
+    char member[RRD_NAME_MAX + 1] = "";
+    if (dot && id_len < RRD_NAME_MAX - FILE_NAME_HASHED_MIN)
+        file_name_escape(dot + 1, member, (size_t)(RRD_NAME_MAX - id_len - 1) + 1);
     char *path;
-    return asprintf(&path, "%s/%s.rrd", v->dir, id) < 0 ? NULL : path;
+    return asprintf(&path, "%s/%.*s%s%s.rrd", v->dir, id_len, id, dot ? "." : "", member) < 0
+               ? NULL
+               : path;
 }
 
 static int librrd_error(char *err, size_t errlen, const char *what, const char *path)

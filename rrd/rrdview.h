@@ -66,7 +66,10 @@ struct rrdview *rrdview_new(const char *dir, const char *daemon);
 void rrdview_free(struct rrdview *view);
 const char *rrdview_daemon(const struct rrdview *view);
 
-/* The file of an indicator (id already validated). Caller frees. */
+/* The file of a series, "ID.MEMBER" or "ID" (the id already validated):
+ * DIR/ID.rrd, or DIR/ID.M.rrd with the member escaped by file_name_escape()
+ * (plain codes unchanged, every other byte %XX), so no member leaves DIR
+ * and no two members share a file. Caller frees; NULL without memory. */
 char *rrdview_path(const struct rrdview *view, const char *id);
 
 /* Writes items[from..n) of `kind`; appends when they all follow the file's

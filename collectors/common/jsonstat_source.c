@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,11 +30,43 @@ static char *dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-int jsonstat_choice_read(struct source_reader *r, struct jsonstat_choice *c)
+/* Whether `text` is 1..max bytes of UTF-8 without control characters (C0,
+ * DEL, C1): a dimension id or category code a JSON-stat document can hold. */
+static bool utf8_text_ok(const char *text, size_t max)
 {
-    *c = (struct jsonstat_choice){0};
-    const config_setting_t *select = config_setting_get_member(r->source, "select");
-    for (int i = 0; select && i < config_setting_length(select); i++) {
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = strlen(text);
+    if (n == 0 || n > max)
+        return false;
+    for (size_t i = 0; i < n;) {
+        unsigned cp = s[i];
+        size_t len = cp < 0x80                  ? 1
+                     : cp >= 0xc2 && cp <= 0xdf ? 2
+                     : cp >= 0xe0 && cp <= 0xef ? 3
+                     : cp >= 0xf0 && cp <= 0xf4 ? 4
+                                                : 0;
+        if (len == 0 || i + len > n)
+            return false;
+        cp = len == 1 ? cp : cp & (0xff >> (len + 1));
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return false;
+            cp = cp << 6 | (s[i + k] & 0x3fu);
+        }
+        static const unsigned shortest[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < shortest[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp < 0x20 ||
+            (cp >= 0x7f && cp <= 0x9f))
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+/* select = { geo = "DK"; … }: ids are libconfig names, so ASCII only. */
+static void read_select_group(struct source_reader *r, const config_setting_t *select,
+                              struct jsonstat_choice *c)
+{
+    for (int i = 0; i < config_setting_length(select); i++) {
         const config_setting_t *s = config_setting_get_elem(select, (unsigned)i);
         if (config_setting_type(s) != CONFIG_TYPE_STRING)
             source_error(r, "select", "select: %s must be one category code (a string)",
@@ -41,6 +74,67 @@ int jsonstat_choice_read(struct source_reader *r, struct jsonstat_choice *c)
         else if (jsonstat_choice_pick(c, config_setting_name(s), config_setting_get_string(s)) < 0)
             source_error(r, NULL, "out of memory");
     }
+}
+
+#define SELECT_LIST_FORM "[ \"KØN\", \"TOT\" ] (a dimension id and one category code)"
+
+/* One [ "KØN", "TOT" ] of the list form; 0 or -1 (reported). */
+static int read_select_pair(struct source_reader *r, const config_setting_t *pair, int n,
+                            const struct jsonstat_choice *c)
+{
+    const char *id = config_setting_get_string_elem(pair, 0);
+    const char *code = config_setting_get_string_elem(pair, 1);
+    if (config_setting_type(pair) != CONFIG_TYPE_ARRAY || config_setting_length(pair) != 2 || !id ||
+        !code) {
+        source_error_at(r, pair, "select: element %d must be " SELECT_LIST_FORM, n);
+        return -1;
+    }
+    if (!utf8_text_ok(id, JSONSTAT_DIMENSION_ID_MAX)) {
+        source_error_at(r, pair,
+                        "select: element %d: dimension id \"%s\" must be 1 to %d bytes of UTF-8 "
+                        "without control characters",
+                        n, id, JSONSTAT_DIMENSION_ID_MAX);
+        return -1;
+    }
+    if (!utf8_text_ok(code, JSONSTAT_DIMENSION_ID_MAX)) {
+        source_error_at(r, pair,
+                        "select: element %d: category code \"%s\" of %s must be 1 to %d bytes of "
+                        "UTF-8 without control characters",
+                        n, code, id, JSONSTAT_DIMENSION_ID_MAX);
+        return -1;
+    }
+    for (size_t k = 0; k < c->n_picks; k++)
+        if (strcmp(c->picks[k].dimension, id) == 0) {
+            source_error_at(r, pair,
+                            "select: element %d selects dimension \"%s\" again; pick "
+                            "one category code per dimension",
+                            n, id);
+            return -1;
+        }
+    return 0;
+}
+
+/* select = ( [ "KØN", "TOT" ], [ "OVERTRÆD", "TOT" ] ): ids in any UTF-8. */
+static void read_select_list(struct source_reader *r, const config_setting_t *select,
+                             struct jsonstat_choice *c)
+{
+    for (int i = 0; i < config_setting_length(select); i++) {
+        const config_setting_t *pair = config_setting_get_elem(select, (unsigned)i);
+        if (read_select_pair(r, pair, i + 1, c) == 0 &&
+            jsonstat_choice_pick(c, config_setting_get_string_elem(pair, 0),
+                                 config_setting_get_string_elem(pair, 1)) < 0)
+            source_error(r, NULL, "out of memory");
+    }
+}
+
+int jsonstat_choice_read(struct source_reader *r, struct jsonstat_choice *c)
+{
+    *c = (struct jsonstat_choice){0};
+    const config_setting_t *select = config_setting_get_member(r->source, "select");
+    if (select && config_setting_type(select) == CONFIG_TYPE_LIST)
+        read_select_list(r, select, c);
+    else if (select)
+        read_select_group(r, select, c);
     c->time = dup_or_null(source_string(r, "time"));
     c->panel = dup_or_null(source_string(r, "panel"));
     c->dataset = dup_or_null(source_string(r, "dataset"));
@@ -82,7 +176,7 @@ static int emit_series(const struct pejl_host *host, const struct jsonstat_serie
 {
     const char *member = series->category ? series->category->code : NULL;
     if (member && strlen(member) > PEJL_MEMBER_MAX) {
-        snprintf(err, errlen, "panel member \"%s\" is longer than %d characters", member,
+        snprintf(err, errlen, "panel member \"%s\" is longer than %d bytes", member,
                  PEJL_MEMBER_MAX);
         return -1;
     }
@@ -99,7 +193,14 @@ static int emit_series(const struct pejl_host *host, const struct jsonstat_serie
             return -1;
         }
         if (sink->emit(sink, &obs) < 0) {
-            snprintf(err, errlen, "observation %s not accepted", cell->period);
+            if (member)
+                snprintf(err, errlen,
+                         "observation %s of panel member \"%s\" not accepted (a member is a "
+                         "code of 1..%d bytes without whitespace or control characters)",
+                         cell->period, member, PEJL_MEMBER_MAX);
+            else
+                snprintf(err, errlen, "observation %s not accepted", cell->period);
+            source_one_line(err); /* the member is the source's text */
             return -1;
         }
     }

@@ -20,9 +20,14 @@ struct jsonstat_choice {
     struct jsonstat_limits limits; /* max_elements, max_cells */
 };
 
-/* Reads select = { dim = "code"; … }, time, panel, dataset, max_elements and
- * max_cells (the keys the caller's key table allowed). Returns the number of
- * problems. */
+/* Longest dimension id or category code `select` takes, in bytes. */
+#define JSONSTAT_DIMENSION_ID_MAX 64
+
+/* Reads select = { dim = "code"; … } or its list form for ids libconfig
+ * cannot name, select = ( [ "KØN", "TOT" ], … ) (each element a dimension
+ * id and one category code, UTF-8 without control characters, each id
+ * once), and time, panel, dataset, max_elements and max_cells (the keys the
+ * caller's key table allowed). Returns the number of problems. */
 int jsonstat_choice_read(struct source_reader *r, struct jsonstat_choice *choice);
 void jsonstat_choice_free(struct jsonstat_choice *choice);
 

@@ -18,6 +18,8 @@ static const char *type_name(enum source_key_type type)
     case KEY_GROUP: return "a group { … }";
     case KEY_LIST: return "a list ( … )";
     case KEY_DURATION: return "a duration such as \"30s\"";
+    case KEY_PICKS:
+        return "a group { … } or a list ( [ \"…\", … ], … )";
     }
     return "?";
 }
@@ -30,6 +32,8 @@ static bool type_matches(const config_setting_t *s, enum source_key_type type)
     case KEY_INT: return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
     case KEY_GROUP: return t == CONFIG_TYPE_GROUP;
     case KEY_LIST: return t == CONFIG_TYPE_LIST;
+    case KEY_PICKS:
+        return t == CONFIG_TYPE_GROUP || t == CONFIG_TYPE_LIST;
     case KEY_STRING_ARRAY:
         if (t != CONFIG_TYPE_ARRAY)
             return false;
@@ -50,6 +54,18 @@ void source_error(struct source_reader *r, const char *name, const char *fmt, ..
     va_end(ap);
     const config_setting_t *where = name ? config_setting_get_member(r->source, name) : NULL;
     r->host->config_error(r->diag, where ? where : r->source, "%s", message);
+    r->problems++;
+}
+
+void source_error_at(struct source_reader *r, const config_setting_t *where, const char *fmt, ...)
+{
+    char message[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    source_one_line(message);
+    r->host->config_error(r->diag, where, "%s", message);
     r->problems++;
 }
 

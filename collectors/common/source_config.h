@@ -11,7 +11,15 @@
 
 #include "../collector.h"
 
-enum source_key_type { KEY_STRING, KEY_INT, KEY_STRING_ARRAY, KEY_GROUP, KEY_LIST, KEY_DURATION };
+enum source_key_type {
+    KEY_STRING,
+    KEY_INT,
+    KEY_STRING_ARRAY,
+    KEY_GROUP,
+    KEY_LIST,
+    KEY_DURATION,
+    KEY_PICKS /* a group { geo = "DK"; } or a list ( [ "KØN", "TOT" ], … ) */
+};
 
 struct source_key {
     const char *name;
@@ -43,6 +51,10 @@ long long source_int_in(struct source_reader *r, const char *name, long long min
 char **source_strings(const struct source_reader *r, const char *name, size_t *count);
 void source_free_strings(char **strings);
 void source_error(struct source_reader *r, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* As source_error, at the line of `where` (an element of a list). */
+void source_error_at(struct source_reader *r, const config_setting_t *where, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Makes a message that quotes an API's own text one line: control bytes

@@ -6,6 +6,7 @@
  *                filters = { geo = [ "DK" ]; nace_r2 = [ "C21" ]; unit = [ "I21" ];
  *                            s_adj = [ "SCA" ]; };
  *                since = "2015";          # sinceTimePeriod
+ *                (or filters = ( [ "geo", "DK" ], … ) for ids libconfig cannot name)
  *                panel = "geo";           # optional: one member per geo code
  *                url = "https://ec.europa.eu/eurostat/api/dissemination/statistics/1.0/data"; };
  *
@@ -18,6 +19,7 @@
  * A url with {dataset} in it is a template for the whole request URL
  * (recorded responses in files, or a mirror): nothing is added to it.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +37,9 @@ struct eurostat_source {
 };
 
 static const struct source_key keys[] = {
-    {"dataset", KEY_STRING, true}, {"filters", KEY_GROUP, false},
+    {"dataset", KEY_STRING, true}, {"filters", KEY_PICKS, false},
     {"since", KEY_STRING, false},  {"panel", KEY_STRING, false},
-    {"select", KEY_GROUP, false},  {"time", KEY_STRING, false},
+    {"select", KEY_PICKS, false},  {"time", KEY_STRING, false},
     {"url", KEY_STRING, false},    {"max_elements", KEY_INT, false},
     {"max_cells", KEY_INT, false}, {NULL, 0, false},
 };
@@ -62,26 +64,45 @@ static bool code_ok(const char *code)
     return *code != '\0';
 }
 
-/* Appends &key=value for every value of every filter. */
+/* Appends &key=value for each value (from `first` on) of one filter array. */
+static void append_filter(struct source_reader *r, FILE *url, const config_setting_t *f,
+                          const char *key, int first)
+{
+    char *encoded_key = url_encode(key);
+    for (int k = first; encoded_key && k < config_setting_length(f); k++) {
+        const char *v = config_setting_get_string_elem(f, k);
+        char *encoded = v ? url_encode(v) : NULL;
+        if (!encoded)
+            source_error_at(r, f, "filters: %s must hold strings", key);
+        else
+            fprintf(url, "&%s=%s", encoded_key, encoded);
+        free(encoded);
+    }
+    free(encoded_key);
+}
+
+/* Appends &key=value for every value of every filter: filters = { geo =
+ * [ "DK" ]; } or, for ids libconfig cannot name, ( [ "geo", "DK", … ], … ). */
 static int append_filters(struct source_reader *r, FILE *url)
 {
     const config_setting_t *filters = config_setting_get_member(r->source, "filters");
+    bool list = filters && config_setting_type(filters) == CONFIG_TYPE_LIST;
     for (int i = 0; filters && i < config_setting_length(filters); i++) {
         const config_setting_t *f = config_setting_get_elem(filters, (unsigned)i);
-        if (config_setting_type(f) != CONFIG_TYPE_ARRAY || config_setting_length(f) == 0) {
-            source_error(r, "filters", "filters: %s must be an array of codes [ \"DK\", … ]",
-                         config_setting_name(f));
+        const char *key = list ? config_setting_get_string_elem(f, 0) : config_setting_name(f);
+        if (config_setting_type(f) != CONFIG_TYPE_ARRAY ||
+            config_setting_length(f) < (list ? 2 : 1) || !key || !key[0]) {
+            if (list)
+                source_error_at(r, f,
+                                "filters: element %d must be [ \"geo\", \"DK\", … ] (a "
+                                "dimension id and its codes)",
+                                i + 1);
+            else
+                source_error(r, "filters", "filters: %s must be an array of codes [ \"DK\", … ]",
+                             key);
             continue;
         }
-        for (int k = 0; k < config_setting_length(f); k++) {
-            const char *v = config_setting_get_string_elem(f, k);
-            char *encoded = v ? url_encode(v) : NULL;
-            if (!encoded)
-                source_error(r, "filters", "filters: %s must hold strings", config_setting_name(f));
-            else
-                fprintf(url, "&%s=%s", config_setting_name(f), encoded);
-            free(encoded);
-        }
+        append_filter(r, url, f, key, list ? 1 : 0);
     }
     return r->problems;
 }

@@ -23,7 +23,7 @@ struct jsonstat_source {
 
 static const struct source_key keys[] = {
     {"url", KEY_STRING, true},     {"dataset", KEY_STRING, false},
-    {"select", KEY_GROUP, false},  {"time", KEY_STRING, false},
+    {"select", KEY_PICKS, false},  {"time", KEY_STRING, false},
     {"panel", KEY_STRING, false},  {"max_elements", KEY_INT, false},
     {"max_cells", KEY_INT, false}, {NULL, 0, false},
 };

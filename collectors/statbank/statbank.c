@@ -42,7 +42,7 @@ struct statbank_source {
 static const struct source_key keys[] = {
     {"table", KEY_STRING, true},   {"variables", KEY_LIST, false},
     {"lang", KEY_STRING, false},   {"url", KEY_STRING, false},
-    {"select", KEY_GROUP, false},  {"panel", KEY_STRING, false},
+    {"select", KEY_PICKS, false},  {"panel", KEY_STRING, false},
     {"time", KEY_STRING, false},   {"max_elements", KEY_INT, false},
     {"max_cells", KEY_INT, false}, {NULL, 0, false},
 };
@@ -79,9 +79,17 @@ static json_t *variable_json(struct source_reader *r, const config_setting_t *v)
             json_decref(list);
             return NULL;
         }
-        json_array_append_new(list, json_string(value));
+        if (json_array_append_new(list, json_string(value)) < 0)
+            break; /* not UTF-8: jansson makes no string of it */
     }
-    return json_pack("{s:s, s:o}", "code", code, "values", list);
+    json_t *variable = json_array_size(list) == (size_t)config_setting_length(values)
+                           ? json_pack("{s:s, s:O}", "code", code, "values", list)
+                           : NULL;
+    json_decref(list);
+    if (!variable)
+        source_error(r, "variables",
+                     "variables: code and values must be UTF-8 (save the config as UTF-8)");
+    return variable;
 }
 
 static char *request_body(struct source_reader *r, const char *table, const char *lang)

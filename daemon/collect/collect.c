@@ -13,6 +13,7 @@
 #include "array.h"
 #include "log.h"
 #include "period.h"
+#include "series.h"
 #include "url.h"
 
 /* pejld's own copy of a request, strings and all. */
@@ -25,14 +26,7 @@ static void fetch_next(struct collection *c);
 
 bool collect_member_key_valid(const char *member)
 {
-    size_t n = strlen(member);
-    if (n == 0 || n > PEJL_MEMBER_MAX)
-        return false;
-    for (const char *ch = member; *ch; ch++)
-        if (!((*ch >= 'a' && *ch <= 'z') || (*ch >= 'A' && *ch <= 'Z') ||
-              (*ch >= '0' && *ch <= '9') || *ch == '_'))
-            return false;
-    return true;
+    return series_member_valid(member);
 }
 
 static int compare_obs(const void *a, const void *b)

@@ -68,6 +68,8 @@ void collect_free(struct collection *c);
  * one per member and period, valid member keys. 0, or -1 with `err`. */
 int collect_check(const struct indicator *indicator, struct pejl_observation *obs, size_t n,
                   char *err, size_t errlen);
+/* A member key pejld takes: series_member_valid() (1..64 bytes of UTF-8
+ * without whitespace or control characters). */
 bool collect_member_key_valid(const char *member);
 
 #endif

@@ -13,6 +13,7 @@
 #include "array.h"
 #include "fnv.h"
 #include "period.h"
+#include "utf8.h"
 
 struct series_set {
     struct series **slots;
@@ -101,6 +102,36 @@ struct series *series_get_or_add(struct series_set *set, const char *id)
 size_t series_count(const struct series_set *set)
 {
     return set->n;
+}
+
+/* The code point of the valid UTF-8 sequence of `len` bytes at `s`. */
+static unsigned code_point(const unsigned char *s, size_t len)
+{
+    static const unsigned char lead_mask[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+    unsigned cp = s[0] & lead_mask[len];
+    for (size_t i = 1; i < len; i++)
+        cp = cp << 6 | (s[i] & 0x3fu);
+    return cp;
+}
+
+/* Control characters (C0, DEL, C1) and Unicode's White_Space. */
+static bool blank_or_control(unsigned cp)
+{
+    return cp <= 0x20 || (cp >= 0x7f && cp <= 0xa0) || cp == 0x1680 ||
+           (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 || cp == 0x202f ||
+           cp == 0x205f || cp == 0x3000;
+}
+
+bool series_member_valid(const char *member)
+{
+    const unsigned char *s = (const unsigned char *)member;
+    size_t n = strlen(member);
+    if (n == 0 || n > PEJL_MEMBER_MAX)
+        return false;
+    for (size_t i = 0, len; i < n; i += len)
+        if (!(len = utf8_sequence(s + i, n - i)) || blank_or_control(code_point(s + i, len)))
+            return false;
+    return true;
 }
 
 int series_key(char *buf, size_t size, const char *indicator, const char *member)

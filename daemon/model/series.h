@@ -55,6 +55,12 @@ void series_set_free(struct series_set *set);
 struct series *series_get(const struct series_set *set, const char *id);
 struct series *series_get_or_add(struct series_set *set, const char *id);
 size_t series_count(const struct series_set *set);
+/* Whether `member` can be a panel member: a category code as a source
+ * writes it ("DK", "M+K", "K64.2", "KØBENHAVN"), 1..PEJL_MEMBER_MAX bytes of
+ * valid UTF-8 without whitespace or control characters (C0, DEL, C1, and
+ * Unicode's White_Space: space, U+00A0, U+2000..U+200A, U+3000, …).
+ * No space keeps the journal's space-separated records unambiguous. */
+bool series_member_valid(const char *member);
 /* The series key of an indicator's own series (member NULL) or a member's. */
 int series_key(char *buf, size_t size, const char *indicator, const char *member);
 /* Calls fn for every member series of `indicator` (keys "indicator.*"). */

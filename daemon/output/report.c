@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "assess.h"
+#include "csv_field.h"
 #include "graph_plan.h"
 #include "log.h"
 #include "period.h"
@@ -446,7 +447,8 @@ static void csv_series(const struct series *s, void *arg)
             value_format(s->items[i].obs.value, value, sizeof value);
         status_format(s->items[i].obs.status, status, sizeof status);
         timestamp_format(s->items[i].vintage, vintage, sizeof vintage);
-        fprintf(o->f, "%s,%s,%s,%s,%s\n", dot ? dot + 1 : "", period, value, status, vintage);
+        csv_field_write(o->f, dot ? dot + 1 : ""); /* a code may hold a comma */
+        fprintf(o->f, ",%s,%s,%s,%s\n", period, value, status, vintage);
     }
 }
 

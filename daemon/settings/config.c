@@ -19,6 +19,7 @@
 #include "log.h"
 #include "period.h"
 #include "report_dir.h"
+#include "series.h"
 #include "url.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/pejl"
@@ -44,11 +45,7 @@ static const char *const derive_keys[] = {"scale", "annual", "rolling", "per_mil
 
 static bool member_key_ok(const char *key)
 {
-    size_t n = strlen(key);
-    for (const char *c = key; *c; c++)
-        if (!isalnum((unsigned char)*c) && *c != '_')
-            return false;
-    return n > 0 && n <= PEJL_MEMBER_MAX;
+    return series_member_valid(key);
 }
 
 static const char *type_name(int type)
@@ -482,7 +479,9 @@ static void load_combine(struct loader *l, const config_setting_t *group, struct
         d->combine = COMBINE_SUM;
     else if (rank && !member_key_ok(rank))
         diag_config_error(l->diag, config_setting_get_member(group, "rank"),
-                          "%s: rank = \"%s\" is not a member key (like \"DK\")", who, rank);
+                          "%s: rank = \"%s\" is not a member key (a category code like \"DK\" or "
+                          "\"M+K\", 1 to %d bytes without whitespace or control characters)",
+                          who, rank, PEJL_MEMBER_MAX);
     else if (rank) {
         d->combine = COMBINE_RANK;
         snprintf(d->rank_member, sizeof d->rank_member, "%s", rank);

@@ -24,7 +24,7 @@
  * commit records) had none, and each of its records counts by itself. */
 #define JOURNAL_HEADER "pejl-journal 2\n"
 #define JOURNAL_HEADER_V1 "pejl-journal 1\n"
-#define RECORD_MAX 256 /* id (64) + period + %.17g + status + vintage + crc, with room */
+#define RECORD_MAX 384 /* key (129) + period + %.17g + status + vintage + crc, with room */
 
 /* The CRC-32 of a line (IEEE 802.3, zlib's): every line is shorter than
  * RECORD_MAX, so its length fits zlib's uInt. */

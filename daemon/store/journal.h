@@ -7,8 +7,9 @@
  *
  *     pejl-journal 2
  *     ls_exports 2023 174 p 1763846400 4500c5dd
- *     (indicator, period, value or nan, status letters or -, vintage, crc)
- *     @commit 1 1f457f18
+ *     strafniveau.M+K 2024 6.1 - 1763846400 7b044209
+ *     (indicator or indicator.member, period, value or nan, status letters or -, vintage, crc)
+ *     @commit 2 864c2ea2
  *
  * A record counts as stored only after journal_commit() has written it and
  * its commit record and fdatasync() has returned: records staged by every
@@ -40,7 +41,11 @@
 #include "collector.h"
 
 #define JOURNAL_FILE "journal"
-#define JOURNAL_KEY_MAX 80 /* series key: indicator id, '.', member */
+/* Series key: indicator id (64), '.', member. A member is any category
+ * code without whitespace or control characters (series_member_valid()),
+ * so the key is one space-free field as written, no quoting: journals of
+ * the 15-byte [A-Za-z0-9_] members read the same. */
+#define JOURNAL_KEY_MAX (64 + 1 + PEJL_MEMBER_MAX)
 
 struct journal;
 

@@ -8,7 +8,7 @@
  * the API's error bodies are read too). Besides the sanitizers' checks it
  * aborts when an answer breaks a promise of collector.h: a failure says why
  * in one line; every observation has a valid period; a member key the
- * sink refuses (over 64 bytes, as pejld's does) ends in an error, never a
+ * sink refuses (over PEJL_MEMBER_MAX bytes, as pejld's does) ends in an error, never a
  * crash; a followed request has a URL.
  */
 #include <stdarg.h>
@@ -86,7 +86,7 @@ static int emit(const struct pejl_sink *sink, const struct pejl_observation *obs
 {
     (void)sink;
     CHECK(period_valid(&obs->period));
-    return obs->member && strlen(obs->member) > 64 ? -1 : 0;
+    return obs->member && strlen(obs->member) > PEJL_MEMBER_MAX ? -1 : 0;
 }
 
 static int follow(const struct pejl_sink *sink, const struct pejl_request *request)

@@ -40,8 +40,9 @@ static void on_done(struct collection *c, void *arg)
     loop_stop(r->loop);
 }
 
-/* A JSON-stat panel of `n` geo codes G0… with one value each for 2023. */
-static void write_panel(const char *path, size_t n)
+/* A JSON-stat panel of `n` geo codes G0… (or codes[0..n), JSON-escaped)
+ * with one value each for 2023. */
+static void write_panel(const char *path, size_t n, const char *const *codes)
 {
     FILE *f = fopen(path, "w");
     assert_non_null(f);
@@ -51,18 +52,21 @@ static void write_panel(const char *path, size_t n)
     fprintf(f, "],\"dimension\":{\"time\":{\"category\":{\"index\":[\"2023\"]}},"
                "\"geo\":{\"category\":{\"index\":[");
     for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s\"G%zu\"", i ? "," : "", i);
+        if (codes)
+            fprintf(f, "%s\"%s\"", i ? "," : "", codes[i]);
+        else
+            fprintf(f, "%s\"G%zu\"", i ? "," : "", i);
     fprintf(f, "]}}}}");
     assert_int_equal(fclose(f), 0);
 }
 
 /* Collects indicator "panel" of a config whose indicator block ends in
- * `extra`, over a panel of `n` members. */
-static struct run collect_panel(size_t n, const char *extra)
+ * `extra`, over a panel of `n` members (G0…, or `codes`). */
+static struct run collect_codes(size_t n, const char *extra, const char *const *codes)
 {
     char *dir = unit_temp_dir("collect");
     char *data = unit_path(dir, "panel.json"), *conf = unit_path(dir, "pejld.conf");
-    write_panel(data, n);
+    write_panel(data, n, codes);
     FILE *f = fopen(conf, "w");
     assert_non_null(f);
     fprintf(f,
@@ -97,6 +101,11 @@ static struct run collect_panel(size_t n, const char *extra)
     free(data);
     free(conf);
     return r;
+}
+
+static struct run collect_panel(size_t n, const char *extra)
+{
+    return collect_codes(n, extra, NULL);
 }
 
 #define OVER_300 "more than 300 panel members in one collection"
@@ -135,12 +144,61 @@ static void test_many_members_when_allowed(void **state)
     assert_non_null(strstr(r.error, "more than 20000 panel members"));
 }
 
+#define C16 "CCCCCCCCCCCCCCCC"
+
+/* Real category codes are members: any UTF-8 code of 1..64 bytes without
+ * whitespace or control characters. */
+static void test_real_codes_are_members(void **state)
+{
+    (void)state;
+    const char *const codes[] = {"M+K",      "D+E", "K64.2", "../x",         "PC_EU27_2020_MEUR_CP",
+                                 "K\u00d8N", "A,B", "\\\"%", C16 C16 C16 C16};
+    struct run r = collect_codes(9, "", codes);
+    assert_false(r.failed);
+    assert_int_equal(r.n_members, 9);
+}
+
+/* A code too long, or holding a space or a control character, is no
+ * member: the collection is refused, naming it. */
+static void test_bad_codes_refused(void **state)
+{
+    (void)state;
+    const char *const bad[] = {C16 C16 C16 C16 "C", "a b",      "a\\tb",   "\\u007f",
+                               "x\\u0085",          "\\u00a0x", "x\\u3000"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *codes[] = {"DK", bad[i]};
+        struct run r = collect_codes(2, "", codes);
+        assert_true(r.failed);
+        assert_non_null(strstr(r.error, "panel member"));
+    }
+}
+
+static void test_member_key_valid(void **state)
+{
+    (void)state;
+    assert_true(collect_member_key_valid("M+K"));
+    assert_true(collect_member_key_valid("K64.2"));
+    assert_true(collect_member_key_valid("KØBENHAVN"));
+    assert_true(collect_member_key_valid(C16 C16 C16 C16));
+    assert_false(collect_member_key_valid(C16 C16 C16 C16 "C"));
+    assert_false(collect_member_key_valid(""));
+    assert_false(collect_member_key_valid("a b"));
+    assert_false(collect_member_key_valid("a\tb"));
+    assert_false(collect_member_key_valid("\x7f"));
+    assert_false(collect_member_key_valid("\xc2\x85")); /* U+0085, a C1 control */
+    assert_false(collect_member_key_valid("\xff"));     /* not UTF-8 */
+    assert_false(collect_member_key_valid("\xc0\xae")); /* an overlong '.' */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_members_up_to_the_cap),
         cmocka_unit_test(test_members_over_the_cap),
         cmocka_unit_test(test_many_members_when_allowed),
+        cmocka_unit_test(test_real_codes_are_members),
+        cmocka_unit_test(test_bad_codes_refused),
+        cmocka_unit_test(test_member_key_valid),
     };
     return cmocka_run_group_tests_name("collect", tests, NULL, NULL);
 }

@@ -485,6 +485,149 @@ static void test_jsonstat_select_errors(void **state)
     diag_free(&diag);
 }
 
+/* select's list form names dimensions libconfig cannot (OVERTRÆD, KØN):
+ * the request body carries them as JSON strings, the picks find them in
+ * the answer. The answer is STRAF42's recorded shape with both variables. */
+static void test_statbank_select_danish_ids(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s = configure(
+        "statbank",
+        "table = \"STRAF42\"; variables = ( { code = \"OVERTRÆD\"; values = [ \"TOT\", \"1\" ]; },"
+        " { code = \"KØN\"; values = [ \"*\" ]; }, { code = \"Tid\"; values = [ \"*\" ]; } );"
+        " select = ( [ \"OVERTRÆD\", \"1\" ] ); panel = \"KØN\";",
+        &diag);
+    diag_print(&diag, stderr);
+    assert_non_null(s.state);
+    const struct pejl_request *r;
+    assert_int_equal(s.module->api->plan(s.state, &r), 1);
+    assert_string_equal(r[0].body,
+                        "{\"table\":\"STRAF42\",\"format\":\"JSONSTAT\",\"lang\":\"en\","
+                        "\"variables\":[{\"code\":\"OVERTRÆD\",\"values\":[\"TOT\",\"1\"]},"
+                        "{\"code\":\"KØN\",\"values\":[\"*\"]},"
+                        "{\"code\":\"Tid\",\"values\":[\"*\"]}]}");
+    struct decoded d = {0};
+    char err[512];
+    const char *file = "jsonstat/danish-dimension-ids-straf42-shape.json";
+    assert_int_equal(decode_file(&s, 0, file, 200, &d, err, sizeof err), 0);
+    assert_int_equal(d.n, 6); /* KØN TOT, M, K x 2 years, of OVERTRÆD 1 */
+    assert_true(find(&d, "M", "2023")->value == 1012.0);
+    assert_true(find(&d, "TOT", "2022")->value == 1001.0);
+    release(&s);
+
+    s = configure(
+        "statbank",
+        "table = \"STRAF42\"; select = ( [ \"OVERTRÆD\", \"TOT\" ], [ \"KØN\", \"K\" ] );", &diag);
+    assert_non_null(s.state);
+    memset(&d, 0, sizeof d);
+    assert_int_equal(decode_file(&s, 0, file, 200, &d, err, sizeof err), 0);
+    assert_int_equal(d.n, 2);
+    assert_true(find(&d, NULL, "2023")->value == 22.0);
+    release(&s);
+
+    /* A code that is not UTF-8 (a config saved as Latin-1) cannot be sent:
+     * refused, never dropped from the request. */
+    s = configure(
+        "statbank",
+        "table = \"STRAF42\"; variables = ( { code = \"K\\xd8N\"; values = [ \"TOT\" ]; } );",
+        &diag);
+    assert_null(s.state);
+    expect_problem(&diag, "variables: code and values must be UTF-8");
+    release(&s);
+    s = configure(
+        "statbank",
+        "table = \"STRAF42\"; variables = ( { code = \"KOEN\"; values = [ \"\\xd8\" ]; } );",
+        &diag);
+    assert_null(s.state);
+    expect_problem(&diag, "variables: code and values must be UTF-8");
+    release(&s);
+
+    /* A pick the answer lacks names the dimension as written. */
+    s = configure("statbank",
+                  "table = \"STRAF42\"; select = ( [ \"OVERTRÆD\", \"9\" ], [ \"KØN\", \"K\" ] );",
+                  &diag);
+    memset(&d, 0, sizeof d);
+    assert_int_equal(decode_file(&s, 0, file, 200, &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "OVERTRÆD"));
+    release(&s);
+    diag_free(&diag);
+}
+
+/* Every malformed element of select's list form is refused at its line. */
+static void test_select_list_problems(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *select, *problem;
+    } cases[] = {
+        {"( \"KØN\" )", "test.conf:2: select: element 1 must be [ \"KØN\", \"TOT\" ]"},
+        {"( [ \"KØN\" ] )", "test.conf:2: select: element 1 must be [ \"KØN\", \"TOT\" ]"},
+        {"( [ \"KØN\", \"TOT\", \"M\" ] )", "test.conf:2: select: element 1 must be"},
+        {"( [ 1, 2 ] )", "test.conf:2: select: element 1 must be"},
+        {"( { KOEN = \"TOT\"; } )", "test.conf:2: select: element 1 must be"},
+        {"( ( \"KØN\", \"TOT\" ) )", "test.conf:2: select: element 1 must be"},
+        {"( [ \"TID\", \"2023\" ],\n [ \"\", \"TOT\" ] )",
+         "test.conf:3: select: element 2: dimension id \"\" must be 1 to 64 bytes of UTF-8"},
+        {"( [ \"K\\x01N\", \"TOT\" ] )",
+         "test.conf:2: select: element 1: dimension id \"K N\" must be"},
+        {"( [ \"K\\xd8N\", \"TOT\" ] )", "test.conf:2: select: element 1: dimension id"},
+        {"( [ \""
+         "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"
+         "\", \"T\" ] )",
+         "must be 1 to 64 bytes"},
+        {"( [ \"KØN\", \"\" ] )",
+         "test.conf:2: select: element 1: category code \"\" of KØN must be"},
+        {"( [ \"KØN\", \"TOT\" ],\n [ \"OVERTRÆD\", \"TOT\" ],\n [ \"KØN\", \"M\" ] )",
+         "test.conf:4: select: element 3 selects dimension \"KØN\" again"},
+        {"\"KØN\"",
+         "select must be a group { … } or a list ( [ \"…\", … ], … ) in jsonstat source"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct pejl_diag diag = {0};
+        char block[512];
+        snprintf(block, sizeof block, "url = \"file:x.json\";\n select = %s;", cases[i].select);
+        struct source s = configure("jsonstat", block, &diag);
+        assert_null(s.state);
+        expect_problem(&diag, cases[i].problem);
+        release(&s);
+        diag_free(&diag);
+    }
+    struct pejl_diag diag = {0};
+    struct source s = configure("jsonstat", "url = \"file:x.json\"; select = ( );", &diag);
+    assert_non_null(s.state); /* nothing selected, as select = { }; */
+    release(&s);
+    diag_free(&diag);
+}
+
+/* filters' list form: a dimension id libconfig cannot name, percent-encoded
+ * in the query like its values. */
+static void test_eurostat_filters_list(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s =
+        configure("eurostat",
+                  "dataset = \"demo_pjan\"; filters = ( [ \"geo\", \"DK\", \"SE\" ],"
+                  " [ \"KØN\", \"M+K\" ] ); select = ( [ \"KØN\", \"M+K\" ] ); panel = \"geo\";",
+                  &diag);
+    diag_print(&diag, stderr);
+    assert_non_null(s.state);
+    const struct pejl_request *r;
+    s.module->api->plan(s.state, &r);
+    assert_string_equal(r[0].url,
+                        "https://ec.europa.eu/eurostat/api/dissemination/statistics/1.0/data/"
+                        "demo_pjan?format=JSON&lang=EN&geo=DK&geo=SE&K%C3%98N=M%2BK");
+    release(&s);
+    s = configure("eurostat",
+                  "dataset = \"demo_pjan\";\n filters = ( [ \"geo\", \"DK\" ],\n [ \"geo\" ] );",
+                  &diag);
+    assert_null(s.state);
+    expect_problem(&diag, "test.conf:3: filters: element 2 must be [ \"geo\", \"DK\", … ]");
+    release(&s);
+    diag_free(&diag);
+}
+
 /* ---- what a decode may cost ---- */
 
 #define BUDGET_REFUSAL "more than 250000 JSON elements (values and member names) in the response"
@@ -689,6 +832,9 @@ int main(void)
         cmocka_unit_test(test_eurostat_panel_with_status),
         cmocka_unit_test(test_jsonstat_statuses),
         cmocka_unit_test(test_jsonstat_select_errors),
+        cmocka_unit_test(test_statbank_select_danish_ids),
+        cmocka_unit_test(test_select_list_problems),
+        cmocka_unit_test(test_eurostat_filters_list),
         cmocka_unit_test(test_exec_config),
         cmocka_unit_test(test_worldbank_refuses_a_page_over_budget),
         cmocka_unit_test(test_worldbank_max_elements),

@@ -258,7 +258,7 @@ static void test_modules_that_are_not_collectors(void **state)
              " source = { collector = \"no_symbol\"; }; } );\n",
              PEJL_BAD_COLLECTORS);
     expect_problem(text, 3,
-                   "abi_mismatch.so: collector ABI version 999, pejld speaks 2; rebuild it");
+                   "abi_mismatch.so: collector ABI version 999, pejld speaks 3; rebuild it");
     expect_problem(text, 5, "no_symbol.so: not a pejl collector (no symbol pejl_collector)");
 }
 
@@ -297,6 +297,25 @@ static void test_derive_problems(void **state)
     expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
                               " " CSV_SOURCE "\n derive = { rolling = 1; }; } );\n",
                    4, "rolling must be an integer from 2 to 120");
+    expect_problem(
+        COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                   " " CSV_SOURCE "\n derive = { rank = \"D K\"; }; } );\n",
+        4, "a: rank = \"D K\" is not a member key (a category code like \"DK\" or \"M+K\"");
+}
+
+/* rank names a member: any category code of 1..64 bytes. */
+static void test_rank_of_a_real_code(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    write_config(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                            " " CSV_SOURCE "\n derive = { rank = \"K64.2\"; }; } );\n");
+    struct config *c = config_load(conf_path, NULL, &diag);
+    diag_print(&diag, stderr);
+    assert_non_null(c);
+    assert_string_equal(config_find(c, "a")->derive.rank_member, "K64.2");
+    config_unref(c);
+    diag_free(&diag);
 }
 
 static void test_target_problems(void **state)
@@ -649,6 +668,7 @@ int main(void)
         cmocka_unit_test(test_modules_that_are_not_collectors),
         cmocka_unit_test(test_max_members_problems),
         cmocka_unit_test(test_derive_problems),
+        cmocka_unit_test(test_rank_of_a_real_code),
         cmocka_unit_test(test_target_problems),
         cmocka_unit_test(test_alert_rule_problems),
         cmocka_unit_test(test_alert_rules_defaults),

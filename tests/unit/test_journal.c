@@ -117,7 +117,7 @@ static long long commit_length(unsigned long long count)
 
 /* What a replay delivered, copied out of journal.c's buffers. */
 struct replayed {
-    char id[72];
+    char id[JOURNAL_KEY_MAX + 1];
     struct pejl_observation obs;
     int64_t vintage;
 };
@@ -926,6 +926,42 @@ static void test_subnormal_value_round_trips(void **state)
     unit_remove_tree(dir);
 }
 
+/* Panel members are category codes of up to 64 bytes (M+K, ../x, KØN): the
+ * key is one space-free field, written as is and read back as written. */
+static void test_member_keys_round_trip(void **state)
+{
+    (void)state;
+    char longest[JOURNAL_KEY_MAX + 1];
+    memset(longest, 'i', 64);
+    longest[64] = '.';
+    memset(longest + 65, 'C', 64);
+    longest[129] = '\0';
+    assert_int_equal(strlen(longest), JOURNAL_KEY_MAX);
+    const struct journal_record r[] = {
+        record("codes.M+K", "2023", 1.5, 0, 1700000000),
+        record("codes.../x", "2023", 2.5, PEJL_STATUS_PROVISIONAL, 1700000001),
+        record("codes.KØN,\"%41\"", "2023-Q4", 3.5, 0, 1700000002),
+        record(longest, "2023-12-31", -1e300, 0, 1700000003),
+    };
+    char *dir = unit_temp_dir("journal");
+    write_journal(dir, r, 4);
+    char path[512], want[2048], got[2048];
+    size_t n = strlen(HEADER);
+    memcpy(want, HEADER, n);
+    for (size_t i = 0; i < 4; i++)
+        n += record_line(&r[i], want + n, sizeof want - n);
+    n += commit_line(4, want + n, sizeof want - n);
+    snprintf(path, sizeof path, "%s/journal", dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t len = fread(got, 1, sizeof got, f);
+    fclose(f);
+    assert_int_equal(len, n);
+    assert_memory_equal(got, want, n);
+    assert_journal_holds(dir, r, 4);
+    unit_remove_tree(dir);
+}
+
 /* A torn tail of NULs (what a file system leaves when a crash lands after
  * the size grew but before the data reached the disk) is dropped; replay
  * once measured lines with strlen() and never saw the NULs. */
@@ -1541,6 +1577,7 @@ int main(void)
         cmocka_unit_test(test_failed_commit_cut_back),
         cmocka_unit_test(test_large_batch_written_early),
         cmocka_unit_test(test_subnormal_value_round_trips),
+        cmocka_unit_test(test_member_keys_round_trip),
         cmocka_unit_test(test_torn_tail_of_nuls_dropped),
         cmocka_unit_test(test_long_tail_of_nuls_dropped),
         cmocka_unit_test(test_not_a_journal_refused),
