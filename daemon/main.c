@@ -182,8 +182,11 @@ static int check_online(struct config *config)
         printf("%s: %zu problem(s) against the sources' metadata\n", config->path, o.problems);
         return EX_CONFIG_ERROR;
     }
-    printf("%s: OK, %zu indicators checked online (%zu warning(s))\n", config->path,
-           config->n_indicators, o.lines);
+    if (o.lines)
+        printf("%s: OK, %zu indicators checked online; %zu warning(s) say what was not checked\n",
+               config->path, config->n_indicators, o.lines);
+    else
+        printf("%s: OK, %zu indicators checked online\n", config->path, config->n_indicators);
     return 0;
 }
 

@@ -22,6 +22,8 @@ struct check {
     size_t n_requests, next;
     struct fetch *fetch;
     struct pejl_diag report;
+    int *lines; /* the config line of each report line, to sort them by */
+    size_t cap_lines, noted;
     size_t problems;
     int line; /* of the indicator, for problems without a line of their own */
     bool done;
@@ -121,6 +123,35 @@ size_t verify_coverage(const struct indicator *ind, const struct pejl_period *fi
 
 /* ---- the sink collectors report to ---- */
 
+/* Notes `line` for the report lines added since the last call. */
+static void note_lines(struct check *c, int line)
+{
+    if (array_grow((void **)&c->lines, &c->cap_lines, c->report.n, sizeof *c->lines) < 0)
+        return;
+    for (size_t i = c->noted; i < c->report.n; i++)
+        c->lines[i] = line;
+    c->noted = c->report.n;
+}
+
+/* The report in the order of the config's lines (stable: a key's problems
+ * stay in the order they were found). */
+static void sort_by_line(struct check *c)
+{
+    if (c->noted != c->report.n)
+        return; /* a line could not be noted: keep the order found */
+    for (size_t i = 1; i < c->report.n; i++) {
+        int line = c->lines[i];
+        char *text = c->report.lines[i];
+        size_t k = i;
+        for (; k > 0 && c->lines[k - 1] > line; k--) {
+            c->lines[k] = c->lines[k - 1];
+            c->report.lines[k] = c->report.lines[k - 1];
+        }
+        c->lines[k] = line;
+        c->report.lines[k] = text;
+    }
+}
+
 static void sink_problem(const struct pejl_verify_sink *sink, int line, int warning,
                          const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -138,6 +169,7 @@ static void sink_problem(const struct pejl_verify_sink *sink, int line, int warn
             *p = ' '; /* it may quote the source's own text */
     diag_add(&c->report, c->v->settings.file, line > 0 ? line : c->line, "%s: %s%s",
              c->indicator->id, warning ? "warning: " : "", message);
+    note_lines(c, line > 0 ? line : c->line);
     c->problems += !warning;
 }
 
@@ -149,6 +181,7 @@ static void sink_coverage(const struct pejl_verify_sink *sink, int line,
         return;
     c->problems += verify_coverage(c->indicator, first, last, c->v->settings.file,
                                    line > 0 ? line : c->line, &c->report);
+    note_lines(c, line > 0 ? line : c->line);
 }
 
 static const char *response_header(const struct pejl_response *response, const char *name)
@@ -176,6 +209,7 @@ static void finish(struct verification *v)
     size_t problems = 0;
     for (size_t i = 0; i < v->n_checks; i++) {
         problems += v->checks[i].problems;
+        sort_by_line(&v->checks[i]);
         diag_move(&all, &v->checks[i].report);
     }
     v->done(v->arg, &all, problems);
@@ -319,6 +353,7 @@ void verify_cancel(struct verification *v)
         if (v->checks[i].fetch)
             fetch_cancel(v->checks[i].fetch);
         diag_free(&v->checks[i].report);
+        free(v->checks[i].lines);
     }
     if (v->settings.collect.release)
         v->settings.collect.release(v->settings.collect.owner);
