@@ -420,6 +420,35 @@ static void test_ctgov_country_names(void **state)
     release(&s);
 }
 
+/* metadata_url must be a string, in every collector that reads it. */
+static void test_metadata_url_malformed(void **state)
+{
+    (void)state;
+    static const char *const blocks[][2] = {
+        {"statbank", "table = \"SITC2R4\";\nmetadata_url = 5;"},
+        {"eurostat", "dataset = \"sts_inpr_m\";\nmetadata_url = [ \"x\" ];"},
+        {"worldbank", "indicator = \"SP.POP.TOTL\"; countries = [ \"DK\" ];\nmetadata_url = 1.5;"},
+        {"ctgov", "from = 2020; countries = { DK = \"Denmark\"; };\nmetadata_url = { a = 1; };"},
+    };
+    for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++) {
+        struct pejl_diag diag = {.default_file = "test.conf"};
+        config_t cf;
+        char text[1024], err[256];
+        snprintf(text, sizeof text, "source = { collector = \"%s\"; %s };\n", blocks[i][0],
+                 blocks[i][1]);
+        config_init(&cf);
+        assert_int_equal(config_read_string(&cf, text), CONFIG_TRUE);
+        const struct collector_module *m = plugin_list_get(plugins, blocks[i][0], err, sizeof err);
+        assert_non_null(m);
+        assert_null(m->api->configure(plugin_host(), config_lookup(&cf, "source"), &diag));
+        assert_true(diag.n >= 1);
+        if (!strstr(diag.lines[0], ":2: metadata_url must be a string"))
+            fail_msg("%s: %s", blocks[i][0], diag.lines[0]);
+        diag_free(&diag);
+        config_destroy(&cf);
+    }
+}
+
 /* ---- core: what the targets need of the periods a source covers ---- */
 
 static struct pejl_period period(const char *text)
@@ -480,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_eurostat_right_codes),
         cmocka_unit_test(test_worldbank_countries_and_indicator),
         cmocka_unit_test(test_ctgov_country_names),
+        cmocka_unit_test(test_metadata_url_malformed),
         cmocka_unit_test(test_coverage_against_targets),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
