@@ -77,8 +77,7 @@ static void keep(struct candidate *best, size_t *n, struct candidate c)
         (*n)++;
 }
 
-size_t nearest_codes(const char *wanted, const char *const *codes, size_t n, char *buf,
-                     size_t size)
+size_t nearest_codes(const char *wanted, const char *const *codes, size_t n, char *buf, size_t size)
 {
     struct candidate best[NEAREST_SHOWN];
     size_t kept = 0, len = 0;

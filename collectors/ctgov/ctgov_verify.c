@@ -66,8 +66,8 @@ int ctgov_wanted_read(const config_setting_t *source, const char *default_url,
         const config_setting_t *c = config_setting_get_elem(countries, (unsigned)i);
         const char *name = config_setting_get_string(c);
         w->names[i] = strdup(name ? name : "");
-        w->urls[i] = country_url(meta, url ? url : default_url, config_setting_name(c),
-                                 name ? name : "");
+        w->urls[i] =
+            country_url(meta, url ? url : default_url, config_setting_name(c), name ? name : "");
         w->lines[i] = (int)config_setting_source_line(c);
         w->n++;
         if (!w->names[i] || !w->urls[i])

@@ -172,7 +172,8 @@ static int eurostat_verify(void *state, const struct pejl_request *request,
     struct eurostat_source *src = state;
     if (!response) {
         sink->problem(sink, src->wanted.dataset_line, 1, "dataset %s not checked online: %s",
-                      src->wanted.dataset, src->wanted.why_not ? src->wanted.why_not : "no metadata");
+                      src->wanted.dataset,
+                      src->wanted.why_not ? src->wanted.why_not : "no metadata");
         return 0;
     }
     return eurostat_verify_response(src->host, &src->wanted, &src->choice, request->tag, response,

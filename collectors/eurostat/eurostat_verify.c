@@ -63,7 +63,10 @@ static int codes_url(const config_setting_t *source, const char *default_url,
         return 0;
     }
     return asprintf(&w->codes_url, "%s/%s?format=JSON&lang=EN&lastTimePeriod=1",
-                    meta ? meta : url ? url : default_url, w->dataset);
+                    meta  ? meta
+                    : url ? url
+                          : default_url,
+                    w->dataset);
 }
 
 int eurostat_wanted_read(const config_setting_t *source, const char *default_url,
@@ -242,8 +245,10 @@ static void check_data(const struct pejl_host *host, const struct eurostat_wante
     struct pejl_period a, b;
     if (host->period_parse(first, strlen(first), &a) < 0 ||
         host->period_parse(last, strlen(last), &b) < 0) {
-        sink->problem(sink, line, 1, "dataset %s: time codes such as \"%.40s\" are not periods "
-                                     "pejl reads; the time range was not checked", w->dataset, first);
+        sink->problem(sink, line, 1,
+                      "dataset %s: time codes such as \"%.40s\" are not periods "
+                      "pejl reads; the time range was not checked",
+                      w->dataset, first);
         return;
     }
     sink->coverage(sink, line, &a, &b);

@@ -71,7 +71,10 @@ static int metadata_url(const config_setting_t *source, const char *url, const c
     }
     char *table = url_encode(w->table), *language = url_encode(lang);
     int n = table && language ? asprintf(&w->metadata_url, "%s/tableinfo?id=%s&format=JSON&lang=%s",
-                                         meta ? meta : url ? url : STATBANK_URL, table, language)
+                                         meta  ? meta
+                                         : url ? url
+                                               : STATBANK_URL,
+                                         table, language)
                               : -1;
     free(table);
     free(language);
@@ -224,7 +227,8 @@ static bool is_panel(const struct jsonstat_choice *choice, const char *id)
 
 /* The periods the time variable's selection gets, to pejld as coverage. */
 static void time_coverage(const struct pejl_host *host, const struct statbank_wanted *w,
-                          const struct tableinfo_variable *t, const struct statbank_wanted_variable *v,
+                          const struct tableinfo_variable *t,
+                          const struct statbank_wanted_variable *v,
                           const struct pejl_verify_sink *sink)
 {
     const char *first = NULL, *last = NULL;
@@ -242,10 +246,12 @@ static void time_coverage(const struct pejl_host *host, const struct statbank_wa
     struct pejl_period a, b;
     if (!first)
         return;
-    if (host->period_parse(first, strlen(first), &a) < 0 || host->period_parse(last, strlen(last), &b) < 0) {
+    if (host->period_parse(first, strlen(first), &a) < 0 ||
+        host->period_parse(last, strlen(last), &b) < 0) {
         sink->problem(sink, v ? v->line : w->table_line, 1,
                       "table %s: time codes such as \"%.40s\" are not periods pejl reads; the time "
-                      "range was not checked", w->table, first);
+                      "range was not checked",
+                      w->table, first);
         return;
     }
     sink->coverage(sink, v ? v->line : w->table_line, &a, &b);

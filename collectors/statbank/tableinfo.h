@@ -15,10 +15,10 @@
 #include <stddef.h>
 
 struct tableinfo_variable {
-    char *id;          /* "SITC", "Tid", "OMRÅDE" */
-    bool elimination;  /* may be left out (the API sums over it) */
-    bool time;         /* the time variable */
-    char **values;     /* value codes, in the table's order */
+    char *id;         /* "SITC", "Tid", "OMRÅDE" */
+    bool elimination; /* may be left out (the API sums over it) */
+    bool time;        /* the time variable */
+    char **values;    /* value codes, in the table's order */
     size_t n_values;
 };
 

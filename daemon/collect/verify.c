@@ -47,11 +47,16 @@ static void check_next(struct check *c);
 static double frequency_years(enum pejl_period_kind kind)
 {
     switch (kind) {
-    case PEJL_PERIOD_QUARTER: return 0.25;
-    case PEJL_PERIOD_MONTH: return 1.0 / 12;
-    case PEJL_PERIOD_WEEK: return 7 / 365.25;
-    case PEJL_PERIOD_DAY: return 1 / 365.25;
-    default: return 1.0;
+    case PEJL_PERIOD_QUARTER:
+        return 0.25;
+    case PEJL_PERIOD_MONTH:
+        return 1.0 / 12;
+    case PEJL_PERIOD_WEEK:
+        return 7 / 365.25;
+    case PEJL_PERIOD_DAY:
+        return 1 / 365.25;
+    default:
+        return 1.0;
     }
 }
 
@@ -236,9 +241,11 @@ static void on_fetched(void *arg, const struct fetch_result *result)
         snprintf(err, sizeof err, "%s", result->error ? result->error : "no answer");
         sink.problem(&sink, 0, 0, "metadata not fetched: %s", err);
     } else {
-        struct pejl_response response = {.status = result->status, .body = result->body,
-                                          .len = result->len, .header = response_header,
-                                          .core = result->http};
+        struct pejl_response response = {.status = result->status,
+                                         .body = result->body,
+                                         .len = result->len,
+                                         .header = response_header,
+                                         .core = result->http};
         if (api->verify(c->indicator->source, request, &response, &sink, err, sizeof err) < 0) {
             url_redact_in(err, sizeof err, request->url);
             sink.problem(&sink, 0, 0, "%s", err[0] ? err : "the metadata could not be read");
@@ -256,8 +263,8 @@ static void check_next(struct check *c)
     c->fetch = fetch_start(c->v->fetcher, &c->requests[c->next], c->v->settings.collect.dir,
                            on_fetched, c);
     if (!c->fetch) {
-        struct pejl_verify_sink sink = {.problem = sink_problem, .coverage = sink_coverage,
-                                        .core = c};
+        struct pejl_verify_sink sink = {
+            .problem = sink_problem, .coverage = sink_coverage, .core = c};
         sink.problem(&sink, 0, 0, "cannot fetch the metadata (%s)", "the URL is not fetchable");
         c->next++;
         check_next(c); /* no recursion deeper than the requests: each is tried once */
@@ -271,12 +278,15 @@ static void check_plan(struct check *c)
     struct pejl_verify_sink sink = {.problem = sink_problem, .coverage = sink_coverage, .core = c};
     char err[256] = "";
     if (!api->verify_plan || !api->verify) {
-        sink.problem(&sink, 0, 1, "not checked online: the %s collector has no source metadata "
-                                  "to check against", api->name);
+        sink.problem(&sink, 0, 1,
+                     "not checked online: the %s collector has no source metadata "
+                     "to check against",
+                     api->name);
         return;
     }
     c->n_requests = api->verify_plan(c->indicator->source, &c->requests);
-    if (c->n_requests == 0 && api->verify(c->indicator->source, NULL, NULL, &sink, err, sizeof err) < 0)
+    if (c->n_requests == 0 &&
+        api->verify(c->indicator->source, NULL, NULL, &sink, err, sizeof err) < 0)
         sink.problem(&sink, 0, 1, "not checked online: %s", err);
 }
 
@@ -301,8 +311,8 @@ static void on_deadline(struct loop *loop, void *arg)
         struct check *c = &v->checks[i];
         if (c->done)
             continue;
-        struct pejl_verify_sink sink = {.problem = sink_problem, .coverage = sink_coverage,
-                                        .core = c};
+        struct pejl_verify_sink sink = {
+            .problem = sink_problem, .coverage = sink_coverage, .core = c};
         sink.problem(&sink, 0, 0, "no answer for the metadata within %lld s; not checked",
                      (long long)(v->settings.deadline_ms / 1000));
     }
@@ -318,14 +328,19 @@ struct verification *verify_start(struct fetcher *fetcher, const struct verify_s
         free(v);
         return NULL;
     }
-    *v = (struct verification){.fetcher = fetcher, .settings = *settings, .checks = v->checks,
-                               .n_checks = n, .running = n, .loop = fetcher->loop, .done = done,
+    *v = (struct verification){.fetcher = fetcher,
+                               .settings = *settings,
+                               .checks = v->checks,
+                               .n_checks = n,
+                               .running = n,
+                               .loop = fetcher->loop,
+                               .done = done,
                                .arg = arg};
     if (v->settings.deadline_ms <= 0)
         v->settings.deadline_ms = VERIFY_DEFAULT_DEADLINE_MS;
     for (size_t i = 0; i < n; i++) {
-        v->checks[i] = (struct check){.v = v, .indicator = indicators[i],
-                                      .line = indicators[i]->line};
+        v->checks[i] =
+            (struct check){.v = v, .indicator = indicators[i], .line = indicators[i]->line};
         check_plan(&v->checks[i]);
     }
     /* started from the loop, so that done never runs inside verify_start */

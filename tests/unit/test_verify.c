@@ -36,10 +36,11 @@ struct report {
     bool covered;
 };
 
-static void problem(const struct pejl_verify_sink *sink, int line, int warning, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static void problem(const struct pejl_verify_sink *sink, int line, int warning, const char *fmt,
+                    ...) __attribute__((format(printf, 4, 5)));
 
-static void problem(const struct pejl_verify_sink *sink, int line, int warning, const char *fmt, ...)
+static void problem(const struct pejl_verify_sink *sink, int line, int warning, const char *fmt,
+                    ...)
 {
     struct report *r = sink->core;
     va_list ap;
@@ -154,12 +155,12 @@ static void expect_period(const struct pejl_period *p, const char *text)
 /* ---- statbank: tableinfo ---- */
 
 static const char *exports_wrong =
-    "table = \"SITC2R4\";\n"                                   /* line 1 */
+    "table = \"SITC2R4\";\n"                                                       /* line 1 */
     "variables = ( { code = \"SITC\"; values = [ \"54\", \"774\", \"872\" ]; },\n" /* 2 */
-    "              { code = \"INDUD\"; values = [ \"2\" ]; },\n"                  /* 3 */
-    "              { code = \"LAND\"; values = [ \"W1\" ]; },\n"                  /* 4 */
-    "              { code = \"Tid\"; values = [ \"*\" ]; } );\n"                  /* 5 */
-    "panel = \"SITC\";";                                                          /* 6 */
+    "              { code = \"INDUD\"; values = [ \"2\" ]; },\n"                   /* 3 */
+    "              { code = \"LAND\"; values = [ \"W1\" ]; },\n"                   /* 4 */
+    "              { code = \"Tid\"; values = [ \"*\" ]; } );\n"                   /* 5 */
+    "panel = \"SITC\";";                                                           /* 6 */
 
 static void test_statbank_sitc2r4_wrong_codes(void **state)
 {
@@ -186,14 +187,14 @@ static void test_statbank_sitc2r4_wrong_codes(void **state)
 static void test_statbank_sitc2r4_right_codes(void **state)
 {
     (void)state;
-    struct source s = configure("statbank",
-                                "table = \"SITC2R4\";\n"
-                                "variables = ( { code = \"SITC\"; values = [ \"54\", \"87\" ]; },\n"
-                                "  { code = \"INDUD\"; values = [ \"2\" ]; },\n"
-                                "  { code = \"UHBEGREB\"; values = [ \"GP\" ]; },\n"
-                                "  { code = \"LAND\"; values = [ \"W1\" ]; },\n"
-                                "  { code = \"Tid\"; values = [ \">=2023M01<2024M01\" ]; } );\n"
-                                "panel = \"SITC\";");
+    struct source s =
+        configure("statbank", "table = \"SITC2R4\";\n"
+                              "variables = ( { code = \"SITC\"; values = [ \"54\", \"87\" ]; },\n"
+                              "  { code = \"INDUD\"; values = [ \"2\" ]; },\n"
+                              "  { code = \"UHBEGREB\"; values = [ \"GP\" ]; },\n"
+                              "  { code = \"LAND\"; values = [ \"W1\" ]; },\n"
+                              "  { code = \"Tid\"; values = [ \">=2023M01<2024M01\" ]; } );\n"
+                              "panel = \"SITC\";");
     struct report r = {0};
     char err[512];
     assert_int_equal(verify_file(&s, 0, "SITC2R4_tableinfo_en.json", &r, err, sizeof err), 0);
@@ -208,12 +209,12 @@ static void test_statbank_sitc2r4_right_codes(void **state)
 static void test_statbank_several_values_not_panel(void **state)
 {
     (void)state;
-    struct source s = configure("statbank",
-                                "table = \"SITC2R4\";\n"
-                                "variables = ( { code = \"SITC\"; values = [ \"54\", \"87\" ]; },\n"
-                                "  { code = \"INDUD\"; values = [ \"*\" ]; },\n"
-                                "  { code = \"UHBEGREB\"; values = [ \"GP\" ]; } );\n"
-                                "panel = \"LAND\";");
+    struct source s =
+        configure("statbank", "table = \"SITC2R4\";\n"
+                              "variables = ( { code = \"SITC\"; values = [ \"54\", \"87\" ]; },\n"
+                              "  { code = \"INDUD\"; values = [ \"*\" ]; },\n"
+                              "  { code = \"UHBEGREB\"; values = [ \"GP\" ]; } );\n"
+                              "panel = \"LAND\";");
     struct report r = {0};
     char err[512];
     assert_int_equal(verify_file(&s, 0, "SITC2R4_tableinfo_en.json", &r, err, sizeof err), 0);
@@ -229,13 +230,13 @@ static void test_statbank_several_values_not_panel(void **state)
 static void test_statbank_straf42_unknown_variable(void **state)
 {
     (void)state;
-    struct source s = configure("statbank",
-                                "table = \"STRAF42\"; lang = \"da\";\n"
-                                "variables = ( { code = \"OVERTRAED\"; values = [ \"TOT\" ]; },\n"
-                                "  { code = \"KØN\"; values = [ \"W\" ]; },\n"
-                                "  { code = \"AFGØRELSE\"; values = [ \"11*\", \"9*\" ]; },\n"
-                                "  { code = \"Tid\"; values = [ \">=2020\" ]; } );\n"
-                                "panel = \"AFGØRELSE\"; metadata_url = \"http://127.0.0.1:1/v1\";");
+    struct source s =
+        configure("statbank", "table = \"STRAF42\"; lang = \"da\";\n"
+                              "variables = ( { code = \"OVERTRAED\"; values = [ \"TOT\" ]; },\n"
+                              "  { code = \"KØN\"; values = [ \"W\" ]; },\n"
+                              "  { code = \"AFGØRELSE\"; values = [ \"11*\", \"9*\" ]; },\n"
+                              "  { code = \"Tid\"; values = [ \">=2020\" ]; } );\n"
+                              "panel = \"AFGØRELSE\"; metadata_url = \"http://127.0.0.1:1/v1\";");
     struct report r = {0};
     char err[512];
     const struct pejl_request *requests;
@@ -254,7 +255,8 @@ static void test_statbank_straf42_unknown_variable(void **state)
 static void test_statbank_template_without_metadata(void **state)
 {
     (void)state;
-    struct source s = configure("statbank", "table = \"SITC2R4\"; url = \"file:data/{table}.json\";");
+    struct source s =
+        configure("statbank", "table = \"SITC2R4\"; url = \"file:data/{table}.json\";");
     const struct pejl_request *requests;
     struct report r = {0};
     struct pejl_verify_sink sink = {.problem = problem, .coverage = coverage, .core = &r};
@@ -279,7 +281,8 @@ static void test_statbank_malformed_tableinfo(void **state)
     static const struct {
         const char *body, *says;
     } cases[] = {
-        {"{\"id\":\"SITC2R4\",\"variables\":[{\"id\":\"SITC\",\"values\":[{\"id\":\"00\"", "not JSON"},
+        {"{\"id\":\"SITC2R4\",\"variables\":[{\"id\":\"SITC\",\"values\":[{\"id\":\"00\"",
+         "not JSON"},
         {"{\"variables\":5}", "not a tableinfo document"},
         {"[1,2]", "not a tableinfo document"},
         {"{\"variables\":[{\"values\":[]}]}", "a variable without a string \"id\""},
@@ -294,7 +297,8 @@ static void test_statbank_malformed_tableinfo(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct report r = {0};
         char err[512];
-        assert_int_equal(verify_body(&s, 0, cases[i].body, strlen(cases[i].body), &r, err, sizeof err), -1);
+        assert_int_equal(
+            verify_body(&s, 0, cases[i].body, strlen(cases[i].body), &r, err, sizeof err), -1);
         if (!strstr(err, cases[i].says) || strchr(err, '\n'))
             fail_msg("case %zu: \"%s\" does not say \"%s\"", i, err, cases[i].says);
     }
@@ -319,12 +323,12 @@ static void test_statbank_malformed_tableinfo(void **state)
 static void test_eurostat_codes_and_coverage(void **state)
 {
     (void)state;
-    struct source s = configure("eurostat",
-                                "dataset = \"sts_inpr_m\";\n"
-                                "filters = { geo = [ \"DK\" ]; nace_r2 = [ \"C2l\" ];\n"
-                                "            unit = [ \"I21\", \"PCH_PRE\" ]; nace = [ \"C\" ]; };\n"
-                                "since = \"2015-01\";\n"
-                                "metadata_url = \"file:meta/{dataset}.json\";");
+    struct source s =
+        configure("eurostat", "dataset = \"sts_inpr_m\";\n"
+                              "filters = { geo = [ \"DK\" ]; nace_r2 = [ \"C2l\" ];\n"
+                              "            unit = [ \"I21\", \"PCH_PRE\" ]; nace = [ \"C\" ]; };\n"
+                              "since = \"2015-01\";\n"
+                              "metadata_url = \"file:meta/{dataset}.json\";");
     const struct pejl_request *requests;
     struct report r = {0};
     char err[512];
@@ -344,7 +348,8 @@ static void test_eurostat_codes_and_coverage(void **state)
     expect_period(&r.last, "2025-08");
     assert_int_equal(r.coverage_line, 4);
     /* an error body is an error, not a check that passed */
-    const char *error = "{\"error\":[{\"status\":404,\"id\":100,\"label\":\"ERR_NOT_FOUND_4: no\"}]}";
+    const char *error =
+        "{\"error\":[{\"status\":404,\"id\":100,\"label\":\"ERR_NOT_FOUND_4: no\"}]}";
     assert_int_equal(verify_body(&s, 0, error, strlen(error), &r, err, sizeof err), -1);
     assert_non_null(strstr(err, "dataset sts_inpr_m, its codes"));
     release(&s);
@@ -353,11 +358,11 @@ static void test_eurostat_codes_and_coverage(void **state)
 static void test_eurostat_right_codes(void **state)
 {
     (void)state;
-    struct source s = configure("eurostat",
-                                "dataset = \"sts_inpr_m\";\n"
-                                "filters = { geo = [ \"DK\", \"SE\" ]; nace_r2 = [ \"C21\" ];\n"
-                                "            unit = [ \"I21\" ]; s_adj = [ \"SCA\" ]; };\n"
-                                "panel = \"geo\";");
+    struct source s =
+        configure("eurostat", "dataset = \"sts_inpr_m\";\n"
+                              "filters = { geo = [ \"DK\", \"SE\" ]; nace_r2 = [ \"C21\" ];\n"
+                              "            unit = [ \"I21\" ]; s_adj = [ \"SCA\" ]; };\n"
+                              "panel = \"geo\";");
     struct report r = {0};
     char err[512];
     assert_int_equal(verify_file(&s, 0, "eurostat/sts_inpr_m-codes.json", &r, err, sizeof err), 0);
@@ -370,10 +375,9 @@ static void test_eurostat_right_codes(void **state)
 static void test_worldbank_countries_and_indicator(void **state)
 {
     (void)state;
-    struct source s = configure("worldbank",
-                                "indicator = \"SP.POP.TOTL\";\n"
-                                "countries = [ \"DK\", \"XX\" ];\n"
-                                "metadata_url = \"file:wb/{path}.json\";");
+    struct source s = configure("worldbank", "indicator = \"SP.POP.TOTL\";\n"
+                                             "countries = [ \"DK\", \"XX\" ];\n"
+                                             "metadata_url = \"file:wb/{path}.json\";");
     const struct pejl_request *requests;
     struct report r = {0};
     char err[512];
@@ -401,10 +405,9 @@ static void test_worldbank_countries_and_indicator(void **state)
 static void test_ctgov_country_names(void **state)
 {
     (void)state;
-    struct source s = configure("ctgov",
-                                "from = 2020;\n"
-                                "countries = { DK = \"Denmark\";\n"
-                                "              AT = \"Atlantis\"; };");
+    struct source s = configure("ctgov", "from = 2020;\n"
+                                         "countries = { DK = \"Denmark\";\n"
+                                         "              AT = \"Atlantis\"; };");
     const struct pejl_request *requests;
     struct report r = {0};
     char err[512];
@@ -465,13 +468,14 @@ static void test_coverage_against_targets(void **state)
     evaluate_target_defaults(&t);
     t.kind = TARGET_PATH, t.year = 2030, t.value = 350, t.baseline = period("2020");
     t.baseline_value = NAN;
-    struct indicator ind = {.id = "ls_exports", .frequency = PEJL_PERIOD_YEAR, .targets = &t,
-                            .n_targets = 1};
+    struct indicator ind = {
+        .id = "ls_exports", .frequency = PEJL_PERIOD_YEAR, .targets = &t, .n_targets = 1};
     struct pejl_period first = period("2022M01"), last = period("2026M01");
     struct pejl_diag diag = {0};
     assert_int_equal(verify_coverage(&ind, &first, &last, "x.conf", 9, &diag), 2);
-    assert_non_null(strstr(diag.lines[0], "x.conf:9: ls_exports: the 2030 target needs its "
-                                          "baseline 2020 from the source, which starts in 2022-01"));
+    assert_non_null(strstr(diag.lines[0],
+                           "x.conf:9: ls_exports: the 2030 target needs its "
+                           "baseline 2020 from the source, which starts in 2022-01"));
     assert_non_null(strstr(diag.lines[1], "over 5 years before the latest period (2026-01), so "
                                           "it needs data from 2020"));
     diag_free(&diag);
