@@ -200,7 +200,8 @@ static const char *response_header(const struct pejl_response *response, const c
 /* Moves the lines of `from` to the end of `to`. */
 static void diag_move(struct pejl_diag *to, struct pejl_diag *from)
 {
-    if (array_grow((void **)&to->lines, &to->cap, to->n + from->n, sizeof *to->lines) == 0) {
+    if (from->n &&
+        array_grow((void **)&to->lines, &to->cap, to->n + from->n, sizeof *to->lines) == 0) {
         memcpy(to->lines + to->n, from->lines, from->n * sizeof *from->lines);
         to->n += from->n;
         from->n = 0;
