@@ -9,7 +9,8 @@
  * says which periods the source really gives. Every filter names a
  * dimension and codes that exist (else the nearest are named); every other
  * dimension with several codes is filtered to one, the panel or selected.
- * No I/O.
+ * A dataset too big for Eurostat to list unfiltered (413, or its
+ * "asynchronous" answer) leaves the codes unchecked, with a warning. No I/O.
  */
 #ifndef PEJL_EUROSTAT_VERIFY_H
 #define PEJL_EUROSTAT_VERIFY_H

@@ -355,6 +355,32 @@ static void test_eurostat_codes_and_coverage(void **state)
     release(&s);
 }
 
+/* A dataset too big to list unfiltered: a warning that says what was not
+ * checked, not a failed check nor silence. */
+static void test_eurostat_too_big_to_list(void **state)
+{
+    (void)state;
+    struct source s = configure("eurostat", "dataset = \"bd_size\";");
+    const char *async = "{\"warning\":{\"status\":413,\"label\":\"ASYNCHRONOUS_RESPONSE. Your "
+                        "request will be treated asynchronously. Please try again later.\"}}";
+    char *path =
+        unit_path(PEJL_TEST_DATA, "jsonstat/recorded/eurostat/ds-045409-extraction-too-big.json");
+    size_t len;
+    char *too_big = unit_read_file(path, &len), err[512];
+    const char *bodies[] = {async, too_big};
+    size_t lens[] = {strlen(async), len};
+    for (size_t i = 0; i < 2; i++) {
+        struct report r = {0};
+        assert_int_equal(verify_body(&s, 0, bodies[i], lens[i], &r, err, sizeof err), 0);
+        assert_int_equal(r.n, 1);
+        assert_true(r.warning[0]);
+        assert_non_null(strstr(r.problems[0], "dataset bd_size is too big for Eurostat to list"));
+    }
+    free(too_big);
+    free(path);
+    release(&s);
+}
+
 static void test_eurostat_right_codes(void **state)
 {
     (void)state;
@@ -511,6 +537,7 @@ int main(void)
         cmocka_unit_test(test_statbank_malformed_tableinfo),
         cmocka_unit_test(test_eurostat_codes_and_coverage),
         cmocka_unit_test(test_eurostat_right_codes),
+        cmocka_unit_test(test_eurostat_too_big_to_list),
         cmocka_unit_test(test_worldbank_countries_and_indicator),
         cmocka_unit_test(test_ctgov_country_names),
         cmocka_unit_test(test_metadata_url_malformed),
