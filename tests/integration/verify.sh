@@ -88,6 +88,18 @@ echo "$out" | grep -qF "manual.conf:5: exports_recorded: warning: table SITC2R4 
     || fail "no warning for a template without metadata_url: $out"
 pass "what cannot be checked is a warning that says why"
 
+# metadata_url in a scheme pejld does not fetch metadata by: refused offline.
+for bad in 'ftp://mirror.example/{table}' 'exec:'; do
+    sed -e "s|$base/body/{table}_tableinfo_en.json|$bad|" "$T/good.conf" >"$T/scheme.conf"
+    set +e
+    out=$("$PEJLD" --check-config -c "$T/scheme.conf" 2>&1)
+    rc=$?
+    set -e
+    [ $rc -eq 78 ] && echo "$out" | grep -qF "scheme.conf:10: ls_exports: metadata url" \
+        || fail "metadata_url = \"$bad\": exit $rc, $out"
+done
+pass "a metadata_url in another scheme is refused by --check-config"
+
 # Malformed metadata over HTTP: a clear error, exit 78.
 sed -e "s|$base/body/{table}_tableinfo_en.json|$base/truncated/{table}_tableinfo_en.json|" \
     -e '1i http = { tries = 1; };' "$T/good.conf" >"$T/truncated.conf"
