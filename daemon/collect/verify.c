@@ -264,9 +264,9 @@ static void check_next(struct check *c)
     const struct pejl_request *request = &c->requests[c->next];
     /* the config refuses other schemes; exec: here would run nothing it names */
     bool fetchable = request->url && strcmp(request->url, "exec:") != 0;
-    c->fetch = fetchable ? fetch_start(c->v->fetcher, request, c->v->settings.collect.dir,
-                                       on_fetched, c)
-                         : NULL;
+    c->fetch = fetchable
+                   ? fetch_start(c->v->fetcher, request, c->v->settings.collect.dir, on_fetched, c)
+                   : NULL;
     if (!c->fetch) {
         struct pejl_verify_sink sink = {
             .problem = sink_problem, .coverage = sink_coverage, .core = c};
