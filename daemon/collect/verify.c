@@ -318,8 +318,8 @@ static void on_deadline(struct loop *loop, void *arg)
             continue;
         struct pejl_verify_sink sink = {
             .problem = sink_problem, .coverage = sink_coverage, .core = c};
-        sink.problem(&sink, 0, 0, "no answer for the metadata within %lld s; not checked",
-                     (long long)(v->settings.deadline_ms / 1000));
+        sink.problem(&sink, 0, 0, "no answer for the metadata within %.1f s; not checked",
+                     (double)v->settings.deadline_ms / 1000);
     }
     finish(v);
 }

@@ -17,6 +17,11 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "config.h"
 #include "period.h"
 #include "plugin.h"
@@ -478,6 +483,63 @@ static void test_metadata_url_malformed(void **state)
     }
 }
 
+/* ---- core: the whole check ends by its deadline ---- */
+
+struct outcome {
+    struct loop *loop;
+    size_t problems, lines;
+    char first[1024];
+};
+
+static void on_verified(void *arg, const struct pejl_diag *report, size_t problems)
+{
+    struct outcome *o = arg;
+    o->problems = problems, o->lines = report->n;
+    snprintf(o->first, sizeof o->first, "%s", report->n ? report->lines[0] : "");
+    loop_stop(o->loop);
+}
+
+/* A server that takes the connection and never answers: the engine's own
+ * timeout is a minute, the check's deadline 300 ms. */
+static void test_deadline_ends_a_check(void **state)
+{
+    (void)state;
+    int server = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof addr;
+    assert_int_equal(bind(server, (struct sockaddr *)&addr, sizeof addr), 0);
+    assert_int_equal(listen(server, 4), 0);
+    assert_int_equal(getsockname(server, (struct sockaddr *)&addr, &len), 0);
+    char block[256];
+    snprintf(block, sizeof block,
+             "table = \"SITC2R4\";\nmetadata_url = \"http://127.0.0.1:%d/v1\";",
+             ntohs(addr.sin_port));
+    struct source s = configure("statbank", block);
+    struct indicator ind = {.id = "ls_exports",
+                            .frequency = PEJL_PERIOD_YEAR,
+                            .collector = s.module,
+                            .source = s.state,
+                            .line = 7};
+    const struct indicator *inds[] = {&ind};
+    struct outcome o = {.loop = loop_new()};
+    struct http_settings hs;
+    http_settings_default(&hs);
+    hs.tries = 1, hs.timeout_ms = 60000;
+    struct fetcher fetcher = {.loop = o.loop, .http = http_new(o.loop, &hs), .max_bytes = 1 << 20};
+    struct verify_settings vs = {.file = "t.conf", .collect = {.dir = "/"}, .deadline_ms = 300};
+    alarm(20); /* a check that never ended would hang the suite */
+    assert_non_null(verify_start(&fetcher, &vs, inds, 1, on_verified, &o));
+    loop_run(o.loop);
+    alarm(0);
+    assert_int_equal(o.problems, 1);
+    assert_string_equal(
+        o.first, "t.conf:7: ls_exports: no answer for the metadata within 0.3 s; not checked");
+    http_free(fetcher.http);
+    loop_free(o.loop);
+    close(server);
+    release(&s);
+}
+
 /* ---- core: what the targets need of the periods a source covers ---- */
 
 static struct pejl_period period(const char *text)
@@ -542,6 +604,7 @@ int main(void)
         cmocka_unit_test(test_ctgov_country_names),
         cmocka_unit_test(test_metadata_url_malformed),
         cmocka_unit_test(test_coverage_against_targets),
+        cmocka_unit_test(test_deadline_ends_a_check),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     plugin_list_free(plugins);
