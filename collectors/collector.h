@@ -124,6 +124,21 @@ struct pejl_sink {
     void *core; /* pejld's; do not touch */
 };
 
+/* Where a verification reports (see verify in struct pejl_collector). */
+struct pejl_verify_sink {
+    /* A problem with the request, at `line` of the config (0: the source
+     * block's own line). A warning says what could not be checked; it does
+     * not fail the check. */
+    void (*problem)(const struct pejl_verify_sink *sink, int line, int warning, const char *fmt,
+                    ...) __attribute__((format(printf, 4, 5)));
+    /* The first and last period the configured request gets, as the
+     * metadata says; `line` is where the time range is configured. pejld
+     * checks them against what the indicator's targets need. */
+    void (*coverage)(const struct pejl_verify_sink *sink, int line, const struct pejl_period *first,
+                     const struct pejl_period *last);
+    void *core; /* pejld's; do not touch */
+};
+
 struct pejl_collector {
     uint32_t abi_version; /* PEJL_COLLECTOR_ABI */
     const char *name;     /* equals the file name without .so */
@@ -146,6 +161,22 @@ struct pejl_collector {
                   size_t errlen);
 
     void (*release)(void *state);
+
+    /* Optional (ABI 3; NULL: the source has no metadata to check against).
+     * The requests for the source's own metadata (a table's variables and
+     * codes, a country list) that pejld --check-config --online and pejlctl
+     * verify fetch; *requests points into `state`. 0: nothing to fetch (say
+     * why through verify with a NULL response). */
+    size_t (*verify_plan)(void *state, const struct pejl_request **requests);
+    /* Checks the configured request against the metadata in `response` (to
+     * one of verify_plan's requests) and reports every problem to `sink`,
+     * with the config line of the offending key. Returns 0, or -1 with a
+     * one-line reason in `err` when the metadata cannot be read. With a
+     * NULL `request` and `response` (verify_plan gave nothing), it only
+     * says, as a warning, why nothing was checked. */
+    int (*verify)(void *state, const struct pejl_request *request,
+                  const struct pejl_response *response, const struct pejl_verify_sink *sink,
+                  char *err, size_t errlen);
 };
 
 #endif

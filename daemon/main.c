@@ -18,6 +18,7 @@
 #include "spawn.h"
 #include "status.h"
 #include "timestamp.h"
+#include "verify.h"
 
 #define DEFAULT_CONFIG "/etc/pejl/pejld.conf"
 
@@ -26,14 +27,14 @@ struct options {
     const char *probe;
     const char *state_dir;
     const char *report; /* --report DIR */
-    bool foreground, once, check, verbose, status, json, svg, pdf;
+    bool foreground, once, check, online, verbose, status, json, svg, pdf;
     int64_t now; /* --now; 0: the clock */
 };
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: pejld [-c FILE] [-f] [-v] [--state-dir DIR] [--once | --check-config | "
+            "usage: pejld [-c FILE] [-f] [-v] [--state-dir DIR] [--once | --check-config [--online] | "
             "--probe ID]\n"
             "  -c, --config FILE   configuration (default " DEFAULT_CONFIG ")\n"
             "  -f, --foreground    stay in the foreground, log to stderr\n"
@@ -41,6 +42,8 @@ static void usage(FILE *out)
             "                      (0: all collected; 1: any failed)\n"
             "      --check-config  validate the configuration, print FILE:LINE: problems\n"
             "                      (exit 0, or 78 when there are problems)\n"
+            "      --online        with --check-config: also check every source against its\n"
+            "                      own metadata (tables' variables and codes, countries)\n"
             "      --probe ID      collect one indicator, store nothing, print it as CSV\n"
             "      --status        print the status table from the state directory\n"
             "                      (works beside a running pejld; --json for machines)\n"
@@ -58,7 +61,7 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_ONCE = 256, OPT_CHECK, OPT_PROBE, OPT_STATE, OPT_VERSION, OPT_STATUS, OPT_JSON,
-           OPT_NOW, OPT_REPORT, OPT_SVG, OPT_PDF };
+           OPT_NOW, OPT_REPORT, OPT_SVG, OPT_PDF, OPT_ONLINE };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'}, {"foreground", no_argument, NULL, 'f'},
         {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
@@ -68,7 +71,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"version", no_argument, NULL, OPT_VERSION}, {"status", no_argument, NULL, OPT_STATUS},
         {"json", no_argument, NULL, OPT_JSON},       {"now", required_argument, NULL, OPT_NOW},
         {"report", required_argument, NULL, OPT_REPORT}, {"svg", no_argument, NULL, OPT_SVG},
-        {"pdf", no_argument, NULL, OPT_PDF},
+        {"pdf", no_argument, NULL, OPT_PDF},      {"online", no_argument, NULL, OPT_ONLINE},
         {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "c:fvh", longopts, NULL)) != -1) {
@@ -87,6 +90,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_REPORT: o->report = optarg; break;
         case OPT_SVG: o->svg = true; break;
         case OPT_PDF: o->pdf = true; break;
+        case OPT_ONLINE: o->online = true; break;
         case OPT_NOW:
             if (timestamp_parse(optarg, &o->now) < 0 || o->now <= 0) {
                 fprintf(stderr, "pejld: --now %s: write a date (2025-10-01) or an RFC 3339 time "
@@ -99,7 +103,7 @@ static int parse_options(int argc, char **argv, struct options *o)
     }
     if (optind < argc || (o->once + o->check + o->status + (o->probe != NULL) + (o->report != NULL)) > 1 ||
         (o->json && !o->status) || (o->now && !o->once && !o->status && !o->report) ||
-        ((o->svg || o->pdf) && !o->report)) {
+        ((o->svg || o->pdf) && !o->report) || (o->online && !o->check)) {
         usage(stderr);
         return -1;
     }
@@ -137,6 +141,53 @@ static struct config *load(const struct options *o, const struct config_override
         fprintf(stderr, "pejld: %zu problem(s) in %s; nothing started\n", diag.n, o->config);
     diag_free(&diag);
     return config;
+}
+
+struct online {
+    struct loop *loop;
+    size_t problems, lines;
+};
+
+static void on_verified(void *arg, const struct pejl_diag *report, size_t problems)
+{
+    struct online *o = arg;
+    diag_print(report, stderr);
+    o->problems = problems;
+    o->lines = report->n;
+    loop_stop(o->loop);
+}
+
+/* --check-config --online: every source against its own metadata, on a
+ * loop of its own, as --probe runs a collection (no cache directory). */
+static int check_online(struct config *config)
+{
+    struct online o = {.loop = loop_new(), .problems = 1};
+    struct fetcher fetcher = {.loop = o.loop, .exec_timeout_ms = config->http.timeout_ms,
+                              .max_bytes = config->http.max_bytes};
+    fetcher.http = o.loop ? http_new(o.loop, &config->http) : NULL;
+    const struct indicator **all = calloc(config->n_indicators + 1, sizeof *all);
+    for (size_t i = 0; all && i < config->n_indicators; i++)
+        all[i] = &config->indicators[i];
+    struct verify_settings settings = {.file = config->path,
+                                       .collect = pejld_collect_settings(config)};
+    if (!all || !fetcher.http ||
+        !verify_start(&fetcher, &settings, all, config->n_indicators, on_verified, &o))
+        log_err("--online: cannot start the checks (out of memory)");
+    else
+        loop_run(o.loop);
+    free(all);
+    http_free(fetcher.http);
+    loop_free(o.loop);
+    if (o.problems) {
+        printf("%s: %zu problem(s) against the sources' metadata\n", config->path, o.problems);
+        return EX_CONFIG_ERROR;
+    }
+    if (o.lines)
+        printf("%s: OK, %zu indicators checked online; %zu warning(s) say what was not checked\n",
+               config->path, config->n_indicators, o.lines);
+    else
+        printf("%s: OK, %zu indicators checked online\n", config->path, config->n_indicators);
+    return 0;
 }
 
 /* --status: the table from what the journal holds, without the daemon. */
@@ -216,7 +267,9 @@ int main(int argc, char **argv)
     if (!o.verbose)
         log_set_level(config->log_level);
     int status;
-    if (o.check) {
+    if (o.check && o.online) {
+        status = check_online(config);
+    } else if (o.check) {
         printf("%s: OK, %zu indicators\n", config->path, config->n_indicators);
         status = 0;
     } else if (o.probe) {

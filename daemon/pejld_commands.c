@@ -3,7 +3,10 @@
  * (control/commands.c) and the daemon: what they see of its context and
  * what they may ask of it, so that control/ never includes pejld.h.
  */
+#include <stdlib.h>
+
 #include "pejld.h"
+#include "verify.h"
 
 static void state(void *arg, struct commands_state *out)
 {
@@ -33,8 +36,36 @@ static int collect_now(void *arg, const char *id)
     return pejld_collect_now(arg, id);
 }
 
+/* VERIFY: the indicators of the running config, through the daemon's
+ * fetcher; the verification holds that config until it is done. */
+static void *verify(void *arg, const char *const *ids, size_t n, commands_verified_fn done,
+                    void *done_arg)
+{
+    struct pejld *d = arg;
+    const struct indicator **inds = calloc(n ? n : 1, sizeof *inds);
+    struct verification *v = NULL;
+    for (size_t i = 0; inds && i < n; i++)
+        if (!(inds[i] = config_find(d->config, ids[i]))) {
+            free(inds);
+            return NULL;
+        }
+    struct verify_settings settings = {.file = d->config->path,
+                                       .collect = pejld_collect_settings(d->config)};
+    if (inds)
+        v = verify_start(&d->fetcher, &settings, inds, n, done, done_arg);
+    free(inds);
+    return v;
+}
+
+static void verify_stop(void *arg, void *verification)
+{
+    (void)arg;
+    verify_cancel(verification);
+}
+
 void pejld_commands_init(struct pejld *d)
 {
     d->commands.daemon = (struct commands_daemon){
-        .arg = d, .state = state, .reload = reload, .collect_now = collect_now};
+        .arg = d, .state = state, .reload = reload, .collect_now = collect_now,
+        .verify = verify, .verify_cancel = verify_stop};
 }

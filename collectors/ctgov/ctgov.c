@@ -18,6 +18,10 @@
  *
  * max_elements (default DECODE_BUDGET_ELEMENTS) bounds the JSON elements of
  * a response, counted before jansson builds its tree of them.
+ *
+ * Verification (--check-config --online, pejlctl verify) counts each
+ * country's studies once (ctgov_verify.c), at metadata_url: a base like
+ * url, or a template with {country} (recorded answers in files).
  */
 #include <jansson.h>
 #include <math.h>
@@ -29,6 +33,7 @@
 #include "../common/decode_budget.h"
 #include "../common/source_config.h"
 #include "../common/url_encode.h"
+#include "ctgov_verify.h"
 
 #define CTGOV_URL "https://clinicaltrials.gov/api/v2/studies"
 
@@ -44,6 +49,7 @@ struct ctgov_source {
     char **urls;
     size_t n;
     struct decode_budget budget;
+    struct ctgov_wanted wanted; /* for verify */
 };
 
 static const struct source_key keys[] = {
@@ -53,6 +59,7 @@ static const struct source_key keys[] = {
     {"terms", KEY_STRING_ARRAY, false},
     {"url", KEY_STRING, false},
     {"max_elements", KEY_INT, false},
+    {"metadata_url", KEY_STRING, false},
     {NULL, 0, false},
 };
 
@@ -132,6 +139,7 @@ static void ctgov_release(void *state)
     free(src->urls);
     free(src->cells);
     free(src->requests);
+    ctgov_wanted_free(&src->wanted);
     free(src);
 }
 
@@ -197,7 +205,8 @@ static void *ctgov_configure(const struct pejl_host *host, const config_setting_
     char **terms = source_strings(&r, "terms", NULL);
     const char *base = source_string(&r, "url");
     struct ctgov_source *src = calloc(1, sizeof *src);
-    if (!src || fill(src, countries, from, to, base ? base : CTGOV_URL, terms) < 0) {
+    if (!src || fill(src, countries, from, to, base ? base : CTGOV_URL, terms) < 0 ||
+        ctgov_wanted_read(source, CTGOV_URL, &src->wanted) < 0) {
         source_error(&r, NULL, "out of memory");
         ctgov_release(src);
         src = NULL;
@@ -257,6 +266,27 @@ static int ctgov_decode(void *state, const struct pejl_request *request,
     return rc;
 }
 
+static size_t ctgov_verify_plan(void *state, const struct pejl_request **requests)
+{
+    struct ctgov_source *src = state;
+    *requests = src->wanted.requests;
+    return src->wanted.n;
+}
+
+static int ctgov_verify(void *state, const struct pejl_request *request,
+                        const struct pejl_response *response, const struct pejl_verify_sink *sink,
+                        char *err, size_t errlen)
+{
+    struct ctgov_source *src = state;
+    if (!response) {
+        sink->problem(sink, 0, 1, "not checked online: %s",
+                      src->wanted.why_not ? src->wanted.why_not : "no countries");
+        return 0;
+    }
+    return ctgov_verify_response(&src->wanted, &src->budget, request->tag, response, sink, err,
+                                 errlen);
+}
+
 __attribute__((visibility("default"))) const struct pejl_collector pejl_collector = {
     .abi_version = PEJL_COLLECTOR_ABI,
     .name = "ctgov",
@@ -264,4 +294,6 @@ __attribute__((visibility("default"))) const struct pejl_collector pejl_collecto
     .plan = ctgov_plan,
     .decode = ctgov_decode,
     .release = ctgov_release,
+    .verify_plan = ctgov_verify_plan,
+    .verify = ctgov_verify,
 };

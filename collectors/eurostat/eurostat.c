@@ -18,6 +18,11 @@
  *
  * A url with {dataset} in it is a template for the whole request URL
  * (recorded responses in files, or a mirror): nothing is added to it.
+ *
+ * Verification (pejld --check-config --online, pejlctl verify) fetches the
+ * dataset's last period unfiltered, URL/DATASET?format=JSON&lang=EN&
+ * lastTimePeriod=1 (or metadata_url: a base like url, or a template with
+ * {dataset}), and the configured request; eurostat_verify.c checks them.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,6 +31,7 @@
 
 #include "../common/jsonstat_source.h"
 #include "../common/url_encode.h"
+#include "eurostat_verify.h"
 
 #define EUROSTAT_URL "https://ec.europa.eu/eurostat/api/dissemination/statistics/1.0/data"
 
@@ -34,6 +40,7 @@ struct eurostat_source {
     struct jsonstat_choice choice;
     char *url, *what;
     struct pejl_request request;
+    struct eurostat_wanted wanted; /* for verify: filters with their lines */
 };
 
 static const struct source_key keys[] = {
@@ -41,7 +48,8 @@ static const struct source_key keys[] = {
     {"since", KEY_STRING, false},  {"panel", KEY_STRING, false},
     {"select", KEY_PICKS, false},  {"time", KEY_STRING, false},
     {"url", KEY_STRING, false},    {"max_elements", KEY_INT, false},
-    {"max_cells", KEY_INT, false}, {NULL, 0, false},
+    {"max_cells", KEY_INT, false}, {"metadata_url", KEY_STRING, false},
+    {NULL, 0, false},
 };
 
 static void eurostat_release(void *state)
@@ -50,6 +58,7 @@ static void eurostat_release(void *state)
     if (!src)
         return;
     jsonstat_choice_free(&src->choice);
+    eurostat_wanted_free(&src->wanted);
     free(src->url);
     free(src->what);
     free(src);
@@ -145,7 +154,8 @@ static void *eurostat_configure(const struct pejl_host *host, const config_setti
         source_error(&r, "dataset", "dataset \"%s\" is not a Eurostat dataset code (like sts_inpr_m)",
                      dataset);
     src->url = r.problems ? NULL : build_url(&r, dataset);
-    if (r.problems || !src->url || asprintf(&src->what, "Eurostat dataset %s", dataset) < 0) {
+    if (r.problems || !src->url || asprintf(&src->what, "Eurostat dataset %s", dataset) < 0 ||
+        eurostat_wanted_read(source, EUROSTAT_URL, src->url, &src->wanted) < 0) {
         eurostat_release(src);
         return NULL;
     }
@@ -170,6 +180,27 @@ static int eurostat_decode(void *state, const struct pejl_request *request,
     return jsonstat_emit(src->host, &src->choice, response, sink, src->what, err, errlen);
 }
 
+static size_t eurostat_verify_plan(void *state, const struct pejl_request **requests)
+{
+    struct eurostat_source *src = state;
+    return eurostat_wanted_plan(&src->wanted, requests);
+}
+
+static int eurostat_verify(void *state, const struct pejl_request *request,
+                           const struct pejl_response *response,
+                           const struct pejl_verify_sink *sink, char *err, size_t errlen)
+{
+    struct eurostat_source *src = state;
+    if (!response) {
+        sink->problem(sink, src->wanted.dataset_line, 1, "dataset %s not checked online: %s",
+                      src->wanted.dataset,
+                      src->wanted.why_not ? src->wanted.why_not : "no metadata");
+        return 0;
+    }
+    return eurostat_verify_response(src->host, &src->wanted, &src->choice, request->tag, response,
+                                    sink, err, errlen);
+}
+
 __attribute__((visibility("default"))) const struct pejl_collector pejl_collector = {
     .abi_version = PEJL_COLLECTOR_ABI,
     .name = "eurostat",
@@ -177,4 +208,6 @@ __attribute__((visibility("default"))) const struct pejl_collector pejl_collecto
     .plan = eurostat_plan,
     .decode = eurostat_decode,
     .release = eurostat_release,
+    .verify_plan = eurostat_verify_plan,
+    .verify = eurostat_verify,
 };

@@ -19,6 +19,11 @@
  *
  * A url with {table} in it is a template for the whole request URL (recorded
  * responses in files, or a mirror); otherwise /data is appended.
+ *
+ * Verification (pejld --check-config --online, pejlctl verify) fetches
+ * URL/tableinfo?id=TABLE&format=JSON&lang=LANG, or metadata_url: a base
+ * like url, or a template with {table} (recorded tableinfo in files);
+ * statbank_verify.c checks the source against it.
  */
 #include <jansson.h>
 #include <stdbool.h>
@@ -27,6 +32,7 @@
 #include <string.h>
 
 #include "../common/jsonstat_source.h"
+#include "statbank_verify.h"
 
 #define STATBANK_URL "https://api.statbank.dk/v1"
 /* Longest body read as a possible error body. */
@@ -37,6 +43,8 @@ struct statbank_source {
     struct jsonstat_choice choice;
     char *table, *url, *body, *what;
     struct pejl_request request;
+    struct statbank_wanted wanted; /* for verify: variables with their lines */
+    struct pejl_request metadata;  /* GET tableinfo */
 };
 
 static const struct source_key keys[] = {
@@ -44,7 +52,8 @@ static const struct source_key keys[] = {
     {"lang", KEY_STRING, false},   {"url", KEY_STRING, false},
     {"select", KEY_PICKS, false},  {"panel", KEY_STRING, false},
     {"time", KEY_STRING, false},   {"max_elements", KEY_INT, false},
-    {"max_cells", KEY_INT, false}, {NULL, 0, false},
+    {"max_cells", KEY_INT, false}, {"metadata_url", KEY_STRING, false},
+    {NULL, 0, false},
 };
 
 static void statbank_release(void *state)
@@ -53,6 +62,7 @@ static void statbank_release(void *state)
     if (!src)
         return;
     jsonstat_choice_free(&src->choice);
+    statbank_wanted_free(&src->wanted);
     free(src->table);
     free(src->url);
     free(src->body);
@@ -136,10 +146,13 @@ static void *statbank_configure(const struct pejl_host *host, const config_setti
     src->body = request_body(&r, table, lang ? lang : "en");
     if (r.problems || !src->table || !src->body ||
         !(src->url = data_url(url, table)) ||
-        asprintf(&src->what, "Statistics Denmark table %s", table) < 0) {
+        asprintf(&src->what, "Statistics Denmark table %s", table) < 0 ||
+        statbank_wanted_read(source, url, lang ? lang : "en", &src->wanted) < 0) {
         statbank_release(src);
         return NULL;
     }
+    src->wanted.max_elements = src->choice.limits.max_elements;
+    src->metadata = (struct pejl_request){.url = src->wanted.metadata_url};
     src->request = (struct pejl_request){.url = src->url, .method = "POST", .body = src->body,
                                          .content_type = "application/json"};
     return src;
@@ -186,6 +199,28 @@ static int statbank_decode(void *state, const struct pejl_request *request,
     return jsonstat_emit(src->host, &src->choice, response, sink, src->what, err, errlen);
 }
 
+static size_t statbank_verify_plan(void *state, const struct pejl_request **requests)
+{
+    struct statbank_source *src = state;
+    *requests = &src->metadata;
+    return src->metadata.url ? 1 : 0;
+}
+
+static int statbank_verify(void *state, const struct pejl_request *request,
+                           const struct pejl_response *response,
+                           const struct pejl_verify_sink *sink, char *err, size_t errlen)
+{
+    struct statbank_source *src = state;
+    (void)request;
+    if (!response) {
+        sink->problem(sink, src->wanted.table_line, 1, "table %s not checked online: %s",
+                      src->table, src->wanted.why_not ? src->wanted.why_not : "no metadata");
+        return 0;
+    }
+    return statbank_verify_tableinfo(src->host, &src->wanted, &src->choice, response->body,
+                                     response->len, sink, err, errlen);
+}
+
 __attribute__((visibility("default"))) const struct pejl_collector pejl_collector = {
     .abi_version = PEJL_COLLECTOR_ABI,
     .name = "statbank",
@@ -193,4 +228,6 @@ __attribute__((visibility("default"))) const struct pejl_collector pejl_collecto
     .plan = statbank_plan,
     .decode = statbank_decode,
     .release = statbank_release,
+    .verify_plan = statbank_verify_plan,
+    .verify = statbank_verify,
 };

@@ -16,6 +16,10 @@
  *
  * max_elements (default DECODE_BUDGET_ELEMENTS) bounds the JSON elements of
  * one page, counted before jansson builds its tree of them.
+ *
+ * Verification (--check-config --online, pejlctl verify) asks URL/country/XX
+ * and URL/indicator/CODE (?format=json), or metadata_url: a base like url,
+ * or a template with {path} ("country/DK", "indicator/SP.POP.TOTL").
  */
 #include <ctype.h>
 #include <jansson.h>
@@ -26,6 +30,7 @@
 
 #include "../common/decode_budget.h"
 #include "../common/source_config.h"
+#include "worldbank_verify.h"
 
 #define WORLDBANK_URL "https://api.worldbank.org/v2"
 #define WORLDBANK_PAGE 1000
@@ -36,6 +41,7 @@ struct worldbank_source {
     char *base;      /* the same without the page number */
     struct decode_budget budget;
     struct pejl_request request;
+    struct worldbank_wanted wanted; /* for verify */
 };
 
 static const struct source_key keys[] = {
@@ -43,6 +49,7 @@ static const struct source_key keys[] = {
     {"countries", KEY_STRING_ARRAY, true},
     {"url", KEY_STRING, false},
     {"max_elements", KEY_INT, false},
+    {"metadata_url", KEY_STRING, false},
     {NULL, 0, false},
 };
 
@@ -95,6 +102,7 @@ static void worldbank_release(void *state)
         return;
     free(src->first_url);
     free(src->base);
+    worldbank_wanted_free(&src->wanted);
     free(src);
 }
 
@@ -128,7 +136,8 @@ static void *worldbank_configure(const struct pejl_host *host, const config_sett
     if (check_codes(&r, indicator, countries) == 0 && (src = calloc(1, sizeof *src))) {
         char *joined = join_countries(countries);
         if (!joined || build_base(src, url, joined, indicator) < 0 ||
-            !(src->first_url = page_url(src, 1))) {
+            !(src->first_url = page_url(src, 1)) ||
+            worldbank_wanted_read(source, WORLDBANK_URL, &src->wanted) < 0) {
             source_error(&r, NULL, "out of memory");
             worldbank_release(src);
             src = NULL;
@@ -239,6 +248,27 @@ static int worldbank_decode(void *state, const struct pejl_request *request,
     return rc;
 }
 
+static size_t worldbank_verify_plan(void *state, const struct pejl_request **requests)
+{
+    struct worldbank_source *src = state;
+    *requests = src->wanted.requests;
+    return src->wanted.n;
+}
+
+static int worldbank_verify(void *state, const struct pejl_request *request,
+                            const struct pejl_response *response,
+                            const struct pejl_verify_sink *sink, char *err, size_t errlen)
+{
+    struct worldbank_source *src = state;
+    if (!response) {
+        sink->problem(sink, src->wanted.countries_line, 1, "not checked online: %s",
+                      src->wanted.why_not ? src->wanted.why_not : "no metadata");
+        return 0;
+    }
+    return worldbank_verify_response(&src->wanted, &src->budget, request->tag, response, sink, err,
+                                     errlen);
+}
+
 __attribute__((visibility("default"))) const struct pejl_collector pejl_collector = {
     .abi_version = PEJL_COLLECTOR_ABI,
     .name = "worldbank",
@@ -246,4 +276,6 @@ __attribute__((visibility("default"))) const struct pejl_collector pejl_collecto
     .plan = worldbank_plan,
     .decode = worldbank_decode,
     .release = worldbank_release,
+    .verify_plan = worldbank_verify_plan,
+    .verify = worldbank_verify,
 };

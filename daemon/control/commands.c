@@ -33,6 +33,14 @@ struct waiting_collect {
     struct waiting_collect *next;
 };
 
+/* A VERIFY that waits for its verification. */
+struct waiting_verify {
+    struct commands *cmds;
+    struct control_client *client;
+    void *verification;
+    struct waiting_verify *next;
+};
+
 static bool wants_json(const struct control_request *r, int from)
 {
     for (int i = from; i < r->argc; i++)
@@ -606,6 +614,13 @@ void commands_collected(struct commands *cmds, const char *id, bool ok, const ch
 
 void commands_abandon(struct commands *cmds)
 {
+    while (cmds->waiting_verifies) {
+        struct waiting_verify *w = cmds->waiting_verifies;
+        cmds->waiting_verifies = w->next;
+        cmds->daemon.verify_cancel(cmds->daemon.arg, w->verification);
+        control_error(w->client, "pejld is stopping");
+        free(w);
+    }
     while (cmds->waiting_collects) {
         struct waiting_collect *w = cmds->waiting_collects;
         cmds->waiting_collects = w->next;
@@ -643,6 +658,69 @@ static void cmd_report(struct commands *cmds, struct control_client *c,
         control_error(c, "a report is being written already; try again in a moment");
 }
 
+/* ---- VERIFY [ID...]: answers when the metadata has been checked ---- */
+
+static void unlink_verify(struct waiting_verify *w)
+{
+    for (struct waiting_verify **p = &w->cmds->waiting_verifies; *p; p = &(*p)->next)
+        if (*p == w) {
+            *p = w->next;
+            return;
+        }
+}
+
+static void verified(void *arg, const struct pejl_diag *report, size_t problems)
+{
+    struct waiting_verify *w = arg;
+    struct text t;
+    char message[64];
+    unlink_verify(w);
+    if (!text_open(&t)) {
+        control_error(w->client, "out of memory");
+    } else {
+        for (size_t i = 0; i < report->n; i++)
+            fprintf(t.f, "%s\n", report->lines[i]);
+        if (problems)
+            snprintf(message, sizeof message, "problems: %zu", problems);
+        else
+            snprintf(message, sizeof message, "verified, no problems");
+        reply_text(w->client, &t, message);
+    }
+    free(w);
+}
+
+static void cmd_verify(struct commands *cmds, struct control_client *c,
+                       const struct control_request *r)
+{
+    const struct commands_state *d = &cmds->state;
+    size_t n = r->argc > 1 ? (size_t)r->argc - 1 : d->n_indicators;
+    const char **ids = calloc(n ? n : 1, sizeof *ids);
+    struct waiting_verify *w = calloc(1, sizeof *w);
+    if (!ids || !w || !cmds->daemon.verify) {
+        control_error(c, ids && w ? "verification is not available" : "out of memory");
+        free(ids), free(w);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = r->argc > 1 ? r->argv[i + 1] : d->indicators[i].id;
+        if (!indicator_find(d->indicators, d->n_indicators, ids[i])) {
+            control_error(c, "no indicator %s", ids[i]);
+            free(ids), free(w);
+            return;
+        }
+    }
+    *w = (struct waiting_verify){.cmds = cmds, .client = c};
+    w->verification = cmds->daemon.verify(cmds->daemon.arg, ids, n, verified, w);
+    free(ids);
+    if (!w->verification) {
+        control_error(c, "the check could not start (out of memory)");
+        free(w);
+        return;
+    }
+    w->next = cmds->waiting_verifies;
+    cmds->waiting_verifies = w;
+}
+
 /* ---- the table ---- */
 
 typedef void (*command_fn)(struct commands *cmds, struct control_client *c,
@@ -666,6 +744,8 @@ static const struct {
     {"GRAPH", "GRAPH ID: the indicator's PNG, base64", cmd_graph},
     {"REPORT", "REPORT DIR: write a report folder (an absolute path pejld may write to)",
      cmd_report},
+    {"VERIFY", "VERIFY [ID...]: check the sources against their own metadata; answers when done",
+     cmd_verify},
 };
 
 void commands_handle(void *arg, struct control_client *c, const struct control_request *r)

@@ -1,8 +1,9 @@
 /*
  * commands.h — what the control socket can ask of pejld (pejlctl's
  * commands): STATUS, ALERTS, SILENCE, UNSILENCE, SILENCES, RELOAD, METRICS,
- * COLLECT, GRAPH and HELP. Each answers from the daemon's state as it is;
- * COLLECT answers when the collections it started are done.
+ * COLLECT, GRAPH, REPORT, VERIFY and HELP. Each answers from the daemon's
+ * state as it is; COLLECT answers when the collections it started are
+ * done, VERIFY when the sources' metadata has been checked.
  *
  * The commands never see the daemon's context: the wiring (daemon/) hands
  * them its state and what they may ask of it in struct commands_daemon.
@@ -14,6 +15,7 @@
 #include <stdint.h>
 
 #include "control.h"
+#include "diag.h"
 #include "indicator.h"
 #include "report_dir.h"
 #include "store.h"
@@ -22,6 +24,11 @@ struct alerting;
 struct outbox;
 struct reporter;
 struct waiting_collect;
+struct waiting_verify;
+
+/* A verification's report (see collect/verify.h): "FILE:LINE: id: message"
+ * lines, `problems` of them not warnings. */
+typedef void (*commands_verified_fn)(void *arg, const struct pejl_diag *report, size_t problems);
 
 /* The daemon as a command sees it, taken afresh for each request: the
  * parts of the config the commands use, never the whole of it. */
@@ -47,12 +54,19 @@ struct commands_daemon {
     int (*reload)(void *arg);
     /* Collects `id` now; -1 when there is no such indicator. */
     int (*collect_now)(void *arg, const char *id);
+    /* Checks the `n` indicators' sources against their metadata; `done`
+     * runs from the loop once, unless verify_cancel comes first. Returns
+     * the verification, or NULL when it could not start. */
+    void *(*verify)(void *arg, const char *const *ids, size_t n, commands_verified_fn done,
+                    void *done_arg);
+    void (*verify_cancel)(void *arg, void *verification);
 };
 
 struct commands {
     struct commands_daemon daemon;
     struct commands_state state; /* the daemon's, as the request being answered found it */
     struct waiting_collect *waiting_collects; /* COLLECT requests not answered yet */
+    struct waiting_verify *waiting_verifies;  /* VERIFY requests not answered yet */
 };
 
 /* The control socket's handler; `arg` is a struct commands. */

@@ -391,6 +391,16 @@ static void check_source_urls(struct loader *l, const config_setting_t *src,
         diag_config_error(l->diag, url ? url : src, "%s: source url %s", who, err);
         return; /* one is enough: the others come from the same setting */
     }
+    const config_setting_t *meta = config_setting_get_member(src, "metadata_url");
+    n = ind->collector->api->verify_plan ? ind->collector->api->verify_plan(ind->source, &requests)
+                                         : 0;
+    for (size_t i = 0; i < n; i++) {
+        if (requests[i].url && url_check_scheme(requests[i].url, schemes, err, sizeof err) == 0)
+            continue; /* the metadata is never exec:, whatever the data are */
+        diag_config_error(l->diag, meta ? meta : src, "%s: metadata url %s", who,
+                          requests[i].url ? err : "missing");
+        return;
+    }
 }
 
 static void load_source(struct loader *l, const config_setting_t *group, struct indicator *ind)

@@ -239,7 +239,8 @@ static void test_help(void **state)
     assert_false(reply.error);
     assert_string_equal(reply.message, "commands (arguments separated by TAB)");
     static const char *const commands[] = {"STATUS", "ALERTS",  "SILENCE", "UNSILENCE", "SILENCES",
-                                           "RELOAD", "METRICS", "COLLECT", "GRAPH",     "REPORT"};
+                                           "RELOAD", "METRICS", "COLLECT", "GRAPH",     "REPORT",
+                                           "VERIFY"};
     const char *at = reply.text;
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
         size_t len = strlen(commands[i]);
@@ -250,6 +251,14 @@ static void test_help(void **state)
         at++;
     }
     assert_string_equal(at, ""); /* and no more */
+}
+
+/* VERIFY names an indicator that is not there before it fetches anything. */
+static void test_verify_unknown_indicator(void **state)
+{
+    struct fixture *f = *state;
+    ask(f, "verify\tnosuch");
+    assert_error("no indicator nosuch");
 }
 
 static void test_wrong_argument_counts(void **state)
@@ -396,6 +405,7 @@ int main(void)
         cmocka_unit_test(test_parse_word_limit),
         cmocka_unit_test_setup_teardown(test_unknown_command, setup, teardown),
         cmocka_unit_test_setup_teardown(test_help, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_unknown_indicator, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_argument_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_indicators, setup, teardown),
         cmocka_unit_test_setup_teardown(test_silence_arguments, setup, teardown),

@@ -1,7 +1,8 @@
 /*
  * ask.c — pejlctl's commands that talk to a running pejld over its
  * control socket (protocol: pejld(8), control.h): status, alerts,
- * silences, silence, unsilence, reload, metrics, collect, graph.
+ * silences, silence, unsilence, reload, metrics, collect, graph, report,
+ * verify.
  *
  * The socket is --socket PATH, else $PEJL_SOCKET, else /run/pejl/pejld.sock
  * (systemd's RuntimeDirectory). Exit codes: 0 done, 1 pejld said no (its
@@ -108,6 +109,22 @@ static int run(const char *socket_path, char *const *words, int n, FILE *to)
     return rc;
 }
 
+/* verify: the report on stdout; exit 1 when pejld found problems. */
+static int verify(const char *socket_path, char *const *words, int n)
+{
+    struct reply r = {0};
+    int rc = ask(socket_path, words, n, &r);
+    if (rc != PEJLCTL_EXIT_OK)
+        return rc;
+    if (r.status < 0 || strncmp(r.message, "problems", 8) == 0)
+        rc = PEJLCTL_EXIT_FAILURE;
+    fputs(r.body, stdout);
+    fprintf(r.status < 0 ? stderr : stdout, "%s%s\n", r.status < 0 ? "pejlctl: " : "", r.message);
+    free(r.message);
+    free(r.body);
+    return rc;
+}
+
 /* ---- graph: the PNG comes as base64 lines ---- */
 
 static int sextet(int c)
@@ -176,6 +193,8 @@ static void ask_usage(const char *name, FILE *to)
             "  collect [ID...]                   collect now; returns when done\n"
             "  graph ID [-o FILE]                the indicator's PNG\n"
             "  report DIR                        have pejld write a report folder there\n"
+            "  verify [ID...]                    check the sources against their own metadata\n"
+            "                                    (exit 1 when there are problems)\n"
             "exit: 0 done, 1 pejld said no, 64 usage, 69 pejld not reachable\n",
             name);
 }
@@ -251,5 +270,7 @@ int ask_main(int argc, char **argv)
         words[n++] = rest[i];
     if (json)
         words[n++] = "json";
+    if (strcmp(name, "verify") == 0)
+        return verify(socket_path, words, n);
     return run(socket_path, words, n, stdout);
 }

@@ -18,6 +18,8 @@ static const struct pejlctl_command commands[] = {
     {"collect", "collect now [ID...]; returns when done, with the outcome", ask_main},
     {"graph", "an indicator's PNG: ID [-o FILE]", ask_main},
     {"report", "have pejld write a report folder: DIR", ask_main},
+    {"verify", "check the sources against their own metadata [ID...]; exit 1 on problems",
+     ask_main},
     {"inspect", "decode a JSON-stat file or URL: its dimensions, or every cell as CSV",
      inspect_main},
 };
