@@ -53,6 +53,13 @@ struct graph_spec {
     size_t n_curves;
     struct graph_rule rules[GRAPH_MAX_RULES];
     size_t n_rules;
+    /* The ends of the periods drawn, ascending, from the first period to the
+     * last: each value is drawn at its period's end, where the evaluation
+     * reads it, and joined to the next by a straight line. NULL: drawn as
+     * the file holds it, a step across each period (for periods shorter
+     * than a pixel, where the two look the same). */
+    const int64_t *period_ends;
+    size_t n_period_ends;
     int64_t provisional_from; /* the own series from here on is provisional: drawn lighter; 0: none */
     const char *provisional_label;
     const char *image_path;
@@ -68,6 +75,20 @@ struct graph_spec {
 };
 
 int graph_draw(const struct graph_spec *spec, char *err, size_t errlen);
+/* Where graph_draw put the plot area (image pixels, PDF points) and the
+ * times at its left and right edges: what a test needs to find a time on
+ * the drawn image. */
+struct graph_frame {
+    long left, top, width, height;
+    int64_t start, end;
+};
+int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, char *err,
+                      size_t errlen);
+/* The data definitions graph_draw hands rrd_graph: DEFs and CDEFs whose
+ * line i is "l<i>" and curve i "c<i>", for tests that export what is drawn
+ * with rrd_xport. NULL-terminated; NULL without memory. */
+char **graph_data_defs(const struct graph_spec *spec);
+void graph_data_defs_free(char **defs);
 /* The RPN that draws `c` over TIME, on the time grid of DEF `def`: what
  * graph_draw uses, for tests that export it with rrd_xport. */
 int graph_curve_rpn(const struct graph_curve *c, const char *def, char *buf, size_t size);

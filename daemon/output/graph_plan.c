@@ -41,7 +41,12 @@ struct graph_plan {
     int64_t first, last;
     struct pejl_period first_period; /* the earliest drawn */
     size_t n_points;
+    int64_t *period_ends; /* spec.period_ends */
 };
+
+/* Beyond this many periods (days or weeks over years) a period is narrower
+ * than a pixel: the lines are drawn as the RRD files hold them. */
+#define PLAN_MAX_PERIOD_ENDS 1000
 
 /* A label of any length, kept until the plan is freed; "" (and the plan
  * given up) without memory. */
@@ -310,6 +315,40 @@ static void plan_message(struct graph_plan *p, const struct stored_observation *
     p->spec.message = plan_text(p, "%s: %s = %s %s", p->w->only_one, period, v, p->indicator->unit);
 }
 
+/* The end of the period after the one ending at `end` (a period end of
+ * `kind`: 00:00 UTC on the 1st of a month for years, quarters and months). */
+static int64_t next_period_end(enum pejl_period_kind kind, int64_t end)
+{
+    int months = kind == PEJL_PERIOD_YEAR ? 12 : kind == PEJL_PERIOD_QUARTER ? 3 : 1;
+    if (kind == PEJL_PERIOD_WEEK || kind == PEJL_PERIOD_DAY)
+        return end + (kind == PEJL_PERIOD_WEEK ? 7 : 1) * 86400;
+    time_t t = (time_t)end;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm))
+        return INT64_MAX;
+    int64_t m = (int64_t)tm.tm_year + 1900;
+    m = m * 12 + tm.tm_mon + months;
+    return period_days_from_civil(m / 12, (unsigned)(m % 12) + 1, 1) * 86400;
+}
+
+/* Where each value is drawn: the ends of the periods from the first drawn
+ * to the last, those missing included (see graph.h). */
+static void plan_period_ends(struct graph_plan *p)
+{
+    size_t n = 0;
+    int64_t e = period_end(&p->first_period);
+    for (int64_t t = e; t <= p->last && n <= PLAN_MAX_PERIOD_ENDS; t = next_period_end(p->indicator->frequency, t))
+        n++;
+    if (n > PLAN_MAX_PERIOD_ENDS || !(p->period_ends = calloc(n, sizeof *p->period_ends))) {
+        p->out_of_memory = n <= PLAN_MAX_PERIOD_ENDS;
+        return;
+    }
+    for (size_t i = 0; i < n; i++, e = next_period_end(p->indicator->frequency, e))
+        p->period_ends[i] = e;
+    p->spec.period_ends = p->period_ends;
+    p->spec.n_period_ends = n;
+}
+
 /* From the first period to the last target year (or today), with a margin. */
 static void plan_range(struct graph_plan *p, int64_t now)
 {
@@ -381,6 +420,7 @@ void graph_plan_free(struct graph_plan *p)
         return;
     for (size_t i = 0; i < p->spec.n_lines; i++)
         free(p->paths[i]);
+    free(p->period_ends);
     for (struct plan_text *t = p->texts, *next; t; t = next) {
         next = t->next;
         free(t);
@@ -429,6 +469,7 @@ struct graph_plan *graph_plan_new(const struct graph_settings *settings, struct 
         plan_lines(p, store, id);
     if (p->indicator && p->spec.n_lines > 0) {
         plan_title(p);
+        plan_period_ends(p);
         plan_evaluated(p, store, now);
         plan_range(p, now);
         plan_left_out(p);
