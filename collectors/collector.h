@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <libconfig.h>
 
-#define PEJL_COLLECTOR_ABI 2
+#define PEJL_COLLECTOR_ABI 3
 
 /* Calendar period kinds; an indicator's frequency is one of these. */
 enum pejl_period_kind {
@@ -144,6 +144,14 @@ struct pejl_collector {
                   size_t errlen);
 
     void (*release)(void *state);
+
+    /* Optional (NULL: pejld names the collector): the source in words a
+     * reader knows, from the configured request — the institution and its
+     * table or dataset, "Danmarks Statistik, SITC2R4", "Eurostat,
+     * sts_inpr_m". Writes at most `size` bytes, NUL-terminated, and returns
+     * the length it needed (as snprintf). An indicator's `source_name` in
+     * the config wins over it. */
+    size_t (*describe)(void *state, char *buf, size_t size);
 };
 
 #endif

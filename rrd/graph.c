@@ -16,17 +16,24 @@
 
 #include <rrd.h>
 
-/* rrd_graph's DEF splits on ':'; a path must escape it. */
-static char *escape_colons(const char *path)
+/* rrd_graph's DEF splits on ':'; a path must escape it. With `markup`
+ * (pango's), '&', '<' and '>' become entities too. */
+static char *escape_text(const char *path, bool colons, bool markup)
 {
     size_t n = strlen(path), extra = 0;
     for (const char *c = path; *c; c++)
-        extra += *c == ':';
+        extra += colons && *c == ':' ? 1 : markup && (*c == '&' || *c == '<' || *c == '>') ? 4 : 0;
     char *out = malloc(n + extra + 1), *o = out;
     if (!out)
         return NULL;
     for (const char *c = path; *c; c++) {
-        if (*c == ':')
+        const char *entity = !markup ? NULL : *c == '&' ? "&amp;" : *c == '<' ? "&lt;"
+                                            : *c == '>' ? "&gt;" : NULL;
+        if (entity) {
+            o = stpcpy(o, entity);
+            continue;
+        }
+        if (colons && *c == ':')
             *o++ = '\\';
         *o++ = *c;
     }
@@ -46,6 +53,7 @@ struct args {
     char *owned[256];
     size_t n_owned;
     bool failed;
+    bool markup; /* --pango-markup: every text is markup, '&' and '<' escaped */
 };
 
 static void arg(struct args *a, const char *s)
@@ -71,16 +79,33 @@ __attribute__((format(printf, 2, 3))) static void argf(struct args *a, const cha
     va_end(ap);
 }
 
-/* A legend text with rrd_graph's ':' escaped, owned by `a`. */
-static const char *text(struct args *a, const char *s)
+/* A legend text with rrd_graph's ':' escaped (`colons`), and as markup
+ * when `a` is, owned by `a`. */
+static const char *escaped_as(struct args *a, const char *s, bool colons, bool markup)
 {
-    char *e = escape_colons(s ? s : "");
+    char *e = escape_text(s ? s : "", colons, markup);
     if (!e || a->n_owned == sizeof a->owned / sizeof *a->owned) {
         free(e);
         a->failed = true;
         return "";
     }
     return a->owned[a->n_owned++] = e;
+}
+
+static const char *escaped(struct args *a, const char *s, bool colons)
+{
+    return escaped_as(a, s, colons, a->markup);
+}
+
+static const char *text(struct args *a, const char *s)
+{
+    return escaped(a, s, true);
+}
+
+/* A file name in a DEF: ':' escaped, never markup. */
+static const char *path_text(struct args *a, const char *s)
+{
+    return escaped_as(a, s, true, false);
 }
 
 /* Takes `s` (NULL: out of memory) into the arguments. */
@@ -126,7 +151,7 @@ static char *period_end_cdef(const struct graph_spec *spec, const char *name, bo
 static void add_line_defs(const struct graph_spec *spec, struct args *a)
 {
     for (size_t i = 0; i < spec->n_lines; i++)
-        argf(a, "DEF:v%zu=%s:value:LAST", i, text(a, spec->lines[i].rrd_path));
+        argf(a, "DEF:v%zu=%s:value:LAST", i, path_text(a, spec->lines[i].rrd_path));
     if (!spec->period_ends || spec->n_period_ends == 0) {
         for (size_t i = 0; i < spec->n_lines; i++)
             argf(a, "CDEF:l%zu=v%zu", i, i);
@@ -233,14 +258,30 @@ static void add_rules(const struct graph_spec *spec, struct args *a)
     }
 }
 
-/* The status, a message and the source as legend lines, left-aligned. */
+/* The status, a message, the source and the vintage as legend lines, left-aligned. */
 static void add_comments(const struct graph_spec *spec, struct args *a)
 {
-    const char *lines[] = {spec->message, spec->status, spec->footer};
+    const char *lines[] = {spec->message, spec->status, spec->footer, spec->vintage};
     arg(a, "COMMENT:\\n");
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
         if (lines[i] && *lines[i])
             argf(a, "COMMENT:%s\\l", text(a, lines[i]));
+}
+
+/* The watermark: the first legend line, centred and raised by pango's
+ * `rise` from below the time axis into the top of the plot area (the
+ * graph is 360 pixels high; a pango unit is 1/1024 of a pixel here). It
+ * is drawn after the data, translucent, so it hides none of them. */
+#define WATERMARK_RISE (372 * 1024)
+
+static void add_watermark(const struct graph_spec *spec, struct args *a)
+{
+    if (!spec->watermark || !*spec->watermark)
+        return;
+    argf(a,
+         "COMMENT:<span rise=\"%d\" size=\"x-large\" weight=\"bold\" foreground=\"#B03A2E\" "
+         "alpha=\"62%%\">%s</span>\\c",
+         WATERMARK_RISE, text(a, spec->watermark));
 }
 
 /* Years on the time axis once a graph spans more than three: every year up
@@ -302,9 +343,11 @@ int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, 
         snprintf(err, errlen, "nothing to draw, or out of memory");
         return -1;
     }
+    a.markup = spec->watermark && *spec->watermark;
     const char *head[] = {"graph", tmp, "--imgformat", spec->format ? spec->format : "PNG",
                           "--start", start, "--end", end,
-                          "--title", spec->title, "--vertical-label", spec->unit,
+                          "--title", escaped(&a, spec->title, false),
+                          "--vertical-label", escaped(&a, spec->unit, false),
                           "--width", "900", "--height", "360", "--font", "DEFAULT:11:DejaVu Sans",
                           "--font", "TITLE:14:DejaVu Sans",
                           "--color", "BACK#FFFFFF", "--color", "CANVAS#FFFFFF",
@@ -323,6 +366,9 @@ int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, 
         argf(&a, "--upper-limit=%.17g", spec->upper);
     add_line_defs(spec, &a);
     add_curve_defs(spec, &a);
+    if (a.markup)
+        arg(&a, "--pango-markup");
+    add_watermark(spec, &a);
     add_line_draws(spec, &a);
     add_curve_draws(spec, &a);
     add_rules(spec, &a);

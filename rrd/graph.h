@@ -2,7 +2,8 @@
  * graph.h — draws an indicator's graph with librrd's rrd_graph: the
  * observed series (the latest provisional stretch lighter), the target
  * paths and the projection drawn from their definitions, markers for the
- * baseline, the target and thresholds, a status line and a source footer.
+ * baseline, the target and thresholds, a status line, a source footer and,
+ * for made-up figures, a mark across the plot area.
  *
  * librrd 1.7's graphing is not safe to run from two threads, and a graph can
  * take a while: pejld calls this only in a child process (see grapher.h).
@@ -67,7 +68,11 @@ struct graph_spec {
     const char *title;   /* UTF-8 */
     const char *unit;    /* UTF-8, on the vertical axis */
     const char *status;  /* a legend line: where the indicator stands; NULL: none */
-    const char *footer;  /* the source and the data vintage; NULL: none */
+    const char *footer;  /* the source; NULL: none */
+    const char *vintage; /* how recent the data are and the date of the status; NULL: none */
+    /* Written across the top of the plot area, over the data but
+     * translucent ("Illustrative data — not official statistics"); NULL: none */
+    const char *watermark;
     const char *message; /* shown when there is too little to draw a line; NULL: none */
     const char *daemon;  /* rrdcached address or NULL */
     int64_t start, end;  /* UTC seconds */

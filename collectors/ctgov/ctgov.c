@@ -257,6 +257,14 @@ static int ctgov_decode(void *state, const struct pejl_request *request,
     return rc;
 }
 
+/* The registry: its answers are counts of its own records. */
+static size_t ctgov_describe(void *state, char *buf, size_t size)
+{
+    (void)state;
+    int n = snprintf(buf, size, "ClinicalTrials.gov");
+    return n < 0 ? 0 : (size_t)n;
+}
+
 __attribute__((visibility("default"))) const struct pejl_collector pejl_collector = {
     .abi_version = PEJL_COLLECTOR_ABI,
     .name = "ctgov",
@@ -264,4 +272,5 @@ __attribute__((visibility("default"))) const struct pejl_collector pejl_collecto
     .plan = ctgov_plan,
     .decode = ctgov_decode,
     .release = ctgov_release,
+    .describe = ctgov_describe,
 };

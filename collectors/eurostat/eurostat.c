@@ -149,6 +149,15 @@ static int eurostat_decode(void *state, const struct pejl_request *request,
     return jsonstat_emit(src->host, &src->choice, response, sink, src->what, err, errlen);
 }
 
+/* "Eurostat, sts_inpr_m". */
+static size_t eurostat_describe(void *state, char *buf, size_t size)
+{
+    const struct eurostat_source *src = state;
+    const char *dataset = src->what + strlen("Eurostat dataset ");
+    int n = snprintf(buf, size, "Eurostat, %s", dataset);
+    return n < 0 ? 0 : (size_t)n;
+}
+
 __attribute__((visibility("default"))) const struct pejl_collector pejl_collector = {
     .abi_version = PEJL_COLLECTOR_ABI,
     .name = "eurostat",
@@ -156,4 +165,5 @@ __attribute__((visibility("default"))) const struct pejl_collector pejl_collecto
     .plan = eurostat_plan,
     .decode = eurostat_decode,
     .release = eurostat_release,
+    .describe = eurostat_describe,
 };

@@ -178,6 +178,14 @@ static int statbank_decode(void *state, const struct pejl_request *request,
     return jsonstat_emit(src->host, &src->choice, response, sink, src->what, err, errlen);
 }
 
+/* "Danmarks Statistik, SITC2R4": Statistikbanken is Statistics Denmark's. */
+static size_t statbank_describe(void *state, char *buf, size_t size)
+{
+    const struct statbank_source *src = state;
+    int n = snprintf(buf, size, "Danmarks Statistik, %s", src->table);
+    return n < 0 ? 0 : (size_t)n;
+}
+
 __attribute__((visibility("default"))) const struct pejl_collector pejl_collector = {
     .abi_version = PEJL_COLLECTOR_ABI,
     .name = "statbank",
@@ -185,4 +193,5 @@ __attribute__((visibility("default"))) const struct pejl_collector pejl_collecto
     .plan = statbank_plan,
     .decode = statbank_decode,
     .release = statbank_release,
+    .describe = statbank_describe,
 };

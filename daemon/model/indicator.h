@@ -42,6 +42,11 @@ struct indicator {
     size_t n_rules;
     size_t max_members; /* panel members a collection may have */
     int line;
+    /* Where the figures come from, in words a reader knows ("Danmarks
+     * Statistik, SITC2R4"): the config's source_name, else the collector's
+     * describe(), else the collector's name. Never NULL once loaded. */
+    char *source_name;
+    bool illustrative; /* made-up figures: every output says so */
 };
 
 /* [a-z0-9_-]{1,INDICATOR_ID_MAX}: an id is used in file names. */

@@ -25,6 +25,8 @@ static const struct words danish = {
     .periods_before = "perioder før", .journal_only = "(kun i journalen og data-filen)",
     .categories = {"ukendt", "på sporet", "i risiko", "ikke på sporet", "bevæger sig væk"},
     .decimal = ',',
+    .illustrative = "Illustrative tal — ikke officiel statistik", .as_at = "status pr.",
+    .sources = "Kilder", .data_to_cap = "Data til og med",
 };
 
 static const struct words english = {
@@ -45,6 +47,8 @@ static const struct words english = {
     .periods_before = "periods before", .journal_only = "(in the journal and the data file only)",
     .categories = {"unknown", "on track", "at risk", "off track", "moving away"},
     .decimal = '.',
+    .illustrative = "Illustrative data — not official statistics", .as_at = "status as at",
+    .sources = "Sources", .data_to_cap = "Data to",
 };
 
 const struct words *words_for(enum language language)

@@ -24,6 +24,8 @@ struct words {
         *journal_only;
     const char *categories[5]; /* by enum progress */
     char decimal;
+    /* where figures come from and whether they are real */
+    const char *illustrative, *as_at, *sources, *data_to_cap;
 };
 
 const struct words *words_for(enum language language);

@@ -290,19 +290,34 @@ static void plan_status(struct graph_plan *p, const struct target *t, const stru
                                status_details(p, t, e), e->final ? " (final)" : "");
 }
 
-static void plan_footer(struct graph_plan *p, const struct stored_observation *latest)
+static void date_text(int64_t t, char *buf, size_t size)
 {
-    char period[PERIOD_TEXT_MAX] = "-", seen[16] = "-";
+    time_t v = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&v, &tm) || strftime(buf, size, "%Y-%m-%d", &tm) == 0)
+        snprintf(buf, size, "-");
+}
+
+/* The source in words, then how recent the data are: the last period, the
+ * day it was fetched and the day of the status. A fetch after the status
+ * day (a status as at an earlier day, with --now) is not shown: the graph
+ * says what was known on its status day. */
+static void plan_footer(struct graph_plan *p, const struct stored_observation *latest, int64_t now)
+{
+    char period[PERIOD_TEXT_MAX] = "-", seen[16] = "", as_at[16];
+    const char *fetched = "";
+    date_text(now, as_at, sizeof as_at);
     if (latest) {
-        time_t v = (time_t)latest->vintage;
-        struct tm tm;
         period_format(&latest->obs.period, period, sizeof period);
-        if (gmtime_r(&v, &tm))
-            strftime(seen, sizeof seen, "%Y-%m-%d", &tm);
+        date_text(latest->vintage, seen, sizeof seen);
+        if (strcmp(seen, as_at) <= 0)
+            fetched = plan_text(p, " · %s %s", p->w->collected, seen);
     }
-    p->spec.footer =
-        plan_text(p, "%s: %s (%s) · %s %s · %s %s", p->w->source, p->indicator->title,
-                  p->indicator->collector->name, p->w->data_to, period, p->w->collected, seen);
+    p->spec.footer = plan_text(p, "%s: %s", p->w->source, p->indicator->source_name);
+    p->spec.vintage = plan_text(p, "%s %s%s · %s %s", p->w->data_to_cap, period, fetched,
+                                p->w->as_at, as_at);
+    if (p->indicator->illustrative)
+        p->spec.watermark = p->w->illustrative;
 }
 
 static void plan_message(struct graph_plan *p, const struct stored_observation *latest)
@@ -376,7 +391,7 @@ static void plan_evaluated(struct graph_plan *p, struct store *store, int64_t no
     if (ind->n_targets)
         plan_status(p, &ind->targets[0], &evals[0]);
     plan_thresholds(p);
-    plan_footer(p, latest);
+    plan_footer(p, latest, now);
     plan_message(p, latest);
     free(evals);
 }

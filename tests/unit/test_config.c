@@ -258,7 +258,7 @@ static void test_modules_that_are_not_collectors(void **state)
              " source = { collector = \"no_symbol\"; }; } );\n",
              PEJL_BAD_COLLECTORS);
     expect_problem(text, 3,
-                   "abi_mismatch.so: collector ABI version 999, pejld speaks 2; rebuild it");
+                   "abi_mismatch.so: collector ABI version 999, pejld speaks 3; rebuild it");
     expect_problem(text, 5, "no_symbol.so: not a pejl collector (no symbol pejl_collector)");
 }
 
