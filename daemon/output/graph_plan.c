@@ -374,7 +374,7 @@ static void plan_range(struct graph_plan *p, int64_t now)
     p->spec.start = p->first - margin;
     if (p->spec.start < RRD_FIRST_TIME) /* librrd reads an earlier --start as a date */
         p->spec.start = RRD_FIRST_TIME;
-    p->spec.end = (end > now ? end : now) + margin;
+    p->spec.end = (end > now ? end : now) + margin / 2; /* the last year label inside */
 }
 
 static void plan_evaluated(struct graph_plan *p, struct store *store, int64_t now)

@@ -295,8 +295,10 @@ static void test_many_labels_planned_whole(void **state)
     assert_string_equal(spec->title, "Many labels");
     assert_non_null(strstr(spec->status, "Status: "));
     assert_non_null(strstr(spec->status, " · Projection (trend) in 2030: "));
-    assert_string_equal(spec->footer,
-                        "Source: Many labels (csv) · data to 2024 · collected 2025-01-01");
+    assert_string_equal(spec->footer, "Source: x.csv"); /* the csv collector's describe() */
+    assert_string_equal(spec->vintage,
+                        "Data to 2024 · collected 2025-01-01 · status as at 2026-01-01");
+    assert_null(spec->watermark); /* real figures */
     assert_null(spec->message); /* everything fits: nothing to say */
     graph_plan_free(plan);
 
@@ -549,6 +551,55 @@ static void test_marks_on_their_years(void **state)
     config_unref(c);
 }
 
+/* An illustrative indicator's graph carries the mark in its plot area
+ * (between the frame's edges, as pdftotext finds the words), and the
+ * source line its config names. */
+static void test_illustrative_mark_in_plot_area(void **state)
+{
+    (void)state;
+    char err[512], pdf[400], dir[300];
+    struct store *store;
+    snprintf(dir, sizeof dir, "%s/illustrative", tmpdir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    struct config *c = stored_indicator(dir,
+                                        "  illustrative = true; source_name = \"Eurostat, "
+                                        "sts_inpr_m\";\n  targets = ( { year = 2030; value = "
+                                        "600.0; baseline = { period = \"2023\"; }; } );",
+                                        &store);
+    struct graph_plan *plan = plan_many(c, store, err, sizeof err);
+    assert_non_null(plan);
+    const struct graph_spec *spec = graph_plan_spec(plan);
+    assert_string_equal(spec->watermark, "Illustrative data — not official statistics");
+    assert_string_equal(spec->footer, "Source: Eurostat, sts_inpr_m");
+    snprintf(pdf, sizeof pdf, "%s/illustrative.pdf", tmpdir);
+    struct graph_frame f = draw_pdf(spec, pdf);
+    static struct word words[400];
+    size_t n = pdf_words(pdf, words, 400);
+    static const char *const mark[] = {"Illustrative", "data", "—", "not", "official", "statistics"};
+    size_t found = 0;
+    for (size_t i = 0; i + 6 <= n && found == 0; i++) {
+        size_t k = 0;
+        while (k < 6 && strcmp(words[i + k].text, mark[k]) == 0)
+            k++;
+        if (k < 6)
+            continue;
+        for (k = 0; k < 6; k++) {
+            const struct word *w = &words[i + k];
+            if (w->x0 < (double)f.left || w->x1 > (double)(f.left + f.width) ||
+                w->y0 < (double)f.top || w->y1 > (double)(f.top + f.height))
+                fail_msg("\"%s\" at (%.0f-%.0f, %.0f-%.0f), outside the plot area (%ld-%ld, %ld-%ld)",
+                         w->text, w->x0, w->x1, w->y0, w->y1, f.left, f.left + f.width, f.top,
+                         f.top + f.height);
+        }
+        found++;
+    }
+    if (!found)
+        fail_msg("no mark in the graph's words");
+    graph_plan_free(plan);
+    store_close(store);
+    config_unref(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -558,6 +609,7 @@ int main(void)
         cmocka_unit_test(test_periods_before_the_view_said),
         cmocka_unit_test(test_line_drawn_where_evaluated),
         cmocka_unit_test(test_marks_on_their_years),
+        cmocka_unit_test(test_illustrative_mark_in_plot_area),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
