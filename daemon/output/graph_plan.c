@@ -42,6 +42,7 @@ struct graph_plan {
     struct pejl_period first_period; /* the earliest drawn */
     size_t n_points;
     int64_t *period_ends; /* spec.period_ends */
+    double low, high;     /* of the values drawn (NAN: none yet) */
 };
 
 /* Beyond this many periods (days or weeks over years) a period is narrower
@@ -104,6 +105,8 @@ static void plan_line(const struct series *s, void *arg)
         first = first ? first : &s->items[i];
         last = &s->items[i];
         points++;
+        p->low = isnan(p->low) ? s->items[i].obs.value : fmin(p->low, s->items[i].obs.value);
+        p->high = isnan(p->high) ? s->items[i].obs.value : fmax(p->high, s->items[i].obs.value);
     }
     if (!first)
         return;
@@ -364,6 +367,22 @@ static void plan_period_ends(struct graph_plan *p)
     p->spec.n_period_ends = n;
 }
 
+/* Room above the data for the illustrative mark, so that it covers none:
+ * the axis reaches a seventh of the drawn range above the highest value,
+ * target or marker. */
+static void plan_mark_room(struct graph_plan *p)
+{
+    double low = p->low, high = p->high;
+    if (!p->spec.watermark || !isnan(p->spec.upper) || isnan(high))
+        return;
+    for (size_t i = 0; i < p->spec.n_curves; i++)
+        high = fmax(high, fmax(p->spec.curves[i].v0, p->spec.curves[i].v1));
+    for (size_t i = 0; i < p->spec.n_rules; i++)
+        if (!p->spec.rules[i].vertical)
+            high = fmax(high, p->spec.rules[i].value);
+    p->spec.upper = high + (high > low ? (high - low) / 7 : fabs(high) / 7 + 1);
+}
+
 /* From the first period to the last target year (or today), with a margin. */
 static void plan_range(struct graph_plan *p, int64_t now)
 {
@@ -479,13 +498,16 @@ struct graph_plan *graph_plan_new(const struct graph_settings *settings, struct 
                                  indicator_find(settings->indicators, settings->n_indicators, id),
                              .view = store_rrdview(store),
                              .w = words_for(settings->language),
-                             .spec = {.lower = NAN, .upper = NAN}};
+                             .spec = {.lower = NAN, .upper = NAN},
+                             .low = NAN,
+                             .high = NAN};
     if (p->indicator)
         plan_lines(p, store, id);
     if (p->indicator && p->spec.n_lines > 0) {
         plan_title(p);
         plan_period_ends(p);
         plan_evaluated(p, store, now);
+        plan_mark_room(p);
         plan_range(p, now);
         plan_left_out(p);
     }

@@ -205,12 +205,14 @@ static void test_plain_series_in_danish(void **state)
     expected_status(f, words_for(LANGUAGE_DA), status, sizeof status);
     assert_string_equal(s->status, status);
     assert_non_null(strchr(strstr(s->status, "2030: "), ',')); /* a decimal comma */
-    assert_string_equal(
-        s->footer, "Kilde: Life science-eksport (csv) · data til og med 2024 · hentet 2025-01-01");
+    assert_string_equal(s->footer, "Kilde: x.csv"); /* the csv collector names its file */
+    assert_string_equal(s->vintage,
+                        "Data til og med 2024 · hentet 2025-01-01 · status pr. 2026-01-01");
     assert_null(s->message);
-    /* From a year's margin before 2019 to one after the target year. */
+    /* From a year's margin before 2019 to half of one after the target year
+     * (the target year's label, at its end, stays inside). */
     assert_int_equal(s->start, year_start(2019) - 366 * 86400);
-    assert_int_equal(s->end, year_end(2030) + 366 * 86400);
+    assert_int_equal(s->end, year_end(2030) + 183 * 86400);
     assert_true(isnan(s->lower) && isnan(s->upper));
     graph_plan_free(p);
 }
@@ -232,8 +234,8 @@ static void test_plain_series_in_english(void **state)
     expected_status(f, words_for(LANGUAGE_EN), status, sizeof status);
     assert_string_equal(s->status, status);
     assert_null(strchr(strstr(s->status, "2030: "), ',')); /* a decimal point */
-    assert_string_equal(s->footer,
-                        "Source: Life science-eksport (csv) · data to 2024 · collected 2025-01-01");
+    assert_string_equal(s->footer, "Source: x.csv");
+    assert_string_equal(s->vintage, "Data to 2024 · collected 2025-01-01 · status as at 2026-01-01");
     graph_plan_free(p);
 }
 
@@ -284,7 +286,7 @@ static void test_levels_ranks_and_thresholds(void **state)
     assert_non_null(strstr(s->status, "Status: "));
     assert_non_null(strstr(s->status, " · Gap "));
     /* The span reaches the target year. */
-    assert_int_equal(s->end, year_end(2029) + 366 * 86400);
+    assert_int_equal(s->end, year_end(2029) + 183 * 86400);
     graph_plan_free(p);
 }
 
@@ -407,7 +409,7 @@ static void test_one_observation_in_english(void **state)
     assert_int_equal(s->n_curves, 0);
     assert_int_equal(s->n_rules, 0);
     /* Without a target the span reaches today. */
-    assert_int_equal(s->end, NOW + 366 * 86400);
+    assert_int_equal(s->end, NOW + 183 * 86400);
     graph_plan_free(p);
 }
 
