@@ -448,12 +448,30 @@ static int cleanup(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
+/* A status as at a day before the data were fetched (--now in the past)
+ * shows no fetch date after its own day: only the status day. */
+static void test_no_fetch_date_after_the_status_day(void **state)
+{
+    struct fixture *f = *state;
+    char err[512];
+    configure(f, "da", PATH_TARGET);
+    store_years(f, 2019, exports, 6, 0, 0);
+    struct graph_settings graphs = pejld_graph_settings(f->config);
+    struct graph_plan *p =
+        graph_plan_new(&graphs, f->store, "ls", VINTAGE - 86400, err, sizeof err);
+    assert_non_null(p);
+    assert_string_equal(graph_plan_spec(p)->vintage,
+                        "Data til og med 2024 · status pr. 2024-12-31");
+    graph_plan_free(p);
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
     const struct CMUnitTest tests[] = {
         T(test_plain_series_in_danish),
         T(test_plain_series_in_english),
+        T(test_no_fetch_date_after_the_status_day),
         T(test_second_target),
         T(test_levels_ranks_and_thresholds),
         T(test_panel),
