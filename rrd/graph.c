@@ -306,6 +306,70 @@ static void add_year_grid(const struct graph_spec *spec, struct args *a)
         argf(a, "--x-grid=YEAR:1:YEAR:1:YEAR:%d:%d:%%Y", step, 2 * (365 * 86400 - 1));
 }
 
+/* ---- SVG: the words, for readers and searches ---- */
+
+static void xml_escaped(FILE *f, const char *s)
+{
+    for (; s && *s; s++)
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        default: fputc(*s, f);
+        }
+}
+
+/* librrd's SVG draws text as glyph outlines, so nothing in it reads as
+ * words: a screen reader, a search or a check for the illustrative mark
+ * finds none. The graph's title goes into <title> and its mark, status,
+ * source and vintage lines into <desc>, right after the <svg> tag. */
+static int svg_add_words(const char *path, const struct graph_spec *spec)
+{
+    char *svg = NULL, *out = NULL;
+    size_t len = 0, out_len = 0;
+    FILE *in = fopen(path, "r"), *f = open_memstream(&out, &out_len);
+    int rc = -1;
+    if (in && f) {
+        char buf[65536];
+        size_t n;
+        FILE *all = open_memstream(&svg, &len);
+        while (all && (n = fread(buf, 1, sizeof buf, in)) > 0)
+            fwrite(buf, 1, n, all);
+        if (all && fclose(all) == 0 && svg) {
+            char *open = strstr(svg, "<svg"), *end = open ? strchr(open, '>') : NULL;
+            if (end) {
+                fwrite(svg, 1, (size_t)(end + 1 - svg), f);
+                fputs("\n<title>", f);
+                xml_escaped(f, spec->title);
+                fputs("</title>\n<desc>", f);
+                const char *lines[] = {spec->watermark, spec->message, spec->status, spec->footer,
+                                       spec->vintage};
+                for (size_t i = 0, said = 0; i < sizeof lines / sizeof *lines; i++)
+                    if (lines[i] && *lines[i]) {
+                        fputs(said++ ? "\n" : "", f);
+                        xml_escaped(f, lines[i]);
+                    }
+                fputs("</desc>", f);
+                fputs(end + 1, f);
+                rc = 0;
+            }
+        }
+    }
+    if (in)
+        fclose(in);
+    if (f && fclose(f) != 0)
+        rc = -1;
+    if (rc == 0) {
+        FILE *w = fopen(path, "w");
+        rc = w && fwrite(out, 1, out_len, w) == out_len ? 0 : -1;
+        if (w && fclose(w) != 0)
+            rc = -1;
+    }
+    free(svg);
+    free(out);
+    return rc;
+}
+
 static long info_number(const rrd_info_t *info, const char *key)
 {
     for (; info; info = info->next)
@@ -382,6 +446,10 @@ int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, 
         info = rrd_graph_v(a.argc, (char **)a.argv);
         if (!info || rrd_test_error()) {
             snprintf(err, errlen, "%s", rrd_test_error() ? rrd_get_error() : "rrd_graph failed");
+            rc = -1;
+        } else if (spec->format && strcmp(spec->format, "SVG") == 0 &&
+                   svg_add_words(tmp, spec) < 0) {
+            snprintf(err, errlen, "cannot add the graph's words to %s: %s", tmp, strerror(errno));
             rc = -1;
         } else if (rename(tmp, spec->image_path) < 0) {
             snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));

@@ -466,8 +466,9 @@ static size_t pdf_words(const char *pdf, struct word *words, size_t max)
     return n;
 }
 
-/* `spec` drawn as PDF by a child, as pejld draws; the plot area's frame. */
-static struct graph_frame draw_pdf(const struct graph_spec *spec, const char *pdf)
+/* `spec` drawn as `format` by a child, as pejld draws; the plot area's frame. */
+static struct graph_frame draw_as(const struct graph_spec *spec, const char *pdf,
+                                  const char *format)
 {
     struct graph_frame frame = {0};
     int fds[2];
@@ -478,7 +479,7 @@ static struct graph_frame draw_pdf(const struct graph_spec *spec, const char *pd
         char err[512];
         struct graph_spec copy = *spec;
         copy.image_path = pdf;
-        copy.format = "PDF";
+        copy.format = format;
         int rc = graph_draw_framed(&copy, &frame, err, sizeof err);
         if (rc < 0)
             fprintf(stderr, "%s: %s\n", pdf, err);
@@ -492,6 +493,11 @@ static struct graph_frame draw_pdf(const struct graph_spec *spec, const char *pd
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     assert_true(frame.width > 0 && frame.end > frame.start);
     return frame;
+}
+
+static struct graph_frame draw_pdf(const struct graph_spec *spec, const char *pdf)
+{
+    return draw_as(spec, pdf, "PDF");
 }
 
 static double x_of(const struct graph_frame *f, int64_t t)
@@ -595,6 +601,20 @@ static void test_illustrative_mark_in_plot_area(void **state)
     }
     if (!found)
         fail_msg("no mark in the graph's words");
+    /* librrd's SVG has glyph outlines, not words: they are in its <desc> */
+    char svg[400];
+    snprintf(svg, sizeof svg, "%s/illustrative.svg", tmpdir);
+    draw_as(spec, svg, "SVG");
+    FILE *in = fopen(svg, "r");
+    static char text[1 << 20];
+    assert_non_null(in);
+    size_t len = fread(text, 1, sizeof text - 1, in);
+    fclose(in);
+    text[len] = '\0';
+    assert_non_null(strstr(text, "<title>Many labels</title>\n<desc>Illustrative data — not "
+                                 "official statistics\nStatus: "));
+    assert_non_null(strstr(text, "\nSource: Eurostat, sts_inpr_m\nData to 2024 · collected "
+                                 "2025-01-01 · status as at 2026-01-01</desc>"));
     graph_plan_free(plan);
     store_close(store);
     config_unref(c);
