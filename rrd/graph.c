@@ -258,6 +258,41 @@ static void add_rules(const struct graph_spec *spec, struct args *a)
     }
 }
 
+/* About the characters of DejaVu Sans 11 that fit across the image. */
+#define COMMENT_CHARS 125
+
+/* Bytes of `s` that make at most `chars` characters (UTF-8). */
+static size_t bytes_of_chars(const char *s, size_t chars)
+{
+    size_t i = 0, seen = 0;
+    for (; s[i]; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && seen++ == chars)
+            break;
+    return i;
+}
+
+/* `line` as left-aligned legend lines, broken at spaces so that none is
+ * wider than the image: librrd cuts a comment off at the edge. */
+static void add_wrapped(struct args *a, const char *line)
+{
+    while (*line) {
+        size_t n = bytes_of_chars(line, COMMENT_CHARS);
+        if (line[n]) {
+            size_t space = n;
+            while (space > 0 && line[space] != ' ')
+                space--;
+            n = space > 0 ? space : n;
+        }
+        char *part = strndup(line, n);
+        argf(a, "COMMENT:%s\\l", text(a, part ? part : ""));
+        a->failed |= !part;
+        free(part);
+        line += n;
+        while (*line == ' ')
+            line++;
+    }
+}
+
 /* The status, a message, the source and the vintage as legend lines, left-aligned. */
 static void add_comments(const struct graph_spec *spec, struct args *a)
 {
@@ -265,7 +300,7 @@ static void add_comments(const struct graph_spec *spec, struct args *a)
     arg(a, "COMMENT:\\n");
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
         if (lines[i] && *lines[i])
-            argf(a, "COMMENT:%s\\l", text(a, lines[i]));
+            add_wrapped(a, lines[i]);
 }
 
 /* The watermark: the first legend line, centred and raised by pango's

@@ -265,10 +265,10 @@ static void html_sources(FILE *f, const struct report *rp)
 static void markdown_provenance(FILE *f, const struct report *rp, bool banner)
 {
     size_t all, n = count_illustrative(rp, &all);
+    (void)all;
     if (banner) {
         if (n > 0)
-            fprintf(f, "> **%s**%s\n\n", rp->w->illustrative,
-                    n < all ? " (see the sources below)" : "");
+            fprintf(f, "> **%s**\n\n", rp->w->illustrative); /* which: in the sources */
         return;
     }
     fprintf(f, "\n## %s\n\n", rp->w->sources);

@@ -620,6 +620,39 @@ static void test_illustrative_mark_in_plot_area(void **state)
     config_unref(c);
 }
 
+/* A source line longer than the image is broken into lines, not cut off
+ * at the edge: every word of it is on the PDF, inside the image. */
+static void test_long_source_line_not_cut(void **state)
+{
+    (void)state;
+    char err[512], pdf[400], dir[300];
+    struct store *store;
+    snprintf(dir, sizeof dir, "%s/longsource", tmpdir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    struct config *c = stored_indicator(
+        dir,
+        "  source_name = \"Styrelsen for Forskning og Uddannelse pba. Danmarks Statistik, "
+        "Forskning og udvikling i erhvervslivet, FUERHV01 og FUERHV02, særkørsel for "
+        "Life Science Rådet, sidste ord\";",
+        &store);
+    struct graph_plan *plan = plan_many(c, store, err, sizeof err);
+    assert_non_null(plan);
+    snprintf(pdf, sizeof pdf, "%s/longsource.pdf", tmpdir);
+    struct graph_frame f = draw_pdf(graph_plan_spec(plan), pdf);
+    static struct word words[600];
+    size_t n = pdf_words(pdf, words, 600), seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (words[i].x1 > (double)(f.left + f.width) + 20)
+            fail_msg("\"%s\" ends at x %.0f, past the image", words[i].text, words[i].x1);
+        seen += strcmp(words[i].text, "FUERHV02,") == 0 || strcmp(words[i].text, "sidste") == 0 ||
+                strcmp(words[i].text, "ord") == 0;
+    }
+    assert_int_equal(seen, 3);
+    graph_plan_free(plan);
+    store_close(store);
+    config_unref(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -630,6 +663,7 @@ int main(void)
         cmocka_unit_test(test_line_drawn_where_evaluated),
         cmocka_unit_test(test_marks_on_their_years),
         cmocka_unit_test(test_illustrative_mark_in_plot_area),
+        cmocka_unit_test(test_long_source_line_not_cut),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
