@@ -27,8 +27,11 @@ static char *escape_text(const char *path, bool colons, bool markup)
     if (!out)
         return NULL;
     for (const char *c = path; *c; c++) {
-        const char *entity = !markup ? NULL : *c == '&' ? "&amp;" : *c == '<' ? "&lt;"
-                                            : *c == '>' ? "&gt;" : NULL;
+        const char *entity = !markup     ? NULL
+                             : *c == '&' ? "&amp;"
+                             : *c == '<' ? "&lt;"
+                             : *c == '>' ? "&gt;"
+                                         : NULL;
         if (entity) {
             o = stpcpy(o, entity);
             continue;
@@ -132,8 +135,8 @@ static char *period_end_cdef(const struct graph_spec *spec, const char *name, bo
     fprintf(f, "CDEF:%s=v0,POP,%s", name, before ? "0" : "INF");
     for (size_t i = 0; i < spec->n_period_ends; i++) {
         long long e = (long long)spec->period_ends[i];
-        fprintf(f, ",TIME,%lld,%s,%lld,%s,IF,%s", e, before ? "GT" : "LE", e,
-                before ? "0" : "INF", before ? "MAX" : "MIN");
+        fprintf(f, ",TIME,%lld,%s,%lld,%s,IF,%s", e, before ? "GT" : "LE", e, before ? "0" : "INF",
+                before ? "MAX" : "MIN");
     }
     if (fclose(f) != 0) {
         free(buf);
@@ -347,10 +350,17 @@ static void xml_escaped(FILE *f, const char *s)
 {
     for (; s && *s; s++)
         switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        default: fputc(*s, f);
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        default:
+            fputc(*s, f);
         }
 }
 
@@ -409,7 +419,7 @@ static long info_number(const rrd_info_t *info, const char *key)
 {
     for (; info; info = info->next)
         if (strcmp(info->key, key) == 0)
-            return info->type == RD_I_CNT ? (long)info->value.u_cnt
+            return info->type == RD_I_CNT   ? (long)info->value.u_cnt
                    : info->type == RD_I_INT ? (long)info->value.u_int
                                             : 0;
     return 0;

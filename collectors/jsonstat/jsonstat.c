@@ -77,8 +77,8 @@ static size_t jsonstat_describe(void *state, char *buf, size_t size)
     size_t n = source_url_place(src->url, buf, size);
     if (!src->choice.dataset)
         return n;
-    int more = snprintf(n < size ? buf + n : NULL, n < size ? size - n : 0, ", %s",
-                        src->choice.dataset);
+    int more =
+        snprintf(n < size ? buf + n : NULL, n < size ? size - n : 0, ", %s", src->choice.dataset);
     return more < 0 ? n : n + (size_t)more;
 }
 

@@ -130,8 +130,7 @@ static void *worldbank_configure(const struct pejl_host *host, const config_sett
     if (check_codes(&r, indicator, countries) == 0 && (src = calloc(1, sizeof *src))) {
         char *joined = join_countries(countries);
         if (!joined || build_base(src, url, joined, indicator) < 0 ||
-            !(src->indicator = strdup(indicator)) ||
-            !(src->first_url = page_url(src, 1))) {
+            !(src->indicator = strdup(indicator)) || !(src->first_url = page_url(src, 1))) {
             source_error(&r, NULL, "out of memory");
             worldbank_release(src);
             src = NULL;
@@ -242,7 +241,8 @@ static int worldbank_decode(void *state, const struct pejl_request *request,
     return rc;
 }
 
-/* "Verdensbanken/World Bank, SP.POP.TOTL": both names, as readers of either language look for one. */
+/* "Verdensbanken/World Bank, SP.POP.TOTL": both names, as readers of either language look for one.
+ */
 static size_t worldbank_describe(void *state, char *buf, size_t size)
 {
     const struct worldbank_source *src = state;

@@ -317,8 +317,8 @@ static void plan_footer(struct graph_plan *p, const struct stored_observation *l
             fetched = plan_text(p, " · %s %s", p->w->collected, seen);
     }
     p->spec.footer = plan_text(p, "%s: %s", p->w->source, p->indicator->source_name);
-    p->spec.vintage = plan_text(p, "%s %s%s · %s %s", p->w->data_to_cap, period, fetched,
-                                p->w->as_at, as_at);
+    p->spec.vintage =
+        plan_text(p, "%s %s%s · %s %s", p->w->data_to_cap, period, fetched, p->w->as_at, as_at);
     if (p->indicator->illustrative)
         p->spec.watermark = p->w->illustrative;
 }
@@ -355,7 +355,8 @@ static void plan_period_ends(struct graph_plan *p)
 {
     size_t n = 0;
     int64_t e = period_end(&p->first_period);
-    for (int64_t t = e; t <= p->last && n <= PLAN_MAX_PERIOD_ENDS; t = next_period_end(p->indicator->frequency, t))
+    for (int64_t t = e; t <= p->last && n <= PLAN_MAX_PERIOD_ENDS;
+         t = next_period_end(p->indicator->frequency, t))
         n++;
     if (n > PLAN_MAX_PERIOD_ENDS || !(p->period_ends = calloc(n, sizeof *p->period_ends))) {
         p->out_of_memory = n <= PLAN_MAX_PERIOD_ENDS;

@@ -232,7 +232,8 @@ static void html_banner(FILE *f, const struct report *rp)
     if (n < all) {
         fputs(": ", f);
         for (size_t i = 0, said = 0; i < rp->n; i++)
-            if (rp->rows[i].ind->illustrative && (i == 0 || rp->rows[i - 1].ind != rp->rows[i].ind)) {
+            if (rp->rows[i].ind->illustrative &&
+                (i == 0 || rp->rows[i - 1].ind != rp->rows[i].ind)) {
                 fputs(said++ ? ", " : "", f);
                 html_escaped(f, rp->rows[i].ind->title);
             }

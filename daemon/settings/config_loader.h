@@ -40,8 +40,7 @@ double config_number(const config_setting_t *s, bool *ok);
 void config_load_illustrative(struct loader *l, const config_setting_t *root);
 /* An indicator's source_name (else its collector's describe()) and
  * illustrative; after its source. */
-void config_load_provenance(struct loader *l, const config_setting_t *group,
-                            struct indicator *ind);
+void config_load_provenance(struct loader *l, const config_setting_t *group, struct indicator *ind);
 
 void config_load_targets(struct loader *l, const config_setting_t *group, struct indicator *ind);
 /* alerts = ( … ), or the default rules when absent; after the targets. */

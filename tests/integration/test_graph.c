@@ -397,8 +397,8 @@ static void test_line_drawn_where_evaluated(void **state)
     assert_non_null(strstr(spec->status, "years behind the path"));
     char **defs = graph_data_defs(spec);
     assert_non_null(defs);
-    const char *argv[32] = {"xport", "--start", start, "--end", end, "--step", "86400",
-                            "--maxrows", "5000"};
+    const char *argv[32] = {"xport",  "--start", start,       "--end", end,
+                            "--step", "86400",   "--maxrows", "5000"};
     int argc = 9;
     snprintf(start, sizeof start, "%lld", (long long)year_end(2023) - 86400);
     snprintf(end, sizeof end, "%lld", (long long)year_end(2024));
@@ -412,7 +412,8 @@ static void test_line_drawn_where_evaluated(void **state)
     char **legends;
     rrd_value_t *data;
     rrd_clear_error();
-    if (rrd_xport(argc, (char **)argv, &columns, &from, &to, &step, &n_columns, &legends, &data) != 0)
+    if (rrd_xport(argc, (char **)argv, &columns, &from, &to, &step, &n_columns, &legends, &data) !=
+        0)
         fail_msg("rrd_xport: %s", rrd_get_error());
     assert_int_equal(step, 86400);
     size_t compared = 0;
@@ -457,8 +458,9 @@ static size_t pdf_words(const char *pdf, struct word *words, size_t max)
     assert_non_null(f);
     while (fgets(line, sizeof line, f)) {
         struct word w;
-        if (n < max && sscanf(line, " <word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\">%63[^<]",
-                              &w.x0, &w.y0, &w.x1, &w.y1, w.text) == 5)
+        if (n < max &&
+            sscanf(line, " <word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\">%63[^<]",
+                   &w.x0, &w.y0, &w.x1, &w.y1, w.text) == 5)
             words[n++] = w;
     }
     if (pclose(f) != 0)
@@ -502,7 +504,8 @@ static struct graph_frame draw_pdf(const struct graph_spec *spec, const char *pd
 
 static double x_of(const struct graph_frame *f, int64_t t)
 {
-    return (double)f->left + (double)(t - f->start) * (double)f->width / (double)(f->end - f->start);
+    return (double)f->left +
+           (double)(t - f->start) * (double)f->width / (double)(f->end - f->start);
 }
 
 /* The centre of the time axis' label `year` (below the plot area), NAN if none. */
@@ -581,7 +584,8 @@ static void test_illustrative_mark_in_plot_area(void **state)
     struct graph_frame f = draw_pdf(spec, pdf);
     static struct word words[400];
     size_t n = pdf_words(pdf, words, 400);
-    static const char *const mark[] = {"Illustrative", "data", "—", "not", "official", "statistics"};
+    static const char *const mark[] = {"Illustrative", "data",     "—",
+                                       "not",          "official", "statistics"};
     size_t found = 0;
     for (size_t i = 0; i + 6 <= n && found == 0; i++) {
         size_t k = 0;
@@ -593,9 +597,10 @@ static void test_illustrative_mark_in_plot_area(void **state)
             const struct word *w = &words[i + k];
             if (w->x0 < (double)f.left || w->x1 > (double)(f.left + f.width) ||
                 w->y0 < (double)f.top || w->y1 > (double)(f.top + f.height))
-                fail_msg("\"%s\" at (%.0f-%.0f, %.0f-%.0f), outside the plot area (%ld-%ld, %ld-%ld)",
-                         w->text, w->x0, w->x1, w->y0, w->y1, f.left, f.left + f.width, f.top,
-                         f.top + f.height);
+                fail_msg(
+                    "\"%s\" at (%.0f-%.0f, %.0f-%.0f), outside the plot area (%ld-%ld, %ld-%ld)",
+                    w->text, w->x0, w->x1, w->y0, w->y1, f.left, f.left + f.width, f.top,
+                    f.top + f.height);
         }
         found++;
     }

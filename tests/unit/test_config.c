@@ -529,23 +529,29 @@ static void test_indicator_id_valid(void **state)
 static void test_provenance_problems(void **state)
 {
     (void)state;
-    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
-                              "  source_name = 5; " CSV_SOURCE " } );\n",
+    expect_problem(COLLECTORS
+                   "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                   "  source_name = 5; " CSV_SOURCE " } );\n",
                    3, "a: \"source_name\" must be a string, not an integer");
-    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
-                              "  source_name = \"\"; " CSV_SOURCE " } );\n",
+    expect_problem(COLLECTORS
+                   "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                   "  source_name = \"\"; " CSV_SOURCE " } );\n",
                    3, "a: source_name must be 1-200 bytes of UTF-8 text on one line");
-    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
-                              "  source_name = \"Danmarks\\nStatistik\"; " CSV_SOURCE " } );\n",
+    expect_problem(COLLECTORS
+                   "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                   "  source_name = \"Danmarks\\nStatistik\"; " CSV_SOURCE " } );\n",
                    3, "a: source_name must be 1-200 bytes");
-    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
-                              "  source_name = \"\\xff\\xfe\"; " CSV_SOURCE " } );\n",
+    expect_problem(COLLECTORS
+                   "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                   "  source_name = \"\\xff\\xfe\"; " CSV_SOURCE " } );\n",
                    3, "a: source_name must be 1-200 bytes of UTF-8");
-    expect_problem(COLLECTORS "illustrative = \"yes\";\nindicators = ( { id = \"a\"; title = \"A\";\n"
-                              "  frequency = \"annual\"; " CSV_SOURCE " } );\n",
+    expect_problem(COLLECTORS
+                   "illustrative = \"yes\";\nindicators = ( { id = \"a\"; title = \"A\";\n"
+                   "  frequency = \"annual\"; " CSV_SOURCE " } );\n",
                    2, "settings: illustrative must be true or false");
-    expect_problem(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
-                              "  illustrative = 1; " CSV_SOURCE " } );\n",
+    expect_problem(COLLECTORS
+                   "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                   "  illustrative = 1; " CSV_SOURCE " } );\n",
                    3, "a: illustrative must be true or false");
 }
 
@@ -555,11 +561,12 @@ static void test_provenance_loaded(void **state)
 {
     (void)state;
     struct pejl_diag diag = {0};
-    write_config(COLLECTORS "illustrative = true;\n"
-                            "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
-                            "  source_name = \"Danmarks Statistik, SITC2R4\"; " CSV_SOURCE " },\n"
-                            "  { id = \"b\"; title = \"B\"; frequency = \"annual\"; illustrative = false;\n"
-                            "    source = { collector = \"eurostat\"; dataset = \"sts_inpr_m\"; }; } );\n");
+    write_config(COLLECTORS
+                 "illustrative = true;\n"
+                 "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                 "  source_name = \"Danmarks Statistik, SITC2R4\"; " CSV_SOURCE " },\n"
+                 "  { id = \"b\"; title = \"B\"; frequency = \"annual\"; illustrative = false;\n"
+                 "    source = { collector = \"eurostat\"; dataset = \"sts_inpr_m\"; }; } );\n");
     struct config *c = config_load(conf_path, NULL, &diag);
     diag_print(&diag, stderr);
     assert_non_null(c);

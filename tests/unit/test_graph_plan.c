@@ -235,7 +235,8 @@ static void test_plain_series_in_english(void **state)
     assert_string_equal(s->status, status);
     assert_null(strchr(strstr(s->status, "2030: "), ',')); /* a decimal point */
     assert_string_equal(s->footer, "Source: x.csv");
-    assert_string_equal(s->vintage, "Data to 2024 · collected 2025-01-01 · status as at 2026-01-01");
+    assert_string_equal(s->vintage,
+                        "Data to 2024 · collected 2025-01-01 · status as at 2026-01-01");
     graph_plan_free(p);
 }
 
