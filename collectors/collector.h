@@ -177,6 +177,14 @@ struct pejl_collector {
     int (*verify)(void *state, const struct pejl_request *request,
                   const struct pejl_response *response, const struct pejl_verify_sink *sink,
                   char *err, size_t errlen);
+
+    /* Optional (NULL: pejld names the collector): the source in words a
+     * reader knows, from the configured request — the institution and its
+     * table or dataset, "Danmarks Statistik, SITC2R4", "Eurostat,
+     * sts_inpr_m". Writes at most `size` bytes, NUL-terminated, and returns
+     * the length it needed (as snprintf). An indicator's `source_name` in
+     * the config wins over it. */
+    size_t (*describe)(void *state, char *buf, size_t size);
 };
 
 #endif

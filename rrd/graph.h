@@ -2,7 +2,8 @@
  * graph.h — draws an indicator's graph with librrd's rrd_graph: the
  * observed series (the latest provisional stretch lighter), the target
  * paths and the projection drawn from their definitions, markers for the
- * baseline, the target and thresholds, a status line and a source footer.
+ * baseline, the target and thresholds, a status line, a source footer and,
+ * for made-up figures, a mark across the plot area.
  *
  * librrd 1.7's graphing is not safe to run from two threads, and a graph can
  * take a while: pejld calls this only in a child process (see grapher.h).
@@ -61,6 +62,13 @@ struct graph_spec {
     size_t n_curves;
     struct graph_rule rules[GRAPH_MAX_RULES];
     size_t n_rules;
+    /* The ends of the periods drawn, ascending, from the first period to the
+     * last: each value is drawn at its period's end, where the evaluation
+     * reads it, and joined to the next by a straight line. NULL: drawn as
+     * the file holds it, a step across each period (for periods shorter
+     * than a pixel, where the two look the same). */
+    const int64_t *period_ends;
+    size_t n_period_ends;
     int64_t provisional_from; /* the own series from here on is provisional: drawn lighter; 0: none */
     const char *provisional_label;
     const char *image_path;
@@ -68,7 +76,11 @@ struct graph_spec {
     const char *title;   /* UTF-8 */
     const char *unit;    /* UTF-8, on the vertical axis */
     const char *status;  /* a legend line: where the indicator stands; NULL: none */
-    const char *footer;  /* the source and the data vintage; NULL: none */
+    const char *footer;  /* the source; NULL: none */
+    const char *vintage; /* how recent the data are and the date of the status; NULL: none */
+    /* Written across the top of the plot area, over the data but
+     * translucent ("Illustrative data — not official statistics"); NULL: none */
+    const char *watermark;
     const char *message; /* shown when there is too little to draw a line; NULL: none */
     const char *daemon;  /* rrdcached address or NULL */
     int64_t start, end;  /* UTC seconds */
@@ -79,6 +91,20 @@ struct graph_spec {
 };
 
 int graph_draw(const struct graph_spec *spec, char *err, size_t errlen);
+/* Where graph_draw put the plot area (image pixels, PDF points) and the
+ * times at its left and right edges: what a test needs to find a time on
+ * the drawn image. */
+struct graph_frame {
+    long left, top, width, height;
+    int64_t start, end;
+};
+int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, char *err,
+                      size_t errlen);
+/* The data definitions graph_draw hands rrd_graph: DEFs and CDEFs whose
+ * line i is "l<i>" and curve i "c<i>", for tests that export what is drawn
+ * with rrd_xport. NULL-terminated; NULL without memory. */
+char **graph_data_defs(const struct graph_spec *spec);
+void graph_data_defs_free(char **defs);
 /* The RPN that draws `c` over TIME, on the time grid of DEF `def`: what
  * graph_draw uses, for tests that export it with rrd_xport. */
 int graph_curve_rpn(const struct graph_curve *c, const char *def, char *buf, size_t size);

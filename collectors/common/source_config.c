@@ -176,3 +176,21 @@ void source_free_strings(char **strings)
         free(strings[i]);
     free(strings);
 }
+
+size_t source_url_place(const char *url, char *buf, size_t size)
+{
+    const char *from = url, *scheme = strstr(url, "://");
+    size_t len;
+    if (strncmp(url, "file:", 5) == 0) {
+        const char *slash = strrchr(url, '/');
+        from = slash ? slash + 1 : url + 5;
+        len = strlen(from);
+    } else if (scheme) {
+        from = scheme + 3;
+        len = strcspn(from, "/?#");
+    } else {
+        len = strlen(url);
+    }
+    int n = snprintf(buf, size, "%.*s", (int)len, from);
+    return n < 0 ? 0 : (size_t)n;
+}

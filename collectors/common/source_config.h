@@ -57,6 +57,11 @@ void source_error(struct source_reader *r, const char *name, const char *fmt, ..
 void source_error_at(struct source_reader *r, const config_setting_t *where, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Where a URL points, for a source's name: the host of an http(s) URL, the
+ * file name of a file: URL (a template's {slots} kept), the URL otherwise.
+ * As snprintf: returns the length needed. */
+size_t source_url_place(const char *url, char *buf, size_t size);
+
 /* Makes a message that quotes an API's own text one line: control bytes
  * (a newline would forge a line of pejld's log) become spaces. */
 void source_one_line(char *message);

@@ -104,6 +104,14 @@ static void csv_release(void *state)
     free(src);
 }
 
+/* The file's name (or the host it is fetched from): a CSV holds figures
+ * from reports, whose publisher the config names with source_name. */
+static size_t csv_describe(void *state, char *buf, size_t size)
+{
+    const struct csv_source *src = state;
+    return source_url_place(src->url, buf, size);
+}
+
 __attribute__((visibility("default"))) const struct pejl_collector pejl_collector = {
     .abi_version = PEJL_COLLECTOR_ABI,
     .name = "csv",
@@ -111,4 +119,5 @@ __attribute__((visibility("default"))) const struct pejl_collector pejl_collecto
     .plan = csv_plan,
     .decode = csv_decode,
     .release = csv_release,
+    .describe = csv_describe,
 };

@@ -287,6 +287,14 @@ static int ctgov_verify(void *state, const struct pejl_request *request,
                                  errlen);
 }
 
+/* The registry: its answers are counts of its own records. */
+static size_t ctgov_describe(void *state, char *buf, size_t size)
+{
+    (void)state;
+    int n = snprintf(buf, size, "ClinicalTrials.gov");
+    return n < 0 ? 0 : (size_t)n;
+}
+
 __attribute__((visibility("default"))) const struct pejl_collector pejl_collector = {
     .abi_version = PEJL_COLLECTOR_ABI,
     .name = "ctgov",
@@ -296,4 +304,5 @@ __attribute__((visibility("default"))) const struct pejl_collector pejl_collecto
     .release = ctgov_release,
     .verify_plan = ctgov_verify_plan,
     .verify = ctgov_verify,
+    .describe = ctgov_describe,
 };

@@ -201,6 +201,15 @@ static int eurostat_verify(void *state, const struct pejl_request *request,
                                     sink, err, errlen);
 }
 
+/* "Eurostat, sts_inpr_m". */
+static size_t eurostat_describe(void *state, char *buf, size_t size)
+{
+    const struct eurostat_source *src = state;
+    const char *dataset = src->what + strlen("Eurostat dataset ");
+    int n = snprintf(buf, size, "Eurostat, %s", dataset);
+    return n < 0 ? 0 : (size_t)n;
+}
+
 __attribute__((visibility("default"))) const struct pejl_collector pejl_collector = {
     .abi_version = PEJL_COLLECTOR_ABI,
     .name = "eurostat",
@@ -210,4 +219,5 @@ __attribute__((visibility("default"))) const struct pejl_collector pejl_collecto
     .release = eurostat_release,
     .verify_plan = eurostat_verify_plan,
     .verify = eurostat_verify,
+    .describe = eurostat_describe,
 };

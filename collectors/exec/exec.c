@@ -109,6 +109,15 @@ static void exec_release(void *state)
     free(src);
 }
 
+/* The program's file name: what it reads, only the config can say. */
+static size_t exec_describe(void *state, char *buf, size_t size)
+{
+    const struct exec_source *src = state;
+    const char *slash = strrchr(src->argv[0], '/');
+    int n = snprintf(buf, size, "%s", slash ? slash + 1 : src->argv[0]);
+    return n < 0 ? 0 : (size_t)n;
+}
+
 __attribute__((visibility("default"))) const struct pejl_collector pejl_collector = {
     .abi_version = PEJL_COLLECTOR_ABI,
     .name = "exec",
@@ -116,4 +125,5 @@ __attribute__((visibility("default"))) const struct pejl_collector pejl_collecto
     .plan = exec_plan,
     .decode = exec_decode,
     .release = exec_release,
+    .describe = exec_describe,
 };

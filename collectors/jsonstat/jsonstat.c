@@ -69,6 +69,19 @@ static int jsonstat_decode_response(void *state, const struct pejl_request *requ
     return jsonstat_emit(src->host, &src->choice, response, sink, src->url, err, errlen);
 }
 
+/* Where the document comes from (a host or a file name), and the dataset
+ * of a bundle: "statbank.dk", "data.ssb.no, oecd". */
+static size_t jsonstat_describe(void *state, char *buf, size_t size)
+{
+    const struct jsonstat_source *src = state;
+    size_t n = source_url_place(src->url, buf, size);
+    if (!src->choice.dataset)
+        return n;
+    int more =
+        snprintf(n < size ? buf + n : NULL, n < size ? size - n : 0, ", %s", src->choice.dataset);
+    return more < 0 ? n : n + (size_t)more;
+}
+
 __attribute__((visibility("default"))) const struct pejl_collector pejl_collector = {
     .abi_version = PEJL_COLLECTOR_ABI,
     .name = "jsonstat",
@@ -76,4 +89,5 @@ __attribute__((visibility("default"))) const struct pejl_collector pejl_collecto
     .plan = jsonstat_plan,
     .decode = jsonstat_decode_response,
     .release = jsonstat_release,
+    .describe = jsonstat_describe,
 };

@@ -221,6 +221,14 @@ static int statbank_verify(void *state, const struct pejl_request *request,
                                      response->len, sink, err, errlen);
 }
 
+/* "Danmarks Statistik, SITC2R4": Statistikbanken is Statistics Denmark's. */
+static size_t statbank_describe(void *state, char *buf, size_t size)
+{
+    const struct statbank_source *src = state;
+    int n = snprintf(buf, size, "Danmarks Statistik, %s", src->table);
+    return n < 0 ? 0 : (size_t)n;
+}
+
 __attribute__((visibility("default"))) const struct pejl_collector pejl_collector = {
     .abi_version = PEJL_COLLECTOR_ABI,
     .name = "statbank",
@@ -230,4 +238,5 @@ __attribute__((visibility("default"))) const struct pejl_collector pejl_collecto
     .release = statbank_release,
     .verify_plan = statbank_verify_plan,
     .verify = statbank_verify,
+    .describe = statbank_describe,
 };

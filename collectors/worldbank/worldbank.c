@@ -39,6 +39,7 @@ struct worldbank_source {
     const struct pejl_host *host;
     char *first_url; /* page 1 */
     char *base;      /* the same without the page number */
+    char *indicator; /* SP.POP.TOTL */
     struct decode_budget budget;
     struct pejl_request request;
     struct worldbank_wanted wanted; /* for verify */
@@ -103,6 +104,7 @@ static void worldbank_release(void *state)
     free(src->first_url);
     free(src->base);
     worldbank_wanted_free(&src->wanted);
+    free(src->indicator);
     free(src);
 }
 
@@ -136,7 +138,7 @@ static void *worldbank_configure(const struct pejl_host *host, const config_sett
     if (check_codes(&r, indicator, countries) == 0 && (src = calloc(1, sizeof *src))) {
         char *joined = join_countries(countries);
         if (!joined || build_base(src, url, joined, indicator) < 0 ||
-            !(src->first_url = page_url(src, 1)) ||
+            !(src->indicator = strdup(indicator)) || !(src->first_url = page_url(src, 1)) ||
             worldbank_wanted_read(source, WORLDBANK_URL, &src->wanted) < 0) {
             source_error(&r, NULL, "out of memory");
             worldbank_release(src);
@@ -269,6 +271,15 @@ static int worldbank_verify(void *state, const struct pejl_request *request,
                                      errlen);
 }
 
+/* "Verdensbanken/World Bank, SP.POP.TOTL": both names, as readers of either language look for one.
+ */
+static size_t worldbank_describe(void *state, char *buf, size_t size)
+{
+    const struct worldbank_source *src = state;
+    int n = snprintf(buf, size, "Verdensbanken/World Bank, %s", src->indicator);
+    return n < 0 ? 0 : (size_t)n;
+}
+
 __attribute__((visibility("default"))) const struct pejl_collector pejl_collector = {
     .abi_version = PEJL_COLLECTOR_ABI,
     .name = "worldbank",
@@ -278,4 +289,5 @@ __attribute__((visibility("default"))) const struct pejl_collector pejl_collecto
     .release = worldbank_release,
     .verify_plan = worldbank_verify_plan,
     .verify = worldbank_verify,
+    .describe = worldbank_describe,
 };

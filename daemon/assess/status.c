@@ -15,6 +15,7 @@
 #include "timestamp.h"
 #include "utf8.h"
 #include "value.h"
+#include "words.h"
 
 static void target_text(const struct target *t, char *buf, size_t size)
 {
@@ -182,6 +183,25 @@ static void print_published(FILE *out, const struct row *r)
     fputc('\n', out);
 }
 
+/* Under the table: each indicator's source, and, for made-up figures, the
+ * words a reader cannot miss, in both languages (the table is English,
+ * the graphs may be Danish). */
+static void print_provenance(FILE *out, const struct indicator *indicators, size_t n_indicators)
+{
+    size_t illustrative = 0;
+    for (size_t i = 0; i < n_indicators; i++)
+        illustrative += indicators[i].illustrative;
+    bool some = illustrative > 0 && illustrative < n_indicators;
+    fprintf(out, "\nsources:\n");
+    for (size_t i = 0; i < n_indicators; i++)
+        fprintf(out, "  %-24s %s%s\n", indicators[i].id, indicators[i].source_name,
+                some && indicators[i].illustrative ? " (illustrative)" : "");
+    if (illustrative > 0)
+        fprintf(out, "\n%s / %s: %s\n", words_for(LANGUAGE_EN)->illustrative,
+                words_for(LANGUAGE_DA)->illustrative,
+                some ? "the indicators marked above" : "every indicator above");
+}
+
 static void print_row_to(void *arg, const struct row *r)
 {
     print_row(arg, r->ind, r->target, r->e, r->alert, r->silenced);
@@ -202,6 +222,7 @@ void status_print(FILE *out, const struct indicator *indicators, size_t n_indica
             fprintf(out, "note: %s: %zu update%s of a provisional figure\n",
                     indicators[i].id, n, n == 1 ? "" : "s");
     }
+    print_provenance(out, indicators, n_indicators);
 }
 
 static json_t *number_or_null(double v)
@@ -303,9 +324,17 @@ static json_t *row_json(const struct row *r)
     return row;
 }
 
+/* Where the row's figures come from, and whether they are real. */
+static json_t *with_provenance(json_t *row, const struct indicator *ind)
+{
+    json_object_set_new(row, "source", json_string(ind->source_name));
+    json_object_set_new(row, "illustrative", json_boolean(ind->illustrative));
+    return row;
+}
+
 static void append_row(void *arg, const struct row *r)
 {
-    json_array_append_new(arg, row_json(r));
+    json_array_append_new(arg, with_provenance(row_json(r), r->ind));
 }
 
 int status_print_json(FILE *out, const struct indicator *indicators, size_t n_indicators,

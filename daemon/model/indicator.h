@@ -45,6 +45,11 @@ struct indicator {
     int line;
     struct published_figure *published; /* published = ( … ): the owner's figures */
     size_t n_published;
+    /* Where the figures come from, in words a reader knows ("Danmarks
+     * Statistik, SITC2R4"): the config's source_name, else the collector's
+     * describe(), else the collector's name. Never NULL once loaded. */
+    char *source_name;
+    bool illustrative; /* made-up figures: every output says so */
 };
 
 /* [a-z0-9_-]{1,INDICATOR_ID_MAX}: an id is used in file names. */

@@ -27,6 +27,8 @@ static const struct words danish = {
     .compared_mean = "12 mdr. gns.", .compared_with = "sammenlignet med basisår",
     .published = "Offentliggjort", .published_figures = "Offentliggjorte tal", .pejl_figure = "pejl", .difference = "Forskel",
     .decimal = ',',
+    .illustrative = "Illustrative tal — ikke officiel statistik", .as_at = "status pr.",
+    .sources = "Kilder", .data_to_cap = "Data til og med",
 };
 
 static const struct words english = {
@@ -49,6 +51,8 @@ static const struct words english = {
     .compared_mean = "12-mo mean", .compared_with = "compared with the baseline",
     .published = "Published", .published_figures = "Published figures", .pejl_figure = "pejl", .difference = "Difference",
     .decimal = '.',
+    .illustrative = "Illustrative data — not official statistics", .as_at = "status as at",
+    .sources = "Sources", .data_to_cap = "Data to",
 };
 
 const struct words *words_for(enum language language)

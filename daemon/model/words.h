@@ -28,6 +28,8 @@ struct words {
     const char *compared_mean, *compared_with, *published, *published_figures, *pejl_figure,
         *difference;
     char decimal;
+    /* where figures come from and whether they are real */
+    const char *illustrative, *as_at, *sources, *data_to_cap;
 };
 
 const struct words *words_for(enum language language);

@@ -42,7 +42,13 @@ struct graph_plan {
     int64_t first, last;
     struct pejl_period first_period; /* the earliest drawn */
     size_t n_points;
+    int64_t *period_ends; /* spec.period_ends */
+    double low, high;     /* of the values drawn (NAN: none yet) */
 };
+
+/* Beyond this many periods (days or weeks over years) a period is narrower
+ * than a pixel: the lines are drawn as the RRD files hold them. */
+#define PLAN_MAX_PERIOD_ENDS 1000
 
 /* A label of any length, kept until the plan is freed; "" (and the plan
  * given up) without memory. */
@@ -100,6 +106,8 @@ static void plan_line(const struct series *s, void *arg)
         first = first ? first : &s->items[i];
         last = &s->items[i];
         points++;
+        p->low = isnan(p->low) ? s->items[i].obs.value : fmin(p->low, s->items[i].obs.value);
+        p->high = isnan(p->high) ? s->items[i].obs.value : fmax(p->high, s->items[i].obs.value);
     }
     if (!first)
         return;
@@ -322,19 +330,34 @@ static void plan_status(struct graph_plan *p, const struct target *t, const stru
                                e->final ? " (final)" : "");
 }
 
-static void plan_footer(struct graph_plan *p, const struct stored_observation *latest)
+static void date_text(int64_t t, char *buf, size_t size)
 {
-    char period[PERIOD_TEXT_MAX] = "-", seen[16] = "-";
+    time_t v = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&v, &tm) || strftime(buf, size, "%Y-%m-%d", &tm) == 0)
+        snprintf(buf, size, "-");
+}
+
+/* The source in words, then how recent the data are: the last period, the
+ * day it was fetched and the day of the status. A fetch after the status
+ * day (a status as at an earlier day, with --now) is not shown: the graph
+ * says what was known on its status day. */
+static void plan_footer(struct graph_plan *p, const struct stored_observation *latest, int64_t now)
+{
+    char period[PERIOD_TEXT_MAX] = "-", seen[16] = "", as_at[16];
+    const char *fetched = "";
+    date_text(now, as_at, sizeof as_at);
     if (latest) {
-        time_t v = (time_t)latest->vintage;
-        struct tm tm;
         period_format(&latest->obs.period, period, sizeof period);
-        if (gmtime_r(&v, &tm))
-            strftime(seen, sizeof seen, "%Y-%m-%d", &tm);
+        date_text(latest->vintage, seen, sizeof seen);
+        if (strcmp(seen, as_at) <= 0)
+            fetched = plan_text(p, " · %s %s", p->w->collected, seen);
     }
-    p->spec.footer =
-        plan_text(p, "%s: %s (%s) · %s %s · %s %s", p->w->source, p->indicator->title,
-                  p->indicator->collector->name, p->w->data_to, period, p->w->collected, seen);
+    p->spec.footer = plan_text(p, "%s: %s", p->w->source, p->indicator->source_name);
+    p->spec.vintage =
+        plan_text(p, "%s %s%s · %s %s", p->w->data_to_cap, period, fetched, p->w->as_at, as_at);
+    if (p->indicator->illustrative)
+        p->spec.watermark = p->w->illustrative;
 }
 
 static void plan_message(struct graph_plan *p, const struct stored_observation *latest)
@@ -347,6 +370,57 @@ static void plan_message(struct graph_plan *p, const struct stored_observation *
     p->spec.message = plan_text(p, "%s: %s = %s %s", p->w->only_one, period, v, p->indicator->unit);
 }
 
+/* The end of the period after the one ending at `end` (a period end of
+ * `kind`: 00:00 UTC on the 1st of a month for years, quarters and months). */
+static int64_t next_period_end(enum pejl_period_kind kind, int64_t end)
+{
+    int months = kind == PEJL_PERIOD_YEAR ? 12 : kind == PEJL_PERIOD_QUARTER ? 3 : 1;
+    if (kind == PEJL_PERIOD_WEEK || kind == PEJL_PERIOD_DAY)
+        return end + (kind == PEJL_PERIOD_WEEK ? 7 : 1) * 86400;
+    time_t t = (time_t)end;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm))
+        return INT64_MAX;
+    int64_t m = (int64_t)tm.tm_year + 1900;
+    m = m * 12 + tm.tm_mon + months;
+    return period_days_from_civil(m / 12, (unsigned)(m % 12) + 1, 1) * 86400;
+}
+
+/* Where each value is drawn: the ends of the periods from the first drawn
+ * to the last, those missing included (see graph.h). */
+static void plan_period_ends(struct graph_plan *p)
+{
+    size_t n = 0;
+    int64_t e = period_end(&p->first_period);
+    for (int64_t t = e; t <= p->last && n <= PLAN_MAX_PERIOD_ENDS;
+         t = next_period_end(p->indicator->frequency, t))
+        n++;
+    if (n > PLAN_MAX_PERIOD_ENDS || !(p->period_ends = calloc(n, sizeof *p->period_ends))) {
+        p->out_of_memory = n <= PLAN_MAX_PERIOD_ENDS;
+        return;
+    }
+    for (size_t i = 0; i < n; i++, e = next_period_end(p->indicator->frequency, e))
+        p->period_ends[i] = e;
+    p->spec.period_ends = p->period_ends;
+    p->spec.n_period_ends = n;
+}
+
+/* Room above the data for the illustrative mark, so that it covers none:
+ * the axis reaches a seventh of the drawn range above the highest value,
+ * target or marker. */
+static void plan_mark_room(struct graph_plan *p)
+{
+    double low = p->low, high = p->high;
+    if (!p->spec.watermark || !isnan(p->spec.upper) || isnan(high))
+        return;
+    for (size_t i = 0; i < p->spec.n_curves; i++)
+        high = fmax(high, fmax(p->spec.curves[i].v0, p->spec.curves[i].v1));
+    for (size_t i = 0; i < p->spec.n_rules; i++)
+        if (!p->spec.rules[i].vertical)
+            high = fmax(high, p->spec.rules[i].value);
+    p->spec.upper = high + (high > low ? (high - low) / 7 : fabs(high) / 7 + 1);
+}
+
 /* From the first period to the last target year (or today), with a margin. */
 static void plan_range(struct graph_plan *p, int64_t now)
 {
@@ -357,7 +431,7 @@ static void plan_range(struct graph_plan *p, int64_t now)
     p->spec.start = p->first - margin;
     if (p->spec.start < RRD_FIRST_TIME) /* librrd reads an earlier --start as a date */
         p->spec.start = RRD_FIRST_TIME;
-    p->spec.end = (end > now ? end : now) + margin;
+    p->spec.end = (end > now ? end : now) + margin / 2; /* the last year label inside */
 }
 
 static void plan_evaluated(struct graph_plan *p, struct store *store, int64_t now)
@@ -375,7 +449,7 @@ static void plan_evaluated(struct graph_plan *p, struct store *store, int64_t no
         plan_status(p, &ind->targets[0], &evals[0]);
     plan_thresholds(p);
     plan_published(p);
-    plan_footer(p, latest);
+    plan_footer(p, latest, now);
     plan_message(p, latest);
     free(evals);
 }
@@ -420,6 +494,7 @@ void graph_plan_free(struct graph_plan *p)
         return;
     for (size_t i = 0; i < p->spec.n_lines; i++)
         free(p->paths[i]);
+    free(p->period_ends);
     for (struct plan_text *t = p->texts, *next; t; t = next) {
         next = t->next;
         free(t);
@@ -463,12 +538,16 @@ struct graph_plan *graph_plan_new(const struct graph_settings *settings, struct 
                                  indicator_find(settings->indicators, settings->n_indicators, id),
                              .view = store_rrdview(store),
                              .w = words_for(settings->language),
-                             .spec = {.lower = NAN, .upper = NAN}};
+                             .spec = {.lower = NAN, .upper = NAN},
+                             .low = NAN,
+                             .high = NAN};
     if (p->indicator)
         plan_lines(p, store, id);
     if (p->indicator && p->spec.n_lines > 0) {
         plan_title(p);
+        plan_period_ends(p);
         plan_evaluated(p, store, now);
+        plan_mark_room(p);
         plan_range(p, now);
         plan_left_out(p);
     }

@@ -225,6 +225,8 @@ static const char *css =
     "tr.WARNING td.alert{background:#fbecc9}tr.UNKNOWN td.alert{background:#e4e4e4}"
     "figure{margin:2em 0;page-break-inside:avoid}figure img{max-width:100%;border:1px solid #ddd}"
     "figcaption{font-size:.85em;color:#555}"
+    "p.illustrative{background:#fbe3e0;border:2px solid #B03A2E;color:#7a1f16;padding:.6em 1em;"
+    "font-size:1.2em}"
     "@page{size:A4;margin:15mm}@media print{body{margin:0}table{font-size:7.5pt}}";
 
 /* ---- per indicator: the latest and compared figures, the published ones ---- */
@@ -340,6 +342,83 @@ static void markdown_figures(FILE *f, const struct report *rp, const struct row 
     }
 }
 
+/* ---- where the figures come from, and whether they are real ---- */
+
+/* How many of the report's indicators are illustrative (rows of one
+ * indicator counted once), and how many indicators it has. */
+static size_t count_illustrative(const struct report *rp, size_t *indicators)
+{
+    size_t n = 0;
+    *indicators = 0;
+    for (size_t i = 0; i < rp->n; i++)
+        if (i == 0 || rp->rows[i - 1].ind != rp->rows[i].ind) {
+            (*indicators)++;
+            n += rp->rows[i].ind->illustrative;
+        }
+    return n;
+}
+
+/* The banner at the top: what a reader must know before any figure. */
+static void html_banner(FILE *f, const struct report *rp)
+{
+    size_t all, n = count_illustrative(rp, &all);
+    if (n == 0)
+        return;
+    fputs("<p class=\"illustrative\" role=\"note\"><strong>", f);
+    html_escaped(f, rp->w->illustrative);
+    fputs("</strong>", f);
+    if (n < all) {
+        fputs(": ", f);
+        for (size_t i = 0, said = 0; i < rp->n; i++)
+            if (rp->rows[i].ind->illustrative &&
+                (i == 0 || rp->rows[i - 1].ind != rp->rows[i].ind)) {
+                fputs(said++ ? ", " : "", f);
+                html_escaped(f, rp->rows[i].ind->title);
+            }
+    }
+    fputs("</p>\n", f);
+}
+
+/* Each indicator and its source, once. */
+static void html_sources(FILE *f, const struct report *rp)
+{
+    fprintf(f, "<h2>%s</h2>\n<ul id=\"sources\">\n", rp->w->sources);
+    for (size_t i = 0; i < rp->n; i++) {
+        const struct indicator *ind = rp->rows[i].ind;
+        if (i > 0 && rp->rows[i - 1].ind == ind)
+            continue;
+        fprintf(f, "<li data-indicator=\"%s\">", ind->id);
+        html_escaped(f, ind->title);
+        fputs(": ", f);
+        html_escaped(f, ind->source_name);
+        if (ind->illustrative) {
+            fputs(" (", f);
+            html_escaped(f, rp->w->illustrative);
+            fputc(')', f);
+        }
+        fputs("</li>\n", f);
+    }
+    fputs("</ul>\n", f);
+}
+
+static void markdown_provenance(FILE *f, const struct report *rp, bool banner)
+{
+    size_t all, n = count_illustrative(rp, &all);
+    (void)all;
+    if (banner) {
+        if (n > 0)
+            fprintf(f, "> **%s**\n\n", rp->w->illustrative); /* which: in the sources */
+        return;
+    }
+    fprintf(f, "\n## %s\n\n", rp->w->sources);
+    for (size_t i = 0; i < rp->n; i++)
+        if (i == 0 || rp->rows[i - 1].ind != rp->rows[i].ind)
+            fprintf(f, "- %s: %s%s%s%s\n", rp->rows[i].ind->title, rp->rows[i].ind->source_name,
+                    rp->rows[i].ind->illustrative ? " (" : "",
+                    rp->rows[i].ind->illustrative ? rp->w->illustrative : "",
+                    rp->rows[i].ind->illustrative ? ")" : "");
+}
+
 static void html_row(FILE *f, const struct report *rp, const struct row *r)
 {
     char c[COLUMNS][200];
@@ -365,10 +444,12 @@ static int write_html(const char *dir, const struct report *rp, char *err, size_
             "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
             "<title>pejl — %s %s</title><style>%s</style></head><body>\n",
             rp->settings->graphs.language == LANGUAGE_EN ? "en" : "da", rp->w->status, when, css);
-    fprintf(f, "<h1>%s — %s</h1>\n<table id=\"status\"><thead><tr>",
+    fprintf(f, "<h1>%s — %s</h1>\n",
             rp->settings->graphs.language == LANGUAGE_EN ? "Status of the pejlemærker"
                                                          : "Status for pejlemærkerne",
             when);
+    html_banner(f, rp);
+    fputs("<table id=\"status\"><thead><tr>", f);
     for (int i = 0; i < COLUMNS; i++)
         fprintf(f, "<th>%s</th>", heads(rp)[i]);
     fputs("</tr></thead><tbody>\n", f);
@@ -384,10 +465,13 @@ static int write_html(const char *dir, const struct report *rp, char *err, size_
             html_escaped(f, r->ind->title);
             fprintf(f, "\"><figcaption>");
             html_escaped(f, r->ind->title);
+            fprintf(f, " — %s: ", rp->w->source);
+            html_escaped(f, r->ind->source_name);
             fprintf(f, " — <a href=\"data/%s.csv\">data/%s.csv</a></figcaption></figure>\n", r->ind->id, r->ind->id);
         }
         html_figures(f, rp, r);
     }
+    html_sources(f, rp);
     fputs("</body></html>\n", f);
     return finish(f, "index.html", err, errlen);
 }
@@ -399,10 +483,12 @@ static int write_markdown(const char *dir, const struct report *rp, char *err, s
     if (!f)
         return -1;
     timestamp_format(rp->now, when, sizeof when);
-    fprintf(f, "# %s — %s\n\n|",
+    fprintf(f, "# %s — %s\n\n",
             rp->settings->graphs.language == LANGUAGE_EN ? "Status of the pejlemærker"
                                                          : "Status for pejlemærkerne",
             when);
+    markdown_provenance(f, rp, true);
+    fputc('|', f);
     for (int i = 0; i < COLUMNS; i++)
         fprintf(f, " %s |", heads(rp)[i]);
     fputs("\n|", f);
@@ -428,6 +514,7 @@ static int write_markdown(const char *dir, const struct report *rp, char *err, s
         if (i == 0 || rp->rows[i - 1].ind != rp->rows[i].ind)
             markdown_figures(f, rp, &rp->rows[i]);
     }
+    markdown_provenance(f, rp, false);
     return finish(f, "report.md", err, errlen);
 }
 

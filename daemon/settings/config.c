@@ -30,7 +30,7 @@ static const char *const global_keys[] = {"state_dir", "rrd_dir",   "graph_dir",
                                           "log_level", "rrdcached", "http",      "indicators",
                                           "evaluation_interval", "receivers", "routes", "outbox",
                                           "external_url", "language", "report", "control_socket",
-                                          NULL};
+                                          "illustrative", NULL};
 static const char *const http_keys[] = {"timeout",     "connect_timeout", "max_bytes", "tries",
                                         "backoff",     "max_backoff",     "ca_file",   "concurrency",
                                         "hosts",       NULL};
@@ -39,7 +39,7 @@ static const char *const indicator_keys[] = {"id",       "title",       "unit", 
                                              "interval", "pejlemaerke", "source", "derive",
                                              "target",   "targets",     "stale_after",
                                              "alerts",   "max_members",
-                                             "published", NULL};
+                                             "published", "source_name", "illustrative", NULL};
 static const char *const derive_keys[] = {"scale", "annual", "rolling", "per_million",
                                           "combine", "rank", NULL};
 
@@ -561,6 +561,7 @@ static void load_indicator(struct loader *l, const config_setting_t *group, stru
     load_interval(l, group, ind);
     load_pejlemaerke(l, group, ind);
     load_source(l, group, ind);
+    config_load_provenance(l, group, ind);
     load_derive(l, group, ind);
     config_load_targets(l, group, ind);
     config_load_published(l, group, ind);
@@ -657,6 +658,7 @@ struct config *config_load(const char *path, const struct config_overrides *over
         struct loader l = {.config = c, .diag = diag};
         const config_setting_t *root = config_root_setting(&cf);
         load_globals(&l, root, overrides);
+        config_load_illustrative(&l, root);
         load_http(&l, root);
         c->plugins = c->collector_dir ? plugin_list_new(c->collector_dir) : NULL;
         load_indicators(&l, root);
@@ -689,6 +691,7 @@ static void free_indicator(struct indicator *ind)
     free(ind->id);
     free(ind->title);
     free(ind->unit);
+    free(ind->source_name);
 }
 
 void config_unref(struct config *c)

@@ -53,6 +53,7 @@ struct config {
     size_t n_routes;
     struct outbox_settings outbox;
     struct plugins *plugins;
+    bool illustrative; /* illustrative = true: the whole catalogue is made up (the demo) */
 };
 
 /* Command-line settings that win over the file. */

@@ -36,6 +36,12 @@ char *config_resolve_path(struct loader *l, const config_setting_t *where, const
 /* A number (integer or float); *ok false and NAN when absent or not a number. */
 double config_number(const config_setting_t *s, bool *ok);
 
+/* illustrative = true|false at the top of the file (before the indicators). */
+void config_load_illustrative(struct loader *l, const config_setting_t *root);
+/* An indicator's source_name (else its collector's describe()) and
+ * illustrative; after its source. */
+void config_load_provenance(struct loader *l, const config_setting_t *group, struct indicator *ind);
+
 void config_load_targets(struct loader *l, const config_setting_t *group, struct indicator *ind);
 /* alerts = ( … ), or the default rules when absent; after the targets. */
 void config_load_alert_rules(struct loader *l, const config_setting_t *group,

@@ -295,8 +295,10 @@ static void test_many_labels_planned_whole(void **state)
     assert_string_equal(spec->title, "Many labels");
     assert_non_null(strstr(spec->status, "Status: "));
     assert_non_null(strstr(spec->status, " · Projection (trend) in 2030: "));
-    assert_string_equal(spec->footer,
-                        "Source: Many labels (csv) · data to 2024 · collected 2025-01-01");
+    assert_string_equal(spec->footer, "Source: x.csv"); /* the csv collector's describe() */
+    assert_string_equal(spec->vintage,
+                        "Data to 2024 · collected 2025-01-01 · status as at 2026-01-01");
+    assert_null(spec->watermark); /* real figures */
     assert_null(spec->message); /* everything fits: nothing to say */
     graph_plan_free(plan);
 
@@ -356,6 +358,306 @@ static void test_periods_before_the_view_said(void **state)
                    "Not shown: periods before 1984 (in the journal and the data file only)");
 }
 
+/* ---- drawn where the evaluation reads it ---- */
+
+/* "many" (150, 165, … 255 for 2017-2024) with a path from 2023's 240 to
+ * 600 in 2030: behind it in 2024 (255 against the path's 273.6 at the end
+ * of 2024), though 2024's value is above the path where 2024 begins. */
+static struct config *behind_path(const char *name, struct store **store)
+{
+    char dir[300];
+    snprintf(dir, sizeof dir, "%s/%s", tmpdir, name);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    return stored_indicator(dir,
+                            "  targets = ( { year = 2030; value = 600.0; baseline = { period = "
+                            "\"2023\"; }; path = \"cagr\"; } );",
+                            store);
+}
+
+static int64_t year_end(int year)
+{
+    struct pejl_period y = {.year = (int16_t)year, .kind = PEJL_PERIOD_YEAR};
+    return period_end(&y);
+}
+
+/* What the plan draws, exported day by day over 2024 with rrd_xport: the
+ * observed line ("l0") is at or below the path ("c0") all through 2024,
+ * and is 2023's and 2024's values at those years' ends. A value drawn as a
+ * step across its year (as before) is above the path for a third of it. */
+static void test_line_drawn_where_evaluated(void **state)
+{
+    (void)state;
+    char err[512], start[32], end[32];
+    struct store *store;
+    struct config *c = behind_path("behind", &store);
+    struct graph_plan *plan = plan_many(c, store, err, sizeof err);
+    if (!plan)
+        fail_msg("not planned: %s", err);
+    const struct graph_spec *spec = graph_plan_spec(plan);
+    assert_non_null(strstr(spec->status, "years behind the path"));
+    char **defs = graph_data_defs(spec);
+    assert_non_null(defs);
+    const char *argv[32] = {"xport",  "--start", start,       "--end", end,
+                            "--step", "86400",   "--maxrows", "5000"};
+    int argc = 9;
+    snprintf(start, sizeof start, "%lld", (long long)year_end(2023) - 86400);
+    snprintf(end, sizeof end, "%lld", (long long)year_end(2024));
+    for (size_t i = 0; defs[i] && argc < 28; i++)
+        argv[argc++] = defs[i];
+    argv[argc++] = "XPORT:l0:observed";
+    argv[argc++] = "XPORT:c0:path";
+    int columns;
+    time_t from, to;
+    unsigned long step, n_columns;
+    char **legends;
+    rrd_value_t *data;
+    rrd_clear_error();
+    if (rrd_xport(argc, (char **)argv, &columns, &from, &to, &step, &n_columns, &legends, &data) !=
+        0)
+        fail_msg("rrd_xport: %s", rrd_get_error());
+    assert_int_equal(step, 86400);
+    size_t compared = 0;
+    for (size_t row = 0; from + (time_t)((row + 1) * step) <= to; row++) {
+        int64_t at = from + (int64_t)((row + 1) * step);
+        double drawn = data[2 * row], path = data[2 * row + 1];
+        if (at == year_end(2023))
+            assert_float_equal(drawn, 240, 1e-9);
+        if (at == year_end(2024))
+            assert_float_equal(drawn, 255, 1e-9);
+        if (at <= year_end(2023) || isnan(path))
+            continue;
+        compared++;
+        if (drawn > path + 1e-9)
+            fail_msg("at %lld the line is drawn at %.3f, above the path's %.3f, though the "
+                     "evaluation has it behind",
+                     (long long)at, drawn, path);
+    }
+    assert_int_equal(compared, 366); /* every day of 2024 */
+    for (unsigned long i = 0; i < n_columns; i++)
+        rrd_freemem(legends[i]);
+    rrd_freemem(legends);
+    rrd_freemem(data);
+    graph_data_defs_free(defs);
+    graph_plan_free(plan);
+    store_close(store);
+    config_unref(c);
+}
+
+/* The words pdftotext finds in `pdf`, with their boxes. */
+struct word {
+    double x0, y0, x1, y1;
+    char text[64];
+};
+
+static size_t pdf_words(const char *pdf, struct word *words, size_t max)
+{
+    char cmd[600], line[512];
+    snprintf(cmd, sizeof cmd, "pdftotext -bbox '%s' -", pdf);
+    FILE *f = popen(cmd, "r");
+    size_t n = 0;
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f)) {
+        struct word w;
+        if (n < max &&
+            sscanf(line, " <word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\">%63[^<]",
+                   &w.x0, &w.y0, &w.x1, &w.y1, w.text) == 5)
+            words[n++] = w;
+    }
+    if (pclose(f) != 0)
+        fail_msg("pdftotext failed (poppler-utils: scripts/install-deps installs it)");
+    return n;
+}
+
+/* `spec` drawn as `format` by a child, as pejld draws; the plot area's frame. */
+static struct graph_frame draw_as(const struct graph_spec *spec, const char *pdf,
+                                  const char *format)
+{
+    struct graph_frame frame = {0};
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char err[512];
+        struct graph_spec copy = *spec;
+        copy.image_path = pdf;
+        copy.format = format;
+        int rc = graph_draw_framed(&copy, &frame, err, sizeof err);
+        if (rc < 0)
+            fprintf(stderr, "%s: %s\n", pdf, err);
+        _exit(rc < 0 || write(fds[1], &frame, sizeof frame) != (ssize_t)sizeof frame);
+    }
+    close(fds[1]);
+    int status = -1;
+    assert_int_equal(read(fds[0], &frame, sizeof frame), (ssize_t)sizeof frame);
+    close(fds[0]);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_true(frame.width > 0 && frame.end > frame.start);
+    return frame;
+}
+
+static struct graph_frame draw_pdf(const struct graph_spec *spec, const char *pdf)
+{
+    return draw_as(spec, pdf, "PDF");
+}
+
+static double x_of(const struct graph_frame *f, int64_t t)
+{
+    return (double)f->left +
+           (double)(t - f->start) * (double)f->width / (double)(f->end - f->start);
+}
+
+/* The centre of the time axis' label `year` (below the plot area), NAN if none. */
+static double axis_label_x(const struct word *words, size_t n, const struct graph_frame *f,
+                           const char *year)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(words[i].text, year) == 0 && words[i].y0 >= (double)(f->top + f->height) &&
+            words[i].y0 < (double)(f->top + f->height) + 25)
+            return (words[i].x0 + words[i].x1) / 2;
+    return NAN;
+}
+
+/* The baseline marker and the target bar sit where their years' labels
+ * are, and those are where the evaluation places the years: at their ends
+ * (the line at 1 January 2024 is 2023's). Before, the baseline 2023 was
+ * drawn at the label 2024 and the 2030 target past the label 2030. */
+static void test_marks_on_their_years(void **state)
+{
+    (void)state;
+    char err[512], pdf[400];
+    struct store *store;
+    struct config *c = behind_path("marks", &store);
+    struct graph_plan *plan = plan_many(c, store, err, sizeof err);
+    assert_non_null(plan);
+    const struct graph_spec *spec = graph_plan_spec(plan);
+    snprintf(pdf, sizeof pdf, "%s/marks.pdf", tmpdir);
+    struct graph_frame f = draw_pdf(spec, pdf);
+    static struct word words[400];
+    size_t n = pdf_words(pdf, words, 400);
+    const struct graph_rule *baseline = &spec->rules[0];
+    const struct graph_curve *bar = &spec->curves[1];
+    assert_string_equal(baseline->label, "Baseline 2023");
+    assert_string_equal(bar->label, "Target 600 units in 2030");
+    assert_int_equal(baseline->time, year_end(2023));
+    assert_int_equal(bar->t1, year_end(2030));
+    size_t labels = 0;
+    for (int year = 2010; year <= 2035; year++) {
+        char y[8];
+        snprintf(y, sizeof y, "%d", year);
+        double at = axis_label_x(words, n, &f, y);
+        if (isnan(at))
+            continue; /* every 2 years on a graph this long */
+        labels++;
+        if (fabs(at - x_of(&f, year_end(year))) > 2)
+            fail_msg("label %s at x %.1f, its year's end at %.1f", y, at, x_of(&f, year_end(year)));
+    }
+    assert_true(labels >= 6);
+    assert_false(isnan(axis_label_x(words, n, &f, "2030")));
+    graph_plan_free(plan);
+    store_close(store);
+    config_unref(c);
+}
+
+/* An illustrative indicator's graph carries the mark in its plot area
+ * (between the frame's edges, as pdftotext finds the words), and the
+ * source line its config names. */
+static void test_illustrative_mark_in_plot_area(void **state)
+{
+    (void)state;
+    char err[512], pdf[400], dir[300];
+    struct store *store;
+    snprintf(dir, sizeof dir, "%s/illustrative", tmpdir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    struct config *c = stored_indicator(dir,
+                                        "  illustrative = true; source_name = \"Eurostat, "
+                                        "sts_inpr_m\";\n  targets = ( { year = 2030; value = "
+                                        "600.0; baseline = { period = \"2023\"; }; } );",
+                                        &store);
+    struct graph_plan *plan = plan_many(c, store, err, sizeof err);
+    assert_non_null(plan);
+    const struct graph_spec *spec = graph_plan_spec(plan);
+    assert_string_equal(spec->watermark, "Illustrative data — not official statistics");
+    assert_string_equal(spec->footer, "Source: Eurostat, sts_inpr_m");
+    snprintf(pdf, sizeof pdf, "%s/illustrative.pdf", tmpdir);
+    struct graph_frame f = draw_pdf(spec, pdf);
+    static struct word words[400];
+    size_t n = pdf_words(pdf, words, 400);
+    static const char *const mark[] = {"Illustrative", "data",     "—",
+                                       "not",          "official", "statistics"};
+    size_t found = 0;
+    for (size_t i = 0; i + 6 <= n && found == 0; i++) {
+        size_t k = 0;
+        while (k < 6 && strcmp(words[i + k].text, mark[k]) == 0)
+            k++;
+        if (k < 6)
+            continue;
+        for (k = 0; k < 6; k++) {
+            const struct word *w = &words[i + k];
+            if (w->x0 < (double)f.left || w->x1 > (double)(f.left + f.width) ||
+                w->y0 < (double)f.top || w->y1 > (double)(f.top + f.height))
+                fail_msg(
+                    "\"%s\" at (%.0f-%.0f, %.0f-%.0f), outside the plot area (%ld-%ld, %ld-%ld)",
+                    w->text, w->x0, w->x1, w->y0, w->y1, f.left, f.left + f.width, f.top,
+                    f.top + f.height);
+        }
+        found++;
+    }
+    if (!found)
+        fail_msg("no mark in the graph's words");
+    /* librrd's SVG has glyph outlines, not words: they are in its <desc> */
+    char svg[400];
+    snprintf(svg, sizeof svg, "%s/illustrative.svg", tmpdir);
+    draw_as(spec, svg, "SVG");
+    FILE *in = fopen(svg, "r");
+    static char text[1 << 20];
+    assert_non_null(in);
+    size_t len = fread(text, 1, sizeof text - 1, in);
+    fclose(in);
+    text[len] = '\0';
+    assert_non_null(strstr(text, "<title>Many labels</title>\n<desc>Illustrative data — not "
+                                 "official statistics\nStatus: "));
+    assert_non_null(strstr(text, "\nSource: Eurostat, sts_inpr_m\nData to 2024 · collected "
+                                 "2025-01-01 · status as at 2026-01-01</desc>"));
+    graph_plan_free(plan);
+    store_close(store);
+    config_unref(c);
+}
+
+/* A source line longer than the image is broken into lines, not cut off
+ * at the edge: every word of it is on the PDF, inside the image. */
+static void test_long_source_line_not_cut(void **state)
+{
+    (void)state;
+    char err[512], pdf[400], dir[300];
+    struct store *store;
+    snprintf(dir, sizeof dir, "%s/longsource", tmpdir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    struct config *c = stored_indicator(
+        dir,
+        "  source_name = \"Styrelsen for Forskning og Uddannelse pba. Danmarks Statistik, "
+        "Forskning og udvikling i erhvervslivet, FUERHV01 og FUERHV02, særkørsel for "
+        "Life Science Rådet, sidste ord\";",
+        &store);
+    struct graph_plan *plan = plan_many(c, store, err, sizeof err);
+    assert_non_null(plan);
+    snprintf(pdf, sizeof pdf, "%s/longsource.pdf", tmpdir);
+    struct graph_frame f = draw_pdf(graph_plan_spec(plan), pdf);
+    static struct word words[600];
+    size_t n = pdf_words(pdf, words, 600), seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (words[i].x1 > (double)(f.left + f.width) + 20)
+            fail_msg("\"%s\" ends at x %.0f, past the image", words[i].text, words[i].x1);
+        seen += strcmp(words[i].text, "FUERHV02,") == 0 || strcmp(words[i].text, "sidste") == 0 ||
+                strcmp(words[i].text, "ord") == 0;
+    }
+    assert_int_equal(seen, 3);
+    graph_plan_free(plan);
+    store_close(store);
+    config_unref(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +665,10 @@ int main(void)
         cmocka_unit_test(test_edge_graphs_render),
         cmocka_unit_test(test_many_labels_planned_whole),
         cmocka_unit_test(test_periods_before_the_view_said),
+        cmocka_unit_test(test_line_drawn_where_evaluated),
+        cmocka_unit_test(test_marks_on_their_years),
+        cmocka_unit_test(test_illustrative_mark_in_plot_area),
+        cmocka_unit_test(test_long_source_line_not_cut),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -813,6 +813,44 @@ static void test_exec_config(void **state)
     release(&s);
 }
 
+/* Each collector names its source from the configured request, as a
+ * reader knows it; a short buffer gets a cut, terminated name and the
+ * length it needed. */
+static void expect_described(const char *collector, const char *block, const char *name)
+{
+    struct pejl_diag diag = {0};
+    struct source s = configure(collector, block, &diag);
+    char buf[128], small[8];
+    assert_non_null(s.state);
+    assert_non_null(s.module->api->describe);
+    size_t n = s.module->api->describe(s.state, buf, sizeof buf);
+    assert_string_equal(buf, name);
+    assert_int_equal(n, strlen(name));
+    assert_int_equal(s.module->api->describe(s.state, small, sizeof small), strlen(name));
+    assert_int_equal(strlen(small), sizeof small - 1);
+    assert_memory_equal(small, name, sizeof small - 1);
+    release(&s);
+    diag_free(&diag);
+}
+
+static void test_sources_described(void **state)
+{
+    (void)state;
+    expect_described("statbank", "table = \"SITC2R4\";", "Danmarks Statistik, SITC2R4");
+    expect_described("eurostat", "dataset = \"sts_inpr_m\";", "Eurostat, sts_inpr_m");
+    expect_described("ctgov", "countries = { DK = \"Denmark\"; }; from = 2020; to = 2020;",
+                     "ClinicalTrials.gov");
+    expect_described("worldbank", "indicator = \"SP.POP.TOTL\"; countries = [ \"DK\" ];",
+                     "Verdensbanken/World Bank, SP.POP.TOTL");
+    expect_described("csv", "url = \"file:demo-data/ls_exports.csv\";", "ls_exports.csv");
+    expect_described("csv", "url = \"https://example.org/figures/x.csv?y=1\";", "example.org");
+    expect_described("jsonstat", "url = \"https://data.ssb.no/api/v0/dataset/1082.json\";",
+                     "data.ssb.no");
+    expect_described("jsonstat", "url = \"file:bundle.json\"; dataset = \"oecd\";",
+                     "bundle.json, oecd");
+    expect_described("exec", "program = \"/usr/local/bin/fetch-figures\";", "fetch-figures");
+}
+
 int main(void)
 {
     plugins = plugin_list_new(PEJL_BUILD_DIR "/lib/pejl/collectors");
@@ -836,6 +874,7 @@ int main(void)
         cmocka_unit_test(test_select_list_problems),
         cmocka_unit_test(test_eurostat_filters_list),
         cmocka_unit_test(test_exec_config),
+        cmocka_unit_test(test_sources_described),
         cmocka_unit_test(test_worldbank_refuses_a_page_over_budget),
         cmocka_unit_test(test_worldbank_max_elements),
         cmocka_unit_test(test_ctgov_refuses_a_body_over_budget),

@@ -645,6 +645,69 @@ static void test_indicator_id_valid(void **state)
     assert_true(indicator_id_valid(long_id));
 }
 
+/* source_name and illustrative: what every output shows of an indicator's
+ * provenance; malformed values are named with their line. */
+static void test_provenance_problems(void **state)
+{
+    (void)state;
+    expect_problem(COLLECTORS
+                   "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                   "  source_name = 5; " CSV_SOURCE " } );\n",
+                   3, "a: \"source_name\" must be a string, not an integer");
+    expect_problem(COLLECTORS
+                   "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                   "  source_name = \"\"; " CSV_SOURCE " } );\n",
+                   3, "a: source_name must be 1-200 bytes of UTF-8 text on one line");
+    expect_problem(COLLECTORS
+                   "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                   "  source_name = \"Danmarks\\nStatistik\"; " CSV_SOURCE " } );\n",
+                   3, "a: source_name must be 1-200 bytes");
+    expect_problem(COLLECTORS
+                   "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                   "  source_name = \"\\xff\\xfe\"; " CSV_SOURCE " } );\n",
+                   3, "a: source_name must be 1-200 bytes of UTF-8");
+    expect_problem(COLLECTORS
+                   "illustrative = \"yes\";\nindicators = ( { id = \"a\"; title = \"A\";\n"
+                   "  frequency = \"annual\"; " CSV_SOURCE " } );\n",
+                   2, "settings: illustrative must be true or false");
+    expect_problem(COLLECTORS
+                   "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                   "  illustrative = 1; " CSV_SOURCE " } );\n",
+                   3, "a: illustrative must be true or false");
+}
+
+/* The config's source_name wins; without one the collector describes its
+ * request; illustrative is the catalogue's unless an indicator says otherwise. */
+static void test_provenance_loaded(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    write_config(COLLECTORS
+                 "illustrative = true;\n"
+                 "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                 "  source_name = \"Danmarks Statistik, SITC2R4\"; " CSV_SOURCE " },\n"
+                 "  { id = \"b\"; title = \"B\"; frequency = \"annual\"; illustrative = false;\n"
+                 "    source = { collector = \"eurostat\"; dataset = \"sts_inpr_m\"; }; } );\n");
+    struct config *c = config_load(conf_path, NULL, &diag);
+    diag_print(&diag, stderr);
+    assert_non_null(c);
+    assert_true(c->illustrative);
+    assert_string_equal(config_find(c, "a")->source_name, "Danmarks Statistik, SITC2R4");
+    assert_true(config_find(c, "a")->illustrative);
+    assert_string_equal(config_find(c, "b")->source_name, "Eurostat, sts_inpr_m");
+    assert_false(config_find(c, "b")->illustrative);
+    config_unref(c);
+    write_config(COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"
+                            "  " CSV_SOURCE " } );\n");
+    c = config_load(conf_path, NULL, &diag);
+    assert_non_null(c);
+    assert_false(c->illustrative);
+    assert_false(config_find(c, "a")->illustrative);
+    assert_string_equal(config_find(c, "a")->source_name, "x.csv");
+    config_unref(c);
+    diag_free(&diag);
+}
+
 int main(void)
 {
     const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
@@ -654,6 +717,8 @@ int main(void)
     snprintf(conf_path, sizeof conf_path, "%s/pejld.conf", tmpdir);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_config_loads_and_resolves_paths),
+        cmocka_unit_test(test_provenance_problems),
+        cmocka_unit_test(test_provenance_loaded),
         cmocka_unit_test(test_state_dir_override_wins),
         cmocka_unit_test(test_several_collectors_stay_valid),
         cmocka_unit_test(test_syntax_error_names_line),

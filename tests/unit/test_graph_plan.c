@@ -207,12 +207,14 @@ static void test_plain_series_in_danish(void **state)
     expected_status(f, words_for(LANGUAGE_DA), status, sizeof status);
     assert_string_equal(s->status, status);
     assert_non_null(strchr(strstr(s->status, "2030: "), ',')); /* a decimal comma */
-    assert_string_equal(
-        s->footer, "Kilde: Life science-eksport (csv) · data til og med 2024 · hentet 2025-01-01");
+    assert_string_equal(s->footer, "Kilde: x.csv"); /* the csv collector names its file */
+    assert_string_equal(s->vintage,
+                        "Data til og med 2024 · hentet 2025-01-01 · status pr. 2026-01-01");
     assert_null(s->message);
-    /* From a year's margin before 2019 to one after the target year. */
+    /* From a year's margin before 2019 to half of one after the target year
+     * (the target year's label, at its end, stays inside). */
     assert_int_equal(s->start, year_start(2019) - 366 * 86400);
-    assert_int_equal(s->end, year_end(2030) + 366 * 86400);
+    assert_int_equal(s->end, year_end(2030) + 183 * 86400);
     assert_true(isnan(s->lower) && isnan(s->upper));
     graph_plan_free(p);
 }
@@ -234,8 +236,9 @@ static void test_plain_series_in_english(void **state)
     expected_status(f, words_for(LANGUAGE_EN), status, sizeof status);
     assert_string_equal(s->status, status);
     assert_null(strchr(strstr(s->status, "2030: "), ',')); /* a decimal point */
-    assert_string_equal(s->footer,
-                        "Source: Life science-eksport (csv) · data to 2024 · collected 2025-01-01");
+    assert_string_equal(s->footer, "Source: x.csv");
+    assert_string_equal(s->vintage,
+                        "Data to 2024 · collected 2025-01-01 · status as at 2026-01-01");
     graph_plan_free(p);
 }
 
@@ -286,7 +289,7 @@ static void test_levels_ranks_and_thresholds(void **state)
     assert_non_null(strstr(s->status, "Status: "));
     assert_non_null(strstr(s->status, " · Gap "));
     /* The span reaches the target year. */
-    assert_int_equal(s->end, year_end(2029) + 366 * 86400);
+    assert_int_equal(s->end, year_end(2029) + 183 * 86400);
     graph_plan_free(p);
 }
 
@@ -409,7 +412,7 @@ static void test_one_observation_in_english(void **state)
     assert_int_equal(s->n_curves, 0);
     assert_int_equal(s->n_rules, 0);
     /* Without a target the span reaches today. */
-    assert_int_equal(s->end, NOW + 366 * 86400);
+    assert_int_equal(s->end, NOW + 183 * 86400);
     graph_plan_free(p);
 }
 
@@ -469,12 +472,30 @@ static void test_published_marks(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
+/* A status as at a day before the data were fetched (--now in the past)
+ * shows no fetch date after its own day: only the status day. */
+static void test_no_fetch_date_after_the_status_day(void **state)
+{
+    struct fixture *f = *state;
+    char err[512];
+    configure(f, "da", PATH_TARGET);
+    store_years(f, 2019, exports, 6, 0, 0);
+    struct graph_settings graphs = pejld_graph_settings(f->config);
+    struct graph_plan *p =
+        graph_plan_new(&graphs, f->store, "ls", VINTAGE - 86400, err, sizeof err);
+    assert_non_null(p);
+    assert_string_equal(graph_plan_spec(p)->vintage,
+                        "Data til og med 2024 · status pr. 2024-12-31");
+    graph_plan_free(p);
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
     const struct CMUnitTest tests[] = {
         T(test_plain_series_in_danish),
         T(test_plain_series_in_english),
+        T(test_no_fetch_date_after_the_status_day),
         T(test_second_target),
         T(test_levels_ranks_and_thresholds),
         T(test_panel),
