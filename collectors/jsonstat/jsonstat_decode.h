@@ -12,6 +12,25 @@
  * Eurostat's and Statistics Denmark's error bodies, HTML pages, invalid JSON
  * or UTF-8, and documents whose parts do not fit together.
  *
+ * Beyond the letter of the format, what the reference toolkit (JSONstat() of
+ * jsonstat-toolkit) reads is read alike: sizes and index positions as
+ * strings of digits or as whole reals (3.0); index arrays of numbers (their
+ * decimal text is the code); categories given by category.label alone, in
+ * its order; id, size and role inside "dimension" (1.x); no "value", null or
+ * [] (every cell missing); status wrapped as {"value": …, "category": …}
+ * (older Eurostat services), its entries symbols or positions in
+ * category.index. Two things the toolkit does not do: without "size" the
+ * sizes are the category counts, and a value written as a string holding a
+ * JSON number ("12.5", spaces around allowed) is that number (the toolkit
+ * keeps the string; any other string is a missing value with the string as
+ * its status). What stays ambiguous is refused, saying what and where: a
+ * size that is not the category count, two categories at one position,
+ * label-only categories whose order JavaScript would change (numeric keys
+ * not first and ascending), "id" or "size" differing between the top and
+ * "dimension", a dense value or status array of the wrong length, digits
+ * with a comma ("1,5") as a value, a bundle of several datasets with none
+ * named.
+ *
  * The decoder is pure: no I/O, no global state, never a read past `len` (the
  * buffer need not be NUL-terminated). It checks the whole document in one
  * pass without building a tree, reads `value` and `status` straight into

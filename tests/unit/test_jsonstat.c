@@ -925,8 +925,8 @@ static void test_wrong_values(void **state)
                          "number");
     assert_members_error("\"value\":{\"18446744073709551616\":1}", 2,
                          "\"value\" has a key \"18446744073709551616\" that is not a cell number");
-    assert_members_error("\"value\":null", 2,
-                         "\"value\" is null; it must be an array or an "
+    assert_members_error("\"value\":true", 2,
+                         "\"value\" is true; it must be an array or an "
                          "object");
     assert_members_error("\"value\":[1,2],\"value\":[1,2]", 2, "member \"value\" appears twice");
 }
@@ -960,7 +960,9 @@ static void test_wrong_dimensions(void **state)
         {"{\"value\":[1],\"dimension\":{}}",
          "\"id\" is missing; it must be an array (at the top, or in \"dimension\")"},
         {"{\"value\":[1],\"id\":[\"a\"],\"dimension\":{}}",
-         "\"size\" is missing; it must be an array (at the top, or in \"dimension\")"},
+         "dimension \"a\": listed in \"id\" but not in \"dimension\""},
+        {"{\"value\":[1],\"id\":[\"a\"],\"size\":{},\"dimension\":{}}",
+         "\"size\" is not an array; it must be an array (at the top, or in \"dimension\")"},
         {"{\"value\":[1],\"id\":\"a\",\"size\":[1],\"dimension\":{}}",
          "\"id\" is not an array; it must be an array (at the top, or in \"dimension\")"},
         {"{\"value\":[1],\"id\":[],\"size\":[],\"dimension\":{}}",
@@ -971,7 +973,7 @@ static void test_wrong_dimensions(void **state)
          "dimension \"a\" is listed twice in \"id\""},
         {"{\"value\":[1],\"id\":[\"a\"],\"size\":[-1],\"dimension\":{}}",
          "dimension \"a\": size out of range"},
-        {"{\"value\":[1],\"id\":[\"a\"],\"size\":[1.0],\"dimension\":{}}",
+        {"{\"value\":[1],\"id\":[\"a\"],\"size\":[1.5],\"dimension\":{}}",
          "dimension \"a\": size is not a whole number"},
         {"{\"value\":[1],\"id\":[\"a\"],\"size\":[1],\"dimension\":{\"a\":1}}",
          "dimension \"a\": not an object"},
@@ -983,19 +985,14 @@ static void test_wrong_dimensions(void **state)
         {"{\"value\":[1],\"id\":[\"a\"],\"size\":[1],\"dimension\":{\"a\":{\"category\":{"
          "\"index\":[\"x\"],\"label\":[\"y\"]}}}}",
          "dimension \"a\": category.label is not an object"},
-        {"{\"value\":[1,2],\"id\":[\"a\"],\"size\":[2],\"dimension\":{\"a\":{\"category\":{"
-         "\"label\":{\"x\":\"X\",\"y\":\"Y\"}}}}}",
-         "dimension \"a\": no category.index (needed unless there is one category, given by "
-         "category.label)"},
         {"{\"value\":[1],\"id\":[\"a\"],\"size\":[1],\"dimension\":{\"a\":{\"category\":{}}}}",
-         "dimension \"a\": no category.index (needed unless there is one category, given by "
-         "category.label)"},
+         "dimension \"a\": neither category.index nor category.label names the categories"},
         {"{\"value\":[1],\"id\":[\"a\"],\"size\":[1],\"dimension\":{\"a\":{\"category\":{"
-         "\"index\":{\"x\":\"0\"}}}}}",
+         "\"index\":{\"x\":\"zero\"}}}}}",
          "dimension \"a\": category \"x\" has a position that is not a whole number"},
         {"{\"value\":[1],\"id\":[\"a\"],\"size\":[1],\"dimension\":{\"a\":{\"category\":{"
-         "\"index\":[0]}}}}",
-         "dimension \"a\": category.index entry 0 is not a string"},
+         "\"index\":[true]}}}}",
+         "dimension \"a\": category.index entry 0 is neither a string nor a whole number"},
         {"{\"value\":[1],\"id\":[\"a\"],\"size\":[1],\"dimension\":{\"a\":{\"category\":{"
          "\"index\":{\"x\":0,\"x\":0}}}}}",
          "\"dimension\": duplicate object key near '\"x\"'"},
@@ -1007,10 +1004,12 @@ static void test_wrong_dimensions(void **state)
          "dimension \"a\": 1 category in category.index but size 100000000"},
         {"{\"value\":{},\"id\":[\"a\"],\"size\":[100000000],\"dimension\":{\"a\":{"
          "\"category\":{\"label\":{\"x\":\"X\"}}}}}",
-         "dimension \"a\": no category.index (needed unless there is one category, given by "
-         "category.label)"},
+         "dimension \"a\": 1 category in category.label (there is no category.index) but size "
+         "100000000"},
         {"{\"value\":[1]}", "the dataset has no \"dimension\" member"},
-        {"{\"dimension\":{}}", "the dataset has no \"value\" member"},
+        {"{\"dimension\":{}}",
+         "\"id\" is missing; it must be an array (at the top, or in \"dimension\")"},
+        {"{\"class\":\"dataset\"}", "the dataset has no \"dimension\" member"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         assert_text_error(cases[i].text, cases[i].message);
