@@ -5,7 +5,11 @@
 # tests/data/jsonstat, the recorded real ones and the hand-made ones: where
 # one reads a document the other must read it too, and print the same cells
 # in the same order with the same codes, values and statuses; where one
-# refuses it, so must the other. ctest passes PEJLCTL as well.
+# refuses it, so must the other. Then every real document that is read is
+# rewritten in each liberal form the toolkit reads (tests/tools/
+# jsonstat_variants.py: sizes and positions as strings, label-only
+# categories, wrapped statuses, values as strings, no size, 1.x) and must
+# give the very same cells. ctest passes PEJLCTL as well.
 . "$(dirname "$0")/lib.sh"
 : "${PEJLCTL:?PEJLCTL must point at the built pejlctl}"
 command -v python3 >/dev/null || fail "python3 is needed"
@@ -34,6 +38,32 @@ for file in "${files[@]}"; do
 $(head -40 "$T/diff")"
     read_both=$((read_both + 1))
 done
+
+# Every real document that is read, rewritten in each liberal form the
+# toolkit reads, gives the very same cells.
+variants=0
+real=()
+for file in "${files[@]}"; do
+    case $file in */recorded/*) ;; *) continue ;; esac
+    "$PEJLCTL" inspect --flat "$file" >/dev/null 2>&1 && real+=("$file")
+done
+python3 "$SRC/tests/tools/jsonstat_variants.py" "$T/variants" "${real[@]}" ||
+    fail "the variants could not be written"
+n=0
+for file in "${real[@]}"; do
+    n=$((n + 1))
+    "$PEJLCTL" inspect --flat "$file" >"$T/original.csv"
+    while read -r form; do
+        "$PEJLCTL" inspect --flat "$T/variants/$n/$form.json" >"$T/c.csv" 2>"$T/c.err" ||
+            fail "${file#"$DATA"/} as $form: refused: $(cat "$T/c.err")"
+        diff -u "$T/original.csv" "$T/c.csv" >"$T/diff" ||
+            fail "${file#"$DATA"/} as $form: cells differ (- as recorded, + as $form):
+$(head -40 "$T/diff")"
+        variants=$((variants + 1))
+    done <"$T/variants/$n/forms"
+done
+[ "$variants" -ge 40 ] || fail "only $variants variants of real documents read"
+pass "$variants variants of the real documents in liberal forms give the recorded cells"
 
 # A bundle with the dataset named.
 python3 "$READER" --dataset exports "$DATA/bundle-1x-two-datasets.json" >"$T/py.csv" ||
