@@ -354,8 +354,11 @@ static long read_dense(struct jsonstat_decoder *d, struct js_span array, cell_se
 static int wrong_count(struct jsonstat_decoder *d, const char *member, size_t n)
 {
     size_t cells = d->out->n_cells;
-    return jsonstat_fail(d, "\"%s\" has %zu %s, but the sizes make %zu %s", member, n,
-                         n == 1 ? "entry" : "entries", cells, cells == 1 ? "cell" : "cells");
+    return jsonstat_fail(d,
+                         "\"%s\" has %zu %s, but the sizes make %zu %s; which cell each entry "
+                         "is for is ambiguous",
+                         member, n, n == 1 ? "entry" : "entries", cells,
+                         cells == 1 ? "cell" : "cells");
 }
 
 static bool is_empty_array(struct js_span array)

@@ -309,7 +309,10 @@ static int choose_from_bundle(struct jsonstat_decoder *d, struct js_span top,
         return jsonstat_fail(d, "no dataset \"%s\" in this JSON-stat bundle; it has: %s",
                              jsonstat_shown(d->dataset_name, 40, shown, sizeof shown), names);
     if (!d->dataset_name && count > 1)
-        return jsonstat_fail(d, "a JSON-stat bundle of %zu datasets (%s); name the one to read",
+        return jsonstat_fail(d,
+                             "a JSON-stat bundle of %zu datasets (%s); which one to read is "
+                             "ambiguous: name it (dataset in the source, --dataset of pejlctl "
+                             "inspect)",
                              count, names);
     return 0;
 }
@@ -566,13 +569,15 @@ static int read_codes(struct jsonstat_decoder *d, struct jsonstat_dimension *dim
     if (index && !json_is_array(index) && !json_is_object(index))
         return dimension_fail(d, dim->id, "category.index is neither an object nor an array");
     if (index && index_count(index) != dim->size)
-        return dimension_fail(d, dim->id, "%zu %s in category.index but size %zu",
+        return dimension_fail(d, dim->id,
+                              "%zu %s in category.index but size %zu; which categories the "
+                              "cells have is ambiguous",
                               index_count(index),
                               index_count(index) == 1 ? "category" : "categories", dim->size);
     if (!index && json_object_size(labels) != dim->size)
         return labels ? dimension_fail(d, dim->id,
                                        "%zu %s in category.label (there is no category.index) but "
-                                       "size %zu",
+                                       "size %zu; which categories the cells have is ambiguous",
                                        json_object_size(labels),
                                        json_object_size(labels) == 1 ? "category" : "categories",
                                        dim->size)

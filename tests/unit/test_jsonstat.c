@@ -414,8 +414,11 @@ static void test_error_body_shapes(void **state)
     jsonstat_free(&out.ds);
     free(text);
     assert_members_error("\"value\":[1,2]", 1,
-                         "\"value\" has 2 entries, but the sizes make 1 cell");
-    assert_members_error("\"value\":[1]", 2, "\"value\" has 1 entry, but the sizes make 2 cells");
+                         "\"value\" has 2 entries, but the sizes make 1 cell; which cell each "
+                         "entry is for is ambiguous");
+    assert_members_error("\"value\":[1]", 2,
+                         "\"value\" has 1 entry, but the sizes make 2 cells; which cell each entry "
+                         "is for is ambiguous");
 }
 
 /* --- recorded: json-stat.org samples --- */
@@ -499,8 +502,9 @@ static void test_bundle_of_two_needs_a_name(void **state)
     (void)state;
     const char *file = "bundle-1x-two-datasets.json";
     assert_file_error(file, NULL,
-                      "a JSON-stat bundle of 2 datasets (employment, exports); name the one to "
-                      "read");
+                      "a JSON-stat bundle of 2 datasets (employment, exports); which one to read "
+                      "is ambiguous: name it (dataset in the source, --dataset of pejlctl "
+                      "inspect)");
     assert_file_error(file, "imports",
                       "no dataset \"imports\" in this JSON-stat bundle; it has: "
                       "employment, exports");
@@ -886,11 +890,12 @@ static void test_wrong_shapes_from_files(void **state)
         {"index-array-duplicate-code.json",
          "dimension \"time\": category \"2023\" is listed twice in category.index"},
         {"index-size-differs-from-size.json",
-         "dimension \"time\": 3 categories in category.index but size 2"},
+         "dimension \"time\": 3 categories in category.index but size 2; which categories the "
+         "cells have is ambiguous"},
         {"id-names-a-missing-dimension.json",
          "dimension \"geo\": listed in \"id\" but not in \"dimension\""},
-        {"dense-value-shorter-than-cells.json",
-         "\"value\" has 2 entries, but the sizes make 4 cells"},
+        {"dense-value-shorter-than-cells.json", "\"value\" has 2 entries, but the sizes make 4 "
+                                                "cells; which cell each entry is for is ambiguous"},
         {"sparse-key-beyond-last-cell.json",
          "\"value\" has cell 4, beyond the 4 cells the sizes make"},
         {"sparse-key-not-a-cell-number.json",
@@ -906,7 +911,7 @@ static void test_wrong_values(void **state)
     (void)state;
     assert_members_error("\"value\":[1,2,3]", 2,
                          "\"value\" has 3 entries, but the sizes make 2 "
-                         "cells");
+                         "cells; which cell each entry is for is ambiguous");
     assert_members_error("\"value\":[1,true]", 2, "the value of cell 1 is true, not a number");
     assert_members_error("\"value\":[[1],2]", 2, "the value of cell 0 is an array, not a number");
     assert_members_error("\"value\":{\"1\":{}}", 2,
@@ -937,9 +942,11 @@ static void test_wrong_statuses(void **state)
     assert_members_error("\"value\":[1,2],\"status\":3", 2,
                          "\"status\" is a number; it must be a string, an array or an object");
     assert_members_error("\"value\":[1,2],\"status\":[\"a\",\"b\",\"c\"]", 2,
-                         "\"status\" has 3 entries, but the sizes make 2 cells");
+                         "\"status\" has 3 entries, but the sizes make 2 cells; which cell each "
+                         "entry is for is ambiguous");
     assert_members_error("\"value\":[1,2,3],\"status\":[\"a\",\"b\"]", 3,
-                         "\"status\" has 2 entries, but the sizes make 3 cells");
+                         "\"status\" has 2 entries, but the sizes make 3 cells; which cell each "
+                         "entry is for is ambiguous");
     assert_members_error("\"value\":[1,2],\"status\":[\"a\",7]", 2,
                          "the status of cell 1 is a number, not a string");
     assert_members_error("\"value\":[1,2],\"status\":[false]", 2,
@@ -1001,11 +1008,12 @@ static void test_wrong_dimensions(void **state)
         /* A size alone must not allocate: 100 million categories are not there. */
         {"{\"value\":{},\"id\":[\"a\"],\"size\":[100000000],\"dimension\":{\"a\":{"
          "\"category\":{\"index\":[\"x\"]}}}}",
-         "dimension \"a\": 1 category in category.index but size 100000000"},
+         "dimension \"a\": 1 category in category.index but size 100000000; which categories the "
+         "cells have is ambiguous"},
         {"{\"value\":{},\"id\":[\"a\"],\"size\":[100000000],\"dimension\":{\"a\":{"
          "\"category\":{\"label\":{\"x\":\"X\"}}}}}",
          "dimension \"a\": 1 category in category.label (there is no category.index) but size "
-         "100000000"},
+         "100000000; which categories the cells have is ambiguous"},
         {"{\"value\":[1]}", "the dataset has no \"dimension\" member"},
         {"{\"dimension\":{}}",
          "\"id\" is missing; it must be an array (at the top, or in \"dimension\")"},

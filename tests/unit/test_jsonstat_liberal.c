@@ -218,7 +218,8 @@ static void test_label_only_counts(void **state)
     assert_text_refused("{\"id\":[\"a\"],\"size\":[3],\"value\":[1,2,3],\"dimension\":{\"a\":{"
                         "\"category\":{\"label\":{\"x\":\"X\",\"y\":\"Y\"}}}}}",
                         "dimension \"a\": 2 categories in category.label (there is no "
-                        "category.index) but size 3");
+                        "category.index) but size 3; which categories the cells have is "
+                        "ambiguous");
     assert_text_refused("{\"id\":[\"a\"],\"size\":[1],\"value\":[1],\"dimension\":{\"a\":{"
                         "\"category\":{}}}}",
                         "dimension \"a\": neither category.index nor category.label names the "
@@ -268,7 +269,8 @@ static void test_status_value_and_category_forms(void **state)
     assert_members_refused("\"value\":[1,2],\"status\":{\"value\":[0,1]}", 2,
                            "the status of cell 0 is a number, not a string");
     assert_members_refused("\"value\":[1,2],\"status\":{\"value\":[\"a\",\"b\",\"c\"]}", 2,
-                           "\"status\" has 3 entries, but the sizes make 2 cells");
+                           "\"status\" has 3 entries, but the sizes make 2 cells; which cell each "
+                           "entry is for is ambiguous");
     assert_members_refused("\"value\":[1,2],\"status\":{\"value\":[\"a\"],\"category\":{"
                            "\"index\":[\"a\",\"a\"]}}",
                            2, "\"status\": category \"a\" is listed twice in category.index");
