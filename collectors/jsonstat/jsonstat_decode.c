@@ -227,7 +227,9 @@ static int refuse_error_body(struct jsonstat_decoder *d, const struct members *m
     return 0;
 }
 
-/* 1 if `class` says this is a dataset, 0 for a bundle, -1 if it is neither. */
+enum { CLASS_BUNDLE, CLASS_DATASET, CLASS_COLLECTION };
+
+/* What `class` says the object is, or -1 if it is nothing with a dataset. */
 static int check_class(struct jsonstat_decoder *d, struct js_span span)
 {
     char shown[64];
@@ -236,12 +238,11 @@ static int check_class(struct jsonstat_decoder *d, struct js_span span)
                              jsonstat_scan_type_name(jsonstat_scan_type_of(span)));
     struct js_span class_ = jsonstat_scan_string_contents(span);
     if (jsonstat_scan_string_is(class_, "dataset"))
-        return 1;
+        return CLASS_DATASET;
     if (jsonstat_scan_string_is(class_, "bundle"))
-        return 0;
+        return CLASS_BUNDLE;
     if (jsonstat_scan_string_is(class_, "collection"))
-        return jsonstat_fail(d, "a JSON-stat collection (a list of links), not a dataset; "
-                                "point the source at one of its datasets");
+        return CLASS_COLLECTION;
     if (jsonstat_scan_string_is(class_, "dimension"))
         return jsonstat_fail(d, "a JSON-stat dimension, not a dataset");
     char *text = jsonstat_scan_string_dup(class_);
@@ -317,6 +318,92 @@ static int choose_from_bundle(struct jsonstat_decoder *d, struct js_span top,
     return 0;
 }
 
+/* The value of the member called `name` of an object, or an empty span. */
+static struct js_span member_of(struct js_span object, const char *name)
+{
+    struct js_cursor cursor;
+    struct js_span key, value;
+    if (jsonstat_scan_type_of(object) != JS_OBJECT)
+        return (struct js_span){0};
+    jsonstat_scan_enter(&cursor, object);
+    while (jsonstat_scan_next_member(&cursor, &key, &value))
+        if (jsonstat_scan_string_is(key, name))
+            return value;
+    return (struct js_span){0};
+}
+
+/* The contents of a string member, or an empty span. */
+static struct js_span string_member(struct js_span object, const char *name)
+{
+    struct js_span value = member_of(object, name);
+    if (!present(value) || jsonstat_scan_type_of(value) != JS_STRING)
+        return (struct js_span){0};
+    return jsonstat_scan_string_contents(value);
+}
+
+/* An item of a collection that holds a dataset rather than links to one:
+ * class "dataset" with a "dimension" (the toolkit asks for id, size and
+ * dimension; id and size are checked when it is read). */
+static bool is_embedded_dataset(struct js_span item)
+{
+    struct js_span class_ = string_member(item, "class");
+    return present(class_) && jsonstat_scan_string_is(class_, "dataset") &&
+           present(member_of(item, "dimension"));
+}
+
+/* An item matches a name given for it by its href or its label. */
+static bool item_is(struct js_span href, struct js_span label, const char *name)
+{
+    return (present(href) && jsonstat_scan_string_is(href, name)) ||
+           (present(label) && jsonstat_scan_string_is(label, name));
+}
+
+/*
+ * A 2.0 collection: the dataset embedded in link.item that is called
+ * `dataset_name` (its href or label), or its only one. A collection of links
+ * alone has nothing to read here.
+ */
+static int choose_from_collection(struct jsonstat_decoder *d, struct js_span top,
+                                  struct js_span *dataset)
+{
+    static const char unnamed[] = "(no href or label)";
+    struct js_cursor cursor;
+    struct js_span item, items = member_of(member_of(top, "link"), "item");
+    char names[512] = "", shown[64];
+    size_t count = 0;
+    bool found = false;
+    if (present(items) && jsonstat_scan_type_of(items) == JS_ARRAY) {
+        jsonstat_scan_enter(&cursor, items);
+        while (jsonstat_scan_next_element(&cursor, &item)) {
+            if (!is_embedded_dataset(item))
+                continue;
+            struct js_span href = string_member(item, "href"), label = string_member(item, "label");
+            struct js_span name = present(href) ? href
+                                  : present(label)
+                                      ? label
+                                      : (struct js_span){unnamed, unnamed + sizeof unnamed - 1};
+            list_name(name, ++count, names, sizeof names);
+            if (!found && (!d->dataset_name || item_is(href, label, d->dataset_name))) {
+                *dataset = item;
+                found = true;
+            }
+        }
+    }
+    if (count == 0)
+        return jsonstat_fail(d, "a JSON-stat collection (a list of links), not a dataset; "
+                                "point the source at one of its datasets");
+    if (d->dataset_name && !found)
+        return jsonstat_fail(d, "no dataset \"%s\" in this JSON-stat collection; it has: %s",
+                             jsonstat_shown(d->dataset_name, 40, shown, sizeof shown), names);
+    if (!d->dataset_name && count > 1)
+        return jsonstat_fail(d,
+                             "a JSON-stat collection of %zu embedded datasets (%s); which one to "
+                             "read is ambiguous: name it (dataset in the source, --dataset of "
+                             "pejlctl inspect)",
+                             count, names);
+    return 0;
+}
+
 /* Finds the dataset object of the document and its members, or says what
  * the document is instead. */
 static int find_dataset(struct jsonstat_decoder *d, struct js_span top, struct members *m)
@@ -327,17 +414,26 @@ static int find_dataset(struct jsonstat_decoder *d, struct js_span top, struct m
                              jsonstat_scan_type_name(jsonstat_scan_type_of(top)));
     if (find_members(d, top, m) < 0 || refuse_error_body(d, m) < 0)
         return -1;
-    int is_dataset =
-        present(m->class_) ? check_class(d, m->class_) : present(m->value) || present(m->dimension);
-    if (is_dataset < 0)
+    int class_ = present(m->class_)                           ? check_class(d, m->class_)
+                 : present(m->value) || present(m->dimension) ? CLASS_DATASET
+                                                              : CLASS_BUNDLE;
+    if (class_ < 0)
         return -1;
-    if (is_dataset)
+    if (class_ == CLASS_DATASET)
         return 0;
+    if (class_ == CLASS_COLLECTION) {
+        if (choose_from_collection(d, top, &dataset) < 0 || find_members(d, dataset, m) < 0)
+            return -1;
+        return refuse_error_body(d, m);
+    }
     if (choose_from_bundle(d, top, &dataset) < 0 || find_members(d, dataset, m) < 0 ||
         refuse_error_body(d, m) < 0)
         return -1;
-    int inner = present(m->class_) ? check_class(d, m->class_) : 1;
-    return inner < 0 ? -1 : inner ? 0 : jsonstat_fail(d, "a bundle inside a bundle, not a dataset");
+    int inner = present(m->class_) ? check_class(d, m->class_) : CLASS_DATASET;
+    if (inner < 0 || inner == CLASS_DATASET)
+        return inner < 0 ? -1 : 0;
+    return jsonstat_fail(d, "a %s inside a bundle, not a dataset",
+                         inner == CLASS_BUNDLE ? "bundle" : "collection");
 }
 
 /* --- dimensions --- */

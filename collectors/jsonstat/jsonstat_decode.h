@@ -8,7 +8,9 @@
  * among them Statistics Denmark's {"dataset": …}; category.index as an object
  * or an array or absent (one category); value as a dense array or a sparse
  * object keyed by the flat index; status as one string, an array or an
- * object. Refused with a message that says what came instead: collections,
+ * object; a dataset embedded in a 2.0 collection's link.item (the one named
+ * by its href or label, or the only one). Refused with a message that says
+ * what came instead: collections of links only,
  * Eurostat's and Statistics Denmark's error bodies, HTML pages, invalid JSON
  * or UTF-8, and documents whose parts do not fit together.
  *

@@ -60,7 +60,9 @@ def find_dataset(doc, name):
     if isinstance(doc.get("warning"), dict) and "value" not in doc:
         raise Refused("a warning body")
     cls = doc.get("class")
-    if cls in ("collection", "dimension") or (cls is not None and cls not in ("dataset", "bundle")):
+    if cls == "collection":
+        return embedded_dataset(doc, name)
+    if cls == "dimension" or (cls is not None and cls not in ("dataset", "bundle")):
         raise Refused("class %r" % cls)
     if cls == "dataset" or (cls is None and ("value" in doc or "dimension" in doc)):
         return doc
@@ -76,6 +78,20 @@ def find_dataset(doc, name):
     if inner.get("class", "dataset") != "dataset":
         raise Refused("inner class %r" % inner.get("class"))
     return inner
+
+
+def embedded_dataset(collection, name):
+    """The toolkit's Dataset() of a collection: items of class dataset that
+    hold their dimensions; one, or the one whose href or label is `name`."""
+    link = collection.get("link")
+    items = link.get("item") if isinstance(link, dict) else None
+    embedded = [item for item in items or []
+                if isinstance(item, dict) and item.get("class") == "dataset" and "dimension" in item]
+    if name is not None:
+        embedded = [item for item in embedded if name in (item.get("href"), item.get("label"))]
+    if len(embedded) != 1:
+        raise Refused("%d embedded datasets" % len(embedded))
+    return embedded[0]
 
 
 def shape_member(ds, dimension, name):

@@ -9,7 +9,8 @@ whose order JavaScript would change) is left out.
 
 Forms: sizes-as-strings, positions-as-strings, index-swapped (array <->
 object), label-only, status-wrapped, status-positions, values-as-strings,
-no-size, 1x-wrapped (id, size, role inside "dimension", in {"dataset":…}).
+no-size, 1x-wrapped (id, size, role inside "dimension", in {"dataset":…}),
+collection-embedded (an item of a 2.0 collection, beside a link).
 """
 import copy
 import json
@@ -144,6 +145,12 @@ def wrapped_1x(ds):
     return {"dataset": ds}
 
 
+def collection_embedded(ds):
+    ds["class"] = "dataset"
+    return {"version": "2.0", "class": "collection", "label": "one embedded, one linked",
+            "link": {"item": [{"class": "dataset", "href": "https://example.org/linked.json"}, ds]}}
+
+
 FORMS = {
     "sizes-as-strings": sizes_as_strings,
     "positions-as-strings": positions_as_strings,
@@ -154,6 +161,7 @@ FORMS = {
     "values-as-strings": values_as_strings,
     "no-size": no_size,
     "1x-wrapped": wrapped_1x,
+    "collection-embedded": collection_embedded,
 }
 
 

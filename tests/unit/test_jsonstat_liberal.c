@@ -433,6 +433,42 @@ static void test_ignored_members(void **state)
     jsonstat_free(&ds);
 }
 
+static void test_collection_of_embedded_datasets(void **state)
+{
+    (void)state;
+    struct jsonstat_dataset ds = decoded_file("liberal-collection-one-embedded-dataset.json");
+    assert_string_equal(ds.label, "Exports");
+    assert_codes(&ds.dims[0], "time", 2, "2022", "2023");
+    assert_cell(&ds, 1, 11, "p");
+    jsonstat_free(&ds);
+    static const char two[] = "ambiguous-collection-two-embedded-datasets.json";
+    assert_file_refused(two, "a JSON-stat collection of 2 embedded datasets "
+                             "(https://example.org/exports.json, Imports); which one to read is "
+                             "ambiguous: name it (dataset in the source, --dataset of pejlctl "
+                             "inspect)");
+    /* Named by its href or its label. */
+    char *path = unit_path(PEJL_TEST_DATA "/jsonstat", two);
+    size_t len;
+    char *bytes = unit_read_file(path, &len);
+    char err[512];
+    assert_int_equal(jsonstat_decode(bytes, len, "Imports", &ds, err, sizeof err), 0);
+    assert_cell(&ds, 0, 2, NULL);
+    jsonstat_free(&ds);
+    assert_int_equal(
+        jsonstat_decode(bytes, len, "https://example.org/exports.json", &ds, err, sizeof err), 0);
+    assert_cell(&ds, 0, 1, NULL);
+    jsonstat_free(&ds);
+    assert_int_equal(jsonstat_decode(bytes, len, "Exports2", &ds, err, sizeof err), -1);
+    assert_string_equal(err, "no dataset \"Exports2\" in this JSON-stat collection; it has: "
+                             "https://example.org/exports.json, Imports");
+    free(bytes);
+    free(path);
+    /* Links alone are still no dataset. */
+    assert_file_refused("recorded/jsonstat/collection-2.0.json",
+                        "a JSON-stat collection (a list of links), not a dataset; point the "
+                        "source at one of its datasets");
+}
+
 /* The new paths are bounded like the old ones. */
 static void test_limits_on_new_paths(void **state)
 {
@@ -475,6 +511,7 @@ int main(void)
         cmocka_unit_test(test_sizes_and_positions_as_numbers),
         cmocka_unit_test(test_top_and_dimension_members),
         cmocka_unit_test(test_ignored_members),
+        cmocka_unit_test(test_collection_of_embedded_datasets),
         cmocka_unit_test(test_limits_on_new_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
