@@ -660,7 +660,9 @@ static int read_codes(struct jsonstat_decoder *d, struct jsonstat_dimension *dim
 {
     json_t *index = json_object_get(category, "index");
     json_t *labels = json_object_get(category, "label");
-    if (labels && !json_is_object(labels))
+    /* Beside an index, labels that are not an object are no labels (the
+     * toolkit finds none in them); without one they would be the codes. */
+    if (labels && !json_is_object(labels) && !index)
         return dimension_fail(d, dim->id, "category.label is not an object");
     if (index && !json_is_array(index) && !json_is_object(index))
         return dimension_fail(d, dim->id, "category.index is neither an object nor an array");

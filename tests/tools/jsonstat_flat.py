@@ -148,12 +148,10 @@ def dimension_codes(definition):
         raise Refused("no category")
     category = definition["category"]
     labels = category.get("label")
-    if labels is not None and not isinstance(labels, dict):
-        raise Refused("label not an object")
     if "index" in category:
         return index_codes(category["index"])
-    if labels is None:
-        raise Refused("no index, no label")
+    if not isinstance(labels, dict):
+        raise Refused("no index, and no label object")
     return label_codes(labels)
 
 

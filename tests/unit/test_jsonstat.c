@@ -990,7 +990,7 @@ static void test_wrong_dimensions(void **state)
          "\"index\":\"x\"}}}}",
          "dimension \"a\": category.index is neither an object nor an array"},
         {"{\"value\":[1],\"id\":[\"a\"],\"size\":[1],\"dimension\":{\"a\":{\"category\":{"
-         "\"index\":[\"x\"],\"label\":[\"y\"]}}}}",
+         "\"label\":[\"y\"]}}}}",
          "dimension \"a\": category.label is not an object"},
         {"{\"value\":[1],\"id\":[\"a\"],\"size\":[1],\"dimension\":{\"a\":{\"category\":{}}}}",
          "dimension \"a\": neither category.index nor category.label names the categories"},

@@ -215,6 +215,13 @@ static void test_label_only_order_ambiguous(void **state)
 static void test_label_only_counts(void **state)
 {
     (void)state;
+    /* Beside an index, labels that are not an object are only no labels. */
+    struct jsonstat_dataset ds =
+        decoded_text("{\"id\":[\"a\"],\"size\":[1],\"value\":[1],\"dimension\":{\"a\":{"
+                     "\"category\":{\"index\":[\"x\"],\"label\":[\"y\"]}}}}");
+    assert_codes(&ds.dims[0], "a", 1, "x");
+    assert_null(ds.dims[0].categories[0].label);
+    jsonstat_free(&ds);
     assert_text_refused("{\"id\":[\"a\"],\"size\":[3],\"value\":[1,2,3],\"dimension\":{\"a\":{"
                         "\"category\":{\"label\":{\"x\":\"X\",\"y\":\"Y\"}}}}}",
                         "dimension \"a\": 2 categories in category.label (there is no "
