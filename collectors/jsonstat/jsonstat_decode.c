@@ -775,7 +775,9 @@ static int read_shape(struct jsonstat_decoder *d, json_t *ids, json_t *sizes, js
                              (json_is_array(ids) ? sizes : ids) ? "is not an array" : "is missing");
     size_t n = json_array_size(ids);
     if (sizes && json_array_size(sizes) != n)
-        return jsonstat_fail(d, "\"size\" has %zu entries but \"id\" has %zu",
+        return jsonstat_fail(d,
+                             "\"size\" has %zu entries but \"id\" has %zu; which size is which "
+                             "dimension's is ambiguous",
                              json_array_size(sizes), n);
     if (n == 0 || n > JSONSTAT_MAX_DIMS)
         return jsonstat_fail(d, "%zu dimensions; a dataset has 1 to %d", n, JSONSTAT_MAX_DIMS);

@@ -882,7 +882,8 @@ static void test_wrong_shapes_from_files(void **state)
         const char *file, *message;
     } cases[] = {
         {"value-is-a-string.json", "\"value\" is a string; it must be an array or an object"},
-        {"size-longer-than-id.json", "\"size\" has 3 entries but \"id\" has 2"},
+        {"size-longer-than-id.json",
+         "\"size\" has 3 entries but \"id\" has 2; which size is which dimension's is ambiguous"},
         {"index-position-out-of-range.json",
          "dimension \"time\": category \"2023\" has position 2, outside 0 to 1"},
         {"index-duplicate-position.json",

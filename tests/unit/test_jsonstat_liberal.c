@@ -476,6 +476,31 @@ static void test_collection_of_embedded_datasets(void **state)
                         "source at one of its datasets");
 }
 
+/* Real responses of other statistical offices, recorded by pyjstat's tests:
+ * Statistics Sweden's PX-Web JSON-stat 1.x, the ONS's 1.x bundle of one
+ * sparse dataset, and an ONS one whose size has fewer entries than id. */
+static void test_other_offices(void **state)
+{
+    (void)state;
+    struct jsonstat_dataset ds = decoded_file("recorded/pyjstat/statswe.json");
+    assert_int_equal(ds.n_cells, 1120);
+    assert_string_equal(ds.dims[2].categories[19].code, "90+");
+    assert_cell(&ds, 1119, 137, NULL);       /* 90+, women, 1996 */
+    assert_cell(&ds, 28 * 2 * 19, 25, NULL); /* 90+, men, 1969 */
+    assert_int_equal(jsonstat_time_dimension(&ds, NULL), 5);
+    jsonstat_free(&ds);
+    ds = decoded_file("recorded/pyjstat/ons.json");
+    assert_int_equal(ds.n_cells, 261);
+    assert_string_equal(ds.dims[1].categories[32].code, "CI_0000252");
+    assert_string_equal(ds.dims[1].categories[32].label, "Age 31");
+    assert_cell(&ds, 98, 1512, NULL);
+    jsonstat_free(&ds);
+    /* Which size belongs to which dimension cannot be known. */
+    assert_file_refused(
+        "recorded/pyjstat/QS104EW.json",
+        "\"size\" has 3 entries but \"id\" has 4; which size is which dimension's is ambiguous");
+}
+
 /* The new paths are bounded like the old ones. */
 static void test_limits_on_new_paths(void **state)
 {
@@ -519,6 +544,7 @@ int main(void)
         cmocka_unit_test(test_top_and_dimension_members),
         cmocka_unit_test(test_ignored_members),
         cmocka_unit_test(test_collection_of_embedded_datasets),
+        cmocka_unit_test(test_other_offices),
         cmocka_unit_test(test_limits_on_new_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
