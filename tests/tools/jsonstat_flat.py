@@ -212,14 +212,15 @@ def status_entry(entry, codes):
     raise Refused("status entry %r" % (entry,))
 
 
-def read_statuses(raw, statuses, codes=None):
+def read_statuses(raw, statuses, codes=None, wrapped=False):
     n = len(statuses)
     if raw is None:
         return
-    if isinstance(raw, dict) and "value" in raw:
+    if isinstance(raw, dict) and "value" in raw and not wrapped:
         category = raw.get("category") or {}
         index = category.get("index") if isinstance(category, dict) else None
-        read_statuses(raw["value"], statuses, index_codes(index) if index is not None else None)
+        read_statuses(raw["value"], statuses, index_codes(index) if index is not None else None,
+                      wrapped=True)
         return
     if isinstance(raw, str) or (isinstance(raw, list) and len(raw) == 1 and n > 1):
         one = status_entry(raw if isinstance(raw, str) else raw[0], codes)

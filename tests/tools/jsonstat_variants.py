@@ -85,8 +85,15 @@ def label_only(ds):
     return True
 
 
-def dense_statuses(ds, n):
+def plain_status(ds):
+    """The statuses, out of the {"value": …, "category": …} an older
+    Eurostat service wraps them in."""
     status = ds.get("status")
+    return status["value"] if isinstance(status, dict) and "value" in status else status
+
+
+def dense_statuses(ds, n):
+    status = plain_status(ds)
     if status is None:
         return None
     if isinstance(status, str):
@@ -107,7 +114,7 @@ def cell_count(ds):
 
 
 def status_wrapped(ds):
-    if "status" not in ds:
+    if "status" not in ds or plain_status(ds) is not ds["status"]:
         return False
     ds["status"] = {"value": ds["status"], "category": {"label": {"p": "provisional"}}}
     return True

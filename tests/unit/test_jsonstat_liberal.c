@@ -501,6 +501,53 @@ static void test_other_offices(void **state)
         "\"size\" has 3 entries but \"id\" has 4; which size is which dimension's is ambiguous");
 }
 
+/* Real documents recorded in 26fe/jsonstat.py's tests: an answer of
+ * Eurostat's older web service (wdds), whose status is {"value": [...],
+ * "category": {"label": {":": "not available"}}}; json-stat.org's collection
+ * of two embedded datasets; the CSO's (Ireland) 1.x dataset. */
+static void test_older_eurostat_and_collection(void **state)
+{
+    (void)state;
+    struct jsonstat_dataset ds =
+        decoded_file("recorded/jsonstat.py/eurostat-wdds-nama_gdp_c-geo_IT.json");
+    assert_int_equal(ds.n_cells, 69);
+    assert_string_equal(ds.dims[3].categories[0].code, "1946");
+    assert_cell(&ds, 0, NAN, ":");     /* 1946 */
+    assert_cell(&ds, 43, NAN, ":");    /* 1989 */
+    assert_cell(&ds, 44, 15800, NULL); /* 1990 */
+    assert_cell(&ds, 68, NAN, ":");    /* 2014 */
+    size_t with_status = 0;
+    for (size_t i = 0; i < ds.n_cells; i++)
+        with_status += jsonstat_status(&ds, i) != NULL;
+    assert_int_equal(with_status, 45);
+    jsonstat_free(&ds);
+
+    static const char col[] = "recorded/jsonstat.py/oecd-canada-col.json";
+    assert_file_refused(col, "a JSON-stat collection of 2 embedded datasets "
+                             "(https://json-stat.org/samples/oecd.json, "
+                             "https://json-stat.org/samples/canada.jso...); which one to read is "
+                             "ambiguous: name it (dataset in the source, --dataset of pejlctl "
+                             "inspect)");
+    char *path = unit_path(PEJL_TEST_DATA "/jsonstat", col);
+    size_t len;
+    char *bytes = unit_read_file(path, &len);
+    char err[512];
+    assert_int_equal(jsonstat_decode(bytes, len, "Population by sex and age group. Canada. 2012",
+                                     &ds, err, sizeof err),
+                     0);
+    assert_int_equal(ds.n_cells, 120);
+    assert_cell(&ds, 0, 34880.5, "a");
+    jsonstat_free(&ds);
+    free(bytes);
+    free(path);
+
+    ds = decoded_file("recorded/jsonstat.py/cso_ie-NQQ25.json");
+    assert_int_equal(ds.n_cells, 8 * 76 * 2);
+    assert_cell(&ds, 0, 19960, NULL);
+    assert_cell(&ds, 8 * 76 * 2 - 1, 12521, NULL);
+    jsonstat_free(&ds);
+}
+
 /* The new paths are bounded like the old ones. */
 static void test_limits_on_new_paths(void **state)
 {
@@ -545,6 +592,7 @@ int main(void)
         cmocka_unit_test(test_ignored_members),
         cmocka_unit_test(test_collection_of_embedded_datasets),
         cmocka_unit_test(test_other_offices),
+        cmocka_unit_test(test_older_eurostat_and_collection),
         cmocka_unit_test(test_limits_on_new_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
