@@ -182,6 +182,54 @@ static int status_of_position(struct jsonstat_decoder *d, size_t cell, struct js
     return *code == '\0' ? 0 : intern_text(d, code, index);
 }
 
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* A decimal number as JavaScript's Number() and Python's float() read one:
+ * [+-]digits[.digits][(e|E)[+-]digits], digits on one side of the point at
+ * least ("5.", ".5"). Not hexadecimal, Infinity or NaN. */
+static bool is_decimal(const char *p, const char *end)
+{
+    size_t digits = 0;
+    if (p < end && (*p == '+' || *p == '-'))
+        p++;
+    for (; p < end && is_digit(*p); p++)
+        digits++;
+    if (p < end && *p == '.')
+        for (p++; p < end && is_digit(*p); p++)
+            digits++;
+    if (digits == 0)
+        return false;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        if (++p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p == end || !is_digit(*p))
+            return false;
+        while (p < end && is_digit(*p))
+            p++;
+    }
+    return p == end;
+}
+
+/* The decimal's value as strtod gives it: 0, 1 if out of range, -1 if out
+ * of memory. */
+static int decimal_value(const char *p, const char *end, double *out)
+{
+    size_t n = (size_t)(end - p);
+    char small[65];
+    char *copy = n < sizeof small ? small : malloc(n + 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, p, n);
+    copy[n] = '\0';
+    *out = strtod(copy, NULL);
+    if (copy != small)
+        free(copy);
+    return isfinite(*out) ? 0 : 1;
+}
+
 /* Digits with a comma among them, and nothing but a sign, digits, '.' and
  * ',': "1,5" and "1,500" may be 1.5 or 1500. */
 static bool is_comma_number(const char *p, const char *end)
@@ -189,12 +237,12 @@ static bool is_comma_number(const char *p, const char *end)
     bool comma = false;
     if (p < end && (*p == '-' || *p == '+'))
         p++;
-    if (p == end || *p < '0' || *p > '9' || end[-1] < '0' || end[-1] > '9')
+    if (p == end || !is_digit(*p) || !is_digit(end[-1]))
         return false;
     for (; p < end; p++) {
         if (*p == ',')
             comma = true;
-        else if (*p != '.' && (*p < '0' || *p > '9'))
+        else if (*p != '.' && !is_digit(*p))
             return false;
     }
     return comma;
@@ -202,9 +250,9 @@ static bool is_comma_number(const char *p, const char *end)
 
 /*
  * A value written as a string. The toolkit keeps it as it is; here a string
- * that is a number in JSON's syntax (spaces around it allowed) is that
- * number, one with a comma among its digits is refused as ambiguous, and
- * any other (":C", "..") is a missing value with the string as its status.
+ * that is a decimal number (spaces around it allowed) is that number, one with a comma among its
+ * digits is refused as ambiguous, and any other (":C", "..") is a missing value with the string as
+ * its status.
  */
 static int set_string_value(struct jsonstat_decoder *d, size_t cell, struct js_span string)
 {
@@ -215,8 +263,8 @@ static int set_string_value(struct jsonstat_decoder *d, size_t cell, struct js_s
         number.start++;
     while (number.end > number.start && number.end[-1] == ' ')
         number.end--;
-    if (jsonstat_scan_is_number(number)) {
-        int rc = jsonstat_scan_number(number, slot);
+    if (is_decimal(number.start, number.end)) {
+        int rc = decimal_value(number.start, number.end, slot);
         if (rc > 0)
             return jsonstat_fail(d, "the value of cell %zu is out of range", cell);
         return rc < 0 ? out_of_memory(d) : 0;

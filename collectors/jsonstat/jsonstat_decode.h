@@ -23,9 +23,10 @@
  * (older Eurostat services), its entries symbols or positions in
  * category.index. Two things the toolkit does not do: without "size" the
  * sizes are the category counts, and a value written as a string holding a
- * JSON number ("12.5", spaces around allowed) is that number (the toolkit
- * keeps the string; any other string is a missing value with the string as
- * its status). What stays ambiguous is refused, saying what and where: a
+ * decimal number ("12.5", "+1", ".5", spaces around allowed; as JavaScript's
+ * Number() reads it, hexadecimal and Infinity aside) is that number (the
+ * toolkit keeps the string; any other string is a missing value with the
+ * string as its status). What stays ambiguous is refused, saying what and where: a
  * size that is not the category count, two categories at one position,
  * label-only categories whose order JavaScript would change (numeric keys
  * not first and ascending), "id" or "size" differing between the top and

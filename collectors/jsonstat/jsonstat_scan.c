@@ -231,12 +231,6 @@ static bool check_number(struct validator *v)
     return true;
 }
 
-bool jsonstat_scan_is_number(struct js_span text)
-{
-    struct validator v = {.start = text.start, .p = text.start, .end = text.end};
-    return text.start < text.end && check_number(&v) && v.p == text.end;
-}
-
 static bool check_literal(struct validator *v, const char *word)
 {
     size_t n = strlen(word);

@@ -62,9 +62,6 @@ size_t jsonstat_scan_string_decode(struct js_span contents, char *out);
 char *jsonstat_scan_string_dup(struct js_span contents);
 bool jsonstat_scan_string_is(struct js_span contents, const char *text);
 
-/* Whether the bytes are exactly one number in JSON's syntax ("12.5", not
- * " 12.5", "+1" or "1,5"): used for numbers a publisher wrote as strings. */
-bool jsonstat_scan_is_number(struct js_span text);
 /* Converts a number span: 0, 1 if it is out of the range of a double, -1 if
  * out of memory. */
 int jsonstat_scan_number(struct js_span number, double *out);

@@ -18,7 +18,7 @@ import math
 import re
 import sys
 
-NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?\Z")
+NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\Z")
 COMMA_NUMBER = re.compile(r"[+-]?[0-9][0-9.,]*[0-9]\Z")
 DIGITS = re.compile(r"[0-9]+\Z")
 ARRAY_INDEX = re.compile(r"(0|[1-9][0-9]{0,9})\Z")

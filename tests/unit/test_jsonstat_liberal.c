@@ -313,11 +313,21 @@ static void test_value_strings_ambiguous(void **state)
                            "the value of cell 1 is \"-2.000,5\": digits with a comma may have a "
                            "decimal comma or a thousands separator, so the number is ambiguous");
     assert_members_refused("\"value\":[\"1e400\",1]", 2, "the value of cell 0 is out of range");
+    /* Decimal numbers as JavaScript's Number() and Python's float() read them. */
+    struct jsonstat_dataset ds =
+        decoded_members("\"value\":[\"+1\",\".5\",\"5.\",\"-.5E+1\",\"007\"]", 5);
+    assert_cell(&ds, 0, 1, NULL);
+    assert_cell(&ds, 1, 0.5, NULL);
+    assert_cell(&ds, 2, 5, NULL);
+    assert_cell(&ds, 3, -5, NULL);
+    assert_cell(&ds, 4, 7, NULL);
+    jsonstat_free(&ds);
     /* Not numbers: symbols, kept as statuses. */
-    struct jsonstat_dataset ds = decoded_members("\"value\":[\"+1\",\"0x10\",\"1,\"]", 3);
-    assert_cell(&ds, 0, NAN, "+1");
-    assert_cell(&ds, 1, NAN, "0x10");
-    assert_cell(&ds, 2, NAN, "1,");
+    ds = decoded_members(
+        "\"value\":[\"0x10\",\"1,\",\".\",\"+\",\"1e\",\"Infinity\",\"NaN\",\"1 2\"]", 8);
+    static const char *const symbols[] = {"0x10", "1,", ".", "+", "1e", "Infinity", "NaN", "1 2"};
+    for (size_t i = 0; i < 8; i++)
+        assert_cell(&ds, i, NAN, symbols[i]);
     jsonstat_free(&ds);
 }
 
