@@ -172,6 +172,10 @@ static int status_of_position(struct jsonstat_decoder *d, size_t cell, struct js
     int rc = jsonstat_scan_number(number, &at);
     if (rc < 0)
         return out_of_memory(d);
+    if (d->n_status_codes == 0)
+        return jsonstat_fail(d,
+                             "the status of cell %zu is %.*s, but status.category.index is empty",
+                             cell, len, number.start);
     if (rc > 0 || at < 0 || at != floor(at) || at >= (double)d->n_status_codes)
         return jsonstat_fail(d,
                              "the status of cell %zu is %.*s, not a position in "

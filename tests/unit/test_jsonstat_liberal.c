@@ -273,6 +273,9 @@ static void test_status_value_and_category_forms(void **state)
     assert_members_refused(members, 2,
                            "the status of cell 1 is 2, not a position in status.category.index "
                            "(0 to 1)");
+    assert_members_refused("\"value\":[1,2],\"status\":{\"value\":[0,1],\"category\":{"
+                           "\"index\":[]}}",
+                           2, "the status of cell 0 is 0, but status.category.index is empty");
     assert_members_refused("\"value\":[1,2],\"status\":{\"value\":[0,1]}", 2,
                            "the status of cell 0 is a number, not a string");
     assert_members_refused("\"value\":[1,2],\"status\":{\"value\":[\"a\",\"b\",\"c\"]}", 2,
