@@ -8,9 +8,8 @@
 # refuses it, so must the other. Then every real document that is read is
 # rewritten in each liberal form the toolkit reads (tests/tools/
 # jsonstat_variants.py: sizes and positions as strings, label-only
-# categories, wrapped statuses, values as strings, no size, 1.x, embedded
-# in a collection) and must
-# give the very same cells. ctest passes PEJLCTL as well.
+# categories, wrapped statuses, values as strings, no size, 1.x, embedded in
+# a collection) and must give the very same cells. ctest passes PEJLCTL too.
 . "$(dirname "$0")/lib.sh"
 : "${PEJLCTL:?PEJLCTL must point at the built pejlctl}"
 command -v python3 >/dev/null || fail "python3 is needed"
