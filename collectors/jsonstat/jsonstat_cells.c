@@ -3,12 +3,16 @@
  * out->values and out->status_index, without a tree: these are the members
  * that can hold millions of cells.
  *
- * `value` is an array of every cell or an object "flat index": value. A
- * number is the value; null is missing; a string (":C", "..") is missing
- * with that string as its status. `status` is one string for every cell, an
- * array (of one entry for every cell, or of all of them) or an object keyed
- * like `value`; it is read after `value`, so an explicit status wins over a
- * string value's, while null and "" leave a cell's status as it was.
+ * `value` is an array of every cell or an object "flat index": value; none,
+ * null or [] leaves every cell missing. A number is the value, and so is a
+ * string holding one ("12.5"); null is missing; another string (":C", "..")
+ * is missing with that string as its status, unless it has a comma among
+ * digits ("1,5"), which is refused as ambiguous. `status` is one string for
+ * every cell, an array (of one entry for every cell, or of all of them) or an
+ * object keyed like `value`; an entry may be a position in the
+ * status.category.index that jsonstat_decode.c loaded. It is read after
+ * `value`, so an explicit status wins over a string value's, while null and
+ * "" leave a cell's status as it was.
  *
  * Status strings are interned: each distinct one is stored once, and a cell
  * keeps a 16-bit index. A small hash (plus the last string seen, which is
@@ -17,6 +21,7 @@
 #include "jsonstat_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,6 +103,22 @@ static int add_status(struct jsonstat_decoder *d, const char *text, uint16_t *in
     return 0;
 }
 
+/* The index of the status string `text`. */
+static int intern_text(struct jsonstat_decoder *d, const char *text, uint16_t *index)
+{
+    if (d->last && strcmp(d->out->statuses[d->last], text) == 0) {
+        *index = d->last;
+        return 0;
+    }
+    long found = hash_find(d, text);
+    if (found > 0)
+        *index = (uint16_t)found;
+    else if (add_status(d, text, index) < 0)
+        return -1;
+    d->last = *index;
+    return 0;
+}
+
 /* The index of the status string whose JSON contents are `contents`. */
 static int intern(struct jsonstat_decoder *d, struct js_span contents, uint16_t *index)
 {
@@ -110,34 +131,158 @@ static int intern(struct jsonstat_decoder *d, struct js_span contents, uint16_t 
         d->scratch_size = need;
     }
     jsonstat_scan_string_decode(contents, d->scratch);
-    if (d->last && strcmp(d->out->statuses[d->last], d->scratch) == 0) {
-        *index = d->last;
-        return 0;
-    }
-    long found = hash_find(d, d->scratch);
-    if (found > 0)
-        *index = (uint16_t)found;
-    else if (add_status(d, d->scratch, index) < 0)
-        return -1;
-    d->last = *index;
-    return 0;
+    return intern_text(d, d->scratch, index);
 }
 
 /* --- cells --- */
 
-static int set_status(struct jsonstat_decoder *d, size_t cell, struct js_span string)
+static int set_status_index(struct jsonstat_decoder *d, size_t cell, uint16_t index)
 {
-    struct js_span contents = jsonstat_scan_string_contents(string);
-    uint16_t index = 0;
-    if (contents.start == contents.end)
-        return 0; /* "" is no status */
-    if (intern(d, contents, &index) < 0)
-        return -1;
     if (!d->out->status_index &&
         !(d->out->status_index = calloc(d->out->n_cells, sizeof *d->out->status_index)))
         return out_of_memory(d);
     d->out->status_index[cell] = index;
     return 0;
+}
+
+/* The index of a status string; 0 for "", which is no status. */
+static int status_of_string(struct jsonstat_decoder *d, struct js_span string, uint16_t *index)
+{
+    struct js_span contents = jsonstat_scan_string_contents(string);
+    *index = 0;
+    return contents.start == contents.end ? 0 : intern(d, contents, index);
+}
+
+static int set_status(struct jsonstat_decoder *d, size_t cell, struct js_span string)
+{
+    uint16_t index;
+    if (status_of_string(d, string, &index) < 0)
+        return -1;
+    return index ? set_status_index(d, cell, index) : 0;
+}
+
+/* The index of a status given as a position in status.category.index. */
+static int status_of_position(struct jsonstat_decoder *d, size_t cell, struct js_span number,
+                              uint16_t *index)
+{
+    double at;
+    int len = number.end - number.start > 40 ? 40 : (int)(number.end - number.start);
+    if (!d->status_codes)
+        return jsonstat_fail(d, "the status of cell %zu is a number, not a string", cell);
+    int rc = jsonstat_scan_number(number, &at);
+    if (rc < 0)
+        return out_of_memory(d);
+    if (d->n_status_codes == 0)
+        return jsonstat_fail(d,
+                             "the status of cell %zu is %.*s, but status.category.index is empty",
+                             cell, len, number.start);
+    if (rc > 0 || at < 0 || at != floor(at) || at >= (double)d->n_status_codes)
+        return jsonstat_fail(d,
+                             "the status of cell %zu is %.*s, not a position in "
+                             "status.category.index (0 to %zu)",
+                             cell, len, number.start, d->n_status_codes - 1);
+    const char *code = d->status_codes[(size_t)at].code;
+    *index = 0;
+    return *code == '\0' ? 0 : intern_text(d, code, index);
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* A decimal number as JavaScript's Number() and Python's float() read one:
+ * [+-]digits[.digits][(e|E)[+-]digits], digits on one side of the point at
+ * least ("5.", ".5"). Not hexadecimal, Infinity or NaN. */
+static bool is_decimal(const char *p, const char *end)
+{
+    size_t digits = 0;
+    if (p < end && (*p == '+' || *p == '-'))
+        p++;
+    for (; p < end && is_digit(*p); p++)
+        digits++;
+    if (p < end && *p == '.')
+        for (p++; p < end && is_digit(*p); p++)
+            digits++;
+    if (digits == 0)
+        return false;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        if (++p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p == end || !is_digit(*p))
+            return false;
+        while (p < end && is_digit(*p))
+            p++;
+    }
+    return p == end;
+}
+
+/* The decimal's value as strtod gives it: 0, 1 if out of range, -1 if out
+ * of memory. */
+static int decimal_value(const char *p, const char *end, double *out)
+{
+    size_t n = (size_t)(end - p);
+    char small[65];
+    char *copy = n < sizeof small ? small : malloc(n + 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, p, n);
+    copy[n] = '\0';
+    *out = strtod(copy, NULL);
+    if (copy != small)
+        free(copy);
+    return isfinite(*out) ? 0 : 1;
+}
+
+/* Digits with a comma among them, and nothing but a sign, digits, '.' and
+ * ',': "1,5" and "1,500" may be 1.5 or 1500. */
+static bool is_comma_number(const char *p, const char *end)
+{
+    bool comma = false;
+    if (p < end && (*p == '-' || *p == '+'))
+        p++;
+    if (p == end || !is_digit(*p) || !is_digit(end[-1]))
+        return false;
+    for (; p < end; p++) {
+        if (*p == ',')
+            comma = true;
+        else if (*p != '.' && !is_digit(*p))
+            return false;
+    }
+    return comma;
+}
+
+/*
+ * A value written as a string. The toolkit keeps it as it is; here a string
+ * that is a decimal number (spaces around it allowed) is that number, one with a comma among its
+ * digits is refused as ambiguous, and any other (":C", "..") is a missing value with the string as
+ * its status.
+ */
+static int set_string_value(struct jsonstat_decoder *d, size_t cell, struct js_span string)
+{
+    char shown[64], text[48];
+    struct js_span number = jsonstat_scan_string_contents(string);
+    double *slot = &d->out->values[cell];
+    while (number.start < number.end && *number.start == ' ')
+        number.start++;
+    while (number.end > number.start && number.end[-1] == ' ')
+        number.end--;
+    if (is_decimal(number.start, number.end)) {
+        int rc = decimal_value(number.start, number.end, slot);
+        if (rc > 0)
+            return jsonstat_fail(d, "the value of cell %zu is out of range", cell);
+        return rc < 0 ? out_of_memory(d) : 0;
+    }
+    if (is_comma_number(number.start, number.end)) {
+        size_t n = (size_t)(number.end - number.start);
+        snprintf(text, sizeof text, "%.*s", (int)(n < 40 ? n : 40), number.start);
+        return jsonstat_fail(d,
+                             "the value of cell %zu is \"%s\": digits with a comma may have a "
+                             "decimal comma or a thousands separator, so the number is ambiguous",
+                             cell, jsonstat_shown(text, 40, shown, sizeof shown));
+    }
+    *slot = NAN;
+    return set_status(d, cell, string);
 }
 
 static int set_value(struct jsonstat_decoder *d, size_t cell, struct js_span value)
@@ -158,23 +303,36 @@ static int set_value(struct jsonstat_decoder *d, size_t cell, struct js_span val
         *slot = NAN;
         return 0;
     case JS_STRING:
-        *slot = NAN;
-        return set_status(d, cell, value);
+        return set_string_value(d, cell, value);
     default:
         return jsonstat_fail(d, "the value of cell %zu is %s, not a number", cell,
                              jsonstat_scan_type_name(type));
     }
 }
 
-static int set_status_entry(struct jsonstat_decoder *d, size_t cell, struct js_span value)
+/* The index of an entry of `status`; 0 (none: leave the cell's as it is)
+ * for null and "". */
+static int status_of_entry(struct jsonstat_decoder *d, size_t cell, struct js_span value,
+                           uint16_t *index)
 {
     enum js_type type = jsonstat_scan_type_of(value);
+    *index = 0;
     if (type == JS_STRING)
-        return set_status(d, cell, value);
+        return status_of_string(d, value, index);
     if (type == JS_NULL)
         return 0;
+    if (type == JS_NUMBER)
+        return status_of_position(d, cell, value, index);
     return jsonstat_fail(d, "the status of cell %zu is %s, not a string", cell,
                          jsonstat_scan_type_name(type));
+}
+
+static int set_status_entry(struct jsonstat_decoder *d, size_t cell, struct js_span value)
+{
+    uint16_t index;
+    if (status_of_entry(d, cell, value, &index) < 0)
+        return -1;
+    return index ? set_status_index(d, cell, index) : 0;
 }
 
 /* A key of a sparse member: the flat index in canonical decimal. */
@@ -248,23 +406,36 @@ static long read_dense(struct jsonstat_decoder *d, struct js_span array, cell_se
 static int wrong_count(struct jsonstat_decoder *d, const char *member, size_t n)
 {
     size_t cells = d->out->n_cells;
-    return jsonstat_fail(d, "\"%s\" has %zu %s, but the sizes make %zu %s", member, n,
-                         n == 1 ? "entry" : "entries", cells, cells == 1 ? "cell" : "cells");
+    return jsonstat_fail(d,
+                         "\"%s\" has %zu %s, but the sizes make %zu %s; which cell each entry "
+                         "is for is ambiguous",
+                         member, n, n == 1 ? "entry" : "entries", cells,
+                         cells == 1 ? "cell" : "cells");
+}
+
+static bool is_empty_array(struct js_span array)
+{
+    struct js_cursor cursor;
+    struct js_span element;
+    jsonstat_scan_enter(&cursor, array);
+    return !jsonstat_scan_next_element(&cursor, &element);
 }
 
 int jsonstat_read_values(struct jsonstat_decoder *d, struct js_span value)
 {
     struct jsonstat_dataset *ds = d->out;
-    enum js_type type = jsonstat_scan_type_of(value);
-    if (type != JS_ARRAY && type != JS_OBJECT)
+    /* None, null or [] is the toolkit's metadata answer: every cell missing. */
+    enum js_type type = value.start ? jsonstat_scan_type_of(value) : JS_NULL;
+    bool none = type == JS_NULL || (type == JS_ARRAY && is_empty_array(value));
+    if (type != JS_ARRAY && type != JS_OBJECT && !none)
         return jsonstat_fail(d, "\"value\" is %s; it must be an array or an object",
                              jsonstat_scan_type_name(type));
     if (!(ds->values = malloc((ds->n_cells ? ds->n_cells : 1) * sizeof *ds->values)))
         return out_of_memory(d);
-    if (type == JS_OBJECT) {
+    if (type == JS_OBJECT || none) {
         for (size_t i = 0; i < ds->n_cells; i++)
             ds->values[i] = NAN;
-        return read_sparse(d, value, "value", set_value);
+        return none ? 0 : read_sparse(d, value, "value", set_value);
     }
     long n = read_dense(d, value, set_value);
     if (n >= 0 && (size_t)n != ds->n_cells)
@@ -272,17 +443,17 @@ int jsonstat_read_values(struct jsonstat_decoder *d, struct js_span value)
     return n < 0 ? -1 : 0;
 }
 
-/* One status for every cell. */
-static int spread_status(struct jsonstat_decoder *d, struct js_span string)
+/* One status for every cell: a string, or a position in status.category. */
+static int spread_status(struct jsonstat_decoder *d, struct js_span entry)
 {
     struct jsonstat_dataset *ds = d->out;
-    struct js_span contents = jsonstat_scan_string_contents(string);
-    if (ds->n_cells == 0 || contents.start == contents.end)
+    uint16_t index;
+    if (ds->n_cells == 0)
         return 0;
-    if (set_status(d, 0, string) < 0)
+    if (status_of_entry(d, 0, entry, &index) < 0 || (index && set_status_index(d, 0, index) < 0))
         return -1;
-    for (size_t i = 1; i < ds->n_cells; i++)
-        ds->status_index[i] = ds->status_index[0];
+    for (size_t i = 1; index && i < ds->n_cells; i++)
+        ds->status_index[i] = index;
     return 0;
 }
 
@@ -293,12 +464,8 @@ static int read_status_array(struct jsonstat_decoder *d, struct js_span array)
     jsonstat_scan_enter(&cursor, array);
     bool single = jsonstat_scan_next_element(&cursor, &first) &&
                   !jsonstat_scan_next_element(&cursor, &(struct js_span){0});
-    if (single && d->out->n_cells > 1) {
-        enum js_type type = jsonstat_scan_type_of(first);
-        if (type == JS_STRING)
-            return spread_status(d, first);
-        return type == JS_NULL ? 0 : set_status_entry(d, 0, first);
-    }
+    if (single && d->out->n_cells > 1)
+        return spread_status(d, first);
     long n = read_dense(d, array, set_status_entry);
     if (n >= 0 && (size_t)n != d->out->n_cells)
         return wrong_count(d, "status", (size_t)n);
@@ -325,6 +492,10 @@ int jsonstat_read_status(struct jsonstat_decoder *d, struct js_span status)
 
 void jsonstat_cells_done(struct jsonstat_decoder *d)
 {
+    for (size_t i = 0; d->status_codes && i < d->n_status_codes; i++)
+        free(d->status_codes[i].code);
+    free(d->status_codes);
+    d->status_codes = NULL;
     free(d->scratch);
     free(d->seen);
     free(d->slots);

@@ -227,7 +227,9 @@ static int refuse_error_body(struct jsonstat_decoder *d, const struct members *m
     return 0;
 }
 
-/* 1 if `class` says this is a dataset, 0 for a bundle, -1 if it is neither. */
+enum { CLASS_BUNDLE, CLASS_DATASET, CLASS_COLLECTION };
+
+/* What `class` says the object is, or -1 if it is nothing with a dataset. */
 static int check_class(struct jsonstat_decoder *d, struct js_span span)
 {
     char shown[64];
@@ -236,12 +238,11 @@ static int check_class(struct jsonstat_decoder *d, struct js_span span)
                              jsonstat_scan_type_name(jsonstat_scan_type_of(span)));
     struct js_span class_ = jsonstat_scan_string_contents(span);
     if (jsonstat_scan_string_is(class_, "dataset"))
-        return 1;
+        return CLASS_DATASET;
     if (jsonstat_scan_string_is(class_, "bundle"))
-        return 0;
+        return CLASS_BUNDLE;
     if (jsonstat_scan_string_is(class_, "collection"))
-        return jsonstat_fail(d, "a JSON-stat collection (a list of links), not a dataset; "
-                                "point the source at one of its datasets");
+        return CLASS_COLLECTION;
     if (jsonstat_scan_string_is(class_, "dimension"))
         return jsonstat_fail(d, "a JSON-stat dimension, not a dataset");
     char *text = jsonstat_scan_string_dup(class_);
@@ -309,7 +310,96 @@ static int choose_from_bundle(struct jsonstat_decoder *d, struct js_span top,
         return jsonstat_fail(d, "no dataset \"%s\" in this JSON-stat bundle; it has: %s",
                              jsonstat_shown(d->dataset_name, 40, shown, sizeof shown), names);
     if (!d->dataset_name && count > 1)
-        return jsonstat_fail(d, "a JSON-stat bundle of %zu datasets (%s); name the one to read",
+        return jsonstat_fail(d,
+                             "a JSON-stat bundle of %zu datasets (%s); which one to read is "
+                             "ambiguous: name it (dataset in the source, --dataset of pejlctl "
+                             "inspect)",
+                             count, names);
+    return 0;
+}
+
+/* The value of the member called `name` of an object, or an empty span. */
+static struct js_span member_of(struct js_span object, const char *name)
+{
+    struct js_cursor cursor;
+    struct js_span key, value;
+    if (jsonstat_scan_type_of(object) != JS_OBJECT)
+        return (struct js_span){0};
+    jsonstat_scan_enter(&cursor, object);
+    while (jsonstat_scan_next_member(&cursor, &key, &value))
+        if (jsonstat_scan_string_is(key, name))
+            return value;
+    return (struct js_span){0};
+}
+
+/* The contents of a string member, or an empty span. */
+static struct js_span string_member(struct js_span object, const char *name)
+{
+    struct js_span value = member_of(object, name);
+    if (!present(value) || jsonstat_scan_type_of(value) != JS_STRING)
+        return (struct js_span){0};
+    return jsonstat_scan_string_contents(value);
+}
+
+/* An item of a collection that holds a dataset rather than links to one:
+ * class "dataset" with a "dimension" (the toolkit asks for id, size and
+ * dimension; id and size are checked when it is read). */
+static bool is_embedded_dataset(struct js_span item)
+{
+    struct js_span class_ = string_member(item, "class");
+    return present(class_) && jsonstat_scan_string_is(class_, "dataset") &&
+           present(member_of(item, "dimension"));
+}
+
+/* An item matches a name given for it by its href or its label. */
+static bool item_is(struct js_span href, struct js_span label, const char *name)
+{
+    return (present(href) && jsonstat_scan_string_is(href, name)) ||
+           (present(label) && jsonstat_scan_string_is(label, name));
+}
+
+/*
+ * A 2.0 collection: the dataset embedded in link.item that is called
+ * `dataset_name` (its href or label), or its only one. A collection of links
+ * alone has nothing to read here.
+ */
+static int choose_from_collection(struct jsonstat_decoder *d, struct js_span top,
+                                  struct js_span *dataset)
+{
+    static const char unnamed[] = "(no href or label)";
+    struct js_cursor cursor;
+    struct js_span item, items = member_of(member_of(top, "link"), "item");
+    char names[512] = "", shown[64];
+    size_t count = 0;
+    bool found = false;
+    if (present(items) && jsonstat_scan_type_of(items) == JS_ARRAY) {
+        jsonstat_scan_enter(&cursor, items);
+        while (jsonstat_scan_next_element(&cursor, &item)) {
+            if (!is_embedded_dataset(item))
+                continue;
+            struct js_span href = string_member(item, "href"), label = string_member(item, "label");
+            struct js_span name = present(href) ? href
+                                  : present(label)
+                                      ? label
+                                      : (struct js_span){unnamed, unnamed + sizeof unnamed - 1};
+            list_name(name, ++count, names, sizeof names);
+            if (!found && (!d->dataset_name || item_is(href, label, d->dataset_name))) {
+                *dataset = item;
+                found = true;
+            }
+        }
+    }
+    if (count == 0)
+        return jsonstat_fail(d, "a JSON-stat collection (a list of links), not a dataset; "
+                                "point the source at one of its datasets");
+    if (d->dataset_name && !found)
+        return jsonstat_fail(d, "no dataset \"%s\" in this JSON-stat collection; it has: %s",
+                             jsonstat_shown(d->dataset_name, 40, shown, sizeof shown), names);
+    if (!d->dataset_name && count > 1)
+        return jsonstat_fail(d,
+                             "a JSON-stat collection of %zu embedded datasets (%s); which one to "
+                             "read is ambiguous: name it (dataset in the source, --dataset of "
+                             "pejlctl inspect)",
                              count, names);
     return 0;
 }
@@ -324,17 +414,26 @@ static int find_dataset(struct jsonstat_decoder *d, struct js_span top, struct m
                              jsonstat_scan_type_name(jsonstat_scan_type_of(top)));
     if (find_members(d, top, m) < 0 || refuse_error_body(d, m) < 0)
         return -1;
-    int is_dataset =
-        present(m->class_) ? check_class(d, m->class_) : present(m->value) || present(m->dimension);
-    if (is_dataset < 0)
+    int class_ = present(m->class_)                           ? check_class(d, m->class_)
+                 : present(m->value) || present(m->dimension) ? CLASS_DATASET
+                                                              : CLASS_BUNDLE;
+    if (class_ < 0)
         return -1;
-    if (is_dataset)
+    if (class_ == CLASS_DATASET)
         return 0;
+    if (class_ == CLASS_COLLECTION) {
+        if (choose_from_collection(d, top, &dataset) < 0 || find_members(d, dataset, m) < 0)
+            return -1;
+        return refuse_error_body(d, m);
+    }
     if (choose_from_bundle(d, top, &dataset) < 0 || find_members(d, dataset, m) < 0 ||
         refuse_error_body(d, m) < 0)
         return -1;
-    int inner = present(m->class_) ? check_class(d, m->class_) : 1;
-    return inner < 0 ? -1 : inner ? 0 : jsonstat_fail(d, "a bundle inside a bundle, not a dataset");
+    int inner = present(m->class_) ? check_class(d, m->class_) : CLASS_DATASET;
+    if (inner < 0 || inner == CLASS_DATASET)
+        return inner < 0 ? -1 : 0;
+    return jsonstat_fail(d, "a %s inside a bundle, not a dataset",
+                         inner == CLASS_BUNDLE ? "bundle" : "collection");
 }
 
 /* --- dimensions --- */
@@ -342,6 +441,7 @@ static int find_dataset(struct jsonstat_decoder *d, struct js_span top, struct m
 static int dimension_fail(struct jsonstat_decoder *d, const char *id, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* `id` NULL: the index of status.category, read as a dimension's. */
 static int dimension_fail(struct jsonstat_decoder *d, const char *id, const char *fmt, ...)
 {
     char shown[64], what[512];
@@ -349,6 +449,8 @@ static int dimension_fail(struct jsonstat_decoder *d, const char *id, const char
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
+    if (!id)
+        return jsonstat_fail(d, "\"status\": %s", what);
     return jsonstat_fail(d, "dimension \"%s\": %s", jsonstat_shown(id, 40, shown, sizeof shown),
                          what);
 }
@@ -360,11 +462,81 @@ static int set_code(struct jsonstat_decoder *d, struct jsonstat_category *catego
     return category->code ? 0 : jsonstat_fail(d, "out of memory");
 }
 
+/* What a size or a position may be: a whole number however JSON writes it
+ * (3, 3.0, 3e0), or a string of decimal digits ("3"), which the reference
+ * toolkit reads as the number, as JavaScript does. */
+enum whole { WHOLE, NOT_WHOLE, OUT_OF_RANGE };
+
+/* `index_like`: a position in category.index must be written as JavaScript
+ * writes an array index ("7", not "07"), or the toolkit would not find the
+ * category at that position. `*out` is set even when out of range. */
+static enum whole whole_number(json_t *json, bool index_like, uint64_t max, uint64_t *out)
+{
+    if (json_is_integer(json)) {
+        json_int_t v = json_integer_value(json);
+        *out = v < 0 ? 0 : (uint64_t)v;
+        return v < 0 || (uint64_t)v > max ? OUT_OF_RANGE : WHOLE;
+    }
+    if (json_is_real(json)) {
+        double v = json_real_value(json);
+        if (v != floor(v))
+            return NOT_WHOLE;
+        *out = v < 0 ? 0 : v >= 1e19 ? UINT64_MAX : (uint64_t)v;
+        return v < 0 || v > (double)max ? OUT_OF_RANGE : WHOLE;
+    }
+    if (!json_is_string(json))
+        return NOT_WHOLE;
+    const char *text = json_string_value(json);
+    size_t n = json_string_length(json);
+    if (n == 0 || strspn(text, "0123456789") != n || (index_like && n > 1 && text[0] == '0'))
+        return NOT_WHOLE;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v > (UINT64_MAX - 9) / 10) {
+            *out = UINT64_MAX;
+            return OUT_OF_RANGE;
+        }
+        v = v * 10 + (uint64_t)(text[i] - '0');
+    }
+    *out = v;
+    return v > max ? OUT_OF_RANGE : WHOLE;
+}
+
+/* A position as the document writes it, for a message. */
+static const char *position_text(json_t *position, char *buf, size_t size)
+{
+    if (json_is_integer(position))
+        snprintf(buf, size, "%lld", (long long)json_integer_value(position));
+    else if (json_is_real(position))
+        snprintf(buf, size, "%.17g", json_real_value(position));
+    else
+        jsonstat_shown(json_string_value(position), 40, buf, size);
+    return buf;
+}
+
+/* An entry of category.index as an array: a string, or a whole number, which
+ * the toolkit (JavaScript) uses as its decimal text. Writes the code to `buf`
+ * for a number; NULL if it is neither. */
+static const char *array_code(json_t *entry, char *buf, size_t size)
+{
+    if (json_is_string(entry))
+        return json_string_value(entry);
+    if (json_is_integer(entry)) {
+        snprintf(buf, size, "%lld", (long long)json_integer_value(entry));
+        return buf;
+    }
+    double v = json_is_real(entry) ? json_real_value(entry) : 0.5;
+    if (v != floor(v) || fabs(v) > 9007199254740992.0) /* beyond 2^53 JavaScript writes 1e+21 */
+        return NULL;
+    snprintf(buf, size, "%.0f", v == 0 ? 0.0 : v);
+    return buf;
+}
+
 /* category.index as an array of codes. */
 static int codes_from_array(struct jsonstat_decoder *d, struct jsonstat_dimension *dim,
                             json_t *index)
 {
-    char shown[64];
+    char shown[64], number[32];
     size_t i;
     json_t *code;
     json_t *seen = json_object();
@@ -373,11 +545,12 @@ static int codes_from_array(struct jsonstat_decoder *d, struct jsonstat_dimensio
     int rc = 0;
     json_array_foreach(index, i, code)
     {
-        if (!json_is_string(code)) {
-            rc = dimension_fail(d, dim->id, "category.index entry %zu is not a string", i);
+        const char *text = array_code(code, number, sizeof number);
+        if (!text) {
+            rc = dimension_fail(
+                d, dim->id, "category.index entry %zu is neither a string nor a whole number", i);
             break;
         }
-        const char *text = json_string_value(code);
         if (json_object_get(seen, text)) {
             rc = dimension_fail(d, dim->id, "category \"%s\" is listed twice in category.index",
                                 jsonstat_shown(text, 40, shown, sizeof shown));
@@ -397,28 +570,80 @@ static int codes_from_array(struct jsonstat_decoder *d, struct jsonstat_dimensio
 static int codes_from_object(struct jsonstat_decoder *d, struct jsonstat_dimension *dim,
                              json_t *index)
 {
-    char shown[64], other[64];
+    char shown[64], other[64], written[64];
     const char *code;
     json_t *position;
+    uint64_t at;
     json_object_foreach(index, code, position)
     {
-        if (!json_is_integer(position))
+        switch (whole_number(position, true, dim->size - 1, &at)) {
+        case NOT_WHOLE:
             return dimension_fail(d, dim->id,
                                   "category \"%s\" has a position that is not a "
                                   "whole number",
                                   jsonstat_shown(code, 40, shown, sizeof shown));
-        json_int_t at = json_integer_value(position);
-        if (at < 0 || (uint64_t)at >= dim->size)
-            return dimension_fail(d, dim->id, "category \"%s\" has position %lld, outside 0 to %zu",
-                                  jsonstat_shown(code, 40, shown, sizeof shown), (long long)at,
-                                  dim->size - 1);
+        case OUT_OF_RANGE:
+            return dimension_fail(d, dim->id, "category \"%s\" has position %s, outside 0 to %zu",
+                                  jsonstat_shown(code, 40, shown, sizeof shown),
+                                  position_text(position, written, sizeof written), dim->size - 1);
+        case WHOLE:
+            break;
+        }
         struct jsonstat_category *category = &dim->categories[at];
         if (category->code)
-            return dimension_fail(d, dim->id,
-                                  "categories \"%s\" and \"%s\" both have position %lld",
-                                  jsonstat_shown(category->code, 40, other, sizeof other),
-                                  jsonstat_shown(code, 40, shown, sizeof shown), (long long)at);
+            return dimension_fail(
+                d, dim->id, "categories \"%s\" and \"%s\" both have position %llu",
+                jsonstat_shown(category->code, 40, other, sizeof other),
+                jsonstat_shown(code, 40, shown, sizeof shown), (unsigned long long)at);
         if (set_code(d, category, code) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Whether JavaScript takes an object key for an array index ("0", "2023",
+ * below 2^32 - 1, no leading zero): those it enumerates first, ascending. */
+static bool is_array_index(const char *key, uint64_t *value)
+{
+    size_t n = strlen(key);
+    if (n == 0 || n > 10 || strspn(key, "0123456789") != n || (n > 1 && key[0] == '0'))
+        return false;
+    *value = strtoull(key, NULL, 10);
+    return *value < UINT64_C(4294967295);
+}
+
+/*
+ * No category.index: the categories are category.label's, in its order. The
+ * format allows that for one category; the toolkit reads any number so, in
+ * the order JavaScript enumerates the object's keys: array indices first,
+ * ascending, then the rest as written. Where that is not the order written,
+ * a reader cannot know which order the publisher meant.
+ */
+static int codes_from_labels(struct jsonstat_decoder *d, struct jsonstat_dimension *dim,
+                             json_t *labels)
+{
+    char shown[64], before[64];
+    const char *code, *previous = NULL;
+    json_t *label;
+    bool after_text = false;
+    uint64_t number, last = 0;
+    size_t i = 0;
+    json_object_foreach(labels, code, label)
+    {
+        if (is_array_index(code, &number)) {
+            if (after_text || (previous && number < last))
+                return dimension_fail(
+                    d, dim->id,
+                    "no category.index, and category.label lists \"%s\" after \"%s\"; "
+                    "JavaScript readers put keys that are numbers first and ascending, so the "
+                    "order of the categories is ambiguous: give category.index",
+                    jsonstat_shown(code, 40, shown, sizeof shown),
+                    jsonstat_shown(previous, 40, before, sizeof before));
+            last = number;
+        } else
+            after_text = true;
+        previous = code;
+        if (set_code(d, &dim->categories[i++], code) < 0)
             return -1;
     }
     return 0;
@@ -435,25 +660,32 @@ static int read_codes(struct jsonstat_decoder *d, struct jsonstat_dimension *dim
 {
     json_t *index = json_object_get(category, "index");
     json_t *labels = json_object_get(category, "label");
-    if (labels && !json_is_object(labels))
+    /* Beside an index, labels that are not an object are no labels (the
+     * toolkit finds none in them); without one they would be the codes. */
+    if (labels && !json_is_object(labels) && !index)
         return dimension_fail(d, dim->id, "category.label is not an object");
     if (index && !json_is_array(index) && !json_is_object(index))
         return dimension_fail(d, dim->id, "category.index is neither an object nor an array");
     if (index && index_count(index) != dim->size)
-        return dimension_fail(d, dim->id, "%zu %s in category.index but size %zu",
+        return dimension_fail(d, dim->id,
+                              "%zu %s in category.index but size %zu; which categories the "
+                              "cells have is ambiguous",
                               index_count(index),
                               index_count(index) == 1 ? "category" : "categories", dim->size);
-    /* Without an index there may be one category, named by its only label. */
-    if (!index && dim->size > 0 && (dim->size > 1 || json_object_size(labels) != 1))
-        return dimension_fail(d, dim->id,
-                              "no category.index (needed unless there is one category, "
-                              "given by category.label)");
+    if (!index && json_object_size(labels) != dim->size)
+        return labels ? dimension_fail(d, dim->id,
+                                       "%zu %s in category.label (there is no category.index) but "
+                                       "size %zu; which categories the cells have is ambiguous",
+                                       json_object_size(labels),
+                                       json_object_size(labels) == 1 ? "category" : "categories",
+                                       dim->size)
+                      : dimension_fail(d, dim->id,
+                                       "neither category.index nor category.label names the "
+                                       "categories");
     if (!(dim->categories = calloc(dim->size ? dim->size : 1, sizeof *dim->categories)))
         return jsonstat_fail(d, "out of memory");
     if (!index)
-        return dim->size == 0 ? 0
-                              : set_code(d, &dim->categories[0],
-                                         json_object_iter_key(json_object_iter(labels)));
+        return codes_from_labels(d, dim, labels);
     return json_is_array(index) ? codes_from_array(d, dim, index)
                                 : codes_from_object(d, dim, index);
 }
@@ -498,18 +730,54 @@ static int too_many_cells(struct jsonstat_decoder *d)
                          max);
 }
 
+/*
+ * A dimension's size: its entry in "size", or without "size" (which the
+ * toolkit needs, but nothing else does) the number of categories it lists.
+ * A definition that is missing or has no category counts 0 here and is
+ * refused by read_dimension.
+ */
+static int size_of(struct jsonstat_decoder *d, const char *id, json_t *size, json_t *definition,
+                   uint64_t *out)
+{
+    if (size) {
+        switch (whole_number(size, false, JSONSTAT_MAX_CELLS, out)) {
+        case WHOLE:
+            return 0;
+        case OUT_OF_RANGE:
+            return dimension_fail(d, id, "size out of range");
+        default:
+            return dimension_fail(d, id, "size is not a whole number");
+        }
+    }
+    json_t *category = json_object_get(definition, "category");
+    json_t *index = json_object_get(category, "index"),
+           *labels = json_object_get(category, "label");
+    *out = 0;
+    if (json_is_array(index) || json_is_object(index))
+        *out = index_count(index);
+    else if (!index && json_is_object(labels))
+        *out = json_object_size(labels);
+    else if (json_is_object(category))
+        return dimension_fail(d, id,
+                              "no \"size\", and neither category.index nor category.label to "
+                              "count the categories by");
+    return 0;
+}
+
 /* The dimension ids and sizes, and the number of cells they make. */
-static int read_shape(struct jsonstat_decoder *d, json_t *ids, json_t *sizes)
+static int read_shape(struct jsonstat_decoder *d, json_t *ids, json_t *sizes, json_t *dimension)
 {
     struct jsonstat_dataset *ds = d->out;
     char shown[64];
-    if (!json_is_array(ids) || !json_is_array(sizes))
+    if (!json_is_array(ids) || (sizes && !json_is_array(sizes)))
         return jsonstat_fail(d, "\"%s\" %s; it must be an array (at the top, or in \"dimension\")",
                              json_is_array(ids) ? "size" : "id",
                              (json_is_array(ids) ? sizes : ids) ? "is not an array" : "is missing");
     size_t n = json_array_size(ids);
-    if (json_array_size(sizes) != n)
-        return jsonstat_fail(d, "\"size\" has %zu entries but \"id\" has %zu",
+    if (sizes && json_array_size(sizes) != n)
+        return jsonstat_fail(d,
+                             "\"size\" has %zu entries but \"id\" has %zu; which size is which "
+                             "dimension's is ambiguous",
                              json_array_size(sizes), n);
     if (n == 0 || n > JSONSTAT_MAX_DIMS)
         return jsonstat_fail(d, "%zu dimensions; a dataset has 1 to %d", n, JSONSTAT_MAX_DIMS);
@@ -527,10 +795,10 @@ static int read_shape(struct jsonstat_decoder *d, json_t *ids, json_t *sizes)
                                      jsonstat_shown(ds->dims[j].id, 40, shown, sizeof shown));
         if (!(ds->dims[i].id = strdup(json_string_value(id))))
             return jsonstat_fail(d, "out of memory");
-        json_int_t k = json_is_integer(size) ? json_integer_value(size) : -1;
-        if (k < 0 || (uint64_t)k > JSONSTAT_MAX_CELLS)
-            return dimension_fail(d, ds->dims[i].id, "size %s",
-                                  json_is_integer(size) ? "out of range" : "is not a whole number");
+        uint64_t k;
+        if (size_of(d, ds->dims[i].id, sizes ? size : NULL,
+                    json_object_get(dimension, ds->dims[i].id), &k) < 0)
+            return -1;
         ds->dims[i].size = (size_t)k;
         if (k && ds->n_cells > d->limits->max_cells / (size_t)k)
             return too_many_cells(d);
@@ -569,6 +837,16 @@ static void shape_free(struct shape *s)
     json_decref(s->role);
 }
 
+/* 1.x's member of "dimension" called `name`, or NULL: in 2.0 a dimension
+ * may be called "id", "size" or "role", and then it has a category. */
+static json_t *inner_member(json_t *dimension, const char *name)
+{
+    json_t *inner = json_object_get(dimension, name);
+    if (strcmp(name, "role") == 0)
+        return json_is_object(inner) && !json_object_get(inner, "category") ? inner : NULL;
+    return json_is_array(inner) ? inner : NULL;
+}
+
 static int load_shape(struct jsonstat_decoder *d, const struct members *m, struct shape *s)
 {
     if (!(s->dimension = load_member(d, m->dimension, "dimension")))
@@ -581,12 +859,19 @@ static int load_shape(struct jsonstat_decoder *d, const struct members *m, struc
         json_t **slot;
     } parts[] = {{m->id, "id", &s->id}, {m->size, "size", &s->size}, {m->role, "role", &s->role}};
     for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
-        if (present(parts[i].span))
-            *parts[i].slot = load_member(d, parts[i].span, parts[i].name);
-        else
-            *parts[i].slot = json_incref(json_object_get(s->dimension, parts[i].name));
-        if (present(parts[i].span) && !*parts[i].slot)
+        json_t *inner = inner_member(s->dimension, parts[i].name);
+        if (!present(parts[i].span)) {
+            *parts[i].slot = json_incref(inner);
+            continue;
+        }
+        if (!(*parts[i].slot = load_member(d, parts[i].span, parts[i].name)))
             return -1;
+        /* The toolkit takes the top's; a reader of 1.x takes the other. */
+        if (inner && i < 2 && !json_equal(inner, *parts[i].slot))
+            return jsonstat_fail(d,
+                                 "\"%s\" at the top (JSON-stat 2.0) and in \"dimension\" (1.x) "
+                                 "differ; which one is meant is ambiguous",
+                                 parts[i].name);
     }
     return 0;
 }
@@ -596,7 +881,7 @@ static int read_dimensions(struct jsonstat_decoder *d, const struct members *m)
     struct shape s = {0};
     int rc = load_shape(d, m, &s);
     if (rc == 0)
-        rc = read_shape(d, s.id, s.size);
+        rc = read_shape(d, s.id, s.size, s.dimension);
     for (size_t i = 0; rc == 0 && i < d->out->n_dims; i++) {
         struct jsonstat_dimension *dim = &d->out->dims[i];
         rc = read_dimension(d, dim, json_object_get(s.dimension, dim->id));
@@ -607,19 +892,76 @@ static int read_dimensions(struct jsonstat_decoder *d, const struct members *m)
     return rc;
 }
 
+/* --- statuses wrapped with their meanings --- */
+
+/* status.category.index, the symbols a status given as a position names. */
+static int load_status_codes(struct jsonstat_decoder *d, struct js_span span)
+{
+    json_t *category = load_member(d, span, "status.category");
+    if (!category)
+        return -1;
+    json_t *index = json_object_get(category, "index");
+    struct jsonstat_dimension codes = {.size = index_count(index)};
+    int rc = 0;
+    if (index && !json_is_array(index) && !json_is_object(index))
+        rc = jsonstat_fail(d, "\"status\": category.index is neither an object nor an array");
+    else if (index &&
+             !(codes.categories = calloc(codes.size ? codes.size : 1, sizeof *codes.categories)))
+        rc = jsonstat_fail(d, "out of memory");
+    else if (index) {
+        d->status_codes = codes.categories; /* freed by jsonstat_cells_done, even half made */
+        d->n_status_codes = codes.size;
+        rc = json_is_array(index) ? codes_from_array(d, &codes, index)
+                                  : codes_from_object(d, &codes, index);
+    }
+    json_decref(category);
+    return rc;
+}
+
+/*
+ * `status` as older Eurostat services write it, {"value": …, "category":
+ * {"index": …, "label": …}}: "value" holds the cells' statuses in any form
+ * `status` itself takes, as symbols or as positions in category.index;
+ * category.label says what the symbols mean (not kept). Any other `status`
+ * is read as it is.
+ */
+static int read_status(struct jsonstat_decoder *d, struct js_span status)
+{
+    struct js_cursor cursor;
+    struct js_span key, value, cells = {0}, category = {0};
+    if (jsonstat_scan_type_of(status) != JS_OBJECT)
+        return jsonstat_read_status(d, status);
+    jsonstat_scan_enter(&cursor, status);
+    while (jsonstat_scan_next_member(&cursor, &key, &value)) {
+        bool is_value = jsonstat_scan_string_is(key, "value");
+        if (!is_value && !jsonstat_scan_string_is(key, "category"))
+            continue;
+        struct js_span *slot = is_value ? &cells : &category;
+        if (present(*slot))
+            return jsonstat_fail(d, "\"status\" has \"%s\" twice", is_value ? "value" : "category");
+        *slot = value;
+    }
+    if (!present(cells))
+        return jsonstat_read_status(d, status);
+    if (present(category) && load_status_codes(d, category) < 0)
+        return -1;
+    return jsonstat_read_status(d, cells);
+}
+
 /* --- the dataset --- */
 
+/* Without "value" (or with null or []) a dataset is the toolkit's metadata
+ * answer: every cell is missing. */
 static int decode_dataset(struct jsonstat_decoder *d, const struct members *m)
 {
     struct jsonstat_dataset *ds = d->out;
-    if (!present(m->dimension) || !present(m->value))
-        return jsonstat_fail(d, "the dataset has no \"%s\" member",
-                             present(m->dimension) ? "value" : "dimension");
+    if (!present(m->dimension))
+        return jsonstat_fail(d, "the dataset has no \"dimension\" member");
     if (dup_string(d, m->label, &ds->label) < 0 || dup_string(d, m->source, &ds->source) < 0 ||
         dup_string(d, m->updated, &ds->updated) < 0 || read_dimensions(d, m) < 0 ||
         jsonstat_read_values(d, m->value) < 0)
         return -1;
-    return present(m->status) ? jsonstat_read_status(d, m->status) : 0;
+    return present(m->status) ? read_status(d, m->status) : 0;
 }
 
 static const char *skip_bom_and_space(const char *p, const char *end)

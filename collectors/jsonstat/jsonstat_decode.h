@@ -8,9 +8,31 @@
  * among them Statistics Denmark's {"dataset": …}; category.index as an object
  * or an array or absent (one category); value as a dense array or a sparse
  * object keyed by the flat index; status as one string, an array or an
- * object. Refused with a message that says what came instead: collections,
+ * object; a dataset embedded in a 2.0 collection's link.item (the one named
+ * by its href or label, or the only one). Refused with a message that says
+ * what came instead: collections of links only,
  * Eurostat's and Statistics Denmark's error bodies, HTML pages, invalid JSON
  * or UTF-8, and documents whose parts do not fit together.
+ *
+ * Beyond the letter of the format, what the reference toolkit (JSONstat() of
+ * jsonstat-toolkit) reads is read alike: sizes and index positions as
+ * strings of digits or as whole reals (3.0); index arrays of numbers (their
+ * decimal text is the code); categories given by category.label alone, in
+ * its order; id, size and role inside "dimension" (1.x); no "value", null or
+ * [] (every cell missing); status wrapped as {"value": …, "category": …}
+ * (older Eurostat services), its entries symbols or positions in
+ * category.index. Two things the toolkit does not do: without "size" the
+ * sizes are the category counts, and a value written as a string holding a
+ * decimal number ("12.5", "+1", ".5", spaces around allowed; as JavaScript's
+ * Number() reads it, hexadecimal and Infinity aside) is that number (the
+ * toolkit keeps the string; any other string is a missing value with the
+ * string as its status). What stays ambiguous is refused, saying what and where: a
+ * size that is not the category count, two categories at one position,
+ * label-only categories whose order JavaScript would change (numeric keys
+ * not first and ascending), "id" or "size" differing between the top and
+ * "dimension", a dense value or status array of the wrong length, digits
+ * with a comma ("1,5") as a value, a bundle of several datasets with none
+ * named.
  *
  * The decoder is pure: no I/O, no global state, never a read past `len` (the
  * buffer need not be NUL-terminated). It checks the whole document in one

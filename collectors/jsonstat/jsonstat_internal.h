@@ -26,6 +26,9 @@ struct jsonstat_decoder {
     size_t n_slots;      /* a power of two, or 0 */
     size_t statuses_cap; /* room in out->statuses */
     uint16_t last;       /* the status interned last, or 0 */
+    /* the symbols of status.category.index, which a status may name by position */
+    struct jsonstat_category *status_codes;
+    size_t n_status_codes;
 };
 
 /* Writes the message to the error buffer; returns -1. */

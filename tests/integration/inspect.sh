@@ -157,7 +157,7 @@ Tid,value,status
 2023,300,
 OUT
 expect_failure "a bundle without --dataset" 1 \
-    "bundle-1x-two-datasets.json: a JSON-stat bundle of 2 datasets (employment, exports); name the one to read" \
+    "bundle-1x-two-datasets.json: a JSON-stat bundle of 2 datasets (employment, exports); which one to read is ambiguous: name it" \
     "$PEJLCTL" inspect "$DATA/bundle-1x-two-datasets.json"
 
 "$PEJLCTL" inspect --flat - <"$STRAF42" | grep -qx "00,STRAF42,2023,233454," || fail "stdin"

@@ -468,6 +468,33 @@ static void test_jsonstat_statuses(void **state)
     release(&s);
 }
 
+/* The forms the reference toolkit reads beside the letter of JSON-stat reach
+ * the collectors: statuses wrapped in value and category, numbers as strings. */
+static void test_jsonstat_liberal_forms(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    struct source s = configure("jsonstat", "url = \"file:x.json\"; panel = \"geo\";", &diag);
+    struct decoded d = {0};
+    char err[512];
+    assert_int_equal(decode_file(&s, 0, "jsonstat/liberal-status-value-and-category.json", 200, &d, err, sizeof err), 0);
+    assert_int_equal(d.n, 6);
+    assert_true(find(&d, "DK", "2022")->value == 2.0);
+    assert_int_equal(find(&d, "DK", "2022")->status, PEJL_STATUS_PROVISIONAL);
+    assert_int_equal(find(&d, "DK", "2023")->status, PEJL_STATUS_ESTIMATED);
+    assert_int_equal(find(&d, "SE", "2021")->status, PEJL_STATUS_PROVISIONAL); /* by position */
+    assert_true(isnan(find(&d, "SE", "2023")->value));
+    release(&s);
+    s = configure("jsonstat", "url = \"file:x.json\";", &diag);
+    d = (struct decoded){0};
+    assert_int_equal(decode_file(&s, 0, "jsonstat/liberal-values-as-strings.json", 200, &d, err, sizeof err), 0);
+    assert_int_equal(d.n, 6);
+    assert_true(find(&d, NULL, "2018")->value == 12.5);
+    assert_true(isnan(find(&d, NULL, "2020")->value));
+    assert_true(find(&d, NULL, "2023")->value == 7.0);
+    release(&s);
+}
+
 static void test_jsonstat_select_errors(void **state)
 {
     (void)state;
@@ -869,6 +896,7 @@ int main(void)
         cmocka_unit_test(test_statbank_request_and_decode),
         cmocka_unit_test(test_eurostat_panel_with_status),
         cmocka_unit_test(test_jsonstat_statuses),
+        cmocka_unit_test(test_jsonstat_liberal_forms),
         cmocka_unit_test(test_jsonstat_select_errors),
         cmocka_unit_test(test_statbank_select_danish_ids),
         cmocka_unit_test(test_select_list_problems),
