@@ -208,8 +208,8 @@ static void join_coverage(struct check *c, int line, const struct pejl_period *f
 static void check_joined_coverage(struct check *c)
 {
     size_t n = c->indicator->n_sources;
-    if (n < 2)
-        return;
+    if (n < 2 || c->indicator->n_targets == 0)
+        return; /* no target needs any period */
     if (c->covered == n) {
         c->problems += verify_coverage(c->indicator, &c->first, &c->last,
                                        c->v->settings.file, c->coverage_line, &c->report);
