@@ -248,8 +248,7 @@ static void finish(struct collection *c)
 {
     if (!c->failed && c->indicator->n_sources > 1)
         c->failed = splice_sources(c) < 0;
-    else if (!c->failed &&
-             collect_check(c->indicator, c->obs, c->n, c->error, sizeof c->error) < 0)
+    else if (!c->failed && collect_check(c->indicator, c->obs, c->n, c->error, sizeof c->error) < 0)
         c->failed = true;
     c->done(c, c->arg);
 }
@@ -344,9 +343,9 @@ struct collection *collect_start(struct fetcher *fetcher, const struct collect_s
             break;
         c->source_end[c->source++] = 0;
     }
-    c->fetch = c->n_requests ? fetch_start(fetcher, &c->requests[0].request, settings->dir,
-                                           on_fetched, c)
-                             : NULL;
+    c->fetch = c->n_requests
+                   ? fetch_start(fetcher, &c->requests[0].request, settings->dir, on_fetched, c)
+                   : NULL;
     if (!c->fetch) {
         collect_free(c);
         return NULL;

@@ -57,9 +57,9 @@ struct collection {
     /* An indicator with several sources (indicator.h) is collected one
      * source after another into obs, then spliced (splice.h): what is in
      * obs when done is the splice, `spliced` its overlaps and seams. */
-    size_t source;                                 /* the one being fetched */
-    size_t source_end[INDICATOR_MAX_SOURCES];      /* where each one's obs end */
-    struct splice_result spliced;                  /* .obs taken into obs */
+    size_t source;                            /* the one being fetched */
+    size_t source_end[INDICATOR_MAX_SOURCES]; /* where each one's obs end */
+    struct splice_result spliced;             /* .obs taken into obs */
 };
 
 typedef void (*collect_done_fn)(struct collection *c, void *arg);

@@ -211,8 +211,8 @@ static void check_joined_coverage(struct check *c)
     if (n < 2 || c->indicator->n_targets == 0)
         return; /* no target needs any period */
     if (c->covered == n) {
-        c->problems += verify_coverage(c->indicator, &c->first, &c->last,
-                                       c->v->settings.file, c->coverage_line, &c->report);
+        c->problems += verify_coverage(c->indicator, &c->first, &c->last, c->v->settings.file,
+                                       c->coverage_line, &c->report);
         note_lines(c, c->coverage_line);
         return;
     }
@@ -257,7 +257,6 @@ static const struct pejl_collector *source_api(const struct check *c, void **sta
     *state = ind->sources[c->source].state;
     return ind->sources[c->source].collector->api;
 }
-
 
 /* Moves the lines of `from` to the end of `to`. */
 static void diag_move(struct pejl_diag *to, struct pejl_diag *from)

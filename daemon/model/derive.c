@@ -87,8 +87,10 @@ static int annual_run(const struct obs_list *in, size_t i, size_t j, struct obs_
         int count = 0;
         for (; i < j && in->items[i].period.year == sum.period.year; i++, count++) {
             if (in->items[i].period.kind != first->period.kind) {
-                snprintf(err, errlen, "annual = \"sum\": %d has both %s and %s values; give one "
-                         "kind per year", sum.period.year, period_kind_name(first->period.kind),
+                snprintf(err, errlen,
+                         "annual = \"sum\": %d has both %s and %s values; give one "
+                         "kind per year",
+                         sum.period.year, period_kind_name(first->period.kind),
                          period_kind_name(in->items[i].period.kind));
                 return -1;
             }

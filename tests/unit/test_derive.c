@@ -203,9 +203,10 @@ static void test_wrong_frequency_after_derive(void **state)
 static void test_splice_inputs(void **state)
 {
     (void)state;
-    struct derive_spec annual = {.active = true, .scale = 1, .temporal = TEMPORAL_ANNUAL_SUM,
-                                 .combine = COMBINE_SUM};
-    struct pejl_observation years[] = {ob("54", "2021", 100, 0), ob("54", "2022", 110, PEJL_STATUS_BREAK),
+    struct derive_spec annual = {
+        .active = true, .scale = 1, .temporal = TEMPORAL_ANNUAL_SUM, .combine = COMBINE_SUM};
+    struct pejl_observation years[] = {ob("54", "2021", 100, 0),
+                                       ob("54", "2022", 110, PEJL_STATUS_BREAK),
                                        ob("87", "2021", 10, 0), ob("87", "2022", 12, 0)};
     struct result r = run(&annual, PEJL_PERIOD_YEAR, years, 4);
     assert_int_equal(r.rc, 0);
@@ -218,16 +219,18 @@ static void test_splice_inputs(void **state)
     struct pejl_observation mixed[13];
     for (int m = 0; m < 11; m++)
         mixed[m] = (struct pejl_observation){
-            .value = 1, .period = {.year = 2021, .kind = PEJL_PERIOD_MONTH, .index = (uint8_t)(m + 1)}};
+            .value = 1,
+            .period = {.year = 2021, .kind = PEJL_PERIOD_MONTH, .index = (uint8_t)(m + 1)}};
     mixed[11] = ob(NULL, "2021", 12, 0);
     mixed[12] = ob(NULL, "2021-12", 1, 0);
     r = run(&annual, PEJL_PERIOD_YEAR, mixed, 13);
     assert_int_equal(r.rc, -1);
-    assert_string_equal(r.err, "annual = \"sum\": 2021 has both monthly and annual values; give one "
-                               "kind per year");
+    assert_string_equal(r.err,
+                        "annual = \"sum\": 2021 has both monthly and annual values; give one "
+                        "kind per year");
 
-    struct derive_spec rolling = {.active = true, .scale = 1, .temporal = TEMPORAL_ROLLING_SUM,
-                                  .rolling = 2};
+    struct derive_spec rolling = {
+        .active = true, .scale = 1, .temporal = TEMPORAL_ROLLING_SUM, .rolling = 2};
     struct pejl_observation months[] = {ob(NULL, "2021-12", 1, 0),
                                         ob(NULL, "2022-01", 2, PEJL_STATUS_BREAK),
                                         ob(NULL, "2022-02", 3, 0)};
