@@ -1,7 +1,8 @@
 /*
  * probe.c — pejld --probe ID: runs one indicator's collection as the daemon
  * would, stores nothing, and prints what would be stored as CSV
- * (period,value,status) so an integrator can check a source by eye.
+ * (period,value,status) so an integrator can check a source by eye; where
+ * spliced sources overlap, each one's value and the difference on stderr.
  */
 #include <math.h>
 #include <stdio.h>
@@ -50,6 +51,44 @@ static void print_observations(const struct pejl_observation *obs, size_t n)
     }
 }
 
+/* Where sources overlap: each one's value (scaled as the indicator is) and
+ * how far the later differs from the one before it, in %; on stderr, so
+ * that stdout stays the CSV of what would be stored. */
+static void print_overlaps(const struct collection *c)
+{
+    const struct indicator *ind = c->indicator;
+    if (!c->spliced.n_overlaps)
+        return;
+    fprintf(stderr, "%s: sources overlap (the later one is kept):\nmember,period", ind->id);
+    for (size_t i = 0; i < ind->n_sources; i++) {
+        char name[128];
+        collect_source_name(&ind->sources[i], name, sizeof name);
+        fputc(',', stderr);
+        csv_field_write(stderr, name);
+    }
+    fprintf(stderr, ",difference %%\n");
+    for (size_t k = 0; k < c->spliced.n_overlaps; k++) {
+        const struct splice_overlap *o = &c->spliced.overlaps[k];
+        char period[PERIOD_TEXT_MAX], value[32], diff[32] = "";
+        double older = NAN, newer = NAN;
+        period_format(&o->period, period, sizeof period);
+        csv_field_write(stderr, o->member ? o->member : "");
+        fprintf(stderr, ",%s", period);
+        for (size_t i = 0; i < ind->n_sources; i++) {
+            value[0] = '\0';
+            if (!isnan(o->value[i])) {
+                value_format(o->value[i] * ind->derive.scale, value, sizeof value);
+                older = newer;
+                newer = o->value[i];
+            }
+            fprintf(stderr, ",%s", value);
+        }
+        if (!isnan(older) && older != 0)
+            snprintf(diff, sizeof diff, "%+.1f", (newer - older) / fabs(older) * 100);
+        fprintf(stderr, ",%s\n", diff);
+    }
+}
+
 static int derive_and_print(const struct collection *c)
 {
     struct pejl_observation *derived = NULL;
@@ -64,6 +103,7 @@ static int derive_and_print(const struct collection *c)
         }
     }
     print_observations(derived ? derived : c->obs, n);
+    print_overlaps(c);
     free(derived);
     return 0;
 }

@@ -54,11 +54,57 @@ def months(first_year, last_year, last_month):
             if y < last_year or m <= last_month]
 
 
-# Pejlemaerke 5: exports by SITC group, monthly, DKK 1,000 (table SITC2R4 shape).
-# Annual sums are 131 (2019) ... 189 (2024) bn DKK; 2023 = 174 bn is published (003 L311-314).
-annual = {2019: 131, 2020: 140, 2021: 151, 2022: 163, 2023: 174, 2024: 189, 2025: 200}
-shares = {"54": 0.86, "774": 0.09, "872": 0.05}
-tid = months(2019, 2025, 8)
+# Pejlemaerke 5: life-science exports, the live catalogue's basket and splice
+# (config/pejld.conf): SITC 54 (medicinal and pharmaceutical products) and 87
+# (professional, scientific and controlling instruments), exports (INDUD 2) to
+# the world (LAND W1), DKK 1,000; annual table SITC2R4Y for 2007-2021 (no
+# UHBEGREB), monthly table SITC2R4 from 2022M01 with UHBEGREB = GP (the border
+# crossing principle). Published basket totals: 65 bn (2010), 107 bn (2016),
+# 174 bn (2023) (003 L311-314, 001 L704); the other years are made up.
+annual = {2007: 50, 2008: 55, 2009: 60, 2010: 65, 2011: 70, 2012: 75, 2013: 80, 2014: 86,
+          2015: 96, 2016: 107, 2017: 113, 2018: 121, 2019: 131, 2020: 140, 2021: 151,
+          2022: 163, 2023: 174, 2024: 189, 2025: 200}
+shares = {"54": 0.86, "87": 0.14}
+SITC_TEXT = {"54": "54 Medicinal and pharmaceutical products",
+             "87": "87 Profssional, scientific and controlling instruments and apparatus, N.E.S."}
+
+
+def dst_trade(path, table, label, dims, values, published):
+    """JSON-stat 1.x as Statistics Denmark answers POST /v1/data for its trade
+    tables (metadata/trade_dk_total_goods_monthly.json): category labels, a
+    geo role for LAND, the unit of ContentsCode and the px extension."""
+    texts = {"SITC": SITC_TEXT, "LAND": {"W1": "REST OF THE WORLD"}, "INDUD": {"2": "Exports"},
+             "UHBEGREB": {"GP": "Trade in goods (border crossing principle)"}}
+    dimension = {}
+    for did, codes in dims:
+        dimension[did] = {"label": did, "category": {
+            "index": {c: i for i, c in enumerate(codes)},
+            "label": {c: texts.get(did, {}).get(c, c) for c in codes}}}
+    dimension["ContentsCode"]["category"]["unit"] = {
+        table: {"base": "DKK 1,000", "decimals": 0}}
+    dimension["id"] = [d for d, _ in dims]
+    dimension["size"] = [len(c) for _, c in dims]
+    dimension["role"] = {"geo": ["LAND"], "metric": ["ContentsCode"], "time": ["Tid"]}
+    ds = {"dimension": dimension, "label": label, "source": "Statistics Denmark",
+          "updated": "2025-10-01T06:00:00Z", "value": values,
+          "extension": {"px": {"tableid": table, "decimals": 0}},
+          "note": NOTE + list(published)}
+    with open(path, "w") as f:
+        json.dump({"dataset": ds}, f, ensure_ascii=False)
+        f.write("\n")
+
+
+years = [str(y) for y in range(2007, 2022)]
+dst_trade("statbank-SITC2R4Y.json", "SITC2R4Y",
+          "Value of imports and exports by main SITC groups, country, imports and exports, "
+          "Indhold and time",
+          [("SITC", list(shares)), ("LAND", ["W1"]), ("INDUD", ["2"]),
+           ("ContentsCode", ["SITC2R4Y"]), ("Tid", years)],
+          [round(annual[int(y)] * 1e6 * share) for share in shares.values() for y in years],
+          ["Published: 2010 = 65 bn and 2016 = 107 bn DKK for the basket (003 L311-314, "
+           "001 L704)."])
+
+tid = months(2022, 2025, 8)
 values = []
 for code, share in shares.items():
     for t in tid:
@@ -67,12 +113,15 @@ for code, share in shares.items():
         values.append(round(annual[y] * 1e6 * share / 12 * season))
 # make every complete year sum exactly to its annual total
 for ci, (code, share) in enumerate(shares.items()):
-    for y in range(2019, 2025):
+    for y in range(2022, 2025):
         idx = [ci * len(tid) + i for i, t in enumerate(tid) if int(t[:4]) == y]
         values[idx[-1]] += round(annual[y] * 1e6 * share) - sum(values[i] for i in idx)
-dst("statbank-SITC2R4.json", "SITC2R4", "Exports by SITC, Indhold and time",
-    [("SITC", list(shares)), ("INDUD", ["2"]), ("LAND", ["W1"]), ("ContentsCode", ["SITC2R4"]), ("Tid", tid)],
-    values, ["Published: 2023 = 174 bn DKK for the basket (003 L311-314)."])
+dst_trade("statbank-SITC2R4.json", "SITC2R4",
+          "Value of imports and exports (DKK 1.000) by main SITC groups, country, imports and "
+          "exports, submission of goods, Indhold and time",
+          [("SITC", list(shares)), ("LAND", ["W1"]), ("INDUD", ["2"]), ("UHBEGREB", ["GP"]),
+           ("ContentsCode", ["SITC2R4"]), ("Tid", tid)],
+          values, ["Published: 2023 = 174 bn DKK for the basket (003 L311-314)."])
 
 # Pejlemaerke 4b: FDI stock in Danish life science, DKK million (table DNFDIINI shape).
 # 2023 = 70.4 bn DKK is published (003 L2444).

@@ -174,11 +174,81 @@ static const char *response_header(const struct pejl_response *response, const c
     return http ? http_result_header(http, name) : NULL;
 }
 
+/* ---- several sources ---- */
+
+/* The collector and state of the source being fetched. */
+static const struct pejl_collector *source_api(const struct collection *c, void **state)
+{
+    const struct indicator *ind = c->indicator;
+    if (ind->n_sources == 0) { /* an indicator not made by the config reader */
+        *state = ind->source;
+        return ind->collector->api;
+    }
+    *state = ind->sources[c->source].state;
+    return ind->sources[c->source].collector->api;
+}
+
+static int plan_source(struct collection *c)
+{
+    void *state;
+    const struct pejl_request *planned;
+    size_t n = source_api(c, &state)->plan(state, &planned);
+    for (size_t i = 0; i < n; i++)
+        if (add_request(c, &planned[i]) < 0)
+            return -1;
+    return 0;
+}
+
+void collect_source_name(const struct indicator_source *s, char *buf, size_t size)
+{
+    const struct pejl_collector *api = s->collector->api;
+    if (!api->describe || api->describe(s->state, buf, size) == 0)
+        snprintf(buf, size, "%s", s->collector->name);
+}
+
+static void log_seams(const struct collection *c)
+{
+    for (size_t i = 0; i < c->spliced.n_seams; i++) {
+        const struct splice_seam *s = &c->spliced.seams[i];
+        char first[PERIOD_TEXT_MAX], name[128];
+        period_format(&s->first, first, sizeof first);
+        collect_source_name(&c->indicator->sources[s->source], name, sizeof name);
+        log_info("%s: spliced: source %zu (%s) from %s on, in %zu series; marked as a break (b)",
+                 c->indicator->id, s->source + 1, name, first, s->members);
+    }
+}
+
+/* Checks each source's observations on their own, then splices them. */
+static int splice_sources(struct collection *c)
+{
+    struct splice_part parts[INDICATOR_MAX_SOURCES];
+    size_t n = c->indicator->n_sources, begin = 0;
+    c->source_end[n - 1] = c->n;
+    for (size_t i = 0; i < n; begin = c->source_end[i++]) {
+        parts[i] = (struct splice_part){.obs = c->obs + begin, .n = c->source_end[i] - begin};
+        char err[sizeof c->error - 32];
+        if (collect_check(c->indicator, c->obs + begin, parts[i].n, err, sizeof err) < 0) {
+            snprintf(c->error, sizeof c->error, "source %zu: %s", i + 1, err);
+            return -1;
+        }
+    }
+    if (splice_apply(c->indicator, parts, n, &c->spliced, c->error, sizeof c->error) < 0)
+        return -1;
+    free(c->obs);
+    c->obs = c->spliced.obs;
+    c->n = c->cap = c->spliced.n;
+    c->spliced.obs = NULL;
+    log_seams(c);
+    return 0;
+}
+
 /* ---- the run ---- */
 
 static void finish(struct collection *c)
 {
-    if (!c->failed && collect_check(c->indicator, c->obs, c->n, c->error, sizeof c->error) < 0)
+    if (!c->failed && c->indicator->n_sources > 1)
+        c->failed = splice_sources(c) < 0;
+    else if (!c->failed && collect_check(c->indicator, c->obs, c->n, c->error, sizeof c->error) < 0)
         c->failed = true;
     c->done(c, c->arg);
 }
@@ -193,7 +263,8 @@ static void fail(struct collection *c, const char *reason)
 static void on_fetched(void *arg, const struct fetch_result *result)
 {
     struct collection *c = arg;
-    const struct pejl_collector *api = c->indicator->collector->api;
+    void *state;
+    const struct pejl_collector *api = source_api(c, &state);
     const struct pejl_request *request = &c->requests[c->next_request].request;
     char err[768] = "";
     c->fetch = NULL;
@@ -207,7 +278,7 @@ static void on_fetched(void *arg, const struct fetch_result *result)
                                      .core = result->http};
     struct pejl_sink sink = {.emit = emit, .follow = follow, .core = c};
     size_t before = c->n;
-    int decoded = api->decode(c->indicator->source, request, &response, &sink, err, sizeof err);
+    int decoded = api->decode(state, request, &response, &sink, err, sizeof err);
     if (c->members_over) {
         snprintf(err, sizeof err,
                  "more than %zu panel members in one collection (max_members = %zu: an RRD file "
@@ -233,6 +304,14 @@ static void on_fetched(void *arg, const struct fetch_result *result)
 
 static void fetch_next(struct collection *c)
 {
+    /* a source done: the next one's requests (its own, so follow-ups stay in order) */
+    while (c->next_request == c->n_requests && c->source + 1 < c->indicator->n_sources) {
+        c->source_end[c->source++] = c->n;
+        if (plan_source(c) < 0) {
+            fail(c, "cannot plan the next source's requests (out of memory, or too many)");
+            return;
+        }
+    }
     if (c->next_request == c->n_requests) {
         finish(c);
         return;
@@ -256,16 +335,17 @@ struct collection *collect_start(struct fetcher *fetcher, const struct collect_s
     c->fetcher = fetcher;
     c->done = done;
     c->arg = arg;
-    const struct pejl_request *planned;
-    size_t n = ind->collector->api->plan(ind->source, &planned);
-    for (size_t i = 0; i < n; i++) {
-        if (add_request(c, &planned[i]) < 0) {
-            collect_free(c);
-            return NULL;
-        }
+    /* the first source that asks for anything starts the collection */
+    for (;;) {
+        if (plan_source(c) < 0)
+            break;
+        if (c->n_requests || c->source + 1 >= ind->n_sources)
+            break;
+        c->source_end[c->source++] = 0;
     }
-    c->fetch =
-        n ? fetch_start(fetcher, &c->requests[0].request, settings->dir, on_fetched, c) : NULL;
+    c->fetch = c->n_requests
+                   ? fetch_start(fetcher, &c->requests[0].request, settings->dir, on_fetched, c)
+                   : NULL;
     if (!c->fetch) {
         collect_free(c);
         return NULL;
@@ -290,5 +370,6 @@ void collect_free(struct collection *c)
     if (c->settings.release)
         c->settings.release(c->settings.owner);
     free(c->obs);
+    splice_result_free(&c->spliced);
     free(c);
 }

@@ -17,6 +17,7 @@
 
 #include "fetch.h"
 #include "indicator.h"
+#include "splice.h"
 
 #define COLLECT_MAX_OBSERVATIONS (10u * 1000 * 1000)
 #define COLLECT_MAX_REQUESTS 1000
@@ -53,6 +54,12 @@ struct collection {
     struct fetch *fetch;
     void (*done)(struct collection *c, void *arg);
     void *arg;
+    /* An indicator with several sources (indicator.h) is collected one
+     * source after another into obs, then spliced (splice.h): what is in
+     * obs when done is the splice, `spliced` its overlaps and seams. */
+    size_t source;                            /* the one being fetched */
+    size_t source_end[INDICATOR_MAX_SOURCES]; /* where each one's obs end */
+    struct splice_result spliced;             /* .obs taken into obs */
 };
 
 typedef void (*collect_done_fn)(struct collection *c, void *arg);
@@ -71,5 +78,7 @@ int collect_check(const struct indicator *indicator, struct pejl_observation *ob
 /* A member key pejld takes: series_member_valid() (1..64 bytes of UTF-8
  * without whitespace or control characters). */
 bool collect_member_key_valid(const char *member);
+/* A source in words (its collector's describe(), else the collector's name). */
+void collect_source_name(const struct indicator_source *s, char *buf, size_t size);
 
 #endif

@@ -27,6 +27,12 @@ struct check {
     size_t problems;
     int line; /* of the indicator, for problems without a line of their own */
     bool done;
+    /* several sources (a splice): checked one after another, their periods
+     * (each cut to its from..until) joined before the targets' needs are */
+    size_t source;
+    size_t covered; /* sources that said what they cover */
+    struct pejl_period first, last;
+    int coverage_line;
 };
 
 struct verification {
@@ -178,12 +184,55 @@ static void sink_problem(const struct pejl_verify_sink *sink, int line, int warn
     c->problems += !warning;
 }
 
+/* One source's periods, cut to its range, joined to what the others cover. */
+static void join_coverage(struct check *c, int line, const struct pejl_period *first,
+                          const struct pejl_period *last)
+{
+    const struct indicator_source *s = &c->indicator->sources[c->source];
+    if (s->from.kind && period_start(&s->from) > period_start(first))
+        first = &s->from;
+    if (s->until.kind && period_end(&s->until) < period_end(last))
+        last = &s->until;
+    if (period_start(first) >= period_end(last))
+        return; /* the source gives nothing inside its range: it widens nothing */
+    if (!c->covered++ || period_start(first) < period_start(&c->first)) {
+        c->first = *first;
+        c->coverage_line = line > 0 ? line : c->line;
+    }
+    if (c->covered == 1 || period_end(last) > period_end(&c->last))
+        c->last = *last;
+}
+
+/* The targets' needs against the union of a splice's sources, once all
+ * are checked; when one could not say what it covers, a warning. */
+static void check_joined_coverage(struct check *c)
+{
+    size_t n = c->indicator->n_sources;
+    if (n < 2 || c->indicator->n_targets == 0)
+        return; /* no target needs any period */
+    if (c->covered == n) {
+        c->problems += verify_coverage(c->indicator, &c->first, &c->last, c->v->settings.file,
+                                       c->coverage_line, &c->report);
+        note_lines(c, c->coverage_line);
+        return;
+    }
+    diag_add(&c->report, c->v->settings.file, c->line,
+             "%s: warning: the time range of the %zu sources was not checked against the "
+             "targets: %zu of them said what periods they cover",
+             c->indicator->id, n, c->covered);
+    note_lines(c, c->line);
+}
+
 static void sink_coverage(const struct pejl_verify_sink *sink, int line,
                           const struct pejl_period *first, const struct pejl_period *last)
 {
     struct check *c = sink->core;
     if (!period_valid(first) || !period_valid(last))
         return;
+    if (c->indicator->n_sources > 1) {
+        join_coverage(c, line, first, last);
+        return;
+    }
     c->problems += verify_coverage(c->indicator, first, last, c->v->settings.file,
                                    line > 0 ? line : c->line, &c->report);
     note_lines(c, line > 0 ? line : c->line);
@@ -196,6 +245,18 @@ static const char *response_header(const struct pejl_response *response, const c
 }
 
 /* ---- the run ---- */
+
+/* The collector and state of the source being checked. */
+static const struct pejl_collector *source_api(const struct check *c, void **state)
+{
+    const struct indicator *ind = c->indicator;
+    if (ind->n_sources == 0) { /* an indicator not made by the config reader */
+        *state = ind->source;
+        return ind->collector->api;
+    }
+    *state = ind->sources[c->source].state;
+    return ind->sources[c->source].collector->api;
+}
 
 /* Moves the lines of `from` to the end of `to`. */
 static void diag_move(struct pejl_diag *to, struct pejl_diag *from)
@@ -225,6 +286,7 @@ static void finish(struct verification *v)
 
 static void check_done(struct check *c)
 {
+    check_joined_coverage(c);
     c->done = true;
     if (--c->v->running == 0)
         finish(c->v);
@@ -233,7 +295,8 @@ static void check_done(struct check *c)
 static void on_fetched(void *arg, const struct fetch_result *result)
 {
     struct check *c = arg;
-    const struct pejl_collector *api = c->indicator->collector->api;
+    void *state;
+    const struct pejl_collector *api = source_api(c, &state);
     const struct pejl_request *request = &c->requests[c->next++];
     struct pejl_verify_sink sink = {.problem = sink_problem, .coverage = sink_coverage, .core = c};
     char err[768] = "";
@@ -247,7 +310,7 @@ static void on_fetched(void *arg, const struct fetch_result *result)
                                          .len = result->len,
                                          .header = response_header,
                                          .core = result->http};
-        if (api->verify(c->indicator->source, request, &response, &sink, err, sizeof err) < 0) {
+        if (api->verify(state, request, &response, &sink, err, sizeof err) < 0) {
             url_redact_in(err, sizeof err, request->url);
             sink.problem(&sink, 0, 0, "%s", err[0] ? err : "the metadata could not be read");
         }
@@ -255,8 +318,14 @@ static void on_fetched(void *arg, const struct fetch_result *result)
     check_next(c);
 }
 
+static void check_plan(struct check *c);
+
 static void check_next(struct check *c)
 {
+    while (c->next >= c->n_requests && c->source + 1 < c->indicator->n_sources) {
+        c->source++; /* the next source of a splice */
+        check_plan(c);
+    }
     if (c->next >= c->n_requests) {
         check_done(c);
         return;
@@ -276,10 +345,14 @@ static void check_next(struct check *c)
     }
 }
 
-/* Plans one indicator's check; what has nothing to fetch is done at once. */
+/* Plans the check of the indicator's current source; what has nothing to
+ * fetch is done at once. */
 static void check_plan(struct check *c)
 {
-    const struct pejl_collector *api = c->indicator->collector->api;
+    void *state;
+    const struct pejl_collector *api = source_api(c, &state);
+    c->requests = NULL;
+    c->n_requests = c->next = 0;
     struct pejl_verify_sink sink = {.problem = sink_problem, .coverage = sink_coverage, .core = c};
     char err[256] = "";
     if (!api->verify_plan || !api->verify) {
@@ -289,9 +362,8 @@ static void check_plan(struct check *c)
                      api->name);
         return;
     }
-    c->n_requests = api->verify_plan(c->indicator->source, &c->requests);
-    if (c->n_requests == 0 &&
-        api->verify(c->indicator->source, NULL, NULL, &sink, err, sizeof err) < 0)
+    c->n_requests = api->verify_plan(state, &c->requests);
+    if (c->n_requests == 0 && api->verify(state, NULL, NULL, &sink, err, sizeof err) < 0)
         sink.problem(&sink, 0, 1, "not checked online: %s", err);
 }
 

@@ -70,6 +70,12 @@ static int annual_run(const struct obs_list *in, size_t i, size_t j, struct obs_
 {
     while (i < j) {
         const struct pejl_observation *first = &in->items[i];
+        if (first->period.kind == PEJL_PERIOD_YEAR) { /* a year already (a spliced annual table) */
+            if (push(out, first) < 0)
+                return -1;
+            i++;
+            continue;
+        }
         int per_year = periods_per_year(first->period.kind);
         if (!per_year) {
             snprintf(err, errlen, "annual = \"sum\" needs monthly or quarterly data, not %s",
@@ -80,6 +86,14 @@ static int annual_run(const struct obs_list *in, size_t i, size_t j, struct obs_
                                        .member = first->member};
         int count = 0;
         for (; i < j && in->items[i].period.year == sum.period.year; i++, count++) {
+            if (in->items[i].period.kind != first->period.kind) {
+                snprintf(err, errlen,
+                         "annual = \"sum\": %d has both %s and %s values; give one "
+                         "kind per year",
+                         sum.period.year, period_kind_name(first->period.kind),
+                         period_kind_name(in->items[i].period.kind));
+                return -1;
+            }
             sum.value += in->items[i].value; /* NAN makes the year incomplete */
             sum.status |= in->items[i].status & PROPAGATED;
         }
@@ -100,7 +114,7 @@ static int rolling_run(const struct obs_list *in, size_t i, size_t j, int n, str
     for (size_t k = i + (size_t)n - 1; k < j; k++) {
         struct pejl_observation sum = in->items[k];
         sum.value = 0;
-        sum.status = 0;
+        sum.status = in->items[k].status & PEJL_STATUS_BREAK; /* the seam's own period only */
         bool whole = true;
         for (size_t m = k + 1 - (size_t)n; m <= k && whole; m++) {
             whole = !isnan(in->items[m].value) &&
@@ -164,7 +178,7 @@ static bool combine_period(const struct derive_spec *spec, const struct pejl_obs
         if (!group[k].member || isnan(group[k].value))
             continue;
         have++;
-        own->status |= group[k].status & PROPAGATED;
+        own->status |= group[k].status & (PROPAGATED | PEJL_STATUS_BREAK);
         own->value += spec->combine == COMBINE_SUM ? group[k].value : 0;
         if (spec->combine == COMBINE_RANK && strcmp(group[k].member, spec->rank_member) == 0)
             ranked = &group[k];
@@ -276,6 +290,29 @@ int derive_apply(const struct derive_input *in, const struct pejl_observation *o
     qsort(a.items, a.n, sizeof *a.items, compare_member_period);
     *out = a.items;
     *n_out = a.n;
+    return 0;
+}
+
+int derive_annual_sums(const struct pejl_observation *obs, size_t n, struct pejl_observation **out,
+                       size_t *n_out, char *err, size_t errlen)
+{
+    static const struct derive_spec annual = {.scale = 1, .temporal = TEMPORAL_ANNUAL_SUM};
+    struct obs_list a = {0}, b = {0};
+    int rc = 0;
+    err[0] = '\0';
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = push(&a, &obs[i]);
+    if (rc == 0)
+        rc = temporal(&annual, &a, &b, err, errlen);
+    free(a.items);
+    if (rc < 0) {
+        if (!err[0])
+            snprintf(err, errlen, "out of memory deriving values");
+        free(b.items);
+        return -1;
+    }
+    *out = b.items;
+    *n_out = b.n;
     return 0;
 }
 

@@ -6,7 +6,8 @@
  * Configured per indicator (all optional), applied in this order:
  *
  *   derive = {
- *     annual = "sum";            # 1. months/quarters → calendar-year sums (complete years only)
+ *     annual = "sum";            # 1. months/quarters → calendar-year sums (complete years only;
+ *                                #    a yearly value is taken as it is: a spliced annual table)
  *     rolling = 12;              #    or: sums over the last n periods (all n present)
  *     per_million = "population";# 2. ÷ that indicator's value for the same member and
  *                                #    period × 1e6; the nearest earlier period when the same
@@ -20,7 +21,8 @@
  * series; scaling comes last, where it costs the least precision (it
  * commutes with every other step). A derived value is provisional when any
  * input was; a sum or rank is only made for periods where every member has
- * a value.
+ * a value. A break (b) in a member carries into a sum or rank of it, and a
+ * rolling sum keeps the break of its own period (not of the window's).
  */
 #ifndef PEJL_DERIVE_H
 #define PEJL_DERIVE_H
@@ -61,6 +63,11 @@ struct derive_input {
  * with `err`. */
 int derive_apply(const struct derive_input *in, const struct pejl_observation *obs, size_t n,
                  struct pejl_observation **out, size_t *n_out, char *err, size_t errlen);
+
+/* Step 1 with annual = "sum" alone, for one source's observations before a
+ * splice (splice.h): the same contract as derive_apply. */
+int derive_annual_sums(const struct pejl_observation *obs, size_t n, struct pejl_observation **out,
+                       size_t *n_out, char *err, size_t errlen);
 
 void derive_spec_free(struct derive_spec *spec);
 

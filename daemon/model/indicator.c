@@ -1,10 +1,12 @@
 /*
- * indicator.c — what an indicator id may be.
+ * indicator.c — what an indicator id may be, and which periods a source is
+ * valid for.
  */
 #include "indicator.h"
 
 #include <string.h>
 
+#include "period.h"
 #include "series.h"
 
 bool indicator_id_valid(const char *id)
@@ -24,4 +26,11 @@ const struct indicator *indicator_find(const struct indicator *indicators, size_
         if (indicators[i].id && strcmp(indicators[i].id, id) == 0)
             return &indicators[i];
     return NULL;
+}
+
+bool indicator_source_covers(const struct indicator_source *s, const struct pejl_period *p)
+{
+    if (s->from.kind != PEJL_PERIOD_NONE && period_start(p) < period_start(&s->from))
+        return false;
+    return s->until.kind == PEJL_PERIOD_NONE || period_end(p) <= period_end(&s->until);
 }

@@ -26,6 +26,20 @@ struct collector_module {
     const struct pejl_collector *api;
 };
 
+/* At most this many sources splice one indicator's series. */
+#define INDICATOR_MAX_SOURCES 8
+
+/* One of an indicator's sources (source = ( { …; until = "2021"; }, { …;
+ * from = "2022-01"; } )): its collector, the collector's state, and the
+ * periods it is valid for. Observations outside from..until are dropped; a
+ * period two sources give is the later one's (see splice.h). */
+struct indicator_source {
+    const struct collector_module *collector;
+    void *state;                    /* from configure(); released with the config */
+    struct pejl_period from, until; /* kind PEJL_PERIOD_NONE: open */
+    int line;                       /* of the source group */
+};
+
 struct indicator {
     char *id;        /* [a-z0-9_-]+, used in file names */
     char *title;     /* UTF-8 */
@@ -50,7 +64,16 @@ struct indicator {
      * describe(), else the collector's name. Never NULL once loaded. */
     char *source_name;
     bool illustrative; /* made-up figures: every output says so */
+    /* Every source, oldest first (one for most indicators); `collector` and
+     * `source` above are the last of them, the one that gives the newest
+     * periods. Never empty once loaded. */
+    struct indicator_source *sources;
+    size_t n_sources;
 };
+
+/* Whether the period `p` lies inside the source's from..until (by the
+ * periods' start and end, so that "2021" bounds months and "2022-01" years). */
+bool indicator_source_covers(const struct indicator_source *s, const struct pejl_period *p);
 
 /* [a-z0-9_-]{1,INDICATOR_ID_MAX}: an id is used in file names. */
 bool indicator_id_valid(const char *id);

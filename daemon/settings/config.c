@@ -20,7 +20,6 @@
 #include "period.h"
 #include "report_dir.h"
 #include "series.h"
-#include "url.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/pejl"
 #define DEFAULT_INTERVAL_S (6 * 3600)
@@ -374,66 +373,6 @@ static void load_pejlemaerke(struct loader *l, const config_setting_t *group,
         ind->pejlemaerke = config_setting_get_int(s);
 }
 
-/* What a source asks for is fetched in a scheme pejld speaks (exec: is the
- * exec collector's own): said by --check-config, not at the first collection. */
-static void check_source_urls(struct loader *l, const config_setting_t *src,
-                              const struct indicator *ind, const char *who)
-{
-    static const char *const schemes[] = {"https", "http", "file", NULL};
-    const config_setting_t *url = config_setting_get_member(src, "url");
-    const struct pejl_request *requests = NULL;
-    size_t n = ind->collector->api->plan(ind->source, &requests);
-    char err[URL_SHOWN_MAX + 100];
-    for (size_t i = 0; i < n; i++) {
-        if (!requests[i].url || strcmp(requests[i].url, "exec:") == 0 ||
-            url_check_scheme(requests[i].url, schemes, err, sizeof err) == 0)
-            continue;
-        diag_config_error(l->diag, url ? url : src, "%s: source url %s", who, err);
-        return; /* one is enough: the others come from the same setting */
-    }
-    const config_setting_t *meta = config_setting_get_member(src, "metadata_url");
-    n = ind->collector->api->verify_plan ? ind->collector->api->verify_plan(ind->source, &requests)
-                                         : 0;
-    for (size_t i = 0; i < n; i++) {
-        if (requests[i].url && url_check_scheme(requests[i].url, schemes, err, sizeof err) == 0)
-            continue; /* the metadata is never exec:, whatever the data are */
-        diag_config_error(l->diag, meta ? meta : src, "%s: metadata url %s", who,
-                          requests[i].url ? err : "missing");
-        return;
-    }
-}
-
-static void load_source(struct loader *l, const config_setting_t *group, struct indicator *ind)
-{
-    const char *who = ind->id ? ind->id : "indicator";
-    const config_setting_t *src = config_setting_get_member(group, "source");
-    if (!src) {
-        diag_config_error(l->diag, group, "%s: \"source\" is missing", who);
-        return;
-    }
-    if (config_setting_type(src) != CONFIG_TYPE_GROUP) {
-        diag_config_error(l->diag, src, "%s: source must be a group { collector = \"…\"; … }", who);
-        return;
-    }
-    const char *name = config_get_string(l, src, "collector", true, who);
-    if (!name || !l->config->plugins)
-        return;
-    char err[512];
-    ind->collector = plugin_list_get(l->config->plugins, name, err, sizeof err);
-    if (!ind->collector) {
-        diag_config_error(l->diag, config_setting_get_member(src, "collector"), "%s: %s", who, err);
-        return;
-    }
-    size_t before = l->diag->n;
-    l->diag->context = ind->id; /* the collector's messages name the indicator */
-    ind->source = ind->collector->api->configure(plugin_host(), src, l->diag);
-    l->diag->context = NULL;
-    if (!ind->source && l->diag->n == before)
-        diag_config_error(l->diag, src, "%s: collector %s refused this source", who, name);
-    else if (ind->source)
-        check_source_urls(l, src, ind, who);
-}
-
 static void load_scale(struct loader *l, const config_setting_t *group, struct derive_spec *d,
                        const char *who)
 {
@@ -560,7 +499,7 @@ static void load_indicator(struct loader *l, const config_setting_t *group, stru
                           who, freq);
     load_interval(l, group, ind);
     load_pejlemaerke(l, group, ind);
-    load_source(l, group, ind);
+    config_load_sources(l, group, ind);
     config_load_provenance(l, group, ind);
     load_derive(l, group, ind);
     config_load_targets(l, group, ind);
@@ -682,8 +621,7 @@ struct config *config_ref(struct config *config)
 
 static void free_indicator(struct indicator *ind)
 {
-    if (ind->source && ind->collector)
-        ind->collector->api->release(ind->source);
+    config_free_sources(ind);
     derive_spec_free(&ind->derive);
     free(ind->targets);
     config_free_alert_rules(ind);

@@ -42,6 +42,9 @@ void config_load_illustrative(struct loader *l, const config_setting_t *root);
  * illustrative; after its source. */
 void config_load_provenance(struct loader *l, const config_setting_t *group, struct indicator *ind);
 
+/* source = { … } or a list of them with from/until (config_sources.c). */
+void config_load_sources(struct loader *l, const config_setting_t *group, struct indicator *ind);
+void config_free_sources(struct indicator *ind);
 void config_load_targets(struct loader *l, const config_setting_t *group, struct indicator *ind);
 /* alerts = ( … ), or the default rules when absent; after the targets. */
 void config_load_alert_rules(struct loader *l, const config_setting_t *group,

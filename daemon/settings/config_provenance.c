@@ -43,9 +43,43 @@ static bool name_usable(const char *name)
     return true;
 }
 
+/* One source's words: its collector's describe(), else the collector's name. */
+static void describe_one(const struct indicator_source *s, char *buf, size_t size)
+{
+    const struct pejl_collector *api = s->collector ? s->collector->api : NULL;
+    if (!api || !api->describe || !s->state || api->describe(s->state, buf, size) == 0 ||
+        !name_usable(buf))
+        snprintf(buf, size, "%s", s->collector ? s->collector->name : "");
+}
+
+/* A splice's sources joined oldest first, the institution said once:
+ * "Danmarks Statistik, SITC2R4Y + SITC2R4". */
+static char *described_sources(const struct indicator *ind)
+{
+    char all[INDICATOR_MAX_SOURCES * (SOURCE_NAME_MAX + 3) + 1] = "", one[SOURCE_NAME_MAX + 1];
+    size_t institution = 0;
+    for (size_t i = 0; i < ind->n_sources; i++) {
+        describe_one(&ind->sources[i], one, sizeof one);
+        const char *comma = strstr(one, ", ");
+        const char *part = one;
+        if (i == 0)
+            institution = comma ? (size_t)(comma - one) + 2 : 0;
+        else if (institution && strncmp(one, all, institution) == 0)
+            part = one + institution;
+        size_t used = strlen(all);
+        if (snprintf(all + used, sizeof all - used, "%s%s", i ? " + " : "", part) < 0)
+            return NULL;
+    }
+    if (!name_usable(all)) /* too long: the newest source alone */
+        describe_one(&ind->sources[ind->n_sources - 1], all, SOURCE_NAME_MAX + 1);
+    return strdup(all);
+}
+
 /* The collector's own words for the source, else its name. */
 static char *described(const struct indicator *ind)
 {
+    if (ind->n_sources > 1)
+        return described_sources(ind);
     char buf[SOURCE_NAME_MAX + 1];
     const struct pejl_collector *api = ind->collector ? ind->collector->api : NULL;
     if (api && api->describe && ind->source && api->describe(ind->source, buf, sizeof buf) > 0 &&

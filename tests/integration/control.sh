@@ -69,7 +69,7 @@ PY
 pass "metrics: the latest value, target figures and alert states in Prometheus' text format"
 
 ctl collect ls_exports population >"$T/out" || fail "collect: $(cat "$T/out")"
-grep -qP "^ls_exports\tok\t24 observations" "$T/out" && grep -qP "^population\tok\t" "$T/out" || fail "collect: $(cat "$T/out")"
+grep -qP "^ls_exports\tok\t54 observations" "$T/out" && grep -qP "^population\tok\t" "$T/out" || fail "collect: $(cat "$T/out")"
 ctl graph ls_exports -o "$T/g.png" >/dev/null || fail "graph"
 [ "$(head -c 8 "$T/g.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] && cmp -s "$T/g.png" "$state/graphs/ls_exports.png" \
     || fail "graph: not the PNG"

@@ -72,5 +72,5 @@ pass "TERM stops cleanly with exit 0"
 stream=$(stat -c '%d:%i' "$T/journal-log")
 JOURNAL_STREAM=$stream "$PEJLD" --once -c "$T/conf/good.conf" --state-dir "$state" >/dev/null 2>>"$T/journal-log" \
     || fail "--once under JOURNAL_STREAM failed"
-grep -q '^<6>ls_exports: 24 observations' "$T/journal-log" || fail "no <6> prefix: $(head -3 "$T/journal-log")"
+grep -q '^<6>ls_exports: 54 observations' "$T/journal-log" || fail "no <6> prefix: $(head -3 "$T/journal-log")"
 pass "journald priority prefixes when JOURNAL_STREAM names stderr"

@@ -17,7 +17,8 @@ for id in $DEMO_IDS; do
     [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "$id.png is not a PNG"
     [ "$(stat -c %s "$png")" -gt 5000 ] || fail "$id.png is suspiciously small"
 done
-grep -q "ls_exports: 24 observations: 24 new, 0 revised, 0 unchanged" "$T/log" || fail "ls_exports not stored (3 SITC groups and their sum, 2019-2024)"
+grep -q "ls_exports: 54 observations: 54 new, 0 revised, 0 unchanged" "$T/log" || fail "ls_exports not stored (2 SITC groups and their sum, 2007-2024)"
+grep -q "ls_exports: spliced: source 2 (Danmarks Statistik, SITC2R4) from 2022 on, in 2 series; marked as a break (b)" "$T/log" || fail "the seam at 2022 was not logged"
 [ -s "$state/rrd/clinical_trials.DK.rrd" ] && [ -s "$state/rrd/clinical_trials.rrd" ] || fail "panel RRDs missing"
 grep -q "clinical_trials: 68 observations: 68 new" "$T/log" || fail "clinical trials: 64 members + 4 ranks expected"
 rank=$(rrdtool fetch "$state/rrd/clinical_trials.rrd" LAST -s $((1704067200 - 86400)) -e 1704067200 | awk '$1 == "1704067200:" {print $2}')

@@ -17,14 +17,14 @@ mark_en="Illustrative data — not official statistics"
 "$PEJLD" --once --now 2025-10-01 -c "$conf" --state-dir "$state" >"$T/out" 2>"$T/log" || fail "--once exited $?: $(tail -5 "$T/log")"
 "$PEJLD" --status --now 2025-10-01 -c "$conf" --state-dir "$state" >"$T/status" 2>>"$T/log" || fail "--status failed"
 grep -qF "$mark_en / $mark_da: every indicator above" "$T/status" || fail "no mark under the status table: $(tail -14 "$T/status")"
-grep -qE '^  ls_exports +Danmarks Statistik, SITC2R4$' "$T/status" || fail "no source for ls_exports: $(tail -14 "$T/status")"
+grep -qE '^  ls_exports +Danmarks Statistik, SITC2R4Y \+ SITC2R4$' "$T/status" || fail "no source for ls_exports: $(tail -14 "$T/status")"
 grep -qE '^  fdi_life_science +Danmarks Nationalbank, DNFDIINI$' "$T/status" || fail "the config's source_name is not used"
 "$PEJLD" --status --json --now 2025-10-01 -c "$conf" --state-dir "$state" >"$T/status.json" 2>>"$T/log" || fail "--status --json failed"
 python3 - "$T/status.json" <<'PY' || fail "status JSON: source or illustrative wrong"
 import json, sys
 rows = json.load(open(sys.argv[1]))
 by = {r["indicator"]: r for r in rows}
-assert by["ls_exports"]["source"] == "Danmarks Statistik, SITC2R4", by["ls_exports"]
+assert by["ls_exports"]["source"] == "Danmarks Statistik, SITC2R4Y + SITC2R4", by["ls_exports"]
 assert by["pharma_production"]["source"] == "Eurostat, sts_inpr_m"
 assert by["clinical_trials"]["source"] == "ClinicalTrials.gov"
 assert by["population_panel"]["source"] == "Verdensbanken/World Bank, SP.POP.TOTL"
@@ -37,8 +37,8 @@ html="$T/report/index.html"
 banner=$(grep -n "<p class=\"illustrative\" role=\"note\"><strong>$mark_da</strong></p>" "$html" | cut -d: -f1)
 table=$(grep -n '<table id="status">' "$html" | cut -d: -f1)
 [ -n "$banner" ] && [ -n "$table" ] && [ "$banner" -lt "$table" ] || fail "no banner above the status table"
-grep -qF "Life science-eksport — Kilde: Danmarks Statistik, SITC2R4 — " "$html" || fail "no source under the exports graph"
-grep -qF "<li data-indicator=\"ls_exports\">Life science-eksport: Danmarks Statistik, SITC2R4 ($mark_da)</li>" "$html" || fail "no sources list"
+grep -qF "Life science-eksport — Kilde: Danmarks Statistik, SITC2R4Y + SITC2R4 — " "$html" || fail "no source under the exports graph"
+grep -qF "<li data-indicator=\"ls_exports\">Life science-eksport: Danmarks Statistik, SITC2R4Y + SITC2R4 ($mark_da)</li>" "$html" || fail "no sources list"
 grep -qF "> **$mark_da**" "$T/report/report.md" || fail "no banner in report.md"
 pass "report: the banner at the top, the source under each graph and a list of sources"
 
@@ -69,7 +69,7 @@ for id in $DEMO_IDS; do
     check_pdf "$T/report/graphs/$id.pdf"
 done
 pdftotext -layout "$T/report/graphs/ls_exports.pdf" "$T/exports.txt"
-grep -qF "Kilde: Danmarks Statistik, SITC2R4" "$T/exports.txt" || fail "no source line: $(cat "$T/exports.txt")"
+grep -qF "Kilde: Danmarks Statistik, SITC2R4Y + SITC2R4" "$T/exports.txt" || fail "no source line: $(cat "$T/exports.txt")"
 grep -qF "Data til og med 2024 · status pr. 2025-10-01" "$T/exports.txt" || fail "no as-at date: $(tail -3 "$T/exports.txt")"
 ! grep -q "hentet 2026\|hentet 2025-1[0-2]-\|hentet 2025-10-0[2-9]" "$T/exports.txt" || fail "a fetch date after the status day"
 pass "every graph carries the mark in its plot area; the source and the status day under it"

@@ -196,6 +196,51 @@ static void test_wrong_frequency_after_derive(void **state)
     assert_string_equal(r.err, "derived values are quarterly, but the indicator's frequency is annual");
 }
 
+/* A spliced series (splice.h) reaches derive as years already: they pass
+ * annual = "sum" as they are; a year given both as a year and as months
+ * is refused. A break in a member carries into the members' sum, and a
+ * rolling sum keeps its own period's break only. */
+static void test_splice_inputs(void **state)
+{
+    (void)state;
+    struct derive_spec annual = {
+        .active = true, .scale = 1, .temporal = TEMPORAL_ANNUAL_SUM, .combine = COMBINE_SUM};
+    struct pejl_observation years[] = {ob("54", "2021", 100, 0),
+                                       ob("54", "2022", 110, PEJL_STATUS_BREAK),
+                                       ob("87", "2021", 10, 0), ob("87", "2022", 12, 0)};
+    struct result r = run(&annual, PEJL_PERIOD_YEAR, years, 4);
+    assert_int_equal(r.rc, 0);
+    assert_float_equal(at(&r, NULL, "2021")->value, 110.0, 0);
+    assert_float_equal(at(&r, NULL, "2022")->value, 122.0, 0);
+    assert_int_equal(at(&r, NULL, "2021")->status, 0);
+    assert_int_equal(at(&r, NULL, "2022")->status, PEJL_STATUS_BREAK);
+    free(r.obs);
+
+    struct pejl_observation mixed[13];
+    for (int m = 0; m < 11; m++)
+        mixed[m] = (struct pejl_observation){
+            .value = 1,
+            .period = {.year = 2021, .kind = PEJL_PERIOD_MONTH, .index = (uint8_t)(m + 1)}};
+    mixed[11] = ob(NULL, "2021", 12, 0);
+    mixed[12] = ob(NULL, "2021-12", 1, 0);
+    r = run(&annual, PEJL_PERIOD_YEAR, mixed, 13);
+    assert_int_equal(r.rc, -1);
+    assert_string_equal(r.err,
+                        "annual = \"sum\": 2021 has both monthly and annual values; give one "
+                        "kind per year");
+
+    struct derive_spec rolling = {
+        .active = true, .scale = 1, .temporal = TEMPORAL_ROLLING_SUM, .rolling = 2};
+    struct pejl_observation months[] = {ob(NULL, "2021-12", 1, 0),
+                                        ob(NULL, "2022-01", 2, PEJL_STATUS_BREAK),
+                                        ob(NULL, "2022-02", 3, 0)};
+    r = run(&rolling, PEJL_PERIOD_MONTH, months, 3);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(at(&r, NULL, "2022-01")->status, PEJL_STATUS_BREAK);
+    assert_int_equal(at(&r, NULL, "2022-02")->status, 0);
+    free(r.obs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_sum_of_members),
         cmocka_unit_test(test_rank_with_ties),
         cmocka_unit_test(test_wrong_frequency_after_derive),
+        cmocka_unit_test(test_splice_inputs),
     };
     return cmocka_run_group_tests_name("derive", tests, NULL, NULL);
 }
