@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 out=$("$PEJLD" --check-config -c "$SRC/config/demo.conf" 2>&1) || fail "demo.conf rejected: $out"
-echo "$out" | grep -q "demo.conf: OK, 10 indicators" || fail "unexpected: $out"
+echo "$out" | grep -q "demo.conf: OK, 13 indicators" || fail "unexpected: $out"
 out=$("$PEJLD" --check-config -c "$SRC/config/pejld.conf" 2>&1) || fail "pejld.conf rejected: $out"
 echo "$out" | grep -q "pejld.conf: OK, 16 indicators" || fail "unexpected: $out"
 pass "demo.conf and the live catalogue pejld.conf are valid"
