@@ -18,7 +18,7 @@ mark_en="Illustrative data — not official statistics"
 "$PEJLD" --status --now 2025-10-01 -c "$conf" --state-dir "$state" >"$T/status" 2>>"$T/log" || fail "--status failed"
 grep -qF "$mark_en / $mark_da: every indicator above" "$T/status" || fail "no mark under the status table: $(tail -14 "$T/status")"
 grep -qE '^  ls_exports +Danmarks Statistik, SITC2R4$' "$T/status" || fail "no source for ls_exports: $(tail -14 "$T/status")"
-grep -qE '^  fdi_life_science +Danmarks Nationalbank, DNFDIINI \(beholdning, C21\)$' "$T/status" || fail "the config's source_name is not used"
+grep -qE '^  fdi_life_science +Danmarks Nationalbank, DNFDIINI$' "$T/status" || fail "the config's source_name is not used"
 "$PEJLD" --status --json --now 2025-10-01 -c "$conf" --state-dir "$state" >"$T/status.json" 2>>"$T/log" || fail "--status --json failed"
 python3 - "$T/status.json" <<'PY' || fail "status JSON: source or illustrative wrong"
 import json, sys
