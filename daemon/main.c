@@ -260,7 +260,7 @@ int main(int argc, char **argv)
     if (parse_options(argc, argv, &o) < 0)
         return 64; /* EX_USAGE */
     log_init(o.verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO, log_detect_sink());
-    struct config_overrides ov = {.state_dir = o.state_dir};
+    struct config_overrides ov = {.state_dir = o.state_dir, .manual_files = o.check};
     struct config *config = load(&o, &ov);
     if (!config)
         return EX_CONFIG_ERROR;

@@ -21,6 +21,7 @@ void ctgov_wanted_free(struct ctgov_wanted *w)
     free(w->urls);
     free(w->lines);
     free(w->requests);
+    free(w->terms);
     *w = (struct ctgov_wanted){0};
 }
 
@@ -42,6 +43,25 @@ static char *country_url(const char *meta, const char *base, const char *key, co
     return url;
 }
 
+/* The terms as one string, to name them in the warning that they are not
+ * checked. */
+static int read_terms(const config_setting_t *source, struct ctgov_wanted *w)
+{
+    const config_setting_t *terms = config_setting_get_member(source, "terms");
+    size_t size = 0;
+    FILE *f = terms && config_setting_length(terms) > 0 ? open_memstream(&w->terms, &size) : NULL;
+    if (!terms || config_setting_length(terms) == 0)
+        return 0;
+    if (!f)
+        return -1;
+    for (int i = 0; i < config_setting_length(terms); i++) {
+        const char *term = config_setting_get_string_elem(terms, i);
+        fprintf(f, "%s%s", i ? " AND " : "", term ? term : "");
+    }
+    w->terms_line = (int)config_setting_source_line(terms);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
 int ctgov_wanted_read(const config_setting_t *source, const char *default_url,
                       struct ctgov_wanted *w)
 {
@@ -56,6 +76,8 @@ int ctgov_wanted_read(const config_setting_t *source, const char *default_url,
                      "the country names";
         return 0;
     }
+    if (read_terms(source, w) < 0)
+        return -1;
     w->names = calloc(n + 1, sizeof *w->names);
     w->urls = calloc(n + 1, sizeof *w->urls);
     w->lines = calloc(n + 1, sizeof *w->lines);
@@ -105,6 +127,12 @@ int ctgov_verify_response(const struct ctgov_wanted *w, const struct decode_budg
                       "the name as it does (e.g. \"Korea, Republic of\")",
                       name);
     }
+    if (rc == 0 && tag == 0 && w->terms)
+        sink->problem(sink, w->terms_line, 1,
+                      "terms \"%.200s\" not checked online: the check counts each country's "
+                      "studies without them, so a wrong term shows only at the first "
+                      "collection",
+                      w->terms);
     json_decref(root);
     source_one_line(err);
     return rc;

@@ -4,7 +4,9 @@
  * pageSize=1, the country as LocationCountry and nothing else) must answer
  * a number. The API does not refuse a name it does not know — it counts
  * no study — so a count of 0 is reported as a problem that says exactly
- * that. Used by pejld --check-config --online and pejlctl verify. No I/O.
+ * that. The source's terms are not part of those counts: a warning says
+ * they were not checked. Used by pejld --check-config --online and pejlctl
+ * verify. No I/O.
  */
 #ifndef PEJL_CTGOV_VERIFY_H
 #define PEJL_CTGOV_VERIFY_H
@@ -19,6 +21,8 @@ struct ctgov_wanted {
     struct pejl_request *requests;
     size_t n;
     const char *why_not; /* when there are no requests */
+    char *terms;         /* the source's terms, joined, or NULL */
+    int terms_line;
 };
 
 int ctgov_wanted_read(const config_setting_t *source, const char *default_url,

@@ -123,20 +123,24 @@ dst_trade("statbank-SITC2R4.json", "SITC2R4",
            ("ContentsCode", ["SITC2R4"]), ("Tid", tid)],
           values, ["Published: 2023 = 174 bn DKK for the basket (003 L311-314)."])
 
-# Pejlemaerke 4b: FDI stock in Danish life science, DKK million (table DNFDIINI shape).
-# 2023 = 70.4 bn DKK is published (003 L2444).
+# Pejlemaerke 4b: FDI stock in Denmark, pharmaceuticals (C21, a proxy for life
+# science), DKK million (table DNFDIINI shape, the live catalogue's request:
+# INDLBRANCHE x INSTRNAT x DATA). 2023 = 70.4 bn DKK is published (003 L2444).
 fdi = {2015: 41200, 2016: 44000, 2017: 47500, 2018: 50100, 2019: 53800, 2020: 57000,
        2021: 61900, 2022: 66300, 2023: 70400, 2024: 72000}
-dst("statbank-DNFDIINI.json", "DNFDIINI", "FDI in Denmark by industry",
-    [("BRANCHE", ["21"]), ("ContentsCode", ["DNFDIINI"]), ("Tid", [str(y) for y in fdi])],
+dst("statbank-DNFDIINI.json", "DNFDIINI", "Foreign direct investments in Denmark by domestic industry",
+    [("INDLBRANCHE", ["C21"]), ("INSTRNAT", ["2.0"]), ("DATA", ["S"]), ("ContentsCode", ["DNFDIINI"]),
+     ("Tid", [str(y) for y in fdi])],
     list(fdi.values()), ["Published: 2023 = 70.4 bn DKK (003 L2444)."])
 
-# Context: life-science employment, full-time equivalents (table NABB69 shape).
-# 2021 = 63,000 is published ("over 63,000", 003 L330-335); 2010 = 63,000 / 1.43 (+43 %).
+# Context: employment, pharmaceuticals (NABB69 shape, the live catalogue's
+# request: SOCIO x BRANCHE). 2021 = 63,000 is published for all of life
+# science ("over 63,000", 003 L330-335); 2010 = 63,000 / 1.43 (+43 %).
 emp = {2010: 44056, 2012: 46900, 2014: 49800, 2016: 53400, 2017: 55100, 2018: 57000,
        2019: 59200, 2020: 61000, 2021: 63000}
-dst("statbank-NABB69.json", "NABB69", "Employment by industry",
-    [("BRANCHE", ["21000"]), ("ContentsCode", ["NABB69"]), ("Tid", [str(y) for y in emp])],
+dst("statbank-NABB69.json", "NABB69", "Employment (69-grouping)",
+    [("SOCIO", ["EMPM_DC"]), ("BRANCHE", ["V21000"]), ("ContentsCode", ["NABB69"]),
+     ("Tid", [str(y) for y in emp])],
     list(emp.values()), ["Published: 2021 = 63,000 FTE (003 L330-335); 2010 derived from +43 %."])
 
 # Context: population of Denmark, quarterly (table FOLK1A shape, 2015K1 ...).
@@ -158,10 +162,29 @@ eurostat("eurostat-sts_inpr_m.json", "Production in industry - monthly data",
          [("freq", ["M"]), ("indic_bt", ["PRD"]), ("nace_r2", ["C21"]), ("s_adj", ["SCA"]),
           ("unit", ["I21"]), ("geo", ["DK"]), ("time", tid)], vals, stat)
 
-# Pejlemaerke 1: new viable life-science companies per million inhabitants
-# (a Eurostat business-demography-shaped table for Denmark).
-comp = {2015: 4.1, 2016: 4.5, 2017: 4.9, 2018: 5.2, 2019: 5.0, 2020: 5.6, 2021: 6.3, 2022: 6.0, 2023: 6.4}
-eurostat("eurostat-bd_new_ls.json", "New viable life-science enterprises per million inhabitants",
-         [("freq", ["A"]), ("nace_r2", ["C21_M7211"]), ("unit", ["P_MHAB"]), ("geo", ["DK"]),
-          ("time", [str(y) for y in comp])],
-         {i: v for i, v in enumerate(comp.values())}, {8: "p"})
+# Pejlemaerke 1: enterprises born in t-3 that survived to t, pharmaceuticals
+# (Eurostat bd_9bd_sz_cl_r2 shape, the live catalogue's request: indic_sb
+# V11943, nace_r2 C21, sizeclas TOTAL, 16 countries, 2015-2020; the UK has
+# no 2020 value, as in Eurostat), and population on 1 January (demo_pjan
+# shape) for the per-million figures. Nothing here is published.
+PANEL = ["AT", "BE", "DE", "DK", "ES", "FI", "FR", "EL", "IE", "IT", "LU", "NL", "PT", "SE", "UK", "CH"]
+YEARS = [str(y) for y in range(2015, 2021)]
+pop = {"AT": 8.6, "BE": 11.2, "DE": 81.2, "DK": 5.66, "ES": 46.4, "FI": 5.47, "FR": 66.4, "EL": 10.9,
+       "IE": 4.6, "IT": 60.8, "LU": 0.56, "NL": 16.9, "PT": 10.4, "SE": 9.7, "UK": 64.9, "CH": 8.2}
+per_million = {"AT": 0.9, "BE": 1.6, "DE": 0.7, "DK": 2.1, "ES": 0.5, "FI": 0.8, "FR": 0.6, "EL": 0.4,
+               "IE": 2.6, "IT": 0.5, "LU": 3.6, "NL": 1.2, "PT": 0.4, "SE": 1.0, "UK": 1.3, "CH": 2.3}
+survivors, population = {}, {}
+for g, geo in enumerate(PANEL):
+    for t, year in enumerate(YEARS):
+        if geo == "UK" and year == "2020":
+            continue          # left the EU: no 2020 in Eurostat
+        k = g * len(YEARS) + t
+        grow = 1 + 0.004 * t
+        population[k] = round(pop[geo] * 1e6 * grow)
+        survivors[k] = round(per_million[geo] * (1 + 0.05 * t) * pop[geo] * grow)
+eurostat("eurostat-bd_9bd_sz_cl_r2.json", "Business demography by size class (from 2004 onwards, NACE Rev. 2)",
+         [("freq", ["A"]), ("indic_sb", ["V11943"]), ("nace_r2", ["C21"]), ("sizeclas", ["TOTAL"]),
+          ("geo", PANEL), ("time", YEARS)], survivors, {})
+eurostat("eurostat-demo_pjan.json", "Population on 1 January by age and sex",
+         [("freq", ["A"]), ("unit", ["NR"]), ("age", ["TOTAL"]), ("sex", ["T"]),
+          ("geo", PANEL), ("time", YEARS)], population, {})

@@ -601,6 +601,8 @@ struct config *config_load(const char *path, const struct config_overrides *over
         load_http(&l, root);
         c->plugins = c->collector_dir ? plugin_list_new(c->collector_dir) : NULL;
         load_indicators(&l, root);
+        if (overrides && overrides->manual_files)
+            config_check_manual_files(&l, root);
         config_load_notifications(&l, root);
         load_report(&l, root);
     }

@@ -59,6 +59,7 @@ struct config {
 /* Command-line settings that win over the file. */
 struct config_overrides {
     const char *state_dir;
+    bool manual_files; /* --check-config: manual series files exist and hold rows */
 };
 
 /* Loads and validates `path`; NULL when `diag` holds any problem. */

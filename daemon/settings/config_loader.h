@@ -56,5 +56,7 @@ void config_free_published(struct indicator *ind);
 /* receivers = ( … ), routes = ( … ), outbox = { … }, external_url. */
 void config_load_notifications(struct loader *l, const config_setting_t *root);
 void config_free_notifications(struct config *config);
+/* --check-config: every csv source's file: exists and has a header and a row. */
+void config_check_manual_files(struct loader *l, const config_setting_t *root);
 
 #endif

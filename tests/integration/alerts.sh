@@ -58,7 +58,7 @@ collected() { # every indicator collected since $1, and no alert left without da
 import json, sys
 d = json.load(open(sys.argv[1]))
 c = d["collections"]
-done = len(c) == 10 and all(r["last_success"] and r["last_success"] >= sys.argv[2] for r in c.values())
+done = len(c) == 13 and all(r["last_success"] and r["last_success"] >= sys.argv[2] for r in c.values())
 sys.exit(0 if done and all(a["state"] != "UNKNOWN" for a in d["alerts"]) else 1)
 ' "$state/alerts.json" "$1" 2>/dev/null
 }

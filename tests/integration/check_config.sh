@@ -5,10 +5,30 @@
 . "$(dirname "$0")/lib.sh"
 
 out=$("$PEJLD" --check-config -c "$SRC/config/demo.conf" 2>&1) || fail "demo.conf rejected: $out"
-echo "$out" | grep -q "demo.conf: OK, 10 indicators" || fail "unexpected: $out"
+echo "$out" | grep -q "demo.conf: OK, 13 indicators" || fail "unexpected: $out"
 out=$("$PEJLD" --check-config -c "$SRC/config/pejld.conf" 2>&1) || fail "pejld.conf rejected: $out"
-echo "$out" | grep -q "pejld.conf: OK, 12 indicators" || fail "unexpected: $out"
+echo "$out" | grep -q "pejld.conf: OK, 16 indicators" || fail "unexpected: $out"
 pass "demo.conf and the live catalogue pejld.conf are valid"
+
+# The live catalogue's manual series (config/manual, /etc/pejl/manual when
+# installed): a missing or header-only file is a problem at the url's line.
+mkdir -p "$T/live/manual"
+cp "$SRC/config/pejld.conf" "$T/live/"
+cp "$SRC/config/manual/"*.csv "$T/live/manual/"
+rm "$T/live/manual/wait-share.csv"
+grep -v '^20' "$SRC/config/manual/wait-days.csv" >"$T/live/manual/wait-days.csv"
+set +e
+out=$("$PEJLD" --check-config -c "$T/live/pejld.conf" 2>&1)
+rc=$?
+set -e
+[ $rc -eq 78 ] || fail "a missing manual file: exit $rc: $out"
+line=$(grep -n 'url = "file:manual/wait-share.csv"' "$T/live/pejld.conf" | cut -d: -f1)
+echo "$out" | grep -qF "$T/live/pejld.conf:$line: share_available: manual series file $T/live/manual/wait-share.csv is missing: put the figures there as CSV" \
+    || fail "missing manual file not named: $out"
+echo "$out" | grep -qF "days_to_availability: manual series file $T/live/manual/wait-days.csv has a header but no rows" \
+    || fail "header-only manual file not named: $out"
+[ "$(echo "$out" | grep -c 'manual series file')" -eq 2 ] || fail "other manual files reported: $out"
+pass "a missing or header-only manual series file is a problem naming the path and what to put there"
 
 cat >"$T/bad.conf" <<'CONF'
 log_level = "chatty";

@@ -20,7 +20,7 @@ start_daemon() {
 }
 start_daemon
 ctl() { "$PEJLCTL" "$@" --socket "$sock"; }
-collected() { [ "$(ls "$state/graphs" 2>/dev/null | grep -c png)" -eq 10 ]; }
+collected() { [ "$(ls "$state/graphs" 2>/dev/null | grep -c png)" -eq 13 ]; }
 wait_for 30 collected || fail "the daemon did not collect: $(tail -3 "$T/log")"
 [ "$(stat -c %a "$sock")" = 660 ] || fail "socket mode $(stat -c %a "$sock")"
 

@@ -13,10 +13,10 @@ state="$T/state"
 "$PEJLD" -f -c "$conf" --state-dir "$state" 2>"$T/log" &
 pid=$!
 PIDS="$pid"
-pngs() { [ "$(ls "$state/graphs" 2>/dev/null | grep -c '\.png$')" -eq 10 ]; }
+pngs() { [ "$(ls "$state/graphs" 2>/dev/null | grep -c '\.png$')" -eq 13 ]; }
 wait_for 20 pngs || fail "the daemon did not collect and graph every indicator: $(cat "$T/log")"
-grep -q "running: 10 indicators" "$T/log" || fail "no start-up line"
-pass "daemon collected all 10 indicators and drew their graphs"
+grep -q "running: 13 indicators" "$T/log" || fail "no start-up line"
+pass "daemon collected all 13 indicators and drew their graphs"
 
 "$PEJLD" --status -c "$conf" --state-dir "$state" >"$T/status" 2>&1 || fail "--status beside the daemon: $(cat "$T/status")"
 grep -E "^ls_exports .*350 in 2030" "$T/status" | grep -q "at risk" || fail "--status: $(cat "$T/status")"
@@ -49,7 +49,7 @@ sed 's/^);$/, { id = "exports_again"; frequency = "annual"; title = "Eksport ige
     "$T/conf/good.conf" >"$conf"
 "$PEJLD" --check-config -c "$conf" >/dev/null || fail "test config for the reload is invalid"
 kill -HUP "$pid"
-wait_for 5 grep -q "reloaded $conf: 11 indicators" "$T/log" || fail "good reload not applied: $(tail -5 "$T/log")"
+wait_for 5 grep -q "reloaded $conf: 14 indicators" "$T/log" || fail "good reload not applied: $(tail -5 "$T/log")"
 wait_for 10 grep -q "exports_again: 6 observations: 6 new" "$T/log" || fail "new indicator not collected"
 wait_for 10 test -s "$state/graphs/exports_again.png" || fail "new indicator not graphed: $(tail -5 "$T/log")"
 pass "HUP with a good config: new indicator scheduled, collected and graphed"

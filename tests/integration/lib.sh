@@ -38,4 +38,4 @@ demo_copy() {
     cp -r "$SRC/config/demo-data" "$1/"
 }
 
-DEMO_IDS="new_ls_companies clinical_trials days_to_availability pharma_production fdi_life_science ls_exports eu_us_rd_ratio ls_employment population population_panel"
+DEMO_IDS="new_ls_companies population_eurostat clinical_trials days_to_availability share_available days_to_availability_rank pharma_production fdi_life_science ls_exports eu_us_rd_ratio ls_employment population population_panel"

@@ -18,6 +18,8 @@ pass "$(basename "$deb"): Depends: $(cat "$T/depends")"
 root="$T/root"
 dpkg -x "$deb" "$root"
 for f in usr/sbin/pejld usr/bin/pejlctl usr/lib/pejl/collectors/statbank.so etc/pejl/pejld.conf \
+         etc/pejl/manual/wait-days.csv etc/pejl/manual/wait-share.csv etc/pejl/manual/wait-rank.csv \
+         etc/pejl/manual/eu-us-rd.csv \
          usr/share/pejl/demo/demo.conf usr/lib/systemd/system/pejld.service usr/share/man/man5/pejld.conf.5.gz \
          usr/share/doc/pejl/copyright usr/share/doc/pejl/changelog.gz; do
     [ -e "$root/$f" ] || fail "the package lacks /$f"

@@ -30,7 +30,7 @@ for id in $DEMO_IDS; do
     [ "$(wc -l <"$report/data/$id.csv")" -gt 1 ] || fail "$id.csv has no rows"
 done
 grep -q "^,2023,174,,20" "$report/data/ls_exports.csv" || fail "ls_exports.csv lacks the published 2023 figure: $(head "$report/data/ls_exports.csv")"
-/usr/bin/python3 -c 'import json,sys; rows=json.load(open(sys.argv[1])); assert len(rows)==11, len(rows)' "$report/status.json" \
+/usr/bin/python3 -c 'import json,sys; rows=json.load(open(sys.argv[1])); assert len(rows)==14, len(rows)' "$report/status.json" \
     || fail "status.json"
 grep -q '^| Life science-eksport | 5 | 2024: 189,0 mia. kr. | - | 350 mia. kr. i 2030 | 192,3 | -1,7 % | i risiko |' "$report/report.md" \
     || fail "report.md: $(head -8 "$report/report.md")"
@@ -61,7 +61,7 @@ class Page(html.parser.HTMLParser):
     def handle_endtag(self, tag):
         if tag == "td" and self.row is not None: self.row.append(self.cell); self.cell = None
 page = Page(); page.feed(open(sys.argv[1], encoding="utf-8").read())
-assert len(page.rows) == 11, len(page.rows)
+assert len(page.rows) == 14, len(page.rows)
 by = {}
 for r in page.rows: by.setdefault(r[0], []).append(r)
 expect = {"ls_exports": ("i risiko", "WARNING"), "days_to_availability": ("bevæger sig væk", "CRITICAL"),
@@ -73,7 +73,7 @@ for ind, (progress, alert) in expect.items():
     assert row[12].startswith(alert), (ind, row)          # alert column
     assert row[1] == alert, (ind, row[1])                 # the row's class: its state
 assert len(by["ls_exports"]) == 2, "one row per target"
-assert len(page.imgs) == 10, page.imgs
+assert len(page.imgs) == 13, page.imgs
 for src in page.imgs:
     assert os.path.getsize(os.path.join(sys.argv[2], src)) > 10000, src
 PY

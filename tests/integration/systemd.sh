@@ -31,7 +31,7 @@ pid=$!
 PIDS="$PIDS $pid"
 said() { grep -q "$1" "$T/notify.log" 2>/dev/null; }
 wait_for 10 said "^READY=1" || fail "no READY=1: $(cat "$T/notify.log" 2>/dev/null)"
-wait_for 10 said "^STATUS=10 indicators; alerts: " || fail "no STATUS=: $(cat "$T/notify.log")"
+wait_for 10 said "^STATUS=13 indicators; alerts: " || fail "no STATUS=: $(cat "$T/notify.log")"
 sleep 1.2
 [ "$(grep -c '^WATCHDOG=1' "$T/notify.log")" -ge 2 ] || fail "too few WATCHDOG=1 pings: $(cat "$T/notify.log")"
 pass "READY=1, STATUS= and WATCHDOG=1 at once and again within 3/4 WatchdogSec"

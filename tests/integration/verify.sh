@@ -81,6 +81,7 @@ indicators = (
     source = { collector = "statbank"; table = "SITC2R4"; url = "file:data/{table}.json"; }; }
 );
 CONF
+printf 'period,value\n2023,169\n' >"$T/wait.csv" # --check-config wants the manual file
 out=$("$PEJLD" --check-config --online -c "$T/manual.conf" 2>&1) || fail "warnings failed the check: $out"
 echo "$out" | grep -qF "manual.conf:2: wait_days: warning: not checked online: the csv collector" \
     || fail "no warning for csv: $out"

@@ -708,6 +708,75 @@ static void test_provenance_loaded(void **state)
     diag_free(&diag);
 }
 
+/* --check-config (overrides.manual_files) looks at a csv source's file:
+ * missing, empty or header-only is a problem at the url's line naming the
+ * path; a file with a row passes, and so does the daemon's own load. */
+static int load_manual(const char *url, const char *content, struct pejl_diag *diag,
+                       bool check)
+{
+    char path[512], text[2048];
+    snprintf(path, sizeof path, "%s/manual.csv", tmpdir);
+    unlink(path);
+    if (content) {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(content, f);
+        fclose(f);
+    }
+    snprintf(text, sizeof text,
+             COLLECTORS "indicators = ( { id = \"wait\"; title = \"A\"; frequency = \"annual\";\n"
+                        " source = { collector = \"csv\";\n url = \"%s\"; }; } );\n",
+             url);
+    write_config(text);
+    struct config_overrides ov = {.manual_files = check};
+    struct config *c = config_load(conf_path, &ov, diag);
+    int ok = c != NULL;
+    config_unref(c);
+    unlink(path);
+    return ok;
+}
+
+static void expect_manual(const char *url, const char *content, const char *needle)
+{
+    struct pejl_diag diag = {0};
+    char prefix[1024];
+    snprintf(prefix, sizeof prefix, "%s:4: wait: manual series file %s/manual.csv ", conf_path,
+             tmpdir);
+    int ok = load_manual(url, content, &diag, true);
+    if (!needle) {
+        diag_print(&diag, stderr);
+        assert_true(ok);
+    } else {
+        assert_false(ok);
+        assert_int_equal(diag.n, 1);
+        if (strncmp(diag.lines[0], prefix, strlen(prefix)) != 0 || !strstr(diag.lines[0], needle))
+            fail_msg("got \"%s\", expected \"%s…%s\"", diag.lines[0], prefix, needle);
+    }
+    diag_free(&diag);
+}
+
+static void test_manual_files(void **state)
+{
+    (void)state;
+    char abs[512];
+    snprintf(abs, sizeof abs, "file://%s/manual.csv", tmpdir);
+    expect_manual("file:manual.csv", NULL, "is missing: put the figures there as CSV");
+    expect_manual(abs, NULL, "is missing");
+    expect_manual("file:manual.csv", "", "is empty: put the figures there");
+    expect_manual("file:manual.csv", "# W.A.I.T.\n\n  \n", "is empty");
+    expect_manual("file:manual.csv", "# W.A.I.T.\nperiod,value,status\n",
+                  "has a header but no rows: add one row per period");
+    expect_manual("file:manual.csv", "\xef\xbb\xbfperiod,value\r\n", "has a header but no rows");
+    expect_manual("file:manual.csv", "# published\nperiod,value,status\n2023,169,\n", NULL);
+    expect_manual(abs, "period,value,status\n2023,..,\n", NULL);
+    expect_manual("file:manual.csv", "2023,169", NULL); /* no header, one row */
+    /* the daemon's own load (no --check-config) starts without the file */
+    struct pejl_diag diag = {0};
+    assert_true(load_manual("file:manual.csv", NULL, &diag, false));
+    assert_int_equal(diag.n, 0);
+    diag_free(&diag);
+}
+
 int main(void)
 {
     const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
@@ -729,6 +798,7 @@ int main(void)
         cmocka_unit_test(test_missing_keys),
         cmocka_unit_test(test_duplicate_ids_name_both_lines),
         cmocka_unit_test(test_source_url_schemes),
+        cmocka_unit_test(test_manual_files),
         cmocka_unit_test(test_unknown_collector),
         cmocka_unit_test(test_modules_that_are_not_collectors),
         cmocka_unit_test(test_max_members_problems),

@@ -454,6 +454,27 @@ static void test_ctgov_country_names(void **state)
     release(&s);
 }
 
+/* terms (extra filter.advanced terms, e.g. a sponsor class) are not part of
+ * the country counts: the check says so as a warning at their line, once,
+ * instead of passing them in silence. */
+static void test_ctgov_terms_not_checked(void **state)
+{
+    (void)state;
+    struct source s = configure("ctgov", "from = 2020;\n"
+                                         "countries = { DK = \"Denmark\"; SE = \"Sweden\"; };\n"
+                                         "terms = [ \"AREA[LeadSponsorClass]INDUSTRY\" ];");
+    const struct pejl_request *requests;
+    struct report r = {0};
+    char err[512];
+    assert_int_equal(plan(&s, &requests), 2);
+    assert_int_equal(verify_file(&s, 0, "ctgov/DK.json", &r, err, sizeof err), 0);
+    assert_int_equal(verify_file(&s, 1, "ctgov/DK.json", &r, err, sizeof err), 0);
+    assert_int_equal(r.n, 1);
+    assert_true(r.warning[0]);
+    expect(&r, "terms \"AREA[LeadSponsorClass]INDUSTRY\" not checked online", 3);
+    release(&s);
+}
+
 /* metadata_url must be a string, in every collector that reads it. */
 static void test_metadata_url_malformed(void **state)
 {
@@ -602,6 +623,7 @@ int main(void)
         cmocka_unit_test(test_eurostat_too_big_to_list),
         cmocka_unit_test(test_worldbank_countries_and_indicator),
         cmocka_unit_test(test_ctgov_country_names),
+        cmocka_unit_test(test_ctgov_terms_not_checked),
         cmocka_unit_test(test_metadata_url_malformed),
         cmocka_unit_test(test_coverage_against_targets),
         cmocka_unit_test(test_deadline_ends_a_check),
