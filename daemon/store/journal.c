@@ -43,6 +43,7 @@ struct journal {
     size_t flushed;  /* staged bytes already written, not yet synced */
     int write_errno; /* an early write failed: the commit will */
     int cut_errno;   /* a failed commit is still in the file: nothing may follow it */
+    off_t last_begin, last_end; /* the bytes of the last commit that succeeded */
 };
 
 /* ---- record text ---- */
@@ -346,8 +347,38 @@ static int take_record(struct replay *rp, const struct journal_record *r)
     return rp->fn ? rp->fn(rp->arg, r) : 0;
 }
 
-static int apply_again(struct replay *rp, const char *line, size_t len)
+/* Calls fn for every line (without its newline) in [from, to) of `fd`,
+ * read in blocks with pread() (the descriptor's offset is not moved). */
+static int each_line(int fd, off_t from, off_t to,
+                     int (*fn)(void *arg, const char *line, size_t len), void *arg)
 {
+    char buf[64 * 1024];
+    size_t have = 0;
+    off_t next = from;
+    while (next < to) {
+        size_t want = sizeof buf - have;
+        if (to - next < (off_t)want)
+            want = (size_t)(to - next);
+        ssize_t n = pread(fd, buf + have, want, next);
+        if (n <= 0)
+            return -1;
+        have += (size_t)n;
+        next += n;
+        size_t used = 0;
+        for (char *nl; (nl = memchr(buf + used, '\n', have - used)); used = (size_t)(nl - buf) + 1)
+            if (fn(arg, buf + used, (size_t)(nl - buf) - used) < 0)
+                return -1;
+        if (used == 0 && have == sizeof buf)
+            return -1; /* no record is that long */
+        memmove(buf, buf + used, have - used);
+        have -= used;
+    }
+    return have == 0 ? 0 : -1;
+}
+
+static int apply_again(void *arg, const char *line, size_t len)
+{
+    struct replay *rp = arg;
     struct journal_record r;
     char id[JOURNAL_KEY_MAX + 1];
     if (parse_record(line, len, &r, id) < 0)
@@ -357,31 +388,10 @@ static int apply_again(struct replay *rp, const char *line, size_t len)
 }
 
 /* Applies the records between the last commit and the commit record at
- * rp->offset, read again with pread() (the replay's stream is not moved). */
+ * rp->offset, read again from the file (the replay's offset is its own). */
 static int apply_from_file(struct replay *rp)
 {
-    char buf[64 * 1024];
-    size_t have = 0;
-    off_t next = rp->committed_end;
-    while (next < rp->offset) {
-        size_t want = sizeof buf - have;
-        if (rp->offset - next < (off_t)want)
-            want = (size_t)(rp->offset - next);
-        ssize_t n = pread(rp->journal->fd, buf + have, want, next);
-        if (n <= 0)
-            return -1;
-        have += (size_t)n;
-        next += n;
-        size_t used = 0;
-        for (char *nl; (nl = memchr(buf + used, '\n', have - used)); used = (size_t)(nl - buf) + 1)
-            if (apply_again(rp, buf + used, (size_t)(nl - buf) - used) < 0)
-                return -1;
-        if (used == 0 && have == sizeof buf)
-            return -1; /* no record is that long */
-        memmove(buf, buf + used, have - used);
-        have -= used;
-    }
-    return have == 0 ? 0 : -1;
+    return each_line(rp->journal->fd, rp->committed_end, rp->offset, apply_again, rp);
 }
 
 static int take_commit(struct replay *rp)
@@ -852,6 +862,7 @@ static void stage_commit_record(struct journal *j)
 
 int journal_commit(struct journal *j, char *err, size_t errlen)
 {
+    j->last_begin = j->last_end = j->size; /* until this commit succeeds: none */
     if (j->staged_count == 0)
         return 0;
     if (retry_cut(j) < 0) {
@@ -874,11 +885,42 @@ int journal_commit(struct journal *j, char *err, size_t errlen)
         cut_back(j); /* nothing of this commit counts */
         return -1;
     }
+    j->last_begin = j->size;
     j->size += (off_t)j->flushed;
+    j->last_end = j->size;
     j->records += j->staged_count;
     j->flushed = 0;
     j->staged_count = 0;
     return 0;
+}
+
+struct committed_reader {
+    journal_replay_fn fn;
+    void *arg;
+};
+
+static int read_committed(void *arg, const char *line, size_t len)
+{
+    const struct committed_reader *cr = arg;
+    struct journal_record r;
+    char id[JOURNAL_KEY_MAX + 1];
+    uint64_t count;
+    if (parse_record(line, len, &r, id) == 0)
+        return cr->fn(cr->arg, &r);
+    return parse_commit(line, len, &count) == 0 ? 0 : -1;
+}
+
+int journal_each_committed(const struct journal *j, journal_replay_fn fn, void *arg, char *err,
+                           size_t errlen)
+{
+    struct committed_reader cr = {fn, arg};
+    errno = 0;
+    if (j->fd >= 0 && each_line(j->fd, j->last_begin, j->last_end, read_committed, &cr) == 0)
+        return 0;
+    snprintf(err, errlen, "%s: cannot read back or apply the commit at bytes %lld..%lld: %s", j->path,
+             (long long)j->last_begin, (long long)j->last_end,
+             errno ? strerror(errno) : "not the records written");
+    return -1;
 }
 
 const char *journal_path(const struct journal *j)
