@@ -261,12 +261,10 @@ static void job_finished(struct job *job)
  * collect them again now rather than at their next interval. */
 static void refresh_dependents(struct pejld *d, const char *id)
 {
-    for (size_t i = 0; i < d->config->n_indicators; i++) {
-        const struct indicator *ind = &d->config->indicators[i];
-        if (ind->derive.per_million && strcmp(ind->derive.per_million, id) == 0) {
-            log_info("%s: collecting again, as %s changed", ind->id, id);
-            scheduler_run_now(d->scheduler, ind->id);
-        }
+    const struct config_dependents *dependents = config_dependents_of(d->config, id);
+    for (size_t i = 0; dependents && i < dependents->n; i++) {
+        log_info("%s: collecting again, as %s changed", dependents->items[i]->id, id);
+        scheduler_run_now(d->scheduler, dependents->items[i]->id);
     }
 }
 

@@ -14,6 +14,7 @@
 #include "array.h"
 #include "duration.h" /* PEJL_INTERVAL_MAX_S, the longest interval the config allows */
 #include "log.h"
+#include "name_index.h"
 
 struct entry {
     char id[INDICATOR_ID_MAX + 1];
@@ -33,6 +34,10 @@ struct scheduler {
     void *arg;
     struct entry **entries;
     size_t n, cap;
+    /* id -> entry: a lookup per collection must not walk every entry. Rebuilt
+     * after entries are dropped; empty (searched instead) when out of memory. */
+    struct name_index by_id;
+    bool indexed;
 };
 
 int64_t scheduler_jitter_ms(int64_t interval_s)
@@ -50,10 +55,22 @@ struct scheduler *scheduler_new(struct loop *loop, scheduler_start_fn start, voi
 {
     struct scheduler *s = calloc(1, sizeof *s);
     if (s)
-        *s = (struct scheduler){.loop = loop, .start = start, .arg = arg};
+        *s = (struct scheduler){.loop = loop, .start = start, .arg = arg, .indexed = true};
     return s;
 }
 
+/* The index of every entry again, after some were dropped. */
+static void reindex(struct scheduler *s)
+{
+    name_index_clear(&s->by_id);
+    s->indexed = true;
+    for (size_t i = 0; i < s->n && s->indexed; i++)
+        s->indexed = name_index_put(&s->by_id, s->entries[i]->id, s->entries[i]) == 0;
+    if (!s->indexed)
+        name_index_clear(&s->by_id);
+}
+
+/* Drops entry i; the caller reindexes. */
 static void drop(struct scheduler *s, size_t i)
 {
     loop_cancel_timer(s->loop, s->entries[i]->timer);
@@ -67,12 +84,15 @@ void scheduler_free(struct scheduler *s)
         return;
     while (s->n)
         drop(s, 0);
+    name_index_clear(&s->by_id);
     free(s->entries);
     free(s);
 }
 
 static struct entry *find(const struct scheduler *s, const char *id)
 {
+    if (s->indexed)
+        return name_index_get(&s->by_id, id);
     for (size_t i = 0; i < s->n; i++)
         if (strcmp(s->entries[i]->id, id) == 0)
             return s->entries[i];
@@ -143,6 +163,10 @@ static struct entry *add(struct scheduler *s, const struct indicator *ind, int64
     if (!e)
         return NULL;
     strcpy(e->id, ind->id);
+    if (s->indexed && name_index_put(&s->by_id, e->id, e) < 0) {
+        name_index_clear(&s->by_id); /* searched from now on */
+        s->indexed = false;
+    }
     e->owner = s;
     e->interval_s = ind->interval_s;
     e->present = true;
@@ -165,12 +189,15 @@ int scheduler_sync(struct scheduler *s, const struct indicator *indicators, size
         e->interval_s = ind->interval_s;
         e->present = true;
     }
+    size_t before = s->n;
     for (size_t i = 0; i < s->n;) {
         if (s->entries[i]->present || s->entries[i]->running)
             i++;
         else
             drop(s, i);
     }
+    if (s->n != before)
+        reindex(s);
     return schedule_lost(s);
 }
 
@@ -191,6 +218,7 @@ void scheduler_finished(struct scheduler *s, const char *id)
     e->running = false;
     if (!e->present) { /* removed by a reload while it ran */
         drop(s, find_index(s, e));
+        reindex(s);
     } else if (e->again) {
         e->again = false;
         due_now(s, e);

@@ -370,7 +370,7 @@ static int add_conditional_headers(struct http_transfer *t)
 {
     struct http_validators v = {0};
     int rc = 0;
-    if (!t->engine->settings.cache_dir ||
+    if (!t->engine->settings.cache_dir || !http_cache_applies(t->url) ||
         http_cache_validators(t->engine->settings.cache_dir, t->cache_key, &v) < 0)
         return 0; /* nothing kept: an unconditional request */
     if (v.etag)
@@ -593,7 +593,8 @@ static void keep_for_next_time(struct http_transfer *t)
 {
     const char *etag = http_result_header(&t->result, "ETag");
     const char *modified = http_result_header(&t->result, "Last-Modified");
-    if (!t->engine->settings.cache_dir || t->result.status != 200 || (!etag && !modified))
+    if (!t->engine->settings.cache_dir || t->result.status != 200 || (!etag && !modified) ||
+        !http_cache_applies(t->url))
         return;
     if ((etag && strlen(etag) > HTTP_CACHE_VALIDATOR_MAX) ||
         (modified && strlen(modified) > HTTP_CACHE_VALIDATOR_MAX))

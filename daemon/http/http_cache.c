@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,6 +34,11 @@ static uint64_t hash_request(uint64_t seed, const struct pejl_request *r)
     for (size_t i = 0; i < 3; i++)
         h = fnv1a(h, parts[i], strlen(parts[i]) + 1); /* the NUL separates the parts */
     return h;
+}
+
+bool http_cache_applies(const char *url)
+{
+    return strncasecmp(url, "file:", 5) != 0;
 }
 
 char *http_cache_key(const struct pejl_request *r)

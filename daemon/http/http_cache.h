@@ -11,6 +11,7 @@
 #ifndef PEJL_HTTP_CACHE_H
 #define PEJL_HTTP_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "collector.h"
@@ -33,6 +34,10 @@ struct http_cache_entry {
  * http_cache_store writes one (so a damaged file is only a cache miss). */
 int http_cache_parse(const char *text, size_t len, struct http_cache_entry *entry);
 
+/* Whether responses from `url` are worth keeping: not a local file
+ * (file:), which is read again as cheaply as its copy would be and would
+ * only double the disk it takes (4 MB at 500 CSV indicators). */
+bool http_cache_applies(const char *url);
 /* The entry's name for `request` (32 hex digits). Caller frees. */
 char *http_cache_key(const struct pejl_request *request);
 int http_cache_validators(const char *dir, const char *key, struct http_validators *out);

@@ -1,6 +1,7 @@
 /*
- * series.c — in-memory series (see series.h). The set is an open-addressing
- * hash table keyed by indicator id; series are appended to in period order
+ * series.c — in-memory series (see series.h). The set finds a series by its
+ * key, and an indicator's member series by the indicator's id, through two
+ * name indexes (name_index.h); series are appended to in period order
  * almost always, so insertion is a binary search and usually no move.
  */
 #include "series.h"
@@ -11,74 +12,76 @@
 #include <string.h>
 
 #include "array.h"
-#include "fnv.h"
+#include "name_index.h"
 #include "period.h"
 #include "utf8.h"
 
-struct series_set {
-    struct series **slots;
-    size_t cap, n;
+/* The member series of one indicator, in the order they were added. */
+struct member_list {
+    char indicator[INDICATOR_ID_MAX + 1];
+    struct series **members;
+    size_t n, cap;
 };
 
-static uint64_t hash_id(const char *id)
-{
-    return fnv1a(FNV64_OFFSET, id, strlen(id));
-}
+struct series_set {
+    struct name_index by_key;       /* series key -> struct series */
+    struct name_index by_indicator; /* indicator id -> struct member_list */
+};
 
 struct series_set *series_set_new(void)
 {
-    struct series_set *set = calloc(1, sizeof *set);
-    if (!set)
-        return NULL;
-    set->cap = 64;
-    set->slots = calloc(set->cap, sizeof *set->slots);
-    if (!set->slots) {
-        free(set);
-        return NULL;
-    }
-    return set;
+    return calloc(1, sizeof(struct series_set));
+}
+
+static void free_series(void *value, void *arg)
+{
+    struct series *s = value;
+    (void)arg;
+    free(s->items);
+    free(s);
+}
+
+static void free_member_list(void *value, void *arg)
+{
+    struct member_list *list = value;
+    (void)arg;
+    free(list->members);
+    free(list);
 }
 
 void series_set_free(struct series_set *set)
 {
     if (!set)
         return;
-    for (size_t i = 0; i < set->cap; i++) {
-        if (set->slots[i]) {
-            free(set->slots[i]->items);
-            free(set->slots[i]);
-        }
-    }
-    free(set->slots);
+    name_index_each(&set->by_key, free_series, NULL);
+    name_index_each(&set->by_indicator, free_member_list, NULL);
+    name_index_clear(&set->by_key);
+    name_index_clear(&set->by_indicator);
     free(set);
-}
-
-static size_t slot_of(struct series **slots, size_t cap, const char *id)
-{
-    size_t i = hash_id(id) & (cap - 1);
-    while (slots[i] && strcmp(slots[i]->id, id) != 0)
-        i = (i + 1) & (cap - 1);
-    return i;
 }
 
 struct series *series_get(const struct series_set *set, const char *id)
 {
-    return set->slots[slot_of(set->slots, set->cap, id)];
+    return name_index_get(&set->by_key, id);
 }
 
-static int grow(struct series_set *set)
+/* The member list of the indicator of key `id` ("indicator.member"),
+ * created if need be, with room for one more member. */
+static struct member_list *member_room(struct series_set *set, const char *id, size_t indicator_len)
 {
-    size_t cap = set->cap * 2;
-    struct series **slots = calloc(cap, sizeof *slots);
-    if (!slots)
-        return -1;
-    for (size_t i = 0; i < set->cap; i++)
-        if (set->slots[i])
-            slots[slot_of(slots, cap, set->slots[i]->id)] = set->slots[i];
-    free(set->slots);
-    set->slots = slots;
-    set->cap = cap;
-    return 0;
+    struct member_list *list = name_index_get_len(&set->by_indicator, id, indicator_len);
+    if (!list) {
+        if (indicator_len > INDICATOR_ID_MAX || !(list = calloc(1, sizeof *list)))
+            return NULL;
+        memcpy(list->indicator, id, indicator_len);
+        if (name_index_put(&set->by_indicator, list->indicator, list) < 0) {
+            free(list);
+            return NULL;
+        }
+    }
+    if (array_grow((void **)&list->members, &list->cap, list->n + 1, sizeof *list->members) < 0)
+        return NULL;
+    return list;
 }
 
 struct series *series_get_or_add(struct series_set *set, const char *id)
@@ -88,20 +91,23 @@ struct series *series_get_or_add(struct series_set *set, const char *id)
     struct series *s = series_get(set, id);
     if (s)
         return s;
-    if ((set->n + 1) * 10 > set->cap * 7 && grow(set) < 0)
-        return NULL;
-    s = calloc(1, sizeof *s);
-    if (!s)
+    const char *dot = strchr(id, '.');
+    struct member_list *list = NULL;
+    if ((dot && !(list = member_room(set, id, (size_t)(dot - id)))) || !(s = calloc(1, sizeof *s)))
         return NULL;
     strcpy(s->id, id);
-    set->slots[slot_of(set->slots, set->cap, id)] = s;
-    set->n++;
+    if (name_index_put(&set->by_key, s->id, s) < 0) {
+        free(s);
+        return NULL;
+    }
+    if (list) /* room was made above: this cannot fail */
+        list->members[list->n++] = s;
     return s;
 }
 
 size_t series_count(const struct series_set *set)
 {
-    return set->n;
+    return set->by_key.n;
 }
 
 /* The code point of the valid UTF-8 sequence of `len` bytes at `s`. */
@@ -144,12 +150,9 @@ int series_key(char *buf, size_t size, const char *indicator, const char *member
 void series_each_member(const struct series_set *set, const char *indicator,
                         void (*fn)(const struct series *s, void *arg), void *arg)
 {
-    size_t len = strlen(indicator);
-    for (size_t i = 0; i < set->cap; i++) {
-        const struct series *s = set->slots[i];
-        if (s && strncmp(s->id, indicator, len) == 0 && s->id[len] == '.')
-            fn(s, arg);
-    }
+    const struct member_list *list = name_index_get(&set->by_indicator, indicator);
+    for (size_t i = 0; list && i < list->n; i++)
+        fn(list->members[i], arg);
 }
 
 /* Index of the first item not before `p`. */

@@ -608,6 +608,8 @@ struct config *config_load(const char *path, const struct config_overrides *over
     }
     config_destroy(&cf);
     diag->default_file = NULL;
+    if (diag->n == before && config_index_build(c) < 0)
+        diag_add(diag, c->path, 0, "out of memory while indexing the indicators");
     if (diag->n != before) {
         config_unref(c);
         return NULL;
@@ -640,6 +642,7 @@ void config_unref(struct config *c)
         return;
     for (size_t i = 0; i < c->n_indicators; i++)
         free_indicator(&c->indicators[i]);
+    config_index_free(c);
     free(c->indicators);
     plugin_list_free(c->plugins); /* after the collectors' release() */
     free(c->path);
@@ -658,5 +661,7 @@ void config_unref(struct config *c)
 
 const struct indicator *config_find(const struct config *c, const char *id)
 {
+    if (c->by_id.n > 0) /* by_id holds every indicator, or is empty */
+        return name_index_get(&c->by_id, id);
     return indicator_find(c->indicators, c->n_indicators, id);
 }

@@ -18,6 +18,7 @@
 #include "http.h"
 #include "indicator.h"
 #include "log.h"
+#include "name_index.h"
 #include "plugin.h"
 #include "receiver.h"
 #include "rule.h"
@@ -54,6 +55,15 @@ struct config {
     struct outbox_settings outbox;
     struct plugins *plugins;
     bool illustrative; /* illustrative = true: the whole catalogue is made up (the demo) */
+    /* config_index.c: indicators by id, and by the id their per_million
+     * names (a struct config_dependents each); empty: not indexed. */
+    struct name_index by_id, dependents;
+};
+
+/* The indicators derived from one indicator (per_million = its id). */
+struct config_dependents {
+    const struct indicator **items;
+    size_t n, cap;
 };
 
 /* Command-line settings that win over the file. */
@@ -68,6 +78,12 @@ struct config *config_load(const char *path, const struct config_overrides *over
 struct config *config_ref(struct config *config);
 void config_unref(struct config *config);
 const struct indicator *config_find(const struct config *config, const char *id);
+/* The indicators whose per_million names `id`; NULL when there are none. */
+const struct config_dependents *config_dependents_of(const struct config *config, const char *id);
+/* config_index.c: builds by_id and dependents once the indicators are
+ * loaded (-1: out of memory, nothing indexed); frees them. */
+int config_index_build(struct config *config);
+void config_index_free(struct config *config);
 
 
 #endif

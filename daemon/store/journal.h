@@ -78,6 +78,13 @@ size_t journal_staged(const struct journal *journal);
 /* Writes and syncs everything staged. On failure nothing staged counts:
  * the file is cut back to where it was, and -1 is returned with `err`. */
 int journal_commit(struct journal *journal, char *err, size_t errlen);
+/* Calls fn for every record of the last commit that succeeded, in the
+ * order staged, read back from the file: so that a caller applies what was
+ * written (exactly what a replay would give) without keeping its own copy
+ * of a large commit. -1 with `err` when the bytes cannot be read or are not
+ * the records written; fn's -1 stops it too. */
+int journal_each_committed(const struct journal *journal, journal_replay_fn fn, void *arg,
+                           char *err, size_t errlen);
 /* A point in the staged records to roll back to. */
 struct journal_mark {
     size_t len, count;

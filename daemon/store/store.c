@@ -19,15 +19,6 @@
 #include "log.h"
 #include "period.h"
 
-/* One observation that changes the store when its commit succeeds. Its
- * obs.member is not used: `member` indexes the batch's member keys
- * (0: the indicator's own series). */
-struct pending_change {
-    struct pejl_observation obs;
-    int64_t vintage;
-    uint32_t member;
-};
-
 /* One staged collection. */
 struct pending_batch {
     char id[INDICATOR_ID_MAX + 1];
@@ -36,7 +27,7 @@ struct pending_batch {
     json_t *member_index; /* member key -> its index in members (jansson's seeded hash) */
     enum pejl_period_kind kind;
     struct ingest_summary summary;
-    size_t change_begin, change_end; /* its range in store->changes */
+    size_t change_begin, change_end; /* its records among the commit's (journal_staged) */
     store_done_fn done;
     void *arg;
 };
@@ -45,8 +36,6 @@ struct store {
     struct journal *journal;
     struct series_set *series;
     struct rrdview *rrd;
-    struct pending_change *changes;
-    size_t n_changes, cap_changes;
     struct pending_batch *batches;
     size_t n_batches, cap_batches;
     size_t skipped_missing; /* NaN records replayed and ignored */
@@ -132,7 +121,6 @@ void store_close(struct store *store)
     journal_close(store->journal);
     series_set_free(store->series);
     rrdview_free(store->rrd);
-    free(store->changes);
     free(store->batches);
     free(store);
 }
@@ -256,7 +244,7 @@ static void note_revision(struct ingest_summary *sum, const char *key,
 }
 
 static int stage_one(struct store *store, const struct series *s, const struct pejl_observation *obs,
-                     int64_t vintage, struct pending_batch *batch, const char *key, uint32_t member)
+                     int64_t vintage, struct pending_batch *batch, const char *key)
 {
     const struct stored_observation *previous;
     batch->summary.received++;
@@ -273,15 +261,11 @@ static int stage_one(struct store *store, const struct series *s, const struct p
         batch->summary.added++;
     else
         note_revision(&batch->summary, key, previous, obs);
+    /* The journal holds the change until its commit, and gives it back then
+     * (store_commit): nothing of it is kept here a second time. */
     struct journal_record record = {.indicator = key, .obs = *obs, .vintage = vintage};
     record.obs.member = NULL;
-    if (grow_array((void **)&store->changes, &store->cap_changes, store->n_changes,
-                   sizeof *store->changes) < 0 ||
-        journal_stage(store->journal, &record) < 0)
-        return -1;
-    store->changes[store->n_changes++] =
-        (struct pending_change){.obs = record.obs, .vintage = vintage, .member = member};
-    return 0;
+    return journal_stage(store->journal, &record);
 }
 
 /* Stages every observation; the current series is looked up once per member. */
@@ -301,7 +285,7 @@ static int stage_all(struct store *store, struct pending_batch *batch,
                 return -1;
             s = series_get(store->series, key);
         }
-        if (stage_one(store, s, &obs[i], vintage, batch, key, (uint32_t)m) < 0)
+        if (stage_one(store, s, &obs[i], vintage, batch, key) < 0)
             return -1;
     }
     return 0;
@@ -316,7 +300,7 @@ int store_stage(struct store *store, const struct indicator *ind, const struct p
     struct pending_batch *batch = &store->batches[store->n_batches];
     *batch = (struct pending_batch){.kind = ind->frequency, .done = done, .arg = arg};
     snprintf(batch->id, sizeof batch->id, "%s", ind->id);
-    batch->change_begin = store->n_changes;
+    batch->change_begin = journal_staged(store->journal);
     struct journal_mark mark = journal_mark(store->journal);
     batch->members = calloc(1, sizeof *batch->members); /* [0]: the own series */
     batch->n_members = batch->cap_members = batch->members ? 1 : 0;
@@ -324,11 +308,10 @@ int store_stage(struct store *store, const struct indicator *ind, const struct p
     if (!batch->members || !batch->member_index || stage_all(store, batch, obs, n, vintage) < 0) {
         log_err("%s: out of memory while staging observations", ind->id);
         journal_rollback(store->journal, mark);
-        store->n_changes = batch->change_begin;
         free_members(batch);
         return -1;
     }
-    batch->change_end = store->n_changes;
+    batch->change_end = journal_staged(store->journal);
     store->n_batches++;
     return 0;
 }
@@ -376,48 +359,72 @@ static void update_view(struct store *store, const struct series *s, enum pejl_p
         log_err("%s: RRD file not updated: %s", s->id, err);
 }
 
-/* Applies changes [begin, end) of one series, then brings its RRD file up to date. */
-static void apply_run(struct store *store, const struct pending_batch *batch, size_t begin,
-                      size_t end)
+/* Applying a commit's records as the journal gives them back: a run of
+ * records of one series at a time, its RRD file brought up to date when the
+ * run ends (collections send a series' observations together). */
+struct applying {
+    struct store *store;
+    size_t batch, record; /* the batch the next record belongs to; records so far */
+    struct series *series; /* of the current run, or NULL */
+    enum pejl_period_kind kind;
+    size_t first; /* the run's lowest index put, or SIZE_MAX */
+    bool revised;
+};
+
+static void end_run(struct applying *a)
 {
-    char key[SERIES_KEY_MAX + 1];
-    bool revised = false;
-    size_t first = SIZE_MAX;
-    series_key(key, sizeof key, batch->id, batch->members[store->changes[begin].member]);
-    struct series *s = series_get_or_add(store->series, key);
-    for (size_t i = begin; s && i < end; i++) {
-        struct pending_change *c = &store->changes[i];
-        const struct stored_observation *old = series_find(s, &c->obs.period);
-        if (old) {
-            revised = true;
-            log_revision(key, old, &c->obs);
-        }
-        long at = series_put(s, &c->obs, c->vintage);
-        if (at >= 0 && (size_t)at < first)
-            first = (size_t)at;
-    }
-    if (s && first != SIZE_MAX)
-        update_view(store, s, batch->kind, first, revised);
+    if (a->series && a->first != SIZE_MAX)
+        update_view(a->store, a->series, a->kind, a->first, a->revised);
+    a->series = NULL;
 }
 
-/* Changes come grouped by member (collections sort them): one run per series. */
-static void apply_batch(struct store *store, const struct pending_batch *batch)
+static int apply_record(void *arg, const struct journal_record *r)
 {
-    for (size_t begin = batch->change_begin; begin < batch->change_end;) {
-        size_t end = begin + 1;
-        while (end < batch->change_end &&
-               store->changes[end].member == store->changes[begin].member)
-            end++;
-        apply_run(store, batch, begin, end);
-        begin = end;
+    struct applying *a = arg;
+    struct store *store = a->store;
+    while (a->batch < store->n_batches && a->record >= store->batches[a->batch].change_end)
+        a->batch++;
+    a->record++;
+    if (a->batch == store->n_batches)
+        return -1; /* more records than were staged */
+    enum pejl_period_kind kind = store->batches[a->batch].kind;
+    if (!a->series || strcmp(a->series->id, r->indicator) != 0 || kind != a->kind) {
+        end_run(a);
+        *a = (struct applying){.store = store, .batch = a->batch, .record = a->record,
+                               .series = series_get_or_add(store->series, r->indicator),
+                               .kind = kind, .first = SIZE_MAX};
+        if (!a->series)
+            return -1;
     }
+    const struct stored_observation *old = series_find(a->series, &r->obs.period);
+    if (old) {
+        a->revised = true;
+        log_revision(r->indicator, old, &r->obs);
+    }
+    long at = series_put(a->series, &r->obs, r->vintage);
+    if (at < 0)
+        return -1;
+    if ((size_t)at < a->first)
+        a->first = (size_t)at;
+    return 0;
+}
+
+/* The committed records, read back from the journal, into the series and
+ * the RRD files. If that fails the journal still has them: the next
+ * start-up replays them and rebuilds what disagrees. */
+static void apply_commit(struct store *store)
+{
+    char err[512];
+    struct applying a = {.store = store, .first = SIZE_MAX};
+    if (journal_each_committed(store->journal, apply_record, &a, err, sizeof err) < 0)
+        log_err("%s; the series in memory lack part of it until pejld restarts", err);
+    end_run(&a);
 }
 
 static void finish(struct store *store, bool stored, const char *error)
 {
     size_t n = store->n_batches;
     store->n_batches = 0;
-    store->n_changes = 0;
     for (size_t b = 0; b < n; b++) {
         struct pending_batch *batch = &store->batches[b];
         if (batch->done)
@@ -437,8 +444,7 @@ size_t store_commit(struct store *store)
         finish(store, false, err);
         return n;
     }
-    for (size_t b = 0; b < n; b++)
-        apply_batch(store, &store->batches[b]);
+    apply_commit(store);
     finish(store, true, NULL);
     return n;
 }

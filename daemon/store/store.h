@@ -4,10 +4,13 @@
  *
  * A collection's observations are first staged: each is classified as new,
  * revised or unchanged, and the changes are written into the journal's next
- * group commit. store_commit() — called once per pass of the event loop —
- * makes them durable with one fsync, then applies them to the series,
- * brings the RRD files up to date and tells each collection its outcome.
- * Nothing counts as stored before the fsync has returned.
+ * group commit (and nowhere else: a large commit goes to the file early,
+ * and its commit record last, so a crash before that keeps none of it).
+ * store_commit() — called once per pass of the event loop — makes them
+ * durable with one fsync, then applies them to the series as it reads them
+ * back from the journal (what a replay would give), brings the RRD files up
+ * to date and tells each collection its outcome. Nothing counts as stored
+ * before the fsync has returned.
  */
 #ifndef PEJL_STORE_H
 #define PEJL_STORE_H

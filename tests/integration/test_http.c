@@ -394,6 +394,26 @@ static char *fresh_dir(const char *name)
     return dir;
 }
 
+/* A local file needs no cache: a file:// response (curl gives it a
+ * Last-Modified) is read again each time, never copied into the cache. */
+static void test_file_url_not_cached(void **state)
+{
+    (void)state;
+    char u[600];
+    snprintf(u, sizeof u, "file://%s/%s", body_dir, fixture);
+    struct http_settings s = settings();
+    s.cache_dir = fresh_dir("file-cache");
+    for (int i = 0; i < 2; i++) {
+        struct outcome o = fetch(&s, u);
+        assert_int_equal(o.status, 200);
+        assert_false(o.not_modified);
+        assert_string_equal(o.body, read_fixture());
+        free(o.body);
+    }
+    assert_int_equal(files_in(s.cache_dir), 0);
+}
+
+
 /* An https source is followed to https only: a redirect to http fails the
  * transfer with a clear error, and nothing it sent is kept or handed on. */
 static void test_https_redirect_to_http_refused(void **state)
@@ -578,6 +598,7 @@ int main(void)
         cmocka_unit_test(test_conditional_request_304),
         cmocka_unit_test(test_host_spacing),
         cmocka_unit_test(test_file_url),
+        cmocka_unit_test(test_file_url_not_cached),
         cmocka_unit_test(test_tls_verification_stays_on),
         cmocka_unit_test(test_https_redirect_to_http_refused),
         cmocka_unit_test(test_redirects_that_are_followed),

@@ -70,6 +70,39 @@ static void test_several_collectors_stay_valid(void **state)
     config_unref(c);
 }
 
+/* Indicators found by id through the config's index (and only those it
+ * holds), and the indicators derived from one (per_million) in file order:
+ * refresh after a collection asks for them rather than walking the file. */
+static void test_index_finds_indicators_and_dependents(void **state)
+{
+    (void)state;
+    struct pejl_diag diag = {0};
+    write_config(COLLECTORS
+                 "indicators = (\n"
+                 " { id = \"pop\"; title = \"P\"; frequency = \"annual\"; " CSV_SOURCE " },\n"
+                 " { id = \"a\"; title = \"A\"; frequency = \"annual\"; " CSV_SOURCE "\n"
+                 "   derive = { per_million = \"pop\"; }; },\n"
+                 " { id = \"ab\"; title = \"AB\"; frequency = \"annual\"; " CSV_SOURCE " },\n"
+                 " { id = \"c\"; title = \"C\"; frequency = \"annual\"; " CSV_SOURCE "\n"
+                 "   derive = { per_million = \"pop\"; }; } );\n");
+    struct config *c = config_load(conf_path, NULL, &diag);
+    diag_print(&diag, stderr);
+    assert_non_null(c);
+    for (size_t i = 0; i < c->n_indicators; i++)
+        assert_ptr_equal(config_find(c, c->indicators[i].id), &c->indicators[i]);
+    assert_null(config_find(c, "b"));
+    assert_null(config_find(c, ""));
+    const struct config_dependents *d = config_dependents_of(c, "pop");
+    assert_non_null(d);
+    assert_int_equal(d->n, 2);
+    assert_string_equal(d->items[0]->id, "a");
+    assert_string_equal(d->items[1]->id, "c");
+    assert_null(config_dependents_of(c, "a"));
+    assert_null(config_dependents_of(c, "po"));
+    config_unref(c);
+    diag_free(&diag);
+}
+
 static void test_state_dir_override_wins(void **state)
 {
     (void)state;
@@ -790,6 +823,7 @@ int main(void)
         cmocka_unit_test(test_provenance_loaded),
         cmocka_unit_test(test_state_dir_override_wins),
         cmocka_unit_test(test_several_collectors_stay_valid),
+        cmocka_unit_test(test_index_finds_indicators_and_dependents),
         cmocka_unit_test(test_syntax_error_names_line),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_unknown_keys),

@@ -136,6 +136,18 @@ static void test_key(void **state)
 }
 
 /* A validator the head cannot hold is refused, and the old entry stays. */
+/* Local files are not cached; everything fetched over a network is. */
+static void test_applies_to_network_urls_only(void **state)
+{
+    (void)state;
+    assert_false(http_cache_applies("file:///var/lib/pejl/data.csv"));
+    assert_false(http_cache_applies("FILE:///data.csv"));
+    assert_false(http_cache_applies("file:relative.csv"));
+    assert_true(http_cache_applies("https://api.statbank.dk/v1/data"));
+    assert_true(http_cache_applies("http://127.0.0.1:8080/file:x"));
+    assert_true(http_cache_applies("files.example/x"));
+}
+
 static void test_validators_refused(void **state)
 {
     (void)state;
@@ -287,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_one_validator_or_none),
         cmocka_unit_test(test_missing_entry),
         cmocka_unit_test(test_key),
+        cmocka_unit_test(test_applies_to_network_urls_only),
         cmocka_unit_test(test_validators_refused),
         cmocka_unit_test(test_damaged_entries_are_misses),
         cmocka_unit_test(test_link_is_not_followed),

@@ -1407,16 +1407,17 @@ static void test_failed_cut_back_stops_commits(void **state)
     unit_remove_tree(dir);
 }
 
-/* In a child (the limit must not reach the test process): with one
- * descriptor left, journal_read opens the file but cannot duplicate it, and
- * says why. It once handed dup()'s -1 to fdopen() and blamed EBADF. */
+/* In a child (the limit must not reach the test process): with no
+ * descriptor left, journal_read cannot open the file, and says why. (It
+ * once duplicated the descriptor for a stream, handed dup()'s -1 to
+ * fdopen() and blamed EBADF; it reads the one descriptor now.) */
 static int read_out_of_fds_child(const char *dir)
 {
     int lowest = open("/dev/null", O_RDONLY);
     if (lowest < 0)
         return 10;
     close(lowest);
-    struct rlimit few = {.rlim_cur = (rlim_t)lowest + 1, .rlim_max = (rlim_t)lowest + 1};
+    struct rlimit few = {.rlim_cur = (rlim_t)lowest, .rlim_max = (rlim_t)lowest};
     if (setrlimit(RLIMIT_NOFILE, &few) < 0)
         return 11;
     char err[1024] = "";
@@ -1549,6 +1550,150 @@ static void test_huge_commit_read_again(void **state)
     unit_remove_tree(dir);
 }
 
+/* ---- a large journal, read in blocks ---- */
+
+/* Read system calls this process made so far (/proc/self/io's syscr). */
+static long long read_calls(void)
+{
+    FILE *f = fopen("/proc/self/io", "r");
+    long long n = -1;
+    char line[128];
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "syscr: %lld", &n) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return n;
+}
+
+enum { LARGE_SERIES = 1000, LARGE_MONTHS = 48 };
+
+/* The journal of LARGE_SERIES indicators (every third with a member) of
+ * LARGE_MONTHS monthly values, one commit per indicator, then a commit of
+ * revisions; written independently of journal.c. Returns its length. */
+static size_t large_journal(char **out)
+{
+    size_t cap = (size_t)LARGE_SERIES * (LARGE_MONTHS + 2) * 96, len = HEADER_LEN;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    memcpy(text, HEADER, len);
+    for (int s = 0; s <= LARGE_SERIES; s++) {
+        char id[48], period[16];
+        int n = s < LARGE_SERIES ? LARGE_MONTHS : LARGE_SERIES / 10;
+        for (int m = 0; m < n; m++) {
+            int of = s < LARGE_SERIES ? s : m * 10; /* the last commit revises */
+            snprintf(id, sizeof id, of % 3 ? "ind%d" : "ind%d.DK", of);
+            snprintf(period, sizeof period, "%d-%02d", 2000 + m / 12, m % 12 + 1);
+            struct journal_record r = record(id, period, of + m / 7.0 + (s == LARGE_SERIES),
+                                             m % 5 ? 0 : PEJL_STATUS_PROVISIONAL,
+                                             1700000000 + s);
+            len += record_line(&r, text + len, cap - len);
+        }
+        len += commit_line((unsigned long long)n, text + len, cap - len);
+    }
+    *out = text;
+    return len;
+}
+
+static void assert_large_replayed(const struct replay_log *log)
+{
+    assert_int_equal(log->n, LARGE_SERIES * LARGE_MONTHS + LARGE_SERIES / 10);
+    for (size_t i = 0; i < log->n; i++) {
+        bool revision = i >= LARGE_SERIES * LARGE_MONTHS;
+        int m = revision ? (int)(i - LARGE_SERIES * LARGE_MONTHS) : (int)i % LARGE_MONTHS;
+        int of = revision ? m * 10 : (int)i / LARGE_MONTHS;
+        char id[48];
+        snprintf(id, sizeof id, of % 3 ? "ind%d" : "ind%d.DK", of);
+        assert_string_equal(log->items[i].id, id);
+        assert_int_equal(log->items[i].obs.period.year, 2000 + m / 12);
+        assert_int_equal(log->items[i].obs.period.index, m % 12 + 1);
+        assert_true(log->items[i].obs.value == of + m / 7.0 + revision);
+        assert_int_equal(log->items[i].obs.status, m % 5 ? 0 : PEJL_STATUS_PROVISIONAL);
+        assert_int_equal(log->items[i].vintage, 1700000000 + (revision ? LARGE_SERIES : of));
+    }
+}
+
+/* Replay of 48,000 records in 1,001 commits gives every record, in order,
+ * with a handful of read calls: it once read through a stdio stream and
+ * asked ftello() for the offset of every line (a system call per record). */
+static void test_large_journal_read_in_blocks(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    char *text;
+    size_t len = large_journal(&text);
+    unit_write_file(path, text, len, O_TRUNC);
+
+    struct replay_log log = {0};
+    char err[1024] = "";
+    long long before = read_calls();
+    assert_int_equal(journal_read(dir, log_record, &log, err, sizeof err), 0);
+    long long reads = read_calls() - before;
+    assert_true(before >= 0);
+    if (reads > (long long)(len / (64 * 1024)) + 8)
+        fail_msg("%lld read calls for a journal of %zu bytes", reads, len);
+    assert_large_replayed(&log);
+    log_free(&log);
+
+    struct journal *j = open_ok(dir, &log);
+    assert_large_replayed(&log);
+    assert_int_equal(journal_records(j), log.n);
+    assert_int_equal(unit_file_size(path), (long long)len);
+    journal_close(j);
+    log_free(&log);
+    free(text);
+    free(path);
+    unit_remove_tree(dir);
+}
+
+/* A damaged line longer than the replay's read block, followed by intact
+ * records, is refused at its first byte; as the last line it is more than
+ * a torn write leaves, and refused too. Neither touches the file. */
+static void test_line_longer_than_a_read_block(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct journal_record r[5];
+    five_records(r);
+    char text[2048];
+    size_t good = HEADER_LEN, junk_len = 600 * 1024;
+    memcpy(text, HEADER, good);
+    for (int i = 0; i < 2; i++)
+        good += record_line(&r[i], text + good, sizeof text - good);
+    good += commit_line(2, text + good, sizeof text - good);
+    size_t tail = good + record_line(&r[2], text + good, sizeof text - good);
+    tail += commit_line(1, text + tail, sizeof text - tail);
+    char *junk = malloc(junk_len);
+    assert_non_null(junk);
+    memset(junk, 'x', junk_len);
+    junk[junk_len - 1] = '\n';
+
+    unit_write_file(path, text, good, O_TRUNC);
+    unit_append(path, junk, junk_len);
+    unit_append(path, text + good, tail - good); /* intact records after the damage */
+    struct replay_log log = {0};
+    char err[1024] = "", want[80];
+    assert_null(journal_open(dir, log_record, &log, err, sizeof err));
+    snprintf(want, sizeof want, "damaged record at byte %zu ", good);
+    if (!strstr(err, want))
+        fail_msg("expected \"%s\" in: %s", want, err);
+    log_free(&log);
+
+    unit_write_file(path, text, good, O_TRUNC);
+    unit_append(path, junk, junk_len - 1); /* no newline: the last line */
+    assert_null(journal_open(dir, log_record, &log, err, sizeof err));
+    snprintf(want, sizeof want, "after the last intact record (byte %zu)", good);
+    if (!strstr(err, want))
+        fail_msg("expected \"%s\" in: %s", want, err);
+    assert_int_equal(unit_file_size(path), (long long)(good + junk_len - 1));
+    log_free(&log);
+    free(junk);
+    free(path);
+    unit_remove_tree(dir);
+}
+
 /* What a failed test left behind. */
 static int remove_temp_dirs(void **state)
 {
@@ -1593,6 +1738,8 @@ int main(void)
         cmocka_unit_test(test_read_out_of_descriptors),
         cmocka_unit_test(test_symlink_journal_refused),
         cmocka_unit_test(test_huge_commit_read_again),
+        cmocka_unit_test(test_large_journal_read_in_blocks),
+        cmocka_unit_test(test_line_longer_than_a_read_block),
     };
     return cmocka_run_group_tests(tests, NULL, remove_temp_dirs);
 }

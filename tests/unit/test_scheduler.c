@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,6 +110,35 @@ static void test_removed_indicator_dropped_after_its_run(void **state)
     loop_free(loop);
 }
 
+/* Thousands of indicators, each found by its id (through the scheduler's
+ * index), and after a reload that removes every other one, the rest still
+ * are and the removed ones are not. */
+static void test_many_indicators_found_after_reload(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    struct starts s = {0};
+    struct loop *loop = loop_new();
+    s.scheduler = scheduler_new(loop, start, &s);
+    static struct indicator inds[N], kept[N / 2];
+    static char ids[N][16];
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "ind%d", i);
+        inds[i] = (struct indicator){.id = ids[i], .interval_s = 3600};
+        if (i % 2)
+            kept[i / 2] = inds[i];
+    }
+    assert_int_equal(scheduler_sync(s.scheduler, inds, N, 3600 * 1000), 0);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(scheduler_run_now(s.scheduler, ids[i]), 0);
+    assert_int_equal(scheduler_run_now(s.scheduler, "ind3000"), -1);
+    assert_int_equal(scheduler_sync(s.scheduler, kept, N / 2, 3600 * 1000), 0);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(scheduler_run_now(s.scheduler, ids[i]), i % 2 ? 0 : -1);
+    scheduler_free(s.scheduler);
+    loop_free(loop);
+}
+
 static void test_jitter_within_ten_percent(void **state)
 {
     (void)state;
@@ -180,6 +210,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_running_indicator_is_never_started_twice),
         cmocka_unit_test(test_removed_indicator_dropped_after_its_run),
+        cmocka_unit_test(test_many_indicators_found_after_reload),
         cmocka_unit_test(test_jitter_within_ten_percent),
         cmocka_unit_test(test_indicator_without_a_timer_is_scheduled_again),
         cmocka_unit_test(test_huge_interval_does_not_overflow),

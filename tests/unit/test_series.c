@@ -327,6 +327,80 @@ static void test_find(void **state)
     free(s.items);
 }
 
+/* ---- members of an indicator ---- */
+
+struct member_walk {
+    char ids[64][SERIES_KEY_MAX + 1];
+    size_t n;
+};
+
+static void note_member(const struct series *s, void *arg)
+{
+    struct member_walk *w = arg;
+    if (w->n < 64)
+        snprintf(w->ids[w->n], sizeof w->ids[0], "%s", s->id);
+    w->n++;
+}
+
+/* An indicator's members, and only its own, in the order first stored: not
+ * another indicator's whose id it begins ("ab" is not "a"'s), not its own
+ * series, and a member with a dot in its code ("K64.2") once. */
+static void test_each_member_own_in_order(void **state)
+{
+    (void)state;
+    static const char *const keys[] = {"a.DK", "ab.SE", "a",  "a.K64.2", "b.DK",
+                                       "a.SE", "a.M+K", "ab", "a.DK"};
+    struct series_set *set = series_set_new();
+    assert_non_null(set);
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        assert_non_null(series_get_or_add(set, keys[i]));
+    struct member_walk w = {0};
+    series_each_member(set, "a", note_member, &w);
+    assert_int_equal(w.n, 4);
+    assert_string_equal(w.ids[0], "a.DK");
+    assert_string_equal(w.ids[1], "a.K64.2");
+    assert_string_equal(w.ids[2], "a.SE");
+    assert_string_equal(w.ids[3], "a.M+K");
+    w.n = 0;
+    series_each_member(set, "ab", note_member, &w);
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.ids[0], "ab.SE");
+    w.n = 0;
+    series_each_member(set, "c", note_member, &w);
+    series_each_member(set, "a.DK", note_member, &w);
+    assert_int_equal(w.n, 0);
+    series_set_free(set);
+}
+
+static void count_member(const struct series *s, void *arg)
+{
+    (void)s;
+    (*(size_t *)arg)++;
+}
+
+/* 2,000 indicators of 25 members each: every walk finds its 25 (and the
+ * walks together take time in proportion to the members, not the set). */
+static void test_each_member_many(void **state)
+{
+    (void)state;
+    enum { INDICATORS = 2000, MEMBERS = 25 };
+    struct series_set *set = series_set_new();
+    char key[SERIES_KEY_MAX + 1], id[32];
+    for (int m = 0; m < MEMBERS; m++)
+        for (int i = 0; i < INDICATORS; i++) {
+            snprintf(key, sizeof key, "ind%d.M%d", i, m);
+            assert_non_null(series_get_or_add(set, key));
+        }
+    assert_int_equal(series_count(set), INDICATORS * MEMBERS);
+    for (int i = 0; i < INDICATORS; i++) {
+        size_t n = 0;
+        snprintf(id, sizeof id, "ind%d", i);
+        series_each_member(set, id, count_member, &n);
+        assert_int_equal(n, MEMBERS);
+    }
+    series_set_free(set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,6 +413,8 @@ int main(void)
         cmocka_unit_test(test_put_mixed_kinds_same_end),
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_find),
+        cmocka_unit_test(test_each_member_own_in_order),
+        cmocka_unit_test(test_each_member_many),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
