@@ -59,6 +59,7 @@ struct alert {
     struct alert_transition history[ALERT_HISTORY_MAX]; /* oldest first */
     size_t n_history;
     bool orphan;                   /* its rule is no longer in the config */
+    bool dirty;                    /* changed since the last save (alert_ledger.h) */
 };
 
 /* The identity labels of a rule of an indicator, sorted; plus severity
