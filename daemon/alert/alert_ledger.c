@@ -309,6 +309,8 @@ void alert_ledger_free(struct alert_ledger *l)
     free(l->dirty_collections);
     free(l->dirty_marks);
     free(l->marks);
+    for (size_t i = 0; i < l->n_alerts; i++)
+        alert_free(&l->alerts[i]);
     free(l->alerts);
     free(l->collections);
     free(l->silences);
@@ -552,7 +554,11 @@ static void read_history(struct reader *r, json_t *o, struct alert *a)
         return;
     }
     json_array_foreach(list, i, item) {
-        struct alert_transition *t = &a->history[a->n_history++];
+        struct alert_transition *t = alert_history_add(a);
+        if (!t) {
+            refuse(r, "out of memory");
+            return;
+        }
         t->at = read_moment(r, item, "at");
         t->from = read_state(r, item, "from");
         t->to = read_state(r, item, "to");
@@ -664,14 +670,12 @@ static void read_alerts(struct reader *r, json_t *alerts, struct alert_ledger *l
         struct alert a;
         snprintf(r->where, sizeof r->where, "alerts[%zu]", i);
         read_alert(r, item, &a);
-        if (r->failed)
-            return;
-        if (alert_ledger_find(l, a.fingerprint)) {
+        if (!r->failed && alert_ledger_find(l, a.fingerprint))
             refuse(r, "fingerprint %s is there twice", a.fingerprint);
-            return;
-        }
-        if (!alert_ledger_add(l, &a)) {
+        if (!r->failed && !alert_ledger_add(l, &a))
             refuse(r, "out of memory");
+        if (r->failed) {
+            alert_free(&a);
             return;
         }
     }
@@ -832,13 +836,15 @@ static void apply_alert(struct reader *r, json_t *o, struct alert_ledger *l)
 {
     struct alert a;
     read_alert(r, o, &a);
-    if (r->failed)
-        return;
-    struct alert *old = alert_ledger_find(l, a.fingerprint);
-    if (old)
+    struct alert *old = r->failed ? NULL : alert_ledger_find(l, a.fingerprint);
+    if (old) {
+        alert_free(old);
         *old = a;
-    else if (!alert_ledger_add(l, &a))
+    } else if (!r->failed && !alert_ledger_add(l, &a)) {
         refuse(r, "out of memory");
+    }
+    if (r->failed)
+        alert_free(&a);
 }
 
 static void apply_collection(struct reader *r, json_t *record, struct alert_ledger *l)

@@ -77,7 +77,8 @@ int alert_ledger_save(const struct alert_ledger *l, const char *path, int64_t no
 void alert_ledger_free(struct alert_ledger *l);
 
 struct alert *alert_ledger_find(const struct alert_ledger *l, const char *fingerprint);
-/* Appends an alert (pointers into the ledger may move); NULL without memory. */
+/* Appends an alert (pointers into the ledger may move), taking over what it
+ * owns (its history: the caller does not free it); NULL without memory. */
 struct alert *alert_ledger_add(struct alert_ledger *l, const struct alert *a);
 /* The collection record of an indicator, created empty when `create`. */
 struct collection_record *alert_ledger_collection(struct alert_ledger *l, const char *indicator,

@@ -83,10 +83,11 @@ static void orphan(struct alerting *al, struct alert *a, int64_t now)
                  a->fingerprint, alert_active(a) ? "; resolved" : "");
     a->orphan = true;
     if (alert_active(a)) {
-        struct alert_transition *t = a->n_history < ALERT_HISTORY_MAX ? &a->history[a->n_history++]
-                                                                       : &a->history[ALERT_HISTORY_MAX - 1];
-        *t = (struct alert_transition){.at = now, .from = a->state, .to = ALERT_OK};
-        snprintf(t->summary, sizeof t->summary, "its rule is no longer configured");
+        struct alert_transition *t = alert_history_add(a);
+        if (t) {
+            *t = (struct alert_transition){.at = now, .from = a->state, .to = ALERT_OK};
+            snprintf(t->summary, sizeof t->summary, "its rule is no longer configured");
+        }
         a->state = a->pending = ALERT_OK;
         a->since = a->ends_at = now;
     }
@@ -113,6 +114,8 @@ static void drop_old_orphans(struct alerting *al, int64_t now)
         const struct alert *a = &al->ledger.alerts[i];
         if (!a->orphan || now - (a->ends_at ? a->ends_at : a->evaluated_at) <= ORPHAN_KEEP_S)
             al->ledger.alerts[kept++] = *a;
+        else
+            alert_free(&al->ledger.alerts[i]);
     }
     bool dropped = kept != al->ledger.n_alerts;
     al->ledger.n_alerts = kept;
