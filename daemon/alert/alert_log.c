@@ -22,7 +22,8 @@
 
 struct alert_log {
     char *snapshot, *path;
-    int fd;              /* the log, open for appending; -1: the next save compacts */
+    int fd;              /* the log, open for appending, or -1 */
+    bool appendable;     /* fd -1, but the log replayed can be opened for appending */
     off_t size;          /* of the log */
     off_t snapshot_size; /* of the last snapshot */
     uint64_t written;
@@ -224,17 +225,19 @@ static int read_all(int fd, char **text, size_t *len)
 
 static void warn_dropped(const char *path, size_t end, size_t len, size_t dropped)
 {
-    log_warn("alert log %s: dropping %zu bytes at byte %zu (%zu records without their commit "
-             "line, and perhaps a torn one), written when pejld was stopped mid-save; "
-             "everything committed is kept",
+    log_warn("alert log %s: %zu bytes at byte %zu do not count (%zu records without their "
+             "commit line, and perhaps a torn one), written when pejld was stopped mid-save; "
+             "everything committed is kept, and the rest is cut at the next save",
              path, len - end, end, dropped);
 }
 
-/* Replays the log and cuts off an unfinished tail; leaves the log open for
- * appending, or g->fd -1 when there is none or it is stale. */
+/* Replays the log. Nothing is written here: --status and --report read the
+ * state while the daemon may be appending, and must not cut its tail. The
+ * log is opened for appending (and an unfinished tail cut) by the first
+ * save; appendable stays false when there is none or it is stale. */
 static int replay_log(struct alert_log *g, struct alert_ledger *l, char *err, size_t errlen)
 {
-    int fd = open(g->path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open(g->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     char *text = NULL;
     size_t len = 0, end = 0, dropped = 0;
     bool stale = false;
@@ -250,23 +253,31 @@ static int replay_log(struct alert_log *g, struct alert_ledger *l, char *err, si
         close(fd);
         return -1;
     }
+    close(fd);
     int rc = alert_log_replay(l, g->path, text, len, &end, &dropped, &stale, err, errlen);
     free(text);
-    if (rc == 0 && !stale && end < len) {
+    if (rc == 0 && !stale && end < len)
         warn_dropped(g->path, end, len, dropped);
-        if (ftruncate(fd, (off_t)end) < 0 || fdatasync(fd) < 0) {
-            snprintf(err, errlen, "%s: cannot cut the unfinished save: %s", g->path,
-                     strerror(errno));
-            rc = -1;
-        }
-    }
-    if (rc < 0 || stale) {
-        close(fd);
-        return rc;
+    g->appendable = rc == 0 && !stale;
+    g->size = (off_t)end;
+    return rc;
+}
+
+/* Opens the log for appending at its committed end, cutting what followed. */
+static int open_for_append(struct alert_log *g, char *err, size_t errlen)
+{
+    struct stat st;
+    g->appendable = false; /* once: a failure here makes the next save compact */
+    int fd = open(g->path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) < 0 ||
+        (st.st_size != g->size && (ftruncate(fd, g->size) < 0 || fdatasync(fd) < 0))) {
+        snprintf(err, errlen, "%s: cannot open for appending: %s", g->path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
     }
     g->fd = fd;
-    g->size = (off_t)end;
-    return lseek(fd, 0, SEEK_END) < 0 ? -1 : 0;
+    return 0;
 }
 
 struct alert_log *alert_log_open(struct alert_ledger *l, const char *snapshot, const char *log,
@@ -395,6 +406,7 @@ static int fresh_log(struct alert_log *g, uint64_t generation, char *err, size_t
     if (g->fd >= 0)
         close(g->fd);
     g->fd = -1;
+    g->appendable = false;
     if (atomic_file_write(g->path, header, (size_t)n, 0600, err, errlen) < 0)
         return -1;
     g->fd = open(g->path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
@@ -432,6 +444,8 @@ int alert_log_save(struct alert_log *g, struct alert_ledger *l, int64_t now, cha
     if (!alert_ledger_changed(l))
         return 0;
     off_t limit = g->snapshot_size > COMPACT_MIN ? g->snapshot_size : COMPACT_MIN;
+    if (g->fd < 0 && g->appendable && !l->rewrite && open_for_append(g, err, errlen) < 0)
+        log_warn("%s; the alert state is saved whole instead", err);
     int rc = l->rewrite || g->fd < 0 || g->size > limit ? compact(g, l, now, err, errlen)
                                                         : append(g, l, err, errlen);
     if (rc == 0)
