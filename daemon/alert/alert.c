@@ -87,13 +87,35 @@ bool alert_active(const struct alert *a)
     return a->state != ALERT_OK;
 }
 
-static void remember(struct alert *a, enum alert_state from, int64_t now)
+struct alert_transition *alert_history_add(struct alert *a)
 {
     if (a->n_history == ALERT_HISTORY_MAX) {
         memmove(a->history, a->history + 1, (ALERT_HISTORY_MAX - 1) * sizeof *a->history);
         a->n_history--;
+    } else {
+        struct alert_transition *grown =
+            realloc(a->history, (a->n_history + 1) * sizeof *a->history);
+        if (!grown)
+            return NULL;
+        a->history = grown;
     }
     struct alert_transition *t = &a->history[a->n_history++];
+    *t = (struct alert_transition){0};
+    return t;
+}
+
+void alert_free(struct alert *a)
+{
+    free(a->history);
+    a->history = NULL;
+    a->n_history = 0;
+}
+
+static void remember(struct alert *a, enum alert_state from, int64_t now)
+{
+    struct alert_transition *t = alert_history_add(a);
+    if (!t)
+        return; /* out of memory: the state changed all the same */
     *t = (struct alert_transition){.at = now, .from = from, .to = a->state};
     snprintf(t->summary, sizeof t->summary, "%s", a->summary);
 }

@@ -5,6 +5,9 @@
  * when it fires (startsAt) and when it ended (endsAt), and its last
  * transitions.
  *
+ * Sized by its content: the transitions (most alerts have none) are
+ * allocated, so an alert owns memory; alert_free releases it.
+ *
  * Identity: the fingerprint is a hash of the identity labels (alertname,
  * indicator, pejlemaerke, rule, target, and the rule's own labels), not of
  * severity — a warning that becomes critical is the same alert, with the
@@ -56,9 +59,10 @@ struct alert {
     double value;                  /* the figure the rule read */
     char summary[ALERT_SUMMARY_MAX];
     char description[ALERT_DESCRIPTION_MAX];
-    struct alert_transition history[ALERT_HISTORY_MAX]; /* oldest first */
+    struct alert_transition *history; /* oldest first; allocated, at most ALERT_HISTORY_MAX */
     size_t n_history;
     bool orphan;                   /* its rule is no longer in the config */
+    bool dirty;                    /* changed since the last save (alert_ledger.h) */
 };
 
 /* The identity labels of a rule of an indicator, sorted; plus severity
@@ -78,6 +82,12 @@ void alert_init(struct alert *a, const struct indicator *indicator, const struct
  * count, so a restart does not hurry an alert along. */
 bool alert_step(struct alert *a, const struct indicator *indicator, const struct alert_rule *rule,
                 const struct rule_result *result, int64_t now, bool collected);
+/* Appends a transition, dropping the oldest past ALERT_HISTORY_MAX; NULL
+ * without memory (the transition is then not remembered). */
+struct alert_transition *alert_history_add(struct alert *a);
+/* Frees what `a` owns (its history); an alert copied into a ledger is the
+ * ledger's to free. */
+void alert_free(struct alert *a);
 /* Away from OK: firing (WARNING, CRITICAL) or without usable data (UNKNOWN). */
 bool alert_active(const struct alert *a);
 const char *alert_label_get(const struct label_set *labels, const char *name);

@@ -16,6 +16,7 @@
 
 #include "array.h"
 #include "atomic_file.h"
+#include "fnv.h"
 #include "indicator.h"
 #include "period.h"
 #include "timestamp.h"
@@ -26,10 +27,104 @@ static int grow(void **items, size_t *cap, size_t n, size_t size)
     return array_grow(items, cap, n + 1, size);
 }
 
+/* ---- the hashes ---- */
+
+static uint64_t hash_text(uint64_t h, const char *s)
+{
+    return fnv1a(h, s, strlen(s) + 1);
+}
+
+static uint64_t alert_key(const struct alert_ledger *l, size_t i)
+{
+    return hash_text(FNV64_OFFSET, l->alerts[i].fingerprint);
+}
+
+static uint64_t collection_key(const struct alert_ledger *l, size_t i)
+{
+    return hash_text(FNV64_OFFSET, l->collections[i].indicator);
+}
+
+static uint64_t mark_hash(const char *fingerprint, const char *receiver)
+{
+    return hash_text(hash_text(FNV64_OFFSET, fingerprint), receiver);
+}
+
+static uint64_t mark_key(const struct alert_ledger *l, size_t i)
+{
+    return mark_hash(l->marks[i].fingerprint, l->marks[i].receiver);
+}
+
+typedef uint64_t key_fn(const struct alert_ledger *l, size_t i);
+
+static void index_put(struct ledger_index *x, uint64_t h, size_t i)
+{
+    size_t slot = (size_t)h & (x->cap - 1);
+    while (x->slots[slot])
+        slot = (slot + 1) & (x->cap - 1);
+    x->slots[slot] = (uint32_t)(i + 1);
+}
+
+/* Makes room for `need` entries (at most half full); rehashes the first
+ * `have` when the table grows or `force`. */
+static int index_fit(struct ledger_index *x, const struct alert_ledger *l, size_t have, size_t need,
+                     key_fn *key, bool force)
+{
+    size_t cap = x->cap ? x->cap : 64;
+    while (cap < 2 * need)
+        cap *= 2;
+    if (need >= UINT32_MAX || cap > SIZE_MAX / sizeof *x->slots)
+        return -1;
+    if (cap == x->cap && !force)
+        return 0;
+    uint32_t *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return -1;
+    free(x->slots);
+    x->slots = slots;
+    x->cap = cap;
+    for (size_t i = 0; i < have; i++)
+        index_put(x, key(l, i), i);
+    return 0;
+}
+
+/* Adds entry `n - 1`, the last one, to the hash. */
+static int index_add(struct ledger_index *x, const struct alert_ledger *l, size_t n, key_fn *key)
+{
+    if (index_fit(x, l, n - 1, n, key, false) < 0)
+        return -1;
+    index_put(x, key(l, n - 1), n - 1);
+    return 0;
+}
+
+static int index_rebuild(struct ledger_index *x, const struct alert_ledger *l, size_t n,
+                         key_fn *key)
+{
+    return index_fit(x, l, n, n, key, true);
+}
+
+/* The slots to probe for hash `h`: from *slot on, until an empty one. */
+static bool index_next(const struct ledger_index *x, uint64_t h, size_t *probe, size_t *i)
+{
+    if (!x->cap)
+        return false;
+    size_t slot = ((size_t)h + *probe) & (x->cap - 1);
+    if (!x->slots[slot] || *probe >= x->cap)
+        return false;
+    *i = x->slots[slot] - 1;
+    (*probe)++;
+    return true;
+}
+
 struct alert *alert_ledger_find(const struct alert_ledger *l, const char *fingerprint)
 {
-    for (size_t i = 0; i < l->n_alerts; i++)
-        if (strcmp(l->alerts[i].fingerprint, fingerprint) == 0)
+    uint64_t h = hash_text(FNV64_OFFSET, fingerprint);
+    size_t probe = 0, i;
+    if (!l->by_fingerprint.cap) /* no memory for the hash: scan */
+        for (i = 0; i < l->n_alerts; i++)
+            if (strcmp(l->alerts[i].fingerprint, fingerprint) == 0)
+                return &l->alerts[i];
+    while (index_next(&l->by_fingerprint, h, &probe, &i))
+        if (i < l->n_alerts && strcmp(l->alerts[i].fingerprint, fingerprint) == 0)
             return &l->alerts[i];
     return NULL;
 }
@@ -38,22 +133,47 @@ struct alert *alert_ledger_add(struct alert_ledger *l, const struct alert *a)
 {
     if (grow((void **)&l->alerts, &l->cap_alerts, l->n_alerts, sizeof *l->alerts) < 0)
         return NULL;
-    l->alerts[l->n_alerts] = *a;
-    return &l->alerts[l->n_alerts++];
+    l->alerts[l->n_alerts++] = *a;
+    l->alerts[l->n_alerts - 1].dirty = false;
+    if (index_add(&l->by_fingerprint, l, l->n_alerts, alert_key) < 0) {
+        free(l->by_fingerprint.slots); /* scans from now on */
+        l->by_fingerprint = (struct ledger_index){0};
+    }
+    alert_ledger_touch(l, &l->alerts[l->n_alerts - 1]);
+    return &l->alerts[l->n_alerts - 1];
+}
+
+static struct collection_entry *collection_find(const struct alert_ledger *l, const char *indicator)
+{
+    uint64_t h = hash_text(FNV64_OFFSET, indicator);
+    size_t probe = 0, i;
+    if (!l->by_indicator.cap)
+        for (i = 0; i < l->n_collections; i++)
+            if (strcmp(l->collections[i].indicator, indicator) == 0)
+                return &l->collections[i];
+    while (index_next(&l->by_indicator, h, &probe, &i))
+        if (i < l->n_collections && strcmp(l->collections[i].indicator, indicator) == 0)
+            return &l->collections[i];
+    return NULL;
 }
 
 struct collection_record *alert_ledger_collection(struct alert_ledger *l, const char *indicator,
                                                   bool create)
 {
-    for (size_t i = 0; i < l->n_collections; i++)
-        if (strcmp(l->collections[i].indicator, indicator) == 0)
-            return &l->collections[i].record;
+    struct collection_entry *found = collection_find(l, indicator);
+    if (found)
+        return &found->record;
     if (!create || grow((void **)&l->collections, &l->cap_collections, l->n_collections,
                         sizeof *l->collections) < 0)
         return NULL;
     struct collection_entry *e = &l->collections[l->n_collections++];
     *e = (struct collection_entry){.record = {.revision_pct = NAN}};
     snprintf(e->indicator, sizeof e->indicator, "%s", indicator);
+    if (index_add(&l->by_indicator, l, l->n_collections, collection_key) < 0) {
+        free(l->by_indicator.slots);
+        l->by_indicator = (struct ledger_index){0};
+    }
+    alert_ledger_touch_collection(l, indicator);
     return &e->record;
 }
 
@@ -62,6 +182,7 @@ int alert_ledger_add_silence(struct alert_ledger *l, const struct silence *s)
     if (grow((void **)&l->silences, &l->cap_silences, l->n_silences, sizeof *l->silences) < 0)
         return -1;
     l->silences[l->n_silences++] = *s;
+    l->rewrite = true;
     return 0;
 }
 
@@ -72,14 +193,22 @@ size_t alert_ledger_expire_silences(struct alert_ledger *l, int64_t now)
         if (!silence_expired(&l->silences[i], now))
             l->silences[kept++] = l->silences[i];
     l->n_silences = kept;
+    l->rewrite |= kept != n;
     return n - kept;
 }
 
 struct notify_mark *alert_ledger_mark(struct alert_ledger *l, const char *fingerprint,
                                       const char *receiver, bool create)
 {
-    for (size_t i = 0; i < l->n_marks; i++)
-        if (strcmp(l->marks[i].fingerprint, fingerprint) == 0 &&
+    uint64_t h = mark_hash(fingerprint, receiver);
+    size_t probe = 0, i;
+    if (!l->by_mark.cap)
+        for (i = 0; i < l->n_marks; i++)
+            if (strcmp(l->marks[i].fingerprint, fingerprint) == 0 &&
+                strcmp(l->marks[i].receiver, receiver) == 0)
+                return &l->marks[i];
+    while (index_next(&l->by_mark, h, &probe, &i))
+        if (i < l->n_marks && strcmp(l->marks[i].fingerprint, fingerprint) == 0 &&
             strcmp(l->marks[i].receiver, receiver) == 0)
             return &l->marks[i];
     if (!create || grow((void **)&l->marks, &l->cap_marks, l->n_marks, sizeof *l->marks) < 0)
@@ -88,12 +217,100 @@ struct notify_mark *alert_ledger_mark(struct alert_ledger *l, const char *finger
     *m = (struct notify_mark){.state = ALERT_OK};
     snprintf(m->fingerprint, sizeof m->fingerprint, "%s", fingerprint);
     snprintf(m->receiver, sizeof m->receiver, "%s", receiver);
+    if (index_add(&l->by_mark, l, l->n_marks, mark_key) < 0) {
+        free(l->by_mark.slots);
+        l->by_mark = (struct ledger_index){0};
+    }
+    alert_ledger_touch_mark(l, m);
     return m;
+}
+
+/* ---- what changed ---- */
+
+static void remember_dirty(struct alert_ledger *l, bool *dirty, size_t **list, size_t *n,
+                           size_t *cap, size_t i)
+{
+    if (*dirty || l->rewrite)
+        return;
+    if (array_grow((void **)list, cap, *n + 1, sizeof **list) < 0) {
+        l->rewrite = true; /* no memory to list it: save everything */
+        return;
+    }
+    (*list)[(*n)++] = i;
+    *dirty = true;
+}
+
+void alert_ledger_touch(struct alert_ledger *l, const struct alert *a)
+{
+    size_t i = (size_t)(a - l->alerts);
+    remember_dirty(l, &l->alerts[i].dirty, &l->dirty_alerts, &l->n_dirty_alerts,
+                   &l->cap_dirty_alerts, i);
+}
+
+void alert_ledger_touch_collection(struct alert_ledger *l, const char *indicator)
+{
+    struct collection_entry *e = collection_find(l, indicator);
+    if (e)
+        remember_dirty(l, &e->dirty, &l->dirty_collections, &l->n_dirty_collections,
+                       &l->cap_dirty_collections, (size_t)(e - l->collections));
+}
+
+void alert_ledger_touch_mark(struct alert_ledger *l, const struct notify_mark *m)
+{
+    size_t i = (size_t)(m - l->marks);
+    remember_dirty(l, &l->marks[i].dirty, &l->dirty_marks, &l->n_dirty_marks, &l->cap_dirty_marks,
+                   i);
+}
+
+void alert_ledger_rewrite(struct alert_ledger *l)
+{
+    l->rewrite = true;
+}
+
+int alert_ledger_reindex(struct alert_ledger *l)
+{
+    int rc = 0;
+    l->rewrite = true; /* entries went: the indexes of the dirty lists are stale */
+    if (index_rebuild(&l->by_fingerprint, l, l->n_alerts, alert_key) < 0)
+        rc = -1;
+    if (index_rebuild(&l->by_indicator, l, l->n_collections, collection_key) < 0)
+        rc = -1;
+    if (index_rebuild(&l->by_mark, l, l->n_marks, mark_key) < 0)
+        rc = -1;
+    return rc;
+}
+
+bool alert_ledger_changed(const struct alert_ledger *l)
+{
+    return l->rewrite || l->n_dirty_alerts || l->n_dirty_collections || l->n_dirty_marks;
+}
+
+/* Only the listed entries carry the flag, unless entries moved (a rewrite,
+ * which costs the whole file anyway). */
+void alert_ledger_saved(struct alert_ledger *l)
+{
+    bool all = l->rewrite;
+    for (size_t k = 0; k < (all ? l->n_alerts : l->n_dirty_alerts); k++)
+        l->alerts[all ? k : l->dirty_alerts[k]].dirty = false;
+    for (size_t k = 0; k < (all ? l->n_collections : l->n_dirty_collections); k++)
+        l->collections[all ? k : l->dirty_collections[k]].dirty = false;
+    for (size_t k = 0; k < (all ? l->n_marks : l->n_dirty_marks); k++)
+        l->marks[all ? k : l->dirty_marks[k]].dirty = false;
+    l->n_dirty_alerts = l->n_dirty_collections = l->n_dirty_marks = 0;
+    l->rewrite = false;
 }
 
 void alert_ledger_free(struct alert_ledger *l)
 {
+    free(l->by_fingerprint.slots);
+    free(l->by_indicator.slots);
+    free(l->by_mark.slots);
+    free(l->dirty_alerts);
+    free(l->dirty_collections);
+    free(l->dirty_marks);
     free(l->marks);
+    for (size_t i = 0; i < l->n_alerts; i++)
+        alert_free(&l->alerts[i]);
     free(l->alerts);
     free(l->collections);
     free(l->silences);
@@ -165,7 +382,7 @@ json_t *silence_to_json(const struct silence *s)
     return o;
 }
 
-static json_t *collection_json(const struct collection_record *c)
+json_t *alert_ledger_collection_json(const struct collection_record *c)
 {
     char period[PERIOD_TEXT_MAX] = "";
     json_t *o = json_pack("{s:I}", "consecutive_failures", (json_int_t)c->consecutive_failures);
@@ -191,7 +408,7 @@ static json_t *collection_json(const struct collection_record *c)
     return o;
 }
 
-static json_t *mark_json(const struct notify_mark *m)
+json_t *alert_ledger_mark_json(const struct notify_mark *m)
 {
     json_t *o = json_pack("{s:s, s:s, s:s}", "fingerprint", m->fingerprint, "receiver",
                           m->receiver, "state", alert_state_name(m->state));
@@ -205,17 +422,18 @@ static json_t *ledger_json(const struct alert_ledger *l, int64_t now)
     json_t *alerts = json_array(), *collections = json_object(), *silences = json_array();
     json_t *marks = json_array();
     for (size_t i = 0; i < l->n_marks; i++)
-        json_array_append_new(marks, mark_json(&l->marks[i]));
+        json_array_append_new(marks, alert_ledger_mark_json(&l->marks[i]));
     for (size_t i = 0; i < l->n_alerts; i++)
         json_array_append_new(alerts, alert_to_json(&l->alerts[i]));
     for (size_t i = 0; i < l->n_collections; i++)
         json_object_set_new(collections, l->collections[i].indicator,
-                            collection_json(&l->collections[i].record));
+                            alert_ledger_collection_json(&l->collections[i].record));
     for (size_t i = 0; i < l->n_silences; i++)
         json_array_append_new(silences, silence_to_json(&l->silences[i]));
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "format", ALERT_LEDGER_FORMAT, "saved_at",
-                     timestamp_json(now), "alerts", alerts, "collections", collections, "silences",
-                     silences, "notified", marks);
+    return json_pack("{s:s, s:o, s:I, s:o, s:o, s:o, s:o}", "format", ALERT_LEDGER_FORMAT,
+                     "saved_at", timestamp_json(now), "generation", (json_int_t)l->generation,
+                     "alerts", alerts, "collections", collections, "silences", silences, "notified",
+                     marks);
 }
 
 int alert_ledger_save(const struct alert_ledger *l, const char *path, int64_t now, char *err,
@@ -336,7 +554,11 @@ static void read_history(struct reader *r, json_t *o, struct alert *a)
         return;
     }
     json_array_foreach(list, i, item) {
-        struct alert_transition *t = &a->history[a->n_history++];
+        struct alert_transition *t = alert_history_add(a);
+        if (!t) {
+            refuse(r, "out of memory");
+            return;
+        }
         t->at = read_moment(r, item, "at");
         t->from = read_state(r, item, "from");
         t->to = read_state(r, item, "to");
@@ -448,14 +670,12 @@ static void read_alerts(struct reader *r, json_t *alerts, struct alert_ledger *l
         struct alert a;
         snprintf(r->where, sizeof r->where, "alerts[%zu]", i);
         read_alert(r, item, &a);
-        if (r->failed)
-            return;
-        if (alert_ledger_find(l, a.fingerprint)) {
+        if (!r->failed && alert_ledger_find(l, a.fingerprint))
             refuse(r, "fingerprint %s is there twice", a.fingerprint);
-            return;
-        }
-        if (!alert_ledger_add(l, &a)) {
+        if (!r->failed && !alert_ledger_add(l, &a))
             refuse(r, "out of memory");
+        if (r->failed) {
+            alert_free(&a);
             return;
         }
     }
@@ -494,6 +714,29 @@ static void read_silences(struct reader *r, json_t *silences, struct alert_ledge
     }
 }
 
+static void read_mark(struct reader *r, json_t *item, struct alert_ledger *l)
+{
+    struct notify_mark m = {0};
+    if (!json_is_object(item)) {
+        refuse(r, "a mark must be an object");
+        return;
+    }
+    read_text(r, item, "fingerprint", m.fingerprint, sizeof m.fingerprint);
+    read_text(r, item, "receiver", m.receiver, sizeof m.receiver);
+    m.state = read_state(r, item, "state");
+    m.at = read_moment(r, item, "at");
+    m.starts_at = read_moment(r, item, "starts_at");
+    if (r->failed)
+        return;
+    struct notify_mark *slot = alert_ledger_mark(l, m.fingerprint, m.receiver, true);
+    if (!slot) {
+        refuse(r, "out of memory");
+        return;
+    }
+    m.dirty = slot->dirty;
+    *slot = m;
+}
+
 /* "notified" came with notifications; a file from before has none. */
 static void read_marks(struct reader *r, json_t *marks, struct alert_ledger *l)
 {
@@ -503,27 +746,22 @@ static void read_marks(struct reader *r, json_t *marks, struct alert_ledger *l)
         refuse(r, "\"notified\" must be a list");
         return;
     }
-    json_array_foreach(marks, i, item) {
-        struct notify_mark m = {0};
+    json_array_foreach(marks, i, item)
+    {
         snprintf(r->where, sizeof r->where, "notified[%zu]", i);
-        if (!json_is_object(item)) {
-            refuse(r, "a mark must be an object");
-            return;
-        }
-        read_text(r, item, "fingerprint", m.fingerprint, sizeof m.fingerprint);
-        read_text(r, item, "receiver", m.receiver, sizeof m.receiver);
-        m.state = read_state(r, item, "state");
-        m.at = read_moment(r, item, "at");
-        m.starts_at = read_moment(r, item, "starts_at");
+        read_mark(r, item, l);
         if (r->failed)
             return;
-        struct notify_mark *slot = alert_ledger_mark(l, m.fingerprint, m.receiver, true);
-        if (!slot) {
-            refuse(r, "out of memory");
-            return;
-        }
-        *slot = m;
     }
+}
+
+/* "generation" came with the log (alert_log.h); a file from before is 0. */
+static void read_generation(struct reader *r, json_t *doc, struct alert_ledger *l)
+{
+    json_t *v = json_object_get(doc, "generation");
+    if (v && (!json_is_integer(v) || json_integer_value(v) < 0))
+        refuse(r, "\"generation\" must be a count");
+    l->generation = v ? (uint64_t)json_integer_value(v) : 0;
 }
 
 static void read_all(struct reader *r, json_t *doc, struct alert_ledger *l)
@@ -545,6 +783,8 @@ static void read_all(struct reader *r, json_t *doc, struct alert_ledger *l)
         read_silences(r, silences, l);
     if (!r->failed)
         read_marks(r, json_object_get(doc, "notified"), l);
+    if (!r->failed)
+        read_generation(r, doc, l);
 }
 
 static int parsed(struct alert_ledger *l, struct reader *r, json_t *doc, const json_error_t *jerr)
@@ -558,6 +798,7 @@ static int parsed(struct alert_ledger *l, struct reader *r, json_t *doc, const j
     }
     if (r->failed)
         alert_ledger_free(l);
+    alert_ledger_saved(l); /* as read: nothing to save */
     return r->failed ? -1 : 0;
 }
 
@@ -587,4 +828,51 @@ int alert_ledger_load(struct alert_ledger *l, const char *path, char *err, size_
     json_t *doc = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
     fclose(f);
     return parsed(l, &r, doc, &jerr);
+}
+
+/* ---- log records ---- */
+
+static void apply_alert(struct reader *r, json_t *o, struct alert_ledger *l)
+{
+    struct alert a;
+    read_alert(r, o, &a);
+    struct alert *old = r->failed ? NULL : alert_ledger_find(l, a.fingerprint);
+    if (old) {
+        alert_free(old);
+        *old = a;
+    } else if (!r->failed && !alert_ledger_add(l, &a)) {
+        refuse(r, "out of memory");
+    }
+    if (r->failed)
+        alert_free(&a);
+}
+
+static void apply_collection(struct reader *r, json_t *record, struct alert_ledger *l)
+{
+    json_t *id = json_object_get(record, "collection");
+    const char *key = json_is_string(id) ? json_string_value(id) : "";
+    struct collection_record *c =
+        indicator_id_valid(key) ? alert_ledger_collection(l, key, true) : NULL;
+    if (!c) {
+        refuse(r, "\"collection\" must be an indicator id (or out of memory)");
+        return;
+    }
+    *c = (struct collection_record){.revision_pct = NAN};
+    read_collection(r, json_object_get(record, "record"), c);
+}
+
+int alert_ledger_apply(struct alert_ledger *l, const char *name, json_t *record, char *err,
+                       size_t errlen)
+{
+    struct reader r = {.path = name, .err = err, .errlen = errlen};
+    json_t *v;
+    if ((v = json_object_get(record, "alert")))
+        apply_alert(&r, v, l);
+    else if (json_object_get(record, "collection"))
+        apply_collection(&r, record, l);
+    else if ((v = json_object_get(record, "mark")))
+        read_mark(&r, v, l);
+    else
+        refuse(&r, "a record must hold an \"alert\", a \"collection\" or a \"mark\"");
+    return r.failed ? -1 : 0;
 }

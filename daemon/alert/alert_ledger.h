@@ -6,7 +6,13 @@
  *
  * Saved by write-temp, fsync, rename (atomic_file.h), so a crash leaves
  * the previous or the new file. A file that does not parse is refused
- * with its path and what is wrong in it, never silently replaced.
+ * with its path and what is wrong in it, never silently replaced. Between
+ * two such snapshots the changes go to a log beside it (alert_log.h); the
+ * ledger keeps track of what changed (the touch functions) for it.
+ *
+ * Lookups (alert by fingerprint, collection by indicator, mark by
+ * fingerprint and receiver) are hashed: the daemon looks up every alert of
+ * every indicator each pass, so a scan would make a pass O(N²).
  */
 #ifndef PEJL_ALERT_LEDGER_H
 #define PEJL_ALERT_LEDGER_H
@@ -23,6 +29,7 @@
 struct collection_entry {
     char indicator[INDICATOR_ID_MAX + 1];
     struct collection_record record;
+    bool dirty; /* changed since the last save */
 };
 
 /* What a receiver was last told about an alert. */
@@ -32,6 +39,13 @@ struct notify_mark {
     enum alert_state state;  /* OK: told it was resolved (or never told it fired) */
     int64_t at;              /* when it was queued for the receiver */
     int64_t starts_at;       /* of the episode it was told about */
+    bool dirty;              /* changed since the last save */
+};
+
+/* An open-addressing hash of entry indexes (slot: index + 1, 0 empty). */
+struct ledger_index {
+    uint32_t *slots;
+    size_t cap; /* a power of two, or 0 */
 };
 
 struct alert_ledger {
@@ -43,6 +57,14 @@ struct alert_ledger {
     size_t n_silences, cap_silences;
     struct notify_mark *marks;
     size_t n_marks, cap_marks;
+    struct ledger_index by_fingerprint, by_indicator, by_mark;
+    /* What changed since the last save: these entries (indexes), or so much
+     * (an entry removed, the silences) that the whole file is rewritten. */
+    size_t *dirty_alerts, n_dirty_alerts, cap_dirty_alerts;
+    size_t *dirty_collections, n_dirty_collections, cap_dirty_collections;
+    size_t *dirty_marks, n_dirty_marks, cap_dirty_marks;
+    bool rewrite;
+    uint64_t generation; /* of the snapshot, to tell its own log from an older one */
 };
 
 /* Reads `path` into an empty ledger; a missing file is an empty ledger. */
@@ -55,7 +77,8 @@ int alert_ledger_save(const struct alert_ledger *l, const char *path, int64_t no
 void alert_ledger_free(struct alert_ledger *l);
 
 struct alert *alert_ledger_find(const struct alert_ledger *l, const char *fingerprint);
-/* Appends an alert (pointers into the ledger may move); NULL without memory. */
+/* Appends an alert (pointers into the ledger may move), taking over what it
+ * owns (its history: the caller does not free it); NULL without memory. */
 struct alert *alert_ledger_add(struct alert_ledger *l, const struct alert *a);
 /* The collection record of an indicator, created empty when `create`. */
 struct collection_record *alert_ledger_collection(struct alert_ledger *l, const char *indicator,
@@ -67,7 +90,28 @@ struct notify_mark *alert_ledger_mark(struct alert_ledger *l, const char *finger
 /* Drops silences that ended; returns how many. */
 size_t alert_ledger_expire_silences(struct alert_ledger *l, int64_t now);
 
+/* Tells the ledger an entry changed, to be saved at the next save. */
+void alert_ledger_touch(struct alert_ledger *l, const struct alert *a);
+void alert_ledger_touch_collection(struct alert_ledger *l, const char *indicator);
+void alert_ledger_touch_mark(struct alert_ledger *l, const struct notify_mark *m);
+/* Entries were removed or the silences changed: the next save rewrites
+ * the whole file. */
+void alert_ledger_rewrite(struct alert_ledger *l);
+/* After entries were removed from the arrays: rebuilds the hashes (and
+ * asks for a rewrite). -1 without memory (lookups then fall back to scans). */
+int alert_ledger_reindex(struct alert_ledger *l);
+bool alert_ledger_changed(const struct alert_ledger *l);
+/* Forgets what changed: it was saved. */
+void alert_ledger_saved(struct alert_ledger *l);
+
 json_t *alert_to_json(const struct alert *a);
 json_t *silence_to_json(const struct silence *s);
+json_t *alert_ledger_collection_json(const struct collection_record *c);
+json_t *alert_ledger_mark_json(const struct notify_mark *m);
+/* Log records (alert_log.c) read with the snapshot's rules: an alert, a
+ * collection record or a mark replaces the ledger's entry of the same key
+ * (or is added); `silences` replaces them all. -1 with err naming `name`. */
+int alert_ledger_apply(struct alert_ledger *l, const char *name, json_t *record, char *err,
+                       size_t errlen);
 
 #endif

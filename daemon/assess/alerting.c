@@ -10,26 +10,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert_log.h"
 #include "assess.h"
 #include "log.h"
 
 #define ORPHAN_KEEP_S (7 * 86400)
 
+/* What changed is tracked by the ledger itself (alert_ledger_touch*), so
+ * that the log gets only the entries that changed. */
 struct alerting {
-    char *path;
+    struct alert_log *log;
     struct alert_ledger ledger;
-    bool changed;
 };
 
 struct alerting *alerting_open(const char *state_dir, char *err, size_t errlen)
 {
     struct alerting *al = calloc(1, sizeof *al);
-    if (!al || asprintf(&al->path, "%s/alerts.json", state_dir) < 0) {
+    char *snapshot = NULL, *log = NULL;
+    if (!al || asprintf(&snapshot, "%s/alerts.json", state_dir) < 0 ||
+        asprintf(&log, "%s/alerts.log", state_dir) < 0) {
         free(al);
+        free(snapshot);
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    if (alert_ledger_load(&al->ledger, al->path, err, errlen) < 0) {
+    al->log = alert_log_open(&al->ledger, snapshot, log, err, errlen);
+    free(snapshot);
+    free(log);
+    if (!al->log) {
         alerting_free(al);
         return NULL;
     }
@@ -41,7 +49,7 @@ void alerting_free(struct alerting *al)
     if (!al)
         return;
     alert_ledger_free(&al->ledger);
-    free(al->path);
+    alert_log_close(al->log);
     free(al);
 }
 
@@ -52,8 +60,7 @@ const struct alert_ledger *alerting_ledger(const struct alerting *al)
 
 struct alert_ledger *alerting_ledger_for_update(struct alerting *al)
 {
-    al->changed = true;
-    return &al->ledger;
+    return &al->ledger; /* what the caller changes, it touches */
 }
 
 static const struct alert_rule *rule_of(const struct indicator *indicators, size_t n_indicators,
@@ -69,19 +76,21 @@ static const struct alert_rule *rule_of(const struct indicator *indicators, size
 /* An alert whose rule is gone: resolved, kept a while for the notifiers. */
 static void orphan(struct alerting *al, struct alert *a, int64_t now)
 {
+    if (!a->orphan || alert_active(a))
+        alert_ledger_touch(&al->ledger, a);
     if (!a->orphan)
         log_info("alert %s/%s (%s): its rule is no longer configured%s", a->indicator, a->rule,
                  a->fingerprint, alert_active(a) ? "; resolved" : "");
     a->orphan = true;
     if (alert_active(a)) {
-        struct alert_transition *t = a->n_history < ALERT_HISTORY_MAX ? &a->history[a->n_history++]
-                                                                       : &a->history[ALERT_HISTORY_MAX - 1];
-        *t = (struct alert_transition){.at = now, .from = a->state, .to = ALERT_OK};
-        snprintf(t->summary, sizeof t->summary, "its rule is no longer configured");
+        struct alert_transition *t = alert_history_add(a);
+        if (t) {
+            *t = (struct alert_transition){.at = now, .from = a->state, .to = ALERT_OK};
+            snprintf(t->summary, sizeof t->summary, "its rule is no longer configured");
+        }
         a->state = a->pending = ALERT_OK;
         a->since = a->ends_at = now;
     }
-    al->changed = true;
 }
 
 /* Marks of alerts that are gone; the outbox-full notice (indicator-less) stays. */
@@ -92,8 +101,10 @@ static void drop_stray_marks(struct alerting *al)
     for (size_t i = 0; i < l->n_marks; i++)
         if (alert_ledger_find(l, l->marks[i].fingerprint) || l->marks[i].state != ALERT_OK)
             l->marks[kept++] = l->marks[i];
-    al->changed |= kept != l->n_marks;
+    bool dropped = kept != l->n_marks;
     l->n_marks = kept;
+    if (dropped && alert_ledger_reindex(l) < 0)
+        log_err("out of memory for the alert hashes; lookups scan");
 }
 
 static void drop_old_orphans(struct alerting *al, int64_t now)
@@ -101,12 +112,15 @@ static void drop_old_orphans(struct alerting *al, int64_t now)
     size_t kept = 0;
     for (size_t i = 0; i < al->ledger.n_alerts; i++) {
         const struct alert *a = &al->ledger.alerts[i];
-        if (a->orphan && now - (a->ends_at ? a->ends_at : a->evaluated_at) > ORPHAN_KEEP_S)
-            al->changed = true;
-        else
+        if (!a->orphan || now - (a->ends_at ? a->ends_at : a->evaluated_at) <= ORPHAN_KEEP_S)
             al->ledger.alerts[kept++] = *a;
+        else
+            alert_free(&al->ledger.alerts[i]);
     }
+    bool dropped = kept != al->ledger.n_alerts;
     al->ledger.n_alerts = kept;
+    if (dropped && alert_ledger_reindex(&al->ledger) < 0)
+        log_err("out of memory for the alert hashes; lookups scan");
     drop_stray_marks(al);
 }
 
@@ -128,7 +142,6 @@ void alerting_use_indicators(struct alerting *al, const struct indicator *indica
             if (!alert_ledger_add(&al->ledger, &fresh))
                 log_err("%s: out of memory for its %s alert", ind->id,
                         rule_kind_name(ind->rules[k].kind));
-            al->changed = true;
         }
     }
     drop_old_orphans(al, now);
@@ -158,7 +171,7 @@ void alerting_collected(struct alerting *al, const char *indicator, bool ok, con
         }
         c->provisional = sum ? sum->provisional : (struct figure_change){0};
     }
-    al->changed = true;
+    alert_ledger_touch_collection(&al->ledger, indicator);
 }
 
 static void log_transition(const struct alert *a, enum alert_state from)
@@ -207,7 +220,8 @@ static size_t evaluate_one(struct alerting *al, const struct indicator *ind,
             log_transition(a, from);
             changes++;
         }
-        al->changed |= !same_words || a->pending != pending || a->state != from;
+        if (!same_words || a->pending != pending || a->state != from)
+            alert_ledger_touch(&al->ledger, a);
     }
     free(evals);
     free(published);
@@ -222,31 +236,25 @@ size_t alerting_evaluate(struct alerting *al, const struct indicator *indicators
     for (size_t i = 0; i < n_indicators; i++)
         if (!indicator || strcmp(indicators[i].id, indicator) == 0)
             changes += evaluate_one(al, &indicators[i], store, now, collected);
-    if (alert_ledger_expire_silences(&al->ledger, now) > 0)
-        al->changed = true;
+    alert_ledger_expire_silences(&al->ledger, now); /* a rewrite when one ended */
     return changes;
 }
 
 int alerting_save(struct alerting *al, int64_t now)
 {
     char err[512];
-    if (!al->changed)
-        return 0;
-    if (alert_ledger_save(&al->ledger, al->path, now, err, sizeof err) < 0) {
+    if (alert_log_save(al->log, &al->ledger, now, err, sizeof err) < 0) {
         log_err("alert state not saved: %s; it is kept in memory and saved at the next change",
                 err);
         return -1;
     }
-    al->changed = false;
     return 0;
 }
 
 const struct collection_record *alerting_collection(const struct alerting *al, const char *indicator)
 {
-    for (size_t i = 0; i < al->ledger.n_collections; i++)
-        if (strcmp(al->ledger.collections[i].indicator, indicator) == 0)
-            return &al->ledger.collections[i].record;
-    return NULL;
+    /* not created (false): the ledger is not changed */
+    return alert_ledger_collection((struct alert_ledger *)&al->ledger, indicator, false);
 }
 
 bool alerting_silenced(const struct alerting *al, const struct alert *a, int64_t now)
@@ -259,10 +267,7 @@ bool alerting_silenced(const struct alerting *al, const struct alert *a, int64_t
 
 int alerting_add_silence(struct alerting *al, const struct silence *s)
 {
-    if (alert_ledger_add_silence(&al->ledger, s) < 0)
-        return -1;
-    al->changed = true;
-    return 0;
+    return alert_ledger_add_silence(&al->ledger, s); /* a rewrite */
 }
 
 int alerting_remove_silence(struct alerting *al, const char *id)
@@ -272,7 +277,7 @@ int alerting_remove_silence(struct alerting *al, const char *id)
         if (strcmp(l->silences[i].id, id) == 0) {
             memmove(l->silences + i, l->silences + i + 1, (l->n_silences - i - 1) * sizeof *l->silences);
             l->n_silences--;
-            al->changed = true;
+            alert_ledger_rewrite(l);
             return 0;
         }
     return -1;

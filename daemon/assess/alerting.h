@@ -3,8 +3,8 @@
  * and every evaluation_interval, each indicator's rules are checked and
  * its alerts stepped; the collection records (failures in a row, the last
  * revision) are kept for the collect and revision rules; everything is
- * remembered in STATE/alerts.json (alert_ledger.h), saved once per loop
- * pass when something changed.
+ * remembered in STATE/alerts.json and STATE/alerts.log (alert_log.h): once
+ * per loop pass, only when something changed, only what changed.
  *
  * A restart restores the alerts as they were: an unchanged condition
  * neither loses its alert nor raises a new one (same fingerprint, same
@@ -24,7 +24,8 @@
 
 struct alerting;
 
-/* Reads STATE/alerts.json (none yet is fine); NULL with err when unreadable. */
+/* Reads STATE/alerts.json and replays STATE/alerts.log over it (none yet is
+ * fine); writes nothing; NULL with err when unreadable. */
 struct alerting *alerting_open(const char *state_dir, char *err, size_t errlen);
 void alerting_free(struct alerting *al);
 
@@ -46,7 +47,8 @@ size_t alerting_evaluate(struct alerting *al, const struct indicator *indicators
 int alerting_save(struct alerting *al, int64_t now);
 
 const struct alert_ledger *alerting_ledger(const struct alerting *al);
-/* For the notifier, which keeps its marks there; saved at the next alerting_save. */
+/* For the notifier, which keeps its marks there: what it changes it must
+ * touch (alert_ledger_touch*) to have it saved at the next alerting_save. */
 struct alert_ledger *alerting_ledger_for_update(struct alerting *al);
 bool alerting_silenced(const struct alerting *al, const struct alert *a, int64_t now);
 /* What the collections of `indicator` did lately; NULL when never collected. */

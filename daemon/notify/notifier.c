@@ -179,8 +179,10 @@ static void decide(struct pass *p, const struct route *r, const struct receiver 
     } else if (m && m->state != ALERT_OK) {
         if (r->send_resolved || rc->type == RECEIVER_ALERTMANAGER) /* it must hear the end */
             add_notice(b, p, a, labels, true, ALERT_OK);
-        else
+        else if (m) {
             m->state = ALERT_OK, m->at = p->now; /* the end, not told */
+            alert_ledger_touch_mark(p->ledger, m);
+        }
     }
 }
 
@@ -196,9 +198,12 @@ static void mark_told(struct pass *p, const struct receiver *rc, const struct no
     m->state = n->resolved ? ALERT_OK : n->state;
     m->at = p->now;
     m->starts_at = n->starts_at;
+    alert_ledger_touch_mark(p->ledger, m);
     struct alert *a = alert_ledger_find(p->ledger, n->alert->fingerprint);
-    if (a)
+    if (a) {
         a->last_notified = p->now;
+        alert_ledger_touch(p->ledger, a);
+    }
 }
 
 static void fingerprints(const struct notice *n, size_t count, char *buf, size_t size)
@@ -310,8 +315,10 @@ static void tell_full(struct pass *p, const struct receiver *rc)
                             : notice_alertmanager(&n, 1, p->clock + 4 * rc->resend_s, &len);
         queued = queue(p, rc, subject, full.fingerprint, payload, len, true);
     }
-    if (queued == 0)
+    if (queued == 0) {
         m->state = ALERT_CRITICAL, m->at = p->now, m->starts_at = p->now;
+        alert_ledger_touch_mark(p->ledger, m);
+    }
 }
 
 static void clear_full(struct pass *p, const struct receiver *rc)
@@ -323,6 +330,7 @@ static void clear_full(struct pass *p, const struct receiver *rc)
     struct notify_mark *m = alert_ledger_mark(p->ledger, fingerprint, rc->name, false);
     if (m && m->state != ALERT_OK && !outbox_full(p->outbox)) {
         m->state = ALERT_OK;
+        alert_ledger_touch_mark(p->ledger, m);
         log_info("outbox: room again; %s is told about alerts as before", rc->name);
     }
 }

@@ -68,6 +68,7 @@ static void test_for_counts_evaluations(void **state)
     assert_int_equal(a.starts_at, 300);
     assert_int_equal(a.since, 300);
     assert_string_equal(alert_label_get(&a.labels, "severity"), "warning");
+    alert_free(&a);
 }
 
 /* Clock evaluations (start-up, hourly) do not count towards for = N. */
@@ -89,6 +90,7 @@ static void test_clock_evaluations_do_not_count(void **state)
     assert_true(alert_step(&a, &ind, &r, &result, 30, true)); /* the next collection: 2 */
     assert_int_equal(a.state, ALERT_WARNING);
     assert_int_equal(a.starts_at, 30);
+    alert_free(&a);
 }
 
 static void test_for_duration(void **state)
@@ -103,6 +105,7 @@ static void test_for_duration(void **state)
     assert_false(step_gap(&a, &ind, &r, -12, 1000 + 86399));
     assert_true(step_gap(&a, &ind, &r, -12, 1000 + 86400));
     assert_int_equal(a.state, ALERT_CRITICAL);
+    alert_free(&a);
 }
 
 /* Input that flips every evaluation never holds for 2 and never fires. */
@@ -118,6 +121,7 @@ static void test_flapping_never_fires(void **state)
         assert_false(step_gap(&a, &ind, &r, i % 2 ? -7 : -1, 100 * i));
     assert_int_equal(a.state, ALERT_OK);
     assert_int_equal(a.n_history, 0);
+    alert_free(&a);
 }
 
 /* A value hovering at the threshold: in, then 0.2 out, stays; 0.6 out clears. */
@@ -138,6 +142,7 @@ static void test_hysteresis_on_the_way_back(void **state)
     assert_int_equal(a.ends_at, 40);
     assert_int_equal(a.starts_at, 10);
     assert_null(alert_label_get(&a.labels, "severity"));
+    alert_free(&a);
 }
 
 /* WARNING -> CRITICAL is the same alert: one fingerprint, one startsAt. */
@@ -173,6 +178,7 @@ static void test_escalation_keeps_identity(void **state)
     alert_labels(&ind, &r, ALERT_OK, &labels);
     alert_fingerprint(&labels, again);
     assert_string_not_equal(again, fingerprint);
+    alert_free(&a);
 }
 
 static void test_unknown_is_not_a_miss(void **state)
@@ -187,6 +193,7 @@ static void test_unknown_is_not_a_miss(void **state)
     assert_int_equal(a.state, ALERT_UNKNOWN);
     assert_string_equal(alert_label_get(&a.labels, "severity"), "unknown");
     assert_non_null(strstr(a.summary, "unknown"));
+    alert_free(&a);
 }
 
 static void test_history_is_bounded(void **state)
@@ -202,6 +209,7 @@ static void test_history_is_bounded(void **state)
     assert_int_equal(a.n_history, ALERT_HISTORY_MAX);
     assert_int_equal(a.history[ALERT_HISTORY_MAX - 1].at, 39);
     assert_int_equal(a.history[0].at, 40 - ALERT_HISTORY_MAX);
+    alert_free(&a);
 }
 
 static void test_silences(void **state)
@@ -229,6 +237,7 @@ static void test_silences(void **state)
         assert_int_equal(silence_parse_matcher(bad[i], &s, err, sizeof err), -1);
         assert_non_null(strstr(err, "write INDICATOR, INDICATOR/RULE"));
     }
+    alert_free(&a);
 }
 
 int main(void)

@@ -86,7 +86,8 @@ static void add_transition(struct alert *a, int64_t at, enum alert_state from,
                            enum alert_state to, const char *summary)
 {
     assert_true(a->n_history < ALERT_HISTORY_MAX);
-    struct alert_transition *t = &a->history[a->n_history++];
+    struct alert_transition *t = alert_history_add(a);
+    assert_non_null(t);
     t->at = at;
     t->from = from;
     t->to = to;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -281,6 +282,56 @@ static void test_alertmanager_hears_old_severity_end(void **state)
     json_decref(body);
 }
 
+/* What identifies a file's content on disk: gone, or the same inode, size
+ * and modification time. */
+struct file_sig {
+    int rc;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+};
+
+static struct file_sig file_sig(const struct fixture *f, const char *name)
+{
+    char path[700];
+    struct stat st = {0};
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    struct file_sig sig = {.rc = stat(path, &st)};
+    sig.ino = st.st_ino, sig.size = st.st_size, sig.mtime = st.st_mtim;
+    return sig;
+}
+
+static void assert_same_file(struct file_sig a, struct file_sig b)
+{
+    assert_int_equal(a.rc, b.rc);
+    assert_int_equal(a.ino, b.ino);
+    assert_int_equal(a.size, b.size);
+    assert_int_equal(a.mtime.tv_sec, b.mtime.tv_sec);
+    assert_int_equal(a.mtime.tv_nsec, b.mtime.tv_nsec);
+}
+
+/* A notifier pass that tells nobody anything changes nothing, so the save
+ * after it writes nothing: the alert state files stay as they were. */
+static void test_quiet_pass_writes_nothing(void **state)
+{
+    struct fixture *f = *state;
+    start(f, "receivers = ( " WEBHOOK("chat", "") " );\n"
+             "routes = ( { receivers = [ \"chat\" ]; group_wait = \"0s\"; } );\n");
+    set_alert(f, "stale", ALERT_WARNING, T0);
+    run(f, T0);
+    assert_int_equal(outbox_size(f->outbox), 1);
+    assert_int_equal(alerting_save(f->alerting, T0), 0);
+    struct file_sig snapshot = file_sig(f, "alerts.json"), log = file_sig(f, "alerts.log");
+    assert_int_equal(snapshot.rc, 0);
+    for (int64_t t = T0 + 60; t < T0 + 600; t += 60) {
+        run(f, t); /* within repeat_interval: nothing to tell */
+        assert_int_equal(outbox_size(f->outbox), 1);
+        assert_int_equal(alerting_save(f->alerting, t), 0);
+    }
+    assert_same_file(file_sig(f, "alerts.json"), snapshot);
+    assert_same_file(file_sig(f, "alerts.log"), log);
+}
+
 static void test_restart_repeats_nothing(void **state)
 {
     struct fixture *f = *state;
@@ -328,6 +379,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_matchers_route_by_labels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alertmanager_hears_old_severity_end, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restart_repeats_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quiet_pass_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_outbox, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
