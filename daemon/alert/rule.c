@@ -179,7 +179,10 @@ static void say_target(struct text *t, const struct indicator *ind, const struct
 static void say_source(struct text *t, const struct rule_input *in)
 {
     char when[TIMESTAMP_TEXT_MAX];
-    say(t, " Source: %s (%s collector)", in->indicator->title, in->indicator->collector->name);
+    const struct indicator *ind = in->indicator;
+    say(t, " Source: %s", ind->source_name ? ind->source_name : ind->collector->name);
+    if (ind->illustrative)
+        say(t, " (illustrative data, not official statistics)");
     if (in->collection && in->collection->last_success) {
         timestamp_format(in->collection->last_success, when, sizeof when);
         say(t, ", last collected %s", when);

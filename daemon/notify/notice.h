@@ -30,7 +30,7 @@ struct notice {
     char title[160];         /* the indicator's title */
     char target[160];        /* "350 mia. kr. in 2030" */
     char latest[96];         /* "2024: 189 mia. kr." */
-    char source[160];        /* "statbank SITC2R4" */
+    char source[288];        /* "Danmarks Statistik, SITC2R4" (+ illustrative) */
     char graph_path[512];    /* the PNG to attach; "" when none */
     char graph_url[512];     /* where people see it; "" when pejl has no external_url */
     char generator_url[512];

@@ -85,7 +85,9 @@ static void describe(const struct pass *p, struct notice *n)
     const char *external = p->settings->external_url;
     if (ind) {
         snprintf(n->title, sizeof n->title, "%s", ind->title);
-        snprintf(n->source, sizeof n->source, "%s (%s collector)", ind->title, ind->collector->name);
+        snprintf(n->source, sizeof n->source, "%s%s",
+                 ind->source_name ? ind->source_name : ind->collector->name,
+                 ind->illustrative ? " (illustrative data, not official statistics)" : "");
         target_words(ind, alert_label_get(&n->labels, "target"), n->target, sizeof n->target);
         latest_words(p, ind, n->latest, sizeof n->latest);
         snprintf(n->graph_path, sizeof n->graph_path, "%s/%s.png", p->settings->graph_dir, ind->id);

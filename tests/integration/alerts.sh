@@ -45,7 +45,7 @@ exports = [a for a in alerts if a["indicator"] == "ls_exports" and a["rule"] == 
 assert exports["state"] == "WARNING" and exports["labels"]["severity"] == "warning", exports
 assert exports["labels"]["pejlemaerke"] == "5" and exports["starts_at"] == "2025-10-01T00:00:00Z", exports
 assert "0.2 years behind the path to 350 mia. kr. (2030)" in exports["summary"], exports["summary"]
-for words in ("required for the target: 9.3 %/yr", "Projection for 2030: 292", "Latest: 2024 = 189 mia. kr.", "statbank"):
+for words in ("required for the target: 9.3 %/yr", "Projection for 2030: 292", "Latest: 2024 = 189 mia. kr.", "Source: Danmarks Statistik, SITC2R4Y + SITC2R4 (illustrative data, not official statistics)"):
     assert words in exports["description"], (words, exports["description"])
 PY
 snapshot >"$T/before"

@@ -33,14 +33,15 @@
 static char csv_name[] = "csv";
 static const struct collector_module csv_module = {.name = csv_name};
 static char exports_id[] = "exports", exports_title[] = "Life-science exports",
-            exports_unit[] = "mia. kr.";
+            exports_unit[] = "mia. kr.", exports_source[] = "Danmarks Statistik, SITC2R4";
 
 /* One indicator with the targets t[0..n): annual, stale after 400 days. */
 static struct indicator indicator_of(struct target *t, size_t n)
 {
     return (struct indicator){.id = exports_id, .title = exports_title, .unit = exports_unit,
                               .frequency = PEJL_PERIOD_YEAR, .stale_after_s = 400 * 86400,
-                              .collector = &csv_module, .targets = t, .n_targets = n};
+                              .collector = &csv_module, .source_name = exports_source,
+                              .targets = t, .n_targets = n};
 }
 
 /* 350 mia. kr. in 2030 on a constant-growth path from 174 in 2023. */
@@ -192,7 +193,12 @@ static void test_progress_path_states(void **state)
     assert_non_null(strstr(out.description, "ratio 0.80: at risk"));
     assert_non_null(strstr(out.description, "Target: 350 mia. kr. in 2030, on a constant-growth"
                                             " path from 174 in 2023."));
-    assert_non_null(strstr(out.description, "Source: Life-science exports (csv collector)."));
+    assert_non_null(strstr(out.description, "Source: Danmarks Statistik, SITC2R4."));
+    ind.illustrative = true; /* made-up figures say so in every alert */
+    assert_int_equal(progress_state(&r, &ind, &e, ALERT_OK, &out), ALERT_WARNING);
+    assert_non_null(strstr(out.description, "Source: Danmarks Statistik, SITC2R4 (illustrative "
+                                            "data, not official statistics)."));
+    ind.illustrative = false;
     assert_non_null(strstr(out.description, "No figure has been stored yet."));
 
     e = path_evaluation(PROGRESS_SIGNIFICANT, 1.05, NAN, 0.3);
@@ -585,7 +591,7 @@ static void test_collect(void **state)
     c.last_success = at("2026-02-27T06:00:00Z");
     check(&r, &ind, NULL, NULL, &c, at("2026-03-01"), ALERT_OK, &out);
     assert_non_null(strstr(out.description,
-                           "(csv collector), last collected 2026-02-27T06:00:00Z."));
+                           "SITC2R4, last collected 2026-02-27T06:00:00Z."));
 
     check(&r, &ind, NULL, NULL, NULL, at("2026-03-01"), ALERT_WARNING, &out);
     assert_int_equal(out.state, ALERT_OK);
