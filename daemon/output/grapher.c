@@ -33,9 +33,10 @@ struct grapher {
     pid_t child, parent;
     unsigned failures;
     int64_t now; /* --now: graphs evaluated as at then; 0: the clock */
-    /* The batch window: requests queued from `since` on wait `window_ms`,
-     * then one child draws them all (timer `window`). */
-    int64_t window_ms, since;
+    /* The batch window: a child starts at most once per `window_ms` (from
+     * the start of the last, `forked_ms`); requests queued meanwhile wait
+     * and one child draws them all (timer `window`). */
+    int64_t window_ms, forked_ms;
     uint64_t window, deadline;           /* timers; deadline: the child is hung */
     char (*batch)[INDICATOR_ID_MAX + 1]; /* the queue the child was given */
     size_t n_batch, cap_batch;
@@ -227,7 +228,6 @@ static void hand_over_queue(struct grapher *g)
     g->queue = queue;
     g->cap = cap;
     g->n = 0;
-    g->since = 0;
 }
 
 static void fork_child(struct grapher *g)
@@ -243,6 +243,7 @@ static void fork_child(struct grapher *g)
         draw_queue(g);
     g->child = pid;
     g->forks++;
+    g->forked_ms = loop_now_ms();
     log_info("graphs: %zu to draw in process %d", g->n, (int)pid);
     hand_over_queue(g);
     if (loop_watch_child(g->loop, pid, on_child_exit, g) < 0)
@@ -259,18 +260,14 @@ static void on_window(struct loop *loop, void *arg)
         fork_child(g);
 }
 
-/* Requests wait for the window to close (from the first one queued), so
- * that one child draws them all; while a child draws, they wait for it. */
+/* A request after a quiet spell is drawn at the next pass of the loop;
+ * requests within the window of the last child's start wait for it to
+ * close, and for that child to end, so that one child draws them all. */
 static void kick(struct grapher *g)
 {
-    if (g->n == 0)
+    if (g->n == 0 || g->child > 0 || g->window)
         return;
-    int64_t now = loop_now_ms();
-    if (g->since == 0)
-        g->since = now;
-    if (g->child > 0 || g->window)
-        return;
-    int64_t delay = g->since + g->window_ms - now;
+    int64_t delay = g->forks ? g->forked_ms + g->window_ms - loop_now_ms() : 0;
     g->window = loop_add_timer(g->loop, delay > 0 ? delay : 0, on_window, g);
     if (!g->window) /* out of memory: draw now rather than never */
         fork_child(g);

@@ -6,10 +6,10 @@
  * graph must not hold up the event loop). The parent learns the outcome
  * when the loop reaps the child.
  *
- * Requests are gathered for a batch window (grapher_set_window: 2 s in the
- * daemon, none for --once) from the first one queued, and one child draws
- * them all: the fork, librrd's and fontconfig's set-up are paid once per
- * window, not per collection. A long-lived child taking requests over a
+ * A child starts at most once per batch window (grapher_set_window: 2 s in
+ * the daemon, none for --once); requests queued in the window wait and one
+ * child draws them all: the fork, librrd's and fontconfig's set-up are paid
+ * once per window, not per collection, and a lone request is not delayed. A long-lived child taking requests over a
  * pipe would pay them once per run, but the child draws from the series it
  * was forked with: a long-lived one would need every change sent to it, or
  * the journal re-read, and would keep a second copy of the series. The
@@ -44,8 +44,8 @@ void grapher_use_settings(struct grapher *g, const struct graph_settings *settin
 #define GRAPHER_CHILD_LIMIT_MS(n) (60000 + 2000 * (int64_t)(n))
 
 void grapher_request(struct grapher *g, const char *id);
-/* Requests wait `window_ms` from the first one queued (0: the next pass of
- * the loop) and are drawn by one child. */
+/* A child starts at most once per `window_ms` (0: whenever the last has
+ * ended); requests queued meanwhile are drawn by one child. */
 void grapher_set_window(struct grapher *g, int64_t window_ms);
 /* True while a child draws or requests wait. */
 bool grapher_busy(const struct grapher *g);
