@@ -2,8 +2,9 @@
 # graph_redraw.sh — graphs are drawn only when what they show changed: a
 # second --once on the same data draws none (every PNG keeps its mtime), new
 # data for one indicator redraws that one only, a corrupt key file or a
-# PNG removed by hand gets its graph drawn again; and the daemon draws its
-# start-up graphs in one child per batch window, not one per collection.
+# PNG removed by hand gets its graph drawn again; the daemon draws its
+# start-up graphs in one child per batch window, not one per collection,
+# and a drawing process killed is replaced once (with PEJLCTL).
 . "$(dirname "$0")/lib.sh"
 
 ids="alpha beta gamma delta epsilon zeta"
@@ -71,10 +72,40 @@ pid=$!
 PIDS="$pid"
 pngs() { [ "$(ls "$T/daemon/graphs" 2>/dev/null | grep -c '\.png$')" -eq 6 ]; }
 wait_for 30 pngs || fail "the daemon did not draw every graph: $(cat "$T/dlog")"
-kill -TERM "$pid"
-wait "$pid" || fail "the daemon did not stop cleanly: $(tail -5 "$T/dlog")"
+sleep 0.5 # the last child's summary
 forks=$(grep -c "graphs: [0-9]* to draw in process" "$T/dlog" || true)
 drawn=$(grep -o "graphs: [0-9]* drawn" "$T/dlog" | awk '{ n += $2 } END { print n + 0 }')
 [ "$forks" -ge 1 ] && [ "$forks" -lt 6 ] && [ "$drawn" -eq 6 ] \
     || fail "6 graphs ($drawn drawn) in $forks drawing processes: $(grep graphs: "$T/dlog")"
 pass "the daemon drew its 6 start-up graphs in $forks drawing process(es)"
+
+# A drawing process that dies is replaced once, not forever: beta's next
+# image is a FIFO no one reads, so its child hangs opening it; killed twice.
+if [ -n "${PEJLCTL:-}" ]; then
+    sock="$T/daemon/pejld.sock"
+    mkfifo "$T/daemon/graphs/beta.png.tmp"
+    echo "2025-02,151" >>"$T/conf/data/beta.csv"
+    "$PEJLCTL" collect --socket "$sock" beta >/dev/null || fail "pejlctl collect beta"
+    child() { grep -o "graphs: [0-9]* to draw in process [0-9]*" "$T/dlog" | sed -n "$1p" | awk '{ print $NF }'; }
+    has_child() { [ -n "$(child "$1")" ]; }
+    failures() { [ "$(grep -c 'drawing process failed (signal 9)' "$T/dlog")" -eq "$1" ]; }
+    redrawn() { [ "$(stat -c %y "$T/daemon/graphs/beta.png")" != "$1" ]; }
+    for n in 1 2; do
+        wait_for 10 has_child $((forks + n)) || fail "no drawing process $n for beta: $(grep graphs: "$T/dlog")"
+        kill -9 "$(child $((forks + n)))"
+        wait_for 5 failures $n \
+            || fail "the killed drawing process $n went unnoticed: $(tail -5 "$T/dlog")"
+    done
+    sleep 2.5 # the window: no third process
+    [ "$(grep -c 'to draw in process' "$T/dlog")" -eq $((forks + 2)) ] \
+        || fail "a drawing process killed twice was started again: $(grep graphs: "$T/dlog")"
+    rm "$T/daemon/graphs/beta.png.tmp"
+    echo "2025-03,152" >>"$T/conf/data/beta.csv"
+    before=$(stat -c %y "$T/daemon/graphs/beta.png")
+    "$PEJLCTL" collect --socket "$sock" beta >/dev/null || fail "pejlctl collect beta"
+    wait_for 10 redrawn "$before" \
+        || fail "beta not drawn after its drawing processes were killed: $(grep graphs: "$T/dlog")"
+    pass "a killed drawing process is replaced once, then drawing goes on with the next data"
+fi
+kill -TERM "$pid"
+wait "$pid" || fail "the daemon did not stop cleanly: $(tail -5 "$T/dlog")"
