@@ -35,6 +35,11 @@ static uint64_t hash_double(uint64_t h, double v)
     return hash_bytes(h, &v, sizeof v);
 }
 
+static int64_t day_of(int64_t t)
+{
+    return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+}
+
 /* NULL and "" differ; the terminator keeps "ab","c" apart from "a","bc". */
 static uint64_t hash_text(uint64_t h, const char *s)
 {
@@ -93,7 +98,9 @@ static uint64_t hash_spec(uint64_t h, const struct graph_spec *s)
                            s->vintage, s->watermark, s->message, s->daemon};
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
         h = hash_text(h, texts[i]);
-    h = hash_i64(hash_i64(h, s->start), s->end);
+    /* The span by its days: a graph evaluated at the clock ends "now" plus
+     * a margin, seconds apart from run to run; a day is under a pixel. */
+    h = hash_i64(hash_i64(h, day_of(s->start)), day_of(s->end));
     return hash_double(hash_double(h, s->lower), s->upper);
 }
 
@@ -119,9 +126,8 @@ static void add_member(const struct series *s, void *arg)
 uint64_t graph_key_of(const struct graph_spec *spec, const struct series_set *set, const char *id,
                       int64_t now)
 {
-    int64_t day = now >= 0 ? now / 86400 : -((-now + 86399) / 86400);
     uint64_t h = hash_text(FNV64_OFFSET, "pejl " PEJL_VERSION);
-    h = hash_spec(hash_i64(h, day), spec);
+    h = hash_spec(hash_i64(h, day_of(now)), spec);
     const struct series *own = set ? series_get(set, id) : NULL;
     uint64_t members = 0;
     if (own)

@@ -158,14 +158,16 @@ static void __attribute__((noreturn)) draw_queue(struct grapher *g)
     if (rrdview_daemon(store_rrdview(g->store)))
         rrdc_disconnect(); /* the parent's connection is not ours to use */
     size_t unchanged = 0;
+    int64_t started = loop_now_ms();
     for (size_t i = 0; i < g->n; i++) {
         int rc = grapher_draw_one(&g->settings, g->store, g->queue[i],
                                   g->now ? g->now : (int64_t)time(NULL));
         failed += rc < 0;
         unchanged += rc == GRAPHER_UNCHANGED;
     }
-    log_info("graphs: %zu drawn, %zu unchanged, %d failed", g->n - unchanged - (size_t)failed,
-             unchanged, failed);
+    log_info("graphs: %zu drawn, %zu unchanged, %d failed in %.2f s",
+             g->n - unchanged - (size_t)failed, unchanged, failed,
+             (double)(loop_now_ms() - started) / 1000);
     _exit(failed ? 1 : 0);
 }
 

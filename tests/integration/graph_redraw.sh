@@ -49,6 +49,16 @@ mtimes >"$T/m2"
 grep -q "graphs: 0 drawn, 6 unchanged" "$T/log" || fail "no word of the unchanged graphs: $(grep graphs: "$T/log")"
 pass "a second --once on the same data draws no graph"
 
+# Evaluated at the clock (no --now), each graph's span ends "now": the same
+# day's second run still draws nothing (unless midnight passed between).
+day=$(date -u +%F)
+for run in 1 2; do
+    "$PEJLD" --once -c "$conf" --state-dir "$T/clock" >/dev/null 2>"$T/clog" || fail "--once: $(cat "$T/clog")"
+done
+[ "$(date -u +%F)" != "$day" ] || grep -q "graphs: 0 drawn, 6 unchanged" "$T/clog" \
+    || fail "a second --once at the clock redrew: $(grep graphs: "$T/clog")"
+pass "a second --once at the clock, the same day, draws no graph"
+
 echo "2025-01,150" >>"$T/conf/data/beta.csv"
 once
 mtimes >"$T/m3"

@@ -98,6 +98,10 @@ static void same_inputs_same_key(void **state)
     f->spec.lines[0].rrd_path = "/var/lib/pejl/state/rrd/exports.rrd"; /* spelt absolute */
     f->spec.upper = -__builtin_nan("");                                /* another NaN */
     assert_true(k == key(f, "exports", NOON));
+    f->spec.end += 3600; /* evaluated at the clock an hour later: the span ends later */
+    assert_true(k == key(f, "exports", NOON + 3600));
+    f->spec.end += DAY;
+    assert_true(k != key(f, "exports", NOON + 3600));
 }
 
 static void changed_inputs_new_key(void **state)
