@@ -537,6 +537,8 @@ static int setup(struct pejld *d)
         loop_before_sleep(d->loop, commit_before_sleep, d) < 0)
         return -1;
     grapher_set_now(d->grapher, d->now_override);
+    if (d->mode == MODE_DAEMON) /* --once asks for every graph at once */
+        grapher_set_window(d->grapher, GRAPHER_WINDOW_MS);
     if (!(d->outbox = outbox_open(d->config->state_dir, d->loop, d->fetcher.http, err, sizeof err))) {
         log_err("%s", err);
         return -1;

@@ -564,6 +564,20 @@ const struct graph_spec *graph_plan_spec(const struct graph_plan *p)
     return &p->spec;
 }
 
+int graph_plan_draw(struct graph_plan *p, const char *id, const char *image_path,
+                    const char *format)
+{
+    char err[512];
+    if (p->lines_left_out || p->curves_left_out || p->rules_left_out)
+        log_warn("%s: graph drawn without what does not fit on it: %s", id, p->spec.message);
+    p->spec.image_path = image_path;
+    p->spec.format = format;
+    int rc = graph_draw(&p->spec, err, sizeof err);
+    if (rc < 0)
+        log_err("%s: graph not drawn: %s", id, err);
+    return rc;
+}
+
 int graph_indicator(const struct graph_settings *settings, struct store *store, const char *id,
                     int64_t now, const char *image_path, const char *format)
 {
@@ -573,13 +587,7 @@ int graph_indicator(const struct graph_settings *settings, struct store *store, 
         log_err("%s: graph not drawn: %s", id, err);
     if (!p)
         return err[0] ? -1 : 0;
-    if (p->lines_left_out || p->curves_left_out || p->rules_left_out)
-        log_warn("%s: graph drawn without what does not fit on it: %s", id, p->spec.message);
-    p->spec.image_path = image_path;
-    p->spec.format = format;
-    int rc = graph_draw(&p->spec, err, sizeof err);
-    if (rc < 0)
-        log_err("%s: graph not drawn: %s", id, err);
+    int rc = graph_plan_draw(p, id, image_path, format);
     graph_plan_free(p);
     return rc;
 }

@@ -41,6 +41,10 @@ struct graph_plan *graph_plan_new(const struct graph_settings *settings, struct 
 const struct graph_spec *graph_plan_spec(const struct graph_plan *plan);
 void graph_plan_free(struct graph_plan *plan);
 
+/* Draws the graph `plan` describes into `image_path` ("PNG", "SVG" or
+ * "PDF"); `id` names it in the log. 0 when drawn. */
+int graph_plan_draw(struct graph_plan *plan, const char *id, const char *image_path,
+                    const char *format);
 /* Draws `id`'s graph into `image_path` ("PNG", "SVG" or "PDF"), evaluated
  * at `now`. 0 when drawn or when there is nothing stored to draw. */
 int graph_indicator(const struct graph_settings *settings, struct store *store, const char *id,

@@ -15,6 +15,7 @@
 #include <rrd_client.h>
 
 #include "array.h"
+#include "graph_key.h"
 #include "graph_plan.h"
 #include "rrdview.h"
 #include "log.h"
@@ -32,6 +33,15 @@ struct grapher {
     pid_t child, parent;
     unsigned failures;
     int64_t now; /* --now: graphs evaluated as at then; 0: the clock */
+    /* The batch window: a child starts at most once per `window_ms` (from
+     * the start of the last, `forked_ms`); requests queued meanwhile wait
+     * and one child draws them all (timer `window`). */
+    int64_t window_ms, forked_ms;
+    uint64_t window, deadline;           /* timers; deadline: the child is hung */
+    char (*batch)[INDICATOR_ID_MAX + 1]; /* the queue the child was given */
+    size_t n_batch, cap_batch;
+    bool retried; /* the batch is drawn again once after the child crashed */
+    unsigned forks;
 };
 
 static void kick(struct grapher *g);
@@ -55,11 +65,14 @@ void grapher_free(struct grapher *g)
 {
     if (!g)
         return;
+    loop_cancel_timer(g->loop, g->window);
+    loop_cancel_timer(g->loop, g->deadline);
     if (g->child > 0) { /* a graph is only a view: stop it, the next start redraws */
         kill(g->child, SIGTERM);
         waitpid(g->child, NULL, 0);
     }
     free(g->queue);
+    free(g->batch);
     free(g);
 }
 
@@ -91,14 +104,46 @@ unsigned grapher_failures(const struct grapher *g)
     return g->failures;
 }
 
+unsigned grapher_forks(const struct grapher *g)
+{
+    return g->forks;
+}
+
+void grapher_set_window(struct grapher *g, int64_t window_ms)
+{
+    g->window_ms = window_ms;
+}
+
+/* Draws the planned graph unless the one on disk was drawn with the same key. */
+static int draw_if_changed(struct graph_plan *plan, struct store *store, const char *id,
+                           int64_t now, const char *png)
+{
+    char err[512];
+    uint64_t key = graph_key_of(graph_plan_spec(plan), store_series_set(store), id, now);
+    if (graph_key_current(png, key))
+        return GRAPHER_UNCHANGED;
+    if (graph_plan_draw(plan, id, png, "PNG") < 0)
+        return -1;
+    if (graph_key_save(png, key, err, sizeof err) < 0)
+        log_warn("%s: graph drawn, but its key not kept (it is drawn again next time): %s", id,
+                 err);
+    return 0;
+}
+
 int grapher_draw_one(const struct graph_settings *settings, struct store *store, const char *id,
                      int64_t now)
 {
-    char *png = NULL;
-    if (asprintf(&png, "%s/%s.png", settings->graph_dir, id) < 0)
-        return -1;
-    int rc = graph_indicator(settings, store, id, now, png, "PNG");
+    char *png = NULL, err[512];
+    struct graph_plan *plan = graph_plan_new(settings, store, id, now, err, sizeof err);
+    if (!plan && err[0])
+        log_err("%s: graph not drawn: %s", id, err);
+    if (!plan)
+        return err[0] ? -1 : GRAPHER_UNCHANGED; /* nothing stored yet: no graph */
+    int rc = asprintf(&png, "%s/%s.png", settings->graph_dir, id) < 0
+                 ? -1
+                 : draw_if_changed(plan, store, id, now, png);
     free(png);
+    graph_plan_free(plan);
     return rc;
 }
 
@@ -112,10 +157,31 @@ static void __attribute__((noreturn)) draw_queue(struct grapher *g)
     tzset();
     if (rrdview_daemon(store_rrdview(g->store)))
         rrdc_disconnect(); /* the parent's connection is not ours to use */
-    for (size_t i = 0; i < g->n; i++)
-        failed += grapher_draw_one(&g->settings, g->store, g->queue[i],
-                                   g->now ? g->now : (int64_t)time(NULL)) < 0;
+    size_t unchanged = 0;
+    int64_t started = loop_now_ms();
+    for (size_t i = 0; i < g->n; i++) {
+        int rc = grapher_draw_one(&g->settings, g->store, g->queue[i],
+                                  g->now ? g->now : (int64_t)time(NULL));
+        failed += rc < 0;
+        unchanged += rc == GRAPHER_UNCHANGED;
+    }
+    log_info("graphs: %zu drawn, %zu unchanged, %d failed in %.2f s",
+             g->n - unchanged - (size_t)failed, unchanged, failed,
+             (double)(loop_now_ms() - started) / 1000);
     _exit(failed ? 1 : 0);
+}
+
+/* A child killed by a signal (a crash, or hung and killed) draws its batch
+ * again, once: graphs it finished are skipped by their keys. */
+static void retry_batch(struct grapher *g)
+{
+    if (g->retried) {
+        g->retried = false;
+        return;
+    }
+    g->retried = true;
+    for (size_t i = 0; i < g->n_batch; i++)
+        grapher_request(g, g->batch[i]);
 }
 
 static void on_child_exit(struct loop *loop, pid_t pid, int status, void *arg)
@@ -124,21 +190,50 @@ static void on_child_exit(struct loop *loop, pid_t pid, int status, void *arg)
     (void)pid;
     struct grapher *g = arg;
     g->child = 0;
+    loop_cancel_timer(g->loop, g->deadline);
+    g->deadline = 0;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         g->failures++;
         log_err("graphs: the drawing process failed (%s %d)",
                 WIFEXITED(status) ? "exit status" : "signal",
                 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
     }
+    if (WIFSIGNALED(status))
+        retry_batch(g);
+    else
+        g->retried = false;
     kick(g);
     if (!grapher_busy(g) && g->idle)
         g->idle(g->arg);
 }
 
-static void kick(struct grapher *g)
+static void on_hung(struct loop *loop, void *arg)
 {
-    if (g->child > 0 || g->n == 0)
+    (void)loop;
+    struct grapher *g = arg;
+    g->deadline = 0;
+    if (g->child <= 0)
         return;
+    log_err("graphs: the drawing process %d ran past %d s for %zu graphs; killed", (int)g->child,
+            (int)(GRAPHER_CHILD_LIMIT_MS(g->n_batch) / 1000), g->n_batch);
+    kill(g->child, SIGKILL);
+}
+
+/* The queue becomes the child's batch; the old batch's array is reused. */
+static void hand_over_queue(struct grapher *g)
+{
+    char(*queue)[INDICATOR_ID_MAX + 1] = g->batch;
+    size_t cap = g->cap_batch;
+    g->batch = g->queue;
+    g->cap_batch = g->cap;
+    g->n_batch = g->n;
+    g->queue = queue;
+    g->cap = cap;
+    g->n = 0;
+}
+
+static void fork_child(struct grapher *g)
+{
     fflush(NULL);
     g->parent = getpid();
     pid_t pid = fork();
@@ -149,7 +244,33 @@ static void kick(struct grapher *g)
     if (pid == 0)
         draw_queue(g);
     g->child = pid;
-    g->n = 0;
+    g->forks++;
+    g->forked_ms = loop_now_ms();
+    log_info("graphs: %zu to draw in process %d", g->n, (int)pid);
+    hand_over_queue(g);
     if (loop_watch_child(g->loop, pid, on_child_exit, g) < 0)
         log_err("graphs: cannot watch drawing process %d", (int)pid);
+    g->deadline = loop_add_timer(g->loop, GRAPHER_CHILD_LIMIT_MS(g->n_batch), on_hung, g);
+}
+
+static void on_window(struct loop *loop, void *arg)
+{
+    (void)loop;
+    struct grapher *g = arg;
+    g->window = 0;
+    if (g->child <= 0 && g->n > 0)
+        fork_child(g);
+}
+
+/* A request after a quiet spell is drawn at the next pass of the loop;
+ * requests within the window of the last child's start wait for it to
+ * close, and for that child to end, so that one child draws them all. */
+static void kick(struct grapher *g)
+{
+    if (g->n == 0 || g->child > 0 || g->window)
+        return;
+    int64_t delay = g->forks ? g->forked_ms + g->window_ms - loop_now_ms() : 0;
+    g->window = loop_add_timer(g->loop, delay > 0 ? delay : 0, on_window, g);
+    if (!g->window) /* out of memory: draw now rather than never */
+        fork_child(g);
 }

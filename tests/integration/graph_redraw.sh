@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# graph_redraw.sh — graphs are drawn only when what they show changed: a
+# second --once on the same data draws none (every PNG keeps its mtime), new
+# data for one indicator redraws that one only, a corrupt key file or a
+# PNG removed by hand gets its graph drawn again; the daemon draws its
+# start-up graphs in one child per batch window, not one per collection,
+# and a drawing process killed is replaced once (with PEJLCTL).
+. "$(dirname "$0")/lib.sh"
+
+ids="alpha beta gamma delta epsilon zeta"
+mkdir -p "$T/conf/data"
+conf="$T/conf/pejld.conf"
+state="$T/state"
+{
+    echo 'indicators = ('
+    sep=
+    for id in $ids; do
+        printf '%s  { id = "%s"; frequency = "monthly"; interval = "1d"; title = "Serie %s"; unit = "indeks";\n' "$sep" "$id" "$id"
+        printf '    source = { collector = "csv"; url = "file:data/%s.csv"; };\n' "$id"
+        printf '    target = { kind = "trend"; direction = "up"; }; }\n'
+        sep=,
+    done
+    echo ');'
+} >"$conf"
+for id in $ids; do
+    { echo period,value; for m in 01 02 03 04 05 06 07 08 09 10 11 12; do echo "2024-$m,1${#id}$m"; done; } \
+        >"$T/conf/data/$id.csv"
+done
+
+once() {
+    "$PEJLD" --once --now 2025-06-01 -c "$conf" --state-dir "$state" >/dev/null 2>"$T/log" \
+        || fail "--once: $(cat "$T/log")"
+}
+mtimes() {
+    for id in $ids; do echo "$id $(stat -c %y "$state/graphs/$id.png")"; done
+}
+# changed BEFORE AFTER: the ids whose PNG's mtime differs.
+changed() {
+    join "$1" "$2" | awk '$2 " " $3 " " $4 != $5 " " $6 " " $7 { print $1 }' | tr '\n' ' ' | sed 's/ $//'
+}
+
+once
+mtimes >"$T/m1"
+[ "$(wc -l <"$T/m1")" -eq 6 ] || fail "the first --once drew $(wc -l <"$T/m1") graphs"
+sleep 0.05 # so a redraw would get another mtime
+once
+mtimes >"$T/m2"
+[ -z "$(changed "$T/m1" "$T/m2")" ] || fail "a second --once on the same data redrew: $(changed "$T/m1" "$T/m2")"
+grep -q "graphs: 0 drawn, 6 unchanged" "$T/log" || fail "no word of the unchanged graphs: $(grep graphs: "$T/log")"
+pass "a second --once on the same data draws no graph"
+
+# Evaluated at the clock (no --now), each graph's span ends "now": the same
+# day's second run still draws nothing (unless midnight passed between).
+day=$(date -u +%F)
+for run in 1 2; do
+    "$PEJLD" --once -c "$conf" --state-dir "$T/clock" >/dev/null 2>"$T/clog" || fail "--once: $(cat "$T/clog")"
+done
+[ "$(date -u +%F)" != "$day" ] || grep -q "graphs: 0 drawn, 6 unchanged" "$T/clog" \
+    || fail "a second --once at the clock redrew: $(grep graphs: "$T/clog")"
+pass "a second --once at the clock, the same day, draws no graph"
+
+echo "2025-01,150" >>"$T/conf/data/beta.csv"
+once
+mtimes >"$T/m3"
+[ "$(changed "$T/m2" "$T/m3")" = beta ] || fail "new data for beta redrew: '$(changed "$T/m2" "$T/m3")'"
+pass "new data for one indicator redraws its graph only"
+
+echo "pejl-graph-key 1 0123" >"$state/graphs/.gamma.png.key"
+rm "$state/graphs/delta.png"
+once
+[ -s "$state/graphs/delta.png" ] || fail "a removed PNG was not drawn again"
+mtimes >"$T/m4"
+[ "$(changed "$T/m3" "$T/m4")" = "gamma delta" ] || fail "after a corrupt key and a removed PNG: '$(changed "$T/m3" "$T/m4")'"
+pass "a corrupt key file or a PNG removed by hand: drawn again, the rest not"
+
+# The daemon on a fresh state: six first collections spread over 5 s, their
+# graphs drawn by one child per 2 s window: at least two graphs share a
+# child (six children would need five gaps of 2 s between collections).
+unset RUNTIME_DIRECTORY
+"$PEJLD" -f -c "$conf" --state-dir "$T/daemon" 2>"$T/dlog" &
+pid=$!
+PIDS="$pid"
+pngs() { [ "$(ls "$T/daemon/graphs" 2>/dev/null | grep -c '\.png$')" -eq 6 ]; }
+wait_for 30 pngs || fail "the daemon did not draw every graph: $(cat "$T/dlog")"
+sleep 0.5 # the last child's summary
+forks=$(grep -c "graphs: [0-9]* to draw in process" "$T/dlog" || true)
+drawn=$(grep -o "graphs: [0-9]* drawn" "$T/dlog" | awk '{ n += $2 } END { print n + 0 }')
+[ "$forks" -ge 1 ] && [ "$forks" -lt 6 ] && [ "$drawn" -eq 6 ] \
+    || fail "6 graphs ($drawn drawn) in $forks drawing processes: $(grep graphs: "$T/dlog")"
+pass "the daemon drew its 6 start-up graphs in $forks drawing process(es)"
+
+# A drawing process that dies is replaced once, not forever: beta's next
+# image is a FIFO no one reads, so its child hangs opening it; killed twice.
+if [ -n "${PEJLCTL:-}" ]; then
+    sock="$T/daemon/pejld.sock"
+    mkfifo "$T/daemon/graphs/beta.png.tmp"
+    echo "2025-02,151" >>"$T/conf/data/beta.csv"
+    "$PEJLCTL" collect --socket "$sock" beta >/dev/null || fail "pejlctl collect beta"
+    child() { grep -o "graphs: [0-9]* to draw in process [0-9]*" "$T/dlog" | sed -n "$1p" | awk '{ print $NF }'; }
+    has_child() { [ -n "$(child "$1")" ]; }
+    failures() { [ "$(grep -c 'drawing process failed (signal 9)' "$T/dlog")" -eq "$1" ]; }
+    redrawn() { [ "$(stat -c %y "$T/daemon/graphs/beta.png")" != "$1" ]; }
+    for n in 1 2; do
+        wait_for 10 has_child $((forks + n)) || fail "no drawing process $n for beta: $(grep graphs: "$T/dlog")"
+        kill -9 "$(child $((forks + n)))"
+        wait_for 5 failures $n \
+            || fail "the killed drawing process $n went unnoticed: $(tail -5 "$T/dlog")"
+    done
+    sleep 2.5 # the window: no third process
+    [ "$(grep -c 'to draw in process' "$T/dlog")" -eq $((forks + 2)) ] \
+        || fail "a drawing process killed twice was started again: $(grep graphs: "$T/dlog")"
+    rm "$T/daemon/graphs/beta.png.tmp"
+    echo "2025-03,152" >>"$T/conf/data/beta.csv"
+    before=$(stat -c %y "$T/daemon/graphs/beta.png")
+    "$PEJLCTL" collect --socket "$sock" beta >/dev/null || fail "pejlctl collect beta"
+    wait_for 10 redrawn "$before" \
+        || fail "beta not drawn after its drawing processes were killed: $(grep graphs: "$T/dlog")"
+    pass "a killed drawing process is replaced once, then drawing goes on with the next data"
+fi
+kill -TERM "$pid"
+wait "$pid" || fail "the daemon did not stop cleanly: $(tail -5 "$T/dlog")"
