@@ -4,6 +4,7 @@
 #include "graph_key.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -182,7 +183,12 @@ int graph_key_save(const char *png, uint64_t key, char *err, size_t errlen)
         return -1;
     }
     describe_png(&st, what, sizeof what);
-    FILE *f = fopen(tmp, "w");
+    /* O_NOFOLLOW: a link planted in the graph directory must not make pejl
+     * write through it; rename below replaces a link, never its target. */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (fd >= 0 && !f)
+        close(fd);
     int bad = !f || fprintf(f, KEY_MAGIC " %016" PRIx64 " %s\n", key, what) < 0;
     if (f && fclose(f) != 0)
         bad = 1;

@@ -165,6 +165,29 @@ static void key_file_beside_png(void **state)
     unit_remove_tree(dir);
 }
 
+/* A link planted at the key's temporary name is not written through: the
+ * file it points at (a user's) keeps its content. */
+static void key_not_written_through_a_link(void **state)
+{
+    struct fixture *f = *state;
+    char *dir = unit_temp_dir("graph_key"), *png = unit_path(dir, "exports.png");
+    char *tmp = unit_path(dir, ".exports.png.key.tmp"), *victim = unit_path(dir, "user.txt");
+    char err[256], buf[32] = "";
+    unit_write_file(png, "\x89PNG one", 8, O_TRUNC);
+    unit_write_file(victim, "mine", 4, O_TRUNC);
+    assert_int_equal(symlink(victim, tmp), 0);
+    assert_int_equal(graph_key_save(png, key(f, "exports", NOON), err, sizeof err), -1);
+    FILE *v = fopen(victim, "r");
+    assert_non_null(v);
+    assert_non_null(fgets(buf, sizeof buf, v));
+    fclose(v);
+    assert_string_equal(buf, "mine");
+    free(png);
+    free(tmp);
+    free(victim);
+    unit_remove_tree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +196,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(changed_target_new_key, setup, teardown),
         cmocka_unit_test_setup_teardown(members_in_key, setup, teardown),
         cmocka_unit_test_setup_teardown(key_file_beside_png, setup, teardown),
+        cmocka_unit_test_setup_teardown(key_not_written_through_a_link, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
