@@ -349,16 +349,29 @@ static void add_watermark(const struct graph_spec *spec, struct args *a)
  * every N years, the ticks fall on 1 January of round years, and a year
  * less a second later (a leap year's label a day early) is that year's end.
  * Every year's line is then a major one, so each label has its line. */
+/* Annual values sit at their year's end, so there each year is labelled
+ * at the tick where it ends. Months and quarters fill their year between
+ * two ticks, so there a year's label sits inside it: in its middle, or,
+ * every few years, at its start. (librrd places a label, and picks its
+ * year, at the tick plus half the label precision.) */
+static bool drawn_annual(const struct graph_spec *spec)
+{
+    if (!spec->period_ends || spec->n_period_ends < 2)
+        return spec->period_ends != NULL;
+    return spec->period_ends[1] - spec->period_ends[0] >= 365 * 86400;
+}
+
 static void add_year_grid(const struct graph_spec *spec, struct args *a)
 {
     int64_t years = (spec->end - spec->start) / (366 * 86400);
     int step = years <= 12 ? 1 : years <= 24 ? 2 : years <= 60 ? 5 : 10;
+    bool annual = drawn_annual(spec);
     if (years < 3)
         return; /* dates, as librrd chooses them */
     if (step == 1)
-        arg(a, "--x-grid=MONTH:6:YEAR:1:YEAR:1:-2:%Y");
+        argf(a, "--x-grid=MONTH:6:YEAR:1:YEAR:1:%d:%%Y", annual ? -2 : 365 * 86400);
     else
-        argf(a, "--x-grid=YEAR:1:YEAR:1:YEAR:%d:%d:%%Y", step, 2 * (365 * 86400 - 1));
+        argf(a, "--x-grid=YEAR:1:YEAR:1:YEAR:%d:%d:%%Y", step, annual ? 2 * (365 * 86400 - 1) : 0);
 }
 
 /* ---- SVG: the words, for readers and searches ---- */

@@ -560,6 +560,45 @@ static void test_marks_on_their_years(void **state)
     config_unref(c);
 }
 
+/* Drawn from months, a year fills the span between two ticks, so its
+ * label sits inside that year (at its start when labels skip years, in its
+ * middle otherwise), not at the tick where it ends as for annual values:
+ * August 2025 must not read as 2024. */
+static void test_month_years_labelled_inside(void **state)
+{
+    (void)state;
+    char err[512], pdf[400];
+    struct store *store;
+    struct config *c = behind_path("months", &store);
+    struct graph_plan *plan = plan_many(c, store, err, sizeof err);
+    assert_non_null(plan);
+    struct graph_spec spec = *graph_plan_spec(plan);
+    static int64_t month_ends[12 * 40];
+    size_t n_ends = 0;
+    for (int64_t t = spec.start; n_ends < 12 * 40 && t <= spec.end; t += 30 * 86400)
+        month_ends[n_ends++] = t;
+    spec.period_ends = month_ends, spec.n_period_ends = n_ends;
+    snprintf(pdf, sizeof pdf, "%s/months.pdf", tmpdir);
+    struct graph_frame f = draw_pdf(&spec, pdf);
+    static struct word words[400];
+    size_t n = pdf_words(pdf, words, 400), labels = 0;
+    for (int year = 2010; year <= 2035; year++) {
+        char y[8];
+        snprintf(y, sizeof y, "%d", year);
+        double at = axis_label_x(words, n, &f, y);
+        if (isnan(at))
+            continue;
+        labels++;
+        double start = x_of(&f, year_end(year - 1)), end = x_of(&f, year_end(year));
+        if (at < start - 2 || at > end - 2)
+            fail_msg("label %s at x %.1f, outside its year %.1f-%.1f", y, at, start, end);
+    }
+    assert_true(labels >= 6);
+    graph_plan_free(plan);
+    store_close(store);
+    config_unref(c);
+}
+
 /* An illustrative indicator's graph carries the mark in its plot area
  * (between the frame's edges, as pdftotext finds the words), and the
  * source line its config names. */
@@ -667,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_periods_before_the_view_said),
         cmocka_unit_test(test_line_drawn_where_evaluated),
         cmocka_unit_test(test_marks_on_their_years),
+        cmocka_unit_test(test_month_years_labelled_inside),
         cmocka_unit_test(test_illustrative_mark_in_plot_area),
         cmocka_unit_test(test_long_source_line_not_cut),
     };
