@@ -201,7 +201,8 @@ static void load_addresses(struct loader *l, const config_setting_t *g, struct r
 static bool header_name_ok(const char *name)
 {
     static const char *const reserved[] = {"content-type", "content-length", "host",
-                                           "x-pejl-signature", "authorization", NULL};
+                                           "x-pejl-signature", "x-pejl-timestamp", "authorization",
+                                           NULL};
     for (const char *p = name; *p; p++)
         if (!isalnum((unsigned char)*p) && *p != '-')
             return false;
@@ -227,7 +228,8 @@ static void load_headers(struct loader *l, const config_setting_t *g, struct rec
         const char *name = config_setting_name(s), *value = config_setting_get_string(s);
         if (!header_name_ok(name) || !value || strpbrk(value, "\r\n") || strlen(value) > 1000)
             diag_config_error(l->diag, s, "%s: header %s must be a token other than Content-Type, "
-                              "Host, Authorization or X-Pejl-Signature, with a one-line string", who, name);
+                              "Host, Authorization, X-Pejl-Signature or X-Pejl-Timestamp, with a one-line "
+                              "string", who, name);
         else {
             r->headers[r->n_headers].name = strdup(name);
             r->headers[r->n_headers++].value = strdup(value);

@@ -471,7 +471,9 @@ static void test_webhook_headers(void **state)
     (void)state;
     expect_problem(BASE WEBHOOK("  headers = { Content-Type = \"text/plain\"; };"), 4,
                    "chat: header Content-Type must be a token other than Content-Type, Host, "
-                   "Authorization or X-Pejl-Signature, with a one-line string");
+                   "Authorization, X-Pejl-Signature or X-Pejl-Timestamp, with a one-line string");
+    expect_problem(BASE WEBHOOK("  headers = { x-pejl-timestamp = \"0\"; };"), 4,
+                   "chat: header x-pejl-timestamp must be a token other than");
     expect_problem(BASE WEBHOOK("  headers = { X-Pejl-Signature = \"forged\"; };"), 4,
                    "chat: header X-Pejl-Signature must be a token other than");
     expect_problem(BASE WEBHOOK("  headers = { authorization = \"Bearer x\"; };"), 4,
