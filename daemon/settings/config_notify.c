@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "config_loader.h"
+#include "rule.h"
 #include "secret_file.h"
 #include "url.h"
 
@@ -358,6 +359,35 @@ static void load_route_receivers(struct loader *l, const config_setting_t *g, st
     }
 }
 
+/* Whether `value` can ever be the value of pejl's own label `label`: a
+ * route matching severity = "critcal" would match nothing, silently. */
+static bool known_label_value(const struct config *c, const char *label, const char *value,
+                              char *expected, size_t size)
+{
+    static const char *const severities[] = {"warning", "critical", "unknown", "info", NULL};
+    if (strcmp(label, "severity") == 0) {
+        snprintf(expected, size, "warning, critical, unknown or info");
+        for (const char *const *s = severities; *s; s++)
+            if (strcmp(value, *s) == 0)
+                return true;
+        return false;
+    }
+    if (strcmp(label, "rule") == 0) {
+        size_t at = (size_t)snprintf(expected, size, "one of");
+        for (int k = 0; k < RULE_KINDS && at < size; k++)
+            at += (size_t)snprintf(expected + at, size - at, " %s", rule_kind_name((enum rule_kind)k));
+        return rule_kind_from_name(value) >= 0;
+    }
+    if (strcmp(label, "indicator") == 0) {
+        snprintf(expected, size, "the id of an indicator in this file");
+        for (size_t i = 0; i < c->n_indicators; i++)
+            if (c->indicators[i].id && strcmp(c->indicators[i].id, value) == 0)
+                return true;
+        return false;
+    }
+    return true;
+}
+
 static void load_matchers(struct loader *l, const config_setting_t *g, struct route *r)
 {
     const config_setting_t *m = config_setting_get_member(g, "match");
@@ -377,6 +407,12 @@ static void load_matchers(struct loader *l, const config_setting_t *g, struct ro
         if (!value) {
             diag_config_error(l->diag, s, "route: match %s must be a string or a whole number",
                               config_setting_name(s));
+            continue;
+        }
+        char expected[256];
+        if (!known_label_value(l->config, config_setting_name(s), value, expected, sizeof expected)) {
+            diag_config_error(l->diag, s, "route: match %s = \"%s\" matches no alert; %s is %s",
+                              config_setting_name(s), value, config_setting_name(s), expected);
             continue;
         }
         r->match[r->n_match].label = strdup(config_setting_name(s));

@@ -267,7 +267,7 @@ bad 'route: receiver "y" is not defined in receivers'
 pass "bad receiver configs are refused with FILE:LINE and what to do"
 
 cp "$T/demo.base" "$conf"
-printf 'receivers = ( { name = "x"; type = "webhook"; url = "http://hooks.example.org/pejl"; insecure_plaintext = true; } );\nroutes = ( { receivers = [ "x" ]; match = { indicator = "none"; }; } );\n' >>"$conf"
+printf 'receivers = ( { name = "x"; type = "webhook"; url = "http://hooks.example.org/pejl"; insecure_plaintext = true; } );\nroutes = ( { receivers = [ "x" ]; match = { team = "none"; }; } );\n' >>"$conf"
 once || fail "insecure_plaintext run: $(cat "$T/log")"
 grep -q "warning: receiver x: notifications to http://hooks.example.org/pejl go in plain text (insecure_plaintext = true)" "$T/log" \
     || fail "no warning for insecure_plaintext: $(head "$T/log")"

@@ -567,6 +567,18 @@ static void test_route_problems(void **state)
                                     "  match = { severity = true; }; } );\n",
                    5, "route: match severity must be a string or a whole number");
     expect_problem(BASE AM_RECEIVER "routes = ( { receivers = [ \"am\" ];\n"
+                                    "  match = { severity = \"critcal\"; }; } );\n",
+                   5, "route: match severity = \"critcal\" matches no alert; severity is warning, "
+                      "critical, unknown or info");
+    expect_problem(BASE AM_RECEIVER "routes = ( { receivers = [ \"am\" ];\n"
+                                    "  match = { rule = \"progres\"; }; } );\n",
+                   5, "route: match rule = \"progres\" matches no alert; rule is one of progress "
+                      "path_gap projection baseline rank range stale collect revision reconcile");
+    expect_problem(BASE AM_RECEIVER "routes = ( { receivers = [ \"am\" ];\n"
+                                    "  match = { indicator = \"nosuch\"; }; } );\n",
+                   5, "route: match indicator = \"nosuch\" matches no alert; indicator is the id "
+                      "of an indicator in this file");
+    expect_problem(BASE AM_RECEIVER "routes = ( { receivers = [ \"am\" ];\n"
                                     "  match = \"critical\"; } );\n",
                    5, "route: match must be a group { severity = \"critical\"; }");
     expect_problem(BASE AM_RECEIVER "routes = ( { receivers = [ \"am\" ];\n"
