@@ -80,6 +80,22 @@ set -e
 [ $rc2 -eq 64 ] || fail "conflicting options exited $rc2, not 64"
 pass "--probe prints CSV and stores nothing"
 
+# Without a network (a name under .invalid never resolves): said plainly,
+# and tried twice however patient http.tries and backoff are.
+cat >"$T/offline.conf" <<'CONF'
+http = { tries = 5; backoff = "30s"; };
+indicators = ( { id = "x"; title = "X"; frequency = "annual"; interval = "1d";
+  source = { collector = "csv"; url = "https://pejl-test.invalid/x.csv"; }; } );
+CONF
+set +e
+"$PEJLD" --probe x -c "$T/offline.conf" >/dev/null 2>"$T/log"
+rc=$?
+set -e
+[ $rc -eq 1 ] || fail "--probe of an unreachable source exited $rc: $(cat "$T/log")"
+grep -q "no network or no DNS" "$T/log" || fail "--probe did not say there is no network: $(cat "$T/log")"
+grep -q "try 2 of 2" "$T/log" && ! grep -q "try 3" "$T/log" || fail "--probe did not stop after 2 tries: $(cat "$T/log")"
+pass "--probe without a network says so after 2 tries"
+
 "$PEJLD" --version | grep -q "^pejld [0-9]" || fail "--version"
 "$PEJLD" --help | grep -q -- "--check-config" || fail "--help"
 pass "--version and --help"
