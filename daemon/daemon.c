@@ -407,14 +407,17 @@ int pejld_collect_now(struct pejld *d, const char *id)
     return d->scheduler && config_find(d->config, id) ? scheduler_run_now(d->scheduler, id) : -1;
 }
 
-/* The control socket: config's control_socket, else $RUNTIME_DIRECTORY (systemd's
- * RuntimeDirectory=pejl) or the state directory. */
+/* The control socket: config's control_socket, else $PEJL_SOCKET, else
+ * $RUNTIME_DIRECTORY (systemd's RuntimeDirectory=pejl: /run/pejl) or the
+ * state directory — the order pejlctl looks in. */
 static int open_control(struct pejld *d)
 {
     char err[512], *path = NULL;
-    const char *runtime = getenv("RUNTIME_DIRECTORY");
+    const char *runtime = getenv("RUNTIME_DIRECTORY"), *named = getenv("PEJL_SOCKET");
     if (d->config->control_socket)
         path = strdup(d->config->control_socket);
+    else if (named && *named == '/')
+        path = strdup(named);
     else if (asprintf(&path, "%s/pejld.sock", runtime && *runtime == '/' ? runtime : d->config->state_dir) < 0)
         path = NULL;
     pejld_commands_init(d);

@@ -33,6 +33,16 @@ set +e; ctl status nosuch >/dev/null 2>"$T/err"; rc=$?; set -e
 [ $rc -eq 1 ] && grep -q "no indicator nosuch" "$T/err" || fail "status nosuch: exit $rc, $(cat "$T/err")"
 pass "status, status ID --json; an unknown indicator exits 1 with pejld's message"
 
+"$PEJLCTL" --socket "$sock" status ls_exports >/dev/null || fail "--socket before the command"
+"$PEJLCTL" --socket="$sock" alerts >/dev/null || fail "--socket=PATH before the command"
+PEJL_SOCKET="$sock" "$PEJLCTL" status >/dev/null || fail "\$PEJL_SOCKET"
+set +e; "$PEJLCTL" --socket "$T/nosuch.sock" status >/dev/null 2>"$T/err"; rc=$?; set -e
+[ $rc -eq 69 ] && grep -q "cannot reach pejld at $T/nosuch.sock" "$T/err" && grep -q -- "--socket PATH or \$PEJL_SOCKET" "$T/err" \
+    || fail "an unreachable socket: exit $rc, $(cat "$T/err")"
+set +e; "$PEJLCTL" --socket >/dev/null 2>"$T/err"; rc=$?; set -e
+[ $rc -eq 64 ] || fail "--socket without a path: exit $rc"
+pass "--socket before or after the command, \$PEJL_SOCKET; an unreachable socket says how to name it"
+
 ctl alerts >"$T/out" && grep -q "^WARNING  ls_employment" "$T/out" || fail "alerts: $(cat "$T/out")"
 ctl alerts --json | /usr/bin/python3 -c 'import json,sys; a=json.load(sys.stdin); assert a and all(x["state"]!="OK" for x in a)' \
     || fail "alerts --json"
@@ -175,7 +185,7 @@ pass "clients that never read are dropped 5 s after their reply is ready, the me
 
 chmod 755 "$T" "$state"
 set +e; runuser -u nobody -- "$PEJLCTL" status --socket "$sock" >/dev/null 2>"$T/err"; rc=$?; set -e
-[ $rc -eq 69 ] && grep -q "Permission denied" "$T/err" || fail "another user: exit $rc, $(cat "$T/err")"
+[ $rc -eq 69 ] && grep -q "Permission denied" "$T/err" && grep -q "adduser" "$T/err" || fail "another user: exit $rc, $(cat "$T/err")"
 pass "another user is denied by the socket's mode (exit 69)"
 
 ctl reload || fail "reload"

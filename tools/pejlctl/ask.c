@@ -5,7 +5,9 @@
  * verify.
  *
  * The socket is --socket PATH, else $PEJL_SOCKET, else /run/pejl/pejld.sock
- * (systemd's RuntimeDirectory). Exit codes: 0 done, 1 pejld said no (its
+ * (systemd's RuntimeDirectory) when it exists, else /var/lib/pejl/pejld.sock
+ * (a pejld run by hand on the default state directory): the order pejld
+ * itself uses to choose where to listen. Exit codes: 0 done, 1 pejld said no (its
  * message on stderr), 64 usage, 69 pejld could not be reached.
  */
 #include <errno.h>
@@ -14,12 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "pejlctl.h"
 
-#define DEFAULT_SOCKET "/run/pejl/pejld.sock"
+#define RUNTIME_SOCKET "/run/pejl/pejld.sock"
+#define STATE_SOCKET "/var/lib/pejl/pejld.sock"
 #define EXIT_UNAVAILABLE 69
 
 struct reply {
@@ -38,13 +42,29 @@ static int connect_to(const char *path)
     memcpy(addr.sun_path, path, strlen(path) + 1);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
-        fprintf(stderr, "pejlctl: cannot reach pejld at %s: %s%s\n", path, strerror(errno),
-                errno == EACCES ? " (pejlctl needs to be in the socket's group)" : "");
+        int e = errno;
+        fprintf(stderr, "pejlctl: cannot reach pejld at %s: %s\n", path, strerror(e));
+        if (e == EACCES)
+            fprintf(stderr, "pejlctl: the socket is for its owner and group pejl: "
+                            "`adduser $USER pejl`, then log in again\n");
+        else
+            fprintf(stderr, "pejlctl: is pejld running? Name its socket with --socket PATH or "
+                            "$PEJL_SOCKET (pejld logs \"control socket PATH\" at start)\n");
         if (fd >= 0)
             close(fd);
         return -1;
     }
     return fd;
+}
+
+/* Where pejld listens when nobody says: systemd's runtime directory, else
+ * the default state directory's socket if one is there. */
+static const char *default_socket(void)
+{
+    struct stat st;
+    if (stat(RUNTIME_SOCKET, &st) == 0 || stat(STATE_SOCKET, &st) != 0 || !S_ISSOCK(st.st_mode))
+        return RUNTIME_SOCKET;
+    return STATE_SOCKET;
 }
 
 /* Sends one request (words joined by TAB) and reads the whole reply. */
@@ -226,7 +246,7 @@ int ask_main(int argc, char **argv)
         }
     }
     if (!socket_path || !*socket_path)
-        socket_path = DEFAULT_SOCKET;
+        socket_path = default_socket();
     char **rest = argv + optind, *words[40];
     int n_rest = argc - optind, n = 0;
     char upper[32];
