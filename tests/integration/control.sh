@@ -41,6 +41,29 @@ set +e; "$PEJLCTL" --socket "$T/nosuch.sock" status >/dev/null 2>"$T/err"; rc=$?
     || fail "an unreachable socket: exit $rc, $(cat "$T/err")"
 set +e; "$PEJLCTL" --socket >/dev/null 2>"$T/err"; rc=$?; set -e
 [ $rc -eq 64 ] || fail "--socket without a path: exit $rc"
+"$PEJLCTL" status --help >"$T/out" && grep -q "^usage: pejlctl \[--socket PATH\] status \[ID\] \[--json\]" "$T/out" \
+    && ! grep -q unsilence "$T/out" || fail "status --help: $(cat "$T/out")"
+"$PEJLCTL" help silence | grep -q -- "--comment TEXT" || fail "pejlctl help silence"
+pass "pejlctl COMMAND --help describes that command only"
+
+# bash completion, as bash-completion runs it: commands, then ids from pejld.
+complete_words() { # complete_words WORD... (the last one is being completed)
+    PATH="$(dirname "$PEJLCTL"):$PATH" bash -c '
+        source /usr/share/bash-completion/bash_completion
+        source "$0"
+        COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+        _pejlctl pejlctl "${COMP_WORDS[-1]}" "${COMP_WORDS[-2]}"
+        printf "%s\n" "${COMPREPLY[@]}"' "$SRC/tools/completion/pejlctl" "$@"
+}
+complete_words pejlctl sil >"$T/out"
+[ "$(sort "$T/out" | tr '\n' ' ')" = "silence silences " ] || fail "completing 'sil': $(cat "$T/out")"
+complete_words pejlctl --socket "$sock" collect ls_e >"$T/out"
+grep -qx ls_exports "$T/out" && grep -qx ls_employment "$T/out" || fail "completing ids: $(cat "$T/out")"
+out=$(PATH="$(dirname "$PEJLD"):$PATH" bash -c 'source /usr/share/bash-completion/bash_completion; source "$0"
+    COMP_WORDS=(pejld --sta); COMP_CWORD=1; COMP_LINE="pejld --sta"; COMP_POINT=11
+    _pejld pejld --sta pejld; printf "%s\n" "${COMPREPLY[@]}"' "$SRC/tools/completion/pejld" | sort | tr '\n' ' ')
+[ "$out" = "--state-dir --status " ] || fail "completing pejld --sta: $out"
+pass "bash completion: commands, and indicator ids from the running pejld; pejld's options"
 pass "--socket before or after the command, \$PEJL_SOCKET; an unreachable socket says how to name it"
 
 ctl alerts >"$T/out" && grep -q "^WARNING  ls_employment" "$T/out" || fail "alerts: $(cat "$T/out")"

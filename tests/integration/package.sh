@@ -21,7 +21,8 @@ for f in usr/sbin/pejld usr/bin/pejlctl usr/lib/pejl/collectors/statbank.so etc/
          etc/pejl/manual/wait-days.csv etc/pejl/manual/wait-share.csv etc/pejl/manual/wait-rank.csv \
          etc/pejl/manual/eu-us-rd.csv \
          usr/share/pejl/demo/demo.conf usr/lib/systemd/system/pejld.service usr/share/man/man5/pejld.conf.5.gz \
-         usr/share/doc/pejl/copyright usr/share/doc/pejl/changelog.gz; do
+         usr/share/doc/pejl/copyright usr/share/doc/pejl/changelog.gz \
+         usr/share/bash-completion/completions/pejlctl usr/share/bash-completion/completions/pejld; do
     [ -e "$root/$f" ] || fail "the package lacks /$f"
 done
 "$root/usr/sbin/pejld" --version | grep -q "^pejld 0\." || fail "--version from the package"
@@ -30,8 +31,13 @@ done
 for page in man8/pejld.8.gz man5/pejld.conf.5.gz man1/pejlctl.1.gz; do
     zcat "$root/usr/share/man/$page" | LC_ALL=C.UTF-8 groff -mandoc -Tutf8 -ww -z 2>"$T/groff" || fail "$page: $(cat "$T/groff")"
     [ ! -s "$T/groff" ] || fail "$page: $(cat "$T/groff")"
+    zcat "$root/usr/share/man/$page" | LC_ALL=C.UTF-8 groff -mandoc -Tascii -P-c 2>/dev/null | col -b | grep -q "^EXAMPLES" \
+        || fail "$page has no EXAMPLES section"
 done
-pass "installed into a temporary root: pejld runs from there, finds its collectors, checks both configs; the man pages render"
+zcat "$root/usr/share/man/man5/pejld.conf.5.gz" | LC_ALL=C.UTF-8 groff -mandoc -Tascii -P-c 2>/dev/null | col -b >"$T/conf5"
+grep -q 'at = "06:00"' "$T/conf5" && grep -q 'match = { severity = "critical"; }' "$T/conf5" \
+    || fail "pejld.conf(5) loses the quotes of its examples: $(grep -m2 'at = ' "$T/conf5")"
+pass "installed into a temporary root: pejld runs from there, finds its collectors, checks both configs; the man pages render, with EXAMPLES, quotes kept"
 
 if command -v lintian >/dev/null; then
     lintian --tag-display-limit 0 "$deb" 2>/dev/null | grep -v "root privileges" >"$T/lintian" || true

@@ -198,25 +198,32 @@ static int save_graph(const char *socket_path, const char *id, const char *file)
 
 /* ---- the subcommands ---- */
 
+/* Each command's synopsis and what it does, for `pejlctl COMMAND --help`. */
+static const struct {
+    const char *name, *synopsis, *text;
+} usages[] = {
+    {"status", "status [ID] [--json]", "The status table of every indicator, or one"},
+    {"alerts", "alerts [--json]", "Alerts away from OK, with state, since when and summary"},
+    {"silences", "silences [--json]", "The silences in force"},
+    {"silence", "silence MATCHER --for 7d --comment TEXT [--force]",
+     "Silence alerts; MATCHER is ID, ID/RULE or */RULE; --force: one not in\n"
+     "pejld's config yet. Prints the silence's id and end"},
+    {"unsilence", "unsilence ID", "End a silence"},
+    {"reload", "reload", "Reload pejld's config (validated first; a broken one changes nothing)"},
+    {"metrics", "metrics", "Prometheus text exposition of the figures and alerts"},
+    {"collect", "collect [ID...]", "Collect now; returns when done, with the outcome"},
+    {"graph", "graph ID [-o FILE]", "Save the indicator's PNG (default ID.png)"},
+    {"report", "report DIR", "Have pejld write a report folder there"},
+    {"verify", "verify [ID...]",
+     "Check the sources against their own metadata (exit 1 when there are problems)"},
+};
+
 static void ask_usage(const char *name, FILE *to)
 {
-    fprintf(to,
-            "usage: pejlctl %s [--socket PATH] ...\n"
-            "  status [ID] [--json]              the status table\n"
-            "  alerts [--json]                   alerts away from OK\n"
-            "  silences [--json]                 the silences\n"
-            "  silence MATCHER --for 7d --comment TEXT [--force]   (MATCHER: ID, ID/RULE, */RULE;\n"
-            "                                    --force: one not in pejld's config yet)\n"
-            "  unsilence ID                      end a silence\n"
-            "  reload                            reload pejld's config (validated first)\n"
-            "  metrics                           Prometheus text exposition\n"
-            "  collect [ID...]                   collect now; returns when done\n"
-            "  graph ID [-o FILE]                the indicator's PNG\n"
-            "  report DIR                        have pejld write a report folder there\n"
-            "  verify [ID...]                    check the sources against their own metadata\n"
-            "                                    (exit 1 when there are problems)\n"
-            "exit: 0 done, 1 pejld said no, 64 usage, 69 pejld not reachable\n",
-            name);
+    for (size_t i = 0; i < sizeof usages / sizeof *usages; i++)
+        if (strcmp(usages[i].name, name) == 0)
+            fprintf(to, "usage: pejlctl [--socket PATH] %s\n%s.\n", usages[i].synopsis, usages[i].text);
+    fprintf(to, "exit: 0 done, 1 pejld said no, 64 usage, 69 pejld not reachable\n");
 }
 
 int ask_main(int argc, char **argv)
@@ -265,8 +272,7 @@ int ask_main(int argc, char **argv)
     }
     if (strcmp(name, "silence") == 0) {
         if (n_rest != 1 || !duration || !comment) {
-            fprintf(stderr,
-                    "usage: pejlctl silence MATCHER --for 7d --comment \"why\" [--force]\n");
+            ask_usage(name, stderr);
             return PEJLCTL_EXIT_USAGE;
         }
         const char *user = getenv("USER");
