@@ -550,6 +550,10 @@ static int setup(struct pejld *d)
     struct outbox_delivery delivery = pejld_outbox_delivery(d->config);
     outbox_use_settings(d->outbox, &delivery);
     warn_insecure(d->config);
+    char unrouted[1024];
+    config_unrouted(d->config, unrouted, sizeof unrouted);
+    if (unrouted[0] && d->mode == MODE_DAEMON)
+        log_warn("%s", unrouted);
     alerting_use_indicators(d->alerting, d->config->indicators, d->config->n_indicators,
                             pejld_now(d));
     evaluate_all(d->loop, d); /* the state as restored, checked against what is stored */

@@ -268,6 +268,12 @@ int main(int argc, char **argv)
     if (!o.verbose)
         log_set_level(config->log_level);
     int status;
+    if (o.check) {
+        char unrouted[1024];
+        config_unrouted(config, unrouted, sizeof unrouted);
+        if (unrouted[0])
+            fprintf(stderr, "warning: %s\n", unrouted);
+    }
     if (o.check && o.online) {
         status = check_online(config);
     } else if (o.check) {

@@ -478,6 +478,18 @@ static void *load_list(struct loader *l, const config_setting_t *root, const cha
     return items;
 }
 
+void config_unrouted(const struct config *c, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < c->n_routes; i++)
+        if (c->routes[i].n_receivers > 0)
+            return;
+    snprintf(buf, size,
+             "%s: alerts are kept and shown (pejlctl alerts) but sent nowhere: %s; add a "
+             "receiver and a route (examples in pejld.conf(5) and the shipped pejld.conf)",
+             c->path, c->n_receivers ? "no route names a receiver" : "there are no receivers");
+}
+
 void config_load_notifications(struct loader *l, const config_setting_t *root)
 {
     struct config *c = l->config;

@@ -8,7 +8,17 @@ out=$("$PEJLD" --check-config -c "$SRC/config/demo.conf" 2>&1) || fail "demo.con
 echo "$out" | grep -q "demo.conf: OK, 13 indicators" || fail "unexpected: $out"
 out=$("$PEJLD" --check-config -c "$SRC/config/pejld.conf" 2>&1) || fail "pejld.conf rejected: $out"
 echo "$out" | grep -q "pejld.conf: OK, 16 indicators" || fail "unexpected: $out"
-pass "demo.conf and the live catalogue pejld.conf are valid"
+echo "$out" | grep -q "warning: .*pejld.conf: alerts are kept and shown (pejlctl alerts) but sent nowhere: there are no receivers" \
+    || fail "no warning that the shipped config sends alerts nowhere: $out"
+# Its commented examples, uncommented, are a valid config that routes alerts.
+mkdir -p "$T/routed"
+sed -e 's/^# \(external_url\|receivers\|routes\|  { \|    \|);\)/\1/' "$SRC/config/pejld.conf" >"$T/routed/pejld.conf"
+printf 'u:p\n' >"$T/routed/mail.cred"; printf 's3cret\n' >"$T/routed/webhook.secret"; chmod 600 "$T/routed/"*.cred "$T/routed/"*.secret
+sed -i "s|/etc/pejl/|$T/routed/|" "$T/routed/pejld.conf"
+cp -r "$SRC/config/manual" "$T/routed/"
+out=$("$PEJLD" --check-config -c "$T/routed/pejld.conf" 2>&1) || fail "the shipped receiver examples, uncommented: $out"
+! echo "$out" | grep -q "sent nowhere" || fail "a routed config still warned: $out"
+pass "demo.conf and the live catalogue pejld.conf are valid; the shipped one says alerts go nowhere, and its examples route them"
 
 # The live catalogue's manual series (config/manual, /etc/pejl/manual when
 # installed): a missing or header-only file is a problem at the url's line.

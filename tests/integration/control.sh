@@ -23,6 +23,7 @@ ctl() { "$PEJLCTL" "$@" --socket "$sock"; }
 collected() { [ "$(ls "$state/graphs" 2>/dev/null | grep -c png)" -eq 13 ]; }
 wait_for 30 collected || fail "the daemon did not collect: $(tail -3 "$T/log")"
 [ "$(stat -c %a "$sock")" = 660 ] || fail "socket mode $(stat -c %a "$sock")"
+[ "$(grep -c "sent nowhere: there are no receivers" "$T/log")" -eq 1 ] || fail "no (single) warning that alerts go nowhere: $(head -5 "$T/log")"
 
 ctl status >"$T/out" || fail "status: $?"
 grep -q "^ls_exports .*350 in 2030" "$T/out" || fail "status: $(cat "$T/out")"
