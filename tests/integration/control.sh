@@ -74,6 +74,17 @@ id=$(ctl silence ls_employment/stale --for 7d --comment "known: NABB69 is publis
 [ ${#id} -eq 16 ] || fail "silence gave no id: $id"
 ctl alerts | grep -q "ls_employment .*(silenced)" || fail "the alert is not shown silenced"
 ctl silences | grep -q "^$id  ls_employment/stale .*known: NABB69 is published late" || fail "silences: $(ctl silences)"
+# Nagios/Icinga: the worst unsilenced alert sets the exit code, perfdata follows "|".
+set +e; ctl check ls_employment >"$T/out"; rc=$?; ctl check ls_exports >"$T/out2"; rc2=$?
+ctl check nosuch >"$T/out3"; rc3=$?; "$PEJLCTL" --socket "$T/nosuch.sock" check >"$T/out4" 2>/dev/null; rc4=$?
+ctl check >"$T/out5"; rc5=$?; set -e
+[ $rc -eq 0 ] && grep -qx "PEJL OK - 1 indicator, no alert | 'ls_employment'=63000" "$T/out" || fail "check of a silenced indicator: $rc $(cat "$T/out")"
+[ $rc2 -eq 1 ] && grep -q "^PEJL WARNING - 0 critical, 3 warning, 0 unknown of 1 indicator; ls_exports: .* | 'ls_exports'=189 'ls_exports_gap_2030'=-1.70% " "$T/out2" \
+    || fail "check ls_exports: $rc2 $(cat "$T/out2")"
+[ $rc3 -eq 3 ] && grep -qx "PEJL UNKNOWN - no indicator nosuch in pejld's config" "$T/out3" || fail "check nosuch: $rc3 $(cat "$T/out3")"
+[ $rc4 -eq 3 ] && grep -q "^PEJL UNKNOWN - cannot reach pejld" "$T/out4" || fail "check without pejld: $rc4 $(cat "$T/out4")"
+[ $rc5 -eq 2 ] && [ "$(wc -l <"$T/out5")" -eq 1 ] && grep -q "^PEJL CRITICAL - 2 critical, " "$T/out5" || fail "check: $rc5 $(cat "$T/out5")"
+pass "check: monitoring-plugins exit codes and one line with perfdata; silenced alerts do not count"
 ctl unsilence "$id" && ! ctl silences | grep -q "$id" || fail "unsilence"
 set +e; ctl unsilence "$id" 2>/dev/null; rc=$?; ctl silence ls_exports --for soon --comment x 2>/dev/null; rc2=$?; set -e
 [ $rc -eq 1 ] && [ $rc2 -eq 1 ] || fail "a second unsilence ($rc) or a bad duration ($rc2) should exit 1"

@@ -24,13 +24,8 @@
 
 #define RUNTIME_SOCKET "/run/pejl/pejld.sock"
 #define STATE_SOCKET "/var/lib/pejl/pejld.sock"
-#define EXIT_UNAVAILABLE 69
+#define EXIT_UNAVAILABLE PEJLCTL_EXIT_UNAVAILABLE
 
-struct reply {
-    long status;   /* N, or -1 */
-    char *message; /* after N */
-    char *body;    /* the N lines */
-};
 
 static int connect_to(const char *path)
 {
@@ -59,7 +54,7 @@ static int connect_to(const char *path)
 
 /* Where pejld listens when nobody says: systemd's runtime directory, else
  * the default state directory's socket if one is there. */
-static const char *default_socket(void)
+const char *pejlctl_default_socket(void)
 {
     struct stat st;
     if (stat(RUNTIME_SOCKET, &st) == 0 || stat(STATE_SOCKET, &st) != 0 || !S_ISSOCK(st.st_mode))
@@ -67,8 +62,7 @@ static const char *default_socket(void)
     return STATE_SOCKET;
 }
 
-/* Sends one request (words joined by TAB) and reads the whole reply. */
-static int ask(const char *socket_path, char *const *words, int n, struct reply *r)
+int pejlctl_ask(const char *socket_path, char *const *words, int n, struct pejlctl_reply *r)
 {
     char line[4096];
     size_t len = 0;
@@ -114,8 +108,8 @@ static int ask(const char *socket_path, char *const *words, int n, struct reply 
 
 static int run(const char *socket_path, char *const *words, int n, FILE *to)
 {
-    struct reply r = {0};
-    int rc = ask(socket_path, words, n, &r);
+    struct pejlctl_reply r = {0};
+    int rc = pejlctl_ask(socket_path, words, n, &r);
     if (rc != PEJLCTL_EXIT_OK)
         return rc;
     if (r.status < 0) {
@@ -132,8 +126,8 @@ static int run(const char *socket_path, char *const *words, int n, FILE *to)
 /* verify: the report on stdout; exit 1 when pejld found problems. */
 static int verify(const char *socket_path, char *const *words, int n)
 {
-    struct reply r = {0};
-    int rc = ask(socket_path, words, n, &r);
+    struct pejlctl_reply r = {0};
+    int rc = pejlctl_ask(socket_path, words, n, &r);
     if (rc != PEJLCTL_EXIT_OK)
         return rc;
     if (r.status < 0 || strncmp(r.message, "problems", 8) == 0)
@@ -173,8 +167,8 @@ static size_t base64_decode(const char *text, unsigned char *out)
 static int save_graph(const char *socket_path, const char *id, const char *file)
 {
     char *words[] = {"GRAPH", (char *)id};
-    struct reply r = {0};
-    int rc = ask(socket_path, words, 2, &r);
+    struct pejlctl_reply r = {0};
+    int rc = pejlctl_ask(socket_path, words, 2, &r);
     if (rc == PEJLCTL_EXIT_OK && r.status < 0) {
         fprintf(stderr, "pejlctl: %s\n", r.message);
         rc = PEJLCTL_EXIT_FAILURE;
@@ -253,7 +247,7 @@ int ask_main(int argc, char **argv)
         }
     }
     if (!socket_path || !*socket_path)
-        socket_path = default_socket();
+        socket_path = pejlctl_default_socket();
     char **rest = argv + optind, *words[40];
     int n_rest = argc - optind, n = 0;
     char upper[32];

@@ -21,6 +21,8 @@ static const struct pejlctl_command commands[] = {
     {"report", "have pejld write a report folder: DIR", ask_main},
     {"verify", "check the sources against their own metadata [ID...]; exit 1 on problems",
      ask_main},
+    {"check", "a Nagios/Icinga check of the alerts [ID...]: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN",
+     check_main},
     {"inspect", "decode a JSON-stat file or URL: its dimensions, or every cell as CSV",
      inspect_main},
 };
