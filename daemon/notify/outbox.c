@@ -258,7 +258,8 @@ static void move_to_failed(struct outbox *ob, const struct entry *e)
     char err[256];
     if (from && to && asprintf(&dir, "%s/failed", ob->dir) >= 0 &&
         store_make_directories(dir, err, sizeof err) == 0 && rename(from, to) == 0)
-        log_err("outbox: %s refused notification %s for good; kept as %s", e->receiver, e->id, to);
+        log_with(LOG_LEVEL_ERROR, &(struct log_fields){.receiver = e->receiver, .fingerprint = e->fingerprints, .event = "refused"},
+                 "outbox: %s refused notification %s for good; kept as %s", e->receiver, e->id, to);
     else
         log_err("outbox: %s refused notification %s for good, and it could not be moved to "
                 "failed/; it stays and will be tried again", e->receiver, e->id);
@@ -280,7 +281,8 @@ static void on_delivered(void *arg, const struct http_result *r)
             log_err("outbox: delivered %s but cannot remove %s: %s; it may be sent again", e->id,
                     path, strerror(errno));
         free(path);
-        log_info("outbox: %s delivered to %s (%u %s)", e->id, e->receiver, e->attempts,
+        log_with(LOG_LEVEL_INFO, &(struct log_fields){.receiver = e->receiver, .fingerprint = e->fingerprints, .event = "delivered"},
+                 "outbox: %s delivered to %s (%u %s)", e->id, e->receiver, e->attempts,
                  e->attempts == 1 ? "try" : "tries");
         forget(ob, e);
     } else if (rc && refused_for_good(r, rc)) {
@@ -290,7 +292,8 @@ static void on_delivered(void *arg, const struct http_result *r)
     } else {
         int64_t delay = retry_delay_ms(&ob->delivery.limits, e->attempts);
         e->next_attempt_ms = loop_now_ms() + delay;
-        log_warn("outbox: %s to %s failed (try %u): %s; next try in %.1f s", e->id, e->receiver,
+        log_with(LOG_LEVEL_WARNING, &(struct log_fields){.receiver = e->receiver, .fingerprint = e->fingerprints, .event = "delivery_failed"},
+                 "outbox: %s to %s failed (try %u): %s; next try in %.1f s", e->id, e->receiver,
                  e->attempts, r->error, (double)delay / 1000);
     }
     pump(ob);
