@@ -221,7 +221,9 @@ pass "clients that never read are dropped 5 s after their reply is ready, the me
 chmod 755 "$T" "$state"
 set +e; runuser -u nobody -- "$PEJLCTL" status --socket "$sock" >/dev/null 2>"$T/err"; rc=$?; set -e
 [ $rc -eq 69 ] && grep -q "Permission denied" "$T/err" && grep -q "adduser" "$T/err" || fail "another user: exit $rc, $(cat "$T/err")"
-pass "another user is denied by the socket's mode (exit 69)"
+runuser -u nobody -g "$(id -gn)" -- "$PEJLCTL" status --socket "$sock" >/dev/null 2>"$T/err" \
+    || fail "a user in pejld's group was refused: $(cat "$T/err")"
+pass "another user is denied by the socket's mode (exit 69); one in pejld's group is served"
 
 ctl reload || fail "reload"
 # the report process reads the reloaded config's indicators and directories
