@@ -273,11 +273,13 @@ static void on_stored(void *arg, bool stored, const struct ingest_summary *sum, 
     struct job *job = arg;
     collection_ended(job->d, job->id, stored, error, sum);
     if (!stored) {
-        log_err("%s: observations not stored: %s", job->id, error);
+        log_with(LOG_LEVEL_ERROR, &(struct log_fields){.indicator = job->id, .event = "store_failed"},
+                 "%s: observations not stored: %s", job->id, error);
     } else {
         char words[200];
         store_summary_text(sum, words, sizeof words);
-        log_info("%s: %s", job->id, words);
+        log_with(LOG_LEVEL_INFO, &(struct log_fields){.indicator = job->id, .event = "collected"},
+                 "%s: %s", job->id, words);
         if (sum->added + sum->revised + sum->provisional_updated > 0 &&
             job->d->mode == MODE_DAEMON) {
             grapher_request(job->d->grapher, job->id);
@@ -294,7 +296,8 @@ static void on_collected(struct collection *c, void *arg)
     job->collection = NULL; /* ours to free below */
     if (c->failed) {
         collection_ended(d, job->id, false, c->error, NULL);
-        log_err("%s: collection failed: %s; its stored data is kept", job->id, c->error);
+        log_with(LOG_LEVEL_ERROR, &(struct log_fields){.indicator = job->id, .event = "collection_failed"},
+                 "%s: collection failed: %s; its stored data is kept", job->id, c->error);
         collect_free(c);
         job_finished(job);
         return;
@@ -367,6 +370,14 @@ static void evaluate_all(struct loop *loop, void *arg)
         loop_add_timer(loop, d->config->evaluation_interval_s * 1000, evaluate_all, d);
 }
 
+/* For the journal's INDICATOR= field: whether a message begins with an id
+ * of the config in use. */
+static bool is_indicator(void *arg, const char *id)
+{
+    const struct pejld *d = arg;
+    return d->config && config_find(d->config, id) != NULL;
+}
+
 /* Plain text beyond this machine is allowed only when asked for, and said at every start. */
 static void warn_insecure(const struct config *config)
 {
@@ -407,14 +418,17 @@ int pejld_collect_now(struct pejld *d, const char *id)
     return d->scheduler && config_find(d->config, id) ? scheduler_run_now(d->scheduler, id) : -1;
 }
 
-/* The control socket: config's control_socket, else $RUNTIME_DIRECTORY (systemd's
- * RuntimeDirectory=pejl) or the state directory. */
+/* The control socket: config's control_socket, else $PEJL_SOCKET, else
+ * $RUNTIME_DIRECTORY (systemd's RuntimeDirectory=pejl: /run/pejl) or the
+ * state directory — the order pejlctl looks in. */
 static int open_control(struct pejld *d)
 {
     char err[512], *path = NULL;
-    const char *runtime = getenv("RUNTIME_DIRECTORY");
+    const char *runtime = getenv("RUNTIME_DIRECTORY"), *named = getenv("PEJL_SOCKET");
     if (d->config->control_socket)
         path = strdup(d->config->control_socket);
+    else if (named && *named == '/')
+        path = strdup(named);
     else if (asprintf(&path, "%s/pejld.sock", runtime && *runtime == '/' ? runtime : d->config->state_dir) < 0)
         path = NULL;
     pejld_commands_init(d);
@@ -547,6 +561,11 @@ static int setup(struct pejld *d)
     struct outbox_delivery delivery = pejld_outbox_delivery(d->config);
     outbox_use_settings(d->outbox, &delivery);
     warn_insecure(d->config);
+    log_set_indicator_test(is_indicator, d);
+    char unrouted[1024];
+    config_unrouted(d->config, unrouted, sizeof unrouted);
+    if (unrouted[0] && d->mode == MODE_DAEMON)
+        log_warn("%s", unrouted);
     alerting_use_indicators(d->alerting, d->config->indicators, d->config->n_indicators,
                             pejld_now(d));
     evaluate_all(d->loop, d); /* the state as restored, checked against what is stored */
@@ -565,6 +584,7 @@ static int setup(struct pejld *d)
 
 static void teardown(struct pejld *d)
 {
+    log_set_indicator_test(NULL, NULL); /* the config may go before the last message */
     if (d->store)
         flush_all(d); /* finish what this pass staged (and the jobs waiting for it) */
     while (d->jobs) { /* collections still fetching: stopped, their stored data kept */

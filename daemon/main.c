@@ -164,13 +164,7 @@ static int check_online(struct config *config)
     struct online o = {.loop = loop_new(), .problems = 1};
     struct fetcher fetcher = {.loop = o.loop, .exec_timeout_ms = config->http.timeout_ms,
                               .max_bytes = config->http.max_bytes};
-    /* Someone waits at a terminal: one retry, soon, so that a machine
-     * without a network answers in seconds, not after the daemon's patient
-     * backoff (the engine copies what it keeps). */
-    struct http_settings http = config->http;
-    http.tries = http.tries > 2 ? 2 : http.tries;
-    http.max_backoff_ms = http.max_backoff_ms > 2000 ? 2000 : http.max_backoff_ms;
-    http.backoff_ms = http.backoff_ms > http.max_backoff_ms ? http.max_backoff_ms : http.backoff_ms;
+    struct http_settings http = pejld_interactive_http(config);
     fetcher.http = o.loop ? http_new(o.loop, &http) : NULL;
     const struct indicator **all = calloc(config->n_indicators + 1, sizeof *all);
     for (size_t i = 0; all && i < config->n_indicators; i++)
@@ -274,6 +268,12 @@ int main(int argc, char **argv)
     if (!o.verbose)
         log_set_level(config->log_level);
     int status;
+    if (o.check) {
+        char unrouted[1024];
+        config_unrouted(config, unrouted, sizeof unrouted);
+        if (unrouted[0])
+            fprintf(stderr, "warning: %s\n", unrouted);
+    }
     if (o.check && o.online) {
         status = check_online(config);
     } else if (o.check) {

@@ -66,6 +66,12 @@ struct collect_settings pejld_collect_settings(struct config *config);
  * `config` is. */
 struct reporter_settings pejld_reporter_settings(const struct config *config);
 
+/* config's http settings for a command someone waits for at a terminal
+ * (--probe, --check-config --online): one retry, soon, so that a machine
+ * without a network answers in seconds, not after the daemon's patient
+ * backoff. (probe.c) */
+struct http_settings pejld_interactive_http(const struct config *config);
+
 /* Reloads the config (SIGHUP, pejlctl reload); -1 when it has problems
  * (logged) and the previous one keeps running. */
 int pejld_reload(struct pejld *d);

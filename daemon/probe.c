@@ -121,6 +121,15 @@ static void on_probed(struct collection *c, void *arg)
     loop_stop(p->loop);
 }
 
+struct http_settings pejld_interactive_http(const struct config *config)
+{
+    struct http_settings http = config->http; /* the engine copies what it keeps */
+    http.tries = http.tries > 2 ? 2 : http.tries;
+    http.max_backoff_ms = http.max_backoff_ms > 2000 ? 2000 : http.max_backoff_ms;
+    http.backoff_ms = http.backoff_ms > http.max_backoff_ms ? http.max_backoff_ms : http.backoff_ms;
+    return http;
+}
+
 int pejld_probe(struct config *config, const char *id)
 {
     const struct indicator *ind = config_find(config, id);
@@ -132,7 +141,8 @@ int pejld_probe(struct config *config, const char *id)
     /* No cache directory: a probe sends no conditional requests and keeps nothing. */
     struct fetcher fetcher = {.loop = p.loop, .exec_timeout_ms = config->http.timeout_ms,
                               .max_bytes = config->http.max_bytes};
-    fetcher.http = p.loop ? http_new(p.loop, &config->http) : NULL;
+    struct http_settings http = pejld_interactive_http(config);
+    fetcher.http = p.loop ? http_new(p.loop, &http) : NULL;
     struct collect_settings settings = pejld_collect_settings(config);
     if (!fetcher.http || !collect_start(&fetcher, &settings, ind, on_probed, &p)) {
         log_err("%s: cannot start a collection", id);

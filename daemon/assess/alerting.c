@@ -178,8 +178,12 @@ static void log_transition(const struct alert *a, enum alert_state from)
 {
     const struct alert_transition *t = &a->history[a->n_history - 1];
     bool worse = alert_state_rank(a->state) > alert_state_rank(from) && a->state != ALERT_UNKNOWN;
-    log_message(worse ? LOG_LEVEL_WARNING : LOG_LEVEL_INFO, "alert %s %s -> %s (%s): %s", a->rule,
-                alert_state_name(from), alert_state_name(a->state), a->fingerprint, t->summary);
+    char name[INDICATOR_ID_MAX + RULE_NAME_MAX + 2];
+    snprintf(name, sizeof name, "%s/%s", a->indicator, a->rule);
+    struct log_fields fields = {.indicator = a->indicator, .alert = name,
+                                .fingerprint = a->fingerprint, .event = "alert"};
+    log_with(worse ? LOG_LEVEL_WARNING : LOG_LEVEL_INFO, &fields, "alert %s %s -> %s (%s): %s", a->rule,
+             alert_state_name(from), alert_state_name(a->state), a->fingerprint, t->summary);
 }
 
 static size_t evaluate_one(struct alerting *al, const struct indicator *ind,

@@ -650,7 +650,8 @@ static void cmd_report(struct commands *cmds, struct control_client *c,
     }
     char real[2100], err[1024];
     struct report_keep_out keep_out = d->keep_out;
-    if (report_dir_check(r->argv[1], &keep_out, real, sizeof real, err, sizeof err) < 0) {
+    if (report_dir_check(r->argv[1], &keep_out, real, sizeof real, err, sizeof err) < 0 ||
+        report_dir_writable(real, err, sizeof err) < 0) {
         control_error(c, "%s", err); /* the report process checks again before it swaps */
         return;
     }

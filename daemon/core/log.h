@@ -1,6 +1,12 @@
 /*
- * log.h — pejld's logging: stderr with timestamps, `<N>` priority prefixes
- * when systemd reads stderr (JOURNAL_STREAM), or syslog once daemonized.
+ * log.h — pejld's logging: stderr with timestamps, journald's native
+ * protocol (sd_journal_send) when systemd reads stderr (JOURNAL_STREAM), or
+ * syslog once daemonized.
+ *
+ * In the journal a message carries fields ops can query
+ * (`journalctl INDICATOR=ls_exports`, `journalctl PEJL_EVENT=alert`):
+ * INDICATOR= for every message that begins with an indicator's id, and
+ * ALERT=, FINGERPRINT=, RECEIVER=, PEJL_EVENT= where log_with names them.
  *
  * Messages carry their context: the indicator id first ("ls_exports: …"),
  * then what went wrong and, where possible, what to do about it.
@@ -9,6 +15,7 @@
 #define PEJL_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 /* The same values as the collector ABI's enum pejl_log_level, which
  * settings/plugin.c hands on to log_vmessage. */
@@ -26,6 +33,20 @@ int log_level_from_name(const char *name); /* -1 when unknown */
 void log_message(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_vmessage(enum log_level level, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+
+/* The journal fields of one message; NULL ones are left out. */
+struct log_fields {
+    const char *indicator;   /* INDICATOR= */
+    const char *alert;       /* ALERT=: "indicator/rule" */
+    const char *fingerprint; /* FINGERPRINT= */
+    const char *receiver;    /* RECEIVER= */
+    const char *event;       /* PEJL_EVENT=: collected, collection_failed, alert, delivered, ... */
+};
+void log_with(enum log_level level, const struct log_fields *fields, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Tells which words at the start of a message ("ls_exports: …") are
+ * indicator ids, for INDICATOR=; NULL forgets. */
+void log_set_indicator_test(bool (*is_indicator)(void *arg, const char *id), void *arg);
 
 #define log_err(...) log_message(LOG_LEVEL_ERROR, __VA_ARGS__)
 #define log_warn(...) log_message(LOG_LEVEL_WARNING, __VA_ARGS__)

@@ -563,6 +563,9 @@ static void judge(struct http_transfer *t, CURLcode rc, bool *retry, char *why, 
     if (t->too_big || rc == CURLE_FILESIZE_EXCEEDED)
         snprintf(why, len, "response larger than the %zu-byte limit (http max_bytes)",
                  t->engine->settings.max_bytes);
+    else if (rc == CURLE_COULDNT_RESOLVE_HOST)
+        snprintf(why, len, "no network or no DNS: %s (check the machine's network, DNS and proxy)",
+                 t->curl_error[0] ? t->curl_error : curl_easy_strerror(rc));
     else if (rc != CURLE_OK && !refused_redirect(t, rc, why, len))
         snprintf(why, len, "%s", t->curl_error[0] ? t->curl_error : curl_easy_strerror(rc));
     else if (status == 429 || status >= 500)

@@ -170,6 +170,8 @@ static void put_headers(struct buffer *b, const struct receiver *r, const struct
     putf(b, "Message-ID: <pejl.%s.%lld.%s.%lld@%s>\r\n", n->alert->fingerprint,
          (long long)n->starts_at, state_word(n), (long long)now, host);
     putf(b, "X-Pejl-Fingerprint: %s\r\nMIME-Version: 1.0\r\n", n->alert->fingerprint);
+    /* RFC 3834: a machine wrote this; vacation responders stay quiet. */
+    puts_(b, "Auto-Submitted: auto-generated\r\nPrecedence: bulk\r\n");
 }
 
 static void put_fact(struct buffer *b, const char *name, const char *value)

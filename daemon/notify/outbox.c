@@ -258,7 +258,8 @@ static void move_to_failed(struct outbox *ob, const struct entry *e)
     char err[256];
     if (from && to && asprintf(&dir, "%s/failed", ob->dir) >= 0 &&
         store_make_directories(dir, err, sizeof err) == 0 && rename(from, to) == 0)
-        log_err("outbox: %s refused notification %s for good; kept as %s", e->receiver, e->id, to);
+        log_with(LOG_LEVEL_ERROR, &(struct log_fields){.receiver = e->receiver, .fingerprint = e->fingerprints, .event = "refused"},
+                 "outbox: %s refused notification %s for good; kept as %s", e->receiver, e->id, to);
     else
         log_err("outbox: %s refused notification %s for good, and it could not be moved to "
                 "failed/; it stays and will be tried again", e->receiver, e->id);
@@ -280,7 +281,8 @@ static void on_delivered(void *arg, const struct http_result *r)
             log_err("outbox: delivered %s but cannot remove %s: %s; it may be sent again", e->id,
                     path, strerror(errno));
         free(path);
-        log_info("outbox: %s delivered to %s (%u %s)", e->id, e->receiver, e->attempts,
+        log_with(LOG_LEVEL_INFO, &(struct log_fields){.receiver = e->receiver, .fingerprint = e->fingerprints, .event = "delivered"},
+                 "outbox: %s delivered to %s (%u %s)", e->id, e->receiver, e->attempts,
                  e->attempts == 1 ? "try" : "tries");
         forget(ob, e);
     } else if (rc && refused_for_good(r, rc)) {
@@ -290,7 +292,8 @@ static void on_delivered(void *arg, const struct http_result *r)
     } else {
         int64_t delay = retry_delay_ms(&ob->delivery.limits, e->attempts);
         e->next_attempt_ms = loop_now_ms() + delay;
-        log_warn("outbox: %s to %s failed (try %u): %s; next try in %.1f s", e->id, e->receiver,
+        log_with(LOG_LEVEL_WARNING, &(struct log_fields){.receiver = e->receiver, .fingerprint = e->fingerprints, .event = "delivery_failed"},
+                 "outbox: %s to %s failed (try %u): %s; next try in %.1f s", e->id, e->receiver,
                  e->attempts, r->error, (double)delay / 1000);
     }
     pump(ob);
@@ -314,28 +317,40 @@ int outbox_signature(const void *secret, size_t secret_len, const void *body, si
     return 0;
 }
 
-/* The signature header of a webhook body; "" without a secret. -1 when it
- * cannot be signed. */
-static int signature(const struct receiver *rc, const struct entry *e, char *line, size_t size)
+/* The timestamp and signature headers of a webhook body; "" without a
+ * secret. The signature covers "TIMESTAMP.BODY", so a receiver that refuses
+ * old timestamps refuses a captured webhook sent again (a retry is signed
+ * anew). -1 when it cannot be signed. */
+static int signature(const struct receiver *rc, const struct entry *e, char *stamp, char *line,
+                     size_t size)
 {
-    char value[OUTBOX_SIGNATURE_SIZE];
-    line[0] = '\0';
+    char value[OUTBOX_SIGNATURE_SIZE], prefix[32];
+    stamp[0] = line[0] = '\0';
     if (!rc->secret)
         return 0;
-    if (outbox_signature(rc->secret, rc->secret_len, e->payload, e->len, value) < 0)
+    int plen = snprintf(prefix, sizeof prefix, "%lld.", (long long)time(NULL));
+    char *signed_text = malloc((size_t)plen + e->len);
+    if (!signed_text)
         return -1;
+    memcpy(signed_text, prefix, (size_t)plen);
+    memcpy(signed_text + plen, e->payload, e->len);
+    int rc_sign = outbox_signature(rc->secret, rc->secret_len, signed_text, (size_t)plen + e->len, value);
+    free(signed_text);
+    if (rc_sign < 0)
+        return -1;
+    snprintf(stamp, size, "X-Pejl-Timestamp: %.*s", plen - 1, prefix);
     snprintf(line, size, "X-Pejl-Signature: %s", value);
     return 0;
 }
 
 static struct http_transfer *send_http(struct outbox *ob, const struct receiver *rc, struct entry *e)
 {
-    char sig[128], *url = NULL, *lines[34] = {0};
+    char stamp[128], sig[128], *url = NULL, *lines[35] = {0};
     size_t n = 0;
-    if (signature(rc, e, sig, sizeof sig) < 0)
+    if (signature(rc, e, stamp, sig, sizeof sig) < 0)
         return NULL; /* tried again later, never sent unsigned */
     if (sig[0])
-        lines[n++] = sig;
+        lines[n++] = stamp, lines[n++] = sig;
     for (size_t i = 0; i < rc->n_headers && n < 32; i++)
         if (asprintf(&lines[n], "%s: %s", rc->headers[i].name, rc->headers[i].value) >= 0)
             n++;
@@ -351,7 +366,7 @@ static struct http_transfer *send_http(struct outbox *ob, const struct receiver 
                               .headers = (const char *const *)lines,
                               .timeout_ms = ob->delivery.limits.timeout_ms};
     struct http_transfer *t = url ? http_deliver(ob->http, &d, on_delivered, e) : NULL;
-    for (size_t i = sig[0] ? 1 : 0; i < n; i++)
+    for (size_t i = sig[0] ? 2 : 0; i < n; i++)
         free(lines[i]);
     free(url);
     return t;

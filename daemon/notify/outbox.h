@@ -72,8 +72,9 @@ bool outbox_settled(const struct outbox *ob);
 /* Called when the outbox becomes settled (for --once). */
 void outbox_on_settled(struct outbox *ob, void (*fn)(void *arg), void *arg);
 
-/* "sha256=" and the lower-case hex HMAC-SHA256 (libcrypto's) of a webhook
- * body under the receiver's secret: the X-Pejl-Signature value. -1 when
+/* "sha256=" and the lower-case hex HMAC-SHA256 (libcrypto's) of `body`
+ * under the receiver's secret: the X-Pejl-Signature value, where `body` is
+ * the X-Pejl-Timestamp value, a dot and the webhook's body. -1 when
  * libcrypto fails (the body is then not sent unsigned). */
 #define OUTBOX_SIGNATURE_SIZE (sizeof "sha256=" + 64)
 int outbox_signature(const void *secret, size_t secret_len, const void *body, size_t len,

@@ -75,6 +75,10 @@ struct config_overrides {
 /* Loads and validates `path`; NULL when `diag` holds any problem. */
 struct config *config_load(const char *path, const struct config_overrides *overrides,
                            struct pejl_diag *diag);
+/* Where alerts go when nothing routes them: a sentence saying so and what
+ * to do ("" when some route reaches a receiver). pejld logs it at start,
+ * --check-config prints it as a warning. */
+void config_unrouted(const struct config *config, char *buf, size_t size);
 struct config *config_ref(struct config *config);
 void config_unref(struct config *config);
 const struct indicator *config_find(const struct config *config, const char *id);

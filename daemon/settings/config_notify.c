@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "config_loader.h"
+#include "rule.h"
 #include "secret_file.h"
 #include "url.h"
 
@@ -201,7 +202,8 @@ static void load_addresses(struct loader *l, const config_setting_t *g, struct r
 static bool header_name_ok(const char *name)
 {
     static const char *const reserved[] = {"content-type", "content-length", "host",
-                                           "x-pejl-signature", "authorization", NULL};
+                                           "x-pejl-signature", "x-pejl-timestamp", "authorization",
+                                           NULL};
     for (const char *p = name; *p; p++)
         if (!isalnum((unsigned char)*p) && *p != '-')
             return false;
@@ -227,7 +229,8 @@ static void load_headers(struct loader *l, const config_setting_t *g, struct rec
         const char *name = config_setting_name(s), *value = config_setting_get_string(s);
         if (!header_name_ok(name) || !value || strpbrk(value, "\r\n") || strlen(value) > 1000)
             diag_config_error(l->diag, s, "%s: header %s must be a token other than Content-Type, "
-                              "Host, Authorization or X-Pejl-Signature, with a one-line string", who, name);
+                              "Host, Authorization, X-Pejl-Signature or X-Pejl-Timestamp, with a one-line "
+                              "string", who, name);
         else {
             r->headers[r->n_headers].name = strdup(name);
             r->headers[r->n_headers++].value = strdup(value);
@@ -356,6 +359,35 @@ static void load_route_receivers(struct loader *l, const config_setting_t *g, st
     }
 }
 
+/* Whether `value` can ever be the value of pejl's own label `label`: a
+ * route matching severity = "critcal" would match nothing, silently. */
+static bool known_label_value(const struct config *c, const char *label, const char *value,
+                              char *expected, size_t size)
+{
+    static const char *const severities[] = {"warning", "critical", "unknown", "info", NULL};
+    if (strcmp(label, "severity") == 0) {
+        snprintf(expected, size, "warning, critical, unknown or info");
+        for (const char *const *s = severities; *s; s++)
+            if (strcmp(value, *s) == 0)
+                return true;
+        return false;
+    }
+    if (strcmp(label, "rule") == 0) {
+        size_t at = (size_t)snprintf(expected, size, "one of");
+        for (int k = 0; k < RULE_KINDS && at < size; k++)
+            at += (size_t)snprintf(expected + at, size - at, " %s", rule_kind_name((enum rule_kind)k));
+        return rule_kind_from_name(value) >= 0;
+    }
+    if (strcmp(label, "indicator") == 0) {
+        snprintf(expected, size, "the id of an indicator in this file");
+        for (size_t i = 0; i < c->n_indicators; i++)
+            if (c->indicators[i].id && strcmp(c->indicators[i].id, value) == 0)
+                return true;
+        return false;
+    }
+    return true;
+}
+
 static void load_matchers(struct loader *l, const config_setting_t *g, struct route *r)
 {
     const config_setting_t *m = config_setting_get_member(g, "match");
@@ -375,6 +407,12 @@ static void load_matchers(struct loader *l, const config_setting_t *g, struct ro
         if (!value) {
             diag_config_error(l->diag, s, "route: match %s must be a string or a whole number",
                               config_setting_name(s));
+            continue;
+        }
+        char expected[256];
+        if (!known_label_value(l->config, config_setting_name(s), value, expected, sizeof expected)) {
+            diag_config_error(l->diag, s, "route: match %s = \"%s\" matches no alert; %s is %s",
+                              config_setting_name(s), value, config_setting_name(s), expected);
             continue;
         }
         r->match[r->n_match].label = strdup(config_setting_name(s));
@@ -438,6 +476,18 @@ static void *load_list(struct loader *l, const config_setting_t *root, const cha
     if (items)
         *n = (size_t)config_setting_length(list);
     return items;
+}
+
+void config_unrouted(const struct config *c, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < c->n_routes; i++)
+        if (c->routes[i].n_receivers > 0)
+            return;
+    snprintf(buf, size,
+             "%s: alerts are kept and shown (pejlctl alerts) but sent nowhere: %s; add a "
+             "receiver and a route (examples in pejld.conf(5) and the shipped pejld.conf)",
+             c->path, c->n_receivers ? "no route names a receiver" : "there are no receivers");
 }
 
 void config_load_notifications(struct loader *l, const config_setting_t *root)

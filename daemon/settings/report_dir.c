@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* PATH with the symlinks of the part that exists resolved; the rest as written. */
 int report_dir_resolve(const char *path, char *out, size_t size, char *err, size_t errlen)
@@ -114,4 +115,37 @@ int report_dir_clash(const char *dir, const struct report_keep_out *c, char *err
     return report_dir_resolve(dir, real, sizeof real, err, errlen) < 0
                ? -1
                : report_dir_clash_real(real, c, err, errlen);
+}
+
+int report_dir_writable(const char *real, char *err, size_t errlen)
+{
+    char parent[4200];
+    snprintf(parent, sizeof parent, "%s", real);
+    for (;;) { /* the folder is made beside its final place, then renamed */
+        char *slash = strrchr(parent, '/');
+        if (!slash)
+            return 0;
+        *(slash == parent ? slash + 1 : slash) = '\0';
+        if (access(parent, F_OK) == 0)
+            break;
+        if (slash == parent)
+            return 0;
+    }
+    if (access(parent, W_OK | X_OK) == 0)
+        return 0;
+    if (errno == EROFS)
+        snprintf(err, errlen,
+                 "pejld cannot write in %s: read-only file system. Under systemd, the service "
+                 "may write only its own directories (ProtectSystem=strict): add "
+                 "ReadWritePaths=%s with `systemctl edit pejld`, or write the report under "
+                 "/var/lib/pejl-report",
+                 parent, parent);
+    else if (errno == EACCES)
+        snprintf(err, errlen,
+                 "pejld (user %ld) may not write in %s: make the folder writable by group pejl "
+                 "(chgrp pejl %s && chmod g+w %s), or choose another",
+                 (long)geteuid(), parent, parent, parent);
+    else
+        snprintf(err, errlen, "pejld cannot write in %s: %s", parent, strerror(errno));
+    return -1;
 }

@@ -28,4 +28,11 @@ int report_dir_clash_real(const char *real, const struct report_keep_out *keep_o
 int report_dir_clash(const char *dir, const struct report_keep_out *keep_out, char *err,
                      size_t errlen);
 
+/* Whether this process may create the report folder `real` (resolved): the
+ * folder it is written beside, or the nearest one of its parents that
+ * exists, must be writable. -1 with err saying why not and what to do (a
+ * read-only file system under systemd's ProtectSystem=strict needs
+ * ReadWritePaths=; a folder of another user needs group pejl). */
+int report_dir_writable(const char *real, char *err, size_t errlen);
+
 #endif

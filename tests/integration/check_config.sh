@@ -8,7 +8,17 @@ out=$("$PEJLD" --check-config -c "$SRC/config/demo.conf" 2>&1) || fail "demo.con
 echo "$out" | grep -q "demo.conf: OK, 13 indicators" || fail "unexpected: $out"
 out=$("$PEJLD" --check-config -c "$SRC/config/pejld.conf" 2>&1) || fail "pejld.conf rejected: $out"
 echo "$out" | grep -q "pejld.conf: OK, 16 indicators" || fail "unexpected: $out"
-pass "demo.conf and the live catalogue pejld.conf are valid"
+echo "$out" | grep -q "warning: .*pejld.conf: alerts are kept and shown (pejlctl alerts) but sent nowhere: there are no receivers" \
+    || fail "no warning that the shipped config sends alerts nowhere: $out"
+# Its commented examples, uncommented, are a valid config that routes alerts.
+mkdir -p "$T/routed"
+sed -e 's/^# \(external_url\|receivers\|routes\|  { \|    \|);\)/\1/' "$SRC/config/pejld.conf" >"$T/routed/pejld.conf"
+printf 'u:p\n' >"$T/routed/mail.cred"; printf 's3cret\n' >"$T/routed/webhook.secret"; chmod 600 "$T/routed/"*.cred "$T/routed/"*.secret
+sed -i "s|/etc/pejl/|$T/routed/|" "$T/routed/pejld.conf"
+cp -r "$SRC/config/manual" "$T/routed/"
+out=$("$PEJLD" --check-config -c "$T/routed/pejld.conf" 2>&1) || fail "the shipped receiver examples, uncommented: $out"
+! echo "$out" | grep -q "sent nowhere" || fail "a routed config still warned: $out"
+pass "demo.conf and the live catalogue pejld.conf are valid; the shipped one says alerts go nowhere, and its examples route them"
 
 # The live catalogue's manual series (config/manual, /etc/pejl/manual when
 # installed): a missing or header-only file is a problem at the url's line.
@@ -79,6 +89,22 @@ set -e
 [ $rc -eq 1 ] || fail "--probe of an unknown id exited $rc"
 [ $rc2 -eq 64 ] || fail "conflicting options exited $rc2, not 64"
 pass "--probe prints CSV and stores nothing"
+
+# Without a network (a name under .invalid never resolves): said plainly,
+# and tried twice however patient http.tries and backoff are.
+cat >"$T/offline.conf" <<'CONF'
+http = { tries = 5; backoff = "30s"; };
+indicators = ( { id = "x"; title = "X"; frequency = "annual"; interval = "1d";
+  source = { collector = "csv"; url = "https://pejl-test.invalid/x.csv"; }; } );
+CONF
+set +e
+"$PEJLD" --probe x -c "$T/offline.conf" >/dev/null 2>"$T/log"
+rc=$?
+set -e
+[ $rc -eq 1 ] || fail "--probe of an unreachable source exited $rc: $(cat "$T/log")"
+grep -q "no network or no DNS" "$T/log" || fail "--probe did not say there is no network: $(cat "$T/log")"
+grep -q "try 2 of 2" "$T/log" && ! grep -q "try 3" "$T/log" || fail "--probe did not stop after 2 tries: $(cat "$T/log")"
+pass "--probe without a network says so after 2 tries"
 
 "$PEJLD" --version | grep -q "^pejld [0-9]" || fail "--version"
 "$PEJLD" --help | grep -q -- "--check-config" || fail "--help"

@@ -23,6 +23,7 @@ ctl() { "$PEJLCTL" "$@" --socket "$sock"; }
 collected() { [ "$(ls "$state/graphs" 2>/dev/null | grep -c png)" -eq 13 ]; }
 wait_for 30 collected || fail "the daemon did not collect: $(tail -3 "$T/log")"
 [ "$(stat -c %a "$sock")" = 660 ] || fail "socket mode $(stat -c %a "$sock")"
+[ "$(grep -c "sent nowhere: there are no receivers" "$T/log")" -eq 1 ] || fail "no (single) warning that alerts go nowhere: $(head -5 "$T/log")"
 
 ctl status >"$T/out" || fail "status: $?"
 grep -q "^ls_exports .*350 in 2030" "$T/out" || fail "status: $(cat "$T/out")"
@@ -33,6 +34,39 @@ set +e; ctl status nosuch >/dev/null 2>"$T/err"; rc=$?; set -e
 [ $rc -eq 1 ] && grep -q "no indicator nosuch" "$T/err" || fail "status nosuch: exit $rc, $(cat "$T/err")"
 pass "status, status ID --json; an unknown indicator exits 1 with pejld's message"
 
+"$PEJLCTL" --socket "$sock" status ls_exports >/dev/null || fail "--socket before the command"
+"$PEJLCTL" --socket="$sock" alerts >/dev/null || fail "--socket=PATH before the command"
+PEJL_SOCKET="$sock" "$PEJLCTL" status >/dev/null || fail "\$PEJL_SOCKET"
+set +e; "$PEJLCTL" --socket "$T/nosuch.sock" status >/dev/null 2>"$T/err"; rc=$?; set -e
+[ $rc -eq 69 ] && grep -q "cannot reach pejld at $T/nosuch.sock" "$T/err" && grep -q -- "--socket PATH or \$PEJL_SOCKET" "$T/err" \
+    || fail "an unreachable socket: exit $rc, $(cat "$T/err")"
+set +e; "$PEJLCTL" --socket >/dev/null 2>"$T/err"; rc=$?; set -e
+[ $rc -eq 64 ] || fail "--socket without a path: exit $rc"
+"$PEJLCTL" status --help >"$T/out" && grep -q "^usage: pejlctl \[--socket PATH\] status \[ID\] \[--json\]" "$T/out" \
+    && ! grep -q unsilence "$T/out" || fail "status --help: $(cat "$T/out")"
+"$PEJLCTL" help silence | grep -q -- "--comment TEXT" || fail "pejlctl help silence"
+pass "pejlctl COMMAND --help describes that command only"
+
+# bash completion, as bash-completion runs it: commands, then ids from pejld.
+complete_words() { # complete_words WORD... (the last one is being completed)
+    PATH="$(dirname "$PEJLCTL"):$PATH" bash -c '
+        source /usr/share/bash-completion/bash_completion
+        source "$0"
+        COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+        _pejlctl pejlctl "${COMP_WORDS[-1]}" "${COMP_WORDS[-2]}"
+        printf "%s\n" "${COMPREPLY[@]}"' "$SRC/tools/completion/pejlctl" "$@"
+}
+complete_words pejlctl sil >"$T/out"
+[ "$(sort "$T/out" | tr '\n' ' ')" = "silence silences " ] || fail "completing 'sil': $(cat "$T/out")"
+complete_words pejlctl --socket "$sock" collect ls_e >"$T/out"
+grep -qx ls_exports "$T/out" && grep -qx ls_employment "$T/out" || fail "completing ids: $(cat "$T/out")"
+out=$(PATH="$(dirname "$PEJLD"):$PATH" bash -c 'source /usr/share/bash-completion/bash_completion; source "$0"
+    COMP_WORDS=(pejld --sta); COMP_CWORD=1; COMP_LINE="pejld --sta"; COMP_POINT=11
+    _pejld pejld --sta pejld; printf "%s\n" "${COMPREPLY[@]}"' "$SRC/tools/completion/pejld" | sort | tr '\n' ' ')
+[ "$out" = "--state-dir --status " ] || fail "completing pejld --sta: $out"
+pass "bash completion: commands, and indicator ids from the running pejld; pejld's options"
+pass "--socket before or after the command, \$PEJL_SOCKET; an unreachable socket says how to name it"
+
 ctl alerts >"$T/out" && grep -q "^WARNING  ls_employment" "$T/out" || fail "alerts: $(cat "$T/out")"
 ctl alerts --json | /usr/bin/python3 -c 'import json,sys; a=json.load(sys.stdin); assert a and all(x["state"]!="OK" for x in a)' \
     || fail "alerts --json"
@@ -40,6 +74,17 @@ id=$(ctl silence ls_employment/stale --for 7d --comment "known: NABB69 is publis
 [ ${#id} -eq 16 ] || fail "silence gave no id: $id"
 ctl alerts | grep -q "ls_employment .*(silenced)" || fail "the alert is not shown silenced"
 ctl silences | grep -q "^$id  ls_employment/stale .*known: NABB69 is published late" || fail "silences: $(ctl silences)"
+# Nagios/Icinga: the worst unsilenced alert sets the exit code, perfdata follows "|".
+set +e; ctl check ls_employment >"$T/out"; rc=$?; ctl check ls_exports >"$T/out2"; rc2=$?
+ctl check nosuch >"$T/out3"; rc3=$?; "$PEJLCTL" --socket "$T/nosuch.sock" check >"$T/out4" 2>/dev/null; rc4=$?
+ctl check >"$T/out5"; rc5=$?; set -e
+[ $rc -eq 0 ] && grep -qx "PEJL OK - 1 indicator, no alert | 'ls_employment'=63000" "$T/out" || fail "check of a silenced indicator: $rc $(cat "$T/out")"
+[ $rc2 -eq 1 ] && grep -q "^PEJL WARNING - 0 critical, 3 warning, 0 unknown of 1 indicator; ls_exports: .* | 'ls_exports'=189 'ls_exports_gap_2030'=-1.70% " "$T/out2" \
+    || fail "check ls_exports: $rc2 $(cat "$T/out2")"
+[ $rc3 -eq 3 ] && grep -qx "PEJL UNKNOWN - no indicator nosuch in pejld's config" "$T/out3" || fail "check nosuch: $rc3 $(cat "$T/out3")"
+[ $rc4 -eq 3 ] && grep -q "^PEJL UNKNOWN - cannot reach pejld" "$T/out4" || fail "check without pejld: $rc4 $(cat "$T/out4")"
+[ $rc5 -eq 2 ] && [ "$(wc -l <"$T/out5")" -eq 1 ] && grep -q "^PEJL CRITICAL - 2 critical, " "$T/out5" || fail "check: $rc5 $(cat "$T/out5")"
+pass "check: monitoring-plugins exit codes and one line with perfdata; silenced alerts do not count"
 ctl unsilence "$id" && ! ctl silences | grep -q "$id" || fail "unsilence"
 set +e; ctl unsilence "$id" 2>/dev/null; rc=$?; ctl silence ls_exports --for soon --comment x 2>/dev/null; rc2=$?; set -e
 [ $rc -eq 1 ] && [ $rc2 -eq 1 ] || fail "a second unsilence ($rc) or a bad duration ($rc2) should exit 1"
@@ -175,8 +220,10 @@ pass "clients that never read are dropped 5 s after their reply is ready, the me
 
 chmod 755 "$T" "$state"
 set +e; runuser -u nobody -- "$PEJLCTL" status --socket "$sock" >/dev/null 2>"$T/err"; rc=$?; set -e
-[ $rc -eq 69 ] && grep -q "Permission denied" "$T/err" || fail "another user: exit $rc, $(cat "$T/err")"
-pass "another user is denied by the socket's mode (exit 69)"
+[ $rc -eq 69 ] && grep -q "Permission denied" "$T/err" && grep -q "adduser" "$T/err" || fail "another user: exit $rc, $(cat "$T/err")"
+runuser -u nobody -g "$(id -gn)" -- "$PEJLCTL" status --socket "$sock" >/dev/null 2>"$T/err" \
+    || fail "a user in pejld's group was refused: $(cat "$T/err")"
+pass "another user is denied by the socket's mode (exit 69); one in pejld's group is served"
 
 ctl reload || fail "reload"
 # the report process reads the reloaded config's indicators and directories

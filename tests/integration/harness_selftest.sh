@@ -66,7 +66,10 @@ cat >"$T/body.json" <<'EOF'
 EOF
 /usr/bin/python3 -c 'import json, sys; b = json.load(open(sys.argv[1])); del b["alerts"]; sys.stdout.write(json.dumps(b))' \
     "$T/body.json" >"$T/noalerts.json"
-sig() { echo "sha256=$(openssl dgst -sha256 -hmac s3cret -r <"$1" | cut -d' ' -f1)"; }
+sig() { # sig BODYFILE [TIMESTAMP]: the signature pejld sends, over "TIMESTAMP.BODY"
+    { printf '%s.' "${2:-$NOW}"; cat "$1"; } | openssl dgst -sha256 -hmac s3cret -r | cut -d' ' -f1 | sed 's/^/sha256=/'
+}
+NOW=$(date +%s)
 post() { # post PORT BODYFILE [HEADER...]: prints the HTTP status, the answer in $T/post.out
     local port=$1 body=$2; shift 2
     local h=() x
@@ -77,8 +80,8 @@ post() { # post PORT BODYFILE [HEADER...]: prints the HTTP status, the answer in
 log="$T/webhook.log"
 sink WH "$T/wh.port" webhooksink.py --log "$log" --secret-file "$T/secret" --fail-first 1
 good=$(sig "$T/body.json")
-[ "$(post "$WH" "$T/body.json" "X-Pejl-Signature: $good")" = 500 ] || fail "the first POST was not 500: $(cat "$T/post.out")"
-[ "$(post "$WH" "$T/body.json" "X-Pejl-Signature: $good")" = 200 ] || fail "a signed v4 POST was not 200: $(cat "$T/post.out")"
+[ "$(post "$WH" "$T/body.json" "X-Pejl-Timestamp: $NOW" "X-Pejl-Signature: $good")" = 500 ] || fail "the first POST was not 500: $(cat "$T/post.out")"
+[ "$(post "$WH" "$T/body.json" "X-Pejl-Timestamp: $NOW" "X-Pejl-Signature: $good")" = 200 ] || fail "a signed v4 POST was not 200: $(cat "$T/post.out")"
 [ "$(wc -l <"$log")" = 1 ] || fail "expected one line in the webhook log: $(cat "$log")"
 /usr/bin/python3 - "$log" "$T/body.json" "$good" <<'PY' || fail "webhook log line: $(cat "$log")"
 import json, sys
@@ -90,14 +93,20 @@ PY
 pass "webhooksink: the first POST gets the injected 500, the signed retry 200 and one log line"
 
 bad_upper=$(echo "$good" | sed 's/^sha256=//; s/.*/\U&/; s/^/sha256=/')
-[ "$(post "$WH" "$T/body.json" "X-Pejl-Signature: sha256=$(printf '0%.0s' $(seq 64))")" = 401 ] || fail "a wrong signature was not 401"
-[ "$(post "$WH" "$T/body.json" "X-Pejl-Signature: $bad_upper")" = 401 ] || fail "an upper-case signature was not 401"
-[ "$(post "$WH" "$T/body.json")" = 401 ] || fail "a missing signature was not 401"
-code=$(post "$WH" "$T/noalerts.json" "X-Pejl-Signature: $(sig "$T/noalerts.json")")
+[ "$(post "$WH" "$T/body.json" "X-Pejl-Timestamp: $NOW" "X-Pejl-Signature: sha256=$(printf '0%.0s' $(seq 64))")" = 401 ] || fail "a wrong signature was not 401"
+[ "$(post "$WH" "$T/body.json" "X-Pejl-Timestamp: $NOW" "X-Pejl-Signature: $bad_upper")" = 401 ] || fail "an upper-case signature was not 401"
+[ "$(post "$WH" "$T/body.json" "X-Pejl-Timestamp: $NOW")" = 401 ] || fail "a missing signature was not 401"
+[ "$(post "$WH" "$T/body.json" "X-Pejl-Timestamp: $NOW" "X-Pejl-Signature: $good")" = 401 ] && grep -q "seen before" "$T/post.out" \
+    || fail "the accepted POST sent again was not refused as a replay: $(cat "$T/post.out")"
+old=$((NOW - 3600))
+[ "$(post "$WH" "$T/body.json" "X-Pejl-Timestamp: $old" "X-Pejl-Signature: $(sig "$T/body.json" "$old")")" = 401 ] \
+    && grep -q "more than 300 s" "$T/post.out" || fail "a rightly signed POST an hour old was not refused: $(cat "$T/post.out")"
+[ "$(post "$WH" "$T/body.json" "X-Pejl-Signature: $good")" = 401 ] || fail "a POST without X-Pejl-Timestamp was not 401"
+code=$(post "$WH" "$T/noalerts.json" "X-Pejl-Timestamp: $NOW" "X-Pejl-Signature: $(sig "$T/noalerts.json")")
 [ "$code" = 400 ] && grep -q alerts "$T/post.out" || fail "a body without alerts: $code $(cat "$T/post.out")"
 [ "$(wc -l <"$log")" = 1 ] || fail "refused POSTs were logged: $(cat "$log")"
 stop "$WH_PID"
-pass "webhooksink: 401 for a wrong, upper-case or missing signature, 400 naming \"alerts\" when it is missing"
+pass "webhooksink: 401 for a wrong, upper-case or missing signature, a replay, an hour-old timestamp or none, 400 naming \"alerts\" when it is missing"
 
 sink WH "$T/wh.port" webhooksink.py --log "$T/hang.log" --hang-first 1 --hang-seconds 30
 rc=0; curl -sS --max-time 1 -o /dev/null --data-binary "@$T/body.json" "http://127.0.0.1:$WH/" 2>/dev/null || rc=$?

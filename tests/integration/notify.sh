@@ -62,8 +62,10 @@ for meta in sorted(glob.glob(sys.argv[1] + "/*.json")):
 subject = "[pejl] CRITICAL eu_us_rd_ratio moving away: -2.7 %/yr over 5 years (trend up)"
 assert subject in mails, list(mails)
 msg, raw = mails[subject]
-for h in ("Date", "From", "To", "Subject", "Message-ID", "MIME-Version", "Content-Type", "X-Pejl-Fingerprint"):
+for h in ("Date", "From", "To", "Subject", "Message-ID", "MIME-Version", "Content-Type", "X-Pejl-Fingerprint",
+          "Auto-Submitted", "Precedence"):
     assert len(msg.get_all(h, [])) == 1, (h, msg.get_all(h))
+assert msg["Auto-Submitted"] == "auto-generated" and msg["Precedence"] == "bulk", msg["Auto-Submitted"]
 assert msg["Date"].datetime and msg["From"] == "pejl@example.org", (msg["Date"], msg["From"])
 assert "analyst@example.org" in msg["To"] and "fc07f90b88465d18" in msg["Message-ID"], msg["Message-ID"]
 assert msg.get_content_type() == "multipart/mixed", msg.get_content_type()
@@ -98,8 +100,24 @@ assert exports["annotations"]["target"] == "350 mia. kr. in 2030 (from 2023)", e
 assert exports["generatorURL"] == "https://pejl.example.org/#ls_exports", exports
 assert exports["annotations"]["graph"] == "https://pejl.example.org/graphs/ls_exports.png"
 assert req["headers"]["X-Pejl-Signature"].startswith("sha256=")
+assert req["headers"]["X-Pejl-Timestamp"].isdigit(), req["headers"]
 PY
 pass "webhook: retried through two 500s, signed, Alertmanager v4 with the figures"
+
+# The webhook pejld sent, captured and sent again word for word: refused.
+/usr/bin/python3 - "$T/hook.log" "$HOOK" <<'PY' || fail "a replayed webhook was not refused"
+import json, sys, urllib.error, urllib.request
+req = json.loads(open(sys.argv[1]).readline())
+h = {k: req["headers"][k] for k in ("Content-Type", "X-Pejl-Timestamp", "X-Pejl-Signature")}
+r = urllib.request.Request("http://127.0.0.1:%s%s" % (sys.argv[2], req["path"]),
+                           data=req["raw"].encode(), headers=h, method="POST")
+try:
+    urllib.request.urlopen(r, timeout=10)
+    sys.exit("the replay was accepted")
+except urllib.error.HTTPError as e:
+    assert e.code == 401 and b"seen before" in e.read(), e.code
+PY
+pass "webhook: the captured webhook sent again is refused by a receiver that checks X-Pejl-Timestamp"
 
 am_has() { alertmanager_alerts "$@" >"$T/am.json" && [ "$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$T/am.json")" -ge 1 ]; }
 wait_for 5 am_has 'indicator="ls_exports"' 'rule="progress"' 'target="2030"' || fail "Alertmanager does not list ls_exports: $(cat "$T/am.json")"
@@ -249,7 +267,7 @@ bad 'route: receiver "y" is not defined in receivers'
 pass "bad receiver configs are refused with FILE:LINE and what to do"
 
 cp "$T/demo.base" "$conf"
-printf 'receivers = ( { name = "x"; type = "webhook"; url = "http://hooks.example.org/pejl"; insecure_plaintext = true; } );\nroutes = ( { receivers = [ "x" ]; match = { indicator = "none"; }; } );\n' >>"$conf"
+printf 'receivers = ( { name = "x"; type = "webhook"; url = "http://hooks.example.org/pejl"; insecure_plaintext = true; } );\nroutes = ( { receivers = [ "x" ]; match = { team = "none"; }; } );\n' >>"$conf"
 once || fail "insecure_plaintext run: $(cat "$T/log")"
 grep -q "warning: receiver x: notifications to http://hooks.example.org/pejl go in plain text (insecure_plaintext = true)" "$T/log" \
     || fail "no warning for insecure_plaintext: $(head "$T/log")"

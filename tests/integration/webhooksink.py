@@ -2,27 +2,31 @@
 """webhooksink.py - a loopback HTTP server that receives pejld's webhooks.
 
 pejld POSTs Prometheus Alertmanager's webhook JSON (version "4") signed with
-  X-Pejl-Signature: sha256=<lower-case hex HMAC-SHA256 of the raw body>
+  X-Pejl-Timestamp: <unix seconds when sent>
+  X-Pejl-Signature: sha256=<lower-case hex HMAC-SHA256 of "TIMESTAMP." + raw body>
 keyed with the content of the secret file minus its trailing newlines. This
-sink checks both and records what it accepted, so a test can assert on it.
+sink checks both, as a receiver should, and records what it accepted, so a
+test can assert on it.
 
 Each POST (any path) is answered, in this order:
   1. fault injection, by POST number k = 1, 2, ... (counted across restarts
      when --state is given): k <= --hang-first reads the request, then waits
      --hang-seconds (30) before answering 504, to trip client timeouts; the
      next --fail-first POSTs answer 500. Neither is logged.
-  2. with --secret-file: 401 unless X-Pejl-Signature is exactly
-     "sha256=" + lower-case hex HMAC of the body.
+  2. with --secret-file: 401 unless X-Pejl-Timestamp is a time within
+     --max-age seconds (300) of now, X-Pejl-Signature is exactly "sha256=" +
+     lower-case hex HMAC of "TIMESTAMP." + body, and that signature was not
+     accepted before (a captured webhook sent again is refused).
   3. 400 unless the body is JSON in Alertmanager webhook v4 shape (the
      message names the first missing or wrong field, e.g. "alerts[0].endsAt").
   4. 200, and one JSON line appended to --log:
-     {"path": ..., "headers": {...}, "body": <the parsed JSON>}
+     {"path": ..., "headers": {...}, "body": <the parsed JSON>, "raw": <the body as sent>}
 Anything but POST gets 405. Request bodies may be sent with Content-Length or
 chunked.
 
 Options: --port N (0, the default, picks a free port), --port-file FILE (the
 port, written atomically once listening), --log FILE (required),
---secret-file FILE, --fail-first N, --hang-first N, --hang-seconds S,
+--secret-file FILE, --max-age S, --fail-first N, --hang-first N, --hang-seconds S,
 --state FILE (a JSON file holding the POST counter).
 
 Runs until SIGTERM or SIGINT, then exits 0. Prints nothing unless something
@@ -42,6 +46,7 @@ import threading
 import time
 
 LOCK = threading.Lock()
+SEEN = set()  # signatures accepted: a second POST with one is a replay
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 
 
@@ -177,13 +182,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.answer(500, "failing on purpose (request %d)" % k)
             return
         if self.secret is not None:
-            want = "sha256=" + hmac.new(self.secret, body, hashlib.sha256).hexdigest()
-            got = self.headers.get("X-Pejl-Signature")
-            if got is None:
-                self.answer(401, "missing X-Pejl-Signature")
-                return
-            if not hmac.compare_digest(got.encode("latin-1"), want.encode()):
-                self.answer(401, "wrong X-Pejl-Signature")
+            problem = self.check_signature(body)
+            if problem:
+                self.answer(401, problem)
                 return
         try:
             parsed = json.loads(body)
@@ -195,11 +196,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.answer(400, problem)
             return
         line = json.dumps({"path": self.path, "headers": dict(self.headers.items()),
-                           "body": parsed}, sort_keys=True) + "\n"
+                           "body": parsed, "raw": body.decode()}, sort_keys=True) + "\n"
         with LOCK:
             with open(o.log, "a") as f:
                 f.write(line)
         self.answer(200, "ok")
+
+    def check_signature(self, body):
+        """None when the timestamp is fresh and the signature right and new."""
+        stamp = self.headers.get("X-Pejl-Timestamp")
+        got = self.headers.get("X-Pejl-Signature")
+        if stamp is None or not re.fullmatch(r"[0-9]{1,12}", stamp):
+            return "missing or malformed X-Pejl-Timestamp"
+        if abs(time.time() - int(stamp)) > self.opts.max_age:
+            return "X-Pejl-Timestamp is more than %g s from now (replayed?)" % self.opts.max_age
+        if got is None:
+            return "missing X-Pejl-Signature"
+        want = "sha256=" + hmac.new(self.secret, stamp.encode() + b"." + body,
+                                    hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(got.encode("latin-1"), want.encode()):
+            return "wrong X-Pejl-Signature"
+        with LOCK:
+            if want in SEEN:
+                return "X-Pejl-Signature seen before (replayed)"
+            SEEN.add(want)
+        return None
 
     def not_allowed(self):
         self.send_response(405)
@@ -231,6 +252,7 @@ def main():
     ap.add_argument("--port-file")
     ap.add_argument("--log", required=True)
     ap.add_argument("--secret-file")
+    ap.add_argument("--max-age", type=float, default=300.0)
     ap.add_argument("--fail-first", type=int, default=0)
     ap.add_argument("--hang-first", type=int, default=0)
     ap.add_argument("--hang-seconds", type=float, default=30.0)

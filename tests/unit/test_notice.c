@@ -353,6 +353,10 @@ static void test_email_headers(void **state)
     free(v);
     assert_string_equal(v = header(msg, "MIME-Version"), "1.0");
     free(v);
+    assert_string_equal(v = header(msg, "Auto-Submitted"), "auto-generated");
+    free(v);
+    assert_string_equal(v = header(msg, "Precedence"), "bulk");
+    free(v);
     assert_string_equal(v = header(msg, "Content-Type"), "text/plain; charset=UTF-8");
     free(v);
     assert_string_equal(v = header(msg, "Content-Transfer-Encoding"), "8bit");

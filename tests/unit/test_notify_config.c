@@ -471,7 +471,9 @@ static void test_webhook_headers(void **state)
     (void)state;
     expect_problem(BASE WEBHOOK("  headers = { Content-Type = \"text/plain\"; };"), 4,
                    "chat: header Content-Type must be a token other than Content-Type, Host, "
-                   "Authorization or X-Pejl-Signature, with a one-line string");
+                   "Authorization, X-Pejl-Signature or X-Pejl-Timestamp, with a one-line string");
+    expect_problem(BASE WEBHOOK("  headers = { x-pejl-timestamp = \"0\"; };"), 4,
+                   "chat: header x-pejl-timestamp must be a token other than");
     expect_problem(BASE WEBHOOK("  headers = { X-Pejl-Signature = \"forged\"; };"), 4,
                    "chat: header X-Pejl-Signature must be a token other than");
     expect_problem(BASE WEBHOOK("  headers = { authorization = \"Bearer x\"; };"), 4,
@@ -564,6 +566,18 @@ static void test_route_problems(void **state)
     expect_problem(BASE AM_RECEIVER "routes = ( { receivers = [ \"am\" ];\n"
                                     "  match = { severity = true; }; } );\n",
                    5, "route: match severity must be a string or a whole number");
+    expect_problem(BASE AM_RECEIVER "routes = ( { receivers = [ \"am\" ];\n"
+                                    "  match = { severity = \"critcal\"; }; } );\n",
+                   5, "route: match severity = \"critcal\" matches no alert; severity is warning, "
+                      "critical, unknown or info");
+    expect_problem(BASE AM_RECEIVER "routes = ( { receivers = [ \"am\" ];\n"
+                                    "  match = { rule = \"progres\"; }; } );\n",
+                   5, "route: match rule = \"progres\" matches no alert; rule is one of progress "
+                      "path_gap projection baseline rank range stale collect revision reconcile");
+    expect_problem(BASE AM_RECEIVER "routes = ( { receivers = [ \"am\" ];\n"
+                                    "  match = { indicator = \"nosuch\"; }; } );\n",
+                   5, "route: match indicator = \"nosuch\" matches no alert; indicator is the id "
+                      "of an indicator in this file");
     expect_problem(BASE AM_RECEIVER "routes = ( { receivers = [ \"am\" ];\n"
                                     "  match = \"critical\"; } );\n",
                    5, "route: match must be a group { severity = \"critical\"; }");

@@ -5,7 +5,9 @@
  * verify.
  *
  * The socket is --socket PATH, else $PEJL_SOCKET, else /run/pejl/pejld.sock
- * (systemd's RuntimeDirectory). Exit codes: 0 done, 1 pejld said no (its
+ * (systemd's RuntimeDirectory) when it exists, else /var/lib/pejl/pejld.sock
+ * (a pejld run by hand on the default state directory): the order pejld
+ * itself uses to choose where to listen. Exit codes: 0 done, 1 pejld said no (its
  * message on stderr), 64 usage, 69 pejld could not be reached.
  */
 #include <errno.h>
@@ -14,19 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "pejlctl.h"
 
-#define DEFAULT_SOCKET "/run/pejl/pejld.sock"
-#define EXIT_UNAVAILABLE 69
+#define RUNTIME_SOCKET "/run/pejl/pejld.sock"
+#define STATE_SOCKET "/var/lib/pejl/pejld.sock"
+#define EXIT_UNAVAILABLE PEJLCTL_EXIT_UNAVAILABLE
 
-struct reply {
-    long status;   /* N, or -1 */
-    char *message; /* after N */
-    char *body;    /* the N lines */
-};
 
 static int connect_to(const char *path)
 {
@@ -38,8 +37,14 @@ static int connect_to(const char *path)
     memcpy(addr.sun_path, path, strlen(path) + 1);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
-        fprintf(stderr, "pejlctl: cannot reach pejld at %s: %s%s\n", path, strerror(errno),
-                errno == EACCES ? " (pejlctl needs to be in the socket's group)" : "");
+        int e = errno;
+        fprintf(stderr, "pejlctl: cannot reach pejld at %s: %s\n", path, strerror(e));
+        if (e == EACCES)
+            fprintf(stderr, "pejlctl: the socket is for its owner and group pejl: "
+                            "`adduser $USER pejl`, then log in again\n");
+        else
+            fprintf(stderr, "pejlctl: is pejld running? Name its socket with --socket PATH or "
+                            "$PEJL_SOCKET (pejld logs \"control socket PATH\" at start)\n");
         if (fd >= 0)
             close(fd);
         return -1;
@@ -47,8 +52,17 @@ static int connect_to(const char *path)
     return fd;
 }
 
-/* Sends one request (words joined by TAB) and reads the whole reply. */
-static int ask(const char *socket_path, char *const *words, int n, struct reply *r)
+/* Where pejld listens when nobody says: systemd's runtime directory, else
+ * the default state directory's socket if one is there. */
+const char *pejlctl_default_socket(void)
+{
+    struct stat st;
+    if (stat(RUNTIME_SOCKET, &st) == 0 || stat(STATE_SOCKET, &st) != 0 || !S_ISSOCK(st.st_mode))
+        return RUNTIME_SOCKET;
+    return STATE_SOCKET;
+}
+
+int pejlctl_ask(const char *socket_path, char *const *words, int n, struct pejlctl_reply *r)
 {
     char line[4096];
     size_t len = 0;
@@ -94,8 +108,8 @@ static int ask(const char *socket_path, char *const *words, int n, struct reply 
 
 static int run(const char *socket_path, char *const *words, int n, FILE *to)
 {
-    struct reply r = {0};
-    int rc = ask(socket_path, words, n, &r);
+    struct pejlctl_reply r = {0};
+    int rc = pejlctl_ask(socket_path, words, n, &r);
     if (rc != PEJLCTL_EXIT_OK)
         return rc;
     if (r.status < 0) {
@@ -112,8 +126,8 @@ static int run(const char *socket_path, char *const *words, int n, FILE *to)
 /* verify: the report on stdout; exit 1 when pejld found problems. */
 static int verify(const char *socket_path, char *const *words, int n)
 {
-    struct reply r = {0};
-    int rc = ask(socket_path, words, n, &r);
+    struct pejlctl_reply r = {0};
+    int rc = pejlctl_ask(socket_path, words, n, &r);
     if (rc != PEJLCTL_EXIT_OK)
         return rc;
     if (r.status < 0 || strncmp(r.message, "problems", 8) == 0)
@@ -153,8 +167,8 @@ static size_t base64_decode(const char *text, unsigned char *out)
 static int save_graph(const char *socket_path, const char *id, const char *file)
 {
     char *words[] = {"GRAPH", (char *)id};
-    struct reply r = {0};
-    int rc = ask(socket_path, words, 2, &r);
+    struct pejlctl_reply r = {0};
+    int rc = pejlctl_ask(socket_path, words, 2, &r);
     if (rc == PEJLCTL_EXIT_OK && r.status < 0) {
         fprintf(stderr, "pejlctl: %s\n", r.message);
         rc = PEJLCTL_EXIT_FAILURE;
@@ -178,25 +192,32 @@ static int save_graph(const char *socket_path, const char *id, const char *file)
 
 /* ---- the subcommands ---- */
 
+/* Each command's synopsis and what it does, for `pejlctl COMMAND --help`. */
+static const struct {
+    const char *name, *synopsis, *text;
+} usages[] = {
+    {"status", "status [ID] [--json]", "The status table of every indicator, or one"},
+    {"alerts", "alerts [--json]", "Alerts away from OK, with state, since when and summary"},
+    {"silences", "silences [--json]", "The silences in force"},
+    {"silence", "silence MATCHER --for 7d --comment TEXT [--force]",
+     "Silence alerts; MATCHER is ID, ID/RULE or */RULE; --force: one not in\n"
+     "pejld's config yet. Prints the silence's id and end"},
+    {"unsilence", "unsilence ID", "End a silence"},
+    {"reload", "reload", "Reload pejld's config (validated first; a broken one changes nothing)"},
+    {"metrics", "metrics", "Prometheus text exposition of the figures and alerts"},
+    {"collect", "collect [ID...]", "Collect now; returns when done, with the outcome"},
+    {"graph", "graph ID [-o FILE]", "Save the indicator's PNG (default ID.png)"},
+    {"report", "report DIR", "Have pejld write a report folder there"},
+    {"verify", "verify [ID...]",
+     "Check the sources against their own metadata (exit 1 when there are problems)"},
+};
+
 static void ask_usage(const char *name, FILE *to)
 {
-    fprintf(to,
-            "usage: pejlctl %s [--socket PATH] ...\n"
-            "  status [ID] [--json]              the status table\n"
-            "  alerts [--json]                   alerts away from OK\n"
-            "  silences [--json]                 the silences\n"
-            "  silence MATCHER --for 7d --comment TEXT [--force]   (MATCHER: ID, ID/RULE, */RULE;\n"
-            "                                    --force: one not in pejld's config yet)\n"
-            "  unsilence ID                      end a silence\n"
-            "  reload                            reload pejld's config (validated first)\n"
-            "  metrics                           Prometheus text exposition\n"
-            "  collect [ID...]                   collect now; returns when done\n"
-            "  graph ID [-o FILE]                the indicator's PNG\n"
-            "  report DIR                        have pejld write a report folder there\n"
-            "  verify [ID...]                    check the sources against their own metadata\n"
-            "                                    (exit 1 when there are problems)\n"
-            "exit: 0 done, 1 pejld said no, 64 usage, 69 pejld not reachable\n",
-            name);
+    for (size_t i = 0; i < sizeof usages / sizeof *usages; i++)
+        if (strcmp(usages[i].name, name) == 0)
+            fprintf(to, "usage: pejlctl [--socket PATH] %s\n%s.\n", usages[i].synopsis, usages[i].text);
+    fprintf(to, "exit: 0 done, 1 pejld said no, 64 usage, 69 pejld not reachable\n");
 }
 
 int ask_main(int argc, char **argv)
@@ -226,7 +247,7 @@ int ask_main(int argc, char **argv)
         }
     }
     if (!socket_path || !*socket_path)
-        socket_path = DEFAULT_SOCKET;
+        socket_path = pejlctl_default_socket();
     char **rest = argv + optind, *words[40];
     int n_rest = argc - optind, n = 0;
     char upper[32];
@@ -245,8 +266,7 @@ int ask_main(int argc, char **argv)
     }
     if (strcmp(name, "silence") == 0) {
         if (n_rest != 1 || !duration || !comment) {
-            fprintf(stderr,
-                    "usage: pejlctl silence MATCHER --for 7d --comment \"why\" [--force]\n");
+            ask_usage(name, stderr);
             return PEJLCTL_EXIT_USAGE;
         }
         const char *user = getenv("USER");

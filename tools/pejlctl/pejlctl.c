@@ -5,6 +5,7 @@
 #include "pejlctl.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct pejlctl_command commands[] = {
@@ -20,6 +21,8 @@ static const struct pejlctl_command commands[] = {
     {"report", "have pejld write a report folder: DIR", ask_main},
     {"verify", "check the sources against their own metadata [ID...]; exit 1 on problems",
      ask_main},
+    {"check", "a Nagios/Icinga check of the alerts [ID...]: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN",
+     check_main},
     {"inspect", "decode a JSON-stat file or URL: its dimensions, or every cell as CSV",
      inspect_main},
 };
@@ -28,7 +31,7 @@ static const struct pejlctl_command commands[] = {
 
 static void usage(FILE *to)
 {
-    fprintf(to, "usage: pejlctl COMMAND [ARGS]\n\ncommands:\n");
+    fprintf(to, "usage: pejlctl [--socket PATH] COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(to, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(to, "\n`pejlctl COMMAND --help` describes a command; `pejlctl --version`.\n");
@@ -42,8 +45,30 @@ static const struct pejlctl_command *find_command(const char *name)
     return NULL;
 }
 
+/* --socket PATH (or --socket=PATH) before the command: the same as after
+ * it, passed on as $PEJL_SOCKET. Returns how many words it took, or -1. */
+static int global_options(int argc, char **argv)
+{
+    int used = 0;
+    while (used + 1 < argc && strncmp(argv[used + 1], "--socket", 8) == 0) {
+        const char *arg = argv[used + 1];
+        const char *path = arg[8] == '=' ? arg + 9 : arg[8] == '\0' && used + 2 < argc ? argv[used + 2] : NULL;
+        if (!path || !*path || setenv("PEJL_SOCKET", path, 1) < 0) {
+            fprintf(stderr, "pejlctl: --socket needs a path\n");
+            return -1;
+        }
+        used += arg[8] == '=' ? 1 : 2;
+    }
+    return used;
+}
+
 int main(int argc, char **argv)
 {
+    int globals = global_options(argc, argv);
+    if (globals < 0)
+        return PEJLCTL_EXIT_USAGE;
+    argv[globals] = argv[0];
+    argc -= globals, argv += globals;
     if (argc < 2) {
         usage(stderr);
         return PEJLCTL_EXIT_USAGE;

@@ -28,6 +28,23 @@ struct pejlctl_command {
 int inspect_main(int argc, char **argv);
 /* ask.c: the commands that talk to a running pejld over its control socket */
 int ask_main(int argc, char **argv);
+/* check.c: a Nagios/Icinga check (monitoring-plugins exit codes) */
+int check_main(int argc, char **argv);
+
+#define PEJLCTL_EXIT_UNAVAILABLE 69
+
+/* pejld's answer to one request. */
+struct pejlctl_reply {
+    long status;   /* N, or -1 */
+    char *message; /* after N */
+    char *body;    /* the N lines */
+};
+/* Sends one request (words joined by TAB) and reads the whole reply:
+ * PEJLCTL_EXIT_OK, or 64 for a request that cannot be sent, or 69 when
+ * pejld cannot be reached (said on stderr). The caller frees message and body. */
+int pejlctl_ask(const char *socket_path, char *const *words, int n, struct pejlctl_reply *r);
+/* The socket when neither --socket nor $PEJL_SOCKET names one. */
+const char *pejlctl_default_socket(void);
 
 /* fetch.c: the bytes of a local path, `-` (stdin), a file: URL or an
  * http(s) URL (TLS verified, redirects to http(s) only, PEJLCTL_MAX_BODY). */
