@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fnv.h"
 #include "timestamp.h"
 #include "utf8.h"
 
@@ -152,24 +153,39 @@ static void put_date(struct buffer *b, const char *name, int64_t t)
     putf(b, "%s: %s\r\n", name, text);
 }
 
-static void put_headers(struct buffer *b, const struct receiver *r, const struct notice *n,
+/* What tells one message from another: its subject, the stem of its
+ * Message-ID and its X-Pejl-Fingerprint value (one or a list). */
+struct mail_identity {
+    const char *subject, *id_stem, *fingerprints;
+};
+
+static void put_fingerprints(struct buffer *b, const char *list)
+{
+    puts_(b, "X-Pejl-Fingerprint: ");
+    for (size_t i = 0; *list; i++) { /* folded after every fourth, far below 998 bytes */
+        size_t len = strcspn(list, ",");
+        putf(b, "%s%.*s", i == 0 ? "" : i % 4 ? ", " : ",\r\n ", (int)len, list);
+        list += len + (list[len] == ',');
+    }
+    puts_(b, "\r\n");
+}
+
+static void put_headers(struct buffer *b, const struct receiver *r, const struct mail_identity *m,
                         int64_t now, const char *host)
 {
-    char subject[ALERT_SUMMARY_MAX + 32];
     put_date(b, "Date", now);
     putf(b, "From: %s\r\n", r->from);
     puts_(b, "To: ");
     for (size_t i = 0; i < r->n_to; i++)
         putf(b, "%s%s", i ? ",\r\n " : "", r->to[i]);
     puts_(b, "\r\n");
-    notice_subject(n, subject, sizeof subject);
-    if (ascii(subject) && strlen(subject) < 900)
-        putf(b, "Subject: %s\r\n", subject);
+    if (ascii(m->subject) && strlen(m->subject) < 900)
+        putf(b, "Subject: %s\r\n", m->subject);
     else
-        put_encoded_subject(b, subject);
-    putf(b, "Message-ID: <pejl.%s.%lld.%s.%lld@%s>\r\n", n->alert->fingerprint,
-         (long long)n->starts_at, state_word(n), (long long)now, host);
-    putf(b, "X-Pejl-Fingerprint: %s\r\nMIME-Version: 1.0\r\n", n->alert->fingerprint);
+        put_encoded_subject(b, m->subject);
+    putf(b, "Message-ID: <pejl.%s.%lld@%s>\r\n", m->id_stem, (long long)now, host);
+    put_fingerprints(b, m->fingerprints);
+    puts_(b, "MIME-Version: 1.0\r\n");
     /* RFC 3834: a machine wrote this; vacation responders stay quiet. */
     puts_(b, "Auto-Submitted: auto-generated\r\nPrecedence: bulk\r\n");
 }
@@ -237,8 +253,13 @@ int notice_email(const struct receiver *r, const struct notice *n, int64_t now, 
 {
     struct buffer b = {0};
     *mail = (struct notice_mail){0};
+    char subject[ALERT_SUMMARY_MAX + 32], stem[128];
+    notice_subject(n, subject, sizeof subject);
+    snprintf(stem, sizeof stem, "%s.%lld.%s", n->alert->fingerprint, (long long)n->starts_at,
+             state_word(n));
+    struct mail_identity m = {.subject = subject, .id_stem = stem, .fingerprints = n->alert->fingerprint};
     take_graph(r, n, mail);
-    put_headers(&b, r, n, now, host);
+    put_headers(&b, r, &m, now, host);
     puts_(&b, "Content-Type: text/plain; charset=UTF-8\r\n"
               "Content-Transfer-Encoding: 8bit\r\n\r\n");
     put_body(&b, n, mail->graph != NULL);
@@ -248,6 +269,30 @@ int notice_email(const struct receiver *r, const struct notice *n, int64_t now, 
         return -1;
     }
     return 0;
+}
+
+int notice_email_group(const struct receiver *r, const struct notice *n, size_t count,
+                       const char *subject, const char *fingerprints, int64_t now,
+                       const char *host, struct notice_mail *mail)
+{
+    struct buffer b = {0};
+    char stem[64];
+    *mail = (struct notice_mail){0};
+    snprintf(stem, sizeof stem, "group.%016llx",
+             (unsigned long long)fnv1a(FNV64_OFFSET, fingerprints, strlen(fingerprints)));
+    struct mail_identity m = {.subject = subject, .id_stem = stem, .fingerprints = fingerprints};
+    put_headers(&b, r, &m, now, host);
+    puts_(&b, "Content-Type: text/plain; charset=UTF-8\r\n"
+              "Content-Transfer-Encoding: 8bit\r\n\r\n");
+    putf(&b, "%zu alerts, grouped by their route:\r\n", count);
+    for (size_t i = 0; i < count; i++)
+        putf(&b, "  %s %s\r\n", state_word(&n[i]), n[i].alert->summary);
+    for (size_t i = 0; i < count; i++) {
+        putf(&b, "\r\n-- %zu of %zu --\r\n\r\n", i + 1, count);
+        put_body(&b, &n[i], false); /* graphs linked: one message, many graphs */
+    }
+    mail->message = finished(&b, &mail->len);
+    return mail->message ? 0 : -1;
 }
 
 void notice_mail_free(struct notice_mail *mail)

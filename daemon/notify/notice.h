@@ -51,6 +51,12 @@ struct notice_mail {
  * URL otherwise. `host` goes into the Message-ID. */
 int notice_email(const struct receiver *r, const struct notice *n, int64_t now, const char *host,
                  struct notice_mail *mail);
+/* One e-mail for a group of notices (a receiver with group = true): the
+ * list of them first, then each one's facts; graphs are linked, not
+ * attached. `fingerprints`: theirs, comma-separated. -1 when out of memory. */
+int notice_email_group(const struct receiver *r, const struct notice *n, size_t count,
+                       const char *subject, const char *fingerprints, int64_t now,
+                       const char *host, struct notice_mail *mail);
 void notice_mail_free(struct notice_mail *mail);
 /* The e-mail's subject line, unencoded (for logs and tests). */
 void notice_subject(const struct notice *n, char *buf, size_t size);

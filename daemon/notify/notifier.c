@@ -248,13 +248,36 @@ static int queue_mail(struct pass *p, const struct receiver *rc, const struct no
     return rc_;
 }
 
-/* E-mail: one message per alert. Webhook and Alertmanager: one request per group. */
+/* A group's mail (receiver group = true): one message, graphs linked. */
+static bool queue_group_mail(struct pass *p, const struct receiver *rc, struct batch *b,
+                             const char *subject, const char *fps)
+{
+    struct notice_mail mail;
+    if (notice_email_group(rc, b->notices, b->n, subject, fps, p->clock, p->host, &mail) < 0)
+        return queue(p, rc, subject, fps, NULL, 0, false) == 0;
+    struct outbox_item item = {.receiver = rc->name, .summary = subject, .fingerprints = fps,
+                               .payload = mail.message, .len = mail.len};
+    bool queued = outbox_add(p->outbox, &item, false) == 0;
+    notice_mail_free(&mail);
+    for (size_t i = 0; queued && i < b->n; i++)
+        mark_told(p, rc, &b->notices[i]);
+    return queued;
+}
+
+/* E-mail: one message per alert, or per group with group = true. Webhook
+ * and Alertmanager: one request per group. */
 static bool send_batch(struct pass *p, const struct route *r, const struct receiver *rc,
                        struct batch *b)
 {
     char fps[2048], subject[ALERT_SUMMARY_MAX + 32];
     size_t len = 0;
     bool queued_all = true;
+    if (rc->type == RECEIVER_EMAIL && rc->group_mail && b->n > 1) {
+        fingerprints(b->notices, b->n, fps, sizeof fps);
+        notice_subject(&b->notices[0], subject, sizeof subject);
+        snprintf(subject + strlen(subject), sizeof subject - strlen(subject), " (+%zu)", b->n - 1);
+        return queue_group_mail(p, rc, b, subject, fps);
+    }
     if (rc->type == RECEIVER_EMAIL) {
         for (size_t i = 0; i < b->n; i++) {
             notice_subject(&b->notices[i], subject, sizeof subject);

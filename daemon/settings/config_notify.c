@@ -29,7 +29,7 @@
 #include "url.h"
 
 static const char *const receiver_keys[] = {
-    "name", "type", "url", "insecure_plaintext", "starttls", "from", "to", "attach_graph",
+    "name", "type", "url", "insecure_plaintext", "starttls", "from", "to", "attach_graph", "group",
     "credentials_file", "secret_file", "headers", "resend_interval", NULL};
 static const char *const route_keys[] = {"receivers", "match", "group_wait", "repeat_interval",
                                          "send_resolved", NULL};
@@ -309,6 +309,7 @@ static void load_receiver(struct loader *l, const config_setting_t *g, struct re
     r->insecure_plaintext = flag(l, g, "insecure_plaintext", false, who);
     r->starttls = flag(l, g, "starttls", url && !url_host_is_loopback(url), who);
     r->attach_graph = flag(l, g, "attach_graph", false, who);
+    r->group_mail = flag(l, g, "group", false, who);
     int64_t resend_ms = 3600 * 1000;
     config_duration_ms(l, g, "resend_interval", 60000, &resend_ms);
     r->resend_s = resend_ms / 1000;
@@ -321,7 +322,8 @@ static void load_receiver(struct loader *l, const config_setting_t *g, struct re
         load_secret(l, g, r, who);
         load_headers(l, g, r, who);
     }
-    static const char *const email_only[] = {"from", "to", "attach_graph", "credentials_file", "starttls"};
+    static const char *const email_only[] = {"from",     "to",       "attach_graph",
+                                             "credentials_file", "starttls", "group"};
     for (size_t i = 0; r->type != RECEIVER_EMAIL && i < sizeof email_only / sizeof *email_only; i++)
         if (config_setting_get_member(g, email_only[i]))
             diag_config_error(l->diag, config_setting_get_member(g, email_only[i]),

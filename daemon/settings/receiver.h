@@ -32,6 +32,7 @@ struct receiver {
     char **to;
     size_t n_to;
     bool attach_graph;
+    bool group_mail; /* group = true: one mail per route group, as webhooks are */
     char *username, *password; /* credentials_file "user:password"; NULL: none */
     /* webhook */
     unsigned char *secret;     /* secret_file; NULL: unsigned */

@@ -906,6 +906,47 @@ static void test_invalid_utf8_run_email_returns(void **state)
         fail_msg("notice_email failed");
 }
 
+/* group = true: one message for the group, each alert's facts in turn. */
+static void test_email_group(void **state)
+{
+    struct fixture *f = *state;
+    struct notice_mail mail;
+    f->mail.attach_graph = true; /* a group's graphs are linked all the same */
+    assert_int_equal(notice_email_group(&f->mail, f->notice, 2, "[pejl] two alerts (+1)",
+                                        "aaaaaaaaaaaaaaaa,bbbbbbbbbbbbbbbb,cccccccccccccccc,"
+                                        "dddddddddddddddd,eeeeeeeeeeeeeeee",
+                                        NOW, HOST, &mail),
+                     0);
+    assert_null(mail.graph);
+    assert_crlf_lines(mail.message, mail.len);
+    char *v;
+    assert_string_equal(v = header(mail.message, "Subject"), "[pejl] two alerts (+1)");
+    free(v);
+    assert_string_equal(v = header(mail.message, "X-Pejl-Fingerprint"),
+                        "aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb, cccccccccccccccc, dddddddddddddddd, "
+                        "eeeeeeeeeeeeeeee");
+    free(v);
+    assert_string_equal(v = header(mail.message, "Auto-Submitted"), "auto-generated");
+    free(v);
+    assert_non_null(strstr(mail.message, ",\r\n eeeeeeeeeeeeeeee\r\n")); /* folded after four */
+    const char *body = strstr(mail.message, "\r\n\r\n");
+    assert_non_null(body);
+    assert_non_null(strstr(body, "2 alerts, grouped by their route:\r\n"));
+    const char *first = strstr(body, "-- 1 of 2 --"), *second = strstr(body, "-- 2 of 2 --");
+    assert_non_null(first);
+    assert_non_null(second);
+    assert_true(first < second);
+    char head[2][21]; /* the summaries wrap: their first words */
+    snprintf(head[0], sizeof head[0], "%.20s", f->notice[0].alert->summary);
+    snprintf(head[1], sizeof head[1], "%.20s", f->notice[1].alert->summary);
+    assert_string_not_equal(head[0], head[1]);
+    assert_non_null(strstr(first, head[0]));
+    assert_true(strstr(first, head[0]) < second);
+    assert_non_null(strstr(second, head[1]));
+    assert_null(strstr(body, "Graph:       attached"));
+    notice_mail_free(&mail);
+}
+
 #define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -920,6 +961,7 @@ int main(void)
         TEST(test_email_without_attach_graph_does_not_claim_attachment),
         TEST(test_email_resolved),
         TEST(test_email_is_deterministic),
+        TEST(test_email_group),
         TEST(test_webhook_firing),
         TEST(test_webhook_resolved),
         TEST(test_webhook_shape_matches_alertmanager),

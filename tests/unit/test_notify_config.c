@@ -346,6 +346,9 @@ static void test_credentials_file(void **state)
     (void)state;
     char needle[600];
     snprintf(needle, sizeof needle, "mail: cannot read %s/nope.cred: %s", tmpdir, strerror(ENOENT));
+    expect_problem(BASE EMAIL("smtps://mail.example.org", "  group = \"yes\";"), 5,
+                   "mail: group must be true or false");
+    expect_problem(BASE WEBHOOK("  group = true;"), 4, "chat: group is for email receivers");
     expect_problem(BASE EMAIL("smtps://mail.example.org", "  credentials_file = \"nope.cred\";"), 5, needle);
 
     write_side_file("open.cred", "user:pass\n", 0644);
