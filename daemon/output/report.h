@@ -38,6 +38,7 @@ struct report_settings {
 
 struct report_options {
     bool svg, pdf; /* SVG and PDF graphs beside the PNGs */
+    int64_t as_of; /* the store was read as known then (store_read_as_of); 0: today */
 };
 
 /* Where a report may go: DIR with its symlinks resolved into `real`, or -1
