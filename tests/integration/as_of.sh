@@ -82,3 +82,32 @@ fi
 grep -q "no snapshot named \"board\" in $state/snapshots; none saved yet" "$T/err" \
     || fail "unknown snapshot: $(cat "$T/err")"
 pass "--as-of NAME without such a snapshot: $(head -1 "$T/err")"
+
+# the report as of V2: the values of then, in the table, the data and the graph
+"$PEJLD" --report "$T/report" --as-of 2025-06-01 -c "$conf" >/dev/null 2>"$T/err" \
+    || fail "--report --as-of: $(cat "$T/err")"
+grep -q "^,2022,125,," "$T/report/data/x.csv" || fail "data/x.csv as of V2: $(cat "$T/report/data/x.csv")"
+grep -q "^,2023," "$T/report/data/x.csv" && fail "data/x.csv as of V2 holds 2023, first seen at V3"
+grep -q '2022: 125,0 mia. kr.' "$T/report/report.md" || fail "report.md as of V2: $(head -8 "$T/report/report.md")"
+[ "$(stat -c %s "$T/report/graphs/x.png")" -gt 5000 ] || fail "no graph as of V2"
+cat >"$T/want.csv" <<CSV
+member,period,vintage,value,status,change_pct
+,2020,$V1,100,,
+,2021,$V1,110,,
+,2022,$V1,120,,
+,2022,$V2,125,,4.166666666666674
+CSV
+diff "$T/want.csv" "$T/report/data/x-vintages.csv" || fail "x-vintages.csv as of V2"
+grep -q '<h2 id="revisions">Revisioner</h2>' "$T/report/index.html" || fail "no Revisioner section"
+grep -q '<tr data-series="x"><td>Eksport</td><td>2022</td><td>120,0 (2025-03-01)</td><td>125,0 (2025-06-01)</td><td>+4,2 %</td></tr>' \
+    "$T/report/index.html" || fail "the revision of 2022 as of V2: $(grep -A3 revisions-table "$T/report/index.html")"
+pass "--report --as-of: data, report.md and graph of then; x-vintages.csv in long form; 2022 in Revisioner 120,0 → 125,0 (+4,2 %)"
+
+# today's report: both revisions, the largest first-to-last change
+"$PEJLD" --report "$T/report" -c "$conf" >/dev/null 2>"$T/err" || fail "--report: $(cat "$T/err")"
+[ "$(grep -c '^,2022,' "$T/report/data/x-vintages.csv")" = 3 ] || fail "x-vintages.csv: $(cat "$T/report/data/x-vintages.csv")"
+grep -q '^,2022,2025-09-01T06:00:00Z,128,,6.6666666666666' "$T/report/data/x-vintages.csv" \
+    || fail "x-vintages.csv: the second revision, +6.67 % from the first: $(cat "$T/report/data/x-vintages.csv")"
+grep -q '<td>2022</td><td>120,0 (2025-03-01)</td><td>128,0 (2025-09-01)</td><td>+6,7 %</td>' "$T/report/index.html" \
+    || fail "Revisioner today: $(grep -A3 revisions-table "$T/report/index.html")"
+pass "--report: x-vintages.csv holds 2022's three values; Revisioner 120,0 → 128,0 (+6,7 %)"
