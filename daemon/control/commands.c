@@ -809,13 +809,13 @@ static const struct {
     {"REPORT",
      "REPORT DIR [as-of=TIME]: write a report folder (an absolute path pejld may write to)",
      cmd_report},
+    {"VERIFY", "VERIFY [ID...]: check the sources against their own metadata; answers when done",
+     cmd_verify},
     {"SNAPSHOT", "SNAPSHOT NAME [TIME]: name a moment (now) for as-of=NAME", commands_snapshot},
     {"REVISIONS",
      "REVISIONS ID [period=P] [as-of=TIME] [json]: every value each period has had, with its "
      "vintage",
      commands_revisions},
-    {"VERIFY", "VERIFY [ID...]: check the sources against their own metadata; answers when done",
-     cmd_verify},
 };
 
 void commands_handle(void *arg, struct control_client *c, const struct control_request *r)
