@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <dirent.h>
 
@@ -79,6 +80,13 @@ static int read_bounded(int fd, const char *path, char **text, char *err, size_t
         free(buf);
         return -1;
     }
+    const char *nul = memchr(buf, '\0', len);
+    if (nul) {
+        snprintf(err, errlen, "%s: a NUL byte at offset %td; it is a text file of \"NAME TIME\" "
+                 "lines: remove it", path, nul - buf);
+        free(buf);
+        return -1;
+    }
     buf[len] = '\0';
     *text = buf;
     return 0;
@@ -95,6 +103,8 @@ static int parse_line(char *line, struct as_of_snapshot *out, bool *found)
     if (!time || strtok(NULL, " \t\r") || !as_of_name_valid(name) ||
         timestamp_parse(time, &out->t) < 0)
         return -1;
+    if (time[10] == '\0')
+        out->t += 86400 - 1; /* a date, by hand: its end, as --as-of reads one */
     snprintf(out->name, sizeof out->name, "%s", name);
     *found = true;
     return 0;
@@ -241,12 +251,21 @@ int as_of_resolve(const char *state_dir, const char *spec, int64_t *t, char *err
     return found ? 0 : -1;
 }
 
+/* Whether the file ends in the middle of a line (edited by hand). */
+static bool unterminated(int fd)
+{
+    struct stat st;
+    char last = '\n';
+    return fstat(fd, &st) == 0 && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) == 1 &&
+           last != '\n';
+}
+
 static int append_line(int fd, const char *path, const char *name, int64_t t, char *err,
                        size_t errlen)
 {
-    char when[TIMESTAMP_TEXT_MAX], line[AS_OF_NAME_MAX + TIMESTAMP_TEXT_MAX + 4];
+    char when[TIMESTAMP_TEXT_MAX], line[AS_OF_NAME_MAX + TIMESTAMP_TEXT_MAX + 5];
     timestamp_format(t, when, sizeof when);
-    int len = snprintf(line, sizeof line, "%s %s\n", name, when);
+    int len = snprintf(line, sizeof line, "%s%s %s\n", unterminated(fd) ? "\n" : "", name, when);
     if (write(fd, line, (size_t)len) != len || fsync(fd) < 0) {
         snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno ? errno : EIO));
         return -1;

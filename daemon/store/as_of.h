@@ -11,6 +11,10 @@
  *
  *     board-2025-06 2025-06-01T10:00:00Z
  *
+ * (a line written by hand may give a date: its end, as above; blank lines
+ * and # comments are allowed; a NUL byte or a malformed line is an error
+ * naming the file and line.)
+ *
  * No data is copied: the journal keeps every value with its vintage, so a
  * name and a moment are all it takes (store_read_as_of() reads the state
  * of that moment back). The file is only ever appended to, under an

@@ -177,6 +177,16 @@ static void test_bad_snapshot_files(void **state)
     assert_int_equal(as_of_snapshot_save(f.state_dir, "next", V1, err, sizeof err), -1);
     assert_non_null(strstr(err, ":4:"));
 
+    /* a NUL byte: refused, not a silent end of the file */
+    unit_write_file(f.snapshots, "a 2025-06-01\0b 2025-06-01\n", 26, O_TRUNC);
+    assert_refused(&f, "b", "a NUL byte at offset 12");
+
+    /* a last line without its newline (edited by hand) stays a line of its own */
+    unit_write_file(f.snapshots, "a 2025-06-01", 12, O_TRUNC);
+    assert_int_equal(as_of_snapshot_save(f.state_dir, "b", V1, err, sizeof err), 0);
+    assert_resolves(&f, "a", 20240LL * 86400 + 86399);
+    assert_resolves(&f, "b", V1);
+
     /* larger than the bound: refused, not read on */
     char *big = malloc(AS_OF_FILE_MAX + 2);
     memset(big, '#', AS_OF_FILE_MAX + 1);
