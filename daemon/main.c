@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "as_of.h"
 #include "log.h"
 #include "pejld.h"
 #include "report.h"
@@ -27,8 +28,10 @@ struct options {
     const char *probe;
     const char *state_dir;
     const char *report; /* --report DIR */
+    const char *as_of;  /* --as-of TIME|SNAPSHOT, resolved once the state dir is known */
     bool foreground, once, check, online, verbose, status, json, svg, pdf;
     int64_t now; /* --now; 0: the clock */
+    int64_t vintage; /* --vintage: what --once stores counts as first seen then; 0: the clock */
 };
 
 static void usage(FILE *out)
@@ -53,6 +56,11 @@ static void usage(FILE *out)
             "      --state-dir DIR use DIR for the journal (and default RRD/graph dirs)\n"
             "      --now TIME      with --once, --status or --report: evaluate as at\n"
             "                      TIME (2025-10-01 or 2025-10-01T06:00:00Z), not now\n"
+            "      --as-of TIME    with --status or --report: only what was known at TIME\n"
+            "                      (a date means its end, 23:59:59 UTC; or a snapshot's name);\n"
+            "                      evaluated at TIME too unless --now says otherwise\n"
+            "      --vintage TIME  with --once: store what is collected as first seen at TIME\n"
+            "                      (later than the journal's records; for histories and tests)\n"
             "  -v, --verbose       log debug messages\n"
             "      --version       print the version\n"
             "  -h, --help          this text\n");
@@ -61,7 +69,7 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_ONCE = 256, OPT_CHECK, OPT_PROBE, OPT_STATE, OPT_VERSION, OPT_STATUS, OPT_JSON,
-           OPT_NOW, OPT_REPORT, OPT_SVG, OPT_PDF, OPT_ONLINE };
+           OPT_NOW, OPT_REPORT, OPT_SVG, OPT_PDF, OPT_ONLINE, OPT_AS_OF, OPT_VINTAGE };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'}, {"foreground", no_argument, NULL, 'f'},
         {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
@@ -72,6 +80,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"json", no_argument, NULL, OPT_JSON},       {"now", required_argument, NULL, OPT_NOW},
         {"report", required_argument, NULL, OPT_REPORT}, {"svg", no_argument, NULL, OPT_SVG},
         {"pdf", no_argument, NULL, OPT_PDF},      {"online", no_argument, NULL, OPT_ONLINE},
+        {"as-of", required_argument, NULL, OPT_AS_OF},
+        {"vintage", required_argument, NULL, OPT_VINTAGE},
         {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "c:fvh", longopts, NULL)) != -1) {
@@ -91,6 +101,14 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_SVG: o->svg = true; break;
         case OPT_PDF: o->pdf = true; break;
         case OPT_ONLINE: o->online = true; break;
+        case OPT_AS_OF: o->as_of = optarg; break;
+        case OPT_VINTAGE:
+            if (timestamp_parse(optarg, &o->vintage) < 0 || o->vintage <= 0) {
+                fprintf(stderr, "pejld: --vintage %s: write a date (2025-10-01) or an RFC 3339 "
+                                "time (2025-10-01T06:00:00Z)\n", optarg);
+                return -1;
+            }
+            break;
         case OPT_NOW:
             if (timestamp_parse(optarg, &o->now) < 0 || o->now <= 0) {
                 fprintf(stderr, "pejld: --now %s: write a date (2025-10-01) or an RFC 3339 time "
@@ -103,7 +121,8 @@ static int parse_options(int argc, char **argv, struct options *o)
     }
     if (optind < argc || (o->once + o->check + o->status + (o->probe != NULL) + (o->report != NULL)) > 1 ||
         (o->json && !o->status) || (o->now && !o->once && !o->status && !o->report) ||
-        ((o->svg || o->pdf) && !o->report) || (o->online && !o->check)) {
+        ((o->svg || o->pdf) && !o->report) || (o->online && !o->check) ||
+        (o->as_of && !o->status && !o->report) || (o->vintage && !o->once)) {
         usage(stderr);
         return -1;
     }
@@ -191,12 +210,27 @@ static int check_online(struct config *config)
     return 0;
 }
 
-/* --status: the table from what the journal holds, without the daemon. */
-static int print_status(const struct config *config, bool json, int64_t now)
+/* --status: the table from what the journal holds, without the daemon.
+ * As of a moment (as_of > 0) it has no alerts: those are what the daemon
+ * saw when it ran, not what the figures of then would say. */
+static int print_status(const struct config *config, bool json, int64_t now, int64_t as_of)
 {
     char err[512];
     struct store_settings store_settings = pejld_store_settings(config);
-    struct store *store = store_read(&store_settings, err, sizeof err);
+    struct store *store = store_read_as_of(&store_settings, as_of, err, sizeof err);
+    if (store && as_of > 0) {
+        char when[TIMESTAMP_TEXT_MAX];
+        timestamp_format(as_of, when, sizeof when);
+        if (!json)
+            printf("as known at %s: only figures first seen by then; no alerts\n", when);
+        int rc = json ? status_print_json(stdout, config->indicators, config->n_indicators, store,
+                                          NULL, now)
+                      : (status_print(stdout, config->indicators, config->n_indicators, store,
+                                      NULL, now),
+                         0);
+        store_close(store);
+        return rc < 0 ? 1 : 0;
+    }
     struct alerting *alerting = store ? alerting_open(config->state_dir, err, sizeof err) : NULL;
     if (!alerting) {
         log_err("--status: %s", err);
@@ -214,16 +248,29 @@ static int print_status(const struct config *config, bool json, int64_t now)
     return rc < 0 ? 1 : 0;
 }
 
+/* report.snapshot: the report's moment under its date ("report-2025-06-01"). */
+static void save_snapshot(const char *state_dir, int64_t t)
+{
+    char name[AS_OF_NAME_MAX + 1], err[1024];
+    if (as_of_snapshot_save_dated(state_dir, "report", t, name, sizeof name, err, sizeof err) < 0)
+        log_err("--report: no snapshot saved: %s", err);
+    else
+        printf("snapshot %s saved\n", name);
+}
+
 /* --report DIR: the report folder from what the state directory holds.
  * Written by a child process, as the daemon's graphs are: librrd's drawing
  * keeps font caches it never frees, and a child that ends with _exit
  * leaves them to the kernel. */
-static int write_report(const struct config *config, const char *dir, bool svg, bool pdf, int64_t now)
+static int write_report(const struct config *config, const char *dir, bool svg, bool pdf, int64_t now,
+                        int64_t as_of)
 {
-    char err[512];
-    struct report_options ro = {.svg = svg, .pdf = pdf};
+    char err[512], views[4096] = "";
+    struct report_options ro = {.svg = svg, .pdf = pdf, .as_of = as_of};
     struct store_settings store_settings = pejld_store_settings(config);
-    struct store *store = store_read(&store_settings, err, sizeof err);
+    struct store *store = as_of > 0 ? as_of_store_with_views(&store_settings, as_of, views,
+                                                             sizeof views, err, sizeof err)
+                                    : store_read(&store_settings, err, sizeof err);
     struct alerting *alerting = store ? alerting_open(config->state_dir, err, sizeof err) : NULL;
     int rc = 1, status = 0;
     if (!alerting) {
@@ -237,7 +284,9 @@ static int write_report(const struct config *config, const char *dir, bool svg, 
             setenv("TZ", "UTC", 1); /* periods are UTC; so are the graphs' axes */
             tzset();
             struct report_settings settings = pejld_reporter_settings(config).report;
-            if (report_write(dir, &settings, store, alerting, now, &ro, err, sizeof err) < 0) {
+            /* as of a moment: no alerts (see print_status) */
+            if (report_write(dir, &settings, store, as_of > 0 ? NULL : alerting, now, &ro, err,
+                             sizeof err) < 0) {
                 log_err("--report: %s; the previous report, if any, is as it was", err);
                 _exit(1);
             }
@@ -250,9 +299,18 @@ static int write_report(const struct config *config, const char *dir, bool svg, 
     }
     if (rc == 0)
         printf("report written to %s\n", dir);
+    if (rc == 0 && config->report_snapshot)
+        save_snapshot(config->state_dir, as_of > 0 ? as_of : now);
     alerting_free(alerting);
     store_close(store);
+    as_of_views_remove(views);
     return rc;
+}
+
+/* The moment to evaluate at: --now, else --as-of's, else the clock's. */
+static int64_t now_of(const struct options *o, int64_t as_of)
+{
+    return o->now ? o->now : as_of ? as_of : (int64_t)time(NULL);
 }
 
 int main(int argc, char **argv)
@@ -274,6 +332,8 @@ int main(int argc, char **argv)
         if (unrouted[0])
             fprintf(stderr, "warning: %s\n", unrouted);
     }
+    int64_t as_of = 0;
+    char err[1024];
     if (o.check && o.online) {
         status = check_online(config);
     } else if (o.check) {
@@ -281,10 +341,13 @@ int main(int argc, char **argv)
         status = 0;
     } else if (o.probe) {
         status = pejld_probe(config, o.probe);
+    } else if (o.as_of && as_of_resolve(config->state_dir, o.as_of, &as_of, err, sizeof err) < 0) {
+        fprintf(stderr, "pejld: --as-of %s\n", err);
+        status = 64; /* EX_USAGE */
     } else if (o.report) {
-        status = write_report(config, o.report, o.svg, o.pdf, o.now ? o.now : (int64_t)time(NULL));
+        status = write_report(config, o.report, o.svg, o.pdf, now_of(&o, as_of), as_of);
     } else if (o.status) {
-        status = print_status(config, o.json, o.now ? o.now : (int64_t)time(NULL));
+        status = print_status(config, o.json, now_of(&o, as_of), as_of);
     } else {
         bool detach = !o.once && !o.foreground && log_detect_sink() == LOG_TO_STDERR;
         if (detach && daemonize() < 0) {
@@ -293,7 +356,8 @@ int main(int argc, char **argv)
             return 1;
         }
         struct pejld d = {.mode = o.once ? MODE_ONCE : MODE_DAEMON, .config_path = o.config,
-                          .overrides = ov, .config = config, .now_override = o.now};
+                          .overrides = ov, .config = config, .now_override = o.now,
+                          .vintage_override = o.vintage};
         status = pejld_run(&d);
         config = d.config; /* a reload may have replaced it */
     }

@@ -18,6 +18,7 @@
 #include "assess.h"
 #include "csv_field.h"
 #include "graph_plan.h"
+#include "report_revisions.h"
 #include "log.h"
 #include "period.h"
 #include "status.h"
@@ -42,6 +43,7 @@ struct report {
     struct row *rows;
     size_t n;
     int64_t now;
+    struct report_revisions *revisions; /* report_revisions.h */
 };
 
 /* ---- what is in it ---- */
@@ -471,6 +473,8 @@ static int write_html(const char *dir, const struct report *rp, char *err, size_
         }
         html_figures(f, rp, r);
     }
+    report_revisions_html(f, rp->revisions, rp->settings->graphs.indicators,
+                          rp->settings->graphs.n_indicators, rp->settings->graphs.language);
     html_sources(f, rp);
     fputs("</body></html>\n", f);
     return finish(f, "index.html", err, errlen);
@@ -514,6 +518,8 @@ static int write_markdown(const char *dir, const struct report *rp, char *err, s
         if (i == 0 || rp->rows[i - 1].ind != rp->rows[i].ind)
             markdown_figures(f, rp, &rp->rows[i]);
     }
+    report_revisions_markdown(f, rp->revisions, rp->settings->graphs.indicators,
+                              rp->settings->graphs.n_indicators, rp->settings->graphs.language);
     markdown_provenance(f, rp, false);
     return finish(f, "report.md", err, errlen);
 }
@@ -920,7 +926,9 @@ static int write_all_parts(const char *tmp, struct report *rp, struct store *sto
         return -1;
     }
     for (size_t i = 0; i < rp->settings->graphs.n_indicators; i++)
-        if (write_data(tmp, store, &rp->settings->graphs.indicators[i], err, errlen) < 0)
+        if (write_data(tmp, store, &rp->settings->graphs.indicators[i], err, errlen) < 0 ||
+            report_revisions_write_csv(rp->revisions, tmp, &rp->settings->graphs.indicators[i],
+                                       err, errlen) < 0)
             return -1;
     return write_status(tmp, rp, store, al, err, errlen) < 0 || write_html(tmp, rp, err, errlen) < 0 ||
                    write_markdown(tmp, rp, err, errlen) < 0 ||
@@ -987,6 +995,10 @@ int report_write(const char *dir, const struct report_settings *settings, struct
     int rc = gather(&rp, store, alerting);
     if (rc < 0)
         snprintf(err, errlen, "out of memory");
+    /* the history up to what the store knows (as_of), revisions since compare_to */
+    if (rc == 0 && !(rp.revisions = report_revisions_read(settings->keep_out.state_dir,
+                                                          o->compare_to, o->as_of, err, errlen)))
+        rc = -1;
     if (rc == 0)
         rc = write_all_parts(tmp, &rp, store, alerting, o, err, errlen);
     if (rc == 0) /* once more: the folder may have changed while the report was drawn */
@@ -1003,5 +1015,6 @@ int report_write(const char *dir, const struct report_settings *settings, struct
     for (size_t i = 0; i < rp.n; i++)
         free(rp.rows[i].published);
     free(rp.rows);
+    report_revisions_free(rp.revisions);
     return rc;
 }

@@ -39,6 +39,7 @@ struct store {
     struct pending_batch *batches;
     size_t n_batches, cap_batches;
     size_t skipped_missing; /* NaN records replayed and ignored */
+    int64_t as_of; /* replay leaves out records of a later vintage; 0: none */
 };
 
 int store_make_directories(const char *path, char *err, size_t errlen)
@@ -69,6 +70,8 @@ int store_make_directories(const char *path, char *err, size_t errlen)
 static int replay_record(void *arg, const struct journal_record *r)
 {
     struct store *store = arg;
+    if (store->as_of > 0 && r->vintage > store->as_of)
+        return 0; /* not yet known then: each period keeps the value it had */
     if (isnan(r->obs.value)) {
         store->skipped_missing++;
         return 0;
@@ -100,7 +103,15 @@ struct store *store_open(const struct store_settings *settings, char *err, size_
 
 struct store *store_read(const struct store_settings *settings, char *err, size_t errlen)
 {
+    return store_read_as_of(settings, 0, err, errlen);
+}
+
+struct store *store_read_as_of(const struct store_settings *settings, int64_t as_of, char *err,
+                               size_t errlen)
+{
     struct store *store = calloc(1, sizeof *store);
+    if (store)
+        store->as_of = as_of;
     if (!store || !(store->series = series_set_new()) ||
         !(store->rrd = rrdview_new(settings->rrd_dir, settings->rrdcached))) {
         snprintf(err, errlen, "out of memory");
@@ -165,6 +176,34 @@ int store_use_settings(struct store *store, const struct store_settings *setting
     store->rrd = view;
     for (size_t i = 0; i < settings->n_indicators; i++)
         check_view(store, &settings->indicators[i]);
+    return 0;
+}
+
+/* Writes one series' RRD file afresh (store_draw_from). */
+static void draw_one_view(const struct series *s, void *arg)
+{
+    const struct view_check *vc = arg;
+    char err[512];
+    if (s->n > 0 &&
+        rrdview_rebuild(vc->store->rrd, s->id, vc->kind, s->items, s->n, err, sizeof err) < 0)
+        log_err("%s: cannot write its RRD file: %s", s->id, err);
+}
+
+int store_draw_from(struct store *store, const struct store_settings *settings)
+{
+    struct rrdview *view = rrdview_new(settings->rrd_dir, settings->rrdcached);
+    if (!view)
+        return -1;
+    rrdview_free(store->rrd);
+    store->rrd = view;
+    for (size_t i = 0; i < settings->n_indicators; i++) {
+        const struct indicator *ind = &settings->indicators[i];
+        struct view_check vc = {store, ind->frequency};
+        const struct series *s = series_get(store->series, ind->id);
+        if (s)
+            draw_one_view(s, &vc);
+        series_each_member(store->series, ind->id, draw_one_view, &vc);
+    }
     return 0;
 }
 

@@ -68,10 +68,21 @@ void store_leave_journal(struct store *store);
  * nothing written), and the RRD files to draw from as they are: for
  * pejld --status and --report. */
 struct store *store_read(const struct store_settings *settings, char *err, size_t errlen);
+/* The same as it was known at `as_of` (unix time; 0: now): only records of
+ * a vintage <= as_of are replayed, so each period holds the value it had
+ * then, and a period first seen later is not there. Its RRD view is
+ * today's: draw an as-of graph from the series (store_series_set()).
+ * as_of.h says how a moment or a snapshot's name becomes `as_of`. */
+struct store *store_read_as_of(const struct store_settings *settings, int64_t as_of, char *err,
+                               size_t errlen);
 
 /* Points the RRD view at the settings' rrd_dir/rrdcached and checks every
  * indicator's file against its series, rebuilding what disagrees. */
 int store_use_settings(struct store *store, const struct store_settings *settings);
+/* Points the RRD view at the settings' rrd_dir, a folder of the caller's,
+ * and writes every indicator's files there from the series, unchecked: so
+ * that a store read as of a moment draws the graphs of that moment. */
+int store_draw_from(struct store *store, const struct store_settings *settings);
 
 int store_stage(struct store *store, const struct indicator *indicator,
                 const struct pejl_observation *obs, size_t n, int64_t vintage, store_done_fn done,

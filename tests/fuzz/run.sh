@@ -22,7 +22,7 @@ trap 'rm -rf "$tmp"' EXIT
 failed=0
 passed=0
 crashed=0
-for target in jsonstat csv period thresholds alert_ledger control journal outbox worldbank ctgov statbank eurostat http_cache tableinfo; do
+for target in jsonstat csv period thresholds alert_ledger control journal outbox worldbank ctgov statbank eurostat http_cache tableinfo snapshots; do
     bin=$build/tests/fuzz/fuzz_$target
     if [ ! -x "$bin" ]; then
         echo "fuzz_$target: not built (configure with -DCMAKE_C_COMPILER=clang -DPEJL_FUZZ=ON)"

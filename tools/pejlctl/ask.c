@@ -2,7 +2,8 @@
  * ask.c — pejlctl's commands that talk to a running pejld over its
  * control socket (protocol: pejld(8), control.h): status, alerts,
  * silences, silence, unsilence, reload, metrics, collect, graph, report,
- * verify.
+ * verify, snapshot, revisions. --as-of TIME (status, graph, report,
+ * revisions) travels as the word "as-of=TIME", --period P as "period=P".
  *
  * The socket is --socket PATH, else $PEJL_SOCKET, else /run/pejl/pejld.sock
  * (systemd's RuntimeDirectory) when it exists, else /var/lib/pejl/pejld.sock
@@ -164,11 +165,11 @@ static size_t base64_decode(const char *text, unsigned char *out)
     return n;
 }
 
-static int save_graph(const char *socket_path, const char *id, const char *file)
+static int save_graph(const char *socket_path, const char *id, char *as_of, const char *file)
 {
-    char *words[] = {"GRAPH", (char *)id};
+    char *words[] = {"GRAPH", (char *)id, as_of};
     struct pejlctl_reply r = {0};
-    int rc = pejlctl_ask(socket_path, words, 2, &r);
+    int rc = pejlctl_ask(socket_path, words, as_of ? 3 : 2, &r);
     if (rc == PEJLCTL_EXIT_OK && r.status < 0) {
         fprintf(stderr, "pejlctl: %s\n", r.message);
         rc = PEJLCTL_EXIT_FAILURE;
@@ -196,7 +197,9 @@ static int save_graph(const char *socket_path, const char *id, const char *file)
 static const struct {
     const char *name, *synopsis, *text;
 } usages[] = {
-    {"status", "status [ID] [--json]", "The status table of every indicator, or one"},
+    {"status", "status [ID] [--json] [--as-of T]",
+     "The status table of every indicator, or one; --as-of: as known at T (a date,\n"
+     "a time or a snapshot's name)"},
     {"alerts", "alerts [--json]", "Alerts away from OK, with state, since when and summary"},
     {"silences", "silences [--json]", "The silences in force"},
     {"silence", "silence MATCHER --for 7d --comment TEXT [--force]",
@@ -206,8 +209,11 @@ static const struct {
     {"reload", "reload", "Reload pejld's config (validated first; a broken one changes nothing)"},
     {"metrics", "metrics", "Prometheus text exposition of the figures and alerts"},
     {"collect", "collect [ID...]", "Collect now; returns when done, with the outcome"},
-    {"graph", "graph ID [-o FILE]", "Save the indicator's PNG (default ID.png)"},
-    {"report", "report DIR", "Have pejld write a report folder there"},
+    {"graph", "graph ID [-o FILE] [--as-of T]", "Save the indicator's PNG (default ID.png)"},
+    {"report", "report DIR [--as-of T]", "Have pejld write a report folder there"},
+    {"snapshot", "snapshot NAME [TIME]", "Name this moment (or TIME) for --as-of NAME"},
+    {"revisions", "revisions ID [--period P] [--json] [--as-of T]",
+     "Every value each period has had, with its vintage and the change from the first"},
     {"verify", "verify [ID...]",
      "Check the sources against their own metadata (exit 1 when there are problems)"},
 };
@@ -226,9 +232,10 @@ int ask_main(int argc, char **argv)
         {"socket", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
         {"for", required_argument, NULL, 'f'},    {"comment", required_argument, NULL, 'c'},
         {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
-        {"force", no_argument, NULL, 'F'},        {NULL, 0, NULL, 0}};
+        {"force", no_argument, NULL, 'F'},        {"as-of", required_argument, NULL, 'A'},
+        {"period", required_argument, NULL, 'P'}, {NULL, 0, NULL, 0}};
     const char *name = argv[0], *socket_path = getenv("PEJL_SOCKET"), *duration = NULL,
-               *comment = NULL, *output = NULL;
+               *comment = NULL, *output = NULL, *as_of = NULL, *period = NULL;
     bool json = false, force = false;
     int c;
     optind = 1;
@@ -242,6 +249,8 @@ int ask_main(int argc, char **argv)
         case 'F':
             force = true;
             break;
+        case 'A': as_of = optarg; break;
+        case 'P': period = optarg; break;
         case 'h': ask_usage(name, stdout); return PEJLCTL_EXIT_OK;
         default: ask_usage(name, stderr); return PEJLCTL_EXIT_USAGE;
         }
@@ -250,7 +259,9 @@ int ask_main(int argc, char **argv)
         socket_path = pejlctl_default_socket();
     char **rest = argv + optind, *words[40];
     int n_rest = argc - optind, n = 0;
-    char upper[32];
+    char upper[32], as_of_word[600], period_word[64];
+    snprintf(as_of_word, sizeof as_of_word, "as-of=%s", as_of ? as_of : "");
+    snprintf(period_word, sizeof period_word, "period=%s", period ? period : "");
     snprintf(upper, sizeof upper, "%s", name);
     for (char *p = upper; *p; p++)
         *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
@@ -262,7 +273,7 @@ int ask_main(int argc, char **argv)
             return PEJLCTL_EXIT_USAGE;
         }
         snprintf(file, sizeof file, "%s.png", rest[0]);
-        return save_graph(socket_path, rest[0], output ? output : file);
+        return save_graph(socket_path, rest[0], as_of ? as_of_word : NULL, output ? output : file);
     }
     if (strcmp(name, "silence") == 0) {
         if (n_rest != 1 || !duration || !comment) {
@@ -286,10 +297,14 @@ int ask_main(int argc, char **argv)
         snprintf(absolute, sizeof absolute, "%s/%s", cwd, rest[0]); /* pejld runs elsewhere */
         rest[0] = absolute;
     }
-    for (int i = 0; i < n_rest && n < 38; i++)
+    for (int i = 0; i < n_rest && n < 34; i++) /* room for json, as-of, period, compare-to */
         words[n++] = rest[i];
     if (json)
         words[n++] = "json";
+    if (as_of)
+        words[n++] = as_of_word;
+    if (period)
+        words[n++] = period_word;
     if (strcmp(name, "verify") == 0)
         return verify(socket_path, words, n);
     return run(socket_path, words, n, stdout);
