@@ -18,6 +18,9 @@
 
 static enum log_level current_level = LOG_LEVEL_INFO;
 static enum log_sink current_sink = LOG_TO_STDERR;
+/* Whether journald's native socket is there: sd_journal_send drops a
+ * message silently when it is not, so without it the stream's <N> lines. */
+static bool journal_native;
 
 static bool (*indicator_test)(void *arg, const char *id);
 static void *indicator_test_arg;
@@ -29,6 +32,7 @@ void log_init(enum log_level level, enum log_sink sink)
 {
     current_level = level;
     current_sink = sink;
+    journal_native = sink == LOG_TO_JOURNAL && access("/run/systemd/journal/socket", W_OK) == 0;
     if (sink == LOG_TO_SYSLOG)
         openlog("pejld", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
@@ -116,7 +120,7 @@ static void emit(enum log_level level, const struct log_fields *fields, const ch
         syslog(syslog_priority[level], "%s", line);
         return;
     case LOG_TO_JOURNAL:
-        if (send_to_journal(level, fields, line) < 0) /* no journald socket: its stream */
+        if (!journal_native || send_to_journal(level, fields, line) < 0) /* its stream */
             fprintf(stderr, "<%d>%s\n", syslog_priority[level], line);
         return;
     case LOG_TO_STDERR: {

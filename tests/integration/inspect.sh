@@ -183,7 +183,7 @@ expect_failure "two files" 64 "one file or URL at a time" "$PEJLCTL" inspect "$S
 expect_failure "an unknown option" 64 "unknown option --wide" "$PEJLCTL" inspect --wide "$STRAF42"
 expect_failure "--dataset without a name" 64 "--dataset needs a value" "$PEJLCTL" inspect "$STRAF42" --dataset
 expect_failure "an unknown command" 64 "unknown command \"inspekt\"" "$PEJLCTL" inspekt "$STRAF42"
-expect_failure "no command" 64 "usage: pejlctl COMMAND" "$PEJLCTL"
+expect_failure "no command" 64 "usage: pejlctl [--socket PATH] COMMAND" "$PEJLCTL"
 "$PEJLCTL" inspect --help | grep -q -- "--dataset NAME" || fail "inspect --help"
 "$PEJLCTL" --help | grep -q "inspect" || fail "--help"
 "$PEJLCTL" --version | grep -q "^pejlctl [0-9]" || fail "--version"

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -426,9 +427,16 @@ static void test_what_is_sent(void **state)
     outbox_use_settings(f->outbox, &f->delivery);
     assert_int_equal(add(f, "chat", "{\"a\":1}", false), 0);
     assert_int_equal(add(f, "am", "[]", false), 0);
-    /* printf '{"a":1}' | openssl dgst -sha256 -hmac s3cr3t */
-    assert_string_equal(deliveries[0].headers, "X-Pejl-Signature: sha256="
-                                               "d42927434049e0b8c73ce887062238cc1c6bb6644bfe66e66d8dd0f30b85679e\n");
+    /* "X-Pejl-Timestamp: T", then the HMAC of "T." and the body */
+    long long stamp = 0;
+    int used = 0;
+    assert_int_equal(sscanf(deliveries[0].headers, "X-Pejl-Timestamp: %lld\n%n", &stamp, &used), 1);
+    assert_true(llabs(stamp - (long long)time(NULL)) < 600);
+    char text[64], want[OUTBOX_SIGNATURE_SIZE + 32], sig[OUTBOX_SIGNATURE_SIZE];
+    int len = snprintf(text, sizeof text, "%lld.{\"a\":1}", stamp);
+    assert_int_equal(outbox_signature(f->secret, sizeof f->secret, text, (size_t)len, sig), 0);
+    snprintf(want, sizeof want, "X-Pejl-Signature: %s\n", sig);
+    assert_string_equal(deliveries[0].headers + used, want);
     assert_false(deliveries[0].email);
     /* The API path is added, the trailing slash not doubled. */
     assert_string_equal(deliveries[1].url, "http://127.0.0.1:9/am/api/v2/alerts");
