@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "as_of.h"
 #include "log.h"
 #include "pejld.h"
 #include "report.h"
@@ -27,6 +28,7 @@ struct options {
     const char *probe;
     const char *state_dir;
     const char *report; /* --report DIR */
+    const char *compare_to; /* --compare-to NAME|TIME */
     bool foreground, once, check, online, verbose, status, json, svg, pdf;
     int64_t now; /* --now; 0: the clock */
 };
@@ -50,6 +52,8 @@ static void usage(FILE *out)
             "      --report DIR    write a report folder (index.html, report.md, status.json,\n"
             "                      data/, graphs/) from the state directory; --svg, --pdf\n"
             "                      add SVG and PDF graphs\n"
+            "      --compare-to NAME|TIME  with --report: a first section on what changed since\n"
+            "                      the snapshot NAME or TIME, and the series then in each graph\n"
             "      --state-dir DIR use DIR for the journal (and default RRD/graph dirs)\n"
             "      --now TIME      with --once, --status or --report: evaluate as at\n"
             "                      TIME (2025-10-01 or 2025-10-01T06:00:00Z), not now\n"
@@ -61,7 +65,7 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_ONCE = 256, OPT_CHECK, OPT_PROBE, OPT_STATE, OPT_VERSION, OPT_STATUS, OPT_JSON,
-           OPT_NOW, OPT_REPORT, OPT_SVG, OPT_PDF, OPT_ONLINE };
+           OPT_NOW, OPT_REPORT, OPT_SVG, OPT_PDF, OPT_ONLINE, OPT_COMPARE_TO };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'}, {"foreground", no_argument, NULL, 'f'},
         {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
@@ -72,6 +76,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"json", no_argument, NULL, OPT_JSON},       {"now", required_argument, NULL, OPT_NOW},
         {"report", required_argument, NULL, OPT_REPORT}, {"svg", no_argument, NULL, OPT_SVG},
         {"pdf", no_argument, NULL, OPT_PDF},      {"online", no_argument, NULL, OPT_ONLINE},
+        {"compare-to", required_argument, NULL, OPT_COMPARE_TO},
         {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "c:fvh", longopts, NULL)) != -1) {
@@ -91,6 +96,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_SVG: o->svg = true; break;
         case OPT_PDF: o->pdf = true; break;
         case OPT_ONLINE: o->online = true; break;
+        case OPT_COMPARE_TO: o->compare_to = optarg; break;
         case OPT_NOW:
             if (timestamp_parse(optarg, &o->now) < 0 || o->now <= 0) {
                 fprintf(stderr, "pejld: --now %s: write a date (2025-10-01) or an RFC 3339 time "
@@ -103,7 +109,7 @@ static int parse_options(int argc, char **argv, struct options *o)
     }
     if (optind < argc || (o->once + o->check + o->status + (o->probe != NULL) + (o->report != NULL)) > 1 ||
         (o->json && !o->status) || (o->now && !o->once && !o->status && !o->report) ||
-        ((o->svg || o->pdf) && !o->report) || (o->online && !o->check)) {
+        ((o->svg || o->pdf || o->compare_to) && !o->report) || (o->online && !o->check)) {
         usage(stderr);
         return -1;
     }
@@ -224,12 +230,33 @@ static int print_status(const struct config *config, bool json, int64_t now)
  * Written by a child process, as the daemon's graphs are: librrd's drawing
  * keeps font caches it never frees, and a child that ends with _exit
  * leaves them to the kernel. */
-static int write_report(const struct config *config, const char *dir, bool svg, bool pdf, int64_t now)
+/* --compare-to: the moment and the journal as known then. */
+static struct store *read_then(const struct config *config, const char *spec,
+                               struct report_compare *compare, char *err, size_t errlen)
+{
+    struct store_settings store_settings = pejld_store_settings(config);
+    *compare = (struct report_compare){.name = as_of_name_valid(spec) ? spec : NULL,
+                                       .state_dir = config->state_dir};
+    if (as_of_resolve(config->state_dir, spec, &compare->then, err, errlen) < 0)
+        return NULL;
+    struct store *then = store_read_as_of(&store_settings, compare->then, err, errlen);
+    compare->then_store = then;
+    return then;
+}
+
+static int write_report(const struct config *config, const char *dir, bool svg, bool pdf,
+                        const char *compare_to, int64_t now)
 {
     char err[512];
-    struct report_options ro = {.svg = svg, .pdf = pdf};
+    struct report_compare compare;
+    struct report_options ro = {.svg = svg, .pdf = pdf, .compare = compare_to ? &compare : NULL};
     struct store_settings store_settings = pejld_store_settings(config);
-    struct store *store = store_read(&store_settings, err, sizeof err);
+    struct store *then = NULL, *store = store_read(&store_settings, err, sizeof err);
+    if (store && compare_to && !(then = read_then(config, compare_to, &compare, err, sizeof err))) {
+        log_err("--compare-to %s: %s", compare_to, err);
+        store_close(store);
+        return 1;
+    }
     struct alerting *alerting = store ? alerting_open(config->state_dir, err, sizeof err) : NULL;
     int rc = 1, status = 0;
     if (!alerting) {
@@ -257,6 +284,7 @@ static int write_report(const struct config *config, const char *dir, bool svg, 
     if (rc == 0)
         printf("report written to %s\n", dir);
     alerting_free(alerting);
+    store_close(then);
     store_close(store);
     return rc;
 }
@@ -282,7 +310,8 @@ int main(int argc, char **argv)
     } else if (o.probe) {
         status = pejld_probe(config, o.probe);
     } else if (o.report) {
-        status = write_report(config, o.report, o.svg, o.pdf, o.now ? o.now : (int64_t)time(NULL));
+        status = write_report(config, o.report, o.svg, o.pdf, o.compare_to,
+                              o.now ? o.now : (int64_t)time(NULL));
     } else if (o.status) {
         status = print_status(config, o.json, o.now ? o.now : (int64_t)time(NULL));
     } else {
