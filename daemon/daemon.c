@@ -313,10 +313,8 @@ static void on_collected(struct collection *c, void *arg)
             return;
         }
     }
-    /* --once --now T records what it collects as seen at T: a state built
-     * as it was collected on known days (tests, rehearsing a revision). */
-    int rc = store_stage(d->store, c->indicator, derived ? derived : c->obs, n, pejld_now(d),
-                         on_stored, job);
+    int rc = store_stage(d->store, c->indicator, derived ? derived : c->obs, n,
+                         (int64_t)time(NULL), on_stored, job);
     free(derived);
     collect_free(c);
     if (rc < 0) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # compare.sh — pejld --report --compare-to on known numbers. A state is
-# collected three times with --once --now (the moment each collection is
-# recorded as seen): on 2025-03-01, 2025-05-01 and 2025-06-01. Between the
+# collected three times with --once --now T --vintage T (evaluated and
+# recorded as seen at T): on 2025-03-01, 2025-05-01 and 2025-06-01. Between the
 # comparison date (2025-04-01) and now (2025-07-01) the period 2024 appeared
 # (130, revised to 124), 2023 was revised twice (120 -> 121 -> 119), a range
 # alert opened (2025-05-01) and closed (2025-06-01), a rank moved from 6 to 4
@@ -38,7 +38,7 @@ series() { # series FILE VALUES...: "2019,100" ... as the CSV the collector read
     { echo "period,value,status"; for row in "$@"; do echo "$row,"; done; } >"$T/$file"
 }
 collect() {
-    "$PEJLD" --once --now "$1" -c "$conf" --state-dir "$state" >"$T/out" 2>"$T/log" \
+    "$PEJLD" --once --now "$1" --vintage "$1" -c "$conf" --state-dir "$state" >"$T/out" 2>"$T/log" \
         || fail "--once --now $1: $(cat "$T/log")"
 }
 series exports.csv 2019,100 2020,105 2021,110 2022,115 2023,120
