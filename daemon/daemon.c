@@ -313,8 +313,9 @@ static void on_collected(struct collection *c, void *arg)
             return;
         }
     }
-    int rc = store_stage(d->store, c->indicator, derived ? derived : c->obs, n,
-                         (int64_t)time(NULL), on_stored, job);
+    int64_t vintage = d->vintage_override ? d->vintage_override : (int64_t)time(NULL);
+    int rc = store_stage(d->store, c->indicator, derived ? derived : c->obs, n, vintage, on_stored,
+                         job);
     free(derived);
     collect_free(c);
     if (rc < 0) {

@@ -29,8 +29,10 @@ struct options {
     const char *state_dir;
     const char *report; /* --report DIR */
     const char *compare_to; /* --compare-to NAME|TIME */
+    const char *as_of;  /* --as-of TIME|SNAPSHOT, resolved once the state dir is known */
     bool foreground, once, check, online, verbose, status, json, svg, pdf;
     int64_t now; /* --now; 0: the clock */
+    int64_t vintage; /* --vintage: what --once stores counts as first seen then; 0: the clock */
 };
 
 static void usage(FILE *out)
@@ -57,6 +59,11 @@ static void usage(FILE *out)
             "      --state-dir DIR use DIR for the journal (and default RRD/graph dirs)\n"
             "      --now TIME      with --once, --status or --report: evaluate as at\n"
             "                      TIME (2025-10-01 or 2025-10-01T06:00:00Z), not now\n"
+            "      --as-of TIME    with --status or --report: only what was known at TIME\n"
+            "                      (a date means its end, 23:59:59 UTC; or a snapshot's name);\n"
+            "                      evaluated at TIME too unless --now says otherwise\n"
+            "      --vintage TIME  with --once: store what is collected as first seen at TIME\n"
+            "                      (later than the journal's records; for histories and tests)\n"
             "  -v, --verbose       log debug messages\n"
             "      --version       print the version\n"
             "  -h, --help          this text\n");
@@ -65,7 +72,8 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_ONCE = 256, OPT_CHECK, OPT_PROBE, OPT_STATE, OPT_VERSION, OPT_STATUS, OPT_JSON,
-           OPT_NOW, OPT_REPORT, OPT_SVG, OPT_PDF, OPT_ONLINE, OPT_COMPARE_TO };
+           OPT_NOW, OPT_REPORT, OPT_SVG, OPT_PDF, OPT_ONLINE, OPT_AS_OF, OPT_VINTAGE,
+           OPT_COMPARE_TO };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'}, {"foreground", no_argument, NULL, 'f'},
         {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
@@ -76,6 +84,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"json", no_argument, NULL, OPT_JSON},       {"now", required_argument, NULL, OPT_NOW},
         {"report", required_argument, NULL, OPT_REPORT}, {"svg", no_argument, NULL, OPT_SVG},
         {"pdf", no_argument, NULL, OPT_PDF},      {"online", no_argument, NULL, OPT_ONLINE},
+        {"as-of", required_argument, NULL, OPT_AS_OF},
+        {"vintage", required_argument, NULL, OPT_VINTAGE},
         {"compare-to", required_argument, NULL, OPT_COMPARE_TO},
         {NULL, 0, NULL, 0}};
     int c;
@@ -96,6 +106,14 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_SVG: o->svg = true; break;
         case OPT_PDF: o->pdf = true; break;
         case OPT_ONLINE: o->online = true; break;
+        case OPT_AS_OF: o->as_of = optarg; break;
+        case OPT_VINTAGE:
+            if (timestamp_parse(optarg, &o->vintage) < 0 || o->vintage <= 0) {
+                fprintf(stderr, "pejld: --vintage %s: write a date (2025-10-01) or an RFC 3339 "
+                                "time (2025-10-01T06:00:00Z)\n", optarg);
+                return -1;
+            }
+            break;
         case OPT_COMPARE_TO: o->compare_to = optarg; break;
         case OPT_NOW:
             if (timestamp_parse(optarg, &o->now) < 0 || o->now <= 0) {
@@ -109,7 +127,8 @@ static int parse_options(int argc, char **argv, struct options *o)
     }
     if (optind < argc || (o->once + o->check + o->status + (o->probe != NULL) + (o->report != NULL)) > 1 ||
         (o->json && !o->status) || (o->now && !o->once && !o->status && !o->report) ||
-        ((o->svg || o->pdf || o->compare_to) && !o->report) || (o->online && !o->check)) {
+        ((o->svg || o->pdf || o->compare_to) && !o->report) || (o->online && !o->check) ||
+        (o->as_of && !o->status && !o->report) || (o->vintage && !o->once)) {
         usage(stderr);
         return -1;
     }
@@ -203,12 +222,27 @@ static int check_online(struct config *config)
     return 0;
 }
 
-/* --status: the table from what the journal holds, without the daemon. */
-static int print_status(const struct config *config, bool json, int64_t now)
+/* --status: the table from what the journal holds, without the daemon.
+ * As of a moment (as_of > 0) it has no alerts: those are what the daemon
+ * saw when it ran, not what the figures of then would say. */
+static int print_status(const struct config *config, bool json, int64_t now, int64_t as_of)
 {
     char err[512];
     struct store_settings store_settings = pejld_store_settings(config);
-    struct store *store = store_read(&store_settings, err, sizeof err);
+    struct store *store = store_read_as_of(&store_settings, as_of, err, sizeof err);
+    if (store && as_of > 0) {
+        char when[TIMESTAMP_TEXT_MAX];
+        timestamp_format(as_of, when, sizeof when);
+        if (!json)
+            printf("as known at %s: only figures first seen by then; no alerts\n", when);
+        int rc = json ? status_print_json(stdout, config->indicators, config->n_indicators, store,
+                                          NULL, now)
+                      : (status_print(stdout, config->indicators, config->n_indicators, store,
+                                      NULL, now),
+                         0);
+        store_close(store);
+        return rc < 0 ? 1 : 0;
+    }
     struct alerting *alerting = store ? alerting_open(config->state_dir, err, sizeof err) : NULL;
     if (!alerting) {
         log_err("--status: %s", err);
@@ -226,10 +260,6 @@ static int print_status(const struct config *config, bool json, int64_t now)
     return rc < 0 ? 1 : 0;
 }
 
-/* --report DIR: the report folder from what the state directory holds.
- * Written by a child process, as the daemon's graphs are: librrd's drawing
- * keeps font caches it never frees, and a child that ends with _exit
- * leaves them to the kernel. */
 /* --compare-to: the moment and the journal as known then. */
 static struct store *read_then(const struct config *config, const char *spec,
                                struct report_compare *compare, char *err, size_t errlen)
@@ -244,19 +274,29 @@ static struct store *read_then(const struct config *config, const char *spec,
     return then;
 }
 
+/* --report DIR: the report folder from what the state directory holds.
+ * Written by a child process, as the daemon's graphs are: librrd's drawing
+ * keeps font caches it never frees, and a child that ends with _exit
+ * leaves them to the kernel. */
 static int write_report(const struct config *config, const char *dir, bool svg, bool pdf,
-                        const char *compare_to, int64_t now)
+                        int64_t now, int64_t as_of, const char *compare_to)
 {
-    char err[512];
+    char err[512], views[4096] = "";
     struct report_compare compare;
-    struct report_options ro = {.svg = svg, .pdf = pdf, .compare = compare_to ? &compare : NULL};
+    struct report_options ro = {
+        .svg = svg, .pdf = pdf, .as_of = as_of, .compare = compare_to ? &compare : NULL};
     struct store_settings store_settings = pejld_store_settings(config);
-    struct store *then = NULL, *store = store_read(&store_settings, err, sizeof err);
+    struct store *then = NULL;
+    struct store *store = as_of > 0 ? as_of_store_with_views(&store_settings, as_of, views,
+                                                             sizeof views, err, sizeof err)
+                                    : store_read(&store_settings, err, sizeof err);
     if (store && compare_to && !(then = read_then(config, compare_to, &compare, err, sizeof err))) {
         log_err("--compare-to %s: %s", compare_to, err);
         store_close(store);
+        as_of_views_remove(views);
         return 1;
     }
+    ro.compare_to = compare_to ? compare.then : 0; /* the Revisioner section: since then too */
     struct alerting *alerting = store ? alerting_open(config->state_dir, err, sizeof err) : NULL;
     int rc = 1, status = 0;
     if (!alerting) {
@@ -270,7 +310,9 @@ static int write_report(const struct config *config, const char *dir, bool svg, 
             setenv("TZ", "UTC", 1); /* periods are UTC; so are the graphs' axes */
             tzset();
             struct report_settings settings = pejld_reporter_settings(config).report;
-            if (report_write(dir, &settings, store, alerting, now, &ro, err, sizeof err) < 0) {
+            /* as of a moment: no alerts (see print_status) */
+            if (report_write(dir, &settings, store, as_of > 0 ? NULL : alerting, now, &ro, err,
+                             sizeof err) < 0) {
                 log_err("--report: %s; the previous report, if any, is as it was", err);
                 _exit(1);
             }
@@ -286,7 +328,14 @@ static int write_report(const struct config *config, const char *dir, bool svg, 
     alerting_free(alerting);
     store_close(then);
     store_close(store);
+    as_of_views_remove(views);
     return rc;
+}
+
+/* The moment to evaluate at: --now, else --as-of's, else the clock's. */
+static int64_t now_of(const struct options *o, int64_t as_of)
+{
+    return o->now ? o->now : as_of ? as_of : (int64_t)time(NULL);
 }
 
 int main(int argc, char **argv)
@@ -302,6 +351,8 @@ int main(int argc, char **argv)
     if (!o.verbose)
         log_set_level(config->log_level);
     int status;
+    int64_t as_of = 0;
+    char err[1024];
     if (o.check && o.online) {
         status = check_online(config);
     } else if (o.check) {
@@ -309,11 +360,13 @@ int main(int argc, char **argv)
         status = 0;
     } else if (o.probe) {
         status = pejld_probe(config, o.probe);
+    } else if (o.as_of && as_of_resolve(config->state_dir, o.as_of, &as_of, err, sizeof err) < 0) {
+        fprintf(stderr, "pejld: --as-of %s\n", err);
+        status = 64; /* EX_USAGE */
     } else if (o.report) {
-        status = write_report(config, o.report, o.svg, o.pdf, o.compare_to,
-                              o.now ? o.now : (int64_t)time(NULL));
+        status = write_report(config, o.report, o.svg, o.pdf, now_of(&o, as_of), as_of, o.compare_to);
     } else if (o.status) {
-        status = print_status(config, o.json, o.now ? o.now : (int64_t)time(NULL));
+        status = print_status(config, o.json, now_of(&o, as_of), as_of);
     } else {
         bool detach = !o.once && !o.foreground && log_detect_sink() == LOG_TO_STDERR;
         if (detach && daemonize() < 0) {
@@ -322,7 +375,8 @@ int main(int argc, char **argv)
             return 1;
         }
         struct pejld d = {.mode = o.once ? MODE_ONCE : MODE_DAEMON, .config_path = o.config,
-                          .overrides = ov, .config = config, .now_override = o.now};
+                          .overrides = ov, .config = config, .now_override = o.now,
+                          .vintage_override = o.vintage};
         status = pejld_run(&d);
         config = d.config; /* a reload may have replaced it */
     }

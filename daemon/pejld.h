@@ -39,6 +39,7 @@ struct pejld {
     struct commands commands;          /* what the control socket can ask */
     uint64_t notify_timer;
     int64_t now_override; /* --now: evaluate at this moment instead of the clock's */
+    int64_t vintage_override; /* --vintage: collections first seen then, not now */
     struct job *jobs; /* collections in flight or being stored */
     unsigned collections_running;
     unsigned collections_failed;

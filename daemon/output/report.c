@@ -18,6 +18,7 @@
 #include "assess.h"
 #include "csv_field.h"
 #include "graph_plan.h"
+#include "report_revisions.h"
 #include "log.h"
 #include "period.h"
 #include "report_since.h"
@@ -45,6 +46,7 @@ struct report {
     int64_t now;
     const struct report_compare *compare; /* --compare-to, or NULL */
     const struct report_since *since;     /* what changed since then, or NULL */
+    struct report_revisions *revisions; /* report_revisions.h */
 };
 
 /* ---- what is in it ---- */
@@ -476,6 +478,8 @@ static int write_html(const char *dir, const struct report *rp, char *err, size_
         }
         html_figures(f, rp, r);
     }
+    report_revisions_html(f, rp->revisions, rp->settings->graphs.indicators,
+                          rp->settings->graphs.n_indicators, rp->settings->graphs.language);
     html_sources(f, rp);
     fputs("</body></html>\n", f);
     return finish(f, "index.html", err, errlen);
@@ -521,6 +525,8 @@ static int write_markdown(const char *dir, const struct report *rp, char *err, s
         if (i == 0 || rp->rows[i - 1].ind != rp->rows[i].ind)
             markdown_figures(f, rp, &rp->rows[i]);
     }
+    report_revisions_markdown(f, rp->revisions, rp->settings->graphs.indicators,
+                              rp->settings->graphs.n_indicators, rp->settings->graphs.language);
     markdown_provenance(f, rp, false);
     return finish(f, "report.md", err, errlen);
 }
@@ -927,7 +933,9 @@ static int write_all_parts(const char *tmp, struct report *rp, struct store *sto
         return -1;
     }
     for (size_t i = 0; i < rp->settings->graphs.n_indicators; i++)
-        if (write_data(tmp, store, &rp->settings->graphs.indicators[i], err, errlen) < 0)
+        if (write_data(tmp, store, &rp->settings->graphs.indicators[i], err, errlen) < 0 ||
+            report_revisions_write_csv(rp->revisions, tmp, &rp->settings->graphs.indicators[i],
+                                       err, errlen) < 0)
             return -1;
     return write_status(tmp, rp, store, al, err, errlen) < 0 || write_html(tmp, rp, err, errlen) < 0 ||
                    write_markdown(tmp, rp, err, errlen) < 0 ||
@@ -995,6 +1003,10 @@ int report_write(const char *dir, const struct report_settings *settings, struct
     int rc = gather(&rp, store, alerting);
     if (rc < 0)
         snprintf(err, errlen, "out of memory");
+    /* the history up to what the store knows (as_of), revisions since compare_to */
+    if (rc == 0 && !(rp.revisions = report_revisions_read(settings->keep_out.state_dir,
+                                                          o->compare_to, o->as_of, err, errlen)))
+        rc = -1;
     if (rc == 0 && o->compare &&
         (rc = report_since_build(&since, o->compare, settings, store, alerting, now, err, errlen)) == 0)
         rp.since = &since;
@@ -1016,5 +1028,6 @@ int report_write(const char *dir, const struct report_settings *settings, struct
     for (size_t i = 0; i < rp.n; i++)
         free(rp.rows[i].published);
     free(rp.rows);
+    report_revisions_free(rp.revisions);
     return rc;
 }

@@ -7,7 +7,10 @@
  * evaluation results), status.csv (the latest and the compared value per
  * indicator and target), published.csv (the published figures beside
  * pejl's), data/ID.csv (the series behind each graph: period,
- * value, status, vintage) and graphs/ID.png (and .svg, .pdf when asked).
+ * value, status, vintage), data/ID-vintages.csv (every value each period
+ * has had, and a "Revisioner" section: report_revisions.h) and
+ * graphs/ID.png (and .svg, .pdf when asked). Written as of a moment, all
+ * of it shows what was known then (report_options.as_of).
  *
  * Written from the state directory (no running pejld needed) into a
  * temporary folder beside DIR, then swapped in with one rename, so a
@@ -47,6 +50,8 @@ struct report_compare {
 
 struct report_options {
     bool svg, pdf; /* SVG and PDF graphs beside the PNGs */
+    int64_t as_of; /* the store was read as known then (store_read_as_of); 0: today */
+    int64_t compare_to; /* the "Revisioner" section: revisions since then; 0: all */
     const struct report_compare *compare; /* NULL: no comparison */
 };
 

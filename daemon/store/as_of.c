@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include <dirent.h>
 
 #include "array.h"
 #include "atomic_file.h"
@@ -18,6 +19,7 @@
 #include "name_index.h"
 #include "period.h"
 #include "series.h"
+#include "store.h"
 #include "timestamp.h"
 
 /* True when text begins like a date: dddd-dd-dd. */
@@ -298,6 +300,45 @@ int as_of_snapshot_save(const char *state_dir, const char *name, int64_t t, char
         rc = save_locked(fd, path, name, t, err, errlen);
     close(fd); /* and with it the lock */
     return rc;
+}
+
+struct store *as_of_store_with_views(const struct store_settings *settings, int64_t as_of,
+                                     char *dir, size_t dirsize, char *err, size_t errlen)
+{
+    const char *tmp = getenv("TMPDIR");
+    int n = snprintf(dir, dirsize, "%s/pejl-as-of.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (n < 0 || (size_t)n >= dirsize || !mkdtemp(dir)) {
+        snprintf(err, errlen, "cannot create a folder for the graphs' RRD files in %s: %s",
+                 tmp && *tmp ? tmp : "/tmp", strerror(errno));
+        dir[0] = '\0';
+        return NULL;
+    }
+    struct store *store = store_read_as_of(settings, as_of, err, errlen);
+    struct store_settings views = *settings;
+    views.rrd_dir = dir;
+    views.rrdcached = NULL; /* files of our own, not the daemon's */
+    if (store && store_draw_from(store, &views) < 0) {
+        snprintf(err, errlen, "out of memory");
+        store_close(store);
+        store = NULL;
+    }
+    if (!store) {
+        as_of_views_remove(dir);
+        dir[0] = '\0';
+    }
+    return store;
+}
+
+void as_of_views_remove(const char *dir)
+{
+    DIR *d = dir && *dir ? opendir(dir) : NULL;
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d));)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            unlinkat(dirfd(d), e->d_name, 0); /* a folder mkdtemp made: all ours */
+    closedir(d);
+    rmdir(dir);
 }
 
 /* The history: one growing array of values per series, found by key. */

@@ -62,6 +62,17 @@ int as_of_snapshot_save(const char *state_dir, const char *name, int64_t t, char
 int as_of_snapshot_list(const char *state_dir, struct as_of_snapshot **out, size_t *n, char *err,
                         size_t errlen);
 
+struct store;
+struct store_settings;
+
+/* store_read_as_of() with RRD files of its own, written from its series
+ * into a fresh folder under $TMPDIR (its path in `dir`), so that graphs
+ * drawn from it show what was known at `as_of`. as_of_views_remove(dir)
+ * removes the folder and what is in it (all written by this call). */
+struct store *as_of_store_with_views(const struct store_settings *settings, int64_t as_of,
+                                     char *dir, size_t dirsize, char *err, size_t errlen);
+void as_of_views_remove(const char *dir);
+
 /* One value a period has had: what the journal recorded, and when. */
 struct as_of_vintage {
     struct pejl_period period;

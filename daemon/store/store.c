@@ -179,6 +179,34 @@ int store_use_settings(struct store *store, const struct store_settings *setting
     return 0;
 }
 
+/* Writes one series' RRD file afresh (store_draw_from). */
+static void draw_one_view(const struct series *s, void *arg)
+{
+    const struct view_check *vc = arg;
+    char err[512];
+    if (s->n > 0 &&
+        rrdview_rebuild(vc->store->rrd, s->id, vc->kind, s->items, s->n, err, sizeof err) < 0)
+        log_err("%s: cannot write its RRD file: %s", s->id, err);
+}
+
+int store_draw_from(struct store *store, const struct store_settings *settings)
+{
+    struct rrdview *view = rrdview_new(settings->rrd_dir, settings->rrdcached);
+    if (!view)
+        return -1;
+    rrdview_free(store->rrd);
+    store->rrd = view;
+    for (size_t i = 0; i < settings->n_indicators; i++) {
+        const struct indicator *ind = &settings->indicators[i];
+        struct view_check vc = {store, ind->frequency};
+        const struct series *s = series_get(store->series, ind->id);
+        if (s)
+            draw_one_view(s, &vc);
+        series_each_member(store->series, ind->id, draw_one_view, &vc);
+    }
+    return 0;
+}
+
 static int grow_array(void **items, size_t *cap, size_t n, size_t size)
 {
     return array_grow(items, cap, n + 1, size);

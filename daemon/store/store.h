@@ -79,6 +79,10 @@ struct store *store_read_as_of(const struct store_settings *settings, int64_t as
 /* Points the RRD view at the settings' rrd_dir/rrdcached and checks every
  * indicator's file against its series, rebuilding what disagrees. */
 int store_use_settings(struct store *store, const struct store_settings *settings);
+/* Points the RRD view at the settings' rrd_dir, a folder of the caller's,
+ * and writes every indicator's files there from the series, unchecked: so
+ * that a store read as of a moment draws the graphs of that moment. */
+int store_draw_from(struct store *store, const struct store_settings *settings);
 
 int store_stage(struct store *store, const struct indicator *indicator,
                 const struct pejl_observation *obs, size_t n, int64_t vintage, store_done_fn done,
