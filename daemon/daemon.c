@@ -144,6 +144,8 @@ struct reporter_settings pejld_reporter_settings(const struct config *config)
         .dir = config->report_dir,
         .minute = config->report_minute,
         .svg = config->report_svg,
+        .snapshot = config->report_snapshot,
+        .store = pejld_store_settings(config),
     };
 }
 

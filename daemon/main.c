@@ -274,6 +274,16 @@ static struct store *read_then(const struct config *config, const char *spec,
     return then;
 }
 
+/* report.snapshot: the report's moment under its date ("report-2025-06-01"). */
+static void save_snapshot(const char *state_dir, int64_t t)
+{
+    char name[AS_OF_NAME_MAX + 1], err[1024];
+    if (as_of_snapshot_save_dated(state_dir, "report", t, name, sizeof name, err, sizeof err) < 0)
+        log_err("--report: no snapshot saved: %s", err);
+    else
+        printf("snapshot %s saved\n", name);
+}
+
 /* --report DIR: the report folder from what the state directory holds.
  * Written by a child process, as the daemon's graphs are: librrd's drawing
  * keeps font caches it never frees, and a child that ends with _exit
@@ -325,6 +335,8 @@ static int write_report(const struct config *config, const char *dir, bool svg, 
     }
     if (rc == 0)
         printf("report written to %s\n", dir);
+    if (rc == 0 && config->report_snapshot)
+        save_snapshot(config->state_dir, as_of > 0 ? as_of : now);
     alerting_free(alerting);
     store_close(then);
     store_close(store);

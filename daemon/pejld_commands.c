@@ -3,9 +3,22 @@
  * (control/commands.c) and the daemon: what they see of its context and
  * what they may ask of it, so that control/ never includes pejld.h.
  */
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <rrd.h>
+#include <rrd_client.h>
+
+#include "as_of.h"
+#include "graph_plan.h"
+#include "log.h"
 #include "pejld.h"
+#include "rrdview.h"
+#include "spawn.h"
 #include "verify.h"
 
 static void state(void *arg, struct commands_state *out)
@@ -23,6 +36,7 @@ static void state(void *arg, struct commands_state *out)
         .reporter = d->reporter,
         .collections_failed = d->collections_failed,
         .now = pejld_now(d),
+        .store_settings = pejld_store_settings(d->config),
     };
 }
 
@@ -63,9 +77,86 @@ static void verify_stop(void *arg, void *verification)
     verify_cancel(verification);
 }
 
+/* GRAPH ID as-of=TIME: drawn by a child of its own into a folder of its
+ * own, from the journal read up to then (the daemon's RRD files and PNGs
+ * are today's and stay as they are). */
+struct graph_as_of_job {
+    char dir[4096], png[4200];
+    void (*done)(void *arg, const char *png);
+    void *done_arg;
+};
+
+static void __attribute__((noreturn)) draw_as_of(struct pejld *d, const char *id, int64_t as_of,
+                                                  const char *png, pid_t parent)
+{
+    char views[4096], err[1024];
+    spawn_die_with_parent(parent);
+    store_leave_journal(d->store); /* the journal lock is pejld's alone */
+    setenv("TZ", "UTC", 1);
+    tzset();
+    if (rrdview_daemon(store_rrdview(d->store)))
+        rrdc_disconnect(); /* the parent's connection is not ours to use */
+    struct store_settings settings = pejld_store_settings(d->config);
+    struct store *store =
+        as_of_store_with_views(&settings, as_of, views, sizeof views, err, sizeof err);
+    if (!store) {
+        log_err("graph of %s as of then: %s", id, err);
+        _exit(1);
+    }
+    struct graph_settings graphs = pejld_graph_settings(d->config);
+    int rc = graph_indicator(&graphs, store, id, as_of, png, "PNG");
+    store_close(store);
+    as_of_views_remove(views);
+    _exit(rc < 0 ? 1 : 0);
+}
+
+static void graph_as_of_ended(struct loop *loop, pid_t pid, int status, void *arg)
+{
+    (void)loop, (void)pid;
+    struct graph_as_of_job *job = arg;
+    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && access(job->png, R_OK) == 0;
+    job->done(job->done_arg, ok ? job->png : NULL);
+    unlink(job->png); /* the folder and the file are this job's own */
+    rmdir(job->dir);
+    free(job);
+}
+
+static int graph_as_of(void *arg, const char *id, int64_t as_of,
+                       void (*done)(void *done_arg, const char *png), void *done_arg)
+{
+    struct pejld *d = arg;
+    struct graph_as_of_job *job = calloc(1, sizeof *job);
+    const char *tmp = getenv("TMPDIR");
+    if (!job)
+        return -1;
+    *job = (struct graph_as_of_job){.done = done, .done_arg = done_arg};
+    snprintf(job->dir, sizeof job->dir, "%s/pejl-graph.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(job->dir)) {
+        log_err("graph as of then: cannot create a folder in %s: %m", tmp && *tmp ? tmp : "/tmp");
+        free(job);
+        return -1;
+    }
+    snprintf(job->png, sizeof job->png, "%s/%s.png", job->dir, id);
+    fflush(NULL);
+    pid_t parent = getpid(), pid = fork();
+    if (pid == 0)
+        draw_as_of(d, id, as_of, job->png, parent);
+    if (pid < 0 || loop_watch_child(d->loop, pid, graph_as_of_ended, job) < 0) {
+        log_err("graph as of then: cannot start its process");
+        if (pid > 0) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+        }
+        rmdir(job->dir);
+        free(job);
+        return -1;
+    }
+    return 0;
+}
+
 void pejld_commands_init(struct pejld *d)
 {
     d->commands.daemon = (struct commands_daemon){
         .arg = d, .state = state, .reload = reload, .collect_now = collect_now,
-        .verify = verify, .verify_cancel = verify_stop};
+        .verify = verify, .verify_cancel = verify_stop, .graph_as_of = graph_as_of};
 }

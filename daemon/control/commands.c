@@ -13,7 +13,9 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "as_of.h"
 #include "assess.h"
+#include "commands_as_of.h"
 #include "duration.h"
 #include "log.h"
 #include "outbox.h"
@@ -89,23 +91,50 @@ static void reply_text(struct control_client *c, struct text *t, const char *mes
     free(text);
 }
 
-/* ---- STATUS [ID] [json] ---- */
+/* ---- STATUS [ID] [json] [as-of=TIME] ---- */
+
+/* The table as known at `as_of`, evaluated then, from the journal read
+ * again up to then; no alerts (the daemon's are of today). */
+static int status_as_of(FILE *f, const struct commands_state *d, int64_t as_of, bool json)
+{
+    char err[1024];
+    struct store *store = store_read_as_of(&d->store_settings, as_of, err, sizeof err);
+    if (!store) {
+        log_err("status as of then: %s", err);
+        return -1;
+    }
+    if (json)
+        status_print_json(f, d->indicators, d->n_indicators, store, NULL, as_of);
+    else
+        status_print(f, d->indicators, d->n_indicators, store, NULL, as_of);
+    store_close(store);
+    return 0;
+}
 
 static void cmd_status(struct commands *cmds, struct control_client *c,
                        const struct control_request *r)
 {
     const struct commands_state *d = &cmds->state;
-    const char *id = r->argc > 1 && strcmp(r->argv[1], "json") != 0 ? r->argv[1] : NULL;
+    const char *id = r->argc > 1 && !commands_option_word(r->argv[1]) ? r->argv[1] : NULL;
     struct text t;
+    int64_t as_of;
     if (id && !indicator_find(d->indicators, d->n_indicators, id)) {
         control_error(c, "no indicator %s", id);
         return;
     }
+    if (commands_as_of(d, c, r, &as_of) < 0)
+        return;
     if (!text_open(&t)) {
         control_error(c, "out of memory");
         return;
     }
-    if (wants_json(r, 1)) {
+    if (as_of > 0) {
+        if (status_as_of(t.f, d, as_of, wants_json(r, 1)) < 0) {
+            free(text_close(&t));
+            control_error(c, "the journal cannot be read as of then; see pejld's log");
+            return;
+        }
+    } else if (wants_json(r, 1)) {
         status_print_json(t.f, d->indicators, d->n_indicators, d->store,
                           d->alerting, d->now);
     } else {
@@ -498,24 +527,53 @@ static char *png_text(const unsigned char *png, size_t len)
     return text;
 }
 
+static void reply_png(struct control_client *c, const char *id, const char *path);
+
+/* The graph as of a moment is drawn: its PNG, or the error. */
+static void graph_drawn(void *arg, const char *png)
+{
+    struct control_client *c = arg;
+    if (png)
+        reply_png(c, "this indicator as of then", png);
+    else
+        control_error(c, "the graph as of then was not drawn; see pejld's log");
+}
+
 static void cmd_graph(struct commands *cmds, struct control_client *c,
                       const struct control_request *r)
 {
     const struct commands_state *d = &cmds->state;
-    char *path = NULL, *png = NULL, why[600];
-    size_t len = 0;
-    if (r->argc != 2 || !indicator_find(d->indicators, d->n_indicators, r->argv[1])) {
-        control_error(c, r->argc != 2 ? "GRAPH<TAB>ID" : "no indicator %s", r->argc == 2 ? r->argv[1] : "");
+    char *path = NULL;
+    int64_t as_of;
+    bool usage = r->argc < 2 || r->argc > 3 || (r->argc == 3 && strncmp(r->argv[2], "as-of=", 6) != 0);
+    if (usage || !indicator_find(d->indicators, d->n_indicators, r->argv[1])) {
+        control_error(c, usage ? "GRAPH<TAB>ID[<TAB>as-of=TIME]" : "no indicator %s", usage ? "" : r->argv[1]);
+        return;
+    }
+    if (commands_as_of(d, c, r, &as_of) < 0)
+        return;
+    if (as_of > 0) {
+        if (!cmds->daemon.graph_as_of ||
+            cmds->daemon.graph_as_of(cmds->daemon.arg, r->argv[1], as_of, graph_drawn, c) < 0)
+            control_error(c, "the graph as of then could not be started (see pejld's log)");
         return;
     }
     if (asprintf(&path, "%s/%s.png", d->graph_dir, r->argv[1]) < 0) {
         control_error(c, "out of memory");
         return;
     }
-    png = read_png(path, &len, why, sizeof why);
+    reply_png(c, r->argv[1], path);
     free(path);
+}
+
+/* The PNG at `path` as GRAPH's reply. */
+static void reply_png(struct control_client *c, const char *id, const char *path)
+{
+    char *png, why[600];
+    size_t len = 0;
+    png = read_png(path, &len, why, sizeof why);
     if (!png) {
-        control_error(c, "the graph of %s %s", r->argv[1], why);
+        control_error(c, "the graph of %s %s", id, why);
         return;
     }
     char *coded = png_text((const unsigned char *)png, len);
@@ -644,17 +702,22 @@ static void cmd_report(struct commands *cmds, struct control_client *c,
                        const struct control_request *r)
 {
     const struct commands_state *d = &cmds->state;
-    if (r->argc != 2 || r->argv[1][0] != '/' || strlen(r->argv[1]) > 2048 || strstr(r->argv[1], "/../")) {
-        control_error(c, "REPORT<TAB>DIR, with DIR an absolute path pejld may write to");
+    int64_t as_of;
+    if (r->argc < 2 || r->argc > 3 || (r->argc == 3 && strncmp(r->argv[2], "as-of=", 6) != 0) ||
+        r->argv[1][0] != '/' || strlen(r->argv[1]) > 2048 || strstr(r->argv[1], "/../")) {
+        control_error(c, "REPORT<TAB>DIR[<TAB>as-of=TIME], with DIR an absolute path pejld may "
+                         "write to");
         return;
     }
+    if (commands_as_of(d, c, r, &as_of) < 0)
+        return;
     char real[2100], err[1024];
     struct report_keep_out keep_out = d->keep_out;
     if (report_dir_check(r->argv[1], &keep_out, real, sizeof real, err, sizeof err) < 0) {
         control_error(c, "%s", err); /* the report process checks again before it swaps */
         return;
     }
-    if (!d->reporter || reporter_run_now(d->reporter, real, report_done, c) < 0)
+    if (!d->reporter || reporter_run_as_of(d->reporter, real, as_of, report_done, c) < 0)
         control_error(c, "a report is being written already; try again in a moment");
 }
 
@@ -730,7 +793,8 @@ static const struct {
     const char *name, *usage;
     command_fn fn;
 } table[] = {
-    {"STATUS", "STATUS [ID] [json]: the status table", cmd_status},
+    {"STATUS", "STATUS [ID] [json] [as-of=TIME]: the status table (as known at TIME)",
+     cmd_status},
     {"ALERTS", "ALERTS [json]: alerts away from OK", cmd_alerts},
     {"SILENCE",
      "SILENCE MATCHER DURATION COMMENT [BY [force]]: silence alerts (force: for an indicator or "
@@ -741,11 +805,17 @@ static const struct {
     {"RELOAD", "RELOAD: reload the config (validated first)", cmd_reload},
     {"METRICS", "METRICS: Prometheus text exposition", cmd_metrics},
     {"COLLECT", "COLLECT [ID...]: collect now; answers when done", cmd_collect},
-    {"GRAPH", "GRAPH ID: the indicator's PNG, base64", cmd_graph},
-    {"REPORT", "REPORT DIR: write a report folder (an absolute path pejld may write to)",
+    {"GRAPH", "GRAPH ID [as-of=TIME]: the indicator's PNG, base64", cmd_graph},
+    {"REPORT",
+     "REPORT DIR [as-of=TIME]: write a report folder (an absolute path pejld may write to)",
      cmd_report},
     {"VERIFY", "VERIFY [ID...]: check the sources against their own metadata; answers when done",
      cmd_verify},
+    {"SNAPSHOT", "SNAPSHOT NAME [TIME]: name a moment (now) for as-of=NAME", commands_snapshot},
+    {"REVISIONS",
+     "REVISIONS ID [period=P] [as-of=TIME] [json]: every value each period has had, with its "
+     "vintage",
+     commands_revisions},
 };
 
 void commands_handle(void *arg, struct control_client *c, const struct control_request *r)

@@ -1,7 +1,8 @@
 /*
  * commands.h — what the control socket can ask of pejld (pejlctl's
  * commands): STATUS, ALERTS, SILENCE, UNSILENCE, SILENCES, RELOAD, METRICS,
- * COLLECT, GRAPH, REPORT, VERIFY and HELP. Each answers from the daemon's
+ * COLLECT, GRAPH, REPORT, VERIFY, SNAPSHOT, REVISIONS and HELP (STATUS,
+ * GRAPH and REPORT also as of a moment: commands_as_of.h). Each answers from the daemon's
  * state as it is; COLLECT answers when the collections it started are
  * done, VERIFY when the sources' metadata has been checked.
  *
@@ -44,6 +45,7 @@ struct commands_state {
     struct reporter *reporter; /* NULL: none */
     unsigned collections_failed;
     int64_t now; /* the moment alerts are evaluated at */
+    struct store_settings store_settings; /* for reading the journal as of a moment */
 };
 
 /* What the commands may ask of the daemon; `arg` is its context. */
@@ -60,6 +62,11 @@ struct commands_daemon {
     void *(*verify)(void *arg, const char *const *ids, size_t n, commands_verified_fn done,
                     void *done_arg);
     void (*verify_cancel)(void *arg, void *verification);
+    /* Draws `id`'s graph as known at `as_of` in a child process; `done`
+     * runs from the loop with the PNG's path (removed after it returns),
+     * or NULL when it was not drawn. -1 when it could not start. */
+    int (*graph_as_of)(void *arg, const char *id, int64_t as_of,
+                       void (*done)(void *done_arg, const char *png), void *done_arg);
 };
 
 struct commands {

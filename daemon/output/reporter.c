@@ -14,10 +14,12 @@
 #include <rrd.h>
 #include <rrd_client.h>
 
+#include "as_of.h"
 #include "rrdview.h"
 #include "log.h"
 #include "report.h"
 #include "spawn.h"
+#include "timestamp.h"
 
 struct reporter {
     struct loop *loop;
@@ -29,6 +31,7 @@ struct reporter {
     char *dir;                          /* where the running child writes */
     void (*done)(void *arg, bool ok);   /* who asked for it, if anyone */
     void *done_arg;
+    int64_t as_of;                      /* of the running child's report; 0: now */
 };
 
 int64_t reporter_delay_s(int64_t now, int minute)
@@ -68,6 +71,36 @@ void reporter_free(struct reporter *r)
     free(r);
 }
 
+/* A report as known at r->as_of: the journal read again up to then, its
+ * graphs drawn from RRD files of its own; no alerts (the daemon's are of
+ * today). */
+static int write_as_of(struct reporter *r, const struct report_options *o, char *err,
+                       size_t errlen)
+{
+    char views[4096];
+    struct report_options at = *o;
+    at.as_of = r->as_of;
+    struct store *store =
+        as_of_store_with_views(&r->settings.store, r->as_of, views, sizeof views, err, errlen);
+    if (!store)
+        return -1;
+    int rc = report_write(r->dir, &r->settings.report, store, NULL, r->as_of, &at, err, errlen);
+    store_close(store);
+    as_of_views_remove(views);
+    return rc;
+}
+
+/* report.snapshot: the report's moment, named by its date. */
+static void save_snapshot(const struct reporter *r, int64_t t)
+{
+    char name[AS_OF_NAME_MAX + 1], err[1024];
+    if (as_of_snapshot_save_dated(r->settings.store.state_dir, "report", t, name, sizeof name, err,
+                                  sizeof err) == 0)
+        log_info("report: snapshot %s saved (--as-of %s reads the state of then)", name, name);
+    else
+        log_err("report: no snapshot saved: %s", err);
+}
+
 static void __attribute__((noreturn)) write_in_child(struct reporter *r)
 {
     char err[512];
@@ -78,10 +111,14 @@ static void __attribute__((noreturn)) write_in_child(struct reporter *r)
     tzset();
     if (rrdview_daemon(store_rrdview(r->store)))
         rrdc_disconnect(); /* the parent's connection is not ours to use */
-    int rc = report_write(r->dir, &r->settings.report, r->store, *r->alerting, (int64_t)time(NULL),
-                          &o, err, sizeof err);
+    int64_t now = r->as_of > 0 ? r->as_of : (int64_t)time(NULL);
+    int rc = r->as_of > 0 ? write_as_of(r, &o, err, sizeof err)
+                          : report_write(r->dir, &r->settings.report, r->store, *r->alerting, now,
+                                         &o, err, sizeof err);
     if (rc < 0)
         log_err("report: %s; the previous report is as it was", err);
+    else if (r->settings.snapshot)
+        save_snapshot(r, now);
     _exit(rc < 0 ? 1 : 0);
 }
 
@@ -130,12 +167,23 @@ static void on_due(struct loop *loop, void *arg)
     struct reporter *r = arg;
     r->timer = 0;
     reporter_schedule(r);
+    if (r->child <= 0)
+        r->as_of = 0; /* the scheduled report: of today */
     if (start(r, r->settings.dir) < 0)
         log_warn("report: the previous report is still being written; skipping this one");
 }
 
 int reporter_run_now(struct reporter *r, const char *dir, void (*done)(void *arg, bool ok), void *arg)
 {
+    return reporter_run_as_of(r, dir, 0, done, arg);
+}
+
+int reporter_run_as_of(struct reporter *r, const char *dir, int64_t as_of,
+                       void (*done)(void *arg, bool ok), void *arg)
+{
+    if (r->child > 0)
+        return -1;
+    r->as_of = as_of;
     if (start(r, dir) < 0)
         return -1;
     r->done = done, r->done_arg = arg;

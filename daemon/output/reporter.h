@@ -24,6 +24,8 @@ struct reporter_settings {
     const char *dir; /* report = { directory = …; }; NULL: no scheduled report */
     int minute;      /* report.at, of the day, UTC */
     bool svg;
+    bool snapshot;               /* report.snapshot: each report names its moment */
+    struct store_settings store; /* where a report as of a moment reads the journal */
 };
 
 /* `settings` is copied; what it points to must stay valid until the next
@@ -40,6 +42,10 @@ void reporter_schedule(struct reporter *r);
  * when the child ends. -1 when one is being written already. */
 int reporter_run_now(struct reporter *r, const char *dir, void (*done)(void *arg, bool ok),
                      void *arg);
+/* The same as known at `as_of` (0: now): the child reads the journal up to
+ * then (store_read_as_of) and draws from RRD files of its own. */
+int reporter_run_as_of(struct reporter *r, const char *dir, int64_t as_of,
+                       void (*done)(void *arg, bool ok), void *arg);
 /* Seconds from `now` to the next `minute` of the day (UTC), 1..86400. */
 int64_t reporter_delay_s(int64_t now, int minute);
 

@@ -251,7 +251,7 @@ void config_integer(struct loader *l, const config_setting_t *group, const char 
 /* report = { directory = "/var/lib/pejl/report"; at = "06:00"; svg = false; }; */
 static void load_report(struct loader *l, const config_setting_t *root)
 {
-    static const char *const keys[] = {"directory", "at", "svg", NULL};
+    static const char *const keys[] = {"directory", "at", "svg", "snapshot", NULL};
     const config_setting_t *g = config_setting_get_member(root, "report");
     int hh, mm, used = 0;
     if (!g)
@@ -282,6 +282,11 @@ static void load_report(struct loader *l, const config_setting_t *root)
         diag_config_error(l->diag, svg, "report: svg must be true or false");
     else if (svg)
         l->config->report_svg = config_setting_get_bool(svg);
+    const config_setting_t *snapshot = config_setting_get_member(g, "snapshot");
+    if (snapshot && config_setting_type(snapshot) != CONFIG_TYPE_BOOL)
+        diag_config_error(l->diag, snapshot, "report: snapshot must be true or false");
+    else if (snapshot)
+        l->config->report_snapshot = config_setting_get_bool(snapshot);
 }
 
 static void load_host_limit(struct loader *l, const config_setting_t *group,

@@ -48,6 +48,7 @@ struct config {
     char *report_dir;       /* report = { directory = …; at = "06:00"; }; NULL: no scheduled report */
     int report_minute;      /* of the day, UTC */
     bool report_svg;
+    bool report_snapshot;   /* report.snapshot: each report saves a snapshot of its moment */
     struct receiver *receivers;
     size_t n_receivers;
     struct route *routes;

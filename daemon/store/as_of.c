@@ -341,6 +341,24 @@ void as_of_views_remove(const char *dir)
     rmdir(dir);
 }
 
+int as_of_snapshot_save_dated(const char *state_dir, const char *prefix, int64_t t, char *name,
+                              size_t namesize, char *err, size_t errlen)
+{
+    char day[TIMESTAMP_TEXT_MAX];
+    timestamp_format(t, day, sizeof day);
+    for (int n = 1; n <= 99; n++) {
+        if (n == 1)
+            snprintf(name, namesize, "%s-%.10s", prefix, day);
+        else
+            snprintf(name, namesize, "%s-%.10s.%d", prefix, day, n);
+        if (as_of_snapshot_save(state_dir, name, t, err, errlen) == 0)
+            return 0;
+        if (!strstr(err, "exists already"))
+            return -1;
+    }
+    return -1; /* 99 that day: the last error says so */
+}
+
 /* The history: one growing array of values per series, found by key. */
 struct history_series {
     char key[SERIES_KEY_MAX + 1];

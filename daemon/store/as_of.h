@@ -56,6 +56,11 @@ int as_of_resolve(const char *state_dir, const char *spec, int64_t *t, char *err
 int as_of_snapshot_save(const char *state_dir, const char *name, int64_t t, char *err,
                         size_t errlen);
 
+/* A snapshot named PREFIX-DATE for `t` ("report-2025-06-01"), or
+ * PREFIX-DATE.2, .3, … when that name exists; the name in `name`. */
+int as_of_snapshot_save_dated(const char *state_dir, const char *prefix, int64_t t, char *name,
+                              size_t namesize, char *err, size_t errlen);
+
 /* Every snapshot saved, in the order saved: *out (free() it) holds *n.
  * A missing file is no snapshots (0, *out NULL); a malformed line is -1
  * with the file and line in `err`. */

@@ -22,6 +22,7 @@ cat >"$conf" <<CONF
 collector_dir = "$(dirname "$PEJLD")/../lib/pejl/collectors";
 state_dir = "$state";
 control_socket = "$sock";
+report = { directory = "$T/scheduled"; at = "06:00"; snapshot = true; };
 indicators = (
   { id = "x"; title = "Eksport"; unit = "mia. kr."; pejlemaerke = 5; frequency = "annual";
     source = { collector = "csv"; url = "file:x.csv"; };
@@ -111,3 +112,57 @@ grep -q '^,2022,2025-09-01T06:00:00Z,128,,6.6666666666666' "$T/report/data/x-vin
 grep -q '<td>2022</td><td>120,0 (2025-03-01)</td><td>128,0 (2025-09-01)</td><td>+6,7 %</td>' "$T/report/index.html" \
     || fail "Revisioner today: $(grep -A3 revisions-table "$T/report/index.html")"
 pass "--report: x-vintages.csv holds 2022's three values; Revisioner 120,0 → 128,0 (+6,7 %)"
+
+# report.snapshot = true: each report written names its moment by its date
+today=$(date -u +%Y-%m-%d)
+grep -q "^report-2025-06-01 2025-06-01T23:59:59Z$" "$state/snapshots" || fail "snapshots: $(cat "$state/snapshots")"
+grep -q "^report-$today " "$state/snapshots" || fail "no snapshot of today's report: $(cat "$state/snapshots")"
+expect report-2025-06-01 "2022 125.0"
+pass "report.snapshot: report-2025-06-01 (the as-of report's moment) and report-$today saved; --as-of report-2025-06-01 reads 125"
+
+# pejlctl, against a running pejld
+"$PEJLD" -f -c "$conf" 2>>"$T/daemon.log" &
+PIDS="$!"
+wait_for 10 test -S "$sock" || fail "no control socket: $(tail -3 "$T/daemon.log")"
+ctl() { "$PEJLCTL" "$@" --socket "$sock"; }
+ctl snapshot board 2025-06-01T12:00:00Z >"$T/out" || fail "snapshot: $(cat "$T/out")"
+if ctl snapshot board >"$T/out" 2>"$T/err"; then fail "a second snapshot board was saved"; fi
+grep -q 'a snapshot named "board" exists already' "$T/err" || fail "duplicate snapshot: $(cat "$T/err")"
+if ctl snapshot 2025-01-01 >"$T/out" 2>"$T/err"; then fail "a snapshot named like a date was saved"; fi
+expect board "2022 125.0"
+pass "pejlctl snapshot board TIME; a duplicate or a date-like name refused; pejld --status --as-of board"
+
+ctl status --json --as-of board >"$T/ctl.json" || fail "pejlctl status --as-of board"
+python3 -c 'import json,sys; r, = json.load(open(sys.argv[1])); assert (r["latest_period"], r["latest_value"]) == ("2022", 125), r' \
+    "$T/ctl.json" || fail "pejlctl status --json --as-of board: $(cat "$T/ctl.json")"
+ctl status x --as-of 2025-03-02 >"$T/ctl.txt" || fail "pejlctl status x --as-of"
+grep -Eq "^x +5  2022 +120" "$T/ctl.txt" || fail "pejlctl status x --as-of 2025-03-02: $(cat "$T/ctl.txt")"
+if ctl status --as-of nosuch >"$T/out" 2>"$T/err"; then fail "pejlctl status --as-of nosuch succeeded"; fi
+grep -q 'no snapshot named "nosuch".*the snapshots are: report-2025-06-01 report-' "$T/err" || fail "unknown name: $(cat "$T/err")"
+pass "pejlctl status --as-of: 125 as of board, 120 as of 2025-03-02; an unknown name lists the snapshots"
+
+ctl revisions x --period 2022 >"$T/rev.txt" || fail "revisions: $(cat "$T/rev.txt")"
+[ "$(grep -c '^x ' "$T/rev.txt")" = 3 ] || fail "revisions x --period 2022: $(cat "$T/rev.txt")"
+grep -Eq "^x +2022 +2025-03-01T06:00:00Z +120 +- +first published" "$T/rev.txt" || fail "revisions: $(cat "$T/rev.txt")"
+grep -Eq "^x +2022 +2025-06-01T06:00:00Z +125 +- +\+4\.17 %" "$T/rev.txt" || fail "revisions: $(cat "$T/rev.txt")"
+grep -Eq "^x +2022 +2025-09-01T06:00:00Z +128 +- +\+6\.67 %" "$T/rev.txt" || fail "revisions: $(cat "$T/rev.txt")"
+ctl revisions x --json --as-of board >"$T/rev.json" || fail "revisions --json"
+python3 - "$T/rev.json" <<'PY' || fail "revisions --json --as-of board: $(cat "$T/rev.json")"
+import json, sys
+periods = json.load(open(sys.argv[1]))
+assert [p["period"] for p in periods] == ["2020", "2021", "2022"], periods
+v = periods[2]["values"]
+assert [(x["vintage"], x["value"]) for x in v] == [("2025-03-01T06:00:00Z", 120), ("2025-06-01T06:00:00Z", 125)], v
+assert v[0]["change_pct"] is None and round(v[1]["change_pct"], 4) == 4.1667, v
+PY
+pass "pejlctl revisions: 2022's three values with vintages and +4.17 %, +6.67 % from the first; --json --as-of board stops at 125"
+
+ctl graph x --as-of board -o "$T/then.png" >/dev/null || fail "graph --as-of"
+ctl graph x -o "$T/now.png" >/dev/null || fail "graph"
+[ "$(head -c 8 "$T/then.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "graph --as-of: not a PNG"
+cmp -s "$T/then.png" "$T/now.png" && fail "the graph as of board is today's"
+ls "${TMPDIR:-/tmp}" | grep -q "^pejl-graph\.\|^pejl-as-of\." && fail "temp folders left: $(ls "${TMPDIR:-/tmp}")"
+ctl report "$T/ctl-report" --as-of board >/dev/null || fail "pejlctl report --as-of: $(tail -3 "$T/daemon.log")"
+grep -q "^,2022,125,," "$T/ctl-report/data/x.csv" || fail "pejlctl report --as-of board: $(cat "$T/ctl-report/data/x.csv")"
+grep -q "^report-2025-06-01.2 2025-06-01T12:00:00Z$" "$state/snapshots" || fail "the report's snapshot: $(cat "$state/snapshots")"
+pass "pejlctl graph --as-of (a PNG of its own) and report --as-of (2022 at 125; snapshot report-2025-06-01.2)"

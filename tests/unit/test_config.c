@@ -574,6 +574,8 @@ static void test_report_settings(void **state)
     expect_problem(COLLECTORS "report = { directory = \"rep\"; at = \"06:00\"; svg = 1; };\n", 2,
                    "report: svg must be true or false");
     expect_problem(COLLECTORS "report = \"daily\";\n", 2, "report must be a group");
+    expect_problem(COLLECTORS "report = { directory = \"rep\"; snapshot = \"yes\"; };\n", 2,
+                   "report: snapshot must be true or false");
     expect_problem(COLLECTORS "language = \"sv\";\n", 2, "language \"sv\" unknown; write \"da\" or \"en\"");
     /* the delay to the next 06:00 UTC */
     assert_int_equal(reporter_delay_s(1795327200 - 60, 360), 60);        /* 05:59 -> 1 min */

@@ -240,7 +240,7 @@ static void test_help(void **state)
     assert_string_equal(reply.message, "commands (arguments separated by TAB)");
     static const char *const commands[] = {"STATUS", "ALERTS",  "SILENCE", "UNSILENCE", "SILENCES",
                                            "RELOAD", "METRICS", "COLLECT", "GRAPH",     "REPORT",
-                                           "VERIFY"};
+                                           "VERIFY", "SNAPSHOT", "REVISIONS"};
     const char *at = reply.text;
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
         size_t len = strlen(commands[i]);
@@ -279,11 +279,11 @@ static void test_wrong_argument_counts(void **state)
     ask(f, "unsilence\ta\tb");
     assert_error("UNSILENCE<TAB>ID");
     ask(f, "graph");
-    assert_error("GRAPH<TAB>ID");
+    assert_error("GRAPH<TAB>ID[<TAB>as-of=TIME]");
     ask(f, "graph\tls_exports\tjson");
-    assert_error("GRAPH<TAB>ID");
+    assert_error("GRAPH<TAB>ID[<TAB>as-of=TIME]");
     static const char report_usage[] =
-        "REPORT<TAB>DIR, with DIR an absolute path pejld may write to";
+        "REPORT<TAB>DIR[<TAB>as-of=TIME], with DIR an absolute path pejld may write to";
     ask(f, "report");
     assert_error(report_usage);
     ask(f, "report\trelative/dir");
@@ -292,6 +292,40 @@ static void test_wrong_argument_counts(void **state)
     assert_error(report_usage);
     ask(f, "report\t/a\t/b");
     assert_error(report_usage);
+}
+
+/* SNAPSHOT saves a name once; as-of=NAME of a name not saved, REVISIONS
+ * without an indicator or of an unknown one: errors that say what to do. */
+static void test_snapshots_and_revisions(void **state)
+{
+    struct fixture *f = *state;
+    char want[2048];
+    ask(f, "snapshot");
+    assert_error("SNAPSHOT<TAB>NAME[<TAB>TIME]");
+    ask(f, "status\tas-of=board");
+    snprintf(want, sizeof want,
+             "as-of no snapshot named \"board\" in %s/snapshots; none saved yet (pejlctl snapshot "
+             "NAME saves one); or write a date (2025-06-01) or a time (2025-06-01T10:00:00Z)",
+             f->dir);
+    assert_error(want);
+    ask(f, "snapshot\tboard\t2025-06-01T10:00:00Z");
+    assert_false(reply.error);
+    assert_string_equal(reply.message, "snapshot board saved: 2025-06-01T10:00:00Z");
+    ask(f, "snapshot\tboard");
+    assert_true(reply.error);
+    assert_non_null(strstr(reply.message, "a snapshot named \"board\" exists already"));
+    ask(f, "snapshot\t2025-06-01");
+    assert_true(reply.error);
+    assert_non_null(strstr(reply.message, "not beginning like a date"));
+    ask(f, "graph\tls_exports\tas-of=boards");
+    assert_true(reply.error);
+    assert_non_null(strstr(reply.message, "the snapshots are: board;"));
+    ask(f, "revisions");
+    assert_error("REVISIONS<TAB>ID[<TAB>period=P][<TAB>as-of=TIME][<TAB>json]");
+    ask(f, "revisions\tls_exports\tother");
+    assert_error("REVISIONS<TAB>ID[<TAB>period=P][<TAB>as-of=TIME][<TAB>json]");
+    ask(f, "revisions\tnope\tjson");
+    assert_error("no indicator nope");
 }
 
 static void test_unknown_indicators(void **state)
@@ -406,6 +440,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unknown_command, setup, teardown),
         cmocka_unit_test_setup_teardown(test_help, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_unknown_indicator, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_snapshots_and_revisions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_argument_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_indicators, setup, teardown),
         cmocka_unit_test_setup_teardown(test_silence_arguments, setup, teardown),

@@ -2,7 +2,8 @@
  * ask.c — pejlctl's commands that talk to a running pejld over its
  * control socket (protocol: pejld(8), control.h): status, alerts,
  * silences, silence, unsilence, reload, metrics, collect, graph, report,
- * verify.
+ * verify, snapshot, revisions. --as-of TIME (status, graph, report,
+ * revisions) travels as the word "as-of=TIME", --period P as "period=P".
  *
  * The socket is --socket PATH, else $PEJL_SOCKET, else /run/pejl/pejld.sock
  * (systemd's RuntimeDirectory). Exit codes: 0 done, 1 pejld said no (its
@@ -150,11 +151,11 @@ static size_t base64_decode(const char *text, unsigned char *out)
     return n;
 }
 
-static int save_graph(const char *socket_path, const char *id, const char *file)
+static int save_graph(const char *socket_path, const char *id, char *as_of, const char *file)
 {
-    char *words[] = {"GRAPH", (char *)id};
+    char *words[] = {"GRAPH", (char *)id, as_of};
     struct reply r = {0};
-    int rc = ask(socket_path, words, 2, &r);
+    int rc = ask(socket_path, words, as_of ? 3 : 2, &r);
     if (rc == PEJLCTL_EXIT_OK && r.status < 0) {
         fprintf(stderr, "pejlctl: %s\n", r.message);
         rc = PEJLCTL_EXIT_FAILURE;
@@ -182,7 +183,8 @@ static void ask_usage(const char *name, FILE *to)
 {
     fprintf(to,
             "usage: pejlctl %s [--socket PATH] ...\n"
-            "  status [ID] [--json]              the status table\n"
+            "  status [ID] [--json] [--as-of T]  the status table (as known at T: a date,\n"
+            "                                    a time or a snapshot's name)\n"
             "  alerts [--json]                   alerts away from OK\n"
             "  silences [--json]                 the silences\n"
             "  silence MATCHER --for 7d --comment TEXT [--force]   (MATCHER: ID, ID/RULE, */RULE;\n"
@@ -191,8 +193,12 @@ static void ask_usage(const char *name, FILE *to)
             "  reload                            reload pejld's config (validated first)\n"
             "  metrics                           Prometheus text exposition\n"
             "  collect [ID...]                   collect now; returns when done\n"
-            "  graph ID [-o FILE]                the indicator's PNG\n"
-            "  report DIR                        have pejld write a report folder there\n"
+            "  graph ID [-o FILE] [--as-of T]    the indicator's PNG\n"
+            "  report DIR [--as-of T]            have pejld write a report folder there\n"
+            "  snapshot NAME [TIME]              name this moment (or TIME) for --as-of NAME\n"
+            "  revisions ID [--period P] [--json] [--as-of T]\n"
+            "                                    every value each period has had, with its\n"
+            "                                    vintage and the change from the first\n"
             "  verify [ID...]                    check the sources against their own metadata\n"
             "                                    (exit 1 when there are problems)\n"
             "exit: 0 done, 1 pejld said no, 64 usage, 69 pejld not reachable\n",
@@ -205,9 +211,10 @@ int ask_main(int argc, char **argv)
         {"socket", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
         {"for", required_argument, NULL, 'f'},    {"comment", required_argument, NULL, 'c'},
         {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
-        {"force", no_argument, NULL, 'F'},        {NULL, 0, NULL, 0}};
+        {"force", no_argument, NULL, 'F'},        {"as-of", required_argument, NULL, 'A'},
+        {"period", required_argument, NULL, 'P'}, {NULL, 0, NULL, 0}};
     const char *name = argv[0], *socket_path = getenv("PEJL_SOCKET"), *duration = NULL,
-               *comment = NULL, *output = NULL;
+               *comment = NULL, *output = NULL, *as_of = NULL, *period = NULL;
     bool json = false, force = false;
     int c;
     optind = 1;
@@ -221,6 +228,8 @@ int ask_main(int argc, char **argv)
         case 'F':
             force = true;
             break;
+        case 'A': as_of = optarg; break;
+        case 'P': period = optarg; break;
         case 'h': ask_usage(name, stdout); return PEJLCTL_EXIT_OK;
         default: ask_usage(name, stderr); return PEJLCTL_EXIT_USAGE;
         }
@@ -229,7 +238,9 @@ int ask_main(int argc, char **argv)
         socket_path = DEFAULT_SOCKET;
     char **rest = argv + optind, *words[40];
     int n_rest = argc - optind, n = 0;
-    char upper[32];
+    char upper[32], as_of_word[600], period_word[64];
+    snprintf(as_of_word, sizeof as_of_word, "as-of=%s", as_of ? as_of : "");
+    snprintf(period_word, sizeof period_word, "period=%s", period ? period : "");
     snprintf(upper, sizeof upper, "%s", name);
     for (char *p = upper; *p; p++)
         *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
@@ -241,7 +252,7 @@ int ask_main(int argc, char **argv)
             return PEJLCTL_EXIT_USAGE;
         }
         snprintf(file, sizeof file, "%s.png", rest[0]);
-        return save_graph(socket_path, rest[0], output ? output : file);
+        return save_graph(socket_path, rest[0], as_of ? as_of_word : NULL, output ? output : file);
     }
     if (strcmp(name, "silence") == 0) {
         if (n_rest != 1 || !duration || !comment) {
@@ -270,6 +281,10 @@ int ask_main(int argc, char **argv)
         words[n++] = rest[i];
     if (json)
         words[n++] = "json";
+    if (as_of)
+        words[n++] = as_of_word;
+    if (period)
+        words[n++] = period_word;
     if (strcmp(name, "verify") == 0)
         return verify(socket_path, words, n);
     return run(socket_path, words, n, stdout);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 static const struct pejlctl_command commands[] = {
-    {"status", "the status table of a running pejld [ID] [--json]", ask_main},
+    {"status", "the status table of a running pejld [ID] [--json] [--as-of TIME]", ask_main},
     {"alerts", "alerts away from OK [--json]", ask_main},
     {"silences", "the silences [--json]", ask_main},
     {"silence", "silence alerts: MATCHER --for 7d --comment TEXT", ask_main},
@@ -16,8 +16,11 @@ static const struct pejlctl_command commands[] = {
     {"reload", "reload pejld's config (validated first)", ask_main},
     {"metrics", "Prometheus text exposition of the figures and alerts", ask_main},
     {"collect", "collect now [ID...]; returns when done, with the outcome", ask_main},
-    {"graph", "an indicator's PNG: ID [-o FILE]", ask_main},
-    {"report", "have pejld write a report folder: DIR", ask_main},
+    {"graph", "an indicator's PNG: ID [-o FILE] [--as-of TIME]", ask_main},
+    {"report", "have pejld write a report folder: DIR [--as-of TIME]", ask_main},
+    {"snapshot", "name this moment for --as-of: NAME [TIME]", ask_main},
+    {"revisions", "every value of each period with its vintage: ID [--period P] [--json]",
+     ask_main},
     {"verify", "check the sources against their own metadata [ID...]; exit 1 on problems",
      ask_main},
     {"inspect", "decode a JSON-stat file or URL: its dimensions, or every cell as CSV",
