@@ -8,7 +8,8 @@
 # and that target's progress changed. The report's first section, in
 # report.md and in index.html as a real headless Chromium loads it, says
 # all of that; the graphs carry the series as known then; an unknown
-# snapshot name is refused with the names there are.
+# snapshot name is refused with the names there are; pejlctl report
+# --compare-to gives the same section from a running pejld.
 . "$(dirname "$0")/lib.sh"
 
 command -v chromium >/dev/null || fail "chromium is missing: run scripts/install-deps"
@@ -131,3 +132,23 @@ set -e
 grep -q "board-meeting" "$T/err" || fail "the error does not name the snapshot: $(cat "$T/err")"
 [ ! -e "$T/none" ] || fail "a report was written for an unknown snapshot"
 pass "an unknown snapshot name is refused: $(head -1 "$T/err")"
+
+# pejlctl report --compare-to, answered by a running pejld (its child reads
+# the journal as known then); a snapshot name resolves; an unknown one is
+# refused before anything is written.
+: "${PEJLCTL:?PEJLCTL must point at the built pejlctl}"
+sock="$state/pejld.sock"
+"$PEJLD" -f -c "$conf" --state-dir "$state" 2>>"$T/daemon.log" &
+PIDS="$PIDS $!"
+wait_for 10 test -S "$sock" || fail "no control socket: $(tail -3 "$T/daemon.log")"
+ctl() { "$PEJLCTL" "$@" --socket "$sock"; }
+ctl snapshot board-april 2025-04-01 >/dev/null || fail "snapshot: $(tail -3 "$T/daemon.log")"
+ctl report "$T/ctl-report" --compare-to board-april >/dev/null 2>"$T/err" || fail "pejlctl report --compare-to: $(cat "$T/err")"
+grep -qxF "## Siden board-april (øjebliksbillede, 2025-04-01)" "$T/ctl-report/report.md" \
+    || fail "pejlctl's report lacks the section: $(head -5 "$T/ctl-report/report.md")"
+grep -qxF "| Eksport | - | 2023 | 120,0 → 119,0 | -0,8 % | 2 |" "$T/ctl-report/report.md" \
+    || fail "pejlctl's report lacks the revision: $(sed -n '/^## Siden/,/^| Indikator | PM/p' "$T/ctl-report/report.md")"
+set +e; ctl report "$T/ctl-none" --compare-to no-such-meeting >/dev/null 2>"$T/err"; rc=$?; set -e
+[ $rc -eq 1 ] && grep -q "no-such-meeting" "$T/err" && [ ! -e "$T/ctl-none" ] \
+    || fail "an unknown snapshot over the socket: exit $rc, $(cat "$T/err")"
+pass "pejlctl report --compare-to SNAPSHOT: the same section from the running pejld; an unknown name is refused"
