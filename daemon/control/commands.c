@@ -704,8 +704,7 @@ static bool report_words_ok(const struct control_request *r)
     for (int i = 2; i < r->argc; i++)
         if (strncmp(r->argv[i], "as-of=", 6) != 0 && strncmp(r->argv[i], "compare-to=", 11) != 0)
             return false;
-    return r->argc >= 2 && r->argc <= 4 &&
-           (r->argc < 4 || strncmp(r->argv[2], r->argv[3], 3) != 0);
+    return r->argc >= 2 && r->argc <= 4 && (r->argc < 4 || strncmp(r->argv[2], r->argv[3], 3) != 0);
 }
 
 /* compare-to=TIME resolved into *then (0 without one); -1 when answered. */
