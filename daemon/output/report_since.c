@@ -99,6 +99,16 @@ int report_since_build(struct report_since *s, const struct report_compare *comp
                                 .then = compare->then,
                                 .now = now};
     *s = (struct report_since){.compare = compare, .language = settings->graphs.language};
+    if (compare->then >= now) {
+        char then[TIMESTAMP_TEXT_MAX], at[TIMESTAMP_TEXT_MAX];
+        timestamp_format(compare->then, then, sizeof then);
+        timestamp_format(now, at, sizeof at);
+        snprintf(err, errlen,
+                 "--compare-to %s is not before the report's moment %s: compare with an earlier "
+                 "date or snapshot",
+                 then, at);
+        return -1;
+    }
     return compare_build(&s->comparison, &in, err, errlen);
 }
 

@@ -133,6 +133,15 @@ grep -q "board-meeting" "$T/err" || fail "the error does not name the snapshot: 
 [ ! -e "$T/none" ] || fail "a report was written for an unknown snapshot"
 pass "an unknown snapshot name is refused: $(head -1 "$T/err")"
 
+# A moment after the report's own: refused, saying why, nothing written.
+set +e
+"$PEJLD" --report "$T/later" --compare-to 2025-08-01 --now 2025-07-01 -c "$conf" --state-dir "$state" >/dev/null 2>"$T/err"
+rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q "is not before the report's moment" "$T/err" && [ ! -e "$T/later" ] \
+    || fail "--compare-to after --now: exit $rc, $(cat "$T/err")"
+pass "a comparison moment after the report's is refused"
+
 # pejlctl report --compare-to, answered by a running pejld (its child reads
 # the journal as known then); a snapshot name resolves; an unknown one is
 # refused before anything is written.
