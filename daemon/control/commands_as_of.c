@@ -214,7 +214,7 @@ void commands_revisions(struct commands *cmds, struct control_client *c,
     if (revisions_args(d, c, r, &l.id) < 0 || commands_as_of(d, c, r, &l.as_of) < 0)
         return;
     struct as_of_history *history =
-        as_of_history_read(d->store_settings.state_dir, NULL, err, sizeof err);
+        as_of_history_read(d->store_settings.state_dir, l.id, err, sizeof err);
     if (!history) {
         control_error(c, "%s", err);
         return;

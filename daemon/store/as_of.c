@@ -389,10 +389,17 @@ static struct history_series *history_add(struct as_of_history *h, const char *k
     return s;
 }
 
+/* `key` itself, or a member of it ("x.DK" for "x"). */
+static bool wanted(const char *only, const char *key)
+{
+    size_t len = strlen(only);
+    return strncmp(key, only, len) == 0 && (key[len] == '\0' || key[len] == '.');
+}
+
 static int history_record(void *arg, const struct journal_record *r)
 {
     struct as_of_history *h = arg;
-    if (isnan(r->obs.value) || (h->only && strcmp(h->only, r->indicator) != 0))
+    if (isnan(r->obs.value) || (h->only && !wanted(h->only, r->indicator)))
         return 0;
     struct history_series *s = name_index_get(&h->index, r->indicator);
     if (!s && !(s = history_add(h, r->indicator)))

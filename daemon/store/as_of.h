@@ -88,9 +88,10 @@ struct as_of_vintage {
 
 struct as_of_history;
 
-/* Every value of the series `key` ("ls_exports", "clinical_trials.DK"), or
- * of every series for key NULL, read from STATE_DIR/journal without the
- * lock. Records of a missing cell (nan) are left out. */
+/* Every value of the series `key` and its members ("ls_exports";
+ * "clinical_trials" and "clinical_trials.DK", …; "clinical_trials.DK"
+ * alone), or of every series for key NULL, read from STATE_DIR/journal
+ * without the lock. Records of a missing cell (nan) are left out. */
 struct as_of_history *as_of_history_read(const char *state_dir, const char *key, char *err,
                                          size_t errlen);
 void as_of_history_free(struct as_of_history *history);

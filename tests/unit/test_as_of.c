@@ -7,7 +7,8 @@
  * link planted as the snapshots file, a malformed line (with its number)
  * and an oversized file. A store read as of a moment before, between and
  * after two revisions holds the value of that moment; the history lists
- * every value of a period in the order recorded, sorted by period.
+ * every value of a period in the order recorded, sorted by period, of
+ * every series, of one indicator with its members, or of one member.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -213,12 +214,13 @@ static void write_vintages(const struct fixture *f)
     assert_int_equal(store_use_settings(store, &f->settings), 0);
     struct pejl_observation first[] = {year_obs(2022, 10), year_obs(2023, 100)};
     struct pejl_observation second[] = {year_obs(2023, 110), year_obs(2024, 50)};
-    struct pejl_observation third[] = {year_obs(2023, 121)};
+    struct pejl_observation third[] = {year_obs(2023, 121), year_obs(2023, 7)};
+    third[1].member = "DK"; /* a member's series: ls_test.DK */
     assert_int_equal(store_stage(store, &f->indicator, first, 2, V1, NULL, NULL), 0);
     assert_int_equal(store_commit(store), 1);
     assert_int_equal(store_stage(store, &f->indicator, second, 2, V2, NULL, NULL), 0);
     assert_int_equal(store_commit(store), 1);
-    assert_int_equal(store_stage(store, &f->indicator, third, 1, V3, NULL, NULL), 0);
+    assert_int_equal(store_stage(store, &f->indicator, third, 2, V3, NULL, NULL), 0);
     assert_int_equal(store_commit(store), 1);
     store_close(store);
 }
@@ -281,6 +283,21 @@ static void test_history(void **state)
     h = as_of_history_read(f.state_dir, "ls_other", err, sizeof err);
     assert_non_null(h);
     assert_null(as_of_history_series(h, ID, &n));
+    as_of_history_free(h);
+    h = as_of_history_read(f.state_dir, "ls_tes", err, sizeof err); /* not a prefix match */
+    assert_non_null(h);
+    assert_null(as_of_history_series(h, ID, &n));
+    as_of_history_free(h);
+    h = as_of_history_read(f.state_dir, ID, err, sizeof err); /* and its members */
+    assert_non_null(as_of_history_series(h, ID, &n));
+    assert_int_equal(n, 5);
+    v = as_of_history_series(h, ID ".DK", &n);
+    assert_int_equal(n, 1);
+    assert_true(v[0].value == 7 && v[0].vintage == V3);
+    as_of_history_free(h);
+    h = as_of_history_read(f.state_dir, ID ".DK", err, sizeof err); /* the member alone */
+    assert_null(as_of_history_series(h, ID, &n));
+    assert_non_null(as_of_history_series(h, ID ".DK", &n));
     as_of_history_free(h);
     fixture_free(&f);
 }
