@@ -219,7 +219,7 @@ int compare_build(struct comparison *c, const struct compare_inputs *in, char *e
                          .n_indicators = in->n_indicators,
                          .then = in->then,
                          .now = in->now};
-    *c = (struct comparison){.then = in->then, .now = in->now};
+    *c = (struct comparison){.then = in->then, .now = in->now, .alerts_read = in->alerting != NULL};
     struct as_of_history *history = as_of_history_read(in->state_dir, NULL, err, errlen);
     if (!history)
         return -1;

@@ -69,6 +69,7 @@ struct comparison {
     size_t n_progress, n_ranks;
     struct compare_alert *alerts;
     size_t n_alerts;
+    bool alerts_read; /* false: no alert state was given (a report as of a moment) */
 };
 
 /* What a comparison reads. `then_store` holds what was known at `then`

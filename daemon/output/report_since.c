@@ -24,7 +24,7 @@
 struct since_words {
     const char *since, *until, *summary, *none, *more, *member, *members, *indicator, *period,
         *value, *then, *now, *change, *revisions, *target, *rule, *state, *opened, *closed, *before,
-        *still_open, *cut, *snapshot;
+        *still_open, *cut, *snapshot, *no_alerts;
     const char *parts[5]; /* new periods, revised, progress, ranks, alerts */
 };
 
@@ -52,6 +52,8 @@ static const struct since_words da = {
     .still_open = "stadig åben",
     .cut = "ældre skift ikke gemt",
     .snapshot = "øjebliksbillede",
+    .no_alerts = "Ikke vist: en rapport pr. et tidligere tidspunkt har ingen alarmer (de er "
+                 "dæmonens, fra dens tid).",
     .parts = {"Nye perioder", "Reviderede tal", "Ændret fremdrift", "Ændrede placeringer",
               "Alarmer åbnet og lukket"},
 };
@@ -80,6 +82,8 @@ static const struct since_words en = {
     .still_open = "still open",
     .cut = "older changes not kept",
     .snapshot = "snapshot",
+    .no_alerts = "Not shown: a report as of an earlier moment has no alerts (they are the "
+                 "daemon's, of its time).",
     .parts = {"New periods", "Revised figures", "Progress changed", "Ranks moved",
               "Alerts opened and closed"},
 };
@@ -419,6 +423,10 @@ static void part_alerts(const struct sink *k, const struct comparison *c)
     const struct since_words *sw = k->sw;
     const char *heads[] = {sw->indicator, sw->rule, sw->state, sw->opened, sw->closed};
     heading(k, sw->parts[4], "alerts");
+    if (!c->alerts_read) {
+        paragraph(k, "since-none", sw->no_alerts);
+        return;
+    }
     if (!c->n_alerts) {
         paragraph(k, "since-none", sw->none);
         return;

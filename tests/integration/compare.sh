@@ -142,6 +142,16 @@ set -e
     || fail "--compare-to after --now: exit $rc, $(cat "$T/err")"
 pass "a comparison moment after the report's is refused"
 
+# With --as-of (a report of what was known then: no alerts), the section
+# compares with that moment's figures and says the alerts are not shown.
+"$PEJLD" --report "$T/as-of" --as-of 2025-05-15 --compare-to 2025-04-01 -c "$conf" --state-dir "$state" \
+    >/dev/null 2>"$T/log" || fail "--as-of --compare-to: $(cat "$T/log")"
+grep -qxF "| Eksport | - | 2023 | 120,0 → 121,0 | +0,8 % | 1 |" "$T/as-of/report.md" \
+    || fail "as of 2025-05-15, 2023 was 121: $(sed -n '/^## Siden/,/^| Indikator | PM/p' "$T/as-of/report.md")"
+grep -q "^Ikke vist: en rapport pr. et tidligere tidspunkt har ingen alarmer" "$T/as-of/report.md" \
+    || fail "the alerts part does not say why it is empty"
+pass "--as-of with --compare-to: the figures between the two moments (2023 then 121), alerts said not shown"
+
 # pejlctl report --compare-to, answered by a running pejld (its child reads
 # the journal as known then); a snapshot name resolves; an unknown one is
 # refused before anything is written.
