@@ -14,7 +14,6 @@
 #include <rrd_client.h>
 
 #include "as_of.h"
-#include "graph_plan.h"
 #include "log.h"
 #include "pejld.h"
 #include "rrdview.h"
@@ -87,7 +86,7 @@ struct graph_as_of_job {
 };
 
 static void __attribute__((noreturn)) draw_as_of(struct pejld *d, const char *id, int64_t as_of,
-                                                  const char *png, pid_t parent)
+                                                  const char *dir, pid_t parent)
 {
     char views[4096], err[1024];
     spawn_die_with_parent(parent);
@@ -104,10 +103,11 @@ static void __attribute__((noreturn)) draw_as_of(struct pejld *d, const char *id
         _exit(1);
     }
     struct graph_settings graphs = pejld_graph_settings(d->config);
-    int rc = graph_indicator(&graphs, store, id, as_of, png, "PNG");
+    graphs.graph_dir = dir; /* ID.png and its key, in the job's own folder */
+    int rc = grapher_draw_one(&graphs, store, id, as_of);
     store_close(store);
     as_of_views_remove(views);
-    _exit(rc < 0 ? 1 : 0);
+    _exit(rc == 0 ? 0 : 1); /* GRAPHER_UNCHANGED: nothing stored then, no graph */
 }
 
 static void graph_as_of_ended(struct loop *loop, pid_t pid, int status, void *arg)
@@ -116,8 +116,7 @@ static void graph_as_of_ended(struct loop *loop, pid_t pid, int status, void *ar
     struct graph_as_of_job *job = arg;
     bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && access(job->png, R_OK) == 0;
     job->done(job->done_arg, ok ? job->png : NULL);
-    unlink(job->png); /* the folder and the file are this job's own */
-    rmdir(job->dir);
+    as_of_views_remove(job->dir); /* the folder and what is in it are the job's own */
     free(job);
 }
 
@@ -140,7 +139,7 @@ static int graph_as_of(void *arg, const char *id, int64_t as_of,
     fflush(NULL);
     pid_t parent = getpid(), pid = fork();
     if (pid == 0)
-        draw_as_of(d, id, as_of, job->png, parent);
+        draw_as_of(d, id, as_of, job->dir, parent);
     if (pid < 0 || loop_watch_child(d->loop, pid, graph_as_of_ended, job) < 0) {
         log_err("graph as of then: cannot start its process");
         if (pid > 0) {
