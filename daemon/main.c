@@ -28,6 +28,7 @@ struct options {
     const char *probe;
     const char *state_dir;
     const char *report; /* --report DIR */
+    const char *compare_to; /* --compare-to NAME|TIME */
     const char *as_of;  /* --as-of TIME|SNAPSHOT, resolved once the state dir is known */
     bool foreground, once, check, online, verbose, status, json, svg, pdf;
     int64_t now; /* --now; 0: the clock */
@@ -53,6 +54,8 @@ static void usage(FILE *out)
             "      --report DIR    write a report folder (index.html, report.md, status.json,\n"
             "                      data/, graphs/) from the state directory; --svg, --pdf\n"
             "                      add SVG and PDF graphs\n"
+            "      --compare-to NAME|TIME  with --report: a first section on what changed since\n"
+            "                      the snapshot NAME or TIME, and the series then in each graph\n"
             "      --state-dir DIR use DIR for the journal (and default RRD/graph dirs)\n"
             "      --now TIME      with --once, --status or --report: evaluate as at\n"
             "                      TIME (2025-10-01 or 2025-10-01T06:00:00Z), not now\n"
@@ -69,7 +72,8 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_ONCE = 256, OPT_CHECK, OPT_PROBE, OPT_STATE, OPT_VERSION, OPT_STATUS, OPT_JSON,
-           OPT_NOW, OPT_REPORT, OPT_SVG, OPT_PDF, OPT_ONLINE, OPT_AS_OF, OPT_VINTAGE };
+           OPT_NOW, OPT_REPORT, OPT_SVG, OPT_PDF, OPT_ONLINE, OPT_AS_OF, OPT_VINTAGE,
+           OPT_COMPARE_TO };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'}, {"foreground", no_argument, NULL, 'f'},
         {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
@@ -82,6 +86,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"pdf", no_argument, NULL, OPT_PDF},      {"online", no_argument, NULL, OPT_ONLINE},
         {"as-of", required_argument, NULL, OPT_AS_OF},
         {"vintage", required_argument, NULL, OPT_VINTAGE},
+        {"compare-to", required_argument, NULL, OPT_COMPARE_TO},
         {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "c:fvh", longopts, NULL)) != -1) {
@@ -109,6 +114,7 @@ static int parse_options(int argc, char **argv, struct options *o)
                 return -1;
             }
             break;
+        case OPT_COMPARE_TO: o->compare_to = optarg; break;
         case OPT_NOW:
             if (timestamp_parse(optarg, &o->now) < 0 || o->now <= 0) {
                 fprintf(stderr, "pejld: --now %s: write a date (2025-10-01) or an RFC 3339 time "
@@ -121,7 +127,7 @@ static int parse_options(int argc, char **argv, struct options *o)
     }
     if (optind < argc || (o->once + o->check + o->status + (o->probe != NULL) + (o->report != NULL)) > 1 ||
         (o->json && !o->status) || (o->now && !o->once && !o->status && !o->report) ||
-        ((o->svg || o->pdf) && !o->report) || (o->online && !o->check) ||
+        ((o->svg || o->pdf || o->compare_to) && !o->report) || (o->online && !o->check) ||
         (o->as_of && !o->status && !o->report) || (o->vintage && !o->once)) {
         usage(stderr);
         return -1;
@@ -248,6 +254,20 @@ static int print_status(const struct config *config, bool json, int64_t now, int
     return rc < 0 ? 1 : 0;
 }
 
+/* --compare-to: the moment and the journal as known then. */
+static struct store *read_then(const struct config *config, const char *spec,
+                               struct report_compare *compare, char *err, size_t errlen)
+{
+    struct store_settings store_settings = pejld_store_settings(config);
+    *compare = (struct report_compare){.name = as_of_name_valid(spec) ? spec : NULL,
+                                       .state_dir = config->state_dir};
+    if (as_of_resolve(config->state_dir, spec, &compare->then, err, errlen) < 0)
+        return NULL;
+    struct store *then = store_read_as_of(&store_settings, compare->then, err, errlen);
+    compare->then_store = then;
+    return then;
+}
+
 /* report.snapshot: the report's moment under its date ("report-2025-06-01"). */
 static void save_snapshot(const char *state_dir, int64_t t)
 {
@@ -262,15 +282,25 @@ static void save_snapshot(const char *state_dir, int64_t t)
  * Written by a child process, as the daemon's graphs are: librrd's drawing
  * keeps font caches it never frees, and a child that ends with _exit
  * leaves them to the kernel. */
-static int write_report(const struct config *config, const char *dir, bool svg, bool pdf, int64_t now,
-                        int64_t as_of)
+static int write_report(const struct config *config, const char *dir, bool svg, bool pdf,
+                        int64_t now, int64_t as_of, const char *compare_to)
 {
     char err[512], views[4096] = "";
-    struct report_options ro = {.svg = svg, .pdf = pdf, .as_of = as_of};
+    struct report_compare compare;
+    struct report_options ro = {
+        .svg = svg, .pdf = pdf, .as_of = as_of, .compare = compare_to ? &compare : NULL};
     struct store_settings store_settings = pejld_store_settings(config);
+    struct store *then = NULL;
     struct store *store = as_of > 0 ? as_of_store_with_views(&store_settings, as_of, views,
                                                              sizeof views, err, sizeof err)
                                     : store_read(&store_settings, err, sizeof err);
+    if (store && compare_to && !(then = read_then(config, compare_to, &compare, err, sizeof err))) {
+        log_err("--compare-to %s: %s", compare_to, err);
+        store_close(store);
+        as_of_views_remove(views);
+        return 1;
+    }
+    ro.compare_to = compare_to ? compare.then : 0; /* the Revisioner section: since then too */
     struct alerting *alerting = store ? alerting_open(config->state_dir, err, sizeof err) : NULL;
     int rc = 1, status = 0;
     if (!alerting) {
@@ -302,6 +332,7 @@ static int write_report(const struct config *config, const char *dir, bool svg, 
     if (rc == 0 && config->report_snapshot)
         save_snapshot(config->state_dir, as_of > 0 ? as_of : now);
     alerting_free(alerting);
+    store_close(then);
     store_close(store);
     as_of_views_remove(views);
     return rc;
@@ -345,7 +376,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "pejld: --as-of %s\n", err);
         status = 64; /* EX_USAGE */
     } else if (o.report) {
-        status = write_report(config, o.report, o.svg, o.pdf, now_of(&o, as_of), as_of);
+        status = write_report(config, o.report, o.svg, o.pdf, now_of(&o, as_of), as_of, o.compare_to);
     } else if (o.status) {
         status = print_status(config, o.json, now_of(&o, as_of), as_of);
     } else {

@@ -222,6 +222,51 @@ static void add_curve_draws(const struct graph_spec *spec, struct args *a)
     }
 }
 
+/* The earlier series, "e0": the sum (ADDNAN) of its segments, each UNKN
+ * outside its span, so one CDEF holds the whole line. */
+static char *earlier_cdef(const struct graph_spec *spec)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    if (!f)
+        return NULL;
+    fputs("CDEF:e0=v0,POP,UNKN", f);
+    for (size_t i = 0; i + 1 < spec->n_earlier; i++) {
+        long long t0 = (long long)spec->earlier_times[i], t1 = (long long)spec->earlier_times[i + 1];
+        double v0 = spec->earlier_values[i], v1 = spec->earlier_values[i + 1];
+        if (isnan(v0) || isnan(v1) || t1 <= t0)
+            continue;
+        fprintf(f, ",TIME,%lld,GT,TIME,%lld,LE,MIN,%.17g,%.17g,TIME,%lld,-,*,%lld,/,+,UNKN,IF,ADDNAN",
+                t0, t1, v0, v1 - v0, t0, t1 - t0);
+    }
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static void add_earlier_defs(const struct graph_spec *spec, struct args *a)
+{
+    if (spec->n_earlier < 2)
+        return;
+    arg_owned(a, earlier_cdef(spec));
+    arg(a, "CDEF:e0legend=e0,POP,UNKN");
+}
+
+/* Thin and dashed, in grey: behind the lines, drawn first; its legend
+ * after theirs (an empty line of the same look), so the series leads. */
+static void add_earlier_draw(const struct graph_spec *spec, struct args *a, bool legend)
+{
+    if (spec->n_earlier < 2)
+        return;
+    if (!legend)
+        arg(a, "LINE1:e0#555555::dashes=6,4");
+    else
+        argf(a, "LINE1:e0legend#555555:%s:dashes=6,4", text(a, spec->earlier_label));
+}
+
 static void free_args(struct args *a)
 {
     for (size_t i = 0; i < a->n_owned; i++)
@@ -233,6 +278,7 @@ char **graph_data_defs(const struct graph_spec *spec)
     struct args a = {0};
     add_line_defs(spec, &a);
     add_curve_defs(spec, &a);
+    add_earlier_defs(spec, &a);
     char **defs = a.failed ? NULL : calloc((size_t)a.argc + 1, sizeof *defs);
     for (int i = 0; defs && i < a.argc; i++)
         if (!(defs[i] = strdup(a.argv[i]))) {
@@ -505,10 +551,13 @@ int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, 
         argf(&a, "--upper-limit=%.17g", spec->upper);
     add_line_defs(spec, &a);
     add_curve_defs(spec, &a);
+    add_earlier_defs(spec, &a);
     if (a.markup)
         arg(&a, "--pango-markup");
     add_watermark(spec, &a);
+    add_earlier_draw(spec, &a, false);
     add_line_draws(spec, &a);
+    add_earlier_draw(spec, &a, true);
     add_curve_draws(spec, &a);
     add_rules(spec, &a);
     add_marks(spec, &a);

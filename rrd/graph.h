@@ -88,6 +88,14 @@ struct graph_spec {
     struct graph_mark marks[GRAPH_MAX_MARKS]; /* published figures, one legend entry for all */
     size_t n_marks;
     const char *marks_label;
+    /* The series as it was known earlier (--compare-to), drawn thin and
+     * dashed behind the lines: each value at its time (its period's end),
+     * joined by straight lines; a NAN value breaks the line. "e0" in
+     * graph_data_defs(). n_earlier 0: none. */
+    const int64_t *earlier_times;
+    const double *earlier_values;
+    size_t n_earlier;
+    const char *earlier_label;
 };
 
 int graph_draw(const struct graph_spec *spec, char *err, size_t errlen);

@@ -698,18 +698,47 @@ static void report_done(void *arg, bool ok)
         control_error(c, "the report was not written; see pejld's log (the previous one is as it was)");
 }
 
+/* REPORT's words after DIR: as-of=TIME and compare-to=TIME, each at most once. */
+static bool report_words_ok(const struct control_request *r)
+{
+    for (int i = 2; i < r->argc; i++)
+        if (strncmp(r->argv[i], "as-of=", 6) != 0 && strncmp(r->argv[i], "compare-to=", 11) != 0)
+            return false;
+    return r->argc >= 2 && r->argc <= 4 && (r->argc < 4 || strncmp(r->argv[2], r->argv[3], 3) != 0);
+}
+
+/* compare-to=TIME resolved into *then (0 without one); -1 when answered. */
+static int report_compare_to(const struct commands_state *d, struct control_client *c,
+                             const struct control_request *r, int64_t *then, const char **name)
+{
+    char err[1024];
+    *then = 0, *name = NULL;
+    for (int i = 2; i < r->argc; i++) {
+        const char *spec = r->argv[i] + 11;
+        if (strncmp(r->argv[i], "compare-to=", 11) != 0)
+            continue;
+        if (as_of_resolve(d->store_settings.state_dir, spec, then, err, sizeof err) < 0) {
+            control_error(c, "compare-to %s", err);
+            return -1;
+        }
+        *name = as_of_name_valid(spec) ? spec : NULL;
+    }
+    return 0;
+}
+
 static void cmd_report(struct commands *cmds, struct control_client *c,
                        const struct control_request *r)
 {
     const struct commands_state *d = &cmds->state;
-    int64_t as_of;
-    if (r->argc < 2 || r->argc > 3 || (r->argc == 3 && strncmp(r->argv[2], "as-of=", 6) != 0) ||
-        r->argv[1][0] != '/' || strlen(r->argv[1]) > 2048 || strstr(r->argv[1], "/../")) {
-        control_error(c, "REPORT<TAB>DIR[<TAB>as-of=TIME], with DIR an absolute path pejld may "
-                         "write to");
+    int64_t as_of, compare_to;
+    const char *name;
+    if (!report_words_ok(r) || r->argv[1][0] != '/' || strlen(r->argv[1]) > 2048 ||
+        strstr(r->argv[1], "/../")) {
+        control_error(c, "REPORT<TAB>DIR[<TAB>as-of=TIME][<TAB>compare-to=TIME], with DIR an "
+                         "absolute path pejld may write to");
         return;
     }
-    if (commands_as_of(d, c, r, &as_of) < 0)
+    if (commands_as_of(d, c, r, &as_of) < 0 || report_compare_to(d, c, r, &compare_to, &name) < 0)
         return;
     char real[2100], err[1024];
     struct report_keep_out keep_out = d->keep_out;
@@ -718,7 +747,8 @@ static void cmd_report(struct commands *cmds, struct control_client *c,
         control_error(c, "%s", err); /* the report process checks again before it swaps */
         return;
     }
-    if (!d->reporter || reporter_run_as_of(d->reporter, real, as_of, report_done, c) < 0)
+    if (!d->reporter ||
+        reporter_run_compared(d->reporter, real, as_of, compare_to, name, report_done, c) < 0)
         control_error(c, "a report is being written already; try again in a moment");
 }
 
@@ -808,7 +838,8 @@ static const struct {
     {"COLLECT", "COLLECT [ID...]: collect now; answers when done", cmd_collect},
     {"GRAPH", "GRAPH ID [as-of=TIME]: the indicator's PNG, base64", cmd_graph},
     {"REPORT",
-     "REPORT DIR [as-of=TIME]: write a report folder (an absolute path pejld may write to)",
+     "REPORT DIR [as-of=TIME] [compare-to=TIME]: write a report folder (an absolute path pejld "
+     "may write to)",
      cmd_report},
     {"VERIFY", "VERIFY [ID...]: check the sources against their own metadata; answers when done",
      cmd_verify},

@@ -44,6 +44,8 @@ struct graph_plan {
     size_t n_points;
     int64_t *period_ends; /* spec.period_ends */
     double low, high;     /* of the values drawn (NAN: none yet) */
+    int64_t *earlier_times; /* spec.earlier_times, spec.earlier_values */
+    double *earlier_values;
 };
 
 /* Beyond this many periods (days or weeks over years) a period is narrower
@@ -495,6 +497,8 @@ void graph_plan_free(struct graph_plan *p)
     for (size_t i = 0; i < p->spec.n_lines; i++)
         free(p->paths[i]);
     free(p->period_ends);
+    free(p->earlier_times);
+    free(p->earlier_values);
     for (struct plan_text *t = p->texts, *next; t; t = next) {
         next = t->next;
         free(t);
@@ -557,6 +561,38 @@ struct graph_plan *graph_plan_new(const struct graph_settings *settings, struct 
         return NULL;
     }
     return p;
+}
+
+/* The own series as known then: each value at its period's end, a gap
+ * (a missing period) as a NAN point that breaks the line. */
+int graph_plan_earlier(struct graph_plan *p, const struct store *then_store, int64_t then)
+{
+    const struct series *s = store_series(then_store, p->indicator->id);
+    size_t n = 0, cap = s ? 2 * s->n : 0;
+    char day[16];
+    if (!s || s->n < 2 || cap > 2 * PLAN_MAX_PERIOD_ENDS)
+        return 0; /* a panel kept as members, too little, or days over decades: no line */
+    p->earlier_times = calloc(cap, sizeof *p->earlier_times);
+    p->earlier_values = calloc(cap, sizeof *p->earlier_values);
+    if (!p->earlier_times || !p->earlier_values)
+        return -1;
+    int64_t last = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct pejl_period *period = &s->items[i].obs.period;
+        if (period->kind != p->indicator->frequency || isnan(s->items[i].obs.value))
+            continue;
+        if (last && period_start(period) != last) /* a period missing between */
+            p->earlier_times[n] = period_start(period), p->earlier_values[n++] = NAN;
+        p->earlier_times[n] = last = period_end(period);
+        p->earlier_values[n++] = s->items[i].obs.value;
+    }
+    date_text(then, day, sizeof day);
+    p->spec.earlier_times = p->earlier_times;
+    p->spec.earlier_values = p->earlier_values;
+    p->spec.n_earlier = n;
+    p->spec.earlier_label =
+        plan_text(p, "%s %s", p->w == words_for(LANGUAGE_EN) ? "As known on" : "Kendt pr.", day);
+    return p->out_of_memory ? -1 : 0;
 }
 
 const struct graph_spec *graph_plan_spec(const struct graph_plan *p)

@@ -38,6 +38,10 @@ struct graph_settings {
  * memory", or with `err` "" when nothing is stored yet (no graph). */
 struct graph_plan *graph_plan_new(const struct graph_settings *settings, struct store *store,
                                   const char *id, int64_t now, char *err, size_t errlen);
+/* Adds the indicator's own series as known at `then` (read from
+ * `then_store`), drawn thin and dashed behind today's (--compare-to).
+ * Nothing for a panel kept only as members. -1 without memory. */
+int graph_plan_earlier(struct graph_plan *plan, const struct store *then_store, int64_t then);
 const struct graph_spec *graph_plan_spec(const struct graph_plan *plan);
 void graph_plan_free(struct graph_plan *plan);
 

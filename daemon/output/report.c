@@ -21,6 +21,7 @@
 #include "report_revisions.h"
 #include "log.h"
 #include "period.h"
+#include "report_since.h"
 #include "status.h"
 #include "timestamp.h"
 #include "value.h"
@@ -43,6 +44,8 @@ struct report {
     struct row *rows;
     size_t n;
     int64_t now;
+    const struct report_compare *compare; /* --compare-to, or NULL */
+    const struct report_since *since;     /* what changed since then, or NULL */
     struct report_revisions *revisions; /* report_revisions.h */
 };
 
@@ -451,6 +454,8 @@ static int write_html(const char *dir, const struct report *rp, char *err, size_
                                                          : "Status for pejlemærkerne",
             when);
     html_banner(f, rp);
+    if (rp->since)
+        report_since_html(f, rp->since);
     fputs("<table id=\"status\"><thead><tr>", f);
     for (int i = 0; i < COLUMNS; i++)
         fprintf(f, "<th>%s</th>", heads(rp)[i]);
@@ -492,6 +497,8 @@ static int write_markdown(const char *dir, const struct report *rp, char *err, s
                                                          : "Status for pejlemærkerne",
             when);
     markdown_provenance(f, rp, true);
+    if (rp->since)
+        report_since_markdown(f, rp->since);
     fputc('|', f);
     for (int i = 0; i < COLUMNS; i++)
         fprintf(f, " %s |", heads(rp)[i]);
@@ -651,11 +658,11 @@ static int write_graphs(const char *dir, struct report *rp, struct store *store,
         snprintf(png, sizeof png, "%s/graphs/%s.png", dir, r->ind->id);
         snprintf(svg, sizeof svg, "%s/graphs/%s.svg", dir, r->ind->id);
         snprintf(pdf, sizeof pdf, "%s/graphs/%s.pdf", dir, r->ind->id);
-        if (graph_indicator(&rp->settings->graphs, store, r->ind->id, rp->now, png, "PNG") < 0 ||
+        if (report_since_graph(rp->settings, rp->compare, store, r->ind->id, rp->now, png, "PNG") < 0 ||
             (o->svg &&
-             graph_indicator(&rp->settings->graphs, store, r->ind->id, rp->now, svg, "SVG") < 0) ||
+             report_since_graph(rp->settings, rp->compare, store, r->ind->id, rp->now, svg, "SVG") < 0) ||
             (o->pdf &&
-             graph_indicator(&rp->settings->graphs, store, r->ind->id, rp->now, pdf, "PDF") < 0))
+             report_since_graph(rp->settings, rp->compare, store, r->ind->id, rp->now, pdf, "PDF") < 0))
             return -1;
         r->graph = access(png, R_OK) == 0;
     }
@@ -975,8 +982,9 @@ int report_write(const char *dir, const struct report_settings *settings, struct
                  const struct alerting *alerting, int64_t now, const struct report_options *o,
                  char *err, size_t errlen)
 {
-    struct report rp = {
-        .settings = settings, .w = words_for(settings->graphs.language), .now = now};
+    struct report rp = {.settings = settings, .w = words_for(settings->graphs.language),
+                        .now = now, .compare = o->compare};
+    struct report_since since;
     char target[2100], tmp[2200], path[2300];
     int lock = -1;
     if (report_dir_check(dir, &settings->keep_out, target, sizeof target, err, errlen) < 0)
@@ -999,6 +1007,9 @@ int report_write(const char *dir, const struct report_settings *settings, struct
     if (rc == 0 && !(rp.revisions = report_revisions_read(settings->keep_out.state_dir,
                                                           o->compare_to, o->as_of, err, errlen)))
         rc = -1;
+    if (rc == 0 && o->compare &&
+        (rc = report_since_build(&since, o->compare, settings, store, alerting, now, err, errlen)) == 0)
+        rp.since = &since;
     if (rc == 0)
         rc = write_all_parts(tmp, &rp, store, alerting, o, err, errlen);
     if (rc == 0) /* once more: the folder may have changed while the report was drawn */
@@ -1012,6 +1023,8 @@ int report_write(const char *dir, const struct report_settings *settings, struct
     if (rc < 0)
         remove_tree(tmp); /* the previous report stays as it was */
     close(lock);
+    if (rp.since)
+        report_since_free(&since);
     for (size_t i = 0; i < rp.n; i++)
         free(rp.rows[i].published);
     free(rp.rows);

@@ -39,10 +39,20 @@ struct report_settings {
     struct report_keep_out keep_out; /* where it may not go */
 };
 
+/* --compare-to: the moment the report's first section compares with
+ * (report_since.h), and its graphs' dashed line of the series then. */
+struct report_compare {
+    int64_t then;
+    const char *name;               /* the snapshot's name; NULL: a time was given */
+    const struct store *then_store; /* the journal as known at `then` */
+    const char *state_dir;          /* whose journal holds what changed in between */
+};
+
 struct report_options {
     bool svg, pdf; /* SVG and PDF graphs beside the PNGs */
     int64_t as_of; /* the store was read as known then (store_read_as_of); 0: today */
     int64_t compare_to; /* the "Revisioner" section: revisions since then; 0: all */
+    const struct report_compare *compare; /* NULL: no comparison */
 };
 
 /* Where a report may go: DIR with its symlinks resolved into `real`, or -1

@@ -32,6 +32,8 @@ struct reporter {
     void (*done)(void *arg, bool ok);   /* who asked for it, if anyone */
     void *done_arg;
     int64_t as_of;                      /* of the running child's report; 0: now */
+    int64_t compare_to;                 /* its --compare-to moment; 0: none */
+    char compare_name[AS_OF_NAME_MAX + 1]; /* the snapshot's name, or "" */
 };
 
 int64_t reporter_delay_s(int64_t now, int minute)
@@ -111,6 +113,17 @@ static void __attribute__((noreturn)) write_in_child(struct reporter *r)
     tzset();
     if (rrdview_daemon(store_rrdview(r->store)))
         rrdc_disconnect(); /* the parent's connection is not ours to use */
+    struct report_compare compare = {.then = r->compare_to,
+                                     .name = r->compare_name[0] ? r->compare_name : NULL,
+                                     .state_dir = r->settings.store.state_dir};
+    if (r->compare_to > 0) { /* the journal as known then, read here: the child's own */
+        compare.then_store = store_read_as_of(&r->settings.store, r->compare_to, err, sizeof err);
+        if (!compare.then_store) {
+            log_err("report: --compare-to: %s; the previous report is as it was", err);
+            _exit(1);
+        }
+        o.compare = &compare, o.compare_to = r->compare_to;
+    }
     int64_t now = r->as_of > 0 ? r->as_of : (int64_t)time(NULL);
     int rc = r->as_of > 0 ? write_as_of(r, &o, err, sizeof err)
                           : report_write(r->dir, &r->settings.report, r->store, *r->alerting, now,
@@ -168,7 +181,7 @@ static void on_due(struct loop *loop, void *arg)
     r->timer = 0;
     reporter_schedule(r);
     if (r->child <= 0)
-        r->as_of = 0; /* the scheduled report: of today */
+        r->as_of = 0, r->compare_to = 0; /* the scheduled report: of today */
     if (start(r, r->settings.dir) < 0)
         log_warn("report: the previous report is still being written; skipping this one");
 }
@@ -181,9 +194,17 @@ int reporter_run_now(struct reporter *r, const char *dir, void (*done)(void *arg
 int reporter_run_as_of(struct reporter *r, const char *dir, int64_t as_of,
                        void (*done)(void *arg, bool ok), void *arg)
 {
+    return reporter_run_compared(r, dir, as_of, 0, NULL, done, arg);
+}
+
+int reporter_run_compared(struct reporter *r, const char *dir, int64_t as_of, int64_t compare_to,
+                          const char *name, void (*done)(void *arg, bool ok), void *arg)
+{
     if (r->child > 0)
         return -1;
     r->as_of = as_of;
+    r->compare_to = compare_to;
+    snprintf(r->compare_name, sizeof r->compare_name, "%s", name ? name : "");
     if (start(r, dir) < 0)
         return -1;
     r->done = done, r->done_arg = arg;

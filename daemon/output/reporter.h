@@ -46,6 +46,11 @@ int reporter_run_now(struct reporter *r, const char *dir, void (*done)(void *arg
  * then (store_read_as_of) and draws from RRD files of its own. */
 int reporter_run_as_of(struct reporter *r, const char *dir, int64_t as_of,
                        void (*done)(void *arg, bool ok), void *arg);
+/* The same with --compare-to: the report begins with what changed since
+ * `compare_to` (a snapshot's `name`, or NULL) and its graphs carry the
+ * series as known then (report_since.h). */
+int reporter_run_compared(struct reporter *r, const char *dir, int64_t as_of, int64_t compare_to,
+                          const char *name, void (*done)(void *arg, bool ok), void *arg);
 /* Seconds from `now` to the next `minute` of the day (UTC), 1..86400. */
 int64_t reporter_delay_s(int64_t now, int minute);
 

@@ -283,7 +283,8 @@ static void test_wrong_argument_counts(void **state)
     ask(f, "graph\tls_exports\tjson");
     assert_error("GRAPH<TAB>ID[<TAB>as-of=TIME]");
     static const char report_usage[] =
-        "REPORT<TAB>DIR[<TAB>as-of=TIME], with DIR an absolute path pejld may write to";
+        "REPORT<TAB>DIR[<TAB>as-of=TIME][<TAB>compare-to=TIME], with DIR an absolute path pejld "
+        "may write to";
     ask(f, "report");
     assert_error(report_usage);
     ask(f, "report\trelative/dir");
@@ -291,6 +292,10 @@ static void test_wrong_argument_counts(void **state)
     ask(f, "report\t/srv/a/../b");
     assert_error(report_usage);
     ask(f, "report\t/a\t/b");
+    assert_error(report_usage);
+    ask(f, "report\t/a\tcompare-to=2025-01-01\tcompare-to=2025-02-01"); /* twice */
+    assert_error(report_usage);
+    ask(f, "report\t/a\tas-of=2025-01-01\tcompare-to=2025-02-01\tjson");
     assert_error(report_usage);
 }
 
@@ -320,6 +325,9 @@ static void test_snapshots_and_revisions(void **state)
     ask(f, "graph\tls_exports\tas-of=boards");
     assert_true(reply.error);
     assert_non_null(strstr(reply.message, "the snapshots are: board;"));
+    ask(f, "report\t/srv/report\tcompare-to=boards"); /* refused before any report starts */
+    assert_true(reply.error);
+    assert_non_null(strstr(reply.message, "compare-to no snapshot named \"boards\""));
     ask(f, "revisions");
     assert_error("REVISIONS<TAB>ID[<TAB>period=P][<TAB>as-of=TIME][<TAB>json]");
     ask(f, "revisions\tls_exports\tother");

@@ -210,7 +210,8 @@ static const struct {
     {"metrics", "metrics", "Prometheus text exposition of the figures and alerts"},
     {"collect", "collect [ID...]", "Collect now; returns when done, with the outcome"},
     {"graph", "graph ID [-o FILE] [--as-of T]", "Save the indicator's PNG (default ID.png)"},
-    {"report", "report DIR [--as-of T]", "Have pejld write a report folder there"},
+    {"report", "report DIR [--as-of T] [--compare-to T]",
+     "Have pejld write a report folder there; --compare-to: first what changed since T"},
     {"snapshot", "snapshot NAME [TIME]", "Name this moment (or TIME) for --as-of NAME"},
     {"revisions", "revisions ID [--period P] [--json] [--as-of T]",
      "Every value each period has had, with its vintage and the change from the first"},
@@ -233,9 +234,10 @@ int ask_main(int argc, char **argv)
         {"for", required_argument, NULL, 'f'},    {"comment", required_argument, NULL, 'c'},
         {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
         {"force", no_argument, NULL, 'F'},        {"as-of", required_argument, NULL, 'A'},
-        {"period", required_argument, NULL, 'P'}, {NULL, 0, NULL, 0}};
+        {"period", required_argument, NULL, 'P'}, {"compare-to", required_argument, NULL, 'C'},
+        {NULL, 0, NULL, 0}};
     const char *name = argv[0], *socket_path = getenv("PEJL_SOCKET"), *duration = NULL,
-               *comment = NULL, *output = NULL, *as_of = NULL, *period = NULL;
+               *comment = NULL, *output = NULL, *as_of = NULL, *period = NULL, *compare_to = NULL;
     bool json = false, force = false;
     int c;
     optind = 1;
@@ -251,6 +253,7 @@ int ask_main(int argc, char **argv)
             break;
         case 'A': as_of = optarg; break;
         case 'P': period = optarg; break;
+        case 'C': compare_to = optarg; break;
         case 'h': ask_usage(name, stdout); return PEJLCTL_EXIT_OK;
         default: ask_usage(name, stderr); return PEJLCTL_EXIT_USAGE;
         }
@@ -259,9 +262,14 @@ int ask_main(int argc, char **argv)
         socket_path = pejlctl_default_socket();
     char **rest = argv + optind, *words[40];
     int n_rest = argc - optind, n = 0;
-    char upper[32], as_of_word[600], period_word[64];
+    char upper[32], as_of_word[600], period_word[64], compare_word[600];
     snprintf(as_of_word, sizeof as_of_word, "as-of=%s", as_of ? as_of : "");
     snprintf(period_word, sizeof period_word, "period=%s", period ? period : "");
+    snprintf(compare_word, sizeof compare_word, "compare-to=%s", compare_to ? compare_to : "");
+    if (compare_to && strcmp(name, "report") != 0) { /* the report's first section only */
+        ask_usage(name, stderr);
+        return PEJLCTL_EXIT_USAGE;
+    }
     snprintf(upper, sizeof upper, "%s", name);
     for (char *p = upper; *p; p++)
         *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
@@ -305,6 +313,8 @@ int ask_main(int argc, char **argv)
         words[n++] = as_of_word;
     if (period)
         words[n++] = period_word;
+    if (compare_to)
+        words[n++] = compare_word;
     if (strcmp(name, "verify") == 0)
         return verify(socket_path, words, n);
     return run(socket_path, words, n, stdout);

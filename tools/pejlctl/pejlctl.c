@@ -18,7 +18,7 @@ static const struct pejlctl_command commands[] = {
     {"metrics", "Prometheus text exposition of the figures and alerts", ask_main},
     {"collect", "collect now [ID...]; returns when done, with the outcome", ask_main},
     {"graph", "an indicator's PNG: ID [-o FILE] [--as-of TIME]", ask_main},
-    {"report", "have pejld write a report folder: DIR [--as-of TIME]", ask_main},
+    {"report", "have pejld write a report folder: DIR [--as-of TIME] [--compare-to TIME]", ask_main},
     {"snapshot", "name this moment for --as-of: NAME [TIME]", ask_main},
     {"revisions", "every value of each period with its vintage: ID [--period P] [--json]",
      ask_main},
