@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "array.h"
@@ -810,23 +811,55 @@ int alert_ledger_parse(struct alert_ledger *l, const char *name, const char *tex
     return parsed(l, &r, json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr), &jerr);
 }
 
+/* The whole file in one buffer: jansson parses a buffer several times
+ * faster than a FILE, which it reads a character at a time through getc().
+ * NULL with errno set when it cannot be read. */
+static char *read_file(int fd, size_t *len)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return NULL;
+    size_t size = (size_t)st.st_size, got = 0;
+    char *text = malloc(size + 1);
+    while (text && got < size) {
+        ssize_t n = read(fd, text + got, size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int saved = errno;
+            free(text);
+            errno = saved;
+            return NULL;
+        }
+        if (n == 0)
+            break; /* cut while read: what was there */
+        got += (size_t)n;
+    }
+    *len = got;
+    return text;
+}
+
 int alert_ledger_load(struct alert_ledger *l, const char *path, char *err, size_t errlen)
 {
     json_error_t jerr;
     struct reader r = {.path = path, .err = err, .errlen = errlen};
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
-    if (!f) {
+    size_t len = 0;
+    char *text = fd >= 0 ? read_file(fd, &len) : NULL;
+    if (!text) {
+        int saved = errno;
         if (fd >= 0)
             close(fd);
-        else if (errno == ENOENT)
+        else if (saved == ENOENT)
             return 0; /* the first start */
+        errno = saved;
         if (!atomic_file_state_link_error(path, err, errlen))
-            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+            snprintf(err, errlen, "%s: %s", path, strerror(saved));
         return -1;
     }
-    json_t *doc = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
-    fclose(f);
+    close(fd);
+    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    free(text);
     return parsed(l, &r, doc, &jerr);
 }
 
