@@ -16,6 +16,7 @@
 #include "assess.h"
 #include "duration.h"
 #include "log.h"
+#include "name_index.h"
 #include "outbox.h"
 #include "period.h"
 #include "report.h"
@@ -89,6 +90,13 @@ static void reply_text(struct control_client *c, struct text *t, const char *mes
     free(text);
 }
 
+/* An indicator by its id: hashed when the config's index is given. */
+static const struct indicator *find_indicator(const struct commands_state *d, const char *id)
+{
+    return d->by_id ? name_index_get(d->by_id, id)
+                    : indicator_find(d->indicators, d->n_indicators, id);
+}
+
 /* ---- STATUS [ID] [json] ---- */
 
 static void cmd_status(struct commands *cmds, struct control_client *c,
@@ -97,7 +105,7 @@ static void cmd_status(struct commands *cmds, struct control_client *c,
     const struct commands_state *d = &cmds->state;
     const char *id = r->argc > 1 && strcmp(r->argv[1], "json") != 0 ? r->argv[1] : NULL;
     struct text t;
-    if (id && !indicator_find(d->indicators, d->n_indicators, id)) {
+    if (id && !find_indicator(d, id)) {
         control_error(c, "no indicator %s", id);
         return;
     }
@@ -504,7 +512,7 @@ static void cmd_graph(struct commands *cmds, struct control_client *c,
     const struct commands_state *d = &cmds->state;
     char *path = NULL, *png = NULL, why[600];
     size_t len = 0;
-    if (r->argc != 2 || !indicator_find(d->indicators, d->n_indicators, r->argv[1])) {
+    if (r->argc != 2 || !find_indicator(d, r->argv[1])) {
         control_error(c, r->argc != 2 ? "GRAPH<TAB>ID" : "no indicator %s", r->argc == 2 ? r->argv[1] : "");
         return;
     }
@@ -569,7 +577,7 @@ static void cmd_collect(struct commands *cmds, struct control_client *c,
     w->client = c, w->n = n;
     for (size_t i = 0; i < n; i++) {
         const char *id = r->argc > 1 ? r->argv[i + 1] : d->indicators[i].id;
-        if (!indicator_find(d->indicators, d->n_indicators, id)) {
+        if (!find_indicator(d, id)) {
             control_error(c, "no indicator %s", id);
             waiting_free(w);
             return;
@@ -703,7 +711,7 @@ static void cmd_verify(struct commands *cmds, struct control_client *c,
     }
     for (size_t i = 0; i < n; i++) {
         ids[i] = r->argc > 1 ? r->argv[i + 1] : d->indicators[i].id;
-        if (!indicator_find(d->indicators, d->n_indicators, ids[i])) {
+        if (!find_indicator(d, ids[i])) {
             control_error(c, "no indicator %s", ids[i]);
             free(ids), free(w);
             return;

@@ -13,6 +13,7 @@
 #include "array.h"
 #include "fnv.h"
 #include "log.h"
+#include "name_index.h"
 #include "notice.h"
 #include "period.h"
 #include "utf8.h"
@@ -80,8 +81,10 @@ static void latest_words(const struct pass *p, const struct indicator *ind, char
 static void describe(const struct pass *p, struct notice *n)
 {
     const struct alert *a = n->alert;
-    const struct indicator *ind =
-        indicator_find(p->settings->indicators, p->settings->n_indicators, a->indicator);
+    const struct notifier_settings *s = p->settings;
+    const struct indicator *ind = s->by_id ? name_index_get(s->by_id, a->indicator)
+                                           : indicator_find(s->indicators, s->n_indicators,
+                                                            a->indicator);
     const char *external = p->settings->external_url;
     if (ind) {
         snprintf(n->title, sizeof n->title, "%s", ind->title);

@@ -19,6 +19,7 @@
 #include "graph_plan.h"
 #include "rrdview.h"
 #include "log.h"
+#include "name_index.h"
 #include "spawn.h"
 #include "period.h"
 
@@ -30,6 +31,7 @@ struct grapher {
     void *arg;
     char (*queue)[INDICATOR_ID_MAX + 1];
     size_t n, cap;
+    struct name_index queued; /* the ids in queue (its keys live there) */
     pid_t child, parent;
     unsigned failures;
     int64_t now; /* --now: graphs evaluated as at then; 0: the clock */
@@ -71,21 +73,38 @@ void grapher_free(struct grapher *g)
         kill(g->child, SIGTERM);
         waitpid(g->child, NULL, 0);
     }
+    name_index_clear(&g->queued);
     free(g->queue);
     free(g->batch);
     free(g);
 }
 
+/* Indexes the queue afresh: its ids moved when it grew. */
+static int index_queue(struct grapher *g)
+{
+    name_index_clear(&g->queued);
+    for (size_t i = 0; i < g->n; i++)
+        if (name_index_put(&g->queued, g->queue[i], g->queue[i]) < 0)
+            return -1;
+    return 0;
+}
+
+/* A request already queued is not queued twice; found by a hash, as a
+ * start-up queues every indicator. (Without memory for the index an id
+ * may be queued twice: drawn twice, the second time found unchanged.) */
 void grapher_request(struct grapher *g, const char *id)
 {
-    for (size_t i = 0; i < g->n; i++)
-        if (strcmp(g->queue[i], id) == 0)
-            return;
+    if (name_index_get(&g->queued, id))
+        return;
+    const void *before = g->queue;
     if (array_grow((void **)&g->queue, &g->cap, g->n + 1, sizeof *g->queue) < 0) {
         log_err("%s: graph not queued: out of memory", id);
         return;
     }
-    snprintf(g->queue[g->n++], sizeof *g->queue, "%s", id);
+    char *slot = g->queue[g->n++];
+    snprintf(slot, sizeof *g->queue, "%s", id);
+    if ((g->queue != before ? index_queue(g) : name_index_put(&g->queued, slot, slot)) < 0)
+        log_err("%s: out of memory for the graph queue's index", id);
     kick(g);
 }
 
@@ -230,6 +249,7 @@ static void hand_over_queue(struct grapher *g)
     g->queue = queue;
     g->cap = cap;
     g->n = 0;
+    name_index_clear(&g->queued); /* its keys went with the queue */
 }
 
 static void fork_child(struct grapher *g)
