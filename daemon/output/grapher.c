@@ -3,10 +3,12 @@
  */
 #include "grapher.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,6 +17,7 @@
 #include <rrd_client.h>
 
 #include "array.h"
+#include "atomic_file.h"
 #include "graph_key.h"
 #include "graph_plan.h"
 #include "rrdview.h"
@@ -147,6 +150,45 @@ static int draw_if_changed(struct graph_plan *plan, struct store *store, const c
         log_warn("%s: graph drawn, but its key not kept (it is drawn again next time): %s", id,
                  err);
     return 0;
+}
+
+/* Copies the open file `from` (of `size` bytes) to a new file `dest`. */
+static int copy_file(int from, off_t size, const char *dest)
+{
+    int to = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+    char buf[64 * 1024];
+    off_t done = 0;
+    ssize_t n = 0;
+    while (to >= 0 && done < size && (n = read(from, buf, sizeof buf)) > 0 &&
+           atomic_file_write_all(to, buf, (size_t)n) == 0)
+        done += n;
+    if (to >= 0 && close(to) < 0)
+        done = -1;
+    return to >= 0 && done == size ? 0 : -1;
+}
+
+bool grapher_copy_current(const struct graph_settings *settings, struct store *store,
+                          const char *id, int64_t now, const char *dest)
+{
+    char *png = NULL, err[512];
+    struct graph_plan *plan = graph_plan_new(settings, store, id, now, err, sizeof err);
+    if (!plan || asprintf(&png, "%s/%s.png", settings->graph_dir, id) < 0) {
+        graph_plan_free(plan);
+        return false;
+    }
+    uint64_t key = graph_key_of(graph_plan_spec(plan), store_series_set(store), id, now);
+    graph_plan_free(plan);
+    bool copied = false;
+    int from = graph_key_current(png, key) ? open(png, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+    struct stat st;
+    if (from >= 0 && fstat(from, &st) == 0 && copy_file(from, st.st_size, dest) == 0)
+        copied = graph_key_current(png, key); /* not redrawn meanwhile */
+    if (from >= 0)
+        close(from);
+    if (!copied)
+        unlink(dest); /* what was begun; the caller draws it */
+    free(png);
+    return copied;
 }
 
 int grapher_draw_one(const struct graph_settings *settings, struct store *store, const char *id,

@@ -18,6 +18,7 @@
 #include "assess.h"
 #include "csv_field.h"
 #include "graph_plan.h"
+#include "grapher.h"
 #include "log.h"
 #include "period.h"
 #include "status.h"
@@ -645,7 +646,8 @@ static int write_graphs(const char *dir, struct report *rp, struct store *store,
         snprintf(png, sizeof png, "%s/graphs/%s.png", dir, r->ind->id);
         snprintf(svg, sizeof svg, "%s/graphs/%s.svg", dir, r->ind->id);
         snprintf(pdf, sizeof pdf, "%s/graphs/%s.pdf", dir, r->ind->id);
-        if (graph_indicator(&rp->settings->graphs, store, r->ind->id, rp->now, png, "PNG") < 0 ||
+        if ((!grapher_copy_current(&rp->settings->graphs, store, r->ind->id, rp->now, png) &&
+             graph_indicator(&rp->settings->graphs, store, r->ind->id, rp->now, png, "PNG") < 0) ||
             (o->svg &&
              graph_indicator(&rp->settings->graphs, store, r->ind->id, rp->now, svg, "SVG") < 0) ||
             (o->pdf &&

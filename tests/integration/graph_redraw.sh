@@ -59,6 +59,27 @@ done
     || fail "a second --once at the clock redrew: $(grep graphs: "$T/clog")"
 pass "a second --once at the clock, the same day, draws no graph"
 
+# --report copies a PNG whose key says it is current instead of drawing it
+# again (seen by a PNG changed behind its key's back: size and mtime kept),
+# and draws one whose key is gone.
+rstate=$T/rstate
+"$PEJLD" --once --now 2025-06-01 -c "$conf" --state-dir "$rstate" >/dev/null 2>"$T/rlog" \
+    || fail "--once: $(cat "$T/rlog")"
+png=$rstate/graphs/alpha.png
+mtime=$(stat -c %y "$png")
+printf 'pejl-copied' | dd of="$png" bs=1 seek=200 conv=notrunc status=none
+touch -d "$mtime" "$png"
+"$PEJLD" --report "$T/report1" --now 2025-06-01 -c "$conf" --state-dir "$rstate" >/dev/null 2>"$T/rlog" \
+    || fail "--report: $(cat "$T/rlog")"
+cmp -s "$png" "$T/report1/graphs/alpha.png" || fail "--report drew alpha's current graph again"
+cmp -s "$rstate/graphs/beta.png" "$T/report1/graphs/beta.png" || fail "--report's beta is not the daemon's"
+rm "$rstate/graphs/.alpha.png.key"
+"$PEJLD" --report "$T/report2" --now 2025-06-01 -c "$conf" --state-dir "$rstate" >/dev/null 2>"$T/rlog" \
+    || fail "--report: $(cat "$T/rlog")"
+! cmp -s "$png" "$T/report2/graphs/alpha.png" || fail "--report copied alpha's graph without its key"
+cmp -s "$T/report1/graphs/beta.png" "$T/report2/graphs/beta.png" || fail "--report 2 differs for beta"
+pass "--report copies graphs whose keys are current and draws the others"
+
 echo "2025-01,150" >>"$T/conf/data/beta.csv"
 once
 mtimes >"$T/m3"
