@@ -367,7 +367,7 @@ json_t *alert_to_json(const struct alert *a)
     json_object_set_new(o, "last_notified", timestamp_json(a->last_notified));
     json_object_set_new(o, "value", figure(a->value));
     json_object_set_new(o, "summary", text(a->summary));
-    json_object_set_new(o, "description", text(a->description));
+    json_object_set_new(o, "description", text(alert_description(a)));
     json_object_set_new(o, "orphan", json_boolean(a->orphan));
     json_object_set_new(o, "history", history_json(a));
     return o;
@@ -487,6 +487,15 @@ static void read_text(struct reader *r, json_t *o, const char *key, char *out, s
         memcpy(out, json_string_value(v), json_string_length(v) + 1);
 }
 
+static void read_description(struct reader *r, json_t *o, struct alert *a)
+{
+    json_t *v = json_object_get(o, "description");
+    if (!json_is_string(v) || json_string_length(v) >= ALERT_DESCRIPTION_MAX)
+        refuse(r, "\"description\" must be a string of fewer than %d bytes", ALERT_DESCRIPTION_MAX);
+    else if (alert_set_description(a, json_string_value(v)) < 0)
+        refuse(r, "out of memory");
+}
+
 static int64_t read_moment(struct reader *r, json_t *o, const char *key)
 {
     json_t *v = json_object_get(o, key);
@@ -589,7 +598,7 @@ static void read_alert(struct reader *r, json_t *o, struct alert *a)
     a->last_notified = read_moment(r, o, "last_notified");
     a->value = read_figure(r, o, "value");
     read_text(r, o, "summary", a->summary, sizeof a->summary);
-    read_text(r, o, "description", a->description, sizeof a->description);
+    read_description(r, o, a);
     json_t *orphan = json_object_get(o, "orphan");
     if (!json_is_boolean(orphan))
         refuse(r, "\"orphan\" must be true or false");

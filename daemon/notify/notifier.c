@@ -297,7 +297,9 @@ static void tell_full(struct pass *p, const struct receiver *rc)
     snprintf(full.rule, sizeof full.rule, "outbox");
     snprintf(full.summary, sizeof full.summary,
              "pejld: the outbox is full (%zu undelivered); new notifications wait", outbox_size(p->outbox));
-    snprintf(full.description, sizeof full.description,
+    char description[ALERT_DESCRIPTION_MAX];
+    full.description = description; /* full is not freed: it owns nothing */
+    snprintf(description, sizeof description,
              "Notifications are queued in the outbox until a receiver takes them; it holds %zu, "
              "its bound (outbox.max). Alerts keep their state and are notified once there is room. "
              "Check the receivers and pejld's log.", outbox_size(p->outbox));

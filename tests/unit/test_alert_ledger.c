@@ -115,8 +115,7 @@ static struct alert critical_alert(void)
     a.last_notified = T0 - 3600;
     a.value = 0.81;
     snprintf(a.summary, sizeof a.summary, "ls_exports is 0.81 %% off the path to 2030");
-    snprintf(a.description, sizeof a.description,
-             "Latest 2025: 182 mia. kr.\n\"path\" says 196\\197\ttab, æøå €");
+    a.description = strdup("Latest 2025: 182 mia. kr.\n\"path\" says 196\\197\ttab, æøå €");
     add_transition(&a, T0 - 200000, ALERT_OK, ALERT_UNKNOWN, "no data yet");
     add_transition(&a, T0 - 90000, ALERT_UNKNOWN, ALERT_WARNING, "6 % off the path");
     add_transition(&a, T0 - 86400, ALERT_WARNING, ALERT_CRITICAL, "11 % off the path");
@@ -145,7 +144,7 @@ static struct alert ended_alert(void)
     a.last_notified = T0 - 999;
     a.value = -12.5;
     snprintf(a.summary, sizeof a.summary, "co2_total data is 12 days old");
-    snprintf(a.description, sizeof a.description, "Latest period 2026-10 ended 12 days ago.");
+    a.description = strdup("Latest period 2026-10 ended 12 days ago.");
     add_transition(&a, T0 - 50000, ALERT_OK, ALERT_WARNING, "400 days old");
     add_transition(&a, T0 - 40000, ALERT_WARNING, ALERT_UNKNOWN, "no data");
     add_transition(&a, T0 - 1000, ALERT_UNKNOWN, ALERT_OK, "12 days old");
@@ -1100,7 +1099,8 @@ static void test_invalid_utf8_saved_as_question_marks(void **state)
     struct alert_ledger l = {0}, back;
     struct alert a = critical_alert();
     snprintf(a.summary, sizeof a.summary, "cut inside \xc3");
-    snprintf(a.description, sizeof a.description,
+    free(a.description); /* the raw bytes, not scrubbed as alert_set_description would */
+    a.description = strdup(
              "a \xff byte, overlong \xc0\xaf, surrogate \xed\xa0\x80, beyond \xf4\x90\x80\x80, "
              "lone \x80, short \xe2\x82" "A, fine: æ € \xf0\x9f\x99\x82");
     snprintf(a.labels.items[1].value, sizeof a.labels.items[1].value, "caf\xe9");
