@@ -59,7 +59,7 @@ struct alert {
     int64_t last_notified;         /* 0: never (the notifiers of step 4 set it) */
     double value;                  /* the figure the rule read */
     char summary[ALERT_SUMMARY_MAX];
-    char *description;             /* owned, < ALERT_DESCRIPTION_MAX bytes; NULL: none yet */
+    char *description;                /* owned, < ALERT_DESCRIPTION_MAX bytes; NULL: none yet */
     struct alert_transition *history; /* oldest first; allocated, at most ALERT_HISTORY_MAX */
     size_t n_history;
     bool orphan;                   /* its rule is no longer in the config */

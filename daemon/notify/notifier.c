@@ -82,9 +82,9 @@ static void describe(const struct pass *p, struct notice *n)
 {
     const struct alert *a = n->alert;
     const struct notifier_settings *s = p->settings;
-    const struct indicator *ind = s->by_id ? name_index_get(s->by_id, a->indicator)
-                                           : indicator_find(s->indicators, s->n_indicators,
-                                                            a->indicator);
+    const struct indicator *ind =
+        s->by_id ? name_index_get(s->by_id, a->indicator)
+                 : indicator_find(s->indicators, s->n_indicators, a->indicator);
     const char *external = p->settings->external_url;
     if (ind) {
         snprintf(n->title, sizeof n->title, "%s", ind->title);

@@ -236,8 +236,9 @@ static int draw_share(struct grapher *g, size_t first, size_t workers)
         failed += rc < 0;
         unchanged += rc == GRAPHER_UNCHANGED;
     }
-    log_info("graphs: %zu drawn, %zu unchanged, %d failed in %.2f s", n - unchanged - (size_t)failed,
-             unchanged, failed, (double)(loop_now_ms() - started) / 1000);
+    log_info("graphs: %zu drawn, %zu unchanged, %d failed in %.2f s",
+             n - unchanged - (size_t)failed, unchanged, failed,
+             (double)(loop_now_ms() - started) / 1000);
     return failed;
 }
 

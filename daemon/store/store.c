@@ -39,7 +39,7 @@ struct store {
     struct pending_batch *batches;
     size_t n_batches, cap_batches;
     size_t skipped_missing; /* NaN records replayed and ignored */
-    struct series *replayed;  /* the series of the last record replayed */
+    struct series *replayed; /* the series of the last record replayed */
 };
 
 int store_make_directories(const char *path, char *err, size_t errlen)

@@ -1110,9 +1110,10 @@ static void test_invalid_utf8_saved_as_question_marks(void **state)
     critical_alert(&a);
     snprintf(a.summary, sizeof a.summary, "cut inside \xc3");
     free(a.description); /* the raw bytes, not scrubbed as alert_set_description would */
-    a.description = strdup(
-             "a \xff byte, overlong \xc0\xaf, surrogate \xed\xa0\x80, beyond \xf4\x90\x80\x80, "
-             "lone \x80, short \xe2\x82" "A, fine: æ € \xf0\x9f\x99\x82");
+    a.description =
+        strdup("a \xff byte, overlong \xc0\xaf, surrogate \xed\xa0\x80, beyond \xf4\x90\x80\x80, "
+               "lone \x80, short \xe2\x82"
+               "A, fine: æ € \xf0\x9f\x99\x82");
     snprintf(a.labels.items[1].value, sizeof a.labels.items[1].value, "caf\xe9");
     snprintf(a.history[0].summary, sizeof a.history[0].summary, "\xfe\xff");
     assert_non_null(alert_ledger_add(&l, &a));

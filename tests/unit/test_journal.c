@@ -934,13 +934,32 @@ static void test_value_texts_read_as_strtod(void **state)
 {
     (void)state;
     static const char *const values[] = {
-        "0",       "-0",          "0.1",   "160.8",    "-123.456", "5.",   ".5",    "007.25",
-        "1e3",     "1.5E-7",      "+2.5",  "0x1p3",    "123456789012345",  "999999999999999.9",
-        "1234567890123456",       "0.30000000000000004", "9007199254740993", "1e22", "1e23",
-        "0.000000000000000000001", "4.9406564584124654e-324",              "-1.7976931348623157e308",
+        "0",
+        "-0",
+        "0.1",
+        "160.8",
+        "-123.456",
+        "5.",
+        ".5",
+        "007.25",
+        "1e3",
+        "1.5E-7",
+        "+2.5",
+        "0x1p3",
+        "123456789012345",
+        "999999999999999.9",
+        "1234567890123456",
+        "0.30000000000000004",
+        "9007199254740993",
+        "1e22",
+        "1e23",
+        "0.000000000000000000001",
+        "4.9406564584124654e-324",
+        "-1.7976931348623157e308",
     };
-    static const char *const vintages[] = {"1700000000", "-5", "+7", "0", "9223372036854775807",
-                                           "-9223372036854775808", "000000000000000000042"};
+    static const char *const vintages[] = {
+        "1700000000",           "-5", "+7", "0", "9223372036854775807", "-9223372036854775808",
+        "000000000000000000042"};
     const size_t n = sizeof values / sizeof *values;
     char *dir = unit_temp_dir("journal");
     char *path = unit_path(dir, JOURNAL_FILE);
@@ -965,8 +984,8 @@ static void test_value_texts_read_as_strtod(void **state)
         double want = strtod(values[i], NULL);
         long long vintage = strtoll(vintages[i % (sizeof vintages / sizeof *vintages)], NULL, 10);
         if (!same_bits(log.items[i].obs.value, want))
-            fail_msg("\"%s\" read as %.17g, strtod reads %.17g", values[i],
-                     log.items[i].obs.value, want);
+            fail_msg("\"%s\" read as %.17g, strtod reads %.17g", values[i], log.items[i].obs.value,
+                     want);
         assert_int_equal(log.items[i].vintage, vintage);
     }
     journal_close(j);
