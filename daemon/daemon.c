@@ -94,6 +94,7 @@ struct graph_settings pejld_graph_settings(const struct config *config)
         .n_indicators = config->n_indicators,
         .language = config->language,
         .graph_dir = config->graph_dir,
+        .by_id = config->by_id.n ? &config->by_id : NULL,
     };
 }
 
@@ -118,6 +119,7 @@ struct notifier_settings pejld_notifier_settings(const struct config *config)
         .n_routes = config->n_routes,
         .external_url = config->external_url,
         .graph_dir = config->graph_dir,
+        .by_id = config->by_id.n ? &config->by_id : NULL,
     };
 }
 

@@ -26,6 +26,7 @@ static void state(void *arg, struct commands_state *out)
     *out = (struct commands_state){
         .indicators = d->config->indicators,
         .n_indicators = d->config->n_indicators,
+        .by_id = d->config->by_id.n ? &d->config->by_id : NULL,
         .graph_dir = d->config->graph_dir,
         .keep_out = report_dir_keep_out(d->config),
         .config_path = d->config_path,

@@ -109,6 +109,24 @@ void alert_free(struct alert *a)
     free(a->history);
     a->history = NULL;
     a->n_history = 0;
+    free(a->description);
+    a->description = NULL;
+}
+
+const char *alert_description(const struct alert *a)
+{
+    return a->description ? a->description : "";
+}
+
+int alert_set_description(struct alert *a, const char *text)
+{
+    char *copy = strndup(text, ALERT_DESCRIPTION_MAX - 1);
+    if (!copy)
+        return -1;
+    utf8_scrub(copy); /* cut perhaps inside a character */
+    free(a->description);
+    a->description = copy;
+    return 0;
 }
 
 static void remember(struct alert *a, enum alert_state from, int64_t now)
@@ -140,9 +158,9 @@ bool alert_step(struct alert *a, const struct indicator *ind, const struct alert
     a->evaluated_at = now;
     a->value = r->value;
     snprintf(a->summary, sizeof a->summary, "%s", r->summary);
-    snprintf(a->description, sizeof a->description, "%s", r->description);
     utf8_scrub(a->summary); /* cut at the buffer's end, perhaps inside a character */
-    utf8_scrub(a->description);
+    if (strcmp(alert_description(a), r->description) != 0)
+        alert_set_description(a, r->description); /* without memory: the last one stays */
     a->orphan = false;
     bool changed = false;
     if (r->state == a->state) {

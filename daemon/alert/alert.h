@@ -5,8 +5,9 @@
  * when it fires (startsAt) and when it ended (endsAt), and its last
  * transitions.
  *
- * Sized by its content: the transitions (most alerts have none) are
- * allocated, so an alert owns memory; alert_free releases it.
+ * Sized by its content: the transitions (most alerts have none) and the
+ * description (a few hundred bytes, not a fixed kilobyte) are allocated,
+ * so an alert owns memory; alert_free releases it.
  *
  * Identity: the fingerprint is a hash of the identity labels (alertname,
  * indicator, pejlemaerke, rule, target, and the rule's own labels), not of
@@ -58,7 +59,7 @@ struct alert {
     int64_t last_notified;         /* 0: never (the notifiers of step 4 set it) */
     double value;                  /* the figure the rule read */
     char summary[ALERT_SUMMARY_MAX];
-    char description[ALERT_DESCRIPTION_MAX];
+    char *description;                /* owned, < ALERT_DESCRIPTION_MAX bytes; NULL: none yet */
     struct alert_transition *history; /* oldest first; allocated, at most ALERT_HISTORY_MAX */
     size_t n_history;
     bool orphan;                   /* its rule is no longer in the config */
@@ -85,7 +86,13 @@ bool alert_step(struct alert *a, const struct indicator *indicator, const struct
 /* Appends a transition, dropping the oldest past ALERT_HISTORY_MAX; NULL
  * without memory (the transition is then not remembered). */
 struct alert_transition *alert_history_add(struct alert *a);
-/* Frees what `a` owns (its history); an alert copied into a ledger is the
+/* The description, "" when there is none yet. */
+const char *alert_description(const struct alert *a);
+/* Replaces the description with a copy of `text` (cut to fewer than
+ * ALERT_DESCRIPTION_MAX bytes, at a character's end). -1 without memory:
+ * the old one is kept. */
+int alert_set_description(struct alert *a, const char *text);
+/* Frees what `a` owns (its history and description); an alert copied into a ledger is the
  * ledger's to free. */
 void alert_free(struct alert *a);
 /* Away from OK: firing (WARNING, CRITICAL) or without usable data (UNKNOWN). */

@@ -13,6 +13,7 @@
 #include "alert_log.h"
 #include "assess.h"
 #include "log.h"
+#include "name_index.h"
 
 #define ORPHAN_KEEP_S (7 * 86400)
 
@@ -63,10 +64,12 @@ struct alert_ledger *alerting_ledger_for_update(struct alerting *al)
     return &al->ledger; /* what the caller changes, it touches */
 }
 
-static const struct alert_rule *rule_of(const struct indicator *indicators, size_t n_indicators,
-                                        const struct alert *a, const struct indicator **ind)
+/* The rule of alert `a` among its indicator's (found in `by_id`, the
+ * indicators by id), or NULL when the config no longer has it. */
+static const struct alert_rule *rule_of(const struct name_index *by_id, const struct alert *a,
+                                        const struct indicator **ind)
 {
-    *ind = indicator_find(indicators, n_indicators, a->indicator);
+    *ind = name_index_get(by_id, a->indicator);
     for (size_t i = 0; *ind && i < (*ind)->n_rules; i++)
         if (strcmp((*ind)->rules[i].fingerprint, a->fingerprint) == 0)
             return &(*ind)->rules[i];
@@ -127,11 +130,21 @@ static void drop_old_orphans(struct alerting *al, int64_t now)
 void alerting_use_indicators(struct alerting *al, const struct indicator *indicators,
                              size_t n_indicators, int64_t now)
 {
-    for (size_t i = 0; i < al->ledger.n_alerts; i++) {
+    /* Every alert looks up its indicator: by a hash, not a scan of the
+     * catalogue per alert. Without memory for it, no alert is orphaned. */
+    struct name_index by_id = {0};
+    bool indexed = true;
+    for (size_t i = 0; indexed && i < n_indicators; i++)
+        indexed = !indicators[i].id ||
+                  name_index_put(&by_id, indicators[i].id, (void *)&indicators[i]) == 0;
+    for (size_t i = 0; indexed && i < al->ledger.n_alerts; i++) {
         const struct indicator *ind;
-        if (!rule_of(indicators, n_indicators, &al->ledger.alerts[i], &ind))
+        if (!rule_of(&by_id, &al->ledger.alerts[i], &ind))
             orphan(al, &al->ledger.alerts[i], now);
     }
+    if (!indexed)
+        log_err("out of memory: alerts of indicators no longer configured are kept as they are");
+    name_index_clear(&by_id);
     for (size_t i = 0; i < n_indicators; i++) {
         const struct indicator *ind = &indicators[i];
         for (size_t k = 0; k < ind->n_rules; k++) {

@@ -18,6 +18,7 @@
 #include "commands_as_of.h"
 #include "duration.h"
 #include "log.h"
+#include "name_index.h"
 #include "outbox.h"
 #include "period.h"
 #include "report.h"
@@ -91,6 +92,13 @@ static void reply_text(struct control_client *c, struct text *t, const char *mes
     free(text);
 }
 
+/* An indicator by its id: hashed when the config's index is given. */
+static const struct indicator *find_indicator(const struct commands_state *d, const char *id)
+{
+    return d->by_id ? name_index_get(d->by_id, id)
+                    : indicator_find(d->indicators, d->n_indicators, id);
+}
+
 /* ---- STATUS [ID] [json] [as-of=TIME] ---- */
 
 /* The table as known at `as_of`, evaluated then, from the journal read
@@ -118,7 +126,7 @@ static void cmd_status(struct commands *cmds, struct control_client *c,
     const char *id = r->argc > 1 && !commands_option_word(r->argv[1]) ? r->argv[1] : NULL;
     struct text t;
     int64_t as_of;
-    if (id && !indicator_find(d->indicators, d->n_indicators, id)) {
+    if (id && !find_indicator(d, id)) {
         control_error(c, "no indicator %s", id);
         return;
     }
@@ -546,7 +554,7 @@ static void cmd_graph(struct commands *cmds, struct control_client *c,
     char *path = NULL;
     int64_t as_of;
     bool usage = r->argc < 2 || r->argc > 3 || (r->argc == 3 && strncmp(r->argv[2], "as-of=", 6) != 0);
-    if (usage || !indicator_find(d->indicators, d->n_indicators, r->argv[1])) {
+    if (usage || !find_indicator(d, r->argv[1])) {
         control_error(c, usage ? "GRAPH<TAB>ID[<TAB>as-of=TIME]" : "no indicator %s", usage ? "" : r->argv[1]);
         return;
     }
@@ -627,7 +635,7 @@ static void cmd_collect(struct commands *cmds, struct control_client *c,
     w->client = c, w->n = n;
     for (size_t i = 0; i < n; i++) {
         const char *id = r->argc > 1 ? r->argv[i + 1] : d->indicators[i].id;
-        if (!indicator_find(d->indicators, d->n_indicators, id)) {
+        if (!find_indicator(d, id)) {
             control_error(c, "no indicator %s", id);
             waiting_free(w);
             return;
@@ -797,7 +805,7 @@ static void cmd_verify(struct commands *cmds, struct control_client *c,
     }
     for (size_t i = 0; i < n; i++) {
         ids[i] = r->argc > 1 ? r->argv[i + 1] : d->indicators[i].id;
-        if (!indicator_find(d->indicators, d->n_indicators, ids[i])) {
+        if (!find_indicator(d, ids[i])) {
             control_error(c, "no indicator %s", ids[i]);
             free(ids), free(w);
             return;

@@ -23,6 +23,7 @@
 
 struct alerting;
 struct outbox;
+struct name_index;
 struct reporter;
 struct waiting_collect;
 struct waiting_verify;
@@ -36,6 +37,7 @@ typedef void (*commands_verified_fn)(void *arg, const struct pejl_diag *report, 
 struct commands_state {
     const struct indicator *indicators;
     size_t n_indicators;
+    const struct name_index *by_id;  /* the indicators by id; NULL: searched one by one */
     const char *graph_dir;           /* where GRAPH finds the PNGs */
     struct report_keep_out keep_out; /* where REPORT may not write */
     const char *config_path;

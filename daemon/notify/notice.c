@@ -219,7 +219,7 @@ static void put_body(struct buffer *b, const struct notice *n, bool attached)
     put_fact(b, "Source:", n->source);
     put_fact(b, "Graph:", attached ? "attached" : n->graph_url);
     puts_(b, "\r\n");
-    put_wrapped(b, a->description);
+    put_wrapped(b, alert_description(a));
     puts_(b, "\r\n");
     putf(b, "Fingerprint %s.\r\n", a->fingerprint);
 }
@@ -323,7 +323,7 @@ static json_t *annotations_json(const struct notice *n)
 {
     json_t *o = json_object();
     annotate(o, "summary", n->alert->summary);
-    annotate(o, "description", n->alert->description);
+    annotate(o, "description", alert_description(n->alert));
     annotate(o, "title", n->title);
     annotate(o, "target", n->target);
     annotate(o, "latest", n->latest);

@@ -13,6 +13,7 @@
 #include "array.h"
 #include "fnv.h"
 #include "log.h"
+#include "name_index.h"
 #include "notice.h"
 #include "period.h"
 #include "utf8.h"
@@ -80,8 +81,10 @@ static void latest_words(const struct pass *p, const struct indicator *ind, char
 static void describe(const struct pass *p, struct notice *n)
 {
     const struct alert *a = n->alert;
+    const struct notifier_settings *s = p->settings;
     const struct indicator *ind =
-        indicator_find(p->settings->indicators, p->settings->n_indicators, a->indicator);
+        s->by_id ? name_index_get(s->by_id, a->indicator)
+                 : indicator_find(s->indicators, s->n_indicators, a->indicator);
     const char *external = p->settings->external_url;
     if (ind) {
         snprintf(n->title, sizeof n->title, "%s", ind->title);
@@ -317,7 +320,9 @@ static void tell_full(struct pass *p, const struct receiver *rc)
     snprintf(full.rule, sizeof full.rule, "outbox");
     snprintf(full.summary, sizeof full.summary,
              "pejld: the outbox is full (%zu undelivered); new notifications wait", outbox_size(p->outbox));
-    snprintf(full.description, sizeof full.description,
+    char description[ALERT_DESCRIPTION_MAX];
+    full.description = description; /* full is not freed: it owns nothing */
+    snprintf(description, sizeof description,
              "Notifications are queued in the outbox until a receiver takes them; it holds %zu, "
              "its bound (outbox.max). Alerts keep their state and are notified once there is room. "
              "Check the receivers and pejld's log.", outbox_size(p->outbox));

@@ -22,6 +22,8 @@
 #include "receiver.h"
 #include "store.h"
 
+struct name_index;
+
 /* What the notifier needs of the config; read during notifier_run only. */
 struct notifier_settings {
     const struct indicator *indicators; /* what an alert is about */
@@ -32,6 +34,7 @@ struct notifier_settings {
     size_t n_routes;
     const char *external_url; /* where people reach graphs and reports; NULL: nowhere */
     const char *graph_dir;    /* the PNG an e-mail carries */
+    const struct name_index *by_id; /* the indicators by id; NULL: searched one by one */
 };
 
 /* Queues what is due at `now`; returns when something next falls due

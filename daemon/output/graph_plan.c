@@ -13,6 +13,7 @@
 #include "rrdview.h"
 #include "assess.h"
 #include "log.h"
+#include "name_index.h"
 #include "period.h"
 #include "range.h"
 #include "rule.h"
@@ -538,13 +539,15 @@ struct graph_plan *graph_plan_new(const struct graph_settings *settings, struct 
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    *p = (struct graph_plan){.indicator =
-                                 indicator_find(settings->indicators, settings->n_indicators, id),
-                             .view = store_rrdview(store),
-                             .w = words_for(settings->language),
-                             .spec = {.lower = NAN, .upper = NAN},
-                             .low = NAN,
-                             .high = NAN};
+    *p = (struct graph_plan){
+        .indicator = settings->by_id
+                         ? name_index_get(settings->by_id, id)
+                         : indicator_find(settings->indicators, settings->n_indicators, id),
+        .view = store_rrdview(store),
+        .w = words_for(settings->language),
+        .spec = {.lower = NAN, .upper = NAN},
+        .low = NAN,
+        .high = NAN};
     if (p->indicator)
         plan_lines(p, store, id);
     if (p->indicator && p->spec.n_lines > 0) {

@@ -24,6 +24,8 @@
 #include "store.h"
 #include "words.h"
 
+struct name_index;
+
 /* What graphs need of the config: the indicators they draw, the language
  * of their labels and where the grapher puts its PNGs. The pointers are
  * the config's: valid while it is. */
@@ -32,6 +34,7 @@ struct graph_settings {
     size_t n_indicators;
     enum language language;
     const char *graph_dir;
+    const struct name_index *by_id; /* the indicators by id; NULL: searched one by one */
 };
 
 /* What `id`'s graph shows, evaluated at `now`. NULL with `err` "out of

@@ -3,10 +3,12 @@
  */
 #include "grapher.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,10 +17,12 @@
 #include <rrd_client.h>
 
 #include "array.h"
+#include "atomic_file.h"
 #include "graph_key.h"
 #include "graph_plan.h"
 #include "rrdview.h"
 #include "log.h"
+#include "name_index.h"
 #include "spawn.h"
 #include "period.h"
 
@@ -30,6 +34,7 @@ struct grapher {
     void *arg;
     char (*queue)[INDICATOR_ID_MAX + 1];
     size_t n, cap;
+    struct name_index queued; /* the ids in queue (its keys live there) */
     pid_t child, parent;
     unsigned failures;
     int64_t now; /* --now: graphs evaluated as at then; 0: the clock */
@@ -71,21 +76,38 @@ void grapher_free(struct grapher *g)
         kill(g->child, SIGTERM);
         waitpid(g->child, NULL, 0);
     }
+    name_index_clear(&g->queued);
     free(g->queue);
     free(g->batch);
     free(g);
 }
 
+/* Indexes the queue afresh: its ids moved when it grew. */
+static int index_queue(struct grapher *g)
+{
+    name_index_clear(&g->queued);
+    for (size_t i = 0; i < g->n; i++)
+        if (name_index_put(&g->queued, g->queue[i], g->queue[i]) < 0)
+            return -1;
+    return 0;
+}
+
+/* A request already queued is not queued twice; found by a hash, as a
+ * start-up queues every indicator. (Without memory for the index an id
+ * may be queued twice: drawn twice, the second time found unchanged.) */
 void grapher_request(struct grapher *g, const char *id)
 {
-    for (size_t i = 0; i < g->n; i++)
-        if (strcmp(g->queue[i], id) == 0)
-            return;
+    if (name_index_get(&g->queued, id))
+        return;
+    const void *before = g->queue;
     if (array_grow((void **)&g->queue, &g->cap, g->n + 1, sizeof *g->queue) < 0) {
         log_err("%s: graph not queued: out of memory", id);
         return;
     }
-    snprintf(g->queue[g->n++], sizeof *g->queue, "%s", id);
+    char *slot = g->queue[g->n++];
+    snprintf(slot, sizeof *g->queue, "%s", id);
+    if ((g->queue != before ? index_queue(g) : name_index_put(&g->queued, slot, slot)) < 0)
+        log_err("%s: out of memory for the graph queue's index", id);
     kick(g);
 }
 
@@ -130,6 +152,45 @@ static int draw_if_changed(struct graph_plan *plan, struct store *store, const c
     return 0;
 }
 
+/* Copies the open file `from` (of `size` bytes) to a new file `dest`. */
+static int copy_file(int from, off_t size, const char *dest)
+{
+    int to = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+    char buf[64 * 1024];
+    off_t done = 0;
+    ssize_t n = 0;
+    while (to >= 0 && done < size && (n = read(from, buf, sizeof buf)) > 0 &&
+           atomic_file_write_all(to, buf, (size_t)n) == 0)
+        done += n;
+    if (to >= 0 && close(to) < 0)
+        done = -1;
+    return to >= 0 && done == size ? 0 : -1;
+}
+
+bool grapher_copy_current(const struct graph_settings *settings, struct store *store,
+                          const char *id, int64_t now, const char *dest)
+{
+    char *png = NULL, err[512];
+    struct graph_plan *plan = graph_plan_new(settings, store, id, now, err, sizeof err);
+    if (!plan || asprintf(&png, "%s/%s.png", settings->graph_dir, id) < 0) {
+        graph_plan_free(plan);
+        return false;
+    }
+    uint64_t key = graph_key_of(graph_plan_spec(plan), store_series_set(store), id, now);
+    graph_plan_free(plan);
+    bool copied = false;
+    int from = graph_key_current(png, key) ? open(png, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+    struct stat st;
+    if (from >= 0 && fstat(from, &st) == 0 && copy_file(from, st.st_size, dest) == 0)
+        copied = graph_key_current(png, key); /* not redrawn meanwhile */
+    if (from >= 0)
+        close(from);
+    if (!copied)
+        unlink(dest); /* what was begun; the caller draws it */
+    free(png);
+    return copied;
+}
+
 int grapher_draw_one(const struct graph_settings *settings, struct store *store, const char *id,
                      int64_t now)
 {
@@ -147,27 +208,72 @@ int grapher_draw_one(const struct graph_settings *settings, struct store *store,
     return rc;
 }
 
-/* The child: draws the queue it was forked with, then exits. */
-static void __attribute__((noreturn)) draw_queue(struct grapher *g)
+/* A batch this large is shared with a second drawing process when the
+ * machine has a second CPU: a start-up's whole catalogue is drawn in half
+ * the time, and a graph (librrd, cairo, PNG encoding) is all CPU. Smaller
+ * batches are not worth the fork. */
+#define GRAPHER_SHARE_MIN 16
+#define GRAPHER_WORKERS_MAX 2
+
+static size_t drawing_workers(size_t n)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < GRAPHER_SHARE_MIN || cpus < 2)
+        return 1;
+    return cpus < GRAPHER_WORKERS_MAX ? (size_t)cpus : GRAPHER_WORKERS_MAX;
+}
+
+/* Draws every `workers`-th graph of the queue from `first` on; the number
+ * that failed. */
+static int draw_share(struct grapher *g, size_t first, size_t workers)
 {
     int failed = 0;
-    spawn_die_with_parent(g->parent); /* a late drawing would race the next pejld */
-    store_leave_journal(g->store); /* the journal lock is pejld's alone */
-    setenv("TZ", "UTC", 1); /* periods are UTC; so are the axes */
-    tzset();
-    if (rrdview_daemon(store_rrdview(g->store)))
-        rrdc_disconnect(); /* the parent's connection is not ours to use */
-    size_t unchanged = 0;
+    size_t unchanged = 0, n = 0;
     int64_t started = loop_now_ms();
-    for (size_t i = 0; i < g->n; i++) {
+    for (size_t i = first; i < g->n; i += workers, n++) {
         int rc = grapher_draw_one(&g->settings, g->store, g->queue[i],
                                   g->now ? g->now : (int64_t)time(NULL));
         failed += rc < 0;
         unchanged += rc == GRAPHER_UNCHANGED;
     }
     log_info("graphs: %zu drawn, %zu unchanged, %d failed in %.2f s",
-             g->n - unchanged - (size_t)failed, unchanged, failed,
+             n - unchanged - (size_t)failed, unchanged, failed,
              (double)(loop_now_ms() - started) / 1000);
+    return failed;
+}
+
+/* The child: draws the queue it was forked with, then exits; a large
+ * queue shared with helpers it forks (each dies with it, so the parent's
+ * kill of a hung child stops them all). */
+static void __attribute__((noreturn)) draw_queue(struct grapher *g)
+{
+    spawn_die_with_parent(g->parent); /* a late drawing would race the next pejld */
+    store_leave_journal(g->store); /* the journal lock is pejld's alone */
+    setenv("TZ", "UTC", 1); /* periods are UTC; so are the axes */
+    tzset();
+    if (rrdview_daemon(store_rrdview(g->store)))
+        rrdc_disconnect(); /* the parent's connection is not ours to use */
+    size_t workers = drawing_workers(g->n);
+    pid_t helpers[GRAPHER_WORKERS_MAX] = {0}, self = getpid();
+    for (size_t w = 1; w < workers; w++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0) { /* a helper: its share only */
+            spawn_die_with_parent(self);
+            _exit(draw_share(g, w, workers) ? 1 : 0);
+        }
+        helpers[w] = pid; /* fork failed (-1): this process draws that share too */
+    }
+    int failed = 0;
+    for (size_t w = 0; w < workers; w++)
+        if (w == 0 || helpers[w] < 0)
+            failed += draw_share(g, w, workers);
+    for (size_t w = 1; w < workers; w++) {
+        int status;
+        if (helpers[w] > 0 && (waitpid(helpers[w], &status, 0) != helpers[w] ||
+                               !WIFEXITED(status) || WEXITSTATUS(status) != 0))
+            failed++;
+    }
     _exit(failed ? 1 : 0);
 }
 
@@ -230,6 +336,7 @@ static void hand_over_queue(struct grapher *g)
     g->queue = queue;
     g->cap = cap;
     g->n = 0;
+    name_index_clear(&g->queued); /* its keys went with the queue */
 }
 
 static void fork_child(struct grapher *g)

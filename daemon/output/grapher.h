@@ -60,6 +60,13 @@ void grapher_set_now(struct grapher *g, int64_t now);
  * its key says the one on disk shows the same: 0 when drawn, -1 on failure,
  * GRAPHER_UNCHANGED when not drawn (unchanged, or nothing stored yet). */
 #define GRAPHER_UNCHANGED 1
+/* Copies `id`'s PNG from the graph directory to `dest` when its key says
+ * it shows what would be drawn at `now` (pejld --report: the daemon drew it
+ * already, and drawing costs 20-50 ms a graph). False when it is not
+ * current or cannot be copied: then `dest` is not there, and the caller
+ * draws it. */
+bool grapher_copy_current(const struct graph_settings *settings, struct store *store,
+                          const char *id, int64_t now, const char *dest);
 int grapher_draw_one(const struct graph_settings *settings, struct store *store, const char *id,
                      int64_t now);
 

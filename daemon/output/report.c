@@ -18,9 +18,10 @@
 #include "assess.h"
 #include "csv_field.h"
 #include "graph_plan.h"
-#include "report_revisions.h"
+#include "grapher.h"
 #include "log.h"
 #include "period.h"
+#include "report_revisions.h"
 #include "report_since.h"
 #include "status.h"
 #include "timestamp.h"
@@ -658,7 +659,10 @@ static int write_graphs(const char *dir, struct report *rp, struct store *store,
         snprintf(png, sizeof png, "%s/graphs/%s.png", dir, r->ind->id);
         snprintf(svg, sizeof svg, "%s/graphs/%s.svg", dir, r->ind->id);
         snprintf(pdf, sizeof pdf, "%s/graphs/%s.pdf", dir, r->ind->id);
-        if (report_since_graph(rp->settings, rp->compare, store, r->ind->id, rp->now, png, "PNG") < 0 ||
+        /* the daemon's PNG when its key says it is current; not with the
+         * dashed series of --compare-to, which the key does not know */
+        if (((rp->compare || !grapher_copy_current(&rp->settings->graphs, store, r->ind->id, rp->now, png)) &&
+             report_since_graph(rp->settings, rp->compare, store, r->ind->id, rp->now, png, "PNG") < 0) ||
             (o->svg &&
              report_since_graph(rp->settings, rp->compare, store, r->ind->id, rp->now, svg, "SVG") < 0) ||
             (o->pdf &&

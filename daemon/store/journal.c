@@ -106,53 +106,138 @@ static int format_record(const struct journal_record *r, char *buf, size_t size)
 /* A record without its CRC: indicator, period, value, status, vintage. */
 #define RECORD_FIELDS 5
 
-static int split_fields(char *line, char *fields[RECORD_FIELDS])
+/* Replay reads every record ever written (start-up, --status, --report,
+ * and --as-of over all of them), so the fields are taken apart in place,
+ * without copying the line or a library call per field where a plain
+ * form can be read directly. */
+struct field {
+    const char *text;
+    size_t len;
+};
+
+/* The space-separated fields of `line` (runs of spaces count as one, as
+ * strtok() took them); -1 unless there are exactly RECORD_FIELDS. */
+static int split_fields(const char *line, size_t len, struct field f[RECORD_FIELDS])
 {
-    int n = 0;
-    for (char *save = NULL, *tok = strtok_r(line, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-        if (n < RECORD_FIELDS)
-            fields[n++] = tok;
-        else
+    size_t n = 0, i = 0;
+    while (i < len) {
+        if (line[i] == ' ') {
+            i++;
+            continue;
+        }
+        if (n == RECORD_FIELDS)
             return -1;
+        const char *sp = memchr(line + i, ' ', len - i);
+        size_t end = sp ? (size_t)(sp - line) : len;
+        f[n++] = (struct field){line + i, end - i};
+        i = end;
+    }
     return n == RECORD_FIELDS ? 0 : -1;
 }
 
-static int parse_value(const char *text, double *out)
+static const double exact_powers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* "-123.456": at most 15 digits, so the digits are an exact double and so
+ * is the power of ten; one division then rounds correctly (Clinger's fast
+ * path), giving strtod()'s result. 0 when the text is not of that form. */
+static int plain_decimal(const char *text, size_t len, double *out)
 {
-    if (strcmp(text, "nan") == 0) {
+    size_t i = text[0] == '-', digits = 0, decimals = 0;
+    bool point = false;
+    uint64_t m = 0;
+    for (; i < len; i++) {
+        if (text[i] == '.' && !point) {
+            point = true;
+        } else if (text[i] >= '0' && text[i] <= '9') {
+            m = m * 10 + (uint64_t)(text[i] - '0');
+            decimals += point;
+            digits++;
+        } else {
+            return 0;
+        }
+    }
+    if (digits == 0 || digits > 15)
+        return 0;
+    double v = (double)m / exact_powers[decimals];
+    *out = text[0] == '-' ? -v : v;
+    return 1;
+}
+
+static int parse_value(const char *text, size_t len, double *out)
+{
+    if (len == 3 && memcmp(text, "nan", 3) == 0) {
         *out = NAN;
         return 0;
     }
-    char *end;
-    errno = 0;
-    *out = strtod(text, &end);
-    return end == text || *end || !isfinite(*out) ? -1 : 0;
+    if (plain_decimal(text, len, out))
+        return 0;
+    char copy[RECORD_MAX], *end; /* the rest (exponents, long mantissas): strtod */
+    if (len >= sizeof copy)
+        return -1;
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    *out = strtod(copy, &end);
+    return end == copy || *end || !isfinite(*out) ? -1 : 0;
+}
+
+/* A vintage: decimal seconds, as strtoll() reads them. */
+static int parse_vintage(const char *text, size_t len, int64_t *out)
+{
+    int64_t v = 0;
+    size_t i = text[0] == '-';
+    if (len > i && len - i <= 18) { /* no overflow possible */
+        for (; i < len && text[i] >= '0' && text[i] <= '9'; i++)
+            v = v * 10 + (text[i] - '0');
+        if (i == len) {
+            *out = text[0] == '-' ? -v : v;
+            return 0;
+        }
+    }
+    char copy[32], *end;
+    if (len >= sizeof copy)
+        return -1;
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    *out = strtoll(copy, &end, 10);
+    return *end ? -1 : 0;
+}
+
+/* The eight hex digits of a CRC. */
+static int parse_crc(const char *text, uint32_t *crc)
+{
+    *crc = 0;
+    for (int i = 0; i < 8; i++) {
+        char c = text[i];
+        int digit = c >= '0' && c <= '9'   ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                           : -1;
+        if (digit < 0)
+            return -1;
+        *crc = *crc << 4 | (uint32_t)digit;
+    }
+    return 0;
 }
 
 /* Parses one line without its newline; -1 when it is not a valid record. */
 static int parse_record(const char *line, size_t len, struct journal_record *r, char *id_buf)
 {
-    char copy[RECORD_MAX], *f[RECORD_FIELDS];
-    if (len < 12 || len >= sizeof copy)
+    struct field f[RECORD_FIELDS];
+    uint32_t crc;
+    if (len < 12 || len >= RECORD_MAX || line[len - 9] != ' ' ||
+        parse_crc(line + len - 8, &crc) < 0 || line_crc(line, len - 9) != crc)
         return -1;
-    unsigned crc;
-    char *end;
-    errno = 0;
-    crc = (unsigned)strtoul(line + len - 8, &end, 16);
-    if (line[len - 9] != ' ' || end != line + len || errno ||
-        line_crc(line, len - 9) != crc)
+    if (split_fields(line, len - 9, f) < 0 || f[0].len > JOURNAL_KEY_MAX)
         return -1;
-    memcpy(copy, line, len - 9);
-    copy[len - 9] = '\0';
-    if (split_fields(copy, f) < 0 || strlen(f[0]) > JOURNAL_KEY_MAX)
+    if (period_parse(f[1].text, f[1].len, &r->obs.period) < 0 ||
+        parse_value(f[2].text, f[2].len, &r->obs.value) < 0 ||
+        status_parse(f[3].text, f[3].len, &r->obs.status) < 0 ||
+        parse_vintage(f[4].text, f[4].len, &r->vintage) < 0)
         return -1;
-    if (period_parse(f[1], strlen(f[1]), &r->obs.period) < 0 ||
-        parse_value(f[2], &r->obs.value) < 0 || status_parse(f[3], strlen(f[3]), &r->obs.status) < 0)
-        return -1;
-    r->vintage = strtoll(f[4], &end, 10);
-    if (*end)
-        return -1;
-    strcpy(id_buf, f[0]);
+    memcpy(id_buf, f[0].text, f[0].len);
+    id_buf[f[0].len] = '\0';
     r->indicator = id_buf;
     return 0;
 }

@@ -59,6 +59,55 @@ done
     || fail "a second --once at the clock redrew: $(grep graphs: "$T/clog")"
 pass "a second --once at the clock, the same day, draws no graph"
 
+# --report copies a PNG whose key says it is current instead of drawing it
+# again (seen by a PNG changed behind its key's back: size and mtime kept),
+# and draws one whose key is gone.
+rstate=$T/rstate
+"$PEJLD" --once --now 2025-06-01 -c "$conf" --state-dir "$rstate" >/dev/null 2>"$T/rlog" \
+    || fail "--once: $(cat "$T/rlog")"
+png=$rstate/graphs/alpha.png
+mtime=$(stat -c %y "$png")
+printf 'pejl-copied' | dd of="$png" bs=1 seek=200 conv=notrunc status=none
+touch -d "$mtime" "$png"
+"$PEJLD" --report "$T/report1" --now 2025-06-01 -c "$conf" --state-dir "$rstate" >/dev/null 2>"$T/rlog" \
+    || fail "--report: $(cat "$T/rlog")"
+cmp -s "$png" "$T/report1/graphs/alpha.png" || fail "--report drew alpha's current graph again"
+cmp -s "$rstate/graphs/beta.png" "$T/report1/graphs/beta.png" || fail "--report's beta is not the daemon's"
+rm "$rstate/graphs/.alpha.png.key"
+"$PEJLD" --report "$T/report2" --now 2025-06-01 -c "$conf" --state-dir "$rstate" >/dev/null 2>"$T/rlog" \
+    || fail "--report: $(cat "$T/rlog")"
+! cmp -s "$png" "$T/report2/graphs/alpha.png" || fail "--report copied alpha's graph without its key"
+cmp -s "$T/report1/graphs/beta.png" "$T/report2/graphs/beta.png" || fail "--report 2 differs for beta"
+pass "--report copies graphs whose keys are current and draws the others"
+
+# A batch of 16 graphs or more is shared by two drawing processes where
+# there are two CPUs: each logs its share, together all of them.
+if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ]; then
+    many=$T/many
+    mkdir -p "$many/data"
+    {
+        echo 'indicators = ('
+        for i in $(seq 1 20); do
+            [ "$i" -eq 1 ] || echo ,
+            printf '{ id = "m%s"; frequency = "monthly"; interval = "1d"; title = "M %s"; unit = "indeks";
+' "$i" "$i"
+            printf '  source = { collector = "csv"; url = "file:data/m%s.csv"; }; }
+' "$i"
+            { echo period,value; echo "2024-01,$i"; echo "2024-02,$((i + 1))"; } >"$many/data/m$i.csv"
+        done
+        echo ');'
+    } >"$many/pejld.conf"
+    "$PEJLD" --once --now 2025-06-01 -c "$many/pejld.conf" --state-dir "$many/state" >/dev/null 2>"$T/mlog" \
+        || fail "--once: $(cat "$T/mlog")"
+    [ "$(find "$many/state/graphs" -name 'm*.png' | wc -l)" -eq 20 ] || fail "not 20 graphs drawn"
+    shares=$(grep -o 'pejld\[[0-9]*\]: info: graphs: [0-9]* drawn' "$T/mlog")
+    [ "$(echo "$shares" | cut -d'[' -f2 | cut -d']' -f1 | sort -u | wc -l)" -eq 2 ] \
+        || fail "20 graphs not shared by two drawing processes: $(grep graphs: "$T/mlog")"
+    [ "$(echo "$shares" | awk '{ n += $(NF - 1) } END { print n }')" -eq 20 ] \
+        || fail "the shares do not add up to 20: $(grep graphs: "$T/mlog")"
+    pass "a batch of 20 graphs is drawn by two processes, 10 each"
+fi
+
 echo "2025-01,150" >>"$T/conf/data/beta.csv"
 once
 mtimes >"$T/m3"

@@ -71,6 +71,33 @@ static void test_for_counts_evaluations(void **state)
     alert_free(&a);
 }
 
+/* An alert is sized by its content: its description is allocated as long
+ * as it is (cut below ALERT_DESCRIPTION_MAX, a split character's byte made
+ * '?', as before), not a fixed kilobyte in each of a catalogue's alerts. */
+static void test_description_sized_by_content(void **state)
+{
+    (void)state;
+    assert_true(sizeof(struct alert) <
+                sizeof(struct label_set) + ALERT_SUMMARY_MAX + ALERT_DESCRIPTION_MAX);
+    struct target t;
+    struct indicator ind = exports(&t);
+    struct alert_rule r = gap_rule(&ind, 1, 0);
+    struct alert a;
+    alert_init(&a, &ind, &r);
+    assert_string_equal(alert_description(&a), "");
+    step_gap(&a, &ind, &r, -7, 100);
+    assert_true(strlen(alert_description(&a)) > 0);
+    char longest[2 * ALERT_DESCRIPTION_MAX] = "";
+    while (strlen(longest) + 2 < sizeof longest)
+        strcat(longest, "\xc3\xa6"); /* æ, two bytes: the cut splits one */
+    assert_int_equal(alert_set_description(&a, longest), 0);
+    const char *cut = alert_description(&a);
+    assert_int_equal(strlen(cut), ALERT_DESCRIPTION_MAX - 1);
+    assert_int_equal(cut[ALERT_DESCRIPTION_MAX - 2], '?');
+    alert_free(&a);
+    assert_null(a.description);
+}
+
 /* Clock evaluations (start-up, hourly) do not count towards for = N. */
 static void test_clock_evaluations_do_not_count(void **state)
 {
@@ -244,6 +271,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_for_counts_evaluations),
+        cmocka_unit_test(test_description_sized_by_content),
         cmocka_unit_test(test_clock_evaluations_do_not_count),
         cmocka_unit_test(test_for_duration),
         cmocka_unit_test(test_flapping_never_fires),

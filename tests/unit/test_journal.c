@@ -926,6 +926,74 @@ static void test_subnormal_value_round_trips(void **state)
     unit_remove_tree(dir);
 }
 
+/* Replay reads plain decimals itself (no strtod per record): every value
+ * text a journal may hold must read as strtod() reads it, bit for bit —
+ * short and long mantissas, exponents, signs, zeros; and vintages as
+ * strtoll() reads them. The lines are written by hand, not by journal.c. */
+static void test_value_texts_read_as_strtod(void **state)
+{
+    (void)state;
+    static const char *const values[] = {
+        "0",
+        "-0",
+        "0.1",
+        "160.8",
+        "-123.456",
+        "5.",
+        ".5",
+        "007.25",
+        "1e3",
+        "1.5E-7",
+        "+2.5",
+        "0x1p3",
+        "123456789012345",
+        "999999999999999.9",
+        "1234567890123456",
+        "0.30000000000000004",
+        "9007199254740993",
+        "1e22",
+        "1e23",
+        "0.000000000000000000001",
+        "4.9406564584124654e-324",
+        "-1.7976931348623157e308",
+    };
+    static const char *const vintages[] = {
+        "1700000000",           "-5", "+7", "0", "9223372036854775807", "-9223372036854775808",
+        "000000000000000000042"};
+    const size_t n = sizeof values / sizeof *values;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(HEADER, f);
+    for (size_t i = 0; i < n; i++) {
+        char line[256];
+        int len = snprintf(line, sizeof line, "ls_text %d %s - %s", 2000 + (int)i, values[i],
+                           vintages[i % (sizeof vintages / sizeof *vintages)]);
+        fprintf(f, "%s %08x\n", line, crc_of(line, (size_t)len));
+    }
+    char commit[64];
+    commit_line(n, commit, sizeof commit);
+    fputs(commit, f);
+    fclose(f);
+
+    struct replay_log log = {0};
+    struct journal *j = open_ok(dir, &log);
+    assert_int_equal(log.n, n);
+    for (size_t i = 0; i < n; i++) {
+        double want = strtod(values[i], NULL);
+        long long vintage = strtoll(vintages[i % (sizeof vintages / sizeof *vintages)], NULL, 10);
+        if (!same_bits(log.items[i].obs.value, want))
+            fail_msg("\"%s\" read as %.17g, strtod reads %.17g", values[i], log.items[i].obs.value,
+                     want);
+        assert_int_equal(log.items[i].vintage, vintage);
+    }
+    journal_close(j);
+    log_free(&log);
+    free(path);
+    unit_remove_tree(dir);
+}
+
 /* Panel members are category codes of up to 64 bytes (M+K, ../x, KØN): the
  * key is one space-free field, written as is and read back as written. */
 static void test_member_keys_round_trip(void **state)
@@ -1723,6 +1791,7 @@ int main(void)
         cmocka_unit_test(test_large_batch_written_early),
         cmocka_unit_test(test_subnormal_value_round_trips),
         cmocka_unit_test(test_member_keys_round_trip),
+        cmocka_unit_test(test_value_texts_read_as_strtod),
         cmocka_unit_test(test_torn_tail_of_nuls_dropped),
         cmocka_unit_test(test_long_tail_of_nuls_dropped),
         cmocka_unit_test(test_not_a_journal_refused),

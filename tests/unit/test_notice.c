@@ -99,7 +99,9 @@ static void make_alert(struct alert *a)
     a->evaluated_at = NOW;
     a->value = 0.9;
     snprintf(a->summary, sizeof a->summary, "%s", summary_text);
-    long_description(a->description, sizeof a->description);
+    static char description[ALERT_DESCRIPTION_MAX]; /* the same for every alert; never freed */
+    long_description(description, sizeof description);
+    a->description = description;
 }
 
 static void make_notice(struct notice *n, const struct alert *a)
