@@ -571,9 +571,19 @@ static int locate(struct config *c, const char *path)
 
 static int parse_file(config_t *cf, struct config *c, const char *path, struct pejl_diag *diag)
 {
+    int fds[CONFIG_INCLUDE_FILES];
+    size_t n_fds = 0;
+    char err[600];
     config_init(cf);
-    config_set_include_dir(cf, c->dir);
-    if (config_read_file(cf, c->path) == CONFIG_TRUE)
+    char *text = config_include_expand(c->path, c->dir, fds, &n_fds, err, sizeof err);
+    if (!text) {
+        diag_add(diag, path, 0, "cannot read: %s", err);
+        return -1;
+    }
+    int ok = config_read_string(cf, text);
+    free(text);
+    config_include_close(fds, &n_fds);
+    if (ok == CONFIG_TRUE)
         return 0;
     const char *file = config_error_file(cf);
     if (config_error_type(cf) == CONFIG_ERR_FILE_IO)

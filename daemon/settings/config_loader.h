@@ -59,4 +59,15 @@ void config_free_notifications(struct config *config);
 /* --check-config: every csv source's file: exists and has a header and a row. */
 void config_check_manual_files(struct loader *l, const config_setting_t *root);
 
+/* config_include.c: the main file's text with each @include line of a
+ * pattern (a wildcard) replaced by the @include of a list in memory of the
+ * matching files, and relative @include paths made absolute (relative to
+ * `dir`). The list descriptors go to `fds` (at most CONFIG_INCLUDE_FILES),
+ * closed with config_include_close once libconfig has read them. NULL with
+ * err when the file cannot be read or a match cannot be included. */
+#define CONFIG_INCLUDE_FILES 8
+char *config_include_expand(const char *path, const char *dir, int *fds, size_t *n_fds, char *err,
+                            size_t errlen);
+void config_include_close(int *fds, size_t *n_fds);
+
 #endif

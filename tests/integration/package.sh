@@ -50,6 +50,7 @@ grep -q "^pejl:x:[0-9]*:[0-9]*:pejl daemon:/var/lib/pejl:/usr/sbin/nologin$" "$r
     || fail "no system user pejl: $(cat "$r/etc/passwd" 2>&1)"
 [ "$(readlink "$r/etc/systemd/system/multi-user.target.wants/pejld.service")" = /usr/lib/systemd/system/pejld.service ] \
     || fail "pejld.service is not enabled: $(ls -l "$r/etc/systemd/system/multi-user.target.wants" 2>&1)"
+[ -d "$r/etc/pejl/conf.d" ] || fail "no /etc/pejl/conf.d for drop-in files"
 for f in usr/share/doc/pejl/README.md.gz usr/lib/sysusers.d/pejl.conf etc/pejl/manual/wait-days.csv usr/include/pejl/collector.h; do
     [ -e "$r/$f" ] || fail "dpkg did not install /$f"
 done
