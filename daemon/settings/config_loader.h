@@ -58,5 +58,7 @@ void config_load_notifications(struct loader *l, const config_setting_t *root);
 void config_free_notifications(struct config *config);
 /* --check-config: every csv source's file: exists and has a header and a row. */
 void config_check_manual_files(struct loader *l, const config_setting_t *root);
+/* listen = "host:port" (config_listen.c). */
+void config_load_listen(struct loader *l, const config_setting_t *root);
 
 #endif
