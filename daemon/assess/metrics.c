@@ -83,7 +83,7 @@ static const struct {
     {"pejl_indicator_value", "The latest value of the indicator, in its unit."},
     {"pejl_indicator_latest_period_end_timestamp_seconds",
      "When the latest period with a value ends (Unix time)."},
-    {"pejl_indicator_days_since_period_end", "Days from the latest period's end to now."},
+    {"pejl_indicator_age_seconds", "Seconds from the latest period's end to now (staleness)."},
     {"pejl_indicator_stale", "1 when no newer period came within stale_after, else 0."},
 };
 
@@ -106,7 +106,7 @@ static void indicator_samples(FILE *f, const struct metrics_input *in, const str
         return;
     struct evaluation e = {.latest = a->latest->obs.period, .latest_value = a->latest->obs.value};
     evaluate_staleness(&e, in->now, ind->stale_after_s);
-    double v[] = {0, (double)period_end(&a->latest->obs.period), e.days_since_period_end,
+    double v[] = {0, (double)period_end(&a->latest->obs.period), e.days_since_period_end * 86400,
                   e.stale ? 1 : 0};
     sample(f, indicator_families[m].name, ind, NULL, NULL, v[m]);
 }
