@@ -278,6 +278,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return report_file(c, &s, url);
 }
 
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* %XX decoded in place, as libmicrohttpd's own unescaper does, except that
+ * %00 becomes a byte no route or file name takes (0x01): a NUL would cut
+ * "/index.html%00.png" short into a path that was not asked for. */
+static size_t unescape(void *arg, struct MHD_Connection *c, char *uri)
+{
+    char *out = uri;
+    (void)arg, (void)c;
+    for (const char *in = uri; *in; out++) {
+        int hi = in[0] == '%' ? hex_digit(in[1]) : -1, lo = hi >= 0 ? hex_digit(in[2]) : -1;
+        if (lo >= 0) {
+            *out = (char)(hi * 16 + lo) ? (char)(hi * 16 + lo) : '\x01';
+            in += 3;
+        } else {
+            *out = *in++;
+        }
+    }
+    *out = '\0';
+    return (size_t)(out - uri);
+}
+
 /* libmicrohttpd's complaints (a client that broke off, a request too
  * large) are about clients, not pejld: debug level. */
 static void mhd_log(void *arg, const char *fmt, va_list ap)
@@ -307,6 +335,7 @@ struct web *web_open(struct loop *loop, const struct sockaddr *addr, socklen_t a
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)WEB_CONNECTIONS_PER_ADDRESS,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_REQUEST_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)WEB_IDLE_TIMEOUT_S, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+        MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w, MHD_OPTION_END);
     const union MHD_DaemonInfo *info =
         w->mhd ? MHD_get_daemon_info(w->mhd, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
