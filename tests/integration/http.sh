@@ -52,7 +52,19 @@ for family in pejl_target_path_value pejl_target_gap_percent pejl_target_compare
 done
 ctl metrics | grep -v '_seconds\|_age_' >"$T/ctl-metrics"
 grep -v '_seconds\|_age_' "$T/metrics" | cmp -s - "$T/ctl-metrics" || fail "pejlctl metrics and /metrics differ"
-pass "/metrics: promtool check metrics passes; value with unit, progress as a state set, period end, staleness, ranks, members, alerts, journal, outbox; the same generator as pejlctl metrics"
+# the shipped scrape config and dashboard: valid, and only metrics pejld serves
+promtool check config "$SRC/docs/prometheus-scrape.yml" >"$T/promtool" 2>&1 || fail "docs/prometheus-scrape.yml: $(cat "$T/promtool")"
+/usr/bin/python3 - "$SRC/docs/grafana-pejl.json" "$T/metrics" <<'PY' || fail "docs/grafana-pejl.json"
+import json, re, sys
+dash = json.load(open(sys.argv[1]))
+served = set(re.findall(r"^(pejl_[a-z_]+)[{ ]", open(sys.argv[2]).read(), re.M))
+used = set()
+for panel in dash["panels"]:
+    for target in panel["targets"]:
+        used |= set(re.findall(r"pejl_[a-z_]+", target["expr"]))
+assert used and not used - served, sorted(used - served)
+PY
+pass "/metrics: promtool check metrics passes; value with unit, progress as a state set, period end, staleness, ranks, members, alerts, journal, outbox; the same generator as pejlctl metrics; docs' scrape config and dashboard valid and using served metrics"
 
 # the JSON API: the same documents as pejlctl and pejld --status --json
 client get "$port" /api/v1/alerts GET "$T/alerts" >"$T/st" && ctl alerts --json >"$T/ctl-alerts"

@@ -10,7 +10,7 @@
 deb=$("$SRC/scripts/package" "$T/build-deb" 2>"$T/package.log") || fail "scripts/package: $(tail "$T/package.log")"
 [ -f "$deb" ] || fail "no package: $deb"
 dpkg-deb -f "$deb" Depends >"$T/depends"
-for lib in libcurl4 libjansson4 librrd8 libconfig9 libssl3 zlib1g fonts-dejavu-core; do
+for lib in libcurl4 libjansson4 librrd8 libconfig9 libssl3 zlib1g libmicrohttpd12 fonts-dejavu-core; do
     grep -q "$lib" "$T/depends" || fail "Depends lacks $lib: $(cat "$T/depends")"
 done
 pass "$(basename "$deb"): Depends: $(cat "$T/depends")"
@@ -21,7 +21,8 @@ for f in usr/sbin/pejld usr/bin/pejlctl usr/lib/pejl/collectors/statbank.so etc/
          etc/pejl/manual/wait-days.csv etc/pejl/manual/wait-share.csv etc/pejl/manual/wait-rank.csv \
          etc/pejl/manual/eu-us-rd.csv \
          usr/share/pejl/demo/demo.conf usr/lib/systemd/system/pejld.service usr/share/man/man5/pejld.conf.5.gz \
-         usr/share/doc/pejl/copyright usr/share/doc/pejl/changelog.gz; do
+         usr/share/doc/pejl/copyright usr/share/doc/pejl/changelog.gz \
+         usr/share/doc/pejl/examples/prometheus-scrape.yml usr/share/doc/pejl/examples/grafana-pejl.json; do
     [ -e "$root/$f" ] || fail "the package lacks /$f"
 done
 "$root/usr/sbin/pejld" --version | grep -q "^pejld 0\." || fail "--version from the package"
