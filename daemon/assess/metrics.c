@@ -308,9 +308,15 @@ static void alert_samples(FILE *f, const struct metrics_input *in)
         for (size_t k = 0; k < a->labels.n; k++)
             if (strcmp(a->labels.items[k].name, "severity") != 0)
                 label(f, a->labels.items[k].name, a->labels.items[k].value);
-        label(f, "silenced", alerting_silenced(in->alerting, a, in->now) ? "true" : "false");
         fprintf(f, "} %d\n", (int)a->state);
     }
+    /* apart, not a label: a rule's own labels may use any name but the reserved */
+    help(f, "pejl_alert_silenced", "gauge",
+         "1 while a silence holds the alert's notifications back.");
+    for (size_t i = 0; i < l->n_alerts; i++)
+        if (!l->alerts[i].orphan)
+            fprintf(f, "pejl_alert_silenced{fingerprint=\"%s\"} %d\n", l->alerts[i].fingerprint,
+                    alerting_silenced(in->alerting, &l->alerts[i], in->now));
     help(f, "pejl_alerts", "gauge", "Alerts by state.");
     for (int s = ALERT_OK; s <= ALERT_UNKNOWN; s++)
         fprintf(f, "pejl_alerts{state=\"%s\"} %zu\n", alert_state_name((enum alert_state)s),

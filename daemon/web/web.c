@@ -308,6 +308,8 @@ static size_t unescape(void *arg, struct MHD_Connection *c, char *uri)
 
 /* libmicrohttpd's complaints (a client that broke off, a request too
  * large) are about clients, not pejld: debug level. */
+static void mhd_log(void *arg, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static void mhd_log(void *arg, const char *fmt, va_list ap)
 {
     struct web *w = arg;

@@ -45,7 +45,7 @@ for want in 'pejl_indicator_value{indicator="ls_exports",pejlemaerke="5",unit="m
 done
 for family in pejl_target_path_value pejl_target_gap_percent pejl_target_compared_value \
     pejl_published_value pejl_target_rank pejl_target_rank_top pejl_member_value \
-    pejl_indicator_members pejl_indicator_age_seconds pejl_alert_state pejl_alerts \
+    pejl_indicator_members pejl_indicator_age_seconds pejl_alert_state pejl_alert_silenced pejl_alerts \
     pejl_collection_consecutive_failures pejl_collection_last_success_timestamp_seconds \
     pejl_last_collection_timestamp_seconds pejl_journal_bytes pejl_journal_records; do
     grep -q "^$family[{ ]" "$T/metrics" || fail "/metrics has no $family"
