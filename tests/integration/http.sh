@@ -23,6 +23,11 @@ mv "$T/conf/with-listen.conf" "$conf"
 daemon=$!
 PIDS="$PIDS $daemon"
 ctl() { "$PEJLCTL" "$@" --socket "$sock"; }
+# TERM, and it must exit 0 (under the sanitizers: nothing leaked, nothing found)
+stop_daemon() {
+    kill -TERM "$daemon"
+    wait "$daemon" || fail "pejld exited with $? on TERM: $(grep -m3 -i 'sanitizer\|error' "$T/log")"
+}
 healthy() { [ "$(client get "$port" /healthz)" = "200 text/plain; charset=utf-8" ]; }
 wait_for 10 test -S "$sock" || fail "no control socket: $(tail -3 "$T/log")"
 wait_for 10 healthy || fail "no /healthz: $(tail -3 "$T/log")"
@@ -130,7 +135,7 @@ kill -0 "$daemon" || fail "pejld died"
 pass "40 slow clients dropped when idle; 1000 connections ($(cat "$T/flood")); collected meanwhile; /healthz ok after"
 
 # /healthz says 503 and why while the journal cannot be written
-kill -TERM "$daemon"; wait "$daemon" || true
+stop_daemon
 cat >"$T/failsync.c" <<'C'
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -163,7 +168,7 @@ healthy || fail "/healthz after a commit succeeded again"
 pass "/healthz: 503 \"$(cat "$T/why")\" while a commit fails, 200 once one succeeds"
 
 # off unless configured
-kill -TERM "$daemon"; wait "$daemon" || true
+stop_daemon
 tail -n +3 "$conf" >"$T/conf/off.conf"
 "$PEJLD" -f -c "$T/conf/off.conf" --state-dir "$state" 2>>"$T/log-off" &
 daemon=$!
@@ -171,4 +176,5 @@ PIDS="$PIDS $daemon"
 wait_for 10 test -S "$sock" || fail "no control socket without listen"
 ! client get "$port" /healthz 2>/dev/null || fail "an endpoint without listen"
 ! grep -q "http endpoint" "$T/log-off" || fail "an endpoint is logged without listen"
+stop_daemon
 pass "without listen, no endpoint"

@@ -101,8 +101,7 @@ static void test_nothing_outside(void **state)
         "/nosuch.html",
         "/a\x01.png",
         "/a b.html",
-        "/"
-        "a/b/c/d/e.html",
+        "/a/b/c/d/e.html",
     };
     for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
         unsigned status = get(dir, refused[i], body, sizeof body, &type);
