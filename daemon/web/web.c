@@ -336,14 +336,18 @@ struct web *web_open(struct loop *loop, const struct sockaddr *addr, socklen_t a
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONNECTIONS_MAX,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)WEB_CONNECTIONS_PER_ADDRESS,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_REQUEST_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)WEB_IDLE_TIMEOUT_S, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-        MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w, MHD_OPTION_END);
+        (unsigned)WEB_IDLE_TIMEOUT_S, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_UNESCAPE_CALLBACK,
+        unescape, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w, MHD_OPTION_END);
     const union MHD_DaemonInfo *info =
         w->mhd ? MHD_get_daemon_info(w->mhd, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
     if (!w->mhd || !info || (w->epoll_fd = info->epoll_fd) < 0 ||
         loop_add_fd(loop, w->epoll_fd, EPOLLIN, on_ready, w) < 0) {
-        snprintf(err, errlen, "cannot listen: %s", w->said[0] ? w->said : "out of memory");
+        /* "Failed to bind to port 0: Address already in use": the port is ours, the why MHD's */
+        const char *why = strrchr(w->said, ':');
+        snprintf(err, errlen, "cannot listen there: %s",
+                 why          ? why + 2
+                 : w->said[0] ? w->said
+                              : "out of memory");
         if (w->mhd)
             MHD_stop_daemon(w->mhd);
         free(w);

@@ -36,6 +36,12 @@ collected() { [ "$(ls "$state/graphs" 2>/dev/null | grep -c png)" -eq 13 ]; }
 wait_for 30 collected || fail "the daemon did not collect: $(tail -3 "$T/log")"
 pass "listen = \"127.0.0.1:$port\" opens the endpoint; /healthz says ok"
 
+# a second pejld (its own state) on the same address does not start
+set +e; "$PEJLD" -f -c "$conf" --state-dir "$T/state2" >/dev/null 2>"$T/log2"; rc=$?; set -e
+[ $rc -eq 1 ] && grep -q "listen 127.0.0.1:$port: cannot listen there: Address already in use" "$T/log2" \
+    || fail "a second pejld on the same address: exit $rc, $(cat "$T/log2")"
+pass "a second pejld on the address: \"$(grep -o 'cannot listen there: .*' "$T/log2")\", exit 1"
+
 # /metrics: Prometheus' own check, and the figures the issue names
 [ "$(client get "$port" /metrics GET "$T/metrics")" = "200 text/plain; version=0.0.4; charset=utf-8" ] \
     || fail "/metrics: $(head -3 "$T/metrics")"
