@@ -262,12 +262,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **request)
 {
+    static char headers_seen;
     struct web *w = cls;
     struct web_state s;
-    (void)version, (void)upload, (void)upload_size, (void)request;
+    (void)version, (void)upload;
+    /* Refused at once (the connection is closed after the answer, its body
+     * never read): other methods, and a GET or HEAD that carries a body. */
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
         return text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
                     "only GET and HEAD: this endpoint is read-only");
+    if (*upload_size > 0)
+        return text(c, MHD_HTTP_CONTENT_TOO_LARGE, "a GET or HEAD request carries no body");
+    /* Answered on the second call, once the request is whole: an answer
+     * queued before that closes the connection, and a scraper that keeps
+     * it open would connect anew every time. */
+    if (!*request) {
+        *request = &headers_seen;
+        return MHD_YES;
+    }
     w->daemon.state(w->daemon.arg, &s);
     if (strcmp(url, "/healthz") == 0)
         return healthz(c, &s);

@@ -75,7 +75,8 @@ for panel in dash["panels"]:
         used |= set(re.findall(r"pejl_[a-z_]+", target["expr"]))
 assert used and not used - served, sorted(used - served)
 PY
-pass "/metrics: promtool check metrics passes; value with unit, progress as a state set, period end, staleness, ranks, members, alerts, journal, outbox; the same generator as pejlctl metrics; docs' scrape config and dashboard valid and using served metrics"
+client keepalive "$port" 3 >/dev/null || fail "a scraper's connection is not kept open"
+pass "/metrics: promtool check metrics passes; value with unit, progress as a state set, period end, staleness, ranks, members, alerts, journal, outbox; kept-alive connections; the same generator as pejlctl metrics; docs' scrape config and dashboard valid and using served metrics"
 
 # the JSON API: the same documents as pejlctl and pejld --status --json
 client get "$port" /api/v1/alerts GET "$T/alerts" >"$T/st" && ctl alerts --json >"$T/ctl-alerts"
@@ -121,7 +122,7 @@ pass "/ serves the report: index.html, graphs, CSV, JSON with their types, HEAD 
 client malformed "$port" >"$T/malformed" || fail "a malformed request was taken: $(cat "$T/malformed")"
 grep -qx "POST: 405" "$T/malformed" && grep -qx "100 KB header: 431" "$T/malformed" \
     && grep -qx "no host in 1.1: 400" "$T/malformed" || fail "$(cat "$T/malformed")"
-pass "malformed requests refused ($(grep -c . "$T/malformed") kinds: 400, 405, 414, 431, 505 or closed)"
+pass "malformed requests refused ($(grep -c . "$T/malformed") kinds: 400, 405, 413, 414, 431, 505 or closed)"
 
 # slow clients and a flood while the daemon collects a changed figure
 echo "2024,150" >>"$T/conf/demo-data/days_to_availability.csv"

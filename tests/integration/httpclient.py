@@ -9,6 +9,8 @@
                                 how many the server closed within SECONDS
   flood PORT N                  N connections at once, each asking /healthz; prints
                                 answered/refused counts (a refused one is closed unanswered)
+  keepalive PORT N              N requests for /metrics on one connection (a scraper's);
+                                exits 0 when each was answered 200 on it
 
 Plain sockets (no http.client) so that malformed bytes reach the server as written.
 Every socket has a timeout: a hang fails the test instead of stalling it.
@@ -89,6 +91,7 @@ MALFORMED = [
     ("POST", b"POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"),
     ("PUT", b"PUT /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"),
     ("DELETE", b"DELETE / HTTP/1.1\r\nHost: x\r\n\r\n"),
+    ("GET with a body", b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"),
     ("huge body", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n" + b"x" * 65536),
     ("bad chunked", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
     ("dot-dot", b"GET /../demo.conf HTTP/1.1\r\nHost: x\r\n\r\n"),
@@ -191,6 +194,34 @@ def flood(port, n):
     sys.exit(1 if pending else 0)
 
 
+def keepalive(port, n):
+    s = connect(port)
+    buf = b""
+    for i in range(n):
+        s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        while b"\r\n\r\n" not in buf:
+            chunk = s.recv(65536)
+            if not chunk:
+                sys.exit(f"request {i + 1}: the connection was closed")
+            buf += chunk
+        head, _, buf = buf.partition(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        while len(buf) < length:
+            chunk = s.recv(65536)
+            if not chunk:
+                sys.exit(f"request {i + 1}: closed inside the body")
+            buf += chunk
+        buf = buf[length:]
+        if status_of(head) != 200 or length == 0:
+            sys.exit(f"request {i + 1}: {head[:40]!r}, {length} bytes")
+    s.close()
+    print(f"{n} answered on one connection")
+
+
 def main():
     mode, port = sys.argv[1], int(sys.argv[2])
     if mode == "get":
@@ -201,6 +232,8 @@ def main():
         slow(port, int(sys.argv[3]), float(sys.argv[4]))
     elif mode == "flood":
         flood(port, int(sys.argv[3]))
+    elif mode == "keepalive":
+        keepalive(port, int(sys.argv[3]))
     else:
         sys.exit(f"unknown mode {mode}")
 
