@@ -21,11 +21,13 @@ for f in usr/sbin/pejld usr/bin/pejlctl usr/lib/pejl/collectors/statbank.so etc/
          etc/pejl/manual/wait-days.csv etc/pejl/manual/wait-share.csv etc/pejl/manual/wait-rank.csv \
          etc/pejl/manual/eu-us-rd.csv \
          usr/share/pejl/demo/demo.conf usr/lib/systemd/system/pejld.service usr/share/man/man5/pejld.conf.5.gz \
-         usr/share/doc/pejl/copyright usr/share/doc/pejl/changelog.gz \
-         usr/share/doc/pejl/examples/prometheus-scrape.yml usr/share/doc/pejl/examples/grafana-pejl.json; do
+         usr/share/doc/pejl/copyright usr/share/doc/pejl/changelog.gz; do
     [ -e "$root/$f" ] || fail "the package lacks /$f"
 done
 "$root/usr/sbin/pejld" --version | grep -q "^pejld 0\." || fail "--version from the package"
+for f in prometheus-scrape.yml grafana-pejl.json; do # for the HTTP endpoint
+    [ -e "$root/usr/share/doc/pejl/examples/$f" ] || fail "the package lacks the example $f"
+done
 "$root/usr/sbin/pejld" --check-config -c "$root/usr/share/pejl/demo/demo.conf" >"$T/check" 2>&1 || fail "demo: $(cat "$T/check")"
 "$root/usr/sbin/pejld" --check-config -c "$root/etc/pejl/pejld.conf" >"$T/check" 2>&1 || fail "pejld.conf: $(cat "$T/check")"
 for page in man8/pejld.8.gz man5/pejld.conf.5.gz man1/pejlctl.1.gz; do
