@@ -476,6 +476,10 @@ int pejld_reload(struct pejld *d)
         struct outbox_delivery delivery = pejld_outbox_delivery(next);
         outbox_use_settings(d->outbox, &delivery);
         warn_insecure(next);
+        if (strcmp(next->listen ? next->listen : "", d->listening) != 0)
+            log_warn("reload: listen changed to \"%s\"; the HTTP endpoint stays on \"%s\" "
+                     "until pejld restarts",
+                     next->listen ? next->listen : "", d->listening);
         struct reporter_settings reports = pejld_reporter_settings(next);
         if (d->reporter) {
             reporter_use_settings(d->reporter, &reports);
@@ -582,7 +586,7 @@ static int setup(struct pejld *d)
         return -1;
     if (d->reporter)
         reporter_schedule(d->reporter);
-    if (d->mode == MODE_DAEMON && open_control(d) < 0)
+    if (d->mode == MODE_DAEMON && (open_control(d) < 0 || pejld_web_open(d) < 0))
         return -1;
     return 0;
 }
@@ -603,6 +607,7 @@ static void teardown(struct pejld *d)
     alerting_free(d->alerting);
     commands_abandon(&d->commands);
     control_close(d->control);
+    web_close(d->web);
     scheduler_free(d->scheduler);
     reporter_free(d->reporter);
     outbox_free(d->outbox); /* before the engine its deliveries run on */

@@ -19,6 +19,7 @@
 #include "reporter.h"
 #include "scheduler.h"
 #include "store.h"
+#include "web.h"
 
 enum pejld_mode { MODE_DAEMON, MODE_ONCE };
 
@@ -37,6 +38,8 @@ struct pejld {
     struct reporter *reporter;
     struct control *control;           /* the control socket; NULL with --once */
     struct commands commands;          /* what the control socket can ask */
+    struct web *web;                   /* the HTTP endpoint; NULL: listen not set, or --once */
+    char listening[128];               /* its listen = "…", as opened (a reload keeps it) */
     uint64_t notify_timer;
     int64_t now_override; /* --now: evaluate at this moment instead of the clock's */
     int64_t vintage_override; /* --vintage: collections first seen then, not now */
@@ -82,6 +85,9 @@ int pejld_collect_now(struct pejld *d, const char *id);
 /* Hands the control socket's commands what they may see and ask of `d`
  * (pejld_commands.c). */
 void pejld_commands_init(struct pejld *d);
+/* Opens the HTTP endpoint when the config sets listen (pejld_web.c);
+ * -1 (logged) when it cannot listen there. */
+int pejld_web_open(struct pejld *d);
 
 /* Opens the store and runs until stopped (daemon) or done (--once).
  * Returns the process exit status. */

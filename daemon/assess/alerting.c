@@ -314,3 +314,20 @@ const struct alert *alerting_worst(const struct alerting *al, const struct indic
     }
     return worst;
 }
+
+int alerting_print_json(FILE *out, const struct alerting *al, int64_t now)
+{
+    const struct alert_ledger *l = alerting_ledger(al);
+    json_t *list = json_array();
+    for (size_t i = 0; i < l->n_alerts; i++) {
+        const struct alert *a = &l->alerts[i];
+        if (!alert_active(a) || a->orphan)
+            continue;
+        json_t *o = alert_to_json(a);
+        json_object_set_new(o, "silenced", json_boolean(alerting_silenced(al, a, now)));
+        json_array_append_new(list, o);
+    }
+    int rc = json_dumpf(list, out, JSON_INDENT(2)) == 0 && fputc('\n', out) != EOF ? 0 : -1;
+    json_decref(list);
+    return rc;
+}

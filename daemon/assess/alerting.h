@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "alert_ledger.h"
 #include "indicator.h"
@@ -59,5 +60,9 @@ int alerting_remove_silence(struct alerting *al, const char *id);
 /* The worst alert of `ind` that concerns its target `target` or no target. */
 const struct alert *alerting_worst(const struct alerting *al, const struct indicator *ind,
                                    int target);
+/* The alerts away from OK (not those of rules gone from the config), each
+ * as the ledger keeps it with `silenced`, as a JSON array: pejlctl alerts
+ * --json and /api/v1/alerts. -1 when a write failed. */
+int alerting_print_json(FILE *out, const struct alerting *al, int64_t now);
 
 #endif

@@ -18,6 +18,7 @@
 #include "commands_as_of.h"
 #include "duration.h"
 #include "log.h"
+#include "metrics.h"
 #include "name_index.h"
 #include "outbox.h"
 #include "period.h"
@@ -191,10 +192,13 @@ static void cmd_alerts(struct commands *cmds, struct control_client *c,
     const struct alert_ledger *l = alerting_ledger(d->alerting);
     int64_t now = d->now;
     struct text t;
-    json_t *list = json_array();
     if (!text_open(&t)) {
-        json_decref(list);
         control_error(c, "out of memory");
+        return;
+    }
+    if (wants_json(r, 1)) {
+        alerting_print_json(t.f, d->alerting, now);
+        reply_text(c, &t, "alerts");
         return;
     }
     for (size_t i = 0; i < l->n_alerts; i++) {
@@ -204,22 +208,9 @@ static void cmd_alerts(struct commands *cmds, struct control_client *c,
         if (!alert_active(a) || a->orphan)
             continue;
         timestamp_format(a->starts_at, since, sizeof since);
-        json_t *o = alert_to_json(a);
-        json_object_set_new(o, "silenced", json_boolean(silenced));
-        json_array_append_new(list, o);
         fprintf(t.f, "%-8s %-24s %-10s since %s  %s%s  %s\n", alert_state_name(a->state), a->indicator,
                 a->rule, since, a->fingerprint, silenced ? " (silenced)" : "", a->summary);
     }
-    if (wants_json(r, 1) && !text_reopen(&t)) {
-        json_decref(list);
-        control_error(c, "out of memory");
-        return;
-    }
-    if (wants_json(r, 1)) {
-        json_dumpf(list, t.f, JSON_INDENT(2));
-        fputc('\n', t.f);
-    }
-    json_decref(list);
     reply_text(c, &t, "alerts");
 }
 
@@ -311,147 +302,7 @@ static void cmd_silences(struct commands *cmds, struct control_client *c,
     reply_text(c, &t, "silences");
 }
 
-/* ---- METRICS: the Prometheus text exposition format ---- */
-
-static void label_value(FILE *f, const char *v)
-{
-    for (; *v; v++)
-        if (*v == '\\' || *v == '"')
-            fprintf(f, "\\%c", *v);
-        else if (*v == '\n')
-            fputs("\\n", f);
-        else
-            fputc(*v, f);
-}
-
-static void sample(FILE *f, const char *name, const struct indicator *ind, const char *target,
-                   double v)
-{
-    if (isnan(v) || isinf(v))
-        return; /* an absent figure is no sample, not a zero */
-    fprintf(f, "%s{indicator=\"%s\",pejlemaerke=\"%d\"", name, ind->id, ind->pejlemaerke);
-    if (target) {
-        fputs(",target=\"", f);
-        label_value(f, target);
-        fputc('"', f);
-    }
-    char text[32];
-    value_format(v, text, sizeof text); /* shortest exact: 6.4, not 6.4000000000000004 */
-    fprintf(f, "} %s\n", text);
-}
-
-static void help(FILE *f, const char *name, const char *text)
-{
-    fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, text, name);
-}
-
-/* The latest value of the indicator's own series; NAN for a panel kept as members. */
-static double own_latest(const struct store *store, const struct indicator *ind,
-                         const struct stored_observation *latest)
-{
-    const struct series *own = store_series(store, ind->id);
-    return latest && own && latest >= own->items && latest < own->items + own->n ? latest->obs.value
-                                                                                  : NAN;
-}
-
-static void metrics_indicator(FILE *f, const struct commands_state *d, const struct indicator *ind,
-                              int m, const char *name, int64_t now)
-{
-    struct evaluation *e = calloc(ind->n_targets + 1, sizeof *e);
-    if (!e)
-        return;
-    const struct stored_observation *latest = assess(ind, d->store, now, e);
-    if (m == 0)
-        sample(f, name, ind, NULL, own_latest(d->store, ind, latest));
-    for (size_t k = 0; m > 0 && k < ind->n_targets; k++) {
-        char target[16];
-        const struct target *t = &ind->targets[k];
-        snprintf(target, sizeof target, t->year ? "%d" : "trend", t->year);
-        double v[] = {0, t->kind == TARGET_PATH ? t->value : NAN, e[k].path_value, e[k].gap_pct,
-                      e[k].time_distance_years, e[k].projection, (double)e[k].progress,
-                      e[k].compared_value};
-        sample(f, name, ind, target, v[m]);
-    }
-    free(e);
-}
-
-static void metrics_targets(FILE *f, const struct commands_state *d, int64_t now)
-{
-    static const char *const names[] = {"pejl_indicator_value", "pejl_target_value",
-                                        "pejl_target_path_value", "pejl_target_gap_percent",
-                                        "pejl_target_time_distance_years", "pejl_target_projection",
-                                        "pejl_target_progress_category",
-                                        "pejl_target_compared_value"};
-    static const char *const helps[] = {
-        "The latest value of the indicator.", "The target's value.",
-        "The target path's value at the latest period.", "The latest value against the path, %.",
-        "Years ahead (+) of or behind (-) the path.", "The projection to the target year.",
-        "0 unknown, 1 on track, 2 at risk, 3 off track, 4 moving away.",
-        "What the target compares when not the latest value (a 12-month mean)."};
-    for (int m = 0; m < 8; m++) {
-        help(f, names[m], helps[m]);
-        for (size_t i = 0; i < d->n_indicators; i++)
-            metrics_indicator(f, d, &d->indicators[i], m, names[m], now);
-    }
-}
-
-/* Each published figure, and pejl's against it as a ratio (-0.016: 1.6 % below). */
-static void metrics_published(FILE *f, const struct commands_state *d)
-{
-    static const char *const names[] = {"pejl_published_value", "pejl_published_diff_ratio"};
-    static const char *const helps[] = {
-        "A figure the indicator's owner published (config: published).",
-        "pejl's figure for the published period against the published one, as a ratio - 1."};
-    for (int m = 0; m < 2; m++) {
-        help(f, names[m], helps[m]);
-        for (size_t i = 0; i < d->n_indicators; i++) {
-            const struct indicator *ind = &d->indicators[i];
-            struct published_check *c = calloc(ind->n_published + 1, sizeof *c);
-            if (!c)
-                return;
-            assess_published(ind, d->store, c);
-            for (size_t k = 0; k < ind->n_published; k++) {
-                char period[PERIOD_TEXT_MAX], text[32];
-                double v = m == 0 ? c[k].figure->value : c[k].diff_pct / 100;
-                if (isnan(v))
-                    continue; /* pejl has no figure for the period: no sample, not a zero */
-                period_format(&c[k].figure->period, period, sizeof period);
-                value_format(v, text, sizeof text);
-                fprintf(f, "%s{indicator=\"%s\",pejlemaerke=\"%d\",period=\"%s\"} %s\n", names[m],
-                        ind->id, ind->pejlemaerke, period, text);
-            }
-            free(c);
-        }
-    }
-}
-
-static void metrics_alerts(FILE *f, const struct commands_state *d)
-{
-    const struct alert_ledger *l = alerting_ledger(d->alerting);
-    help(f, "pejl_alert_state", "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.");
-    for (size_t i = 0; i < l->n_alerts; i++) {
-        const struct alert *a = &l->alerts[i];
-        if (a->orphan)
-            continue;
-        fprintf(f, "pejl_alert_state{fingerprint=\"%s\"", a->fingerprint);
-        for (size_t k = 0; k < a->labels.n; k++)
-            if (strcmp(a->labels.items[k].name, "severity") != 0) {
-                fprintf(f, ",%s=\"", a->labels.items[k].name);
-                label_value(f, a->labels.items[k].value);
-                fputc('"', f);
-            }
-        fprintf(f, "} %d\n", (int)a->state);
-    }
-    help(f, "pejl_collection_consecutive_failures", "Failed collections in a row.");
-    for (size_t i = 0; i < l->n_collections; i++)
-        fprintf(f, "pejl_collection_consecutive_failures{indicator=\"%s\"} %u\n",
-                l->collections[i].indicator, l->collections[i].record.consecutive_failures);
-    help(f, "pejl_collection_last_success_timestamp_seconds", "When the indicator was last collected.");
-    for (size_t i = 0; i < l->n_collections; i++)
-        if (l->collections[i].record.last_success)
-            fprintf(f, "pejl_collection_last_success_timestamp_seconds{indicator=\"%s\"} %lld\n",
-                    l->collections[i].indicator, (long long)l->collections[i].record.last_success);
-}
+/* ---- METRICS: the Prometheus text exposition format (metrics.h) ---- */
 
 static void cmd_metrics(struct commands *cmds, struct control_client *c,
                         const struct control_request *r)
@@ -463,16 +314,14 @@ static void cmd_metrics(struct commands *cmds, struct control_client *c,
         control_error(c, "out of memory");
         return;
     }
-    metrics_targets(t.f, d, d->now);
-    metrics_published(t.f, d);
-    metrics_alerts(t.f, d);
-    fprintf(t.f, "# HELP pejl_collections_failed_total Collections that failed since pejld started.\n"
-                 "# TYPE pejl_collections_failed_total counter\npejl_collections_failed_total %u\n",
-            d->collections_failed);
-    help(t.f, "pejl_outbox_pending", "Notifications waiting in the outbox.");
-    fprintf(t.f, "pejl_outbox_pending %zu\n", d->outbox ? outbox_size(d->outbox) : 0);
-    help(t.f, "pejl_build_info", "pejld's version.");
-    fprintf(t.f, "pejl_build_info{version=\"%s\"} 1\n", PEJL_VERSION);
+    struct metrics_input in = {.indicators = d->indicators,
+                               .n_indicators = d->n_indicators,
+                               .store = d->store,
+                               .alerting = d->alerting,
+                               .now = d->now,
+                               .collections_failed = d->collections_failed,
+                               .outbox_pending = d->outbox ? outbox_size(d->outbox) : 0};
+    metrics_write(t.f, &in);
     reply_text(c, &t, "metrics");
 }
 

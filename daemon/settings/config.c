@@ -29,7 +29,7 @@ static const char *const global_keys[] = {"state_dir", "rrd_dir",   "graph_dir",
                                           "log_level", "rrdcached", "http",      "indicators",
                                           "evaluation_interval", "receivers", "routes", "outbox",
                                           "external_url", "language", "report", "control_socket",
-                                          "illustrative", NULL};
+                                          "illustrative", "listen", NULL};
 static const char *const http_keys[] = {"timeout",     "connect_timeout", "max_bytes", "tries",
                                         "backoff",     "max_backoff",     "ca_file",   "concurrency",
                                         "hosts",       NULL};
@@ -620,6 +620,7 @@ struct config *config_load(const char *path, const struct config_overrides *over
             config_check_manual_files(&l, root);
         config_load_notifications(&l, root);
         load_report(&l, root);
+        config_load_listen(&l, root);
     }
     config_destroy(&cf);
     diag->default_file = NULL;
@@ -671,6 +672,7 @@ void config_unref(struct config *c)
     config_free_notifications(c);
     free(c->report_dir);
     free(c->control_socket);
+    free(c->listen);
     free(c);
 }
 

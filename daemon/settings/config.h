@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "duration.h"
 #include "derive.h"
@@ -59,6 +60,10 @@ struct config {
     /* config_index.c: indicators by id, and by the id their per_million
      * names (a struct config_dependents each); empty: not indexed. */
     struct name_index by_id, dependents;
+    /* listen = "127.0.0.1:9817": the read-only HTTP endpoint (config_listen.c); NULL: none */
+    char *listen;
+    struct sockaddr_storage listen_addr;
+    socklen_t listen_addr_len;
 };
 
 /* The indicators derived from one indicator (per_million = its id). */
@@ -89,6 +94,9 @@ const struct config_dependents *config_dependents_of(const struct config *config
  * loaded (-1: out of memory, nothing indexed); frees them. */
 int config_index_build(struct config *config);
 void config_index_free(struct config *config);
+/* config_listen.c: "127.0.0.1:9817" or "[::1]:9817" into `addr`; -1 when
+ * it is not a numeric address and a port from 1 to 65535. */
+int config_listen_parse(const char *text, struct sockaddr_storage *addr, socklen_t *len);
 
 
 #endif

@@ -58,6 +58,8 @@ void config_load_notifications(struct loader *l, const config_setting_t *root);
 void config_free_notifications(struct config *config);
 /* --check-config: every csv source's file: exists and has a header and a row. */
 void config_check_manual_files(struct loader *l, const config_setting_t *root);
+/* listen = "host:port" (config_listen.c). */
+void config_load_listen(struct loader *l, const config_setting_t *root);
 
 /* config_include.c: the main file's text with each @include line of a
  * pattern (a wildcard) replaced by the @include of a list in memory of the

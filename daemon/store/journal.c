@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -44,6 +45,7 @@ struct journal {
     int write_errno; /* an early write failed: the commit will */
     int cut_errno;   /* a failed commit is still in the file: nothing may follow it */
     off_t last_begin, last_end; /* the bytes of the last commit that succeeded */
+    int commit_errno;           /* the last commit with records failed with it; 0: it did not */
 };
 
 /* ---- record text ---- */
@@ -957,6 +959,7 @@ int journal_commit(struct journal *j, char *err, size_t errlen)
                  "them. Fix the disk's error (full? read-only?); pejld tries again at every "
                  "commit, or restart it",
                  j->path, j->staged_count, (long long)j->size, strerror(j->cut_errno));
+        j->commit_errno = j->cut_errno;
         forget_staged(j); /* nothing of them was written */
         return -1;
     }
@@ -967,6 +970,7 @@ int journal_commit(struct journal *j, char *err, size_t errlen)
     if (j->write_errno) {
         snprintf(err, errlen, "%s: cannot write %zu records: %s", j->path, j->staged_count,
                  strerror(j->write_errno));
+        j->commit_errno = j->write_errno;
         cut_back(j); /* nothing of this commit counts */
         return -1;
     }
@@ -974,6 +978,7 @@ int journal_commit(struct journal *j, char *err, size_t errlen)
     j->size += (off_t)j->flushed;
     j->last_end = j->size;
     j->records += j->staged_count;
+    j->commit_errno = 0;
     j->flushed = 0;
     j->staged_count = 0;
     return 0;
@@ -1016,4 +1021,32 @@ const char *journal_path(const struct journal *j)
 uint64_t journal_records(const struct journal *j)
 {
     return j->records;
+}
+
+uint64_t journal_bytes(const struct journal *j)
+{
+    return (uint64_t)j->size;
+}
+
+int journal_health(const struct journal *j, char *why, size_t whylen)
+{
+    struct statvfs fs;
+    if (j->cut_errno || j->commit_errno) {
+        snprintf(why, whylen, "the journal %s cannot be written: %s", j->path,
+                 strerror(j->cut_errno ? j->cut_errno : j->commit_errno));
+        return -1;
+    }
+    if (fstatvfs(j->fd, &fs) < 0) {
+        snprintf(why, whylen, "the journal %s: %s", j->path, strerror(errno));
+        return -1;
+    }
+    if (fs.f_flag & ST_RDONLY) {
+        snprintf(why, whylen, "the journal %s is on a read-only file system", j->path);
+        return -1;
+    }
+    if (fs.f_bavail == 0) {
+        snprintf(why, whylen, "the disk of the journal %s is full", j->path);
+        return -1;
+    }
+    return 0;
 }

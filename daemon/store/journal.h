@@ -96,5 +96,11 @@ void journal_discard(struct journal *journal);
 
 const char *journal_path(const struct journal *journal);
 uint64_t journal_records(const struct journal *journal);
+/* The bytes known good and durable. */
+uint64_t journal_bytes(const struct journal *journal);
+/* 0 when the next commit can be written as far as can be told without
+ * writing: the last one did not fail, the file system is writable and has
+ * room. -1 with the reason in `why` otherwise. */
+int journal_health(const struct journal *journal, char *why, size_t whylen);
 
 #endif

@@ -532,3 +532,22 @@ const char *store_journal_path(const struct store *store)
 {
     return journal_path(store->journal);
 }
+
+uint64_t store_journal_bytes(const struct store *store)
+{
+    return store->journal ? journal_bytes(store->journal) : 0;
+}
+
+uint64_t store_journal_records(const struct store *store)
+{
+    return store->journal ? journal_records(store->journal) : 0;
+}
+
+int store_journal_health(const struct store *store, char *why, size_t whylen)
+{
+    if (!store->journal) {
+        snprintf(why, whylen, "the journal is open read-only");
+        return -1;
+    }
+    return journal_health(store->journal, why, whylen);
+}

@@ -99,6 +99,11 @@ bool store_value_at(void *store, const char *indicator, const char *member, int6
 struct rrdview *store_rrdview(struct store *store);
 const struct series_set *store_series_set(const struct store *store);
 const char *store_journal_path(const struct store *store);
+/* The journal's durable bytes and records, and whether its next commit can
+ * be written (journal_health()), for the metrics and /healthz. */
+uint64_t store_journal_bytes(const struct store *store);
+uint64_t store_journal_records(const struct store *store);
+int store_journal_health(const struct store *store, char *why, size_t whylen);
 
 /* Creates `path` and its parents with mode 0750 when missing. */
 int store_make_directories(const char *path, char *err, size_t errlen);

@@ -101,7 +101,7 @@ ctl silence "*/stale" --for 1d --comment "every stale alert" >"$T/out" && ctl un
 pass "alerts, silence (shown as silenced, listed), unsilence, with errors for what is not there; a silence of an unknown indicator or rule is refused unless --force"
 
 ctl metrics >"$T/metrics" || fail "metrics"
-grep -qx 'pejl_indicator_value{indicator="ls_exports",pejlemaerke="5"} 189' "$T/metrics" || fail "metrics: $(head "$T/metrics")"
+grep -qx 'pejl_indicator_value{indicator="ls_exports",pejlemaerke="5",unit="mia. kr."} 189' "$T/metrics" || fail "metrics: $(head "$T/metrics")"
 grep -q '^pejl_target_gap_percent{indicator="ls_exports",pejlemaerke="5",target="2030"} -' "$T/metrics" || fail "no gap metric"
 grep -q '^pejl_alert_state{fingerprint="[0-9a-f]\{16\}",alertname="pejl_stale",indicator="ls_exports"' "$T/metrics" || fail "no alert metric"
 /usr/bin/python3 - "$T/metrics" <<'PY' || fail "metrics are not in the exposition format"
@@ -298,9 +298,11 @@ kill -TERM "$daemon"; wait "$daemon" || true
 LD_PRELOAD="$T/failmem.so" PEJL_FAIL_MEMSTREAM="$T/failmem" start_daemon
 wait_for 10 answers || fail "the daemon with the shim does not answer: $(tail -3 "$T/log")"
 no_children() { ! pgrep -P "$daemon" >/dev/null; }
-for ask in "status ls_exports" "status ls_exports --json" "alerts --json" "silences --json"; do
+# COMMAND:N, the Nth open_memstream of the request fails (alerts --json opens one)
+for ask in "status ls_exports:2" "status ls_exports --json:2" "alerts --json:1" "silences --json:2"; do
+    n=${ask##*:} ask=${ask%:*}
     wait_for 30 no_children || fail "pejld's children did not finish: $(pgrep -P "$daemon")"
-    echo "$daemon 2" >"$T/failmem"   # the second open_memstream of the request fails
+    echo "$daemon $n" >"$T/failmem"
     set +e; ctl $ask >/dev/null 2>"$T/err"; rc=$?; set -e
     [ $rc -eq 1 ] && grep -q "out of memory" "$T/err" || fail "$ask without memory: exit $rc, $(cat "$T/err")"
     [ ! -e "$T/failmem" ] || fail "$ask: the shim was not reached"

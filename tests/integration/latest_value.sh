@@ -112,10 +112,10 @@ pass "graph: the status line says Seneste 2025-08: $latest · 12 mdr. gns. 2024-
 PIDS="$PIDS $!"
 wait_for 10 test -S "$sock" || fail "no control socket: $(tail -3 "$T/daemon.log")"
 "$PEJLCTL" metrics --socket "$sock" >"$T/metrics" || fail "metrics"
-grep -qx "pejl_indicator_value{indicator=\"m\",pejlemaerke=\"4\"} $latest" "$T/metrics" || fail "metrics: $(cat "$T/metrics")"
-grep -q "^pejl_target_compared_value{indicator=\"m\",pejlemaerke=\"4\",target=\"2030\"} $mean" "$T/metrics" \
+grep -qx "pejl_indicator_value{indicator=\"m\",pejlemaerke=\"4\",unit=\"indeks\"} $latest" "$T/metrics" || fail "metrics: $(cat "$T/metrics")"
+grep -q "^pejl_target_compared_value{indicator=\"m\",pejlemaerke=\"4\",target=\"2030\",unit=\"indeks\"} $mean" "$T/metrics" \
     || fail "no compared value: $(cat "$T/metrics")"
-grep -qx 'pejl_published_value{indicator="m",pejlemaerke="4",period="2024"} 100' "$T/metrics" || fail "no published value"
+grep -qx 'pejl_published_value{indicator="m",pejlemaerke="4",period="2024",unit="indeks"} 100' "$T/metrics" || fail "no published value"
 grep -Eqx 'pejl_published_diff_ratio\{indicator="m",pejlemaerke="4",period="2024"\} 0.05(5|49999[0-9]*)' "$T/metrics" \
     || fail "no published diff: $(grep published "$T/metrics")"
 pass "metrics: pejl_indicator_value $latest, pejl_target_compared_value $mean, the published figure and its difference"

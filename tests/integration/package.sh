@@ -10,7 +10,7 @@
 deb=$("$SRC/scripts/package" "$T/build-deb" 2>"$T/package.log") || fail "scripts/package: $(tail "$T/package.log")"
 [ -f "$deb" ] || fail "no package: $deb"
 dpkg-deb -f "$deb" Depends >"$T/depends"
-for lib in libcurl4 libjansson4 librrd8 libconfig9 libssl3 zlib1g fonts-dejavu-core; do
+for lib in libcurl4 libjansson4 librrd8 libconfig9 libssl3 zlib1g libmicrohttpd12 fonts-dejavu-core; do
     grep -q "$lib" "$T/depends" || fail "Depends lacks $lib: $(cat "$T/depends")"
 done
 pass "$(basename "$deb"): Depends: $(cat "$T/depends")"
@@ -26,6 +26,9 @@ for f in usr/sbin/pejld usr/bin/pejlctl usr/lib/pejl/collectors/statbank.so etc/
     [ -e "$root/$f" ] || fail "the package lacks /$f"
 done
 "$root/usr/sbin/pejld" --version | grep -q "^pejld 0\." || fail "--version from the package"
+for f in prometheus-scrape.yml grafana-pejl.json; do # for the HTTP endpoint
+    [ -e "$root/usr/share/doc/pejl/examples/$f" ] || fail "the package lacks the example $f"
+done
 "$root/usr/sbin/pejld" --check-config -c "$root/usr/share/pejl/demo/demo.conf" >"$T/check" 2>&1 || fail "demo: $(cat "$T/check")"
 "$root/usr/sbin/pejld" --check-config -c "$root/etc/pejl/pejld.conf" >"$T/check" 2>&1 || fail "pejld.conf: $(cat "$T/check")"
 for page in man8/pejld.8.gz man5/pejld.conf.5.gz man1/pejlctl.1.gz; do

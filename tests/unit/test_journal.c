@@ -1475,6 +1475,49 @@ static void test_failed_cut_back_stops_commits(void **state)
     unit_remove_tree(dir);
 }
 
+static void commit_with_failed_sync(void *arg)
+{
+    struct journal *j = arg;
+    struct journal_record r[5];
+    five_records(r);
+    assert_int_equal(journal_stage(j, &r[2]), 0);
+    fdatasync_fails = true;
+    commit_fails(j, "cannot write 1 records");
+    fdatasync_fails = false;
+}
+
+/* /healthz asks whether the journal can be written: not after a commit
+ * failed, again once one succeeded; its size is the durable bytes. */
+static void test_health_follows_commits(void **state)
+{
+    (void)state;
+    char *dir = unit_temp_dir("journal");
+    char *path = unit_path(dir, JOURNAL_FILE);
+    struct journal_record r[5];
+    five_records(r);
+    struct replay_log log = {0};
+    struct journal *j = open_ok(dir, &log);
+    char why[512] = "";
+    assert_int_equal(journal_health(j, why, sizeof why), 0);
+    assert_int_equal(journal_bytes(j), unit_file_size(path));
+
+    free(stderr_of(commit_with_failed_sync, j));
+    assert_int_equal(journal_health(j, why, sizeof why), -1);
+    assert_contains(why, "cannot be written");
+    assert_contains(why, strerror(EIO));
+    assert_int_equal(journal_bytes(j), HEADER_LEN);
+
+    assert_int_equal(journal_stage(j, &r[3]), 0);
+    commit_ok(j);
+    assert_int_equal(journal_health(j, why, sizeof why), 0);
+    assert_int_equal(journal_bytes(j), unit_file_size(path));
+    assert_int_equal(journal_bytes(j), HEADER_LEN + line_length(&r[3]) + commit_length(1));
+    journal_close(j);
+    log_free(&log);
+    free(path);
+    unit_remove_tree(dir);
+}
+
 /* In a child (the limit must not reach the test process): with no
  * descriptor left, journal_read cannot open the file, and says why. (It
  * once duplicated the descriptor for a stream, handed dup()'s -1 to
@@ -1804,6 +1847,7 @@ int main(void)
         cmocka_unit_test(test_format1_torn_and_half_upgraded),
         cmocka_unit_test(test_journal_from_before_zlib_loads),
         cmocka_unit_test(test_failed_cut_back_stops_commits),
+        cmocka_unit_test(test_health_follows_commits),
         cmocka_unit_test(test_read_out_of_descriptors),
         cmocka_unit_test(test_symlink_journal_refused),
         cmocka_unit_test(test_huge_commit_read_again),
