@@ -10,8 +10,7 @@
 #include <stddef.h>
 
 #include "evaluate.h"
-
-enum language { LANGUAGE_DA, LANGUAGE_EN };
+#include "number_format.h" /* enum language */
 
 struct words {
     const char *pejlemaerke, *observed, *provisional, *target_path, *projection, *target,
