@@ -133,8 +133,8 @@ static double reach_probability(const struct fit *f, double when, double target,
     return direction < 0 ? below : 1 - below;
 }
 
-void projection_fit(const double *years, const double *values, size_t n, double when,
-                    double level, double target, int direction, struct projection *out)
+void projection_fit(const double *years, const double *values, size_t n, double when, double level,
+                    double target, int direction, struct projection *out)
 {
     struct fit f;
     *out = (struct projection){.centre = NAN, .low = NAN, .high = NAN, .probability = NAN};

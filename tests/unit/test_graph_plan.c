@@ -28,6 +28,7 @@
 #include "pejld.h"
 #include "graph_plan.h"
 #include "period.h"
+#include "projection.h"
 #include "store.h"
 #include "words.h"
 #include "unit_files.h"
@@ -161,10 +162,23 @@ static void expected_status(const struct fixture *f, const struct words *w, char
     words_number(w, e[0].projection, 1, projection, sizeof projection);
     words_number(w, e[0].shortfall_pct, 1, shortfall, sizeof shortfall);
     assert_false(isnan(e[0].time_distance_years));
-    snprintf(buf, size, "%s: %s · %s %s: %s · %s %s · %s %s 2030: %s (%s %%)", w->status,
-             w->categories[e[0].progress], w->latest, latest, value, distance,
+    /* the probability of reaching 350 at the trend of the window's values
+     * (exports[], 2019-2024, each at its year's end), projection.c's */
+    double years[6], p;
+    for (int i = 0; i < 6; i++)
+        years[i] = 2020 + i;
+    struct projection pr;
+    projection_fit(years, exports, 6, 2031, PROJECTION_LEVEL, 350, +1, &pr);
+    p = pr.probability * 100;
+    char chance[32];
+    words_number(w, p, 0, chance, sizeof chance);
+    snprintf(buf, size, "%s: %s · %s %s: %s · %s %s · %s %s 2030: %s (%s %%) · %s 2030: %s %%",
+             w->status, w->categories[e[0].progress], w->latest, latest, value, distance,
              e[0].time_distance_years >= 0 ? w->years_ahead : w->years_behind, w->projection,
-             w->in_year, projection, shortfall);
+             w->in_year, projection, shortfall,
+             w == words_for(LANGUAGE_EN) ? "probability of reaching the target"
+                                         : "sandsynlighed for at nå målet",
+             chance);
 }
 
 static void test_plain_series_in_danish(void **state)
