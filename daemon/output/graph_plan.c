@@ -457,8 +457,11 @@ static const char *status_figures(struct graph_plan *p, const struct evaluation 
     char period[PERIOD_TEXT_MAX], from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX], a[32], b[32];
     if (isnan(e->latest_value))
         return "";
+    /* a rank is a whole place: "3", not "3,0" */
+    bool rank = p->indicator->derive.combine == COMBINE_RANK ||
+                (p->indicator->n_targets && p->indicator->targets[0].kind == TARGET_RANK);
     period_format(&e->latest, period, sizeof period);
-    words_number(w, e->latest_value, 1, a, sizeof a);
+    words_number(w, e->latest_value, rank ? 0 : 1, a, sizeof a);
     if (isnan(e->compared_value))
         return plan_text(p, " · %s %s: %s", w->latest, period, a);
     period_format(&e->compared_from, from, sizeof from);
