@@ -94,6 +94,10 @@ struct graph_settings pejld_graph_settings(const struct config *config)
         .n_indicators = config->n_indicators,
         .language = config->language,
         .graph_dir = config->graph_dir,
+        .width = config->graph_width,
+        .scale = config->graph_scale,
+        .events = config->events,
+        .n_events = config->n_events,
     };
 }
 
