@@ -21,6 +21,7 @@
 #include "graph_plan.h"
 #include "log.h"
 #include "period.h"
+#include "projection.h"
 #include "status.h"
 #include "timestamp.h"
 #include "value.h"
@@ -70,6 +71,11 @@ struct report {
 };
 
 /* ---- what is in it ---- */
+
+static bool english(const struct report *rp)
+{
+    return rp->language == LANGUAGE_EN;
+}
 
 /* A rank: a rank target, a derived rank, or a series kept as one (its
  * unit says "placering" or "rank", as the catalogue's manual ranks do). */
@@ -412,6 +418,73 @@ static void latest_sentence(const struct report *rp, const struct row *first, ch
              base);
 }
 
+/* The points evaluate.c fits its trend to: the indicator's own values of
+ * the last `window_years` up to the latest, as the graph's band uses them. */
+#define WINDOW_MAX 512
+static size_t window_points(const struct report *rp, const struct row *r, double *years,
+                            double *values)
+{
+    const struct series *s = store_series(rp->store, r->ind->id);
+    size_t k = 0;
+    if (!s || isnan(r->e.latest_value))
+        return 0;
+    double latest = evaluate_year_of(period_end(&r->e.latest));
+    double from = latest - (r->target->window_years > 0 ? r->target->window_years : 5);
+    for (size_t i = 0; i < s->n && k < WINDOW_MAX; i++) {
+        const struct pejl_observation *o = &s->items[i].obs;
+        double when = evaluate_year_of(period_end(&o->period));
+        if (o->period.kind == r->ind->frequency && !isnan(o->value) && when >= from - 1e-6 &&
+            when <= latest + 1e-6)
+            years[k] = when, values[k++] = o->value;
+    }
+    return k;
+}
+
+/* A path target's projection to its year with the 80 % band and the
+ * probability of reaching the target at that trend (projection.h, the
+ * graphs' method); false when there is no band (fewer than three points). */
+static bool row_projection(const struct report *rp, const struct row *r, struct projection *out)
+{
+    double years[WINDOW_MAX], values[WINDOW_MAX];
+    const struct target *t = r->target;
+    if (!t || t->kind != TARGET_PATH || r->e.final)
+        return false;
+    size_t k = window_points(rp, r, years, values);
+    int direction = isnan(r->e.baseline_value) || t->value >= r->e.baseline_value ? 1 : -1;
+    projection_fit(years, values, k, (double)t->year + 1, PROJECTION_LEVEL, t->value, direction,
+                   out);
+    return !isnan(out->probability) && !isnan(out->low);
+}
+
+/* "Fremskrivning til 2030: 292,0 mia. kr. (80 %-interval 265,1–321,6);
+ * sandsynlighed for at nå målet ved samme trend: 3 %". "" without a band. */
+static void projection_sentence(const struct report *rp, const struct row *r, char *buf,
+                                size_t size)
+{
+    struct projection pr;
+    char centre[160], low[64], high[64], target[160], chance[64];
+    buf[0] = '\0';
+    if (!row_projection(rp, r, &pr))
+        return;
+    figure_with_unit(rp, r->ind, pr.centre, centre, sizeof centre);
+    number(pr.low, rp, low, sizeof low);
+    number(pr.high, rp, high, sizeof high);
+    target_words(rp, r, target, sizeof target);
+    /* a whole per cent, but never a certainty the fit cannot give */
+    if (pr.probability > 0 && pr.probability < 0.005)
+        snprintf(chance, sizeof chance, "%s", english(rp) ? "below 1%" : "under 1 %");
+    else if (pr.probability < 1 && pr.probability > 0.995)
+        snprintf(chance, sizeof chance, "%s", english(rp) ? "above 99%" : "over 99 %");
+    else
+        number_format_percent(rp->language, pr.probability * 100, 0, 0, chance, sizeof chance);
+    snprintf(buf, size,
+             english(rp) ? "Projection to %d: %s (80 %% interval %s–%s); probability of reaching "
+                           "%s at this trend: %s"
+                         : "Fremskrivning til %d: %s (80 %%-interval %s–%s); sandsynlighed for at "
+                           "nå %s ved samme trend: %s",
+             r->target->year, centre, low, high, target, chance);
+}
+
 static const char *const published_heads_da[] = {"Periode", "Offentliggjort", "pejl", "Forskel",
                                                  "Kilde"};
 static const char *const published_heads_en[] = {"Period", "Published", "pejl", "Difference",
@@ -460,12 +533,20 @@ static void html_published(FILE *f, const struct report *rp, const struct row *r
  * and its published figures beside pejl's. */
 static void html_figures(FILE *f, const struct report *rp, const struct row *r)
 {
-    char text[400];
+    char text[600];
     latest_sentence(rp, r, text, sizeof text);
     if (text[0]) {
         fprintf(f, "<p class=\"figures\" data-indicator=\"%s\">", r->ind->id);
         html_escaped(f, text);
         fputs("</p>\n", f);
+    }
+    for (const struct row *t = r; t < rp->rows + rp->n && t->ind == r->ind; t++) {
+        projection_sentence(rp, t, text, sizeof text);
+        if (text[0]) {
+            fprintf(f, "<p class=\"projection\" data-indicator=\"%s\">", r->ind->id);
+            html_escaped(f, text);
+            fputs("</p>\n", f);
+        }
     }
     html_published(f, rp, r);
 }
@@ -478,6 +559,11 @@ static void markdown_figures(FILE *f, const struct report *rp, const struct row 
     latest_sentence(rp, r, text, sizeof text);
     if (text[0])
         fprintf(f, "\n%s\n", text);
+    for (const struct row *t = r; t < rp->rows + rp->n && t->ind == r->ind; t++) {
+        projection_sentence(rp, t, text, sizeof text);
+        if (text[0])
+            fprintf(f, "\n%s\n", text);
+    }
     if (!r->ind->n_published)
         return;
     fprintf(f, "\n%s — %s:\n\n|", rp->w->published_figures, r->ind->title);
@@ -629,11 +715,6 @@ static void markdown_sources(FILE *f, const struct report *rp)
 }
 
 /* ---- the sections, in order ---- */
-
-static bool english(const struct report *rp)
-{
-    return rp->language == LANGUAGE_EN;
-}
 
 /* "Status for pejlemærkerne, 1. oktober 2025". */
 static void title_words(const struct report *rp, char *buf, size_t size)
@@ -854,7 +935,10 @@ static const char *const method_da[] = {
     "den rigtige retning. Tærsklerne kan sættes pr. mål.",
     "Fremskrivning. En log-lineær trend (mindste kvadraters metode på tallenes logaritme, lineær "
     "hvis et tal ikke er positivt) over vurderingsperioden, forlænget til målåret. Den siger, "
-    "hvor tallet ender, hvis udviklingen fortsætter som hidtil — ikke en prognose.",
+    "hvor tallet ender, hvis udviklingen fortsætter som hidtil — ikke en prognose. Båndet om "
+    "fremskrivningen er et 80 %-prædiktionsinterval ud fra trendens residualer (Students "
+    "t-fordeling med n − 2 frihedsgrader, bredere jo længere fremskrivningen rækker), og "
+    "sandsynligheden for at nå målet er andelen af den fordeling, der når målet i målåret.",
     "Placering. Danmarks plads blandt de sammenlignede lande (1 = bedst); målet er en plads i "
     "top N i målåret.",
     "Forældet. Et tal er forældet, når der ikke er kommet en nyere periode inden for den normale "
@@ -880,7 +964,10 @@ static const char *const method_en[] = {
     "be set per target.",
     "Projection. A log-linear trend (least squares on the figures' logarithm, linear if a "
     "figure is not positive) over the assessment window, extended to the target year. It says "
-    "where the figure ends if things go on as they have — not a forecast.",
+    "where the figure ends if things go on as they have — not a forecast. The band around it is "
+    "an 80 % prediction interval from the trend's residuals (Student's t with n − 2 degrees of "
+    "freedom, wider the further it reaches), and the probability of reaching the target is the "
+    "share of that distribution that reaches the target in the target year.",
     "Rank. Denmark's place among the countries compared (1 = best); the target is a place in "
     "the top N in the target year.",
     "Stale. A figure is stale when no newer period has come within the usual publication lag "

@@ -48,7 +48,9 @@ grep -qF '<h1>Status for pejlemærkerne, 1. oktober 2025</h1>' "$html" || fail "
 grep -qx '# Status for pejlemærkerne, 1. oktober 2025' "$md" || fail "report.md's title: $(head -1 "$md")"
 ! grep -q 'T00:00:00Z\|WARNING\|CRITICAL [a-z]' "$md" || fail "a timestamp or an English alert in report.md: $(grep 'T00:00:00Z\|WARNING\|CRITICAL' "$md" | head -3)"
 for words in "2021: 63.000 personer" "2025-Q3: 6.044.961 indbyggere" "2024: 3. plads" "2023: 4. plads" \
-    "| 2021 | 63.000 | 63.000 | 0,0 % |"; do
+    "| 2021 | 63.000 | 63.000 | 0,0 % |" \
+    "Fremskrivning til 2030: 292,0 mia. kr. (80 %-interval " \
+    "; sandsynlighed for at nå 350 mia. kr. i 2030 ved samme trend: under 1 %" "80 %-prædiktionsinterval"; do
     grep -qF -- "$words" "$md" || fail "report.md lacks '$words'"
 done
 ! grep -qE '(^|[ |(])[0-9]{5}|[0-9],0 placering| -[0-9]' "$md" || fail "a figure without separators, a rank with decimals or a hyphen minus: $(grep -E '(^|[ |(])[0-9]{5}|[0-9],0 placering| -[0-9]' "$md" | head -3)"
@@ -77,7 +79,22 @@ head -1 "$report/status-excel.csv" | grep -q "^$(printf '\357\273\277')Pejlemær
     || fail "status-excel.csv's header: $(head -1 "$report/status-excel.csv")"
 grep -qE '^5;Life science-eksport;mia. kr.;2024;189;350 mia. kr. i 2030;192,[0-9]+;-1,7[0-9]*;i risiko;292,[0-9]+;' "$report/status-excel.csv" \
     || fail "status-excel.csv's exports row: $(grep eksport "$report/status-excel.csv")"
-pass "a briefing's words: dated title, Danish numbers (63.000, 6.044.961, 3. plads, −1,7 %), pejlemærker then context series, method and sources, no fetch after the status date, a CSV for Danish Excel"
+# The status table (English, for the operator): thousands separated.
+"$PEJLD" --status --now $at -c "$conf" --state-dir "$state" >"$T/status" 2>"$T/log" || fail "--status: $(cat "$T/log")"
+grep -Eq '^population +0  2025-Q3 +6,044,961.0 ' "$T/status" && grep -Eq '^ls_employment +0  2021 +63,000.0 ' "$T/status" \
+    || fail "status table: $(grep '^population \|^ls_employment ' "$T/status")"
+
+# The same in English.
+sed 's/^log_level = "info";$/&\nlanguage = "en";/' "$conf" >"$T/conf/en.conf"
+"$PEJLD" --report "$T/report-en" --now $at -c "$T/conf/en.conf" --state-dir "$state" >/dev/null 2>"$T/log" \
+    || fail "--report in English: $(cat "$T/log")"
+for words in "# Status of the targets, 1 October 2025" "| 5 | Life science-eksport | 2024: 189.0 mia. kr. | – | 350 mia. kr. in 2030 | 192.3 | −1.7% | at risk | −0.2 | 292.0 | Warning: progress |" \
+    "2021: 63,000 personer" "2025-Q3: 6,044,961 indbyggere" "2024: 3rd place" "## Method" "## Sources" \
+    "Projection to 2030: 292.0 mia. kr. (80 % interval " "at this trend: below 1%"; do
+    grep -qF -- "$words" "$T/report-en/report.md" || fail "the English report.md lacks '$words'"
+done
+grep -q "^$(printf '\357\273\277')Target (pejlemærke),Indicator,Unit,.*,Source" "$T/report-en/status-excel.csv" || fail "English status-excel.csv: $(head -1 "$T/report-en/status-excel.csv")"
+pass "a briefing's words: dated title, Danish numbers (63.000, 6.044.961, 3. plads, −1,7 %), pejlemærker then context series, method and sources, the projection's 80 % interval and probability, no fetch after the status date, a CSV for Danish Excel; the same in English"
 
 # A real browser: no missing image, one row per indicator and target, a screenshot.
 browse() {
