@@ -372,7 +372,7 @@ static const char *css =
     "h3{font-size:1.05em;margin:1.4em 0 .4em}"
     "table{border-collapse:collapse;width:100%;font-size:.85em}"
     "th,td{border:1px solid #bbb;padding:.3em .5em;text-align:left;vertical-align:top;"
-    "hyphens:auto}td.title,td.latest{overflow-wrap:anywhere}"
+    "hyphens:auto}td.title{overflow-wrap:anywhere;min-width:11em}"
     "th{background:#eef2f6}td.num{text-align:right;white-space:nowrap}"
     "td.progress{font-weight:bold}"
     "td.p1{background:#d8efdc;color:#14532d}td.p2{background:#fcefc7;color:#6b4a00}"
@@ -743,8 +743,8 @@ static const char *cell_class(const struct row *r, enum column c, char *buf, siz
         snprintf(buf, size, " class=\"progress p%d\"", (int)r->e.progress);
     else if (c == COL_ALERT)
         snprintf(buf, size, " class=\"alert\"");
-    else if (c == COL_TITLE || c == COL_LATEST)
-        snprintf(buf, size, " class=\"%s\"", c == COL_TITLE ? "title" : "latest");
+    else if (c == COL_TITLE)
+        snprintf(buf, size, " class=\"title\"");
     else if (c == COL_PATH || c == COL_GAP || c == COL_DISTANCE || c == COL_PROJECTION ||
              c == COL_PM)
         snprintf(buf, size, " class=\"num\"");
