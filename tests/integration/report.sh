@@ -40,6 +40,10 @@ grep -q "^,2023,174,,20" "$report/data/ls_exports.csv" || fail "ls_exports.csv l
 grep -q '^| 5 | Life science-eksport | 2024: 189,0 mia. kr. | – | 350 mia. kr. i 2030 | 192,3 | −1,7 % | i risiko | −0,2 | 292,0 | Advarsel: fremdrift |$' "$report/report.md" \
     || fail "report.md: $(head -12 "$report/report.md")"
 grep -q '](graphs/ls_exports.png)' "$report/report.md" || fail "report.md does not show the graphs"
+[ "$(grep -c '](graphs/[a-z0-9_-]*\.png)' "$report/report.md")" -eq 13 ] || fail "report.md shows $(grep -c '](graphs/' "$report/report.md") graphs, not 13"
+for ref in $(grep -o '](\(graphs\|data\)/[a-z0-9_-]*\.\(png\|csv\))' "$report/report.md" | tr -d '])('); do
+    [ -s "$report/$ref" ] || fail "report.md refers to $ref, which is not there"
+done
 pass "the report folder: index.html, report.md, status.json, data/*.csv, PNG, SVG and PDF graphs"
 
 # The words and numbers of a briefing, in Danish.
@@ -83,6 +87,12 @@ grep -qE '^5;Life science-eksport;mia. kr.;2024;189;350 mia. kr. i 2030;192,[0-9
 "$PEJLD" --status --now $at -c "$conf" --state-dir "$state" >"$T/status" 2>"$T/log" || fail "--status: $(cat "$T/log")"
 grep -Eq '^population +0  2025-Q3 +6,044,961.0 ' "$T/status" && grep -Eq '^ls_employment +0  2021 +63,000.0 ' "$T/status" \
     || fail "status table: $(grep '^population \|^ls_employment ' "$T/status")"
+
+# Drawn for today, after the fetch: the fetch dates are shown, in Danish.
+"$PEJLD" --report "$T/report-today" -c "$conf" --state-dir "$state" >/dev/null 2>"$T/log" || fail "--report today: $(cat "$T/log")"
+grep -q '| Alarm | Sidst hentet |$' "$T/report-today/report.md" \
+    && grep -Eq '^\| 5 \| Life science-eksport \|.*\| [0-9]{1,2}\. (januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december) 20[0-9]{2} \|$' "$T/report-today/report.md" \
+    || fail "a report for today has no fetch dates: $(grep 'Alarm\|eksport' "$T/report-today/report.md" | head -3)"
 
 # The same in English.
 sed 's/^log_level = "info";$/&\nlanguage = "en";/' "$conf" >"$T/conf/en.conf"
