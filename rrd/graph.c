@@ -786,12 +786,14 @@ static long info_number(const rrd_info_t *info, const char *key)
     return 0;
 }
 
-static void read_frame(const rrd_info_t *info, struct graph_frame *frame)
+/* librrd tells the frame before its zoom; the image is zoomed. */
+static void read_frame(const rrd_info_t *info, double zoom, struct graph_frame *frame)
 {
-    *frame = (struct graph_frame){.left = info_number(info, "graph_left"),
-                                  .top = info_number(info, "graph_top"),
-                                  .width = info_number(info, "graph_width"),
-                                  .height = info_number(info, "graph_height"),
+    double z = zoom > 0 ? zoom : 1;
+    *frame = (struct graph_frame){.left = lround(z * (double)info_number(info, "graph_left")),
+                                  .top = lround(z * (double)info_number(info, "graph_top")),
+                                  .width = lround(z * (double)info_number(info, "graph_width")),
+                                  .height = lround(z * (double)info_number(info, "graph_height")),
                                   .start = info_number(info, "graph_start"),
                                   .end = info_number(info, "graph_end")};
 }
@@ -874,7 +876,7 @@ int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, 
         }
     }
     if (rc == 0 && frame)
-        read_frame(info, frame);
+        read_frame(info, spec->scale, frame);
     if (info)
         rrd_info_free(info);
     if (rc < 0)

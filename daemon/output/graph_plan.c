@@ -27,8 +27,8 @@
 #define MARK_COLOR "555555"
 #define EVENT_COLOR "7F7F7F"
 
-/* Each progress category in the colour the report gives it. */
-static const char *const progress_color[] = {"666666", "007A5A", "B07800", "D55E00", "B03A2E"};
+/* Each progress category in the colour of its words in the report (report.c's td.p0-p4). */
+static const char *const progress_color[] = {"444444", "14532D", "6B4A00", "7A1F16", "5C0F08"};
 
 /* Labels only graphs use, in the config's language. */
 struct plan_words {
