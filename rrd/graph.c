@@ -511,6 +511,8 @@ static void add_comments(const struct graph_spec *spec, struct args *a)
 static int watermark_rise(const struct graph_spec *spec)
 {
     int width = spec->width > 0 ? spec->width : GRAPH_DEFAULT_WIDTH;
+    if (spec->rank_of > 0) /* the top places are the ones read: the bottom of the plot */
+        return (6 * GRAPH_FONT_SIZE) * 1024;
     return (width / 2 + 2 * GRAPH_FONT_SIZE - 8) * 1024;
 }
 
@@ -518,13 +520,8 @@ static void add_watermark(const struct graph_spec *spec, struct args *a)
 {
     if (!spec->watermark || !*spec->watermark)
         return;
-    if (spec->rank_of > 0) { /* the top places are where it would go: a line of its own */
-        argf(a, "COMMENT:<span weight=\"bold\" foreground=\"#B03A2E\">%s</span>\\c",
-             text(a, spec->watermark));
-        return;
-    }
     argf(a,
-         "COMMENT:<span rise=\"%d\" size=\"large\" weight=\"bold\" foreground=\"#B03A2E\" "
+         "COMMENT:<span rise=\"%d\" weight=\"bold\" foreground=\"#B03A2E\" "
          "alpha=\"62%%\">%s</span>\\c",
          watermark_rise(spec), text(a, spec->watermark));
 }
