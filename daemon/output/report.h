@@ -5,9 +5,14 @@
  * same in Markdown, for pasting into documents; each indicator's latest
  * value in words and its published figures beside pejl's), status.json (the
  * evaluation results), status.csv (the latest and the compared value per
- * indicator and target), published.csv (the published figures beside
- * pejl's), data/ID.csv (the series behind each graph: period,
- * value, status, vintage) and graphs/ID.png (and .svg, .pdf when asked).
+ * indicator and target), status-excel.csv (the same for a spreadsheet in
+ * the report's language: Danish ';', decimal comma, UTF-8 BOM),
+ * published.csv (the published figures beside pejl's), data/ID.csv (the
+ * series behind each graph: period, value, status, vintage) and
+ * graphs/ID.png (and .svg, .pdf when asked). index.html and report.md are
+ * written section by section (report.c's html_sections[] and
+ * markdown_sections[]): the title, the illustrative banner, the
+ * pejlemærker, the context series, the method, the sources.
  *
  * Written from the state directory (no running pejld needed) into a
  * temporary folder beside DIR, then swapped in with one rename, so a

@@ -37,8 +37,8 @@ html="$T/report/index.html"
 banner=$(grep -n "<p class=\"illustrative\" role=\"note\"><strong>$mark_da</strong></p>" "$html" | cut -d: -f1)
 table=$(grep -n '<table id="status">' "$html" | cut -d: -f1)
 [ -n "$banner" ] && [ -n "$table" ] && [ "$banner" -lt "$table" ] || fail "no banner above the status table"
-grep -qF "Life science-eksport — Kilde: Danmarks Statistik, SITC2R4Y + SITC2R4 — " "$html" || fail "no source under the exports graph"
-grep -qF "<li data-indicator=\"ls_exports\">Life science-eksport: Danmarks Statistik, SITC2R4Y + SITC2R4 ($mark_da)</li>" "$html" || fail "no sources list"
+grep -qF '<figcaption>Kilde: Danmarks Statistik, SITC2R4Y + SITC2R4 · <a href="data/ls_exports.csv">' "$html" || fail "no source under the exports graph"
+grep -qF '<tr data-indicator="ls_exports"><td>Life science-eksport</td><td>Danmarks Statistik, SITC2R4Y + SITC2R4</td><td>2024</td>' "$html" || fail "no sources table"
 grep -qF "> **$mark_da**" "$T/report/report.md" || fail "no banner in report.md"
 pass "report: the banner at the top, the source under each graph and a list of sources"
 
