@@ -13,6 +13,7 @@
 #include "rrdview.h"
 #include "assess.h"
 #include "projection.h"
+#include "number_format.h"
 #include "log.h"
 #include "period.h"
 #include "range.h"
@@ -308,7 +309,8 @@ static void plan_trend(struct graph_plan *p, const struct target *t, const struc
     projection_fit(years, values, k, years[0], PROJECTION_LEVEL, NAN, 1, &a);
     projection_fit(years, values, k, years[k - 1], PROJECTION_LEVEL, NAN, 1, &b);
     char growth[32], from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX];
-    words_number(p->w, e->actual_growth * 100, 1, growth, sizeof growth);
+    number_format(p->settings->language, e->actual_growth * 100, 1, NUMBER_FORMAT_PLUS, growth,
+                  sizeof growth);
     period_format(&first, from, sizeof from);
     period_format(&e->latest, to, sizeof to);
     bool right_way = (e->actual_growth > 0) == (t->direction > 0);
@@ -320,8 +322,8 @@ static void plan_trend(struct graph_plan *p, const struct target *t, const struc
                      .log = !a.linear,
                      .dashed = true,
                      .width = 3,
-                     .label = plan_text(p, "%s %s–%s: %s%s %%/%s (%s)", p->pw->trend, from, to,
-                                        e->actual_growth > 0 ? "+" : "", growth,
+                     .label = plan_text(p, "%s %s–%s: %s %%/%s (%s)", p->pw->trend, from, to,
+                                        growth,
                                         p->w == words_for(LANGUAGE_EN) ? "yr" : "år",
                                         t->direction > 0 ? p->pw->required_up
                                                          : p->pw->required_down),
