@@ -29,6 +29,7 @@ struct options {
     const char *report; /* --report DIR */
     bool foreground, once, check, online, verbose, status, json, svg, pdf;
     int64_t now; /* --now; 0: the clock */
+    double scale; /* --scale: the graphs' zoom over the config's; 0: the config's */
 };
 
 static void usage(FILE *out)
@@ -53,6 +54,8 @@ static void usage(FILE *out)
             "      --state-dir DIR use DIR for the journal (and default RRD/graph dirs)\n"
             "      --now TIME      with --once, --status or --report: evaluate as at\n"
             "                      TIME (2025-10-01 or 2025-10-01T06:00:00Z), not now\n"
+            "      --scale N       with --once or --report: draw graphs at zoom N (0.5-4),\n"
+            "                      not the config's graph.scale\n"
             "  -v, --verbose       log debug messages\n"
             "      --version       print the version\n"
             "  -h, --help          this text\n");
@@ -61,7 +64,7 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_ONCE = 256, OPT_CHECK, OPT_PROBE, OPT_STATE, OPT_VERSION, OPT_STATUS, OPT_JSON,
-           OPT_NOW, OPT_REPORT, OPT_SVG, OPT_PDF, OPT_ONLINE };
+           OPT_NOW, OPT_REPORT, OPT_SVG, OPT_PDF, OPT_ONLINE, OPT_SCALE };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'}, {"foreground", no_argument, NULL, 'f'},
         {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
@@ -72,6 +75,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"json", no_argument, NULL, OPT_JSON},       {"now", required_argument, NULL, OPT_NOW},
         {"report", required_argument, NULL, OPT_REPORT}, {"svg", no_argument, NULL, OPT_SVG},
         {"pdf", no_argument, NULL, OPT_PDF},      {"online", no_argument, NULL, OPT_ONLINE},
+        {"scale", required_argument, NULL, OPT_SCALE},
         {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "c:fvh", longopts, NULL)) != -1) {
@@ -98,12 +102,23 @@ static int parse_options(int argc, char **argv, struct options *o)
                 return -1;
             }
             break;
+        case OPT_SCALE: {
+            char *end;
+            o->scale = strtod(optarg, &end);
+            if (*end || !(o->scale >= 0.5 && o->scale <= 4)) {
+                fprintf(stderr, "pejld: --scale %s: write a zoom from 0.5 to 4 (2: for print)\n",
+                        optarg);
+                return -1;
+            }
+            break;
+        }
         default: usage(stderr); return -1;
         }
     }
     if (optind < argc || (o->once + o->check + o->status + (o->probe != NULL) + (o->report != NULL)) > 1 ||
         (o->json && !o->status) || (o->now && !o->once && !o->status && !o->report) ||
-        ((o->svg || o->pdf) && !o->report) || (o->online && !o->check)) {
+        ((o->svg || o->pdf) && !o->report) || (o->online && !o->check) ||
+        (o->scale && !o->once && !o->report)) {
         usage(stderr);
         return -1;
     }
@@ -135,6 +150,8 @@ static struct config *load(const struct options *o, const struct config_override
 {
     struct pejl_diag diag = {0};
     struct config *config = config_load(o->config, ov, &diag);
+    if (config && o->scale)
+        config->graph_scale = o->scale;
     if (o->check || !config)
         diag_print(&diag, stderr);
     if (!config && !o->check)

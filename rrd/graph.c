@@ -225,7 +225,8 @@ static void add_line_draws(const struct graph_spec *spec, struct args *a)
         if (strong != (k >= spec->n_lines))
             continue;
         line_style(a, strong ? -1 : muted_k++, &color, &width, &dashes);
-        if (strong && i == 0 && spec->provisional_from) { /* the latest provisional stretch lighter */
+        if (strong && i == 0 &&
+            spec->provisional_from) { /* the latest provisional stretch lighter */
             /* the firm part ends at the last firm value, the provisional part
              * starts there: the step straddling it belongs to both */
             argf(a, "CDEF:firm=TIME,%lld,STEPWIDTH,+,LT,l0,UNKN,IF",
@@ -250,8 +251,7 @@ static double drawn_value(const struct graph_spec *spec, const struct args *a, d
 /* CDEF `name`: the points of a track joined by straight lines over TIME,
  * UNKN outside them and across a missing value. */
 static char *track_cdef(const struct graph_spec *spec, const struct args *a, const char *name,
-                        const int64_t *times,
-                        const double *values, size_t n)
+                        const int64_t *times, const double *values, size_t n)
 {
     char *buf = NULL;
     size_t size = 0;
@@ -455,8 +455,8 @@ static const char *title_text(struct args *a, const struct graph_spec *spec)
     if (cut == title)
         return escaped(a, title, false);
     char *two = NULL;
-    const char *rest = *cut == ' ' && strncmp(cut, " · ", strlen(" · ")) == 0 ? cut + strlen(" · ")
-                                                                            : cut + 1;
+    const char *rest =
+        *cut == ' ' && strncmp(cut, " · ", strlen(" · ")) == 0 ? cut + strlen(" · ") : cut + 1;
     if (asprintf(&two, "%.*s\n%s", (int)(cut - title), title, rest) < 0) {
         a->failed = true;
         return "";
@@ -511,6 +511,8 @@ static void add_comments(const struct graph_spec *spec, struct args *a)
 static int watermark_rise(const struct graph_spec *spec)
 {
     int width = spec->width > 0 ? spec->width : GRAPH_DEFAULT_WIDTH;
+    if (spec->rank_of > 0) /* the top places are the ones read: the bottom of the plot */
+        return (6 * GRAPH_FONT_SIZE) * 1024;
     return (width / 2 + 2 * GRAPH_FONT_SIZE - 8) * 1024;
 }
 
@@ -518,13 +520,8 @@ static void add_watermark(const struct graph_spec *spec, struct args *a)
 {
     if (!spec->watermark || !*spec->watermark)
         return;
-    if (spec->rank_of > 0) { /* the top places are where it would go: a line of its own */
-        argf(a, "COMMENT:<span weight=\"bold\" foreground=\"#B03A2E\">%s</span>\\c",
-             text(a, spec->watermark));
-        return;
-    }
     argf(a,
-         "COMMENT:<span rise=\"%d\" size=\"large\" weight=\"bold\" foreground=\"#B03A2E\" "
+         "COMMENT:<span rise=\"%d\" weight=\"bold\" foreground=\"#B03A2E\" "
          "alpha=\"62%%\">%s</span>\\c",
          watermark_rise(spec), text(a, spec->watermark));
 }
@@ -570,7 +567,8 @@ static void add_year_grid(const struct graph_spec *spec, struct args *a)
 static void drawn_range(const struct graph_spec *spec, double *lo, double *hi)
 {
     double low = spec->data_low, high = spec->data_high;
-#define SPAN(v) (low = isnan(low) ? (v) : fmin(low, (v)), high = isnan(high) ? (v) : fmax(high, (v)))
+#define SPAN(v)                                                                                    \
+    (low = isnan(low) ? (v) : fmin(low, (v)), high = isnan(high) ? (v) : fmax(high, (v)))
     for (size_t i = 0; i < spec->n_curves; i++)
         SPAN(spec->curves[i].v0), SPAN(spec->curves[i].v1);
     for (size_t i = 0; i < spec->n_rules; i++)
@@ -671,7 +669,8 @@ static void add_value_axis(const struct graph_spec *spec, struct args *a)
     double widest = fmax(fabs(lo), fabs(hi)) / a->div;
     int chars = (int)floor(log10(fmax(widest, 1))) + 1 + (lo < 0) + (d > 0 ? d + 1 : 0);
     if (format && strchr(format, 'S'))
-        chars = (int)floor(log10(fmax(widest / 1000, 1))) + 1 + 4 + (strstr(format, ".000") ? 4 : 0);
+        chars =
+            (int)floor(log10(fmax(widest / 1000, 1))) + 1 + 4 + (strstr(format, ".000") ? 4 : 0);
     if (format && strstr(format, "mio."))
         chars += 5;
     else if (!format && a->div == 1e6)
@@ -786,12 +785,14 @@ static long info_number(const rrd_info_t *info, const char *key)
     return 0;
 }
 
-static void read_frame(const rrd_info_t *info, struct graph_frame *frame)
+/* librrd tells the frame before its zoom; the image is zoomed. */
+static void read_frame(const rrd_info_t *info, double zoom, struct graph_frame *frame)
 {
-    *frame = (struct graph_frame){.left = info_number(info, "graph_left"),
-                                  .top = info_number(info, "graph_top"),
-                                  .width = info_number(info, "graph_width"),
-                                  .height = info_number(info, "graph_height"),
+    double z = zoom > 0 ? zoom : 1;
+    *frame = (struct graph_frame){.left = lround(z * (double)info_number(info, "graph_left")),
+                                  .top = lround(z * (double)info_number(info, "graph_top")),
+                                  .width = lround(z * (double)info_number(info, "graph_width")),
+                                  .height = lround(z * (double)info_number(info, "graph_height")),
                                   .start = info_number(info, "graph_start"),
                                   .end = info_number(info, "graph_end")};
 }
@@ -815,15 +816,35 @@ int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, 
     }
     a.markup = true; /* the status line's colour; every text escaped */
     int width = spec->width > 0 ? spec->width : GRAPH_DEFAULT_WIDTH;
-    const char *head[] = {"graph", tmp, "--imgformat", spec->format ? spec->format : "PNG",
-                          "--start", start, "--end", end,
-                          "--title", title_text(&a, spec),
-                          "--font", "DEFAULT:" STR(GRAPH_FONT_SIZE) ":DejaVu Sans",
-                          "--font", "TITLE:" STR(GRAPH_TITLE_SIZE) ":DejaVu Sans",
-                          "--color", "BACK#FFFFFF", "--color", "CANVAS#FFFFFF",
-                          "--color", "GRID#E4E4E4", "--color", "MGRID#C8C8C8",
-                          "--color", "ARROW#FFFFFF", "--border", "0",
-                          "--disable-rrdtool-tag", "--slope-mode", "--pango-markup"};
+    const char *head[] = {"graph",
+                          tmp,
+                          "--imgformat",
+                          spec->format ? spec->format : "PNG",
+                          "--start",
+                          start,
+                          "--end",
+                          end,
+                          "--title",
+                          title_text(&a, spec),
+                          "--font",
+                          "DEFAULT:" STR(GRAPH_FONT_SIZE) ":DejaVu Sans",
+                          "--font",
+                          "TITLE:" STR(GRAPH_TITLE_SIZE) ":DejaVu Sans",
+                          "--color",
+                          "BACK#FFFFFF",
+                          "--color",
+                          "CANVAS#FFFFFF",
+                          "--color",
+                          "GRID#E4E4E4",
+                          "--color",
+                          "MGRID#C8C8C8",
+                          "--color",
+                          "ARROW#FFFFFF",
+                          "--border",
+                          "0",
+                          "--disable-rrdtool-tag",
+                          "--slope-mode",
+                          "--pango-markup"};
     for (size_t i = 0; i < sizeof head / sizeof *head; i++)
         arg(&a, head[i]);
     argf(&a, "--width=%d", width);
@@ -874,7 +895,7 @@ int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, 
         }
     }
     if (rc == 0 && frame)
-        read_frame(info, frame);
+        read_frame(info, spec->scale, frame);
     if (info)
         rrd_info_free(info);
     if (rc < 0)

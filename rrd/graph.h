@@ -130,7 +130,7 @@ struct graph_spec {
     const char *zone_label;
     struct graph_track tracks[GRAPH_MAX_TRACKS]; /* muted, after the lines */
     size_t n_tracks;
-    struct graph_band band; /* n == 0: none */
+    struct graph_band band;   /* n == 0: none */
     const char *status_color; /* RRGGBB of the status line, as the report's; NULL: black */
     /* The decimal mark of the axis' labels: ',' for Danish, '.' otherwise
      * (0: '.'). */

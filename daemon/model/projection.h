@@ -26,8 +26,8 @@ struct projection {
 /* The fit over (years[i], values[i]), i < n, at fractional year `when`:
  * the band at `level` (0..1) and the probability of a value at least
  * `target` (`direction` +1), or at most it (-1). */
-void projection_fit(const double *years, const double *values, size_t n, double when,
-                    double level, double target, int direction, struct projection *out);
+void projection_fit(const double *years, const double *values, size_t n, double when, double level,
+                    double target, int direction, struct projection *out);
 /* The band's edges at fractional year `when` as the same fit gives them,
  * for drawing the band over time: NAN as above. */
 void projection_band_at(const double *years, const double *values, size_t n, double when,

@@ -13,6 +13,7 @@
 #include "rrdview.h"
 #include "assess.h"
 #include "projection.h"
+#include "number_format.h"
 #include "log.h"
 #include "period.h"
 #include "range.h"
@@ -27,13 +28,12 @@
 #define MARK_COLOR "555555"
 #define EVENT_COLOR "7F7F7F"
 
-/* Each progress category in the colour the report gives it. */
-static const char *const progress_color[] = {"666666", "007A5A", "B07800", "D55E00", "B03A2E"};
+/* Each progress category in the colour of its words in the report (report.c's td.p0-p4). */
+static const char *const progress_color[] = {"444444", "14532D", "6B4A00", "7A1F16", "5C0F08"};
 
 /* Labels only graphs use, in the config's language. */
 struct plan_words {
-    const char *trend, *required_up, *required_down, *band, *probability, *stale_since,
-        *rank_zone;
+    const char *trend, *required_up, *required_down, *band, *probability, *stale_since, *rank_zone;
 };
 
 static const struct plan_words plan_words_da = {
@@ -254,8 +254,8 @@ static size_t window_points(const struct graph_plan *p, const struct target *t,
     for (size_t i = 0; i < s->n && k < PLAN_MAX_WINDOW; i++) {
         const struct pejl_observation *o = &s->items[i].obs;
         double when = evaluate_year_of(period_end(&o->period));
-        if (o->period.kind == p->indicator->frequency && !isnan(o->value) &&
-            when >= from - 1e-6 && when <= latest + 1e-6) {
+        if (o->period.kind == p->indicator->frequency && !isnan(o->value) && when >= from - 1e-6 &&
+            when <= latest + 1e-6) {
             if (k == 0 && first)
                 *first = o->period;
             years[k] = when, values[k++] = o->value;
@@ -308,24 +308,24 @@ static void plan_trend(struct graph_plan *p, const struct target *t, const struc
     projection_fit(years, values, k, years[0], PROJECTION_LEVEL, NAN, 1, &a);
     projection_fit(years, values, k, years[k - 1], PROJECTION_LEVEL, NAN, 1, &b);
     char growth[32], from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX];
-    words_number(p->w, e->actual_growth * 100, 1, growth, sizeof growth);
+    number_format(p->settings->language, e->actual_growth * 100, 1, NUMBER_FORMAT_PLUS, growth,
+                  sizeof growth);
     period_format(&first, from, sizeof from);
     period_format(&e->latest, to, sizeof to);
     bool right_way = (e->actual_growth > 0) == (t->direction > 0);
-    add_curve(p, (struct graph_curve){
-                     .t0 = period_end(&first),
-                     .t1 = period_end(&e->latest),
-                     .v0 = a.centre,
-                     .v1 = b.centre,
-                     .log = !a.linear,
-                     .dashed = true,
-                     .width = 3,
-                     .label = plan_text(p, "%s %s–%s: %s%s %%/%s (%s)", p->pw->trend, from, to,
-                                        e->actual_growth > 0 ? "+" : "", growth,
-                                        p->w == words_for(LANGUAGE_EN) ? "yr" : "år",
-                                        t->direction > 0 ? p->pw->required_up
-                                                         : p->pw->required_down),
-                     .color = right_way ? PATH_COLOR : PROJECTION_COLOR});
+    add_curve(p,
+              (struct graph_curve){
+                  .t0 = period_end(&first),
+                  .t1 = period_end(&e->latest),
+                  .v0 = a.centre,
+                  .v1 = b.centre,
+                  .log = !a.linear,
+                  .dashed = true,
+                  .width = 3,
+                  .label = plan_text(p, "%s %s–%s: %s %%/%s (%s)", p->pw->trend, from, to, growth,
+                                     p->w == words_for(LANGUAGE_EN) ? "yr" : "år",
+                                     t->direction > 0 ? p->pw->required_up : p->pw->required_down),
+                  .color = right_way ? PATH_COLOR : PROJECTION_COLOR});
 }
 
 static void plan_projection(struct graph_plan *p, const struct target *t,
@@ -770,8 +770,8 @@ static void plan_ranks(struct graph_plan *p, struct store *store, const char *id
             p->spec.lines[0].label = label;
             continue;
         }
-        p->spec.tracks[p->spec.n_tracks++] = (struct graph_track){
-            .label = label, .times = p->track_times, .values = ranks, .n = n};
+        p->spec.tracks[p->spec.n_tracks++] =
+            (struct graph_track){.label = label, .times = p->track_times, .values = ranks, .n = n};
     }
 }
 
@@ -816,20 +816,19 @@ struct graph_plan *graph_plan_new(const struct graph_settings *settings, struct 
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    *p = (struct graph_plan){.indicator =
-                                 indicator_find(settings->indicators, settings->n_indicators, id),
-                             .view = store_rrdview(store),
-                             .w = words_for(settings->language),
-                             .spec = {.lower = NAN,
-                                      .upper = NAN,
-                                      .width = settings->width,
-                                      .scale = settings->scale,
-                                      .decimal = words_for(settings->language)->decimal},
-                             .pw = settings->language == LANGUAGE_EN ? &plan_words_en
-                                                                     : &plan_words_da,
-                             .settings = settings,
-                             .low = NAN,
-                             .high = NAN};
+    *p = (struct graph_plan){
+        .indicator = indicator_find(settings->indicators, settings->n_indicators, id),
+        .view = store_rrdview(store),
+        .w = words_for(settings->language),
+        .spec = {.lower = NAN,
+                 .upper = NAN,
+                 .width = settings->width,
+                 .scale = settings->scale,
+                 .decimal = words_for(settings->language)->decimal},
+        .pw = settings->language == LANGUAGE_EN ? &plan_words_en : &plan_words_da,
+        .settings = settings,
+        .low = NAN,
+        .high = NAN};
     if (p->indicator)
         plan_lines(p, store, id);
     if (p->indicator && p->spec.n_lines > 0) {

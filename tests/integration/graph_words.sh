@@ -60,3 +60,14 @@ for pdf in "$g"/*.pdf; do
     [ -z "$out" ] || fail "$(basename "$pdf"): words past the edge: $(echo "$out" | head -3)"
 done
 pass "no word past the edge of any graph"
+
+# --scale: the report's graphs at zoom 1 are half as wide as at the default 2
+png_width() { od -An -tu1 -j16 -N4 "$1" | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }'; }
+"$PEJLD" --report "$T/report1" --scale 1 --now 2025-10-01 -c "$SRC/config/demo.conf" --state-dir "$state" \
+    >/dev/null 2>"$T/log" || fail "--report --scale 1: $(cat "$T/log")"
+w2=$(png_width "$g/ls_exports.png") w1=$(png_width "$T/report1/graphs/ls_exports.png")
+[ $((w1 * 2 - w2)) -ge -2 ] && [ $((w1 * 2 - w2)) -le 2 ] || fail "--scale 1: $w1 px wide, at 2: $w2 px"
+"$PEJLD" --report "$T/report2" --scale 9 -c "$SRC/config/demo.conf" --state-dir "$state" 2>"$T/log" &&
+    fail "--scale 9 accepted"
+grep -q "write a zoom from 0.5 to 4" "$T/log" || fail "--scale 9: $(cat "$T/log")"
+pass "--scale N draws the graphs at zoom N"
