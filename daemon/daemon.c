@@ -95,6 +95,10 @@ struct graph_settings pejld_graph_settings(const struct config *config)
         .language = config->language,
         .graph_dir = config->graph_dir,
         .by_id = config->by_id.n ? &config->by_id : NULL,
+        .width = config->graph_width,
+        .scale = config->graph_scale,
+        .events = config->events,
+        .n_events = config->n_events,
     };
 }
 

@@ -33,6 +33,7 @@ struct options {
     bool foreground, once, check, online, verbose, status, json, svg, pdf;
     int64_t now; /* --now; 0: the clock */
     int64_t vintage; /* --vintage: what --once stores counts as first seen then; 0: the clock */
+    double scale; /* --scale: the graphs' zoom over the config's; 0: the config's */
 };
 
 static void usage(FILE *out)
@@ -64,6 +65,8 @@ static void usage(FILE *out)
             "                      evaluated at TIME too unless --now says otherwise\n"
             "      --vintage TIME  with --once: store what is collected as first seen at TIME\n"
             "                      (later than the journal's records; for histories and tests)\n"
+            "      --scale N       with --once or --report: draw graphs at zoom N (0.5-4),\n"
+            "                      not the config's graph.scale\n"
             "  -v, --verbose       log debug messages\n"
             "      --version       print the version\n"
             "  -h, --help          this text\n");
@@ -73,7 +76,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_ONCE = 256, OPT_CHECK, OPT_PROBE, OPT_STATE, OPT_VERSION, OPT_STATUS, OPT_JSON,
            OPT_NOW, OPT_REPORT, OPT_SVG, OPT_PDF, OPT_ONLINE, OPT_AS_OF, OPT_VINTAGE,
-           OPT_COMPARE_TO };
+           OPT_COMPARE_TO, OPT_SCALE };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'}, {"foreground", no_argument, NULL, 'f'},
         {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
@@ -122,13 +125,24 @@ static int parse_options(int argc, char **argv, struct options *o)
                 return -1;
             }
             break;
+        case OPT_SCALE: {
+            char *end;
+            o->scale = strtod(optarg, &end);
+            if (*end || !(o->scale >= 0.5 && o->scale <= 4)) {
+                fprintf(stderr, "pejld: --scale %s: write a zoom from 0.5 to 4 (2: for print)\n",
+                        optarg);
+                return -1;
+            }
+            break;
+        }
         default: usage(stderr); return -1;
         }
     }
     if (optind < argc || (o->once + o->check + o->status + (o->probe != NULL) + (o->report != NULL)) > 1 ||
         (o->json && !o->status) || (o->now && !o->once && !o->status && !o->report) ||
         ((o->svg || o->pdf || o->compare_to) && !o->report) || (o->online && !o->check) ||
-        (o->as_of && !o->status && !o->report) || (o->vintage && !o->once)) {
+        (o->as_of && !o->status && !o->report) || (o->vintage && !o->once) ||
+        (o->scale && !o->once && !o->report)) {
         usage(stderr);
         return -1;
     }
@@ -160,6 +174,8 @@ static struct config *load(const struct options *o, const struct config_override
 {
     struct pejl_diag diag = {0};
     struct config *config = config_load(o->config, ov, &diag);
+    if (config && o->scale)
+        config->graph_scale = o->scale;
     if (o->check || !config)
         diag_print(&diag, stderr);
     if (!config && !o->check)

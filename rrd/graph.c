@@ -16,6 +16,9 @@
 
 #include <rrd.h>
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 /* rrd_graph's DEF splits on ':'; a path must escape it. With `markup`
  * (pango's), '&', '<' and '>' become entities too. */
 static char *escape_text(const char *path, bool colons, bool markup)
@@ -44,10 +47,17 @@ static char *escape_text(const char *path, bool colons, bool markup)
     return out;
 }
 
-/* Colours that stay apart on paper and a projector; the first is the indicator's. */
-static const char *const palette[] = {"1F5FA8", "D1495B", "EDAE49", "00798C", "66A182",
-                                      "8D6A9F", "30638E", "E07A5F", "3D405B", "81B29A",
-                                      "F2CC8F", "6B705C"};
+/* Okabe and Ito's palette, apart for the colour-blind and in greyscale:
+ * the strong line (Denmark, or the indicator's own series) is blue and
+ * thick; the others muted (translucent, thin), their legend ordered as the
+ * plan lists them. Past seven, a muted colour comes back dashed. */
+#define STRONG_COLOR "0072B2"
+static const char *const muted[] = {"E69F00", "009E73", "CC79A7", "56B4E9",
+                                    "D55E00", "F0E442", "000000"};
+#define N_MUTED (sizeof muted / sizeof *muted)
+#define MUTED_ALPHA "99"
+#define ZONE_COLOR "009E7324"
+#define BAND_COLOR "D55E0038"
 
 /* The arguments being built, and the strings they own. */
 struct args {
@@ -57,6 +67,7 @@ struct args {
     size_t n_owned;
     bool failed;
     bool markup; /* --pango-markup: every text is markup, '&' and '<' escaped */
+    double div;  /* every value is drawn divided by this (the axis' unit); 0: 1 */
 };
 
 static void arg(struct args *a, const char *s)
@@ -155,34 +166,160 @@ static void add_line_defs(const struct graph_spec *spec, struct args *a)
 {
     for (size_t i = 0; i < spec->n_lines; i++)
         argf(a, "DEF:v%zu=%s:value:LAST", i, path_text(a, spec->lines[i].rrd_path));
+    bool divided = a->div > 0 && a->div != 1;
+    const char *l = spec->rank_of > 0 || divided ? "x" : "l"; /* then l: upside down or divided */
     if (!spec->period_ends || spec->n_period_ends == 0) {
         for (size_t i = 0; i < spec->n_lines; i++)
-            argf(a, "CDEF:l%zu=v%zu", i, i);
+            argf(a, "CDEF:%s%zu=v%zu", l, i, i);
+    } else {
+        arg_owned(a, period_end_cdef(spec, "ps", true));
+        arg_owned(a, period_end_cdef(spec, "pe", false));
+        for (size_t i = 0; i < spec->n_lines; i++) {
+            argf(a, "CDEF:p%zu=ps,PREV(ps),NE,PREV(v%zu),PREV,IF", i, i);
+            argf(a, "CDEF:%s%zu=p%zu,v%zu,p%zu,-,TIME,ps,-,*,pe,ps,-,/,+", l, i, i, i, i);
+        }
+    }
+    for (size_t i = 0; spec->rank_of > 0 && i < spec->n_lines; i++)
+        argf(a, "CDEF:l%zu=%d,x%zu,-", i, spec->rank_of + 1, i);
+    for (size_t i = 0; spec->rank_of == 0 && divided && i < spec->n_lines; i++)
+        argf(a, "CDEF:l%zu=x%zu,%.17g,/", i, i, a->div);
+}
+
+/* The colour and width of line or track k among the muted ones (k >= 0),
+ * or of the strong line (k < 0). */
+static void line_style(struct args *a, long k, const char **color, int *width, const char **dashes)
+{
+    if (k < 0) {
+        *color = STRONG_COLOR, *width = 4, *dashes = "";
         return;
     }
-    arg_owned(a, period_end_cdef(spec, "ps", true));
-    arg_owned(a, period_end_cdef(spec, "pe", false));
-    for (size_t i = 0; i < spec->n_lines; i++) {
-        argf(a, "CDEF:p%zu=ps,PREV(ps),NE,PREV(v%zu),PREV,IF", i, i);
-        argf(a, "CDEF:l%zu=p%zu,v%zu,p%zu,-,TIME,ps,-,*,pe,ps,-,/,+", i, i, i, i);
-    }
+    argf(a, "%s" MUTED_ALPHA, muted[(size_t)k % N_MUTED]);
+    *color = a->argv[--a->argc];
+    *width = 2;
+    *dashes = (size_t)k / N_MUTED % 2 ? ":dashes=6,3" : "";
+}
+
+static bool is_strong(const struct graph_spec *spec, size_t i)
+{
+    return (long)i == spec->strong || (spec->strong < 0 && spec->n_lines == 1);
+}
+
+/* The strong line's legend entry first, before the muted ones (the line
+ * itself is drawn last, over them). */
+static void add_strong_legend(const struct graph_spec *spec, struct args *a)
+{
+    for (size_t i = 0; i < spec->n_lines; i++)
+        if (is_strong(spec, i) && (spec->n_tracks > 0 || spec->n_lines > 1))
+            argf(a, "LINE4:l%zu#" STRONG_COLOR ":%s", i, text(a, spec->lines[i].label));
 }
 
 static void add_line_draws(const struct graph_spec *spec, struct args *a)
 {
-    for (size_t i = 0; i < spec->n_lines; i++) {
-        const char *color = palette[i % (sizeof palette / sizeof *palette)];
-        if (i == 0 && spec->provisional_from) { /* the latest provisional stretch lighter */
+    bool legend_said = spec->n_tracks > 0 || spec->n_lines > 1;
+    long muted_k = 0;
+    for (size_t k = 0; k < 2 * spec->n_lines; k++) { /* the muted lines, then the strong one */
+        size_t i = k % spec->n_lines;
+        const char *color, *dashes;
+        int width;
+        bool strong = is_strong(spec, i);
+        if (strong != (k >= spec->n_lines))
+            continue;
+        line_style(a, strong ? -1 : muted_k++, &color, &width, &dashes);
+        if (strong && i == 0 &&
+            spec->provisional_from) { /* the latest provisional stretch lighter */
             /* the firm part ends at the last firm value, the provisional part
              * starts there: the step straddling it belongs to both */
             argf(a, "CDEF:firm=TIME,%lld,STEPWIDTH,+,LT,l0,UNKN,IF",
                  (long long)spec->provisional_from);
             argf(a, "CDEF:prov=TIME,%lld,GE,l0,UNKN,IF", (long long)spec->provisional_from);
-            argf(a, "LINE3:firm#%s:%s", color, text(a, spec->lines[0].label));
-            argf(a, "LINE3:prov#%s66:%s", color, text(a, spec->provisional_label));
+            argf(a, "LINE%d:firm#%s:%s", width, color, text(a, spec->lines[0].label));
+            argf(a, "LINE%d:prov#%s66:%s", width, color, text(a, spec->provisional_label));
+        } else if (strong && legend_said) {
+            argf(a, "LINE%d:l%zu#%s", width, i, color);
         } else {
-            argf(a, "LINE%d:l%zu#%s:%s", i == 0 ? 3 : 2, i, color, text(a, spec->lines[i].label));
+            argf(a, "LINE%d:l%zu#%s:%s%s", width, i, color, text(a, spec->lines[i].label), dashes);
         }
+    }
+}
+
+/* A rank drawn so that rank 1 is at the top: rank_of + 1 - rank. */
+static double drawn_value(const struct graph_spec *spec, const struct args *a, double v)
+{
+    return spec->rank_of > 0 ? spec->rank_of + 1 - v : a->div > 0 ? v / a->div : v;
+}
+
+/* CDEF `name`: the points of a track joined by straight lines over TIME,
+ * UNKN outside them and across a missing value. */
+static char *track_cdef(const struct graph_spec *spec, const struct args *a, const char *name,
+                        const int64_t *times, const double *values, size_t n)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    if (!f)
+        return NULL;
+    size_t segments = 0;
+    fprintf(f, "CDEF:%s=v0,POP", name);
+    for (size_t i = 0; i + 1 < n; i++) { /* cond,value pairs, then UNKN and one IF each */
+        if (isnan(values[i]) || isnan(values[i + 1]))
+            continue;
+        double v0 = drawn_value(spec, a, values[i]), v1 = drawn_value(spec, a, values[i + 1]);
+        long long t0 = (long long)times[i], t1 = (long long)times[i + 1];
+        fprintf(f, ",TIME,%lld,GE,TIME,%lld,LE,*,%.17g,%.17g,TIME,%lld,-,*,%lld,/,+", t0, t1, v0,
+                v1 - v0, t0, t1 - t0);
+        segments++;
+    }
+    fputs(",UNKN", f);
+    while (segments-- > 0)
+        fputs(",IF", f);
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static void add_track_defs(const struct graph_spec *spec, struct args *a)
+{
+    for (size_t i = 0; i < spec->n_tracks && i < GRAPH_MAX_TRACKS; i++) {
+        const struct graph_track *t = &spec->tracks[i];
+        char name[16];
+        snprintf(name, sizeof name, "t%zu", i);
+        arg_owned(a, track_cdef(spec, a, name, t->times, t->values, t->n));
+    }
+    const struct graph_band *b = &spec->band;
+    if (b->n >= 2) {
+        arg_owned(a, track_cdef(spec, a, "bl", b->times, b->low, b->n));
+        arg_owned(a, track_cdef(spec, a, "bh", b->times, b->high, b->n));
+        arg(a, "CDEF:bw=bh,bl,-");
+    }
+}
+
+static void add_track_draws(const struct graph_spec *spec, struct args *a)
+{
+    long muted_k = 0; /* after the muted lines */
+    for (size_t i = 0; i < spec->n_lines; i++)
+        muted_k += !is_strong(spec, i);
+    for (size_t i = 0; i < spec->n_tracks && i < GRAPH_MAX_TRACKS; i++) {
+        const char *color, *dashes;
+        int width;
+        line_style(a, muted_k++, &color, &width, &dashes);
+        argf(a, "LINE%d:t%zu#%s:%s%s", width, i, color, text(a, spec->tracks[i].label), dashes);
+    }
+}
+
+/* Behind everything: the band, and a rank graph's top-N zone. */
+static void add_shading(const struct graph_spec *spec, struct args *a)
+{
+    if (spec->band.n >= 2) {
+        arg(a, "AREA:bl#FFFFFF00");
+        argf(a, "AREA:bw#" BAND_COLOR ":%s:STACK", text(a, spec->band.label));
+    }
+    if (spec->rank_of > 0 && spec->rank_top > 0) {
+        argf(a, "CDEF:zl=v0,POP,%.17g,0,+", spec->rank_of + 0.5 - spec->rank_top);
+        argf(a, "CDEF:zh=v0,POP,%d,0,+", spec->rank_top);
+        arg(a, "AREA:zl#FFFFFF00");
+        argf(a, "AREA:zh#" ZONE_COLOR ":%s:STACK", text(a, spec->zone_label));
     }
 }
 
@@ -205,7 +342,9 @@ static void add_curve_defs(const struct graph_spec *spec, struct args *a)
 {
     for (size_t i = 0; i < spec->n_curves; i++) {
         char rpn[512];
-        if (graph_curve_rpn(&spec->curves[i], "v0", rpn, sizeof rpn) < 0) {
+        struct graph_curve c = spec->curves[i];
+        c.v0 = drawn_value(spec, a, c.v0), c.v1 = drawn_value(spec, a, c.v1);
+        if (graph_curve_rpn(&c, "v0", rpn, sizeof rpn) < 0) {
             a->failed = true;
             return;
         }
@@ -303,7 +442,8 @@ static void add_rules(const struct graph_spec *spec, struct args *a)
         if (r->vertical)
             argf(a, "VRULE:%lld#%s:%s:dashes=3,4", (long long)r->time, r->color, text(a, r->label));
         else
-            argf(a, "HRULE:%.17g#%s:%s:dashes=3,4", r->value, r->color, text(a, r->label));
+            argf(a, "HRULE:%.17g#%s:%s:dashes=3,4", drawn_value(spec, a, r->value), r->color,
+                 text(a, r->label));
     }
 }
 
@@ -316,7 +456,7 @@ static void add_marks(const struct graph_spec *spec, struct args *a)
     for (size_t i = 0; i < spec->n_marks && i < GRAPH_MAX_MARKS; i++) {
         const struct graph_mark *m = &spec->marks[i];
         argf(a, "CDEF:m%zu=v0,POP,TIME,%lld,LT,TIME,%lld,GT,+,UNKN,%.17g,IF", i,
-             (long long)(m->time - MARK_SPAN), (long long)m->time, m->value);
+             (long long)(m->time - MARK_SPAN), (long long)m->time, drawn_value(spec, a, m->value));
         if (i == 0)
             argf(a, "LINE9:m0#" MARK_COLOR ":%s", text(a, spec->marks_label));
         else
@@ -324,8 +464,14 @@ static void add_marks(const struct graph_spec *spec, struct args *a)
     }
 }
 
-/* About the characters of DejaVu Sans 11 that fit across the image. */
-#define COMMENT_CHARS 125
+/* About the characters of DejaVu Sans that fit across the image: the plot
+ * area and the axes' margins, at 0.8 em a character (as wide as its
+ * widest words of Danish text run). */
+static size_t comment_chars(const struct graph_spec *spec)
+{
+    int width = spec->width > 0 ? spec->width : GRAPH_DEFAULT_WIDTH;
+    return (size_t)((width + 80) * 10 / (8 * GRAPH_FONT_SIZE));
+}
 
 /* Bytes of `s` that make at most `chars` characters (UTF-8). */
 static size_t bytes_of_chars(const char *s, size_t chars)
@@ -337,12 +483,41 @@ static size_t bytes_of_chars(const char *s, size_t chars)
     return i;
 }
 
+/* The title, broken in two at a space when it is wider than the image
+ * (librrd would cut it off at both edges). */
+static const char *title_text(struct args *a, const struct graph_spec *spec)
+{
+    const char *title = spec->title ? spec->title : "";
+    size_t chars = comment_chars(spec) * GRAPH_FONT_SIZE / GRAPH_TITLE_SIZE;
+    size_t n = bytes_of_chars(title, chars);
+    if (!title[n])
+        return escaped(a, title, false);
+    const char *cut = strstr(title, " · ");
+    if (!cut || (size_t)(cut - title) > n) {
+        cut = title + n;
+        while (cut > title && *cut != ' ')
+            cut--;
+    }
+    if (cut == title)
+        return escaped(a, title, false);
+    char *two = NULL;
+    const char *rest =
+        *cut == ' ' && strncmp(cut, " · ", strlen(" · ")) == 0 ? cut + strlen(" · ") : cut + 1;
+    if (asprintf(&two, "%.*s\n%s", (int)(cut - title), title, rest) < 0) {
+        a->failed = true;
+        return "";
+    }
+    const char *e = escaped(a, two, false);
+    free(two);
+    return e;
+}
+
 /* `line` as left-aligned legend lines, broken at spaces so that none is
  * wider than the image: librrd cuts a comment off at the edge. */
-static void add_wrapped(struct args *a, const char *line)
+static void add_wrapped(struct args *a, const char *line, size_t chars, const char *color)
 {
     while (*line) {
-        size_t n = bytes_of_chars(line, COMMENT_CHARS);
+        size_t n = bytes_of_chars(line, chars);
         if (line[n]) {
             size_t space = n;
             while (space > 0 && line[space] != ' ')
@@ -350,7 +525,11 @@ static void add_wrapped(struct args *a, const char *line)
             n = space > 0 ? space : n;
         }
         char *part = strndup(line, n);
-        argf(a, "COMMENT:%s\\l", text(a, part ? part : ""));
+        if (color && a->markup)
+            argf(a, "COMMENT:<span foreground=\"#%s\">%s</span>\\l", color,
+                 text(a, part ? part : ""));
+        else
+            argf(a, "COMMENT:%s\\l", text(a, part ? part : ""));
         a->failed |= !part;
         free(part);
         line += n;
@@ -366,23 +545,31 @@ static void add_comments(const struct graph_spec *spec, struct args *a)
     arg(a, "COMMENT:\\n");
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
         if (lines[i] && *lines[i])
-            add_wrapped(a, lines[i]);
+            add_wrapped(a, lines[i], comment_chars(spec),
+                        lines[i] == spec->status ? spec->status_color : NULL);
 }
 
 /* The watermark: the first legend line, centred and raised by pango's
- * `rise` from below the time axis into the top of the plot area (the
- * graph is 360 pixels high; a pango unit is 1/1024 of a pixel here). It
- * is drawn after the data, translucent, so it hides none of them. */
-#define WATERMARK_RISE (372 * 1024)
+ * `rise` from below the time axis into the top of the plot area (the plot
+ * area's height and the time axis' labels; a pango unit is 1/1024 of a
+ * pixel here). It is drawn after the data, translucent, so it hides none
+ * of them. */
+static int watermark_rise(const struct graph_spec *spec)
+{
+    int width = spec->width > 0 ? spec->width : GRAPH_DEFAULT_WIDTH;
+    if (spec->rank_of > 0) /* the top places are the ones read: the bottom of the plot */
+        return (6 * GRAPH_FONT_SIZE) * 1024;
+    return (width / 2 + 2 * GRAPH_FONT_SIZE - 8) * 1024;
+}
 
 static void add_watermark(const struct graph_spec *spec, struct args *a)
 {
     if (!spec->watermark || !*spec->watermark)
         return;
     argf(a,
-         "COMMENT:<span rise=\"%d\" size=\"x-large\" weight=\"bold\" foreground=\"#B03A2E\" "
+         "COMMENT:<span rise=\"%d\" weight=\"bold\" foreground=\"#B03A2E\" "
          "alpha=\"62%%\">%s</span>\\c",
-         WATERMARK_RISE, text(a, spec->watermark));
+         watermark_rise(spec), text(a, spec->watermark));
 }
 
 /* Years on the time axis once a graph spans more than three: every year up
@@ -418,6 +605,149 @@ static void add_year_grid(const struct graph_spec *spec, struct args *a)
         argf(a, "--x-grid=MONTH:6:YEAR:1:YEAR:1:%d:%%Y", annual ? -2 : 365 * 86400);
     else
         argf(a, "--x-grid=YEAR:1:YEAR:1:YEAR:%d:%d:%%Y", step, annual ? 2 * (365 * 86400 - 1) : 0);
+}
+
+/* ---- the value axis ---- */
+
+/* The lowest and highest value anything drawn reaches. */
+static void drawn_range(const struct graph_spec *spec, double *lo, double *hi)
+{
+    double low = spec->data_low, high = spec->data_high;
+#define SPAN(v)                                                                                    \
+    (low = isnan(low) ? (v) : fmin(low, (v)), high = isnan(high) ? (v) : fmax(high, (v)))
+    for (size_t i = 0; i < spec->n_curves; i++)
+        SPAN(spec->curves[i].v0), SPAN(spec->curves[i].v1);
+    for (size_t i = 0; i < spec->n_rules; i++)
+        if (!spec->rules[i].vertical)
+            SPAN(spec->rules[i].value);
+    for (size_t i = 0; i < spec->n_marks; i++)
+        SPAN(spec->marks[i].value);
+    for (size_t i = 0; i < spec->band.n; i++)
+        if (!isnan(spec->band.low[i]) && !isnan(spec->band.high[i]))
+            SPAN(spec->band.low[i]), SPAN(spec->band.high[i]);
+    if (!isnan(spec->lower))
+        SPAN(spec->lower);
+    if (!isnan(spec->upper))
+        SPAN(spec->upper);
+#undef SPAN
+    *lo = low, *hi = high;
+}
+
+/* A step of 1, 2, 2.5 or 5 times a power of ten that spans lo..hi in at
+ * most GRAPH_MAX_LABELS - 1 steps; lo and hi rounded out to it. */
+#define GRAPH_MAX_LABELS 8
+static double nice_step(double *lo, double *hi)
+{
+    double span = *hi - *lo > 0 ? *hi - *lo : fabs(*hi) > 0 ? fabs(*hi) / 2 : 1;
+    if (*hi - *lo <= 0)
+        *lo -= span / 2, *hi += span / 2;
+    double mag = pow(10, floor(log10(span / (GRAPH_MAX_LABELS - 1))));
+    static const double nice[] = {1, 2, 2.5, 5, 10, 20};
+    for (size_t i = 0; i < sizeof nice / sizeof *nice; i++) {
+        double step = nice[i] * mag, a = floor(*lo / step + 1e-9) * step,
+               b = ceil(*hi / step - 1e-9) * step;
+        if ((b - a) / step <= GRAPH_MAX_LABELS - 1 + 1e-9) {
+            *lo = a, *hi = b;
+            return step;
+        }
+    }
+    return span;
+}
+
+/* Decimals a label needs to show `step` exactly (none for whole steps). */
+static int step_decimals(double step)
+{
+    for (int d = 0; d < 6; d++) {
+        double scaled = step * pow(10, d);
+        if (fabs(scaled - round(scaled)) < 1e-6 * scaled)
+            return d;
+    }
+    return 6;
+}
+
+/* A whole number when `v` is one but for rounding: the duration formatter
+ * truncates, so 649.99999 would read 0,649. */
+static double exact(double v)
+{
+    return fabs(v - round(v)) < 1e-9 * fmax(1, fabs(v)) ? round(v) : v;
+}
+
+/* The left axis: bounds from everything drawn, at most 8 labels, plain
+ * numbers (no "k" or "M"), decimals only where the step has them, in the
+ * language's form. librrd formats a label with printf in the C locale (a
+ * '.', no thousands separators; pejld relies on no installed locale), but
+ * its duration formatter writes a value's thousands and the rest apart
+ * ("%S" and "%03f" of milliseconds): with the values drawn in the right
+ * unit that reads 63.000, 0,650 or 5,850 mio. — Danish, three decimals
+ * where there are any. Millions are drawn in millions ("mio."). */
+static void add_value_axis(const struct graph_spec *spec, struct args *a)
+{
+    double lo, hi;
+    bool danish = spec->decimal == ',';
+    drawn_range(spec, &lo, &hi);
+    if (isnan(lo) || isnan(hi))
+        return;
+    double pad = (hi - lo) * 0.03; /* no line on the frame */
+    lo = lo >= 0 && lo - pad < 0 ? 0 : lo - pad;
+    hi += pad;
+    double step = nice_step(&lo, &hi), top = fmax(fabs(lo), fabs(hi));
+    int d = step_decimals(step);
+    const char *format = NULL;
+    a->div = 1;
+    if (top >= 1e6) { /* Danish 5.700.000 (thousands apart, then ".000"), or 6 mio. */
+        bool whole = step_decimals(step / 1e6) == 0, thousands = step_decimals(step / 1e3) == 0;
+        a->div = danish && !whole ? 1e3 : 1e6;
+        format = !danish ? NULL : whole ? "%.0lf mio." : thousands ? "%S.%03f.000" : "%S,%03f mio.";
+        if (!danish)
+            argf(a, "--left-axis-format=%%.%dlf m", step_decimals(step / 1e6));
+    } else if (danish && d == 0 && top >= 10000 && fmin(fabs(lo), fabs(hi)) >= 1000) {
+        format = "%S.%03f";
+    } else if (danish && d > 0 && d <= 3) {
+        a->div = 1e-3;
+        format = "%S,%03f";
+    }
+    argf(a, "--lower-limit=%.17g", exact(lo / a->div));
+    argf(a, "--upper-limit=%.17g", exact(hi / a->div));
+    arg(a, "--rigid");
+    argf(a, "--y-grid=%.17g:1", exact(step / a->div));
+    arg(a, "--units-exponent=0");
+    /* librrd leaves room for --units-length characters left of the axis */
+    double widest = fmax(fabs(lo), fabs(hi)) / a->div;
+    int chars = (int)floor(log10(fmax(widest, 1))) + 1 + (lo < 0) + (d > 0 ? d + 1 : 0);
+    if (format && strchr(format, 'S'))
+        chars =
+            (int)floor(log10(fmax(widest / 1000, 1))) + 1 + 4 + (strstr(format, ".000") ? 4 : 0);
+    if (format && strstr(format, "mio."))
+        chars += 5;
+    else if (!format && a->div == 1e6)
+        chars += 2;
+    argf(a, "--units-length=%d", chars + 1);
+    if (format && strchr(format, 'S')) {
+        arg(a, "--left-axis-formatter=duration");
+        argf(a, "--left-axis-format=%s", format);
+    } else if (format) {
+        argf(a, "--left-axis-format=%s", format);
+    } else if (a->div == 1 || a->div == 1e-3) {
+        argf(a, "--left-axis-format=%%.%dlf", d);
+    }
+}
+
+/* A rank graph: rank 1 at the top. librrd cannot turn an axis upside down,
+ * so the ranks are drawn as rank_of + 1 - rank, the left axis left blank
+ * and the right one (-1 × drawn + rank_of + 1) labels the real ranks, one
+ * per place, where the lines end. */
+static void add_rank_axis(const struct graph_spec *spec, struct args *a)
+{
+    argf(a, "--lower-limit=%.17g", 0.5);
+    argf(a, "--upper-limit=%.17g", spec->rank_of + 0.5);
+    arg(a, "--rigid");
+    argf(a, "--y-grid=%d:1", spec->rank_of > 16 ? 2 : 1);
+    argf(a, "--right-axis=-1:%d", spec->rank_of + 1);
+    arg(a, "--right-axis-format=%.0lf");
+    arg(a, "--left-axis-formatter=timestamp");
+    arg(a, "--left-axis-format= ");
+    arg(a, "--right-axis-label");
+    arg(a, escaped(a, spec->unit, false));
 }
 
 /* ---- SVG: the words, for readers and searches ---- */
@@ -501,12 +831,14 @@ static long info_number(const rrd_info_t *info, const char *key)
     return 0;
 }
 
-static void read_frame(const rrd_info_t *info, struct graph_frame *frame)
+/* librrd tells the frame before its zoom; the image is zoomed. */
+static void read_frame(const rrd_info_t *info, double zoom, struct graph_frame *frame)
 {
-    *frame = (struct graph_frame){.left = info_number(info, "graph_left"),
-                                  .top = info_number(info, "graph_top"),
-                                  .width = info_number(info, "graph_width"),
-                                  .height = info_number(info, "graph_height"),
+    double z = zoom > 0 ? zoom : 1;
+    *frame = (struct graph_frame){.left = lround(z * (double)info_number(info, "graph_left")),
+                                  .top = lround(z * (double)info_number(info, "graph_top")),
+                                  .width = lround(z * (double)info_number(info, "graph_width")),
+                                  .height = lround(z * (double)info_number(info, "graph_height")),
                                   .start = info_number(info, "graph_start"),
                                   .end = info_number(info, "graph_end")};
 }
@@ -528,34 +860,64 @@ int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, 
         snprintf(err, errlen, "nothing to draw, or out of memory");
         return -1;
     }
-    a.markup = spec->watermark && *spec->watermark;
-    const char *head[] = {"graph", tmp, "--imgformat", spec->format ? spec->format : "PNG",
-                          "--start", start, "--end", end,
-                          "--title", escaped(&a, spec->title, false),
-                          "--vertical-label", escaped(&a, spec->unit, false),
-                          "--width", "900", "--height", "360", "--font", "DEFAULT:11:DejaVu Sans",
-                          "--font", "TITLE:14:DejaVu Sans",
-                          "--color", "BACK#FFFFFF", "--color", "CANVAS#FFFFFF",
-                          "--color", "GRID#E4E4E4", "--color", "MGRID#C8C8C8",
-                          "--disable-rrdtool-tag", "--slope-mode"};
+    a.markup = true; /* the status line's colour; every text escaped */
+    int width = spec->width > 0 ? spec->width : GRAPH_DEFAULT_WIDTH;
+    const char *head[] = {"graph",
+                          tmp,
+                          "--imgformat",
+                          spec->format ? spec->format : "PNG",
+                          "--start",
+                          start,
+                          "--end",
+                          end,
+                          "--title",
+                          title_text(&a, spec),
+                          "--font",
+                          "DEFAULT:" STR(GRAPH_FONT_SIZE) ":DejaVu Sans",
+                          "--font",
+                          "TITLE:" STR(GRAPH_TITLE_SIZE) ":DejaVu Sans",
+                          "--color",
+                          "BACK#FFFFFF",
+                          "--color",
+                          "CANVAS#FFFFFF",
+                          "--color",
+                          "GRID#E4E4E4",
+                          "--color",
+                          "MGRID#C8C8C8",
+                          "--color",
+                          "ARROW#FFFFFF",
+                          "--border",
+                          "0",
+                          "--disable-rrdtool-tag",
+                          "--slope-mode",
+                          "--pango-markup"};
     for (size_t i = 0; i < sizeof head / sizeof *head; i++)
         arg(&a, head[i]);
+    argf(&a, "--width=%d", width);
+    argf(&a, "--height=%d", width / 2);
+    if (spec->scale > 0 && spec->scale != 1)
+        argf(&a, "--zoom=%g", spec->scale);
     if (spec->daemon) {
         arg(&a, "--daemon");
         arg(&a, spec->daemon);
     }
     add_year_grid(spec, &a);
-    if (!isnan(spec->lower))
-        argf(&a, "--lower-limit=%.17g", spec->lower);
-    if (!isnan(spec->upper))
-        argf(&a, "--upper-limit=%.17g", spec->upper);
+    if (spec->rank_of > 0) {
+        add_rank_axis(spec, &a);
+    } else {
+        arg(&a, "--vertical-label");
+        arg(&a, escaped(&a, spec->unit, false));
+        add_value_axis(spec, &a);
+    }
     add_line_defs(spec, &a);
     add_curve_defs(spec, &a);
     add_earlier_defs(spec, &a);
-    if (a.markup)
-        arg(&a, "--pango-markup");
+    add_track_defs(spec, &a);
     add_watermark(spec, &a);
+    add_shading(spec, &a);
     add_earlier_draw(spec, &a, false);
+    add_strong_legend(spec, &a);
+    add_track_draws(spec, &a);
     add_line_draws(spec, &a);
     add_earlier_draw(spec, &a, true);
     add_curve_draws(spec, &a);
@@ -582,7 +944,7 @@ int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, 
         }
     }
     if (rc == 0 && frame)
-        read_frame(info, frame);
+        read_frame(info, spec->scale, frame);
     if (info)
         rrd_info_free(info);
     if (rc < 0)

@@ -21,6 +21,13 @@
 #define GRAPH_MAX_CURVES 6
 #define GRAPH_MAX_RULES 8
 #define GRAPH_MAX_MARKS 16
+#define GRAPH_MAX_TRACKS 24
+
+/* The plot area's width at scale 1 (pixels), and the fonts': chosen so that
+ * the whole image pasted 16 cm wide keeps its text at 9 pt or more. */
+#define GRAPH_DEFAULT_WIDTH 560
+#define GRAPH_FONT_SIZE 12
+#define GRAPH_TITLE_SIZE 14
 
 struct graph_line {
     const char *rrd_path;
@@ -53,6 +60,24 @@ struct graph_rule {
 struct graph_mark {
     int64_t time;
     double value;
+};
+
+/* A series given point by point (a member's rank, the edge of a band),
+ * joined by straight lines; `values` NAN where there is none. */
+struct graph_track {
+    const char *label;
+    const int64_t *times;
+    const double *values;
+    size_t n;
+};
+
+/* A shaded band between two tracks over the same times (the projection's
+ * uncertainty). */
+struct graph_band {
+    const int64_t *times;
+    const double *low, *high;
+    size_t n;
+    const char *label;
 };
 
 struct graph_spec {
@@ -96,6 +121,28 @@ struct graph_spec {
     const double *earlier_values;
     size_t n_earlier;
     const char *earlier_label;
+    /* Print and screen: the plot area's width at scale 1 (0: the default),
+     * and every dimension times `scale` (librrd's zoom; 0: 1). */
+    int width;
+    double scale;
+    /* Where the values drawn lie (NAN: unknown): with the curves, rules and
+     * lower/upper, the axis' bounds, rounded to at most 8 labels. */
+    double data_low, data_high;
+    /* Line `strong` (an index into lines; -1: none) is drawn in the strong
+     * colour, the others muted: Denmark among its peers. */
+    int strong;
+    /* A rank graph: lines and tracks are ranks among `rank_of` members,
+     * drawn with rank 1 at the top and labelled with the real ranks; the
+     * places 1..rank_top are shaded, `zone_label` in the legend. */
+    int rank_of, rank_top;
+    const char *zone_label;
+    struct graph_track tracks[GRAPH_MAX_TRACKS]; /* muted, after the lines */
+    size_t n_tracks;
+    struct graph_band band;   /* n == 0: none */
+    const char *status_color; /* RRGGBB of the status line, as the report's; NULL: black */
+    /* The decimal mark of the axis' labels: ',' for Danish, '.' otherwise
+     * (0: '.'). */
+    char decimal;
 };
 
 int graph_draw(const struct graph_spec *spec, char *err, size_t errlen);

@@ -40,13 +40,15 @@ static void target_text(const struct target *t, char *buf, size_t size)
     }
 }
 
-/* A number to one decimal, or "-" when there is none. */
+/* A number to one decimal with thousands separated ("6,044,961.0": the
+ * table is English), or "-" when there is none; an ASCII minus and dash
+ * keep the columns aligned. */
 static const char *figure(double v, char *buf, size_t size)
 {
     if (isnan(v) || isinf(v))
         snprintf(buf, size, "-");
     else
-        snprintf(buf, size, "%.1f", v);
+        number_format(LANGUAGE_EN, v, 1, NUMBER_FORMAT_GROUPED | NUMBER_FORMAT_ASCII, buf, size);
     return buf;
 }
 

@@ -40,6 +40,15 @@ struct indicator_source {
     int line;                       /* of the source group */
 };
 
+/* A dated event drawn on graphs' time axes (events = ( … )): the strategy's
+ * launch, a table break, a change of method. */
+#define EVENTS_MAX 16
+#define EVENT_TEXT_MAX 80
+struct time_event {
+    int64_t time; /* 00:00 UTC of its day */
+    char *text;   /* one line of UTF-8 */
+};
+
 struct indicator {
     char *id;        /* [a-z0-9_-]+, used in file names */
     char *title;     /* UTF-8 */
@@ -69,6 +78,8 @@ struct indicator {
      * periods. Never empty once loaded. */
     struct indicator_source *sources;
     size_t n_sources;
+    struct time_event *events; /* events = ( … ) of this indicator, beside the global ones */
+    size_t n_events;
 };
 
 /* Whether the period `p` lies inside the source's from..until (by the

@@ -3,10 +3,6 @@
  */
 #include "words.h"
 
-#include <math.h>
-#include <stdio.h>
-#include <string.h>
-
 static const struct words danish = {
     .pejlemaerke = "Pejlemærke", .observed = "Observeret", .provisional = "Foreløbig",
     .target_path = "Målsti mod", .projection = "Fremskrivning (trend)", .target = "Mål",
@@ -62,12 +58,5 @@ const struct words *words_for(enum language language)
 
 void words_number(const struct words *w, double v, int digits, char *buf, size_t size)
 {
-    if (isnan(v) || isinf(v)) {
-        snprintf(buf, size, "-");
-        return;
-    }
-    snprintf(buf, size, "%.*f", digits, v);
-    char *dot = strchr(buf, '.');
-    if (dot)
-        *dot = w->decimal;
+    number_format_grouped(w == &english ? LANGUAGE_EN : LANGUAGE_DA, v, digits, buf, size);
 }

@@ -10,8 +10,7 @@
 #include <stddef.h>
 
 #include "evaluate.h"
-
-enum language { LANGUAGE_DA, LANGUAGE_EN };
+#include "number_format.h" /* enum language */
 
 struct words {
     const char *pejlemaerke, *observed, *provisional, *target_path, *projection, *target,
@@ -33,7 +32,8 @@ struct words {
 };
 
 const struct words *words_for(enum language language);
-/* A figure with `digits` decimals in the language's form: "0,2", "-16,6". */
+/* A figure with `digits` decimals in the language's form (number_format.h):
+ * "0,2", "−16,6", "63.000"; "–" for none. */
 void words_number(const struct words *w, double v, int digits, char *buf, size_t size);
 
 #endif

@@ -15,9 +15,9 @@
 #include "log.h"
 #include "name_index.h"
 #include "notice.h"
+#include "number_format.h"
 #include "period.h"
 #include "utf8.h"
-#include "value.h"
 
 struct pass {
     struct alerting *alerting;
@@ -44,6 +44,13 @@ static void due_later(struct pass *p, int64_t when)
 
 /* ---- the facts a notice carries ---- */
 
+/* A figure in a notice: exact, thousands separated, in English as the
+ * notices are ("63,000", "41.9", "−2.5"); pejl has no language for them. */
+static void notice_number(double v, char *buf, size_t size)
+{
+    number_format_grouped(LANGUAGE_EN, v, number_format_step_decimals(fabs(v)), buf, size);
+}
+
 static void target_words(const struct indicator *ind, const char *year, char *buf, size_t size)
 {
     for (size_t i = 0; year && i < ind->n_targets; i++) {
@@ -52,7 +59,7 @@ static void target_words(const struct indicator *ind, const char *year, char *bu
         if (t->year ? atoi(year) != t->year : strcmp(year, "trend") != 0)
             continue;
         period_format(&t->baseline, b, sizeof b);
-        value_format(t->value, v, sizeof v);
+        notice_number(t->value, v, sizeof v);
         if (t->kind == TARGET_PATH)
             snprintf(buf, size, "%s %s in %d (from %s)", v, ind->unit, t->year, b);
         else if (t->kind == TARGET_ABOVE_BASELINE)
@@ -72,7 +79,7 @@ static void latest_words(const struct pass *p, const struct indicator *ind, char
         if (isnan(s->items[i].obs.value))
             continue;
         period_format(&s->items[i].obs.period, period, sizeof period);
-        value_format(s->items[i].obs.value, v, sizeof v);
+        notice_number(s->items[i].obs.value, v, sizeof v);
         snprintf(buf, size, "%s: %s %s", period, v, ind->unit);
         return;
     }

@@ -85,6 +85,41 @@ static uint64_t hash_file_name(uint64_t h, const char *path)
     return hash_text(h, slash ? slash + 1 : path);
 }
 
+/* The curves drawn from values the plan passes in rather than from RRD
+ * files: a rank graph's members, the projection's band, the series as
+ * known earlier (--compare-to). */
+static uint64_t hash_points(uint64_t h, const struct graph_spec *s)
+{
+    for (size_t i = 0; i < s->n_tracks && i < GRAPH_MAX_TRACKS; i++) {
+        const struct graph_track *t = &s->tracks[i];
+        h = hash_i64(hash_text(h, t->label), (int64_t)t->n);
+        if (t->n)
+            h = hash_bytes(hash_bytes(h, t->times, t->n * sizeof *t->times), t->values,
+                           t->n * sizeof *t->values);
+    }
+    const struct graph_band *b = &s->band;
+    h = hash_i64(hash_text(h, b->label), (int64_t)b->n);
+    if (b->n)
+        h = hash_bytes(hash_bytes(hash_bytes(h, b->times, b->n * sizeof *b->times), b->low,
+                                  b->n * sizeof *b->low),
+                       b->high, b->n * sizeof *b->high);
+    h = hash_i64(hash_text(h, s->earlier_label), (int64_t)s->n_earlier);
+    if (s->n_earlier)
+        h = hash_bytes(hash_bytes(h, s->earlier_times, s->n_earlier * sizeof *s->earlier_times),
+                       s->earlier_values, s->n_earlier * sizeof *s->earlier_values);
+    return h;
+}
+
+/* How it is drawn: size, zoom, axis, colours, a rank graph's zone. */
+static uint64_t hash_drawing(uint64_t h, const struct graph_spec *s)
+{
+    h = hash_double(hash_i64(h, s->width), s->scale);
+    h = hash_double(hash_double(h, s->data_low), s->data_high);
+    h = hash_i64(hash_i64(hash_i64(h, s->strong), s->rank_of), s->rank_top);
+    h = hash_text(hash_text(h, s->zone_label), s->status_color);
+    return hash_i64(h, s->decimal);
+}
+
 static uint64_t hash_spec(uint64_t h, const struct graph_spec *s)
 {
     h = hash_i64(h, (int64_t)s->n_lines);
@@ -102,7 +137,8 @@ static uint64_t hash_spec(uint64_t h, const struct graph_spec *s)
     /* The span by its days: a graph evaluated at the clock ends "now" plus
      * a margin, seconds apart from run to run; a day is under a pixel. */
     h = hash_i64(hash_i64(h, day_of(s->start)), day_of(s->end));
-    return hash_double(hash_double(h, s->lower), s->upper);
+    h = hash_double(hash_double(h, s->lower), s->upper);
+    return hash_drawing(hash_points(h, s), s);
 }
 
 static uint64_t hash_series(const struct series *s)

@@ -12,6 +12,8 @@
 
 #include "rrdview.h"
 #include "assess.h"
+#include "projection.h"
+#include "number_format.h"
 #include "log.h"
 #include "name_index.h"
 #include "period.h"
@@ -19,9 +21,43 @@
 #include "rule.h"
 #include "value.h"
 
-#define PATH_COLOR "66A182"
-#define PROJECTION_COLOR "E07A5F"
-#define MARK_COLOR "6B705C"
+/* Okabe and Ito's colours (graph.c draws the lines in them too). */
+#define PATH_COLOR "009E73"
+#define PATH_DARK "00684C"
+#define PATH_LIGHT "99D8C7"
+#define PROJECTION_COLOR "D55E00"
+#define MARK_COLOR "555555"
+#define EVENT_COLOR "7F7F7F"
+
+/* Each progress category in the colour of its words in the report (report.c's td.p0-p4). */
+static const char *const progress_color[] = {"444444", "14532D", "6B4A00", "7A1F16", "5C0F08"};
+
+/* Labels only graphs use, in the config's language. */
+struct plan_words {
+    const char *trend, *required_up, *required_down, *band, *probability, *stale_since, *rank_zone;
+};
+
+static const struct plan_words plan_words_da = {
+    .trend = "Tendens",
+    .required_up = "krav: stigende",
+    .required_down = "krav: faldende",
+    .band = "80 % af udfaldene ved tendensen",
+    .probability = "sandsynlighed for at nå målet",
+    .stale_since = "FORÆLDET: ingen ny periode siden",
+    .rank_zone = "Top",
+};
+
+static const struct plan_words plan_words_en = {
+    .trend = "Trend",
+    .required_up = "required: rising",
+    .required_down = "required: falling",
+    .band = "80 % of outcomes at the trend",
+    .probability = "probability of reaching the target",
+    .stale_since = "STALE: no new period since",
+    .rank_zone = "Top",
+};
+
+static void date_text(int64_t t, char *buf, size_t size);
 
 /* One label the spec points at; the plan owns them all. */
 struct plan_text {
@@ -47,6 +83,15 @@ struct graph_plan {
     double low, high;     /* of the values drawn (NAN: none yet) */
     int64_t *earlier_times; /* spec.earlier_times, spec.earlier_values */
     double *earlier_values;
+    const struct plan_words *pw;
+    const struct graph_settings *settings;
+    /* a rank graph's members, point by point, and the projection's band */
+    int64_t *track_times;
+    double *track_values;
+    int64_t *band_times;
+    double *band_values;
+    struct projection projection; /* of the first path target */
+    const struct series *own;
 };
 
 /* Beyond this many periods (days or weeks over years) a period is narrower
@@ -196,11 +241,102 @@ static void plan_path(struct graph_plan *p, const struct target *t, const struct
                  MARK_COLOR);
 }
 
+/* The points the evaluation fits its trend to: the values of the last
+ * `window_years` up to the latest (evaluate.c's window). */
+#define PLAN_MAX_WINDOW 512
+static size_t window_points(const struct graph_plan *p, const struct target *t,
+                            const struct evaluation *e, double *years, double *values,
+                            struct pejl_period *first)
+{
+    const struct series *s = p->own;
+    size_t k = 0;
+    if (!s || isnan(e->latest_value))
+        return 0;
+    double latest = evaluate_year_of(period_end(&e->latest));
+    double from = latest - (t->window_years > 0 ? t->window_years : 5);
+    for (size_t i = 0; i < s->n && k < PLAN_MAX_WINDOW; i++) {
+        const struct pejl_observation *o = &s->items[i].obs;
+        double when = evaluate_year_of(period_end(&o->period));
+        if (o->period.kind == p->indicator->frequency && !isnan(o->value) && when >= from - 1e-6 &&
+            when <= latest + 1e-6) {
+            if (k == 0 && first)
+                *first = o->period;
+            years[k] = when, values[k++] = o->value;
+        }
+    }
+    return k;
+}
+
+/* The projection's 80 % band, year by year from the latest period to the
+ * target year (projection.h), and the probability of reaching the target. */
+static void plan_band(struct graph_plan *p, const struct target *t, const struct evaluation *e)
+{
+    double years[PLAN_MAX_WINDOW], values[PLAN_MAX_WINDOW];
+    size_t k = window_points(p, t, e, years, values, NULL);
+    int direction = isnan(e->baseline_value) || t->value >= e->baseline_value ? 1 : -1;
+    int64_t from = period_end(&e->latest), to = target_end(t);
+    projection_fit(years, values, k, evaluate_year_of(to), PROJECTION_LEVEL, t->value, direction,
+                   &p->projection);
+    if (isnan(p->projection.low))
+        return;
+    size_t n = (size_t)((to - from) / (365 * 86400)) + 2;
+    if (n > 64 || !(p->band_times = calloc(n, sizeof *p->band_times)) ||
+        !(p->band_values = calloc(2 * n, sizeof *p->band_values))) {
+        p->out_of_memory = n <= 64;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int64_t when = i + 1 == n ? to : from + (int64_t)i * (to - from) / (int64_t)(n - 1);
+        p->band_times[i] = when;
+        projection_band_at(years, values, k, evaluate_year_of(when), PROJECTION_LEVEL,
+                           &p->band_values[i], &p->band_values[n + i]);
+    }
+    p->spec.band = (struct graph_band){.times = p->band_times,
+                                       .low = p->band_values,
+                                       .high = p->band_values + n,
+                                       .n = n,
+                                       .label = p->pw->band};
+}
+
+/* A trend target: the fitted trend over the window, its growth and the
+ * direction required, green when it goes that way, red when not. */
+static void plan_trend(struct graph_plan *p, const struct target *t, const struct evaluation *e)
+{
+    double years[PLAN_MAX_WINDOW], values[PLAN_MAX_WINDOW];
+    struct pejl_period first;
+    size_t k = window_points(p, t, e, years, values, &first);
+    struct projection a, b;
+    if (k < 2 || isnan(e->actual_growth))
+        return;
+    projection_fit(years, values, k, years[0], PROJECTION_LEVEL, NAN, 1, &a);
+    projection_fit(years, values, k, years[k - 1], PROJECTION_LEVEL, NAN, 1, &b);
+    char growth[32], from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX];
+    number_format(p->settings->language, e->actual_growth * 100, 1, NUMBER_FORMAT_PLUS, growth,
+                  sizeof growth);
+    period_format(&first, from, sizeof from);
+    period_format(&e->latest, to, sizeof to);
+    bool right_way = (e->actual_growth > 0) == (t->direction > 0);
+    add_curve(p,
+              (struct graph_curve){
+                  .t0 = period_end(&first),
+                  .t1 = period_end(&e->latest),
+                  .v0 = a.centre,
+                  .v1 = b.centre,
+                  .log = !a.linear,
+                  .dashed = true,
+                  .width = 3,
+                  .label = plan_text(p, "%s %s–%s: %s %%/%s (%s)", p->pw->trend, from, to, growth,
+                                     p->w == words_for(LANGUAGE_EN) ? "yr" : "år",
+                                     t->direction > 0 ? p->pw->required_up : p->pw->required_down),
+                  .color = right_way ? PATH_COLOR : PROJECTION_COLOR});
+}
+
 static void plan_projection(struct graph_plan *p, const struct target *t,
                             const struct evaluation *e)
 {
     if (isnan(e->projection) || isnan(e->latest_value) || period_end(&e->latest) >= target_end(t))
         return;
+    plan_band(p, t, e);
     add_curve(p, (struct graph_curve){.t0 = period_end(&e->latest),
                                       .t1 = target_end(t),
                                       .v0 = e->latest_value,
@@ -228,7 +364,14 @@ static void plan_target(struct graph_plan *p, const struct target *t, const stru
                      plan_text(p, "%s %s (%s %d)", p->w->level_of, base, p->w->target, t->year),
                      PATH_COLOR);
         break;
-    case TARGET_RANK: /* from first place to a little past the top N, so the line shows */
+    case TARGET_RANK:
+        if (p->spec.rank_of > 0) { /* a league table: the top N shaded */
+            p->spec.rank_top = first ? t->top : p->spec.rank_top;
+            p->spec.zone_label = plan_text(p, "%s %d (%s %s %d)", p->pw->rank_zone, t->top,
+                                           p->w->target, p->w->in_year, t->year);
+            break;
+        }
+        /* from first place to a little past the top N, so the line shows */
         p->spec.lower = 0;
         p->spec.upper = t->top + 3;
         add_rule(p, false, t->top, 0,
@@ -237,8 +380,27 @@ static void plan_target(struct graph_plan *p, const struct target *t, const stru
                  PATH_COLOR);
         break;
     case TARGET_TREND:
+        if (first)
+            plan_trend(p, t, e);
         break;
     }
+}
+
+/* The events, global and the indicator's, inside the drawn time: a
+ * vertical mark each, its date and text in the legend. */
+static void plan_events(struct graph_plan *p)
+{
+    const struct time_event *lists[] = {p->settings->events, p->indicator->events};
+    size_t counts[] = {p->settings->n_events, p->indicator->n_events};
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < counts[k]; i++) {
+            const struct time_event *e = &lists[k][i];
+            char day[16];
+            if (e->time <= p->spec.start || e->time >= p->spec.end || !e->text)
+                continue;
+            date_text(e->time, day, sizeof day);
+            add_rule(p, true, 0, e->time, plan_text(p, "%s %s", day, e->text), EVENT_COLOR);
+        }
 }
 
 /* Thresholds of range rules: the finite ends of warning and critical. */
@@ -298,8 +460,11 @@ static const char *status_figures(struct graph_plan *p, const struct evaluation 
     char period[PERIOD_TEXT_MAX], from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX], a[32], b[32];
     if (isnan(e->latest_value))
         return "";
+    /* a rank is a whole place: "3", not "3,0" */
+    bool rank = p->indicator->derive.combine == COMBINE_RANK ||
+                (p->indicator->n_targets && p->indicator->targets[0].kind == TARGET_RANK);
     period_format(&e->latest, period, sizeof period);
-    words_number(w, e->latest_value, 1, a, sizeof a);
+    words_number(w, e->latest_value, rank ? 0 : 1, a, sizeof a);
     if (isnan(e->compared_value))
         return plan_text(p, " · %s %s: %s", w->latest, period, a);
     period_format(&e->compared_from, from, sizeof from);
@@ -328,9 +493,20 @@ static void plan_published(struct graph_plan *p)
 /* Where the indicator stands against its first target, in words. */
 static void plan_status(struct graph_plan *p, const struct target *t, const struct evaluation *e)
 {
-    p->spec.status = plan_text(p, "%s: %s%s%s%s", p->w->status, p->w->categories[e->progress],
-                               status_figures(p, e), status_details(p, t, e),
+    const char *stale = "", *chance = "";
+    char period[PERIOD_TEXT_MAX], pct[32];
+    if (e->stale && !isnan(e->latest_value)) {
+        period_format(&e->latest, period, sizeof period);
+        stale = plan_text(p, " · %s %s", p->pw->stale_since, period);
+    }
+    if (t->kind == TARGET_PATH && !isnan(p->projection.probability)) {
+        words_number(p->w, p->projection.probability * 100, 0, pct, sizeof pct);
+        chance = plan_text(p, " · %s %d: %s %%", p->pw->probability, t->year, pct);
+    }
+    p->spec.status = plan_text(p, "%s: %s%s%s%s%s%s", p->w->status, p->w->categories[e->progress],
+                               stale, status_figures(p, e), status_details(p, t, e), chance,
                                e->final ? " (final)" : "");
+    p->spec.status_color = progress_color[e->progress];
 }
 
 static void date_text(int64_t t, char *buf, size_t size)
@@ -500,6 +676,10 @@ void graph_plan_free(struct graph_plan *p)
     free(p->period_ends);
     free(p->earlier_times);
     free(p->earlier_values);
+    free(p->track_times);
+    free(p->track_values);
+    free(p->band_times);
+    free(p->band_values);
     for (struct plan_text *t = p->texts, *next; t; t = next) {
         next = t->next;
         free(t);
@@ -507,14 +687,116 @@ void graph_plan_free(struct graph_plan *p)
     free(p);
 }
 
-/* The lines: the indicator's own series, or else its panel's members. */
+/* ---- a rank graph: every member's rank, the ranked one strong ---- */
+
+struct members {
+    const struct series *s[GRAPH_MAX_TRACKS + 1];
+    size_t n, more;
+};
+
+static void add_member(const struct series *s, void *arg)
+{
+    struct members *m = arg;
+    if (m->n < sizeof m->s / sizeof *m->s)
+        m->s[m->n++] = s;
+    else
+        m->more++;
+}
+
+static const char *member_code(const struct series *s)
+{
+    const char *dot = strchr(s->id, '.');
+    return dot ? dot + 1 : s->id;
+}
+
+/* Member m's value in `period`, NAN when it has none. */
+static double member_value(const struct series *s, const struct pejl_period *period)
+{
+    const struct stored_observation *o = series_find(s, period);
+    return o ? o->obs.value : NAN;
+}
+
+/* The rank (1 = most) of members[m] among them all in `period`. */
+static double member_rank(const struct members *ms, size_t m, const struct pejl_period *period)
+{
+    double v = member_value(ms->s[m], period);
+    int rank = 1;
+    if (isnan(v))
+        return NAN;
+    for (size_t i = 0; i < ms->n; i++)
+        rank += member_value(ms->s[i], period) > v;
+    return rank;
+}
+
+/* The ranks of every member at the periods of the own series (where each
+ * member has a value: derive ranks only there), sorted by the latest rank
+ * for the legend; the ranked member is the own line, drawn strong. */
+static void plan_ranks(struct graph_plan *p, struct store *store, const char *id)
+{
+    struct members ms = {0};
+    const struct series *own = p->own;
+    size_t n = 0, order[GRAPH_MAX_TRACKS + 1];
+    series_each_member(store_series_set(store), id, add_member, &ms);
+    for (size_t i = 0; own && i < own->n; i++)
+        n += own->items[i].obs.period.kind == p->indicator->frequency;
+    if (ms.n < 2 || n == 0 || ms.more)
+        return;
+    p->track_times = calloc(n, sizeof *p->track_times);
+    p->track_values = calloc(n * ms.n, sizeof *p->track_values);
+    if (!p->track_times || !p->track_values) {
+        p->out_of_memory = true;
+        return;
+    }
+    size_t j = 0;
+    for (size_t i = 0; i < own->n; i++) {
+        const struct pejl_period *period = &own->items[i].obs.period;
+        if (period->kind != p->indicator->frequency)
+            continue;
+        p->track_times[j] = period_end(period);
+        for (size_t m = 0; m < ms.n; m++)
+            p->track_values[m * n + j] = member_rank(&ms, m, period);
+        j++;
+    }
+    for (size_t m = 0; m < ms.n; m++) { /* by the latest rank, insertion sort */
+        size_t k = m;
+        for (; k > 0 && p->track_values[order[k - 1] * n + n - 1] > p->track_values[m * n + n - 1];
+             k--)
+            order[k] = order[k - 1];
+        order[k] = m;
+    }
+    p->spec.rank_of = (int)ms.n;
+    for (size_t k = 0; k < ms.n; k++) {
+        size_t m = order[k];
+        const double *ranks = &p->track_values[m * n];
+        const char *label = isnan(ranks[n - 1])
+                                ? member_code(ms.s[m])
+                                : plan_text(p, "%.0f %s", ranks[n - 1], member_code(ms.s[m]));
+        if (strcmp(member_code(ms.s[m]), p->indicator->derive.rank_member) == 0) {
+            p->spec.lines[0].label = label;
+            continue;
+        }
+        p->spec.tracks[p->spec.n_tracks++] =
+            (struct graph_track){.label = label, .times = p->track_times, .values = ranks, .n = n};
+    }
+}
+
+/* The lines: the indicator's own series, or else its panel's members;
+ * a rank's members drawn beside it. */
 static void plan_lines(struct graph_plan *p, struct store *store, const char *id)
 {
     const struct series *own = store_series(store, id);
+    p->own = own;
     if (own)
         plan_line(own, p);
-    if (p->spec.n_lines == 0)
+    if (p->spec.n_lines == 0) {
         series_each_member(store_series_set(store), id, plan_line, p);
+        p->spec.strong = -1;
+        for (size_t i = 0; i < p->spec.n_lines; i++)
+            if (strcmp(p->spec.lines[i].label, "DK") == 0)
+                p->spec.strong = (int)i;
+    } else if (p->indicator->derive.combine == COMBINE_RANK) {
+        plan_ranks(p, store, id);
+    }
     p->spec.provisional_from = own && own->n ? provisional_from(own, p->indicator->frequency) : 0;
 }
 
@@ -545,7 +827,13 @@ struct graph_plan *graph_plan_new(const struct graph_settings *settings, struct 
                          : indicator_find(settings->indicators, settings->n_indicators, id),
         .view = store_rrdview(store),
         .w = words_for(settings->language),
-        .spec = {.lower = NAN, .upper = NAN},
+        .spec = {.lower = NAN,
+                 .upper = NAN,
+                 .width = settings->width,
+                 .scale = settings->scale,
+                 .decimal = words_for(settings->language)->decimal},
+        .pw = settings->language == LANGUAGE_EN ? &plan_words_en : &plan_words_da,
+        .settings = settings,
         .low = NAN,
         .high = NAN};
     if (p->indicator)
@@ -555,7 +843,9 @@ struct graph_plan *graph_plan_new(const struct graph_settings *settings, struct 
         plan_period_ends(p);
         plan_evaluated(p, store, now);
         plan_mark_room(p);
+        p->spec.data_low = p->low, p->spec.data_high = p->high;
         plan_range(p, now);
+        plan_events(p);
         plan_left_out(p);
     }
     if (p->out_of_memory || p->spec.n_lines == 0) { /* no lines: nothing stored yet, no graph */

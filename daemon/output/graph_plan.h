@@ -35,6 +35,12 @@ struct graph_settings {
     enum language language;
     const char *graph_dir;
     const struct name_index *by_id; /* the indicators by id; NULL: searched one by one */
+    /* graph = { width = …; scale = …; }: the plot area's width at scale 1
+     * (0: graph.h's default) and the zoom (0: 1) */
+    int width;
+    double scale;
+    const struct time_event *events; /* on every graph's time axis */
+    size_t n_events;
 };
 
 /* What `id`'s graph shows, evaluated at `now`. NULL with `err` "out of

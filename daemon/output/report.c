@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "assess.h"
@@ -21,13 +22,30 @@
 #include "grapher.h"
 #include "log.h"
 #include "period.h"
+#include "projection.h"
 #include "report_revisions.h"
 #include "report_since.h"
 #include "status.h"
 #include "timestamp.h"
 #include "value.h"
+#include "number_format.h"
 
-#define COLUMNS 12
+/* The status table's columns, in order. */
+enum column {
+    COL_PM,
+    COL_TITLE,
+    COL_LATEST,
+    COL_COMPARED,
+    COL_TARGET,
+    COL_PATH,
+    COL_GAP,
+    COL_PROGRESS,
+    COL_DISTANCE,
+    COL_PROJECTION,
+    COL_ALERT,
+    COL_COLLECTED,
+    COLUMNS
+};
 
 struct row {
     const struct indicator *ind;
@@ -36,15 +54,23 @@ struct row {
     const struct alert *alert;
     bool silenced, graph;
     int64_t collected;
+    int64_t vintage;                   /* of the latest figure; 0 without one */
     struct published_check *published; /* the indicator's published figures beside pejl's */
 };
 
+/* What every section of the report reads. A section is a function
+ * `void (FILE *, const struct report *)` called in the order of
+ * html_sections[] and markdown_sections[] below. */
 struct report {
     const struct report_settings *settings;
     const struct words *w;
-    struct row *rows;
+    enum language language;
+    struct row *rows; /* pejlemærker 1..6 in order, then context series */
     size_t n;
     int64_t now;
+    struct store *store;
+    const struct alerting *alerting;
+    const char *dir; /* the folder being written */
     const struct report_compare *compare; /* --compare-to, or NULL */
     const struct report_since *since;     /* what changed since then, or NULL */
     struct report_revisions *revisions; /* report_revisions.h */
@@ -52,85 +78,199 @@ struct report {
 
 /* ---- what is in it ---- */
 
-/* One decimal, none for large figures (6044961 inhabitants, not 6044961,0). */
-static const char *number(double v, const struct words *w, char *buf, size_t size)
+static bool english(const struct report *rp)
 {
-    words_number(w, v, fabs(v) >= 10000 ? 0 : 1, buf, size);
+    return rp->language == LANGUAGE_EN;
+}
+
+/* A rank: a rank target, a derived rank, or a series kept as one (its
+ * unit says "placering" or "rank", as the catalogue's manual ranks do). */
+static bool is_rank(const struct indicator *ind)
+{
+    for (size_t i = 0; i < ind->n_targets; i++)
+        if (ind->targets[i].kind == TARGET_RANK)
+            return true;
+    return ind->derive.combine == COMBINE_RANK || strncmp(ind->unit, "placering", 9) == 0 ||
+           strncmp(ind->unit, "rank", 4) == 0;
+}
+
+/* One decimal, none for large figures (6.044.961 inhabitants, not
+ * 6.044.961,0), thousands separated, the real minus sign; "–" for none. */
+static const char *number(double v, const struct report *rp, char *buf, size_t size)
+{
+    number_format_grouped(rp->language, v, fabs(v) >= 10000 ? 0 : 1, buf, size);
     return buf;
 }
 
-static void target_words(const struct row *r, const struct words *w, char *buf, size_t size)
+/* A date for people: "1. oktober 2025" / "1 October 2025". */
+static const char *date_words(const struct report *rp, int64_t t, char *buf, size_t size)
 {
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || number_format_date(rp->language, tm.tm_year + 1900, tm.tm_mon + 1,
+                                                  tm.tm_mday, buf, size) < 0)
+        snprintf(buf, size, "%s", NUMBER_FORMAT_NONE);
+    return buf;
+}
+
+/* "189,0 mia. kr.", "63.000 personer", a rank "3. plads" / "3rd place". */
+static const char *figure_with_unit(const struct report *rp, const struct indicator *ind, double v,
+                                    char *buf, size_t size)
+{
+    char a[64];
+    if (is_rank(ind) && isfinite(v)) {
+        number_format_rank(rp->language, v, a, sizeof a);
+        snprintf(buf, size, "%s %s", a, rp->language == LANGUAGE_EN ? "place" : "plads");
+        return buf;
+    }
+    number_format_unit(rp->language, number(v, rp, a, sizeof a), ind->unit, buf, size);
+    return buf;
+}
+
+static void target_words(const struct report *rp, const struct row *r, char *buf, size_t size)
+{
+    const struct words *w = rp->w;
     const struct target *t = r->target;
-    char v[32], b[PERIOD_TEXT_MAX];
+    char v[64], b[PERIOD_TEXT_MAX], u[160];
     if (!t) {
-        snprintf(buf, size, "-");
+        snprintf(buf, size, "%s", NUMBER_FORMAT_NONE);
         return;
     }
-    value_format(t->value, v, sizeof v);
+    number_format_grouped(rp->language, t->value, number_format_step_decimals(t->value), v,
+                          sizeof v);
+    number_format_unit(rp->language, v, r->ind->unit, u, sizeof u);
     period_format(&t->baseline, b, sizeof b);
     switch (t->kind) {
-    case TARGET_PATH: snprintf(buf, size, "%s %s %s %d", v, r->ind->unit, w->in_year, t->year); break;
+    case TARGET_PATH:
+        snprintf(buf, size, "%s %s %d", u, w->in_year, t->year);
+        break;
     case TARGET_ABOVE_BASELINE: snprintf(buf, size, "> %s %s, %d", w->level_of, b, t->year); break;
     case TARGET_RANK: snprintf(buf, size, "%s %d, %d", w->top, t->top, t->year); break;
     case TARGET_TREND: snprintf(buf, size, "%s", t->direction > 0 ? w->trend_up : w->trend_down); break;
     }
 }
 
-static void alert_words(const struct row *r, char *buf, size_t size)
+/* An alert rule's name in the report's language. */
+static const char *rule_words(const struct report *rp, const char *rule)
 {
-    if (!r->alert)
-        snprintf(buf, size, "-");
-    else if (r->alert->state == ALERT_OK)
-        snprintf(buf, size, "OK");
-    else
-        snprintf(buf, size, "%s %s%s", alert_state_name(r->alert->state), r->alert->rule,
-                 r->silenced ? " (silenced)" : "");
+    static const char *const names[][3] = {
+        {"progress", "fremdrift", "progress"},
+        {"path_gap", "afstand til stien", "path gap"},
+        {"projection", "fremskrivning", "projection"},
+        {"baseline", "basisniveau", "baseline"},
+        {"rank", "placering", "rank"},
+        {"range", "interval", "range"},
+        {"stale", "forældet", "stale"},
+        {"collect", "indsamling", "collection"},
+        {"revision", "revision", "revision"},
+        {"reconcile", "afstemning", "reconciliation"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(rule, names[i][0]) == 0)
+            return names[i][rp->language == LANGUAGE_EN ? 2 : 1];
+    return rule;
 }
 
-/* "151,8 (2024-09–2025-08)": the compared figure with its periods, or "-". */
-static void compared_words(const struct row *r, const struct words *w, char *buf, size_t size)
+/* The alert, secondary to the progress: "Advarsel: forældet", "OK", "–". */
+static void alert_words(const struct report *rp, const struct row *r, char *buf, size_t size)
+{
+    static const char *const da[] = {"OK", "Advarsel", "Kritisk", "Ukendt"};
+    static const char *const en[] = {"OK", "Warning", "Critical", "Unknown"};
+    const struct alert *a = r->alert;
+    if (!a) {
+        snprintf(buf, size, "%s", NUMBER_FORMAT_NONE);
+        return;
+    }
+    const char *state = (rp->language == LANGUAGE_EN ? en : da)[a->state];
+    if (a->state == ALERT_OK)
+        snprintf(buf, size, "%s", state);
+    else
+        snprintf(buf, size, "%s: %s%s", state, rule_words(rp, a->rule),
+                 !r->silenced                  ? ""
+                 : rp->language == LANGUAGE_EN ? " (silenced)"
+                                               : " (dæmpet)");
+}
+
+/* "151,8 (2024-09–2025-08)": the compared figure with its periods, or "–". */
+static void compared_words(const struct report *rp, const struct row *r, char *buf, size_t size)
 {
     char a[32], from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX];
     if (isnan(r->e.compared_value)) {
-        snprintf(buf, size, "-");
+        snprintf(buf, size, "%s", NUMBER_FORMAT_NONE);
         return;
     }
     period_format(&r->e.compared_from, from, sizeof from);
     period_format(&r->e.compared_to, to, sizeof to);
-    snprintf(buf, size, "%s (%s–%s)", number(r->e.compared_value, w, a, sizeof a), from, to);
+    snprintf(buf, size, "%s (%s–%s)", number(r->e.compared_value, rp, a, sizeof a), from, to);
+}
+
+/* When the figures were fetched. A report drawn for an earlier status date
+ * (--now) than the fetch must not show a fetch after its own date as if it
+ * had happened then: the cell says so, and a note under the table the date. */
+static void collected_words(const struct report *rp, const struct row *r, char *buf, size_t size)
+{
+    if (!r->collected)
+        snprintf(buf, size, "%s", NUMBER_FORMAT_NONE);
+    else if (r->collected > rp->now)
+        snprintf(buf, size, "%s",
+                 rp->language == LANGUAGE_EN ? "after the status date" : "efter statusdatoen");
+    else
+        date_words(rp, r->collected, buf, size);
+}
+
+/* The progress in words: "i risiko", "på sporet (forældet)", "–". */
+static void progress_words(const struct report *rp, const struct row *r, char *buf, size_t size)
+{
+    const struct words *w = rp->w;
+    snprintf(buf, size, "%s%s%s%s", r->target ? w->categories[r->e.progress] : NUMBER_FORMAT_NONE,
+             r->e.stale ? " (" : "", r->e.stale ? w->stale : "", r->e.stale ? ")" : "");
 }
 
 /* The cells of one row, in the table's order. */
 static void cells(const struct report *rp, const struct row *r, char out[COLUMNS][200])
 {
-    const struct words *w = rp->w;
-    char a[32];
-    snprintf(out[0], 200, "%s", r->ind->title);
-    snprintf(out[1], 200, "%d", r->ind->pejlemaerke);
+    char a[64];
+    snprintf(out[COL_TITLE], 200, "%s", r->ind->title);
+    snprintf(out[COL_PM], 200, "%d", r->ind->pejlemaerke);
     if (!isnan(r->e.days_since_period_end)) {
-        char p[PERIOD_TEXT_MAX];
+        char p[PERIOD_TEXT_MAX], v[160];
         period_format(&r->e.latest, p, sizeof p);
         if (isnan(r->e.latest_value)) /* a panel kept as members: its newest period */
-            snprintf(out[2], 200, "%s", p);
+            snprintf(out[COL_LATEST], 200, "%s", p);
         else
-            snprintf(out[2], 200, "%s: %s %s", p, number(r->e.latest_value, w, a, sizeof a), r->ind->unit);
+            snprintf(out[COL_LATEST], 200, "%s: %s", p,
+                     figure_with_unit(rp, r->ind, r->e.latest_value, v, sizeof v));
     } else {
-        snprintf(out[2], 200, "%s", w->no_data);
+        snprintf(out[COL_LATEST], 200, "%s", rp->w->no_data);
     }
-    compared_words(r, w, out[3], 200);
-    target_words(r, w, out[4], 200);
-    snprintf(out[5], 200, "%s", number(r->e.path_value, w, a, sizeof a));
-    snprintf(out[6], 200, "%s%s", number(r->e.gap_pct, w, a, sizeof a), isnan(r->e.gap_pct) ? "" : " %");
-    snprintf(out[7], 200, "%s%s%s%s", r->target ? w->categories[r->e.progress] : "-",
-             r->e.stale ? " (" : "", r->e.stale ? w->stale : "", r->e.stale ? ")" : "");
-    snprintf(out[8], 200, "%s", number(r->e.time_distance_years, w, a, sizeof a));
-    snprintf(out[9], 200, "%s", number(r->e.projection, w, a, sizeof a));
-    alert_words(r, out[10], 200);
-    if (r->collected)
-        timestamp_format(r->collected, out[11], 200);
-    else
-        snprintf(out[11], 200, "-");
+    compared_words(rp, r, out[COL_COMPARED], 200);
+    target_words(rp, r, out[COL_TARGET], 200);
+    snprintf(out[COL_PATH], 200, "%s", number(r->e.path_value, rp, a, sizeof a));
+    number_format_percent(rp->language, r->e.gap_pct, 1, NUMBER_FORMAT_PLUS, out[COL_GAP], 200);
+    progress_words(rp, r, out[COL_PROGRESS], 200);
+    number_format(rp->language, r->e.time_distance_years, 1, NUMBER_FORMAT_PLUS, out[COL_DISTANCE],
+                  200);
+    snprintf(out[COL_PROJECTION], 200, "%s", number(r->e.projection, rp, a, sizeof a));
+    alert_words(rp, r, out[COL_ALERT], 200);
+    collected_words(rp, r, out[COL_COLLECTED], 200);
+}
+
+/* Pejlemærker 1..6 in their order, then the context series (0); an
+ * indicator's rows stay together and in the config's order (stable). */
+static int row_order(const struct row *r)
+{
+    return r->ind->pejlemaerke > 0 ? r->ind->pejlemaerke : 1000;
+}
+
+static void sort_rows(struct report *rp)
+{
+    for (size_t i = 1; i < rp->n; i++) {
+        struct row r = rp->rows[i];
+        size_t k = i;
+        for (; k > 0 && row_order(&rp->rows[k - 1]) > row_order(&r); k--)
+            rp->rows[k] = rp->rows[k - 1];
+        rp->rows[k] = r;
+    }
 }
 
 static int gather(struct report *rp, struct store *store, const struct alerting *al)
@@ -150,8 +290,11 @@ static int gather(struct report *rp, struct store *store, const struct alerting 
         const struct collection_record *rec = al ? alerting_collection(al, ind->id) : NULL;
         for (size_t k = 0; k < n; k++) {
             struct row *r = &rp->rows[rp->n++];
-            *r = (struct row){.ind = ind, .target = ind->n_targets ? &ind->targets[k] : NULL,
-                              .e = evals[k], .collected = rec ? rec->last_success : 0};
+            *r = (struct row){.ind = ind,
+                              .target = ind->n_targets ? &ind->targets[k] : NULL,
+                              .e = evals[k],
+                              .collected = rec ? rec->last_success : 0,
+                              .vintage = latest ? latest->vintage : 0};
             r->published = calloc(ind->n_published + 1, sizeof *r->published);
             if (!r->published) {
                 free(evals);
@@ -213,27 +356,46 @@ static void html_escaped(FILE *f, const char *s)
         }
 }
 
-static const char *const heads_da[] = {"Indikator", "PM", "Seneste", "12 mdr. gns.", "Mål", "Stiens værdi", "Afvigelse",
-                                       "Fremdrift", "Tidsafstand (år)", "Fremskrivning", "Alarm", "Sidst hentet"};
-static const char *const heads_en[] = {"Indicator", "PM", "Latest", "12-mo mean", "Target", "Path value", "Gap",
-                                       "Progress", "Time distance (years)", "Projection", "Alert", "Last collected"};
+static const char *const heads_da[] = {
+    "PM",        "Indikator", "Seneste",          "12 mdr. gns.",  "Mål",   "Stiens værdi",
+    "Afvigelse", "Fremdrift", "Tidsafstand (år)", "Fremskrivning", "Alarm", "Sidst hentet"};
+static const char *const heads_en[] = {"PM",         "Indicator", "Latest",
+                                       "12-mo mean", "Target",    "Path value",
+                                       "Gap",        "Progress",  "Time distance (years)",
+                                       "Projection", "Alert",     "Last collected"};
 
 static const char *const *heads(const struct report *rp)
 {
-    return rp->settings->graphs.language == LANGUAGE_EN ? heads_en : heads_da;
+    return rp->language == LANGUAGE_EN ? heads_en : heads_da;
 }
 
+/* A4 with 15 mm margins leaves 18 cm: a figure is 16 cm wide, kept whole
+ * on one page with its caption, its border inside its width (box-sizing),
+ * so print loses no edge of it. */
 static const char *css =
-    "body{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em;color:#222}"
-    "h1{font-size:1.5em}table{border-collapse:collapse;width:100%;font-size:.85em}"
-    "th,td{border:1px solid #bbb;padding:.3em .5em;text-align:left;vertical-align:top}"
-    "th{background:#eef2f6}tr.CRITICAL td.alert{background:#f6d5d9}"
-    "tr.WARNING td.alert{background:#fbecc9}tr.UNKNOWN td.alert{background:#e4e4e4}"
-    "figure{margin:2em 0;page-break-inside:avoid}figure img{max-width:100%;border:1px solid #ddd}"
-    "figcaption{font-size:.85em;color:#555}"
+    "body{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em;color:#222;max-width:60em}"
+    "h1{font-size:1.5em}h2{font-size:1.25em;margin-top:1.6em;border-bottom:1px solid #ccc}"
+    "h3{font-size:1.05em;margin:1.4em 0 .4em}"
+    "table{border-collapse:collapse;width:100%;font-size:.85em}"
+    "th,td{border:1px solid #bbb;padding:.3em .5em;text-align:left;vertical-align:top;"
+    "hyphens:auto}td.title{overflow-wrap:anywhere;min-width:11em}"
+    "th{background:#eef2f6}td.num{text-align:right;white-space:nowrap}"
+    "td.progress{font-weight:bold}"
+    "td.p1{background:#d8efdc;color:#14532d}td.p2{background:#fcefc7;color:#6b4a00}"
+    "td.p3{background:#f8d7d3;color:#7a1f16}td.p4{background:#eab7b1;color:#5c0f08}"
+    "td.p0{background:#ececec;color:#444}"
+    "td.alert{color:#555;font-size:.9em}"
+    "figure{margin:1em 0;break-inside:avoid;page-break-inside:avoid}"
+    "figure img{display:block;width:16cm;max-width:100%;height:auto;box-sizing:border-box;"
+    "border:1px solid #ccc}"
+    "figcaption{font-size:.85em;color:#555;margin-top:.3em}"
+    "p.note{font-size:.85em;color:#555}"
     "p.illustrative{background:#fbe3e0;border:2px solid #B03A2E;color:#7a1f16;padding:.6em 1em;"
     "font-size:1.2em}"
-    "@page{size:A4;margin:15mm}@media print{body{margin:0}table{font-size:7.5pt}}";
+    "@page{size:A4;margin:15mm}"
+    "@media print{body{margin:0;max-width:none}table{font-size:7.5pt}th,td{padding:.2em .3em}"
+    "h2,h3{break-after:avoid;page-break-after:avoid}tr{break-inside:avoid}"
+    "a{color:inherit;text-decoration:none}}";
 
 /* ---- per indicator: the latest and compared figures, the published ones ---- */
 
@@ -245,21 +407,88 @@ static void latest_sentence(const struct report *rp, const struct row *first, ch
 {
     const struct words *w = rp->w;
     const struct row *cmp = NULL;
-    char p[PERIOD_TEXT_MAX], a[32], c[120], base[PERIOD_TEXT_MAX];
+    char p[PERIOD_TEXT_MAX], a[160], c[120], base[PERIOD_TEXT_MAX];
     buf[0] = '\0';
     if (isnan(first->e.latest_value))
         return;
     for (const struct row *r = first; r < rp->rows + rp->n && r->ind == first->ind && !cmp; r++)
         cmp = isnan(r->e.compared_value) ? NULL : r;
     period_format(&first->e.latest, p, sizeof p);
-    int n = snprintf(buf, size, "%s %s: %s %s", w->latest, p,
-                     number(first->e.latest_value, w, a, sizeof a), first->ind->unit);
+    int n = snprintf(buf, size, "%s %s: %s", w->latest, p,
+                     figure_with_unit(rp, first->ind, first->e.latest_value, a, sizeof a));
     if (!cmp || n < 0 || (size_t)n >= size)
         return;
-    compared_words(cmp, w, c, sizeof c);
+    compared_words(rp, cmp, c, sizeof c);
     period_format(&cmp->target->baseline, base, sizeof base);
     snprintf(buf + n, size - (size_t)n, " · %s: %s, %s %s", w->compared_mean, c, w->compared_with,
              base);
+}
+
+/* The points evaluate.c fits its trend to: the indicator's own values of
+ * the last `window_years` up to the latest, as the graph's band uses them. */
+#define WINDOW_MAX 512
+static size_t window_points(const struct report *rp, const struct row *r, double *years,
+                            double *values)
+{
+    const struct series *s = store_series(rp->store, r->ind->id);
+    size_t k = 0;
+    if (!s || isnan(r->e.latest_value))
+        return 0;
+    double latest = evaluate_year_of(period_end(&r->e.latest));
+    double from = latest - (r->target->window_years > 0 ? r->target->window_years : 5);
+    for (size_t i = 0; i < s->n && k < WINDOW_MAX; i++) {
+        const struct pejl_observation *o = &s->items[i].obs;
+        double when = evaluate_year_of(period_end(&o->period));
+        if (o->period.kind == r->ind->frequency && !isnan(o->value) && when >= from - 1e-6 &&
+            when <= latest + 1e-6)
+            years[k] = when, values[k++] = o->value;
+    }
+    return k;
+}
+
+/* A path target's projection to its year with the 80 % band and the
+ * probability of reaching the target at that trend (projection.h, the
+ * graphs' method); false when there is no band (fewer than three points). */
+static bool row_projection(const struct report *rp, const struct row *r, struct projection *out)
+{
+    double years[WINDOW_MAX], values[WINDOW_MAX];
+    const struct target *t = r->target;
+    if (!t || t->kind != TARGET_PATH || r->e.final)
+        return false;
+    size_t k = window_points(rp, r, years, values);
+    int direction = isnan(r->e.baseline_value) || t->value >= r->e.baseline_value ? 1 : -1;
+    projection_fit(years, values, k, (double)t->year + 1, PROJECTION_LEVEL, t->value, direction,
+                   out);
+    return !isnan(out->probability) && !isnan(out->low);
+}
+
+/* "Fremskrivning til 2030: 292,0 mia. kr. (80 %-interval 265,1–321,6);
+ * sandsynlighed for at nå målet ved samme trend: 3 %". "" without a band. */
+static void projection_sentence(const struct report *rp, const struct row *r, char *buf,
+                                size_t size)
+{
+    struct projection pr;
+    char centre[160], low[64], high[64], target[160], chance[64];
+    buf[0] = '\0';
+    if (!row_projection(rp, r, &pr))
+        return;
+    figure_with_unit(rp, r->ind, pr.centre, centre, sizeof centre);
+    number(pr.low, rp, low, sizeof low);
+    number(pr.high, rp, high, sizeof high);
+    target_words(rp, r, target, sizeof target);
+    /* a whole per cent, but never a certainty the fit cannot give */
+    if (pr.probability > 0 && pr.probability < 0.005)
+        snprintf(chance, sizeof chance, "%s", english(rp) ? "below 1%" : "under 1 %");
+    else if (pr.probability < 1 && pr.probability > 0.995)
+        snprintf(chance, sizeof chance, "%s", english(rp) ? "above 99%" : "over 99 %");
+    else
+        number_format_percent(rp->language, pr.probability * 100, 0, 0, chance, sizeof chance);
+    snprintf(buf, size,
+             english(rp) ? "Projection to %d: %s (80 %% interval %s–%s); probability of reaching "
+                           "%s at this trend: %s"
+                         : "Fremskrivning til %d: %s (80 %%-interval %s–%s); sandsynlighed for at "
+                           "nå %s ved samme trend: %s",
+             r->target->year, centre, low, high, target, chance);
 }
 
 static const char *const published_heads_da[] = {"Periode", "Offentliggjort", "pejl", "Forskel",
@@ -273,17 +502,16 @@ static void published_cells(const struct report *rp, const struct published_chec
 {
     char a[32];
     period_format(&c->figure->period, out[0], 300);
-    snprintf(out[1], 300, "%s", number(c->figure->value, rp->w, a, sizeof a));
-    snprintf(out[2], 300, "%s", number(c->pejl_value, rp->w, a, sizeof a));
-    snprintf(out[3], 300, "%s%s", number(c->diff_pct, rp->w, a, sizeof a),
-             isnan(c->diff_pct) ? "" : " %");
+    snprintf(out[1], 300, "%s", number(c->figure->value, rp, a, sizeof a));
+    snprintf(out[2], 300, "%s", number(c->pejl_value, rp, a, sizeof a));
+    number_format_percent(rp->language, c->diff_pct, 1, NUMBER_FORMAT_PLUS, out[3], 300);
     snprintf(out[4], 300, "%s", c->figure->source);
 }
 
 static void html_published(FILE *f, const struct report *rp, const struct row *r)
 {
-    const char *const *heads = rp->w == words_for(LANGUAGE_EN) ? published_heads_en
-                                                               : published_heads_da;
+    const char *const *heads =
+        rp->language == LANGUAGE_EN ? published_heads_en : published_heads_da;
     char c[5][300];
     if (!r->ind->n_published)
         return;
@@ -311,24 +539,37 @@ static void html_published(FILE *f, const struct report *rp, const struct row *r
  * and its published figures beside pejl's. */
 static void html_figures(FILE *f, const struct report *rp, const struct row *r)
 {
-    char text[400];
+    char text[600];
     latest_sentence(rp, r, text, sizeof text);
     if (text[0]) {
         fprintf(f, "<p class=\"figures\" data-indicator=\"%s\">", r->ind->id);
         html_escaped(f, text);
         fputs("</p>\n", f);
     }
+    for (const struct row *t = r; t < rp->rows + rp->n && t->ind == r->ind; t++) {
+        projection_sentence(rp, t, text, sizeof text);
+        if (text[0]) {
+            fprintf(f, "<p class=\"projection\" data-indicator=\"%s\">", r->ind->id);
+            html_escaped(f, text);
+            fputs("</p>\n", f);
+        }
+    }
     html_published(f, rp, r);
 }
 
 static void markdown_figures(FILE *f, const struct report *rp, const struct row *r)
 {
-    const char *const *heads = rp->w == words_for(LANGUAGE_EN) ? published_heads_en
-                                                               : published_heads_da;
+    const char *const *heads =
+        rp->language == LANGUAGE_EN ? published_heads_en : published_heads_da;
     char text[400], c[5][300];
     latest_sentence(rp, r, text, sizeof text);
     if (text[0])
-        fprintf(f, "\n%s: %s\n", r->ind->title, text);
+        fprintf(f, "\n%s\n", text);
+    for (const struct row *t = r; t < rp->rows + rp->n && t->ind == r->ind; t++) {
+        projection_sentence(rp, t, text, sizeof text);
+        if (text[0])
+            fprintf(f, "\n%s\n", text);
+    }
     if (!r->ind->n_published)
         return;
     fprintf(f, "\n%s — %s:\n\n|", rp->w->published_figures, r->ind->title);
@@ -385,150 +626,530 @@ static void html_banner(FILE *f, const struct report *rp)
     fputs("</p>\n", f);
 }
 
+/* The first row of each indicator, in the report's order. */
+static bool first_of_indicator(const struct report *rp, size_t i)
+{
+    return i == 0 || rp->rows[i - 1].ind != rp->rows[i].ind;
+}
+
+/* The cells of a source row: indicator, source (name and table), data to,
+ * last collected, vintage of the latest figure. */
+static void source_cells(const struct report *rp, const struct row *r, char out[5][300])
+{
+    size_t all, n = count_illustrative(rp, &all);
+    bool mark = r->ind->illustrative && n < all; /* all of them: the banner says so */
+    snprintf(out[0], 300, "%s", r->ind->title);
+    snprintf(out[1], 300, "%s%s%s%s", r->ind->source_name, mark ? " (" : "",
+             mark ? rp->w->illustrative : "", mark ? ")" : "");
+    if (!isnan(r->e.days_since_period_end))
+        period_format(&r->e.latest, out[2], 300);
+    else
+        snprintf(out[2], 300, "%s", NUMBER_FORMAT_NONE);
+    collected_words(rp, r, out[3], 300);
+    if (r->vintage && r->vintage <= rp->now)
+        date_words(rp, r->vintage, out[4], 300);
+    else if (r->vintage)
+        collected_words(rp, &(struct row){.collected = r->vintage}, out[4], 300);
+    else
+        snprintf(out[4], 300, "%s", NUMBER_FORMAT_NONE);
+}
+
+static const char *const source_heads_da[] = {"Indikator", "Kilde og tabel", "Data til og med",
+                                              "Sidst hentet", "Årgang (seneste tal)"};
+static const char *const source_heads_en[] = {"Indicator", "Source and table", "Data to",
+                                              "Last collected", "Vintage (latest figure)"};
+
 /* Each indicator and its source, once. */
 static void html_sources(FILE *f, const struct report *rp)
 {
-    fprintf(f, "<h2>%s</h2>\n<ul id=\"sources\">\n", rp->w->sources);
+    const char *const *h = rp->language == LANGUAGE_EN ? source_heads_en : source_heads_da;
+    char c[5][300];
+    fprintf(f, "<h2>%s</h2>\n<table id=\"sources\"><thead><tr>", rp->w->sources);
+    for (int i = 0; i < 5; i++)
+        fprintf(f, "<th>%s</th>", h[i]);
+    fputs("</tr></thead><tbody>\n", f);
     for (size_t i = 0; i < rp->n; i++) {
-        const struct indicator *ind = rp->rows[i].ind;
-        if (i > 0 && rp->rows[i - 1].ind == ind)
+        if (!first_of_indicator(rp, i))
             continue;
-        fprintf(f, "<li data-indicator=\"%s\">", ind->id);
-        html_escaped(f, ind->title);
-        fputs(": ", f);
-        html_escaped(f, ind->source_name);
-        if (ind->illustrative) {
-            fputs(" (", f);
-            html_escaped(f, rp->w->illustrative);
-            fputc(')', f);
+        source_cells(rp, &rp->rows[i], c);
+        fprintf(f, "<tr data-indicator=\"%s\">", rp->rows[i].ind->id);
+        for (int k = 0; k < 5; k++) {
+            fputs("<td>", f);
+            html_escaped(f, c[k]);
+            fputs("</td>", f);
         }
-        fputs("</li>\n", f);
+        fputs("</tr>\n", f);
     }
-    fputs("</ul>\n", f);
+    fputs("</tbody></table>\n", f);
 }
 
-static void markdown_provenance(FILE *f, const struct report *rp, bool banner)
+/* A Markdown table row; a '|' in a cell must not end its column. */
+static void markdown_cells(FILE *f, char *const *c, int n)
 {
-    size_t all, n = count_illustrative(rp, &all);
-    (void)all;
-    if (banner) {
-        if (n > 0)
-            fprintf(f, "> **%s**\n\n", rp->w->illustrative); /* which: in the sources */
-        return;
+    fputc('|', f);
+    for (int k = 0; k < n; k++) {
+        for (char *p = c[k]; *p; p++)
+            if (*p == '|')
+                *p = '/';
+        fprintf(f, " %s |", c[k]);
     }
+    fputc('\n', f);
+}
+
+static void markdown_heads(FILE *f, const char *const *h, int n)
+{
+    fputc('|', f);
+    for (int i = 0; i < n; i++)
+        fprintf(f, " %s |", h[i]);
+    fputs("\n|", f);
+    for (int i = 0; i < n; i++)
+        fputs(" --- |", f);
+    fputc('\n', f);
+}
+
+static void markdown_sources(FILE *f, const struct report *rp)
+{
+    char c[5][300];
     fprintf(f, "\n## %s\n\n", rp->w->sources);
-    for (size_t i = 0; i < rp->n; i++)
-        if (i == 0 || rp->rows[i - 1].ind != rp->rows[i].ind)
-            fprintf(f, "- %s: %s%s%s%s\n", rp->rows[i].ind->title, rp->rows[i].ind->source_name,
-                    rp->rows[i].ind->illustrative ? " (" : "",
-                    rp->rows[i].ind->illustrative ? rp->w->illustrative : "",
-                    rp->rows[i].ind->illustrative ? ")" : "");
+    markdown_heads(f, rp->language == LANGUAGE_EN ? source_heads_en : source_heads_da, 5);
+    for (size_t i = 0; i < rp->n; i++) {
+        if (!first_of_indicator(rp, i))
+            continue;
+        source_cells(rp, &rp->rows[i], c);
+        markdown_cells(f, (char *[]){c[0], c[1], c[2], c[3], c[4]}, 5);
+    }
 }
 
-static void html_row(FILE *f, const struct report *rp, const struct row *r)
+/* ---- the sections, in order ---- */
+
+/* "Status for pejlemærkerne, 1. oktober 2025". */
+static void title_words(const struct report *rp, char *buf, size_t size)
 {
-    char c[COLUMNS][200];
+    char when[64];
+    snprintf(buf, size, "%s, %s",
+             english(rp) ? "Status of the targets" : "Status for pejlemærkerne",
+             date_words(rp, rp->now, when, sizeof when));
+}
+
+/* The columns of the pejlemærker's table, and of the context series'. */
+static const enum column target_columns[] = {
+    COL_PM,  COL_TITLE,    COL_LATEST,   COL_COMPARED,   COL_TARGET, COL_PATH,
+    COL_GAP, COL_PROGRESS, COL_DISTANCE, COL_PROJECTION, COL_ALERT,  COL_COLLECTED};
+static const enum column context_columns[] = {COL_TITLE, COL_LATEST, COL_ALERT, COL_COLLECTED};
+
+static bool is_context(const struct row *r)
+{
+    return r->ind->pejlemaerke == 0;
+}
+
+static const char *cell_class(const struct row *r, enum column c, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (c == COL_PROGRESS && r->target)
+        snprintf(buf, size, " class=\"progress p%d\"", (int)r->e.progress);
+    else if (c == COL_ALERT)
+        snprintf(buf, size, " class=\"alert\"");
+    else if (c == COL_TITLE)
+        snprintf(buf, size, " class=\"title\"");
+    else if (c == COL_PATH || c == COL_GAP || c == COL_DISTANCE || c == COL_PROJECTION ||
+             c == COL_PM)
+        snprintf(buf, size, " class=\"num\"");
+    return buf;
+}
+
+static void html_row(FILE *f, const struct report *rp, const struct row *r,
+                     const enum column *columns, size_t n)
+{
+    char c[COLUMNS][200], cls[64];
     cells(rp, r, c);
-    fprintf(f, "<tr class=\"%s\" data-indicator=\"%s\">", r->alert ? alert_state_name(r->alert->state) : "none",
-            r->ind->id);
-    for (int i = 0; i < COLUMNS; i++) {
-        fprintf(f, "<td%s>", i == 10 ? " class=\"alert\"" : i == 7 ? " class=\"progress\"" : "");
-        html_escaped(f, c[i]);
+    fprintf(f, "<tr class=\"%s\" data-indicator=\"%s\">",
+            r->alert ? alert_state_name(r->alert->state) : "none", r->ind->id);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(f, "<td%s>", cell_class(r, columns[i], cls, sizeof cls));
+        html_escaped(f, c[columns[i]]);
         fputs("</td>", f);
     }
     fputs("</tr>\n", f);
 }
 
+/* The columns of the table; "Sidst hentet" last, and left out when no
+ * figure was fetched by the status date (the note under the table says when). */
+static size_t table_columns(const struct report *rp, bool context, const enum column **columns)
+{
+    bool fetched = false;
+    for (size_t i = 0; i < rp->n; i++)
+        fetched |= rp->rows[i].collected && rp->rows[i].collected <= rp->now;
+    *columns = context ? context_columns : target_columns;
+    size_t n = context ? sizeof context_columns / sizeof *context_columns
+                       : sizeof target_columns / sizeof *target_columns;
+    return fetched ? n : n - 1;
+}
+
+/* The table of the rows that are (or are not) context series. */
+static void html_table(FILE *f, const struct report *rp, bool context)
+{
+    const enum column *columns;
+    size_t n = table_columns(rp, context, &columns);
+    fprintf(f, "<table id=\"%s\"><thead><tr>", context ? "context" : "status");
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "<th>%s</th>", heads(rp)[columns[i]]);
+    fputs("</tr></thead><tbody>\n", f);
+    for (size_t i = 0; i < rp->n; i++)
+        if (is_context(&rp->rows[i]) == context)
+            html_row(f, rp, &rp->rows[i], columns, n);
+    fputs("</tbody></table>\n", f);
+}
+
+/* Under the table, when the figures were fetched after the status date:
+ * the report is drawn for an earlier day than its data were fetched. */
+static void fetched_note(const struct report *rp, char *buf, size_t size)
+{
+    int64_t last = 0;
+    char when[64], status[64];
+    buf[0] = '\0';
+    for (size_t i = 0; i < rp->n; i++)
+        if (rp->rows[i].collected > last)
+            last = rp->rows[i].collected;
+    if (last <= rp->now)
+        return;
+    date_words(rp, last, when, sizeof when);
+    date_words(rp, rp->now, status, sizeof status);
+    snprintf(buf, size,
+             english(rp) ? "The figures were collected up to %s, after the status date %s: the "
+                           "status is evaluated as at %s, from the figures held when the report "
+                           "was drawn."
+                         : "Tallene er hentet senest %s, efter statusdatoen %s: status er "
+                           "beregnet pr. %s ud fra de tal, pejl havde, da rapporten blev lavet.",
+             when, status, status);
+}
+
+static void html_head(FILE *f, const struct report *rp)
+{
+    char title[200];
+    title_words(rp, title, sizeof title);
+    fprintf(f,
+            "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+            "<title>pejl — ",
+            english(rp) ? "en" : "da");
+    html_escaped(f, title);
+    fprintf(f, "</title><style>%s</style></head><body>\n<h1>", css);
+    html_escaped(f, title);
+    fputs("</h1>\n", f);
+}
+
+/* The width and height of a PNG from its header; false when it is none. */
+static bool png_size(const char *dir, const char *id, unsigned *width, unsigned *height)
+{
+    char path[4400];
+    unsigned char h[24];
+    snprintf(path, sizeof path, "%s/graphs/%s.png", dir, id);
+    FILE *f = fopen(path, "rbe");
+    size_t n = f ? fread(h, 1, sizeof h, f) : 0;
+    if (f)
+        fclose(f);
+    if (n != sizeof h || memcmp(h + 12, "IHDR", 4) != 0)
+        return false;
+    *width = (unsigned)h[16] << 24 | (unsigned)h[17] << 16 | (unsigned)h[18] << 8 | h[19];
+    *height = (unsigned)h[20] << 24 | (unsigned)h[21] << 16 | (unsigned)h[22] << 8 | h[23];
+    return *width > 0 && *height > 0;
+}
+
+/* 16 cm at CSS's 96 px per inch: the width a figure is printed at. */
+#define FIGURE_CSS_PX 605
+
+/* An indicator's graph, its caption, its figures in words and its
+ * published figures. The image carries its size for 16 cm, so the page is
+ * laid out before it loads and prints at the width its text was drawn for. */
+static void html_indicator(FILE *f, const struct report *rp, const struct row *r)
+{
+    unsigned width, height;
+    if (r->ind->pejlemaerke > 0)
+        fprintf(f, "<h3 id=\"h-%s\">%s %d · ", r->ind->id, rp->w->pejlemaerke, r->ind->pejlemaerke);
+    else
+        fprintf(f, "<h3 id=\"h-%s\">", r->ind->id);
+    html_escaped(f, r->ind->title);
+    fputs("</h3>\n", f);
+    if (r->graph) {
+        fprintf(f, "<figure id=\"%s\"><img src=\"graphs/%s.png\"", r->ind->id, r->ind->id);
+        if (png_size(rp->dir, r->ind->id, &width, &height))
+            fprintf(f, " width=\"%d\" height=\"%u\"", FIGURE_CSS_PX,
+                    (unsigned)((double)height * FIGURE_CSS_PX / width + 0.5));
+        fputs(" alt=\"", f);
+        html_escaped(f, r->ind->title);
+        fprintf(f, "\"><figcaption>%s: ", rp->w->source);
+        html_escaped(f, r->ind->source_name);
+        fprintf(f, " · <a href=\"data/%s.csv\">data/%s.csv</a></figcaption></figure>\n", r->ind->id,
+                r->ind->id);
+    }
+    html_figures(f, rp, r);
+}
+
+static void html_indicators(FILE *f, const struct report *rp, bool context)
+{
+    for (size_t i = 0; i < rp->n; i++)
+        if (first_of_indicator(rp, i) && is_context(&rp->rows[i]) == context)
+            html_indicator(f, rp, &rp->rows[i]);
+}
+
+static bool any_context(const struct report *rp, bool context)
+{
+    for (size_t i = 0; i < rp->n; i++)
+        if (is_context(&rp->rows[i]) == context)
+            return true;
+    return false;
+}
+
+/* The pejlemærker: the table, then each with its graph, in order. */
+static void html_targets(FILE *f, const struct report *rp)
+{
+    char note[600];
+    if (!any_context(rp, false))
+        return;
+    fprintf(f, "<h2>%s</h2>\n", english(rp) ? "The targets (pejlemærker)" : "Pejlemærkerne");
+    html_table(f, rp, false);
+    fetched_note(rp, note, sizeof note);
+    if (note[0]) {
+        fputs("<p class=\"note\" id=\"fetched\">", f);
+        html_escaped(f, note);
+        fputs("</p>\n", f);
+    }
+    html_indicators(f, rp, false);
+}
+
+/* Context series: figures the targets are read against, not targets. */
+static void html_context(FILE *f, const struct report *rp)
+{
+    if (!any_context(rp, true))
+        return;
+    fprintf(f, "<h2>%s</h2>\n", english(rp) ? "Context series" : "Kontekstserier");
+    html_table(f, rp, true);
+    html_indicators(f, rp, true);
+}
+
+/* What the words and figures mean, as paragraphs (the same in Markdown). */
+static const char *const method_da[] = {
+    "Mål og målsti. Hvert pejlemærke måles mod sit mål i strategien. Et mål for et niveau i et "
+    "år (fx 350 mia. kr. i 2030) giver en målsti fra basisåret med en jævn årlig vækstrate "
+    "(eller en ret linje, hvor målet siger det). Stiens værdi er stien i den seneste periode, "
+    "afvigelsen er det seneste tal mod stien i procent, og tidsafstanden er, hvor mange år tallet "
+    "er foran (+) eller bagud (−) for stien.",
+    "Fremdrift. Som i Eurostats opfølgning på FN's verdensmål sammenholdes den faktiske årlige "
+    "vækst over de seneste (op til) fem år med den vækst, målet kræver: på sporet ved mindst 95 % "
+    "af den krævede vækst, i risiko ved mindst 60 %, ikke på sporet under det, og bevæger sig "
+    "væk, når tallet går den forkerte vej. Et mål over et basisniveau er på sporet på eller over "
+    "basisåret og i risiko ned til 2 % under; et trendmål er på sporet ved mindst 1 % om året i "
+    "den rigtige retning. Tærsklerne kan sættes pr. mål.",
+    "Fremskrivning. En log-lineær trend (mindste kvadraters metode på tallenes logaritme, lineær "
+    "hvis et tal ikke er positivt) over vurderingsperioden, forlænget til målåret. Den siger, "
+    "hvor tallet ender, hvis udviklingen fortsætter som hidtil — ikke en prognose. Båndet om "
+    "fremskrivningen er et 80 %-prædiktionsinterval ud fra trendens residualer (Students "
+    "t-fordeling med n − 2 frihedsgrader, bredere jo længere fremskrivningen rækker), og "
+    "sandsynligheden for at nå målet er andelen af den fordeling, der når målet i målåret.",
+    "Placering. Danmarks plads blandt de sammenlignede lande (1 = bedst); målet er en plads i "
+    "top N i målåret.",
+    "Forældet. Et tal er forældet, når der ikke er kommet en nyere periode inden for den normale "
+    "offentliggørelsesfrist (årstal 400 dage efter periodens slutning, kvartaler 120, måneder "
+    "75).",
+    "Revisioner. pejl gemmer hvert tal, det har set, med dets årgang (hvornår det blev hentet); "
+    "et revideret tal erstatter ikke det gamle i journalen, og en revision af et offentliggjort "
+    "tal giver en alarm.",
+};
+static const char *const method_en[] = {
+    "Targets and paths. Each target (pejlemærke) is measured against the strategy's goal. A "
+    "level to reach in a year (e.g. 350 bn DKK in 2030) gives a path from the baseline year at "
+    "a constant annual growth rate (or a straight line where the target says so). The path "
+    "value is the path at the latest period, the gap is the latest figure against the path in "
+    "per cent, and the time distance is how many years the figure is ahead of (+) or behind "
+    "(−) the path.",
+    "Progress. As in Eurostat's monitoring of the UN Sustainable Development Goals, the actual "
+    "annual growth over the last (up to) five years is set against the growth the target "
+    "requires: on track at 95 % of the required growth or more, at risk at 60 % or more, off "
+    "track below that, and moving away when the figure goes the wrong way. A target above a "
+    "baseline level is on track at or above the baseline year and at risk down to 2 % below; a "
+    "trend target is on track at 1 % a year or more in the right direction. The thresholds can "
+    "be set per target.",
+    "Projection. A log-linear trend (least squares on the figures' logarithm, linear if a "
+    "figure is not positive) over the assessment window, extended to the target year. It says "
+    "where the figure ends if things go on as they have — not a forecast. The band around it is "
+    "an 80 % prediction interval from the trend's residuals (Student's t with n − 2 degrees of "
+    "freedom, wider the further it reaches), and the probability of reaching the target is the "
+    "share of that distribution that reaches the target in the target year.",
+    "Rank. Denmark's place among the countries compared (1 = best); the target is a place in "
+    "the top N in the target year.",
+    "Stale. A figure is stale when no newer period has come within the usual publication lag "
+    "(annual figures 400 days after the period's end, quarterly 120, monthly 75).",
+    "Revisions. pejl keeps every figure it has seen with its vintage (when it was collected); a "
+    "revised figure does not replace the old one in the journal, and a revision of a published "
+    "figure raises an alert.",
+};
+
+static void method_paragraphs(const struct report *rp, const char *const **p, size_t *n)
+{
+    *p = english(rp) ? method_en : method_da;
+    *n = english(rp) ? sizeof method_en / sizeof *method_en : sizeof method_da / sizeof *method_da;
+}
+
+static void html_method(FILE *f, const struct report *rp)
+{
+    const char *const *p;
+    size_t n;
+    method_paragraphs(rp, &p, &n);
+    fprintf(f, "<h2 id=\"method\">%s</h2>\n", english(rp) ? "Method" : "Metode");
+    for (size_t i = 0; i < n; i++) {
+        const char *dot = strchr(p[i], '.');
+        fprintf(f, "<p><strong>%.*s</strong>", (int)(dot - p[i] + 1), p[i]);
+        html_escaped(f, dot + 1);
+        fputs("</p>\n", f);
+    }
+}
+
+static void html_tail(FILE *f, const struct report *rp)
+{
+    (void)rp;
+    fputs("</body></html>\n", f);
+}
+
+typedef void (*report_section)(FILE *f, const struct report *rp);
+
+/* index.html, section by section. A new section is a function here. */
+/* "Siden <date>" (--compare-to): what changed since then, read first. */
+static void html_since(FILE *f, const struct report *rp)
+{
+    if (rp->since)
+        report_since_html(f, rp->since);
+}
+
+static void html_revisions(FILE *f, const struct report *rp)
+{
+    report_revisions_html(f, rp->revisions, rp->settings->graphs.indicators,
+                          rp->settings->graphs.n_indicators, rp->language);
+}
+
+static const report_section html_sections[] = {
+    html_head,   html_banner,    html_since,   html_targets, html_context,
+    html_method, html_revisions, html_sources, html_tail,
+};
+
 static int write_html(const char *dir, const struct report *rp, char *err, size_t errlen)
 {
     FILE *f = create(dir, "index.html", err, errlen);
-    char when[TIMESTAMP_TEXT_MAX];
     if (!f)
         return -1;
-    timestamp_format(rp->now, when, sizeof when);
-    fprintf(f,
-            "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
-            "<title>pejl — %s %s</title><style>%s</style></head><body>\n",
-            rp->settings->graphs.language == LANGUAGE_EN ? "en" : "da", rp->w->status, when, css);
-    fprintf(f, "<h1>%s — %s</h1>\n",
-            rp->settings->graphs.language == LANGUAGE_EN ? "Status of the pejlemærker"
-                                                         : "Status for pejlemærkerne",
-            when);
-    html_banner(f, rp);
-    if (rp->since)
-        report_since_html(f, rp->since);
-    fputs("<table id=\"status\"><thead><tr>", f);
-    for (int i = 0; i < COLUMNS; i++)
-        fprintf(f, "<th>%s</th>", heads(rp)[i]);
-    fputs("</tr></thead><tbody>\n", f);
-    for (size_t i = 0; i < rp->n; i++)
-        html_row(f, rp, &rp->rows[i]);
-    fputs("</tbody></table>\n", f);
-    for (size_t i = 0; i < rp->n; i++) {
-        const struct row *r = &rp->rows[i];
-        if (i > 0 && rp->rows[i - 1].ind == r->ind)
-            continue; /* one graph per indicator */
-        if (r->graph) {
-            fprintf(f, "<figure id=\"%s\"><img src=\"graphs/%s.png\" alt=\"", r->ind->id, r->ind->id);
-            html_escaped(f, r->ind->title);
-            fprintf(f, "\"><figcaption>");
-            html_escaped(f, r->ind->title);
-            fprintf(f, " — %s: ", rp->w->source);
-            html_escaped(f, r->ind->source_name);
-            fprintf(f, " — <a href=\"data/%s.csv\">data/%s.csv</a></figcaption></figure>\n", r->ind->id, r->ind->id);
-        }
-        html_figures(f, rp, r);
-    }
-    report_revisions_html(f, rp->revisions, rp->settings->graphs.indicators,
-                          rp->settings->graphs.n_indicators, rp->settings->graphs.language);
-    html_sources(f, rp);
-    fputs("</body></html>\n", f);
+    for (size_t i = 0; i < sizeof html_sections / sizeof *html_sections; i++)
+        html_sections[i](f, rp);
     return finish(f, "index.html", err, errlen);
 }
+
+/* ---- report.md: the same, for pasting ---- */
+
+static void markdown_head(FILE *f, const struct report *rp)
+{
+    char title[200];
+    title_words(rp, title, sizeof title);
+    fprintf(f, "# %s\n\n", title);
+    size_t all, n = count_illustrative(rp, &all);
+    (void)all;
+    if (n > 0)
+        fprintf(f, "> **%s**\n\n", rp->w->illustrative); /* which: in the sources */
+}
+
+static void markdown_table(FILE *f, const struct report *rp, bool context)
+{
+    const enum column *columns;
+    size_t n = table_columns(rp, context, &columns);
+    const char *h[COLUMNS];
+    char c[COLUMNS][200], *picked[COLUMNS];
+    for (size_t i = 0; i < n; i++)
+        h[i] = heads(rp)[columns[i]];
+    markdown_heads(f, h, (int)n);
+    for (size_t i = 0; i < rp->n; i++) {
+        if (is_context(&rp->rows[i]) != context)
+            continue;
+        cells(rp, &rp->rows[i], c);
+        for (size_t k = 0; k < n; k++)
+            picked[k] = c[columns[k]];
+        markdown_cells(f, picked, (int)n);
+    }
+}
+
+static void markdown_indicators(FILE *f, const struct report *rp, bool context)
+{
+    for (size_t i = 0; i < rp->n; i++) {
+        const struct row *r = &rp->rows[i];
+        if (!first_of_indicator(rp, i) || is_context(r) != context)
+            continue;
+        if (r->ind->pejlemaerke > 0)
+            fprintf(f, "\n### %s %d · %s\n", rp->w->pejlemaerke, r->ind->pejlemaerke,
+                    r->ind->title);
+        else
+            fprintf(f, "\n### %s\n", r->ind->title);
+        if (r->graph)
+            fprintf(f, "\n![%s](graphs/%s.png)\n\n%s: %s · [data/%s.csv](data/%s.csv)\n",
+                    r->ind->title, r->ind->id, rp->w->source, r->ind->source_name, r->ind->id,
+                    r->ind->id);
+        markdown_figures(f, rp, r);
+    }
+}
+
+static void markdown_targets(FILE *f, const struct report *rp)
+{
+    char note[600];
+    if (!any_context(rp, false))
+        return;
+    fprintf(f, "## %s\n\n", english(rp) ? "The targets (pejlemærker)" : "Pejlemærkerne");
+    markdown_table(f, rp, false);
+    fetched_note(rp, note, sizeof note);
+    if (note[0])
+        fprintf(f, "\n%s\n", note);
+    markdown_indicators(f, rp, false);
+}
+
+static void markdown_context(FILE *f, const struct report *rp)
+{
+    if (!any_context(rp, true))
+        return;
+    fprintf(f, "\n## %s\n\n", english(rp) ? "Context series" : "Kontekstserier");
+    markdown_table(f, rp, true);
+    markdown_indicators(f, rp, true);
+}
+
+static void markdown_method(FILE *f, const struct report *rp)
+{
+    const char *const *p;
+    size_t n;
+    method_paragraphs(rp, &p, &n);
+    fprintf(f, "\n## %s\n", english(rp) ? "Method" : "Metode");
+    for (size_t i = 0; i < n; i++) {
+        const char *dot = strchr(p[i], '.');
+        fprintf(f, "\n**%.*s**%s\n", (int)(dot - p[i] + 1), p[i], dot + 1);
+    }
+}
+
+/* report.md, section by section, as index.html. */
+static void markdown_since(FILE *f, const struct report *rp)
+{
+    if (rp->since)
+        report_since_markdown(f, rp->since);
+}
+
+static void markdown_revisions(FILE *f, const struct report *rp)
+{
+    report_revisions_markdown(f, rp->revisions, rp->settings->graphs.indicators,
+                              rp->settings->graphs.n_indicators, rp->language);
+}
+
+static const report_section markdown_sections[] = {
+    markdown_head,   markdown_since,     markdown_targets, markdown_context,
+    markdown_method, markdown_revisions, markdown_sources,
+};
 
 static int write_markdown(const char *dir, const struct report *rp, char *err, size_t errlen)
 {
     FILE *f = create(dir, "report.md", err, errlen);
-    char when[TIMESTAMP_TEXT_MAX], c[COLUMNS][200];
     if (!f)
         return -1;
-    timestamp_format(rp->now, when, sizeof when);
-    fprintf(f, "# %s — %s\n\n",
-            rp->settings->graphs.language == LANGUAGE_EN ? "Status of the pejlemærker"
-                                                         : "Status for pejlemærkerne",
-            when);
-    markdown_provenance(f, rp, true);
-    if (rp->since)
-        report_since_markdown(f, rp->since);
-    fputc('|', f);
-    for (int i = 0; i < COLUMNS; i++)
-        fprintf(f, " %s |", heads(rp)[i]);
-    fputs("\n|", f);
-    for (int i = 0; i < COLUMNS; i++)
-        fputs(" --- |", f);
-    fputc('\n', f);
-    for (size_t i = 0; i < rp->n; i++) {
-        cells(rp, &rp->rows[i], c);
-        fputc('|', f);
-        for (int k = 0; k < COLUMNS; k++) {
-            for (char *p = c[k]; *p; p++)
-                if (*p == '|')
-                    *p = '/'; /* a cell must not end the table's column */
-            fprintf(f, " %s |", c[k]);
-        }
-        fputc('\n', f);
-    }
-    for (size_t i = 0; i < rp->n; i++) {
-        if (rp->rows[i].graph && (i == 0 || rp->rows[i - 1].ind != rp->rows[i].ind))
-            fprintf(f, "\n## %s\n\n![%s](graphs/%s.png)\n\nData: [data/%s.csv](data/%s.csv)\n",
-                    rp->rows[i].ind->title, rp->rows[i].ind->title, rp->rows[i].ind->id,
-                    rp->rows[i].ind->id, rp->rows[i].ind->id);
-        if (i == 0 || rp->rows[i - 1].ind != rp->rows[i].ind)
-            markdown_figures(f, rp, &rp->rows[i]);
-    }
-    report_revisions_markdown(f, rp->revisions, rp->settings->graphs.indicators,
-                              rp->settings->graphs.n_indicators, rp->settings->graphs.language);
-    markdown_provenance(f, rp, false);
+    for (size_t i = 0; i < sizeof markdown_sections / sizeof *markdown_sections; i++)
+        markdown_sections[i](f, rp);
     return finish(f, "report.md", err, errlen);
 }
 
@@ -620,6 +1241,63 @@ static int write_status_csv(const char *dir, const struct report *rp, char *err,
                 r->target ? evaluate_progress_name(r->e.progress) : "");
     }
     return finish(f, "status.csv", err, errlen);
+}
+
+/* A field of a CSV for a spreadsheet: quoted when it holds the separator,
+ * a quote or a line break. */
+static void sheet_field(FILE *f, const char *s, char sep)
+{
+    if (strchr(s, sep) || strchr(s, '"') || strchr(s, '\n') || strchr(s, '\r'))
+        csv_quoted(f, s);
+    else
+        fputs(s, f);
+}
+
+static const char *const sheet_heads_da[] = {
+    "Pejlemærke",   "Indikator",     "Enhed",     "Seneste periode", "Seneste værdi", "Mål",
+    "Stiens værdi", "Afvigelse (%)", "Fremdrift", "Fremskrivning",   "Alarm",         "Kilde"};
+static const char *const sheet_heads_en[] = {
+    "Target (pejlemærke)", "Indicator", "Unit",     "Latest period", "Latest value", "Target",
+    "Path value",          "Gap (%)",   "Progress", "Projection",    "Alert",        "Source"};
+
+/* status-excel.csv: the status table for a spreadsheet opened by double
+ * click. Danish Excel splits on ';' and reads a decimal comma, and needs
+ * the UTF-8 BOM to read "æøå"; English Excel wants ',' and '.'. Numbers
+ * are plain (no separators, an ASCII minus) so they stay numbers. */
+static int write_sheet_csv(const char *dir, const struct report *rp, char *err, size_t errlen)
+{
+    FILE *f = create(dir, "status-excel.csv", err, errlen);
+    char sep = english(rp) ? ',' : ';';
+    if (!f)
+        return -1;
+    fputs("\xef\xbb\xbf", f);
+    for (int i = 0; i < 12; i++)
+        fprintf(f, "%s%s", i ? (char[]){sep, 0} : "",
+                (english(rp) ? sheet_heads_en : sheet_heads_da)[i]);
+    fputs("\r\n", f);
+    for (size_t i = 0; i < rp->n; i++) {
+        const struct row *r = &rp->rows[i];
+        char c[COLUMNS][200], v[4][40], pm[16], latest[PERIOD_TEXT_MAX] = "";
+        cells(rp, r, c);
+        snprintf(pm, sizeof pm, "%d", r->ind->pejlemaerke);
+        if (!isnan(r->e.days_since_period_end))
+            period_format(&r->e.latest, latest, sizeof latest);
+        number_format_spreadsheet(rp->language, r->e.latest_value, v[0], sizeof v[0]);
+        number_format_spreadsheet(rp->language, r->e.path_value, v[1], sizeof v[1]);
+        number_format_spreadsheet(rp->language, r->e.gap_pct, v[2], sizeof v[2]);
+        number_format_spreadsheet(rp->language, r->e.projection, v[3], sizeof v[3]);
+        const char *fields[] = {pm,     r->ind->title, r->ind->unit,
+                                latest, v[0],          c[COL_TARGET],
+                                v[1],   v[2],          r->target ? c[COL_PROGRESS] : "",
+                                v[3],   c[COL_ALERT],  r->ind->source_name};
+        for (int k = 0; k < 12; k++) {
+            if (k)
+                fputc(sep, f);
+            sheet_field(f, fields[k], sep);
+        }
+        fputs("\r\n", f);
+    }
+    return finish(f, "status-excel.csv", err, errlen);
 }
 
 /* published.csv: every published figure beside pejl's. */
@@ -764,8 +1442,8 @@ static bool parts_only(int parent, const char *sub, const char *const *exts, str
 static bool top_part(int dir, const char *name, struct layout *lo, unsigned *parts)
 {
     static const char *const csv[] = {"csv", NULL}, *const drawn[] = {"png", "svg", "pdf", NULL};
-    static const char *const files[] = {"index.html", "report.md", "status.json", "status.csv",
-                                        "published.csv"};
+    static const char *const files[] = {"index.html", "report.md",     "status.json",
+                                        "status.csv", "published.csv", "status-excel.csv"};
     struct stat st;
     if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return false;
@@ -775,7 +1453,7 @@ static bool top_part(int dir, const char *name, struct layout *lo, unsigned *par
     }
     if (!S_ISREG(st.st_mode))
         return false;
-    for (unsigned i = 0; i < 5; i++)
+    for (unsigned i = 0; i < sizeof files / sizeof *files; i++)
         if (strcmp(name, files[i]) == 0) {
             *parts |= i < 3 ? 1u << i : 0; /* the CSVs are newer than the layout without a marker */
             return true;
@@ -926,6 +1604,7 @@ static int write_all_parts(const char *tmp, struct report *rp, struct store *sto
                            size_t errlen)
 {
     char sub[4200];
+    rp->dir = tmp;
     snprintf(sub, sizeof sub, "%s/graphs", tmp);
     if (mkdir(sub, 0755) < 0)
         goto fail;
@@ -941,10 +1620,12 @@ static int write_all_parts(const char *tmp, struct report *rp, struct store *sto
             report_revisions_write_csv(rp->revisions, tmp, &rp->settings->graphs.indicators[i],
                                        err, errlen) < 0)
             return -1;
-    return write_status(tmp, rp, store, al, err, errlen) < 0 || write_html(tmp, rp, err, errlen) < 0 ||
+    return write_status(tmp, rp, store, al, err, errlen) < 0 ||
+                   write_html(tmp, rp, err, errlen) < 0 ||
                    write_markdown(tmp, rp, err, errlen) < 0 ||
                    write_status_csv(tmp, rp, err, errlen) < 0 ||
-                   write_published_csv(tmp, rp, err, errlen) < 0
+                   write_published_csv(tmp, rp, err, errlen) < 0 ||
+                   write_sheet_csv(tmp, rp, err, errlen) < 0
                ? -1
                : 0;
 fail:
@@ -986,8 +1667,13 @@ int report_write(const char *dir, const struct report_settings *settings, struct
                  const struct alerting *alerting, int64_t now, const struct report_options *o,
                  char *err, size_t errlen)
 {
-    struct report rp = {.settings = settings, .w = words_for(settings->graphs.language),
-                        .now = now, .compare = o->compare};
+    struct report rp = {.settings = settings,
+                        .w = words_for(settings->graphs.language),
+                        .language = settings->graphs.language,
+                        .now = now,
+                        .store = store,
+                        .alerting = alerting,
+                        .compare = o->compare};
     struct report_since since;
     char target[2100], tmp[2200], path[2300];
     int lock = -1;
@@ -1007,6 +1693,7 @@ int report_write(const char *dir, const struct report_settings *settings, struct
     int rc = gather(&rp, store, alerting);
     if (rc < 0)
         snprintf(err, errlen, "out of memory");
+    sort_rows(&rp);
     /* the history up to what the store knows (as_of), revisions since compare_to */
     if (rc == 0 && !(rp.revisions = report_revisions_read(settings->keep_out.state_dir,
                                                           o->compare_to, o->as_of, err, errlen)))

@@ -5,12 +5,17 @@
  * same in Markdown, for pasting into documents; each indicator's latest
  * value in words and its published figures beside pejl's), status.json (the
  * evaluation results), status.csv (the latest and the compared value per
- * indicator and target), published.csv (the published figures beside
- * pejl's), data/ID.csv (the series behind each graph: period,
- * value, status, vintage), data/ID-vintages.csv (every value each period
- * has had, and a "Revisioner" section: report_revisions.h) and
- * graphs/ID.png (and .svg, .pdf when asked). Written as of a moment, all
- * of it shows what was known then (report_options.as_of).
+ * indicator and target), status-excel.csv (the same for a spreadsheet in
+ * the report's language: Danish ';', decimal comma, UTF-8 BOM),
+ * published.csv (the published figures beside pejl's), data/ID.csv (the
+ * series behind each graph: period, value, status, vintage),
+ * data/ID-vintages.csv (every value each period has had, and a
+ * "Revisioner" section: report_revisions.h) and graphs/ID.png (and .svg,
+ * .pdf when asked). Written as of a moment, all of it shows what was known
+ * then (report_options.as_of). index.html and report.md are written
+ * section by section (report.c's html_sections[] and markdown_sections[]):
+ * the title, the illustrative banner, the pejlemærker, the context series,
+ * the method, the sources.
  *
  * Written from the state directory (no running pejld needed) into a
  * temporary folder beside DIR, then swapped in with one rename, so a

@@ -29,7 +29,8 @@ static const char *const global_keys[] = {"state_dir", "rrd_dir",   "graph_dir",
                                           "log_level", "rrdcached", "http",      "indicators",
                                           "evaluation_interval", "receivers", "routes", "outbox",
                                           "external_url", "language", "report", "control_socket",
-                                          "illustrative", "listen", NULL};
+                                          "illustrative", "listen", "graph", "events",
+                                          NULL};
 static const char *const http_keys[] = {"timeout",     "connect_timeout", "max_bytes", "tries",
                                         "backoff",     "max_backoff",     "ca_file",   "concurrency",
                                         "hosts",       NULL};
@@ -38,7 +39,8 @@ static const char *const indicator_keys[] = {"id",       "title",       "unit", 
                                              "interval", "pejlemaerke", "source", "derive",
                                              "target",   "targets",     "stale_after",
                                              "alerts",   "max_members",
-                                             "published", "source_name", "illustrative", NULL};
+                                             "published", "source_name", "illustrative",
+                                             "events", NULL};
 static const char *const derive_keys[] = {"scale", "annual", "rolling", "per_million",
                                           "combine", "rank", NULL};
 
@@ -509,6 +511,7 @@ static void load_indicator(struct loader *l, const config_setting_t *group, stru
     load_derive(l, group, ind);
     config_load_targets(l, group, ind);
     config_load_published(l, group, ind);
+    config_load_events(l, group, ind->id ? ind->id : "indicator", &ind->events, &ind->n_events);
     ind->stale_after_s = evaluate_stale_after_default(ind->frequency);
     int64_t stale_ms = ind->stale_after_s * 1000;
     config_duration_ms(l, group, "stale_after", 86400000, &stale_ms);
@@ -621,6 +624,7 @@ struct config *config_load(const char *path, const struct config_overrides *over
         config_load_notifications(&l, root);
         load_report(&l, root);
         config_load_listen(&l, root);
+        config_load_graph(&l, root);
     }
     config_destroy(&cf);
     diag->default_file = NULL;
@@ -646,6 +650,7 @@ static void free_indicator(struct indicator *ind)
     free(ind->targets);
     config_free_alert_rules(ind);
     config_free_published(ind);
+    config_free_events(ind->events, ind->n_events);
     free(ind->id);
     free(ind->title);
     free(ind->unit);
@@ -673,6 +678,7 @@ void config_unref(struct config *c)
     free(c->report_dir);
     free(c->control_socket);
     free(c->listen);
+    config_free_events(c->events, c->n_events);
     free(c);
 }
 

@@ -64,6 +64,12 @@ struct config {
     char *listen;
     struct sockaddr_storage listen_addr;
     socklen_t listen_addr_len;
+    /* graph = { width = 560; scale = 2; }: the plot area's width at scale 1
+     * and the zoom of every graph (config_graph.c) */
+    int graph_width;
+    double graph_scale;
+    struct time_event *events; /* events = ( … ) at the top: on every graph */
+    size_t n_events;
 };
 
 /* The indicators derived from one indicator (per_million = its id). */

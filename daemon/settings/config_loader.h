@@ -50,6 +50,12 @@ void config_load_targets(struct loader *l, const config_setting_t *group, struct
 void config_load_alert_rules(struct loader *l, const config_setting_t *group,
                              struct indicator *ind);
 void config_free_alert_rules(struct indicator *ind);
+/* graph = { width; scale; } and events = ( … ) at the top (config_graph.c). */
+void config_load_graph(struct loader *l, const config_setting_t *root);
+/* events = ( … ) in `group`, into *events (caller frees with config_free_events). */
+void config_load_events(struct loader *l, const config_setting_t *group, const char *who,
+                        struct time_event **events, size_t *n);
+void config_free_events(struct time_event *events, size_t n);
 /* published = ( … ): the owner's published figures; after the frequency. */
 void config_load_published(struct loader *l, const config_setting_t *group, struct indicator *ind);
 void config_free_published(struct indicator *ind);

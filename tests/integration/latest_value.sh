@@ -89,10 +89,10 @@ assert status["Seneste"] == f"2025-08: {latest} indeks", status
 assert status["12 mdr. gns."] == f"{mean} (2024-09–2025-08)", status
 assert f"Seneste 2025-08: {latest} indeks · 12 mdr. gns.: {mean} (2024-09–2025-08), sammenlignet med basisår 2024" in page.ps, page.ps
 published = dict(zip(page.tables[1][0], page.tables[1][1]))
-assert published == {"Periode": "2024", "Offentliggjort": "100,0", "pejl": "105,5", "Forskel": "5,5 %",
+assert published == {"Periode": "2024", "Offentliggjort": "100,0", "pejl": "105,5", "Forskel": "+5,5 %",
                      "Kilde": "Statistikbanken (2025)"}, published
 PY
-grep -q "| Produktion | 4 | 2025-08: $latest indeks | $mean_da (2024-09–2025-08) |" "$T/report/report.md" \
+grep -q "| 4 | Produktion | 2025-08: ${latest/./,} indeks | $mean_da (2024-09–2025-08) |" "$T/report/report.md" \
     || fail "report.md: $(cat "$T/report/report.md")"
 grep -qx "m,2030,2025-08,$latest,2024-09,2025-08,$mean[0-9]*,105.5,,[0-9.]*,on track" "$T/report/status.csv" \
     || fail "status.csv: $(cat "$T/report/status.csv")"

@@ -101,6 +101,8 @@ assert exports["generatorURL"] == "https://pejl.example.org/#ls_exports", export
 assert exports["annotations"]["graph"] == "https://pejl.example.org/graphs/ls_exports.png"
 assert req["headers"]["X-Pejl-Signature"].startswith("sha256=")
 assert req["headers"]["X-Pejl-Timestamp"].isdigit(), req["headers"]
+employment = [a for a in body["alerts"] if a["labels"]["indicator"] == "ls_employment"]
+assert employment and employment[0]["annotations"]["latest"] == "2021: 63,000 personer", employment
 PY
 pass "webhook: retried through two 500s, signed, Alertmanager v4 with the figures"
 

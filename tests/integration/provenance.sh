@@ -37,8 +37,8 @@ html="$T/report/index.html"
 banner=$(grep -n "<p class=\"illustrative\" role=\"note\"><strong>$mark_da</strong></p>" "$html" | cut -d: -f1)
 table=$(grep -n '<table id="status">' "$html" | cut -d: -f1)
 [ -n "$banner" ] && [ -n "$table" ] && [ "$banner" -lt "$table" ] || fail "no banner above the status table"
-grep -qF "Life science-eksport — Kilde: Danmarks Statistik, SITC2R4Y + SITC2R4 — " "$html" || fail "no source under the exports graph"
-grep -qF "<li data-indicator=\"ls_exports\">Life science-eksport: Danmarks Statistik, SITC2R4Y + SITC2R4 ($mark_da)</li>" "$html" || fail "no sources list"
+grep -qF '<figcaption>Kilde: Danmarks Statistik, SITC2R4Y + SITC2R4 · <a href="data/ls_exports.csv">' "$html" || fail "no source under the exports graph"
+grep -qF '<tr data-indicator="ls_exports"><td>Life science-eksport</td><td>Danmarks Statistik, SITC2R4Y + SITC2R4</td><td>2024</td>' "$html" || fail "no sources table"
 grep -qF "> **$mark_da**" "$T/report/report.md" || fail "no banner in report.md"
 pass "report: the banner at the top, the source under each graph and a list of sources"
 
@@ -62,7 +62,7 @@ axis = max(rows.values(), key=len)  # the time axis: the row with most years
 axis_y = axis[0][1]
 assert all(w[3] < axis_y for w in m), "mark below the time axis"
 assert all(w[1] > 30 for w in m), "mark in the title"
-assert min(w[0] for w in m) > min(w[0] for w in axis) - 40 and max(w[2] for w in m) < max(w[2] for w in axis) + 40, "mark beside the plot"
+assert min(w[0] for w in m) > min(w[0] for w in axis) - 80 and max(w[2] for w in m) < max(w[2] for w in axis) + 80, "mark beside the plot"  # 40 px at scale 1; graphs are drawn at 2
 ' || fail "$1: the mark is not in the plot area"
 }
 for id in $DEMO_IDS; do

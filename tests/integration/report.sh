@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # report.sh — pejld --report on the demo as at 2025-10-01: every part of the
-# folder is there (index.html, report.md, status.json, data/ID.csv, PNG and
-# SVG graphs); the page opened in a real headless Chromium loads with no
-# missing image, its DOM has one row per indicator and target with the right
-# progress and alert, and a screenshot is kept as a test artifact; a report
-# run killed in the middle leaves the previous report intact.
+# folder is there (index.html, report.md, status.json, status-excel.csv,
+# data/ID.csv, PNG and SVG graphs); the words and numbers are the analyst's
+# (a dated Danish title, "63.000", "3. plads", progress in words before the
+# alert, pejlemærker before context series, a method and a sources section);
+# the page opened in a real headless Chromium loads with no missing image,
+# its DOM has one row per indicator and target with the right progress and
+# alert, and a screenshot is kept as a test artifact; printed to PDF it has
+# a bounded page count, no figure split over two pages and no text past the
+# right margin; a report run killed in the middle leaves the previous
+# report intact.
 . "$(dirname "$0")/lib.sh"
 
 command -v chromium >/dev/null || fail "chromium is missing: run scripts/install-deps"
@@ -32,10 +37,71 @@ done
 grep -q "^,2023,174,,20" "$report/data/ls_exports.csv" || fail "ls_exports.csv lacks the published 2023 figure: $(head "$report/data/ls_exports.csv")"
 /usr/bin/python3 -c 'import json,sys; rows=json.load(open(sys.argv[1])); assert len(rows)==14, len(rows)' "$report/status.json" \
     || fail "status.json"
-grep -q '^| Life science-eksport | 5 | 2024: 189,0 mia. kr. | - | 350 mia. kr. i 2030 | 192,3 | -1,7 % | i risiko |' "$report/report.md" \
-    || fail "report.md: $(head -8 "$report/report.md")"
+grep -q '^| 5 | Life science-eksport | 2024: 189,0 mia. kr. | – | 350 mia. kr. i 2030 | 192,3 | −1,7 % | i risiko | −0,2 | 292,0 | Advarsel: fremdrift |$' "$report/report.md" \
+    || fail "report.md: $(head -12 "$report/report.md")"
 grep -q '](graphs/ls_exports.png)' "$report/report.md" || fail "report.md does not show the graphs"
+[ "$(grep -c '](graphs/[a-z0-9_-]*\.png)' "$report/report.md")" -eq 13 ] || fail "report.md shows $(grep -c '](graphs/' "$report/report.md") graphs, not 13"
+for ref in $(grep -o '](\(graphs\|data\)/[a-z0-9_-]*\.\(png\|csv\))' "$report/report.md" | tr -d '])('); do
+    [ -s "$report/$ref" ] || fail "report.md refers to $ref, which is not there"
+done
 pass "the report folder: index.html, report.md, status.json, data/*.csv, PNG, SVG and PDF graphs"
+
+# The words and numbers of a briefing, in Danish.
+html="$report/index.html" md="$report/report.md"
+grep -qF '<h1>Status for pejlemærkerne, 1. oktober 2025</h1>' "$html" || fail "the title: $(grep -o '<h1>.*</h1>' "$html")"
+grep -qx '# Status for pejlemærkerne, 1. oktober 2025' "$md" || fail "report.md's title: $(head -1 "$md")"
+! grep -q 'T00:00:00Z\|WARNING\|CRITICAL [a-z]' "$md" || fail "a timestamp or an English alert in report.md: $(grep 'T00:00:00Z\|WARNING\|CRITICAL' "$md" | head -3)"
+for words in "2021: 63.000 personer" "2025-Q3: 6.044.961 indbyggere" "2024: 3. plads" "2023: 4. plads" \
+    "| 2021 | 63.000 | 63.000 | 0,0 % |" \
+    "Fremskrivning til 2030: 292,0 mia. kr. (80 %-interval " \
+    "; sandsynlighed for at nå 350 mia. kr. i 2030 ved samme trend: under 1 %" "80 %-prædiktionsinterval"; do
+    grep -qF -- "$words" "$md" || fail "report.md lacks '$words'"
+done
+! grep -qE '(^|[ |(])[0-9]{5}|[0-9],0 placering| -[0-9]' "$md" || fail "a figure without separators, a rank with decimals or a hyphen minus: $(grep -E '(^|[ |(])[0-9]{5}|[0-9],0 placering| -[0-9]' "$md" | head -3)"
+grep -q '^## Metode$' "$md" && grep -q '^\*\*Fremdrift.\*\* Som i Eurostats' "$md" || fail "report.md has no method section"
+grep -q '^## Kilder$' "$md" && grep -qF '| Life science-eksport | Danmarks Statistik, SITC2R4Y + SITC2R4 | 2024 |' "$md" \
+    || fail "report.md has no sources section"
+# pejlemærker first, in order, then the context series in their own section
+/usr/bin/python3 - "$md" <<'PY' || fail "report.md's order"
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+heads = re.findall(r"^(##+) (.*)$", text, re.M)
+names = [h for _, h in heads]
+assert names.index("Pejlemærkerne") < names.index("Kontekstserier") < names.index("Metode") < names.index("Kilder"), names
+pms = [int(m) for m in re.findall(r"^### Pejlemærke (\d)", text, re.M)]
+assert pms == sorted(pms) and len(pms) == 9 and pms[0] == 1 and pms[-1] == 6, pms
+context = text[text.index("## Kontekstserier"):text.index("## Metode")]
+assert "### Befolkning, Danmark" in context and "Pejlemærke" not in context, context[:400]
+PY
+# A figure fetched after the status date is never shown as fetched then.
+grep -q '<p class="note" id="fetched">Tallene er hentet senest .*, efter statusdatoen 1. oktober 2025' "$html" \
+    || fail "no note that the figures were fetched after the status date"
+! grep -q '<table id="status">.*<th>Sidst hentet</th>' "$html" || fail "a 'Sidst hentet' column of dates after the status date"
+# the Danish-Excel CSV: BOM, ';', decimal comma, an ASCII minus
+[ "$(head -c 3 "$report/status-excel.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ] || fail "status-excel.csv has no BOM"
+head -1 "$report/status-excel.csv" | grep -q "^$(printf '\357\273\277')Pejlemærke;Indikator;Enhed;Seneste periode;Seneste værdi;" \
+    || fail "status-excel.csv's header: $(head -1 "$report/status-excel.csv")"
+grep -qE '^5;Life science-eksport;mia. kr.;2024;189;350 mia. kr. i 2030;192,[0-9]+;-1,7[0-9]*;i risiko;292,[0-9]+;' "$report/status-excel.csv" \
+    || fail "status-excel.csv's exports row: $(grep eksport "$report/status-excel.csv")"
+# The status table (English, for the operator): thousands separated.
+"$PEJLD" --status --now $at -c "$conf" --state-dir "$state" >"$T/status" 2>"$T/log" || fail "--status: $(cat "$T/log")"
+grep -Eq '^population +0  2025-Q3 +6,044,961.0 ' "$T/status" && grep -Eq '^ls_employment +0  2021 +63,000.0 ' "$T/status" \
+    || fail "status table: $(grep '^population \|^ls_employment ' "$T/status")"
+
+# In English, drawn for today (after the fetch): the fetch dates are shown.
+sed 's/^log_level = "info";$/&\nlanguage = "en";/' "$conf" >"$T/conf/en.conf"
+"$PEJLD" --report "$T/report-en" -c "$T/conf/en.conf" --state-dir "$state" >/dev/null 2>"$T/log" \
+    || fail "--report in English: $(cat "$T/log")"
+for words in "2021: 63,000 personer" "2025-Q3: 6,044,961 indbyggere" "2024: 3rd place" "## Method" "## Sources" \
+    "| 5 | Life science-eksport | 2024: 189.0 mia. kr. | – | 350 mia. kr. in 2030 |" "| Alert | Last collected |" \
+    "Projection to 2030: " "% interval " "probability of reaching 350 mia. kr. in 2030 at this trend: "; do
+    grep -qF -- "$words" "$T/report-en/report.md" || fail "the English report.md lacks '$words'"
+done
+grep -Eq '^# Status of the targets, [0-9]{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) 20[0-9]{2}$' "$T/report-en/report.md" \
+    && grep -Eq '^\| 5 \| Life science-eksport \|.*\| [0-9]{1,2} [A-Z][a-z]+ 20[0-9]{2} \|$' "$T/report-en/report.md" \
+    || fail "the English report for today: $(grep '^# \|eksport' "$T/report-en/report.md" | head -3)"
+grep -q "^$(printf '\357\273\277')Target (pejlemærke),Indicator,Unit,.*,Source" "$T/report-en/status-excel.csv" || fail "English status-excel.csv: $(head -1 "$T/report-en/status-excel.csv")"
+pass "a briefing's words: dated title, Danish numbers (63.000, 6.044.961, 3. plads, −1,7 %), pejlemærker then context series, method and sources, the projection's 80 % interval and probability, no fetch after the status date, a CSV for Danish Excel; the same in English"
 
 # A real browser: no missing image, one row per indicator and target, a screenshot.
 browse() {
@@ -51,33 +117,74 @@ import html.parser, os, sys
 class Page(html.parser.HTMLParser):
     def __init__(self):
         super().__init__(); self.rows = []; self.imgs = []; self.cell = None; self.row = None
+        self.table = None; self.classes = []; self.links = []
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "tr" and "data-indicator" in a: self.row = [a["data-indicator"], a.get("class")]; self.rows.append(self.row)
-        if tag == "td" and self.row is not None: self.cell = ""
-        if tag == "img": self.imgs.append(a["src"])
+        if tag == "table": self.table = a.get("id")
+        if tag == "tr" and "data-indicator" in a and self.table in ("status", "context"):
+            self.row = [a["data-indicator"], a.get("class")]; self.rows.append(self.row); self.classes.append([])
+        if tag == "td" and self.row is not None: self.cell = ""; self.classes[-1].append(a.get("class"))
+        if tag == "img": self.imgs.append(a["src"]); assert a.get("width") == "605", a
+        if tag == "a": self.links.append(a["href"])
     def handle_data(self, d):
         if self.cell is not None: self.cell += d
     def handle_endtag(self, tag):
         if tag == "td" and self.row is not None: self.row.append(self.cell); self.cell = None
+        if tag == "tr": self.row = None
 page = Page(); page.feed(open(sys.argv[1], encoding="utf-8").read())
 assert len(page.rows) == 14, len(page.rows)
 by = {}
 for r in page.rows: by.setdefault(r[0], []).append(r)
-expect = {"ls_exports": ("i risiko", "WARNING"), "days_to_availability": ("bevæger sig væk", "CRITICAL"),
-          "clinical_trials": ("på sporet", "OK"), "new_ls_companies": ("på sporet", "WARNING"),
-          "pharma_production": ("på sporet", "OK")}
-for ind, (progress, alert) in expect.items():
+# PM, indicator, latest, 12-mo mean, target, path, gap, progress (coloured words), ..., alert (secondary)
+expect = {"ls_exports": ("i risiko", "Advarsel: fremdrift", "WARNING", "p2"),
+          "days_to_availability": ("bevæger sig væk", "Kritisk: fremdrift", "CRITICAL", "p4"),
+          "clinical_trials": ("på sporet", "OK", "OK", "p1"),
+          "new_ls_companies": ("på sporet", "Advarsel: forældet", "WARNING", "p1"),
+          "pharma_production": ("på sporet", "OK", "OK", "p1")}
+for ind, (progress, alert, state, colour) in expect.items():
     row = by[ind][0]
     assert row[9].startswith(progress), (ind, row)        # progress column
-    assert row[12].startswith(alert), (ind, row)          # alert column
-    assert row[1] == alert, (ind, row[1])                 # the row's class: its state
+    assert row[12] == alert, (ind, row)                   # alert column
+    assert row[1] == state, (ind, row[1])                 # the row's class: its state
+    i = page.rows.index(row)
+    assert page.classes[i][7] == "progress " + colour and page.classes[i][10] == "alert", page.classes[i]
 assert len(by["ls_exports"]) == 2, "one row per target"
+pms = [int(r[2]) for r in page.rows if r[2].isdigit()]
+assert pms == sorted(pms) and len(pms) == 10, pms     # pejlemærker in order; context apart
+assert by["population"][0][2] == "Befolkning, Danmark", by["population"]
 assert len(page.imgs) == 13, page.imgs
-for src in page.imgs:
-    assert os.path.getsize(os.path.join(sys.argv[2], src)) > 10000, src
+for src in page.imgs + page.links:                   # every graph and data file referenced
+    assert os.path.getsize(os.path.join(sys.argv[2], src)) > (10000 if src.endswith(".png") else 10), src
 PY
 pass "Chromium loads the page: no missing image, one row per indicator and target with the right states; screenshot in $artifacts/report.png"
+
+# Printed on A4: a bounded number of pages, every figure whole on one page
+# with its caption (a raster split over two pages would be listed on both),
+# and no word past the right margin (15 mm; borders are inside the boxes).
+browse --no-pdf-header-footer --print-to-pdf="$artifacts/report.pdf" >/dev/null \
+    || fail "no PDF: $(tail -5 "$T/chromium.log")"
+pages=$(pdfinfo "$artifacts/report.pdf" | awk '/^Pages:/ {print $2}')
+[ "$pages" -ge 5 ] && [ "$pages" -le 17 ] || fail "the printed report has $pages pages (13 figures, at most one page each, and the tables)"
+pdfimages -list "$artifacts/report.pdf" | awk 'NR > 2 {print $1}' >"$T/image-pages"
+pdftotext -bbox "$artifacts/report.pdf" "$T/words.html"
+/usr/bin/python3 - "$T/image-pages" "$T/dom.html" "$T/words.html" <<'PY' || fail "the printed report"
+import re, sys
+images = [int(l) for l in open(sys.argv[1])]
+words = open(sys.argv[3], encoding="utf-8").read()
+captions = {}    # the pages each caption's data/ID.csv is printed on
+for page, text in enumerate(words.split("<page ")[1:], 1):
+    for name in re.findall(r'>(data/[a-z0-9_-]+\.csv)<', text):
+        captions.setdefault(name, []).append(page)
+figures = re.findall(r'<figure id="([a-z0-9_-]+)"', open(sys.argv[2], encoding="utf-8").read())
+assert len(images) == len(figures) == 13, (images, figures)    # no image printed twice (split)
+for image_page, fig in zip(images, figures):
+    assert captions.get("data/%s.csv" % fig) == [image_page], (fig, image_page, captions.get("data/%s.csv" % fig))
+width = float(re.search(r'<page width="([\d.]+)"', words).group(1))
+margin = 15 / 25.4 * 72
+past = [(float(x), w) for x, w in re.findall(r'xMax="([\d.]+)"[^>]*>([^<]*)<', words) if float(x) > width - margin + 1]
+assert not past, past[:5]
+PY
+pass "printed on A4: $pages pages, every figure whole on the page of its caption, no text past the margin; PDF in $artifacts/report.pdf"
 
 # Killed in the middle: the previous report stays whole.
 sum_before=$(find "$report" -type f -exec md5sum {} + | sort | md5sum)

@@ -508,13 +508,14 @@ static double x_of(const struct graph_frame *f, int64_t t)
            (double)(t - f->start) * (double)f->width / (double)(f->end - f->start);
 }
 
-/* The centre of the time axis' label `year` (below the plot area), NAN if none. */
+/* The centre of the time axis' label `year` (below the plot area, within
+ * two lines of text at the default zoom of 2), NAN if none. */
 static double axis_label_x(const struct word *words, size_t n, const struct graph_frame *f,
                            const char *year)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(words[i].text, year) == 0 && words[i].y0 >= (double)(f->top + f->height) &&
-            words[i].y0 < (double)(f->top + f->height) + 25)
+            words[i].y0 < (double)(f->top + f->height) + 50)
             return (words[i].x0 + words[i].x1) / 2;
     return NAN;
 }
@@ -550,7 +551,7 @@ static void test_marks_on_their_years(void **state)
         if (isnan(at))
             continue; /* every 2 years on a graph this long */
         labels++;
-        if (fabs(at - x_of(&f, year_end(year))) > 2)
+        if (fabs(at - x_of(&f, year_end(year))) > 2 * 2) /* 2 px at scale 1; drawn at 2 */
             fail_msg("label %s at x %.1f, its year's end at %.1f", y, at, x_of(&f, year_end(year)));
     }
     assert_true(labels >= 6);

@@ -436,6 +436,54 @@ static void test_alert_rule_problems(void **state)
     COLLECTORS "indicators = ( { id = \"a\"; title = \"A\"; frequency = \"" frequency "\";\n" \
                " " CSV_SOURCE "\n" published "\n} );\n"
 
+/* graph = { … } and events = ( … ), globally and per indicator: each
+ * malformed value named with its line; good ones loaded. */
+#define GRAPHING(top, events)                                                                      \
+    COLLECTORS top "\nindicators = ( { id = \"a\"; title = \"A\"; frequency = \"annual\";\n"     \
+               " " CSV_SOURCE "\n" events "\n} );\n"
+
+static void test_graph_and_event_problems(void **state)
+{
+    (void)state;
+    expect_problem(GRAPHING("graph = 2;", ""), 2, "graph must be a group { width = 560; scale = 2; }");
+    expect_problem(GRAPHING("graph = { width = 10; };", ""), 2, "width must be an integer from 300 to 2000");
+    expect_problem(GRAPHING("graph = { width = \"wide\"; };", ""), 2, "width must be an integer");
+    expect_problem(GRAPHING("graph = { scale = 9; };", ""), 2, "graph: scale must be a number from 0.5 to 4");
+    expect_problem(GRAPHING("graph = { scale = \"2x\"; };", ""), 2, "graph: scale must be a number");
+    expect_problem(GRAPHING("graph = { zoom = 2; };", ""), 2, "unknown key \"zoom\" in graph");
+    expect_problem(GRAPHING("events = { date = \"2024-06-01\"; text = \"S\"; };", ""), 2,
+                   "events: events must be a list of at most 16");
+    expect_problem(GRAPHING("events = ( \"2024-06-01\" );", ""), 2,
+                   "events: each event must be a group { date = \"2024-06-01\"; text = \"…\"; }");
+    expect_problem(GRAPHING("", " events = ( { date = \"2024-13-01\"; text = \"S\"; } );"), 5,
+                   "a: event date \"2024-13-01\" is not a day; write e.g. \"2024-06-01\"");
+    expect_problem(GRAPHING("", " events = ( { date = \"2024\"; text = \"S\"; } );"), 5,
+                   "a: event date \"2024\" is not a day");
+    expect_problem(GRAPHING("", " events = ( { date = \"2024-06-01\"; text = \"\"; } );"), 5,
+                   "a: event text must be one line of 1-80 bytes of UTF-8");
+    expect_problem(GRAPHING("", " events = ( { date = \"2024-06-01\"; text = \"\\xff\"; } );"), 5,
+                   "a: event text must be one line of 1-80 bytes of UTF-8");
+    expect_problem(GRAPHING("", " events = ( { date = \"2024-06-01\"; } );"), 5, "text");
+    expect_problem(GRAPHING("", " events = ( { date = \"2024-06-01\"; text = \"S\"; note = 1; } );"), 5,
+                   "unknown key \"note\" in an event");
+    struct pejl_diag diag = {0};
+    write_config(GRAPHING("graph = { width = 700; scale = 1.5; };\n"
+                          "events = ( { date = \"2024-06-01\"; text = \"Strategi\"; } );",
+                          " events = ( { date = \"2022-01-01\"; text = \"Tabelskift\"; } );"));
+    struct config *c = config_load(conf_path, NULL, &diag);
+    diag_print(&diag, stderr);
+    assert_non_null(c);
+    assert_int_equal(c->graph_width, 700);
+    assert_true(c->graph_scale == 1.5);
+    assert_int_equal(c->n_events, 1);
+    assert_int_equal(c->events[0].time, 1717200000); /* 2024-06-01T00:00:00Z */
+    assert_string_equal(c->events[0].text, "Strategi");
+    assert_int_equal(c->indicators[0].n_events, 1);
+    assert_string_equal(c->indicators[0].events[0].text, "Tabelskift");
+    config_unref(c);
+    diag_free(&diag);
+}
+
 /* published = ( … ): every malformed figure is named with its line. */
 static void test_published_problems(void **state)
 {
@@ -846,6 +894,7 @@ int main(void)
         cmocka_unit_test(test_published_problems),
         cmocka_unit_test(test_published_loads),
         cmocka_unit_test(test_report_settings),
+        cmocka_unit_test(test_graph_and_event_problems),
         cmocka_unit_test(test_every_problem_reported_at_once),
         cmocka_unit_test(test_durations_bounded),
         cmocka_unit_test(test_parse_duration),

@@ -28,6 +28,7 @@
 #include "pejld.h"
 #include "graph_plan.h"
 #include "period.h"
+#include "projection.h"
 #include "store.h"
 #include "words.h"
 #include "unit_files.h"
@@ -161,10 +162,23 @@ static void expected_status(const struct fixture *f, const struct words *w, char
     words_number(w, e[0].projection, 1, projection, sizeof projection);
     words_number(w, e[0].shortfall_pct, 1, shortfall, sizeof shortfall);
     assert_false(isnan(e[0].time_distance_years));
-    snprintf(buf, size, "%s: %s · %s %s: %s · %s %s · %s %s 2030: %s (%s %%)", w->status,
-             w->categories[e[0].progress], w->latest, latest, value, distance,
+    /* the probability of reaching 350 at the trend of the window's values
+     * (exports[], 2019-2024, each at its year's end), projection.c's */
+    double years[6], p;
+    for (int i = 0; i < 6; i++)
+        years[i] = 2020 + i;
+    struct projection pr;
+    projection_fit(years, exports, 6, 2031, PROJECTION_LEVEL, 350, +1, &pr);
+    p = pr.probability * 100;
+    char chance[32];
+    words_number(w, p, 0, chance, sizeof chance);
+    snprintf(buf, size, "%s: %s · %s %s: %s · %s %s · %s %s 2030: %s (%s %%) · %s 2030: %s %%",
+             w->status, w->categories[e[0].progress], w->latest, latest, value, distance,
              e[0].time_distance_years >= 0 ? w->years_ahead : w->years_behind, w->projection,
-             w->in_year, projection, shortfall);
+             w->in_year, projection, shortfall,
+             w == words_for(LANGUAGE_EN) ? "probability of reaching the target"
+                                         : "sandsynlighed for at nå målet",
+             chance);
 }
 
 static void test_plain_series_in_danish(void **state)
@@ -343,6 +357,126 @@ static void test_panel(void **state)
     graph_plan_free(p);
 }
 
+/* A rank among a panel reads like a league table: every member's rank
+ * per period from the members' values (1 = most), the ranked member (DK)
+ * the strong own line, the others as tracks ordered by their latest rank,
+ * the top N as a zone rather than a rule. */
+static void test_rank_league_table(void **state)
+{
+    struct fixture *f = *state;
+    configure(f, "da",
+              "  max_members = 40; derive = { rank = \"DK\"; };\n"
+              "  targets = ( { kind = \"rank\"; top = 2; year = 2030; among = \"panel\"; } );\n");
+    static const char *const members[] = {"DK", "SE", "NO"};
+    static const double values[3][3] = {{5, 10, 8}, {9, 9, 9}, {1, 1, 12}}; /* 2022-2024 */
+    static const double dk_rank[] = {2, 1, 3};
+    struct pejl_observation obs[12];
+    size_t n = 0;
+    for (size_t m = 0; m < 3; m++)
+        for (int y = 0; y < 3; y++)
+            obs[n++] = (struct pejl_observation){
+                .period = {.year = (int16_t)(2022 + y), .kind = PEJL_PERIOD_YEAR},
+                .value = values[m][y],
+                .member = members[m]};
+    for (int y = 0; y < 3; y++)
+        obs[n++] = (struct pejl_observation){
+            .period = {.year = (int16_t)(2022 + y), .kind = PEJL_PERIOD_YEAR}, .value = dk_rank[y]};
+    store_obs(f, obs, n);
+    struct graph_plan *p = plan(f, "ls");
+    const struct graph_spec *s = graph_plan_spec(p);
+    assert_int_equal(s->n_lines, 1);
+    assert_string_equal(s->lines[0].label, "3 DK");
+    assert_int_equal(s->strong, 0);
+    assert_int_equal(s->rank_of, 3);
+    assert_int_equal(s->rank_top, 2);
+    assert_string_equal(s->zone_label, "Top 2 (Mål i 2030)");
+    assert_int_equal(s->n_rules, 0);
+    assert_int_equal(s->n_tracks, 2);
+    assert_string_equal(s->tracks[0].label, "1 NO");
+    assert_string_equal(s->tracks[1].label, "2 SE");
+    assert_non_null(strstr(s->status, "Seneste 2024: 3")); /* a place, not "3,0" */
+    assert_null(strstr(s->status, "3,0"));
+    static const double no[] = {3, 3, 1}, se[] = {1, 2, 2};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(s->tracks[0].times[i], year_end(2022 + (int)i));
+        assert_float_equal(s->tracks[0].values[i], no[i], 1e-9);
+        assert_float_equal(s->tracks[1].values[i], se[i], 1e-9);
+    }
+    graph_plan_free(p);
+}
+
+/* A trend target draws the trend fitted over its window, and says which
+ * way it must go; a stale indicator says so in its status line. */
+static void test_trend_drawn(void **state)
+{
+    struct fixture *f = *state;
+    configure(f, "da", "  target = { kind = \"trend\"; direction = \"down\"; };\n");
+    store_years(f, 2019, exports, 6, 0, 0);
+    struct graph_plan *p = plan(f, "ls");
+    const struct graph_spec *s = graph_plan_spec(p);
+    assert_int_equal(s->n_curves, 1);
+    assert_non_null(strstr(s->curves[0].label, "Tendens 2019–2024: +"));
+    assert_non_null(strstr(s->curves[0].label, "(krav: faldende)"));
+    assert_string_equal(s->curves[0].color, "D55E00"); /* rising, but must fall */
+    /* Danish number forms: "+9,4 %/år" */
+    assert_non_null(strstr(s->curves[0].label, ": +9,4 %/år"));
+    assert_int_equal(s->curves[0].t0, year_end(2019));
+    assert_int_equal(s->curves[0].t1, year_end(2024));
+    assert_true(s->curves[0].v0 < s->curves[0].v1);
+    assert_non_null(s->status_color);
+    graph_plan_free(p);
+    /* as at 2027 the 2024 figure is stale, and the graph says so */
+    struct graph_settings graphs = pejld_graph_settings(f->config);
+    char err[256];
+    p = graph_plan_new(&graphs, f->store, "ls", NOW + 2 * 365 * 86400, err, sizeof err);
+    assert_non_null(p);
+    assert_non_null(strstr(graph_plan_spec(p)->status, "FORÆLDET: ingen ny periode siden 2024"));
+    graph_plan_free(p);
+}
+
+/* A path target's projection comes with its 80 % band to the target
+ * year, around the projection, from projection.c. */
+static void test_projection_band(void **state)
+{
+    struct fixture *f = *state;
+    configure(f, "en", PATH_TARGET);
+    static const double bumpy[] = {131, 150, 155, 180, 186, 205};
+    store_years(f, 2019, bumpy, 6, 0, 0);
+    struct graph_plan *p = plan(f, "ls");
+    const struct graph_spec *s = graph_plan_spec(p);
+    assert_true(s->band.n >= 2);
+    assert_string_equal(s->band.label, "80 % of outcomes at the trend");
+    assert_int_equal(s->band.times[0], year_end(2024));
+    assert_int_equal(s->band.times[s->band.n - 1], year_end(2030));
+    double years[6];
+    for (int i = 0; i < 6; i++)
+        years[i] = 2020 + i;
+    struct projection pr;
+    projection_fit(years, bumpy, 6, 2031, PROJECTION_LEVEL, 350, 1, &pr);
+    assert_float_equal(s->band.low[s->band.n - 1], pr.low, 1e-6);
+    assert_float_equal(s->band.high[s->band.n - 1], pr.high, 1e-6);
+    assert_true(pr.low < pr.centre && pr.centre < pr.high);
+    assert_non_null(strstr(s->status, "probability of reaching the target 2030: "));
+    graph_plan_free(p);
+}
+
+/* Events inside the drawn time: a vertical mark each, dated. */
+static void test_events(void **state)
+{
+    struct fixture *f = *state;
+    configure(f, "da",
+              "  events = ( { date = \"2022-06-01\"; text = \"Strategi\"; },\n"
+              "             { date = \"1990-01-01\"; text = \"Før grafen\"; } );\n");
+    store_years(f, 2019, exports, 6, 0, 0);
+    struct graph_plan *p = plan(f, "ls");
+    const struct graph_spec *s = graph_plan_spec(p);
+    assert_int_equal(s->n_rules, 1);
+    assert_true(s->rules[0].vertical);
+    assert_int_equal(s->rules[0].time, 1654041600); /* 2022-06-01 */
+    assert_string_equal(s->rules[0].label, "2022-06-01 Strategi");
+    graph_plan_free(p);
+}
+
 /* More members than a graph holds: the rest said on it, in its language. */
 static void test_panel_too_big(void **state)
 {
@@ -493,6 +627,10 @@ int main(void)
 {
     setenv("TZ", "UTC", 1);
     const struct CMUnitTest tests[] = {
+        T(test_rank_league_table),
+        T(test_trend_drawn),
+        T(test_projection_band),
+        T(test_events),
         T(test_plain_series_in_danish),
         T(test_plain_series_in_english),
         T(test_no_fetch_date_after_the_status_day),

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# graph_words.sh — the drawn graphs read right, checked on the words and
+# their boxes in the PDF graphs (librrd's PDF keeps each word with its box;
+# `pdftotext -bbox` lists them) of the demo, as at 2025-10-01:
+#   - a rank graph reads like a league table: its place labels are whole
+#     numbers 1..N, rank 1 at the top, one per place, in order downwards;
+#   - Danish number forms: a figure of millions reads 5.900.000 or "mio.",
+#     never "M" or "k"; the status line writes a decimal comma;
+#   - no word of any graph lies past the image's edge.
+. "$(dirname "$0")/lib.sh"
+command -v pdftotext >/dev/null || fail "pdftotext (poppler-utils) is needed"
+
+state="$T/state"
+"$PEJLD" --once --now 2025-10-01 -c "$SRC/config/demo.conf" --state-dir "$state" >/dev/null 2>"$T/log" ||
+    fail "--once: $(cat "$T/log")"
+"$PEJLD" --report "$T/report" --pdf --now 2025-10-01 -c "$SRC/config/demo.conf" --state-dir "$state" \
+    >/dev/null 2>"$T/log" || fail "--report: $(cat "$T/log")"
+g="$T/report/graphs"
+
+# words FILE: "xMin yMin xMax yMax pageWidth pageHeight word" per word.
+words() {
+    pdftotext -bbox "$1" - | awk '
+        /<page / { match($0, /width="[0-9.]+"/); w = substr($0, RSTART + 7, RLENGTH - 8)
+                   match($0, /height="[0-9.]+"/); h = substr($0, RSTART + 8, RLENGTH - 9) }
+        /<word / { line = $0; n = split(line, f, "\"")
+                   t = line; sub(/.*">/, "", t); sub(/<\/word>.*/, "", t)
+                   print f[2], f[4], f[6], f[8], w, h, t }'
+}
+
+# The rank graph's place labels: the words right of the plot area that are
+# whole numbers, top to bottom.
+for id in clinical_trials new_ls_companies; do
+    words "$g/$id.pdf" >"$T/$id.words"
+    # the right axis' labels: whole numbers right of the plot, left-aligned at one x
+    x=$(awk '$1 > $5 * 0.8 && $7 ~ /^[0-9]+$/ { print $1 }' "$T/$id.words" | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }')
+    places=$(awk -v x="$x" '$7 ~ /^[0-9]+$/ && $1 - x < 0.5 && x - $1 < 0.5 { print $2, $7 }' "$T/$id.words" |
+        sort -n | awk '{ print $2 }' | tr '\n' ' ')
+    n=$(echo $places | wc -w)
+    [ "$n" -ge 10 ] || fail "$id: $n place labels at the right edge: $places"
+    [ "$places" = "$(seq 1 "$n" | tr '\n' ' ')" ] ||
+        fail "$id: place labels top to bottom are '$places', not 1..$n"
+    if awk '$7 ~ /^[0-9]+[.,][0-9]+$/ && $1 < $5 * 0.2' "$T/$id.words" | grep -q .; then
+        fail "$id: a place written with decimals: $(awk '$7 ~ /^[0-9]+[.,][0-9]+$/' "$T/$id.words" | head -3)"
+    fi
+done
+pass "rank graphs: places 1..N from the top, whole numbers"
+
+words "$g/population.pdf" >"$T/population.words"
+awk '$1 < $5 * 0.2 { print $7 }' "$T/population.words" | grep -Eq '^[0-9]{1,3}(\.[0-9]{3})+$|^mio\.$' ||
+    fail "population: no Danish figure of millions on the axis: $(awk '$1 < $5 * 0.2 { print $7 }' "$T/population.words" | tr '\n' ' ')"
+if awk '{ print $7 }' "$T/population.words" | grep -Eq '^[0-9.,]+[kM]$|^[kM]$'; then
+    fail "population: an axis in k or M"
+fi
+words "$g/ls_exports.pdf" >"$T/exports.words"
+grep -Eq ' 292,0$' "$T/exports.words" || fail "ls_exports: the projection is not written 292,0"
+pass "Danish number forms on axes and the status line"
+
+for pdf in "$g"/*.pdf; do
+    out=$(words "$pdf" | awk '$1 < 0 || $2 < 0 || $3 > $5 + 0.5 || $4 > $6 + 0.5')
+    [ -z "$out" ] || fail "$(basename "$pdf"): words past the edge: $(echo "$out" | head -3)"
+done
+pass "no word past the edge of any graph"
+
+# --scale: the report's graphs at zoom 1 are half as wide as at the default 2
+png_width() { od -An -tu1 -j16 -N4 "$1" | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }'; }
+"$PEJLD" --report "$T/report1" --scale 1 --now 2025-10-01 -c "$SRC/config/demo.conf" --state-dir "$state" \
+    >/dev/null 2>"$T/log" || fail "--report --scale 1: $(cat "$T/log")"
+w2=$(png_width "$g/ls_exports.png") w1=$(png_width "$T/report1/graphs/ls_exports.png")
+[ $((w1 * 2 - w2)) -ge -2 ] && [ $((w1 * 2 - w2)) -le 2 ] || fail "--scale 1: $w1 px wide, at 2: $w2 px"
+"$PEJLD" --report "$T/report2" --scale 9 -c "$SRC/config/demo.conf" --state-dir "$state" 2>"$T/log" &&
+    fail "--scale 9 accepted"
+grep -q "write a zoom from 0.5 to 4" "$T/log" || fail "--scale 9: $(cat "$T/log")"
+pass "--scale N draws the graphs at zoom N"
