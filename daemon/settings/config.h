@@ -58,7 +58,7 @@ struct config {
     /* config_index.c: indicators by id, and by the id their per_million
      * names (a struct config_dependents each); empty: not indexed. */
     struct name_index by_id, dependents;
-    /* graph = { width = 560; scale = 2; }: the plot area's width at scale 1
+    /* graph = { width = 500; scale = 2; }: the plot area's width at scale 1
      * and the zoom of every graph (config_graph.c) */
     int graph_width;
     double graph_scale;
