@@ -527,7 +527,7 @@ static int watermark_rise(const struct graph_spec *spec)
     int width = spec->width > 0 ? spec->width : GRAPH_DEFAULT_WIDTH;
     if (spec->rank_of > 0) /* the top places are the ones read: the bottom of the plot */
         return (6 * GRAPH_FONT_SIZE) * 1024;
-    return (width / 2 + 2 * GRAPH_FONT_SIZE - 8) * 1024;
+    return (width * 2 / 5 + 2 * GRAPH_FONT_SIZE - 8) * 1024;
 }
 
 static void add_watermark(const struct graph_spec *spec, struct args *a)
@@ -865,7 +865,9 @@ int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, 
     for (size_t i = 0; i < sizeof head / sizeof *head; i++)
         arg(&a, head[i]);
     argf(&a, "--width=%d", width);
-    argf(&a, "--height=%d", width / 2);
+    /* a rank graph: a place a line of text high, so that the labels stay apart */
+    int rank_height = spec->rank_of * (GRAPH_FONT_SIZE * 13 / 10);
+    argf(&a, "--height=%d", rank_height > width * 2 / 5 ? rank_height : width * 2 / 5);
     if (spec->scale > 0 && spec->scale != 1)
         argf(&a, "--zoom=%g", spec->scale);
     if (spec->daemon) {
