@@ -483,32 +483,46 @@ static size_t bytes_of_chars(const char *s, size_t chars)
     return i;
 }
 
-/* The title, broken in two at a space when it is wider than the image
- * (librrd would cut it off at both edges). */
+/* The title in lines no wider than the image (librrd would cut it off at
+ * both edges): broken after "Pejlemærke N ·" and at spaces. */
 static const char *title_text(struct args *a, const struct graph_spec *spec)
 {
     const char *title = spec->title ? spec->title : "";
     size_t chars = comment_chars(spec) * GRAPH_FONT_SIZE / GRAPH_TITLE_SIZE;
-    size_t n = bytes_of_chars(title, chars);
-    if (!title[n])
-        return escaped(a, title, false);
-    const char *cut = strstr(title, " · ");
-    if (!cut || (size_t)(cut - title) > n) {
-        cut = title + n;
-        while (cut > title && *cut != ' ')
-            cut--;
-    }
-    if (cut == title)
-        return escaped(a, title, false);
-    char *two = NULL;
-    const char *rest =
-        *cut == ' ' && strncmp(cut, " · ", strlen(" · ")) == 0 ? cut + strlen(" · ") : cut + 1;
-    if (asprintf(&two, "%.*s\n%s", (int)(cut - title), title, rest) < 0) {
+    char *out = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&out, &size);
+    if (!f) {
         a->failed = true;
         return "";
     }
-    const char *e = escaped(a, two, false);
-    free(two);
+    const char *dot = strstr(title, " · ");
+    bool first = true;
+    while (*title) {
+        size_t n = bytes_of_chars(title, chars);
+        if (first && dot && title[n] && (size_t)(dot - title) <= n) {
+            n = (size_t)(dot - title); /* "Pejlemærke 2" on a line of its own */
+        } else if (title[n]) {
+            size_t space = n;
+            while (space > 0 && title[space] != ' ')
+                space--;
+            n = space > 0 ? space : n;
+        }
+        fprintf(f, "%s%.*s", first ? "" : "\n", (int)n, title);
+        title += n;
+        if (first && dot && title == dot)
+            title += strlen(" · ");
+        while (*title == ' ')
+            title++;
+        first = false;
+    }
+    if (fclose(f) != 0 || !out) {
+        free(out);
+        a->failed = true;
+        return "";
+    }
+    const char *e = escaped(a, out, false);
+    free(out);
     return e;
 }
 
@@ -559,7 +573,7 @@ static int watermark_rise(const struct graph_spec *spec)
     int width = spec->width > 0 ? spec->width : GRAPH_DEFAULT_WIDTH;
     if (spec->rank_of > 0) /* the top places are the ones read: the bottom of the plot */
         return (6 * GRAPH_FONT_SIZE) * 1024;
-    return (width / 2 + 2 * GRAPH_FONT_SIZE - 8) * 1024;
+    return (width * 2 / 5 + 2 * GRAPH_FONT_SIZE - 8) * 1024;
 }
 
 static void add_watermark(const struct graph_spec *spec, struct args *a)
@@ -567,7 +581,7 @@ static void add_watermark(const struct graph_spec *spec, struct args *a)
     if (!spec->watermark || !*spec->watermark)
         return;
     argf(a,
-         "COMMENT:<span rise=\"%d\" weight=\"bold\" foreground=\"#B03A2E\" "
+         "COMMENT:<span rise=\"%d\" size=\"small\" weight=\"bold\" foreground=\"#B03A2E\" "
          "alpha=\"62%%\">%s</span>\\c",
          watermark_rise(spec), text(a, spec->watermark));
 }
@@ -597,7 +611,9 @@ static bool drawn_annual(const struct graph_spec *spec)
 static void add_year_grid(const struct graph_spec *spec, struct args *a)
 {
     int64_t years = (spec->end - spec->start) / (366 * 86400);
-    int step = years <= 12 ? 1 : years <= 24 ? 2 : years <= 60 ? 5 : 10;
+    /* a year's label is four digits and a gap wide: 4 em */
+    int64_t fit = (spec->width > 0 ? spec->width : GRAPH_DEFAULT_WIDTH) / (4 * GRAPH_FONT_SIZE);
+    int step = years <= fit ? 1 : years <= 2 * fit ? 2 : years <= 5 * fit ? 5 : 10;
     bool annual = drawn_annual(spec);
     if (years < 3)
         return; /* dates, as librrd chooses them */
@@ -854,7 +870,8 @@ int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, 
     char start[32], end[32], *tmp = NULL;
     struct args a = {0};
     snprintf(start, sizeof start, "%lld", (long long)spec->start);
-    snprintf(end, sizeof end, "%lld", (long long)spec->end);
+    /* room right of the last time for its label, which is centred on it */
+    snprintf(end, sizeof end, "%lld", (long long)(spec->end + (spec->end - spec->start) / 25));
     if (spec->n_lines == 0 || spec->n_lines > GRAPH_MAX_LINES ||
         asprintf(&tmp, "%s.tmp", spec->image_path) < 0) {
         snprintf(err, errlen, "nothing to draw, or out of memory");
@@ -894,7 +911,9 @@ int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, 
     for (size_t i = 0; i < sizeof head / sizeof *head; i++)
         arg(&a, head[i]);
     argf(&a, "--width=%d", width);
-    argf(&a, "--height=%d", width / 2);
+    /* a rank graph: a place a line of text high, so that the labels stay apart */
+    int rank_height = spec->rank_of * (GRAPH_FONT_SIZE * 13 / 10);
+    argf(&a, "--height=%d", rank_height > width * 2 / 5 ? rank_height : width * 2 / 5);
     if (spec->scale > 0 && spec->scale != 1)
         argf(&a, "--zoom=%g", spec->scale);
     if (spec->daemon) {

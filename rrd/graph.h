@@ -25,9 +25,9 @@
 
 /* The plot area's width at scale 1 (pixels), and the fonts': chosen so that
  * the whole image pasted 16 cm wide keeps its text at 9 pt or more. */
-#define GRAPH_DEFAULT_WIDTH 560
-#define GRAPH_FONT_SIZE 12
-#define GRAPH_TITLE_SIZE 14
+#define GRAPH_DEFAULT_WIDTH 500
+#define GRAPH_FONT_SIZE 14
+#define GRAPH_TITLE_SIZE 16
 
 struct graph_line {
     const char *rrd_path;

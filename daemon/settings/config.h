@@ -64,7 +64,7 @@ struct config {
     char *listen;
     struct sockaddr_storage listen_addr;
     socklen_t listen_addr_len;
-    /* graph = { width = 560; scale = 2; }: the plot area's width at scale 1
+    /* graph = { width = 500; scale = 2; }: the plot area's width at scale 1
      * and the zoom of every graph (config_graph.c) */
     int graph_width;
     double graph_scale;

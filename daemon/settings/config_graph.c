@@ -1,7 +1,7 @@
 /*
  * config_graph.c — how graphs are drawn, and the events on their time axes:
  *
- *   graph = { width = 560; scale = 2; };   # the plot area's width in pixels
+ *   graph = { width = 500; scale = 2; };   # the plot area's width in pixels
  *                                          # at scale 1 (300-2000), the zoom (0.5-4)
  *   events = ( { date = "2024-06-01"; text = "Strategi for life science"; }, … );
  *
@@ -33,7 +33,7 @@ void config_load_graph(struct loader *l, const config_setting_t *root)
     if (!g)
         return;
     if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
-        diag_config_error(l->diag, g, "graph must be a group { width = 560; scale = 2; }");
+        diag_config_error(l->diag, g, "graph must be a group { width = 500; scale = 2; }");
         return;
     }
     config_check_keys(l, g, "graph", graph_keys);

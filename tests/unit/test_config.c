@@ -445,7 +445,7 @@ static void test_alert_rule_problems(void **state)
 static void test_graph_and_event_problems(void **state)
 {
     (void)state;
-    expect_problem(GRAPHING("graph = 2;", ""), 2, "graph must be a group { width = 560; scale = 2; }");
+    expect_problem(GRAPHING("graph = 2;", ""), 2, "graph must be a group { width = 500; scale = 2; }");
     expect_problem(GRAPHING("graph = { width = 10; };", ""), 2, "width must be an integer from 300 to 2000");
     expect_problem(GRAPHING("graph = { width = \"wide\"; };", ""), 2, "width must be an integer");
     expect_problem(GRAPHING("graph = { scale = 9; };", ""), 2, "graph: scale must be a number from 0.5 to 4");
