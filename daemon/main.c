@@ -90,6 +90,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"as-of", required_argument, NULL, OPT_AS_OF},
         {"vintage", required_argument, NULL, OPT_VINTAGE},
         {"compare-to", required_argument, NULL, OPT_COMPARE_TO},
+        {"scale", required_argument, NULL, OPT_SCALE},
         {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "c:fvh", longopts, NULL)) != -1) {

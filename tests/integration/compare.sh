@@ -58,15 +58,15 @@ grep -q "alert range WARNING -> OK" "$T/log" || fail "the range alert did not cl
 md="$report/report.md"
 first=$(grep -m1 '^## ' "$md")
 [ "$first" = "## Siden 2025-04-01" ] || fail "the first section is \"$first\", not the comparison: $(head -20 "$md")"
-[ "$(grep -n '^## Siden' "$md" | cut -d: -f1)" -lt "$(grep -n '^| Indikator | PM |' "$md" | cut -d: -f1)" ] \
+[ "$(grep -n '^## Siden' "$md" | cut -d: -f1)" -lt "$(grep -n '^## Pejlemærkerne' "$md" | cut -d: -f1)" ] \
     || fail "the comparison is not before the status table"
-has() { grep -qxF "$1" "$md" || fail "report.md lacks the row \"$1\": $(sed -n '/^## Siden/,/^| Indikator | PM/p' "$md")"; }
+has() { grep -qxF "$1" "$md" || fail "report.md lacks the row \"$1\": $(sed -n '/^## Siden/,/^## Pejlemærkerne/p' "$md")"; }
 has "| Eksport | 2024 | 124,0 | 0 |"                               # the period that appeared
-has "| Eksport | - | 2023 | 120,0 → 119,0 | -0,8 % | 2 |"          # revised twice: then -> now
+has "| Eksport | - | 2023 | 120,0 → 119,0 | −0,8 % | 2 |"          # revised twice: then -> now
 has "| Placering | 2030 | i risiko | på sporet |"                   # progress changed
 has "| Placering | top 5, 2030 | 2023: 6 | 2024: 4 |"              # the rank moved
 has "| Eksport | range | WARNING | 2025-05-01 | 2025-06-01 |"     # opened and closed in between
-sed -n '/^## Siden/,/^| Indikator | PM/p' "$md" >"$T/since.md"
+sed -n '/^## Siden/,/^## Pejlemærkerne/p' "$md" >"$T/since.md"
 ! grep -q "| 2024 | 130" "$T/since.md" || fail "the section shows 2024's first value, not its value now"
 ! grep -qE '^\| Eksport \| - \| 202[0-2] ' "$T/since.md" || fail "an unchanged period is listed as revised"
 pass "report.md: the first section names the new period, the figure revised twice (120,0 → 119,0), the progress and rank that changed and the alert opened and closed in between"
@@ -76,7 +76,7 @@ sed 's/language = "da"/language = "en"/' "$conf" >"$T/en.conf"
 "$PEJLD" --report "$T/report-en" --compare-to 2025-04-01 --now 2025-07-01 -c "$T/en.conf" --state-dir "$state" \
     >/dev/null 2>"$T/log" || fail "--report in English: $(cat "$T/log")"
 grep -qxF "## Since 2025-04-01" "$T/report-en/report.md" || fail "no English title: $(head -8 "$T/report-en/report.md")"
-grep -qxF "| Eksport | - | 2023 | 120.0 → 119.0 | -0.8 % | 2 |" "$T/report-en/report.md" \
+grep -qxF "| Eksport | - | 2023 | 120.0 → 119.0 | −0.8 % | 2 |" "$T/report-en/report.md" \
     || fail "no English revision row: $(sed -n '/^## Since/,/^| Indicator | PM/p' "$T/report-en/report.md")"
 pass "in English: \"Since 2025-04-01\" with the English decimal mark"
 
@@ -108,7 +108,7 @@ class Page(html.parser.HTMLParser):
 page = Page(); page.feed(open(sys.argv[1], encoding="utf-8").read())
 assert page.order[:2] == ["since", "status"], page.order
 assert ["exports", "2024", "Eksport", "2024", "124,0", "0"] in page.rows["new"], page.rows["new"]
-assert page.rows["revised"] == [["exports", "2023", "Eksport", "-", "2023", "120,0 → 119,0", "-0,8 %", "2"]], page.rows["revised"]
+assert page.rows["revised"] == [["exports", "2023", "Eksport", "-", "2023", "120,0 → 119,0", "−0,8 %", "2"]], page.rows["revised"]
 assert page.rows["alerts"][0][2:] == ["Eksport", "range", "WARNING", "2025-05-01", "2025-06-01"], page.rows["alerts"]
 assert ["trials_rank", "", "Placering", "top 5, 2030", "2023: 6", "2024: 4"] in page.rows["ranks"], page.rows["ranks"]
 PY
@@ -147,7 +147,7 @@ pass "a comparison moment after the report's is refused"
 "$PEJLD" --report "$T/as-of" --as-of 2025-05-15 --compare-to 2025-04-01 -c "$conf" --state-dir "$state" \
     >/dev/null 2>"$T/log" || fail "--as-of --compare-to: $(cat "$T/log")"
 grep -qxF "| Eksport | - | 2023 | 120,0 → 121,0 | +0,8 % | 1 |" "$T/as-of/report.md" \
-    || fail "as of 2025-05-15, 2023 was 121: $(sed -n '/^## Siden/,/^| Indikator | PM/p' "$T/as-of/report.md")"
+    || fail "as of 2025-05-15, 2023 was 121: $(sed -n '/^## Siden/,/^## Pejlemærkerne/p' "$T/as-of/report.md")"
 grep -q "^Ikke vist: en rapport pr. et tidligere tidspunkt har ingen alarmer" "$T/as-of/report.md" \
     || fail "the alerts part does not say why it is empty"
 pass "--as-of with --compare-to: the figures between the two moments (2023 then 121), alerts said not shown"
@@ -165,8 +165,8 @@ ctl snapshot board-april 2025-04-01 >/dev/null || fail "snapshot: $(tail -3 "$T/
 ctl report "$T/ctl-report" --compare-to board-april >/dev/null 2>"$T/err" || fail "pejlctl report --compare-to: $(cat "$T/err")"
 grep -qxF "## Siden board-april (øjebliksbillede, 2025-04-01)" "$T/ctl-report/report.md" \
     || fail "pejlctl's report lacks the section: $(head -5 "$T/ctl-report/report.md")"
-grep -qxF "| Eksport | - | 2023 | 120,0 → 119,0 | -0,8 % | 2 |" "$T/ctl-report/report.md" \
-    || fail "pejlctl's report lacks the revision: $(sed -n '/^## Siden/,/^| Indikator | PM/p' "$T/ctl-report/report.md")"
+grep -qxF "| Eksport | - | 2023 | 120,0 → 119,0 | −0,8 % | 2 |" "$T/ctl-report/report.md" \
+    || fail "pejlctl's report lacks the revision: $(sed -n '/^## Siden/,/^## Pejlemærkerne/p' "$T/ctl-report/report.md")"
 set +e; ctl report "$T/ctl-none" --compare-to no-such-meeting >/dev/null 2>"$T/err"; rc=$?; set -e
 [ $rc -eq 1 ] && grep -q "no-such-meeting" "$T/err" && [ ! -e "$T/ctl-none" ] \
     || fail "an unknown snapshot over the socket: exit $rc, $(cat "$T/err")"
