@@ -11,6 +11,8 @@
  */
 #include "projection.h"
 
+#include <stdio.h>
+
 #include <math.h>
 
 /* The density of Student's t with `df` degrees of freedom. */
@@ -145,4 +147,15 @@ void projection_fit(const double *years, const double *values, size_t n, double 
     out->centre = unscaled(&f, f.a + f.b * when);
     band(&f, when, level, &out->low, &out->high);
     out->probability = reach_probability(&f, when, target, direction);
+}
+
+void projection_chance_text(enum language language, double probability, char *buf, size_t size)
+{
+    bool english = language == LANGUAGE_EN;
+    if (probability > 0 && probability < 0.005)
+        snprintf(buf, size, "%s", english ? "below 1%" : "under 1 %");
+    else if (probability < 1 && probability > 0.995)
+        snprintf(buf, size, "%s", english ? "above 99%" : "over 99 %");
+    else
+        number_format_percent(language, probability * 100, 0, 0, buf, size);
 }

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "number_format.h"
+
 /* The band's coverage: 80 % (10 % of the outcomes below it, 10 % above). */
 #define PROJECTION_LEVEL 0.80
 
@@ -35,6 +37,10 @@ void projection_band_at(const double *years, const double *values, size_t n, dou
 
 /* Student's t distribution with `df` degrees of freedom: P(T <= x), and
  * the x with P(T <= x) = p. Exported for the tests. */
+/* The probability of reaching a target as people read it: a whole per
+ * cent ("3 %", "3%"), but "under 1 %" / "over 99 %" rather than a 0 or 100
+ * the fit cannot promise. */
+void projection_chance_text(enum language language, double probability, char *buf, size_t size);
 double projection_t_cdf(double x, double df);
 double projection_t_quantile(double p, double df);
 

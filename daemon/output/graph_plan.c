@@ -500,8 +500,8 @@ static void plan_status(struct graph_plan *p, const struct target *t, const stru
         stale = plan_text(p, " · %s %s", p->pw->stale_since, period);
     }
     if (t->kind == TARGET_PATH && !isnan(p->projection.probability)) {
-        words_number(p->w, p->projection.probability * 100, 0, pct, sizeof pct);
-        chance = plan_text(p, " · %s %d: %s %%", p->pw->probability, t->year, pct);
+        projection_chance_text(p->settings->language, p->projection.probability, pct, sizeof pct);
+        chance = plan_text(p, " · %s %d: %s", p->pw->probability, t->year, pct);
     }
     p->spec.status = plan_text(p, "%s: %s%s%s%s%s%s", p->w->status, p->w->categories[e->progress],
                                stale, status_figures(p, e), status_details(p, t, e), chance,

@@ -476,13 +476,7 @@ static void projection_sentence(const struct report *rp, const struct row *r, ch
     number(pr.low, rp, low, sizeof low);
     number(pr.high, rp, high, sizeof high);
     target_words(rp, r, target, sizeof target);
-    /* a whole per cent, but never a certainty the fit cannot give */
-    if (pr.probability > 0 && pr.probability < 0.005)
-        snprintf(chance, sizeof chance, "%s", english(rp) ? "below 1%" : "under 1 %");
-    else if (pr.probability < 1 && pr.probability > 0.995)
-        snprintf(chance, sizeof chance, "%s", english(rp) ? "above 99%" : "over 99 %");
-    else
-        number_format_percent(rp->language, pr.probability * 100, 0, 0, chance, sizeof chance);
+    projection_chance_text(rp->language, pr.probability, chance, sizeof chance);
     snprintf(buf, size,
              english(rp) ? "Projection to %d: %s (80 %% interval %s–%s); probability of reaching "
                            "%s at this trend: %s"

@@ -80,9 +80,29 @@ static void test_too_few_points(void **state)
     assert_true(isnan(p.centre));
 }
 
+/* The chance as the report and the graph write it: never a 0 or 100 the fit cannot promise. */
+static void test_chance_text(void **state)
+{
+    (void)state;
+    char buf[32];
+    projection_chance_text(LANGUAGE_DA, 0.0004, buf, sizeof buf);
+    assert_string_equal(buf, "under 1 %");
+    projection_chance_text(LANGUAGE_EN, 0.0004, buf, sizeof buf);
+    assert_string_equal(buf, "below 1%");
+    projection_chance_text(LANGUAGE_DA, 0.9996, buf, sizeof buf);
+    assert_string_equal(buf, "over 99 %");
+    projection_chance_text(LANGUAGE_DA, 0.034, buf, sizeof buf);
+    assert_string_equal(buf, "3 %");
+    projection_chance_text(LANGUAGE_EN, 0.5, buf, sizeof buf);
+    assert_string_equal(buf, "50%");
+    projection_chance_text(LANGUAGE_DA, 0, buf, sizeof buf);
+    assert_string_equal(buf, "0 %");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_chance_text),
         cmocka_unit_test(test_t_table),
         cmocka_unit_test(test_linear_by_hand),
         cmocka_unit_test(test_log_fit_matches_the_evaluation),
