@@ -122,6 +122,17 @@ mtimes >"$T/m4"
 [ "$(changed "$T/m3" "$T/m4")" = "gamma delta" ] || fail "after a corrupt key and a removed PNG: '$(changed "$T/m3" "$T/m4")'"
 pass "a corrupt key file or a PNG removed by hand: drawn again, the rest not"
 
+# How graphs are drawn is part of their key: a new graph.scale redraws all.
+cp "$conf" "$T/conf.saved"
+sed -i '1i graph = { scale = 1; };' "$conf"
+sleep 0.05
+once
+mtimes >"$T/m5"
+[ "$(changed "$T/m4" "$T/m5" | wc -w)" -eq 6 ] || fail "graph.scale changed, redrawn: '$(changed "$T/m4" "$T/m5")'"
+cp "$T/conf.saved" "$conf"
+once
+pass "a changed graph.scale redraws every graph"
+
 # The daemon on a fresh state: six first collections spread over 5 s, their
 # graphs drawn by one child per 2 s window: at least two graphs share a
 # child (six children would need five gaps of 2 s between collections).
