@@ -15,34 +15,67 @@
 
 #include <math.h>
 
-/* The density of Student's t with `df` degrees of freedom. */
-static double t_density(double x, double df)
+/* The continued fraction of the incomplete beta function, by Lentz's
+ * method (converges fast for x < (a + 1) / (a + b + 2)). */
+static double beta_fraction(double a, double b, double x)
 {
-    double c = exp(lgamma((df + 1) / 2) - lgamma(df / 2)) / sqrt(df * M_PI);
-    return c * pow(1 + x * x / df, -(df + 1) / 2);
+    const double tiny = 1e-300;
+    double c = 1, d = 1 - (a + b) * x / (a + 1);
+    d = 1 / (fabs(d) < tiny ? tiny : d);
+    double h = d;
+    for (int m = 1; m <= 300; m++) {
+        double m2 = 2.0 * m, step = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+        d = 1 + step * d;
+        c = 1 + step / c;
+        d = 1 / (fabs(d) < tiny ? tiny : d);
+        c = fabs(c) < tiny ? tiny : c;
+        h *= d * c;
+        step = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+        d = 1 + step * d;
+        c = 1 + step / c;
+        d = 1 / (fabs(d) < tiny ? tiny : d);
+        c = fabs(c) < tiny ? tiny : c;
+        double delta = d * c;
+        h *= delta;
+        if (fabs(delta - 1) < 1e-15)
+            break;
+    }
+    return h;
 }
 
-/* Simpson's rule from 0 to |x| (the density is smooth and even). */
+/* The regularized incomplete beta function I_x(a, b). */
+static double incomplete_beta(double a, double b, double x)
+{
+    if (x <= 0)
+        return 0;
+    if (x >= 1)
+        return 1;
+    double front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x));
+    return x < (a + 1) / (a + b + 2) ? front * beta_fraction(a, b, x) / a
+                                     : 1 - front * beta_fraction(b, a, 1 - x) / b;
+}
+
+/* Student's t distribution function by the incomplete beta function:
+ * P(T > |x|) = I_{df/(df+x²)}(df/2, 1/2) / 2. */
 double projection_t_cdf(double x, double df)
 {
     if (isnan(x) || !(df > 0))
         return NAN;
     if (isinf(x))
         return x > 0 ? 1 : 0;
-    double a = fmin(fabs(x), 1e3), h;
-    int steps = 2000;
-    h = a / steps;
-    double sum = t_density(0, df) + t_density(a, df);
-    for (int i = 1; i < steps; i++)
-        sum += (i % 2 ? 4 : 2) * t_density(i * h, df);
-    double half = fmin(sum * h / 3, 0.5);
-    return x >= 0 ? 0.5 + half : 0.5 - half;
+    double tail = incomplete_beta(df / 2, 0.5, df / (df + x * x)) / 2;
+    return x >= 0 ? 1 - tail : tail;
 }
 
+/* By bisection on the distribution function; the last answer is kept, as
+ * a graph's band asks for the same quantile at each of its points. */
 double projection_t_quantile(double p, double df)
 {
+    static double last_p = NAN, last_df = NAN, last_q = NAN;
     if (!(p > 0 && p < 1) || !(df > 0))
         return NAN;
+    if (p == last_p && df == last_df)
+        return last_q;
     double lo = -1e3, hi = 1e3;
     for (int i = 0; i < 100; i++) {
         double mid = (lo + hi) / 2;
@@ -51,7 +84,8 @@ double projection_t_quantile(double p, double df)
         else
             hi = mid;
     }
-    return (lo + hi) / 2;
+    last_p = p, last_df = df, last_q = (lo + hi) / 2;
+    return last_q;
 }
 
 struct fit {

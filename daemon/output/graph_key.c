@@ -85,6 +85,15 @@ static uint64_t hash_file_name(uint64_t h, const char *path)
     return hash_text(h, slash ? slash + 1 : path);
 }
 
+/* Times by their day, as the span is: a curve that ends at the evaluation
+ * time (a trend, a band) moves by seconds from run to run, under a pixel. */
+static uint64_t hash_times(uint64_t h, const int64_t *times, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = hash_i64(h, day_of(times[i]));
+    return h;
+}
+
 /* The curves drawn from values the plan passes in rather than from RRD
  * files: a rank graph's members, the projection's band, the series as
  * known earlier (--compare-to). */
@@ -94,19 +103,17 @@ static uint64_t hash_points(uint64_t h, const struct graph_spec *s)
         const struct graph_track *t = &s->tracks[i];
         h = hash_i64(hash_text(h, t->label), (int64_t)t->n);
         if (t->n)
-            h = hash_bytes(hash_bytes(h, t->times, t->n * sizeof *t->times), t->values,
-                           t->n * sizeof *t->values);
+            h = hash_bytes(hash_times(h, t->times, t->n), t->values, t->n * sizeof *t->values);
     }
     const struct graph_band *b = &s->band;
     h = hash_i64(hash_text(h, b->label), (int64_t)b->n);
     if (b->n)
-        h = hash_bytes(hash_bytes(hash_bytes(h, b->times, b->n * sizeof *b->times), b->low,
-                                  b->n * sizeof *b->low),
+        h = hash_bytes(hash_bytes(hash_times(h, b->times, b->n), b->low, b->n * sizeof *b->low),
                        b->high, b->n * sizeof *b->high);
     h = hash_i64(hash_text(h, s->earlier_label), (int64_t)s->n_earlier);
     if (s->n_earlier)
-        h = hash_bytes(hash_bytes(h, s->earlier_times, s->n_earlier * sizeof *s->earlier_times),
-                       s->earlier_values, s->n_earlier * sizeof *s->earlier_values);
+        h = hash_bytes(hash_times(h, s->earlier_times, s->n_earlier), s->earlier_values,
+                       s->n_earlier * sizeof *s->earlier_values);
     return h;
 }
 

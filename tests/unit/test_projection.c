@@ -22,6 +22,13 @@ static void test_t_table(void **state)
     assert_float_equal(projection_t_cdf(2.0, 5), 0.9490303, 1e-6);
     assert_float_equal(projection_t_cdf(-2.0, 5), 1 - 0.9490303, 1e-6);
     assert_true(isnan(projection_t_quantile(1, 3)));
+    /* by the incomplete beta function now: Cauchy's, a table's far values */
+    assert_float_equal(projection_t_cdf(1.0, 1), 0.75, 1e-12);
+    assert_float_equal(projection_t_quantile(0.975, 30), 2.042272, 1e-6);
+    assert_float_equal(projection_t_cdf(3.0, 3), 0.9711656, 1e-7);
+    assert_float_equal(projection_t_cdf(0.0, 7), 0.5, 1e-15);
+    assert_float_equal(projection_t_quantile(0.995, 1), 63.65674, 1e-4);
+    assert_float_equal(projection_t_quantile(0.9, 2), 1.885618, 1e-5); /* asked again: kept */
 }
 
 /* y = 0.3 + 0.8 t, residuals -0.3 0.9 -0.9 0.3: s² = 0.9, at t = 5 the
