@@ -11,10 +11,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "array.h"
 #include "atomic_file.h"
-#include "crc32.h"
 #include "log.h"
 
 #define COMMIT_TAG "@commit "
@@ -31,7 +31,7 @@ struct alert_log {
 
 static uint32_t line_crc(const char *line, size_t len)
 {
-    return crc32_line(line, len);
+    return (uint32_t)crc32(0L, (const Bytef *)line, (uInt)len);
 }
 
 /* ---- reading ---- */
