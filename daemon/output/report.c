@@ -344,7 +344,7 @@ static int finish(FILE *f, const char *name, char *err, size_t errlen)
     return 0;
 }
 
-static void html_escaped(FILE *f, const char *s)
+void report_html_escaped(FILE *f, const char *s)
 {
     for (; *s; s++)
         switch (*s) {
@@ -511,7 +511,7 @@ static void html_published(FILE *f, const struct report *rp, const struct row *r
         return;
     fprintf(f, "<table class=\"published\" data-indicator=\"%s\"><caption>%s — ", r->ind->id,
             rp->w->published_figures);
-    html_escaped(f, r->ind->title);
+    report_html_escaped(f, r->ind->title);
     fputs("</caption><thead><tr>", f);
     for (int i = 0; i < 5; i++)
         fprintf(f, "<th>%s</th>", heads[i]);
@@ -521,7 +521,7 @@ static void html_published(FILE *f, const struct report *rp, const struct row *r
         fputs("<tr>", f);
         for (int i = 0; i < 5; i++) {
             fputs("<td>", f);
-            html_escaped(f, c[i]);
+            report_html_escaped(f, c[i]);
             fputs("</td>", f);
         }
         fputs("</tr>\n", f);
@@ -537,14 +537,14 @@ static void html_figures(FILE *f, const struct report *rp, const struct row *r)
     latest_sentence(rp, r, text, sizeof text);
     if (text[0]) {
         fprintf(f, "<p class=\"figures\" data-indicator=\"%s\">", r->ind->id);
-        html_escaped(f, text);
+        report_html_escaped(f, text);
         fputs("</p>\n", f);
     }
     for (const struct row *t = r; t < rp->rows + rp->n && t->ind == r->ind; t++) {
         projection_sentence(rp, t, text, sizeof text);
         if (text[0]) {
             fprintf(f, "<p class=\"projection\" data-indicator=\"%s\">", r->ind->id);
-            html_escaped(f, text);
+            report_html_escaped(f, text);
             fputs("</p>\n", f);
         }
     }
@@ -606,7 +606,7 @@ static void html_banner(FILE *f, const struct report *rp)
     if (n == 0)
         return;
     fputs("<p class=\"illustrative\" role=\"note\"><strong>", f);
-    html_escaped(f, rp->w->illustrative);
+    report_html_escaped(f, rp->w->illustrative);
     fputs("</strong>", f);
     if (n < all) {
         fputs(": ", f);
@@ -614,7 +614,7 @@ static void html_banner(FILE *f, const struct report *rp)
             if (rp->rows[i].ind->illustrative &&
                 (i == 0 || rp->rows[i - 1].ind != rp->rows[i].ind)) {
                 fputs(said++ ? ", " : "", f);
-                html_escaped(f, rp->rows[i].ind->title);
+                report_html_escaped(f, rp->rows[i].ind->title);
             }
     }
     fputs("</p>\n", f);
@@ -669,7 +669,7 @@ static void html_sources(FILE *f, const struct report *rp)
         fprintf(f, "<tr data-indicator=\"%s\">", rp->rows[i].ind->id);
         for (int k = 0; k < 5; k++) {
             fputs("<td>", f);
-            html_escaped(f, c[k]);
+            report_html_escaped(f, c[k]);
             fputs("</td>", f);
         }
         fputs("</tr>\n", f);
@@ -760,7 +760,7 @@ static void html_row(FILE *f, const struct report *rp, const struct row *r,
             r->alert ? alert_state_name(r->alert->state) : "none", r->ind->id);
     for (size_t i = 0; i < n; i++) {
         fprintf(f, "<td%s>", cell_class(r, columns[i], cls, sizeof cls));
-        html_escaped(f, c[columns[i]]);
+        report_html_escaped(f, c[columns[i]]);
         fputs("</td>", f);
     }
     fputs("</tr>\n", f);
@@ -825,9 +825,9 @@ static void html_head(FILE *f, const struct report *rp)
             "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
             "<title>pejl — ",
             english(rp) ? "en" : "da");
-    html_escaped(f, title);
+    report_html_escaped(f, title);
     fprintf(f, "</title><style>%s</style></head><body>\n<h1>", css);
-    html_escaped(f, title);
+    report_html_escaped(f, title);
     fputs("</h1>\n", f);
 }
 
@@ -861,7 +861,7 @@ static void html_indicator(FILE *f, const struct report *rp, const struct row *r
         fprintf(f, "<h3 id=\"h-%s\">%s %d · ", r->ind->id, rp->w->pejlemaerke, r->ind->pejlemaerke);
     else
         fprintf(f, "<h3 id=\"h-%s\">", r->ind->id);
-    html_escaped(f, r->ind->title);
+    report_html_escaped(f, r->ind->title);
     fputs("</h3>\n", f);
     if (r->graph) {
         fprintf(f, "<figure id=\"%s\"><img src=\"graphs/%s.png\"", r->ind->id, r->ind->id);
@@ -869,9 +869,9 @@ static void html_indicator(FILE *f, const struct report *rp, const struct row *r
             fprintf(f, " width=\"%d\" height=\"%u\"", FIGURE_CSS_PX,
                     (unsigned)((double)height * FIGURE_CSS_PX / width + 0.5));
         fputs(" alt=\"", f);
-        html_escaped(f, r->ind->title);
+        report_html_escaped(f, r->ind->title);
         fprintf(f, "\"><figcaption>%s: ", rp->w->source);
-        html_escaped(f, r->ind->source_name);
+        report_html_escaped(f, r->ind->source_name);
         fprintf(f, " · <a href=\"data/%s.csv\">data/%s.csv</a></figcaption></figure>\n", r->ind->id,
                 r->ind->id);
     }
@@ -904,7 +904,7 @@ static void html_targets(FILE *f, const struct report *rp)
     fetched_note(rp, note, sizeof note);
     if (note[0]) {
         fputs("<p class=\"note\" id=\"fetched\">", f);
-        html_escaped(f, note);
+        report_html_escaped(f, note);
         fputs("</p>\n", f);
     }
     html_indicators(f, rp, false);
@@ -992,7 +992,7 @@ static void html_method(FILE *f, const struct report *rp)
     for (size_t i = 0; i < n; i++) {
         const char *dot = strchr(p[i], '.');
         fprintf(f, "<p><strong>%.*s</strong>", (int)(dot - p[i] + 1), p[i]);
-        html_escaped(f, dot + 1);
+        report_html_escaped(f, dot + 1);
         fputs("</p>\n", f);
     }
 }

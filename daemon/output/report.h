@@ -32,6 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "alerting.h"
 #include "graph_plan.h"
@@ -68,5 +69,9 @@ int report_dir_check(const char *dir, const struct report_keep_out *keep_out, ch
 int report_write(const char *dir, const struct report_settings *settings, struct store *store,
                  const struct alerting *alerting, int64_t now, const struct report_options *o,
                  char *err, size_t errlen);
+
+/* `s` as HTML text or attribute value: & < > " escaped. Every section of
+ * the report's index.html writes its text through this. */
+void report_html_escaped(FILE *f, const char *s);
 
 #endif

@@ -12,6 +12,7 @@
 #include "as_of.h"
 #include "csv_field.h"
 #include "period.h"
+#include "report.h"
 #include "series.h"
 #include "timestamp.h"
 #include "value.h"
@@ -206,27 +207,6 @@ static const char *title_of(const char *key, const struct indicator *inds, size_
     return NULL; /* not in the config any more: left out */
 }
 
-static void html_text(FILE *f, const char *s)
-{
-    for (; *s; s++)
-        switch (*s) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-}
-
 /* The cells of one revision, in the report's number conventions. */
 struct revision_text {
     char period[PERIOD_TEXT_MAX], from[48], to[48], pct[48], from_day[16], to_day[16];
@@ -290,12 +270,12 @@ void report_revisions_html(FILE *f, const struct report_revisions *rv, const str
         revision_text(&rv->largest[i], language, &t);
         const char *dot = strchr(rv->largest[i].key, '.');
         fputs("<tr data-series=\"", f);
-        html_text(f, rv->largest[i].key);
+        report_html_escaped(f, rv->largest[i].key);
         fputs("\"><td>", f);
-        html_text(f, title);
+        report_html_escaped(f, title);
         if (dot) {
             fputs(" · ", f);
-            html_text(f, dot + 1);
+            report_html_escaped(f, dot + 1);
         }
         fprintf(f, "</td><td>%s</td><td>%s (%s)</td><td>%s (%s)</td><td>%s %%</td></tr>\n",
                 t.period, t.from, t.from_day, t.to, t.to_day, t.pct);

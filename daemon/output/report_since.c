@@ -15,6 +15,7 @@
 #include "graph_plan.h"
 #include "log.h"
 #include "period.h"
+#include "report.h"
 #include "rule.h"
 #include "timestamp.h"
 
@@ -132,13 +133,12 @@ struct sink {
 
 static void escaped(const struct sink *k, const char *s)
 {
-    for (; *s; s++)
-        if (k->html && (*s == '&' || *s == '<' || *s == '>' || *s == '"'))
-            fputs(*s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : "&quot;", k->f);
-        else if (!k->html && (*s == '|' || *s == '\n'))
-            fputc(*s == '|' ? '/' : ' ', k->f); /* a cell must not end the table's column */
-        else
-            fputc(*s, k->f);
+    if (k->html) {
+        report_html_escaped(k->f, s);
+        return;
+    }
+    for (; *s; s++) /* a cell must not end the table's column */
+        fputc(*s == '|' ? '/' : *s == '\n' ? ' ' : *s, k->f);
 }
 
 static void heading(const struct sink *k, const char *text, const char *id)
