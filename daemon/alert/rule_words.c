@@ -131,6 +131,7 @@ static const struct rule_phrase phrases[] = {
     {"RESOLVED", "LØST"},
     /* notice.c: the e-mail */
     {"Indicator:", "Indikator:"},
+    {"Pejlemærke:", "Pejlemærke:"}, /* the strategy's own word, in both */
     {"Rule:", "Regel:"},
     {"State:", "Tilstand:"},
     {"Latest:", "Seneste:"},
