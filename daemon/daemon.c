@@ -124,6 +124,7 @@ struct notifier_settings pejld_notifier_settings(const struct config *config)
         .external_url = config->external_url,
         .graph_dir = config->graph_dir,
         .by_id = config->by_id.n ? &config->by_id : NULL,
+        .language = config->language,
     };
 }
 
@@ -477,6 +478,7 @@ int pejld_reload(struct pejld *d)
         grapher_use_settings(d->grapher, &graphs);
         scheduler_sync(d->scheduler, next->indicators, next->n_indicators, FIRST_RUN_SPREAD_MS);
         alerting_use_indicators(d->alerting, next->indicators, next->n_indicators, pejld_now(d));
+        alerting_use_language(d->alerting, next->language);
         struct outbox_delivery delivery = pejld_outbox_delivery(next);
         outbox_use_settings(d->outbox, &delivery);
         warn_insecure(next);
@@ -581,6 +583,7 @@ static int setup(struct pejld *d)
         log_warn("%s", unrouted);
     alerting_use_indicators(d->alerting, d->config->indicators, d->config->n_indicators,
                             pejld_now(d));
+    alerting_use_language(d->alerting, d->config->language);
     evaluate_all(d->loop, d); /* the state as restored, checked against what is stored */
     if (d->mode == MODE_DAEMON &&
         (!(d->reporter = reporter_new(d->loop, &reports, d->store, &d->alerting)) ||

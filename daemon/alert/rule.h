@@ -2,7 +2,8 @@
  * rule.h — alert rules: what each one reads (an evaluation of a target,
  * the latest value, the age of the data, the collection record) and the
  * state it gives, OK / WARNING / CRITICAL / UNKNOWN, with a one-line
- * summary and the figures behind it in words.
+ * summary and the figures behind it in words, in the configured language
+ * (rule_words.h).
  *
  * Pure functions, no I/O, no clock: the caller passes `now`. UNKNOWN means
  * "no usable data", never "target missed". Hysteresis lives here (a rule
@@ -17,6 +18,7 @@
 #include <stdint.h>
 
 #include "evaluate.h"
+#include "number_format.h" /* enum language */
 #include "published.h"
 #include "range.h"
 
@@ -84,6 +86,7 @@ struct rule_input {
     int64_t now;
     const struct published_check *published; /* one per published figure of the indicator */
     size_t n_published;
+    enum language language; /* of the summary and description (rule_words.h) */
 };
 
 struct rule_result {

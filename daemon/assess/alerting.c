@@ -22,6 +22,7 @@
 struct alerting {
     struct alert_log *log;
     struct alert_ledger ledger;
+    enum language language; /* of summaries and descriptions */
 };
 
 struct alerting *alerting_open(const char *state_dir, char *err, size_t errlen)
@@ -52,6 +53,11 @@ void alerting_free(struct alerting *al)
     alert_ledger_free(&al->ledger);
     alert_log_close(al->log);
     free(al);
+}
+
+void alerting_use_language(struct alerting *al, enum language language)
+{
+    al->language = language; /* the words change at the next evaluation; the alerts do not */
 }
 
 const struct alert_ledger *alerting_ledger(const struct alerting *al)
@@ -216,7 +222,8 @@ static size_t evaluate_one(struct alerting *al, const struct indicator *ind,
                             .now = now,
                             .collection = alert_ledger_collection(&al->ledger, ind->id, false),
                             .published = published,
-                            .n_published = ind->n_published};
+                            .n_published = ind->n_published,
+                            .language = al->language};
     in.latest = assess(ind, store, now, evals);
     assess_published(ind, store, published);
     if (!in.latest && (!in.collection || !in.collection->last_attempt)) {

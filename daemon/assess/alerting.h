@@ -35,6 +35,11 @@ void alerting_free(struct alerting *al);
  * rule went away. Nothing of `indicators` is kept. */
 void alerting_use_indicators(struct alerting *al, const struct indicator *indicators,
                              size_t n_indicators, int64_t now);
+/* The language of summaries and descriptions from the next evaluation on
+ * (Danish until told; at start and at each reload). Text is not identity:
+ * a new language rewrites the words of the alerts, raises none and tells
+ * no receiver anything it has not been told. */
+void alerting_use_language(struct alerting *al, enum language language);
 /* A collection of `indicator` ended: stored (with its summary) or failed. */
 void alerting_collected(struct alerting *al, const char *indicator, bool ok, const char *error,
                         const struct ingest_summary *summary, int64_t now);

@@ -72,14 +72,21 @@ static char *finished(struct buffer *b, size_t *len)
 
 /* ---- e-mail ---- */
 
+/* The state as programs read it (the Message-ID's stem) … */
 static const char *state_word(const struct notice *n)
 {
     return n->resolved ? "RESOLVED" : alert_state_name(n->state);
 }
 
+/* … and as people read it: "KRITISK", "LØST". */
+static const char *state_words(const struct notice *n)
+{
+    return rule_words_text(n->language, state_word(n));
+}
+
 void notice_subject(const struct notice *n, char *buf, size_t size)
 {
-    snprintf(buf, size, "[pejl] %s %s", state_word(n), n->alert->summary);
+    snprintf(buf, size, "[pejl] %s %s", state_words(n), n->alert->summary);
 }
 
 static bool ascii(const char *s)
@@ -190,38 +197,57 @@ static void put_headers(struct buffer *b, const struct receiver *r, const struct
     puts_(b, "Auto-Submitted: auto-generated\r\nPrecedence: bulk\r\n");
 }
 
-static void put_fact(struct buffer *b, const char *name, const char *value)
+/* "Name:" in the notice's language, its value in a column: the name padded
+ * to 12 characters (not bytes: "Pejlemærke:" is 11 of them). */
+static void put_fact(struct buffer *b, const struct notice *n, const char *name, const char *value)
 {
-    if (value && *value)
-        putf(b, "%-12s %s\r\n", name, value);
+    if (!value || !*value)
+        return;
+    const char *words = rule_words_text(n->language, name);
+    size_t chars = 0;
+    for (const char *c = words; *c; c++)
+        chars += ((unsigned char)*c & 0xc0) != 0x80;
+    putf(b, "%s%*s %s\r\n", words, chars < 12 ? (int)(12 - chars) : 0, "", value);
+}
+
+static void put_state(struct buffer *b, const struct notice *n)
+{
+    char since[RULE_WORDS_MOMENT_MAX], starts[RULE_WORDS_MOMENT_MAX], line[256];
+    rule_words_moment(n->language, n->alert->since, since, sizeof since);
+    rule_words_moment(n->language, n->starts_at, starts, sizeof starts);
+    if (n->resolved)
+        snprintf(line, sizeof line, rule_words(n->language, "resolved since %s"), since);
+    else
+        snprintf(line, sizeof line, rule_words(n->language, "%s since %s, firing since %s"),
+                 state_words(n), since, starts);
+    put_fact(b, n, "State:", line);
 }
 
 static void put_body(struct buffer *b, const struct notice *n, bool attached)
 {
-    char since[TIMESTAMP_TEXT_MAX], starts[TIMESTAMP_TEXT_MAX], line[256];
+    char line[256];
     const struct alert *a = n->alert;
-    timestamp_format(a->since, since, sizeof since);
-    timestamp_format(n->starts_at, starts, sizeof starts);
+    const char *target = alert_label_get(&n->labels, "target");
     put_wrapped(b, a->summary);
     puts_(b, "\r\n");
     snprintf(line, sizeof line, "%s (%s)", n->title, a->indicator);
-    put_fact(b, "Indicator:", line);
-    put_fact(b, "Pejlemærke:", alert_label_get(&n->labels, "pejlemaerke"));
-    snprintf(line, sizeof line, "%s%s%s", a->rule,
-             alert_label_get(&n->labels, "target") ? ", target " : "",
-             alert_label_get(&n->labels, "target") ? alert_label_get(&n->labels, "target") : "");
-    put_fact(b, "Rule:", line);
-    snprintf(line, sizeof line, "%s since %s%s%s", n->resolved ? "resolved" : alert_state_name(n->state),
-             since, n->resolved ? "" : ", firing since ", n->resolved ? "" : starts);
-    put_fact(b, "State:", line);
-    put_fact(b, "Latest:", n->latest);
-    put_fact(b, "Target:", n->target);
-    put_fact(b, "Source:", n->source);
-    put_fact(b, "Graph:", attached ? "attached" : n->graph_url);
+    put_fact(b, n, "Indicator:", line);
+    put_fact(b, n, "Pejlemærke:", alert_label_get(&n->labels, "pejlemaerke"));
+    if (target)
+        snprintf(line, sizeof line, rule_words(n->language, "%s, target %s"), a->rule, target);
+    else
+        snprintf(line, sizeof line, "%s", a->rule);
+    put_fact(b, n, "Rule:", line);
+    put_state(b, n);
+    put_fact(b, n, "Latest:", n->latest);
+    put_fact(b, n, "Target:", n->target);
+    put_fact(b, n, "Source:", n->source);
+    put_fact(b, n, "Graph:", attached ? rule_words_text(n->language, "attached") : n->graph_url);
     puts_(b, "\r\n");
     put_wrapped(b, alert_description(a));
     puts_(b, "\r\n");
-    putf(b, "Fingerprint %s.\r\n", a->fingerprint);
+    putf(b, rule_words(n->language, "Fingerprint %s."), a->fingerprint);
+    puts_(b, "\r\n");
 }
 
 /* The whole file, or NULL when it is not there, empty or too big to mail. */
@@ -284,11 +310,15 @@ int notice_email_group(const struct receiver *r, const struct notice *n, size_t 
     put_headers(&b, r, &m, now, host);
     puts_(&b, "Content-Type: text/plain; charset=UTF-8\r\n"
               "Content-Transfer-Encoding: 8bit\r\n\r\n");
-    putf(&b, "%zu alerts, grouped by their route:\r\n", count);
+    enum language language = count ? n[0].language : LANGUAGE_EN;
+    putf(&b, rule_words(language, "%zu alerts, grouped by their route:"), count);
+    puts_(&b, "\r\n");
     for (size_t i = 0; i < count; i++)
-        putf(&b, "  %s %s\r\n", state_word(&n[i]), n[i].alert->summary);
+        putf(&b, "  %s %s\r\n", state_words(&n[i]), n[i].alert->summary);
     for (size_t i = 0; i < count; i++) {
-        putf(&b, "\r\n-- %zu of %zu --\r\n\r\n", i + 1, count);
+        puts_(&b, "\r\n");
+        putf(&b, rule_words(language, "-- %zu of %zu --"), i + 1, count);
+        puts_(&b, "\r\n\r\n");
         put_body(&b, &n[i], false); /* graphs linked: one message, many graphs */
     }
     mail->message = finished(&b, &mail->len);

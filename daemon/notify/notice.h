@@ -9,6 +9,12 @@
  * the same `now`, so a re-sent notification is recognisably the same. The
  * e-mail's MIME structure with the graph attached is libcurl's (curl_mime,
  * in http_deliver.c): here it is a text message and the PNG beside it.
+ *
+ * An e-mail is written in the notice's language (rule_words.h): its subject,
+ * facts and dates; the summary and description come in that language from
+ * the rule. Its headers (Date, Message-ID, X-Pejl-Fingerprint) do not
+ * change with the language, nor do the JSON payloads' labels and keys;
+ * their annotations carry the alert's text as it is.
  */
 #ifndef PEJL_NOTICE_H
 #define PEJL_NOTICE_H
@@ -19,6 +25,7 @@
 
 #include "alert.h"
 #include "receiver.h"
+#include "rule_words.h"
 
 struct notice {
     const struct alert *alert;
@@ -34,6 +41,8 @@ struct notice {
     char graph_path[512];    /* the PNG to attach; "" when none */
     char graph_url[512];     /* where people see it; "" when pejl has no external_url */
     char generator_url[512];
+    enum language language; /* of the e-mail's words, figures and dates (not of headers,
+                               labels or JSON keys: those are for programs) */
 };
 
 /* An e-mail as it is queued: the text message, and the graph libcurl

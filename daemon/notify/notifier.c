@@ -44,14 +44,15 @@ static void due_later(struct pass *p, int64_t when)
 
 /* ---- the facts a notice carries ---- */
 
-/* A figure in a notice: exact, thousands separated, in English as the
- * notices are ("63,000", "41.9", "−2.5"); pejl has no language for them. */
-static void notice_number(double v, char *buf, size_t size)
+/* A figure in a notice: exact, thousands separated, in the notice's
+ * language ("63,000", "41.9", "−2.5"; "63.000", "41,9"). */
+static void notice_number(enum language language, double v, char *buf, size_t size)
 {
-    number_format_grouped(LANGUAGE_EN, v, number_format_step_decimals(fabs(v)), buf, size);
+    number_format_grouped(language, v, number_format_step_decimals(fabs(v)), buf, size);
 }
 
-static void target_words(const struct indicator *ind, const char *year, char *buf, size_t size)
+static void target_words(enum language language, const struct indicator *ind, const char *year,
+                         char *buf, size_t size)
 {
     for (size_t i = 0; year && i < ind->n_targets; i++) {
         const struct target *t = &ind->targets[i];
@@ -59,15 +60,17 @@ static void target_words(const struct indicator *ind, const char *year, char *bu
         if (t->year ? atoi(year) != t->year : strcmp(year, "trend") != 0)
             continue;
         period_format(&t->baseline, b, sizeof b);
-        notice_number(t->value, v, sizeof v);
+        notice_number(language, t->value, v, sizeof v);
         if (t->kind == TARGET_PATH)
-            snprintf(buf, size, "%s %s in %d (from %s)", v, ind->unit, t->year, b);
+            snprintf(buf, size, rule_words(language, "%s %s in %d (from %s)"), v, ind->unit,
+                     t->year, b);
         else if (t->kind == TARGET_ABOVE_BASELINE)
-            snprintf(buf, size, "above the %s level in %d", b, t->year);
+            snprintf(buf, size, rule_words(language, "above the %s level in %d"), b, t->year);
         else if (t->kind == TARGET_RANK)
-            snprintf(buf, size, "top %d of the panel in %d", t->top, t->year);
+            snprintf(buf, size, rule_words(language, "top %d of the panel in %d"), t->top, t->year);
         else
-            snprintf(buf, size, "a trend %s", t->direction > 0 ? "up" : "down");
+            snprintf(buf, size, "%s",
+                     rule_words_text(language, t->direction > 0 ? "a trend up" : "a trend down"));
     }
 }
 
@@ -79,7 +82,7 @@ static void latest_words(const struct pass *p, const struct indicator *ind, char
         if (isnan(s->items[i].obs.value))
             continue;
         period_format(&s->items[i].obs.period, period, sizeof period);
-        notice_number(s->items[i].obs.value, v, sizeof v);
+        notice_number(p->settings->language, s->items[i].obs.value, v, sizeof v);
         snprintf(buf, size, "%s: %s %s", period, v, ind->unit);
         return;
     }
@@ -93,12 +96,16 @@ static void describe(const struct pass *p, struct notice *n)
         s->by_id ? name_index_get(s->by_id, a->indicator)
                  : indicator_find(s->indicators, s->n_indicators, a->indicator);
     const char *external = p->settings->external_url;
+    enum language language = p->settings->language;
     if (ind) {
         snprintf(n->title, sizeof n->title, "%s", ind->title);
         snprintf(n->source, sizeof n->source, "%s%s",
                  ind->source_name ? ind->source_name : ind->collector->name,
-                 ind->illustrative ? " (illustrative data, not official statistics)" : "");
-        target_words(ind, alert_label_get(&n->labels, "target"), n->target, sizeof n->target);
+                 ind->illustrative
+                     ? rule_words_text(language, " (illustrative data, not official statistics)")
+                     : "");
+        target_words(language, ind, alert_label_get(&n->labels, "target"), n->target,
+                     sizeof n->target);
         latest_words(p, ind, n->latest, sizeof n->latest);
         snprintf(n->graph_path, sizeof n->graph_path, "%s/%s.png", p->settings->graph_dir, ind->id);
         if (access(n->graph_path, R_OK) != 0)
@@ -144,8 +151,13 @@ static struct notice *add_notice(struct batch *b, const struct pass *p, const st
     int64_t ends = a->ends_at ? a->ends_at : p->now;
     if (ends < a->starts_at) /* --now moved back in time: an end never comes before its start */
         ends = a->starts_at;
-    *n = (struct notice){.alert = a, .labels = *labels, .resolved = resolved, .state = state,
-                         .starts_at = a->starts_at, .ends_at = resolved ? ends : 0};
+    *n = (struct notice){.alert = a,
+                         .labels = *labels,
+                         .resolved = resolved,
+                         .state = state,
+                         .starts_at = a->starts_at,
+                         .ends_at = resolved ? ends : 0,
+                         .language = p->settings->language};
     describe(p, n);
     return n;
 }

@@ -35,6 +35,7 @@ struct notifier_settings {
     const char *external_url; /* where people reach graphs and reports; NULL: nowhere */
     const char *graph_dir;    /* the PNG an e-mail carries */
     const struct name_index *by_id; /* the indicators by id; NULL: searched one by one */
+    enum language language;         /* of the notices' words and figures */
 };
 
 /* Queues what is due at `now`; returns when something next falls due

@@ -14,6 +14,7 @@ demo_copy "$T/conf"
 conf="$T/conf/demo.conf"
 state="$T/state"
 at=2025-10-01
+echo 'language = "en"; # the alert words below are English (notify.sh checks Danish)' >>"$conf"
 
 "$PEJLD" --once --now $at -c "$conf" --state-dir "$state" >"$T/out" 2>"$T/log" || fail "demo run exited $?: $(cat "$T/log")"
 row() { grep -E "^$1 " "$T/out" | grep -F "$2" | grep -qF "$3" || fail "status table: no $1 row with \"$2\" and \"$3\": $(cat "$T/out")"; }
@@ -88,6 +89,7 @@ pass "kill -9 and restart: the same alerts, no duplicate, no new transition"
 mkdir -p "$T/small"
 cat >"$T/small/small.conf" <<CONF
 collector_dir = "$(dirname "$PEJLD")/../lib/pejl/collectors";
+language = "en";
 indicators = (
   { id = "days"; title = "Dage"; unit = "dage"; frequency = "annual"; interval = "1d";
     source = { collector = "csv"; url = "file:days.csv"; };

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # daemon_signals.sh — pejld as a daemon: collects on its schedule, refuses a
 # second instance on the same state, survives a HUP with a broken config on
-# the old one, picks up a good config on HUP, flushes on USR1, stops cleanly
+# the old one, picks up a good config on HUP (its language too: the same
+# alerts in other words), flushes on USR1, stops cleanly
 # (exit 0) on TERM. Also: journald-style <N> prefixes under JOURNAL_STREAM.
 . "$(dirname "$0")/lib.sh"
 
@@ -38,6 +39,15 @@ set -e
 grep -q "locked (is another pejld using $state?)" "$T/log2" || fail "no lock message: $(cat "$T/log2")"
 pass "a second instance on the same state is refused"
 
+exports_alert() { # fingerprint, startsAt and summary of ls_exports' progress alert for 2030
+    /usr/bin/python3 "$SRC/tests/integration/alert_state.py" "$state" | /usr/bin/python3 -c '
+import json, sys
+a = [a for a in json.load(sys.stdin)["alerts"] if a["indicator"] == "ls_exports" and a["rule"] == "progress"
+     and a["labels"].get("target") == "2030"][0]
+print(a["fingerprint"], a["starts_at"], a["summary"])'
+}
+exports_alert >"$T/alert.da"
+grep -q " ls_exports i risiko: " "$T/alert.da" || fail "the alert is not in Danish (the default): $(cat "$T/alert.da")"
 printf 'indicators = ( { id = "x"; title = 1; } );\n' >"$conf"
 kill -HUP "$pid"
 wait_for 5 grep -q "still running on the previous config" "$T/log" || fail "broken reload not reported: $(cat "$T/log")"
@@ -47,12 +57,18 @@ pass "HUP with a broken config: problems logged, old config kept"
 
 sed 's/^);$/, { id = "exports_again"; frequency = "annual"; title = "Eksport igen"; unit = "mia. kr.";\n    source = { collector = "csv"; url = "file:demo-data\/days_to_availability.csv"; }; }\n);/' \
     "$T/conf/good.conf" >"$conf"
+echo 'language = "en";' >>"$conf"
 "$PEJLD" --check-config -c "$conf" >/dev/null || fail "test config for the reload is invalid"
 kill -HUP "$pid"
 wait_for 5 grep -q "reloaded $conf: 14 indicators" "$T/log" || fail "good reload not applied: $(tail -5 "$T/log")"
 wait_for 10 grep -q "exports_again: 6 observations: 6 new" "$T/log" || fail "new indicator not collected"
 wait_for 10 test -s "$state/graphs/exports_again.png" || fail "new indicator not graphed: $(tail -5 "$T/log")"
 pass "HUP with a good config: new indicator scheduled, collected and graphed"
+english() { exports_alert >"$T/alert.en" && grep -q " ls_exports at risk: " "$T/alert.en"; }
+wait_for 10 english || fail "language = \"en\" not applied by the reload: $(cat "$T/alert.en")"
+[ "$(cut -d' ' -f1-2 "$T/alert.en")" = "$(cut -d' ' -f1-2 "$T/alert.da")" ] ||
+    fail "the reload made a new alert of it: $(cat "$T/alert.da" "$T/alert.en")"
+pass "HUP with language = \"en\": the alert's words in English, the same alert (fingerprint, startsAt)"
 
 kill -USR1 "$pid"
 wait_for 5 grep -q "flushed" "$T/log" || fail "USR1 did not flush"

@@ -62,6 +62,7 @@ pass "a period missing from a later collection keeps its earlier value"
 mkdir -p "$T/p"
 cat >"$T/p/p.conf" <<CONF
 collector_dir = "$(dirname "$PEJLD")/../lib/pejl/collectors";
+language = "en"; # the alerts' words are checked in English
 indicators = (
   { id = "trials"; title = "Forsøg"; unit = "antal"; frequency = "annual"; interval = "1d";
     source = { collector = "csv"; url = "file:trials.csv"; };

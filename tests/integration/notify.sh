@@ -16,6 +16,7 @@ demo_copy "$T/conf"
 conf="$T/conf/demo.conf"
 state="$T/state"
 at=2025-10-01
+echo 'language = "en"; # English mails first; Danish ones below' >>"$conf"
 make_tls "$T/tls"
 printf 'pejl:s3cret\n' >"$T/conf/smtp.cred"
 printf 'hook-key\n' >"$T/conf/hook.secret"
@@ -72,7 +73,7 @@ assert msg.get_content_type() == "multipart/mixed", msg.get_content_type()
 text, png = [p for p in msg.iter_parts()]
 assert text.get_content_charset() == "utf-8"
 body = text.get_content()
-for words in ("Europæisk life science-F&U i forhold til USA (eu_us_rd_ratio)", "Pejlemærke: 6",
+for words in ("Europæisk life science-F&U i forhold til USA (eu_us_rd_ratio)", "Pejlemærke:  6",
               "State:       CRITICAL since 2025-10-01T00:00:00Z", "Latest:      2022: 41.9 pct. af USA",
               "Target:      a trend up", "Growth over the last 5 years: -2.7 %/yr", "Fingerprint fc07f90b88465d18"):
     assert words in body, (words, body)
@@ -130,6 +131,63 @@ mails=$(ls "$T/mail"/*.json | wc -l)
 once || fail "second run: $(cat "$T/log")"
 [ "$(ls "$T/mail"/*.json | wc -l)" -eq "$mails" ] && [ "$(wc -l <"$T/hook.log")" -eq 1 ] || fail "the second run notified again"
 pass "a second run tells nobody anything again"
+
+# language = "da" now: the alerts' words change, nothing is told again.
+sed -i 's/^language = "en";/language = "da";/' "$conf"
+once || fail "run in Danish: $(cat "$T/log")"
+[ "$(ls "$T/mail"/*.json | wc -l)" -eq "$mails" ] && [ "$(wc -l <"$T/hook.log")" -eq 1 ] ||
+    fail "a change of language notified again: $(grep -i 'outbox\|deliver' "$T/log")"
+alerts=$(/usr/bin/python3 "$SRC/tests/integration/alert_state.py" "$state")
+echo "$alerts" | grep -q '"summary": "ls_exports i risiko: ' || fail "the summaries are not Danish: $alerts"
+echo "$alerts" | /usr/bin/python3 -c '
+import json, sys
+alerts = json.load(sys.stdin)["alerts"]
+assert [a["starts_at"] for a in alerts if a["fingerprint"] == "6d598f36e5fc322e"] == ["2025-10-01T00:00:00Z"]
+assert len(alerts) == len({a["fingerprint"] for a in alerts})' || fail "ls_exports' alert lost, doubled or restarted: $alerts"
+sed -i 's/^language = "da";/language = "en";/' "$conf"
+pass "a change of language rewrites the alerts' words and tells nobody anything again"
+
+# The same alerts from scratch with language = "da": Danish mails with decimal
+# commas and Danish dates, Danish annotations beside unchanged labels and
+# fingerprints in the webhook; the Date header as RFC 5322 has it.
+ls "$T/mail"/*.json >"$T/mails.before"
+cp "$T/demo.base" "$T/conf/da.conf"
+sed -i 's/^language = "en";.*/language = "da";/' "$T/conf/da.conf"
+receivers "$SMTP" | sed 's/"chat", "am"/"chat"/' >>"$T/conf/da.conf"
+"$PEJLD" --once --now $at -c "$T/conf/da.conf" --state-dir "$T/state-da" >"$T/out" 2>"$T/log" ||
+    fail "Danish run: $(cat "$T/log")"
+ls "$T/mail"/*.json | grep -vxFf "$T/mails.before" >"$T/mails.da" || true
+[ "$(wc -l <"$T/mails.da")" -eq 2 ] || fail "expected 2 Danish mails: $(cat "$T/mails.da")"
+/usr/bin/python3 - "$T/mails.da" "$T/hook.log" <<'PY' || fail "the Danish e-mail"
+import email, email.policy, email.utils, json, sys
+mails = {}
+for meta in open(sys.argv[1]).read().split():
+    msg = email.message_from_bytes(open(meta[:-5] + ".eml", "rb").read(), policy=email.policy.default)
+    mails[msg["Subject"]] = msg
+subject = "[pejl] KRITISK eu_us_rd_ratio bevæger sig væk: −2,7 %/år over 5 år (stigende trend)"
+assert subject in mails, list(mails)
+msg = mails[subject]
+assert email.utils.parsedate_to_datetime(msg["Date"]).tzinfo is not None, msg["Date"]
+body = next(p for p in msg.iter_parts() if p.get_content_type() == "text/plain").get_content()
+for words in ("Indikator:   Europæisk life science-F&U i forhold til USA (eu_us_rd_ratio)",
+              "Pejlemærke:  6", "Regel:       progress, mål trend",
+              "Tilstand:    KRITISK siden 1. oktober 2025 kl. 00.00 UTC, aktiv siden 1. oktober 2025",
+              "Seneste:     2022: 41,9 pct. af USA", "Mål:         en stigende trend",
+              "Vækst over de seneste 5 år: −2,7 %/år", "Graf:        vedhæftet",
+              "Fingeraftryk fc07f90b88465d18."):
+    assert words in body, (words, body)
+for english in ("State:", "Latest:", "since", "Growth", "41.9"):
+    assert english not in body, (english, body)
+body = json.loads(open(sys.argv[2]).readlines()[-1])["body"]
+alerts = {(a["labels"]["indicator"], a["labels"]["rule"], a["labels"].get("target")): a for a in body["alerts"]}
+exports = alerts[("ls_exports", "progress", "2030")]
+assert exports["fingerprint"] == "6d598f36e5fc322e" and exports["labels"]["severity"] == "warning", exports
+assert exports["annotations"]["target"] == "350 mia. kr. i 2030 (fra 2023)", exports["annotations"]
+assert exports["annotations"]["summary"].startswith("ls_exports i risiko: 0,2 år bag stien"), exports["annotations"]
+employment = [a for a in body["alerts"] if a["labels"]["indicator"] == "ls_employment"]
+assert employment[0]["annotations"]["latest"] == "2021: 63.000 personer", employment
+PY
+pass "language = \"da\": Danish mails (words, decimal comma, −2,7, dates), Danish webhook annotations, the same labels and fingerprints"
 
 # A 2024 figure for days_to_availability: its stale alert resolves.
 printf '2024,150,\n' >>"$T/conf/demo-data/days_to_availability.csv"

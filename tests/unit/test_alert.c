@@ -45,7 +45,8 @@ static bool step_gap(struct alert *a, const struct indicator *ind, const struct 
                      double gap, int64_t now)
 {
     struct evaluation e = {.gap_pct = gap, .previous_value = NAN};
-    struct rule_input in = {.indicator = ind, .evaluations = &e, .now = now};
+    struct rule_input in = {
+        .indicator = ind, .evaluations = &e, .now = now, .language = LANGUAGE_EN};
     struct rule_result result;
     rule_check(r, &in, a->state, &result);
     return alert_step(a, ind, r, &result, now, true);
@@ -108,7 +109,8 @@ static void test_clock_evaluations_do_not_count(void **state)
     struct alert a;
     alert_init(&a, &ind, &r);
     struct evaluation e = {.gap_pct = -7, .previous_value = NAN};
-    struct rule_input in = {.indicator = &ind, .evaluations = &e, .now = 0};
+    struct rule_input in = {
+        .indicator = &ind, .evaluations = &e, .now = 0, .language = LANGUAGE_EN};
     struct rule_result result;
     rule_check(&r, &in, a.state, &result);
     assert_false(alert_step(&a, &ind, &r, &result, 10, false)); /* first sighting: 1 */

@@ -438,6 +438,49 @@ static int cleanup(void **state)
     return unit_remove_temp_dirs("test_alerting");
 }
 
+/* language = "da" after "en" (a reload, or a restart with the new config):
+ * the alerts' words follow at the next evaluation, but text is not
+ * identity: the same alerts, fingerprints, episodes and history, no change
+ * of state to notify. */
+static void test_language_change_is_no_new_alert(void **state)
+{
+    struct fixture *f = *state;
+    store_exports(f);
+    alerting_collected(f->alerting, "ls", true, NULL, NULL, NOW);
+    alerting_use_language(f->alerting, LANGUAGE_EN);
+    assert_int_equal(alerting_evaluate(f->alerting, f->config->indicators, f->config->n_indicators,
+                                       f->store, "ls", NOW, true),
+                     2);
+    const struct alert *range = alert_of(f, RANGE);
+    char fingerprint[17];
+    snprintf(fingerprint, sizeof fingerprint, "%s", range->fingerprint);
+    assert_non_null(strstr(range->summary, " mia. kr. in "));
+    size_t n_alerts = alerting_ledger(f->alerting)->n_alerts, n_history = range->n_history;
+
+    alerting_use_language(f->alerting, LANGUAGE_DA);
+    assert_int_equal(alerting_evaluate(f->alerting, f->config->indicators, f->config->n_indicators,
+                                       f->store, NULL, NOW + 60, false),
+                     0);
+    range = alert_of(f, RANGE);
+    assert_non_null(strstr(range->summary, " mia. kr. i "));
+    assert_non_null(strstr(alert_description(range), "Tærskler: advarsel"));
+    assert_string_equal(range->fingerprint, fingerprint);
+    assert_int_equal(range->state, ALERT_WARNING);
+    assert_int_equal(range->starts_at, NOW);
+    assert_int_equal(range->n_history, n_history);
+    assert_int_equal(alerting_ledger(f->alerting)->n_alerts, n_alerts);
+
+    /* Saved and read back: the Danish words, the same alert. */
+    assert_int_equal(alerting_save(f->alerting, NOW + 60), 0);
+    alerting_free(f->alerting);
+    open_alerting(f, NOW + 120);
+    range = alert_of(f, RANGE);
+    assert_non_null(strstr(range->summary, " mia. kr. i "));
+    assert_string_equal(range->fingerprint, fingerprint);
+    assert_int_equal(range->starts_at, NOW);
+    assert_int_equal(alerting_ledger(f->alerting)->n_alerts, n_alerts);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -453,6 +496,7 @@ int main(void)
         T(test_saved_and_restored),
         T(test_damaged_ledger),
         T(test_rule_gone),
+        T(test_language_change_is_no_new_alert),
     };
     return cmocka_run_group_tests_name("alerting", tests, NULL, cleanup);
 }

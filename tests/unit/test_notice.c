@@ -111,6 +111,7 @@ static void make_notice(struct notice *n, const struct alert *a)
     n->labels = a->labels;
     n->state = a->state;
     n->starts_at = a->starts_at;
+    n->language = LANGUAGE_EN;
     snprintf(n->title, sizeof n->title, "Life science-eksport");
     snprintf(n->target, sizeof n->target, "350 mia. kr. in 2030");
     snprintf(n->latest, sizeof n->latest, "2024: 189 mia. kr.");
@@ -462,7 +463,8 @@ static void test_email_body(void **state)
     assert_non_null(strstr(line, "Life science-eksport"));
     assert_non_null(strstr(line, "ls_exports"));
     body_line(body, "Pejlem\xc3\xa6rke:", line, sizeof line);
-    assert_string_equal(line, "Pejlem\xc3\xa6rke: 5");
+    assert_string_equal(line,
+                        "Pejlem\xc3\xa6rke:  5"); /* 11 characters: padded to 12 like the others */
     body_line(body, "State:", line, sizeof line);
     assert_non_null(strstr(line, "CRITICAL"));
     assert_non_null(strstr(line, "2026-11-19T06:00:00Z")); /* since */
@@ -949,6 +951,112 @@ static void test_email_group(void **state)
     notice_mail_free(&mail);
 }
 
+/* ---- in Danish (language = "da") ---- */
+
+/* What the rule writes in Danish for this alert (test_rule.c checks that). */
+static const char danish_summary[] =
+    "ls_exports ikke p\xc3\xa5 sporet: 0,9 \xc3\xa5r bag stien mod 350 mia. kr. (2030)";
+
+static void make_danish(struct fixture *f)
+{
+    snprintf(f->alert.summary, sizeof f->alert.summary, "%s", danish_summary);
+    f->alert.description = "Stiens v\xc3\xa6rdi 201,5 (afvigelse \xe2\x88\x92"
+                           "6,2 %).";
+    for (int i = 0; i < 2; i++)
+        f->notice[i].language = LANGUAGE_DA;
+    snprintf(f->notice[0].target, sizeof f->notice[0].target, "350 mia. kr. i 2030 (fra 2023)");
+    snprintf(f->notice[0].latest, sizeof f->notice[0].latest, "2024: 63.000 personer");
+}
+
+static void expect_line(const char *body, const char *prefix, const char *whole)
+{
+    char line[512];
+    body_line(body, prefix, line, sizeof line);
+    assert_string_equal(line, whole);
+}
+
+/* The subject, the facts and their dates in Danish; the headers programs
+ * read (Date, Message-ID, X-Pejl-Fingerprint) as in English. */
+static void test_email_danish(void **state)
+{
+    struct fixture *f = *state;
+    size_t len;
+    char *english = render_email(&f->mail, &f->notice[0], &len);
+    make_danish(f);
+    char subject[ALERT_SUMMARY_MAX + 64], decoded[ALERT_SUMMARY_MAX + 64];
+    notice_subject(&f->notice[0], subject, sizeof subject);
+    assert_string_equal(subject,
+                        "[pejl] KRITISK ls_exports ikke p\xc3\xa5 sporet: 0,9 \xc3\xa5r bag "
+                        "stien mod 350 mia. kr. (2030)");
+    char *msg = render_email(&f->mail, &f->notice[0], &len), *v = header(msg, "Subject");
+    decode_subject(v, decoded, sizeof decoded);
+    assert_string_equal(decoded, subject);
+    free(v);
+    const char *same[] = {"Date", "Message-ID", "X-Pejl-Fingerprint", "Auto-Submitted"};
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+        char *da = header(msg, same[i]), *en = header(english, same[i]);
+        assert_string_equal(da, en);
+        free(da), free(en);
+    }
+    assert_string_equal(v = header(msg, "Date"), "Sun, 22 Nov 2026 06:00:00 +0000");
+    free(v);
+    const char *body = strstr(msg, "\r\n\r\n") + 4;
+    assert_int_equal(strncmp(body, danish_summary, strlen("ls_exports ikke p\xc3\xa5 sporet: 0,9")),
+                     0);
+    expect_line(body, "Indikator:", "Indikator:   Life science-eksport (ls_exports)");
+    expect_line(body, "Pejlem\xc3\xa6rke:", "Pejlem\xc3\xa6rke:  5");
+    expect_line(body, "Regel:", "Regel:       progress, m\xc3\xa5l 2030");
+    expect_line(body, "Tilstand:",
+                "Tilstand:    KRITISK siden 19. november 2026 kl. 06.00 UTC, "
+                "aktiv siden 12. november 2026 kl. 06.00 UTC");
+    expect_line(body, "Seneste:", "Seneste:     2024: 63.000 personer");
+    expect_line(body, "M\xc3\xa5l:", "M\xc3\xa5l:         350 mia. kr. i 2030 (fra 2023)");
+    expect_line(body, "Kilde:", "Kilde:       Life science-eksport (csv collector)");
+    expect_line(body, "Graf:", "Graf:        https://pejl.example.org/graphs/ls_exports.png");
+    expect_line(body, "Stiens",
+                "Stiens v\xc3\xa6rdi 201,5 (afvigelse \xe2\x88\x92"
+                "6,2 %).");
+    expect_line(body, "Fingeraftryk", "Fingeraftryk " FINGERPRINT ".");
+    const char *english_words[] = {"Indicator:", "State:", "since", "Fingerprint", "2026-11"};
+    for (size_t i = 0; i < sizeof english_words / sizeof *english_words; i++)
+        if (strstr(body, english_words[i]))
+            fail_msg("\"%s\" in a Danish mail: %s", english_words[i], body);
+    free(msg);
+    free(english);
+}
+
+static void test_email_danish_resolved_and_group(void **state)
+{
+    struct fixture *f = *state;
+    struct notice_mail mail;
+    size_t len;
+    make_danish(f);
+    struct notice *n = &f->notice[0];
+    n->resolved = true, n->state = ALERT_OK, n->ends_at = ENDS;
+    char subject[ALERT_SUMMARY_MAX + 64];
+    notice_subject(n, subject, sizeof subject);
+    assert_string_equal(subject + strlen("[pejl] L\xc3\x98ST "), danish_summary);
+    assert_int_equal(strncmp(subject, "[pejl] L\xc3\x98ST ", 13), 0);
+    char *msg = render_email(&f->mail, n, &len);
+    expect_line(strstr(msg, "\r\n\r\n") + 4,
+                "Tilstand:", "Tilstand:    l\xc3\xb8st siden 19. november 2026 kl. 06.00 UTC");
+    char *id = header(msg, "Message-ID");
+    assert_non_null(strstr(id, ".RESOLVED.")); /* the Message-ID's stem stays as programs read it */
+    free(id);
+    free(msg);
+    n->resolved = false, n->state = ALERT_CRITICAL;
+    assert_int_equal(notice_email_group(&f->mail, f->notice, 2, "[pejl] to alarmer (+1)",
+                                        FINGERPRINT ",0123456789abcdef", NOW, HOST, &mail),
+                     0);
+    const char *body = strstr(mail.message, "\r\n\r\n") + 4;
+    assert_int_equal(
+        strncmp(body, "2 alarmer, samlet efter deres rute:\r\n  KRITISK ls_exports", 57), 0);
+    assert_non_null(strstr(body, "\r\n  ADVARSEL ls_exports a little behind the path\r\n"));
+    assert_non_null(strstr(body, "\r\n-- 1 af 2 --\r\n"));
+    assert_non_null(strstr(body, "\r\n-- 2 af 2 --\r\n"));
+    notice_mail_free(&mail);
+}
+
 #define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -964,6 +1072,8 @@ int main(void)
         TEST(test_email_resolved),
         TEST(test_email_is_deterministic),
         TEST(test_email_group),
+        TEST(test_email_danish),
+        TEST(test_email_danish_resolved_and_group),
         TEST(test_webhook_firing),
         TEST(test_webhook_resolved),
         TEST(test_webhook_shape_matches_alertmanager),

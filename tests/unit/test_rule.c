@@ -8,7 +8,10 @@
  * against top 5 (~:5, ~:7) with its change since the previous period; the
  * latest value against 300:/250:; the age of the latest period against 400
  * days; failed collections in a row; revisions. Also the names of kinds and
- * states, and that long titles and units never overflow the texts.
+ * states, and that long titles and units never overflow the texts. In
+ * Danish: the words, decimal comma, '.' thousands, U+2212 minus and dates
+ * for people, and a Danish phrase for each English one, taking the same
+ * printf conversions.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -26,6 +29,7 @@
 #include "plugin.h"
 #include "range.h"
 #include "rule.h"
+#include "rule_words.h"
 #include "timestamp.h"
 
 /* ---- fixtures ---- */
@@ -152,18 +156,32 @@ static struct stored_observation stored(int year, double value)
 }
 
 /* Checks `r` with the given inputs; NOW is 2026-03-01 unless a test says otherwise. */
-static void check(const struct alert_rule *r, const struct indicator *ind,
-                  const struct evaluation *evaluations, const struct stored_observation *latest,
-                  const struct collection_record *collection, int64_t now,
-                  enum alert_state current, struct rule_result *out)
+static void check_in(enum language language, const struct alert_rule *r,
+                     const struct indicator *ind, const struct evaluation *evaluations,
+                     const struct stored_observation *latest,
+                     const struct collection_record *collection, int64_t now,
+                     enum alert_state current, struct rule_result *out)
 {
-    struct rule_input in = {.indicator = ind, .latest = latest, .evaluations = evaluations,
-                            .collection = collection, .now = now};
+    struct rule_input in = {.indicator = ind,
+                            .latest = latest,
+                            .evaluations = evaluations,
+                            .collection = collection,
+                            .now = now,
+                            .language = language};
     memset(out, 'x', sizeof *out); /* nothing may be left over from before */
     rule_check(r, &in, current, out);
     assert_true(strlen(out->summary) < sizeof out->summary);
     assert_true(strlen(out->description) < sizeof out->description);
     assert_true(out->description[0] != ' ');
+}
+
+/* In English, as most cases below are written. */
+static void check(const struct alert_rule *r, const struct indicator *ind,
+                  const struct evaluation *evaluations, const struct stored_observation *latest,
+                  const struct collection_record *collection, int64_t now, enum alert_state current,
+                  struct rule_result *out)
+{
+    check_in(LANGUAGE_EN, r, ind, evaluations, latest, collection, now, current, out);
 }
 
 static enum alert_state progress_state(const struct alert_rule *r, const struct indicator *ind,
@@ -813,8 +831,12 @@ static void test_reconcile(void **state)
     struct published_check checks[2];
     for (int i = 0; i < 2; i++)
         published_check(&figures[i], items, 14, &checks[i]);
-    struct rule_input in = {.indicator = &ind, .latest = &items[13], .now = at("2026-03-01"),
-                            .published = checks, .n_published = 2};
+    struct rule_input in = {.indicator = &ind,
+                            .latest = &items[13],
+                            .now = at("2026-03-01"),
+                            .published = checks,
+                            .n_published = 2,
+                            .language = LANGUAGE_EN};
     struct rule_result out;
     rule_check(&r, &in, ALERT_OK, &out);
     assert_int_equal(out.state, ALERT_WARNING);
@@ -867,6 +889,137 @@ static void test_reconcile(void **state)
     assert_int_equal(rule_kind_from_name("reconcile"), RULE_RECONCILE);
 }
 
+/* ---- 12. in Danish (language = "da") ---- */
+
+/* The same progress alert as in test_progress_path_states, in Danish: its
+ * words, decimal commas, the minus sign U+2212 and a date for people. */
+static void test_danish_progress_path(void **state)
+{
+    (void)state;
+    struct target t = path_target();
+    struct indicator ind = indicator_of(&t, 1);
+    struct alert_rule r = rule_of(RULE_PROGRESS, 0, &ind);
+    struct collection_record c = {.revision_pct = NAN, .last_success = at("2025-10-01T06:00:00Z")};
+    struct stored_observation latest = stored(2025, 205.4);
+    struct rule_result out;
+    struct evaluation e = path_evaluation(PROGRESS_MODERATE, 0.8, NAN, -1.2);
+    check_in(LANGUAGE_DA, &r, &ind, &e, &latest, &c, at("2026-03-01"), ALERT_OK, &out);
+    assert_int_equal(out.state, ALERT_WARNING);
+    assert_string_equal(out.summary, "exports i risiko: 1,2 år bag stien mod 350 mia. kr. (2030)");
+    const char *said[] = {
+        "Vækst over de seneste 5 år: 8,0 %/år; krævet for målet: 10,0 %/år",
+        "krævet for målet: 10,0 %/år (forhold 0,80: i risiko).",
+        "Stadig krævet fra den seneste værdi: 11,3 %/år.",
+        "Stiens værdi 212,5 (afvigelse \u22123,5 %).",
+        "Tidsafstand: 1,2 år bag stien.",
+        "Fremskrivning for 2030: 330 (\u22125,7 % i forhold til målet).",
+        "Mål: 350 mia. kr. i 2030 ad en sti med konstant vækst fra 174 i 2023.",
+        "Seneste: 2025 = 205,4 mia. kr.",
+        "Kilde: Danmarks Statistik, SITC2R4, sidst hentet 1. oktober 2025 kl. 06.00 UTC."};
+    for (size_t i = 0; i < sizeof said / sizeof *said; i++)
+        if (!strstr(out.description, said[i]))
+            fail_msg("no \"%s\" in \"%s\"", said[i], out.description);
+    assert_null(strstr(out.description, "Growth")); /* nothing left in English */
+
+    e = unknown_evaluation();
+    e.why = "no data"; /* evaluate.c's note, in Danish too */
+    check_in(LANGUAGE_DA, &r, &ind, &e, NULL, NULL, at("2026-03-01"), ALERT_OK, &out);
+    assert_string_equal(out.summary, "exports: fremdrift ukendt: ingen data");
+    assert_string_equal(out.description,
+                        "Mål: 350 mia. kr. i 2030 ad en sti med konstant vækst fra 174 i 2023. "
+                        "Der er endnu ikke gemt noget tal. Kilde: Danmarks Statistik, SITC2R4.");
+}
+
+/* Thousands and negative figures: "5.912.000" and "−2,0 %" in Danish,
+ * while English keeps "5912000" and "-2.0 %" as alerts always wrote them. */
+static void test_danish_figures(void **state)
+{
+    (void)state;
+    struct target t = path_target();
+    struct indicator ind = indicator_of(&t, 1);
+    struct alert_rule range = {
+        .kind = RULE_RANGE, .target = -1, .hysteresis = NAN, .warning = parsed("300:")};
+    rule_defaults(&range, &ind);
+    struct stored_observation latest = stored(2024, 5912000);
+    struct rule_result out;
+    check_in(LANGUAGE_DA, &range, &ind, NULL, &latest, NULL, at("2026-03-01"), ALERT_OK, &out);
+    assert_string_equal(out.summary, "exports: 5.912.000 mia. kr. i 2024");
+    assert_non_null(strstr(out.description, "Tærskler: advarsel 300:, kritisk ingen."));
+    check(&range, &ind, NULL, &latest, NULL, at("2026-03-01"), ALERT_OK, &out);
+    assert_string_equal(out.summary, "exports: 5912000 mia. kr. in 2024");
+
+    struct alert_rule revision = rule_of(RULE_REVISION, -1, &ind);
+    struct collection_record c = {.revision_pct = 2.04,
+                                  .revised_series = "exports",
+                                  .revised_period = {.year = 2023, .kind = PEJL_PERIOD_YEAR},
+                                  .revised_from = 181.5,
+                                  .revised_to = 177.8};
+    check_in(LANGUAGE_DA, &revision, &ind, NULL, NULL, &c, at("2026-03-01"), ALERT_OK, &out);
+    assert_int_equal(out.state, ALERT_WARNING);
+    assert_string_equal(out.summary,
+                        "exports: 2023 af exports revideret fra 181,5 til 177,8 (\u22122,0 %)");
+    check(&revision, &ind, NULL, NULL, &c, at("2026-03-01"), ALERT_OK, &out);
+    assert_string_equal(out.summary,
+                        "exports: 2023 of exports revised from 181.5 to 177.8 (-2.0 %)");
+
+    c = (struct collection_record){
+        .consecutive_failures = 3, .revision_pct = NAN, .last_error = "HTTP 503"};
+    struct alert_rule collect = rule_of(RULE_COLLECT, -1, &ind);
+    check_in(LANGUAGE_DA, &collect, &ind, NULL, NULL, &c, at("2026-03-01"), ALERT_OK, &out);
+    assert_string_equal(out.summary, "exports: 3 indsamlinger i træk mislykkedes: HTTP 503");
+}
+
+/* Every Danish phrase takes the English one's printf conversions, in the
+ * same order: a Danish text is printed with the English one's arguments. */
+static void conversions(const char *format, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const char *p = format; *p && n + 1 < size; p++) {
+        if (*p != '%')
+            continue;
+        if (p[1] == '%') {
+            p++;
+            continue;
+        }
+        do
+            out[n++] = *++p;
+        while (*p && !strchr("diouxXeEfgGaAcspn", *p) && n + 1 < size);
+        out[n++] = ' ';
+    }
+    out[n] = '\0';
+}
+
+static void test_words_table(void **state)
+{
+    (void)state;
+    size_t count;
+    const struct rule_phrase *table = rule_words_table(&count);
+    assert_true(count > 50);
+    for (size_t i = 0; i < count; i++) {
+        char en[64], da[64];
+        conversions(table[i].english, en, sizeof en);
+        conversions(table[i].danish, da, sizeof da);
+        if (strcmp(en, da) != 0)
+            fail_msg("\"%s\" takes %s, its Danish \"%s\" %s", table[i].english, en, table[i].danish,
+                     da);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(table[i].english, table[j].english) == 0)
+                fail_msg("\"%s\" twice in the table", table[i].english);
+        assert_ptr_equal(rule_words_text(LANGUAGE_EN, table[i].english), table[i].english);
+        assert_ptr_equal(rule_words_text(LANGUAGE_DA, table[i].english), table[i].danish);
+    }
+    assert_string_equal(rule_words_text(LANGUAGE_DA, "not in the table"), "not in the table");
+    char buf[RULE_WORDS_MOMENT_MAX];
+    assert_string_equal(rule_words_moment(LANGUAGE_DA, at("2025-10-01T06:00:00Z"), buf, sizeof buf),
+                        "1. oktober 2025 kl. 06.00 UTC");
+    assert_string_equal(rule_words_moment(LANGUAGE_EN, at("2025-10-01T06:00:00Z"), buf, sizeof buf),
+                        "2025-10-01T06:00:00Z");
+    assert_string_equal(rule_words_number(LANGUAGE_DA, 0.907, buf, sizeof buf), "0,907");
+    assert_string_equal(rule_words_number(LANGUAGE_DA, -1234.5, buf, sizeof buf), "\u22121.234");
+    assert_string_equal(rule_words_number(LANGUAGE_EN, -1234.5, buf, sizeof buf), "-1234");
+    assert_string_equal(rule_words_number(LANGUAGE_DA, NAN, buf, sizeof buf), "\u2013");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -887,6 +1040,9 @@ int main(void)
         cmocka_unit_test(test_long_title_and_unit_fit),
         cmocka_unit_test(test_path_gap_without_growth_says_no_nan),
         cmocka_unit_test(test_reconcile),
+        cmocka_unit_test(test_danish_progress_path),
+        cmocka_unit_test(test_danish_figures),
+        cmocka_unit_test(test_words_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
