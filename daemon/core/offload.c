@@ -88,7 +88,10 @@ child(const struct offload *o, pid_t parent, int fd, offload_work_fn work, void 
 {
     char err[ERROR_MAX] = "", *doc = NULL;
     size_t len = 0;
+    sigset_t none;
     spawn_die_with_parent(parent);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL); /* the loop's signals (TERM) end the child */
     if (o->settings.in_child)
         o->settings.in_child(o->settings.in_child_arg);
     hold_for_test();
