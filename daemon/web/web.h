@@ -6,6 +6,9 @@
  *   /api/v1/status          the status table as JSON (pejld --status --json)
  *   /api/v1/alerts          the alerts away from OK (pejlctl alerts --json)
  *   /api/v1/indicators/ID   one indicator's status rows (pejlctl status ID --json)
+ *   ?as_of=TIME             on status and indicators/ID: as known at TIME (a date, an
+ *                           RFC 3339 time or a snapshot's name), read in a child while
+ *                           the request waits (pejld --status --json --as-of TIME)
  *   /...                    the latest report folder (report.directory), as files
  *
  * Only GET and HEAD; everything is bounded: connections (in all and per
@@ -30,6 +33,8 @@
 #include "loop.h"
 #include "store.h"
 
+struct offload;
+
 /* Bounds: connections in all and from one address; bytes of a request's
  * line and headers; seconds a connection may stay idle; bytes of a
  * response built in memory and of a file served. */
@@ -50,6 +55,8 @@ struct web_state {
     unsigned collections_failed;
     size_t outbox_pending;
     const char *report_dir; /* report = { directory = …; }; NULL: none */
+    struct store_settings store_settings; /* to read the journal back as of a moment */
+    struct offload *as_of_reads;          /* where that reading runs; NULL: nowhere */
     bool stopping;
 };
 
