@@ -49,9 +49,9 @@ struct commands_state {
     struct outbox *outbox;     /* NULL: none */
     struct reporter *reporter; /* NULL: none */
     unsigned collections_failed;
-    int64_t now; /* the moment alerts are evaluated at */
+    int64_t now;                          /* the moment alerts are evaluated at */
     struct store_settings store_settings; /* for reading the journal as of a moment */
-    struct offload *as_of_reads; /* where that reading runs (a child); NULL: nowhere */
+    struct offload *as_of_reads;          /* where that reading runs (a child); NULL: nowhere */
 };
 
 /* What the commands may ask of the daemon; `arg` is its context. */

@@ -265,13 +265,22 @@ static void unlink_waiting(struct waiting_as_of *w)
         }
 }
 
-/* From the loop: the child's reply, or why there is none. A client that
- * hung up meanwhile is closed by control_reply (control.c), unanswered. */
+/* The client hung up: its child is killed, its slot free for another. */
+static void as_of_read_hangup(void *arg)
+{
+    struct waiting_as_of *w = arg;
+    unlink_waiting(w);
+    offload_cancel(w->job);
+    free(w);
+}
+
+/* From the loop: the child's reply, or why there is none. */
 static void as_of_read_done(void *arg, const char *doc, size_t len, const char *error)
 {
     struct waiting_as_of *w = arg;
     (void)len;
     unlink_waiting(w);
+    control_on_hangup(w->client, NULL, NULL);
     const char *lf = doc ? strchr(doc, '\n') : NULL;
     if (lf) {
         char message[128];
@@ -304,6 +313,7 @@ static void start_read(struct commands *cmds, struct control_client *c,
     }
     w->next = cmds->waiting_as_of;
     cmds->waiting_as_of = w;
+    control_on_hangup(c, as_of_read_hangup, w);
 }
 
 void commands_status_as_of(struct commands *cmds, struct control_client *c, const char *id,
@@ -339,6 +349,7 @@ void commands_as_of_abandon(struct commands *cmds)
         struct waiting_as_of *w = cmds->waiting_as_of;
         cmds->waiting_as_of = w->next;
         offload_cancel(w->job);
+        control_on_hangup(w->client, NULL, NULL);
         control_error(w->client, "pejld is stopping");
         free(w);
     }

@@ -11,8 +11,8 @@
  * pejld --status reads it), in a child process (state.as_of_reads,
  * offload.h) whose reply the loop passes on: a large state (bench/asof:
  * ~0.6 s at 1.2 million records) never pauses the daemon. The reply is
- * deferred; a client that hangs up meanwhile gets nothing and costs
- * nothing more; a request beyond the reads allowed at once is answered
+ * deferred; a client that hangs up meanwhile has its child killed
+ * (control_on_hangup); a request beyond the reads allowed at once is answered
  * "busy: … try again".
  *
  * Private to daemon/control: commands.c calls it.

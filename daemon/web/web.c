@@ -41,7 +41,7 @@ struct web {
     uint64_t timer;
     struct web_daemon daemon;
     struct as_of_request *waiting; /* suspended for their as-of reads */
-    char said[256]; /* libmicrohttpd's last message: why it could not start */
+    char said[256];                /* libmicrohttpd's last message: why it could not start */
 };
 
 /* A request's state once its headers are in: none, or an as-of read. */

@@ -54,7 +54,7 @@ struct web_state {
     int64_t now; /* the moment alerts and targets are evaluated at */
     unsigned collections_failed;
     size_t outbox_pending;
-    const char *report_dir; /* report = { directory = …; }; NULL: none */
+    const char *report_dir;               /* report = { directory = …; }; NULL: none */
     struct store_settings store_settings; /* to read the journal back as of a moment */
     struct offload *as_of_reads;          /* where that reading runs; NULL: nowhere */
     bool stopping;
