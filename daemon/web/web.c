@@ -366,19 +366,33 @@ static enum MHD_Result as_of_start(struct web *w, struct MHD_Connection *c,
 static int as_of_argument(struct MHD_Connection *c, const struct web_state *s, int64_t *as_of,
                           enum MHD_Result *answer)
 {
-    const char *spec = NULL;
-    char err[1024], why[1100];
-    if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "as_of", 5, &spec, NULL) != MHD_YES)
+    const char *value = NULL;
+    char spec[256], err[1024], why[1100];
+    if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "as_of", 5, &value, NULL) !=
+        MHD_YES)
         return 0;
-    if (!spec || !*spec)
+    if (!value || !*value)
         snprintf(err, sizeof err,
                  "needs a value: a date (2025-06-01), an RFC 3339 time "
                  "(2025-06-01T10:00:00Z) or a snapshot's name");
+    else if (web_as_of_text(value, spec, sizeof spec) < 0)
+        snprintf(err, sizeof err, "is longer than any moment or snapshot name (%zu bytes)",
+                 strlen(value));
     else if (as_of_resolve(s->store_settings.state_dir, spec, as_of, err, sizeof err) == 0)
         return 1;
     snprintf(why, sizeof why, "as_of %s", err);
     *answer = json_error(c, MHD_HTTP_BAD_REQUEST, why);
     return -1;
+}
+
+int web_as_of_text(const char *value, char *out, size_t size)
+{
+    size_t len = strlen(value);
+    if (len >= size)
+        return -1;
+    for (size_t i = 0; i <= len; i++)
+        out[i] = value[i] == ' ' ? '+' : value[i];
+    return 0;
 }
 
 static enum MHD_Result api(struct web *w, struct MHD_Connection *c, const struct web_state *s,

@@ -74,4 +74,10 @@ struct web *web_open(struct loop *loop, const struct sockaddr *addr, socklen_t a
 /* Closes the listening socket and every connection. */
 void web_close(struct web *web);
 
+/* ?as_of='s value as --as-of reads it, into `out`: a '+' (of an RFC 3339
+ * offset) that the client did not escape arrives as a space (form
+ * encoding), and no moment or snapshot name holds a space, so each space
+ * is a '+' again. -1 when it does not fit in `size`. */
+int web_as_of_text(const char *value, char *out, size_t size);
+
 #endif
