@@ -615,6 +615,7 @@ static void teardown(struct pejld *d)
     commands_abandon(&d->commands);
     control_close(d->control);
     web_close(d->web);
+    offload_free(d->as_of_reads); /* after those that wait for them */
     scheduler_free(d->scheduler);
     reporter_free(d->reporter);
     outbox_free(d->outbox); /* before the engine its deliveries run on */

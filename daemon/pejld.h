@@ -14,6 +14,7 @@
 #include "grapher.h"
 #include "loop.h"
 #include "commands.h"
+#include "offload.h"
 #include "control.h"
 #include "outbox.h"
 #include "reporter.h"
@@ -22,6 +23,11 @@
 #include "web.h"
 
 enum pejld_mode { MODE_DAEMON, MODE_ONCE };
+
+/* As-of reads (pejlctl status --as-of, revisions, the API's ?as_of=): at
+ * most this many children at a time, each stopped after this long. */
+#define PEJLD_AS_OF_READS 2
+#define PEJLD_AS_OF_READ_TIMEOUT_MS 60000
 
 struct pejld {
     enum pejld_mode mode;
@@ -39,6 +45,7 @@ struct pejld {
     struct control *control;           /* the control socket; NULL with --once */
     struct commands commands;          /* what the control socket can ask */
     struct web *web;                   /* the HTTP endpoint; NULL: listen not set, or --once */
+    struct offload *as_of_reads;       /* as-of reads of the journal, in children */
     char listening[128];               /* its listen = "…", as opened (a reload keeps it) */
     uint64_t notify_timer;
     int64_t now_override; /* --now: evaluate at this moment instead of the clock's */

@@ -15,6 +15,7 @@
 
 #include "as_of.h"
 #include "log.h"
+#include "offload.h"
 #include "pejld.h"
 #include "rrdview.h"
 #include "spawn.h"
@@ -37,6 +38,7 @@ static void state(void *arg, struct commands_state *out)
         .collections_failed = d->collections_failed,
         .now = pejld_now(d),
         .store_settings = pejld_store_settings(d->config),
+        .as_of_reads = d->as_of_reads,
     };
 }
 
@@ -154,8 +156,25 @@ static int graph_as_of(void *arg, const char *id, int64_t as_of,
     return 0;
 }
 
+/* In an as-of read's child: what is the daemon's alone. */
+static void as_of_read_child(void *arg)
+{
+    struct pejld *d = arg;
+    store_leave_journal(d->store); /* the journal lock is pejld's alone */
+    if (rrdview_daemon(store_rrdview(d->store)))
+        rrdc_disconnect(); /* the parent's connection is not ours to use */
+}
+
 void pejld_commands_init(struct pejld *d)
 {
+    const struct offload_settings reads = {.what = "as-of read",
+                                           .max_jobs = PEJLD_AS_OF_READS,
+                                           .timeout_ms = PEJLD_AS_OF_READ_TIMEOUT_MS,
+                                           .max_bytes = CONTROL_REPLY_MAX,
+                                           .in_child = as_of_read_child,
+                                           .in_child_arg = d};
+    if (!d->as_of_reads && !(d->as_of_reads = offload_new(d->loop, &reads)))
+        log_err("as-of reads: out of memory; status --as-of and revisions will fail");
     d->commands.daemon = (struct commands_daemon){
         .arg = d, .state = state, .reload = reload, .collect_now = collect_now,
         .verify = verify, .verify_cancel = verify_stop, .graph_as_of = graph_as_of};

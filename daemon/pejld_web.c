@@ -21,6 +21,8 @@ static void state(void *arg, struct web_state *out)
         .collections_failed = d->collections_failed,
         .outbox_pending = d->outbox ? outbox_size(d->outbox) : 0,
         .report_dir = d->config->report_dir,
+        .store_settings = pejld_store_settings(d->config),
+        .as_of_reads = d->as_of_reads,
         .stopping = d->stopping,
     };
 }

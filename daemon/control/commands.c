@@ -102,21 +102,46 @@ static const struct indicator *find_indicator(const struct commands_state *d, co
 
 /* ---- STATUS [ID] [json] [as-of=TIME] ---- */
 
-/* The table as known at `as_of`, evaluated then, from the journal read
- * again up to then; no alerts (the daemon's are of today). */
-static int status_as_of(FILE *f, const struct commands_state *d, int64_t as_of, bool json)
+/* One indicator's rows of the table `all`: the header and its rows, or its
+ * objects. */
+static void status_one(FILE *out, char *all, const char *id, bool json)
 {
-    char err[1024];
-    struct store *store = store_read_as_of(&d->store_settings, as_of, err, sizeof err);
-    if (!store) {
-        log_err("status as of then: %s", err);
-        return -1;
+    if (json) {
+        json_t *rows = json_loads(all, 0, NULL), *row, *kept = json_array();
+        size_t i;
+        json_array_foreach(rows, i, row)
+            if (strcmp(json_string_value(json_object_get(row, "indicator")), id) == 0)
+                json_array_append(kept, row);
+        json_dumpf(kept, out, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+        fputc('\n', out);
+        json_decref(rows);
+        json_decref(kept);
+        return;
     }
+    size_t idlen = strlen(id), n = 0;
+    for (char *line = strtok(all, "\n"); line; line = strtok(NULL, "\n"), n++)
+        if (n == 0 || (strncmp(line, id, idlen) == 0 && line[idlen] == ' '))
+            fprintf(out, "%s\n", line);
+}
+
+int commands_status_write(FILE *out, const struct commands_state *d, const struct store *store,
+                          const struct alerting *alerting, int64_t now, const char *id, bool json)
+{
+    struct text t;
+    if (!text_open(&t))
+        return -1;
     if (json)
-        status_print_json(f, d->indicators, d->n_indicators, store, NULL, as_of);
+        status_print_json(t.f, d->indicators, d->n_indicators, store, alerting, now);
     else
-        status_print(f, d->indicators, d->n_indicators, store, NULL, as_of);
-    store_close(store);
+        status_print(t.f, d->indicators, d->n_indicators, store, alerting, now);
+    char *all = text_close(&t);
+    if (!all)
+        return -1;
+    if (id)
+        status_one(out, all, id, json);
+    else
+        fputs(all, out);
+    free(all);
     return 0;
 }
 
@@ -133,54 +158,20 @@ static void cmd_status(struct commands *cmds, struct control_client *c,
     }
     if (commands_as_of(d, c, r, &as_of) < 0)
         return;
+    if (as_of > 0) { /* the journal read again up to then: in a child, answered later */
+        commands_status_as_of(cmds, c, id, as_of, wants_json(r, 1));
+        return;
+    }
     if (!text_open(&t)) {
         control_error(c, "out of memory");
         return;
     }
-    if (as_of > 0) {
-        if (status_as_of(t.f, d, as_of, wants_json(r, 1)) < 0) {
-            free(text_close(&t));
-            control_error(c, "the journal cannot be read as of then; see pejld's log");
-            return;
-        }
-    } else if (wants_json(r, 1)) {
-        status_print_json(t.f, d->indicators, d->n_indicators, d->store,
-                          d->alerting, d->now);
-    } else {
-        status_print(t.f, d->indicators, d->n_indicators, d->store, d->alerting,
-                     d->now);
-    }
-    char *all = text_close(&t);
-    if (!all || !id) {
-        all ? control_reply(c, "status", all) : control_error(c, "out of memory");
-        free(all);
-        return;
-    }
-    /* one indicator: the header and its rows, or its objects */
-    struct text one;
-    if (!text_open(&one)) {
-        free(all);
+    if (commands_status_write(t.f, d, d->store, d->alerting, d->now, id, wants_json(r, 1)) < 0) {
+        free(text_close(&t));
         control_error(c, "out of memory");
         return;
     }
-    if (wants_json(r, 1)) {
-        json_t *rows = json_loads(all, 0, NULL), *row, *kept = json_array();
-        size_t i;
-        json_array_foreach(rows, i, row)
-            if (strcmp(json_string_value(json_object_get(row, "indicator")), id) == 0)
-                json_array_append(kept, row);
-        json_dumpf(kept, one.f, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
-        fputc('\n', one.f);
-        json_decref(rows);
-        json_decref(kept);
-    } else {
-        size_t idlen = strlen(id), n = 0;
-        for (char *line = strtok(all, "\n"); line; line = strtok(NULL, "\n"), n++)
-            if (n == 0 || (strncmp(line, id, idlen) == 0 && line[idlen] == ' '))
-                fprintf(one.f, "%s\n", line);
-    }
-    free(all);
-    reply_text(c, &one, "status");
+    reply_text(c, &t, "status");
 }
 
 /* ---- ALERTS [json] ---- */
@@ -529,6 +520,7 @@ void commands_collected(struct commands *cmds, const char *id, bool ok, const ch
 
 void commands_abandon(struct commands *cmds)
 {
+    commands_as_of_abandon(cmds);
     while (cmds->waiting_verifies) {
         struct waiting_verify *w = cmds->waiting_verifies;
         cmds->waiting_verifies = w->next;

@@ -4,7 +4,8 @@
  * COLLECT, GRAPH, REPORT, VERIFY, SNAPSHOT, REVISIONS and HELP (STATUS,
  * GRAPH and REPORT also as of a moment: commands_as_of.h). Each answers from the daemon's
  * state as it is; COLLECT answers when the collections it started are
- * done, VERIFY when the sources' metadata has been checked.
+ * done, VERIFY when the sources' metadata has been checked, STATUS as of a
+ * moment and REVISIONS when a child has read the journal back.
  *
  * The commands never see the daemon's context: the wiring (daemon/) hands
  * them its state and what they may ask of it in struct commands_daemon.
@@ -24,7 +25,9 @@
 struct alerting;
 struct outbox;
 struct name_index;
+struct offload;
 struct reporter;
+struct waiting_as_of;
 struct waiting_collect;
 struct waiting_verify;
 
@@ -46,8 +49,9 @@ struct commands_state {
     struct outbox *outbox;     /* NULL: none */
     struct reporter *reporter; /* NULL: none */
     unsigned collections_failed;
-    int64_t now; /* the moment alerts are evaluated at */
+    int64_t now;                          /* the moment alerts are evaluated at */
     struct store_settings store_settings; /* for reading the journal as of a moment */
+    struct offload *as_of_reads;          /* where that reading runs (a child); NULL: nowhere */
 };
 
 /* What the commands may ask of the daemon; `arg` is its context. */
@@ -76,6 +80,7 @@ struct commands {
     struct commands_state state; /* the daemon's, as the request being answered found it */
     struct waiting_collect *waiting_collects; /* COLLECT requests not answered yet */
     struct waiting_verify *waiting_verifies;  /* VERIFY requests not answered yet */
+    struct waiting_as_of *waiting_as_of;      /* as-of reads not answered yet */
 };
 
 /* The control socket's handler; `arg` is a struct commands. */

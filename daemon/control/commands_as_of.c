@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "as_of.h"
+#include "offload.h"
 #include "period.h"
 #include "timestamp.h"
 #include "value.h"
@@ -72,7 +73,7 @@ void commands_snapshot(struct commands *cmds, struct control_client *c,
     control_reply(c, message, "");
 }
 
-/* ---- REVISIONS ---- */
+/* ---- REVISIONS: its listing ---- */
 
 struct listing {
     const struct as_of_history *history;
@@ -165,27 +166,6 @@ static void list_series(const char *key, void *arg)
     }
 }
 
-static void reply_listing(struct control_client *c, struct listing *l, char *buf, size_t len)
-{
-    (void)len;
-    char message[128];
-    if (l->json) {
-        char *text = json_dumps(l->json, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
-        if (text) {
-            control_reply(c, "revisions", text);
-            free(text);
-        } else {
-            control_error(c, "out of memory");
-        }
-        free(buf);
-        return;
-    }
-    snprintf(message, sizeof message, "revisions: %zu period%s", l->periods,
-             l->periods == 1 ? "" : "s");
-    control_reply(c, message, buf ? buf : "");
-    free(buf);
-}
-
 static int revisions_args(const struct commands_state *d, struct control_client *c,
                           const struct control_request *r, const char **id)
 {
@@ -204,37 +184,173 @@ static int revisions_args(const struct commands_state *d, struct control_client 
     return 0;
 }
 
-void commands_revisions(struct commands *cmds, struct control_client *c,
-                        const struct control_request *r)
+/* ---- reads of the journal, each in a child (offload.h) ---- */
+
+/* What a child reads and writes: the request as the loop parsed it. Its
+ * document is the reply's message on the first line, then the reply. */
+struct as_of_read {
+    struct commands_state state;
+    char id[INDICATOR_ID_MAX + 1], period[PERIOD_TEXT_MAX];
+    int64_t as_of; /* 0: all that is known (REVISIONS without as-of) */
+    bool json;
+};
+
+/* A STATUS or REVISIONS that waits for its child. */
+struct waiting_as_of {
+    struct commands *cmds;
+    struct control_client *client;
+    struct offload_job *job;
+    struct as_of_read read;
+    struct waiting_as_of *next;
+};
+
+/* In the child: the table as known at `as_of`, evaluated then; no alerts
+ * (the daemon's are of today). */
+static int status_work(FILE *out, void *arg, char *err, size_t errlen)
 {
-    const struct commands_state *d = &cmds->state;
-    struct listing l = {.period = option(r, PERIOD_WORD)};
-    char err[1024], *buf = NULL;
+    const struct as_of_read *a = arg;
+    struct store *store = store_read_as_of(&a->state.store_settings, a->as_of, err, errlen);
+    if (!store)
+        return -1;
+    fputs("status\n", out);
+    int rc = commands_status_write(out, &a->state, store, NULL, a->as_of, a->id[0] ? a->id : NULL,
+                                   a->json);
+    store_close(store);
+    if (rc < 0)
+        snprintf(err, errlen, "out of memory");
+    return rc;
+}
+
+/* In the child: REVISIONS' listing, the message before it. */
+static int revisions_work(FILE *out, void *arg, char *err, size_t errlen)
+{
+    const struct as_of_read *a = arg;
+    struct listing l = {.id = a->id, .period = a->period[0] ? a->period : NULL, .as_of = a->as_of};
+    char *buf = NULL;
     size_t len = 0;
-    if (revisions_args(d, c, r, &l.id) < 0 || commands_as_of(d, c, r, &l.as_of) < 0)
-        return;
     struct as_of_history *history =
-        as_of_history_read(d->store_settings.state_dir, l.id, err, sizeof err);
-    if (!history) {
-        control_error(c, "%s", err);
-        return;
-    }
+        as_of_history_read(a->state.store_settings.state_dir, a->id, err, errlen);
+    if (!history)
+        return -1;
     l.history = history;
-    bool json = false;
-    for (int i = 1; i < r->argc; i++)
-        json |= strcmp(r->argv[i], "json") == 0;
-    if (json ? !(l.json = json_array()) : !(l.text = open_memstream(&buf, &len))) {
+    if (a->json ? !(l.json = json_array()) : !(l.text = open_memstream(&buf, &len))) {
         as_of_history_free(history);
-        control_error(c, "out of memory");
-        return;
+        snprintf(err, errlen, "out of memory");
+        return -1;
     }
     if (l.text)
         fprintf(l.text, "%-24s %-10s %-20s %14s %-6s %s\n", "series", "period", "vintage", "value",
                 "status", "change from first");
     as_of_history_each(history, list_series, &l);
-    if (l.text)
-        fclose(l.text);
     as_of_history_free(history);
-    reply_listing(c, &l, buf, len);
-    json_decref(l.json);
+    if (l.json) {
+        fputs("revisions\n", out);
+        json_dumpf(l.json, out, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+        json_decref(l.json);
+        return 0;
+    }
+    fclose(l.text);
+    fprintf(out, "revisions: %zu period%s\n%s", l.periods, l.periods == 1 ? "" : "s",
+            buf ? buf : "");
+    free(buf);
+    return 0;
+}
+
+static void unlink_waiting(struct waiting_as_of *w)
+{
+    for (struct waiting_as_of **p = &w->cmds->waiting_as_of; *p; p = &(*p)->next)
+        if (*p == w) {
+            *p = w->next;
+            return;
+        }
+}
+
+/* The client hung up: its child is killed, its slot free for another. */
+static void as_of_read_hangup(void *arg)
+{
+    struct waiting_as_of *w = arg;
+    unlink_waiting(w);
+    offload_cancel(w->job);
+    free(w);
+}
+
+/* From the loop: the child's reply, or why there is none. */
+static void as_of_read_done(void *arg, const char *doc, size_t len, const char *error)
+{
+    struct waiting_as_of *w = arg;
+    (void)len;
+    unlink_waiting(w);
+    control_on_hangup(w->client, NULL, NULL);
+    const char *lf = doc ? strchr(doc, '\n') : NULL;
+    if (lf) {
+        char message[128];
+        snprintf(message, sizeof message, "%.*s", (int)(lf - doc), doc);
+        control_reply(w->client, message, lf + 1);
+    } else {
+        control_error(w->client, "%s", error ? error : "the as-of read said nothing");
+    }
+    free(w);
+}
+
+/* Starts `work` for `read` in a child; the client is answered when it
+ * ends, or now when it cannot start (busy: try again). */
+static void start_read(struct commands *cmds, struct control_client *c,
+                       const struct as_of_read *read, offload_work_fn work)
+{
+    char err[256];
+    struct waiting_as_of *w = calloc(1, sizeof *w);
+    if (!w || !cmds->state.as_of_reads) {
+        free(w);
+        control_error(c, "the journal cannot be read as of then here (out of memory)");
+        return;
+    }
+    *w = (struct waiting_as_of){.cmds = cmds, .client = c, .read = *read};
+    if (offload_start(cmds->state.as_of_reads, work, &w->read, as_of_read_done, w, &w->job, err,
+                      sizeof err) != OFFLOAD_STARTED) {
+        free(w);
+        control_error(c, "%s", err);
+        return;
+    }
+    w->next = cmds->waiting_as_of;
+    cmds->waiting_as_of = w;
+    control_on_hangup(c, as_of_read_hangup, w);
+}
+
+void commands_status_as_of(struct commands *cmds, struct control_client *c, const char *id,
+                           int64_t as_of, bool json)
+{
+    struct as_of_read read = {.state = cmds->state, .as_of = as_of, .json = json};
+    snprintf(read.id, sizeof read.id, "%s", id ? id : "");
+    start_read(cmds, c, &read, status_work);
+}
+
+void commands_revisions(struct commands *cmds, struct control_client *c,
+                        const struct control_request *r)
+{
+    const struct commands_state *d = &cmds->state;
+    struct as_of_read read = {.state = *d};
+    const char *id, *period = option(r, PERIOD_WORD);
+    if (revisions_args(d, c, r, &id) < 0 || commands_as_of(d, c, r, &read.as_of) < 0)
+        return;
+    if (strlen(id) > INDICATOR_ID_MAX || (period && strlen(period) >= sizeof read.period)) {
+        control_error(c, "no %s %s", period ? "period" : "indicator", period ? period : id);
+        return;
+    }
+    snprintf(read.id, sizeof read.id, "%s", id);
+    snprintf(read.period, sizeof read.period, "%s", period ? period : "");
+    for (int i = 1; i < r->argc; i++)
+        read.json |= strcmp(r->argv[i], "json") == 0;
+    start_read(cmds, c, &read, revisions_work);
+}
+
+void commands_as_of_abandon(struct commands *cmds)
+{
+    while (cmds->waiting_as_of) {
+        struct waiting_as_of *w = cmds->waiting_as_of;
+        cmds->waiting_as_of = w->next;
+        offload_cancel(w->job);
+        control_on_hangup(w->client, NULL, NULL);
+        control_error(w->client, "pejld is stopping");
+        free(w);
+    }
 }

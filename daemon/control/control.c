@@ -36,10 +36,12 @@ struct control_client {
     size_t in_len;
     char *out;
     size_t out_len, out_sent;
-    bool asked;     /* a request went to the handler: wait for its reply */
-    bool answered;  /* the reply is written out, then the connection closes */
-    bool gone;      /* hung up while its reply was deferred */
-    uint64_t timer; /* dropped when it fires: idle before asking, slow after the reply */
+    bool asked;                /* a request went to the handler: wait for its reply */
+    bool answered;             /* the reply is written out, then the connection closes */
+    bool gone;                 /* hung up while its reply was deferred */
+    uint64_t timer;            /* dropped when it fires: idle before asking, slow after the reply */
+    void (*hangup)(void *arg); /* told when it hangs up before its deferred reply */
+    void *hangup_arg;
     struct control_client *next;
 };
 
@@ -235,7 +237,19 @@ static void on_client(struct loop *loop, int fd, uint32_t events, void *arg)
     else if (events & (EPOLLHUP | EPOLLERR)) {
         loop_remove_fd(c->control->loop, c->fd); /* the reply, when it comes, finds it gone */
         c->gone = true;
+        if (c->hangup && !c->answered) { /* the work for it can stop: nobody waits */
+            c->hangup(c->hangup_arg);
+            client_close(c);
+        }
     }
+}
+
+void control_on_hangup(struct control_client *c, void (*fn)(void *arg), void *arg)
+{
+    if (!c)
+        return;
+    c->hangup = fn;
+    c->hangup_arg = arg;
 }
 
 static void on_idle(struct loop *loop, void *arg)

@@ -53,5 +53,9 @@ void control_close(struct control *control);
 void control_reply(struct control_client *client, const char *message, const char *text);
 void control_error(struct control_client *client, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* While `client`'s reply is deferred: when it hangs up first, `fn(arg)`
+ * runs and the client is closed; its reply must not be given after that.
+ * Answering it forgets `fn`. */
+void control_on_hangup(struct control_client *client, void (*fn)(void *arg), void *arg);
 
 #endif

@@ -7,6 +7,12 @@
  * one descriptor of our loop: when it is readable, MHD_run() does what is
  * ready, and MHD_get_timeout() says when to run it next (an idle
  * connection to drop, or work pending: 0).
+ *
+ * A request with ?as_of= reads the journal back, which takes long on a
+ * large state: it is done in a child (offload.h) while its connection is
+ * suspended (MHD_suspend_connection), and answered when the child's
+ * document comes back (MHD_resume_connection); the loop serves everything
+ * else meanwhile.
  */
 #include "web.h"
 
@@ -19,10 +25,14 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "as_of.h"
 #include "log.h"
 #include "metrics.h"
+#include "offload.h"
 #include "status.h"
 #include "web_files.h"
+
+struct as_of_request;
 
 struct web {
     struct loop *loop;
@@ -30,7 +40,28 @@ struct web {
     int epoll_fd;
     uint64_t timer;
     struct web_daemon daemon;
-    char said[256]; /* libmicrohttpd's last message: why it could not start */
+    struct as_of_request *waiting; /* suspended for their as-of reads */
+    char said[256];                /* libmicrohttpd's last message: why it could not start */
+};
+
+/* A request's state once its headers are in: none, or an as-of read. */
+static char headers_seen;
+
+/* A request waiting for its as-of read; what the child reads is copied
+ * here before the fork (the child sees it as it was then). */
+struct as_of_request {
+    struct web *web;
+    struct MHD_Connection *connection;
+    struct offload_job *job; /* NULL once it has ended */
+    bool suspended;
+    const struct indicator *indicators;
+    size_t n_indicators;
+    struct store_settings settings;
+    int64_t as_of;
+    char *document; /* the answer, or NULL and `error` */
+    size_t len;
+    char error[1200];
+    struct as_of_request *next;
 };
 
 /* ---- driving libmicrohttpd from the loop ---- */
@@ -216,29 +247,185 @@ static enum MHD_Result healthz(struct MHD_Connection *c, const struct web_state 
     return text(c, MHD_HTTP_OK, "ok");
 }
 
-static enum MHD_Result api(struct MHD_Connection *c, const struct web_state *s, const char *path)
+/* ---- ?as_of=: the documents as known then, read in a child ---- */
+
+/* In the child: the status rows (all, or one indicator's) as known at
+ * `as_of`, evaluated then, without alerts: pejld --status --json --as-of. */
+static int as_of_work(FILE *out, void *arg, char *err, size_t errlen)
+{
+    const struct as_of_request *q = arg;
+    struct store *store = store_read_as_of(&q->settings, q->as_of, err, errlen);
+    if (!store)
+        return -1;
+    int rc = status_print_json(out, q->indicators, q->n_indicators, store, NULL, q->as_of);
+    store_close(store);
+    if (rc < 0)
+        snprintf(err, errlen, "the status cannot be written; see pejld's log");
+    return rc;
+}
+
+static void unlink_waiting(struct as_of_request *q)
+{
+    for (struct as_of_request **p = &q->web->waiting; *p; p = &(*p)->next)
+        if (*p == q) {
+            *p = q->next;
+            return;
+        }
+}
+
+static void resume(struct as_of_request *q)
+{
+    if (!q->suspended)
+        return;
+    q->suspended = false;
+    MHD_resume_connection(q->connection);
+}
+
+/* From the loop: the child's document or error; the request goes on. */
+static void as_of_done(void *arg, const char *document, size_t len, const char *error)
+{
+    struct as_of_request *q = arg;
+    q->job = NULL;
+    if (document && !(q->document = malloc(len + 1)))
+        snprintf(q->error, sizeof q->error, "out of memory");
+    else if (document)
+        memcpy(q->document, document, len + 1), q->len = len;
+    else
+        snprintf(q->error, sizeof q->error, "%s", error);
+    resume(q);
+    run(q->web); /* libmicrohttpd answers it now, not at the next network event */
+}
+
+/* libmicrohttpd is done with a request: an as-of read still running for
+ * it (the daemon stops) is killed. */
+static void completed(void *cls, struct MHD_Connection *c, void **request,
+                      enum MHD_RequestTerminationCode why)
+{
+    struct as_of_request *q = *request;
+    (void)cls, (void)c, (void)why;
+    if (!q || *request == &headers_seen)
+        return;
+    offload_cancel(q->job);
+    unlink_waiting(q);
+    free(q->document);
+    free(q);
+    *request = NULL;
+}
+
+/* The third call for an as-of request: its answer, now that it is in. */
+static enum MHD_Result as_of_answer(struct MHD_Connection *c, struct as_of_request *q)
+{
+    if (!q->document)
+        return json_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, q->error);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer_with_free_callback(q->len, q->document, free);
+    if (!r)
+        return MHD_NO;
+    q->document = NULL; /* the response's now */
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    return queue(c, MHD_HTTP_OK, r, "application/json");
+}
+
+/* Starts the as-of read of `one` (NULL: all indicators) and suspends the
+ * request until it ends; or answers at once why it cannot. */
+static enum MHD_Result as_of_start(struct web *w, struct MHD_Connection *c,
+                                   const struct web_state *s, const struct indicator *one,
+                                   int64_t as_of, void **request)
+{
+    char err[256];
+    struct as_of_request *q = calloc(1, sizeof *q);
+    if (!q || !s->as_of_reads) {
+        free(q);
+        return json_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+    }
+    *q = (struct as_of_request){.web = w,
+                                .connection = c,
+                                .indicators = one ? one : s->indicators,
+                                .n_indicators = one ? 1 : s->n_indicators,
+                                .settings = s->store_settings,
+                                .as_of = as_of};
+    enum offload_start started =
+        offload_start(s->as_of_reads, as_of_work, q, as_of_done, q, &q->job, err, sizeof err);
+    if (started != OFFLOAD_STARTED) {
+        free(q);
+        return json_error(c,
+                          started == OFFLOAD_BUSY ? MHD_HTTP_SERVICE_UNAVAILABLE
+                                                  : MHD_HTTP_INTERNAL_SERVER_ERROR,
+                          err);
+    }
+    q->next = w->waiting;
+    w->waiting = q;
+    *request = q;
+    q->suspended = true;
+    MHD_suspend_connection(c);
+    return MHD_YES;
+}
+
+/* ?as_of=TIME as the control socket reads it (as_of_resolve): 1 and the
+ * moment in *as_of, 0 when there is none, -1 when it is answered (400). */
+static int as_of_argument(struct MHD_Connection *c, const struct web_state *s, int64_t *as_of,
+                          enum MHD_Result *answer)
+{
+    const char *value = NULL;
+    char spec[256], err[1024], why[1100];
+    if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "as_of", 5, &value, NULL) !=
+        MHD_YES)
+        return 0;
+    if (!value || !*value)
+        snprintf(err, sizeof err,
+                 "needs a value: a date (2025-06-01), an RFC 3339 time "
+                 "(2025-06-01T10:00:00Z) or a snapshot's name");
+    else if (web_as_of_text(value, spec, sizeof spec) < 0)
+        snprintf(err, sizeof err, "is longer than any moment or snapshot name (%zu bytes)",
+                 strlen(value));
+    else if (as_of_resolve(s->store_settings.state_dir, spec, as_of, err, sizeof err) == 0)
+        return 1;
+    snprintf(why, sizeof why, "as_of %s", err);
+    *answer = json_error(c, MHD_HTTP_BAD_REQUEST, why);
+    return -1;
+}
+
+int web_as_of_text(const char *value, char *out, size_t size)
+{
+    size_t len = strlen(value);
+    if (len >= size)
+        return -1;
+    for (size_t i = 0; i <= len; i++)
+        out[i] = value[i] == ' ' ? '+' : value[i];
+    return 0;
+}
+
+static enum MHD_Result api(struct web *w, struct MHD_Connection *c, const struct web_state *s,
+                           const char *path, void **request)
 {
     static const char json_type[] = "application/json";
     const char *prefix = "/api/v1/indicators/";
-    if (MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "as_of"))
-        return json_error(c, MHD_HTTP_BAD_REQUEST,
-                          "as_of is not supported yet: the API answers as of now");
-    if (strcmp(path, "/api/v1/status") == 0)
-        return document(c, s, write_status, NULL, json_type);
-    if (strcmp(path, "/api/v1/alerts") == 0)
-        return document(c, s, write_alerts, NULL, json_type);
+    const struct indicator *ind = NULL;
+    enum MHD_Result answer = MHD_NO;
+    int64_t as_of = 0;
+    int asked = as_of_argument(c, s, &as_of, &answer);
+    if (asked < 0)
+        return answer;
     if (strncmp(path, prefix, strlen(prefix)) == 0) {
         const char *id = path + strlen(prefix);
-        const struct indicator *ind =
-            indicator_id_valid(id) ? indicator_find(s->indicators, s->n_indicators, id) : NULL;
+        ind = indicator_id_valid(id) ? indicator_find(s->indicators, s->n_indicators, id) : NULL;
         if (!ind)
             return json_error(c, MHD_HTTP_NOT_FOUND,
                               "no such indicator; /api/v1/status lists them");
-        return document(c, s, write_status, ind, json_type);
+    } else if (strcmp(path, "/api/v1/alerts") == 0 && asked) {
+        return json_error(c, MHD_HTTP_BAD_REQUEST,
+                          "as_of is for /api/v1/status and /api/v1/indicators/ID: alerts are "
+                          "what pejld saw as it ran, and a view as of then has none");
+    } else if (strcmp(path, "/api/v1/alerts") == 0) {
+        return document(c, s, write_alerts, NULL, json_type);
+    } else if (strcmp(path, "/api/v1/status") != 0) {
+        return json_error(c, MHD_HTTP_NOT_FOUND,
+                          "no such resource; there are /api/v1/status, /api/v1/alerts and "
+                          "/api/v1/indicators/ID");
     }
-    return json_error(c, MHD_HTTP_NOT_FOUND,
-                      "no such resource; there are /api/v1/status, /api/v1/alerts and "
-                      "/api/v1/indicators/ID");
+    if (asked)
+        return as_of_start(w, c, s, ind, as_of, request);
+    return document(c, s, write_status, ind, json_type);
 }
 
 static enum MHD_Result report_file(struct MHD_Connection *c, const struct web_state *s,
@@ -262,7 +449,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **request)
 {
-    static char headers_seen;
     struct web *w = cls;
     struct web_state s;
     (void)version, (void)upload;
@@ -280,13 +466,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *request = &headers_seen;
         return MHD_YES;
     }
+    if (*request != &headers_seen) /* resumed: its as-of read has ended */
+        return as_of_answer(c, *request);
     w->daemon.state(w->daemon.arg, &s);
     if (strcmp(url, "/healthz") == 0)
         return healthz(c, &s);
     if (strcmp(url, "/metrics") == 0)
         return document(c, &s, write_metrics, NULL, "text/plain; version=0.0.4; charset=utf-8");
     if (strncmp(url, "/api/", 5) == 0)
-        return api(c, &s, url);
+        return api(w, c, &s, url, request);
     return report_file(c, &s, url);
 }
 
@@ -334,7 +522,7 @@ struct web *web_open(struct loop *loop, const struct sockaddr *addr, socklen_t a
                      const struct web_daemon *daemon, char *err, size_t errlen)
 {
     struct web *w = calloc(1, sizeof *w);
-    unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     (void)addr_len;
     if (!w) {
         snprintf(err, errlen, "out of memory");
@@ -349,7 +537,8 @@ struct web *web_open(struct loop *loop, const struct sockaddr *addr, socklen_t a
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)WEB_CONNECTIONS_PER_ADDRESS,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_REQUEST_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)WEB_IDLE_TIMEOUT_S, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_UNESCAPE_CALLBACK,
-        unescape, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w, MHD_OPTION_END);
+        unescape, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w, MHD_OPTION_NOTIFY_COMPLETED,
+        completed, w, MHD_OPTION_END);
     const union MHD_DaemonInfo *info =
         w->mhd ? MHD_get_daemon_info(w->mhd, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
     if (!w->mhd || !info || (w->epoll_fd = info->epoll_fd) < 0 ||
@@ -376,6 +565,13 @@ void web_close(struct web *w)
     if (w->timer)
         loop_cancel_timer(w->loop, w->timer);
     loop_remove_fd(w->loop, w->epoll_fd);
+    /* libmicrohttpd may not stop with suspended connections: their reads
+     * are killed, and they are closed with the rest (completed() frees) */
+    for (struct as_of_request *q = w->waiting; q; q = q->next) {
+        offload_cancel(q->job);
+        q->job = NULL;
+        resume(q);
+    }
     MHD_stop_daemon(w->mhd);
     free(w);
 }

@@ -6,6 +6,9 @@
  *   /api/v1/status          the status table as JSON (pejld --status --json)
  *   /api/v1/alerts          the alerts away from OK (pejlctl alerts --json)
  *   /api/v1/indicators/ID   one indicator's status rows (pejlctl status ID --json)
+ *   ?as_of=TIME             on status and indicators/ID: as known at TIME (a date, an
+ *                           RFC 3339 time or a snapshot's name), read in a child while
+ *                           the request waits (pejld --status --json --as-of TIME)
  *   /...                    the latest report folder (report.directory), as files
  *
  * Only GET and HEAD; everything is bounded: connections (in all and per
@@ -30,6 +33,8 @@
 #include "loop.h"
 #include "store.h"
 
+struct offload;
+
 /* Bounds: connections in all and from one address; bytes of a request's
  * line and headers; seconds a connection may stay idle; bytes of a
  * response built in memory and of a file served. */
@@ -49,7 +54,9 @@ struct web_state {
     int64_t now; /* the moment alerts and targets are evaluated at */
     unsigned collections_failed;
     size_t outbox_pending;
-    const char *report_dir; /* report = { directory = …; }; NULL: none */
+    const char *report_dir;               /* report = { directory = …; }; NULL: none */
+    struct store_settings store_settings; /* to read the journal back as of a moment */
+    struct offload *as_of_reads;          /* where that reading runs; NULL: nowhere */
     bool stopping;
 };
 
@@ -66,5 +73,11 @@ struct web *web_open(struct loop *loop, const struct sockaddr *addr, socklen_t a
                      const struct web_daemon *daemon, char *err, size_t errlen);
 /* Closes the listening socket and every connection. */
 void web_close(struct web *web);
+
+/* ?as_of='s value as --as-of reads it, into `out`: a '+' (of an RFC 3339
+ * offset) that the client did not escape arrives as a space (form
+ * encoding), and no moment or snapshot name holds a space, so each space
+ * is a '+' again. -1 when it does not fit in `size`. */
+int web_as_of_text(const char *value, char *out, size_t size);
 
 #endif

@@ -97,9 +97,9 @@ client get "$port" /api/v1/status GET "$T/status" >/dev/null
 "$PEJLD" --status --json -c "$conf" --state-dir "$state" >"$T/cli-status"
 same_rows "$T/status" "$T/cli-status" 10 || fail "/api/v1/status differs from pejld --status --json"
 [ "$(client get "$port" /api/v1/indicators/nosuch)" = "404 application/json" ] || fail "an unknown indicator"
-[ "$(client get "$port" '/api/v1/status?as_of=2025-01-01')" = "400 application/json" ] || fail "as_of"
+[ "$(client get "$port" '/api/v1/status?as_of=2025-13-01')" = "400 application/json" ] || fail "a bad as_of"
 [ "$(client get "$port" /api/v2/status)" = "404 application/json" ] || fail "an unknown API path"
-pass "/api/v1/status, /alerts, /indicators/ID: the documents of --status --json and pejlctl; unknown ID 404, as_of 400 (not supported yet)"
+pass "/api/v1/status, /alerts, /indicators/ID: the documents of --status --json and pejlctl; unknown ID 404, a bad as_of 400 (http_as_of.sh tests ?as_of=)"
 
 # the report folder
 ctl report "$T/conf/report" >/dev/null || fail "pejlctl report"

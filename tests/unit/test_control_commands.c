@@ -197,6 +197,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
+    offload_free(f->d.as_of_reads); /* made by pejld_commands_init */
     alerting_free(f->d.alerting);
     config_unref(f->d.config);
     unit_remove_tree(f->dir);
