@@ -14,6 +14,7 @@
 
 #include "graph_plan.h"
 #include "log.h"
+#include "number_format.h"
 #include "period.h"
 #include "report.h"
 #include "rule.h"
@@ -448,27 +449,38 @@ static void part_alerts(const struct sink *k, const struct comparison *c)
     table_end(k, c->n_alerts > SINCE_MAX_ROWS ? c->n_alerts - SINCE_MAX_ROWS : 0);
 }
 
-/* "Siden 2025-04-01" or "Siden møde-april (øjebliksbillede, 2025-04-01)". */
+/* A moment for a heading: "1. april 2025" / "1 April 2025" for a date,
+ * the RFC 3339 text for a moment within a day (tables keep ISO dates). */
+static void people_date(enum language language, int64_t t, char *buf, size_t size)
+{
+    date_of(t, buf, size);
+    int year, month, day;
+    char rest;
+    if (sscanf(buf, "%4d-%2d-%2d%c", &year, &month, &day, &rest) == 3)
+        number_format_date(language, year, month, day, buf, size);
+}
+
+/* "Siden 1. april 2025" or "Siden møde-april (øjebliksbillede, 1. april 2025)". */
 static void title(const struct report_since *s, const struct since_words *sw, char *buf,
                   size_t size)
 {
     char when[TIMESTAMP_TEXT_MAX];
-    date_of(s->comparison.then, when, sizeof when);
+    people_date(s->language, s->comparison.then, when, sizeof when);
     if (s->compare->name)
         snprintf(buf, size, "%s %s (%s, %s)", sw->since, s->compare->name, sw->snapshot, when);
     else
         snprintf(buf, size, "%s %s", sw->since, when);
 }
 
-/* "Hvad der er ændret fra 2025-04-01 til 2025-07-01: 1 nye perioder, …". */
+/* "Hvad der er ændret (1. april 2025 til 1. juli 2025): Nye perioder 1; …". */
 static void summary(const struct report_since *s, const struct since_words *sw, char *buf,
                     size_t size)
 {
     const struct comparison *c = &s->comparison;
     char from[TIMESTAMP_TEXT_MAX], to[TIMESTAMP_TEXT_MAX];
     size_t counts[] = {c->n_new_periods, c->n_revised, c->n_progress, c->n_ranks, c->n_alerts};
-    date_of(c->then, from, sizeof from);
-    date_of(c->now, to, sizeof to);
+    people_date(s->language, c->then, from, sizeof from);
+    people_date(s->language, c->now, to, sizeof to);
     int n = snprintf(buf, size, "%s (%s %s %s):", sw->summary, from, sw->until, to);
     for (size_t i = 0; i < 5 && n > 0 && (size_t)n < size; i++)
         n +=

@@ -25,8 +25,10 @@
 static const char *const rule_keys[] = {"rule", "target", "warning", "critical", "for",
                                         "hysteresis", "labels", "provisional", "threshold",
                                         NULL};
+/* The labels pejl sets, and `fingerprint`, which /metrics puts beside them
+ * (a rule's label of that name would repeat it in pejl_alert_state). */
 static const char *const reserved_labels[] = {"alertname", "indicator", "pejlemaerke", "rule",
-                                              "target",    "severity",  NULL};
+                                              "target",    "severity",  "fingerprint", NULL};
 
 static bool label_name_ok(const char *name)
 {
@@ -75,7 +77,7 @@ static void load_labels(struct loader *l, const config_setting_t *g, struct aler
         if (!label_name_ok(name))
             diag_config_error(l->diag, s, "%s: label \"%s\" must be [A-Za-z_][A-Za-z0-9_]* and not "
                               "one pejl sets (alertname, indicator, pejlemaerke, rule, target, "
-                              "severity)", who, name);
+                              "severity, fingerprint)", who, name);
         else if (!value || strlen(value) >= LABEL_VALUE_MAX || strpbrk(value, "\r\n"))
             diag_config_error(l->diag, s, "%s: label %s must be a one-line string under %d bytes",
                               who, name, LABEL_VALUE_MAX);

@@ -57,7 +57,7 @@ grep -q "alert range WARNING -> OK" "$T/log" || fail "the range alert did not cl
     >"$T/out" 2>"$T/log" || fail "--report --compare-to: $(cat "$T/log")"
 md="$report/report.md"
 first=$(grep -m1 '^## ' "$md")
-[ "$first" = "## Siden 2025-04-01" ] || fail "the first section is \"$first\", not the comparison: $(head -20 "$md")"
+[ "$first" = "## Siden 1. april 2025" ] || fail "the first section is \"$first\", not the comparison: $(head -20 "$md")"
 [ "$(grep -n '^## Siden' "$md" | cut -d: -f1)" -lt "$(grep -n '^## Pejlemærkerne' "$md" | cut -d: -f1)" ] \
     || fail "the comparison is not before the status table"
 has() { grep -qxF "$1" "$md" || fail "report.md lacks the row \"$1\": $(sed -n '/^## Siden/,/^## Pejlemærkerne/p' "$md")"; }
@@ -75,10 +75,10 @@ pass "report.md: the first section names the new period, the figure revised twic
 sed 's/language = "da"/language = "en"/' "$conf" >"$T/en.conf"
 "$PEJLD" --report "$T/report-en" --compare-to 2025-04-01 --now 2025-07-01 -c "$T/en.conf" --state-dir "$state" \
     >/dev/null 2>"$T/log" || fail "--report in English: $(cat "$T/log")"
-grep -qxF "## Since 2025-04-01" "$T/report-en/report.md" || fail "no English title: $(head -8 "$T/report-en/report.md")"
+grep -qxF "## Since 1 April 2025" "$T/report-en/report.md" || fail "no English title: $(head -8 "$T/report-en/report.md")"
 grep -qxF "| Eksport | - | 2023 | 120.0 → 119.0 | −0.8 % | 2 |" "$T/report-en/report.md" \
     || fail "no English revision row: $(sed -n '/^## Since/,/^| Indicator | PM/p' "$T/report-en/report.md")"
-pass "in English: \"Since 2025-04-01\" with the English decimal mark"
+pass "in English: \"Since 1 April 2025\" with the English decimal mark"
 
 # A real browser: the section comes first, its tables hold the rows.
 browse() {
@@ -163,7 +163,7 @@ wait_for 10 test -S "$sock" || fail "no control socket: $(tail -3 "$T/daemon.log
 ctl() { "$PEJLCTL" "$@" --socket "$sock"; }
 ctl snapshot board-april 2025-04-01 >/dev/null || fail "snapshot: $(tail -3 "$T/daemon.log")"
 ctl report "$T/ctl-report" --compare-to board-april >/dev/null 2>"$T/err" || fail "pejlctl report --compare-to: $(cat "$T/err")"
-grep -qxF "## Siden board-april (øjebliksbillede, 2025-04-01)" "$T/ctl-report/report.md" \
+grep -qxF "## Siden board-april (øjebliksbillede, 1. april 2025)" "$T/ctl-report/report.md" \
     || fail "pejlctl's report lacks the section: $(head -5 "$T/ctl-report/report.md")"
 grep -qxF "| Eksport | - | 2023 | 120,0 → 119,0 | −0,8 % | 2 |" "$T/ctl-report/report.md" \
     || fail "pejlctl's report lacks the revision: $(sed -n '/^## Siden/,/^## Pejlemærkerne/p' "$T/ctl-report/report.md")"

@@ -413,6 +413,8 @@ static void test_alert_rule_problems(void **state)
                    "a: hysteresis must be a number of 0 or more");
     expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"stale\"; labels = { severity = \"x\"; }; } );"), 5,
                    "a: label \"severity\" must be [A-Za-z_][A-Za-z0-9_]* and not one pejl sets");
+    expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"stale\"; labels = { fingerprint = \"x\"; }; } );"), 5,
+                   "a: label \"fingerprint\" must be [A-Za-z_][A-Za-z0-9_]* and not one pejl sets");
     expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"stale\"; labels = { team = 1; }; } );"), 5,
                    "a: label team must be a one-line string");
     expect_problem(ALERTING_INDICATOR(" alerts = ( { rule = \"stale\"; silence = 1; } );"), 5,
