@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "alert_log.h"
 #include "tests/unit/unit_files.h"
@@ -331,6 +332,122 @@ static void test_old_format(void **state)
     alert_ledger_free(&l);
 }
 
+/* What the status table shows of each alert, glanced at, is what the full
+ * reader reads; the rest is not read. */
+static void assert_glance_matches(struct fixture *f, const struct alert_ledger *want)
+{
+    struct alert_ledger seen = {0};
+    assert_int_equal(alert_log_glance(&seen, f->snapshot, f->log), 0);
+    assert_int_equal(seen.n_alerts, want->n_alerts);
+    assert_int_equal(seen.n_silences, want->n_silences);
+    for (size_t i = 0; i < want->n_alerts; i++) {
+        const struct alert *w = &want->alerts[i], *g = alert_ledger_find(&seen, w->fingerprint);
+        assert_non_null(g);
+        assert_string_equal(g->indicator, w->indicator);
+        assert_string_equal(g->rule, w->rule);
+        assert_int_equal(g->state, w->state);
+        assert_int_equal(g->since, w->since);
+        assert_int_equal(g->starts_at, w->starts_at);
+        assert_int_equal(g->ends_at, w->ends_at);
+        assert_int_equal(g->evaluated_at, w->evaluated_at);
+        assert_string_equal(g->summary, w->summary);
+        assert_int_equal(g->orphan, w->orphan);
+        assert_null(g->description); /* not shown: not read */
+        assert_int_equal(g->n_history, 0);
+    }
+    assert_false(alert_ledger_changed(&seen));
+    alert_ledger_free(&seen);
+}
+
+/* pejld --status glances at the snapshot and the committed passes of the
+ * log: escapes and UTF-8 in a summary, an orphan, a silence, a torn tail
+ * (dropped as a restart drops it) and a stale log (ignored) read as the
+ * full reader reads them. */
+static void test_glance(void **state)
+{
+    struct fixture *f = *state;
+    struct alert_ledger l;
+    struct alert_log *g = filled(f, &l, 40);
+    struct silence s = {.starts_at = T0, .ends_at = T0 + 86400};
+    snprintf(s.id, sizeof s.id, "s1");
+    snprintf(s.indicator, sizeof s.indicator, "ind2");
+    assert_int_equal(alert_ledger_add_silence(&l, &s), 0);
+    raise_alert(&l, 3, ALERT_CRITICAL, T0 + 30);
+    save(g, &l, T0 + 30); /* a rewrite: the silence is in the snapshot */
+    raise_alert(&l, 7, ALERT_WARNING, T0 + 60);
+    struct alert *a = alert_ledger_find(&l, make_alert(7).fingerprint);
+    snprintf(a->summary, sizeof a->summary, "Ø \"quoted\" back\\slash\ttab −1,5 %%");
+    a->evaluated_at = T0 + 61;
+    a = alert_ledger_find(&l, make_alert(9).fingerprint);
+    a->orphan = true, a->ends_at = T0 + 62;
+    alert_ledger_touch(&l, a);
+    save(g, &l, T0 + 60);
+    assert_glance_matches(f, &l);
+    struct alert_ledger before_tail;
+    alert_log_close(open_log(f, &before_tail));
+    raise_alert(&l, 8, ALERT_CRITICAL, T0 + 90); /* a pass cut short by kill -9: */
+    json_t *record = json_pack("{s:o}", "alert",
+                               alert_to_json(alert_ledger_find(&l, make_alert(8).fingerprint)));
+    char *line = json_dumps(record, JSON_COMPACT), tail[16];
+    snprintf(tail, sizeof tail, " %08lx\n", crc32(0L, (const Bytef *)line, (uInt)strlen(line)));
+    unit_append(f->log, line, strlen(line)); /* an intact record without its commit line */
+    unit_append(f->log, tail, strlen(tail));
+    unit_append(f->log, line, strlen(line) / 2); /* and a torn one */
+    free(line);
+    json_decref(record);
+    assert_glance_matches(f, &before_tail);
+    char header[] = ALERT_LOG_HEADER "1\n{\"alert\": 3} 00000000\n"; /* an older generation's */
+    unit_write_file(f->log, header, strlen(header), O_TRUNC);
+    struct alert_ledger snapshot_only;
+    alert_log_close(open_log(f, &snapshot_only));
+    assert_glance_matches(f, &snapshot_only);
+    alert_ledger_free(&snapshot_only);
+    alert_ledger_free(&before_tail);
+    alert_log_close(g);
+    alert_ledger_free(&l);
+}
+
+/* Text not as pejld writes it is not guessed at: the glance gives up, with
+ * nothing kept, and the full reader (alert_log_open) says what is wrong. */
+static void test_glance_gives_up(void **state)
+{
+    struct fixture *f = *state;
+    struct alert_ledger l;
+    alert_log_close(filled(f, &l, 10));
+    alert_ledger_free(&l);
+    size_t len = 0;
+    char *snapshot = unit_read_file(f->snapshot, &len);
+    static const char *const damage[][2] = {
+        {"\"summary\":", "\"summery\":"},           /* a field missing */
+        {"\"state\": \"OK\"", "\"state\": \"ok\""}, /* not a state */
+        {"\"orphan\": false", "\"orphan\": FALSE"},
+        {"\"alerts\": [", "\"alerts\": {"},
+        {"\"format\": \"pejl-alerts 1\"", "\"format\": \"pejl-alerts 9\""},
+    };
+    for (size_t i = 0; i < sizeof damage / sizeof *damage; i++) {
+        char *at = strstr(snapshot, damage[i][0]);
+        assert_non_null(at);
+        assert_int_equal(strlen(damage[i][0]), strlen(damage[i][1]));
+        char *copy = strdup(snapshot);
+        memcpy(copy + (at - snapshot), damage[i][1], strlen(damage[i][1]));
+        unit_write_file(f->snapshot, copy, len, O_TRUNC);
+        struct alert_ledger seen = {0};
+        assert_int_equal(alert_log_glance(&seen, f->snapshot, f->log), -1);
+        assert_int_equal(seen.n_alerts, 0);
+        free(copy);
+    }
+    unit_write_file(f->snapshot, snapshot, len - 40, O_TRUNC); /* cut short */
+    struct alert_ledger seen = {0};
+    assert_int_equal(alert_log_glance(&seen, f->snapshot, f->log), -1);
+    char err[512] = "";
+    assert_null(alert_log_open(&seen, f->snapshot, f->log, err, sizeof err));
+    assert_non_null(strstr(err, f->snapshot));
+    unit_write_file(f->snapshot, snapshot, len, O_TRUNC);
+    assert_int_equal(alert_log_glance(&seen, f->snapshot, f->log), 0);
+    alert_ledger_free(&seen);
+    free(snapshot);
+}
+
 /* Thousands of alerts, each found by its fingerprint; marks by both keys;
  * found again after entries were removed and the hashes rebuilt. */
 static void test_hashed_lookups(void **state)
@@ -368,6 +485,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_generations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_old_format, setup, teardown),
         cmocka_unit_test(test_hashed_lookups),
+        cmocka_unit_test_setup_teardown(test_glance, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_glance_gives_up, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
