@@ -333,11 +333,13 @@ static json_t *figure(double v)
     return isfinite(v) ? json_real(v) : json_null();
 }
 
-static json_t *labels_json(const struct label_set *set)
+static json_t *labels_json(const struct alert *a)
 {
+    struct label_set set;
     json_t *o = json_object();
-    for (size_t i = 0; i < set->n; i++)
-        json_object_set_new(o, set->items[i].name, text(set->items[i].value));
+    alert_label_set(a, &set);
+    for (size_t i = 0; i < set.n; i++)
+        json_object_set_new(o, set.items[i].name, text(set.items[i].value));
     return o;
 }
 
@@ -355,11 +357,11 @@ static json_t *history_json(const struct alert *a)
 
 json_t *alert_to_json(const struct alert *a)
 {
-    json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:I}", "fingerprint", a->fingerprint,
-                          "indicator", a->indicator, "rule", a->rule, "labels",
-                          labels_json(&a->labels), "state", alert_state_name(a->state), "pending",
-                          alert_state_name(a->pending), "pending_count",
-                          (json_int_t)a->pending_count);
+    json_t *o =
+        json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:I}", "fingerprint", a->fingerprint, "indicator",
+                  a->indicator, "rule", a->rule, "labels", labels_json(a), "state",
+                  alert_state_name(a->state), "pending", alert_state_name(a->pending),
+                  "pending_count", (json_int_t)a->pending_count);
     json_object_set_new(o, "pending_since", timestamp_json(a->pending_since));
     json_object_set_new(o, "since", timestamp_json(a->since));
     json_object_set_new(o, "starts_at", timestamp_json(a->starts_at));
@@ -535,10 +537,11 @@ static unsigned read_count(struct reader *r, json_t *o, const char *key)
     return json_is_integer(v) ? (unsigned)json_integer_value(v) : 0;
 }
 
-static void read_labels(struct reader *r, json_t *o, struct label_set *set)
+static void read_labels(struct reader *r, json_t *o, struct alert *a)
 {
     json_t *labels = json_object_get(o, "labels"), *value;
     const char *name;
+    struct label_set all, *set = &all;
     set->n = 0;
     if (!json_is_object(labels) || json_object_size(labels) > ALERT_LABELS_MAX) {
         refuse(r, "\"labels\" must be an object of at most %d labels", ALERT_LABELS_MAX);
@@ -554,6 +557,8 @@ static void read_labels(struct reader *r, json_t *o, struct label_set *set)
         snprintf(l->name, sizeof l->name, "%s", name);
         memcpy(l->value, json_string_value(value), json_string_length(value) + 1);
     }
+    if (alert_set_labels(a, set) < 0)
+        refuse(r, "out of memory");
 }
 
 static void read_history(struct reader *r, json_t *o, struct alert *a)
@@ -587,7 +592,7 @@ static void read_alert(struct reader *r, json_t *o, struct alert *a)
     read_text(r, o, "fingerprint", a->fingerprint, sizeof a->fingerprint);
     read_text(r, o, "indicator", a->indicator, sizeof a->indicator);
     read_text(r, o, "rule", a->rule, sizeof a->rule);
-    read_labels(r, o, &a->labels);
+    read_labels(r, o, a);
     a->state = read_state(r, o, "state");
     a->pending = read_state(r, o, "pending");
     a->pending_count = read_count(r, o, "pending_count");

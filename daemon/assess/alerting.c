@@ -169,9 +169,11 @@ void alerting_use_indicators(struct alerting *al, const struct indicator *indica
             if (alert_ledger_find(&al->ledger, ind->rules[k].fingerprint))
                 continue;
             alert_init(&fresh, ind, &ind->rules[k]);
-            if (!alert_ledger_add(&al->ledger, &fresh))
+            if (!alert_ledger_add(&al->ledger, &fresh)) {
                 log_err("%s: out of memory for its %s alert", ind->id,
                         rule_kind_name(ind->rules[k].kind));
+                alert_free(&fresh); /* its labels */
+            }
         }
     }
     drop_old_orphans(al, now);

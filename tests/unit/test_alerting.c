@@ -192,7 +192,7 @@ static void test_evaluated_to_alert_states(void **state)
     assert_float_equal(range->value, 205, 1e-9);
     assert_int_equal(range->starts_at, NOW);
     assert_int_equal(range->evaluated_at, NOW);
-    assert_string_equal(alert_label_get(&range->labels, "severity"), "warning");
+    assert_string_equal(alert_label(range, "severity"), "warning");
     assert_int_equal(range->n_history, 1);
     assert_int_equal(range->history[0].from, ALERT_OK);
     assert_int_equal(range->history[0].to, ALERT_WARNING);
@@ -201,7 +201,7 @@ static void test_evaluated_to_alert_states(void **state)
     assert_true(alert_of(f, GAP_2030)->value > 4); /* ahead of the first path */
     assert_int_equal(behind->state, ALERT_CRITICAL);
     assert_true(behind->value < -5);
-    assert_string_equal(alert_label_get(&behind->labels, "target"), "2029");
+    assert_string_equal(alert_label(behind, "target"), "2029");
     assert_int_equal(alert_of(f, COLLECT)->state, ALERT_OK);
     assert_int_equal(alert_of(f, REVISION)->state, ALERT_OK);
     /* Only ls was evaluated. */
@@ -271,7 +271,7 @@ static void test_collection_records(void **state)
                       NOW + 40, true);
     assert_int_equal(alert_of(f, COLLECT)->state, ALERT_OK);
     assert_int_equal(alert_of(f, REVISION)->state, ALERT_WARNING);
-    assert_string_equal(alert_label_get(&alert_of(f, REVISION)->labels, "severity"), "info");
+    assert_string_equal(alert_label(alert_of(f, REVISION), "severity"), "info");
     /* Only a provisional figure updated: kept apart, and no revision. */
     struct ingest_summary updated = {
         .received = 6,
