@@ -980,13 +980,28 @@ static const char *skip_value(const char *p, const char *end)
     return NULL;
 }
 
+/* A value: its text up to `end`. An object or a list comes with end NULL
+ * (the text up to `limit` holds it): a glance_fn that reads it sets end,
+ * else it is stepped over after; so each byte is looked at about once. */
 struct glance_value {
     const char *key; /* as written: pejld writes keys without escapes */
     size_t key_len;
-    const char *text, *end;
+    const char *text, *end, *limit;
 };
 
-typedef int glance_fn(void *arg, const struct glance_value *v);
+typedef int glance_fn(void *arg, struct glance_value *v);
+
+/* Hands the value at `text` to fn; after it, or NULL. */
+static const char *glance_value(struct glance_value *v, const char *text, const char *limit,
+                                glance_fn *fn, void *arg)
+{
+    v->text = text, v->limit = limit;
+    bool container = text < limit && (*text == '{' || *text == '[');
+    v->end = container ? NULL : skip_value(text, limit);
+    if ((!container && (!v->end || v->end == text)) || fn(arg, v) < 0)
+        return NULL;
+    return v->end ? v->end : skip_value(text, limit);
+}
 
 /* Calls fn for each member of the object at p (`{` after spaces); after it,
  * or NULL when it is not an object or fn said -1. */
@@ -1004,10 +1019,9 @@ static const char *glance_members(const char *p, const char *end, glance_fn *fn,
         if (!colon || colon >= end || *colon != ':')
             return NULL;
         struct glance_value v = {.key = p + 1, .key_len = (size_t)(key_end - p) - 2};
-        v.text = skip_space(colon + 1, end);
-        if (!(v.end = skip_value(v.text, end)) || v.end == v.text || fn(arg, &v) < 0)
+        if (!(p = glance_value(&v, skip_space(colon + 1, end), end, fn, arg)))
             return NULL;
-        p = skip_space(v.end, end);
+        p = skip_space(p, end);
         if (p < end && *p == ',')
             p = skip_space(p + 1, end);
         else
@@ -1025,10 +1039,10 @@ static const char *glance_items(const char *p, const char *end, glance_fn *fn, v
     if (p < end && *p == ']')
         return p + 1;
     for (;;) {
-        struct glance_value v = {.text = p};
-        if (!(v.end = skip_value(p, end)) || v.end == p || fn(arg, &v) < 0)
+        struct glance_value v = {0};
+        if (!(p = glance_value(&v, p, end, fn, arg)))
             return NULL;
-        p = skip_space(v.end, end);
+        p = skip_space(p, end);
         if (p < end && *p == ',')
             p = skip_space(p + 1, end);
         else
@@ -1044,7 +1058,7 @@ static bool key_is(const struct glance_value *v, const char *name)
 /* A string value into out (fewer than `size` bytes); -1 when it is not one. */
 static int glance_text(const struct glance_value *v, char *out, size_t size)
 {
-    size_t len = (size_t)(v->end - v->text);
+    size_t len = v->end ? (size_t)(v->end - v->text) : 0;
     if (len < 2 || v->text[0] != '"')
         return -1;
     bool plain = true; /* printable ASCII without escapes is the string itself */
@@ -1089,7 +1103,7 @@ struct glanced_alert {
 
 enum { GLANCED_ALL = (1u << 10) - 1 };
 
-static int glance_alert_field(void *arg, const struct glance_value *v)
+static int glance_alert_field(void *arg, struct glance_value *v)
 {
     struct glanced_alert *g = arg;
     struct alert *a = g->a;
@@ -1100,6 +1114,8 @@ static int glance_alert_field(void *arg, const struct glance_value *v)
     while (k < sizeof glanced / sizeof *glanced && !key_is(v, glanced[k]))
         k++;
     g->seen |= 1u << k;
+    if (!v->end && k < sizeof glanced / sizeof *glanced)
+        return -1; /* an object or a list where pejld writes none */
     switch (k) {
     case 0:
         return glance_text(v, a->fingerprint, sizeof a->fingerprint);
@@ -1129,18 +1145,18 @@ static int glance_alert_field(void *arg, const struct glance_value *v)
 
 /* An alert object's shown fields into `a` (the rest zero); -1 when one is
  * missing or not as pejld writes it. */
-static int glance_alert(const struct glance_value *v, struct alert *a)
+static int glance_alert(struct glance_value *v, struct alert *a)
 {
     struct glanced_alert g = {.a = a};
     *a = (struct alert){0};
-    if (!glance_members(v->text, v->end, glance_alert_field, &g))
+    if (!(v->end = glance_members(v->text, v->limit, glance_alert_field, &g)))
         return -1;
     a->pending = a->state;
     return (g.seen & GLANCED_ALL) == GLANCED_ALL ? 0 : -1;
 }
 
 /* Adds the alert, or replaces the one of its fingerprint (a log record). */
-static int glance_put(struct alert_ledger *l, const struct glance_value *v, bool replace)
+static int glance_put(struct alert_ledger *l, struct glance_value *v, bool replace)
 {
     struct alert a;
     if (glance_alert(v, &a) < 0)
@@ -1156,7 +1172,7 @@ static int glance_put(struct alert_ledger *l, const struct glance_value *v, bool
     return alert_ledger_add(l, &a) ? 0 : -1;
 }
 
-static int glance_snapshot_alert(void *arg, const struct glance_value *v)
+static int glance_snapshot_alert(void *arg, struct glance_value *v)
 {
     return glance_put(arg, v, false);
 }
@@ -1168,9 +1184,11 @@ struct glanced_snapshot {
 };
 
 /* The silences (few, and each field matters) as the full reader reads them. */
-static int glance_silences(struct alert_ledger *l, const char *name, const struct glance_value *v)
+static int glance_silences(struct alert_ledger *l, const char *name, struct glance_value *v)
 {
     char err[64];
+    if (!v->end && !(v->end = skip_value(v->text, v->limit)))
+        return -1;
     json_t *list = json_loadb(v->text, (size_t)(v->end - v->text), JSON_DECODE_ANY, NULL);
     struct reader r = {.path = name, .err = err, .errlen = sizeof err};
     bool is_list = json_is_array(list);
@@ -1180,7 +1198,7 @@ static int glance_silences(struct alert_ledger *l, const char *name, const struc
     return is_list && !r.failed ? 0 : -1;
 }
 
-static int glance_snapshot_member(void *arg, const struct glance_value *v)
+static int glance_snapshot_member(void *arg, struct glance_value *v)
 {
     struct glanced_snapshot *g = arg;
     char format[sizeof ALERT_LEDGER_FORMAT];
@@ -1191,7 +1209,8 @@ static int glance_snapshot_member(void *arg, const struct glance_value *v)
     }
     if (key_is(v, "alerts")) {
         g->alerts = true;
-        return glance_items(v->text, v->end, glance_snapshot_alert, g->ledger) ? 0 : -1;
+        return (v->end = glance_items(v->text, v->limit, glance_snapshot_alert, g->ledger)) ? 0
+                                                                                            : -1;
     }
     if (key_is(v, "silences")) {
         g->silences = true;
@@ -1218,7 +1237,7 @@ int alert_ledger_glance(struct alert_ledger *l, const char *name, const char *te
     return -1;
 }
 
-static int glance_record_member(void *arg, const struct glance_value *v)
+static int glance_record_member(void *arg, struct glance_value *v)
 {
     if (key_is(v, "alert"))
         return glance_put(arg, v, true);
