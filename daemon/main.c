@@ -254,7 +254,8 @@ static int print_status(const struct config *config, bool json, int64_t now, int
         store_close(store);
         return rc < 0 ? 1 : 0;
     }
-    struct alerting *alerting = store ? alerting_open(config->state_dir, err, sizeof err) : NULL;
+    struct alerting *alerting =
+        store ? alerting_open_view(config->state_dir, err, sizeof err) : NULL;
     if (!alerting) {
         log_err("--status: %s", err);
         store_close(store);

@@ -73,13 +73,76 @@ const char *alert_label_get(const struct label_set *labels, const char *name)
     return NULL;
 }
 
+/* ---- the labels an alert keeps ---- */
+
+int alert_set_labels(struct alert *a, const struct label_set *set)
+{
+    char packed[ALERT_LABELS_MAX * (LABEL_NAME_MAX + LABEL_VALUE_MAX)];
+    size_t size = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        size_t name = strlen(set->items[i].name) + 1, value = strlen(set->items[i].value) + 1;
+        memcpy(packed + size, set->items[i].name, name); /* each fits its slot: no overflow */
+        memcpy(packed + size + name, set->items[i].value, value);
+        size += name + value;
+    }
+    if (a->labels && a->n_labels == set->n && a->labels_size == size &&
+        memcmp(a->labels, packed, size) == 0)
+        return 0; /* as they were: most evaluations */
+    char *copy = malloc(size ? size : 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, packed, size);
+    free(a->labels);
+    a->labels = copy;
+    a->labels_size = size;
+    a->n_labels = set->n;
+    return 0;
+}
+
+void alert_label_set(const struct alert *a, struct label_set *out)
+{
+    const char *p = a->labels;
+    out->n = 0;
+    for (size_t i = 0; i < a->n_labels && i < ALERT_LABELS_MAX; i++) {
+        struct label *l = &out->items[out->n++];
+        size_t name = strlen(p) + 1, value = strlen(p + name) + 1;
+        memcpy(l->name, p, name); /* packed from a label_set: each fits */
+        memcpy(l->value, p + name, value);
+        p += name + value;
+    }
+}
+
+const char *alert_label(const struct alert *a, const char *name)
+{
+    const char *p = a->labels;
+    for (size_t i = 0; i < a->n_labels; i++) {
+        const char *value = p + strlen(p) + 1;
+        if (strcmp(p, name) == 0)
+            return value;
+        p = value + strlen(value) + 1;
+    }
+    return NULL;
+}
+
+/* The labels of the rule in `state`, kept by the alert; without memory for
+ * a change, the last ones stay (they differ at most in severity). */
+static void relabel(struct alert *a, const struct indicator *ind, const struct alert_rule *rule,
+                    enum alert_state state)
+{
+    struct label_set set;
+    alert_labels(ind, rule, state, &set);
+    alert_set_labels(a, &set);
+}
+
 void alert_init(struct alert *a, const struct indicator *ind, const struct alert_rule *rule)
 {
+    struct label_set set;
     *a = (struct alert){.state = ALERT_OK, .pending = ALERT_OK, .value = 0};
     snprintf(a->indicator, sizeof a->indicator, "%s", ind->id);
     snprintf(a->rule, sizeof a->rule, "%s", rule_kind_name(rule->kind));
-    alert_labels(ind, rule, ALERT_OK, &a->labels);
-    alert_fingerprint(&a->labels, a->fingerprint);
+    alert_labels(ind, rule, ALERT_OK, &set);
+    alert_fingerprint(&set, a->fingerprint);
+    alert_set_labels(a, &set); /* without memory, none: the fingerprint is what counts */
 }
 
 bool alert_active(const struct alert *a)
@@ -111,6 +174,9 @@ void alert_free(struct alert *a)
     a->n_history = 0;
     free(a->description);
     a->description = NULL;
+    free(a->labels);
+    a->labels = NULL;
+    a->labels_size = a->n_labels = 0;
 }
 
 const char *alert_description(const struct alert *a)
@@ -181,6 +247,6 @@ bool alert_step(struct alert *a, const struct indicator *ind, const struct alert
             changed = true;
         }
     }
-    alert_labels(ind, rule, a->state, &a->labels);
+    relabel(a, ind, rule, a->state);
     return changed;
 }

@@ -5,9 +5,12 @@
  * when it fires (startsAt) and when it ended (endsAt), and its last
  * transitions.
  *
- * Sized by its content: the transitions (most alerts have none) and the
- * description (a few hundred bytes, not a fixed kilobyte) are allocated,
- * so an alert owns memory; alert_free releases it.
+ * Sized by its content: the transitions (most alerts have none), the
+ * description (a few hundred bytes, not a fixed kilobyte) and the labels
+ * (one block of their text, some 100 bytes, not 16 fixed slots of 160)
+ * are allocated, so an alert owns memory; alert_free releases it. A
+ * struct label_set is the labels taken apart, for a while (routing, a
+ * notice): alert_label_set gives one.
  *
  * Identity: the fingerprint is a hash of the identity labels (alertname,
  * indicator, pejlemaerke, rule, target, and the rule's own labels), not of
@@ -48,7 +51,8 @@ struct alert {
     char fingerprint[17];
     char indicator[INDICATOR_ID_MAX + 1];
     char rule[RULE_NAME_MAX];
-    struct label_set labels;       /* identity labels plus severity, as last evaluated */
+    char *labels;                  /* identity labels plus severity, as last evaluated: */
+    size_t labels_size, n_labels;  /* n_labels × "name\0value\0", sorted by name; owned */
     enum alert_state state;        /* the confirmed state */
     enum alert_state pending;      /* a different state the rule has been giving … */
     unsigned pending_count;        /* … this many evaluations in a row … */
@@ -92,7 +96,14 @@ const char *alert_description(const struct alert *a);
  * ALERT_DESCRIPTION_MAX bytes, at a character's end). -1 without memory:
  * the old one is kept. */
 int alert_set_description(struct alert *a, const char *text);
-/* Frees what `a` owns (its history and description); an alert copied into a ledger is the
+/* The alert's labels taken apart into `out`. */
+void alert_label_set(const struct alert *a, struct label_set *out);
+/* Replaces the alert's labels with `set` (sorted by name); -1 without
+ * memory: the old ones are kept. */
+int alert_set_labels(struct alert *a, const struct label_set *set);
+/* The value of the alert's label `name`, or NULL. */
+const char *alert_label(const struct alert *a, const char *name);
+/* Frees what `a` owns (its history, description and labels); an alert copied into a ledger is the
  * ledger's to free. */
 void alert_free(struct alert *a);
 /* Away from OK: firing (WARNING, CRITICAL) or without usable data (UNKNOWN). */

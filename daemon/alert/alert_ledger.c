@@ -3,6 +3,7 @@
  */
 #include "alert_ledger.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -332,11 +333,13 @@ static json_t *figure(double v)
     return isfinite(v) ? json_real(v) : json_null();
 }
 
-static json_t *labels_json(const struct label_set *set)
+static json_t *labels_json(const struct alert *a)
 {
+    struct label_set set;
     json_t *o = json_object();
-    for (size_t i = 0; i < set->n; i++)
-        json_object_set_new(o, set->items[i].name, text(set->items[i].value));
+    alert_label_set(a, &set);
+    for (size_t i = 0; i < set.n; i++)
+        json_object_set_new(o, set.items[i].name, text(set.items[i].value));
     return o;
 }
 
@@ -354,11 +357,11 @@ static json_t *history_json(const struct alert *a)
 
 json_t *alert_to_json(const struct alert *a)
 {
-    json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:I}", "fingerprint", a->fingerprint,
-                          "indicator", a->indicator, "rule", a->rule, "labels",
-                          labels_json(&a->labels), "state", alert_state_name(a->state), "pending",
-                          alert_state_name(a->pending), "pending_count",
-                          (json_int_t)a->pending_count);
+    json_t *o =
+        json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:I}", "fingerprint", a->fingerprint, "indicator",
+                  a->indicator, "rule", a->rule, "labels", labels_json(a), "state",
+                  alert_state_name(a->state), "pending", alert_state_name(a->pending),
+                  "pending_count", (json_int_t)a->pending_count);
     json_object_set_new(o, "pending_since", timestamp_json(a->pending_since));
     json_object_set_new(o, "since", timestamp_json(a->since));
     json_object_set_new(o, "starts_at", timestamp_json(a->starts_at));
@@ -534,10 +537,11 @@ static unsigned read_count(struct reader *r, json_t *o, const char *key)
     return json_is_integer(v) ? (unsigned)json_integer_value(v) : 0;
 }
 
-static void read_labels(struct reader *r, json_t *o, struct label_set *set)
+static void read_labels(struct reader *r, json_t *o, struct alert *a)
 {
     json_t *labels = json_object_get(o, "labels"), *value;
     const char *name;
+    struct label_set all, *set = &all;
     set->n = 0;
     if (!json_is_object(labels) || json_object_size(labels) > ALERT_LABELS_MAX) {
         refuse(r, "\"labels\" must be an object of at most %d labels", ALERT_LABELS_MAX);
@@ -553,6 +557,8 @@ static void read_labels(struct reader *r, json_t *o, struct label_set *set)
         snprintf(l->name, sizeof l->name, "%s", name);
         memcpy(l->value, json_string_value(value), json_string_length(value) + 1);
     }
+    if (alert_set_labels(a, set) < 0)
+        refuse(r, "out of memory");
 }
 
 static void read_history(struct reader *r, json_t *o, struct alert *a)
@@ -586,7 +592,7 @@ static void read_alert(struct reader *r, json_t *o, struct alert *a)
     read_text(r, o, "fingerprint", a->fingerprint, sizeof a->fingerprint);
     read_text(r, o, "indicator", a->indicator, sizeof a->indicator);
     read_text(r, o, "rule", a->rule, sizeof a->rule);
-    read_labels(r, o, &a->labels);
+    read_labels(r, o, a);
     a->state = read_state(r, o, "state");
     a->pending = read_state(r, o, "pending");
     a->pending_count = read_count(r, o, "pending_count");
@@ -917,4 +923,329 @@ int alert_ledger_apply(struct alert_ledger *l, const char *name, json_t *record,
     else
         refuse(&r, "a record must hold an \"alert\", a \"collection\" or a \"mark\"");
     return r.failed ? -1 : 0;
+}
+
+/* ---- glancing: what the status table shows, without a tree ---- */
+
+/* The status table needs a few fields of each alert; building jansson's
+ * tree of the whole state (a value, a hash table and a copy of each string
+ * per field) to read them cost a second per million bytes, most of
+ * `pejld --status`. A glance steps over the text by its structure (strings
+ * and brackets) and has only the values it keeps decoded, by jansson where
+ * a string holds escapes or non-ASCII bytes. Whatever it does not expect
+ * makes it give up (-1): the caller then reads the state in full, which
+ * says what is wrong. It checks less than the full reader (the fields it
+ * skips), so it is for reading, never for a state to be saved again. */
+
+static const char *skip_space(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
+        p++;
+    return p;
+}
+
+/* After the string at p ('"'), or NULL when it does not end. */
+static const char *skip_string(const char *p, const char *end)
+{
+    for (p++; p < end; p++)
+        if (*p == '\\')
+            p++;
+        else if (*p == '"')
+            return p + 1;
+    return NULL;
+}
+
+/* After the value at p, or NULL when it does not end in the text. */
+static const char *skip_value(const char *p, const char *end)
+{
+    size_t depth = 0;
+    if (p < end && *p != '{' && *p != '[' && *p != '"') { /* a number or a literal */
+        while (p < end && (isalnum((unsigned char)*p) || *p == '-' || *p == '+' || *p == '.'))
+            p++;
+        return p;
+    }
+    for (; p < end; p++) {
+        if (*p == '"') {
+            if (!(p = skip_string(p, end)))
+                return NULL;
+            if (depth == 0)
+                return p;
+            p--;
+        } else if (*p == '{' || *p == '[') {
+            depth++;
+        } else if ((*p == '}' || *p == ']') && --depth == 0) {
+            return p + 1;
+        }
+    }
+    return NULL;
+}
+
+/* A value: its text up to `end`. An object or a list comes with end NULL
+ * (the text up to `limit` holds it): a glance_fn that reads it sets end,
+ * else it is stepped over after; so each byte is looked at about once. */
+struct glance_value {
+    const char *key; /* as written: pejld writes keys without escapes */
+    size_t key_len;
+    const char *text, *end, *limit;
+};
+
+typedef int glance_fn(void *arg, struct glance_value *v);
+
+/* Hands the value at `text` to fn; after it, or NULL. */
+static const char *glance_value(struct glance_value *v, const char *text, const char *limit,
+                                glance_fn *fn, void *arg)
+{
+    v->text = text, v->limit = limit;
+    bool container = text < limit && (*text == '{' || *text == '[');
+    v->end = container ? NULL : skip_value(text, limit);
+    if ((!container && (!v->end || v->end == text)) || fn(arg, v) < 0)
+        return NULL;
+    return v->end ? v->end : skip_value(text, limit);
+}
+
+/* Calls fn for each member of the object at p (`{` after spaces); after it,
+ * or NULL when it is not an object or fn said -1. */
+static const char *glance_members(const char *p, const char *end, glance_fn *fn, void *arg)
+{
+    p = skip_space(p, end);
+    if (p >= end || *p != '{')
+        return NULL;
+    p = skip_space(p + 1, end);
+    if (p < end && *p == '}')
+        return p + 1;
+    for (;;) {
+        const char *key_end = p < end && *p == '"' ? skip_string(p, end) : NULL;
+        const char *colon = key_end ? skip_space(key_end, end) : NULL;
+        if (!colon || colon >= end || *colon != ':')
+            return NULL;
+        struct glance_value v = {.key = p + 1, .key_len = (size_t)(key_end - p) - 2};
+        if (!(p = glance_value(&v, skip_space(colon + 1, end), end, fn, arg)))
+            return NULL;
+        p = skip_space(p, end);
+        if (p < end && *p == ',')
+            p = skip_space(p + 1, end);
+        else
+            return p < end && *p == '}' ? p + 1 : NULL;
+    }
+}
+
+/* The same for the items of the array at p. */
+static const char *glance_items(const char *p, const char *end, glance_fn *fn, void *arg)
+{
+    p = skip_space(p, end);
+    if (p >= end || *p != '[')
+        return NULL;
+    p = skip_space(p + 1, end);
+    if (p < end && *p == ']')
+        return p + 1;
+    for (;;) {
+        struct glance_value v = {0};
+        if (!(p = glance_value(&v, p, end, fn, arg)))
+            return NULL;
+        p = skip_space(p, end);
+        if (p < end && *p == ',')
+            p = skip_space(p + 1, end);
+        else
+            return p < end && *p == ']' ? p + 1 : NULL;
+    }
+}
+
+static bool key_is(const struct glance_value *v, const char *name)
+{
+    return strlen(name) == v->key_len && memcmp(v->key, name, v->key_len) == 0;
+}
+
+/* A string value into out (fewer than `size` bytes); -1 when it is not one. */
+static int glance_text(const struct glance_value *v, char *out, size_t size)
+{
+    size_t len = v->end ? (size_t)(v->end - v->text) : 0;
+    if (len < 2 || v->text[0] != '"')
+        return -1;
+    bool plain = true; /* printable ASCII without escapes is the string itself */
+    for (const char *c = v->text + 1; plain && c < v->end - 1; c++)
+        plain = *c >= 0x20 && *c < 0x7f && *c != '\\';
+    if (plain) {
+        if (len - 2 >= size)
+            return -1;
+        memcpy(out, v->text + 1, len - 2);
+        out[len - 2] = '\0';
+        return 0;
+    }
+    json_t *s = json_loadb(v->text, len, JSON_DECODE_ANY, NULL);
+    int rc = json_is_string(s) && json_string_length(s) < size ? 0 : -1;
+    if (rc == 0)
+        memcpy(out, json_string_value(s), json_string_length(s) + 1);
+    json_decref(s);
+    return rc;
+}
+
+static int glance_moment(const struct glance_value *v, int64_t *out)
+{
+    char text[TIMESTAMP_TEXT_MAX];
+    *out = 0;
+    if (v->end - v->text == 4 && memcmp(v->text, "null", 4) == 0)
+        return 0;
+    return glance_text(v, text, sizeof text) < 0 || timestamp_parse(text, out) < 0 ? -1 : 0;
+}
+
+static int glance_state(const struct glance_value *v, enum alert_state *out)
+{
+    char name[16];
+    int s = glance_text(v, name, sizeof name) < 0 ? -1 : alert_state_from_name(name);
+    *out = s < 0 ? ALERT_UNKNOWN : (enum alert_state)s;
+    return s < 0 ? -1 : 0;
+}
+
+struct glanced_alert {
+    struct alert *a;
+    unsigned seen; /* a bit per field of `glanced`, to tell a missing one */
+};
+
+enum { GLANCED_ALL = (1u << 10) - 1 };
+
+static int glance_alert_field(void *arg, struct glance_value *v)
+{
+    struct glanced_alert *g = arg;
+    struct alert *a = g->a;
+    static const char *const glanced[] = {"fingerprint", "indicator", "rule",    "state",
+                                          "since",       "starts_at", "ends_at", "evaluated_at",
+                                          "summary",     "orphan"};
+    size_t k = 0;
+    while (k < sizeof glanced / sizeof *glanced && !key_is(v, glanced[k]))
+        k++;
+    g->seen |= 1u << k;
+    if (!v->end && k < sizeof glanced / sizeof *glanced)
+        return -1; /* an object or a list where pejld writes none */
+    switch (k) {
+    case 0:
+        return glance_text(v, a->fingerprint, sizeof a->fingerprint);
+    case 1:
+        return glance_text(v, a->indicator, sizeof a->indicator);
+    case 2:
+        return glance_text(v, a->rule, sizeof a->rule);
+    case 3:
+        return glance_state(v, &a->state);
+    case 4:
+        return glance_moment(v, &a->since);
+    case 5:
+        return glance_moment(v, &a->starts_at);
+    case 6:
+        return glance_moment(v, &a->ends_at);
+    case 7:
+        return glance_moment(v, &a->evaluated_at);
+    case 8:
+        return glance_text(v, a->summary, sizeof a->summary);
+    case 9:
+        a->orphan = v->end - v->text == 4 && memcmp(v->text, "true", 4) == 0;
+        return a->orphan || (v->end - v->text == 5 && memcmp(v->text, "false", 5) == 0) ? 0 : -1;
+    default:
+        return 0; /* not shown: skipped */
+    }
+}
+
+/* An alert object's shown fields into `a` (the rest zero); -1 when one is
+ * missing or not as pejld writes it. */
+static int glance_alert(struct glance_value *v, struct alert *a)
+{
+    struct glanced_alert g = {.a = a};
+    *a = (struct alert){0};
+    if (!(v->end = glance_members(v->text, v->limit, glance_alert_field, &g)))
+        return -1;
+    a->pending = a->state;
+    return (g.seen & GLANCED_ALL) == GLANCED_ALL ? 0 : -1;
+}
+
+/* Adds the alert, or replaces the one of its fingerprint (a log record). */
+static int glance_put(struct alert_ledger *l, struct glance_value *v, bool replace)
+{
+    struct alert a;
+    if (glance_alert(v, &a) < 0)
+        return -1;
+    struct alert *old = alert_ledger_find(l, a.fingerprint);
+    if (old && !replace)
+        return -1; /* twice in a snapshot: the full reader says so */
+    if (old) {
+        alert_free(old);
+        *old = a;
+        return 0;
+    }
+    return alert_ledger_add(l, &a) ? 0 : -1;
+}
+
+static int glance_snapshot_alert(void *arg, struct glance_value *v)
+{
+    return glance_put(arg, v, false);
+}
+
+struct glanced_snapshot {
+    struct alert_ledger *ledger;
+    const char *name;
+    bool format, alerts, silences;
+};
+
+/* The silences (few, and each field matters) as the full reader reads them. */
+static int glance_silences(struct alert_ledger *l, const char *name, struct glance_value *v)
+{
+    char err[64];
+    if (!v->end && !(v->end = skip_value(v->text, v->limit)))
+        return -1;
+    json_t *list = json_loadb(v->text, (size_t)(v->end - v->text), JSON_DECODE_ANY, NULL);
+    struct reader r = {.path = name, .err = err, .errlen = sizeof err};
+    bool is_list = json_is_array(list);
+    if (is_list)
+        read_silences(&r, list, l);
+    json_decref(list);
+    return is_list && !r.failed ? 0 : -1;
+}
+
+static int glance_snapshot_member(void *arg, struct glance_value *v)
+{
+    struct glanced_snapshot *g = arg;
+    char format[sizeof ALERT_LEDGER_FORMAT];
+    if (key_is(v, "format")) {
+        g->format =
+            glance_text(v, format, sizeof format) == 0 && strcmp(format, ALERT_LEDGER_FORMAT) == 0;
+        return g->format ? 0 : -1;
+    }
+    if (key_is(v, "alerts")) {
+        g->alerts = true;
+        return (v->end = glance_items(v->text, v->limit, glance_snapshot_alert, g->ledger)) ? 0
+                                                                                            : -1;
+    }
+    if (key_is(v, "silences")) {
+        g->silences = true;
+        return glance_silences(g->ledger, g->name, v);
+    }
+    if (key_is(v, "generation")) {
+        char *digits_end;
+        unsigned long long n = strtoull(v->text, &digits_end, 10);
+        g->ledger->generation = n;
+        return digits_end == v->end && isdigit((unsigned char)v->text[0]) ? 0 : -1;
+    }
+    return 0; /* collections, marks: not shown */
+}
+
+int alert_ledger_glance(struct alert_ledger *l, const char *name, const char *text, size_t len)
+{
+    struct glanced_snapshot g = {.ledger = l, .name = name};
+    const char *end = glance_members(text, text + len, glance_snapshot_member, &g);
+    bool whole = end && skip_space(end, text + len) == text + len;
+    alert_ledger_saved(l);
+    if (whole && g.format && g.alerts && g.silences)
+        return 0;
+    alert_ledger_free(l);
+    return -1;
+}
+
+static int glance_record_member(void *arg, struct glance_value *v)
+{
+    if (key_is(v, "alert"))
+        return glance_put(arg, v, true);
+    return key_is(v, "collection") || key_is(v, "record") || key_is(v, "mark") ? 0 : -1;
+}
+
+int alert_ledger_glance_record(struct alert_ledger *l, const char *text, size_t len)
+{
+    const char *end = glance_members(text, text + len, glance_record_member, l);
+    return end && skip_space(end, text + len) == text + len ? 0 : -1;
 }

@@ -114,4 +114,15 @@ json_t *alert_ledger_mark_json(const struct notify_mark *m);
 int alert_ledger_apply(struct alert_ledger *l, const char *name, json_t *record, char *err,
                        size_t errlen);
 
+/* A glance for the status table (`pejld --status`): of each alert only
+ * fingerprint, indicator, rule, state, since, starts_at, ends_at,
+ * evaluated_at, summary and orphan (no labels, description, history,
+ * collection records or marks), and the silences; read from snapshot text
+ * into the empty ledger `l` without a JSON tree of it. -1 when the text is
+ * not as pejld writes it (l is then empty): read it in full, which says
+ * what is wrong. A glanced ledger is for reading; it is never saved. */
+int alert_ledger_glance(struct alert_ledger *l, const char *name, const char *text, size_t len);
+/* A log record (without its CRC) over a glanced ledger; -1 as above. */
+int alert_ledger_glance_record(struct alert_ledger *l, const char *text, size_t len);
+
 #endif

@@ -77,6 +77,7 @@ struct span {
 struct replay {
     struct alert_ledger *ledger;
     const char *name;
+    bool glance;          /* records glanced at (alert_ledger_glance_record), not read in full */
     struct span *pending; /* records of the pass not yet committed */
     size_t n_pending, cap_pending;
     char *err;
@@ -85,7 +86,10 @@ struct replay {
 
 static int apply_pending(struct replay *rp)
 {
-    for (size_t i = 0; i < rp->n_pending; i++) {
+    for (size_t i = 0; rp->glance && i < rp->n_pending; i++)
+        if (alert_ledger_glance_record(rp->ledger, rp->pending[i].text, rp->pending[i].len) < 0)
+            return -1;
+    for (size_t i = 0; !rp->glance && i < rp->n_pending; i++) {
         json_error_t jerr;
         json_t *record = json_loadb(rp->pending[i].text, rp->pending[i].len, 0, &jerr);
         int rc = json_is_object(record)
@@ -169,8 +173,9 @@ static int replay_lines(struct replay *rp, const char *text, size_t len, size_t 
     return 0;
 }
 
-int alert_log_replay(struct alert_ledger *l, const char *name, const char *text, size_t len,
-                     size_t *end, size_t *dropped, bool *stale, char *err, size_t errlen)
+static int replay_text(struct alert_ledger *l, const char *name, const char *text, size_t len,
+                       bool glance, size_t *end, size_t *dropped, bool *stale, char *err,
+                       size_t errlen)
 {
     size_t header = 0;
     long long g = header_generation(text, len, &header);
@@ -194,12 +199,18 @@ int alert_log_replay(struct alert_ledger *l, const char *name, const char *text,
         *stale = true; /* a compaction's snapshot holds all of it */
         return 0;
     }
-    struct replay rp = {.ledger = l, .name = name, .err = err, .errlen = errlen};
+    struct replay rp = {.ledger = l, .name = name, .glance = glance, .err = err, .errlen = errlen};
     *end = header;
     int rc = replay_lines(&rp, text, len, header, end, dropped);
     free(rp.pending);
     alert_ledger_saved(l);
     return rc;
+}
+
+int alert_log_replay(struct alert_ledger *l, const char *name, const char *text, size_t len,
+                     size_t *end, size_t *dropped, bool *stale, char *err, size_t errlen)
+{
+    return replay_text(l, name, text, len, false, end, dropped, stale, err, errlen);
 }
 
 static int read_all(int fd, char **text, size_t *len)
@@ -235,7 +246,8 @@ static void warn_dropped(const char *path, size_t end, size_t len, size_t droppe
  * state while the daemon may be appending, and must not cut its tail. The
  * log is opened for appending (and an unfinished tail cut) by the first
  * save; appendable stays false when there is none or it is stale. */
-static int replay_log(struct alert_log *g, struct alert_ledger *l, char *err, size_t errlen)
+static int replay_log(struct alert_log *g, struct alert_ledger *l, bool glance, char *err,
+                      size_t errlen)
 {
     int fd = open(g->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     char *text = NULL;
@@ -254,7 +266,7 @@ static int replay_log(struct alert_log *g, struct alert_ledger *l, char *err, si
         return -1;
     }
     close(fd);
-    int rc = alert_log_replay(l, g->path, text, len, &end, &dropped, &stale, err, errlen);
+    int rc = replay_text(l, g->path, text, len, glance, &end, &dropped, &stale, err, errlen);
     free(text);
     if (rc == 0 && !stale && end < len)
         warn_dropped(g->path, end, len, dropped);
@@ -291,13 +303,41 @@ struct alert_log *alert_log_open(struct alert_ledger *l, const char *snapshot, c
         return NULL;
     }
     g->fd = -1;
-    if (alert_ledger_load(l, snapshot, err, errlen) < 0 || replay_log(g, l, err, errlen) < 0) {
+    if (alert_ledger_load(l, snapshot, err, errlen) < 0 ||
+        replay_log(g, l, false, err, errlen) < 0) {
         alert_ledger_free(l);
         alert_log_close(g);
         return NULL;
     }
     g->snapshot_size = stat(snapshot, &st) == 0 ? st.st_size : 0;
     return g;
+}
+
+/* The snapshot glanced at (alert_ledger_glance); -1 when it cannot be. */
+static int glance_snapshot(struct alert_ledger *l, const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    char *text = NULL;
+    size_t len = 0;
+    int rc = fd >= 0 ? read_all(fd, &text, &len) : -1;
+    if (fd >= 0)
+        close(fd);
+    rc = rc == 0 ? alert_ledger_glance(l, path, text, len) : -1;
+    free(text);
+    return rc;
+}
+
+int alert_log_glance(struct alert_ledger *l, const char *snapshot, const char *log)
+{
+    char err[512];
+    struct alert_log g = {.path = (char *)log, .fd = -1};
+    if (glance_snapshot(l, snapshot) < 0)
+        return -1;
+    if (replay_log(&g, l, true, err, sizeof err) < 0) {
+        alert_ledger_free(l);
+        return -1;
+    }
+    return 0;
 }
 
 void alert_log_close(struct alert_log *g)

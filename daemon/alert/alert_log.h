@@ -58,6 +58,11 @@ struct alert_log *alert_log_open(struct alert_ledger *l, const char *snapshot, c
  * counts, and the changes stay for the next save. */
 int alert_log_save(struct alert_log *g, struct alert_ledger *l, int64_t now, char *err,
                    size_t errlen);
+/* The same for the status table: a glance (alert_ledger_glance) at the
+ * snapshot and at the log's committed records, into the empty ledger `l`,
+ * which is for reading only. -1 when either is not as pejld writes it, or
+ * cannot be read (l is then empty): alert_log_open says what is wrong. */
+int alert_log_glance(struct alert_ledger *l, const char *snapshot, const char *log);
 void alert_log_close(struct alert_log *g);
 /* Bytes written (snapshots and log) since open: for tests and benchmarks. */
 uint64_t alert_log_written(const struct alert_log *g);

@@ -46,6 +46,23 @@ struct alerting *alerting_open(const char *state_dir, char *err, size_t errlen)
     return al;
 }
 
+struct alerting *alerting_open_view(const char *state_dir, char *err, size_t errlen)
+{
+    struct alerting *al = calloc(1, sizeof *al);
+    char *snapshot = NULL, *log = NULL;
+    if (al && asprintf(&snapshot, "%s/alerts.json", state_dir) >= 0 &&
+        asprintf(&log, "%s/alerts.log", state_dir) >= 0 &&
+        alert_log_glance(&al->ledger, snapshot, log) == 0) {
+        free(snapshot);
+        free(log);
+        return al; /* al->log NULL: never saved */
+    }
+    free(al);
+    free(snapshot);
+    free(log);
+    return alerting_open(state_dir, err, errlen);
+}
+
 void alerting_free(struct alerting *al)
 {
     if (!al)
@@ -158,9 +175,11 @@ void alerting_use_indicators(struct alerting *al, const struct indicator *indica
             if (alert_ledger_find(&al->ledger, ind->rules[k].fingerprint))
                 continue;
             alert_init(&fresh, ind, &ind->rules[k]);
-            if (!alert_ledger_add(&al->ledger, &fresh))
+            if (!alert_ledger_add(&al->ledger, &fresh)) {
                 log_err("%s: out of memory for its %s alert", ind->id,
                         rule_kind_name(ind->rules[k].kind));
+                alert_free(&fresh); /* its labels */
+            }
         }
     }
     drop_old_orphans(al, now);
@@ -267,6 +286,10 @@ size_t alerting_evaluate(struct alerting *al, const struct indicator *indicators
 int alerting_save(struct alerting *al, int64_t now)
 {
     char err[512];
+    if (!al->log) {
+        log_err("alert state not saved: it was opened for viewing (alerting_open_view)");
+        return -1;
+    }
     if (alert_log_save(al->log, &al->ledger, now, err, sizeof err) < 0) {
         log_err("alert state not saved: %s; it is kept in memory and saved at the next change",
                 err);

@@ -28,6 +28,10 @@ struct alerting;
 /* Reads STATE/alerts.json and replays STATE/alerts.log over it (none yet is
  * fine); writes nothing; NULL with err when unreadable. */
 struct alerting *alerting_open(const char *state_dir, char *err, size_t errlen);
+/* The same for the status table only (alert_log_glance: each alert's state,
+ * times, summary; the silences), read without a JSON tree of the whole
+ * state; read in full when a glance cannot be had. Never saved. */
+struct alerting *alerting_open_view(const char *state_dir, char *err, size_t errlen);
 void alerting_free(struct alerting *al);
 
 /* Follows the rules of the config's `n_indicators` (at start and at each

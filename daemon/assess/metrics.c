@@ -301,13 +301,15 @@ static void alert_samples(FILE *f, const struct metrics_input *in)
     help(f, "pejl_alert_state", "gauge", "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.");
     for (size_t i = 0; i < l->n_alerts; i++) {
         const struct alert *a = &l->alerts[i];
+        struct label_set labels;
         if (a->orphan)
             continue;
         count[a->state & 3]++;
         fprintf(f, "pejl_alert_state{fingerprint=\"%s\"", a->fingerprint);
-        for (size_t k = 0; k < a->labels.n; k++)
-            if (strcmp(a->labels.items[k].name, "severity") != 0)
-                label(f, a->labels.items[k].name, a->labels.items[k].value);
+        alert_label_set(a, &labels);
+        for (size_t k = 0; k < labels.n; k++)
+            if (strcmp(labels.items[k].name, "severity") != 0)
+                label(f, labels.items[k].name, labels.items[k].value);
         fprintf(f, "} %d\n", (int)a->state);
     }
     /* apart, not a label: a rule's own labels may use any name but the reserved */

@@ -124,7 +124,7 @@ static void describe(const struct pass *p, struct notice *n)
  * severity it fired with, so the route that carried it carries the end. */
 static void routing_labels(const struct alert *a, enum alert_state told, struct label_set *out)
 {
-    *out = a->labels;
+    alert_label_set(a, out);
     const char *severity = alert_severity((enum rule_kind)rule_kind_from_name(a->rule), told);
     if (a->state != ALERT_OK || !severity || alert_label_get(out, "severity") ||
         out->n == ALERT_LABELS_MAX)
@@ -182,7 +182,8 @@ static void decide_firing(struct pass *p, const struct route *r, const struct re
         return;
     }
     if (!new_episode && m->state != a->state && rc->type == RECEIVER_ALERTMANAGER) {
-        struct label_set old = a->labels; /* Alertmanager keys alerts by all labels: end the old severity */
+        struct label_set old; /* Alertmanager keys alerts by all labels: end the old severity */
+        alert_label_set(a, &old);
         for (size_t i = 0; i < old.n; i++)
             if (strcmp(old.items[i].name, "severity") == 0)
                 snprintf(old.items[i].value, sizeof old.items[i].value, "%s",
@@ -191,7 +192,9 @@ static void decide_firing(struct pass *p, const struct route *r, const struct re
         if (n)
             n->ends_at = p->now;
     }
-    add_notice(b, p, a, &a->labels, false, a->state);
+    struct label_set labels;
+    alert_label_set(a, &labels);
+    add_notice(b, p, a, &labels, false, a->state);
 }
 
 static void decide(struct pass *p, const struct route *r, const struct receiver *rc,

@@ -68,7 +68,7 @@ static void test_for_counts_evaluations(void **state)
     assert_int_equal(a.state, ALERT_WARNING);
     assert_int_equal(a.starts_at, 300);
     assert_int_equal(a.since, 300);
-    assert_string_equal(alert_label_get(&a.labels, "severity"), "warning");
+    assert_string_equal(alert_label(&a, "severity"), "warning");
     alert_free(&a);
 }
 
@@ -97,6 +97,51 @@ static void test_description_sized_by_content(void **state)
     assert_int_equal(cut[ALERT_DESCRIPTION_MAX - 2], '?');
     alert_free(&a);
     assert_null(a.description);
+}
+
+/* Labels too are sized by their content: a block of "name\0value\0" as
+ * long as they are, not sixteen fixed 160-byte slots (2.5 KB) in each of a
+ * catalogue's alerts. */
+static void test_labels_sized_by_content(void **state)
+{
+    (void)state;
+    assert_true(sizeof(struct alert) < 1024);
+    struct target t;
+    struct indicator ind = exports(&t);
+    struct alert_rule r = gap_rule(&ind, 1, 0);
+    char longest[LABEL_VALUE_MAX] = ""; /* the longest a value can be */
+    memset(longest, 'x', sizeof longest - 1);
+    struct alert_label team[2] = {{.name = "team", .value = "analysis"},
+                                  {.name = "owner", .value = longest}};
+    r.labels = team;
+    r.n_labels = 2;
+    struct label_set want;
+    alert_labels(&ind, &r, ALERT_OK, &want);
+    char fingerprint[17];
+    alert_fingerprint(&want, fingerprint);
+    struct alert a;
+    alert_init(&a, &ind, &r);
+    assert_string_equal(a.fingerprint, fingerprint);
+    assert_true(a.labels_size < 400); /* what they hold, not 2.5 KB */
+    assert_int_equal(a.n_labels, want.n);
+    struct label_set got;
+    alert_label_set(&a, &got);
+    assert_int_equal(got.n, want.n);
+    for (size_t i = 0; i < want.n; i++) {
+        assert_string_equal(got.items[i].name, want.items[i].name);
+        assert_string_equal(got.items[i].value, want.items[i].value);
+    }
+    assert_string_equal(alert_label(&a, "owner"), longest);
+    assert_null(alert_label(&a, "severity"));
+    step_gap(&a, &ind, &r, -7, 100); /* WARNING: severity joins, in name order */
+    assert_string_equal(alert_label(&a, "severity"), "warning");
+    alert_label_set(&a, &got);
+    for (size_t i = 1; i < got.n; i++)
+        assert_true(strcmp(got.items[i - 1].name, got.items[i].name) < 0);
+    alert_fingerprint(&got, fingerprint); /* severity is not identity */
+    assert_string_equal(fingerprint, a.fingerprint);
+    alert_free(&a);
+    assert_null(a.labels);
 }
 
 /* Clock evaluations (start-up, hourly) do not count towards for = N. */
@@ -170,7 +215,7 @@ static void test_hysteresis_on_the_way_back(void **state)
     assert_int_equal(a.state, ALERT_OK);
     assert_int_equal(a.ends_at, 40);
     assert_int_equal(a.starts_at, 10);
-    assert_null(alert_label_get(&a.labels, "severity"));
+    assert_null(alert_label(&a, "severity"));
     alert_free(&a);
 }
 
@@ -220,7 +265,7 @@ static void test_unknown_is_not_a_miss(void **state)
     alert_init(&a, &ind, &r);
     assert_true(step_gap(&a, &ind, &r, NAN, 10));
     assert_int_equal(a.state, ALERT_UNKNOWN);
-    assert_string_equal(alert_label_get(&a.labels, "severity"), "unknown");
+    assert_string_equal(alert_label(&a, "severity"), "unknown");
     assert_non_null(strstr(a.summary, "unknown"));
     alert_free(&a);
 }
@@ -274,6 +319,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_for_counts_evaluations),
         cmocka_unit_test(test_description_sized_by_content),
+        cmocka_unit_test(test_labels_sized_by_content),
         cmocka_unit_test(test_clock_evaluations_do_not_count),
         cmocka_unit_test(test_for_duration),
         cmocka_unit_test(test_flapping_never_fires),

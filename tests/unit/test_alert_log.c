@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "alert_log.h"
 #include "tests/unit/unit_files.h"
@@ -60,9 +61,16 @@ static struct alert make_alert(unsigned i)
     snprintf(a.fingerprint, sizeof a.fingerprint, "%016x", i * 2654435761u);
     snprintf(a.indicator, sizeof a.indicator, "ind%u", i / 4);
     snprintf(a.rule, sizeof a.rule, "progress");
-    a.labels.n = 1;
-    snprintf(a.labels.items[0].name, sizeof a.labels.items[0].name, "alertname");
-    snprintf(a.labels.items[0].value, sizeof a.labels.items[0].value, "pejl_progress");
+    return a; /* owning nothing: alert_labelled() gives it labels */
+}
+
+static struct alert alert_labelled(unsigned i)
+{
+    struct alert a = make_alert(i);
+    struct label_set labels = {.n = 1};
+    snprintf(labels.items[0].name, sizeof labels.items[0].name, "alertname");
+    snprintf(labels.items[0].value, sizeof labels.items[0].value, "pejl_progress");
+    assert_int_equal(alert_set_labels(&a, &labels), 0);
     return a;
 }
 
@@ -88,7 +96,7 @@ static struct alert_log *filled(struct fixture *f, struct alert_ledger *l, unsig
 {
     struct alert_log *g = open_log(f, l);
     for (unsigned i = 0; i < n; i++) {
-        struct alert a = make_alert(i);
+        struct alert a = alert_labelled(i);
         assert_non_null(alert_ledger_add(l, &a));
         if (i % 4 == 0)
             assert_non_null(alert_ledger_collection(l, a.indicator, true));
@@ -331,6 +339,156 @@ static void test_old_format(void **state)
     alert_ledger_free(&l);
 }
 
+/* What the status table shows of each alert, glanced at, is what the full
+ * reader reads; the rest is not read. */
+static void assert_glance_matches(struct fixture *f, const struct alert_ledger *want)
+{
+    struct alert_ledger seen = {0};
+    assert_int_equal(alert_log_glance(&seen, f->snapshot, f->log), 0);
+    assert_int_equal(seen.n_alerts, want->n_alerts);
+    assert_int_equal(seen.n_silences, want->n_silences);
+    for (size_t i = 0; i < want->n_alerts; i++) {
+        const struct alert *w = &want->alerts[i], *g = alert_ledger_find(&seen, w->fingerprint);
+        assert_non_null(g);
+        assert_string_equal(g->indicator, w->indicator);
+        assert_string_equal(g->rule, w->rule);
+        assert_int_equal(g->state, w->state);
+        assert_int_equal(g->since, w->since);
+        assert_int_equal(g->starts_at, w->starts_at);
+        assert_int_equal(g->ends_at, w->ends_at);
+        assert_int_equal(g->evaluated_at, w->evaluated_at);
+        assert_string_equal(g->summary, w->summary);
+        assert_int_equal(g->orphan, w->orphan);
+        assert_null(g->description); /* not shown: not read */
+        assert_int_equal(g->n_history, 0);
+    }
+    assert_false(alert_ledger_changed(&seen));
+    alert_ledger_free(&seen);
+}
+
+/* pejld --status glances at the snapshot and the committed passes of the
+ * log: escapes and UTF-8 in a summary, an orphan, a silence, a torn tail
+ * (dropped as a restart drops it) and a stale log (ignored) read as the
+ * full reader reads them. */
+static void test_glance(void **state)
+{
+    struct fixture *f = *state;
+    struct alert_ledger l;
+    struct alert_log *g = filled(f, &l, 40);
+    struct silence s = {.starts_at = T0, .ends_at = T0 + 86400};
+    snprintf(s.id, sizeof s.id, "s1");
+    snprintf(s.indicator, sizeof s.indicator, "ind2");
+    assert_int_equal(alert_ledger_add_silence(&l, &s), 0);
+    raise_alert(&l, 3, ALERT_CRITICAL, T0 + 30);
+    save(g, &l, T0 + 30); /* a rewrite: the silence is in the snapshot */
+    raise_alert(&l, 7, ALERT_WARNING, T0 + 60);
+    struct alert *a = alert_ledger_find(&l, make_alert(7).fingerprint);
+    snprintf(a->summary, sizeof a->summary, "Ø \"quoted\" back\\slash\ttab −1,5 %%");
+    a->evaluated_at = T0 + 61;
+    a = alert_ledger_find(&l, make_alert(9).fingerprint);
+    a->orphan = true, a->ends_at = T0 + 62;
+    alert_ledger_touch(&l, a);
+    save(g, &l, T0 + 60);
+    assert_glance_matches(f, &l);
+    struct alert_ledger before_tail;
+    alert_log_close(open_log(f, &before_tail));
+    raise_alert(&l, 8, ALERT_CRITICAL, T0 + 90); /* a pass cut short by kill -9: */
+    json_t *record = json_pack("{s:o}", "alert",
+                               alert_to_json(alert_ledger_find(&l, make_alert(8).fingerprint)));
+    char *line = json_dumps(record, JSON_COMPACT), tail[16];
+    snprintf(tail, sizeof tail, " %08lx\n", crc32(0L, (const Bytef *)line, (uInt)strlen(line)));
+    unit_append(f->log, line, strlen(line)); /* an intact record without its commit line */
+    unit_append(f->log, tail, strlen(tail));
+    unit_append(f->log, line, strlen(line) / 2); /* and a torn one */
+    free(line);
+    json_decref(record);
+    assert_glance_matches(f, &before_tail);
+    char header[] = ALERT_LOG_HEADER "1\n{\"alert\": 3} 00000000\n"; /* an older generation's */
+    unit_write_file(f->log, header, strlen(header), O_TRUNC);
+    struct alert_ledger snapshot_only;
+    alert_log_close(open_log(f, &snapshot_only));
+    assert_glance_matches(f, &snapshot_only);
+    alert_ledger_free(&snapshot_only);
+    alert_ledger_free(&before_tail);
+    alert_log_close(g);
+    alert_ledger_free(&l);
+}
+
+/* Text not as pejld writes it is not guessed at: the glance gives up, with
+ * nothing kept, and the full reader (alert_log_open) says what is wrong. */
+static void test_glance_gives_up(void **state)
+{
+    struct fixture *f = *state;
+    struct alert_ledger l;
+    alert_log_close(filled(f, &l, 10));
+    alert_ledger_free(&l);
+    size_t len = 0;
+    char *snapshot = unit_read_file(f->snapshot, &len);
+    static const char *const damage[][2] = {
+        {"\"summary\":", "\"summery\":"},           /* a field missing */
+        {"\"state\": \"OK\"", "\"state\": \"ok\""}, /* not a state */
+        {"\"orphan\": false", "\"orphan\": FALSE"},
+        {"\"alerts\": [", "\"alerts\": {"},
+        {"\"format\": \"pejl-alerts 1\"", "\"format\": \"pejl-alerts 9\""},
+    };
+    for (size_t i = 0; i < sizeof damage / sizeof *damage; i++) {
+        char *at = strstr(snapshot, damage[i][0]);
+        assert_non_null(at);
+        assert_int_equal(strlen(damage[i][0]), strlen(damage[i][1]));
+        char *copy = strdup(snapshot);
+        memcpy(copy + (at - snapshot), damage[i][1], strlen(damage[i][1]));
+        unit_write_file(f->snapshot, copy, len, O_TRUNC);
+        struct alert_ledger seen = {0};
+        assert_int_equal(alert_log_glance(&seen, f->snapshot, f->log), -1);
+        assert_int_equal(seen.n_alerts, 0);
+        free(copy);
+    }
+    unit_write_file(f->snapshot, snapshot, len - 40, O_TRUNC); /* cut short */
+    struct alert_ledger seen = {0};
+    assert_int_equal(alert_log_glance(&seen, f->snapshot, f->log), -1);
+    char err[512] = "";
+    assert_null(alert_log_open(&seen, f->snapshot, f->log, err, sizeof err));
+    assert_non_null(strstr(err, f->snapshot));
+    unit_write_file(f->snapshot, snapshot, len, O_TRUNC);
+    assert_int_equal(alert_log_glance(&seen, f->snapshot, f->log), 0);
+    alert_ledger_free(&seen);
+    free(snapshot);
+}
+
+/* A state written by pejl before labels were sized by their content (the
+ * build of a74ad29, a rule's own labels with UTF-8 and quotes among them)
+ * loads with every label, and each alert's fingerprint is still the hash
+ * of its labels: the config's rules find their alerts again. */
+static void test_labels_of_older_pejl(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const names[] = {"alerts.json", "alerts.log"};
+    for (size_t i = 0; i < 2; i++) {
+        char *from = unit_path(PEJL_TEST_DATA "/alert_ledger/written-by-a74ad29", names[i]);
+        size_t len = 0;
+        char *text = unit_read_file(from, &len);
+        unit_write_file(i ? f->log : f->snapshot, text, len, O_TRUNC);
+        free(text);
+        free(from);
+    }
+    struct alert_ledger l;
+    alert_log_close(open_log(f, &l));
+    assert_int_equal(l.n_alerts, 6);
+    for (size_t i = 0; i < l.n_alerts; i++) {
+        struct label_set labels;
+        char fingerprint[17];
+        alert_label_set(&l.alerts[i], &labels);
+        alert_fingerprint(&labels, fingerprint);
+        assert_string_equal(fingerprint, l.alerts[i].fingerprint);
+        assert_string_equal(alert_label(&l.alerts[i], "indicator"), l.alerts[i].indicator);
+    }
+    const struct alert *range = alert_ledger_find(&l, "b30039fee51caf1b");
+    assert_non_null(range);
+    assert_string_equal(alert_label(range, "owner"), "Søren Ærø, eksport og \"handel\"");
+    assert_string_equal(alert_label(range, "severity"), "warning");
+    alert_ledger_free(&l);
+}
+
 /* Thousands of alerts, each found by its fingerprint; marks by both keys;
  * found again after entries were removed and the hashes rebuilt. */
 static void test_hashed_lookups(void **state)
@@ -368,6 +526,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_generations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_old_format, setup, teardown),
         cmocka_unit_test(test_hashed_lookups),
+        cmocka_unit_test_setup_teardown(test_glance, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_labels_of_older_pejl, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_glance_gives_up, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

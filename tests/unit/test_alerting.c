@@ -192,7 +192,7 @@ static void test_evaluated_to_alert_states(void **state)
     assert_float_equal(range->value, 205, 1e-9);
     assert_int_equal(range->starts_at, NOW);
     assert_int_equal(range->evaluated_at, NOW);
-    assert_string_equal(alert_label_get(&range->labels, "severity"), "warning");
+    assert_string_equal(alert_label(range, "severity"), "warning");
     assert_int_equal(range->n_history, 1);
     assert_int_equal(range->history[0].from, ALERT_OK);
     assert_int_equal(range->history[0].to, ALERT_WARNING);
@@ -201,7 +201,7 @@ static void test_evaluated_to_alert_states(void **state)
     assert_true(alert_of(f, GAP_2030)->value > 4); /* ahead of the first path */
     assert_int_equal(behind->state, ALERT_CRITICAL);
     assert_true(behind->value < -5);
-    assert_string_equal(alert_label_get(&behind->labels, "target"), "2029");
+    assert_string_equal(alert_label(behind, "target"), "2029");
     assert_int_equal(alert_of(f, COLLECT)->state, ALERT_OK);
     assert_int_equal(alert_of(f, REVISION)->state, ALERT_OK);
     /* Only ls was evaluated. */
@@ -271,7 +271,7 @@ static void test_collection_records(void **state)
                       NOW + 40, true);
     assert_int_equal(alert_of(f, COLLECT)->state, ALERT_OK);
     assert_int_equal(alert_of(f, REVISION)->state, ALERT_WARNING);
-    assert_string_equal(alert_label_get(&alert_of(f, REVISION)->labels, "severity"), "info");
+    assert_string_equal(alert_label(alert_of(f, REVISION), "severity"), "info");
     /* Only a provisional figure updated: kept apart, and no revision. */
     struct ingest_summary updated = {
         .received = 6,
@@ -394,6 +394,44 @@ static void test_damaged_ledger(void **state)
     free(path);
 }
 
+/* The status table's view (alerting_open_view): the worst alert per
+ * target and the silences as a full open has them; it is never saved; a
+ * state it cannot glance at is read in full, and refused as start-up
+ * refuses it. */
+static void test_view(void **state)
+{
+    struct fixture *f = *state;
+    char *path = alerts_json(f), err[512] = "";
+    store_exports(f);
+    alerting_collected(f->alerting, "ls", true, NULL, NULL, NOW);
+    alerting_evaluate(f->alerting, f->config->indicators, f->config->n_indicators, f->store, NULL,
+                      NOW, true);
+    struct silence s = silence_for("00000000000000b1", "ls", "", NOW, NOW + 86400);
+    assert_int_equal(alerting_add_silence(f->alerting, &s), 0);
+    assert_int_equal(alerting_save(f->alerting, NOW), 0);
+    struct alerting *view = alerting_open_view(f->state_dir, err, sizeof err);
+    assert_non_null(view);
+    alerting_use_indicators(view, f->config->indicators, f->config->n_indicators, NOW);
+    for (int target = 0; target < 2; target++) {
+        const struct alert *want = alerting_worst(f->alerting, f->ls, target);
+        const struct alert *got = alerting_worst(view, f->ls, target);
+        assert_non_null(got);
+        assert_string_equal(got->fingerprint, want->fingerprint);
+        assert_int_equal(got->state, want->state);
+        assert_int_equal(got->since, want->since);
+        assert_string_equal(got->summary, want->summary);
+        assert_true(alerting_silenced(view, got, NOW));
+    }
+    long long size = unit_file_size(path);
+    assert_int_equal(alerting_save(view, NOW + 60), -1); /* a view is not the state */
+    assert_int_equal(unit_file_size(path), size);
+    alerting_free(view);
+    unit_write_file(path, "{\"format\":", 10, O_CREAT | O_TRUNC);
+    assert_null(alerting_open_view(f->state_dir, err, sizeof err));
+    assert_non_null(strstr(err, "alerts.json"));
+    free(path);
+}
+
 /* A rule that left the config: its alert resolved and kept a week for the
  * notifiers, then dropped; a rule that comes back starts afresh. */
 static void test_rule_gone(void **state)
@@ -495,6 +533,7 @@ int main(void)
         T(test_silences),
         T(test_saved_and_restored),
         T(test_damaged_ledger),
+        T(test_view),
         T(test_rule_gone),
         T(test_language_change_is_no_new_alert),
     };

@@ -87,12 +87,14 @@ static void make_alert(struct alert *a)
     snprintf(a->fingerprint, sizeof a->fingerprint, "%s", FINGERPRINT);
     snprintf(a->indicator, sizeof a->indicator, "ls_exports");
     snprintf(a->rule, sizeof a->rule, "progress");
-    add_label(&a->labels, "alertname", "pejl_progress");
-    add_label(&a->labels, "indicator", "ls_exports");
-    add_label(&a->labels, "pejlemaerke", "5");
-    add_label(&a->labels, "rule", "progress");
-    add_label(&a->labels, "severity", "critical");
-    add_label(&a->labels, "target", "2030");
+    struct label_set labels = {0};
+    add_label(&labels, "alertname", "pejl_progress");
+    add_label(&labels, "indicator", "ls_exports");
+    add_label(&labels, "pejlemaerke", "5");
+    add_label(&labels, "rule", "progress");
+    add_label(&labels, "severity", "critical");
+    add_label(&labels, "target", "2030");
+    assert_int_equal(alert_set_labels(a, &labels), 0); /* freed by teardown */
     a->state = a->pending = ALERT_CRITICAL;
     a->since = SINCE;
     a->starts_at = STARTS;
@@ -108,7 +110,7 @@ static void make_notice(struct notice *n, const struct alert *a)
 {
     memset(n, 0, sizeof *n);
     n->alert = a;
-    n->labels = a->labels;
+    alert_label_set(a, &n->labels);
     n->state = a->state;
     n->starts_at = a->starts_at;
     n->language = LANGUAGE_EN;
@@ -129,8 +131,12 @@ static int setup(void **state)
     make_notice(&f->notice[0], &f->alert);
     /* The same alert's twin at another severity, for what a group has in common. */
     f->other = f->alert;
+    struct label_set other;
+    alert_label_set(&f->alert, &other);
+    set_label(&other, "severity", "warning");
+    f->other.labels = NULL; /* its own, not the alert's */
+    assert_int_equal(alert_set_labels(&f->other, &other), 0);
     snprintf(f->other.fingerprint, sizeof f->other.fingerprint, "0123456789abcdef");
-    set_label(&f->other.labels, "severity", "warning");
     f->other.state = ALERT_WARNING;
     snprintf(f->other.summary, sizeof f->other.summary, "ls_exports a little behind the path");
     make_notice(&f->notice[1], &f->other);
@@ -153,6 +159,8 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
     unit_remove_tree(f->dir);
+    free(f->alert.labels);
+    free(f->other.labels);
     free(f);
     return 0;
 }

@@ -112,7 +112,9 @@ static struct alert *set_alert(struct fixture *f, const char *rule, enum alert_s
         if (state == ALERT_OK && a->state != ALERT_OK)
             a->ends_at = since;
         a->state = state, a->since = since;
-        alert_labels(ind, r, state, &a->labels);
+        struct label_set labels;
+        alert_labels(ind, r, state, &labels);
+        assert_int_equal(alert_set_labels(a, &labels), 0);
         snprintf(a->summary, sizeof a->summary, "ls_exports: %s is %s", rule, alert_state_name(state));
         return a;
     }
