@@ -68,6 +68,7 @@ struct args {
     bool failed;
     bool markup; /* --pango-markup: every text is markup, '&' and '<' escaped */
     double div;  /* every value is drawn divided by this (the axis' unit); 0: 1 */
+    double edge_filler; /* the height under the names at the right edge (edge_block) */
 };
 
 static void arg(struct args *a, const char *s)
@@ -552,11 +553,90 @@ static void add_wrapped(struct args *a, const char *line, size_t chars, const ch
     }
 }
 
+/* ---- a rank graph's names at the right edge ---- */
+
+/* librrd places no text at a point: the only text it lets a graph place
+ * is the legend's. So the names are one legend entry, a block of lines
+ * set right-aligned on an otherwise empty legend line, which librrd draws
+ * with the block's bottom on that line: a line per place from the top,
+ * each as high as a place on the plot (pango's absolute line_height, in
+ * 1/1024 px), then an empty line `filler` high that lifts the places onto
+ * the plot's rows. graph_draw_framed measures where the legend line fell
+ * (rrd_graph_v's coords) and draws once more with the filler that fits.
+ * The same words then land in PNG, SVG and PDF alike, in librrd's font. */
+#define EDGE_MARK "<span line_height=\""
+#define EDGE_MUTED "555555"
+#define EDGE_MAX 199 /* librrd keeps a legend entry's first 200 bytes */
+
+/* The plot area's height (before the zoom): a rank graph's place a line
+ * of text high, so that the labels stay apart. */
+static int plot_height(const struct graph_spec *spec)
+{
+    int width = spec->width > 0 ? spec->width : GRAPH_DEFAULT_WIDTH;
+    int rank_height = spec->rank_of * (GRAPH_FONT_SIZE * 13 / 10);
+    return rank_height > width * 2 / 5 ? rank_height : width * 2 / 5;
+}
+
+static bool has_edge_labels(const struct graph_spec *spec)
+{
+    return spec->rank_of > 0 && spec->n_edge_labels > 0;
+}
+
+/* The names on place `rank`, apart by a space; the strong one bold, in
+ * the strong colour. */
+static void edge_row(FILE *f, const struct graph_spec *spec, int rank)
+{
+    bool said = false;
+    for (size_t i = 0; i < spec->n_edge_labels && i <= GRAPH_MAX_TRACKS; i++) {
+        const struct graph_edge_label *l = &spec->edge_labels[i];
+        char *name = l->rank == rank ? escape_text(l->text ? l->text : "", false, true) : NULL;
+        if (!name)
+            continue;
+        fprintf(f, l->strong ? "%s<b><span color=\"#" STRONG_COLOR "\">%s</span></b>" : "%s%s",
+                said ? " " : "", name);
+        said = true;
+        free(name);
+    }
+    if (!said)
+        fputc(' ', f); /* a run, so that the line takes its height */
+}
+
+/* The block of names (see above), `filler` px under the last place; NULL
+ * when there are none, or more than a legend entry holds. */
+static char *edge_block(const struct graph_spec *spec, double filler)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    if (!has_edge_labels(spec) || filler < 2) /* under 1 px pango reads a factor */
+        return NULL;
+    FILE *f = open_memstream(&buf, &size);
+    if (!f)
+        return NULL;
+    double pitch = (double)plot_height(spec) / spec->rank_of;
+    fprintf(f, EDGE_MARK "%ld\" color=\"#" EDGE_MUTED "\">", lround(pitch * 1024));
+    for (int rank = 1; rank <= spec->rank_of; rank++) {
+        edge_row(f, spec, rank);
+        fputc('\n', f);
+    }
+    fprintf(f, "<span line_height=\"%ld\"> </span></span>", lround(filler * 1024));
+    if (fclose(f) != 0 || size > EDGE_MAX) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
 /* The status, a message, the source and the vintage as legend lines, left-aligned. */
 static void add_comments(const struct graph_spec *spec, struct args *a)
 {
     const char *lines[] = {spec->message, spec->status, spec->footer, spec->vintage};
-    arg(a, "COMMENT:\\n");
+    char *edge = edge_block(spec, a->edge_filler);
+    if (edge) { /* the legend's lines end; an empty one, the names above it */
+        arg(a, "COMMENT:\\l");
+        argf(a, "COMMENT:%s\\r", edge);
+    } else
+        arg(a, "COMMENT:\\n");
+    free(edge);
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
         if (lines[i] && *lines[i])
             add_wrapped(a, lines[i], comment_chars(spec),
@@ -750,8 +830,9 @@ static void add_value_axis(const struct graph_spec *spec, struct args *a)
 
 /* A rank graph: rank 1 at the top. librrd cannot turn an axis upside down,
  * so the ranks are drawn as rank_of + 1 - rank, the left axis left blank
- * and the right one (-1 × drawn + rank_of + 1) labels the real ranks, one
- * per place, where the lines end. */
+ * but for the unit, and the right one (-1 × drawn + rank_of + 1) labels
+ * the real ranks, one per place, where the lines end; right of them, the
+ * names on each place (edge_block). */
 static void add_rank_axis(const struct graph_spec *spec, struct args *a)
 {
     argf(a, "--lower-limit=%.17g", 0.5);
@@ -762,7 +843,7 @@ static void add_rank_axis(const struct graph_spec *spec, struct args *a)
     arg(a, "--right-axis-format=%.0lf");
     arg(a, "--left-axis-formatter=timestamp");
     arg(a, "--left-axis-format= ");
-    arg(a, "--right-axis-label");
+    arg(a, "--vertical-label");
     arg(a, escaped(a, spec->unit, false));
 }
 
@@ -864,31 +945,16 @@ int graph_draw(const struct graph_spec *spec, char *err, size_t errlen)
     return graph_draw_framed(spec, NULL, err, errlen);
 }
 
-int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, char *err,
-                      size_t errlen)
+/* The arguments of rrd_graph for `spec`, drawing into `tmp`. */
+static void build_args(const struct graph_spec *spec, const char *tmp, struct args *a)
 {
-    char start[32], end[32], *tmp = NULL;
-    struct args a = {0};
-    snprintf(start, sizeof start, "%lld", (long long)spec->start);
-    /* room right of the last time for its label, which is centred on it */
-    snprintf(end, sizeof end, "%lld", (long long)(spec->end + (spec->end - spec->start) / 25));
-    if (spec->n_lines == 0 || spec->n_lines > GRAPH_MAX_LINES ||
-        asprintf(&tmp, "%s.tmp", spec->image_path) < 0) {
-        snprintf(err, errlen, "nothing to draw, or out of memory");
-        return -1;
-    }
-    a.markup = true; /* the status line's colour; every text escaped */
-    int width = spec->width > 0 ? spec->width : GRAPH_DEFAULT_WIDTH;
+    a->markup = true; /* the status line's colour; every text escaped */
     const char *head[] = {"graph",
                           tmp,
                           "--imgformat",
                           spec->format ? spec->format : "PNG",
-                          "--start",
-                          start,
-                          "--end",
-                          end,
                           "--title",
-                          title_text(&a, spec),
+                          title_text(a, spec),
                           "--font",
                           "DEFAULT:" STR(GRAPH_FONT_SIZE) ":DejaVu Sans",
                           "--font",
@@ -909,58 +975,130 @@ int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, 
                           "--slope-mode",
                           "--pango-markup"};
     for (size_t i = 0; i < sizeof head / sizeof *head; i++)
-        arg(&a, head[i]);
-    argf(&a, "--width=%d", width);
-    /* a rank graph: a place a line of text high, so that the labels stay apart */
-    int rank_height = spec->rank_of * (GRAPH_FONT_SIZE * 13 / 10);
-    argf(&a, "--height=%d", rank_height > width * 2 / 5 ? rank_height : width * 2 / 5);
+        arg(a, head[i]);
+    argf(a, "--start=%lld", (long long)spec->start);
+    /* room right of the last time for its label, which is centred on it */
+    argf(a, "--end=%lld", (long long)(spec->end + (spec->end - spec->start) / 25));
+    argf(a, "--width=%d", spec->width > 0 ? spec->width : GRAPH_DEFAULT_WIDTH);
+    argf(a, "--height=%d", plot_height(spec));
     if (spec->scale > 0 && spec->scale != 1)
-        argf(&a, "--zoom=%g", spec->scale);
+        argf(a, "--zoom=%g", spec->scale);
     if (spec->daemon) {
-        arg(&a, "--daemon");
-        arg(&a, spec->daemon);
+        arg(a, "--daemon");
+        arg(a, spec->daemon);
     }
-    add_year_grid(spec, &a);
+    add_year_grid(spec, a);
     if (spec->rank_of > 0) {
-        add_rank_axis(spec, &a);
+        add_rank_axis(spec, a);
     } else {
-        arg(&a, "--vertical-label");
-        arg(&a, escaped(&a, spec->unit, false));
-        add_value_axis(spec, &a);
+        arg(a, "--vertical-label");
+        arg(a, escaped(a, spec->unit, false));
+        add_value_axis(spec, a);
     }
-    add_line_defs(spec, &a);
-    add_curve_defs(spec, &a);
-    add_earlier_defs(spec, &a);
-    add_track_defs(spec, &a);
-    add_watermark(spec, &a);
-    add_shading(spec, &a);
-    add_earlier_draw(spec, &a, false);
-    add_strong_legend(spec, &a);
-    add_track_draws(spec, &a);
-    add_line_draws(spec, &a);
-    add_earlier_draw(spec, &a, true);
-    add_curve_draws(spec, &a);
-    add_rules(spec, &a);
-    add_marks(spec, &a);
-    add_comments(spec, &a);
-    int rc = a.failed ? -1 : 0;
-    if (rc < 0)
+    add_line_defs(spec, a);
+    add_curve_defs(spec, a);
+    add_earlier_defs(spec, a);
+    add_track_defs(spec, a);
+    add_watermark(spec, a);
+    add_shading(spec, a);
+    add_earlier_draw(spec, a, false);
+    add_strong_legend(spec, a);
+    add_track_draws(spec, a);
+    add_line_draws(spec, a);
+    add_earlier_draw(spec, a, true);
+    add_curve_draws(spec, a);
+    add_rules(spec, a);
+    add_marks(spec, a);
+    add_comments(spec, a);
+}
+
+static const char *info_text(const rrd_info_t *info, const char *key)
+{
+    for (; info; info = info->next)
+        if (strcmp(info->key, key) == 0 && info->type == RD_I_STR)
+            return info->value.u_str;
+    return NULL;
+}
+
+/* The filler that lifts the names at the right edge onto the plot's rows:
+ * from the bottom of their legend entry as drawn (librrd's coords, before
+ * the zoom) up to the plot's bottom. 0 when there is no such entry. */
+static double edge_filler(const rrd_info_t *info)
+{
+    char key[32];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(key, sizeof key, "legend[%d]", i);
+        const char *legend = info_text(info, key);
+        if (!legend)
+            return 0;
+        if (strncmp(legend, EDGE_MARK, strlen(EDGE_MARK)) != 0)
+            continue;
+        snprintf(key, sizeof key, "coords[%d]", i);
+        const char *coords = info_text(info, key);
+        long x1, y1, x2, y2;
+        if (!coords || sscanf(coords, "%ld,%ld,%ld,%ld", &x1, &y1, &x2, &y2) != 4)
+            return 0;
+        return (double)(y2 - info_number(info, "graph_top") - info_number(info, "graph_height"));
+    }
+    return 0;
+}
+
+/* rrd_graph_v on the arguments; NULL with `err` said. */
+static rrd_info_t *run_graph(struct args *a, char *err, size_t errlen)
+{
+    if (a->failed) {
         snprintf(err, errlen, "out of memory, or too many graph elements");
-    rrd_info_t *info = NULL;
-    if (rc == 0) {
-        rrd_clear_error();
-        info = rrd_graph_v(a.argc, (char **)a.argv);
-        if (!info || rrd_test_error()) {
-            snprintf(err, errlen, "%s", rrd_test_error() ? rrd_get_error() : "rrd_graph failed");
-            rc = -1;
-        } else if (spec->format && strcmp(spec->format, "SVG") == 0 &&
-                   svg_add_words(tmp, spec) < 0) {
-            snprintf(err, errlen, "cannot add the graph's words to %s: %s", tmp, strerror(errno));
-            rc = -1;
-        } else if (rename(tmp, spec->image_path) < 0) {
-            snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
-            rc = -1;
-        }
+        return NULL;
+    }
+    rrd_clear_error();
+    rrd_info_t *info = rrd_graph_v(a->argc, (char **)a->argv);
+    if (!info || rrd_test_error()) {
+        snprintf(err, errlen, "%s", rrd_test_error() ? rrd_get_error() : "rrd_graph failed");
+        if (info)
+            rrd_info_free(info);
+        return NULL;
+    }
+    return info;
+}
+
+/* Draws, and with names at the right edge draws again where they fit. */
+static rrd_info_t *draw_into(const struct graph_spec *spec, const char *tmp, char *err,
+                             size_t errlen)
+{
+    /* a first guess at the filler; librrd then says where the legend fell */
+    struct args a = {.edge_filler = 100};
+    build_args(spec, tmp, &a);
+    rrd_info_t *info = run_graph(&a, err, errlen);
+    free_args(&a);
+    double filler = info && has_edge_labels(spec) ? edge_filler(info) : 0;
+    if (filler >= 2 && filler != 100) {
+        rrd_info_free(info);
+        a = (struct args){.edge_filler = filler};
+        build_args(spec, tmp, &a);
+        info = run_graph(&a, err, errlen);
+        free_args(&a);
+    }
+    return info;
+}
+
+int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, char *err,
+                      size_t errlen)
+{
+    char *tmp = NULL;
+    if (spec->n_lines == 0 || spec->n_lines > GRAPH_MAX_LINES ||
+        asprintf(&tmp, "%s.tmp", spec->image_path) < 0) {
+        snprintf(err, errlen, "nothing to draw, or out of memory");
+        return -1;
+    }
+    rrd_info_t *info = draw_into(spec, tmp, err, errlen);
+    int rc = info ? 0 : -1;
+    if (rc == 0 && spec->format && strcmp(spec->format, "SVG") == 0 &&
+        svg_add_words(tmp, spec) < 0) {
+        snprintf(err, errlen, "cannot add the graph's words to %s: %s", tmp, strerror(errno));
+        rc = -1;
+    } else if (rc == 0 && rename(tmp, spec->image_path) < 0) {
+        snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
+        rc = -1;
     }
     if (rc == 0 && frame)
         read_frame(info, spec->scale, frame);
@@ -969,7 +1107,6 @@ int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, 
     if (rc < 0)
         unlink(tmp);
     rrd_clear_error();
-    free_args(&a);
     free(tmp);
     return rc;
 }

@@ -80,6 +80,15 @@ struct graph_band {
     const char *label;
 };
 
+/* A name written just right of a rank graph's plot area, on the row of
+ * its latest place (a league table's order): the strong one (Denmark) in
+ * the strong colour, the others muted; names on one place share its row. */
+struct graph_edge_label {
+    const char *text;
+    int rank;
+    bool strong;
+};
+
 struct graph_spec {
     struct graph_line lines[GRAPH_MAX_LINES];
     size_t n_lines;
@@ -143,6 +152,9 @@ struct graph_spec {
     /* The decimal mark of the axis' labels: ',' for Danish, '.' otherwise
      * (0: '.'). */
     char decimal;
+    /* A rank graph's names at the right edge (rank_of > 0); n 0: none. */
+    struct graph_edge_label edge_labels[GRAPH_MAX_TRACKS + 1];
+    size_t n_edge_labels;
 };
 
 int graph_draw(const struct graph_spec *spec, char *err, size_t errlen);

@@ -771,7 +771,11 @@ static void plan_ranks(struct graph_plan *p, struct store *store, const char *id
         const char *label = isnan(ranks[n - 1])
                                 ? member_code(ms.s[m])
                                 : plan_text(p, "%.0f %s", ranks[n - 1], member_code(ms.s[m]));
-        if (strcmp(member_code(ms.s[m]), p->indicator->derive.rank_member) == 0) {
+        bool ranked = strcmp(member_code(ms.s[m]), p->indicator->derive.rank_member) == 0;
+        if (!isnan(ranks[n - 1])) /* at the right edge, on its latest place */
+            p->spec.edge_labels[p->spec.n_edge_labels++] = (struct graph_edge_label){
+                .text = member_code(ms.s[m]), .rank = (int)ranks[n - 1], .strong = ranked};
+        if (ranked) {
             p->spec.lines[0].label = label;
             continue;
         }

@@ -397,6 +397,14 @@ static void test_rank_league_table(void **state)
     assert_string_equal(s->tracks[1].label, "2 SE");
     assert_non_null(strstr(s->status, "Seneste 2024: 3")); /* a place, not "3,0" */
     assert_null(strstr(s->status, "3,0"));
+    /* the latest places named at the right edge, Denmark strong */
+    assert_int_equal(s->n_edge_labels, 3);
+    static const char *const edge[] = {"NO", "SE", "DK"};
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(s->edge_labels[i].text, edge[i]);
+        assert_int_equal(s->edge_labels[i].rank, (int)i + 1);
+        assert_int_equal(s->edge_labels[i].strong, i == 2);
+    }
     static const double no[] = {3, 3, 1}, se[] = {1, 2, 2};
     for (size_t i = 0; i < 3; i++) {
         assert_int_equal(s->tracks[0].times[i], year_end(2022 + (int)i));
