@@ -344,12 +344,16 @@ static void add_curve_defs(const struct graph_spec *spec, struct args *a)
     for (size_t i = 0; i < spec->n_curves; i++) {
         char rpn[512];
         struct graph_curve c = spec->curves[i];
-        c.v0 = drawn_value(spec, a, c.v0), c.v1 = drawn_value(spec, a, c.v1);
+        if (spec->rank_of == 0)
+            c.v0 = drawn_value(spec, a, c.v0), c.v1 = drawn_value(spec, a, c.v1);
         if (graph_curve_rpn(&c, "v0", rpn, sizeof rpn) < 0) {
             a->failed = true;
             return;
         }
-        argf(a, "CDEF:c%zu=%s", i, rpn);
+        if (spec->rank_of > 0) /* the curve of the ranks (a trend's growth), upside down */
+            argf(a, "CDEF:c%zu=%d,%s,-", i, spec->rank_of + 1, rpn);
+        else
+            argf(a, "CDEF:c%zu=%s", i, rpn);
     }
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "rrdview.h"
@@ -426,6 +427,21 @@ static void plan_thresholds(struct graph_plan *p)
     }
 }
 
+/* A series of places (1 = best): ranked among a panel, with a rank
+ * target, or kept by hand ("placering (1 = hurtigst)" from a report),
+ * known by its unit naming a place (pejld.conf(5), unit). */
+static bool plan_is_rank(const struct indicator *ind)
+{
+    static const char *const place[] = {"placering", "rank", "place"};
+    if (ind->derive.combine == COMBINE_RANK ||
+        (ind->n_targets && ind->targets[0].kind == TARGET_RANK))
+        return true;
+    for (size_t i = 0; ind->unit && i < sizeof place / sizeof *place; i++)
+        if (strncasecmp(ind->unit, place[i], strlen(place[i])) == 0)
+            return true;
+    return false;
+}
+
 /* The figures behind the status, in words: " · 1,2 years ahead · …". */
 static const char *status_details(struct graph_plan *p, const struct target *t,
                                   const struct evaluation *e)
@@ -460,9 +476,7 @@ static const char *status_figures(struct graph_plan *p, const struct evaluation 
     char period[PERIOD_TEXT_MAX], from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX], a[32], b[32];
     if (isnan(e->latest_value))
         return "";
-    /* a rank is a whole place: "3", not "3,0" */
-    bool rank = p->indicator->derive.combine == COMBINE_RANK ||
-                (p->indicator->n_targets && p->indicator->targets[0].kind == TARGET_RANK);
+    bool rank = plan_is_rank(p->indicator); /* a whole place: "3", not "3,0" */
     period_format(&e->latest, period, sizeof period);
     words_number(w, e->latest_value, rank ? 0 : 1, a, sizeof a);
     if (isnan(e->compared_value))
@@ -784,6 +798,26 @@ static void plan_ranks(struct graph_plan *p, struct store *store, const char *id
     }
 }
 
+#define PLAN_MAX_PLACES 40
+
+/* A rank kept by hand, with no panel to count the places: drawn as a
+ * league table too (rank 1 at the top), down to a place below the
+ * lowest it or its curves reach. */
+static void plan_manual_rank(struct graph_plan *p)
+{
+    double lowest = p->high;
+    if (p->spec.rank_of > 0 || !plan_is_rank(p->indicator) || isnan(lowest))
+        return;
+    for (size_t i = 0; i < p->spec.n_curves; i++)
+        lowest = fmax(lowest, fmax(p->spec.curves[i].v0, p->spec.curves[i].v1));
+    for (size_t i = 0; i < p->spec.n_rules; i++)
+        if (!p->spec.rules[i].vertical)
+            lowest = fmax(lowest, p->spec.rules[i].value);
+    if (lowest > PLAN_MAX_PLACES - 1)
+        return; /* not places after all: drawn as values */
+    p->spec.rank_of = (int)ceil(lowest - 1e-9) + 1;
+}
+
 /* The lines: the indicator's own series, or else its panel's members;
  * a rank's members drawn beside it. */
 static void plan_lines(struct graph_plan *p, struct store *store, const char *id)
@@ -846,6 +880,7 @@ struct graph_plan *graph_plan_new(const struct graph_settings *settings, struct 
         plan_title(p);
         plan_period_ends(p);
         plan_evaluated(p, store, now);
+        plan_manual_rank(p);
         plan_mark_room(p);
         p->spec.data_low = p->low, p->spec.data_high = p->high;
         plan_range(p, now);

@@ -45,6 +45,19 @@ for id in clinical_trials new_ls_companies; do
 done
 pass "rank graphs: places 1..N from the top, whole numbers"
 
+# A rank kept by hand (no panel to rank among, a trend target) is a league
+# table too: its place labels, the whole numbers in the axis' column, run
+# upwards to 1 at the top.
+words "$g/days_to_availability_rank.pdf" >"$T/manual.words"
+places=$(awk '$7 ~ /^[0-9]+$/ && ($1 < $5 * 0.2 || $1 > $5 * 0.8) { print $1 }' "$T/manual.words" |
+    sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }' | { read -r x
+    awk -v x="$x" '$7 ~ /^[0-9]+$/ && $1 == x { print $2, $7 }' "$T/manual.words"; } |
+    sort -n | awk '{ print $2 }' | tr '\n' ' ')
+n=$(echo $places | wc -w)
+[ "$n" -ge 3 ] && [ "$places" = "$(seq 1 "$n" | tr '\n' ' ')" ] ||
+    fail "days_to_availability_rank: place labels top to bottom are '$places', not 1..N"
+pass "a rank kept by hand: rank 1 at the top"
+
 # The latest places named at the right edge: right of the place labels, each
 # country's code on the row of its place as the legend gives it ("3 DK"), in
 # the order of the places, one per member.

@@ -64,7 +64,8 @@ static int teardown(void **state)
 
 /* The indicator "ls" (annual, mia. kr.) with `rest` in its group, in
  * `language`; a second indicator "empty" that has nothing stored. */
-static void configure(struct fixture *f, const char *language, const char *rest)
+static void configure_unit(struct fixture *f, const char *language, const char *unit,
+                           const char *rest)
 {
     char conf[1024], err[512];
     snprintf(conf, sizeof conf, "%s/pejld.conf", f->dir);
@@ -73,12 +74,12 @@ static void configure(struct fixture *f, const char *language, const char *rest)
     fprintf(out,
             "collector_dir = \"" PEJL_BUILD_DIR "/lib/pejl/collectors\";\n"
             "state_dir = \"%s/state\";\nlanguage = \"%s\";\n"
-            "indicators = ( { id = \"ls\"; title = \"Life science-eksport\"; unit = \"mia. kr.\";\n"
+            "indicators = ( { id = \"ls\"; title = \"Life science-eksport\"; unit = \"%s\";\n"
             "  pejlemaerke = 5; frequency = \"annual\";\n"
             "  source = { collector = \"csv\"; url = \"file:x.csv\"; };\n%s },\n"
             "  { id = \"empty\"; title = \"Tom\"; unit = \"x\"; frequency = \"annual\";\n"
             "  source = { collector = \"csv\"; url = \"file:y.csv\"; }; } );\n",
-            f->dir, language, rest);
+            f->dir, language, unit, rest);
     fclose(out);
     struct pejl_diag diag = {0};
     f->config = config_load(conf, NULL, &diag);
@@ -90,6 +91,11 @@ static void configure(struct fixture *f, const char *language, const char *rest)
     if (!f->store)
         fail_msg("store_open: %s", err);
     assert_int_equal(store_use_settings(f->store, &store), 0);
+}
+
+static void configure(struct fixture *f, const char *language, const char *rest)
+{
+    configure_unit(f, language, "mia. kr.", rest);
 }
 
 static void must_store(void *arg, bool stored, const struct ingest_summary *summary,
@@ -414,6 +420,24 @@ static void test_rank_league_table(void **state)
     graph_plan_free(p);
 }
 
+/* A rank kept by hand (no panel, a trend target; its unit names a place)
+ * is drawn as a league table too: rank 1 at the top, a place below the
+ * lowest it reaches, its latest place whole in the status line. */
+static void test_manual_rank(void **state)
+{
+    struct fixture *f = *state;
+    static const double places[] = {7, 6, 5, 5, 4, 4}; /* 2019-2024 */
+    configure_unit(f, "da", "placering (1 = hurtigst)",
+                   "  target = { kind = \"trend\"; direction = \"down\"; };\n");
+    store_years(f, 2019, places, 6, 0, 0);
+    struct graph_plan *p = plan(f, "ls");
+    const struct graph_spec *s = graph_plan_spec(p);
+    assert_int_equal(s->rank_of, 8);
+    assert_int_equal(s->n_edge_labels, 0);
+    assert_non_null(strstr(s->status, "Seneste 2024: 4 "));
+    graph_plan_free(p);
+}
+
 /* A trend target draws the trend fitted over its window, and says which
  * way it must go; a stale indicator says so in its status line. */
 static void test_trend_drawn(void **state)
@@ -637,6 +661,7 @@ int main(void)
     setenv("TZ", "UTC", 1);
     const struct CMUnitTest tests[] = {
         T(test_rank_league_table),
+        T(test_manual_rank),
         T(test_trend_drawn),
         T(test_projection_band),
         T(test_events),
