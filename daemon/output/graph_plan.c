@@ -462,7 +462,9 @@ static const char *status_details(struct graph_plan *p, const struct target *t,
         words_number(w, e->gap_pct, 1, a, sizeof a);
         detail = plan_text(p, " · %s %s %%", w->gap, a);
     } else if (t->kind == TARGET_TREND && !isnan(e->actual_growth)) {
-        words_number(w, e->actual_growth * 100, 1, a, sizeof a);
+        /* signed, as the trend's legend writes it */
+        number_format(p->settings->language, e->actual_growth * 100, 1, NUMBER_FORMAT_PLUS, a,
+                      sizeof a);
         detail = plan_text(p, " · %s %%/%s", a, w == words_for(LANGUAGE_EN) ? "yr" : "år");
     }
     return plan_text(p, "%s%s", distance, detail);

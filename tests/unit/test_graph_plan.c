@@ -453,6 +453,8 @@ static void test_trend_drawn(void **state)
     assert_string_equal(s->curves[0].color, "D55E00"); /* rising, but must fall */
     /* Danish number forms: "+9,4 %/år" */
     assert_non_null(strstr(s->curves[0].label, ": +9,4 %/år"));
+    /* the status line writes the growth as the legend does, signed */
+    assert_non_null(strstr(s->status, " · +9,4 %/år"));
     assert_int_equal(s->curves[0].t0, year_end(2019));
     assert_int_equal(s->curves[0].t1, year_end(2024));
     assert_true(s->curves[0].v0 < s->curves[0].v1);
