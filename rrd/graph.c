@@ -16,6 +16,8 @@
 
 #include <rrd.h>
 
+#include "number_format.h"
+
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -68,7 +70,18 @@ struct args {
     bool failed;
     bool markup; /* --pango-markup: every text is markup, '&' and '<' escaped */
     double div;  /* every value is drawn divided by this (the axis' unit); 0: 1 */
-    double edge_filler; /* the height under the names at the right edge (edge_block) */
+    /* A block of text lines set in the legend where librrd places none (see
+     * edge_block): the height under its last line, and --units-length
+     * for the value axis' labels, both measured in a first drawing (0:
+     * not yet). */
+    double block_filler;
+    int block_units, units_used;
+    /* The value axis' labels written here (axis_block) rather than by
+     * librrd: axis_n of them from axis_hi down by axis_step; 0: librrd's. */
+    size_t axis_n;
+    double axis_hi, axis_step;
+    int axis_decimals;
+    unsigned axis_flags;
 };
 
 static void arg(struct args *a, const char *s)
@@ -630,17 +643,99 @@ static char *edge_block(const struct graph_spec *spec, double filler)
     return buf;
 }
 
+/* ---- the value axis' labels, where librrd cannot write them ---- */
+
+/* librrd writes a label with printf in the C locale or its duration
+ * formatter: a '-' for a minus, and Danish decimals only as three
+ * ("0,650"). Such an axis gets its labels from number_format, as a block
+ * like the names at a rank graph's right edge: a line per tick from the
+ * top, each a tick's spacing high, set left-aligned on the legend line and
+ * lifted by a filler so that each line's middle is level with its tick;
+ * each is padded in front (figure, punctuation and thin spaces, the widths
+ * of DejaVu Sans' digits, '.' and ',', and the minus sign's excess over a
+ * digit) so that the labels end flush, as numbers on an axis do. */
+#define FIGURE_SPACE "\u2007"
+#define PUNCTUATION_SPACE "\u2008"
+#define THIN_SPACE "\u2009"
+
+/* A label's width in DejaVu Sans, in 1/100 em, near enough. */
+static int label_width(const char *s)
+{
+    int w = 0;
+    for (; *s; s++) {
+        if (strncmp(s, "−", strlen("−")) == 0) {
+            w += 84, s += strlen("−") - 1;
+        } else if (*s == ',' || *s == '.' || *s == ' ') {
+            w += 32;
+        } else if (((unsigned char)*s & 0xC0) != 0x80) {
+            w += 64;
+        }
+    }
+    return w;
+}
+
+static void axis_label(const struct graph_spec *spec, const struct args *a, size_t k, char *buf,
+                       size_t size)
+{
+    double v = a->axis_hi - (double)k * a->axis_step;
+    if (fabs(v) < a->axis_step / 2)
+        v = 0; /* no "−0,00" from rounding */
+    number_format(spec->decimal == ',' ? LANGUAGE_DA : LANGUAGE_EN, v, a->axis_decimals,
+                  a->axis_flags, buf, size);
+}
+
+static char *axis_block(const struct graph_spec *spec, const struct args *a, double filler)
+{
+    char *buf = NULL, label[48];
+    size_t size = 0;
+    int widest = 0;
+    if (a->axis_n < 2 || filler < 2)
+        return NULL;
+    for (size_t k = 0; k < a->axis_n; k++) {
+        axis_label(spec, a, k, label, sizeof label);
+        widest = label_width(label) > widest ? label_width(label) : widest;
+    }
+    FILE *f = open_memstream(&buf, &size);
+    if (!f)
+        return NULL;
+    double pitch = (double)plot_height(spec) / (double)(a->axis_n - 1);
+    fprintf(f, EDGE_MARK "%ld\">", lround(pitch * 1024));
+    for (size_t k = 0; k < a->axis_n; k++) {
+        axis_label(spec, a, k, label, sizeof label);
+        int pad = widest - label_width(label);
+        for (; pad >= 64; pad -= 64)
+            fputs(FIGURE_SPACE, f);
+        for (; pad >= 32; pad -= 32)
+            fputs(PUNCTUATION_SPACE, f);
+        if (pad >= 10)
+            fputs(THIN_SPACE, f);
+        fprintf(f, "%s\n", label);
+    }
+    fprintf(f, "<span line_height=\"%ld\"> </span></span>", lround(filler * 1024));
+    if (fclose(f) != 0 || size > EDGE_MAX) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
 /* The status, a message, the source and the vintage as legend lines, left-aligned. */
 static void add_comments(const struct graph_spec *spec, struct args *a)
 {
     const char *lines[] = {spec->message, spec->status, spec->footer, spec->vintage};
-    char *edge = edge_block(spec, a->edge_filler);
+    char *edge = edge_block(spec, a->block_filler);
+    char *labels = edge ? NULL : axis_block(spec, a, a->block_filler);
     if (edge) { /* the legend's lines end; an empty one, the names above it */
         arg(a, "COMMENT:\\l");
         argf(a, "COMMENT:%s\\r", edge);
-    } else
+    } else if (labels) { /* the same, the value axis' labels above it */
+        arg(a, "COMMENT:\\l");
+        argf(a, "COMMENT:%s\\l", labels);
+    } else {
         arg(a, "COMMENT:\\n");
+    }
     free(edge);
+    free(labels);
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
         if (lines[i] && *lines[i])
             add_wrapped(a, lines[i], comment_chars(spec),
@@ -734,7 +829,9 @@ static void drawn_range(const struct graph_spec *spec, double *lo, double *hi)
 }
 
 /* A step of 1, 2, 2.5 or 5 times a power of ten that spans lo..hi in at
- * most GRAPH_MAX_LABELS - 1 steps; lo and hi rounded out to it. */
+ * most GRAPH_MAX_LABELS - 1 steps; lo and hi rounded out to it. Never 2.5
+ * below 25: it would write a decimal more than its neighbours (0,025 where
+ * 0,05 reads as well, 2,5 on whole figures). */
 #define GRAPH_MAX_LABELS 8
 static double nice_step(double *lo, double *hi)
 {
@@ -746,6 +843,8 @@ static double nice_step(double *lo, double *hi)
     for (size_t i = 0; i < sizeof nice / sizeof *nice; i++) {
         double step = nice[i] * mag, a = floor(*lo / step + 1e-9) * step,
                b = ceil(*hi / step - 1e-9) * step;
+        if (nice[i] == 2.5 && mag < 10)
+            continue;
         if ((b - a) / step <= GRAPH_MAX_LABELS - 1 + 1e-9) {
             *lo = a, *hi = b;
             return step;
@@ -772,14 +871,55 @@ static double exact(double v)
     return fabs(v - round(v)) < 1e-9 * fmax(1, fabs(v)) ? round(v) : v;
 }
 
+/* The value axis with its labels written here (axis_block): librrd's left
+ * blank, as wide as --units-length says (measured in the first drawing to
+ * end a little left of the axis; estimated until then). false when they do
+ * not fit in a legend entry: then librrd writes them. */
+static bool add_own_labels(const struct graph_spec *spec, struct args *a, double lo, double hi,
+                           double step)
+{
+    char label[48];
+    a->axis_n = (size_t)lround((hi - lo) / step) + 1;
+    a->axis_hi = hi, a->axis_step = step;
+    a->axis_decimals = number_format_step_decimals(step);
+    a->axis_flags = fmax(fabs(lo), fabs(hi)) >= 10000 ? NUMBER_FORMAT_GROUPED : 0;
+    char *probe = axis_block(spec, a, 100);
+    if (!probe) {
+        a->axis_n = 0;
+        return false;
+    }
+    free(probe);
+    size_t chars = 0; /* of the widest label, the top or the bottom one */
+    for (size_t k = 0; k < a->axis_n; k += a->axis_n - 1) {
+        size_t n = 0;
+        axis_label(spec, a, k, label, sizeof label);
+        for (const char *c = label; *c; c++)
+            n += ((unsigned char)*c & 0xC0) != 0x80;
+        chars = n > chars ? n : chars;
+    }
+    a->units_used = a->block_units > 0 ? a->block_units : (int)chars + 1;
+    argf(a, "--lower-limit=%.17g", exact(lo));
+    argf(a, "--upper-limit=%.17g", exact(hi));
+    arg(a, "--rigid");
+    argf(a, "--y-grid=%.17g:1", exact(step));
+    arg(a, "--units-exponent=0");
+    argf(a, "--units-length=%d", a->units_used);
+    arg(a, "--left-axis-formatter=timestamp");
+    arg(a, "--left-axis-format= ");
+    return true;
+}
+
 /* The left axis: bounds from everything drawn, at most 8 labels, plain
  * numbers (no "k" or "M"), decimals only where the step has them, in the
  * language's form. librrd formats a label with printf in the C locale (a
  * '.', no thousands separators; pejld relies on no installed locale), but
  * its duration formatter writes a value's thousands and the rest apart
  * ("%S" and "%03f" of milliseconds): with the values drawn in the right
- * unit that reads 63.000, 0,650 or 5,850 mio. — Danish, three decimals
- * where there are any. Millions are drawn in millions ("mio."). */
+ * unit that reads 63.000 or 5.900.000 — Danish. Where librrd cannot write
+ * the labels right (Danish decimals, which it writes as three, "0,650";
+ * a minus, which it writes '-'), they are written here (add_own_labels);
+ * millions are then left to librrd, which also draws them in millions
+ * ("mio."). */
 static void add_value_axis(const struct graph_spec *spec, struct args *a)
 {
     double lo, hi;
@@ -794,6 +934,8 @@ static void add_value_axis(const struct graph_spec *spec, struct args *a)
     int d = step_decimals(step);
     const char *format = NULL;
     a->div = 1;
+    if ((lo < 0 || (danish && d > 0)) && top < 1e6 && add_own_labels(spec, a, lo, hi, step))
+        return;
     if (top >= 1e6) { /* Danish 5.700.000 (thousands apart, then ".000"), or 6 mio. */
         bool whole = step_decimals(step / 1e6) == 0, thousands = step_decimals(step / 1e3) == 0;
         a->div = danish && !whole ? 1e3 : 1e6;
@@ -932,6 +1074,14 @@ static long info_number(const rrd_info_t *info, const char *key)
     return 0;
 }
 
+static double info_value(const rrd_info_t *info, const char *key)
+{
+    for (; info; info = info->next)
+        if (strcmp(info->key, key) == 0 && info->type == RD_I_VAL)
+            return info->value.u_val;
+    return NAN;
+}
+
 /* librrd tells the frame before its zoom; the image is zoomed. */
 static void read_frame(const rrd_info_t *info, double zoom, struct graph_frame *frame)
 {
@@ -941,7 +1091,9 @@ static void read_frame(const rrd_info_t *info, double zoom, struct graph_frame *
                                   .width = lround(z * (double)info_number(info, "graph_width")),
                                   .height = lround(z * (double)info_number(info, "graph_height")),
                                   .start = info_number(info, "graph_start"),
-                                  .end = info_number(info, "graph_end")};
+                                  .end = info_number(info, "graph_end"),
+                                  .low = info_value(info, "value_min"),
+                                  .high = info_value(info, "value_max")};
 }
 
 int graph_draw(const struct graph_spec *spec, char *err, size_t errlen)
@@ -1024,27 +1176,53 @@ static const char *info_text(const rrd_info_t *info, const char *key)
     return NULL;
 }
 
-/* The filler that lifts the names at the right edge onto the plot's rows:
- * from the bottom of their legend entry as drawn (librrd's coords, before
- * the zoom) up to the plot's bottom. 0 when there is no such entry. */
-static double edge_filler(const rrd_info_t *info)
+/* Where librrd drew the block (its legend entry's box, before the zoom):
+ * its right edge and its bottom. -1 when there is none. */
+static int block_drawn(const rrd_info_t *info, long *right, long *bottom)
 {
     char key[32];
     for (int i = 0; i < 1000; i++) {
         snprintf(key, sizeof key, "legend[%d]", i);
         const char *legend = info_text(info, key);
         if (!legend)
-            return 0;
+            return -1;
         if (strncmp(legend, EDGE_MARK, strlen(EDGE_MARK)) != 0)
             continue;
         snprintf(key, sizeof key, "coords[%d]", i);
         const char *coords = info_text(info, key);
-        long x1, y1, x2, y2;
-        if (!coords || sscanf(coords, "%ld,%ld,%ld,%ld", &x1, &y1, &x2, &y2) != 4)
-            return 0;
-        return (double)(y2 - info_number(info, "graph_top") - info_number(info, "graph_height"));
+        long x1, y1;
+        return coords && sscanf(coords, "%ld,%ld,%ld,%ld", &x1, &y1, right, bottom) == 4 ? 0 : -1;
     }
-    return 0;
+    return -1;
+}
+
+/* librrd's room per --units-length character: the width of "0" in the
+ * DEFAULT font (DejaVu Sans' digit, 0.636 em, at 1.39 px per point). */
+#define UNITS_CHAR_PX ((int)lround(GRAPH_FONT_SIZE * 0.636 * 1.39))
+#define AXIS_GAP_PX 8 /* between the value axis' labels and the plot area */
+
+/* The filler and units-length that put the block drawn first where it
+ * belongs: a rank graph's names on the rows (the block's bottom on the
+ * plot's), the value axis' labels on the ticks (the last line's middle on
+ * the bottom tick) and ending AXIS_GAP_PX left of the plot area. false
+ * when there is no block to fit. */
+static bool block_fit(const rrd_info_t *info, const struct graph_spec *spec, struct args *a)
+{
+    long right, bottom;
+    if (block_drawn(info, &right, &bottom) < 0)
+        return false;
+    double plot_bottom =
+        (double)(info_number(info, "graph_top") + info_number(info, "graph_height"));
+    if (has_edge_labels(spec)) {
+        a->block_filler = (double)bottom - plot_bottom;
+        return true;
+    }
+    double pitch = (double)plot_height(spec) / (double)(a->axis_n - 1);
+    long room = info_number(info, "graph_left") - AXIS_GAP_PX - right;
+    long units = a->units_used - (long)floor((double)room / UNITS_CHAR_PX);
+    a->block_filler = (double)bottom - plot_bottom - pitch / 2;
+    a->block_units = units < 1 ? 1 : (int)units;
+    return true;
 }
 
 /* rrd_graph_v on the arguments; NULL with `err` said. */
@@ -1070,14 +1248,15 @@ static rrd_info_t *draw_into(const struct graph_spec *spec, const char *tmp, cha
                              size_t errlen)
 {
     /* a first guess at the filler; librrd then says where the legend fell */
-    struct args a = {.edge_filler = 100};
+    struct args a = {.block_filler = 100};
     build_args(spec, tmp, &a);
     rrd_info_t *info = run_graph(&a, err, errlen);
+    struct args fit = {.axis_n = a.axis_n, .units_used = a.units_used};
+    bool again = info && block_fit(info, spec, &fit);
     free_args(&a);
-    double filler = info && has_edge_labels(spec) ? edge_filler(info) : 0;
-    if (filler >= 2 && filler != 100) {
+    if (again) {
         rrd_info_free(info);
-        a = (struct args){.edge_filler = filler};
+        a = (struct args){.block_filler = fit.block_filler, .block_units = fit.block_units};
         build_args(spec, tmp, &a);
         info = run_graph(&a, err, errlen);
         free_args(&a);

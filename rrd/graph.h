@@ -164,6 +164,7 @@ int graph_draw(const struct graph_spec *spec, char *err, size_t errlen);
 struct graph_frame {
     long left, top, width, height;
     int64_t start, end;
+    double low, high; /* the values at the plot area's bottom and top */
 };
 int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, char *err,
                       size_t errlen);
