@@ -722,7 +722,8 @@ static char *axis_block(const struct graph_spec *spec, const struct args *a, dou
 /* The status, a message, the source and the vintage as legend lines, left-aligned. */
 static void add_comments(const struct graph_spec *spec, struct args *a)
 {
-    const char *lines[] = {spec->message, spec->status, spec->footer, spec->vintage};
+    const char *lines[] = {spec->message, spec->status, spec->footer, spec->vintage,
+                           spec->time_note};
     char *edge = edge_block(spec, a->block_filler);
     char *labels = edge ? NULL : axis_block(spec, a, a->block_filler);
     if (edge) { /* the legend's lines end; an empty one, the names above it */
@@ -1036,8 +1037,8 @@ static int svg_add_words(const char *path, const struct graph_spec *spec)
                 fputs("\n<title>", f);
                 xml_escaped(f, spec->title);
                 fputs("</title>\n<desc>", f);
-                const char *lines[] = {spec->watermark, spec->message, spec->status, spec->footer,
-                                       spec->vintage};
+                const char *lines[] = {spec->watermark, spec->message, spec->status,
+                                       spec->footer,    spec->vintage, spec->time_note};
                 for (size_t i = 0, said = 0; i < sizeof lines / sizeof *lines; i++)
                     if (lines[i] && *lines[i]) {
                         fputs(said++ ? "\n" : "", f);

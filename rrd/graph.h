@@ -112,6 +112,7 @@ struct graph_spec {
     const char *status;  /* a legend line: where the indicator stands; NULL: none */
     const char *footer;  /* the source; NULL: none */
     const char *vintage; /* how recent the data are and the date of the status; NULL: none */
+    const char *time_note; /* how to read the time axis, a line of its own; NULL: none */
     /* Written across the top of the plot area, over the data but
      * translucent ("Illustrative data — not official statistics"); NULL: none */
     const char *watermark;

@@ -36,6 +36,7 @@ static const char *const progress_color[] = {"444444", "14532D", "6B4A00", "7A1F
 /* Labels only graphs use, in the config's language. */
 struct plan_words {
     const char *trend, *required_up, *required_down, *band, *probability, *stale_since, *rank_zone;
+    const char *years_at_end; /* an annual graph's time axis, where it has events */
 };
 
 static const struct plan_words plan_words_da = {
@@ -46,6 +47,7 @@ static const struct plan_words plan_words_da = {
     .probability = "sandsynlighed for at nå målet",
     .stale_since = "FORÆLDET: ingen ny periode siden",
     .rank_zone = "Top",
+    .years_at_end = "Årstal ved årets udgang, hvor årets værdi står",
 };
 
 static const struct plan_words plan_words_en = {
@@ -56,6 +58,7 @@ static const struct plan_words plan_words_en = {
     .probability = "probability of reaching the target",
     .stale_since = "STALE: no new period since",
     .rank_zone = "Top",
+    .years_at_end = "Each year marked at its end, where its value is",
 };
 
 static void date_text(int64_t t, char *buf, size_t size);
@@ -388,20 +391,30 @@ static void plan_target(struct graph_plan *p, const struct target *t, const stru
 }
 
 /* The events, global and the indicator's, inside the drawn time: a
- * vertical mark each, its date and text in the legend. */
+ * vertical mark each at its date, the date in words and the text in the
+ * legend. An annual graph labels each year where it ends (its value is
+ * drawn there), so an event in June 2024 sits left of "2024": the line
+ * under the graph says where the years are, rather than moving either. */
 static void plan_events(struct graph_plan *p)
 {
     const struct time_event *lists[] = {p->settings->events, p->indicator->events};
-    size_t counts[] = {p->settings->n_events, p->indicator->n_events};
+    size_t counts[] = {p->settings->n_events, p->indicator->n_events}, drawn = 0;
     for (size_t k = 0; k < 2; k++)
         for (size_t i = 0; i < counts[k]; i++) {
             const struct time_event *e = &lists[k][i];
-            char day[16];
-            if (e->time <= p->spec.start || e->time >= p->spec.end || !e->text)
+            char day[48];
+            time_t t = (time_t)e->time;
+            struct tm tm;
+            if (e->time <= p->spec.start || e->time >= p->spec.end || !e->text ||
+                !gmtime_r(&t, &tm))
                 continue;
-            date_text(e->time, day, sizeof day);
-            add_rule(p, true, 0, e->time, plan_text(p, "%s %s", day, e->text), EVENT_COLOR);
+            number_format_date(p->settings->language, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                               day, sizeof day);
+            add_rule(p, true, 0, e->time, plan_text(p, "%s: %s", day, e->text), EVENT_COLOR);
+            drawn++;
         }
+    if (drawn && p->indicator->frequency == PEJL_PERIOD_YEAR)
+        p->spec.time_note = p->pw->years_at_end;
 }
 
 /* Thresholds of range rules: the finite ends of warning and critical. */
@@ -465,7 +478,8 @@ static const char *status_details(struct graph_plan *p, const struct target *t,
         /* signed, as the trend's legend writes it */
         number_format(p->settings->language, e->actual_growth * 100, 1, NUMBER_FORMAT_PLUS, a,
                       sizeof a);
-        detail = plan_text(p, " · %s %%/%s", a, w == words_for(LANGUAGE_EN) ? "yr" : "år");
+        /* a no-break space: the figure and its unit stay on one line */
+        detail = plan_text(p, " · %s\u00a0%%/%s", a, w == words_for(LANGUAGE_EN) ? "yr" : "år");
     }
     return plan_text(p, "%s%s", distance, detail);
 }

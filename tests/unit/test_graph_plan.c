@@ -454,7 +454,7 @@ static void test_trend_drawn(void **state)
     /* Danish number forms: "+9,4 %/år" */
     assert_non_null(strstr(s->curves[0].label, ": +9,4 %/år"));
     /* the status line writes the growth as the legend does, signed */
-    assert_non_null(strstr(s->status, " · +9,4 %/år"));
+    assert_non_null(strstr(s->status, " · +9,4\u00a0%/år")); /* kept on one line */
     assert_int_equal(s->curves[0].t0, year_end(2019));
     assert_int_equal(s->curves[0].t1, year_end(2024));
     assert_true(s->curves[0].v0 < s->curves[0].v1);
@@ -508,7 +508,11 @@ static void test_events(void **state)
     assert_int_equal(s->n_rules, 1);
     assert_true(s->rules[0].vertical);
     assert_int_equal(s->rules[0].time, 1654041600); /* 2022-06-01 */
-    assert_string_equal(s->rules[0].label, "2022-06-01 Strategi");
+    /* its date in words, and where an annual graph puts its years: an
+     * event in June sits left of its year's label, which marks the year's
+     * end, where the year's value is drawn */
+    assert_string_equal(s->rules[0].label, "1. juni 2022: Strategi");
+    assert_string_equal(s->time_note, "Årstal ved årets udgang, hvor årets værdi står");
     graph_plan_free(p);
 }
 
