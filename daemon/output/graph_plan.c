@@ -470,7 +470,8 @@ static const char *status_details(struct graph_plan *p, const struct target *t,
     if (t->kind == TARGET_PATH && !isnan(e->projection)) {
         words_number(w, e->projection, 1, a, sizeof a);
         words_number(w, e->shortfall_pct, 1, b, sizeof b);
-        detail = plan_text(p, " · %s %s %d: %s (%s %%)", w->projection, w->in_year, t->year, a, b);
+        detail =
+            plan_text(p, " · %s %s %d: %s (%s\u00a0%%)", w->projection, w->in_year, t->year, a, b);
     } else if (t->kind == TARGET_ABOVE_BASELINE && !isnan(e->gap_pct)) {
         words_number(w, e->gap_pct, 1, a, sizeof a);
         detail = plan_text(p, " · %s %s %%", w->gap, a);

@@ -179,7 +179,7 @@ static void expected_status(const struct fixture *f, const struct words *w, char
     char chance[32]; /* a whole per cent, written as the report writes it */
     assert_true(p >= 1 && p <= 99);
     snprintf(chance, sizeof chance, w == words_for(LANGUAGE_EN) ? "%.0f%%" : "%.0f %%", p);
-    snprintf(buf, size, "%s: %s · %s %s: %s · %s %s · %s %s 2030: %s (%s %%) · %s 2030: %s",
+    snprintf(buf, size, "%s: %s · %s %s: %s · %s %s · %s %s 2030: %s (%s\u00a0%%) · %s 2030: %s",
              w->status, w->categories[e[0].progress], w->latest, latest, value, distance,
              e[0].time_distance_years >= 0 ? w->years_ahead : w->years_behind, w->projection,
              w->in_year, projection, shortfall,
