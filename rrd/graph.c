@@ -1216,14 +1216,14 @@ static bool block_fit(const rrd_info_t *info, const struct graph_spec *spec, str
         (double)(info_number(info, "graph_top") + info_number(info, "graph_height"));
     if (has_edge_labels(spec)) {
         a->block_filler = (double)bottom - plot_bottom;
-        return true;
+        return a->block_filler >= 2; /* else the legend lies above the plot's bottom: as drawn */
     }
     double pitch = (double)plot_height(spec) / (double)(a->axis_n - 1);
     long room = info_number(info, "graph_left") - AXIS_GAP_PX - right;
     long units = a->units_used - (long)floor((double)room / UNITS_CHAR_PX);
     a->block_filler = (double)bottom - plot_bottom - pitch / 2;
     a->block_units = units < 1 ? 1 : (int)units;
-    return true;
+    return a->block_filler >= 2;
 }
 
 /* rrd_graph_v on the arguments; NULL with `err` said. */
