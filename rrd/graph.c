@@ -918,7 +918,8 @@ static bool add_own_labels(const struct graph_spec *spec, struct args *a, double
  * ("%S" and "%03f" of milliseconds): with the values drawn in the right
  * unit that reads 63.000 or 5.900.000 — Danish. Where librrd cannot write
  * the labels right (Danish decimals, which it writes as three, "0,650";
- * a minus, which it writes '-'), they are written here (add_own_labels);
+ * a minus, which it writes '-'; English thousands, which it cannot group),
+ * they are written here (add_own_labels);
  * millions are then left to librrd, which also draws them in millions
  * ("mio."). */
 static void add_value_axis(const struct graph_spec *spec, struct args *a)
@@ -935,7 +936,9 @@ static void add_value_axis(const struct graph_spec *spec, struct args *a)
     int d = step_decimals(step);
     const char *format = NULL;
     a->div = 1;
-    if ((lo < 0 || (danish && d > 0)) && top < 1e6 && add_own_labels(spec, a, lo, hi, step))
+    /* English thousands grouped too ("80,000"), as librrd's printf cannot */
+    if ((lo < 0 || (danish && d > 0) || (!danish && top >= 10000)) && top < 1e6 &&
+        add_own_labels(spec, a, lo, hi, step))
         return;
     if (top >= 1e6) { /* Danish 5.700.000 (thousands apart, then ".000"), or 6 mio. */
         bool whole = step_decimals(step / 1e6) == 0, thousands = step_decimals(step / 1e3) == 0;

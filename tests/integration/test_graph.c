@@ -737,7 +737,7 @@ static void check_value_axis(const char *id, const double *values, size_t n, cha
         for (const char *c = w->text; *c && o < number + 60; c++)
             if (strncmp(c, "−", strlen("−")) == 0)
                 *o++ = '-', c += strlen("−") - 1;
-            else
+            else if (*c != (decimal == ',' ? '.' : ',')) /* not between thousands */
                 *o++ = *c == decimal ? '.' : *c;
         *o = '\0';
         double v = strtod(number, NULL);
@@ -768,6 +768,10 @@ static void test_value_axis_numbers(void **state)
     static const double share[] = {0, 0.05, 0.1, 0.12, 0.15, 0.165};
     static const char *const share_da[] = {"0,00", "0,05", "0,10", "0,15", "0,20"};
     check_value_axis("share", share, 6, ',', share_da, 5);
+    /* English thousands grouped as Danish ones are */
+    static const double staff[] = {41000, 45000, 52000, 61000, 66000, 70000};
+    static const char *const staff_en[] = {"40,000", "50,000", "60,000", "70,000"};
+    check_value_axis("staff", staff, 6, '.', staff_en, 4);
 }
 
 int main(void)
