@@ -577,8 +577,9 @@ static void add_wrapped(struct args *a, const char *line, size_t chars, const ch
  * set right-aligned on an otherwise empty legend line, which librrd draws
  * with the block's bottom on that line: a line per place from the top,
  * each as high as a place on the plot (pango's absolute line_height, in
- * 1/1024 px), then an empty line `filler` high that lifts the places onto
- * the plot's rows. graph_draw_framed measures where the legend line fell
+ * 1/1024 px; pango 1.50, Debian 12's, has it), then an empty line `filler`
+ * high that lifts the places onto the plot's rows. graph_draw_framed
+ * measures where the legend line fell
  * (rrd_graph_v's coords) and draws once more with the filler that fits.
  * The same words then land in PNG, SVG and PDF alike, in librrd's font. */
 #define EDGE_MARK "<span line_height=\""
