@@ -82,6 +82,7 @@ struct args {
     double axis_hi, axis_step;
     int axis_decimals;
     unsigned axis_flags;
+    double axis_scale; /* labels in millions or billions ("6,0 mio."); 0: as they are */
 };
 
 static void arg(struct args *a, const char *s)
@@ -678,11 +679,23 @@ static int label_width(const char *s)
 static void axis_label(const struct graph_spec *spec, const struct args *a, size_t k, char *buf,
                        size_t size)
 {
+    enum language language = spec->decimal == ',' ? LANGUAGE_DA : LANGUAGE_EN;
     double v = a->axis_hi - (double)k * a->axis_step;
+    char figure[40];
     if (fabs(v) < a->axis_step / 2)
         v = 0; /* no "−0,00" from rounding */
-    number_format(spec->decimal == ',' ? LANGUAGE_DA : LANGUAGE_EN, v, a->axis_decimals,
-                  a->axis_flags, buf, size);
+    if (a->axis_scale <= 1 || v == 0) { /* 0 is 0 in any unit */
+        number_format(language, v, v == 0 && a->axis_scale > 1 ? 0 : a->axis_decimals,
+                      a->axis_flags, buf, size);
+        return;
+    }
+    number_format(language, v / a->axis_scale, a->axis_decimals, a->axis_flags, figure,
+                  sizeof figure);
+    bool billions = a->axis_scale >= 1e9;
+    snprintf(buf, size, "%s %s", figure,
+             language == LANGUAGE_EN ? (billions ? "bn" : "m")
+             : billions              ? "mia."
+                                     : "mio.");
 }
 
 static char *axis_block(const struct graph_spec *spec, const struct args *a, double filler)
@@ -881,10 +894,12 @@ static bool add_own_labels(const struct graph_spec *spec, struct args *a, double
                            double step)
 {
     char label[48];
+    double top = fmax(fabs(lo), fabs(hi));
     a->axis_n = (size_t)lround((hi - lo) / step) + 1;
     a->axis_hi = hi, a->axis_step = step;
-    a->axis_decimals = number_format_step_decimals(step);
-    a->axis_flags = fmax(fabs(lo), fabs(hi)) >= 10000 ? NUMBER_FORMAT_GROUPED : 0;
+    a->axis_scale = top >= 1e9 ? 1e9 : top >= 1e6 ? 1e6 : 1; /* as number_format_compact */
+    a->axis_decimals = number_format_step_decimals(step / a->axis_scale);
+    a->axis_flags = top / a->axis_scale >= 10000 ? NUMBER_FORMAT_GROUPED : 0;
     char *probe = axis_block(spec, a, 100);
     if (!probe) {
         a->axis_n = 0;
@@ -919,10 +934,10 @@ static bool add_own_labels(const struct graph_spec *spec, struct args *a, double
  * ("%S" and "%03f" of milliseconds): with the values drawn in the right
  * unit that reads 63.000 or 5.900.000 — Danish. Where librrd cannot write
  * the labels right (Danish decimals, which it writes as three, "0,650";
- * a minus, which it writes '-'; English thousands, which it cannot group),
- * they are written here (add_own_labels);
- * millions are then left to librrd, which also draws them in millions
- * ("mio."). */
+ * a minus, which it writes '-'; English thousands, which it cannot group;
+ * "0 mio."), they are written here (add_own_labels), millions as the
+ * report writes them ("6,0 mio."). librrd's labels remain where ours do
+ * not fit in a legend entry. */
 static void add_value_axis(const struct graph_spec *spec, struct args *a)
 {
     double lo, hi;
@@ -937,9 +952,9 @@ static void add_value_axis(const struct graph_spec *spec, struct args *a)
     int d = step_decimals(step);
     const char *format = NULL;
     a->div = 1;
-    /* English thousands grouped too ("80,000"), as librrd's printf cannot */
-    if ((lo < 0 || (danish && d > 0) || (!danish && top >= 10000)) && top < 1e6 &&
-        add_own_labels(spec, a, lo, hi, step))
+    /* English thousands grouped too ("80,000"), as librrd's printf cannot;
+     * millions in the words of number_format_compact ("6,0 mio.") */
+    if ((lo < 0 || (danish && d > 0) || top >= 10000) && add_own_labels(spec, a, lo, hi, step))
         return;
     if (top >= 1e6) { /* Danish 5.700.000 (thousands apart, then ".000"), or 6 mio. */
         bool whole = step_decimals(step / 1e6) == 0, thousands = step_decimals(step / 1e3) == 0;
