@@ -1121,14 +1121,15 @@ int graph_draw(const struct graph_spec *spec, char *err, size_t errlen)
     return graph_draw_framed(spec, NULL, err, errlen);
 }
 
-/* The arguments of rrd_graph for `spec`, drawing into `tmp`. */
-static void build_args(const struct graph_spec *spec, const char *tmp, struct args *a)
+/* The arguments of rrd_graph for `spec`, drawing into `tmp` as `format`. */
+static void build_args(const struct graph_spec *spec, const char *tmp, const char *format,
+                       struct args *a)
 {
     a->markup = true; /* the status line's colour; every text escaped */
     const char *head[] = {"graph",
                           tmp,
                           "--imgformat",
-                          spec->format ? spec->format : "PNG",
+                          format,
                           "--title",
                           title_text(a, spec),
                           "--font",
@@ -1268,16 +1269,24 @@ static rrd_info_t *draw_into(const struct graph_spec *spec, const char *tmp, cha
                              size_t errlen)
 {
     /* a first guess at the filler; librrd then says where the legend fell */
+    const char *format = spec->format ? spec->format : "PNG";
     struct args a = {.block_filler = 100};
-    build_args(spec, tmp, &a);
+    build_args(spec, tmp, format, &a);
+    bool block = has_edge_labels(spec) || a.axis_n > 0;
+    if (block) { /* only measured: as SVG, which librrd writes faster than a PNG */
+        free_args(&a);
+        a = (struct args){.block_filler = 100};
+        build_args(spec, tmp, "SVG", &a);
+    }
     rrd_info_t *info = run_graph(&a, err, errlen);
     struct args fit = {.axis_n = a.axis_n, .units_used = a.units_used};
-    bool again = info && block_fit(info, spec, &fit);
+    if (info && block && !block_fit(info, spec, &fit)) /* as first guessed, in its format */
+        fit = (struct args){.block_filler = 100};
     free_args(&a);
-    if (again) {
+    if (info && block) {
         rrd_info_free(info);
         a = (struct args){.block_filler = fit.block_filler, .block_units = fit.block_units};
-        build_args(spec, tmp, &a);
+        build_args(spec, tmp, format, &a);
         info = run_graph(&a, err, errlen);
         free_args(&a);
     }
