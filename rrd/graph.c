@@ -16,6 +16,8 @@
 
 #include <rrd.h>
 
+#include "number_format.h"
+
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -68,6 +70,19 @@ struct args {
     bool failed;
     bool markup; /* --pango-markup: every text is markup, '&' and '<' escaped */
     double div;  /* every value is drawn divided by this (the axis' unit); 0: 1 */
+    /* A block of text lines set in the legend where librrd places none (see
+     * edge_block): the height under its last line, and --units-length
+     * for the value axis' labels, both measured in a first drawing (0:
+     * not yet). */
+    double block_filler;
+    int block_units, units_used;
+    /* The value axis' labels written here (axis_block) rather than by
+     * librrd: axis_n of them from axis_hi down by axis_step; 0: librrd's. */
+    size_t axis_n;
+    double axis_hi, axis_step;
+    int axis_decimals;
+    unsigned axis_flags;
+    double axis_scale; /* labels in millions or billions ("6,0 mio."); 0: as they are */
 };
 
 static void arg(struct args *a, const char *s)
@@ -343,12 +358,16 @@ static void add_curve_defs(const struct graph_spec *spec, struct args *a)
     for (size_t i = 0; i < spec->n_curves; i++) {
         char rpn[512];
         struct graph_curve c = spec->curves[i];
-        c.v0 = drawn_value(spec, a, c.v0), c.v1 = drawn_value(spec, a, c.v1);
+        if (spec->rank_of == 0)
+            c.v0 = drawn_value(spec, a, c.v0), c.v1 = drawn_value(spec, a, c.v1);
         if (graph_curve_rpn(&c, "v0", rpn, sizeof rpn) < 0) {
             a->failed = true;
             return;
         }
-        argf(a, "CDEF:c%zu=%s", i, rpn);
+        if (spec->rank_of > 0) /* the curve of the ranks (a trend's growth), upside down */
+            argf(a, "CDEF:c%zu=%d,%s,-", i, spec->rank_of + 1, rpn);
+        else
+            argf(a, "CDEF:c%zu=%s", i, rpn);
     }
 }
 
@@ -552,11 +571,186 @@ static void add_wrapped(struct args *a, const char *line, size_t chars, const ch
     }
 }
 
+/* ---- a rank graph's names at the right edge ---- */
+
+/* librrd places no text at a point: the only text it lets a graph place
+ * is the legend's. So the names are one legend entry, a block of lines
+ * set right-aligned on an otherwise empty legend line, which librrd draws
+ * with the block's bottom on that line: a line per place from the top,
+ * each as high as a place on the plot (pango's absolute line_height, in
+ * 1/1024 px; pango 1.50, Debian 12's, has it), then an empty line `filler`
+ * high that lifts the places onto the plot's rows. graph_draw_framed
+ * measures where the legend line fell
+ * (rrd_graph_v's coords) and draws once more with the filler that fits.
+ * The same words then land in PNG, SVG and PDF alike, in librrd's font. */
+#define EDGE_MARK "<span line_height=\""
+#define EDGE_MUTED "555555"
+#define EDGE_MAX 199 /* librrd keeps a legend entry's first 200 bytes */
+
+/* The plot area's height (before the zoom): a rank graph's place a line
+ * of text high, so that the labels stay apart. */
+static int plot_height(const struct graph_spec *spec)
+{
+    int width = spec->width > 0 ? spec->width : GRAPH_DEFAULT_WIDTH;
+    int rank_height = spec->rank_of * (GRAPH_FONT_SIZE * 13 / 10);
+    return rank_height > width * 2 / 5 ? rank_height : width * 2 / 5;
+}
+
+static bool has_edge_labels(const struct graph_spec *spec)
+{
+    return spec->rank_of > 0 && spec->n_edge_labels > 0;
+}
+
+/* The names on place `rank`, apart by a space; the strong one bold, in
+ * the strong colour. */
+static void edge_row(FILE *f, const struct graph_spec *spec, int rank)
+{
+    bool said = false;
+    for (size_t i = 0; i < spec->n_edge_labels && i <= GRAPH_MAX_TRACKS; i++) {
+        const struct graph_edge_label *l = &spec->edge_labels[i];
+        char *name = l->rank == rank ? escape_text(l->text ? l->text : "", false, true) : NULL;
+        if (!name)
+            continue;
+        fprintf(f, l->strong ? "%s<b><span color=\"#" STRONG_COLOR "\">%s</span></b>" : "%s%s",
+                said ? " " : "", name);
+        said = true;
+        free(name);
+    }
+    if (!said)
+        fputc(' ', f); /* a run, so that the line takes its height */
+}
+
+/* The block of names (see above), `filler` px under the last place; NULL
+ * when there are none, or more than a legend entry holds. */
+static char *edge_block(const struct graph_spec *spec, double filler)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    if (!has_edge_labels(spec) || filler < 2) /* under 1 px pango reads a factor */
+        return NULL;
+    FILE *f = open_memstream(&buf, &size);
+    if (!f)
+        return NULL;
+    double pitch = (double)plot_height(spec) / spec->rank_of;
+    fprintf(f, EDGE_MARK "%ld\" color=\"#" EDGE_MUTED "\">", lround(pitch * 1024));
+    for (int rank = 1; rank <= spec->rank_of; rank++) {
+        edge_row(f, spec, rank);
+        fputc('\n', f);
+    }
+    fprintf(f, "<span line_height=\"%ld\"> </span></span>", lround(filler * 1024));
+    if (fclose(f) != 0 || size > EDGE_MAX) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* ---- the value axis' labels, where librrd cannot write them ---- */
+
+/* librrd writes a label with printf in the C locale or its duration
+ * formatter: a '-' for a minus, and Danish decimals only as three
+ * ("0,650"). Such an axis gets its labels from number_format, as a block
+ * like the names at a rank graph's right edge: a line per tick from the
+ * top, each a tick's spacing high, set left-aligned on the legend line and
+ * lifted by a filler so that each line's middle is level with its tick;
+ * each is padded in front (figure, punctuation and thin spaces, the widths
+ * of DejaVu Sans' digits, '.' and ',', and the minus sign's excess over a
+ * digit) so that the labels end flush, as numbers on an axis do. */
+#define FIGURE_SPACE "\u2007"
+#define PUNCTUATION_SPACE "\u2008"
+#define THIN_SPACE "\u2009"
+
+/* A label's width in DejaVu Sans, in 1/100 em, near enough. */
+static int label_width(const char *s)
+{
+    int w = 0;
+    for (; *s; s++) {
+        if (strncmp(s, "−", strlen("−")) == 0) {
+            w += 84, s += strlen("−") - 1;
+        } else if (*s == ',' || *s == '.' || *s == ' ') {
+            w += 32;
+        } else if (((unsigned char)*s & 0xC0) != 0x80) {
+            w += 64;
+        }
+    }
+    return w;
+}
+
+static void axis_label(const struct graph_spec *spec, const struct args *a, size_t k, char *buf,
+                       size_t size)
+{
+    enum language language = spec->decimal == ',' ? LANGUAGE_DA : LANGUAGE_EN;
+    double v = a->axis_hi - (double)k * a->axis_step;
+    char figure[40];
+    if (fabs(v) < a->axis_step / 2)
+        v = 0; /* no "−0,00" from rounding */
+    if (a->axis_scale <= 1 || v == 0) { /* 0 is 0 in any unit */
+        number_format(language, v, v == 0 && a->axis_scale > 1 ? 0 : a->axis_decimals,
+                      a->axis_flags, buf, size);
+        return;
+    }
+    number_format(language, v / a->axis_scale, a->axis_decimals, a->axis_flags, figure,
+                  sizeof figure);
+    bool billions = a->axis_scale >= 1e9;
+    snprintf(buf, size, "%s %s", figure,
+             language == LANGUAGE_EN ? (billions ? "bn" : "m")
+             : billions              ? "mia."
+                                     : "mio.");
+}
+
+static char *axis_block(const struct graph_spec *spec, const struct args *a, double filler)
+{
+    char *buf = NULL, label[48];
+    size_t size = 0;
+    int widest = 0;
+    if (a->axis_n < 2 || filler < 2)
+        return NULL;
+    for (size_t k = 0; k < a->axis_n; k++) {
+        axis_label(spec, a, k, label, sizeof label);
+        widest = label_width(label) > widest ? label_width(label) : widest;
+    }
+    FILE *f = open_memstream(&buf, &size);
+    if (!f)
+        return NULL;
+    double pitch = (double)plot_height(spec) / (double)(a->axis_n - 1);
+    fprintf(f, EDGE_MARK "%ld\">", lround(pitch * 1024));
+    for (size_t k = 0; k < a->axis_n; k++) {
+        axis_label(spec, a, k, label, sizeof label);
+        int pad = widest - label_width(label);
+        for (; pad >= 64; pad -= 64)
+            fputs(FIGURE_SPACE, f);
+        for (; pad >= 32; pad -= 32)
+            fputs(PUNCTUATION_SPACE, f);
+        if (pad >= 10)
+            fputs(THIN_SPACE, f);
+        fprintf(f, "%s\n", label);
+    }
+    fprintf(f, "<span line_height=\"%ld\"> </span></span>", lround(filler * 1024));
+    if (fclose(f) != 0 || size > EDGE_MAX) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
 /* The status, a message, the source and the vintage as legend lines, left-aligned. */
 static void add_comments(const struct graph_spec *spec, struct args *a)
 {
-    const char *lines[] = {spec->message, spec->status, spec->footer, spec->vintage};
-    arg(a, "COMMENT:\\n");
+    const char *lines[] = {spec->message, spec->status, spec->footer, spec->vintage,
+                           spec->time_note};
+    char *edge = edge_block(spec, a->block_filler);
+    char *labels = edge ? NULL : axis_block(spec, a, a->block_filler);
+    if (edge) { /* the legend's lines end; an empty one, the names above it */
+        arg(a, "COMMENT:\\l");
+        argf(a, "COMMENT:%s\\r", edge);
+    } else if (labels) { /* the same, the value axis' labels above it */
+        arg(a, "COMMENT:\\l");
+        argf(a, "COMMENT:%s\\l", labels);
+    } else {
+        arg(a, "COMMENT:\\n");
+    }
+    free(edge);
+    free(labels);
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
         if (lines[i] && *lines[i])
             add_wrapped(a, lines[i], comment_chars(spec),
@@ -650,7 +844,9 @@ static void drawn_range(const struct graph_spec *spec, double *lo, double *hi)
 }
 
 /* A step of 1, 2, 2.5 or 5 times a power of ten that spans lo..hi in at
- * most GRAPH_MAX_LABELS - 1 steps; lo and hi rounded out to it. */
+ * most GRAPH_MAX_LABELS - 1 steps; lo and hi rounded out to it. Never 2.5
+ * below 25: it would write a decimal more than its neighbours (0,025 where
+ * 0,05 reads as well, 2,5 on whole figures). */
 #define GRAPH_MAX_LABELS 8
 static double nice_step(double *lo, double *hi)
 {
@@ -662,6 +858,8 @@ static double nice_step(double *lo, double *hi)
     for (size_t i = 0; i < sizeof nice / sizeof *nice; i++) {
         double step = nice[i] * mag, a = floor(*lo / step + 1e-9) * step,
                b = ceil(*hi / step - 1e-9) * step;
+        if (nice[i] == 2.5 && mag < 10)
+            continue;
         if ((b - a) / step <= GRAPH_MAX_LABELS - 1 + 1e-9) {
             *lo = a, *hi = b;
             return step;
@@ -688,14 +886,58 @@ static double exact(double v)
     return fabs(v - round(v)) < 1e-9 * fmax(1, fabs(v)) ? round(v) : v;
 }
 
+/* The value axis with its labels written here (axis_block): librrd's left
+ * blank, as wide as --units-length says (measured in the first drawing to
+ * end a little left of the axis; estimated until then). false when they do
+ * not fit in a legend entry: then librrd writes them. */
+static bool add_own_labels(const struct graph_spec *spec, struct args *a, double lo, double hi,
+                           double step)
+{
+    char label[48];
+    double top = fmax(fabs(lo), fabs(hi));
+    a->axis_n = (size_t)lround((hi - lo) / step) + 1;
+    a->axis_hi = hi, a->axis_step = step;
+    a->axis_scale = top >= 1e9 ? 1e9 : top >= 1e6 ? 1e6 : 1; /* as number_format_compact */
+    a->axis_decimals = number_format_step_decimals(step / a->axis_scale);
+    a->axis_flags = top / a->axis_scale >= 10000 ? NUMBER_FORMAT_GROUPED : 0;
+    char *probe = axis_block(spec, a, 100);
+    if (!probe) {
+        a->axis_n = 0;
+        return false;
+    }
+    free(probe);
+    size_t chars = 0; /* of the widest label, the top or the bottom one */
+    for (size_t k = 0; k < a->axis_n; k += a->axis_n - 1) {
+        size_t n = 0;
+        axis_label(spec, a, k, label, sizeof label);
+        for (const char *c = label; *c; c++)
+            n += ((unsigned char)*c & 0xC0) != 0x80;
+        chars = n > chars ? n : chars;
+    }
+    a->units_used = a->block_units > 0 ? a->block_units : (int)chars + 1;
+    argf(a, "--lower-limit=%.17g", exact(lo));
+    argf(a, "--upper-limit=%.17g", exact(hi));
+    arg(a, "--rigid");
+    argf(a, "--y-grid=%.17g:1", exact(step));
+    arg(a, "--units-exponent=0");
+    argf(a, "--units-length=%d", a->units_used);
+    arg(a, "--left-axis-formatter=timestamp");
+    arg(a, "--left-axis-format= ");
+    return true;
+}
+
 /* The left axis: bounds from everything drawn, at most 8 labels, plain
  * numbers (no "k" or "M"), decimals only where the step has them, in the
  * language's form. librrd formats a label with printf in the C locale (a
  * '.', no thousands separators; pejld relies on no installed locale), but
  * its duration formatter writes a value's thousands and the rest apart
  * ("%S" and "%03f" of milliseconds): with the values drawn in the right
- * unit that reads 63.000, 0,650 or 5,850 mio. — Danish, three decimals
- * where there are any. Millions are drawn in millions ("mio."). */
+ * unit that reads 63.000 or 5.900.000 — Danish. Where librrd cannot write
+ * the labels right (Danish decimals, which it writes as three, "0,650";
+ * a minus, which it writes '-'; English thousands, which it cannot group;
+ * "0 mio."), they are written here (add_own_labels), millions as the
+ * report writes them ("6,0 mio."). librrd's labels remain where ours do
+ * not fit in a legend entry. */
 static void add_value_axis(const struct graph_spec *spec, struct args *a)
 {
     double lo, hi;
@@ -710,6 +952,10 @@ static void add_value_axis(const struct graph_spec *spec, struct args *a)
     int d = step_decimals(step);
     const char *format = NULL;
     a->div = 1;
+    /* English thousands grouped too ("80,000"), as librrd's printf cannot;
+     * millions in the words of number_format_compact ("6,0 mio.") */
+    if ((lo < 0 || (danish && d > 0) || top >= 10000) && add_own_labels(spec, a, lo, hi, step))
+        return;
     if (top >= 1e6) { /* Danish 5.700.000 (thousands apart, then ".000"), or 6 mio. */
         bool whole = step_decimals(step / 1e6) == 0, thousands = step_decimals(step / 1e3) == 0;
         a->div = danish && !whole ? 1e3 : 1e6;
@@ -750,8 +996,9 @@ static void add_value_axis(const struct graph_spec *spec, struct args *a)
 
 /* A rank graph: rank 1 at the top. librrd cannot turn an axis upside down,
  * so the ranks are drawn as rank_of + 1 - rank, the left axis left blank
- * and the right one (-1 × drawn + rank_of + 1) labels the real ranks, one
- * per place, where the lines end. */
+ * but for the unit, and the right one (-1 × drawn + rank_of + 1) labels
+ * the real ranks, one per place, where the lines end; right of them, the
+ * names on each place (edge_block). */
 static void add_rank_axis(const struct graph_spec *spec, struct args *a)
 {
     argf(a, "--lower-limit=%.17g", 0.5);
@@ -762,7 +1009,7 @@ static void add_rank_axis(const struct graph_spec *spec, struct args *a)
     arg(a, "--right-axis-format=%.0lf");
     arg(a, "--left-axis-formatter=timestamp");
     arg(a, "--left-axis-format= ");
-    arg(a, "--right-axis-label");
+    arg(a, "--vertical-label");
     arg(a, escaped(a, spec->unit, false));
 }
 
@@ -809,8 +1056,8 @@ static int svg_add_words(const char *path, const struct graph_spec *spec)
                 fputs("\n<title>", f);
                 xml_escaped(f, spec->title);
                 fputs("</title>\n<desc>", f);
-                const char *lines[] = {spec->watermark, spec->message, spec->status, spec->footer,
-                                       spec->vintage};
+                const char *lines[] = {spec->watermark, spec->message, spec->status,
+                                       spec->footer,    spec->vintage, spec->time_note};
                 for (size_t i = 0, said = 0; i < sizeof lines / sizeof *lines; i++)
                     if (lines[i] && *lines[i]) {
                         fputs(said++ ? "\n" : "", f);
@@ -847,6 +1094,14 @@ static long info_number(const rrd_info_t *info, const char *key)
     return 0;
 }
 
+static double info_value(const rrd_info_t *info, const char *key)
+{
+    for (; info; info = info->next)
+        if (strcmp(info->key, key) == 0 && info->type == RD_I_VAL)
+            return info->value.u_val;
+    return NAN;
+}
+
 /* librrd tells the frame before its zoom; the image is zoomed. */
 static void read_frame(const rrd_info_t *info, double zoom, struct graph_frame *frame)
 {
@@ -856,7 +1111,9 @@ static void read_frame(const rrd_info_t *info, double zoom, struct graph_frame *
                                   .width = lround(z * (double)info_number(info, "graph_width")),
                                   .height = lround(z * (double)info_number(info, "graph_height")),
                                   .start = info_number(info, "graph_start"),
-                                  .end = info_number(info, "graph_end")};
+                                  .end = info_number(info, "graph_end"),
+                                  .low = info_value(info, "value_min"),
+                                  .high = info_value(info, "value_max")};
 }
 
 int graph_draw(const struct graph_spec *spec, char *err, size_t errlen)
@@ -864,31 +1121,17 @@ int graph_draw(const struct graph_spec *spec, char *err, size_t errlen)
     return graph_draw_framed(spec, NULL, err, errlen);
 }
 
-int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, char *err,
-                      size_t errlen)
+/* The arguments of rrd_graph for `spec`, drawing into `tmp` as `format`. */
+static void build_args(const struct graph_spec *spec, const char *tmp, const char *format,
+                       struct args *a)
 {
-    char start[32], end[32], *tmp = NULL;
-    struct args a = {0};
-    snprintf(start, sizeof start, "%lld", (long long)spec->start);
-    /* room right of the last time for its label, which is centred on it */
-    snprintf(end, sizeof end, "%lld", (long long)(spec->end + (spec->end - spec->start) / 25));
-    if (spec->n_lines == 0 || spec->n_lines > GRAPH_MAX_LINES ||
-        asprintf(&tmp, "%s.tmp", spec->image_path) < 0) {
-        snprintf(err, errlen, "nothing to draw, or out of memory");
-        return -1;
-    }
-    a.markup = true; /* the status line's colour; every text escaped */
-    int width = spec->width > 0 ? spec->width : GRAPH_DEFAULT_WIDTH;
+    a->markup = true; /* the status line's colour; every text escaped */
     const char *head[] = {"graph",
                           tmp,
                           "--imgformat",
-                          spec->format ? spec->format : "PNG",
-                          "--start",
-                          start,
-                          "--end",
-                          end,
+                          format,
                           "--title",
-                          title_text(&a, spec),
+                          title_text(a, spec),
                           "--font",
                           "DEFAULT:" STR(GRAPH_FONT_SIZE) ":DejaVu Sans",
                           "--font",
@@ -909,58 +1152,165 @@ int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, 
                           "--slope-mode",
                           "--pango-markup"};
     for (size_t i = 0; i < sizeof head / sizeof *head; i++)
-        arg(&a, head[i]);
-    argf(&a, "--width=%d", width);
-    /* a rank graph: a place a line of text high, so that the labels stay apart */
-    int rank_height = spec->rank_of * (GRAPH_FONT_SIZE * 13 / 10);
-    argf(&a, "--height=%d", rank_height > width * 2 / 5 ? rank_height : width * 2 / 5);
+        arg(a, head[i]);
+    argf(a, "--start=%lld", (long long)spec->start);
+    /* room right of the last time for its label, which is centred on it */
+    argf(a, "--end=%lld", (long long)(spec->end + (spec->end - spec->start) / 25));
+    argf(a, "--width=%d", spec->width > 0 ? spec->width : GRAPH_DEFAULT_WIDTH);
+    argf(a, "--height=%d", plot_height(spec));
     if (spec->scale > 0 && spec->scale != 1)
-        argf(&a, "--zoom=%g", spec->scale);
+        argf(a, "--zoom=%g", spec->scale);
     if (spec->daemon) {
-        arg(&a, "--daemon");
-        arg(&a, spec->daemon);
+        arg(a, "--daemon");
+        arg(a, spec->daemon);
     }
-    add_year_grid(spec, &a);
+    add_year_grid(spec, a);
     if (spec->rank_of > 0) {
-        add_rank_axis(spec, &a);
+        add_rank_axis(spec, a);
     } else {
-        arg(&a, "--vertical-label");
-        arg(&a, escaped(&a, spec->unit, false));
-        add_value_axis(spec, &a);
+        arg(a, "--vertical-label");
+        arg(a, escaped(a, spec->unit, false));
+        add_value_axis(spec, a);
     }
-    add_line_defs(spec, &a);
-    add_curve_defs(spec, &a);
-    add_earlier_defs(spec, &a);
-    add_track_defs(spec, &a);
-    add_watermark(spec, &a);
-    add_shading(spec, &a);
-    add_earlier_draw(spec, &a, false);
-    add_strong_legend(spec, &a);
-    add_track_draws(spec, &a);
-    add_line_draws(spec, &a);
-    add_earlier_draw(spec, &a, true);
-    add_curve_draws(spec, &a);
-    add_rules(spec, &a);
-    add_marks(spec, &a);
-    add_comments(spec, &a);
-    int rc = a.failed ? -1 : 0;
-    if (rc < 0)
+    add_line_defs(spec, a);
+    add_curve_defs(spec, a);
+    add_earlier_defs(spec, a);
+    add_track_defs(spec, a);
+    add_watermark(spec, a);
+    add_shading(spec, a);
+    add_earlier_draw(spec, a, false);
+    add_strong_legend(spec, a);
+    add_track_draws(spec, a);
+    add_line_draws(spec, a);
+    add_earlier_draw(spec, a, true);
+    add_curve_draws(spec, a);
+    add_rules(spec, a);
+    add_marks(spec, a);
+    add_comments(spec, a);
+}
+
+static const char *info_text(const rrd_info_t *info, const char *key)
+{
+    for (; info; info = info->next)
+        if (strcmp(info->key, key) == 0 && info->type == RD_I_STR)
+            return info->value.u_str;
+    return NULL;
+}
+
+/* Where librrd drew the block (its legend entry's box, before the zoom):
+ * its right edge and its bottom. -1 when there is none. */
+static int block_drawn(const rrd_info_t *info, long *right, long *bottom)
+{
+    char key[32];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(key, sizeof key, "legend[%d]", i);
+        const char *legend = info_text(info, key);
+        if (!legend)
+            return -1;
+        if (strncmp(legend, EDGE_MARK, strlen(EDGE_MARK)) != 0)
+            continue;
+        snprintf(key, sizeof key, "coords[%d]", i);
+        const char *coords = info_text(info, key);
+        long x1, y1;
+        return coords && sscanf(coords, "%ld,%ld,%ld,%ld", &x1, &y1, right, bottom) == 4 ? 0 : -1;
+    }
+    return -1;
+}
+
+/* librrd's room per --units-length character: the width of "0" in the
+ * DEFAULT font (DejaVu Sans' digit, 0.636 em, at 1.39 px per point). */
+#define UNITS_CHAR_PX ((int)lround(GRAPH_FONT_SIZE * 0.636 * 1.39))
+#define AXIS_GAP_PX 8 /* between the value axis' labels and the plot area */
+
+/* The filler and units-length that put the block drawn first where it
+ * belongs: a rank graph's names on the rows (the block's bottom on the
+ * plot's), the value axis' labels on the ticks (the last line's middle on
+ * the bottom tick) and ending AXIS_GAP_PX left of the plot area. false
+ * when there is no block to fit. */
+static bool block_fit(const rrd_info_t *info, const struct graph_spec *spec, struct args *a)
+{
+    long right, bottom;
+    if (block_drawn(info, &right, &bottom) < 0)
+        return false;
+    double plot_bottom =
+        (double)(info_number(info, "graph_top") + info_number(info, "graph_height"));
+    if (has_edge_labels(spec)) {
+        a->block_filler = (double)bottom - plot_bottom;
+        return a->block_filler >= 2; /* else the legend lies above the plot's bottom: as drawn */
+    }
+    double pitch = (double)plot_height(spec) / (double)(a->axis_n - 1);
+    long room = info_number(info, "graph_left") - AXIS_GAP_PX - right;
+    long units = a->units_used - (long)floor((double)room / UNITS_CHAR_PX);
+    a->block_filler = (double)bottom - plot_bottom - pitch / 2;
+    a->block_units = units < 1 ? 1 : (int)units;
+    return a->block_filler >= 2;
+}
+
+/* rrd_graph_v on the arguments; NULL with `err` said. */
+static rrd_info_t *run_graph(struct args *a, char *err, size_t errlen)
+{
+    if (a->failed) {
         snprintf(err, errlen, "out of memory, or too many graph elements");
-    rrd_info_t *info = NULL;
-    if (rc == 0) {
-        rrd_clear_error();
-        info = rrd_graph_v(a.argc, (char **)a.argv);
-        if (!info || rrd_test_error()) {
-            snprintf(err, errlen, "%s", rrd_test_error() ? rrd_get_error() : "rrd_graph failed");
-            rc = -1;
-        } else if (spec->format && strcmp(spec->format, "SVG") == 0 &&
-                   svg_add_words(tmp, spec) < 0) {
-            snprintf(err, errlen, "cannot add the graph's words to %s: %s", tmp, strerror(errno));
-            rc = -1;
-        } else if (rename(tmp, spec->image_path) < 0) {
-            snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
-            rc = -1;
-        }
+        return NULL;
+    }
+    rrd_clear_error();
+    rrd_info_t *info = rrd_graph_v(a->argc, (char **)a->argv);
+    if (!info || rrd_test_error()) {
+        snprintf(err, errlen, "%s", rrd_test_error() ? rrd_get_error() : "rrd_graph failed");
+        if (info)
+            rrd_info_free(info);
+        return NULL;
+    }
+    return info;
+}
+
+/* Draws, and with names at the right edge draws again where they fit. */
+static rrd_info_t *draw_into(const struct graph_spec *spec, const char *tmp, char *err,
+                             size_t errlen)
+{
+    /* a first guess at the filler; librrd then says where the legend fell */
+    const char *format = spec->format ? spec->format : "PNG";
+    struct args a = {.block_filler = 100};
+    build_args(spec, tmp, format, &a);
+    bool block = has_edge_labels(spec) || a.axis_n > 0;
+    if (block) { /* only measured: as SVG, which librrd writes faster than a PNG */
+        free_args(&a);
+        a = (struct args){.block_filler = 100};
+        build_args(spec, tmp, "SVG", &a);
+    }
+    rrd_info_t *info = run_graph(&a, err, errlen);
+    struct args fit = {.axis_n = a.axis_n, .units_used = a.units_used};
+    if (info && block && !block_fit(info, spec, &fit)) /* as first guessed, in its format */
+        fit = (struct args){.block_filler = 100};
+    free_args(&a);
+    if (info && block) {
+        rrd_info_free(info);
+        a = (struct args){.block_filler = fit.block_filler, .block_units = fit.block_units};
+        build_args(spec, tmp, format, &a);
+        info = run_graph(&a, err, errlen);
+        free_args(&a);
+    }
+    return info;
+}
+
+int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, char *err,
+                      size_t errlen)
+{
+    char *tmp = NULL;
+    if (spec->n_lines == 0 || spec->n_lines > GRAPH_MAX_LINES ||
+        asprintf(&tmp, "%s.tmp", spec->image_path) < 0) {
+        snprintf(err, errlen, "nothing to draw, or out of memory");
+        return -1;
+    }
+    rrd_info_t *info = draw_into(spec, tmp, err, errlen);
+    int rc = info ? 0 : -1;
+    if (rc == 0 && spec->format && strcmp(spec->format, "SVG") == 0 &&
+        svg_add_words(tmp, spec) < 0) {
+        snprintf(err, errlen, "cannot add the graph's words to %s: %s", tmp, strerror(errno));
+        rc = -1;
+    } else if (rc == 0 && rename(tmp, spec->image_path) < 0) {
+        snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
+        rc = -1;
     }
     if (rc == 0 && frame)
         read_frame(info, spec->scale, frame);
@@ -969,7 +1319,6 @@ int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, 
     if (rc < 0)
         unlink(tmp);
     rrd_clear_error();
-    free_args(&a);
     free(tmp);
     return rc;
 }

@@ -80,6 +80,15 @@ struct graph_band {
     const char *label;
 };
 
+/* A name written just right of a rank graph's plot area, on the row of
+ * its latest place (a league table's order): the strong one (Denmark) in
+ * the strong colour, the others muted; names on one place share its row. */
+struct graph_edge_label {
+    const char *text;
+    int rank;
+    bool strong;
+};
+
 struct graph_spec {
     struct graph_line lines[GRAPH_MAX_LINES];
     size_t n_lines;
@@ -103,6 +112,7 @@ struct graph_spec {
     const char *status;  /* a legend line: where the indicator stands; NULL: none */
     const char *footer;  /* the source; NULL: none */
     const char *vintage; /* how recent the data are and the date of the status; NULL: none */
+    const char *time_note; /* how to read the time axis, a line of its own; NULL: none */
     /* Written across the top of the plot area, over the data but
      * translucent ("Illustrative data — not official statistics"); NULL: none */
     const char *watermark;
@@ -143,6 +153,9 @@ struct graph_spec {
     /* The decimal mark of the axis' labels: ',' for Danish, '.' otherwise
      * (0: '.'). */
     char decimal;
+    /* A rank graph's names at the right edge (rank_of > 0); n 0: none. */
+    struct graph_edge_label edge_labels[GRAPH_MAX_TRACKS + 1];
+    size_t n_edge_labels;
 };
 
 int graph_draw(const struct graph_spec *spec, char *err, size_t errlen);
@@ -152,6 +165,7 @@ int graph_draw(const struct graph_spec *spec, char *err, size_t errlen);
 struct graph_frame {
     long left, top, width, height;
     int64_t start, end;
+    double low, high; /* the values at the plot area's bottom and top */
 };
 int graph_draw_framed(const struct graph_spec *spec, struct graph_frame *frame, char *err,
                       size_t errlen);

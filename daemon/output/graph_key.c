@@ -137,8 +137,8 @@ static uint64_t hash_spec(uint64_t h, const struct graph_spec *s)
     if (s->period_ends)
         h = hash_bytes(h, s->period_ends, s->n_period_ends * sizeof *s->period_ends);
     h = hash_text(hash_i64(h, s->provisional_from), s->provisional_label);
-    const char *texts[] = {s->title,   s->unit,      s->status,  s->footer,
-                           s->vintage, s->watermark, s->message, s->daemon};
+    const char *texts[] = {s->title,     s->unit,    s->status, s->footer,   s->vintage,
+                           s->watermark, s->message, s->daemon, s->time_note};
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
         h = hash_text(h, texts[i]);
     /* The span by its days: a graph evaluated at the clock ends "now" plus

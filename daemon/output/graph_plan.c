@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "rrdview.h"
@@ -35,6 +36,7 @@ static const char *const progress_color[] = {"444444", "14532D", "6B4A00", "7A1F
 /* Labels only graphs use, in the config's language. */
 struct plan_words {
     const char *trend, *required_up, *required_down, *band, *probability, *stale_since, *rank_zone;
+    const char *years_at_end; /* an annual graph's time axis, where it has events */
 };
 
 static const struct plan_words plan_words_da = {
@@ -45,6 +47,7 @@ static const struct plan_words plan_words_da = {
     .probability = "sandsynlighed for at nå målet",
     .stale_since = "FORÆLDET: ingen ny periode siden",
     .rank_zone = "Top",
+    .years_at_end = "Årstal ved årets udgang, hvor årets værdi står",
 };
 
 static const struct plan_words plan_words_en = {
@@ -55,6 +58,7 @@ static const struct plan_words plan_words_en = {
     .probability = "probability of reaching the target",
     .stale_since = "STALE: no new period since",
     .rank_zone = "Top",
+    .years_at_end = "Each year marked at its end, where its value is",
 };
 
 static void date_text(int64_t t, char *buf, size_t size);
@@ -387,20 +391,30 @@ static void plan_target(struct graph_plan *p, const struct target *t, const stru
 }
 
 /* The events, global and the indicator's, inside the drawn time: a
- * vertical mark each, its date and text in the legend. */
+ * vertical mark each at its date, the date in words and the text in the
+ * legend. An annual graph labels each year where it ends (its value is
+ * drawn there), so an event in June 2024 sits left of "2024": the line
+ * under the graph says where the years are, rather than moving either. */
 static void plan_events(struct graph_plan *p)
 {
     const struct time_event *lists[] = {p->settings->events, p->indicator->events};
-    size_t counts[] = {p->settings->n_events, p->indicator->n_events};
+    size_t counts[] = {p->settings->n_events, p->indicator->n_events}, drawn = 0;
     for (size_t k = 0; k < 2; k++)
         for (size_t i = 0; i < counts[k]; i++) {
             const struct time_event *e = &lists[k][i];
-            char day[16];
-            if (e->time <= p->spec.start || e->time >= p->spec.end || !e->text)
+            char day[48];
+            time_t t = (time_t)e->time;
+            struct tm tm;
+            if (e->time <= p->spec.start || e->time >= p->spec.end || !e->text ||
+                !gmtime_r(&t, &tm))
                 continue;
-            date_text(e->time, day, sizeof day);
-            add_rule(p, true, 0, e->time, plan_text(p, "%s %s", day, e->text), EVENT_COLOR);
+            number_format_date(p->settings->language, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                               day, sizeof day);
+            add_rule(p, true, 0, e->time, plan_text(p, "%s: %s", day, e->text), EVENT_COLOR);
+            drawn++;
         }
+    if (drawn && p->indicator->frequency == PEJL_PERIOD_YEAR)
+        p->spec.time_note = p->pw->years_at_end;
 }
 
 /* Thresholds of range rules: the finite ends of warning and critical. */
@@ -426,6 +440,21 @@ static void plan_thresholds(struct graph_plan *p)
     }
 }
 
+/* A series of places (1 = best): ranked among a panel, with a rank
+ * target, or kept by hand ("placering (1 = hurtigst)" from a report),
+ * known by its unit naming a place (pejld.conf(5), unit). */
+static bool plan_is_rank(const struct indicator *ind)
+{
+    static const char *const place[] = {"placering", "rank", "place"};
+    if (ind->derive.combine == COMBINE_RANK ||
+        (ind->n_targets && ind->targets[0].kind == TARGET_RANK))
+        return true;
+    for (size_t i = 0; ind->unit && i < sizeof place / sizeof *place; i++)
+        if (strncasecmp(ind->unit, place[i], strlen(place[i])) == 0)
+            return true;
+    return false;
+}
+
 /* The figures behind the status, in words: " · 1,2 years ahead · …". */
 static const char *status_details(struct graph_plan *p, const struct target *t,
                                   const struct evaluation *e)
@@ -441,13 +470,17 @@ static const char *status_details(struct graph_plan *p, const struct target *t,
     if (t->kind == TARGET_PATH && !isnan(e->projection)) {
         words_number(w, e->projection, 1, a, sizeof a);
         words_number(w, e->shortfall_pct, 1, b, sizeof b);
-        detail = plan_text(p, " · %s %s %d: %s (%s %%)", w->projection, w->in_year, t->year, a, b);
+        detail =
+            plan_text(p, " · %s %s %d: %s (%s\u00a0%%)", w->projection, w->in_year, t->year, a, b);
     } else if (t->kind == TARGET_ABOVE_BASELINE && !isnan(e->gap_pct)) {
         words_number(w, e->gap_pct, 1, a, sizeof a);
         detail = plan_text(p, " · %s %s %%", w->gap, a);
     } else if (t->kind == TARGET_TREND && !isnan(e->actual_growth)) {
-        words_number(w, e->actual_growth * 100, 1, a, sizeof a);
-        detail = plan_text(p, " · %s %%/%s", a, w == words_for(LANGUAGE_EN) ? "yr" : "år");
+        /* signed, as the trend's legend writes it */
+        number_format(p->settings->language, e->actual_growth * 100, 1, NUMBER_FORMAT_PLUS, a,
+                      sizeof a);
+        /* a no-break space: the figure and its unit stay on one line */
+        detail = plan_text(p, " · %s\u00a0%%/%s", a, w == words_for(LANGUAGE_EN) ? "yr" : "år");
     }
     return plan_text(p, "%s%s", distance, detail);
 }
@@ -460,9 +493,7 @@ static const char *status_figures(struct graph_plan *p, const struct evaluation 
     char period[PERIOD_TEXT_MAX], from[PERIOD_TEXT_MAX], to[PERIOD_TEXT_MAX], a[32], b[32];
     if (isnan(e->latest_value))
         return "";
-    /* a rank is a whole place: "3", not "3,0" */
-    bool rank = p->indicator->derive.combine == COMBINE_RANK ||
-                (p->indicator->n_targets && p->indicator->targets[0].kind == TARGET_RANK);
+    bool rank = plan_is_rank(p->indicator); /* a whole place: "3", not "3,0" */
     period_format(&e->latest, period, sizeof period);
     words_number(w, e->latest_value, rank ? 0 : 1, a, sizeof a);
     if (isnan(e->compared_value))
@@ -771,13 +802,37 @@ static void plan_ranks(struct graph_plan *p, struct store *store, const char *id
         const char *label = isnan(ranks[n - 1])
                                 ? member_code(ms.s[m])
                                 : plan_text(p, "%.0f %s", ranks[n - 1], member_code(ms.s[m]));
-        if (strcmp(member_code(ms.s[m]), p->indicator->derive.rank_member) == 0) {
+        bool ranked = strcmp(member_code(ms.s[m]), p->indicator->derive.rank_member) == 0;
+        if (!isnan(ranks[n - 1])) /* at the right edge, on its latest place */
+            p->spec.edge_labels[p->spec.n_edge_labels++] = (struct graph_edge_label){
+                .text = member_code(ms.s[m]), .rank = (int)ranks[n - 1], .strong = ranked};
+        if (ranked) {
             p->spec.lines[0].label = label;
             continue;
         }
         p->spec.tracks[p->spec.n_tracks++] =
             (struct graph_track){.label = label, .times = p->track_times, .values = ranks, .n = n};
     }
+}
+
+#define PLAN_MAX_PLACES 40
+
+/* A rank kept by hand, with no panel to count the places: drawn as a
+ * league table too (rank 1 at the top), down to a place below the
+ * lowest it or its curves reach. */
+static void plan_manual_rank(struct graph_plan *p)
+{
+    double lowest = p->high;
+    if (p->spec.rank_of > 0 || !plan_is_rank(p->indicator) || isnan(lowest))
+        return;
+    for (size_t i = 0; i < p->spec.n_curves; i++)
+        lowest = fmax(lowest, fmax(p->spec.curves[i].v0, p->spec.curves[i].v1));
+    for (size_t i = 0; i < p->spec.n_rules; i++)
+        if (!p->spec.rules[i].vertical)
+            lowest = fmax(lowest, p->spec.rules[i].value);
+    if (lowest > PLAN_MAX_PLACES - 1)
+        return; /* not places after all: drawn as values */
+    p->spec.rank_of = (int)ceil(lowest - 1e-9) + 1;
 }
 
 /* The lines: the indicator's own series, or else its panel's members;
@@ -842,6 +897,7 @@ struct graph_plan *graph_plan_new(const struct graph_settings *settings, struct 
         plan_title(p);
         plan_period_ends(p);
         plan_evaluated(p, store, now);
+        plan_manual_rank(p);
         plan_mark_room(p);
         p->spec.data_low = p->low, p->spec.data_high = p->high;
         plan_range(p, now);

@@ -45,6 +45,55 @@ for id in clinical_trials new_ls_companies; do
 done
 pass "rank graphs: places 1..N from the top, whole numbers"
 
+# A rank kept by hand (no panel to rank among, a trend target) is a league
+# table too: its place labels, the whole numbers in the axis' column, run
+# upwards to 1 at the top.
+words "$g/days_to_availability_rank.pdf" >"$T/manual.words"
+places=$(awk '$7 ~ /^[0-9]+$/ && ($1 < $5 * 0.2 || $1 > $5 * 0.8) { print $1 }' "$T/manual.words" |
+    sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }' | { read -r x
+    awk -v x="$x" '$7 ~ /^[0-9]+$/ && $1 == x { print $2, $7 }' "$T/manual.words"; } |
+    sort -n | awk '{ print $2 }' | tr '\n' ' ')
+n=$(echo $places | wc -w)
+[ "$n" -ge 3 ] && [ "$places" = "$(seq 1 "$n" | tr '\n' ' ')" ] ||
+    fail "days_to_availability_rank: place labels top to bottom are '$places', not 1..N"
+pass "a rank kept by hand: rank 1 at the top"
+
+# The latest places named at the right edge: right of the place labels, each
+# country's code on the row of its place as the legend gives it ("3 DK"), in
+# the order of the places, one per member.
+for id in clinical_trials new_ls_companies; do
+    out=$(awk '
+        { x[NR] = $1; y[NR] = ($2 + $4) / 2; t[NR] = $7; w = $5 }
+        END {
+            for (i = 1; i <= NR; i++)   # the place labels: whole numbers at one x right of the plot
+                if (t[i] ~ /^[0-9]+$/ && x[i] > w * 0.8 && ++at[x[i]] > at[px]) px = x[i]
+            for (i = 1; i <= NR; i++)
+                if (t[i] ~ /^[0-9]+$/ && x[i] == px) { placey[t[i]] = y[i]; low = y[i] > low ? y[i] : low }
+            for (i = 1; i < NR; i++)    # the legend: "3" "DK", below the plot
+                if (y[i] > low + 5 && t[i] ~ /^[0-9]+$/ && t[i + 1] ~ /^[A-Z][A-Z]$/) legend[t[i + 1]] = t[i]
+            n = 0
+            for (i = 1; i <= NR; i++) {
+                if (t[i] !~ /^[A-Z][A-Z]$/ || x[i] <= px + 3 || y[i] > low + 5) continue
+                n++
+                if (!(t[i] in legend)) { print "no legend place for " t[i]; continue }
+                d = y[i] - placey[legend[t[i]]]
+                if (d > 3 || d < -3) print t[i] " (place " legend[t[i]] ") is " d " pt off its row"
+            }
+            if (n < 10) print n " codes at the right edge"
+        }' "$T/$id.words")
+    [ -z "$out" ] || fail "$id: $out"
+done
+pass "rank graphs: each country's code at the right edge, on the row of its latest place"
+
+# The same in the PNG: Denmark's code in the strong colour right of the plot
+# area (only black place labels were there before).
+for id in clinical_trials new_ls_companies; do
+    n=$(python3 "$SRC/tests/integration/png_colour.py" "$state/graphs/$id.png" 0072B2 0.9) ||
+        fail "$id.png: cannot read it"
+    [ "$n" -ge 50 ] || fail "$id.png: $n pixels of Denmark's colour right of the plot"
+done
+pass "rank graphs: Denmark's code drawn in its colour at the right edge of the PNG"
+
 words "$g/population.pdf" >"$T/population.words"
 awk '$1 < $5 * 0.2 { print $7 }' "$T/population.words" | grep -Eq '^[0-9]{1,3}(\.[0-9]{3})+$|^mio\.$' ||
     fail "population: no Danish figure of millions on the axis: $(awk '$1 < $5 * 0.2 { print $7 }' "$T/population.words" | tr '\n' ' ')"

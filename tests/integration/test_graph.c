@@ -698,6 +698,89 @@ static void test_long_source_line_not_cut(void **state)
     config_unref(c);
 }
 
+/* A value axis labelled as the language writes numbers: fractions with
+ * the fewest decimals that tell the ticks apart ("0,62", not librrd's
+ * "0,620"), negatives with the minus sign U+2212 (librrd's printf writes
+ * '-'), each label right of the vertical label, left of the plot area and
+ * level with its tick (the frame's value range says where that is). */
+static void check_value_axis(const char *id, const double *values, size_t n, char decimal,
+                             double scale, const char *const *want, size_t n_want)
+{
+    char *path = annual_rrd(id, 2019, values, n, 0), pdf[400];
+    double low = values[0], high = values[0];
+    for (size_t i = 1; i < n; i++)
+        low = fmin(low, values[i]), high = fmax(high, values[i]);
+    struct graph_spec spec = {.lines = {{.rrd_path = path, .label = "Observeret"}},
+                              .n_lines = 1,
+                              .title = "En brøk",
+                              .unit = "andel",
+                              .start = 1546300800,
+                              .end = 1735689600,
+                              .lower = NAN,
+                              .upper = NAN,
+                              .data_low = low,
+                              .data_high = high,
+                              .strong = -1,
+                              .decimal = decimal};
+    snprintf(pdf, sizeof pdf, "%s/%s.pdf", tmpdir, id);
+    struct graph_frame f = draw_pdf(&spec, pdf);
+    static struct word words[400];
+    size_t nw = pdf_words(pdf, words, 400), found = 0;
+    for (size_t i = 0; i < nw; i++) {
+        const struct word *w = &words[i];
+        if (w->x1 > (double)f.left || w->y0 > (double)(f.top + f.height) + 20 ||
+            !strpbrk(w->text, "0123456789"))
+            continue; /* not a label of the value axis */
+        if (strchr(w->text, '-'))
+            fail_msg("%s: label %s with a hyphen for a minus", id, w->text);
+        char number[64], *o = number;
+        for (const char *c = w->text; *c && o < number + 60; c++)
+            if (strncmp(c, "−", strlen("−")) == 0)
+                *o++ = '-', c += strlen("−") - 1;
+            else if (*c != (decimal == ',' ? '.' : ',')) /* not between thousands */
+                *o++ = *c == decimal ? '.' : *c;
+        *o = '\0';
+        double v = strtod(number, NULL) * scale; /* "5,9" of "5,9 mio." */
+        double y = (double)f.top + (double)f.height * (f.high - v) / (f.high - f.low);
+        if (fabs((w->y0 + w->y1) / 2 - y) > 3)
+            fail_msg("%s: label %s at y %.1f, its tick at %.1f", id, w->text, (w->y0 + w->y1) / 2,
+                     y);
+        for (size_t k = 0; k < n_want; k++)
+            found += strcmp(w->text, want[k]) == 0;
+    }
+    if (found != n_want)
+        fail_msg("%s: %zu of the %zu labels wanted (%s ...)", id, found, n_want, want[0]);
+    free(path);
+}
+
+static void test_value_axis_numbers(void **state)
+{
+    (void)state;
+    static const double fraction[] = {0.61, 0.63, 0.65, 0.64, 0.66, 0.68};
+    static const char *const fraction_da[] = {"0,60", "0,62", "0,64", "0,66", "0,68", "0,70"};
+    check_value_axis("fraction", fraction, 6, ',', 1, fraction_da, 6);
+    static const double change[] = {-0.05, 0, 0.04, 0.08, 0.1, 0.12};
+    static const char *const change_da[] = {"−0,10", "−0,05", "0,00", "0,05", "0,10", "0,15"};
+    static const char *const change_en[] = {"−0.10", "−0.05", "0.00", "0.05", "0.10", "0.15"};
+    check_value_axis("change_da", change, 6, ',', 1, change_da, 6);
+    check_value_axis("change_en", change, 6, '.', 1, change_en, 6);
+    /* a step of 0,025 would write three decimals: 0,05 reads as well */
+    static const double share[] = {0, 0.05, 0.1, 0.12, 0.15, 0.165};
+    static const char *const share_da[] = {"0,00", "0,05", "0,10", "0,15", "0,20"};
+    check_value_axis("share", share, 6, ',', 1, share_da, 5);
+    /* English thousands grouped as Danish ones are */
+    static const double staff[] = {41000, 45000, 52000, 61000, 66000, 70000};
+    static const char *const staff_en[] = {"40,000", "50,000", "60,000", "70,000"};
+    check_value_axis("staff", staff, 6, '.', 1, staff_en, 4);
+    /* millions as the report writes them, 0 as 0 (librrd: "5.700.000", "0 mio.") */
+    static const double people[] = {5.65e6, 5.75e6, 5.8e6, 5.9e6, 6.0e6, 6.1e6};
+    static const char *const people_da[] = {"5,6", "5,8", "6,0", "6,2"};
+    check_value_axis("people", people, 6, ',', 1e6, people_da, 4);
+    static const double firms[] = {0, 20e6, 40e6, 60e6, 80e6, 90e6};
+    static const char *const firms_da[] = {"0", "20", "40", "60", "80", "100"};
+    check_value_axis("firms", firms, 6, ',', 1e6, firms_da, 6);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -710,6 +793,7 @@ int main(void)
         cmocka_unit_test(test_month_years_labelled_inside),
         cmocka_unit_test(test_illustrative_mark_in_plot_area),
         cmocka_unit_test(test_long_source_line_not_cut),
+        cmocka_unit_test(test_value_axis_numbers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -126,6 +126,9 @@ static void changed_target_new_key(void **state)
     assert_true(key(f, "exports", NOON) == k);
     f->spec.status = "i risiko";
     assert_true(key(f, "exports", NOON) != k);
+    uint64_t with_status = key(f, "exports", NOON);
+    f->spec.time_note = "Årstallene står ved årets udgang"; /* a line drawn under the graph */
+    assert_true(key(f, "exports", NOON) != with_status);
 }
 
 static void members_in_key(void **state)

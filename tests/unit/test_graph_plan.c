@@ -64,7 +64,8 @@ static int teardown(void **state)
 
 /* The indicator "ls" (annual, mia. kr.) with `rest` in its group, in
  * `language`; a second indicator "empty" that has nothing stored. */
-static void configure(struct fixture *f, const char *language, const char *rest)
+static void configure_unit(struct fixture *f, const char *language, const char *unit,
+                           const char *rest)
 {
     char conf[1024], err[512];
     snprintf(conf, sizeof conf, "%s/pejld.conf", f->dir);
@@ -73,12 +74,12 @@ static void configure(struct fixture *f, const char *language, const char *rest)
     fprintf(out,
             "collector_dir = \"" PEJL_BUILD_DIR "/lib/pejl/collectors\";\n"
             "state_dir = \"%s/state\";\nlanguage = \"%s\";\n"
-            "indicators = ( { id = \"ls\"; title = \"Life science-eksport\"; unit = \"mia. kr.\";\n"
+            "indicators = ( { id = \"ls\"; title = \"Life science-eksport\"; unit = \"%s\";\n"
             "  pejlemaerke = 5; frequency = \"annual\";\n"
             "  source = { collector = \"csv\"; url = \"file:x.csv\"; };\n%s },\n"
             "  { id = \"empty\"; title = \"Tom\"; unit = \"x\"; frequency = \"annual\";\n"
             "  source = { collector = \"csv\"; url = \"file:y.csv\"; }; } );\n",
-            f->dir, language, rest);
+            f->dir, language, unit, rest);
     fclose(out);
     struct pejl_diag diag = {0};
     f->config = config_load(conf, NULL, &diag);
@@ -90,6 +91,11 @@ static void configure(struct fixture *f, const char *language, const char *rest)
     if (!f->store)
         fail_msg("store_open: %s", err);
     assert_int_equal(store_use_settings(f->store, &store), 0);
+}
+
+static void configure(struct fixture *f, const char *language, const char *rest)
+{
+    configure_unit(f, language, "mia. kr.", rest);
 }
 
 static void must_store(void *arg, bool stored, const struct ingest_summary *summary,
@@ -173,7 +179,7 @@ static void expected_status(const struct fixture *f, const struct words *w, char
     char chance[32]; /* a whole per cent, written as the report writes it */
     assert_true(p >= 1 && p <= 99);
     snprintf(chance, sizeof chance, w == words_for(LANGUAGE_EN) ? "%.0f%%" : "%.0f %%", p);
-    snprintf(buf, size, "%s: %s · %s %s: %s · %s %s · %s %s 2030: %s (%s %%) · %s 2030: %s",
+    snprintf(buf, size, "%s: %s · %s %s: %s · %s %s · %s %s 2030: %s (%s\u00a0%%) · %s 2030: %s",
              w->status, w->categories[e[0].progress], w->latest, latest, value, distance,
              e[0].time_distance_years >= 0 ? w->years_ahead : w->years_behind, w->projection,
              w->in_year, projection, shortfall,
@@ -397,12 +403,38 @@ static void test_rank_league_table(void **state)
     assert_string_equal(s->tracks[1].label, "2 SE");
     assert_non_null(strstr(s->status, "Seneste 2024: 3")); /* a place, not "3,0" */
     assert_null(strstr(s->status, "3,0"));
+    /* the latest places named at the right edge, Denmark strong */
+    assert_int_equal(s->n_edge_labels, 3);
+    static const char *const edge[] = {"NO", "SE", "DK"};
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(s->edge_labels[i].text, edge[i]);
+        assert_int_equal(s->edge_labels[i].rank, (int)i + 1);
+        assert_int_equal(s->edge_labels[i].strong, i == 2);
+    }
     static const double no[] = {3, 3, 1}, se[] = {1, 2, 2};
     for (size_t i = 0; i < 3; i++) {
         assert_int_equal(s->tracks[0].times[i], year_end(2022 + (int)i));
         assert_float_equal(s->tracks[0].values[i], no[i], 1e-9);
         assert_float_equal(s->tracks[1].values[i], se[i], 1e-9);
     }
+    graph_plan_free(p);
+}
+
+/* A rank kept by hand (no panel, a trend target; its unit names a place)
+ * is drawn as a league table too: rank 1 at the top, a place below the
+ * lowest it reaches, its latest place whole in the status line. */
+static void test_manual_rank(void **state)
+{
+    struct fixture *f = *state;
+    static const double places[] = {7, 6, 5, 5, 4, 4}; /* 2019-2024 */
+    configure_unit(f, "da", "placering (1 = hurtigst)",
+                   "  target = { kind = \"trend\"; direction = \"down\"; };\n");
+    store_years(f, 2019, places, 6, 0, 0);
+    struct graph_plan *p = plan(f, "ls");
+    const struct graph_spec *s = graph_plan_spec(p);
+    assert_int_equal(s->rank_of, 8);
+    assert_int_equal(s->n_edge_labels, 0);
+    assert_non_null(strstr(s->status, "Seneste 2024: 4 "));
     graph_plan_free(p);
 }
 
@@ -421,6 +453,8 @@ static void test_trend_drawn(void **state)
     assert_string_equal(s->curves[0].color, "D55E00"); /* rising, but must fall */
     /* Danish number forms: "+9,4 %/år" */
     assert_non_null(strstr(s->curves[0].label, ": +9,4 %/år"));
+    /* the status line writes the growth as the legend does, signed */
+    assert_non_null(strstr(s->status, " · +9,4\u00a0%/år")); /* kept on one line */
     assert_int_equal(s->curves[0].t0, year_end(2019));
     assert_int_equal(s->curves[0].t1, year_end(2024));
     assert_true(s->curves[0].v0 < s->curves[0].v1);
@@ -474,7 +508,11 @@ static void test_events(void **state)
     assert_int_equal(s->n_rules, 1);
     assert_true(s->rules[0].vertical);
     assert_int_equal(s->rules[0].time, 1654041600); /* 2022-06-01 */
-    assert_string_equal(s->rules[0].label, "2022-06-01 Strategi");
+    /* its date in words, and where an annual graph puts its years: an
+     * event in June sits left of its year's label, which marks the year's
+     * end, where the year's value is drawn */
+    assert_string_equal(s->rules[0].label, "1. juni 2022: Strategi");
+    assert_string_equal(s->time_note, "Årstal ved årets udgang, hvor årets værdi står");
     graph_plan_free(p);
 }
 
@@ -629,6 +667,7 @@ int main(void)
     setenv("TZ", "UTC", 1);
     const struct CMUnitTest tests[] = {
         T(test_rank_league_table),
+        T(test_manual_rank),
         T(test_trend_drawn),
         T(test_projection_band),
         T(test_events),
