@@ -131,6 +131,25 @@ static const char *text(struct args *a, const char *s)
     return escaped(a, s, true);
 }
 
+/* The text of a legend entry that has a colour box: librrd sets the text
+ * against the box (the box covered the "1" of "1. juni 2024"), so a
+ * space comes first. */
+static const char *entry(struct args *a, const char *s)
+{
+    if (!s || !*s)
+        return text(a, s);
+    char *spaced = malloc(strlen(s) + 2);
+    if (!spaced) {
+        a->failed = true;
+        return "";
+    }
+    spaced[0] = ' ';
+    strcpy(spaced + 1, s);
+    const char *e = text(a, spaced);
+    free(spaced);
+    return e;
+}
+
 /* A file name in a DEF: ':' escaped, never markup. */
 static const char *path_text(struct args *a, const char *s)
 {
@@ -225,7 +244,7 @@ static void add_strong_legend(const struct graph_spec *spec, struct args *a)
 {
     for (size_t i = 0; i < spec->n_lines; i++)
         if (is_strong(spec, i) && (spec->n_tracks > 0 || spec->n_lines > 1))
-            argf(a, "LINE4:l%zu#" STRONG_COLOR ":%s", i, text(a, spec->lines[i].label));
+            argf(a, "LINE4:l%zu#" STRONG_COLOR ":%s", i, entry(a, spec->lines[i].label));
 }
 
 static void add_line_draws(const struct graph_spec *spec, struct args *a)
@@ -247,12 +266,12 @@ static void add_line_draws(const struct graph_spec *spec, struct args *a)
             argf(a, "CDEF:firm=TIME,%lld,STEPWIDTH,+,LT,l0,UNKN,IF",
                  (long long)spec->provisional_from);
             argf(a, "CDEF:prov=TIME,%lld,GE,l0,UNKN,IF", (long long)spec->provisional_from);
-            argf(a, "LINE%d:firm#%s:%s", width, color, text(a, spec->lines[0].label));
-            argf(a, "LINE%d:prov#%s66:%s", width, color, text(a, spec->provisional_label));
+            argf(a, "LINE%d:firm#%s:%s", width, color, entry(a, spec->lines[0].label));
+            argf(a, "LINE%d:prov#%s66:%s", width, color, entry(a, spec->provisional_label));
         } else if (strong && legend_said) {
             argf(a, "LINE%d:l%zu#%s", width, i, color);
         } else {
-            argf(a, "LINE%d:l%zu#%s:%s%s", width, i, color, text(a, spec->lines[i].label), dashes);
+            argf(a, "LINE%d:l%zu#%s:%s%s", width, i, color, entry(a, spec->lines[i].label), dashes);
         }
     }
 }
@@ -319,7 +338,7 @@ static void add_track_draws(const struct graph_spec *spec, struct args *a)
         const char *color, *dashes;
         int width;
         line_style(a, muted_k++, &color, &width, &dashes);
-        argf(a, "LINE%d:t%zu#%s:%s%s", width, i, color, text(a, spec->tracks[i].label), dashes);
+        argf(a, "LINE%d:t%zu#%s:%s%s", width, i, color, entry(a, spec->tracks[i].label), dashes);
     }
 }
 
@@ -328,13 +347,13 @@ static void add_shading(const struct graph_spec *spec, struct args *a)
 {
     if (spec->band.n >= 2) {
         arg(a, "AREA:bl#FFFFFF00");
-        argf(a, "AREA:bw#" BAND_COLOR ":%s:STACK", text(a, spec->band.label));
+        argf(a, "AREA:bw#" BAND_COLOR ":%s:STACK", entry(a, spec->band.label));
     }
     if (spec->rank_of > 0 && spec->rank_top > 0) {
         argf(a, "CDEF:zl=v0,POP,%.17g,0,+", spec->rank_of + 0.5 - spec->rank_top);
         argf(a, "CDEF:zh=v0,POP,%d,0,+", spec->rank_top);
         arg(a, "AREA:zl#FFFFFF00");
-        argf(a, "AREA:zh#" ZONE_COLOR ":%s:STACK", text(a, spec->zone_label));
+        argf(a, "AREA:zh#" ZONE_COLOR ":%s:STACK", entry(a, spec->zone_label));
     }
 }
 
@@ -375,7 +394,7 @@ static void add_curve_draws(const struct graph_spec *spec, struct args *a)
 {
     for (size_t i = 0; i < spec->n_curves; i++) {
         const struct graph_curve *c = &spec->curves[i];
-        argf(a, "LINE%d:c%zu#%s:%s%s", c->width ? c->width : 2, i, c->color, text(a, c->label),
+        argf(a, "LINE%d:c%zu#%s:%s%s", c->width ? c->width : 2, i, c->color, entry(a, c->label),
              c->dashed ? ":dashes=8,5" : "");
     }
 }
@@ -422,7 +441,7 @@ static void add_earlier_draw(const struct graph_spec *spec, struct args *a, bool
     if (!legend)
         arg(a, "LINE1:e0#555555::dashes=6,4");
     else
-        argf(a, "LINE1:e0legend#555555:%s:dashes=6,4", text(a, spec->earlier_label));
+        argf(a, "LINE1:e0legend#555555:%s:dashes=6,4", entry(a, spec->earlier_label));
 }
 
 static void free_args(struct args *a)
@@ -459,10 +478,10 @@ static void add_rules(const struct graph_spec *spec, struct args *a)
     for (size_t i = 0; i < spec->n_rules; i++) {
         const struct graph_rule *r = &spec->rules[i];
         if (r->vertical)
-            argf(a, "VRULE:%lld#%s:%s:dashes=3,4", (long long)r->time, r->color, text(a, r->label));
+            argf(a, "VRULE:%lld#%s:%s:dashes=3,4", (long long)r->time, r->color, entry(a, r->label));
         else
             argf(a, "HRULE:%.17g#%s:%s:dashes=3,4", drawn_value(spec, a, r->value), r->color,
-                 text(a, r->label));
+                 entry(a, r->label));
     }
 }
 
@@ -477,7 +496,7 @@ static void add_marks(const struct graph_spec *spec, struct args *a)
         argf(a, "CDEF:m%zu=v0,POP,TIME,%lld,LT,TIME,%lld,GT,+,UNKN,%.17g,IF", i,
              (long long)(m->time - MARK_SPAN), (long long)m->time, drawn_value(spec, a, m->value));
         if (i == 0)
-            argf(a, "LINE9:m0#" MARK_COLOR ":%s", text(a, spec->marks_label));
+            argf(a, "LINE9:m0#" MARK_COLOR ":%s", entry(a, spec->marks_label));
         else
             argf(a, "LINE9:m%zu#" MARK_COLOR, i);
     }
