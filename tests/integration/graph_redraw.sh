@@ -121,9 +121,14 @@ if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ]; then
     wait_for 60 nineteen \
         || fail "with m1 held up, $(find "$slow/graphs" -name 'm*.png' | wc -l) of the other 19 graphs drawn: $(grep graphs: "$T/slog")"
     pass "a graph held up does not hold up the other drawing process's graphs"
-    kill -9 "$once_pid"
+    # ... and SIGTERM stops pejld at once, the hung drawing process with it
+    # (which had inherited the loop's blocked SIGTERM, and was waited for).
+    kill -TERM "$once_pid"
+    gone() { ! kill -0 "$once_pid" 2>/dev/null; }
+    wait_for 10 gone || fail "pejld did not stop on SIGTERM while a drawing process hung"
     wait "$once_pid" || true
     rm -f "$slow/graphs/m1.png.tmp"
+    pass "SIGTERM stops pejld and its hung drawing process"
 fi
 
 echo "2025-01,150" >>"$T/conf/data/beta.csv"
