@@ -43,7 +43,7 @@ struct grapher {
     /* The batch window: a child starts at most once per `window_ms` (from
      * the start of the last, `forked_ms`); requests queued meanwhile wait
      * and one child draws them all (timer `window`). */
-    int64_t window_ms, forked_ms;
+    int64_t window_ms, forked_ms, window_due;
     uint64_t window, deadline;           /* timers; deadline: the child is hung */
     char (*batch)[INDICATOR_ID_MAX + 1]; /* the queue the child was given */
     size_t n_batch, cap_batch;
@@ -402,13 +402,24 @@ static void on_window(struct loop *loop, void *arg)
 
 /* A request after a quiet spell is drawn at the next pass of the loop;
  * requests within the window of the last child's start wait for it to
- * close, and for that child to end, so that one child draws them all. */
+ * close, and for that child to end, so that one child draws them all.
+ * GRAPHER_BATCH_FULL of them wait no longer than for the child to end: a
+ * batch that large pays for its fork many times over, and waiting out the
+ * window would leave the CPUs idle while a start-up's first collections
+ * come in (the window was measured from a child of one graph or two). */
 static void kick(struct grapher *g)
 {
-    if (g->n == 0 || g->child > 0 || g->window)
+    if (g->n == 0 || g->child > 0)
         return;
-    int64_t delay = g->forks ? g->forked_ms + g->window_ms - loop_now_ms() : 0;
-    g->window = loop_add_timer(g->loop, delay > 0 ? delay : 0, on_window, g);
+    int64_t now = loop_now_ms();
+    int64_t delay = g->forks ? g->forked_ms + g->window_ms - now : 0;
+    if (delay < 0 || g->n >= GRAPHER_BATCH_FULL)
+        delay = 0;
+    if (g->window && g->window_due <= now + delay)
+        return; /* it comes as soon */
+    loop_cancel_timer(g->loop, g->window);
+    g->window = loop_add_timer(g->loop, delay, on_window, g);
+    g->window_due = now + delay;
     if (!g->window) /* out of memory: draw now rather than never */
         fork_child(g);
 }
