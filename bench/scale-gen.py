@@ -9,7 +9,11 @@ default alert rules each) and DIR/rrdtool.cmd: what a user scripting the
 rrdtool command line would feed one `rrdtool -` process for the same job —
 per series a `create` with rrd/rrdview.c's layout for a monthly indicator,
 one `update` with every point (stamped at its month's end, 00:00 UTC, where
-pejl puts it) and one `graph` of the series the size pejl draws.
+pejl puts it) and one `graph` of the series, 900x360; and
+DIR/rrdtool-zoom2.cmd, the same job with the graphs at pejl's default size
+and scale (graph.width 500, 2/5 of it high, graph.scale 2: --zoom 2), so
+about as many pixels to encode per graph as pejl's (pejl's legend lines
+aside).
 """
 import calendar
 import os
@@ -56,19 +60,30 @@ def main():
         f.write(");\n")
     start = month_end(0) - (MAX_DAYS + 1) * STEP
     end = month_end(months - 1)
-    with open(os.path.join(top, "rrdtool.cmd"), "w") as f:
+    write_job(os.path.join(top, "rrdtool.cmd"), top, "rrd", "png", n, months, start, end,
+              "--width 900 --height 360")
+    write_job(os.path.join(top, "rrdtool-zoom2.cmd"), top, "rrd2", "png2", n, months, start, end,
+              "--width 500 --height 200 --zoom 2")
+
+
+def write_job(path, top, rrds, pngs, n, months, start, end, size):
+    """The rrdtool script into `path`: RRD files in DIR/rrds, graphs of
+    `size` in DIR/pngs."""
+    os.makedirs(os.path.join(top, rrds), exist_ok=True)
+    os.makedirs(os.path.join(top, pngs), exist_ok=True)
+    ids = ["s%05d" % i for i in range(n)]
+    with open(path, "w") as f:
         for i, ident in enumerate(ids):
-            rrd = os.path.join(top, "rrd", ident + ".rrd")
+            rrd = os.path.join(top, rrds, ident + ".rrd")
             f.write("create %s --start %d --step %d %s %s %s\n" % (rrd, start, STEP, DS, LAST, AVERAGE))
             f.write("update %s %s\n" % (rrd, " ".join(
                 "%d:%.3f" % (month_end(m), value(i, m)) for m in range(months))))
         for i, ident in enumerate(ids):
-            rrd = os.path.join(top, "rrd", ident + ".rrd")
-            png = os.path.join(top, "png", ident + ".png")
-            f.write("graph %s --start %d --end %d --width 900 --height 360 "
+            rrd = os.path.join(top, rrds, ident + ".rrd")
+            png = os.path.join(top, pngs, ident + ".png")
+            f.write("graph %s --start %d --end %d %s "
                     "--font DEFAULT:11:DejaVu --title Serie_%d --disable-rrdtool-tag "
-                    "DEF:v=%s:value:LAST LINE2:v#1f77b4:%s\n" % (png, start, end + STEP, i, rrd, ident))
-
+                    "DEF:v=%s:value:LAST LINE2:v#1f77b4:%s\n" % (png, start, end + STEP, size, i, rrd, ident))
 
 if __name__ == "__main__":
     main()

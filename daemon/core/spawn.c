@@ -319,6 +319,11 @@ void spawn_cancel(struct spawn *s)
 
 void spawn_die_with_parent(pid_t parent)
 {
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    sigprocmask(SIG_UNBLOCK, &stop, NULL); /* blocked for the loop's signalfd */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) /* it died before the line above */
         _exit(1);

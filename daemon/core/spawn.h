@@ -34,7 +34,11 @@ void spawn_cancel(struct spawn *spawn);
 
 /* In a forked child: die with `parent` (SIGKILL when it goes), and at once
  * if it is gone already. The child holds the parent's fds, the journal
- * lock among them, and must not keep them after a kill -9. */
+ * lock among them, and must not keep them after a kill -9. SIGTERM and
+ * SIGINT stop it again (the loop blocks them for its signalfd, and the
+ * child inherits that): a stopping pejld's SIGTERM, or systemd's to the
+ * whole unit, must not wait for a drawing to end. HUP and USR1 stay
+ * blocked: they are the daemon's reload and flush, not a child's end. */
 void spawn_die_with_parent(pid_t parent);
 
 #endif

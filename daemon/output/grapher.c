@@ -5,9 +5,11 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -41,7 +43,7 @@ struct grapher {
     /* The batch window: a child starts at most once per `window_ms` (from
      * the start of the last, `forked_ms`); requests queued meanwhile wait
      * and one child draws them all (timer `window`). */
-    int64_t window_ms, forked_ms;
+    int64_t window_ms, forked_ms, window_due;
     uint64_t window, deadline;           /* timers; deadline: the child is hung */
     char (*batch)[INDICATOR_ID_MAX + 1]; /* the queue the child was given */
     size_t n_batch, cap_batch;
@@ -223,22 +225,49 @@ static size_t drawing_workers(size_t n)
     return cpus < GRAPHER_WORKERS_MAX ? (size_t)cpus : GRAPHER_WORKERS_MAX;
 }
 
-/* Draws every `workers`-th graph of the queue from `first` on; the number
- * that failed. */
-static int draw_share(struct grapher *g, size_t first, size_t workers)
+/* This process's CPU time (user + system), for the log. */
+static double cpu_seconds(void)
+{
+    struct timespec ts;
+    return clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) == 0 ? (double)ts.tv_sec + ts.tv_nsec / 1e9
+                                                             : 0;
+}
+
+/* The next graph of the batch, shared by its drawing processes (a page
+ * mapped before they are forked): each takes the next one not yet taken,
+ * so one held up by a costly graph, or given less CPU, does not leave the
+ * other idle at the end of the batch (as every other graph each did). */
+struct share {
+    atomic_size_t next;
+};
+
+static struct share *share_new(void)
+{
+    struct share *share =
+        mmap(NULL, sizeof *share, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (share == MAP_FAILED)
+        return NULL;
+    atomic_init(&share->next, 0);
+    return share;
+}
+
+/* Draws graphs of the queue taken from `share` until none is left; the
+ * number that failed. */
+static int draw_share(struct grapher *g, struct share *share)
 {
     int failed = 0;
     size_t unchanged = 0, n = 0;
     int64_t started = loop_now_ms();
-    for (size_t i = first; i < g->n; i += workers, n++) {
+    double cpu = cpu_seconds();
+    for (size_t i; (i = atomic_fetch_add(&share->next, 1)) < g->n; n++) {
         int rc = grapher_draw_one(&g->settings, g->store, g->queue[i],
                                   g->now ? g->now : (int64_t)time(NULL));
         failed += rc < 0;
         unchanged += rc == GRAPHER_UNCHANGED;
     }
-    log_info("graphs: %zu drawn, %zu unchanged, %d failed in %.2f s",
+    log_info("graphs: %zu drawn, %zu unchanged, %d failed in %.2f s (%.2f s CPU)",
              n - unchanged - (size_t)failed, unchanged, failed,
-             (double)(loop_now_ms() - started) / 1000);
+             (double)(loop_now_ms() - started) / 1000, cpu_seconds() - cpu);
     return failed;
 }
 
@@ -253,21 +282,23 @@ static void __attribute__((noreturn)) draw_queue(struct grapher *g)
     tzset();
     if (rrdview_daemon(store_rrdview(g->store)))
         rrdc_disconnect(); /* the parent's connection is not ours to use */
-    size_t workers = drawing_workers(g->n);
+    struct share own, *share = share_new();
+    size_t workers = share ? drawing_workers(g->n) : 1; /* no shared page: all here */
     pid_t helpers[GRAPHER_WORKERS_MAX] = {0}, self = getpid();
+    if (!share) {
+        atomic_init(&own.next, 0);
+        share = &own;
+    }
     for (size_t w = 1; w < workers; w++) {
         fflush(NULL);
         pid_t pid = fork();
-        if (pid == 0) { /* a helper: its share only */
+        if (pid == 0) { /* a helper: takes graphs until none is left */
             spawn_die_with_parent(self);
-            _exit(draw_share(g, w, workers) ? 1 : 0);
+            _exit(draw_share(g, share) ? 1 : 0);
         }
-        helpers[w] = pid; /* fork failed (-1): this process draws that share too */
+        helpers[w] = pid; /* fork failed (-1): the others draw its share */
     }
-    int failed = 0;
-    for (size_t w = 0; w < workers; w++)
-        if (w == 0 || helpers[w] < 0)
-            failed += draw_share(g, w, workers);
+    int failed = draw_share(g, share);
     for (size_t w = 1; w < workers; w++) {
         int status;
         if (helpers[w] > 0 && (waitpid(helpers[w], &status, 0) != helpers[w] ||
@@ -371,13 +402,24 @@ static void on_window(struct loop *loop, void *arg)
 
 /* A request after a quiet spell is drawn at the next pass of the loop;
  * requests within the window of the last child's start wait for it to
- * close, and for that child to end, so that one child draws them all. */
+ * close, and for that child to end, so that one child draws them all.
+ * GRAPHER_BATCH_FULL of them wait no longer than for the child to end: a
+ * batch that large pays for its fork many times over, and waiting out the
+ * window would leave the CPUs idle while a start-up's first collections
+ * come in (the window was measured from a child of one graph or two). */
 static void kick(struct grapher *g)
 {
-    if (g->n == 0 || g->child > 0 || g->window)
+    if (g->n == 0 || g->child > 0)
         return;
-    int64_t delay = g->forks ? g->forked_ms + g->window_ms - loop_now_ms() : 0;
-    g->window = loop_add_timer(g->loop, delay > 0 ? delay : 0, on_window, g);
+    int64_t now = loop_now_ms();
+    int64_t delay = g->forks ? g->forked_ms + g->window_ms - now : 0;
+    if (delay < 0 || g->n >= GRAPHER_BATCH_FULL)
+        delay = 0;
+    if (g->window && g->window_due <= now + delay)
+        return; /* it comes as soon */
+    loop_cancel_timer(g->loop, g->window);
+    g->window = loop_add_timer(g->loop, delay, on_window, g);
+    g->window_due = now + delay;
     if (!g->window) /* out of memory: draw now rather than never */
         fork_child(g);
 }

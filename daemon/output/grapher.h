@@ -9,13 +9,16 @@
  * A child starts at most once per batch window (grapher_set_window: 2 s in
  * the daemon, none for --once); requests queued in the window wait and one
  * child draws them all: the fork, librrd's and fontconfig's set-up are paid
- * once per window, not per collection, and a lone request is not delayed. A long-lived child taking requests over a
- * pipe would pay them once per run, but the child draws from the series it
- * was forked with: a long-lived one would need every change sent to it, or
- * the journal re-read, and would keep a second copy of the series. The
- * child draws a graph only when its key (graph_key.h) changed, so a batch
- * with nothing new draws nothing. A child that crashes or runs past
- * GRAPHER_CHILD_LIMIT_MS is killed and its batch drawn once more.
+ * once per window, not per collection, and a lone request is not delayed.
+ * A full batch (GRAPHER_BATCH_FULL) does not wait for the window: at
+ * start-up the CPUs draw while the collections come in. A long-lived child
+ * taking requests over a pipe would pay them once per run, but the child
+ * draws from the series it was forked with: a long-lived one would need
+ * every change sent to it, or the journal re-read, and would keep a second
+ * copy of the series. The child draws a graph only when its key
+ * (graph_key.h) changed, so a batch with nothing new draws nothing. A
+ * child that crashes or runs past GRAPHER_CHILD_LIMIT_MS is killed and its
+ * batch drawn once more.
  */
 #ifndef PEJL_GRAPHER_H
 #define PEJL_GRAPHER_H
@@ -40,6 +43,8 @@ void grapher_use_settings(struct grapher *g, const struct graph_settings *settin
 
 /* The batch window in the daemon. */
 #define GRAPHER_WINDOW_MS 2000
+/* This many requests start a child as soon as none runs, window or not. */
+#define GRAPHER_BATCH_FULL 64
 /* How long a child may take for n graphs before it counts as hung. */
 #define GRAPHER_CHILD_LIMIT_MS(n) (60000 + 2000 * (int64_t)(n))
 

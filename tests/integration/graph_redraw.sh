@@ -4,7 +4,8 @@
 # data for one indicator redraws that one only, a corrupt key file or a
 # PNG removed by hand gets its graph drawn again; the daemon draws its
 # start-up graphs in one child per batch window, not one per collection,
-# and a drawing process killed is replaced once (with PEJLCTL).
+# and a drawing process killed is replaced once (with PEJLCTL); two drawing
+# processes take a batch's graphs in turn, so one held up holds up no other.
 . "$(dirname "$0")/lib.sh"
 
 ids="alpha beta gamma delta epsilon zeta"
@@ -105,7 +106,29 @@ if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ]; then
         || fail "20 graphs not shared by two drawing processes: $(grep graphs: "$T/mlog")"
     [ "$(echo "$shares" | awk '{ n += $(NF - 1) } END { print n }')" -eq 20 ] \
         || fail "the shares do not add up to 20: $(grep graphs: "$T/mlog")"
-    pass "a batch of 20 graphs is drawn by two processes, 10 each"
+    pass "a batch of 20 graphs is drawn by two processes"
+
+    # The two take the batch's graphs in turn, not every other one each: a
+    # graph held up (m1's image is a FIFO no one reads, so drawing it hangs
+    # opening it) leaves the other process to draw the other 19.
+    slow=$many/slow
+    mkdir -p "$slow/graphs"
+    mkfifo "$slow/graphs/m1.png.tmp"
+    "$PEJLD" --once --now 2025-06-01 -c "$many/pejld.conf" --state-dir "$slow" >/dev/null 2>"$T/slog" &
+    once_pid=$!
+    PIDS="$PIDS $once_pid"
+    nineteen() { [ "$(find "$slow/graphs" -name 'm*.png' | wc -l)" -eq 19 ]; }
+    wait_for 60 nineteen \
+        || fail "with m1 held up, $(find "$slow/graphs" -name 'm*.png' | wc -l) of the other 19 graphs drawn: $(grep graphs: "$T/slog")"
+    pass "a graph held up does not hold up the other drawing process's graphs"
+    # ... and SIGTERM stops pejld at once, the hung drawing process with it
+    # (which had inherited the loop's blocked SIGTERM, and was waited for).
+    kill -TERM "$once_pid"
+    gone() { ! kill -0 "$once_pid" 2>/dev/null; }
+    wait_for 10 gone || fail "pejld did not stop on SIGTERM while a drawing process hung"
+    wait "$once_pid" || true
+    rm -f "$slow/graphs/m1.png.tmp"
+    pass "SIGTERM stops pejld and its hung drawing process"
 fi
 
 echo "2025-01,150" >>"$T/conf/data/beta.csv"
