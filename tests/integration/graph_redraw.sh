@@ -50,6 +50,14 @@ mtimes >"$T/m2"
 grep -q "graphs: 0 drawn, 6 unchanged" "$T/log" || fail "no word of the unchanged graphs: $(grep graphs: "$T/log")"
 pass "a second --once on the same data draws no graph"
 
+# Written with no row filter (rrd/png_rows.c): every row of every graph is
+# filter 0, and each file is a whole PNG (CRCs, rows inflate to the size).
+filters=$(python3 "$SRC/tests/integration/png_rows.py" "$state"/graphs/*.png) \
+    || fail "a graph is not a whole PNG: $filters"
+bad=$(echo "$filters" | grep -v ' 0:[0-9]*$' || true)
+[ -z "$bad" ] || fail "graphs written with row filters (pejld's png_set_write_fn not in effect): $bad"
+pass "graphs are whole PNGs written with no row filter"
+
 # Evaluated at the clock (no --now), each graph's span ends "now": the same
 # day's second run still draws nothing (unless midnight passed between).
 day=$(date -u +%F)
